@@ -1,0 +1,459 @@
+//! A thin Azure Resource Manager client on the shared reqwest client: retries with backoff that
+//! honours `Retry-After`, and long-running-operation (LRO) polling.
+
+pub mod api;
+mod error;
+pub mod models;
+
+pub use error::{ArmError, ErrorCode};
+
+use crate::{
+    debug,
+    error::{Error, Result},
+    http::{loggable_url, SharedHttp},
+    info, trace,
+};
+use azure_core::credentials::TokenCredential;
+use reqwest::{header::HeaderMap, Method, StatusCode};
+use serde_json::Value;
+use std::{sync::Arc, time::Duration};
+use tokio::time::{sleep, Instant};
+use url::Url;
+
+/// Retry tuning. Defaults suit real Azure; tests shorten the base delay through the environment.
+#[derive(Debug, Clone)]
+pub struct RetryPolicy {
+    /// Total tries per request, first included.
+    pub max_attempts: u32,
+    /// First backoff when the server does not say how long to wait; doubles each try.
+    pub base_delay: Duration,
+    pub max_delay: Duration,
+    /// A `Retry-After` longer than this is clamped (a CLI should not sleep for an hour).
+    pub max_retry_after: Duration,
+}
+
+impl Default for RetryPolicy {
+    fn default() -> Self {
+        RetryPolicy {
+            max_attempts: 6,
+            base_delay: Duration::from_millis(800),
+            max_delay: Duration::from_secs(30),
+            max_retry_after: Duration::from_secs(120),
+        }
+    }
+}
+
+impl RetryPolicy {
+    fn backoff(&self, attempt: u32) -> Duration {
+        let exp = self.base_delay.saturating_mul(1u32 << (attempt - 1).min(16));
+        let capped = exp.min(self.max_delay);
+        // ±20% jitter so parallel workers do not retry in lockstep.
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.subsec_nanos())
+            .unwrap_or(0);
+        let factor = 0.8 + (nanos % 400) as f64 / 1000.0;
+        capped.mul_f64(factor)
+    }
+}
+
+/// How long-running operations are awaited.
+#[derive(Debug, Clone)]
+pub struct LroPolicy {
+    /// Give up (with an error naming the operation) after this long.
+    pub timeout: Duration,
+    /// Poll interval when the service sends no `Retry-After`.
+    pub default_interval: Duration,
+}
+
+impl Default for LroPolicy {
+    fn default() -> Self {
+        LroPolicy { timeout: Duration::from_secs(3600), default_interval: Duration::from_secs(10) }
+    }
+}
+
+/// Callback for LRO progress ("InProgress", "Succeeded"…), e.g. to drive a spinner.
+pub type OnStatus<'a> = &'a (dyn Fn(&str) + Send + Sync);
+
+/// One HTTP answer from ARM, body already read.
+#[derive(Debug)]
+struct Answer {
+    status: StatusCode,
+    headers: HeaderMap,
+    body: Vec<u8>,
+}
+
+impl Answer {
+    fn json(&self) -> Value {
+        if self.body.is_empty() {
+            Value::Null
+        } else {
+            serde_json::from_slice(&self.body).unwrap_or(Value::Null)
+        }
+    }
+    fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+}
+
+pub struct Arm {
+    http: SharedHttp,
+    credential: Arc<dyn TokenCredential>,
+    base: Url,
+    scope: String,
+    pub retry: RetryPolicy,
+    pub lro: LroPolicy,
+}
+
+const RETRYABLE: &[u16] = &[408, 429, 500, 502, 503, 504];
+const TERMINAL: &[&str] = &["succeeded", "failed", "canceled", "cancelled"];
+
+impl Arm {
+    pub fn new(http: SharedHttp, credential: Arc<dyn TokenCredential>, base: Url, scope: String) -> Arm {
+        Arm { http, credential, base, scope, retry: RetryPolicy::default(), lro: LroPolicy::default() }
+    }
+
+    /// `path` is a resource ID or other ARM path starting with `/`.
+    pub fn url(&self, path: &str, api_version: &str) -> Url {
+        let mut u = self.base.clone();
+        u.set_path(path);
+        u.query_pairs_mut().append_pair("api-version", api_version);
+        u
+    }
+
+    // ---- reads -------------------------------------------------------------------------------
+
+    pub async fn get(&self, path: &str, api_version: &str) -> Result<Value> {
+        let url = self.url(path, api_version);
+        let a = self.checked(Method::GET, url, None).await?;
+        Ok(a.json())
+    }
+
+    /// Like [`Arm::get`], but a 404 is `None`.
+    pub async fn get_opt(&self, path: &str, api_version: &str) -> Result<Option<Value>> {
+        match self.get(path, api_version).await {
+            Ok(v) => Ok(Some(v)),
+            Err(Error::Arm(e)) if e.is_not_found() => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// All items of a collection, following `nextLink`.
+    pub async fn list(&self, path: &str, api_version: &str) -> Result<Vec<Value>> {
+        let mut url = self.url(path, api_version);
+        let mut items = Vec::new();
+        loop {
+            let page = self.checked(Method::GET, url, None).await?.json();
+            if let Some(v) = page.get("value").and_then(Value::as_array) {
+                items.extend(v.iter().cloned());
+            }
+            match page.get("nextLink").and_then(Value::as_str) {
+                Some(next) if !next.is_empty() => url = self.same_host(next)?,
+                _ => return Ok(items),
+            }
+        }
+    }
+
+    // ---- writes (each awaits its long-running operation) --------------------------------------
+
+    /// PUT and wait; returns the resource as it is once the operation has finished.
+    pub async fn put(&self, path: &str, api_version: &str, body: &Value, on: OnStatus<'_>) -> Result<Value> {
+        self.write(Method::PUT, path, api_version, Some(body), on).await.map(|v| v.unwrap_or(Value::Null))
+    }
+
+    pub async fn patch(&self, path: &str, api_version: &str, body: &Value, on: OnStatus<'_>) -> Result<Value> {
+        self.write(Method::PATCH, path, api_version, Some(body), on).await.map(|v| v.unwrap_or(Value::Null))
+    }
+
+    /// POST an action and wait; returns the final body when the operation has one.
+    pub async fn post(&self, path: &str, api_version: &str, body: Option<&Value>, on: OnStatus<'_>) -> Result<Option<Value>> {
+        self.write(Method::POST, path, api_version, body, on).await
+    }
+
+    /// DELETE and wait. A resource that is already gone is success.
+    pub async fn delete(&self, path: &str, api_version: &str, on: OnStatus<'_>) -> Result<()> {
+        match self.write(Method::DELETE, path, api_version, None, on).await {
+            Ok(_) => Ok(()),
+            Err(Error::Arm(e)) if e.is_not_found() => Ok(()),
+            Err(e) => Err(e),
+        }
+    }
+
+    async fn write(
+        &self,
+        method: Method,
+        path: &str,
+        api_version: &str,
+        body: Option<&Value>,
+        on: OnStatus<'_>,
+    ) -> Result<Option<Value>> {
+        let url = self.url(path, api_version);
+        let first = self.checked(method.clone(), url.clone(), body).await?;
+        self.await_operation(&method, &url, first, on).await
+    }
+
+    /// Follow an LRO to its end: `Azure-AsyncOperation` first, then `Location`, then the
+    /// resource's own `provisioningState`.
+    async fn await_operation(&self, method: &Method, url: &Url, first: Answer, on: OnStatus<'_>) -> Result<Option<Value>> {
+        let deadline = Instant::now() + self.lro.timeout;
+        let async_op = first.header("azure-asyncoperation").map(str::to_owned);
+        let location = first.header("location").map(str::to_owned);
+        let mut wait = self.retry_after(&first.headers);
+
+        if let Some(op) = async_op {
+            let op_url = self.same_host(&op)?;
+            loop {
+                self.pause(wait, deadline, &op_url).await?;
+                let a = self.checked(Method::GET, op_url.clone(), None).await?;
+                let status_doc = a.json();
+                let status = status_doc.get("status").and_then(Value::as_str).unwrap_or("InProgress").to_string();
+                on(&status);
+                info!("operation {}: {status}", loggable_url(&op_url));
+                if TERMINAL.contains(&status.to_ascii_lowercase().as_str()) {
+                    if !status.eq_ignore_ascii_case("succeeded") {
+                        return Err(lro_failure(&status_doc, &status, method, url));
+                    }
+                    break;
+                }
+                wait = self.retry_after(&a.headers);
+            }
+            return match *method {
+                Method::PUT | Method::PATCH => Ok(Some(self.checked(Method::GET, url.clone(), None).await?.json())),
+                Method::POST => match location {
+                    Some(loc) => Ok(Some(self.checked(Method::GET, self.same_host(&loc)?, None).await?.json())),
+                    None => Ok(non_null(first.json())),
+                },
+                _ => Ok(None),
+            };
+        }
+
+        if first.status == StatusCode::ACCEPTED {
+            if let Some(loc) = location {
+                let loc_url = self.same_host(&loc)?;
+                loop {
+                    self.pause(wait, deadline, &loc_url).await?;
+                    let a = self.checked(Method::GET, loc_url.clone(), None).await?;
+                    if a.status != StatusCode::ACCEPTED {
+                        on("Succeeded");
+                        return Ok(non_null(a.json()));
+                    }
+                    on("InProgress");
+                    wait = self.retry_after(&a.headers);
+                }
+            }
+            return Ok(non_null(first.json()));
+        }
+
+        let mut doc = first.json();
+        if matches!(*method, Method::PUT | Method::PATCH) {
+            loop {
+                let state = provisioning_state(&doc);
+                match state {
+                    Some(s) if !TERMINAL.contains(&s.to_ascii_lowercase().as_str()) => {
+                        on(&s);
+                        self.pause(wait, deadline, url).await?;
+                        let a = self.checked(Method::GET, url.clone(), None).await?;
+                        wait = self.retry_after(&a.headers);
+                        doc = a.json();
+                    }
+                    Some(s) if !s.eq_ignore_ascii_case("succeeded") => {
+                        return Err(lro_failure(&doc, &s, method, url));
+                    }
+                    _ => break,
+                }
+            }
+        }
+        Ok(non_null(doc))
+    }
+
+    async fn pause(&self, wait: Option<Duration>, deadline: Instant, what: &Url) -> Result<()> {
+        let wait = wait.unwrap_or(self.lro.default_interval);
+        if Instant::now() + wait > deadline {
+            return Err(Error::runtime(format!(
+                "timed out after {}s waiting for the long-running operation {} (raise --lro-timeout; the operation itself may still finish in Azure)",
+                self.lro.timeout.as_secs(),
+                loggable_url(what)
+            )));
+        }
+        sleep(wait).await;
+        Ok(())
+    }
+
+    /// Polling and paging URLs come from the server; only ever send our token back to ARM itself.
+    fn same_host(&self, link: &str) -> Result<Url> {
+        let u = Url::parse(link).map_err(|e| Error::runtime(format!("ARM sent an invalid link {link:?}: {e}")))?;
+        if u.scheme() != self.base.scheme()
+            || u.host_str() != self.base.host_str()
+            || u.port_or_known_default() != self.base.port_or_known_default()
+        {
+            return Err(Error::runtime(format!(
+                "refusing to follow {} : it is not on the Resource Manager host {}",
+                loggable_url(&u),
+                self.base.host_str().unwrap_or("?")
+            )));
+        }
+        Ok(u)
+    }
+
+    fn retry_after(&self, headers: &HeaderMap) -> Option<Duration> {
+        retry_after(headers).map(|d| d.min(self.retry.max_retry_after))
+    }
+
+    // ---- one request, with retries ----------------------------------------------------------
+
+    /// Send with retries; a non-2xx final answer becomes an [`ArmError`].
+    async fn checked(&self, method: Method, url: Url, body: Option<&Value>) -> Result<Answer> {
+        let a = self.send(method.clone(), url.clone(), body).await?;
+        if a.status.is_success() {
+            return Ok(a);
+        }
+        Err(Error::Arm(ArmError::from_body(
+            a.status.as_u16(),
+            &a.body,
+            format!("{method} {}", loggable_url(&url)),
+        )))
+    }
+
+    async fn send(&self, method: Method, url: Url, body: Option<&Value>) -> Result<Answer> {
+        let body_bytes = body.map(|b| serde_json::to_vec(b).expect("JSON values serialise"));
+        if let Some(b) = body {
+            trace!("request body: {}", crate::redact::json(b));
+        }
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            let token = self
+                .credential
+                .get_token(&[&self.scope], None)
+                .await
+                .map_err(|e| Error::Auth(e.to_string()))?;
+            let mut rb = self
+                .http
+                .request(method.clone(), url.clone())
+                .bearer_auth(token.token.secret())
+                .header("accept", "application/json");
+            if let Some(b) = &body_bytes {
+                rb = rb.header("content-type", "application/json").body(b.clone());
+            }
+            let req = rb.build().map_err(|e| Error::Http(e.to_string()))?;
+            let last = attempt >= self.retry.max_attempts;
+            let resp = match self.http.execute(req).await {
+                Ok(r) => r,
+                Err(e) if e.retryable && !last => {
+                    let d = self.retry.backoff(attempt);
+                    debug!("retrying {method} in {} ms after: {}", d.as_millis(), e.message);
+                    sleep(d).await;
+                    continue;
+                }
+                Err(e) => return Err(Error::Http(format!("{method} {}: {}", loggable_url(&url), e.message))),
+            };
+            let status = resp.status();
+            let headers = resp.headers().clone();
+            if RETRYABLE.contains(&status.as_u16()) && !last {
+                let d = self.retry_after(&headers).unwrap_or_else(|| self.retry.backoff(attempt));
+                info!("{} from {method} {}; retry {attempt} in {} ms", status.as_u16(), loggable_url(&url), d.as_millis());
+                sleep(d).await;
+                continue;
+            }
+            let body = match resp.bytes().await {
+                Ok(b) => b.to_vec(),
+                Err(e) if !last => {
+                    let d = self.retry.backoff(attempt);
+                    debug!("retrying {method} in {} ms after reading the body failed: {e}", d.as_millis());
+                    sleep(d).await;
+                    continue;
+                }
+                Err(e) => return Err(Error::Http(format!("{method} {}: reading the answer: {e}", loggable_url(&url)))),
+            };
+            if crate::log::enabled(3) && !body.is_empty() {
+                if let Ok(v) = serde_json::from_slice::<Value>(&body) {
+                    trace!("response body: {}", crate::redact::json(&v));
+                }
+            }
+            return Ok(Answer { status, headers, body });
+        }
+    }
+}
+
+fn non_null(v: Value) -> Option<Value> {
+    (!v.is_null()).then_some(v)
+}
+
+fn provisioning_state(doc: &Value) -> Option<String> {
+    doc.pointer("/properties/provisioningState").and_then(Value::as_str).map(str::to_owned)
+}
+
+fn lro_failure(doc: &Value, status: &str, method: &Method, url: &Url) -> Error {
+    let err = doc.get("error").or_else(|| doc.pointer("/properties/error"));
+    let code = err.and_then(|e| e.get("code")).and_then(Value::as_str).unwrap_or("OperationFailed");
+    let message = err
+        .and_then(|e| e.get("message"))
+        .and_then(Value::as_str)
+        .map(str::to_owned)
+        .unwrap_or_else(|| format!("the operation ended in state {status}"));
+    Error::Arm(ArmError {
+        status: 200,
+        code: ErrorCode::parse(code),
+        message,
+        operation: format!("{method} {}", loggable_url(url)),
+    })
+}
+
+/// `retry-after-ms` / `x-ms-retry-after-ms` (milliseconds) win over `Retry-After` (seconds or an HTTP date).
+pub fn retry_after(headers: &HeaderMap) -> Option<Duration> {
+    for name in ["retry-after-ms", "x-ms-retry-after-ms"] {
+        if let Some(ms) = headers.get(name).and_then(|v| v.to_str().ok()).and_then(|v| v.trim().parse::<u64>().ok()) {
+            return Some(Duration::from_millis(ms));
+        }
+    }
+    let v = headers.get("retry-after")?.to_str().ok()?.trim();
+    if let Ok(secs) = v.parse::<u64>() {
+        return Some(Duration::from_secs(secs));
+    }
+    let when = httpdate(v)?;
+    let now = time::OffsetDateTime::now_utc();
+    Some(Duration::try_from(when - now).unwrap_or(Duration::ZERO))
+}
+
+/// IMF-fixdate, the only HTTP-date form servers may send (RFC 9110 §5.6.7).
+fn httpdate(s: &str) -> Option<time::OffsetDateTime> {
+    let fmt = time::macros::format_description!(
+        "[weekday repr:short], [day] [month repr:short] [year] [hour]:[minute]:[second] GMT"
+    );
+    time::PrimitiveDateTime::parse(s, &fmt).ok().map(|p| p.assume_utc())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn headers(pairs: &[(&'static str, &str)]) -> HeaderMap {
+        let mut h = HeaderMap::new();
+        for (k, v) in pairs {
+            h.insert(*k, v.parse().unwrap());
+        }
+        h
+    }
+
+    #[test]
+    fn retry_after_forms() {
+        assert_eq!(retry_after(&headers(&[("retry-after", "3")])), Some(Duration::from_secs(3)));
+        assert_eq!(
+            retry_after(&headers(&[("retry-after", "3"), ("retry-after-ms", "250")])),
+            Some(Duration::from_millis(250))
+        );
+        assert_eq!(retry_after(&headers(&[("retry-after", "Wed, 21 Oct 2015 07:28:00 GMT")])), Some(Duration::ZERO));
+        assert_eq!(retry_after(&headers(&[("retry-after", "soon")])), None);
+        assert_eq!(retry_after(&HeaderMap::new()), None);
+    }
+
+    #[test]
+    fn backoff_grows_and_is_capped() {
+        let p = RetryPolicy { base_delay: Duration::from_millis(100), max_delay: Duration::from_secs(1), ..Default::default() };
+        let b1 = p.backoff(1);
+        let b3 = p.backoff(3);
+        assert!(b1 >= Duration::from_millis(80) && b1 <= Duration::from_millis(120), "{b1:?}");
+        assert!(b3 >= Duration::from_millis(320) && b3 <= Duration::from_millis(480), "{b3:?}");
+        assert!(p.backoff(20) <= Duration::from_millis(1200));
+    }
+}

@@ -1,0 +1,136 @@
+//! Typed *views* of ARM resources: just the fields kvwire reads. Writes never serialise these
+//! (that would drop fields kvwire does not know); they edit the JSON that was read.
+
+use serde::Deserialize;
+use std::collections::BTreeMap;
+
+#[derive(Debug, Clone, Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+pub struct ManagedCluster {
+    pub id: Option<String>,
+    pub name: Option<String>,
+    pub location: Option<String>,
+    pub identity: Option<ManagedServiceIdentity>,
+    #[serde(default)]
+    pub properties: ManagedClusterProperties,
+}
+
+#[derive(Debug, Clone, Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+pub struct ManagedServiceIdentity {
+    /// `SystemAssigned`, `UserAssigned` or `None`.
+    #[serde(rename = "type")]
+    pub kind: Option<String>,
+    pub principal_id: Option<String>,
+    pub tenant_id: Option<String>,
+    pub user_assigned_identities: Option<BTreeMap<String, serde_json::Value>>,
+}
+
+#[derive(Debug, Clone, Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+pub struct ManagedClusterProperties {
+    pub provisioning_state: Option<String>,
+    pub kubernetes_version: Option<String>,
+    pub node_resource_group: Option<String>,
+    pub service_principal_profile: Option<ServicePrincipalProfile>,
+    /// Keyed by role; kvwire reads `kubeletidentity`.
+    pub identity_profile: Option<BTreeMap<String, UserAssignedIdentity>>,
+    #[serde(default)]
+    pub agent_pool_profiles: Vec<AgentPoolProfile>,
+    pub oidc_issuer_profile: Option<OidcIssuerProfile>,
+    pub security_profile: Option<SecurityProfile>,
+}
+
+#[derive(Debug, Clone, Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+pub struct ServicePrincipalProfile {
+    pub client_id: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize, Default, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub struct UserAssignedIdentity {
+    pub client_id: Option<String>,
+    pub object_id: Option<String>,
+    pub resource_id: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+pub struct AgentPoolProfile {
+    pub name: Option<String>,
+    pub count: Option<u32>,
+    pub mode: Option<String>,
+    pub node_image_version: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+pub struct OidcIssuerProfile {
+    pub enabled: Option<bool>,
+    pub issuer_url: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+pub struct SecurityProfile {
+    pub workload_identity: Option<Toggle>,
+}
+
+#[derive(Debug, Clone, Deserialize, Default)]
+pub struct Toggle {
+    pub enabled: Option<bool>,
+}
+
+impl ManagedCluster {
+    /// A cluster whose control plane still uses a service principal: AKS reports
+    /// `servicePrincipalProfile.clientId == "msi"` once it runs on managed identity.
+    pub fn uses_service_principal(&self) -> bool {
+        match self.properties.service_principal_profile.as_ref().and_then(|p| p.client_id.as_deref()) {
+            Some("msi") => false,
+            Some(_) => true,
+            None => self.identity_type().is_none(),
+        }
+    }
+
+    pub fn identity_type(&self) -> Option<&str> {
+        self.identity.as_ref().and_then(|i| i.kind.as_deref()).filter(|t| !t.eq_ignore_ascii_case("None"))
+    }
+
+    pub fn kubelet_identity(&self) -> Option<&UserAssignedIdentity> {
+        self.properties.identity_profile.as_ref()?.get("kubeletidentity")
+    }
+}
+
+#[derive(Debug, Clone, Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+pub struct AgentPool {
+    pub id: Option<String>,
+    pub name: Option<String>,
+    #[serde(default)]
+    pub properties: AgentPoolProperties,
+}
+
+#[derive(Debug, Clone, Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+pub struct AgentPoolProperties {
+    pub node_image_version: Option<String>,
+    pub provisioning_state: Option<String>,
+    pub mode: Option<String>,
+    pub count: Option<u32>,
+}
+
+/// `agentPools/{p}/upgradeProfiles/default`.
+#[derive(Debug, Clone, Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+pub struct AgentPoolUpgradeProfile {
+    #[serde(default)]
+    pub properties: AgentPoolUpgradeProfileProperties,
+}
+
+#[derive(Debug, Clone, Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+pub struct AgentPoolUpgradeProfileProperties {
+    pub kubernetes_version: Option<String>,
+    pub latest_node_image_version: Option<String>,
+}

@@ -1,0 +1,159 @@
+//! The command line, as clap definitions only; the logic lives in `commands/`.
+
+use crate::{auth::AuthMode, http::ResolveRule, output::OutputFormat, validate};
+use clap::{ArgAction, Args, Parser, Subcommand};
+use std::path::PathBuf;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "kvwire",
+    version,
+    about = "Wire an AKS cluster to Azure Key Vault end to end",
+    long_about = "Wire an AKS cluster to Azure Key Vault end to end.\n\n\
+Every command that changes Azure first observes, then shows a plan, asks for confirmation \
+(or takes --yes), applies and verifies. --dry-run shows the plan and writes nothing; a re-run changes nothing.",
+    after_help = "Exit codes: 0 success, 1 runtime or Azure error, 2 bad input or usage, \
+4 changes pending (only with --detailed-exitcode)."
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Args)]
+pub struct GlobalArgs {
+    /// Azure subscription ID holding the resources.
+    #[arg(long, global = true, env = "AZURE_SUBSCRIPTION_ID", value_parser = validate::subscription_id)]
+    pub subscription: Option<String>,
+
+    /// Output format. Default: text on a terminal, json when stdout is piped.
+    #[arg(short = 'o', long, global = true, value_enum)]
+    pub output: Option<OutputFormat>,
+
+    /// Observe and print the plan, but write nothing (reads only).
+    #[arg(long, global = true)]
+    pub dry_run: bool,
+
+    /// Apply without asking. Required to apply when there is no terminal (CI).
+    #[arg(short = 'y', long, global = true)]
+    pub yes: bool,
+
+    /// With a plan: exit 4 when changes are pending and were not applied (0 = nothing to do).
+    #[arg(long, global = true)]
+    pub detailed_exitcode: bool,
+
+    /// More detail on stderr: -v steps, -vv HTTP requests, -vvv headers and ARM bodies (always redacted).
+    #[arg(short = 'v', long, global = true, action = ArgAction::Count)]
+    pub verbose: u8,
+
+    /// Only errors on stderr; no progress bars.
+    #[arg(short = 'q', long, global = true, conflicts_with = "verbose")]
+    pub quiet: bool,
+
+    /// Azure cloud: AzureCloud, AzureUSGovernment, AzureChinaCloud, or a TOML cloud file (docs/clouds.md).
+    #[arg(long, global = true, env = "KVWIRE_CLOUD", default_value = "AzureCloud", value_name = "NAME|FILE")]
+    pub cloud: String,
+
+    /// How to authenticate.
+    #[arg(long, global = true, env = "KVWIRE_AUTH", value_enum, default_value = "auto")]
+    pub auth: AuthMode,
+
+    /// Extra PEM CA certificates to trust, e.g. for a TLS-intercepting corporate proxy.
+    #[arg(long, global = true, env = "KVWIRE_CA_BUNDLE", value_name = "PEM")]
+    pub ca_bundle: Option<PathBuf>,
+
+    /// Connect to ADDR for HOST (curl-style HOST:PORT:ADDR; repeat, or comma-separate in KVWIRE_RESOLVE).
+    #[arg(long, global = true, env = "KVWIRE_RESOLVE", value_delimiter = ',', value_name = "HOST:PORT:ADDR")]
+    pub resolve: Vec<ResolveRule>,
+
+    /// Give up on one HTTP request after this many seconds.
+    #[arg(long, global = true, env = "KVWIRE_TIMEOUT", default_value_t = 100, value_name = "SECONDS")]
+    pub timeout: u64,
+
+    /// Retries for throttled (429), failed (5xx) or dropped requests, with exponential backoff.
+    #[arg(long, global = true, env = "KVWIRE_RETRIES", default_value_t = 5, value_parser = clap::value_parser!(u32).range(0..=20))]
+    pub retries: u32,
+
+    /// Give up waiting for one long-running Azure operation after this many seconds.
+    #[arg(long, global = true, env = "KVWIRE_LRO_TIMEOUT", default_value_t = 3600, value_name = "SECONDS")]
+    pub lro_timeout: u64,
+
+    /// No colour in text output (NO_COLOR is honoured too).
+    #[arg(long, global = true)]
+    pub no_color: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Cluster-level changes.
+    #[command(subcommand)]
+    Cluster(ClusterCommand),
+    /// Node pool operations.
+    #[command(subcommand)]
+    Nodepool(NodepoolCommand),
+    /// Print the kubelet's managed identity (clientId, objectId, resourceId); `-o env` prints KEY=value lines.
+    KubeletIdentity(KubeletIdentityArgs),
+    /// Print shell completions for SHELL to stdout.
+    Completions {
+        /// The shell to generate for.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ClusterCommand {
+    /// Switch the cluster's control plane from a service principal to a managed identity.
+    EnableManagedIdentity(EnableManagedIdentityArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ClusterRef {
+    /// Resource group of the cluster.
+    #[arg(short = 'g', long, value_parser = validate::resource_group)]
+    pub resource_group: String,
+    /// Name of the AKS cluster.
+    #[arg(short = 'n', long = "name", visible_alias = "cluster", value_parser = validate::cluster_name)]
+    pub name: String,
+}
+
+#[derive(Debug, Args)]
+pub struct EnableManagedIdentityArgs {
+    #[command(flatten)]
+    pub cluster: ClusterRef,
+    /// Use this user-assigned identity (resource ID) instead of a system-assigned one.
+    #[arg(long, value_parser = validate::identity_resource_id, value_name = "RESOURCE_ID")]
+    pub assign_identity: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum NodepoolCommand {
+    /// Upgrade node images (only pools that need it), so nodes get the latest image and the kubelet identity.
+    UpgradeImage(UpgradeImageArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct UpgradeImageArgs {
+    #[command(flatten)]
+    pub cluster: ClusterRef,
+    /// The node pool to upgrade.
+    #[arg(long, value_parser = validate::nodepool_name, required_unless_present = "all", conflicts_with = "all")]
+    pub nodepool: Option<String>,
+    /// Every node pool of the cluster.
+    #[arg(long)]
+    pub all: bool,
+    /// Upgrade even when the pool already runs the latest node image (re-images its nodes).
+    #[arg(long)]
+    pub force: bool,
+    /// How many pools to upgrade at once.
+    #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u16).range(1..=20))]
+    pub parallel: u16,
+}
+
+#[derive(Debug, Args)]
+pub struct KubeletIdentityArgs {
+    #[command(flatten)]
+    pub cluster: ClusterRef,
+}

@@ -1,0 +1,190 @@
+//! Azure clouds: the three public ones built in, any other (Azure Stack, tests) from a TOML file,
+//! in the spirit of `az cloud register`.
+
+use crate::error::{Error, Result};
+use serde::Deserialize;
+use std::path::Path;
+use url::Url;
+
+/// The endpoints kvwire needs to talk to one Azure cloud.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Cloud {
+    pub name: String,
+    /// Azure Resource Manager, e.g. `https://management.azure.com/`.
+    pub resource_manager: Url,
+    /// Microsoft Entra authority, e.g. `https://login.microsoftonline.com/`.
+    pub authority_host: Url,
+    /// Token audience for ARM; the scope requested is `{audience}/.default`.
+    pub arm_audience: String,
+    /// DNS suffix of Key Vault data-plane hosts, e.g. `vault.azure.net`.
+    pub keyvault_dns_suffix: String,
+}
+
+/// The custom cloud file. Unknown keys are errors so a typo never silently falls back.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CloudFile {
+    name: Option<String>,
+    resource_manager: String,
+    authority_host: String,
+    arm_audience: Option<String>,
+    keyvault_dns_suffix: String,
+}
+
+const BUILT_IN: &[(&str, &str, &str, &str, &str)] = &[
+    // name, ARM, authority, ARM audience, Key Vault suffix
+    (
+        "AzureCloud",
+        "https://management.azure.com/",
+        "https://login.microsoftonline.com/",
+        "https://management.azure.com",
+        "vault.azure.net",
+    ),
+    (
+        "AzureUSGovernment",
+        "https://management.usgovcloudapi.net/",
+        "https://login.microsoftonline.us/",
+        "https://management.usgovcloudapi.net",
+        "vault.usgovcloudapi.net",
+    ),
+    (
+        "AzureChinaCloud",
+        "https://management.chinacloudapi.cn/",
+        "https://login.chinacloudapi.cn/",
+        "https://management.chinacloudapi.cn",
+        "vault.azure.cn",
+    ),
+];
+
+pub fn built_in_names() -> impl Iterator<Item = &'static str> {
+    BUILT_IN.iter().map(|c| c.0)
+}
+
+impl Cloud {
+    /// `--cloud NAME|FILE`: a built-in name (case-insensitive) or a path to a TOML file.
+    pub fn resolve(name_or_file: &str) -> Result<Cloud> {
+        if let Some(c) = BUILT_IN
+            .iter()
+            .find(|c| c.0.eq_ignore_ascii_case(name_or_file))
+        {
+            return Ok(Cloud {
+                name: c.0.into(),
+                resource_manager: Url::parse(c.1).expect("built-in URL"),
+                authority_host: Url::parse(c.2).expect("built-in URL"),
+                arm_audience: c.3.into(),
+                keyvault_dns_suffix: c.4.into(),
+            });
+        }
+        let path = Path::new(name_or_file);
+        if !path.exists() {
+            return Err(Error::usage(format!(
+                "--cloud: '{name_or_file}' is neither a built-in cloud ({}) nor an existing file",
+                built_in_names().collect::<Vec<_>>().join(", ")
+            )));
+        }
+        let text = std::fs::read_to_string(path).map_err(|e| {
+            Error::usage(format!("--cloud: cannot read {}: {e}", path.display()))
+        })?;
+        Self::from_toml(&text, &path.display().to_string())
+    }
+
+    pub fn from_toml(text: &str, origin: &str) -> Result<Cloud> {
+        let file: CloudFile = toml::from_str(text)
+            .map_err(|e| Error::usage(format!("cloud file {origin}: {e}")))?;
+        let url = |field: &str, value: &str| -> Result<Url> {
+            let mut u = Url::parse(value).map_err(|e| {
+                Error::usage(format!(
+                    "cloud file {origin}: `{field}` = {value:?} is not a URL ({e})"
+                ))
+            })?;
+            crate::http::check_scheme(&u).map_err(|e| {
+                Error::usage(format!("cloud file {origin}: `{field}`: {e}"))
+            })?;
+            if !u.path().ends_with('/') {
+                let p = format!("{}/", u.path());
+                u.set_path(&p);
+            }
+            Ok(u)
+        };
+        let resource_manager = url("resource_manager", &file.resource_manager)?;
+        let authority_host = url("authority_host", &file.authority_host)?;
+        let suffix = file.keyvault_dns_suffix.trim_start_matches('.').to_string();
+        if suffix.is_empty() || suffix.contains('/') || suffix.contains(':') {
+            return Err(Error::usage(format!(
+                "cloud file {origin}: `keyvault_dns_suffix` must be a DNS suffix such as \"vault.azure.net\""
+            )));
+        }
+        let arm_audience = file.arm_audience.unwrap_or_else(|| {
+            resource_manager.as_str().trim_end_matches('/').to_string()
+        });
+        Ok(Cloud {
+            name: file.name.unwrap_or_else(|| "custom".into()),
+            resource_manager,
+            authority_host,
+            arm_audience,
+            keyvault_dns_suffix: suffix,
+        })
+    }
+
+    /// The OAuth scope for ARM tokens.
+    pub fn arm_scope(&self) -> String {
+        format!("{}/.default", self.arm_audience.trim_end_matches('/'))
+    }
+
+    /// `https://{name}.{suffix}/` for a vault name; keeps the ARM port for test clouds on odd ports.
+    pub fn vault_url(&self, vault_name: &str) -> Url {
+        let mut u = Url::parse(&format!("https://{vault_name}.{}/", self.keyvault_dns_suffix))
+            .expect("vault name validated before use");
+        if let Some(port) = self.resource_manager.port() {
+            let _ = u.set_port(Some(port));
+        }
+        u
+    }
+
+    /// The SDK's view of this cloud (authority host only; audiences come from challenges).
+    pub fn sdk_cloud(&self) -> azure_core::cloud::CloudConfiguration {
+        let mut custom = azure_core::cloud::CustomConfiguration::default();
+        custom.authority_host = self.authority_host.as_str().trim_end_matches('/').to_string();
+        custom.into()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn built_ins_resolve_case_insensitively() {
+        let c = Cloud::resolve("azureusgovernment").unwrap();
+        assert_eq!(c.name, "AzureUSGovernment");
+        assert_eq!(c.arm_scope(), "https://management.usgovcloudapi.net/.default");
+    }
+
+    #[test]
+    fn custom_file_rejects_unknown_keys_and_plain_http() {
+        let err = Cloud::from_toml(
+            "resource_manager='https://a.example/'\nauthority_host='https://l.example'\nkeyvault_dns_suffix='v.example'\nbogus=1",
+            "t.toml",
+        )
+        .unwrap_err();
+        assert!(err.to_string().contains("bogus"), "{err}");
+        let err = Cloud::from_toml(
+            "resource_manager='http://management.example.com/'\nauthority_host='https://l.example'\nkeyvault_dns_suffix='v.example'",
+            "t.toml",
+        )
+        .unwrap_err();
+        assert!(err.to_string().contains("resource_manager"), "{err}");
+        assert_eq!(err.exit_code(), 2);
+    }
+
+    #[test]
+    fn custom_file_keeps_port_for_vault_urls() {
+        let c = Cloud::from_toml(
+            "resource_manager='https://management.azure.com:8443'\nauthority_host='https://login.microsoftonline.com:8443'\nkeyvault_dns_suffix='.vault.azure.net'",
+            "t.toml",
+        )
+        .unwrap();
+        assert_eq!(c.vault_url("kv-demo").as_str(), "https://kv-demo.vault.azure.net:8443/");
+        assert_eq!(c.arm_scope(), "https://management.azure.com:8443/.default");
+    }
+}

@@ -1,0 +1,130 @@
+//! `kvwire cluster enable-managed-identity`: move the control plane off its service principal.
+//! Read-modify-write of the whole cluster JSON, so fields kvwire does not know survive the PUT.
+
+use crate::{
+    arm::{api, models::ManagedCluster, OnStatus},
+    cli::{EnableManagedIdentityArgs, GlobalArgs},
+    context::{run_options, Azure},
+    error::{Error, Result},
+    output::Ui,
+    plan::{self, Action, After, FieldChange, Planned, Step},
+};
+use serde_json::{json, Value};
+use std::sync::Arc;
+
+const TYPE: &str = "Microsoft.ContainerService/managedClusters";
+
+pub async fn run(az: Arc<Azure>, args: &EnableManagedIdentityArgs, g: &GlobalArgs, ui: &Ui) -> Result<u8> {
+    let step = EnableManagedIdentity {
+        path: az.cluster_path(&args.cluster.resource_group, &args.cluster.name),
+        address: format!("cluster {}/{}", args.cluster.resource_group, args.cluster.name),
+        hint: format!("-g {} --cluster {}", args.cluster.resource_group, args.cluster.name),
+        target: args.assign_identity.clone(),
+        az,
+        observed: None,
+    };
+    let opts = run_options(g, "cluster enable-managed-identity", ui, 1)?;
+    plan::run(vec![Box::new(step)], &opts, ui).await
+}
+
+struct EnableManagedIdentity {
+    az: Arc<Azure>,
+    path: String,
+    address: String,
+    /// `-g RG --cluster NAME`, for the follow-up commands we suggest.
+    hint: String,
+    /// `None` = system-assigned; `Some(id)` = this user-assigned identity.
+    target: Option<String>,
+    /// The cluster exactly as read: the PUT body is this with `identity` replaced.
+    observed: Option<Value>,
+}
+
+impl EnableManagedIdentity {
+    fn desired_identity(&self) -> Value {
+        match &self.target {
+            None => json!({"type": "SystemAssigned"}),
+            Some(id) => json!({"type": "UserAssigned", "userAssignedIdentities": {id: {}}}),
+        }
+    }
+
+    fn already_there(&self, mc: &ManagedCluster) -> bool {
+        if mc.uses_service_principal() {
+            return false;
+        }
+        match (&self.target, mc.identity.as_ref()) {
+            (None, Some(i)) => i.kind.as_deref().is_some_and(|k| k.eq_ignore_ascii_case("SystemAssigned")),
+            (Some(id), Some(i)) => {
+                i.kind.as_deref().is_some_and(|k| k.eq_ignore_ascii_case("UserAssigned"))
+                    && i.user_assigned_identities
+                        .as_ref()
+                        .is_some_and(|m| m.keys().any(|k| k.eq_ignore_ascii_case(id)))
+            }
+            _ => false,
+        }
+    }
+}
+
+#[async_trait::async_trait]
+impl Step for EnableManagedIdentity {
+    async fn plan(&mut self) -> Result<Planned> {
+        let doc = self.az.arm.get_opt(&self.path, api::CONTAINER_SERVICE).await?.ok_or_else(|| {
+            Error::runtime(format!("{} was not found in subscription {}", self.address, self.az.subscription))
+        })?;
+        let mc: ManagedCluster = serde_json::from_value(doc.clone())
+            .map_err(|e| Error::runtime(format!("unexpected managedCluster document: {e}")))?;
+        self.observed = Some(doc);
+        let target_kind = if self.target.is_some() { "UserAssigned" } else { "SystemAssigned" };
+        if self.already_there(&mc) {
+            return Ok(Planned::no_op(
+                &self.address,
+                TYPE,
+                format!("already uses a {target_kind} managed identity"),
+            ));
+        }
+        let mut changes = vec![FieldChange::set(
+            "identity.type",
+            Some(mc.identity_type().map(Value::from).unwrap_or(Value::Null)),
+            json!(target_kind),
+        )];
+        match &self.target {
+            None => changes.push(FieldChange::unknown("identity.principalId")),
+            Some(id) => changes.push(FieldChange::set("identity.userAssignedIdentities", None, json!([id]))),
+        }
+        let mut warnings = vec![];
+        let sp = mc.properties.service_principal_profile.as_ref().and_then(|p| p.client_id.clone());
+        if let (true, Some(sp)) = (mc.uses_service_principal(), sp) {
+            changes.push(FieldChange { path: "servicePrincipalProfile.clientId".into(), before: Some(json!(sp)), after: After::Value(json!("msi")) });
+            if mc.kubelet_identity().is_none() {
+                changes.push(FieldChange::unknown("identityProfile.kubeletidentity"));
+            }
+            warnings.push(format!(
+                "the kubelet keeps using service principal {sp} until the node images are upgraded: then run `kvwire nodepool upgrade-image {} --all`",
+                self.hint
+            ));
+            warnings.push(format!(
+                "grants made to service principal {sp} (AcrPull, Key Vault access policies, other role assignments) are not moved to the managed identities; \
+                 list them with `az role assignment list --assignee {sp} --all` and re-grant them to the kubelet identity (`kvwire kubelet-identity {}`)",
+                self.hint
+            ));
+        }
+        Ok(Planned {
+            address: self.address.clone(),
+            resource_type: TYPE.into(),
+            action: Action::Update,
+            reason: Some(if mc.uses_service_principal() {
+                "the control plane uses a service principal".into()
+            } else {
+                format!("switch identity to {target_kind}")
+            }),
+            changes,
+            warnings,
+        })
+    }
+
+    async fn apply(&mut self, on: OnStatus<'_>) -> Result<()> {
+        let mut body = self.observed.clone().expect("plan() runs before apply()");
+        body["identity"] = self.desired_identity();
+        self.az.arm.put(&self.path, api::CONTAINER_SERVICE, &body, on).await?;
+        Ok(())
+    }
+}

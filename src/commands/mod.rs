@@ -1,0 +1,34 @@
+//! One module per command; `dispatch` only routes.
+
+mod completions;
+mod enable_managed_identity;
+mod kubelet_identity;
+mod upgrade_image;
+
+use crate::{
+    cli::{Cli, ClusterCommand, Command, NodepoolCommand},
+    context::Azure,
+    error::Result,
+    output::Ui,
+};
+use std::sync::Arc;
+
+pub async fn dispatch(cli: Cli) -> Result<u8> {
+    let g = &cli.global;
+    let ui = Ui::detect(g.output, g.no_color, g.quiet);
+    match cli.command {
+        Command::Completions { shell } => completions::run(shell),
+        Command::Cluster(ClusterCommand::EnableManagedIdentity(args)) => {
+            let az = Arc::new(Azure::from_globals(g)?);
+            enable_managed_identity::run(az, &args, g, &ui).await
+        }
+        Command::Nodepool(NodepoolCommand::UpgradeImage(args)) => {
+            let az = Arc::new(Azure::from_globals(g)?);
+            upgrade_image::run(az, &args, g, &ui).await
+        }
+        Command::KubeletIdentity(args) => {
+            let az = Azure::from_globals(g)?;
+            kubelet_identity::run(&az, &args, &ui).await
+        }
+    }
+}

@@ -1,0 +1,73 @@
+//! Everything a command needs to talk to Azure, built once from the global flags.
+
+use crate::{
+    arm::{Arm, LroPolicy, RetryPolicy},
+    auth,
+    cli::GlobalArgs,
+    cloud::Cloud,
+    error::{Error, Result},
+    http::{Http, HttpOptions, SharedHttp},
+    output::{OutputFormat, Ui},
+    plan::RunOptions,
+};
+use std::{sync::Arc, time::Duration};
+
+pub struct Azure {
+    pub arm: Arm,
+    pub cloud: Cloud,
+    pub http: SharedHttp,
+    pub subscription: String,
+}
+
+impl Azure {
+    /// Validate configuration (cloud, CA bundle, subscription) and build clients. No network I/O.
+    pub fn from_globals(g: &GlobalArgs) -> Result<Azure> {
+        let cloud = Cloud::resolve(&g.cloud)?;
+        let subscription = g.subscription.clone().ok_or_else(|| {
+            Error::usage("--subscription is required (or set AZURE_SUBSCRIPTION_ID): the subscription ID holding the resources")
+        })?;
+        let http = Arc::new(
+            Http::new(&HttpOptions {
+                ca_bundle: g.ca_bundle.clone(),
+                resolve: g.resolve.clone(),
+                timeout: Some(Duration::from_secs(g.timeout.max(1))),
+            })
+            .map_err(Error::Usage)?,
+        );
+        let credential = auth::credential(g.auth, &http, &cloud)?;
+        let mut arm = Arm::new(http.clone(), credential, cloud.resource_manager.clone(), cloud.arm_scope());
+        arm.retry = RetryPolicy { max_attempts: g.retries + 1, ..retry_from_env() };
+        arm.lro = LroPolicy { timeout: Duration::from_secs(g.lro_timeout), ..LroPolicy::default() };
+        Ok(Azure { arm, cloud, http, subscription })
+    }
+
+    pub fn cluster_path(&self, rg: &str, name: &str) -> String {
+        format!(
+            "/subscriptions/{}/resourceGroups/{rg}/providers/Microsoft.ContainerService/managedClusters/{name}",
+            self.subscription
+        )
+    }
+}
+
+/// `KVWIRE_RETRY_BASE_MS` shortens the first backoff (tests, or very patient pipelines lengthen it).
+fn retry_from_env() -> RetryPolicy {
+    let mut p = RetryPolicy::default();
+    if let Some(ms) = std::env::var("KVWIRE_RETRY_BASE_MS").ok().and_then(|v| v.parse::<u64>().ok()) {
+        p.base_delay = Duration::from_millis(ms);
+    }
+    p
+}
+
+/// Plan-runner options from the global flags.
+pub fn run_options(g: &GlobalArgs, command: &str, ui: &Ui, parallel: usize) -> Result<RunOptions> {
+    if ui.format == OutputFormat::Env {
+        return Err(Error::usage("-o env prints values and only fits commands such as kubelet-identity; use text, json or yaml here"));
+    }
+    Ok(RunOptions {
+        command: command.into(),
+        dry_run: g.dry_run,
+        yes: g.yes,
+        detailed_exitcode: g.detailed_exitcode,
+        parallel,
+    })
+}

@@ -1,0 +1,301 @@
+//! The one HTTP client: ARM, Key Vault (via the SDK) and Entra (via azure_identity) all go through it,
+//! so the CA bundle, `--resolve`, proxy, timeouts, user agent and the plain-http guard apply everywhere.
+
+use crate::{debug, trace};
+use std::{
+    net::{IpAddr, SocketAddr},
+    path::PathBuf,
+    str::FromStr,
+    sync::Arc,
+    time::{Duration, Instant},
+};
+use url::Url;
+
+pub const USER_AGENT: &str = concat!("kvwire/", env!("CARGO_PKG_VERSION"));
+
+/// Headers whose values are credentials: never printed, whatever the verbosity.
+const SECRET_HEADERS: &[&str] = &[
+    "authorization",
+    "proxy-authorization",
+    "cookie",
+    "set-cookie",
+    "x-ms-authorization-auxiliary",
+];
+
+/// curl-style `HOST:PORT:ADDR` (PORT may be `*`): connect to ADDR whenever a URL names HOST.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ResolveRule {
+    pub host: String,
+    pub port: Option<u16>,
+    pub addr: IpAddr,
+}
+
+impl FromStr for ResolveRule {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        let bad = || format!("invalid --resolve {s:?}: expected HOST:PORT:ADDR, e.g. kv-demo.vault.azure.net:443:127.0.0.1 (PORT may be *)");
+        let mut parts = s.splitn(3, ':');
+        let (host, port, addr) = match (parts.next(), parts.next(), parts.next()) {
+            (Some(h), Some(p), Some(a)) if !h.is_empty() => (h, p, a),
+            _ => return Err(bad()),
+        };
+        let port = match port {
+            "*" => None,
+            p => Some(p.parse::<u16>().map_err(|_| bad())?),
+        };
+        let addr = addr.trim_start_matches('[').trim_end_matches(']');
+        let addr = addr.parse::<IpAddr>().map_err(|_| bad())?;
+        Ok(ResolveRule { host: host.to_ascii_lowercase(), port, addr })
+    }
+}
+
+/// Settings for the shared client, from global flags and environment.
+#[derive(Debug, Clone, Default)]
+pub struct HttpOptions {
+    /// Extra PEM CA certificates trusted in addition to the system store.
+    pub ca_bundle: Option<PathBuf>,
+    pub resolve: Vec<ResolveRule>,
+    /// Whole-request timeout.
+    pub timeout: Option<Duration>,
+}
+
+/// The Azure Instance Metadata Service: managed identity tokens come from here over plain http by design;
+/// a link-local address never leaves the host's own link.
+const IMDS: std::net::Ipv4Addr = std::net::Ipv4Addr::new(169, 254, 169, 254);
+
+/// Refuse plain http except to loopback (and IMDS): a bearer token must never cross a network in clear text.
+pub fn check_scheme(url: &Url) -> Result<(), String> {
+    match url.scheme() {
+        "https" => Ok(()),
+        "http" if is_loopback(url) || url.host() == Some(url::Host::Ipv4(IMDS)) => Ok(()),
+        "http" => Err(format!(
+            "refusing plain http to {}: only https is allowed for hosts that are not loopback",
+            url.host_str().unwrap_or("?")
+        )),
+        other => Err(format!("unsupported URL scheme {other:?} in {url}")),
+    }
+}
+
+fn is_loopback(url: &Url) -> bool {
+    match url.host() {
+        Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        None => false,
+    }
+}
+
+/// A URL fit for logs: no query values other than api-version.
+pub fn loggable_url(url: &Url) -> String {
+    let mut u = url.clone();
+    let pairs: Vec<(String, String)> = url
+        .query_pairs()
+        .map(|(k, v)| {
+            let v = if k == "api-version" { v.into_owned() } else { "REDACTED".into() };
+            (k.into_owned(), v)
+        })
+        .collect();
+    if pairs.is_empty() {
+        u.set_query(None);
+    } else {
+        u.query_pairs_mut().clear().extend_pairs(pairs);
+    }
+    u.to_string()
+}
+
+/// A transport failure: no HTTP response was received (or its body could not be read).
+#[derive(Debug, thiserror::Error)]
+#[error("{message}")]
+pub struct TransportError {
+    pub message: String,
+    /// Worth another try: connection refused/reset, timeout.
+    pub retryable: bool,
+}
+
+impl From<reqwest::Error> for TransportError {
+    fn from(e: reqwest::Error) -> Self {
+        // reqwest's Display omits the cause chain, which is where the useful part (TLS, DNS) lives.
+        let mut message = e.to_string();
+        let mut source = std::error::Error::source(&e);
+        while let Some(s) = source {
+            message.push_str(": ");
+            message.push_str(&s.to_string());
+            source = s.source();
+        }
+        let retryable = e.is_connect() || e.is_timeout() || e.is_request() || e.is_body();
+        TransportError { message, retryable }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct Http {
+    client: reqwest::Client,
+}
+
+impl Http {
+    pub fn new(opts: &HttpOptions) -> Result<Http, String> {
+        // Only ring is compiled in; install it once so every rustls user (reqwest, SDK) agrees.
+        let _ = rustls::crypto::ring::default_provider().install_default();
+        let mut b = reqwest::Client::builder()
+            .user_agent(USER_AGENT)
+            .connect_timeout(Duration::from_secs(20))
+            .read_timeout(Duration::from_secs(120))
+            .redirect(reqwest::redirect::Policy::none())
+            .tcp_nodelay(true)
+            .tls_backend_rustls();
+        if let Some(t) = opts.timeout {
+            b = b.timeout(t);
+        }
+        if let Some(path) = &opts.ca_bundle {
+            let pem = std::fs::read(path)
+                .map_err(|e| format!("--ca-bundle {}: cannot read: {e}", path.display()))?;
+            let certs = reqwest::Certificate::from_pem_bundle(&pem)
+                .map_err(|e| format!("--ca-bundle {}: not a PEM bundle: {e}", path.display()))?;
+            if certs.is_empty() {
+                return Err(format!("--ca-bundle {}: no certificates found", path.display()));
+            }
+            b = b.tls_certs_merge(certs);
+        }
+        for r in &opts.resolve {
+            b = b.resolve(&r.host, SocketAddr::new(r.addr, r.port.unwrap_or(443)));
+        }
+        let client = b.build().map_err(|e| TransportError::from(e).message)?;
+        Ok(Http { client })
+    }
+
+    pub fn request(&self, method: reqwest::Method, url: Url) -> reqwest::RequestBuilder {
+        self.client.request(method, url)
+    }
+
+    /// Send one request: the scheme guard, then the wire, with redacted logging.
+    pub async fn execute(&self, req: reqwest::Request) -> Result<reqwest::Response, TransportError> {
+        check_scheme(req.url()).map_err(|message| TransportError { message, retryable: false })?;
+        let started = Instant::now();
+        let line = format!("{} {}", req.method(), loggable_url(req.url()));
+        debug!("→ {line}");
+        log_headers("→", req.headers());
+        let result = self.client.execute(req).await;
+        match &result {
+            Ok(resp) => {
+                debug!("← {} {line} ({} ms)", resp.status().as_u16(), started.elapsed().as_millis());
+                log_headers("←", resp.headers());
+            }
+            Err(e) => debug!("✗ {line}: {}", TransportError::from_ref(e)),
+        }
+        Ok(result?)
+    }
+}
+
+impl TransportError {
+    fn from_ref(e: &reqwest::Error) -> String {
+        let mut message = e.to_string();
+        let mut source = std::error::Error::source(e);
+        while let Some(s) = source {
+            message.push_str(": ");
+            message.push_str(&s.to_string());
+            source = s.source();
+        }
+        message
+    }
+}
+
+fn log_headers(dir: &str, headers: &reqwest::header::HeaderMap) {
+    if !crate::log::enabled(3) {
+        return;
+    }
+    for (name, value) in headers {
+        let shown = if SECRET_HEADERS.contains(&name.as_str()) {
+            "REDACTED"
+        } else {
+            value.to_str().unwrap_or("(binary)")
+        };
+        trace!("{dir} {name}: {shown}");
+    }
+}
+
+/// The SDK clients (azure_identity, Key Vault) use this same client as their transport.
+#[async_trait::async_trait]
+impl azure_core::http::HttpClient for Http {
+    async fn execute_request(
+        &self,
+        request: &azure_core::http::Request,
+    ) -> azure_core::Result<azure_core::http::AsyncRawResponse> {
+        use azure_core::error::{Error as AzError, ErrorKind};
+        use azure_core::http::{headers, Body};
+        use futures::AsyncReadExt;
+
+        let method = reqwest::Method::from_bytes(request.method().as_str().as_bytes())
+            .map_err(|e| AzError::with_error(ErrorKind::Other, e, "unsupported HTTP method"))?;
+        let mut rb = self.client.request(method, request.url().clone());
+        for (name, value) in request.headers().iter() {
+            rb = rb.header(name.as_str(), value.as_str());
+        }
+        let body = match request.body() {
+            Body::Bytes(b) => b.clone(),
+            Body::SeekableStream(s) => {
+                let mut s = dyn_clone::clone_box(&**s);
+                s.reset().await?;
+                let mut buf = Vec::new();
+                s.read_to_end(&mut buf)
+                    .await
+                    .map_err(|e| AzError::with_error(ErrorKind::Io, e, "reading request body"))?;
+                buf.into()
+            }
+        };
+        let req = rb
+            .body(body)
+            .build()
+            .map_err(|e| AzError::with_error(ErrorKind::Other, e, "building request"))?;
+        let resp = self.execute(req).await.map_err(|e| {
+            let kind = if e.retryable { ErrorKind::Io } else { ErrorKind::Other };
+            AzError::with_message(kind, e.message)
+        })?;
+        let status = resp.status().as_u16();
+        let mut hs = headers::Headers::new();
+        for (k, v) in resp.headers() {
+            if let Ok(v) = v.to_str() {
+                hs.insert(k.as_str().to_owned(), v.to_owned());
+            }
+        }
+        let bytes = resp
+            .bytes()
+            .await
+            .map_err(|e| AzError::with_message(ErrorKind::Io, TransportError::from(e).message))?;
+        Ok(azure_core::http::AsyncRawResponse::from_bytes(status.into(), hs, bytes))
+    }
+}
+
+/// Shared handle, cheap to clone.
+pub type SharedHttp = Arc<Http>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plain_http_only_to_loopback() {
+        for ok in ["https://management.azure.com/", "http://127.0.0.1:8080/", "http://localhost/", "http://[::1]:1/", "http://169.254.169.254/metadata/identity/oauth2/token"] {
+            assert!(check_scheme(&Url::parse(ok).unwrap()).is_ok(), "{ok}");
+        }
+        for bad in ["http://management.azure.com/", "http://10.0.0.1/", "http://169.254.1.1/", "ftp://127.0.0.1/"] {
+            assert!(check_scheme(&Url::parse(bad).unwrap()).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn resolve_rules_parse_like_curl() {
+        let r: ResolveRule = "Kv-Demo.vault.azure.net:443:127.0.0.1".parse().unwrap();
+        assert_eq!((r.host.as_str(), r.port), ("kv-demo.vault.azure.net", Some(443)));
+        let r: ResolveRule = "h:*:[::1]".parse().unwrap();
+        assert_eq!(r.addr, "::1".parse::<IpAddr>().unwrap());
+        for bad in ["h:443", "h:x:127.0.0.1", ":1:127.0.0.1", "h:1:not-an-ip"] {
+            assert!(bad.parse::<ResolveRule>().is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn logged_urls_hide_query_values() {
+        let u = Url::parse("https://x/a?api-version=2022-04-01&$filter=secret").unwrap();
+        assert_eq!(loggable_url(&u), "https://x/a?api-version=2022-04-01&%24filter=REDACTED");
+    }
+}

@@ -1,0 +1,364 @@
+//! The plan core. Every mutating command is a list of [`Step`]s run as
+//! observe → plan → (confirm) → apply → verify. Observation is read-only, so `--dry-run`
+//! performs only reads.
+
+use crate::{
+    arm::OnStatus,
+    error::{exit, Error, Result},
+    output::{OutputFormat, Style, Ui},
+};
+use serde::Serialize;
+use serde_json::{json, Value};
+
+/// Version of the JSON plan document (docs/plan-format.md). Bump on any breaking change.
+pub const FORMAT_VERSION: &str = "1";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Action {
+    NoOp,
+    Create,
+    Update,
+    /// An action with no resource diff, such as a node image upgrade.
+    Run,
+    Delete,
+}
+
+impl Action {
+    fn symbol(self) -> (&'static str, Style) {
+        match self {
+            Action::NoOp => ("=", Style::Dim),
+            Action::Create => ("+", Style::Add),
+            Action::Update => ("~", Style::Change),
+            Action::Run => (">", Style::Run),
+            Action::Delete => ("-", Style::Remove),
+        }
+    }
+}
+
+/// The value a field will have.
+#[derive(Debug, Clone, PartialEq)]
+pub enum After {
+    Value(Value),
+    /// Azure assigns it during apply (an identity's principalId, say).
+    KnownAfterApply,
+    /// A secret: only the fact that it changes is shown.
+    Sensitive,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct FieldChange {
+    /// Dotted JSON path, e.g. `identity.type`.
+    pub path: String,
+    pub before: Option<Value>,
+    pub after: After,
+}
+
+impl FieldChange {
+    pub fn set(path: &str, before: Option<Value>, after: Value) -> FieldChange {
+        FieldChange { path: path.into(), before, after: After::Value(after) }
+    }
+    pub fn unknown(path: &str) -> FieldChange {
+        FieldChange { path: path.into(), before: None, after: After::KnownAfterApply }
+    }
+
+    fn to_json(&self) -> Value {
+        let (after, unknown, sensitive) = match &self.after {
+            After::Value(v) => (v.clone(), false, false),
+            After::KnownAfterApply => (Value::Null, true, false),
+            After::Sensitive => (Value::Null, false, true),
+        };
+        let before = if sensitive { Value::Null } else { self.before.clone().unwrap_or(Value::Null) };
+        json!({"path": self.path, "before": before, "after": after, "after_unknown": unknown, "sensitive": sensitive})
+    }
+}
+
+/// What one step will do, as observed.
+#[derive(Debug, Clone)]
+pub struct Planned {
+    /// Stable, human-readable handle: `cluster rg-demo/aks-demo`.
+    pub address: String,
+    /// ARM type or action, e.g. `Microsoft.ContainerService/managedClusters`.
+    pub resource_type: String,
+    pub action: Action,
+    /// Why (especially for no-ops and runs): "node image is already the latest".
+    pub reason: Option<String>,
+    pub changes: Vec<FieldChange>,
+    /// Things the user must know before confirming (printed to stderr, and in the JSON document).
+    pub warnings: Vec<String>,
+}
+
+impl Planned {
+    pub fn no_op(address: impl Into<String>, resource_type: &str, reason: impl Into<String>) -> Planned {
+        Planned {
+            address: address.into(),
+            resource_type: resource_type.into(),
+            action: Action::NoOp,
+            reason: Some(reason.into()),
+            changes: vec![],
+            warnings: vec![],
+        }
+    }
+}
+
+/// One unit of change. `plan` must only read.
+#[async_trait::async_trait]
+pub trait Step: Send + Sync {
+    /// Observe Azure (reads only) and say what `apply` would do.
+    async fn plan(&mut self) -> Result<Planned>;
+    /// Make the change, reporting progress through `on`.
+    async fn apply(&mut self, on: OnStatus<'_>) -> Result<()>;
+    /// Check the change took: by default, observing again must find nothing left to do.
+    async fn verify(&mut self) -> Result<()> {
+        let again = self.plan().await?;
+        if again.action == Action::NoOp {
+            Ok(())
+        } else {
+            Err(Error::runtime(format!(
+                "verification failed for {}: Azure still shows a pending {:?} after apply",
+                again.address, again.action
+            )))
+        }
+    }
+}
+
+/// Flags that shape a run.
+#[derive(Debug, Clone)]
+pub struct RunOptions {
+    /// The command line, for the plan document, e.g. `cluster enable-managed-identity`.
+    pub command: String,
+    pub dry_run: bool,
+    pub yes: bool,
+    pub detailed_exitcode: bool,
+    /// How many steps may apply at once (1 = in order).
+    pub parallel: usize,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+enum Outcome {
+    Unchanged,
+    Planned,
+    Applied,
+    Failed,
+    NotRun,
+}
+
+/// Observe every step, show the plan, confirm, apply, verify. Returns the exit code.
+pub async fn run(mut steps: Vec<Box<dyn Step>>, opts: &RunOptions, ui: &Ui) -> Result<u8> {
+    let mut planned = Vec::with_capacity(steps.len());
+    for s in steps.iter_mut() {
+        planned.push(s.plan().await?);
+    }
+    let pending: Vec<usize> = (0..planned.len()).filter(|&i| planned[i].action != Action::NoOp).collect();
+    let mut outcomes: Vec<(Outcome, Option<String>)> = planned
+        .iter()
+        .map(|p| (if p.action == Action::NoOp { Outcome::Unchanged } else { Outcome::Planned }, None))
+        .collect();
+
+    let text = ui.format == OutputFormat::Text;
+    if !ui.quiet {
+        for w in planned.iter().flat_map(|p| &p.warnings) {
+            eprintln!("warning: {w}");
+        }
+    }
+    if text {
+        print!("{}", render_text(&planned, ui));
+    }
+    if pending.is_empty() || opts.dry_run {
+        if !text {
+            ui.print_document(&document(opts, &planned, &outcomes));
+        } else if !pending.is_empty() {
+            println!("\nDry run: nothing was changed. Run again without --dry-run to apply.");
+        }
+        return Ok(if !pending.is_empty() && opts.detailed_exitcode { exit::CHANGES } else { exit::OK });
+    }
+
+    confirm(opts, ui, pending.len())?;
+
+    let results = apply_all(&mut steps, &planned, &pending, opts.parallel.max(1), ui).await;
+    let mut failed = 0;
+    for (i, r) in results {
+        outcomes[i] = match r {
+            Ok(()) => (Outcome::Applied, None),
+            Err(e) => {
+                failed += 1;
+                (Outcome::Failed, Some(e.to_string()))
+            }
+        };
+    }
+    for (o, _) in outcomes.iter_mut() {
+        if *o == Outcome::Planned {
+            *o = Outcome::NotRun;
+        }
+    }
+
+    if text {
+        println!();
+        for (i, (o, err)) in outcomes.iter().enumerate() {
+            if let (Outcome::Failed, Some(e)) = (o, err) {
+                println!("{} {}: {e}", ui.paint("✘", Style::Remove), planned[i].address);
+            }
+        }
+        let applied = outcomes.iter().filter(|o| o.0 == Outcome::Applied).count();
+        let not_run = outcomes.iter().filter(|o| o.0 == Outcome::NotRun).count();
+        if failed == 0 {
+            println!("{} Apply complete: {applied} applied and verified.", ui.paint("✔", Style::Add));
+        } else {
+            println!("Apply failed: {applied} applied, {failed} failed, {not_run} not run.");
+        }
+    } else {
+        ui.print_document(&document(opts, &planned, &outcomes));
+    }
+    if failed > 0 {
+        return Err(Error::runtime(format!("{failed} of {} step(s) failed", pending.len())));
+    }
+    Ok(exit::OK)
+}
+
+fn confirm(opts: &RunOptions, ui: &Ui, n: usize) -> Result<()> {
+    if opts.yes {
+        return Ok(());
+    }
+    if !(ui.stdin_tty && ui.interactive_stderr) {
+        return Err(Error::usage(
+            "changes need confirmation, but there is no terminal to ask on: pass --yes to apply, or --dry-run to only show the plan",
+        ));
+    }
+    let ok = dialoguer::Confirm::new()
+        .with_prompt(format!("Apply {n} change(s)?"))
+        .default(false)
+        .interact()
+        .map_err(|e| Error::runtime(format!("prompt failed: {e}")))?;
+    if ok { Ok(()) } else { Err(Error::usage("cancelled: nothing was changed")) }
+}
+
+async fn apply_all(
+    steps: &mut [Box<dyn Step>],
+    planned: &[Planned],
+    pending: &[usize],
+    parallel: usize,
+    ui: &Ui,
+) -> Vec<(usize, Result<()>)> {
+    use futures::{stream, StreamExt};
+    use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
+
+    let multi = MultiProgress::with_draw_target(if ui.interactive_stderr {
+        ProgressDrawTarget::stderr()
+    } else {
+        ProgressDrawTarget::hidden()
+    });
+    let style = ProgressStyle::with_template("{spinner} {prefix} {wide_msg} {elapsed}").expect("valid template");
+    // Pair each pending step with its index and a bar, then run them with bounded concurrency.
+    let mut work = Vec::new();
+    for (i, step) in steps.iter_mut().enumerate() {
+        if !pending.contains(&i) {
+            continue;
+        }
+        let bar = multi.add(ProgressBar::new_spinner().with_style(style.clone()));
+        bar.set_prefix(planned[i].address.clone());
+        bar.enable_steady_tick(std::time::Duration::from_millis(120));
+        work.push((i, step, bar));
+    }
+    let results: Vec<(usize, Result<()>)> = stream::iter(work)
+        .map(|(i, step, bar)| async move {
+            crate::info!("applying {}", planned[i].address);
+            let on = |status: &str| bar.set_message(status.to_string());
+            let r = match step.apply(&on).await {
+                Ok(()) => {
+                    bar.set_message("verifying");
+                    step.verify().await
+                }
+                Err(e) => Err(e),
+            };
+            bar.finish_with_message(if r.is_ok() { "done" } else { "failed" });
+            (i, r)
+        })
+        .buffer_unordered(parallel)
+        .collect()
+        .await;
+    results
+}
+
+/// Terraform-like text: one line per step, indented field changes.
+pub fn render_text(planned: &[Planned], ui: &Ui) -> String {
+    let mut out = String::new();
+    for p in planned {
+        let (sym, style) = p.action.symbol();
+        let verb = match p.action {
+            Action::NoOp => "unchanged",
+            Action::Create => "create",
+            Action::Update => "update",
+            Action::Run => "run",
+            Action::Delete => "delete",
+        };
+        out.push_str(&format!(
+            "  {} {:<9} {}  {}\n",
+            ui.paint(sym, style),
+            verb,
+            ui.paint(&p.address, Style::Bold),
+            ui.paint(&p.resource_type, Style::Dim)
+        ));
+        if let Some(r) = &p.reason {
+            out.push_str(&format!("      {}\n", ui.paint(&format!("# {r}"), Style::Dim)));
+        }
+        for c in &p.changes {
+            let after = match &c.after {
+                After::Value(v) => v.to_string(),
+                After::KnownAfterApply => "(known after apply)".into(),
+                After::Sensitive => "(sensitive)".into(),
+            };
+            match (&c.before, &c.after) {
+                (_, After::Sensitive) => out.push_str(&format!("      {} = (sensitive value changes)\n", c.path)),
+                (Some(b), _) => out.push_str(&format!("      {}: {} → {}\n", c.path, b, after)),
+                (None, _) => out.push_str(&format!("      {} = {}\n", c.path, after)),
+            }
+        }
+    }
+    let count = |a: Action| planned.iter().filter(|p| p.action == a).count();
+    out.push_str(&format!(
+        "\nPlan: {} to create, {} to update, {} to run, {} to delete, {} unchanged.\n",
+        count(Action::Create),
+        count(Action::Update),
+        count(Action::Run),
+        count(Action::Delete),
+        count(Action::NoOp)
+    ));
+    out
+}
+
+fn document(opts: &RunOptions, planned: &[Planned], outcomes: &[(Outcome, Option<String>)]) -> Value {
+    let steps: Vec<Value> = planned
+        .iter()
+        .zip(outcomes)
+        .map(|(p, (o, err))| {
+            let mut v = json!({
+                "address": p.address,
+                "resource_type": p.resource_type,
+                "action": p.action,
+                "reason": p.reason,
+                "changes": p.changes.iter().map(FieldChange::to_json).collect::<Vec<_>>(),
+                "outcome": o,
+                "warnings": p.warnings,
+            });
+            if let Some(e) = err {
+                v["error"] = json!(e);
+            }
+            v
+        })
+        .collect();
+    let count = |a: Action| planned.iter().filter(|p| p.action == a).count();
+    json!({
+        "format_version": FORMAT_VERSION,
+        "command": opts.command,
+        "dry_run": opts.dry_run,
+        "steps": steps,
+        "summary": {
+            "create": count(Action::Create),
+            "update": count(Action::Update),
+            "run": count(Action::Run),
+            "delete": count(Action::Delete),
+            "no_op": count(Action::NoOp),
+        }
+    })
+}

@@ -1,0 +1,92 @@
+//! Input checks used as clap value parsers, so bad input fails before any network call (exit 2).
+//! Each message names what is allowed.
+
+pub fn subscription_id(s: &str) -> Result<String, String> {
+    guid(s).map_err(|_| format!("{s:?} is not a subscription ID: expected a GUID like 00000000-0000-0000-0000-000000000000"))
+}
+
+pub fn guid(s: &str) -> Result<String, String> {
+    let groups: Vec<&str> = s.split('-').collect();
+    let lens = [8, 4, 4, 4, 12];
+    let ok = groups.len() == 5
+        && groups.iter().zip(lens).all(|(g, n)| g.len() == n && g.chars().all(|c| c.is_ascii_hexdigit()));
+    if ok { Ok(s.to_ascii_lowercase()) } else { Err(format!("{s:?} is not a GUID")) }
+}
+
+/// Resource group: 1-90 of letters, digits, `_ - . ( )`, not ending in `.`.
+pub fn resource_group(s: &str) -> Result<String, String> {
+    let ok = (1..=90).contains(&s.len())
+        && s.chars().all(|c| c.is_alphanumeric() || "_-.()".contains(c))
+        && !s.ends_with('.');
+    if ok {
+        Ok(s.to_string())
+    } else {
+        Err(format!("{s:?} is not a resource group name: 1-90 letters, digits, '_', '-', '.', '(' or ')', not ending in '.'"))
+    }
+}
+
+/// AKS cluster: 1-63 of letters, digits, `_ -`, starting and ending with a letter or digit.
+pub fn cluster_name(s: &str) -> Result<String, String> {
+    let ok = (1..=63).contains(&s.len())
+        && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+        && s.chars().next().is_some_and(|c| c.is_ascii_alphanumeric())
+        && s.chars().last().is_some_and(|c| c.is_ascii_alphanumeric());
+    if ok {
+        Ok(s.to_string())
+    } else {
+        Err(format!("{s:?} is not an AKS cluster name: 1-63 letters, digits, '_' or '-', starting and ending with a letter or digit"))
+    }
+}
+
+/// Agent pool: 1-12 lowercase letters and digits, starting with a letter.
+pub fn nodepool_name(s: &str) -> Result<String, String> {
+    let ok = (1..=12).contains(&s.len())
+        && s.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+        && s.chars().next().is_some_and(|c| c.is_ascii_lowercase());
+    if ok {
+        Ok(s.to_string())
+    } else {
+        Err(format!("{s:?} is not a node pool name: 1-12 lowercase letters and digits, starting with a letter"))
+    }
+}
+
+/// A user-assigned identity resource ID.
+pub fn identity_resource_id(s: &str) -> Result<String, String> {
+    let parts: Vec<&str> = s.trim_matches('/').split('/').collect();
+    let ok = parts.len() == 8
+        && parts[0].eq_ignore_ascii_case("subscriptions")
+        && guid(parts[1]).is_ok()
+        && parts[2].eq_ignore_ascii_case("resourceGroups")
+        && resource_group(parts[3]).is_ok()
+        && parts[4].eq_ignore_ascii_case("providers")
+        && parts[5].eq_ignore_ascii_case("Microsoft.ManagedIdentity")
+        && parts[6].eq_ignore_ascii_case("userAssignedIdentities")
+        && !parts[7].is_empty();
+    if ok {
+        Ok(format!("/{}", parts.join("/")))
+    } else {
+        Err(format!(
+            "{s:?} is not a user-assigned identity resource ID: expected /subscriptions/GUID/resourceGroups/RG/providers/Microsoft.ManagedIdentity/userAssignedIdentities/NAME"
+        ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names() {
+        assert!(resource_group("rg-demo_1(x).y").is_ok());
+        assert!(resource_group("rg.").is_err());
+        assert!(cluster_name("aks-demo").is_ok());
+        assert!(cluster_name("-aks").is_err());
+        assert!(nodepool_name("nodepool1").is_ok());
+        assert!(nodepool_name("NodePool").is_err());
+        assert!(nodepool_name("averyveryverylongname").is_err());
+        assert!(subscription_id("00000000-0000-0000-0000-00000000000g").is_err());
+        assert_eq!(subscription_id("AAAAAAAA-0000-0000-0000-000000000000").unwrap(), "aaaaaaaa-0000-0000-0000-000000000000");
+        assert!(identity_resource_id("/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg/providers/Microsoft.ManagedIdentity/userAssignedIdentities/id1").is_ok());
+        assert!(identity_resource_id("/subscriptions/x/resourceGroups/rg").is_err());
+    }
+}
