@@ -193,7 +193,7 @@ mod tests {
         let y = to_yaml(&json!({"a":"true","b":"1.10","c":"plain-text","d":"x: y","e":[{"k":"v","n":1},"s"],"f":{},"g":"line1\nline2\n"}));
         assert_eq!(
             y,
-            "a: \"true\"\nb: \"1.10\"\nc: plain-text\nd: \"x: y\"\ne:\n  - k: v\n    n: 1\n  - s\nf: {}\ng: |\n  line1\n  line2\n"
+            "a: \"true\"\nb: \"1.10\"\nc: plain-text\nd: \"x: y\"\ne:\n  - k: v\n    \"n\": 1\n  - s\nf: {}\ng: |\n  line1\n  line2\n"
         );
     }
 }

@@ -1,0 +1,168 @@
+//! Test harness: a per-test fake Azure over TLS on 127.0.0.1:0 and a `kvwire` command wired to it
+//! through a custom cloud file, `--ca-bundle` and `--resolve`, with real client-secret auth.
+#![allow(dead_code)]
+
+pub mod fake;
+mod tls;
+
+use fake::{FakeState, Fault, FaultKind, Shared, ARM_HOST, CLIENT_ID, CLIENT_SECRET, LOGIN_HOST, SUB, TENANT, VAULT_SUFFIX};
+use serde_json::{json, Value};
+use std::{
+    path::PathBuf,
+    sync::{Arc, Mutex},
+};
+
+pub struct Fake {
+    pub port: u16,
+    pub state: Shared,
+    pub dir: PathBuf,
+    pub ca_pem: String,
+}
+
+/// The official example bodies (`responses.<code>.body`) from ../shared/fixtures/arm.
+pub fn fixture(name: &str, status: &str) -> Value {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/fixtures/arm").join(name);
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let doc: Value = serde_json::from_str(&text).unwrap();
+    doc["responses"][status]["body"].clone()
+}
+
+impl Fake {
+    pub fn start() -> Fake {
+        let vault_hosts: Vec<String> = ["kv-demo", "kv-policy"].iter().map(|v| format!("{v}.{VAULT_SUFFIX}")).collect();
+        let mut hosts = vec![LOGIN_HOST, ARM_HOST];
+        hosts.extend(vault_hosts.iter().map(String::as_str));
+        let pki = tls::make_pki(&hosts);
+        let std_listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        std_listener.set_nonblocking(true).unwrap();
+        let port = std_listener.local_addr().unwrap().port();
+        let state: Shared = Arc::new(Mutex::new(FakeState::new(port)));
+        let app = axum::Router::new().fallback(fake::handle).with_state(state.clone());
+        let config = pki.server_config.clone();
+        std::thread::spawn(move || {
+            let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
+            rt.block_on(async move {
+                let listener = tls::TlsListener {
+                    tcp: tokio::net::TcpListener::from_std(std_listener).unwrap(),
+                    acceptor: tokio_rustls::TlsAcceptor::from(config),
+                };
+                axum::serve(listener, app).await.unwrap();
+            });
+        });
+
+        let dir = std::env::temp_dir().join(format!("kvwire-test-{}-{port}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("ca.pem"), &pki.ca_pem).unwrap();
+        std::fs::write(
+            dir.join("cloud.toml"),
+            format!(
+                "name = \"FakeAzure\"\nresource_manager = \"https://{ARM_HOST}:{port}/\"\nauthority_host = \"https://{LOGIN_HOST}:{port}\"\narm_audience = \"https://{ARM_HOST}/\"\nkeyvault_dns_suffix = \"{VAULT_SUFFIX}\"\n"
+            ),
+        )
+        .unwrap();
+        Fake { port, state, dir, ca_pem: pki.ca_pem }
+    }
+
+    /// `--resolve` rules that send every fake host name to 127.0.0.1.
+    pub fn resolve_rules(&self) -> String {
+        [LOGIN_HOST, ARM_HOST, "kv-demo.vault.azure.net", "kv-policy.vault.azure.net"]
+            .iter()
+            .map(|h| format!("{h}:{}:127.0.0.1", self.port))
+            .collect::<Vec<_>>()
+            .join(",")
+    }
+
+    /// The real binary, configured for this fake only through its documented flags and env vars.
+    pub fn kvwire(&self) -> assert_cmd::Command {
+        let mut cmd = assert_cmd::Command::cargo_bin("kvwire").unwrap();
+        for var in ["HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy", "AZURE_FEDERATED_TOKEN_FILE", "IDENTITY_ENDPOINT", "MSI_ENDPOINT", "KVWIRE_CLOUD", "KVWIRE_RESOLVE", "KVWIRE_CA_BUNDLE"] {
+            cmd.env_remove(var);
+        }
+        cmd.env("AZURE_TENANT_ID", TENANT)
+            .env("AZURE_CLIENT_ID", CLIENT_ID)
+            .env("AZURE_CLIENT_SECRET", CLIENT_SECRET)
+            .env("AZURE_SUBSCRIPTION_ID", SUB)
+            .env("KVWIRE_RETRY_BASE_MS", "20")
+            .env("NO_COLOR", "1")
+            .env("KVWIRE_CLOUD", self.dir.join("cloud.toml"))
+            .arg("--ca-bundle")
+            .arg(self.dir.join("ca.pem"))
+            .arg("--resolve")
+            .arg(self.resolve_rules())
+            .arg("--auth")
+            .arg("env");
+        cmd
+    }
+
+    pub fn journal(&self) -> Vec<fake::Entry> {
+        self.state.lock().unwrap().journal.clone()
+    }
+
+    pub fn writes(&self) -> Vec<fake::Entry> {
+        self.journal().into_iter().filter(|e| e.is_write()).collect()
+    }
+
+    pub fn clear_journal(&self) {
+        self.state.lock().unwrap().journal.clear();
+    }
+
+    pub fn fault(&self, method: Option<&str>, path_contains: &str, times: usize, kind: FaultKind) {
+        self.state.lock().unwrap().faults.push(Fault {
+            method: method.map(str::to_owned),
+            path_contains: path_contains.into(),
+            times,
+            kind,
+        });
+    }
+
+    pub fn resource(&self, id: &str) -> Option<Value> {
+        self.state.lock().unwrap().resource(id).cloned()
+    }
+
+    pub fn issued_tokens(&self) -> Vec<String> {
+        self.state.lock().unwrap().tokens.keys().cloned().collect()
+    }
+
+    pub fn cluster_id(rg: &str, name: &str) -> String {
+        format!("/subscriptions/{SUB}/resourceGroups/{rg}/providers/Microsoft.ContainerService/managedClusters/{name}")
+    }
+
+    /// A service-principal cluster from the official ManagedClustersGet example (plus `extra`
+    /// merged into its properties), with each pool of `pools` as (name, image, latest image).
+    pub fn seed_sp_cluster(&self, rg: &str, name: &str, pools: &[(&str, &str, &str)], extra: Value) -> String {
+        let id = Self::cluster_id(rg, name);
+        let mut mc = fixture("ManagedClustersGet.2026-08-01.json", "200");
+        mc["id"] = json!(id);
+        mc["name"] = json!(name);
+        if let (Some(props), Some(extra)) = (mc["properties"].as_object_mut(), extra.as_object()) {
+            for (k, v) in extra {
+                props.insert(k.clone(), v.clone());
+            }
+        }
+        let template = mc["properties"]["agentPoolProfiles"][0].clone();
+        let mut profiles = vec![];
+        let mut s = self.state.lock().unwrap();
+        for (pool, image, latest) in pools {
+            let mut p = template.clone();
+            p["name"] = json!(pool);
+            p["nodeImageVersion"] = json!(image);
+            profiles.push(p.clone());
+            let pool_id = format!("{id}/agentPools/{pool}");
+            let mut props = p;
+            props.as_object_mut().unwrap().remove("name");
+            s.put_resource(&pool_id, json!({"id": pool_id, "name": pool, "type": "Microsoft.ContainerService/managedClusters/agentPools", "properties": props}));
+            s.latest_node_image.insert(pool_id.to_ascii_lowercase(), latest.to_string());
+        }
+        mc["properties"]["agentPoolProfiles"] = json!(profiles);
+        s.put_resource(&id, mc);
+        id
+    }
+}
+
+/// Every string in `haystack` that must never be printed: the client secret and all issued tokens.
+pub fn assert_no_credentials(fake: &Fake, output: &str) {
+    assert!(!output.contains(CLIENT_SECRET), "client secret leaked:\n{output}");
+    for t in fake.issued_tokens() {
+        assert!(!output.contains(&t), "access token leaked:\n{output}");
+    }
+}
