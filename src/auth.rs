@@ -1,15 +1,18 @@
 //! Credentials from azure_identity 1.x, all using kvwire's shared HTTP client as transport.
 
-use crate::{cloud::Cloud, error::{Error, Result}, http::SharedHttp};
+use crate::{
+    cloud::Cloud,
+    error::{Error, Result},
+    http::SharedHttp,
+};
 use azure_core::{
     credentials::TokenCredential,
     http::{ClientOptions, Transport},
 };
 use azure_identity::{
-    AzureCliCredential, AzureCliCredentialOptions, ClientAssertionCredentialOptions,
-    ClientSecretCredential, ClientSecretCredentialOptions, DeveloperToolsCredential,
-    ManagedIdentityCredential, ManagedIdentityCredentialOptions, UserAssignedId,
-    WorkloadIdentityCredential, WorkloadIdentityCredentialOptions,
+    AzureCliCredential, AzureCliCredentialOptions, ClientAssertionCredentialOptions, ClientSecretCredential,
+    ClientSecretCredentialOptions, DeveloperToolsCredential, ManagedIdentityCredential,
+    ManagedIdentityCredentialOptions, UserAssignedId, WorkloadIdentityCredential, WorkloadIdentityCredentialOptions,
 };
 use std::sync::Arc;
 
@@ -78,16 +81,13 @@ pub fn credential(mode: AuthMode, http: &SharedHttp, cloud: &Cloud) -> Result<Ar
     Ok(match mode {
         AuthMode::Env => {
             let v = need("env", &["AZURE_TENANT_ID", "AZURE_CLIENT_ID", "AZURE_CLIENT_SECRET"])?;
-            ClientSecretCredential::new(
-                &v[0],
-                v[1].clone(),
-                v[2].clone().into(),
-                Some(ClientSecretCredentialOptions { client_options: client_options(http, cloud) }),
-            )
-            .map_err(sdk_err)?
+            client_secret(&v[0], &v[1], &v[2], http, cloud)?
         }
         AuthMode::Workload => {
-            let v = need("workload", &["AZURE_TENANT_ID", "AZURE_CLIENT_ID", "AZURE_FEDERATED_TOKEN_FILE"])?;
+            let v = need(
+                "workload",
+                &["AZURE_TENANT_ID", "AZURE_CLIENT_ID", "AZURE_FEDERATED_TOKEN_FILE"],
+            )?;
             WorkloadIdentityCredential::new(Some(WorkloadIdentityCredentialOptions {
                 credential_options: ClientAssertionCredentialOptions {
                     client_options: client_options(http, cloud),
@@ -116,6 +116,26 @@ pub fn credential(mode: AuthMode, http: &SharedHttp, cloud: &Cloud) -> Result<Ar
         }
         AuthMode::Auto => unreachable!("detect() resolves auto"),
     })
+}
+
+/// A service principal with a client secret.
+pub fn client_secret(
+    tenant_id: &str,
+    client_id: &str,
+    secret: &str,
+    http: &SharedHttp,
+    cloud: &Cloud,
+) -> Result<Arc<dyn TokenCredential>> {
+    let cred = ClientSecretCredential::new(
+        tenant_id,
+        client_id.to_string(),
+        secret.to_string().into(),
+        Some(ClientSecretCredentialOptions {
+            client_options: client_options(http, cloud),
+        }),
+    )
+    .map_err(|e| Error::Auth(e.to_string()))?;
+    Ok(cred)
 }
 
 fn which(program: &str) -> bool {

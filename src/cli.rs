@@ -53,7 +53,13 @@ pub struct GlobalArgs {
     pub quiet: bool,
 
     /// Azure cloud: AzureCloud, AzureUSGovernment, AzureChinaCloud, or a TOML cloud file (docs/clouds.md).
-    #[arg(long, global = true, env = "KVWIRE_CLOUD", default_value = "AzureCloud", value_name = "NAME|FILE")]
+    #[arg(
+        long,
+        global = true,
+        env = "KVWIRE_CLOUD",
+        default_value = "AzureCloud",
+        value_name = "NAME|FILE"
+    )]
     pub cloud: String,
 
     /// How to authenticate.
@@ -65,11 +71,23 @@ pub struct GlobalArgs {
     pub ca_bundle: Option<PathBuf>,
 
     /// Connect to ADDR for HOST (curl-style HOST:PORT:ADDR; repeat, or comma-separate in KVWIRE_RESOLVE).
-    #[arg(long, global = true, env = "KVWIRE_RESOLVE", value_delimiter = ',', value_name = "HOST:PORT:ADDR")]
+    #[arg(
+        long,
+        global = true,
+        env = "KVWIRE_RESOLVE",
+        value_delimiter = ',',
+        value_name = "HOST:PORT:ADDR"
+    )]
     pub resolve: Vec<ResolveRule>,
 
     /// Give up on one HTTP request after this many seconds.
-    #[arg(long, global = true, env = "KVWIRE_TIMEOUT", default_value_t = 100, value_name = "SECONDS")]
+    #[arg(
+        long,
+        global = true,
+        env = "KVWIRE_TIMEOUT",
+        default_value_t = 100,
+        value_name = "SECONDS"
+    )]
     pub timeout: u64,
 
     /// Retries for throttled (429), failed (5xx) or dropped requests, with exponential backoff.
@@ -77,7 +95,13 @@ pub struct GlobalArgs {
     pub retries: u32,
 
     /// Give up waiting for one long-running Azure operation after this many seconds.
-    #[arg(long, global = true, env = "KVWIRE_LRO_TIMEOUT", default_value_t = 3600, value_name = "SECONDS")]
+    #[arg(
+        long,
+        global = true,
+        env = "KVWIRE_LRO_TIMEOUT",
+        default_value_t = 3600,
+        value_name = "SECONDS"
+    )]
     pub lro_timeout: u64,
 
     /// No colour in text output (NO_COLOR is honoured too).

@@ -63,10 +63,7 @@ pub fn built_in_names() -> impl Iterator<Item = &'static str> {
 impl Cloud {
     /// `--cloud NAME|FILE`: a built-in name (case-insensitive) or a path to a TOML file.
     pub fn resolve(name_or_file: &str) -> Result<Cloud> {
-        if let Some(c) = BUILT_IN
-            .iter()
-            .find(|c| c.0.eq_ignore_ascii_case(name_or_file))
-        {
+        if let Some(c) = BUILT_IN.iter().find(|c| c.0.eq_ignore_ascii_case(name_or_file)) {
             return Ok(Cloud {
                 name: c.0.into(),
                 resource_manager: Url::parse(c.1).expect("built-in URL"),
@@ -82,24 +79,17 @@ impl Cloud {
                 built_in_names().collect::<Vec<_>>().join(", ")
             )));
         }
-        let text = std::fs::read_to_string(path).map_err(|e| {
-            Error::usage(format!("--cloud: cannot read {}: {e}", path.display()))
-        })?;
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| Error::usage(format!("--cloud: cannot read {}: {e}", path.display())))?;
         Self::from_toml(&text, &path.display().to_string())
     }
 
     pub fn from_toml(text: &str, origin: &str) -> Result<Cloud> {
-        let file: CloudFile = toml::from_str(text)
-            .map_err(|e| Error::usage(format!("cloud file {origin}: {e}")))?;
+        let file: CloudFile = toml::from_str(text).map_err(|e| Error::usage(format!("cloud file {origin}: {e}")))?;
         let url = |field: &str, value: &str| -> Result<Url> {
-            let mut u = Url::parse(value).map_err(|e| {
-                Error::usage(format!(
-                    "cloud file {origin}: `{field}` = {value:?} is not a URL ({e})"
-                ))
-            })?;
-            crate::http::check_scheme(&u).map_err(|e| {
-                Error::usage(format!("cloud file {origin}: `{field}`: {e}"))
-            })?;
+            let mut u = Url::parse(value)
+                .map_err(|e| Error::usage(format!("cloud file {origin}: `{field}` = {value:?} is not a URL ({e})")))?;
+            crate::http::check_scheme(&u).map_err(|e| Error::usage(format!("cloud file {origin}: `{field}`: {e}")))?;
             if !u.path().ends_with('/') {
                 let p = format!("{}/", u.path());
                 u.set_path(&p);
@@ -114,9 +104,9 @@ impl Cloud {
                 "cloud file {origin}: `keyvault_dns_suffix` must be a DNS suffix such as \"vault.azure.net\""
             )));
         }
-        let arm_audience = file.arm_audience.unwrap_or_else(|| {
-            resource_manager.as_str().trim_end_matches('/').to_string()
-        });
+        let arm_audience = file
+            .arm_audience
+            .unwrap_or_else(|| resource_manager.as_str().trim_end_matches('/').to_string());
         Ok(Cloud {
             name: file.name.unwrap_or_else(|| "custom".into()),
             resource_manager,

@@ -10,10 +10,12 @@ use crate::{
     output::{OutputFormat, Ui},
     plan::RunOptions,
 };
+use azure_core::credentials::TokenCredential;
 use std::{sync::Arc, time::Duration};
 
 pub struct Azure {
     pub arm: Arm,
+    pub credential: Arc<dyn TokenCredential>,
     pub cloud: Cloud,
     pub http: SharedHttp,
     pub subscription: String,
@@ -24,7 +26,9 @@ impl Azure {
     pub fn from_globals(g: &GlobalArgs) -> Result<Azure> {
         let cloud = Cloud::resolve(&g.cloud)?;
         let subscription = g.subscription.clone().ok_or_else(|| {
-            Error::usage("--subscription is required (or set AZURE_SUBSCRIPTION_ID): the subscription ID holding the resources")
+            Error::usage(
+                "--subscription is required (or set AZURE_SUBSCRIPTION_ID): the subscription ID holding the resources",
+            )
         })?;
         let http = Arc::new(
             Http::new(&HttpOptions {
@@ -35,10 +39,32 @@ impl Azure {
             .map_err(Error::Usage)?,
         );
         let credential = auth::credential(g.auth, &http, &cloud)?;
-        let mut arm = Arm::new(http.clone(), credential, cloud.resource_manager.clone(), cloud.arm_scope());
-        arm.retry = RetryPolicy { max_attempts: g.retries + 1, ..retry_from_env() };
-        arm.lro = LroPolicy { timeout: Duration::from_secs(g.lro_timeout), ..LroPolicy::default() };
-        Ok(Azure { arm, cloud, http, subscription })
+        let mut arm = Arm::new(
+            http.clone(),
+            credential.clone(),
+            cloud.resource_manager.clone(),
+            cloud.arm_scope(),
+        );
+        arm.retry = RetryPolicy {
+            max_attempts: g.retries + 1,
+            ..retry_from_env()
+        };
+        arm.lro = LroPolicy {
+            timeout: Duration::from_secs(g.lro_timeout),
+            ..LroPolicy::default()
+        };
+        Ok(Azure {
+            arm,
+            credential,
+            cloud,
+            http,
+            subscription,
+        })
+    }
+
+    /// A Key Vault data-plane client for the vault at `vault_uri` (from the vault's ARM properties).
+    pub fn secret_client(&self, vault_uri: &url::Url) -> Result<azure_security_keyvault_secrets::SecretClient> {
+        crate::keyvault::secret_client(&self.http, self.credential.clone(), vault_uri)
     }
 
     pub fn cluster_path(&self, rg: &str, name: &str) -> String {
@@ -52,7 +78,10 @@ impl Azure {
 /// `KVWIRE_RETRY_BASE_MS` shortens the first backoff (tests, or very patient pipelines lengthen it).
 fn retry_from_env() -> RetryPolicy {
     let mut p = RetryPolicy::default();
-    if let Some(ms) = std::env::var("KVWIRE_RETRY_BASE_MS").ok().and_then(|v| v.parse::<u64>().ok()) {
+    if let Some(ms) = std::env::var("KVWIRE_RETRY_BASE_MS")
+        .ok()
+        .and_then(|v| v.parse::<u64>().ok())
+    {
         p.base_delay = Duration::from_millis(ms);
     }
     p
@@ -61,7 +90,9 @@ fn retry_from_env() -> RetryPolicy {
 /// Plan-runner options from the global flags.
 pub fn run_options(g: &GlobalArgs, command: &str, ui: &Ui, parallel: usize) -> Result<RunOptions> {
     if ui.format == OutputFormat::Env {
-        return Err(Error::usage("-o env prints values and only fits commands such as kubelet-identity; use text, json or yaml here"));
+        return Err(Error::usage(
+            "-o env prints values and only fits commands such as kubelet-identity; use text, json or yaml here",
+        ));
     }
     Ok(RunOptions {
         command: command.into(),

@@ -33,7 +33,11 @@ pub struct ResolveRule {
 impl FromStr for ResolveRule {
     type Err = String;
     fn from_str(s: &str) -> Result<Self, String> {
-        let bad = || format!("invalid --resolve {s:?}: expected HOST:PORT:ADDR, e.g. kv-demo.vault.azure.net:443:127.0.0.1 (PORT may be *)");
+        let bad = || {
+            format!(
+                "invalid --resolve {s:?}: expected HOST:PORT:ADDR, e.g. kv-demo.vault.azure.net:443:127.0.0.1 (PORT may be *)"
+            )
+        };
         let mut parts = s.splitn(3, ':');
         let (host, port, addr) = match (parts.next(), parts.next(), parts.next()) {
             (Some(h), Some(p), Some(a)) if !h.is_empty() => (h, p, a),
@@ -45,7 +49,11 @@ impl FromStr for ResolveRule {
         };
         let addr = addr.trim_start_matches('[').trim_end_matches(']');
         let addr = addr.parse::<IpAddr>().map_err(|_| bad())?;
-        Ok(ResolveRule { host: host.to_ascii_lowercase(), port, addr })
+        Ok(ResolveRule {
+            host: host.to_ascii_lowercase(),
+            port,
+            addr,
+        })
     }
 }
 
@@ -91,7 +99,11 @@ pub fn loggable_url(url: &Url) -> String {
     let pairs: Vec<(String, String)> = url
         .query_pairs()
         .map(|(k, v)| {
-            let v = if k == "api-version" { v.into_owned() } else { "REDACTED".into() };
+            let v = if k == "api-version" {
+                v.into_owned()
+            } else {
+                "REDACTED".into()
+            };
             (k.into_owned(), v)
         })
         .collect();
@@ -147,8 +159,7 @@ impl Http {
             b = b.timeout(t);
         }
         if let Some(path) = &opts.ca_bundle {
-            let pem = std::fs::read(path)
-                .map_err(|e| format!("--ca-bundle {}: cannot read: {e}", path.display()))?;
+            let pem = std::fs::read(path).map_err(|e| format!("--ca-bundle {}: cannot read: {e}", path.display()))?;
             let certs = reqwest::Certificate::from_pem_bundle(&pem)
                 .map_err(|e| format!("--ca-bundle {}: not a PEM bundle: {e}", path.display()))?;
             if certs.is_empty() {
@@ -169,7 +180,10 @@ impl Http {
 
     /// Send one request: the scheme guard, then the wire, with redacted logging.
     pub async fn execute(&self, req: reqwest::Request) -> Result<reqwest::Response, TransportError> {
-        check_scheme(req.url()).map_err(|message| TransportError { message, retryable: false })?;
+        check_scheme(req.url()).map_err(|message| TransportError {
+            message,
+            retryable: false,
+        })?;
         let started = Instant::now();
         let line = format!("{} {}", req.method(), loggable_url(req.url()));
         debug!("→ {line}");
@@ -177,7 +191,11 @@ impl Http {
         let result = self.client.execute(req).await;
         match &result {
             Ok(resp) => {
-                debug!("← {} {line} ({} ms)", resp.status().as_u16(), started.elapsed().as_millis());
+                debug!(
+                    "← {} {line} ({} ms)",
+                    resp.status().as_u16(),
+                    started.elapsed().as_millis()
+                );
                 log_headers("←", resp.headers());
             }
             Err(e) => debug!("✗ {line}: {}", TransportError::from_ref(e)),
@@ -221,7 +239,7 @@ impl azure_core::http::HttpClient for Http {
         request: &azure_core::http::Request,
     ) -> azure_core::Result<azure_core::http::AsyncRawResponse> {
         use azure_core::error::{Error as AzError, ErrorKind};
-        use azure_core::http::{headers, Body};
+        use azure_core::http::{Body, headers};
         use futures::AsyncReadExt;
 
         let method = reqwest::Method::from_bytes(request.method().as_str().as_bytes())
@@ -274,10 +292,21 @@ mod tests {
 
     #[test]
     fn plain_http_only_to_loopback() {
-        for ok in ["https://management.azure.com/", "http://127.0.0.1:8080/", "http://localhost/", "http://[::1]:1/", "http://169.254.169.254/metadata/identity/oauth2/token"] {
+        for ok in [
+            "https://management.azure.com/",
+            "http://127.0.0.1:8080/",
+            "http://localhost/",
+            "http://[::1]:1/",
+            "http://169.254.169.254/metadata/identity/oauth2/token",
+        ] {
             assert!(check_scheme(&Url::parse(ok).unwrap()).is_ok(), "{ok}");
         }
-        for bad in ["http://management.azure.com/", "http://10.0.0.1/", "http://169.254.1.1/", "ftp://127.0.0.1/"] {
+        for bad in [
+            "http://management.azure.com/",
+            "http://10.0.0.1/",
+            "http://169.254.1.1/",
+            "ftp://127.0.0.1/",
+        ] {
             assert!(check_scheme(&Url::parse(bad).unwrap()).is_err(), "{bad}");
         }
     }
@@ -296,6 +325,9 @@ mod tests {
     #[test]
     fn logged_urls_hide_query_values() {
         let u = Url::parse("https://x/a?api-version=2022-04-01&$filter=secret").unwrap();
-        assert_eq!(loggable_url(&u), "https://x/a?api-version=2022-04-01&%24filter=REDACTED");
+        assert_eq!(
+            loggable_url(&u),
+            "https://x/a?api-version=2022-04-01&%24filter=REDACTED"
+        );
     }
 }

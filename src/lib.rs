@@ -11,6 +11,7 @@ pub mod commands;
 pub mod context;
 pub mod error;
 pub mod http;
+pub mod keyvault;
 pub mod output;
 pub mod plan;
 pub mod redact;

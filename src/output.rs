@@ -33,7 +33,11 @@ impl Ui {
         let no_color_env = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
         Ui {
             // Text for people at a terminal; JSON when piped, so scripts get a stable document.
-            format: format.unwrap_or(if stdout_tty { OutputFormat::Text } else { OutputFormat::Json }),
+            format: format.unwrap_or(if stdout_tty {
+                OutputFormat::Text
+            } else {
+                OutputFormat::Json
+            }),
             color: stdout_tty && !no_color && !no_color_env,
             interactive_stderr: std::io::stderr().is_terminal() && !quiet,
             stdin_tty: std::io::stdin().is_terminal(),
@@ -165,7 +169,10 @@ fn scalar(v: &Value) -> String {
 fn yaml_str(s: &str) -> String {
     const RESERVED: &[&str] = &["true", "false", "null", "yes", "no", "on", "off", "y", "n", "~", ""];
     let plain_chars = s.chars().all(|c| c.is_ascii_alphanumeric() || "-_./@:()+ ".contains(c));
-    let starts_ok = s.chars().next().is_some_and(|c| c.is_ascii_alphanumeric() || c == '/' || c == '_');
+    let starts_ok = s
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_alphanumeric() || c == '/' || c == '_');
     let looks_numeric = s.parse::<f64>().is_ok() || s.starts_with("0x") || s.starts_with("0o");
     if plain_chars
         && starts_ok
@@ -190,7 +197,9 @@ mod tests {
 
     #[test]
     fn yaml_quotes_what_would_be_misread() {
-        let y = to_yaml(&json!({"a":"true","b":"1.10","c":"plain-text","d":"x: y","e":[{"k":"v","n":1},"s"],"f":{},"g":"line1\nline2\n"}));
+        let y = to_yaml(
+            &json!({"a":"true","b":"1.10","c":"plain-text","d":"x: y","e":[{"k":"v","n":1},"s"],"f":{},"g":"line1\nline2\n"}),
+        );
         assert_eq!(
             y,
             "a: \"true\"\nb: \"1.10\"\nc: plain-text\nd: \"x: y\"\ne:\n  - k: v\n    \"n\": 1\n  - s\nf: {}\ng: |\n  line1\n  line2\n"

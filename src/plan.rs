@@ -4,11 +4,11 @@
 
 use crate::{
     arm::OnStatus,
-    error::{exit, Error, Result},
+    error::{Error, Result, exit},
     output::{OutputFormat, Style, Ui},
 };
 use serde::Serialize;
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 
 /// Version of the JSON plan document (docs/plan-format.md). Bump on any breaking change.
 pub const FORMAT_VERSION: &str = "1";
@@ -56,10 +56,18 @@ pub struct FieldChange {
 
 impl FieldChange {
     pub fn set(path: &str, before: Option<Value>, after: Value) -> FieldChange {
-        FieldChange { path: path.into(), before, after: After::Value(after) }
+        FieldChange {
+            path: path.into(),
+            before,
+            after: After::Value(after),
+        }
     }
     pub fn unknown(path: &str) -> FieldChange {
-        FieldChange { path: path.into(), before: None, after: After::KnownAfterApply }
+        FieldChange {
+            path: path.into(),
+            before: None,
+            after: After::KnownAfterApply,
+        }
     }
 
     fn to_json(&self) -> Value {
@@ -68,7 +76,11 @@ impl FieldChange {
             After::KnownAfterApply => (Value::Null, true, false),
             After::Sensitive => (Value::Null, false, true),
         };
-        let before = if sensitive { Value::Null } else { self.before.clone().unwrap_or(Value::Null) };
+        let before = if sensitive {
+            Value::Null
+        } else {
+            self.before.clone().unwrap_or(Value::Null)
+        };
         json!({"path": self.path, "before": before, "after": after, "after_unknown": unknown, "sensitive": sensitive})
     }
 }
@@ -150,10 +162,21 @@ pub async fn run(mut steps: Vec<Box<dyn Step>>, opts: &RunOptions, ui: &Ui) -> R
     for s in steps.iter_mut() {
         planned.push(s.plan().await?);
     }
-    let pending: Vec<usize> = (0..planned.len()).filter(|&i| planned[i].action != Action::NoOp).collect();
+    let pending: Vec<usize> = (0..planned.len())
+        .filter(|&i| planned[i].action != Action::NoOp)
+        .collect();
     let mut outcomes: Vec<(Outcome, Option<String>)> = planned
         .iter()
-        .map(|p| (if p.action == Action::NoOp { Outcome::Unchanged } else { Outcome::Planned }, None))
+        .map(|p| {
+            (
+                if p.action == Action::NoOp {
+                    Outcome::Unchanged
+                } else {
+                    Outcome::Planned
+                },
+                None,
+            )
+        })
         .collect();
 
     let text = ui.format == OutputFormat::Text;
@@ -171,7 +194,11 @@ pub async fn run(mut steps: Vec<Box<dyn Step>>, opts: &RunOptions, ui: &Ui) -> R
         } else if !pending.is_empty() {
             println!("\nDry run: nothing was changed. Run again without --dry-run to apply.");
         }
-        return Ok(if !pending.is_empty() && opts.detailed_exitcode { exit::CHANGES } else { exit::OK });
+        return Ok(if !pending.is_empty() && opts.detailed_exitcode {
+            exit::CHANGES
+        } else {
+            exit::OK
+        });
     }
 
     confirm(opts, ui, pending.len())?;
@@ -203,7 +230,10 @@ pub async fn run(mut steps: Vec<Box<dyn Step>>, opts: &RunOptions, ui: &Ui) -> R
         let applied = outcomes.iter().filter(|o| o.0 == Outcome::Applied).count();
         let not_run = outcomes.iter().filter(|o| o.0 == Outcome::NotRun).count();
         if failed == 0 {
-            println!("{} Apply complete: {applied} applied and verified.", ui.paint("✔", Style::Add));
+            println!(
+                "{} Apply complete: {applied} applied and verified.",
+                ui.paint("✔", Style::Add)
+            );
         } else {
             println!("Apply failed: {applied} applied, {failed} failed, {not_run} not run.");
         }
@@ -230,7 +260,11 @@ fn confirm(opts: &RunOptions, ui: &Ui, n: usize) -> Result<()> {
         .default(false)
         .interact()
         .map_err(|e| Error::runtime(format!("prompt failed: {e}")))?;
-    if ok { Ok(()) } else { Err(Error::usage("cancelled: nothing was changed")) }
+    if ok {
+        Ok(())
+    } else {
+        Err(Error::usage("cancelled: nothing was changed"))
+    }
 }
 
 async fn apply_all(
@@ -240,7 +274,7 @@ async fn apply_all(
     parallel: usize,
     ui: &Ui,
 ) -> Vec<(usize, Result<()>)> {
-    use futures::{stream, StreamExt};
+    use futures::{StreamExt, stream};
     use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
 
     let multi = MultiProgress::with_draw_target(if ui.interactive_stderr {

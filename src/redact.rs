@@ -16,7 +16,11 @@ pub fn json(v: &Value) -> String {
             Value::Object(m) => Value::Object(
                 m.iter()
                     .map(|(k, v)| {
-                        let v = if sensitive(k) && v.is_string() { Value::from("REDACTED") } else { walk(v) };
+                        let v = if sensitive(k) && v.is_string() {
+                            Value::from("REDACTED")
+                        } else {
+                            walk(v)
+                        };
                         (k.clone(), v)
                     })
                     .collect(),
@@ -32,5 +36,8 @@ pub fn json(v: &Value) -> String {
 fn redacts_nested_sensitive_keys() {
     let v = serde_json::json!({"properties":{"servicePrincipalProfile":{"clientId":"c","secret":"s3cr3t"}},"access_token":"t"});
     let out = json(&v);
-    assert!(!out.contains("s3cr3t") && !out.contains("\"t\"") && out.contains("\"c\""), "{out}");
+    assert!(
+        !out.contains("s3cr3t") && !out.contains("\"t\"") && out.contains("\"c\""),
+        "{out}"
+    );
 }

@@ -2,15 +2,24 @@
 //! Each message names what is allowed.
 
 pub fn subscription_id(s: &str) -> Result<String, String> {
-    guid(s).map_err(|_| format!("{s:?} is not a subscription ID: expected a GUID like 00000000-0000-0000-0000-000000000000"))
+    guid(s).map_err(|_| {
+        format!("{s:?} is not a subscription ID: expected a GUID like 00000000-0000-0000-0000-000000000000")
+    })
 }
 
 pub fn guid(s: &str) -> Result<String, String> {
     let groups: Vec<&str> = s.split('-').collect();
     let lens = [8, 4, 4, 4, 12];
     let ok = groups.len() == 5
-        && groups.iter().zip(lens).all(|(g, n)| g.len() == n && g.chars().all(|c| c.is_ascii_hexdigit()));
-    if ok { Ok(s.to_ascii_lowercase()) } else { Err(format!("{s:?} is not a GUID")) }
+        && groups
+            .iter()
+            .zip(lens)
+            .all(|(g, n)| g.len() == n && g.chars().all(|c| c.is_ascii_hexdigit()));
+    if ok {
+        Ok(s.to_ascii_lowercase())
+    } else {
+        Err(format!("{s:?} is not a GUID"))
+    }
 }
 
 /// Resource group: 1-90 of letters, digits, `_ - . ( )`, not ending in `.`.
@@ -21,7 +30,9 @@ pub fn resource_group(s: &str) -> Result<String, String> {
     if ok {
         Ok(s.to_string())
     } else {
-        Err(format!("{s:?} is not a resource group name: 1-90 letters, digits, '_', '-', '.', '(' or ')', not ending in '.'"))
+        Err(format!(
+            "{s:?} is not a resource group name: 1-90 letters, digits, '_', '-', '.', '(' or ')', not ending in '.'"
+        ))
     }
 }
 
@@ -34,7 +45,9 @@ pub fn cluster_name(s: &str) -> Result<String, String> {
     if ok {
         Ok(s.to_string())
     } else {
-        Err(format!("{s:?} is not an AKS cluster name: 1-63 letters, digits, '_' or '-', starting and ending with a letter or digit"))
+        Err(format!(
+            "{s:?} is not an AKS cluster name: 1-63 letters, digits, '_' or '-', starting and ending with a letter or digit"
+        ))
     }
 }
 
@@ -46,7 +59,9 @@ pub fn nodepool_name(s: &str) -> Result<String, String> {
     if ok {
         Ok(s.to_string())
     } else {
-        Err(format!("{s:?} is not a node pool name: 1-12 lowercase letters and digits, starting with a letter"))
+        Err(format!(
+            "{s:?} is not a node pool name: 1-12 lowercase letters and digits, starting with a letter"
+        ))
     }
 }
 
@@ -85,7 +100,10 @@ mod tests {
         assert!(nodepool_name("NodePool").is_err());
         assert!(nodepool_name("averyveryverylongname").is_err());
         assert!(subscription_id("00000000-0000-0000-0000-00000000000g").is_err());
-        assert_eq!(subscription_id("AAAAAAAA-0000-0000-0000-000000000000").unwrap(), "aaaaaaaa-0000-0000-0000-000000000000");
+        assert_eq!(
+            subscription_id("AAAAAAAA-0000-0000-0000-000000000000").unwrap(),
+            "aaaaaaaa-0000-0000-0000-000000000000"
+        );
         assert!(identity_resource_id("/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg/providers/Microsoft.ManagedIdentity/userAssignedIdentities/id1").is_ok());
         assert!(identity_resource_id("/subscriptions/x/resourceGroups/rg").is_err());
     }

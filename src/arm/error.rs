@@ -129,7 +129,11 @@ mod tests {
         assert!(e.is(&ErrorCode::PrincipalNotFound));
         let e = ArmError::from_body(404, b"", "GET x".into());
         assert!(e.is(&ErrorCode::NotFound) && e.is_not_found());
-        let e = ArmError::from_body(400, br#"{"error":{"code":"SomethingNew","message":"m"}}"#, "PUT x".into());
+        let e = ArmError::from_body(
+            400,
+            br#"{"error":{"code":"SomethingNew","message":"m"}}"#,
+            "PUT x".into(),
+        );
         assert_eq!(e.code, ErrorCode::Other("SomethingNew".into()));
     }
 }

@@ -10,14 +10,14 @@ pub use error::{ArmError, ErrorCode};
 use crate::{
     debug,
     error::{Error, Result},
-    http::{loggable_url, SharedHttp},
+    http::{SharedHttp, loggable_url},
     info, trace,
 };
 use azure_core::credentials::TokenCredential;
-use reqwest::{header::HeaderMap, Method, StatusCode};
+use reqwest::{Method, StatusCode, header::HeaderMap};
 use serde_json::Value;
 use std::{sync::Arc, time::Duration};
-use tokio::time::{sleep, Instant};
+use tokio::time::{Instant, sleep};
 use url::Url;
 
 /// Retry tuning. Defaults suit real Azure; tests shorten the base delay through the environment.
@@ -68,7 +68,10 @@ pub struct LroPolicy {
 
 impl Default for LroPolicy {
     fn default() -> Self {
-        LroPolicy { timeout: Duration::from_secs(3600), default_interval: Duration::from_secs(10) }
+        LroPolicy {
+            timeout: Duration::from_secs(3600),
+            default_interval: Duration::from_secs(10),
+        }
     }
 }
 
@@ -110,7 +113,14 @@ const TERMINAL: &[&str] = &["succeeded", "failed", "canceled", "cancelled"];
 
 impl Arm {
     pub fn new(http: SharedHttp, credential: Arc<dyn TokenCredential>, base: Url, scope: String) -> Arm {
-        Arm { http, credential, base, scope, retry: RetryPolicy::default(), lro: LroPolicy::default() }
+        Arm {
+            http,
+            credential,
+            base,
+            scope,
+            retry: RetryPolicy::default(),
+            lro: LroPolicy::default(),
+        }
     }
 
     /// `path` is a resource ID or other ARM path starting with `/`.
@@ -158,15 +168,25 @@ impl Arm {
 
     /// PUT and wait; returns the resource as it is once the operation has finished.
     pub async fn put(&self, path: &str, api_version: &str, body: &Value, on: OnStatus<'_>) -> Result<Value> {
-        self.write(Method::PUT, path, api_version, Some(body), on).await.map(|v| v.unwrap_or(Value::Null))
+        self.write(Method::PUT, path, api_version, Some(body), on)
+            .await
+            .map(|v| v.unwrap_or(Value::Null))
     }
 
     pub async fn patch(&self, path: &str, api_version: &str, body: &Value, on: OnStatus<'_>) -> Result<Value> {
-        self.write(Method::PATCH, path, api_version, Some(body), on).await.map(|v| v.unwrap_or(Value::Null))
+        self.write(Method::PATCH, path, api_version, Some(body), on)
+            .await
+            .map(|v| v.unwrap_or(Value::Null))
     }
 
     /// POST an action and wait; returns the final body when the operation has one.
-    pub async fn post(&self, path: &str, api_version: &str, body: Option<&Value>, on: OnStatus<'_>) -> Result<Option<Value>> {
+    pub async fn post(
+        &self,
+        path: &str,
+        api_version: &str,
+        body: Option<&Value>,
+        on: OnStatus<'_>,
+    ) -> Result<Option<Value>> {
         self.write(Method::POST, path, api_version, body, on).await
     }
 
@@ -194,7 +214,13 @@ impl Arm {
 
     /// Follow an LRO to its end: `Azure-AsyncOperation` first, then `Location`, then the
     /// resource's own `provisioningState`.
-    async fn await_operation(&self, method: &Method, url: &Url, first: Answer, on: OnStatus<'_>) -> Result<Option<Value>> {
+    async fn await_operation(
+        &self,
+        method: &Method,
+        url: &Url,
+        first: Answer,
+        on: OnStatus<'_>,
+    ) -> Result<Option<Value>> {
         let deadline = Instant::now() + self.lro.timeout;
         let async_op = first.header("azure-asyncoperation").map(str::to_owned);
         let location = first.header("location").map(str::to_owned);
@@ -206,7 +232,11 @@ impl Arm {
                 self.pause(wait, deadline, &op_url).await?;
                 let a = self.checked(Method::GET, op_url.clone(), None).await?;
                 let status_doc = a.json();
-                let status = status_doc.get("status").and_then(Value::as_str).unwrap_or("InProgress").to_string();
+                let status = status_doc
+                    .get("status")
+                    .and_then(Value::as_str)
+                    .unwrap_or("InProgress")
+                    .to_string();
                 on(&status);
                 info!("operation {}: {status}", loggable_url(&op_url));
                 if TERMINAL.contains(&status.to_ascii_lowercase().as_str()) {
@@ -220,7 +250,9 @@ impl Arm {
             return match *method {
                 Method::PUT | Method::PATCH => Ok(Some(self.checked(Method::GET, url.clone(), None).await?.json())),
                 Method::POST => match location {
-                    Some(loc) => Ok(Some(self.checked(Method::GET, self.same_host(&loc)?, None).await?.json())),
+                    Some(loc) => Ok(Some(
+                        self.checked(Method::GET, self.same_host(&loc)?, None).await?.json(),
+                    )),
                     None => Ok(non_null(first.json())),
                 },
                 _ => Ok(None),
@@ -350,8 +382,15 @@ impl Arm {
             let status = resp.status();
             let headers = resp.headers().clone();
             if RETRYABLE.contains(&status.as_u16()) && !last {
-                let d = self.retry_after(&headers).unwrap_or_else(|| self.retry.backoff(attempt));
-                info!("{} from {method} {}; retry {attempt} in {} ms", status.as_u16(), loggable_url(&url), d.as_millis());
+                let d = self
+                    .retry_after(&headers)
+                    .unwrap_or_else(|| self.retry.backoff(attempt));
+                info!(
+                    "{} from {method} {}; retry {attempt} in {} ms",
+                    status.as_u16(),
+                    loggable_url(&url),
+                    d.as_millis()
+                );
                 sleep(d).await;
                 continue;
             }
@@ -359,16 +398,24 @@ impl Arm {
                 Ok(b) => b.to_vec(),
                 Err(e) if !last => {
                     let d = self.retry.backoff(attempt);
-                    debug!("retrying {method} in {} ms after reading the body failed: {e}", d.as_millis());
+                    debug!(
+                        "retrying {method} in {} ms after reading the body failed: {e}",
+                        d.as_millis()
+                    );
                     sleep(d).await;
                     continue;
                 }
-                Err(e) => return Err(Error::Http(format!("{method} {}: reading the answer: {e}", loggable_url(&url)))),
-            };
-            if crate::log::enabled(3) && !body.is_empty() {
-                if let Ok(v) = serde_json::from_slice::<Value>(&body) {
-                    trace!("response body: {}", crate::redact::json(&v));
+                Err(e) => {
+                    return Err(Error::Http(format!(
+                        "{method} {}: reading the answer: {e}",
+                        loggable_url(&url)
+                    )));
                 }
+            };
+            if crate::log::enabled(3)
+                && let Ok(v) = serde_json::from_slice::<Value>(&body)
+            {
+                trace!("response body: {}", crate::redact::json(&v));
             }
             return Ok(Answer { status, headers, body });
         }
@@ -380,12 +427,17 @@ fn non_null(v: Value) -> Option<Value> {
 }
 
 fn provisioning_state(doc: &Value) -> Option<String> {
-    doc.pointer("/properties/provisioningState").and_then(Value::as_str).map(str::to_owned)
+    doc.pointer("/properties/provisioningState")
+        .and_then(Value::as_str)
+        .map(str::to_owned)
 }
 
 fn lro_failure(doc: &Value, status: &str, method: &Method, url: &Url) -> Error {
     let err = doc.get("error").or_else(|| doc.pointer("/properties/error"));
-    let code = err.and_then(|e| e.get("code")).and_then(Value::as_str).unwrap_or("OperationFailed");
+    let code = err
+        .and_then(|e| e.get("code"))
+        .and_then(Value::as_str)
+        .unwrap_or("OperationFailed");
     let message = err
         .and_then(|e| e.get("message"))
         .and_then(Value::as_str)
@@ -402,7 +454,11 @@ fn lro_failure(doc: &Value, status: &str, method: &Method, url: &Url) -> Error {
 /// `retry-after-ms` / `x-ms-retry-after-ms` (milliseconds) win over `Retry-After` (seconds or an HTTP date).
 pub fn retry_after(headers: &HeaderMap) -> Option<Duration> {
     for name in ["retry-after-ms", "x-ms-retry-after-ms"] {
-        if let Some(ms) = headers.get(name).and_then(|v| v.to_str().ok()).and_then(|v| v.trim().parse::<u64>().ok()) {
+        if let Some(ms) = headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.trim().parse::<u64>().ok())
+        {
             return Some(Duration::from_millis(ms));
         }
     }
@@ -437,23 +493,39 @@ mod tests {
 
     #[test]
     fn retry_after_forms() {
-        assert_eq!(retry_after(&headers(&[("retry-after", "3")])), Some(Duration::from_secs(3)));
+        assert_eq!(
+            retry_after(&headers(&[("retry-after", "3")])),
+            Some(Duration::from_secs(3))
+        );
         assert_eq!(
             retry_after(&headers(&[("retry-after", "3"), ("retry-after-ms", "250")])),
             Some(Duration::from_millis(250))
         );
-        assert_eq!(retry_after(&headers(&[("retry-after", "Wed, 21 Oct 2015 07:28:00 GMT")])), Some(Duration::ZERO));
+        assert_eq!(
+            retry_after(&headers(&[("retry-after", "Wed, 21 Oct 2015 07:28:00 GMT")])),
+            Some(Duration::ZERO)
+        );
         assert_eq!(retry_after(&headers(&[("retry-after", "soon")])), None);
         assert_eq!(retry_after(&HeaderMap::new()), None);
     }
 
     #[test]
     fn backoff_grows_and_is_capped() {
-        let p = RetryPolicy { base_delay: Duration::from_millis(100), max_delay: Duration::from_secs(1), ..Default::default() };
+        let p = RetryPolicy {
+            base_delay: Duration::from_millis(100),
+            max_delay: Duration::from_secs(1),
+            ..Default::default()
+        };
         let b1 = p.backoff(1);
         let b3 = p.backoff(3);
-        assert!(b1 >= Duration::from_millis(80) && b1 <= Duration::from_millis(120), "{b1:?}");
-        assert!(b3 >= Duration::from_millis(320) && b3 <= Duration::from_millis(480), "{b3:?}");
+        assert!(
+            b1 >= Duration::from_millis(80) && b1 <= Duration::from_millis(120),
+            "{b1:?}"
+        );
+        assert!(
+            b3 >= Duration::from_millis(320) && b3 <= Duration::from_millis(480),
+            "{b3:?}"
+        );
         assert!(p.backoff(20) <= Duration::from_millis(1200));
     }
 }

@@ -86,7 +86,12 @@ impl ManagedCluster {
     /// A cluster whose control plane still uses a service principal: AKS reports
     /// `servicePrincipalProfile.clientId == "msi"` once it runs on managed identity.
     pub fn uses_service_principal(&self) -> bool {
-        match self.properties.service_principal_profile.as_ref().and_then(|p| p.client_id.as_deref()) {
+        match self
+            .properties
+            .service_principal_profile
+            .as_ref()
+            .and_then(|p| p.client_id.as_deref())
+        {
             Some("msi") => false,
             Some(_) => true,
             None => self.identity_type().is_none(),
@@ -94,7 +99,10 @@ impl ManagedCluster {
     }
 
     pub fn identity_type(&self) -> Option<&str> {
-        self.identity.as_ref().and_then(|i| i.kind.as_deref()).filter(|t| !t.eq_ignore_ascii_case("None"))
+        self.identity
+            .as_ref()
+            .and_then(|i| i.kind.as_deref())
+            .filter(|t| !t.eq_ignore_ascii_case("None"))
     }
 
     pub fn kubelet_identity(&self) -> Option<&UserAssignedIdentity> {

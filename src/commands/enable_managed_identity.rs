@@ -2,14 +2,14 @@
 //! Read-modify-write of the whole cluster JSON, so fields kvwire does not know survive the PUT.
 
 use crate::{
-    arm::{api, models::ManagedCluster, OnStatus},
+    arm::{OnStatus, api, models::ManagedCluster},
     cli::{EnableManagedIdentityArgs, GlobalArgs},
-    context::{run_options, Azure},
+    context::{Azure, run_options},
     error::{Error, Result},
     output::Ui,
     plan::{self, Action, After, FieldChange, Planned, Step},
 };
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 use std::sync::Arc;
 
 const TYPE: &str = "Microsoft.ContainerService/managedClusters";
@@ -52,9 +52,14 @@ impl EnableManagedIdentity {
             return false;
         }
         match (&self.target, mc.identity.as_ref()) {
-            (None, Some(i)) => i.kind.as_deref().is_some_and(|k| k.eq_ignore_ascii_case("SystemAssigned")),
+            (None, Some(i)) => i
+                .kind
+                .as_deref()
+                .is_some_and(|k| k.eq_ignore_ascii_case("SystemAssigned")),
             (Some(id), Some(i)) => {
-                i.kind.as_deref().is_some_and(|k| k.eq_ignore_ascii_case("UserAssigned"))
+                i.kind
+                    .as_deref()
+                    .is_some_and(|k| k.eq_ignore_ascii_case("UserAssigned"))
                     && i.user_assigned_identities
                         .as_ref()
                         .is_some_and(|m| m.keys().any(|k| k.eq_ignore_ascii_case(id)))
@@ -67,13 +72,25 @@ impl EnableManagedIdentity {
 #[async_trait::async_trait]
 impl Step for EnableManagedIdentity {
     async fn plan(&mut self) -> Result<Planned> {
-        let doc = self.az.arm.get_opt(&self.path, api::CONTAINER_SERVICE).await?.ok_or_else(|| {
-            Error::runtime(format!("{} was not found in subscription {}", self.address, self.az.subscription))
-        })?;
+        let doc = self
+            .az
+            .arm
+            .get_opt(&self.path, api::CONTAINER_SERVICE)
+            .await?
+            .ok_or_else(|| {
+                Error::runtime(format!(
+                    "{} was not found in subscription {}",
+                    self.address, self.az.subscription
+                ))
+            })?;
         let mc: ManagedCluster = serde_json::from_value(doc.clone())
             .map_err(|e| Error::runtime(format!("unexpected managedCluster document: {e}")))?;
         self.observed = Some(doc);
-        let target_kind = if self.target.is_some() { "UserAssigned" } else { "SystemAssigned" };
+        let target_kind = if self.target.is_some() {
+            "UserAssigned"
+        } else {
+            "SystemAssigned"
+        };
         if self.already_there(&mc) {
             return Ok(Planned::no_op(
                 &self.address,
@@ -91,9 +108,17 @@ impl Step for EnableManagedIdentity {
             Some(id) => changes.push(FieldChange::set("identity.userAssignedIdentities", None, json!([id]))),
         }
         let mut warnings = vec![];
-        let sp = mc.properties.service_principal_profile.as_ref().and_then(|p| p.client_id.clone());
+        let sp = mc
+            .properties
+            .service_principal_profile
+            .as_ref()
+            .and_then(|p| p.client_id.clone());
         if let (true, Some(sp)) = (mc.uses_service_principal(), sp) {
-            changes.push(FieldChange { path: "servicePrincipalProfile.clientId".into(), before: Some(json!(sp)), after: After::Value(json!("msi")) });
+            changes.push(FieldChange {
+                path: "servicePrincipalProfile.clientId".into(),
+                before: Some(json!(sp)),
+                after: After::Value(json!("msi")),
+            });
             if mc.kubelet_identity().is_none() {
                 changes.push(FieldChange::unknown("identityProfile.kubeletidentity"));
             }

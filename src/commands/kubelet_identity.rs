@@ -11,9 +11,16 @@ use serde_json::json;
 
 pub async fn run(az: &Azure, args: &KubeletIdentityArgs, ui: &Ui) -> Result<u8> {
     let (rg, name) = (&args.cluster.resource_group, &args.cluster.name);
-    let doc = az.arm.get_opt(&az.cluster_path(rg, name), api::CONTAINER_SERVICE).await?.ok_or_else(|| {
-        Error::runtime(format!("cluster {rg}/{name} was not found in subscription {}", az.subscription))
-    })?;
+    let doc = az
+        .arm
+        .get_opt(&az.cluster_path(rg, name), api::CONTAINER_SERVICE)
+        .await?
+        .ok_or_else(|| {
+            Error::runtime(format!(
+                "cluster {rg}/{name} was not found in subscription {}",
+                az.subscription
+            ))
+        })?;
     let mc: ManagedCluster =
         serde_json::from_value(doc).map_err(|e| Error::runtime(format!("unexpected managedCluster document: {e}")))?;
     let kubelet = match (mc.uses_service_principal(), mc.kubelet_identity()) {
@@ -22,12 +29,15 @@ pub async fn run(az: &Azure, args: &KubeletIdentityArgs, ui: &Ui) -> Result<u8> 
             return Err(Error::runtime(format!(
                 "cluster {rg}/{name} has no kubelet managed identity: it still uses a service principal. \
                  Run `kvwire cluster enable-managed-identity -g {rg} -n {name}`, then `kvwire nodepool upgrade-image -g {rg} --cluster {name} --all`"
-            )))
+            )));
         }
     };
     let field = |v: &Option<String>| v.clone().unwrap_or_default();
-    let (client_id, object_id, resource_id) =
-        (field(&kubelet.client_id), field(&kubelet.object_id), field(&kubelet.resource_id));
+    let (client_id, object_id, resource_id) = (
+        field(&kubelet.client_id),
+        field(&kubelet.object_id),
+        field(&kubelet.resource_id),
+    );
     match ui.format {
         OutputFormat::Text => {
             println!("clientId:   {client_id}\nobjectId:   {object_id}\nresourceId: {resource_id}");

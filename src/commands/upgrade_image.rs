@@ -2,9 +2,12 @@
 //! each pool that needs it, several pools at once.
 
 use crate::{
-    arm::{api, models::{AgentPool, AgentPoolUpgradeProfile}, OnStatus},
+    arm::{
+        OnStatus, api,
+        models::{AgentPool, AgentPoolUpgradeProfile},
+    },
     cli::{GlobalArgs, UpgradeImageArgs},
-    context::{run_options, Azure},
+    context::{Azure, run_options},
     error::{Error, Result},
     output::Ui,
     plan::{self, Action, FieldChange, Planned, Step},
@@ -19,13 +22,21 @@ pub async fn run(az: Arc<Azure>, args: &UpgradeImageArgs, g: &GlobalArgs, ui: &U
     let cluster = &args.cluster.name;
     let pools_path = format!("{}/agentPools", az.cluster_path(rg, cluster));
     let names: Vec<String> = if args.all {
-        let pools = az.arm.list(&pools_path, api::CONTAINER_SERVICE).await.map_err(|e| match e {
-            Error::Arm(a) if a.is_not_found() => {
-                Error::runtime(format!("cluster {rg}/{cluster} was not found in subscription {}", az.subscription))
-            }
-            other => other,
-        })?;
-        let mut names: Vec<String> = pools.iter().filter_map(|p| p["name"].as_str().map(str::to_owned)).collect();
+        let pools = az
+            .arm
+            .list(&pools_path, api::CONTAINER_SERVICE)
+            .await
+            .map_err(|e| match e {
+                Error::Arm(a) if a.is_not_found() => Error::runtime(format!(
+                    "cluster {rg}/{cluster} was not found in subscription {}",
+                    az.subscription
+                )),
+                other => other,
+            })?;
+        let mut names: Vec<String> = pools
+            .iter()
+            .filter_map(|p| p["name"].as_str().map(str::to_owned))
+            .collect();
         names.sort();
         names
     } else {
@@ -57,15 +68,26 @@ struct UpgradeNodeImage {
 impl UpgradeNodeImage {
     /// The pool and the newest node image it could run.
     async fn observe(&self) -> Result<(AgentPool, Option<String>)> {
-        let pool = self.az.arm.get_opt(&self.path, api::CONTAINER_SERVICE).await?.ok_or_else(|| {
-            Error::runtime(format!("{} was not found (list the pools with `az aks nodepool list`)", self.address))
-        })?;
-        let pool: AgentPool = serde_json::from_value(pool)
-            .map_err(|e| Error::runtime(format!("unexpected agentPool document: {e}")))?;
+        let pool = self
+            .az
+            .arm
+            .get_opt(&self.path, api::CONTAINER_SERVICE)
+            .await?
+            .ok_or_else(|| {
+                Error::runtime(format!(
+                    "{} was not found (list the pools with `az aks nodepool list`)",
+                    self.address
+                ))
+            })?;
+        let pool: AgentPool =
+            serde_json::from_value(pool).map_err(|e| Error::runtime(format!("unexpected agentPool document: {e}")))?;
         let profile = self
             .az
             .arm
-            .get(&format!("{}/upgradeProfiles/default", self.path), api::CONTAINER_SERVICE)
+            .get(
+                &format!("{}/upgradeProfiles/default", self.path),
+                api::CONTAINER_SERVICE,
+            )
             .await?;
         let profile: AgentPoolUpgradeProfile = serde_json::from_value(profile)
             .map_err(|e| Error::runtime(format!("unexpected upgradeProfile document: {e}")))?;
@@ -80,7 +102,11 @@ impl Step for UpgradeNodeImage {
         let current = pool.properties.node_image_version.clone();
         let state = pool.properties.provisioning_state.clone().unwrap_or_default();
         if state.eq_ignore_ascii_case("UpgradingNodeImageVersion") {
-            return Ok(Planned::no_op(&self.address, ACTION, "a node image upgrade is already in progress"));
+            return Ok(Planned::no_op(
+                &self.address,
+                ACTION,
+                "a node image upgrade is already in progress",
+            ));
         }
         let outdated = latest.is_some() && latest != current;
         if !outdated && !self.force {
@@ -90,7 +116,11 @@ impl Step for UpgradeNodeImage {
                 format!("node image {} is the latest", current.as_deref().unwrap_or("(unknown)")),
             ));
         }
-        let reason = if outdated { "a newer node image is available" } else { "--force: re-image with the current node image" };
+        let reason = if outdated {
+            "a newer node image is available"
+        } else {
+            "--force: re-image with the current node image"
+        };
         Ok(Planned {
             address: self.address.clone(),
             resource_type: ACTION.into(),
@@ -109,7 +139,12 @@ impl Step for UpgradeNodeImage {
         on("requesting upgrade");
         self.az
             .arm
-            .post(&format!("{}/upgradeNodeImageVersion", self.path), api::CONTAINER_SERVICE, None, on)
+            .post(
+                &format!("{}/upgradeNodeImageVersion", self.path),
+                api::CONTAINER_SERVICE,
+                None,
+                on,
+            )
             .await?;
         Ok(())
     }
@@ -125,7 +160,10 @@ impl Step for UpgradeNodeImage {
             )));
         }
         if !state.is_empty() && !state.eq_ignore_ascii_case("Succeeded") {
-            return Err(Error::runtime(format!("verification failed for {}: provisioningState is {state}", self.address)));
+            return Err(Error::runtime(format!(
+                "verification failed for {}: provisioningState is {state}",
+                self.address
+            )));
         }
         Ok(())
     }

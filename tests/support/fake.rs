@@ -10,7 +10,7 @@ use axum::{
     http::{HeaderMap, HeaderValue, Method, StatusCode},
     response::{IntoResponse, Response},
 };
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 use std::{
     collections::{BTreeMap, HashMap, HashSet},
     sync::{Arc, Mutex},
@@ -20,6 +20,8 @@ use std::{
 pub const TENANT: &str = "72f988bf-0000-4000-8000-2d7cd011db47";
 pub const CLIENT_ID: &str = "11111111-2222-4333-8444-555555555555";
 pub const CLIENT_SECRET: &str = "fake-Client~Secret.DO-NOT-LEAK.7c1e";
+/// The service account token a workload-identity pod would find in AZURE_FEDERATED_TOKEN_FILE.
+pub const FEDERATED_TOKEN: &str = "eyJhbGciOiJSUzI1NiJ9.fake-projected-sa-token.sig";
 pub const SUB: &str = "00000000-0000-0000-0000-000000000000";
 pub const LOGIN_HOST: &str = "login.microsoftonline.com";
 pub const ARM_HOST: &str = "management.azure.com";
@@ -77,10 +79,13 @@ pub struct Fault {
     pub kind: FaultKind,
 }
 
+/// What happens to the resource when its operation ends (`true` = succeeded).
+type Finish = Box<dyn FnOnce(&mut FakeState, bool) + Send>;
+
 struct Operation {
     polls_left: u32,
     failure: Option<(String, String)>,
-    finish: Option<Box<dyn FnOnce(&mut FakeState, bool) + Send>>,
+    finish: Option<Finish>,
 }
 
 #[derive(Debug, Clone)]
@@ -152,7 +157,14 @@ impl FakeState {
     pub fn guid(&mut self) -> String {
         self.counter += 1;
         let salt = SystemTime::now().duration_since(UNIX_EPOCH).unwrap().subsec_nanos();
-        format!("{:08x}-{:04x}-4{:03x}-8{:03x}-{:012x}", salt, self.counter & 0xffff, self.counter % 4096, salt % 4096, self.counter)
+        format!(
+            "{:08x}-{:04x}-4{:03x}-8{:03x}-{:012x}",
+            salt,
+            self.counter & 0xffff,
+            self.counter % 4096,
+            salt % 4096,
+            self.counter
+        )
     }
 
     pub fn put_resource(&mut self, id: &str, v: Value) {
@@ -168,9 +180,16 @@ impl FakeState {
     }
 
     /// Start a long-running operation; returns its Azure-AsyncOperation URL.
-    fn start_operation(&mut self, failure: Option<(String, String)>, finish: Box<dyn FnOnce(&mut FakeState, bool) + Send>) -> String {
+    fn start_operation(&mut self, failure: Option<(String, String)>, finish: Finish) -> String {
         let id = self.guid();
-        self.ops.insert(id.clone(), Operation { polls_left: self.lro_polls, failure, finish: Some(finish) });
+        self.ops.insert(
+            id.clone(),
+            Operation {
+                polls_left: self.lro_polls,
+                failure,
+                finish: Some(finish),
+            },
+        );
         format!(
             "{}/subscriptions/{SUB}/providers/Microsoft.ContainerService/locations/eastus/operations/{id}?api-version=2017-08-31",
             self.arm_base()
@@ -222,14 +241,28 @@ pub async fn handle(State(state): State<Shared>, req: Request) -> Response {
     let fault = state.lock().unwrap().take_fault(method.as_str(), &path);
     let response = match fault {
         Some(FaultKind::Throttle { retry_after_secs }) => {
-            let mut r = arm_error(StatusCode::TOO_MANY_REQUESTS, "TooManyRequests", "The request is being throttled.");
-            r.headers_mut().insert("retry-after", HeaderValue::from_str(&retry_after_secs.to_string()).unwrap());
+            let mut r = arm_error(
+                StatusCode::TOO_MANY_REQUESTS,
+                "TooManyRequests",
+                "The request is being throttled.",
+            );
+            r.headers_mut().insert(
+                "retry-after",
+                HeaderValue::from_str(&retry_after_secs.to_string()).unwrap(),
+            );
             r
         }
-        Some(FaultKind::Unavailable) => arm_error(StatusCode::SERVICE_UNAVAILABLE, "ServiceUnavailable", "Try again later."),
+        Some(FaultKind::Unavailable) => arm_error(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "ServiceUnavailable",
+            "Try again later.",
+        ),
         Some(FaultKind::Reset) => {
             let stream = futures::stream::once(async {
-                Err::<Bytes, std::io::Error>(std::io::Error::new(std::io::ErrorKind::ConnectionReset, "connection reset by fake"))
+                Err::<Bytes, std::io::Error>(std::io::Error::new(
+                    std::io::ErrorKind::ConnectionReset,
+                    "connection reset by fake",
+                ))
             });
             (StatusCode::OK, Body::from_stream(stream)).into_response()
         }
@@ -243,25 +276,40 @@ pub async fn handle(State(state): State<Shared>, req: Request) -> Response {
             } else if host == ARM_HOST {
                 match authorized(&state, &parts.headers, "https://management.azure.com") {
                     true => arm(&state, &method, &path, &query, &body, lro_failure).await,
-                    false => arm_error(StatusCode::UNAUTHORIZED, "InvalidAuthenticationToken", "The access token is invalid."),
+                    false => arm_error(
+                        StatusCode::UNAUTHORIZED,
+                        "InvalidAuthenticationToken",
+                        "The access token is invalid.",
+                    ),
                 }
             } else if let Some(vault) = host.strip_suffix(&format!(".{VAULT_SUFFIX}")) {
                 match authorized(&state, &parts.headers, "https://vault.azure.net") {
                     true => keyvault(&state, vault, &method, &path, &body),
                     false => {
                         let mut r = (StatusCode::UNAUTHORIZED, axum::Json(json!({"error": {"code": "Unauthorized", "message": "AKV10000: Request is missing a Bearer or PoP token."}}))).into_response();
-                        let challenge = format!("Bearer authorization=\"https://{LOGIN_HOST}/{TENANT}\", resource=\"https://vault.azure.net\"");
-                        r.headers_mut().insert("www-authenticate", HeaderValue::from_str(&challenge).unwrap());
+                        let challenge = format!(
+                            "Bearer authorization=\"https://{LOGIN_HOST}/{TENANT}\", resource=\"https://vault.azure.net\""
+                        );
+                        r.headers_mut()
+                            .insert("www-authenticate", HeaderValue::from_str(&challenge).unwrap());
                         r
                     }
                 }
             } else {
-                (StatusCode::MISDIRECTED_REQUEST, format!("the fake does not serve host {host:?}")).into_response()
+                (
+                    StatusCode::MISDIRECTED_REQUEST,
+                    format!("the fake does not serve host {host:?}"),
+                )
+                    .into_response()
             }
         }
     };
 
-    let logged_body = if method == Method::GET { None } else { serde_json::from_slice(&body).ok() };
+    let logged_body = if method == Method::GET {
+        None
+    } else {
+        serde_json::from_slice(&body).ok()
+    };
     let mut s = state.lock().unwrap();
     let at = s.started.elapsed();
     s.journal.push(Entry {
@@ -277,10 +325,19 @@ pub async fn handle(State(state): State<Shared>, req: Request) -> Response {
 }
 
 fn authorized(state: &Shared, headers: &HeaderMap, audience: &str) -> bool {
-    let Some(token) = headers.get("authorization").and_then(|v| v.to_str().ok()).and_then(|v| v.strip_prefix("Bearer ")) else {
+    let Some(token) = headers
+        .get("authorization")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+    else {
         return false;
     };
-    state.lock().unwrap().tokens.get(token).is_some_and(|scope| scope.starts_with(audience))
+    state
+        .lock()
+        .unwrap()
+        .tokens
+        .get(token)
+        .is_some_and(|scope| scope.starts_with(audience))
 }
 
 // ---- Entra ID ------------------------------------------------------------------------------
@@ -292,23 +349,39 @@ fn entra(state: &Shared, method: &Method, path: &str, body: &[u8]) -> Response {
     }
     let form: HashMap<String, String> = url::form_urlencoded::parse(body).into_owned().collect();
     let get = |k: &str| form.get(k).map(String::as_str).unwrap_or("");
-    if get("grant_type") != "client_credentials" || get("client_id") != CLIENT_ID || get("client_secret") != CLIENT_SECRET {
+    let by_secret = get("client_secret") == CLIENT_SECRET;
+    let by_assertion = get("client_assertion_type") == "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
+        && get("client_assertion") == FEDERATED_TOKEN;
+    if get("grant_type") != "client_credentials" || get("client_id") != CLIENT_ID || !(by_secret || by_assertion) {
         return (StatusCode::UNAUTHORIZED, axum::Json(json!({"error": "invalid_client", "error_description": "AADSTS7000215: Invalid client secret provided.", "error_codes": [7000215]}))).into_response();
     }
     let scope = get("scope").to_string();
     let mut s = state.lock().unwrap();
     let token = format!("eyJfake.{}.{}", s.guid(), s.guid()).replace('-', "");
     s.tokens.insert(token.clone(), scope);
-    json_response(StatusCode::OK, json!({"token_type": "Bearer", "expires_in": 3599, "ext_expires_in": 3599, "access_token": token}))
+    json_response(
+        StatusCode::OK,
+        json!({"token_type": "Bearer", "expires_in": 3599, "ext_expires_in": 3599, "access_token": token}),
+    )
 }
 
 // ---- Azure Resource Manager ----------------------------------------------------------------
 
 fn lower_segments(path: &str) -> Vec<String> {
-    path.trim_matches('/').split('/').map(|s| s.to_ascii_lowercase()).collect()
+    path.trim_matches('/')
+        .split('/')
+        .map(|s| s.to_ascii_lowercase())
+        .collect()
 }
 
-async fn arm(state: &Shared, method: &Method, path: &str, query: &str, body: &[u8], lro_failure: Option<(String, String)>) -> Response {
+async fn arm(
+    state: &Shared,
+    method: &Method,
+    path: &str,
+    query: &str,
+    body: &[u8],
+    lro_failure: Option<(String, String)>,
+) -> Response {
     let segs = lower_segments(path);
     let seg = |i: usize| segs.get(i).map(String::as_str).unwrap_or("");
     let body: Value = serde_json::from_slice(body).unwrap_or(Value::Null);
@@ -316,10 +389,16 @@ async fn arm(state: &Shared, method: &Method, path: &str, query: &str, body: &[u
 
     // Operation status: /subscriptions/S/providers/Microsoft.ContainerService/locations/L/operations/ID
     if n == 8 && seg(6) == "operations" {
-        return operation_status(state, &path.rsplit('/').next().unwrap_or("").to_string());
+        return operation_status(state, path.rsplit('/').next().unwrap_or(""));
     }
     if let Some(i) = segs.iter().position(|s| s == "microsoft.authorization") {
-        let scope = "/".to_string() + &path.trim_matches('/').split('/').take(i - 1).collect::<Vec<_>>().join("/");
+        let scope = "/".to_string()
+            + &path
+                .trim_matches('/')
+                .split('/')
+                .take(i - 1)
+                .collect::<Vec<_>>()
+                .join("/");
         return match (seg(i + 1), segs.get(i + 2)) {
             ("roleassignments", Some(_)) => role_assignment(state, method, &scope, path, &body),
             ("roleassignments", None) => list_role_assignments(state, &scope, query),
@@ -365,13 +444,25 @@ async fn arm(state: &Shared, method: &Method, path: &str, query: &str, body: &[u
             s.put_resource(&id, v.clone());
             json_response(if existed { StatusCode::OK } else { StatusCode::CREATED }, v)
         }
-        _ => arm_error(StatusCode::METHOD_NOT_ALLOWED, "MethodNotAllowed", "not supported by the fake"),
+        _ => arm_error(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "MethodNotAllowed",
+            "not supported by the fake",
+        ),
     }
 }
 
 fn not_found(id: &str) -> Response {
-    let kind = if id.to_ascii_lowercase().contains("/resourcegroups/") { "ResourceNotFound" } else { "NotFound" };
-    arm_error(StatusCode::NOT_FOUND, kind, &format!("The Resource '{id}' was not found."))
+    let kind = if id.to_ascii_lowercase().contains("/resourcegroups/") {
+        "ResourceNotFound"
+    } else {
+        "NotFound"
+    };
+    arm_error(
+        StatusCode::NOT_FOUND,
+        kind,
+        &format!("The Resource '{id}' was not found."),
+    )
 }
 
 fn get_resource(state: &Shared, id: &str) -> Response {
@@ -395,7 +486,11 @@ fn delete_resource(state: &Shared, id: &str) -> Response {
 fn list_children(state: &Shared, collection: &str) -> Response {
     let s = state.lock().unwrap();
     let prefix = format!("{}/", collection.to_ascii_lowercase());
-    let parent = collection.rsplitn(2, '/').nth(1).unwrap_or("").to_ascii_lowercase();
+    let parent = collection
+        .rsplit_once('/')
+        .map(|x| x.0)
+        .unwrap_or("")
+        .to_ascii_lowercase();
     if !parent.is_empty() && !s.resources.contains_key(&parent) {
         return not_found(&parent);
     }
@@ -415,7 +510,10 @@ fn operation_status(state: &Shared, op_id: &str) -> Response {
     };
     if op.polls_left > 0 {
         op.polls_left -= 1;
-        let mut r = json_response(StatusCode::OK, json!({"name": op_id, "status": "InProgress", "startTime": "2026-11-22T00:00:00Z"}));
+        let mut r = json_response(
+            StatusCode::OK,
+            json!({"name": op_id, "status": "InProgress", "startTime": "2026-11-22T00:00:00Z"}),
+        );
         r.headers_mut().insert("retry-after", HeaderValue::from_static("0"));
         return r;
     }
@@ -424,14 +522,21 @@ fn operation_status(state: &Shared, op_id: &str) -> Response {
         finish(&mut s, failure.is_none());
     }
     match failure {
-        None => json_response(StatusCode::OK, json!({"name": op_id, "status": "Succeeded", "startTime": "2026-11-22T00:00:00Z", "endTime": "2026-11-22T00:01:00Z"})),
-        Some((code, message)) => json_response(StatusCode::OK, json!({"name": op_id, "status": "Failed", "error": {"code": code, "message": message}})),
+        None => json_response(
+            StatusCode::OK,
+            json!({"name": op_id, "status": "Succeeded", "startTime": "2026-11-22T00:00:00Z", "endTime": "2026-11-22T00:01:00Z"}),
+        ),
+        Some((code, message)) => json_response(
+            StatusCode::OK,
+            json!({"name": op_id, "status": "Failed", "error": {"code": code, "message": message}}),
+        ),
     }
 }
 
 fn async_response(status: StatusCode, body: Value, op_url: &str) -> Response {
     let mut r = json_response(status, body);
-    r.headers_mut().insert("azure-asyncoperation", HeaderValue::from_str(op_url).unwrap());
+    r.headers_mut()
+        .insert("azure-asyncoperation", HeaderValue::from_str(op_url).unwrap());
     r.headers_mut().insert("retry-after", HeaderValue::from_static("0"));
     r
 }
@@ -448,7 +553,9 @@ fn put_cluster(state: &Shared, id: &str, mut body: Value, lro_failure: Option<(S
     let op = s.start_operation(
         lro_failure,
         Box::new(move |s: &mut FakeState, ok: bool| {
-            let Some(mut mc) = s.resource(&id_owned).cloned() else { return };
+            let Some(mut mc) = s.resource(&id_owned).cloned() else {
+                return;
+            };
             mc["properties"]["provisioningState"] = json!(if ok { "Succeeded" } else { "Failed" });
             if ok {
                 settle_cluster_identity(s, &mut mc);
@@ -461,7 +568,11 @@ fn put_cluster(state: &Shared, id: &str, mut body: Value, lro_failure: Option<(S
 
 /// What AKS does once a cluster update that asks for managed identity, OIDC or workload identity finishes.
 fn settle_cluster_identity(s: &mut FakeState, mc: &mut Value) {
-    let kind = mc.pointer("/identity/type").and_then(Value::as_str).unwrap_or("None").to_string();
+    let kind = mc
+        .pointer("/identity/type")
+        .and_then(Value::as_str)
+        .unwrap_or("None")
+        .to_string();
     let name = mc["name"].as_str().unwrap_or("cluster").to_string();
     if kind == "SystemAssigned" {
         if mc.pointer("/identity/principalId").is_none() {
@@ -469,32 +580,57 @@ fn settle_cluster_identity(s: &mut FakeState, mc: &mut Value) {
             mc["identity"]["tenantId"] = json!(TENANT);
         }
     } else if kind == "UserAssigned" {
-        let ids: Vec<String> = mc.pointer("/identity/userAssignedIdentities").and_then(Value::as_object).map(|m| m.keys().cloned().collect()).unwrap_or_default();
+        let ids: Vec<String> = mc
+            .pointer("/identity/userAssignedIdentities")
+            .and_then(Value::as_object)
+            .map(|m| m.keys().cloned().collect())
+            .unwrap_or_default();
         for uai in ids {
             let props = s.resource(&uai).map(|r| r["properties"].clone()).unwrap_or(json!({}));
-            mc["identity"]["userAssignedIdentities"][&uai] = json!({"principalId": props["principalId"], "clientId": props["clientId"]});
+            mc["identity"]["userAssignedIdentities"][&uai] =
+                json!({"principalId": props["principalId"], "clientId": props["clientId"]});
         }
     }
     if kind == "SystemAssigned" || kind == "UserAssigned" {
         mc["properties"]["servicePrincipalProfile"] = json!({"clientId": "msi"});
         if mc.pointer("/properties/identityProfile/kubeletidentity").is_none() {
-            let node_rg = mc.pointer("/properties/nodeResourceGroup").and_then(Value::as_str).unwrap_or("MC_rg").to_string();
-            let rid = format!("/subscriptions/{SUB}/resourcegroups/{node_rg}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/{name}-agentpool");
+            let node_rg = mc
+                .pointer("/properties/nodeResourceGroup")
+                .and_then(Value::as_str)
+                .unwrap_or("MC_rg")
+                .to_string();
+            let rid = format!(
+                "/subscriptions/{SUB}/resourcegroups/{node_rg}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/{name}-agentpool"
+            );
             let (client, object) = (s.guid(), s.guid());
             s.put_resource(&rid, json!({"id": rid, "name": format!("{name}-agentpool"), "type": "Microsoft.ManagedIdentity/userAssignedIdentities", "location": mc["location"], "properties": {"clientId": client, "principalId": object, "tenantId": TENANT}}));
-            mc["properties"]["identityProfile"] = json!({"kubeletidentity": {"clientId": client, "objectId": object, "resourceId": rid}});
+            mc["properties"]["identityProfile"] =
+                json!({"kubeletidentity": {"clientId": client, "objectId": object, "resourceId": rid}});
         }
     }
-    if mc.pointer("/properties/oidcIssuerProfile/enabled") == Some(&json!(true)) && mc.pointer("/properties/oidcIssuerProfile/issuerUrl").is_none() {
-        mc["properties"]["oidcIssuerProfile"]["issuerUrl"] = json!(format!("https://eastus.oic.prod-aks.azure.com/{TENANT}/{}/", s.guid()));
+    if mc.pointer("/properties/oidcIssuerProfile/enabled") == Some(&json!(true))
+        && mc.pointer("/properties/oidcIssuerProfile/issuerUrl").is_none()
+    {
+        mc["properties"]["oidcIssuerProfile"]["issuerUrl"] =
+            json!(format!("https://eastus.oic.prod-aks.azure.com/{TENANT}/{}/", s.guid()));
     }
 }
 
 fn upgrade_profile(state: &Shared, id: &str) -> Response {
     let s = state.lock().unwrap();
     let pool_id = id.rsplitn(3, '/').nth(2).unwrap_or("");
-    let Some(pool) = s.resource(pool_id) else { return not_found(pool_id) };
-    let latest = s.latest_node_image.get(&pool_id.to_ascii_lowercase()).cloned().or_else(|| pool.pointer("/properties/nodeImageVersion").and_then(Value::as_str).map(str::to_owned));
+    let Some(pool) = s.resource(pool_id) else {
+        return not_found(pool_id);
+    };
+    let latest = s
+        .latest_node_image
+        .get(&pool_id.to_ascii_lowercase())
+        .cloned()
+        .or_else(|| {
+            pool.pointer("/properties/nodeImageVersion")
+                .and_then(Value::as_str)
+                .map(str::to_owned)
+        });
     json_response(
         StatusCode::OK,
         json!({"id": id, "name": "default", "type": "Microsoft.ContainerService/managedClusters/agentPools/upgradeProfiles",
@@ -504,8 +640,10 @@ fn upgrade_profile(state: &Shared, id: &str) -> Response {
 
 fn upgrade_node_image(state: &Shared, action_id: &str, lro_failure: Option<(String, String)>) -> Response {
     let mut s = state.lock().unwrap();
-    let pool_id = action_id.rsplitn(2, '/').nth(1).unwrap_or("").to_string();
-    let Some(mut pool) = s.resource(&pool_id).cloned() else { return not_found(&pool_id) };
+    let pool_id = action_id.rsplit_once('/').map(|x| x.0).unwrap_or("").to_string();
+    let Some(mut pool) = s.resource(&pool_id).cloned() else {
+        return not_found(&pool_id);
+    };
     pool["properties"]["provisioningState"] = json!("UpgradingNodeImageVersion");
     s.put_resource(&pool_id, pool.clone());
     let pid = pool_id.clone();
@@ -513,7 +651,9 @@ fn upgrade_node_image(state: &Shared, action_id: &str, lro_failure: Option<(Stri
         lro_failure,
         Box::new(move |s: &mut FakeState, ok: bool| {
             let latest = s.latest_node_image.get(&pid.to_ascii_lowercase()).cloned();
-            let Some(mut pool) = s.resource(&pid).cloned() else { return };
+            let Some(mut pool) = s.resource(&pid).cloned() else {
+                return;
+            };
             pool["properties"]["provisioningState"] = json!(if ok { "Succeeded" } else { "Failed" });
             if let (true, Some(l)) = (ok, latest) {
                 pool["properties"]["nodeImageVersion"] = json!(l);
@@ -538,7 +678,14 @@ fn put_identity(state: &Shared, id: &str, body: Value) -> Response {
     let v = json!({"id": id, "name": id.rsplit('/').next(), "type": "Microsoft.ManagedIdentity/userAssignedIdentities",
                    "location": body["location"], "tags": body.get("tags").cloned().unwrap_or(json!({})), "properties": props});
     s.put_resource(id, v.clone());
-    json_response(if existing.is_some() { StatusCode::OK } else { StatusCode::CREATED }, v)
+    json_response(
+        if existing.is_some() {
+            StatusCode::OK
+        } else {
+            StatusCode::CREATED
+        },
+        v,
+    )
 }
 
 async fn put_fic(state: &Shared, id: &str, body: Value) -> Response {
@@ -549,8 +696,11 @@ async fn put_fic(state: &Shared, id: &str, body: Value) -> Response {
             return not_found(&identity);
         }
         if !s.fic_writing.insert(identity.clone()) {
-            return arm_error(StatusCode::CONFLICT, "ConcurrentFederatedIdentityCredentialsWritesForSingleManagedIdentity",
-                "Too many Federated Identity Credentials are written concurrently for the managed identity. Retry sequentially.");
+            return arm_error(
+                StatusCode::CONFLICT,
+                "ConcurrentFederatedIdentityCredentialsWritesForSingleManagedIdentity",
+                "Too many Federated Identity Credentials are written concurrently for the managed identity. Retry sequentially.",
+            );
         }
     }
     // Writes take a moment, as in Azure: a concurrent write in this window is refused.
@@ -561,7 +711,11 @@ async fn put_fic(state: &Shared, id: &str, body: Value) -> Response {
     let count = s.resources.keys().filter(|k| k.starts_with(&prefix)).count();
     let existed = s.resource(id).is_some();
     if !existed && count >= 20 {
-        return arm_error(StatusCode::BAD_REQUEST, "BadRequest", "Too many Federated Identity Credentials are assigned to the managed identity (limit 20).");
+        return arm_error(
+            StatusCode::BAD_REQUEST,
+            "BadRequest",
+            "Too many Federated Identity Credentials are assigned to the managed identity (limit 20).",
+        );
     }
     let v = json!({"id": id, "name": id.rsplit('/').next(), "type": "Microsoft.ManagedIdentity/userAssignedIdentities/federatedIdentityCredentials",
                    "properties": {"issuer": body.pointer("/properties/issuer"), "subject": body.pointer("/properties/subject"), "audiences": body.pointer("/properties/audiences")}});
@@ -578,44 +732,81 @@ fn role_assignment(state: &Shared, method: &Method, scope: &str, id: &str, body:
     match method.as_str() {
         "GET" => match s.resource(id) {
             Some(v) => json_response(StatusCode::OK, v.clone()),
-            None => arm_error(StatusCode::NOT_FOUND, "RoleAssignmentNotFound", "The role assignment was not found."),
+            None => arm_error(
+                StatusCode::NOT_FOUND,
+                "RoleAssignmentNotFound",
+                "The role assignment was not found.",
+            ),
         },
         "DELETE" => match s.resources.remove(&id.to_ascii_lowercase()) {
             Some(v) => json_response(StatusCode::OK, v),
             None => StatusCode::NO_CONTENT.into_response(),
         },
         "PUT" => {
-            let principal = body.pointer("/properties/principalId").and_then(Value::as_str).unwrap_or("").to_string();
-            let role = body.pointer("/properties/roleDefinitionId").and_then(Value::as_str).unwrap_or("").to_string();
+            let principal = body
+                .pointer("/properties/principalId")
+                .and_then(Value::as_str)
+                .unwrap_or("")
+                .to_string();
+            let role = body
+                .pointer("/properties/roleDefinitionId")
+                .and_then(Value::as_str)
+                .unwrap_or("")
+                .to_string();
             let guid = role_guid(&role);
             if !ROLES.iter().any(|(_, g)| *g == guid) {
-                return arm_error(StatusCode::BAD_REQUEST, "RoleDefinitionDoesNotExist", &format!("The specified role definition with ID '{guid}' does not exist."));
+                return arm_error(
+                    StatusCode::BAD_REQUEST,
+                    "RoleDefinitionDoesNotExist",
+                    &format!("The specified role definition with ID '{guid}' does not exist."),
+                );
             }
-            if let Some(created) = s.principal_created.get(&principal) {
-                if created.elapsed() < s.principal_not_found_for {
-                    return arm_error(StatusCode::BAD_REQUEST, "PrincipalNotFound", &format!(
-                        "Principal {principal} does not exist in the directory {TENANT}. Check that you have the correct principal ID. If you are creating this principal and then immediately assigning a role, this error might be related to a replication delay."));
-                }
+            if let Some(created) = s.principal_created.get(&principal)
+                && created.elapsed() < s.principal_not_found_for
+            {
+                return arm_error(
+                    StatusCode::BAD_REQUEST,
+                    "PrincipalNotFound",
+                    &format!(
+                        "Principal {principal} does not exist in the directory {TENANT}. Check that you have the correct principal ID. If you are creating this principal and then immediately assigning a role, this error might be related to a replication delay."
+                    ),
+                );
             }
             let same = |v: &Value| {
                 v.pointer("/properties/principalId").and_then(Value::as_str) == Some(principal.as_str())
-                    && v.pointer("/properties/roleDefinitionId").and_then(Value::as_str).map(role_guid).as_deref() == Some(guid.as_str())
+                    && v.pointer("/properties/roleDefinitionId")
+                        .and_then(Value::as_str)
+                        .map(role_guid)
+                        .as_deref()
+                        == Some(guid.as_str())
             };
             if let Some(existing) = s.resource(id) {
                 return if same(existing) {
                     json_response(StatusCode::CREATED, existing.clone())
                 } else {
-                    arm_error(StatusCode::CONFLICT, "RoleAssignmentUpdateNotPermitted", "Tenant ID, application ID, principal ID, and scope are not allowed to be updated.")
+                    arm_error(
+                        StatusCode::CONFLICT,
+                        "RoleAssignmentUpdateNotPermitted",
+                        "Tenant ID, application ID, principal ID, and scope are not allowed to be updated.",
+                    )
                 };
             }
             let scope_l = scope.to_ascii_lowercase();
             let duplicate = s.resources.iter().any(|(k, v)| {
                 k.contains("/providers/microsoft.authorization/roleassignments/")
-                    && v.pointer("/properties/scope").and_then(Value::as_str).map(str::to_ascii_lowercase).as_deref() == Some(scope_l.as_str())
+                    && v.pointer("/properties/scope")
+                        .and_then(Value::as_str)
+                        .map(str::to_ascii_lowercase)
+                        .as_deref()
+                        == Some(scope_l.as_str())
                     && same(v)
             });
             if duplicate {
-                return arm_error(StatusCode::CONFLICT, "RoleAssignmentExists", "The role assignment already exists.");
+                return arm_error(
+                    StatusCode::CONFLICT,
+                    "RoleAssignmentExists",
+                    "The role assignment already exists.",
+                );
             }
             let v = json!({
                 "properties": {
@@ -640,7 +831,11 @@ fn list_role_assignments(state: &Shared, scope: &str, query: &str) -> Response {
     let q: HashMap<String, String> = url::form_urlencoded::parse(query.as_bytes()).into_owned().collect();
     let filter = q.get("$filter").cloned().unwrap_or_default();
     let at_scope = filter.contains("atScope()");
-    let principal = filter.split("principalId eq '").nth(1).and_then(|r| r.split('\'').next()).map(str::to_owned);
+    let principal = filter
+        .split("principalId eq '")
+        .nth(1)
+        .and_then(|r| r.split('\'').next())
+        .map(str::to_owned);
     let scope_l = scope.to_ascii_lowercase().trim_end_matches('/').to_string();
     let items: Vec<Value> = s
         .resources
@@ -648,12 +843,20 @@ fn list_role_assignments(state: &Shared, scope: &str, query: &str) -> Response {
         .filter(|(k, _)| k.contains("/providers/microsoft.authorization/roleassignments/"))
         .map(|(_, v)| v)
         .filter(|v| {
-            let vs = v.pointer("/properties/scope").and_then(Value::as_str).unwrap_or("").to_ascii_lowercase();
+            let vs = v
+                .pointer("/properties/scope")
+                .and_then(Value::as_str)
+                .unwrap_or("")
+                .to_ascii_lowercase();
             let above_or_at = scope_l == vs || scope_l.starts_with(&format!("{vs}/")) || vs == "/";
             let below = vs.starts_with(&format!("{scope_l}/"));
             above_or_at || (!at_scope && below)
         })
-        .filter(|v| principal.as_deref().is_none_or(|p| v.pointer("/properties/principalId").and_then(Value::as_str) == Some(p)))
+        .filter(|v| {
+            principal
+                .as_deref()
+                .is_none_or(|p| v.pointer("/properties/principalId").and_then(Value::as_str) == Some(p))
+        })
         .cloned()
         .collect();
     json_response(StatusCode::OK, json!({"value": items}))
@@ -666,17 +869,36 @@ fn role_definition(guid: &str) -> Response {
             json!({"id": format!("/subscriptions/{SUB}/providers/Microsoft.Authorization/roleDefinitions/{g}"), "name": g,
                    "type": "Microsoft.Authorization/roleDefinitions", "properties": {"roleName": name, "type": "BuiltInRole", "permissions": []}}),
         ),
-        None => arm_error(StatusCode::NOT_FOUND, "RoleDefinitionDoesNotExist", "The role definition does not exist."),
+        None => arm_error(
+            StatusCode::NOT_FOUND,
+            "RoleDefinitionDoesNotExist",
+            "The role definition does not exist.",
+        ),
     }
 }
 
 fn access_policies(state: &Shared, id: &str, kind: &str, body: Value) -> Response {
     let mut s = state.lock().unwrap();
     let vault_id = id.rsplitn(3, '/').nth(2).unwrap_or("").to_string();
-    let Some(mut vault) = s.resource(&vault_id).cloned() else { return not_found(&vault_id) };
-    let incoming = body.pointer("/properties/accessPolicies").and_then(Value::as_array).cloned().unwrap_or_default();
-    let mut policies = vault.pointer("/properties/accessPolicies").and_then(Value::as_array).cloned().unwrap_or_default();
-    let key = |p: &Value| (p["tenantId"].as_str().unwrap_or("").to_string(), p["objectId"].as_str().unwrap_or("").to_string());
+    let Some(mut vault) = s.resource(&vault_id).cloned() else {
+        return not_found(&vault_id);
+    };
+    let incoming = body
+        .pointer("/properties/accessPolicies")
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default();
+    let mut policies = vault
+        .pointer("/properties/accessPolicies")
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default();
+    let key = |p: &Value| {
+        (
+            p["tenantId"].as_str().unwrap_or("").to_string(),
+            p["objectId"].as_str().unwrap_or("").to_string(),
+        )
+    };
     match kind {
         "add" => {
             for p in incoming {
@@ -700,11 +922,20 @@ fn access_policies(state: &Shared, id: &str, kind: &str, body: Value) -> Respons
         }
         "replace" => policies = incoming,
         "remove" => policies.retain(|e| !incoming.iter().any(|p| key(p) == key(e))),
-        _ => return arm_error(StatusCode::BAD_REQUEST, "InvalidOperationKind", "operationKind must be add, replace or remove"),
+        _ => {
+            return arm_error(
+                StatusCode::BAD_REQUEST,
+                "InvalidOperationKind",
+                "operationKind must be add, replace or remove",
+            );
+        }
     }
     vault["properties"]["accessPolicies"] = json!(policies);
     s.put_resource(&vault_id, vault);
-    json_response(StatusCode::OK, json!({"id": format!("{vault_id}/accessPolicies/"), "type": "Microsoft.KeyVault/vaults/accessPolicies", "properties": {"accessPolicies": policies}}))
+    json_response(
+        StatusCode::OK,
+        json!({"id": format!("{vault_id}/accessPolicies/"), "type": "Microsoft.KeyVault/vaults/accessPolicies", "properties": {"accessPolicies": policies}}),
+    )
 }
 
 // ---- Key Vault data plane ------------------------------------------------------------------
@@ -747,18 +978,36 @@ fn keyvault(state: &Shared, vault: &str, method: &Method, path: &str, body: &[u8
     match (method.as_str(), segs.as_slice()) {
         ("PUT", ["secrets", name]) => {
             if !valid_secret_name(name) {
-                return kv_error(StatusCode::BAD_REQUEST, "BadParameter", "The request URI contains an invalid name", None);
+                return kv_error(
+                    StatusCode::BAD_REQUEST,
+                    "BadParameter",
+                    "The request URI contains an invalid name",
+                    None,
+                );
             }
             let req: Value = serde_json::from_slice(body).unwrap_or(Value::Null);
             let Some(value) = req["value"].as_str() else {
-                return kv_error(StatusCode::BAD_REQUEST, "BadParameter", "Property 'value' is required", None);
+                return kv_error(
+                    StatusCode::BAD_REQUEST,
+                    "BadParameter",
+                    "Property 'value' is required",
+                    None,
+                );
             };
             let version = s.guid().replace('-', "");
-            let item = s.secrets.entry(key(name)).or_insert_with(|| SecretItem { name: name.to_string(), ..Default::default() });
+            let item = s.secrets.entry(key(name)).or_insert_with(|| SecretItem {
+                name: name.to_string(),
+                ..Default::default()
+            });
             if item.deleted.is_some() {
-                return kv_error(StatusCode::CONFLICT, "Conflict",
-                    &format!("Secret {name} is currently in a deleted but recoverable state, and its name cannot be reused; in this state, the secret can only be recovered or purged."),
-                    Some("ObjectIsDeletedButRecoverable"));
+                return kv_error(
+                    StatusCode::CONFLICT,
+                    "Conflict",
+                    &format!(
+                        "Secret {name} is currently in a deleted but recoverable state, and its name cannot be reused; in this state, the secret can only be recovered or purged."
+                    ),
+                    Some("ObjectIsDeletedButRecoverable"),
+                );
             }
             let v = SecretVersion {
                 version,
@@ -766,7 +1015,10 @@ fn keyvault(state: &Shared, vault: &str, method: &Method, path: &str, body: &[u8
                 content_type: req["contentType"].as_str().map(str::to_owned),
                 tags: req.get("tags").cloned().unwrap_or(json!({})),
                 created: now_secs(),
-                enabled: req.pointer("/attributes/enabled").and_then(Value::as_bool).unwrap_or(true),
+                enabled: req
+                    .pointer("/attributes/enabled")
+                    .and_then(Value::as_bool)
+                    .unwrap_or(true),
                 expires: req.pointer("/attributes/exp").and_then(Value::as_u64),
             };
             item.versions.push(v.clone());
@@ -774,13 +1026,29 @@ fn keyvault(state: &Shared, vault: &str, method: &Method, path: &str, body: &[u8
             json_response(StatusCode::OK, secret_bundle(vault, port, &item, &v, true))
         }
         ("GET", ["secrets", name, rest @ ..]) => {
-            let Some(item) = s.secrets.get(&key(name)).filter(|i| i.deleted.is_none() && !i.versions.is_empty()) else {
-                return kv_error(StatusCode::NOT_FOUND, "SecretNotFound", &format!("A secret with (name/id) {name} was not found in this key vault."), None);
+            let Some(item) = s
+                .secrets
+                .get(&key(name))
+                .filter(|i| i.deleted.is_none() && !i.versions.is_empty())
+            else {
+                return kv_error(
+                    StatusCode::NOT_FOUND,
+                    "SecretNotFound",
+                    &format!("A secret with (name/id) {name} was not found in this key vault."),
+                    None,
+                );
             };
             match rest {
-                [] | [""] => json_response(StatusCode::OK, secret_bundle(vault, port, item, item.versions.last().unwrap(), true)),
+                [] | [""] => json_response(
+                    StatusCode::OK,
+                    secret_bundle(vault, port, item, item.versions.last().unwrap(), true),
+                ),
                 ["versions"] => {
-                    let list: Vec<Value> = item.versions.iter().map(|v| secret_bundle(vault, port, item, v, false)).collect();
+                    let list: Vec<Value> = item
+                        .versions
+                        .iter()
+                        .map(|v| secret_bundle(vault, port, item, v, false))
+                        .collect();
                     json_response(StatusCode::OK, json!({"value": list, "nextLink": null}))
                 }
                 [ver] => match item.versions.iter().find(|v| v.version == *ver) {
@@ -791,19 +1059,35 @@ fn keyvault(state: &Shared, vault: &str, method: &Method, path: &str, body: &[u8
             }
         }
         ("GET", ["secrets"]) => {
-            let list: Vec<Value> = s.secrets.iter().filter(|((v, _), i)| v == vault && i.deleted.is_none() && !i.versions.is_empty())
-                .map(|(_, i)| { let mut b = secret_bundle(vault, port, i, i.versions.last().unwrap(), false); b["id"] = json!(format!("https://{vault}.{VAULT_SUFFIX}:{port}/secrets/{}", i.name)); b }).collect();
+            let list: Vec<Value> = s
+                .secrets
+                .iter()
+                .filter(|((v, _), i)| v == vault && i.deleted.is_none() && !i.versions.is_empty())
+                .map(|(_, i)| {
+                    let mut b = secret_bundle(vault, port, i, i.versions.last().unwrap(), false);
+                    b["id"] = json!(format!("https://{vault}.{VAULT_SUFFIX}:{port}/secrets/{}", i.name));
+                    b
+                })
+                .collect();
             json_response(StatusCode::OK, json!({"value": list, "nextLink": null}))
         }
         ("DELETE", ["secrets", name]) => {
             let Some(item) = s.secrets.get_mut(&key(name)).filter(|i| i.deleted.is_none()) else {
-                return kv_error(StatusCode::NOT_FOUND, "SecretNotFound", &format!("A secret with (name/id) {name} was not found in this key vault."), None);
+                return kv_error(
+                    StatusCode::NOT_FOUND,
+                    "SecretNotFound",
+                    &format!("A secret with (name/id) {name} was not found in this key vault."),
+                    None,
+                );
             };
             let when = now_secs();
             item.deleted = Some(when);
             let item = item.clone();
             let mut b = secret_bundle(vault, port, &item, item.versions.last().unwrap(), false);
-            b["recoveryId"] = json!(format!("https://{vault}.{VAULT_SUFFIX}:{port}/deletedsecrets/{}", item.name));
+            b["recoveryId"] = json!(format!(
+                "https://{vault}.{VAULT_SUFFIX}:{port}/deletedsecrets/{}",
+                item.name
+            ));
             b["deletedDate"] = json!(when);
             b["scheduledPurgeDate"] = json!(when + 90 * 86400);
             json_response(StatusCode::OK, b)
@@ -811,28 +1095,56 @@ fn keyvault(state: &Shared, vault: &str, method: &Method, path: &str, body: &[u8
         ("GET", ["deletedsecrets", name]) => match s.secrets.get(&key(name)).filter(|i| i.deleted.is_some()) {
             Some(item) => {
                 let mut b = secret_bundle(vault, port, item, item.versions.last().unwrap(), false);
-                b["recoveryId"] = json!(format!("https://{vault}.{VAULT_SUFFIX}:{port}/deletedsecrets/{}", item.name));
+                b["recoveryId"] = json!(format!(
+                    "https://{vault}.{VAULT_SUFFIX}:{port}/deletedsecrets/{}",
+                    item.name
+                ));
                 b["deletedDate"] = json!(item.deleted);
                 b["scheduledPurgeDate"] = json!(item.deleted.unwrap() + 90 * 86400);
                 json_response(StatusCode::OK, b)
             }
-            None => kv_error(StatusCode::NOT_FOUND, "SecretNotFound", &format!("Deleted Secret not found: {name}"), None),
+            None => kv_error(
+                StatusCode::NOT_FOUND,
+                "SecretNotFound",
+                &format!("Deleted Secret not found: {name}"),
+                None,
+            ),
         },
-        ("POST", ["deletedsecrets", name, "recover"]) => match s.secrets.get_mut(&key(name)).filter(|i| i.deleted.is_some()) {
-            Some(item) => {
-                item.deleted = None;
-                let item = item.clone();
-                json_response(StatusCode::OK, secret_bundle(vault, port, &item, item.versions.last().unwrap(), false))
+        ("POST", ["deletedsecrets", name, "recover"]) => {
+            match s.secrets.get_mut(&key(name)).filter(|i| i.deleted.is_some()) {
+                Some(item) => {
+                    item.deleted = None;
+                    let item = item.clone();
+                    json_response(
+                        StatusCode::OK,
+                        secret_bundle(vault, port, &item, item.versions.last().unwrap(), false),
+                    )
+                }
+                None => kv_error(
+                    StatusCode::NOT_FOUND,
+                    "SecretNotFound",
+                    &format!("Deleted Secret not found: {name}"),
+                    None,
+                ),
             }
-            None => kv_error(StatusCode::NOT_FOUND, "SecretNotFound", &format!("Deleted Secret not found: {name}"), None),
-        },
+        }
         ("DELETE", ["deletedsecrets", name]) => match s.secrets.get(&key(name)).filter(|i| i.deleted.is_some()) {
             Some(_) => {
                 s.secrets.remove(&key(name));
                 StatusCode::NO_CONTENT.into_response()
             }
-            None => kv_error(StatusCode::NOT_FOUND, "SecretNotFound", &format!("Deleted Secret not found: {name}"), None),
+            None => kv_error(
+                StatusCode::NOT_FOUND,
+                "SecretNotFound",
+                &format!("Deleted Secret not found: {name}"),
+                None,
+            ),
         },
-        _ => kv_error(StatusCode::NOT_FOUND, "NotFound", &format!("unsupported path {path}"), None),
+        _ => kv_error(
+            StatusCode::NOT_FOUND,
+            "NotFound",
+            &format!("unsupported path {path}"),
+            None,
+        ),
     }
 }

@@ -5,8 +5,10 @@
 pub mod fake;
 mod tls;
 
-use fake::{FakeState, Fault, FaultKind, Shared, ARM_HOST, CLIENT_ID, CLIENT_SECRET, LOGIN_HOST, SUB, TENANT, VAULT_SUFFIX};
-use serde_json::{json, Value};
+use fake::{
+    ARM_HOST, CLIENT_ID, CLIENT_SECRET, FakeState, Fault, FaultKind, LOGIN_HOST, SUB, Shared, TENANT, VAULT_SUFFIX,
+};
+use serde_json::{Value, json};
 use std::{
     path::PathBuf,
     sync::{Arc, Mutex},
@@ -21,7 +23,9 @@ pub struct Fake {
 
 /// The official example bodies (`responses.<code>.body`) from ../shared/fixtures/arm.
 pub fn fixture(name: &str, status: &str) -> Value {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/fixtures/arm").join(name);
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared/fixtures/arm")
+        .join(name);
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     let doc: Value = serde_json::from_str(&text).unwrap();
     doc["responses"][status]["body"].clone()
@@ -29,7 +33,10 @@ pub fn fixture(name: &str, status: &str) -> Value {
 
 impl Fake {
     pub fn start() -> Fake {
-        let vault_hosts: Vec<String> = ["kv-demo", "kv-policy"].iter().map(|v| format!("{v}.{VAULT_SUFFIX}")).collect();
+        let vault_hosts: Vec<String> = ["kv-demo", "kv-policy"]
+            .iter()
+            .map(|v| format!("{v}.{VAULT_SUFFIX}"))
+            .collect();
         let mut hosts = vec![LOGIN_HOST, ARM_HOST];
         hosts.extend(vault_hosts.iter().map(String::as_str));
         let pki = tls::make_pki(&hosts);
@@ -40,7 +47,11 @@ impl Fake {
         let app = axum::Router::new().fallback(fake::handle).with_state(state.clone());
         let config = pki.server_config.clone();
         std::thread::spawn(move || {
-            let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
+            let rt = tokio::runtime::Builder::new_multi_thread()
+                .worker_threads(2)
+                .enable_all()
+                .build()
+                .unwrap();
             rt.block_on(async move {
                 let listener = tls::TlsListener {
                     tcp: tokio::net::TcpListener::from_std(std_listener).unwrap(),
@@ -60,22 +71,46 @@ impl Fake {
             ),
         )
         .unwrap();
-        Fake { port, state, dir, ca_pem: pki.ca_pem }
+        Fake {
+            port,
+            state,
+            dir,
+            ca_pem: pki.ca_pem,
+        }
     }
 
     /// `--resolve` rules that send every fake host name to 127.0.0.1.
     pub fn resolve_rules(&self) -> String {
-        [LOGIN_HOST, ARM_HOST, "kv-demo.vault.azure.net", "kv-policy.vault.azure.net"]
-            .iter()
-            .map(|h| format!("{h}:{}:127.0.0.1", self.port))
-            .collect::<Vec<_>>()
-            .join(",")
+        [
+            LOGIN_HOST,
+            ARM_HOST,
+            "kv-demo.vault.azure.net",
+            "kv-policy.vault.azure.net",
+        ]
+        .iter()
+        .map(|h| format!("{h}:{}:127.0.0.1", self.port))
+        .collect::<Vec<_>>()
+        .join(",")
     }
 
     /// The real binary, configured for this fake only through its documented flags and env vars.
     pub fn kvwire(&self) -> assert_cmd::Command {
         let mut cmd = assert_cmd::Command::cargo_bin("kvwire").unwrap();
-        for var in ["HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy", "AZURE_FEDERATED_TOKEN_FILE", "IDENTITY_ENDPOINT", "MSI_ENDPOINT", "KVWIRE_CLOUD", "KVWIRE_RESOLVE", "KVWIRE_CA_BUNDLE"] {
+        for var in [
+            "HTTPS_PROXY",
+            "https_proxy",
+            "HTTP_PROXY",
+            "http_proxy",
+            "ALL_PROXY",
+            "all_proxy",
+            "AZURE_FEDERATED_TOKEN_FILE",
+            "IDENTITY_ENDPOINT",
+            "MSI_ENDPOINT",
+            "KVWIRE_CLOUD",
+            "KVWIRE_RESOLVE",
+            "KVWIRE_CA_BUNDLE",
+            "KVWIRE_AUTH",
+        ] {
             cmd.env_remove(var);
         }
         cmd.env("AZURE_TENANT_ID", TENANT)
@@ -89,8 +124,7 @@ impl Fake {
             .arg(self.dir.join("ca.pem"))
             .arg("--resolve")
             .arg(self.resolve_rules())
-            .arg("--auth")
-            .arg("env");
+            .env("KVWIRE_AUTH", "env");
         cmd
     }
 
@@ -151,7 +185,8 @@ impl Fake {
             let mut props = p;
             props.as_object_mut().unwrap().remove("name");
             s.put_resource(&pool_id, json!({"id": pool_id, "name": pool, "type": "Microsoft.ContainerService/managedClusters/agentPools", "properties": props}));
-            s.latest_node_image.insert(pool_id.to_ascii_lowercase(), latest.to_string());
+            s.latest_node_image
+                .insert(pool_id.to_ascii_lowercase(), latest.to_string());
         }
         mc["properties"]["agentPoolProfiles"] = json!(profiles);
         s.put_resource(&id, mc);

@@ -3,7 +3,7 @@
 use rcgen::{BasicConstraints, CertificateParams, CertifiedIssuer, DnType, IsCa, KeyPair, KeyUsagePurpose};
 use std::{io, net::SocketAddr, sync::Arc};
 use tokio::net::{TcpListener, TcpStream};
-use tokio_rustls::{rustls, server::TlsStream, TlsAcceptor};
+use tokio_rustls::{TlsAcceptor, rustls, server::TlsStream};
 
 pub struct Pki {
     pub ca_pem: String,
@@ -13,7 +13,9 @@ pub struct Pki {
 /// A CA and one leaf for every host name the fake answers to.
 pub fn make_pki(hosts: &[&str]) -> Pki {
     let mut ca_params = CertificateParams::new(Vec::<String>::new()).unwrap();
-    ca_params.distinguished_name.push(DnType::CommonName, "kvwire test CA (throwaway)");
+    ca_params
+        .distinguished_name
+        .push(DnType::CommonName, "kvwire test CA (throwaway)");
     ca_params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
     ca_params.key_usages = vec![KeyUsagePurpose::KeyCertSign, KeyUsagePurpose::CrlSign];
     let ca = CertifiedIssuer::self_signed(ca_params, KeyPair::generate().unwrap()).unwrap();
@@ -33,7 +35,10 @@ pub fn make_pki(hosts: &[&str]) -> Pki {
             rustls::pki_types::PrivateKeyDer::Pkcs8(leaf_key.serialize_der().into()),
         )
         .unwrap();
-    Pki { ca_pem: ca.pem(), server_config: Arc::new(config) }
+    Pki {
+        ca_pem: ca.pem(),
+        server_config: Arc::new(config),
+    }
 }
 
 /// TCP with TCP_NODELAY (delayed ACKs would add ~40 ms per answer), then the TLS handshake.
@@ -48,7 +53,9 @@ impl axum::serve::Listener for TlsListener {
 
     async fn accept(&mut self) -> (Self::Io, Self::Addr) {
         loop {
-            let Ok((tcp, addr)) = self.tcp.accept().await else { continue };
+            let Ok((tcp, addr)) = self.tcp.accept().await else {
+                continue;
+            };
             let _ = tcp.set_nodelay(true);
             // A failed handshake (a client that distrusts the CA, say) must not stop the server.
             if let Ok(tls) = self.acceptor.accept(tcp).await {

@@ -1,0 +1,219 @@
+# Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
+function __fish_kvwire_global_optspecs
+    string join \n subscription= o/output= dry-run y/yes detailed-exitcode v/verbose q/quiet cloud= auth= ca-bundle= resolve= timeout= retries= lro-timeout= no-color h/help V/version
+end
+
+function __fish_kvwire_needs_command
+    # Figure out if the current invocation already has a command.
+    set -l cmd (commandline -opc)
+    set -e cmd[1]
+    argparse -s (__fish_kvwire_global_optspecs) -- $cmd 2>/dev/null
+    or return
+    if set -q argv[1]
+        # Also print the command, so this can be used to figure out what it is.
+        echo $argv[1]
+        return 1
+    end
+    return 0
+end
+
+function __fish_kvwire_using_subcommand
+    set -l cmd (__fish_kvwire_needs_command)
+    test -z "$cmd"
+    and return 1
+    contains -- $cmd[1] $argv
+end
+
+complete -c kvwire -n "__fish_kvwire_needs_command" -l subscription -d 'Azure subscription ID holding the resources' -r
+complete -c kvwire -n "__fish_kvwire_needs_command" -s o -l output -d 'Output format. Default: text on a terminal, json when stdout is piped' -r -f -a "text\t'For people: aligned, coloured on a terminal'
+json\t'One stable JSON document on stdout (see docs/plan-format.md)'
+yaml\t'The JSON document as YAML'
+env\t'Shell-style KEY=value lines (commands that print values, such as kubelet-identity)'"
+complete -c kvwire -n "__fish_kvwire_needs_command" -l cloud -d 'Azure cloud: AzureCloud, AzureUSGovernment, AzureChinaCloud, or a TOML cloud file (docs/clouds.md)' -r
+complete -c kvwire -n "__fish_kvwire_needs_command" -l auth -d 'How to authenticate' -r -f -a "auto\t'Workload identity, then client secret (from AZURE_* env vars), then managed identity when IDENTITY_ENDPOINT or MSI_ENDPOINT is set, else the Azure CLI / Azure Developer CLI login'
+cli\t'The Azure CLI\'s (`az login`) or Azure Developer CLI\'s (`azd auth login`) account'
+env\t'A service principal: AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_CLIENT_SECRET'
+workload\t'Federated token file: AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_FEDERATED_TOKEN_FILE'
+msi\t'Managed identity of the Azure host (AZURE_CLIENT_ID picks a user-assigned one)'"
+complete -c kvwire -n "__fish_kvwire_needs_command" -l ca-bundle -d 'Extra PEM CA certificates to trust, e.g. for a TLS-intercepting corporate proxy' -r -F
+complete -c kvwire -n "__fish_kvwire_needs_command" -l resolve -d 'Connect to ADDR for HOST (curl-style HOST:PORT:ADDR; repeat, or comma-separate in KVWIRE_RESOLVE)' -r
+complete -c kvwire -n "__fish_kvwire_needs_command" -l timeout -d 'Give up on one HTTP request after this many seconds' -r
+complete -c kvwire -n "__fish_kvwire_needs_command" -l retries -d 'Retries for throttled (429), failed (5xx) or dropped requests, with exponential backoff' -r
+complete -c kvwire -n "__fish_kvwire_needs_command" -l lro-timeout -d 'Give up waiting for one long-running Azure operation after this many seconds' -r
+complete -c kvwire -n "__fish_kvwire_needs_command" -l dry-run -d 'Observe and print the plan, but write nothing (reads only)'
+complete -c kvwire -n "__fish_kvwire_needs_command" -s y -l yes -d 'Apply without asking. Required to apply when there is no terminal (CI)'
+complete -c kvwire -n "__fish_kvwire_needs_command" -l detailed-exitcode -d 'With a plan: exit 4 when changes are pending and were not applied (0 = nothing to do)'
+complete -c kvwire -n "__fish_kvwire_needs_command" -s v -l verbose -d 'More detail on stderr: -v steps, -vv HTTP requests, -vvv headers and ARM bodies (always redacted)'
+complete -c kvwire -n "__fish_kvwire_needs_command" -s q -l quiet -d 'Only errors on stderr; no progress bars'
+complete -c kvwire -n "__fish_kvwire_needs_command" -l no-color -d 'No colour in text output (NO_COLOR is honoured too)'
+complete -c kvwire -n "__fish_kvwire_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c kvwire -n "__fish_kvwire_needs_command" -s V -l version -d 'Print version'
+complete -c kvwire -n "__fish_kvwire_needs_command" -f -a "cluster" -d 'Cluster-level changes'
+complete -c kvwire -n "__fish_kvwire_needs_command" -f -a "nodepool" -d 'Node pool operations'
+complete -c kvwire -n "__fish_kvwire_needs_command" -f -a "kubelet-identity" -d 'Print the kubelet\'s managed identity (clientId, objectId, resourceId); `-o env` prints KEY=value lines'
+complete -c kvwire -n "__fish_kvwire_needs_command" -f -a "completions" -d 'Print shell completions for SHELL to stdout'
+complete -c kvwire -n "__fish_kvwire_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c kvwire -n "__fish_kvwire_using_subcommand cluster; and not __fish_seen_subcommand_from enable-managed-identity help" -l subscription -d 'Azure subscription ID holding the resources' -r
+complete -c kvwire -n "__fish_kvwire_using_subcommand cluster; and not __fish_seen_subcommand_from enable-managed-identity help" -s o -l output -d 'Output format. Default: text on a terminal, json when stdout is piped' -r -f -a "text\t'For people: aligned, coloured on a terminal'
+json\t'One stable JSON document on stdout (see docs/plan-format.md)'
+yaml\t'The JSON document as YAML'
+env\t'Shell-style KEY=value lines (commands that print values, such as kubelet-identity)'"
+complete -c kvwire -n "__fish_kvwire_using_subcommand cluster; and not __fish_seen_subcommand_from enable-managed-identity help" -l cloud -d 'Azure cloud: AzureCloud, AzureUSGovernment, AzureChinaCloud, or a TOML cloud file (docs/clouds.md)' -r
+complete -c kvwire -n "__fish_kvwire_using_subcommand cluster; and not __fish_seen_subcommand_from enable-managed-identity help" -l auth -d 'How to authenticate' -r -f -a "auto\t'Workload identity, then client secret (from AZURE_* env vars), then managed identity when IDENTITY_ENDPOINT or MSI_ENDPOINT is set, else the Azure CLI / Azure Developer CLI login'
+cli\t'The Azure CLI\'s (`az login`) or Azure Developer CLI\'s (`azd auth login`) account'
+env\t'A service principal: AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_CLIENT_SECRET'
+workload\t'Federated token file: AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_FEDERATED_TOKEN_FILE'
+msi\t'Managed identity of the Azure host (AZURE_CLIENT_ID picks a user-assigned one)'"
+complete -c kvwire -n "__fish_kvwire_using_subcommand cluster; and not __fish_seen_subcommand_from enable-managed-identity help" -l ca-bundle -d 'Extra PEM CA certificates to trust, e.g. for a TLS-intercepting corporate proxy' -r -F
+complete -c kvwire -n "__fish_kvwire_using_subcommand cluster; and not __fish_seen_subcommand_from enable-managed-identity help" -l resolve -d 'Connect to ADDR for HOST (curl-style HOST:PORT:ADDR; repeat, or comma-separate in KVWIRE_RESOLVE)' -r
+complete -c kvwire -n "__fish_kvwire_using_subcommand cluster; and not __fish_seen_subcommand_from enable-managed-identity help" -l timeout -d 'Give up on one HTTP request after this many seconds' -r
+complete -c kvwire -n "__fish_kvwire_using_subcommand cluster; and not __fish_seen_subcommand_from enable-managed-identity help" -l retries -d 'Retries for throttled (429), failed (5xx) or dropped requests, with exponential backoff' -r
+complete -c kvwire -n "__fish_kvwire_using_subcommand cluster; and not __fish_seen_subcommand_from enable-managed-identity help" -l lro-timeout -d 'Give up waiting for one long-running Azure operation after this many seconds' -r
+complete -c kvwire -n "__fish_kvwire_using_subcommand cluster; and not __fish_seen_subcommand_from enable-managed-identity help" -l dry-run -d 'Observe and print the plan, but write nothing (reads only)'
+complete -c kvwire -n "__fish_kvwire_using_subcommand cluster; and not __fish_seen_subcommand_from enable-managed-identity help" -s y -l yes -d 'Apply without asking. Required to apply when there is no terminal (CI)'
+complete -c kvwire -n "__fish_kvwire_using_subcommand cluster; and not __fish_seen_subcommand_from enable-managed-identity help" -l detailed-exitcode -d 'With a plan: exit 4 when changes are pending and were not applied (0 = nothing to do)'
+complete -c kvwire -n "__fish_kvwire_using_subcommand cluster; and not __fish_seen_subcommand_from enable-managed-identity help" -s v -l verbose -d 'More detail on stderr: -v steps, -vv HTTP requests, -vvv headers and ARM bodies (always redacted)'
+complete -c kvwire -n "__fish_kvwire_using_subcommand cluster; and not __fish_seen_subcommand_from enable-managed-identity help" -s q -l quiet -d 'Only errors on stderr; no progress bars'
+complete -c kvwire -n "__fish_kvwire_using_subcommand cluster; and not __fish_seen_subcommand_from enable-managed-identity help" -l no-color -d 'No colour in text output (NO_COLOR is honoured too)'
+complete -c kvwire -n "__fish_kvwire_using_subcommand cluster; and not __fish_seen_subcommand_from enable-managed-identity help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c kvwire -n "__fish_kvwire_using_subcommand cluster; and not __fish_seen_subcommand_from enable-managed-identity help" -f -a "enable-managed-identity" -d 'Switch the cluster\'s control plane from a service principal to a managed identity'
+complete -c kvwire -n "__fish_kvwire_using_subcommand cluster; and not __fish_seen_subcommand_from enable-managed-identity help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c kvwire -n "__fish_kvwire_using_subcommand cluster; and __fish_seen_subcommand_from enable-managed-identity" -s g -l resource-group -d 'Resource group of the cluster' -r
+complete -c kvwire -n "__fish_kvwire_using_subcommand cluster; and __fish_seen_subcommand_from enable-managed-identity" -s n -l name -l cluster -d 'Name of the AKS cluster' -r
+complete -c kvwire -n "__fish_kvwire_using_subcommand cluster; and __fish_seen_subcommand_from enable-managed-identity" -l assign-identity -d 'Use this user-assigned identity (resource ID) instead of a system-assigned one' -r
+complete -c kvwire -n "__fish_kvwire_using_subcommand cluster; and __fish_seen_subcommand_from enable-managed-identity" -l subscription -d 'Azure subscription ID holding the resources' -r
+complete -c kvwire -n "__fish_kvwire_using_subcommand cluster; and __fish_seen_subcommand_from enable-managed-identity" -s o -l output -d 'Output format. Default: text on a terminal, json when stdout is piped' -r -f -a "text\t'For people: aligned, coloured on a terminal'
+json\t'One stable JSON document on stdout (see docs/plan-format.md)'
+yaml\t'The JSON document as YAML'
+env\t'Shell-style KEY=value lines (commands that print values, such as kubelet-identity)'"
+complete -c kvwire -n "__fish_kvwire_using_subcommand cluster; and __fish_seen_subcommand_from enable-managed-identity" -l cloud -d 'Azure cloud: AzureCloud, AzureUSGovernment, AzureChinaCloud, or a TOML cloud file (docs/clouds.md)' -r
+complete -c kvwire -n "__fish_kvwire_using_subcommand cluster; and __fish_seen_subcommand_from enable-managed-identity" -l auth -d 'How to authenticate' -r -f -a "auto\t'Workload identity, then client secret (from AZURE_* env vars), then managed identity when IDENTITY_ENDPOINT or MSI_ENDPOINT is set, else the Azure CLI / Azure Developer CLI login'
+cli\t'The Azure CLI\'s (`az login`) or Azure Developer CLI\'s (`azd auth login`) account'
+env\t'A service principal: AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_CLIENT_SECRET'
+workload\t'Federated token file: AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_FEDERATED_TOKEN_FILE'
+msi\t'Managed identity of the Azure host (AZURE_CLIENT_ID picks a user-assigned one)'"
+complete -c kvwire -n "__fish_kvwire_using_subcommand cluster; and __fish_seen_subcommand_from enable-managed-identity" -l ca-bundle -d 'Extra PEM CA certificates to trust, e.g. for a TLS-intercepting corporate proxy' -r -F
+complete -c kvwire -n "__fish_kvwire_using_subcommand cluster; and __fish_seen_subcommand_from enable-managed-identity" -l resolve -d 'Connect to ADDR for HOST (curl-style HOST:PORT:ADDR; repeat, or comma-separate in KVWIRE_RESOLVE)' -r
+complete -c kvwire -n "__fish_kvwire_using_subcommand cluster; and __fish_seen_subcommand_from enable-managed-identity" -l timeout -d 'Give up on one HTTP request after this many seconds' -r
+complete -c kvwire -n "__fish_kvwire_using_subcommand cluster; and __fish_seen_subcommand_from enable-managed-identity" -l retries -d 'Retries for throttled (429), failed (5xx) or dropped requests, with exponential backoff' -r
+complete -c kvwire -n "__fish_kvwire_using_subcommand cluster; and __fish_seen_subcommand_from enable-managed-identity" -l lro-timeout -d 'Give up waiting for one long-running Azure operation after this many seconds' -r
+complete -c kvwire -n "__fish_kvwire_using_subcommand cluster; and __fish_seen_subcommand_from enable-managed-identity" -l dry-run -d 'Observe and print the plan, but write nothing (reads only)'
+complete -c kvwire -n "__fish_kvwire_using_subcommand cluster; and __fish_seen_subcommand_from enable-managed-identity" -s y -l yes -d 'Apply without asking. Required to apply when there is no terminal (CI)'
+complete -c kvwire -n "__fish_kvwire_using_subcommand cluster; and __fish_seen_subcommand_from enable-managed-identity" -l detailed-exitcode -d 'With a plan: exit 4 when changes are pending and were not applied (0 = nothing to do)'
+complete -c kvwire -n "__fish_kvwire_using_subcommand cluster; and __fish_seen_subcommand_from enable-managed-identity" -s v -l verbose -d 'More detail on stderr: -v steps, -vv HTTP requests, -vvv headers and ARM bodies (always redacted)'
+complete -c kvwire -n "__fish_kvwire_using_subcommand cluster; and __fish_seen_subcommand_from enable-managed-identity" -s q -l quiet -d 'Only errors on stderr; no progress bars'
+complete -c kvwire -n "__fish_kvwire_using_subcommand cluster; and __fish_seen_subcommand_from enable-managed-identity" -l no-color -d 'No colour in text output (NO_COLOR is honoured too)'
+complete -c kvwire -n "__fish_kvwire_using_subcommand cluster; and __fish_seen_subcommand_from enable-managed-identity" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c kvwire -n "__fish_kvwire_using_subcommand cluster; and __fish_seen_subcommand_from help" -f -a "enable-managed-identity" -d 'Switch the cluster\'s control plane from a service principal to a managed identity'
+complete -c kvwire -n "__fish_kvwire_using_subcommand cluster; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c kvwire -n "__fish_kvwire_using_subcommand nodepool; and not __fish_seen_subcommand_from upgrade-image help" -l subscription -d 'Azure subscription ID holding the resources' -r
+complete -c kvwire -n "__fish_kvwire_using_subcommand nodepool; and not __fish_seen_subcommand_from upgrade-image help" -s o -l output -d 'Output format. Default: text on a terminal, json when stdout is piped' -r -f -a "text\t'For people: aligned, coloured on a terminal'
+json\t'One stable JSON document on stdout (see docs/plan-format.md)'
+yaml\t'The JSON document as YAML'
+env\t'Shell-style KEY=value lines (commands that print values, such as kubelet-identity)'"
+complete -c kvwire -n "__fish_kvwire_using_subcommand nodepool; and not __fish_seen_subcommand_from upgrade-image help" -l cloud -d 'Azure cloud: AzureCloud, AzureUSGovernment, AzureChinaCloud, or a TOML cloud file (docs/clouds.md)' -r
+complete -c kvwire -n "__fish_kvwire_using_subcommand nodepool; and not __fish_seen_subcommand_from upgrade-image help" -l auth -d 'How to authenticate' -r -f -a "auto\t'Workload identity, then client secret (from AZURE_* env vars), then managed identity when IDENTITY_ENDPOINT or MSI_ENDPOINT is set, else the Azure CLI / Azure Developer CLI login'
+cli\t'The Azure CLI\'s (`az login`) or Azure Developer CLI\'s (`azd auth login`) account'
+env\t'A service principal: AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_CLIENT_SECRET'
+workload\t'Federated token file: AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_FEDERATED_TOKEN_FILE'
+msi\t'Managed identity of the Azure host (AZURE_CLIENT_ID picks a user-assigned one)'"
+complete -c kvwire -n "__fish_kvwire_using_subcommand nodepool; and not __fish_seen_subcommand_from upgrade-image help" -l ca-bundle -d 'Extra PEM CA certificates to trust, e.g. for a TLS-intercepting corporate proxy' -r -F
+complete -c kvwire -n "__fish_kvwire_using_subcommand nodepool; and not __fish_seen_subcommand_from upgrade-image help" -l resolve -d 'Connect to ADDR for HOST (curl-style HOST:PORT:ADDR; repeat, or comma-separate in KVWIRE_RESOLVE)' -r
+complete -c kvwire -n "__fish_kvwire_using_subcommand nodepool; and not __fish_seen_subcommand_from upgrade-image help" -l timeout -d 'Give up on one HTTP request after this many seconds' -r
+complete -c kvwire -n "__fish_kvwire_using_subcommand nodepool; and not __fish_seen_subcommand_from upgrade-image help" -l retries -d 'Retries for throttled (429), failed (5xx) or dropped requests, with exponential backoff' -r
+complete -c kvwire -n "__fish_kvwire_using_subcommand nodepool; and not __fish_seen_subcommand_from upgrade-image help" -l lro-timeout -d 'Give up waiting for one long-running Azure operation after this many seconds' -r
+complete -c kvwire -n "__fish_kvwire_using_subcommand nodepool; and not __fish_seen_subcommand_from upgrade-image help" -l dry-run -d 'Observe and print the plan, but write nothing (reads only)'
+complete -c kvwire -n "__fish_kvwire_using_subcommand nodepool; and not __fish_seen_subcommand_from upgrade-image help" -s y -l yes -d 'Apply without asking. Required to apply when there is no terminal (CI)'
+complete -c kvwire -n "__fish_kvwire_using_subcommand nodepool; and not __fish_seen_subcommand_from upgrade-image help" -l detailed-exitcode -d 'With a plan: exit 4 when changes are pending and were not applied (0 = nothing to do)'
+complete -c kvwire -n "__fish_kvwire_using_subcommand nodepool; and not __fish_seen_subcommand_from upgrade-image help" -s v -l verbose -d 'More detail on stderr: -v steps, -vv HTTP requests, -vvv headers and ARM bodies (always redacted)'
+complete -c kvwire -n "__fish_kvwire_using_subcommand nodepool; and not __fish_seen_subcommand_from upgrade-image help" -s q -l quiet -d 'Only errors on stderr; no progress bars'
+complete -c kvwire -n "__fish_kvwire_using_subcommand nodepool; and not __fish_seen_subcommand_from upgrade-image help" -l no-color -d 'No colour in text output (NO_COLOR is honoured too)'
+complete -c kvwire -n "__fish_kvwire_using_subcommand nodepool; and not __fish_seen_subcommand_from upgrade-image help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c kvwire -n "__fish_kvwire_using_subcommand nodepool; and not __fish_seen_subcommand_from upgrade-image help" -f -a "upgrade-image" -d 'Upgrade node images (only pools that need it), so nodes get the latest image and the kubelet identity'
+complete -c kvwire -n "__fish_kvwire_using_subcommand nodepool; and not __fish_seen_subcommand_from upgrade-image help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c kvwire -n "__fish_kvwire_using_subcommand nodepool; and __fish_seen_subcommand_from upgrade-image" -s g -l resource-group -d 'Resource group of the cluster' -r
+complete -c kvwire -n "__fish_kvwire_using_subcommand nodepool; and __fish_seen_subcommand_from upgrade-image" -s n -l name -l cluster -d 'Name of the AKS cluster' -r
+complete -c kvwire -n "__fish_kvwire_using_subcommand nodepool; and __fish_seen_subcommand_from upgrade-image" -l nodepool -d 'The node pool to upgrade' -r
+complete -c kvwire -n "__fish_kvwire_using_subcommand nodepool; and __fish_seen_subcommand_from upgrade-image" -l parallel -d 'How many pools to upgrade at once' -r
+complete -c kvwire -n "__fish_kvwire_using_subcommand nodepool; and __fish_seen_subcommand_from upgrade-image" -l subscription -d 'Azure subscription ID holding the resources' -r
+complete -c kvwire -n "__fish_kvwire_using_subcommand nodepool; and __fish_seen_subcommand_from upgrade-image" -s o -l output -d 'Output format. Default: text on a terminal, json when stdout is piped' -r -f -a "text\t'For people: aligned, coloured on a terminal'
+json\t'One stable JSON document on stdout (see docs/plan-format.md)'
+yaml\t'The JSON document as YAML'
+env\t'Shell-style KEY=value lines (commands that print values, such as kubelet-identity)'"
+complete -c kvwire -n "__fish_kvwire_using_subcommand nodepool; and __fish_seen_subcommand_from upgrade-image" -l cloud -d 'Azure cloud: AzureCloud, AzureUSGovernment, AzureChinaCloud, or a TOML cloud file (docs/clouds.md)' -r
+complete -c kvwire -n "__fish_kvwire_using_subcommand nodepool; and __fish_seen_subcommand_from upgrade-image" -l auth -d 'How to authenticate' -r -f -a "auto\t'Workload identity, then client secret (from AZURE_* env vars), then managed identity when IDENTITY_ENDPOINT or MSI_ENDPOINT is set, else the Azure CLI / Azure Developer CLI login'
+cli\t'The Azure CLI\'s (`az login`) or Azure Developer CLI\'s (`azd auth login`) account'
+env\t'A service principal: AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_CLIENT_SECRET'
+workload\t'Federated token file: AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_FEDERATED_TOKEN_FILE'
+msi\t'Managed identity of the Azure host (AZURE_CLIENT_ID picks a user-assigned one)'"
+complete -c kvwire -n "__fish_kvwire_using_subcommand nodepool; and __fish_seen_subcommand_from upgrade-image" -l ca-bundle -d 'Extra PEM CA certificates to trust, e.g. for a TLS-intercepting corporate proxy' -r -F
+complete -c kvwire -n "__fish_kvwire_using_subcommand nodepool; and __fish_seen_subcommand_from upgrade-image" -l resolve -d 'Connect to ADDR for HOST (curl-style HOST:PORT:ADDR; repeat, or comma-separate in KVWIRE_RESOLVE)' -r
+complete -c kvwire -n "__fish_kvwire_using_subcommand nodepool; and __fish_seen_subcommand_from upgrade-image" -l timeout -d 'Give up on one HTTP request after this many seconds' -r
+complete -c kvwire -n "__fish_kvwire_using_subcommand nodepool; and __fish_seen_subcommand_from upgrade-image" -l retries -d 'Retries for throttled (429), failed (5xx) or dropped requests, with exponential backoff' -r
+complete -c kvwire -n "__fish_kvwire_using_subcommand nodepool; and __fish_seen_subcommand_from upgrade-image" -l lro-timeout -d 'Give up waiting for one long-running Azure operation after this many seconds' -r
+complete -c kvwire -n "__fish_kvwire_using_subcommand nodepool; and __fish_seen_subcommand_from upgrade-image" -l all -d 'Every node pool of the cluster'
+complete -c kvwire -n "__fish_kvwire_using_subcommand nodepool; and __fish_seen_subcommand_from upgrade-image" -l force -d 'Upgrade even when the pool already runs the latest node image (re-images its nodes)'
+complete -c kvwire -n "__fish_kvwire_using_subcommand nodepool; and __fish_seen_subcommand_from upgrade-image" -l dry-run -d 'Observe and print the plan, but write nothing (reads only)'
+complete -c kvwire -n "__fish_kvwire_using_subcommand nodepool; and __fish_seen_subcommand_from upgrade-image" -s y -l yes -d 'Apply without asking. Required to apply when there is no terminal (CI)'
+complete -c kvwire -n "__fish_kvwire_using_subcommand nodepool; and __fish_seen_subcommand_from upgrade-image" -l detailed-exitcode -d 'With a plan: exit 4 when changes are pending and were not applied (0 = nothing to do)'
+complete -c kvwire -n "__fish_kvwire_using_subcommand nodepool; and __fish_seen_subcommand_from upgrade-image" -s v -l verbose -d 'More detail on stderr: -v steps, -vv HTTP requests, -vvv headers and ARM bodies (always redacted)'
+complete -c kvwire -n "__fish_kvwire_using_subcommand nodepool; and __fish_seen_subcommand_from upgrade-image" -s q -l quiet -d 'Only errors on stderr; no progress bars'
+complete -c kvwire -n "__fish_kvwire_using_subcommand nodepool; and __fish_seen_subcommand_from upgrade-image" -l no-color -d 'No colour in text output (NO_COLOR is honoured too)'
+complete -c kvwire -n "__fish_kvwire_using_subcommand nodepool; and __fish_seen_subcommand_from upgrade-image" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c kvwire -n "__fish_kvwire_using_subcommand nodepool; and __fish_seen_subcommand_from help" -f -a "upgrade-image" -d 'Upgrade node images (only pools that need it), so nodes get the latest image and the kubelet identity'
+complete -c kvwire -n "__fish_kvwire_using_subcommand nodepool; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c kvwire -n "__fish_kvwire_using_subcommand kubelet-identity" -s g -l resource-group -d 'Resource group of the cluster' -r
+complete -c kvwire -n "__fish_kvwire_using_subcommand kubelet-identity" -s n -l name -l cluster -d 'Name of the AKS cluster' -r
+complete -c kvwire -n "__fish_kvwire_using_subcommand kubelet-identity" -l subscription -d 'Azure subscription ID holding the resources' -r
+complete -c kvwire -n "__fish_kvwire_using_subcommand kubelet-identity" -s o -l output -d 'Output format. Default: text on a terminal, json when stdout is piped' -r -f -a "text\t'For people: aligned, coloured on a terminal'
+json\t'One stable JSON document on stdout (see docs/plan-format.md)'
+yaml\t'The JSON document as YAML'
+env\t'Shell-style KEY=value lines (commands that print values, such as kubelet-identity)'"
+complete -c kvwire -n "__fish_kvwire_using_subcommand kubelet-identity" -l cloud -d 'Azure cloud: AzureCloud, AzureUSGovernment, AzureChinaCloud, or a TOML cloud file (docs/clouds.md)' -r
+complete -c kvwire -n "__fish_kvwire_using_subcommand kubelet-identity" -l auth -d 'How to authenticate' -r -f -a "auto\t'Workload identity, then client secret (from AZURE_* env vars), then managed identity when IDENTITY_ENDPOINT or MSI_ENDPOINT is set, else the Azure CLI / Azure Developer CLI login'
+cli\t'The Azure CLI\'s (`az login`) or Azure Developer CLI\'s (`azd auth login`) account'
+env\t'A service principal: AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_CLIENT_SECRET'
+workload\t'Federated token file: AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_FEDERATED_TOKEN_FILE'
+msi\t'Managed identity of the Azure host (AZURE_CLIENT_ID picks a user-assigned one)'"
+complete -c kvwire -n "__fish_kvwire_using_subcommand kubelet-identity" -l ca-bundle -d 'Extra PEM CA certificates to trust, e.g. for a TLS-intercepting corporate proxy' -r -F
+complete -c kvwire -n "__fish_kvwire_using_subcommand kubelet-identity" -l resolve -d 'Connect to ADDR for HOST (curl-style HOST:PORT:ADDR; repeat, or comma-separate in KVWIRE_RESOLVE)' -r
+complete -c kvwire -n "__fish_kvwire_using_subcommand kubelet-identity" -l timeout -d 'Give up on one HTTP request after this many seconds' -r
+complete -c kvwire -n "__fish_kvwire_using_subcommand kubelet-identity" -l retries -d 'Retries for throttled (429), failed (5xx) or dropped requests, with exponential backoff' -r
+complete -c kvwire -n "__fish_kvwire_using_subcommand kubelet-identity" -l lro-timeout -d 'Give up waiting for one long-running Azure operation after this many seconds' -r
+complete -c kvwire -n "__fish_kvwire_using_subcommand kubelet-identity" -l dry-run -d 'Observe and print the plan, but write nothing (reads only)'
+complete -c kvwire -n "__fish_kvwire_using_subcommand kubelet-identity" -s y -l yes -d 'Apply without asking. Required to apply when there is no terminal (CI)'
+complete -c kvwire -n "__fish_kvwire_using_subcommand kubelet-identity" -l detailed-exitcode -d 'With a plan: exit 4 when changes are pending and were not applied (0 = nothing to do)'
+complete -c kvwire -n "__fish_kvwire_using_subcommand kubelet-identity" -s v -l verbose -d 'More detail on stderr: -v steps, -vv HTTP requests, -vvv headers and ARM bodies (always redacted)'
+complete -c kvwire -n "__fish_kvwire_using_subcommand kubelet-identity" -s q -l quiet -d 'Only errors on stderr; no progress bars'
+complete -c kvwire -n "__fish_kvwire_using_subcommand kubelet-identity" -l no-color -d 'No colour in text output (NO_COLOR is honoured too)'
+complete -c kvwire -n "__fish_kvwire_using_subcommand kubelet-identity" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c kvwire -n "__fish_kvwire_using_subcommand completions" -l subscription -d 'Azure subscription ID holding the resources' -r
+complete -c kvwire -n "__fish_kvwire_using_subcommand completions" -s o -l output -d 'Output format. Default: text on a terminal, json when stdout is piped' -r -f -a "text\t'For people: aligned, coloured on a terminal'
+json\t'One stable JSON document on stdout (see docs/plan-format.md)'
+yaml\t'The JSON document as YAML'
+env\t'Shell-style KEY=value lines (commands that print values, such as kubelet-identity)'"
+complete -c kvwire -n "__fish_kvwire_using_subcommand completions" -l cloud -d 'Azure cloud: AzureCloud, AzureUSGovernment, AzureChinaCloud, or a TOML cloud file (docs/clouds.md)' -r
+complete -c kvwire -n "__fish_kvwire_using_subcommand completions" -l auth -d 'How to authenticate' -r -f -a "auto\t'Workload identity, then client secret (from AZURE_* env vars), then managed identity when IDENTITY_ENDPOINT or MSI_ENDPOINT is set, else the Azure CLI / Azure Developer CLI login'
+cli\t'The Azure CLI\'s (`az login`) or Azure Developer CLI\'s (`azd auth login`) account'
+env\t'A service principal: AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_CLIENT_SECRET'
+workload\t'Federated token file: AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_FEDERATED_TOKEN_FILE'
+msi\t'Managed identity of the Azure host (AZURE_CLIENT_ID picks a user-assigned one)'"
+complete -c kvwire -n "__fish_kvwire_using_subcommand completions" -l ca-bundle -d 'Extra PEM CA certificates to trust, e.g. for a TLS-intercepting corporate proxy' -r -F
+complete -c kvwire -n "__fish_kvwire_using_subcommand completions" -l resolve -d 'Connect to ADDR for HOST (curl-style HOST:PORT:ADDR; repeat, or comma-separate in KVWIRE_RESOLVE)' -r
+complete -c kvwire -n "__fish_kvwire_using_subcommand completions" -l timeout -d 'Give up on one HTTP request after this many seconds' -r
+complete -c kvwire -n "__fish_kvwire_using_subcommand completions" -l retries -d 'Retries for throttled (429), failed (5xx) or dropped requests, with exponential backoff' -r
+complete -c kvwire -n "__fish_kvwire_using_subcommand completions" -l lro-timeout -d 'Give up waiting for one long-running Azure operation after this many seconds' -r
+complete -c kvwire -n "__fish_kvwire_using_subcommand completions" -l dry-run -d 'Observe and print the plan, but write nothing (reads only)'
+complete -c kvwire -n "__fish_kvwire_using_subcommand completions" -s y -l yes -d 'Apply without asking. Required to apply when there is no terminal (CI)'
+complete -c kvwire -n "__fish_kvwire_using_subcommand completions" -l detailed-exitcode -d 'With a plan: exit 4 when changes are pending and were not applied (0 = nothing to do)'
+complete -c kvwire -n "__fish_kvwire_using_subcommand completions" -s v -l verbose -d 'More detail on stderr: -v steps, -vv HTTP requests, -vvv headers and ARM bodies (always redacted)'
+complete -c kvwire -n "__fish_kvwire_using_subcommand completions" -s q -l quiet -d 'Only errors on stderr; no progress bars'
+complete -c kvwire -n "__fish_kvwire_using_subcommand completions" -l no-color -d 'No colour in text output (NO_COLOR is honoured too)'
+complete -c kvwire -n "__fish_kvwire_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c kvwire -n "__fish_kvwire_using_subcommand help; and not __fish_seen_subcommand_from cluster nodepool kubelet-identity completions help" -f -a "cluster" -d 'Cluster-level changes'
+complete -c kvwire -n "__fish_kvwire_using_subcommand help; and not __fish_seen_subcommand_from cluster nodepool kubelet-identity completions help" -f -a "nodepool" -d 'Node pool operations'
+complete -c kvwire -n "__fish_kvwire_using_subcommand help; and not __fish_seen_subcommand_from cluster nodepool kubelet-identity completions help" -f -a "kubelet-identity" -d 'Print the kubelet\'s managed identity (clientId, objectId, resourceId); `-o env` prints KEY=value lines'
+complete -c kvwire -n "__fish_kvwire_using_subcommand help; and not __fish_seen_subcommand_from cluster nodepool kubelet-identity completions help" -f -a "completions" -d 'Print shell completions for SHELL to stdout'
+complete -c kvwire -n "__fish_kvwire_using_subcommand help; and not __fish_seen_subcommand_from cluster nodepool kubelet-identity completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c kvwire -n "__fish_kvwire_using_subcommand help; and __fish_seen_subcommand_from cluster" -f -a "enable-managed-identity" -d 'Switch the cluster\'s control plane from a service principal to a managed identity'
+complete -c kvwire -n "__fish_kvwire_using_subcommand help; and __fish_seen_subcommand_from nodepool" -f -a "upgrade-image" -d 'Upgrade node images (only pools that need it), so nodes get the latest image and the kubelet identity'

@@ -1,0 +1,77 @@
+//! The Key Vault data plane through the official SDK, on kvwire's shared HTTP client.
+
+use crate::{
+    error::{Error, Result},
+    http::{SharedHttp, check_scheme},
+};
+use azure_core::{
+    credentials::TokenCredential,
+    http::{ClientOptions, Transport},
+};
+use azure_security_keyvault_secrets::{SecretClient, SecretClientOptions};
+use std::sync::Arc;
+use url::Url;
+
+/// The SDK authenticates through Key Vault's 401 challenge: the first request goes out without a
+/// token (and without its body), the vault answers with the resource to ask a token for, and the
+/// SDK checks that the vault host ends with that resource's domain before it sends the token.
+pub fn secret_client(http: &SharedHttp, credential: Arc<dyn TokenCredential>, vault_uri: &Url) -> Result<SecretClient> {
+    check_scheme(vault_uri).map_err(Error::Usage)?;
+    let options = SecretClientOptions {
+        client_options: ClientOptions {
+            transport: Some(Transport::new(http.clone())),
+            ..Default::default()
+        },
+        ..Default::default()
+    };
+    SecretClient::new(vault_uri.as_str(), credential, Some(options)).map_err(|e| Error::runtime(e.to_string()))
+}
+
+/// A Key Vault data-plane failure, keyed on the service's codes, never on message text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KvFailure {
+    pub status: Option<u16>,
+    /// `error.code`, e.g. `Conflict`, `SecretNotFound`, `Forbidden`.
+    pub code: Option<String>,
+    /// `error.innererror.code`, e.g. `ObjectIsDeletedButRecoverable`, `ForbiddenByRbac`.
+    pub inner_code: Option<String>,
+    pub message: String,
+}
+
+impl KvFailure {
+    pub fn from_sdk(e: &azure_core::Error) -> KvFailure {
+        use azure_core::error::ErrorKind;
+        let mut f = KvFailure {
+            status: None,
+            code: None,
+            inner_code: None,
+            message: e.to_string(),
+        };
+        if let ErrorKind::HttpResponse {
+            status,
+            error_code,
+            raw_response,
+        } = e.kind()
+        {
+            f.status = Some(u16::from(*status));
+            f.code = error_code.clone();
+            if let Some(raw) = raw_response
+                && let Ok(v) = serde_json::from_slice::<serde_json::Value>(raw.body().as_ref())
+            {
+                f.inner_code = v
+                    .pointer("/error/innererror/code")
+                    .and_then(|c| c.as_str())
+                    .map(str::to_owned);
+                if let Some(c) = v.pointer("/error/code").and_then(|c| c.as_str()) {
+                    f.code = Some(c.to_owned());
+                }
+            }
+        }
+        f
+    }
+
+    /// True when `code` is this failure's code or inner code.
+    pub fn is(&self, code: &str) -> bool {
+        self.code.as_deref() == Some(code) || self.inner_code.as_deref() == Some(code)
+    }
+}
