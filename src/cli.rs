@@ -119,6 +119,9 @@ pub enum Command {
     Nodepool(NodepoolCommand),
     /// Print the kubelet's managed identity (clientId, objectId, resourceId); `-o env` prints KEY=value lines.
     KubeletIdentity(KubeletIdentityArgs),
+    /// Set up workload identity: OIDC issuer + workload identity on the cluster, a user-assigned
+    /// identity, and a federated credential for NAMESPACE/SERVICE_ACCOUNT.
+    WorkloadIdentity(WorkloadIdentityArgs),
     /// Print shell completions for SHELL to stdout.
     Completions {
         /// The shell to generate for.
@@ -180,4 +183,25 @@ pub struct UpgradeImageArgs {
 pub struct KubeletIdentityArgs {
     #[command(flatten)]
     pub cluster: ClusterRef,
+}
+
+#[derive(Debug, Args)]
+pub struct WorkloadIdentityArgs {
+    #[command(flatten)]
+    pub cluster: ClusterRef,
+    /// User-assigned identity to create, or adopt when it exists.
+    #[arg(long, value_parser = validate::identity_name)]
+    pub identity: String,
+    /// Resource group of the identity (default: the cluster's).
+    #[arg(long, value_parser = validate::resource_group)]
+    pub identity_resource_group: Option<String>,
+    /// Kubernetes namespace of the service account.
+    #[arg(long, value_parser = validate::k8s_namespace)]
+    pub namespace: String,
+    /// Kubernetes service account the pods run as.
+    #[arg(long, value_parser = validate::k8s_service_account)]
+    pub service_account: String,
+    /// Name of the federated credential (default: kvwire-NAMESPACE-SERVICE_ACCOUNT).
+    #[arg(long, value_parser = validate::credential_name)]
+    pub credential_name: Option<String>,
 }

@@ -18,6 +18,9 @@ pub struct Cloud {
     pub arm_audience: String,
     /// DNS suffix of Key Vault data-plane hosts, e.g. `vault.azure.net`.
     pub keyvault_dns_suffix: String,
+    /// Microsoft Graph root, e.g. `https://graph.microsoft.com/`; only used to find what a service
+    /// principal was granted. `None` (allowed in cloud files) skips that lookup.
+    pub microsoft_graph: Option<Url>,
 }
 
 /// The custom cloud file. Unknown keys are errors so a typo never silently falls back.
@@ -29,16 +32,18 @@ struct CloudFile {
     authority_host: String,
     arm_audience: Option<String>,
     keyvault_dns_suffix: String,
+    microsoft_graph: Option<String>,
 }
 
-const BUILT_IN: &[(&str, &str, &str, &str, &str)] = &[
-    // name, ARM, authority, ARM audience, Key Vault suffix
+const BUILT_IN: &[(&str, &str, &str, &str, &str, &str)] = &[
+    // name, ARM, authority, ARM audience, Key Vault suffix, Microsoft Graph
     (
         "AzureCloud",
         "https://management.azure.com/",
         "https://login.microsoftonline.com/",
         "https://management.azure.com",
         "vault.azure.net",
+        "https://graph.microsoft.com/",
     ),
     (
         "AzureUSGovernment",
@@ -46,6 +51,7 @@ const BUILT_IN: &[(&str, &str, &str, &str, &str)] = &[
         "https://login.microsoftonline.us/",
         "https://management.usgovcloudapi.net",
         "vault.usgovcloudapi.net",
+        "https://graph.microsoft.us/",
     ),
     (
         "AzureChinaCloud",
@@ -53,6 +59,7 @@ const BUILT_IN: &[(&str, &str, &str, &str, &str)] = &[
         "https://login.chinacloudapi.cn/",
         "https://management.chinacloudapi.cn",
         "vault.azure.cn",
+        "https://microsoftgraph.chinacloudapi.cn/",
     ),
 ];
 
@@ -70,6 +77,7 @@ impl Cloud {
                 authority_host: Url::parse(c.2).expect("built-in URL"),
                 arm_audience: c.3.into(),
                 keyvault_dns_suffix: c.4.into(),
+                microsoft_graph: Some(Url::parse(c.5).expect("built-in URL")),
             });
         }
         let path = Path::new(name_or_file);
@@ -104,6 +112,11 @@ impl Cloud {
                 "cloud file {origin}: `keyvault_dns_suffix` must be a DNS suffix such as \"vault.azure.net\""
             )));
         }
+        let microsoft_graph = file
+            .microsoft_graph
+            .as_deref()
+            .map(|g| url("microsoft_graph", g))
+            .transpose()?;
         let arm_audience = file
             .arm_audience
             .unwrap_or_else(|| resource_manager.as_str().trim_end_matches('/').to_string());
@@ -113,6 +126,7 @@ impl Cloud {
             authority_host,
             arm_audience,
             keyvault_dns_suffix: suffix,
+            microsoft_graph,
         })
     }
 

@@ -62,6 +62,15 @@ impl Azure {
         })
     }
 
+    /// A client for Microsoft Graph (same retries and transport as ARM), when the cloud has one.
+    pub fn graph(&self) -> Option<Arm> {
+        let base = self.cloud.microsoft_graph.clone()?;
+        let scope = format!("{}/.default", base.as_str().trim_end_matches('/'));
+        let mut graph = Arm::new(self.http.clone(), self.credential.clone(), base, scope);
+        graph.retry = self.arm.retry.clone();
+        Some(graph)
+    }
+
     /// A Key Vault data-plane client for the vault at `vault_uri` (from the vault's ARM properties).
     pub fn secret_client(&self, vault_uri: &url::Url) -> Result<azure_security_keyvault_secrets::SecretClient> {
         crate::keyvault::secret_client(&self.http, self.credential.clone(), vault_uri)

@@ -10,6 +10,7 @@ pub mod cloud;
 pub mod commands;
 pub mod context;
 pub mod error;
+pub mod grants;
 pub mod http;
 pub mod keyvault;
 pub mod output;

@@ -120,6 +120,10 @@ pub trait Step: Send + Sync {
     async fn plan(&mut self) -> Result<Planned>;
     /// Make the change, reporting progress through `on`.
     async fn apply(&mut self, on: OnStatus<'_>) -> Result<()>;
+    /// Values the user needs afterwards (an identity's clientId, say), read after apply or on a no-op.
+    async fn outputs(&mut self) -> Result<Vec<(String, Value)>> {
+        Ok(vec![])
+    }
     /// Check the change took: by default, observing again must find nothing left to do.
     async fn verify(&mut self) -> Result<()> {
         let again = self.plan().await?;
@@ -189,10 +193,17 @@ pub async fn run(mut steps: Vec<Box<dyn Step>>, opts: &RunOptions, ui: &Ui) -> R
         print!("{}", render_text(&planned, ui));
     }
     if pending.is_empty() || opts.dry_run {
+        let outputs = if opts.dry_run {
+            vec![]
+        } else {
+            collect_outputs(&mut steps).await?
+        };
         if !text {
-            ui.print_document(&document(opts, &planned, &outcomes));
+            ui.print_document(&document(opts, &planned, &outcomes, &outputs));
         } else if !pending.is_empty() {
             println!("\nDry run: nothing was changed. Run again without --dry-run to apply.");
+        } else {
+            print!("{}", render_outputs(&outputs));
         }
         return Ok(if !pending.is_empty() && opts.detailed_exitcode {
             exit::CHANGES
@@ -220,6 +231,11 @@ pub async fn run(mut steps: Vec<Box<dyn Step>>, opts: &RunOptions, ui: &Ui) -> R
         }
     }
 
+    let outputs = if failed == 0 {
+        collect_outputs(&mut steps).await?
+    } else {
+        vec![]
+    };
     if text {
         println!();
         for (i, (o, err)) in outcomes.iter().enumerate() {
@@ -237,8 +253,9 @@ pub async fn run(mut steps: Vec<Box<dyn Step>>, opts: &RunOptions, ui: &Ui) -> R
         } else {
             println!("Apply failed: {applied} applied, {failed} failed, {not_run} not run.");
         }
+        print!("{}", render_outputs(&outputs));
     } else {
-        ui.print_document(&document(opts, &planned, &outcomes));
+        ui.print_document(&document(opts, &planned, &outcomes, &outputs));
     }
     if failed > 0 {
         return Err(Error::runtime(format!("{failed} of {} step(s) failed", pending.len())));
@@ -361,7 +378,33 @@ pub fn render_text(planned: &[Planned], ui: &Ui) -> String {
     out
 }
 
-fn document(opts: &RunOptions, planned: &[Planned], outcomes: &[(Outcome, Option<String>)]) -> Value {
+async fn collect_outputs(steps: &mut [Box<dyn Step>]) -> Result<Vec<(String, Value)>> {
+    let mut all = vec![];
+    for s in steps.iter_mut() {
+        all.extend(s.outputs().await?);
+    }
+    Ok(all)
+}
+
+fn render_outputs(outputs: &[(String, Value)]) -> String {
+    if outputs.is_empty() {
+        return String::new();
+    }
+    let width = outputs.iter().map(|(k, _)| k.len()).max().unwrap_or(0);
+    let mut out = String::from("\nOutputs:\n");
+    for (k, v) in outputs {
+        let shown = v.as_str().map(str::to_owned).unwrap_or_else(|| v.to_string());
+        out.push_str(&format!("  {k:<width$} = {shown}\n"));
+    }
+    out
+}
+
+fn document(
+    opts: &RunOptions,
+    planned: &[Planned],
+    outcomes: &[(Outcome, Option<String>)],
+    outputs: &[(String, Value)],
+) -> Value {
     let steps: Vec<Value> = planned
         .iter()
         .zip(outcomes)
@@ -387,6 +430,7 @@ fn document(opts: &RunOptions, planned: &[Planned], outcomes: &[(Outcome, Option
         "command": opts.command,
         "dry_run": opts.dry_run,
         "steps": steps,
+        "outputs": outputs.iter().cloned().collect::<serde_json::Map<String, Value>>(),
         "summary": {
             "create": count(Action::Create),
             "update": count(Action::Update),

@@ -65,6 +65,64 @@ pub fn nodepool_name(s: &str) -> Result<String, String> {
     }
 }
 
+/// User-assigned identity: 3-128 of letters, digits, `-` `_`, starting with a letter or digit.
+pub fn identity_name(s: &str) -> Result<String, String> {
+    let ok = (3..=128).contains(&s.len())
+        && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        && s.chars().next().is_some_and(|c| c.is_ascii_alphanumeric());
+    if ok {
+        Ok(s.to_string())
+    } else {
+        Err(format!(
+            "{s:?} is not a managed identity name: 3-128 letters, digits, '-' or '_', starting with a letter or digit"
+        ))
+    }
+}
+
+/// Federated identity credential: 3-120 of letters, digits, `-` `_`, starting with a letter or digit.
+pub fn credential_name(s: &str) -> Result<String, String> {
+    let ok = (3..=120).contains(&s.len())
+        && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        && s.chars().next().is_some_and(|c| c.is_ascii_alphanumeric());
+    if ok {
+        Ok(s.to_string())
+    } else {
+        Err(format!(
+            "{s:?} is not a federated credential name: 3-120 letters, digits, '-' or '_', starting with a letter or digit"
+        ))
+    }
+}
+
+/// Kubernetes namespace (DNS-1123 label): 1-63 lowercase letters, digits, `-`, alphanumeric at both ends.
+pub fn k8s_namespace(s: &str) -> Result<String, String> {
+    if dns1123_label(s) {
+        Ok(s.to_string())
+    } else {
+        Err(format!(
+            "{s:?} is not a Kubernetes namespace: 1-63 lowercase letters, digits or '-', starting and ending with a letter or digit"
+        ))
+    }
+}
+
+/// Kubernetes service account (DNS-1123 subdomain): up to 253 characters, dot-separated labels.
+pub fn k8s_service_account(s: &str) -> Result<String, String> {
+    if s.len() <= 253 && s.split('.').all(dns1123_label) {
+        Ok(s.to_string())
+    } else {
+        Err(format!(
+            "{s:?} is not a Kubernetes service account name: lowercase letters, digits, '-' and '.', each part starting and ending with a letter or digit"
+        ))
+    }
+}
+
+fn dns1123_label(s: &str) -> bool {
+    (1..=63).contains(&s.len())
+        && s.chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        && s.chars().next().is_some_and(|c| c.is_ascii_alphanumeric())
+        && s.chars().last().is_some_and(|c| c.is_ascii_alphanumeric())
+}
+
 /// A user-assigned identity resource ID.
 pub fn identity_resource_id(s: &str) -> Result<String, String> {
     let parts: Vec<&str> = s.trim_matches('/').split('/').collect();
@@ -106,5 +164,9 @@ mod tests {
         );
         assert!(identity_resource_id("/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg/providers/Microsoft.ManagedIdentity/userAssignedIdentities/id1").is_ok());
         assert!(identity_resource_id("/subscriptions/x/resourceGroups/rg").is_err());
+        assert!(identity_name("id-app_1").is_ok() && identity_name("ab").is_err());
+        assert!(k8s_namespace("team-a").is_ok() && k8s_namespace("Team").is_err() && k8s_namespace("a-").is_err());
+        assert!(k8s_service_account("app.sa").is_ok() && k8s_service_account("app_sa").is_err());
+        assert!(credential_name("kvwire-ns-sa").is_ok() && credential_name("-x-").is_err());
     }
 }

@@ -123,11 +123,14 @@ impl Arm {
         }
     }
 
-    /// `path` is a resource ID or other ARM path starting with `/`.
+    /// `path` is a resource ID or other path starting with `/`; an empty `api_version` adds none
+    /// (Microsoft Graph versions its paths instead).
     pub fn url(&self, path: &str, api_version: &str) -> Url {
         let mut u = self.base.clone();
         u.set_path(path);
-        u.query_pairs_mut().append_pair("api-version", api_version);
+        if !api_version.is_empty() {
+            u.query_pairs_mut().append_pair("api-version", api_version);
+        }
         u
     }
 
@@ -150,7 +153,15 @@ impl Arm {
 
     /// All items of a collection, following `nextLink`.
     pub async fn list(&self, path: &str, api_version: &str) -> Result<Vec<Value>> {
+        self.list_filtered(path, api_version, None).await
+    }
+
+    /// Like [`Arm::list`] with an OData `$filter`.
+    pub async fn list_filtered(&self, path: &str, api_version: &str, filter: Option<&str>) -> Result<Vec<Value>> {
         let mut url = self.url(path, api_version);
+        if let Some(f) = filter {
+            url.query_pairs_mut().append_pair("$filter", f);
+        }
         let mut items = Vec::new();
         loop {
             let page = self.checked(Method::GET, url, None).await?.json();

@@ -6,6 +6,7 @@ use crate::{
     cli::{EnableManagedIdentityArgs, GlobalArgs},
     context::{Azure, run_options},
     error::{Error, Result},
+    grants,
     output::Ui,
     plan::{self, Action, After, FieldChange, Planned, Step},
 };
@@ -69,6 +70,37 @@ impl EnableManagedIdentity {
     }
 }
 
+impl EnableManagedIdentity {
+    /// What the old service principal was granted: those grants do not follow the switch.
+    async fn grants_left_behind(&self, sp: &str) -> String {
+        let fix = format!(
+            "re-grant what the kubelet needs to its identity (`kvwire kubelet-identity {}`)",
+            self.hint
+        );
+        let found = async {
+            let Some(oid) = grants::service_principal_object_id(&self.az, sp).await? else {
+                return Ok(None);
+            };
+            grants::held_by(&self.az, &oid).await.map(Some)
+        };
+        match found.await {
+            Ok(Some(list)) if list.is_empty() => {
+                format!(
+                    "service principal {sp} holds no role assignments or Key Vault access policies in this subscription"
+                )
+            }
+            Ok(Some(list)) => format!(
+                "grants made to service principal {sp} are not moved to the managed identities; {fix}:\n  - {}",
+                list.join("\n  - ")
+            ),
+            Ok(None) => format!("service principal {sp} was not found in the directory; if it still exists, {fix}"),
+            Err(e) => format!(
+                "could not list what service principal {sp} was granted ({e}); check with `az role assignment list --assignee {sp} --all` and {fix}"
+            ),
+        }
+    }
+}
+
 #[async_trait::async_trait]
 impl Step for EnableManagedIdentity {
     async fn plan(&mut self) -> Result<Planned> {
@@ -126,11 +158,7 @@ impl Step for EnableManagedIdentity {
                 "the kubelet keeps using service principal {sp} until the node images are upgraded: then run `kvwire nodepool upgrade-image {} --all`",
                 self.hint
             ));
-            warnings.push(format!(
-                "grants made to service principal {sp} (AcrPull, Key Vault access policies, other role assignments) are not moved to the managed identities; \
-                 list them with `az role assignment list --assignee {sp} --all` and re-grant them to the kubelet identity (`kvwire kubelet-identity {}`)",
-                self.hint
-            ));
+            warnings.push(self.grants_left_behind(&sp).await);
         }
         Ok(Planned {
             address: self.address.clone(),

@@ -4,6 +4,7 @@ mod completions;
 mod enable_managed_identity;
 mod kubelet_identity;
 mod upgrade_image;
+mod workload_identity;
 
 use crate::{
     cli::{Cli, ClusterCommand, Command, NodepoolCommand},
@@ -25,6 +26,10 @@ pub async fn dispatch(cli: Cli) -> Result<u8> {
         Command::Nodepool(NodepoolCommand::UpgradeImage(args)) => {
             let az = Arc::new(Azure::from_globals(g)?);
             upgrade_image::run(az, &args, g, &ui).await
+        }
+        Command::WorkloadIdentity(args) => {
+            let az = Arc::new(Azure::from_globals(g)?);
+            workload_identity::run(az, &args, g, &ui).await
         }
         Command::KubeletIdentity(args) => {
             let az = Azure::from_globals(g)?;

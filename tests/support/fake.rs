@@ -26,6 +26,7 @@ pub const SUB: &str = "00000000-0000-0000-0000-000000000000";
 pub const LOGIN_HOST: &str = "login.microsoftonline.com";
 pub const ARM_HOST: &str = "management.azure.com";
 pub const VAULT_SUFFIX: &str = "vault.azure.net";
+pub const GRAPH_HOST: &str = "graph.microsoft.com";
 
 /// Well-known built-in role definitions (name, GUID).
 pub const ROLES: &[(&str, &str)] = &[
@@ -66,6 +67,8 @@ pub enum FaultKind {
     Unavailable,
     /// Drop the connection mid-answer.
     Reset,
+    /// An ARM error answer with this status and code.
+    Error { status: u16, code: String },
     /// The long-running operation this request starts ends in `Failed` with this code.
     FailLro { code: String, message: String },
 }
@@ -124,6 +127,8 @@ pub struct FakeState {
     pub principal_not_found_for: Duration,
     /// `InProgress` answers before an operation ends.
     pub lro_polls: u32,
+    /// Service principals in the directory: application (client) ID → object ID.
+    pub service_principals: HashMap<String, String>,
     /// `(vault, lower-case name)` → secret.
     pub secrets: BTreeMap<(String, String), SecretItem>,
     fic_writing: HashSet<String>,
@@ -147,6 +152,7 @@ impl FakeState {
             principal_not_found_for: Duration::ZERO,
             lro_polls: 1,
             secrets: BTreeMap::new(),
+            service_principals: HashMap::new(),
             fic_writing: HashSet::new(),
             ops: HashMap::new(),
             counter: 0,
@@ -252,6 +258,9 @@ pub async fn handle(State(state): State<Shared>, req: Request) -> Response {
             );
             r
         }
+        Some(FaultKind::Error { status, code }) => {
+            arm_error(StatusCode::from_u16(status).unwrap(), &code, "scripted failure")
+        }
         Some(FaultKind::Unavailable) => arm_error(
             StatusCode::SERVICE_UNAVAILABLE,
             "ServiceUnavailable",
@@ -280,6 +289,15 @@ pub async fn handle(State(state): State<Shared>, req: Request) -> Response {
                         StatusCode::UNAUTHORIZED,
                         "InvalidAuthenticationToken",
                         "The access token is invalid.",
+                    ),
+                }
+            } else if host == GRAPH_HOST {
+                match authorized(&state, &parts.headers, "https://graph.microsoft.com") {
+                    true => graph(&state, &method, &path),
+                    false => arm_error(
+                        StatusCode::UNAUTHORIZED,
+                        "InvalidAuthenticationToken",
+                        "Access token is empty or invalid.",
                     ),
                 }
             } else if let Some(vault) = host.strip_suffix(&format!(".{VAULT_SUFFIX}")) {
@@ -365,6 +383,31 @@ fn entra(state: &Shared, method: &Method, path: &str, body: &[u8]) -> Response {
     )
 }
 
+// ---- Microsoft Graph ----------------------------------------------------------------------
+
+fn graph(state: &Shared, method: &Method, path: &str) -> Response {
+    let path = path.replace("%27", "'");
+    let app_id = path
+        .strip_prefix("/v1.0/servicePrincipals(appId='")
+        .and_then(|r| r.strip_suffix("')"));
+    match (method.as_str(), app_id) {
+        ("GET", Some(app_id)) => match state.lock().unwrap().service_principals.get(app_id) {
+            Some(oid) => json_response(
+                StatusCode::OK,
+                json!({"id": oid, "appId": app_id, "displayName": format!("sp-{app_id}")}),
+            ),
+            None => arm_error(
+                StatusCode::NOT_FOUND,
+                "Request_ResourceNotFound",
+                &format!(
+                    "Resource '{app_id}' does not exist or one of its queried reference-property objects are not present."
+                ),
+            ),
+        },
+        _ => arm_error(StatusCode::BAD_REQUEST, "BadRequest", "unsupported Graph request"),
+    }
+}
+
 // ---- Azure Resource Manager ----------------------------------------------------------------
 
 fn lower_segments(path: &str) -> Vec<String> {
@@ -407,6 +450,18 @@ async fn arm(
         };
     }
     let id = path.trim_end_matches('/').to_string();
+    // /subscriptions/S/providers/NS/TYPE: every resource of that type in the subscription.
+    if n == 5 && seg(2) == "providers" && method == Method::GET {
+        let s = state.lock().unwrap();
+        let marker = format!("/providers/{}/{}/", seg(3), seg(4));
+        let items: Vec<Value> = s
+            .resources
+            .iter()
+            .filter(|(k, _)| k.split(&marker).nth(1).is_some_and(|rest| !rest.contains('/')))
+            .map(|(_, v)| v.clone())
+            .collect();
+        return json_response(StatusCode::OK, json!({"value": items}));
+    }
     // managedClusters and below
     if seg(6) == "managedclusters" {
         return match (n, method.as_str()) {

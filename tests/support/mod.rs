@@ -6,7 +6,8 @@ pub mod fake;
 mod tls;
 
 use fake::{
-    ARM_HOST, CLIENT_ID, CLIENT_SECRET, FakeState, Fault, FaultKind, LOGIN_HOST, SUB, Shared, TENANT, VAULT_SUFFIX,
+    ARM_HOST, CLIENT_ID, CLIENT_SECRET, FakeState, Fault, FaultKind, GRAPH_HOST, LOGIN_HOST, SUB, Shared, TENANT,
+    VAULT_SUFFIX,
 };
 use serde_json::{Value, json};
 use std::{
@@ -37,7 +38,7 @@ impl Fake {
             .iter()
             .map(|v| format!("{v}.{VAULT_SUFFIX}"))
             .collect();
-        let mut hosts = vec![LOGIN_HOST, ARM_HOST];
+        let mut hosts = vec![LOGIN_HOST, ARM_HOST, GRAPH_HOST];
         hosts.extend(vault_hosts.iter().map(String::as_str));
         let pki = tls::make_pki(&hosts);
         let std_listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
@@ -67,7 +68,7 @@ impl Fake {
         std::fs::write(
             dir.join("cloud.toml"),
             format!(
-                "name = \"FakeAzure\"\nresource_manager = \"https://{ARM_HOST}:{port}/\"\nauthority_host = \"https://{LOGIN_HOST}:{port}\"\narm_audience = \"https://{ARM_HOST}/\"\nkeyvault_dns_suffix = \"{VAULT_SUFFIX}\"\n"
+                "name = \"FakeAzure\"\nresource_manager = \"https://{ARM_HOST}:{port}/\"\nauthority_host = \"https://{LOGIN_HOST}:{port}\"\narm_audience = \"https://{ARM_HOST}/\"\nkeyvault_dns_suffix = \"{VAULT_SUFFIX}\"\nmicrosoft_graph = \"https://{GRAPH_HOST}:{port}/\"\n"
             ),
         )
         .unwrap();
@@ -84,6 +85,7 @@ impl Fake {
         [
             LOGIN_HOST,
             ARM_HOST,
+            GRAPH_HOST,
             "kv-demo.vault.azure.net",
             "kv-policy.vault.azure.net",
         ]

@@ -1,0 +1,391 @@
+//! `kvwire workload-identity`: OIDC issuer + workload identity on the cluster, a user-assigned
+//! identity, and one federated credential binding it to `system:serviceaccount:NS:SA`.
+
+use crate::{
+    arm::{ErrorCode, OnStatus, api, models::ManagedCluster},
+    cli::{GlobalArgs, WorkloadIdentityArgs},
+    context::{Azure, run_options},
+    error::{Error, Result},
+    info,
+    output::Ui,
+    plan::{self, Action, FieldChange, Planned, Step},
+};
+use serde_json::{Value, json};
+use std::{sync::Arc, time::Duration};
+
+/// Audience Entra expects for Kubernetes service account token exchange.
+pub const AUDIENCE: &str = "api://AzureADTokenExchange";
+/// Azure allows at most this many federated credentials on one identity.
+pub const MAX_CREDENTIALS: usize = 20;
+const TAG_KEY: &str = "managed-by";
+const TAG_VALUE: &str = "kvwire";
+
+pub async fn run(az: Arc<Azure>, args: &WorkloadIdentityArgs, g: &GlobalArgs, ui: &Ui) -> Result<u8> {
+    let rg = &args.cluster.resource_group;
+    let cluster = &args.cluster.name;
+    let id_rg = args.identity_resource_group.as_deref().unwrap_or(rg);
+    let cluster_path = az.cluster_path(rg, cluster);
+    let identity_path = format!(
+        "/subscriptions/{}/resourceGroups/{id_rg}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/{}",
+        az.subscription, args.identity
+    );
+    let credential = args
+        .credential_name
+        .clone()
+        .unwrap_or_else(|| format!("kvwire-{}-{}", args.namespace, args.service_account.replace('.', "-")));
+    let target = Target {
+        az: az.clone(),
+        cluster_path: cluster_path.clone(),
+        cluster_label: format!("{rg}/{cluster}"),
+        identity_path: identity_path.clone(),
+        identity_label: format!("{id_rg}/{}", args.identity),
+    };
+    let steps: Vec<Box<dyn Step>> = vec![
+        Box::new(ClusterFeatures {
+            t: target.clone(),
+            observed: None,
+        }),
+        Box::new(Identity { t: target.clone() }),
+        Box::new(FederatedCredential {
+            t: target,
+            name: credential,
+            subject: format!("system:serviceaccount:{}:{}", args.namespace, args.service_account),
+        }),
+    ];
+    let opts = run_options(g, "workload-identity", ui, 1)?;
+    plan::run(steps, &opts, ui).await
+}
+
+/// What every step needs to find its resources.
+#[derive(Clone)]
+struct Target {
+    az: Arc<Azure>,
+    cluster_path: String,
+    cluster_label: String,
+    identity_path: String,
+    identity_label: String,
+}
+
+impl Target {
+    async fn cluster(&self) -> Result<(Value, ManagedCluster)> {
+        let doc = self
+            .az
+            .arm
+            .get_opt(&self.cluster_path, api::CONTAINER_SERVICE)
+            .await?
+            .ok_or_else(|| Error::runtime(format!("cluster {} was not found", self.cluster_label)))?;
+        let mc = serde_json::from_value(doc.clone())
+            .map_err(|e| Error::runtime(format!("unexpected managedCluster document: {e}")))?;
+        Ok((doc, mc))
+    }
+
+    /// The issuer URL, verbatim, once the OIDC issuer is on.
+    async fn issuer(&self) -> Result<Option<String>> {
+        let (_, mc) = self.cluster().await?;
+        Ok(mc
+            .properties
+            .oidc_issuer_profile
+            .filter(|p| p.enabled == Some(true))
+            .and_then(|p| p.issuer_url))
+    }
+
+    async fn identity(&self) -> Result<Option<Value>> {
+        self.az.arm.get_opt(&self.identity_path, api::MANAGED_IDENTITY).await
+    }
+}
+
+// ---- 1. the cluster's OIDC issuer and workload identity -------------------------------------
+
+struct ClusterFeatures {
+    t: Target,
+    observed: Option<Value>,
+}
+
+#[async_trait::async_trait]
+impl Step for ClusterFeatures {
+    async fn plan(&mut self) -> Result<Planned> {
+        let (doc, mc) = self.t.cluster().await?;
+        self.observed = Some(doc);
+        let oidc = mc
+            .properties
+            .oidc_issuer_profile
+            .as_ref()
+            .and_then(|p| p.enabled)
+            .unwrap_or(false);
+        let wi = mc
+            .properties
+            .security_profile
+            .as_ref()
+            .and_then(|p| p.workload_identity.as_ref())
+            .and_then(|w| w.enabled)
+            .unwrap_or(false);
+        let address = format!("cluster {}", self.t.cluster_label);
+        let kind = "Microsoft.ContainerService/managedClusters";
+        if oidc && wi {
+            return Ok(Planned::no_op(
+                address,
+                kind,
+                "OIDC issuer and workload identity are enabled",
+            ));
+        }
+        let mut changes = vec![];
+        if !oidc {
+            changes.push(FieldChange::set(
+                "properties.oidcIssuerProfile.enabled",
+                Some(json!(oidc)),
+                json!(true),
+            ));
+            changes.push(FieldChange::unknown("properties.oidcIssuerProfile.issuerUrl"));
+        }
+        if !wi {
+            changes.push(FieldChange::set(
+                "properties.securityProfile.workloadIdentity.enabled",
+                Some(json!(wi)),
+                json!(true),
+            ));
+        }
+        Ok(Planned {
+            address,
+            resource_type: kind.into(),
+            action: Action::Update,
+            reason: Some("workload identity needs the cluster's OIDC issuer and webhook".into()),
+            changes,
+            warnings: vec![],
+        })
+    }
+
+    async fn apply(&mut self, on: OnStatus<'_>) -> Result<()> {
+        // One cluster update for both switches, on the cluster exactly as read.
+        let mut body = self.observed.clone().expect("plan() runs before apply()");
+        let props = body["properties"]
+            .as_object_mut()
+            .ok_or_else(|| Error::runtime("cluster has no properties"))?;
+        let oidc = props.entry("oidcIssuerProfile").or_insert_with(|| json!({}));
+        oidc["enabled"] = json!(true);
+        let security = props.entry("securityProfile").or_insert_with(|| json!({}));
+        if security.get("workloadIdentity").is_none() {
+            security["workloadIdentity"] = json!({});
+        }
+        security["workloadIdentity"]["enabled"] = json!(true);
+        self.t
+            .az
+            .arm
+            .put(&self.t.cluster_path, api::CONTAINER_SERVICE, &body, on)
+            .await?;
+        Ok(())
+    }
+
+    async fn outputs(&mut self) -> Result<Vec<(String, Value)>> {
+        Ok(self
+            .t
+            .issuer()
+            .await?
+            .map(|i| vec![("oidc_issuer_url".into(), json!(i))])
+            .unwrap_or_default())
+    }
+}
+
+// ---- 2. the user-assigned identity ----------------------------------------------------------
+
+struct Identity {
+    t: Target,
+}
+
+#[async_trait::async_trait]
+impl Step for Identity {
+    async fn plan(&mut self) -> Result<Planned> {
+        let address = format!("identity {}", self.t.identity_label);
+        let kind = "Microsoft.ManagedIdentity/userAssignedIdentities";
+        if let Some(existing) = self.t.identity().await? {
+            let client = existing
+                .pointer("/properties/clientId")
+                .and_then(Value::as_str)
+                .unwrap_or("?");
+            return Ok(Planned::no_op(
+                address,
+                kind,
+                format!("exists (clientId {client}): adopted"),
+            ));
+        }
+        let (_, mc) = self.t.cluster().await?;
+        Ok(Planned {
+            address,
+            resource_type: kind.into(),
+            action: Action::Create,
+            reason: None,
+            changes: vec![
+                FieldChange::set("location", None, json!(mc.location)),
+                FieldChange::set(&format!("tags.{TAG_KEY}"), None, json!(TAG_VALUE)),
+                FieldChange::unknown("properties.clientId"),
+                FieldChange::unknown("properties.principalId"),
+            ],
+            warnings: vec![],
+        })
+    }
+
+    async fn apply(&mut self, on: OnStatus<'_>) -> Result<()> {
+        let (_, mc) = self.t.cluster().await?;
+        let body = json!({"location": mc.location, "tags": {TAG_KEY: TAG_VALUE}});
+        self.t
+            .az
+            .arm
+            .put(&self.t.identity_path, api::MANAGED_IDENTITY, &body, on)
+            .await?;
+        Ok(())
+    }
+
+    async fn outputs(&mut self) -> Result<Vec<(String, Value)>> {
+        let Some(id) = self.t.identity().await? else {
+            return Ok(vec![]);
+        };
+        Ok(["clientId", "principalId", "tenantId"]
+            .iter()
+            .map(|k| (format!("identity_{}", snake(k)), id["properties"][*k].clone()))
+            .collect())
+    }
+}
+
+fn snake(camel: &str) -> String {
+    camel
+        .chars()
+        .flat_map(|c| {
+            if c.is_uppercase() {
+                vec!['_', c.to_ascii_lowercase()]
+            } else {
+                vec![c]
+            }
+        })
+        .collect()
+}
+
+// ---- 3. the federated credential ------------------------------------------------------------
+
+struct FederatedCredential {
+    t: Target,
+    name: String,
+    subject: String,
+}
+
+impl FederatedCredential {
+    fn collection(&self) -> String {
+        format!("{}/federatedIdentityCredentials", self.t.identity_path)
+    }
+}
+
+fn fic_field<'a>(v: &'a Value, f: &str) -> Option<&'a Value> {
+    v.pointer(&format!("/properties/{f}"))
+}
+
+#[async_trait::async_trait]
+impl Step for FederatedCredential {
+    async fn plan(&mut self) -> Result<Planned> {
+        let address = format!("federated credential {}/{}", self.t.identity_label, self.name);
+        let kind = "Microsoft.ManagedIdentity/userAssignedIdentities/federatedIdentityCredentials";
+        let issuer = self.t.issuer().await?;
+        let existing = match self.t.identity().await? {
+            Some(_) => self.t.az.arm.list(&self.collection(), api::MANAGED_IDENTITY).await?,
+            None => vec![],
+        };
+        let issuer_json = issuer.clone().map(Value::from);
+        let matches = |c: &Value| {
+            issuer_json.is_some()
+                && fic_field(c, "issuer") == issuer_json.as_ref()
+                && fic_field(c, "subject").and_then(Value::as_str) == Some(self.subject.as_str())
+        };
+        // Same issuer and subject under any name: that credential already does the job.
+        if let Some(found) = existing.iter().find(|c| matches(c)) {
+            let name = found["name"].as_str().unwrap_or("?");
+            let audiences = fic_field(found, "audiences").cloned().unwrap_or(Value::Null);
+            if audiences.as_array().is_some_and(|a| a.iter().any(|x| x == AUDIENCE)) {
+                let why = if name == self.name {
+                    "matches".to_string()
+                } else {
+                    format!("adopted existing credential {name} (same issuer and subject)")
+                };
+                return Ok(Planned::no_op(address, kind, why));
+            }
+        }
+        let issuer_change = |before: Option<Value>| match &issuer {
+            Some(i) => FieldChange::set("properties.issuer", before, json!(i)),
+            None => FieldChange {
+                before,
+                ..FieldChange::unknown("properties.issuer")
+            },
+        };
+        let same_name = existing
+            .iter()
+            .find(|c| c["name"].as_str().is_some_and(|n| n.eq_ignore_ascii_case(&self.name)));
+        if let Some(current) = same_name {
+            let mut changes = vec![];
+            let cur_issuer = fic_field(current, "issuer").cloned();
+            if cur_issuer != issuer_json {
+                changes.push(issuer_change(cur_issuer));
+            }
+            let cur_subject = fic_field(current, "subject").cloned();
+            if cur_subject.as_ref().and_then(Value::as_str) != Some(self.subject.as_str()) {
+                changes.push(FieldChange::set("properties.subject", cur_subject, json!(self.subject)));
+            }
+            let cur_aud = fic_field(current, "audiences").cloned();
+            if cur_aud != Some(json!([AUDIENCE])) {
+                changes.push(FieldChange::set("properties.audiences", cur_aud, json!([AUDIENCE])));
+            }
+            return Ok(Planned {
+                address,
+                resource_type: kind.into(),
+                action: Action::Update,
+                reason: Some("the credential has drifted from the cluster's issuer or the service account".into()),
+                changes,
+                warnings: vec![format!(
+                    "federated credential {} will be rewritten: pods that relied on its old issuer or subject lose access",
+                    self.name
+                )],
+            });
+        }
+        if existing.len() >= MAX_CREDENTIALS {
+            return Err(Error::runtime(format!(
+                "identity {} already has {} federated credentials, the most Azure allows ({MAX_CREDENTIALS}): remove one or use another identity",
+                self.t.identity_label,
+                existing.len()
+            )));
+        }
+        Ok(Planned {
+            address,
+            resource_type: kind.into(),
+            action: Action::Create,
+            reason: None,
+            changes: vec![
+                issuer_change(None),
+                FieldChange::set("properties.subject", None, json!(self.subject)),
+                FieldChange::set("properties.audiences", None, json!([AUDIENCE])),
+            ],
+            warnings: vec![],
+        })
+    }
+
+    async fn apply(&mut self, on: OnStatus<'_>) -> Result<()> {
+        // The issuer may have been created by the cluster step of this same run: read it now.
+        let issuer =
+            self.t.issuer().await?.ok_or_else(|| {
+                Error::runtime(format!("cluster {} has no OIDC issuer URL yet", self.t.cluster_label))
+            })?;
+        let body = json!({"properties": {"issuer": issuer, "subject": self.subject, "audiences": [AUDIENCE]}});
+        let path = format!("{}/{}", self.collection(), self.name);
+        // Azure takes one federated-credential write per identity at a time; wait our turn.
+        let mut delay = Duration::from_millis(500);
+        for attempt in 1..=6 {
+            match self.t.az.arm.put(&path, api::MANAGED_IDENTITY, &body, on).await {
+                Err(Error::Arm(e))
+                    if e.is(&ErrorCode::ConcurrentFederatedIdentityCredentialsWritesForSingleManagedIdentity)
+                        && attempt < 6 =>
+                {
+                    info!("another federated credential write is in progress on this identity; retrying in {delay:?}");
+                    on("waiting for another credential write");
+                    tokio::time::sleep(delay).await;
+                    delay *= 2;
+                }
+                other => return other.map(|_| ()),
+            }
+        }
+        unreachable!("the last attempt returns")
+    }
+}

@@ -1,0 +1,108 @@
+//! What a principal has been granted that kvwire can see: role assignments in the subscription
+//! and Key Vault access policies. Used to say what a service-principal → managed-identity switch
+//! leaves behind.
+
+use crate::{
+    arm::api,
+    context::Azure,
+    error::{Error, Result},
+};
+use serde_json::Value;
+
+/// One grant, described for people: "AcrPull on /subscriptions/…/registries/acr1".
+pub type Grant = String;
+
+/// Names for the built-in roles kvwire users meet most; others are looked up.
+const KNOWN_ROLES: &[(&str, &str)] = &[
+    ("7f951dda-4ed3-4680-a7ca-43fe172d538d", "AcrPull"),
+    ("4633458b-17de-408a-b874-0445c86b69e6", "Key Vault Secrets User"),
+    ("b86a8fe4-44ce-4948-aee5-eccb2c155cd7", "Key Vault Secrets Officer"),
+    ("00482a5a-887f-4fb3-b363-3b7fe8e74483", "Key Vault Administrator"),
+    ("b24988ac-6180-42a0-ab88-20f7382dd24c", "Contributor"),
+    ("8e3af657-a8ff-443c-a75c-2fe8c4bcb635", "Owner"),
+    ("acdd72a7-3385-48ef-bd42-f606fba81ae7", "Reader"),
+    ("4d97b98b-1d4f-4787-a291-c67834d212e7", "Network Contributor"),
+];
+
+/// The object ID of the service principal with application (client) ID `app_id`, via Microsoft Graph.
+pub async fn service_principal_object_id(az: &Azure, app_id: &str) -> Result<Option<String>> {
+    let graph = az
+        .graph()
+        .ok_or_else(|| Error::runtime("this cloud has no Microsoft Graph endpoint configured"))?;
+    let path = format!("/v1.0/servicePrincipals(appId='{app_id}')");
+    Ok(graph
+        .get_opt(&path, "")
+        .await?
+        .and_then(|v| v["id"].as_str().map(str::to_owned)))
+}
+
+/// Role assignments anywhere in the subscription, and vault access policies, held by `object_id`.
+pub async fn held_by(az: &Azure, object_id: &str) -> Result<Vec<Grant>> {
+    let sub = format!("/subscriptions/{}", az.subscription);
+    let filter = format!("assignedTo('{object_id}')");
+    let assignments = az
+        .arm
+        .list_filtered(
+            &format!("{sub}/providers/Microsoft.Authorization/roleAssignments"),
+            api::AUTHORIZATION,
+            Some(&filter),
+        )
+        .await?;
+    let mut grants = vec![];
+    for a in assignments
+        .iter()
+        .filter(|a| a.pointer("/properties/principalId").and_then(Value::as_str) == Some(object_id))
+    {
+        let role_id = a
+            .pointer("/properties/roleDefinitionId")
+            .and_then(Value::as_str)
+            .unwrap_or("");
+        let scope = a.pointer("/properties/scope").and_then(Value::as_str).unwrap_or("?");
+        grants.push(format!("{} on {scope}", role_name(az, role_id).await));
+    }
+    let vaults = az
+        .arm
+        .list(&format!("{sub}/providers/Microsoft.KeyVault/vaults"), api::KEY_VAULT)
+        .await?;
+    for v in &vaults {
+        let policies = v
+            .pointer("/properties/accessPolicies")
+            .and_then(Value::as_array)
+            .cloned()
+            .unwrap_or_default();
+        for p in policies.iter().filter(|p| p["objectId"].as_str() == Some(object_id)) {
+            let perms: Vec<String> = ["secrets", "keys", "certificates"]
+                .iter()
+                .filter_map(|k| {
+                    let list: Vec<&str> = p["permissions"][*k]
+                        .as_array()?
+                        .iter()
+                        .filter_map(Value::as_str)
+                        .collect();
+                    (!list.is_empty()).then(|| format!("{k}: {}", list.join(", ")))
+                })
+                .collect();
+            grants.push(format!(
+                "Key Vault access policy on vault {} ({})",
+                v["name"].as_str().unwrap_or("?"),
+                perms.join("; ")
+            ));
+        }
+    }
+    Ok(grants)
+}
+
+async fn role_name(az: &Azure, role_definition_id: &str) -> String {
+    let guid = role_definition_id.rsplit('/').next().unwrap_or("").to_ascii_lowercase();
+    if let Some((_, name)) = KNOWN_ROLES.iter().find(|(g, _)| *g == guid) {
+        return (*name).to_string();
+    }
+    match az.arm.get_opt(role_definition_id, api::AUTHORIZATION).await {
+        Ok(Some(d)) => d
+            .pointer("/properties/roleName")
+            .and_then(Value::as_str)
+            .unwrap_or(&guid)
+            .to_string(),
+        _ => format!("role {guid}"),
+    }
+}
