@@ -48,6 +48,7 @@ Register-ArgumentCompleter -Native -CommandName 'kvwire' -ScriptBlock {
             [CompletionResult]::new('nodepool', 'nodepool', [CompletionResultType]::ParameterValue, 'Node pool operations')
             [CompletionResult]::new('kubelet-identity', 'kubelet-identity', [CompletionResultType]::ParameterValue, 'Print the kubelet''s managed identity (clientId, objectId, resourceId); `-o env` prints KEY=value lines')
             [CompletionResult]::new('workload-identity', 'workload-identity', [CompletionResultType]::ParameterValue, 'Set up workload identity: OIDC issuer + workload identity on the cluster, a user-assigned identity, and a federated credential for NAMESPACE/SERVICE_ACCOUNT')
+            [CompletionResult]::new('grant', 'grant', [CompletionResultType]::ParameterValue, 'Give a workload least-privilege read access to Key Vault secrets (RBAC role or access policy)')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print shell completions for SHELL to stdout')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -252,6 +253,40 @@ Register-ArgumentCompleter -Native -CommandName 'kvwire' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break
         }
+        'kvwire;grant' {
+            [CompletionResult]::new('--vault', '--vault', [CompletionResultType]::ParameterName, 'The vault: a name (looked up in -g, else in the whole subscription) or its resource ID')
+            [CompletionResult]::new('-g', '-g', [CompletionResultType]::ParameterName, 'Resource group of the vault; also the default group for kubelet: and identity: targets')
+            [CompletionResult]::new('--resource-group', '--resource-group', [CompletionResultType]::ParameterName, 'Resource group of the vault; also the default group for kubelet: and identity: targets')
+            [CompletionResult]::new('--to', '--to', [CompletionResultType]::ParameterName, 'Who gets access: kubelet:[RG/]CLUSTER, identity:[RG/]NAME or principal:OBJECT_ID')
+            [CompletionResult]::new('--role', '--role', [CompletionResultType]::ParameterName, 'secrets-user (read secret values; the default), secrets-officer (manage secrets; not for workloads), or a role definition GUID')
+            [CompletionResult]::new('--scope', '--scope', [CompletionResultType]::ParameterName, 'The whole vault, or one secret (secret:NAME, RBAC vaults only)')
+            [CompletionResult]::new('--principal-type', '--principal-type', [CompletionResultType]::ParameterName, 'Kind of principal for principal: targets (identities and kubelets are service principals)')
+            [CompletionResult]::new('--principal-wait', '--principal-wait', [CompletionResultType]::ParameterName, 'Keep retrying this long while a just-created identity is not yet known to Azure RBAC (PrincipalNotFound)')
+            [CompletionResult]::new('--subscription', '--subscription', [CompletionResultType]::ParameterName, 'Azure subscription ID holding the resources')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format. Default: text on a terminal, json when stdout is piped')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format. Default: text on a terminal, json when stdout is piped')
+            [CompletionResult]::new('--cloud', '--cloud', [CompletionResultType]::ParameterName, 'Azure cloud: AzureCloud, AzureUSGovernment, AzureChinaCloud, or a TOML cloud file (docs/clouds.md)')
+            [CompletionResult]::new('--auth', '--auth', [CompletionResultType]::ParameterName, 'How to authenticate')
+            [CompletionResult]::new('--ca-bundle', '--ca-bundle', [CompletionResultType]::ParameterName, 'Extra PEM CA certificates to trust, e.g. for a TLS-intercepting corporate proxy')
+            [CompletionResult]::new('--resolve', '--resolve', [CompletionResultType]::ParameterName, 'Connect to ADDR for HOST (curl-style HOST:PORT:ADDR; repeat, or comma-separate in KVWIRE_RESOLVE)')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Give up on one HTTP request after this many seconds')
+            [CompletionResult]::new('--retries', '--retries', [CompletionResultType]::ParameterName, 'Retries for throttled (429), failed (5xx) or dropped requests, with exponential backoff')
+            [CompletionResult]::new('--lro-timeout', '--lro-timeout', [CompletionResultType]::ParameterName, 'Give up waiting for one long-running Azure operation after this many seconds')
+            [CompletionResult]::new('--allow-list', '--allow-list', [CompletionResultType]::ParameterName, 'Access-policy vaults: also grant `list` (enumerate secret names), not only `get`')
+            [CompletionResult]::new('--allow-broad', '--allow-broad', [CompletionResultType]::ParameterName, 'Allow a role broader than reading secrets (Secrets Officer, Key Vault Administrator, Owner, …) for a workload')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Observe and print the plan, but write nothing (reads only)')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Apply without asking. Required to apply when there is no terminal (CI)')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Apply without asking. Required to apply when there is no terminal (CI)')
+            [CompletionResult]::new('--detailed-exitcode', '--detailed-exitcode', [CompletionResultType]::ParameterName, 'With a plan: exit 4 when changes are pending and were not applied (0 = nothing to do)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail on stderr: -v steps, -vv HTTP requests, -vvv headers and ARM bodies (always redacted)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail on stderr: -v steps, -vv HTTP requests, -vvv headers and ARM bodies (always redacted)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Only errors on stderr; no progress bars')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Only errors on stderr; no progress bars')
+            [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'No colour in text output (NO_COLOR is honoured too)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
         'kvwire;completions' {
             [CompletionResult]::new('--subscription', '--subscription', [CompletionResultType]::ParameterName, 'Azure subscription ID holding the resources')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format. Default: text on a terminal, json when stdout is piped')
@@ -281,6 +316,7 @@ Register-ArgumentCompleter -Native -CommandName 'kvwire' -ScriptBlock {
             [CompletionResult]::new('nodepool', 'nodepool', [CompletionResultType]::ParameterValue, 'Node pool operations')
             [CompletionResult]::new('kubelet-identity', 'kubelet-identity', [CompletionResultType]::ParameterValue, 'Print the kubelet''s managed identity (clientId, objectId, resourceId); `-o env` prints KEY=value lines')
             [CompletionResult]::new('workload-identity', 'workload-identity', [CompletionResultType]::ParameterValue, 'Set up workload identity: OIDC issuer + workload identity on the cluster, a user-assigned identity, and a federated credential for NAMESPACE/SERVICE_ACCOUNT')
+            [CompletionResult]::new('grant', 'grant', [CompletionResultType]::ParameterValue, 'Give a workload least-privilege read access to Key Vault secrets (RBAC role or access policy)')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print shell completions for SHELL to stdout')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -303,6 +339,9 @@ Register-ArgumentCompleter -Native -CommandName 'kvwire' -ScriptBlock {
             break
         }
         'kvwire;help;workload-identity' {
+            break
+        }
+        'kvwire;help;grant' {
             break
         }
         'kvwire;help;completions' {

@@ -22,6 +22,9 @@ _kvwire() {
             kvwire,completions)
                 cmd="kvwire__subcmd__completions"
                 ;;
+            kvwire,grant)
+                cmd="kvwire__subcmd__grant"
+                ;;
             kvwire,help)
                 cmd="kvwire__subcmd__help"
                 ;;
@@ -51,6 +54,9 @@ _kvwire() {
                 ;;
             kvwire__subcmd__help,completions)
                 cmd="kvwire__subcmd__help__subcmd__completions"
+                ;;
+            kvwire__subcmd__help,grant)
+                cmd="kvwire__subcmd__help__subcmd__grant"
                 ;;
             kvwire__subcmd__help,help)
                 cmd="kvwire__subcmd__help__subcmd__help"
@@ -89,7 +95,7 @@ _kvwire() {
 
     case "${cmd}" in
         kvwire)
-            opts="-o -y -v -q -h -V --subscription --output --dry-run --yes --detailed-exitcode --verbose --quiet --cloud --auth --ca-bundle --resolve --timeout --retries --lro-timeout --no-color --help --version cluster nodepool kubelet-identity workload-identity completions help"
+            opts="-o -y -v -q -h -V --subscription --output --dry-run --yes --detailed-exitcode --verbose --quiet --cloud --auth --ca-bundle --resolve --timeout --retries --lro-timeout --no-color --help --version cluster nodepool kubelet-identity workload-identity grant completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -370,8 +376,94 @@ _kvwire() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        kvwire__subcmd__grant)
+            opts="-g -o -y -v -q -h --vault --resource-group --to --role --scope --principal-type --allow-list --allow-broad --principal-wait --subscription --output --dry-run --yes --detailed-exitcode --verbose --quiet --cloud --auth --ca-bundle --resolve --timeout --retries --lro-timeout --no-color --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --vault)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --resource-group)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -g)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --to)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --role)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --scope)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --principal-type)
+                    COMPREPLY=($(compgen -W "service-principal user group" -- "${cur}"))
+                    return 0
+                    ;;
+                --principal-wait)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --subscription)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "text json yaml env" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "text json yaml env" -- "${cur}"))
+                    return 0
+                    ;;
+                --cloud)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --auth)
+                    COMPREPLY=($(compgen -W "auto cli env workload msi" -- "${cur}"))
+                    return 0
+                    ;;
+                --ca-bundle)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --resolve)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --retries)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --lro-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         kvwire__subcmd__help)
-            opts="cluster nodepool kubelet-identity workload-identity completions help"
+            opts="cluster nodepool kubelet-identity workload-identity grant completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -413,6 +505,20 @@ _kvwire() {
             return 0
             ;;
         kvwire__subcmd__help__subcmd__completions)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kvwire__subcmd__help__subcmd__grant)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )

@@ -52,6 +52,7 @@ complete -c kvwire -n "__fish_kvwire_needs_command" -f -a "cluster" -d 'Cluster-
 complete -c kvwire -n "__fish_kvwire_needs_command" -f -a "nodepool" -d 'Node pool operations'
 complete -c kvwire -n "__fish_kvwire_needs_command" -f -a "kubelet-identity" -d 'Print the kubelet\'s managed identity (clientId, objectId, resourceId); `-o env` prints KEY=value lines'
 complete -c kvwire -n "__fish_kvwire_needs_command" -f -a "workload-identity" -d 'Set up workload identity: OIDC issuer + workload identity on the cluster, a user-assigned identity, and a federated credential for NAMESPACE/SERVICE_ACCOUNT'
+complete -c kvwire -n "__fish_kvwire_needs_command" -f -a "grant" -d 'Give a workload least-privilege read access to Key Vault secrets (RBAC role or access policy)'
 complete -c kvwire -n "__fish_kvwire_needs_command" -f -a "completions" -d 'Print shell completions for SHELL to stdout'
 complete -c kvwire -n "__fish_kvwire_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c kvwire -n "__fish_kvwire_using_subcommand cluster; and not __fish_seen_subcommand_from enable-managed-identity help" -l subscription -d 'Azure subscription ID holding the resources' -r
@@ -218,6 +219,40 @@ complete -c kvwire -n "__fish_kvwire_using_subcommand workload-identity" -s v -l
 complete -c kvwire -n "__fish_kvwire_using_subcommand workload-identity" -s q -l quiet -d 'Only errors on stderr; no progress bars'
 complete -c kvwire -n "__fish_kvwire_using_subcommand workload-identity" -l no-color -d 'No colour in text output (NO_COLOR is honoured too)'
 complete -c kvwire -n "__fish_kvwire_using_subcommand workload-identity" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c kvwire -n "__fish_kvwire_using_subcommand grant" -l vault -d 'The vault: a name (looked up in -g, else in the whole subscription) or its resource ID' -r
+complete -c kvwire -n "__fish_kvwire_using_subcommand grant" -s g -l resource-group -d 'Resource group of the vault; also the default group for kubelet: and identity: targets' -r
+complete -c kvwire -n "__fish_kvwire_using_subcommand grant" -l to -d 'Who gets access: kubelet:[RG/]CLUSTER, identity:[RG/]NAME or principal:OBJECT_ID' -r
+complete -c kvwire -n "__fish_kvwire_using_subcommand grant" -l role -d 'secrets-user (read secret values; the default), secrets-officer (manage secrets; not for workloads), or a role definition GUID' -r
+complete -c kvwire -n "__fish_kvwire_using_subcommand grant" -l scope -d 'The whole vault, or one secret (secret:NAME, RBAC vaults only)' -r
+complete -c kvwire -n "__fish_kvwire_using_subcommand grant" -l principal-type -d 'Kind of principal for principal: targets (identities and kubelets are service principals)' -r -f -a "service-principal\t''
+user\t''
+group\t''"
+complete -c kvwire -n "__fish_kvwire_using_subcommand grant" -l principal-wait -d 'Keep retrying this long while a just-created identity is not yet known to Azure RBAC (PrincipalNotFound)' -r
+complete -c kvwire -n "__fish_kvwire_using_subcommand grant" -l subscription -d 'Azure subscription ID holding the resources' -r
+complete -c kvwire -n "__fish_kvwire_using_subcommand grant" -s o -l output -d 'Output format. Default: text on a terminal, json when stdout is piped' -r -f -a "text\t'For people: aligned, coloured on a terminal'
+json\t'One stable JSON document on stdout (see docs/plan-format.md)'
+yaml\t'The JSON document as YAML'
+env\t'Shell-style KEY=value lines (commands that print values, such as kubelet-identity)'"
+complete -c kvwire -n "__fish_kvwire_using_subcommand grant" -l cloud -d 'Azure cloud: AzureCloud, AzureUSGovernment, AzureChinaCloud, or a TOML cloud file (docs/clouds.md)' -r
+complete -c kvwire -n "__fish_kvwire_using_subcommand grant" -l auth -d 'How to authenticate' -r -f -a "auto\t'Workload identity, then client secret (from AZURE_* env vars), then managed identity when IDENTITY_ENDPOINT or MSI_ENDPOINT is set, else the Azure CLI / Azure Developer CLI login'
+cli\t'The Azure CLI\'s (`az login`) or Azure Developer CLI\'s (`azd auth login`) account'
+env\t'A service principal: AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_CLIENT_SECRET'
+workload\t'Federated token file: AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_FEDERATED_TOKEN_FILE'
+msi\t'Managed identity of the Azure host (AZURE_CLIENT_ID picks a user-assigned one)'"
+complete -c kvwire -n "__fish_kvwire_using_subcommand grant" -l ca-bundle -d 'Extra PEM CA certificates to trust, e.g. for a TLS-intercepting corporate proxy' -r -F
+complete -c kvwire -n "__fish_kvwire_using_subcommand grant" -l resolve -d 'Connect to ADDR for HOST (curl-style HOST:PORT:ADDR; repeat, or comma-separate in KVWIRE_RESOLVE)' -r
+complete -c kvwire -n "__fish_kvwire_using_subcommand grant" -l timeout -d 'Give up on one HTTP request after this many seconds' -r
+complete -c kvwire -n "__fish_kvwire_using_subcommand grant" -l retries -d 'Retries for throttled (429), failed (5xx) or dropped requests, with exponential backoff' -r
+complete -c kvwire -n "__fish_kvwire_using_subcommand grant" -l lro-timeout -d 'Give up waiting for one long-running Azure operation after this many seconds' -r
+complete -c kvwire -n "__fish_kvwire_using_subcommand grant" -l allow-list -d 'Access-policy vaults: also grant `list` (enumerate secret names), not only `get`'
+complete -c kvwire -n "__fish_kvwire_using_subcommand grant" -l allow-broad -d 'Allow a role broader than reading secrets (Secrets Officer, Key Vault Administrator, Owner, …) for a workload'
+complete -c kvwire -n "__fish_kvwire_using_subcommand grant" -l dry-run -d 'Observe and print the plan, but write nothing (reads only)'
+complete -c kvwire -n "__fish_kvwire_using_subcommand grant" -s y -l yes -d 'Apply without asking. Required to apply when there is no terminal (CI)'
+complete -c kvwire -n "__fish_kvwire_using_subcommand grant" -l detailed-exitcode -d 'With a plan: exit 4 when changes are pending and were not applied (0 = nothing to do)'
+complete -c kvwire -n "__fish_kvwire_using_subcommand grant" -s v -l verbose -d 'More detail on stderr: -v steps, -vv HTTP requests, -vvv headers and ARM bodies (always redacted)'
+complete -c kvwire -n "__fish_kvwire_using_subcommand grant" -s q -l quiet -d 'Only errors on stderr; no progress bars'
+complete -c kvwire -n "__fish_kvwire_using_subcommand grant" -l no-color -d 'No colour in text output (NO_COLOR is honoured too)'
+complete -c kvwire -n "__fish_kvwire_using_subcommand grant" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c kvwire -n "__fish_kvwire_using_subcommand completions" -l subscription -d 'Azure subscription ID holding the resources' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand completions" -s o -l output -d 'Output format. Default: text on a terminal, json when stdout is piped' -r -f -a "text\t'For people: aligned, coloured on a terminal'
 json\t'One stable JSON document on stdout (see docs/plan-format.md)'
@@ -241,11 +276,12 @@ complete -c kvwire -n "__fish_kvwire_using_subcommand completions" -s v -l verbo
 complete -c kvwire -n "__fish_kvwire_using_subcommand completions" -s q -l quiet -d 'Only errors on stderr; no progress bars'
 complete -c kvwire -n "__fish_kvwire_using_subcommand completions" -l no-color -d 'No colour in text output (NO_COLOR is honoured too)'
 complete -c kvwire -n "__fish_kvwire_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c kvwire -n "__fish_kvwire_using_subcommand help; and not __fish_seen_subcommand_from cluster nodepool kubelet-identity workload-identity completions help" -f -a "cluster" -d 'Cluster-level changes'
-complete -c kvwire -n "__fish_kvwire_using_subcommand help; and not __fish_seen_subcommand_from cluster nodepool kubelet-identity workload-identity completions help" -f -a "nodepool" -d 'Node pool operations'
-complete -c kvwire -n "__fish_kvwire_using_subcommand help; and not __fish_seen_subcommand_from cluster nodepool kubelet-identity workload-identity completions help" -f -a "kubelet-identity" -d 'Print the kubelet\'s managed identity (clientId, objectId, resourceId); `-o env` prints KEY=value lines'
-complete -c kvwire -n "__fish_kvwire_using_subcommand help; and not __fish_seen_subcommand_from cluster nodepool kubelet-identity workload-identity completions help" -f -a "workload-identity" -d 'Set up workload identity: OIDC issuer + workload identity on the cluster, a user-assigned identity, and a federated credential for NAMESPACE/SERVICE_ACCOUNT'
-complete -c kvwire -n "__fish_kvwire_using_subcommand help; and not __fish_seen_subcommand_from cluster nodepool kubelet-identity workload-identity completions help" -f -a "completions" -d 'Print shell completions for SHELL to stdout'
-complete -c kvwire -n "__fish_kvwire_using_subcommand help; and not __fish_seen_subcommand_from cluster nodepool kubelet-identity workload-identity completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c kvwire -n "__fish_kvwire_using_subcommand help; and not __fish_seen_subcommand_from cluster nodepool kubelet-identity workload-identity grant completions help" -f -a "cluster" -d 'Cluster-level changes'
+complete -c kvwire -n "__fish_kvwire_using_subcommand help; and not __fish_seen_subcommand_from cluster nodepool kubelet-identity workload-identity grant completions help" -f -a "nodepool" -d 'Node pool operations'
+complete -c kvwire -n "__fish_kvwire_using_subcommand help; and not __fish_seen_subcommand_from cluster nodepool kubelet-identity workload-identity grant completions help" -f -a "kubelet-identity" -d 'Print the kubelet\'s managed identity (clientId, objectId, resourceId); `-o env` prints KEY=value lines'
+complete -c kvwire -n "__fish_kvwire_using_subcommand help; and not __fish_seen_subcommand_from cluster nodepool kubelet-identity workload-identity grant completions help" -f -a "workload-identity" -d 'Set up workload identity: OIDC issuer + workload identity on the cluster, a user-assigned identity, and a federated credential for NAMESPACE/SERVICE_ACCOUNT'
+complete -c kvwire -n "__fish_kvwire_using_subcommand help; and not __fish_seen_subcommand_from cluster nodepool kubelet-identity workload-identity grant completions help" -f -a "grant" -d 'Give a workload least-privilege read access to Key Vault secrets (RBAC role or access policy)'
+complete -c kvwire -n "__fish_kvwire_using_subcommand help; and not __fish_seen_subcommand_from cluster nodepool kubelet-identity workload-identity grant completions help" -f -a "completions" -d 'Print shell completions for SHELL to stdout'
+complete -c kvwire -n "__fish_kvwire_using_subcommand help; and not __fish_seen_subcommand_from cluster nodepool kubelet-identity workload-identity grant completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c kvwire -n "__fish_kvwire_using_subcommand help; and __fish_seen_subcommand_from cluster" -f -a "enable-managed-identity" -d 'Switch the cluster\'s control plane from a service principal to a managed identity'
 complete -c kvwire -n "__fish_kvwire_using_subcommand help; and __fish_seen_subcommand_from nodepool" -f -a "upgrade-image" -d 'Upgrade node images (only pools that need it), so nodes get the latest image and the kubelet identity'

@@ -122,6 +122,8 @@ pub enum Command {
     /// Set up workload identity: OIDC issuer + workload identity on the cluster, a user-assigned
     /// identity, and a federated credential for NAMESPACE/SERVICE_ACCOUNT.
     WorkloadIdentity(WorkloadIdentityArgs),
+    /// Give a workload least-privilege read access to Key Vault secrets (RBAC role or access policy).
+    Grant(GrantArgs),
     /// Print shell completions for SHELL to stdout.
     Completions {
         /// The shell to generate for.
@@ -204,4 +206,134 @@ pub struct WorkloadIdentityArgs {
     /// Name of the federated credential (default: kvwire-NAMESPACE-SERVICE_ACCOUNT).
     #[arg(long, value_parser = validate::credential_name)]
     pub credential_name: Option<String>,
+}
+
+/// Who `grant` gives access to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum GrantTarget {
+    /// The kubelet identity of an AKS cluster: (resource group, cluster).
+    Kubelet(Option<String>, String),
+    /// A user-assigned managed identity: (resource group, name).
+    Identity(Option<String>, String),
+    /// Any Entra principal by object ID.
+    Principal(String),
+}
+
+impl GrantTarget {
+    pub fn parse(s: &str) -> Result<GrantTarget, String> {
+        let split_rg = |rest: &str| match rest.split_once('/') {
+            Some((rg, name)) => validate::resource_group(rg).map(|rg| (Some(rg), name.to_string())),
+            None => Ok((None, rest.to_string())),
+        };
+        match s.split_once(':') {
+            Some(("kubelet", rest)) => {
+                let (rg, name) = split_rg(rest)?;
+                Ok(GrantTarget::Kubelet(rg, validate::cluster_name(&name)?))
+            }
+            Some(("identity", rest)) => {
+                let (rg, name) = split_rg(rest)?;
+                Ok(GrantTarget::Identity(rg, validate::identity_name(&name)?))
+            }
+            Some(("principal", id)) => {
+                Ok(GrantTarget::Principal(validate::guid(id).map_err(|_| {
+                    format!("principal:{id}: expected an object ID (GUID)")
+                })?))
+            }
+            _ => Err(format!(
+                "{s:?}: expected kubelet:[RG/]CLUSTER, identity:[RG/]NAME or principal:OBJECT_ID"
+            )),
+        }
+    }
+
+    /// Kubelets and managed identities run workloads; they only ever need to read.
+    pub fn is_workload(&self) -> bool {
+        !matches!(self, GrantTarget::Principal(_))
+    }
+}
+
+/// `grant --role`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RoleChoice {
+    SecretsUser,
+    SecretsOfficer,
+    /// A role definition GUID.
+    Custom(String),
+}
+
+impl RoleChoice {
+    pub fn parse(s: &str) -> Result<RoleChoice, String> {
+        match s {
+            "secrets-user" => Ok(RoleChoice::SecretsUser),
+            "secrets-officer" => Ok(RoleChoice::SecretsOfficer),
+            other => validate::guid(other)
+                .map(RoleChoice::Custom)
+                .map_err(|_| format!("{other:?}: expected secrets-user, secrets-officer or a role definition GUID")),
+        }
+    }
+}
+
+/// `grant --scope`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum GrantScope {
+    Vault,
+    Secret(String),
+}
+
+impl GrantScope {
+    pub fn parse(s: &str) -> Result<GrantScope, String> {
+        match s.split_once(':') {
+            None if s == "vault" => Ok(GrantScope::Vault),
+            Some(("secret", name)) => validate::secret_name(name).map(GrantScope::Secret),
+            _ => Err(format!("{s:?}: expected vault or secret:NAME")),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum PrincipalType {
+    ServicePrincipal,
+    User,
+    Group,
+}
+
+impl PrincipalType {
+    pub fn as_arm(self) -> &'static str {
+        match self {
+            PrincipalType::ServicePrincipal => "ServicePrincipal",
+            PrincipalType::User => "User",
+            PrincipalType::Group => "Group",
+        }
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct GrantArgs {
+    /// The vault: a name (looked up in -g, else in the whole subscription) or its resource ID.
+    #[arg(long, value_parser = crate::vault::parse_ref)]
+    pub vault: String,
+    /// Resource group of the vault; also the default group for kubelet: and identity: targets.
+    #[arg(short = 'g', long, value_parser = validate::resource_group)]
+    pub resource_group: Option<String>,
+    /// Who gets access: kubelet:[RG/]CLUSTER, identity:[RG/]NAME or principal:OBJECT_ID.
+    #[arg(long, value_parser = GrantTarget::parse, value_name = "TARGET")]
+    pub to: GrantTarget,
+    /// secrets-user (read secret values; the default), secrets-officer (manage secrets; not for
+    /// workloads), or a role definition GUID.
+    #[arg(long, default_value = "secrets-user", value_parser = RoleChoice::parse)]
+    pub role: RoleChoice,
+    /// The whole vault, or one secret (secret:NAME, RBAC vaults only).
+    #[arg(long, default_value = "vault", value_parser = GrantScope::parse, value_name = "vault|secret:NAME")]
+    pub scope: GrantScope,
+    /// Kind of principal for principal: targets (identities and kubelets are service principals).
+    #[arg(long, value_enum, default_value = "service-principal")]
+    pub principal_type: PrincipalType,
+    /// Access-policy vaults: also grant `list` (enumerate secret names), not only `get`.
+    #[arg(long)]
+    pub allow_list: bool,
+    /// Allow a role broader than reading secrets (Secrets Officer, Key Vault Administrator, Owner, …) for a workload.
+    #[arg(long)]
+    pub allow_broad: bool,
+    /// Keep retrying this long while a just-created identity is not yet known to Azure RBAC (PrincipalNotFound).
+    #[arg(long, default_value_t = 300, value_name = "SECONDS")]
+    pub principal_wait: u64,
 }

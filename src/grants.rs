@@ -92,7 +92,8 @@ pub async fn held_by(az: &Azure, object_id: &str) -> Result<Vec<Grant>> {
     Ok(grants)
 }
 
-async fn role_name(az: &Azure, role_definition_id: &str) -> String {
+/// A role's display name: from the built-in table, else read from ARM.
+pub async fn role_name(az: &Azure, role_definition_id: &str) -> String {
     let guid = role_definition_id.rsplit('/').next().unwrap_or("").to_ascii_lowercase();
     if let Some((_, name)) = KNOWN_ROLES.iter().find(|(g, _)| *g == guid) {
         return (*name).to_string();

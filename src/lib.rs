@@ -16,4 +16,6 @@ pub mod keyvault;
 pub mod output;
 pub mod plan;
 pub mod redact;
+pub mod uuid5;
 pub mod validate;
+pub mod vault;

@@ -98,6 +98,9 @@ pub struct Planned {
     pub changes: Vec<FieldChange>,
     /// Things the user must know before confirming (printed to stderr, and in the JSON document).
     pub warnings: Vec<String>,
+    /// Applied only with explicit consent (a flag such as `--overwrite`, or a per-step prompt):
+    /// why it is held, e.g. "the vault holds a different value; pass --overwrite to replace it".
+    pub held: Option<String>,
 }
 
 impl Planned {
@@ -109,6 +112,7 @@ impl Planned {
             reason: Some(reason.into()),
             changes: vec![],
             warnings: vec![],
+            held: None,
         }
     }
 }
@@ -158,17 +162,13 @@ enum Outcome {
     Applied,
     Failed,
     NotRun,
+    /// Needed consent (e.g. `--overwrite`) that was not given: left as it is.
+    Held,
 }
 
 /// Observe every step, show the plan, confirm, apply, verify. Returns the exit code.
 pub async fn run(mut steps: Vec<Box<dyn Step>>, opts: &RunOptions, ui: &Ui) -> Result<u8> {
-    let mut planned = Vec::with_capacity(steps.len());
-    for s in steps.iter_mut() {
-        planned.push(s.plan().await?);
-    }
-    let pending: Vec<usize> = (0..planned.len())
-        .filter(|&i| planned[i].action != Action::NoOp)
-        .collect();
+    let planned = observe_all(&mut steps, opts.parallel.max(OBSERVE_CONCURRENCY)).await?;
     let mut outcomes: Vec<(Outcome, Option<String>)> = planned
         .iter()
         .map(|p| {
@@ -192,7 +192,8 @@ pub async fn run(mut steps: Vec<Box<dyn Step>>, opts: &RunOptions, ui: &Ui) -> R
     if text {
         print!("{}", render_text(&planned, ui));
     }
-    if pending.is_empty() || opts.dry_run {
+    let changes = planned.iter().any(|p| p.action != Action::NoOp);
+    if !changes || opts.dry_run {
         let outputs = if opts.dry_run {
             vec![]
         } else {
@@ -200,19 +201,32 @@ pub async fn run(mut steps: Vec<Box<dyn Step>>, opts: &RunOptions, ui: &Ui) -> R
         };
         if !text {
             ui.print_document(&document(opts, &planned, &outcomes, &outputs));
-        } else if !pending.is_empty() {
+        } else if changes {
             println!("\nDry run: nothing was changed. Run again without --dry-run to apply.");
         } else {
             print!("{}", render_outputs(&outputs));
         }
-        return Ok(if !pending.is_empty() && opts.detailed_exitcode {
+        return Ok(if changes && opts.detailed_exitcode {
             exit::CHANGES
         } else {
             exit::OK
         });
     }
 
-    confirm(opts, ui, pending.len())?;
+    // Held steps (a secret whose value differs, say) need their own yes; without it they stay as they are.
+    let mut pending = vec![];
+    for (i, p) in planned.iter().enumerate() {
+        match (&p.action, &p.held) {
+            (Action::NoOp, _) => {}
+            (_, None) => pending.push(i),
+            (_, Some(why)) if consent(ui, opts, &p.address, why)? => pending.push(i),
+            (_, Some(_)) => outcomes[i].0 = Outcome::Held,
+        }
+    }
+    let held = outcomes.iter().filter(|o| o.0 == Outcome::Held).count();
+    if !pending.is_empty() {
+        confirm(opts, ui, pending.len())?;
+    }
 
     let results = apply_all(&mut steps, &planned, &pending, opts.parallel.max(1), ui).await;
     let mut failed = 0;
@@ -239,15 +253,27 @@ pub async fn run(mut steps: Vec<Box<dyn Step>>, opts: &RunOptions, ui: &Ui) -> R
     if text {
         println!();
         for (i, (o, err)) in outcomes.iter().enumerate() {
-            if let (Outcome::Failed, Some(e)) = (o, err) {
-                println!("{} {}: {e}", ui.paint("✘", Style::Remove), planned[i].address);
+            match (o, err) {
+                (Outcome::Failed, Some(e)) => println!("{} {}: {e}", ui.paint("✘", Style::Remove), planned[i].address),
+                (Outcome::Held, _) => println!(
+                    "{} {}: not changed: {}",
+                    ui.paint("!", Style::Change),
+                    planned[i].address,
+                    planned[i].held.as_deref().unwrap_or("")
+                ),
+                _ => {}
             }
         }
         let applied = outcomes.iter().filter(|o| o.0 == Outcome::Applied).count();
         let not_run = outcomes.iter().filter(|o| o.0 == Outcome::NotRun).count();
         if failed == 0 {
+            let held_note = if held > 0 {
+                format!(", {held} held back")
+            } else {
+                String::new()
+            };
             println!(
-                "{} Apply complete: {applied} applied and verified.",
+                "{} Apply complete: {applied} applied and verified{held_note}.",
                 ui.paint("✔", Style::Add)
             );
         } else {
@@ -260,7 +286,35 @@ pub async fn run(mut steps: Vec<Box<dyn Step>>, opts: &RunOptions, ui: &Ui) -> R
     if failed > 0 {
         return Err(Error::runtime(format!("{failed} of {} step(s) failed", pending.len())));
     }
-    Ok(exit::OK)
+    Ok(if held > 0 && opts.detailed_exitcode {
+        exit::CHANGES
+    } else {
+        exit::OK
+    })
+}
+
+/// Steps observe at once (reads only), up to this many in flight.
+const OBSERVE_CONCURRENCY: usize = 8;
+
+async fn observe_all(steps: &mut [Box<dyn Step>], concurrency: usize) -> Result<Vec<Planned>> {
+    use futures::{StreamExt, stream};
+    let results: Vec<Result<Planned>> = stream::iter(steps.iter_mut().map(|s| async move { s.plan().await }))
+        .buffered(concurrency)
+        .collect()
+        .await;
+    results.into_iter().collect()
+}
+
+/// Ask about one held step, only at a terminal and only without --yes (which never implies consent).
+fn consent(ui: &Ui, opts: &RunOptions, address: &str, why: &str) -> Result<bool> {
+    if opts.yes || !(ui.stdin_tty && ui.interactive_stderr) {
+        return Ok(false);
+    }
+    dialoguer::Confirm::new()
+        .with_prompt(format!("{address}: {why}. Change it anyway?"))
+        .default(false)
+        .interact()
+        .map_err(|e| Error::runtime(format!("prompt failed: {e}")))
 }
 
 fn confirm(opts: &RunOptions, ui: &Ui, n: usize) -> Result<()> {
@@ -417,6 +471,7 @@ fn document(
                 "changes": p.changes.iter().map(FieldChange::to_json).collect::<Vec<_>>(),
                 "outcome": o,
                 "warnings": p.warnings,
+                "held": p.held,
             });
             if let Some(e) = err {
                 v["error"] = json!(e);

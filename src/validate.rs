@@ -123,6 +123,20 @@ fn dns1123_label(s: &str) -> bool {
         && s.chars().last().is_some_and(|c| c.is_ascii_alphanumeric())
 }
 
+/// Key Vault secret name, as kvwire allows it: a letter, then up to 126 letters, digits or `-`.
+pub fn secret_name(s: &str) -> Result<String, String> {
+    let ok = (1..=127).contains(&s.len())
+        && s.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
+        && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
+    if ok {
+        Ok(s.to_string())
+    } else {
+        Err(format!(
+            "{s:?} is not a Key Vault secret name: a letter, then up to 126 letters, digits or '-' (^[A-Za-z][0-9A-Za-z-]{{0,126}}$)"
+        ))
+    }
+}
+
 /// A user-assigned identity resource ID.
 pub fn identity_resource_id(s: &str) -> Result<String, String> {
     let parts: Vec<&str> = s.trim_matches('/').split('/').collect();

@@ -171,6 +171,7 @@ impl Step for EnableManagedIdentity {
             }),
             changes,
             warnings,
+            held: None,
         })
     }
 

@@ -2,6 +2,7 @@
 
 mod completions;
 mod enable_managed_identity;
+mod grant;
 mod kubelet_identity;
 mod upgrade_image;
 mod workload_identity;
@@ -30,6 +31,10 @@ pub async fn dispatch(cli: Cli) -> Result<u8> {
         Command::WorkloadIdentity(args) => {
             let az = Arc::new(Azure::from_globals(g)?);
             workload_identity::run(az, &args, g, &ui).await
+        }
+        Command::Grant(args) => {
+            let az = Arc::new(Azure::from_globals(g)?);
+            grant::run(az, &args, g, &ui).await
         }
         Command::KubeletIdentity(args) => {
             let az = Azure::from_globals(g)?;

@@ -132,6 +132,7 @@ impl Step for UpgradeNodeImage {
                 json!(latest.or(current)),
             )],
             warnings: vec![],
+            held: None,
         })
     }
 

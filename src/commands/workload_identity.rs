@@ -151,6 +151,7 @@ impl Step for ClusterFeatures {
             reason: Some("workload identity needs the cluster's OIDC issuer and webhook".into()),
             changes,
             warnings: vec![],
+            held: None,
         })
     }
 
@@ -220,6 +221,7 @@ impl Step for Identity {
                 FieldChange::unknown("properties.principalId"),
             ],
             warnings: vec![],
+            held: None,
         })
     }
 
@@ -339,6 +341,7 @@ impl Step for FederatedCredential {
                     "federated credential {} will be rewritten: pods that relied on its old issuer or subject lose access",
                     self.name
                 )],
+                held: None,
             });
         }
         if existing.len() >= MAX_CREDENTIALS {
@@ -359,6 +362,7 @@ impl Step for FederatedCredential {
                 FieldChange::set("properties.audiences", None, json!([AUDIENCE])),
             ],
             warnings: vec![],
+            held: None,
         })
     }
 

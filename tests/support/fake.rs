@@ -27,6 +27,8 @@ pub const LOGIN_HOST: &str = "login.microsoftonline.com";
 pub const ARM_HOST: &str = "management.azure.com";
 pub const VAULT_SUFFIX: &str = "vault.azure.net";
 pub const GRAPH_HOST: &str = "graph.microsoft.com";
+/// Object ID of the service principal kvwire signs in as (CLIENT_ID).
+pub const SP_OBJECT_ID: &str = "5e1f0b0e-0000-4000-8000-00000000c11e";
 
 /// Well-known built-in role definitions (name, GUID).
 pub const ROLES: &[(&str, &str)] = &[
@@ -67,6 +69,8 @@ pub enum FaultKind {
     Unavailable,
     /// Drop the connection mid-answer.
     Reset,
+    /// Do the work, then drop the connection: the client never learns it succeeded.
+    ResetAfterApply,
     /// An ARM error answer with this status and code.
     Error { status: u16, code: String },
     /// The long-running operation this request starts ends in `Failed` with this code.
@@ -127,6 +131,10 @@ pub struct FakeState {
     pub principal_not_found_for: Duration,
     /// `InProgress` answers before an operation ends.
     pub lro_polls: u32,
+    /// Added to every answer (for benchmarks).
+    pub latency: Duration,
+    /// The next N role-assignment lists miss everything (ARM read replication lag).
+    pub assignment_list_lag: usize,
     /// Service principals in the directory: application (client) ID → object ID.
     pub service_principals: HashMap<String, String>,
     /// `(vault, lower-case name)` → secret.
@@ -153,6 +161,8 @@ impl FakeState {
             lro_polls: 1,
             secrets: BTreeMap::new(),
             service_principals: HashMap::new(),
+            latency: Duration::ZERO,
+            assignment_list_lag: 0,
             fic_writing: HashSet::new(),
             ops: HashMap::new(),
             counter: 0,
@@ -244,7 +254,14 @@ pub async fn handle(State(state): State<Shared>, req: Request) -> Response {
     let query = parts.uri.query().unwrap_or("").to_string();
     let method = parts.method.clone();
 
-    let fault = state.lock().unwrap().take_fault(method.as_str(), &path);
+    let (fault, latency) = {
+        let mut s = state.lock().unwrap();
+        (s.take_fault(method.as_str(), &path), s.latency)
+    };
+    if !latency.is_zero() {
+        tokio::time::sleep(latency).await;
+    }
+    let reset_after = matches!(fault, Some(FaultKind::ResetAfterApply));
     let response = match fault {
         Some(FaultKind::Throttle { retry_after_secs }) => {
             let mut r = arm_error(
@@ -266,15 +283,7 @@ pub async fn handle(State(state): State<Shared>, req: Request) -> Response {
             "ServiceUnavailable",
             "Try again later.",
         ),
-        Some(FaultKind::Reset) => {
-            let stream = futures::stream::once(async {
-                Err::<Bytes, std::io::Error>(std::io::Error::new(
-                    std::io::ErrorKind::ConnectionReset,
-                    "connection reset by fake",
-                ))
-            });
-            (StatusCode::OK, Body::from_stream(stream)).into_response()
-        }
+        Some(FaultKind::Reset) => reset_response(),
         other => {
             let lro_failure = match other {
                 Some(FaultKind::FailLro { code, message }) => Some((code, message)),
@@ -323,6 +332,7 @@ pub async fn handle(State(state): State<Shared>, req: Request) -> Response {
         }
     };
 
+    let response = if reset_after { reset_response() } else { response };
     let logged_body = if method == Method::GET {
         None
     } else {
@@ -340,6 +350,17 @@ pub async fn handle(State(state): State<Shared>, req: Request) -> Response {
         body: logged_body,
     });
     response
+}
+
+/// An answer whose body fails: the connection drops before the client reads a status it can trust.
+fn reset_response() -> Response {
+    let stream = futures::stream::once(async {
+        Err::<Bytes, std::io::Error>(std::io::Error::new(
+            std::io::ErrorKind::ConnectionReset,
+            "connection reset by fake",
+        ))
+    });
+    (StatusCode::OK, Body::from_stream(stream)).into_response()
 }
 
 fn authorized(state: &Shared, headers: &HeaderMap, audience: &str) -> bool {
@@ -882,7 +903,11 @@ fn role_assignment(state: &Shared, method: &Method, scope: &str, id: &str, body:
 
 /// Role assignments at, above and (without `atScope()`) below a scope, optionally for one principal.
 fn list_role_assignments(state: &Shared, scope: &str, query: &str) -> Response {
-    let s = state.lock().unwrap();
+    let mut s = state.lock().unwrap();
+    if s.assignment_list_lag > 0 {
+        s.assignment_list_lag -= 1;
+        return json_response(StatusCode::OK, json!({"value": []}));
+    }
     let q: HashMap<String, String> = url::form_urlencoded::parse(query.as_bytes()).into_owned().collect();
     let filter = q.get("$filter").cloned().unwrap_or_default();
     let at_scope = filter.contains("atScope()");
@@ -1025,9 +1050,88 @@ fn valid_secret_name(name: &str) -> bool {
     !name.is_empty() && name.len() <= 127 && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
 }
 
+/// The permission an operation needs, in access-policy terms.
+fn needed_permission(method: &str, segs: &[&str]) -> &'static str {
+    match (method, segs) {
+        ("PUT", _) => "set",
+        ("GET", ["secrets"]) | ("GET", ["secrets", _, "versions"]) | ("GET", ["deletedsecrets", ..]) => "list",
+        ("GET", _) => "get",
+        ("DELETE", ["secrets", ..]) => "delete",
+        ("POST", ["deletedsecrets", _, "recover"]) => "recover",
+        ("DELETE", ["deletedsecrets", ..]) => "purge",
+        _ => "get",
+    }
+}
+
+/// Whether kvwire's principal may do `perm` on `secret` in `vault`, by the vault's own model:
+/// RBAC data roles (at the secret, the vault or above) or its access policies. A vault that was
+/// never seeded as an ARM resource is not checked.
+fn data_plane_allows(s: &FakeState, vault: &str, secret: Option<&str>, perm: &str) -> Result<(), &'static str> {
+    let suffix = format!("/providers/microsoft.keyvault/vaults/{vault}");
+    let Some((vault_key, doc)) = s.resources.iter().find(|(k, _)| k.ends_with(&suffix)) else {
+        return Ok(());
+    };
+    if doc.pointer("/properties/enableRbacAuthorization") == Some(&json!(true)) {
+        let reader = ["get", "list"].contains(&perm);
+        let ok = s
+            .resources
+            .iter()
+            .filter(|(k, _)| k.contains("/providers/microsoft.authorization/roleassignments/"))
+            .any(|(_, a)| {
+                let scope = a
+                    .pointer("/properties/scope")
+                    .and_then(Value::as_str)
+                    .unwrap_or("")
+                    .to_ascii_lowercase();
+                let covers = vault_key.starts_with(&format!("{scope}/"))
+                    || *vault_key == scope
+                    || secret.is_some_and(|n| scope == format!("{vault_key}/secrets/{}", n.to_ascii_lowercase()));
+                let guid = role_guid(
+                    a.pointer("/properties/roleDefinitionId")
+                        .and_then(Value::as_str)
+                        .unwrap_or(""),
+                );
+                let role_ok = match guid.as_str() {
+                    "00482a5a-887f-4fb3-b363-3b7fe8e74483" => true,
+                    "b86a8fe4-44ce-4948-aee5-eccb2c155cd7" => perm != "purge",
+                    "4633458b-17de-408a-b874-0445c86b69e6" => reader,
+                    _ => false,
+                };
+                a.pointer("/properties/principalId").and_then(Value::as_str) == Some(SP_OBJECT_ID) && covers && role_ok
+            });
+        return if ok { Ok(()) } else { Err("ForbiddenByRbac") };
+    }
+    let policies = doc
+        .pointer("/properties/accessPolicies")
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default();
+    let ok = policies.iter().any(|p| {
+        p["objectId"].as_str() == Some(SP_OBJECT_ID)
+            && p.pointer("/permissions/secrets")
+                .and_then(Value::as_array)
+                .is_some_and(|a| {
+                    a.iter().any(|x| {
+                        x.as_str()
+                            .is_some_and(|x| x.eq_ignore_ascii_case(perm) || x.eq_ignore_ascii_case("all"))
+                    })
+                })
+    });
+    if ok { Ok(()) } else { Err("AccessDenied") }
+}
+
 fn keyvault(state: &Shared, vault: &str, method: &Method, path: &str, body: &[u8]) -> Response {
     let segs: Vec<&str> = path.trim_matches('/').split('/').collect();
     let mut s = state.lock().unwrap();
+    let perm = needed_permission(method.as_str(), &segs);
+    if let Err(inner) = data_plane_allows(&s, vault, segs.get(1).copied(), perm) {
+        return kv_error(
+            StatusCode::FORBIDDEN,
+            "Forbidden",
+            &format!("The caller '{SP_OBJECT_ID}' does not have secrets {perm} permission on key vault '{vault}'."),
+            Some(inner),
+        );
+    }
     let port = s.port;
     let key = |name: &str| (vault.to_string(), name.to_ascii_lowercase());
     match (method.as_str(), segs.as_slice()) {

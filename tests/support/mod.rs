@@ -196,6 +196,74 @@ impl Fake {
     }
 }
 
+impl Fake {
+    pub fn vault_id(name: &str) -> String {
+        format!("/subscriptions/{SUB}/resourceGroups/rg1/providers/Microsoft.KeyVault/vaults/{name}")
+    }
+
+    /// A vault in rg1, RBAC or access-policy, where kvwire's own principal may manage secrets
+    /// (Key Vault Secrets Officer, or a full secrets access policy) when `kvwire_can_write`.
+    pub fn seed_vault(&self, name: &str, rbac: bool, kvwire_can_write: bool) -> String {
+        let id = Self::vault_id(name);
+        let mut s = self.state.lock().unwrap();
+        let policies = if !rbac && kvwire_can_write {
+            json!([{"tenantId": TENANT, "objectId": fake::SP_OBJECT_ID, "permissions": {"secrets": ["get", "list", "set", "delete", "recover"]}}])
+        } else {
+            json!([])
+        };
+        s.put_resource(&id, json!({"id": id, "name": name, "type": "Microsoft.KeyVault/vaults", "location": "eastus",
+            "properties": {"tenantId": TENANT, "sku": {"family": "A", "name": "standard"}, "enableRbacAuthorization": rbac,
+                           "enableSoftDelete": true, "accessPolicies": policies,
+                           "vaultUri": format!("https://{name}.{VAULT_SUFFIX}:{}/", self.port)}}));
+        if rbac && kvwire_can_write {
+            let ra =
+                format!("{id}/providers/Microsoft.Authorization/roleAssignments/00000000-0000-4000-8000-0000000000a1");
+            s.put_resource(&ra, json!({"id": ra, "name": "00000000-0000-4000-8000-0000000000a1", "type": "Microsoft.Authorization/roleAssignments",
+                "properties": {"roleDefinitionId": "/providers/Microsoft.Authorization/roleDefinitions/b86a8fe4-44ce-4948-aee5-eccb2c155cd7",
+                               "principalId": fake::SP_OBJECT_ID, "principalType": "ServicePrincipal", "scope": id}}));
+        }
+        id
+    }
+
+    /// A user-assigned identity in `rg`; returns its principal ID. `just_created` starts the
+    /// PrincipalNotFound window for it.
+    pub fn seed_identity(&self, rg: &str, name: &str, just_created: bool) -> String {
+        let id = format!(
+            "/subscriptions/{SUB}/resourceGroups/{rg}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/{name}"
+        );
+        let mut s = self.state.lock().unwrap();
+        let (client, principal) = (s.guid(), s.guid());
+        if just_created {
+            s.principal_created.insert(principal.clone(), std::time::Instant::now());
+        }
+        s.put_resource(&id, json!({"id": id, "name": name, "type": "Microsoft.ManagedIdentity/userAssignedIdentities", "location": "eastus",
+            "properties": {"clientId": client, "principalId": principal, "tenantId": TENANT}}));
+        principal
+    }
+
+    /// Role assignments in the fake, as (scope, principalId, role GUID).
+    pub fn role_assignments(&self) -> Vec<(String, String, String)> {
+        let s = self.state.lock().unwrap();
+        s.resources
+            .iter()
+            .filter(|(k, _)| k.contains("/providers/microsoft.authorization/roleassignments/"))
+            .map(|(_, v)| {
+                let p = |f: &str| {
+                    v.pointer(&format!("/properties/{f}"))
+                        .and_then(Value::as_str)
+                        .unwrap_or("")
+                        .to_string()
+                };
+                (
+                    p("scope"),
+                    p("principalId"),
+                    p("roleDefinitionId").rsplit('/').next().unwrap_or("").to_string(),
+                )
+            })
+            .collect()
+    }
+}
+
 /// Every string in `haystack` that must never be printed: the client secret and all issued tokens.
 pub fn assert_no_credentials(fake: &Fake, output: &str) {
     assert!(!output.contains(CLIENT_SECRET), "client secret leaked:\n{output}");

@@ -1,0 +1,350 @@
+//! `kvwire grant` against the fake: RBAC and access-policy vaults, replays, adoption, orphans,
+//! PrincipalNotFound, least privilege.
+
+mod support;
+
+use serde_json::{Value, json};
+use std::time::{Duration, Instant};
+use support::{Fake, fake::FaultKind};
+
+const USER: &str = "4633458b-17de-408a-b874-0445c86b69e6";
+
+fn run(fake: &Fake, args: &[&str]) -> (Value, String, i32) {
+    let out = fake.kvwire().args(args).output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout).to_string();
+    (
+        serde_json::from_str(&stdout).unwrap_or(Value::Null),
+        format!("{stdout}{}", String::from_utf8_lossy(&out.stderr)),
+        out.status.code().unwrap_or(-1),
+    )
+}
+
+fn grant(extra: &[&'static str]) -> Vec<&'static str> {
+    let mut v = vec![
+        "-o",
+        "json",
+        "--yes",
+        "grant",
+        "--vault",
+        "kv-demo",
+        "-g",
+        "rg1",
+        "--to",
+        "identity:id-app",
+    ];
+    v.extend(extra);
+    v
+}
+
+fn assignments_for(fake: &Fake, principal: &str) -> Vec<(String, String, String)> {
+    fake.role_assignments()
+        .into_iter()
+        .filter(|a| a.1 == principal)
+        .collect()
+}
+
+#[test]
+fn rbac_vault_gets_secrets_user_at_vault_scope_and_rerun_is_a_no_op() {
+    let fake = Fake::start();
+    let vault = fake.seed_vault("kv-demo", true, false);
+    let pid = fake.seed_identity("rg1", "id-app", false);
+    let (doc, all, code) = run(&fake, &grant(&[]));
+    assert_eq!(code, 0, "{all}");
+    assert_eq!(doc["steps"][0]["action"], "create");
+    assert_eq!(
+        assignments_for(&fake, &pid),
+        vec![(vault.clone(), pid.clone(), USER.to_string())]
+    );
+    let put = fake.writes().into_iter().find(|e| e.method == "PUT").unwrap();
+    let body = put.body.unwrap();
+    assert_eq!(body["properties"]["principalType"], "ServicePrincipal", "always sent");
+    assert_eq!(
+        body["properties"]["roleDefinitionId"],
+        format!(
+            "/subscriptions/00000000-0000-0000-0000-000000000000/providers/Microsoft.Authorization/roleDefinitions/{USER}"
+        )
+    );
+    // The name is deterministic: UUIDv5 over scope, principal and role.
+    let name = put.path.rsplit('/').next().unwrap().to_string();
+    let expected = kvwire::uuid5::v5(
+        &kvwire::uuid5::ROLE_ASSIGNMENT_NAMESPACE,
+        &format!("{}|{}|{USER}", vault.to_ascii_lowercase(), pid),
+    );
+    assert_eq!(name, expected);
+
+    fake.clear_journal();
+    let (doc, _, code) = run(&fake, &grant(&[]));
+    assert_eq!(code, 0);
+    assert_eq!(
+        doc["steps"][0]["action"], "no_op",
+        "ARM returns roleDefinitionId without the subscription prefix; still the same role"
+    );
+    assert!(fake.writes().is_empty());
+}
+
+#[test]
+fn replay_after_a_crash_between_put_and_response_makes_one_assignment() {
+    let fake = Fake::start();
+    fake.seed_vault("kv-demo", true, false);
+    let pid = fake.seed_identity("rg1", "id-app", false);
+    fake.fault(Some("PUT"), "roleAssignments", 1, FaultKind::ResetAfterApply);
+    let (_, all, code) = run(&fake, &grant(&[]));
+    assert_eq!(code, 0, "{all}");
+    let puts: Vec<_> = fake.writes().into_iter().filter(|e| e.method == "PUT").collect();
+    assert_eq!(puts.len(), 2, "the lost answer was retried");
+    assert_eq!(puts[0].path, puts[1].path, "with the same name");
+    assert_eq!(assignments_for(&fake, &pid).len(), 1, "and only one assignment exists");
+}
+
+#[test]
+fn principal_not_found_for_five_seconds_then_success() {
+    let fake = Fake::start();
+    fake.seed_vault("kv-demo", true, false);
+    let pid = fake.seed_identity("rg1", "id-app", true);
+    fake.state.lock().unwrap().principal_not_found_for = Duration::from_secs(5);
+    let started = Instant::now();
+    let (_, all, code) = run(&fake, &grant(&["-o", "text"]));
+    assert_eq!(code, 0, "{all}");
+    assert!(started.elapsed() >= Duration::from_secs(5));
+    assert!(all.contains("waiting for principal"), "shows that it waits: {all}");
+    let statuses: Vec<u16> = fake
+        .writes()
+        .iter()
+        .filter(|e| e.method == "PUT")
+        .map(|e| e.status)
+        .collect();
+    assert!(
+        statuses.len() >= 2
+            && statuses[..statuses.len() - 1].iter().all(|s| *s == 400)
+            && *statuses.last().unwrap() == 201,
+        "{statuses:?}"
+    );
+    assert_eq!(assignments_for(&fake, &pid).len(), 1);
+
+    // A window too short gives up with the ARM code.
+    let fake = Fake::start();
+    fake.seed_vault("kv-demo", true, false);
+    fake.seed_identity("rg1", "id-app", true);
+    fake.state.lock().unwrap().principal_not_found_for = Duration::from_secs(60);
+    let (_, all, code) = run(&fake, &grant(&["--principal-wait", "3"]));
+    assert_eq!(code, 1);
+    assert!(all.contains("PrincipalNotFound"), "{all}");
+}
+
+#[test]
+fn existing_assignment_under_another_name_is_adopted() {
+    let fake = Fake::start();
+    let vault = fake.seed_vault("kv-demo", true, false);
+    let pid = fake.seed_identity("rg1", "id-app", false);
+    let ra = format!("{vault}/providers/Microsoft.Authorization/roleAssignments/11111111-2222-4333-8444-000000000abc");
+    fake.state.lock().unwrap().put_resource(&ra, json!({"id": ra, "name": "11111111-2222-4333-8444-000000000abc",
+        "properties": {"roleDefinitionId": format!("/subscriptions/00000000-0000-0000-0000-000000000000/providers/Microsoft.Authorization/roleDefinitions/{USER}"),
+                       "principalId": pid, "principalType": "ServicePrincipal", "scope": vault}}));
+    let (doc, all, code) = run(&fake, &grant(&[]));
+    assert_eq!(code, 0, "{all}");
+    assert_eq!(doc["steps"][0]["action"], "no_op");
+    assert!(
+        doc["steps"][0]["reason"]
+            .as_str()
+            .unwrap()
+            .contains("11111111-2222-4333-8444-000000000abc (adopted)")
+    );
+    assert!(fake.writes().is_empty());
+}
+
+#[test]
+fn role_assignment_exists_409_is_adopted() {
+    let fake = Fake::start();
+    let vault = fake.seed_vault("kv-demo", true, false);
+    let pid = fake.seed_identity("rg1", "id-app", false);
+    let ra = format!("{vault}/providers/Microsoft.Authorization/roleAssignments/0f0f0f0f-0000-4000-8000-000000000001");
+    {
+        let mut s = fake.state.lock().unwrap();
+        s.put_resource(&ra, json!({"id": ra, "name": "0f0f0f0f-0000-4000-8000-000000000001",
+            "properties": {"roleDefinitionId": format!("/providers/Microsoft.Authorization/roleDefinitions/{USER}"), "principalId": pid, "principalType": "ServicePrincipal", "scope": vault}}));
+        s.assignment_list_lag = 1; // the plan's read misses it, as a lagging ARM replica would
+    }
+    let (doc, all, code) = run(&fake, &grant(&[]));
+    assert_eq!(code, 0, "{all}");
+    assert_eq!(doc["steps"][0]["outcome"], "applied");
+    let puts: Vec<u16> = fake.writes().iter().map(|e| e.status).collect();
+    assert_eq!(puts, [409]);
+    assert_eq!(assignments_for(&fake, &pid).len(), 1);
+}
+
+#[test]
+fn orphan_with_our_name_is_reported_never_overwritten() {
+    let fake = Fake::start();
+    let vault = fake.seed_vault("kv-demo", true, false);
+    let pid = fake.seed_identity("rg1", "id-app", false);
+    let name = kvwire::uuid5::v5(
+        &kvwire::uuid5::ROLE_ASSIGNMENT_NAMESPACE,
+        &format!("{}|{}|{USER}", vault.to_ascii_lowercase(), pid),
+    );
+    let ra = format!("{vault}/providers/Microsoft.Authorization/roleAssignments/{name}");
+    let orphan = json!({"id": ra, "name": name, "properties": {"roleDefinitionId": format!("/providers/Microsoft.Authorization/roleDefinitions/{USER}"),
+        "principalId": "deleted-principal", "principalType": "ServicePrincipal", "scope": vault}});
+    fake.state.lock().unwrap().put_resource(&ra, orphan.clone());
+    let (_, all, code) = run(&fake, &grant(&[]));
+    assert_eq!(code, 1, "{all}");
+    assert!(all.contains("never overwrites") && all.contains(&name), "{all}");
+    assert_eq!(fake.resource(&ra).unwrap(), orphan);
+}
+
+#[test]
+fn access_policy_vault_gets_get_via_add_and_never_a_vault_rewrite() {
+    let fake = Fake::start();
+    let vault = fake.seed_vault("kv-policy", false, false);
+    let pid = fake.seed_identity("rg1", "id-app", false);
+    let args = [
+        "-o",
+        "json",
+        "--yes",
+        "grant",
+        "--vault",
+        "kv-policy",
+        "--to",
+        "identity:rg1/id-app",
+    ];
+    let (doc, all, code) = run(&fake, &args);
+    assert_eq!(code, 0, "{all}");
+    assert_eq!(doc["steps"][0]["action"], "create");
+    let writes = fake.writes();
+    assert_eq!(writes.len(), 1);
+    assert!(writes[0].path.ends_with("/accessPolicies/add"), "{}", writes[0].path);
+    let policies = fake.resource(&vault).unwrap()["properties"]["accessPolicies"].clone();
+    assert_eq!(
+        policies,
+        json!([{"tenantId": support::fake::TENANT, "objectId": pid, "permissions": {"secrets": ["get"]}}])
+    );
+
+    fake.clear_journal();
+    let (doc, _, _) = run(&fake, &args);
+    assert_eq!(doc["steps"][0]["action"], "no_op");
+    assert!(fake.writes().is_empty());
+
+    let mut with_list = args.to_vec();
+    with_list.push("--allow-list");
+    let (doc, _, code) = run(&fake, &with_list);
+    assert_eq!(code, 0);
+    assert_eq!(doc["steps"][0]["changes"][0]["after"], json!(["get", "list"]));
+
+    let mut secret_scope = args.to_vec();
+    secret_scope.extend(["--scope", "secret:db-password"]);
+    let (_, all, code) = run(&fake, &secret_scope);
+    assert_eq!(code, 2);
+    assert!(all.contains("--scope secret:NAME needs an RBAC vault"), "{all}");
+}
+
+#[test]
+fn least_privilege_is_enforced_before_any_request() {
+    let fake = Fake::start();
+    for (role, word) in [
+        ("secrets-officer", "Secrets Officer"),
+        ("00482a5a-887f-4fb3-b363-3b7fe8e74483", "Key Vault Administrator"),
+    ] {
+        let (_, all, code) = run(&fake, &grant(&["--role", role]));
+        assert_eq!(code, 2, "{all}");
+        assert!(all.contains(word) && all.contains("--allow-broad"), "{all}");
+    }
+    let (_, all, code) = run(
+        &fake,
+        &[
+            "grant",
+            "--vault",
+            "kv-demo",
+            "--to",
+            "principal:00000000-0000-0000-0000-00000000abcd",
+            "--role",
+            "00482a5a-887f-4fb3-b363-3b7fe8e74483",
+        ],
+    );
+    assert_eq!(code, 2, "{all}");
+    assert!(fake.journal().is_empty(), "refused before any request");
+
+    // A pipeline principal may manage secrets.
+    fake.seed_vault("kv-demo", true, false);
+    let (_, all, code) = run(
+        &fake,
+        &[
+            "--yes",
+            "grant",
+            "--vault",
+            "kv-demo",
+            "--to",
+            "principal:00000000-0000-0000-0000-00000000abcd",
+            "--role",
+            "secrets-officer",
+        ],
+    );
+    assert_eq!(code, 0, "{all}");
+    let (_, all, code) = run(&fake, &grant(&["--to", "identity:nope"]));
+    assert_eq!(code, 2, "--to given twice is a usage error: {all}");
+}
+
+#[test]
+fn secret_scope_and_broader_roles_are_reported() {
+    let fake = Fake::start();
+    let vault = fake.seed_vault("kv-demo", true, false);
+    let pid = fake.seed_identity("rg1", "id-app", false);
+    let rg_scope = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg1";
+    let ra =
+        format!("{rg_scope}/providers/Microsoft.Authorization/roleAssignments/0a0a0a0a-0000-4000-8000-000000000001");
+    fake.state.lock().unwrap().put_resource(&ra, json!({"id": ra, "name": "0a0a0a0a-0000-4000-8000-000000000001",
+        "properties": {"roleDefinitionId": "/providers/Microsoft.Authorization/roleDefinitions/00482a5a-887f-4fb3-b363-3b7fe8e74483", "principalId": pid, "principalType": "ServicePrincipal", "scope": rg_scope}}));
+    let (doc, all, code) = run(&fake, &grant(&["--scope", "secret:db-password"]));
+    assert_eq!(code, 0, "{all}");
+    assert!(
+        all.contains("already holds Key Vault Administrator on its resource group"),
+        "{all}"
+    );
+    assert_eq!(doc["steps"][0]["warnings"].as_array().unwrap().len(), 1);
+    assert!(assignments_for(&fake, &pid).contains(&(
+        format!("{vault}/secrets/db-password"),
+        pid.clone(),
+        USER.to_string()
+    )));
+    assert_eq!(
+        assignments_for(&fake, &pid).len(),
+        2,
+        "the broader role is reported, never created or removed"
+    );
+}
+
+#[test]
+fn kubelet_target_reads_the_kubelet_object_id() {
+    let fake = Fake::start();
+    fake.seed_vault("kv-demo", true, false);
+    fake.seed_sp_cluster("rg1", "aks1", &[("nodepool1", "img", "img")], json!({"servicePrincipalProfile": {"clientId": "msi"}, "identityProfile": {"kubeletidentity": {"clientId": "kc", "objectId": "kubelet-object-1", "resourceId": "r"}}}));
+    let (_, all, code) = run(
+        &fake,
+        &[
+            "--yes",
+            "grant",
+            "--vault",
+            "kv-demo",
+            "-g",
+            "rg1",
+            "--to",
+            "kubelet:aks1",
+        ],
+    );
+    assert_eq!(code, 0, "{all}");
+    assert_eq!(assignments_for(&fake, "kubelet-object-1").len(), 1);
+    fake.seed_sp_cluster("rg1", "sp1", &[("nodepool1", "img", "img")], json!({}));
+    let (_, all, code) = run(
+        &fake,
+        &[
+            "--yes",
+            "grant",
+            "--vault",
+            "kv-demo",
+            "-g",
+            "rg1",
+            "--to",
+            "kubelet:sp1",
+        ],
+    );
+    assert_eq!(code, 1);
+    assert!(all.contains("enable-managed-identity"), "{all}");
+}
