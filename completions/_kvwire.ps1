@@ -49,6 +49,7 @@ Register-ArgumentCompleter -Native -CommandName 'kvwire' -ScriptBlock {
             [CompletionResult]::new('kubelet-identity', 'kubelet-identity', [CompletionResultType]::ParameterValue, 'Print the kubelet''s managed identity (clientId, objectId, resourceId); `-o env` prints KEY=value lines')
             [CompletionResult]::new('workload-identity', 'workload-identity', [CompletionResultType]::ParameterValue, 'Set up workload identity: OIDC issuer + workload identity on the cluster, a user-assigned identity, and a federated credential for NAMESPACE/SERVICE_ACCOUNT')
             [CompletionResult]::new('grant', 'grant', [CompletionResultType]::ParameterValue, 'Give a workload least-privilege read access to Key Vault secrets (RBAC role or access policy)')
+            [CompletionResult]::new('secrets', 'secrets', [CompletionResultType]::ParameterValue, 'Key Vault secrets')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print shell completions for SHELL to stdout')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -287,6 +288,80 @@ Register-ArgumentCompleter -Native -CommandName 'kvwire' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break
         }
+        'kvwire;secrets' {
+            [CompletionResult]::new('--subscription', '--subscription', [CompletionResultType]::ParameterName, 'Azure subscription ID holding the resources')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format. Default: text on a terminal, json when stdout is piped')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format. Default: text on a terminal, json when stdout is piped')
+            [CompletionResult]::new('--cloud', '--cloud', [CompletionResultType]::ParameterName, 'Azure cloud: AzureCloud, AzureUSGovernment, AzureChinaCloud, or a TOML cloud file (docs/clouds.md)')
+            [CompletionResult]::new('--auth', '--auth', [CompletionResultType]::ParameterName, 'How to authenticate')
+            [CompletionResult]::new('--ca-bundle', '--ca-bundle', [CompletionResultType]::ParameterName, 'Extra PEM CA certificates to trust, e.g. for a TLS-intercepting corporate proxy')
+            [CompletionResult]::new('--resolve', '--resolve', [CompletionResultType]::ParameterName, 'Connect to ADDR for HOST (curl-style HOST:PORT:ADDR; repeat, or comma-separate in KVWIRE_RESOLVE)')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Give up on one HTTP request after this many seconds')
+            [CompletionResult]::new('--retries', '--retries', [CompletionResultType]::ParameterName, 'Retries for throttled (429), failed (5xx) or dropped requests, with exponential backoff')
+            [CompletionResult]::new('--lro-timeout', '--lro-timeout', [CompletionResultType]::ParameterName, 'Give up waiting for one long-running Azure operation after this many seconds')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Observe and print the plan, but write nothing (reads only)')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Apply without asking. Required to apply when there is no terminal (CI)')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Apply without asking. Required to apply when there is no terminal (CI)')
+            [CompletionResult]::new('--detailed-exitcode', '--detailed-exitcode', [CompletionResultType]::ParameterName, 'With a plan: exit 4 when changes are pending and were not applied (0 = nothing to do)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail on stderr: -v steps, -vv HTTP requests, -vvv headers and ARM bodies (always redacted)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail on stderr: -v steps, -vv HTTP requests, -vvv headers and ARM bodies (always redacted)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Only errors on stderr; no progress bars')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Only errors on stderr; no progress bars')
+            [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'No colour in text output (NO_COLOR is honoured too)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('seed', 'seed', [CompletionResultType]::ParameterValue, 'Write secrets (by default DB_HOST, DB_NAME, DB_USERNAME, DB_PASSWORD) into a vault. Values come from the environment, a .env file, stdin or a hidden prompt — never from arguments')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'kvwire;secrets;seed' {
+            [CompletionResult]::new('--vault', '--vault', [CompletionResultType]::ParameterName, 'The vault: a name (looked up in -g, else in the whole subscription) or its resource ID')
+            [CompletionResult]::new('-g', '-g', [CompletionResultType]::ParameterName, 'Resource group of the vault')
+            [CompletionResult]::new('--resource-group', '--resource-group', [CompletionResultType]::ParameterName, 'Resource group of the vault')
+            [CompletionResult]::new('--from-file', '--from-file', [CompletionResultType]::ParameterName, 'Take values from a .env file (KEY=value lines)')
+            [CompletionResult]::new('--map', '--map', [CompletionResultType]::ParameterName, 'KEY=secret-name, or KEY alone for DB_PASSWORD → db-password; repeat for each secret. Default: DB_HOST, DB_NAME, DB_USERNAME, DB_PASSWORD')
+            [CompletionResult]::new('--content-type', '--content-type', [CompletionResultType]::ParameterName, 'Content type stored with each new version, e.g. text/plain')
+            [CompletionResult]::new('--expires', '--expires', [CompletionResultType]::ParameterName, 'Expiry of each new version, RFC 3339 (e.g. 2027-01-31T00:00:00Z)')
+            [CompletionResult]::new('--concurrency', '--concurrency', [CompletionResultType]::ParameterName, 'Secrets read and written at once')
+            [CompletionResult]::new('--subscription', '--subscription', [CompletionResultType]::ParameterName, 'Azure subscription ID holding the resources')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format. Default: text on a terminal, json when stdout is piped')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format. Default: text on a terminal, json when stdout is piped')
+            [CompletionResult]::new('--cloud', '--cloud', [CompletionResultType]::ParameterName, 'Azure cloud: AzureCloud, AzureUSGovernment, AzureChinaCloud, or a TOML cloud file (docs/clouds.md)')
+            [CompletionResult]::new('--auth', '--auth', [CompletionResultType]::ParameterName, 'How to authenticate')
+            [CompletionResult]::new('--ca-bundle', '--ca-bundle', [CompletionResultType]::ParameterName, 'Extra PEM CA certificates to trust, e.g. for a TLS-intercepting corporate proxy')
+            [CompletionResult]::new('--resolve', '--resolve', [CompletionResultType]::ParameterName, 'Connect to ADDR for HOST (curl-style HOST:PORT:ADDR; repeat, or comma-separate in KVWIRE_RESOLVE)')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Give up on one HTTP request after this many seconds')
+            [CompletionResult]::new('--retries', '--retries', [CompletionResultType]::ParameterName, 'Retries for throttled (429), failed (5xx) or dropped requests, with exponential backoff')
+            [CompletionResult]::new('--lro-timeout', '--lro-timeout', [CompletionResultType]::ParameterName, 'Give up waiting for one long-running Azure operation after this many seconds')
+            [CompletionResult]::new('--from-env', '--from-env', [CompletionResultType]::ParameterName, 'Take each value from the environment variable named by its KEY')
+            [CompletionResult]::new('--stdin', '--stdin', [CompletionResultType]::ParameterName, 'Take values from .env-style KEY=value lines on standard input')
+            [CompletionResult]::new('--all', '--all', [CompletionResultType]::ParameterName, 'Seed every key of the file or stdin (env-style names); not with --from-env, which would take the whole environment')
+            [CompletionResult]::new('--overwrite', '--overwrite', [CompletionResultType]::ParameterName, 'Replace secrets whose value in the vault differs (each replacement is a new version)')
+            [CompletionResult]::new('--recover', '--recover', [CompletionResultType]::ParameterName, 'Recover a soft-deleted secret of the same name, then set it (kvwire never purges)')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Observe and print the plan, but write nothing (reads only)')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Apply without asking. Required to apply when there is no terminal (CI)')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Apply without asking. Required to apply when there is no terminal (CI)')
+            [CompletionResult]::new('--detailed-exitcode', '--detailed-exitcode', [CompletionResultType]::ParameterName, 'With a plan: exit 4 when changes are pending and were not applied (0 = nothing to do)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail on stderr: -v steps, -vv HTTP requests, -vvv headers and ARM bodies (always redacted)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail on stderr: -v steps, -vv HTTP requests, -vvv headers and ARM bodies (always redacted)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Only errors on stderr; no progress bars')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Only errors on stderr; no progress bars')
+            [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'No colour in text output (NO_COLOR is honoured too)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'kvwire;secrets;help' {
+            [CompletionResult]::new('seed', 'seed', [CompletionResultType]::ParameterValue, 'Write secrets (by default DB_HOST, DB_NAME, DB_USERNAME, DB_PASSWORD) into a vault. Values come from the environment, a .env file, stdin or a hidden prompt — never from arguments')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'kvwire;secrets;help;seed' {
+            break
+        }
+        'kvwire;secrets;help;help' {
+            break
+        }
         'kvwire;completions' {
             [CompletionResult]::new('--subscription', '--subscription', [CompletionResultType]::ParameterName, 'Azure subscription ID holding the resources')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format. Default: text on a terminal, json when stdout is piped')
@@ -317,6 +392,7 @@ Register-ArgumentCompleter -Native -CommandName 'kvwire' -ScriptBlock {
             [CompletionResult]::new('kubelet-identity', 'kubelet-identity', [CompletionResultType]::ParameterValue, 'Print the kubelet''s managed identity (clientId, objectId, resourceId); `-o env` prints KEY=value lines')
             [CompletionResult]::new('workload-identity', 'workload-identity', [CompletionResultType]::ParameterValue, 'Set up workload identity: OIDC issuer + workload identity on the cluster, a user-assigned identity, and a federated credential for NAMESPACE/SERVICE_ACCOUNT')
             [CompletionResult]::new('grant', 'grant', [CompletionResultType]::ParameterValue, 'Give a workload least-privilege read access to Key Vault secrets (RBAC role or access policy)')
+            [CompletionResult]::new('secrets', 'secrets', [CompletionResultType]::ParameterValue, 'Key Vault secrets')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print shell completions for SHELL to stdout')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -342,6 +418,13 @@ Register-ArgumentCompleter -Native -CommandName 'kvwire' -ScriptBlock {
             break
         }
         'kvwire;help;grant' {
+            break
+        }
+        'kvwire;help;secrets' {
+            [CompletionResult]::new('seed', 'seed', [CompletionResultType]::ParameterValue, 'Write secrets (by default DB_HOST, DB_NAME, DB_USERNAME, DB_PASSWORD) into a vault. Values come from the environment, a .env file, stdin or a hidden prompt — never from arguments')
+            break
+        }
+        'kvwire;help;secrets;seed' {
             break
         }
         'kvwire;help;completions' {

@@ -34,6 +34,9 @@ _kvwire() {
             kvwire,nodepool)
                 cmd="kvwire__subcmd__nodepool"
                 ;;
+            kvwire,secrets)
+                cmd="kvwire__subcmd__secrets"
+                ;;
             kvwire,workload-identity)
                 cmd="kvwire__subcmd__workload__subcmd__identity"
                 ;;
@@ -67,6 +70,9 @@ _kvwire() {
             kvwire__subcmd__help,nodepool)
                 cmd="kvwire__subcmd__help__subcmd__nodepool"
                 ;;
+            kvwire__subcmd__help,secrets)
+                cmd="kvwire__subcmd__help__subcmd__secrets"
+                ;;
             kvwire__subcmd__help,workload-identity)
                 cmd="kvwire__subcmd__help__subcmd__workload__subcmd__identity"
                 ;;
@@ -75,6 +81,9 @@ _kvwire() {
                 ;;
             kvwire__subcmd__help__subcmd__nodepool,upgrade-image)
                 cmd="kvwire__subcmd__help__subcmd__nodepool__subcmd__upgrade__subcmd__image"
+                ;;
+            kvwire__subcmd__help__subcmd__secrets,seed)
+                cmd="kvwire__subcmd__help__subcmd__secrets__subcmd__seed"
                 ;;
             kvwire__subcmd__nodepool,help)
                 cmd="kvwire__subcmd__nodepool__subcmd__help"
@@ -88,6 +97,18 @@ _kvwire() {
             kvwire__subcmd__nodepool__subcmd__help,upgrade-image)
                 cmd="kvwire__subcmd__nodepool__subcmd__help__subcmd__upgrade__subcmd__image"
                 ;;
+            kvwire__subcmd__secrets,help)
+                cmd="kvwire__subcmd__secrets__subcmd__help"
+                ;;
+            kvwire__subcmd__secrets,seed)
+                cmd="kvwire__subcmd__secrets__subcmd__seed"
+                ;;
+            kvwire__subcmd__secrets__subcmd__help,help)
+                cmd="kvwire__subcmd__secrets__subcmd__help__subcmd__help"
+                ;;
+            kvwire__subcmd__secrets__subcmd__help,seed)
+                cmd="kvwire__subcmd__secrets__subcmd__help__subcmd__seed"
+                ;;
             *)
                 ;;
         esac
@@ -95,7 +116,7 @@ _kvwire() {
 
     case "${cmd}" in
         kvwire)
-            opts="-o -y -v -q -h -V --subscription --output --dry-run --yes --detailed-exitcode --verbose --quiet --cloud --auth --ca-bundle --resolve --timeout --retries --lro-timeout --no-color --help --version cluster nodepool kubelet-identity workload-identity grant completions help"
+            opts="-o -y -v -q -h -V --subscription --output --dry-run --yes --detailed-exitcode --verbose --quiet --cloud --auth --ca-bundle --resolve --timeout --retries --lro-timeout --no-color --help --version cluster nodepool kubelet-identity workload-identity grant secrets completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -463,7 +484,7 @@ _kvwire() {
             return 0
             ;;
         kvwire__subcmd__help)
-            opts="cluster nodepool kubelet-identity workload-identity grant completions help"
+            opts="cluster nodepool kubelet-identity workload-identity grant secrets completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -575,6 +596,34 @@ _kvwire() {
             return 0
             ;;
         kvwire__subcmd__help__subcmd__nodepool__subcmd__upgrade__subcmd__image)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kvwire__subcmd__help__subcmd__secrets)
+            opts="seed"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kvwire__subcmd__help__subcmd__secrets__subcmd__seed)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -804,6 +853,188 @@ _kvwire() {
                     return 0
                     ;;
                 --parallel)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --subscription)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "text json yaml env" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "text json yaml env" -- "${cur}"))
+                    return 0
+                    ;;
+                --cloud)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --auth)
+                    COMPREPLY=($(compgen -W "auto cli env workload msi" -- "${cur}"))
+                    return 0
+                    ;;
+                --ca-bundle)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --resolve)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --retries)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --lro-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kvwire__subcmd__secrets)
+            opts="-o -y -v -q -h --subscription --output --dry-run --yes --detailed-exitcode --verbose --quiet --cloud --auth --ca-bundle --resolve --timeout --retries --lro-timeout --no-color --help seed help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --subscription)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "text json yaml env" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "text json yaml env" -- "${cur}"))
+                    return 0
+                    ;;
+                --cloud)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --auth)
+                    COMPREPLY=($(compgen -W "auto cli env workload msi" -- "${cur}"))
+                    return 0
+                    ;;
+                --ca-bundle)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --resolve)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --retries)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --lro-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kvwire__subcmd__secrets__subcmd__help)
+            opts="seed help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kvwire__subcmd__secrets__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kvwire__subcmd__secrets__subcmd__help__subcmd__seed)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kvwire__subcmd__secrets__subcmd__seed)
+            opts="-g -o -y -v -q -h --vault --resource-group --from-env --from-file --stdin --map --all --overwrite --recover --content-type --expires --concurrency --subscription --output --dry-run --yes --detailed-exitcode --verbose --quiet --cloud --auth --ca-bundle --resolve --timeout --retries --lro-timeout --no-color --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --vault)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --resource-group)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -g)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --from-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --map)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --content-type)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --expires)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --concurrency)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

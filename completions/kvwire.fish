@@ -53,6 +53,7 @@ complete -c kvwire -n "__fish_kvwire_needs_command" -f -a "nodepool" -d 'Node po
 complete -c kvwire -n "__fish_kvwire_needs_command" -f -a "kubelet-identity" -d 'Print the kubelet\'s managed identity (clientId, objectId, resourceId); `-o env` prints KEY=value lines'
 complete -c kvwire -n "__fish_kvwire_needs_command" -f -a "workload-identity" -d 'Set up workload identity: OIDC issuer + workload identity on the cluster, a user-assigned identity, and a federated credential for NAMESPACE/SERVICE_ACCOUNT'
 complete -c kvwire -n "__fish_kvwire_needs_command" -f -a "grant" -d 'Give a workload least-privilege read access to Key Vault secrets (RBAC role or access policy)'
+complete -c kvwire -n "__fish_kvwire_needs_command" -f -a "secrets" -d 'Key Vault secrets'
 complete -c kvwire -n "__fish_kvwire_needs_command" -f -a "completions" -d 'Print shell completions for SHELL to stdout'
 complete -c kvwire -n "__fish_kvwire_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c kvwire -n "__fish_kvwire_using_subcommand cluster; and not __fish_seen_subcommand_from enable-managed-identity help" -l subscription -d 'Azure subscription ID holding the resources' -r
@@ -253,6 +254,68 @@ complete -c kvwire -n "__fish_kvwire_using_subcommand grant" -s v -l verbose -d 
 complete -c kvwire -n "__fish_kvwire_using_subcommand grant" -s q -l quiet -d 'Only errors on stderr; no progress bars'
 complete -c kvwire -n "__fish_kvwire_using_subcommand grant" -l no-color -d 'No colour in text output (NO_COLOR is honoured too)'
 complete -c kvwire -n "__fish_kvwire_using_subcommand grant" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c kvwire -n "__fish_kvwire_using_subcommand secrets; and not __fish_seen_subcommand_from seed help" -l subscription -d 'Azure subscription ID holding the resources' -r
+complete -c kvwire -n "__fish_kvwire_using_subcommand secrets; and not __fish_seen_subcommand_from seed help" -s o -l output -d 'Output format. Default: text on a terminal, json when stdout is piped' -r -f -a "text\t'For people: aligned, coloured on a terminal'
+json\t'One stable JSON document on stdout (see docs/plan-format.md)'
+yaml\t'The JSON document as YAML'
+env\t'Shell-style KEY=value lines (commands that print values, such as kubelet-identity)'"
+complete -c kvwire -n "__fish_kvwire_using_subcommand secrets; and not __fish_seen_subcommand_from seed help" -l cloud -d 'Azure cloud: AzureCloud, AzureUSGovernment, AzureChinaCloud, or a TOML cloud file (docs/clouds.md)' -r
+complete -c kvwire -n "__fish_kvwire_using_subcommand secrets; and not __fish_seen_subcommand_from seed help" -l auth -d 'How to authenticate' -r -f -a "auto\t'Workload identity, then client secret (from AZURE_* env vars), then managed identity when IDENTITY_ENDPOINT or MSI_ENDPOINT is set, else the Azure CLI / Azure Developer CLI login'
+cli\t'The Azure CLI\'s (`az login`) or Azure Developer CLI\'s (`azd auth login`) account'
+env\t'A service principal: AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_CLIENT_SECRET'
+workload\t'Federated token file: AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_FEDERATED_TOKEN_FILE'
+msi\t'Managed identity of the Azure host (AZURE_CLIENT_ID picks a user-assigned one)'"
+complete -c kvwire -n "__fish_kvwire_using_subcommand secrets; and not __fish_seen_subcommand_from seed help" -l ca-bundle -d 'Extra PEM CA certificates to trust, e.g. for a TLS-intercepting corporate proxy' -r -F
+complete -c kvwire -n "__fish_kvwire_using_subcommand secrets; and not __fish_seen_subcommand_from seed help" -l resolve -d 'Connect to ADDR for HOST (curl-style HOST:PORT:ADDR; repeat, or comma-separate in KVWIRE_RESOLVE)' -r
+complete -c kvwire -n "__fish_kvwire_using_subcommand secrets; and not __fish_seen_subcommand_from seed help" -l timeout -d 'Give up on one HTTP request after this many seconds' -r
+complete -c kvwire -n "__fish_kvwire_using_subcommand secrets; and not __fish_seen_subcommand_from seed help" -l retries -d 'Retries for throttled (429), failed (5xx) or dropped requests, with exponential backoff' -r
+complete -c kvwire -n "__fish_kvwire_using_subcommand secrets; and not __fish_seen_subcommand_from seed help" -l lro-timeout -d 'Give up waiting for one long-running Azure operation after this many seconds' -r
+complete -c kvwire -n "__fish_kvwire_using_subcommand secrets; and not __fish_seen_subcommand_from seed help" -l dry-run -d 'Observe and print the plan, but write nothing (reads only)'
+complete -c kvwire -n "__fish_kvwire_using_subcommand secrets; and not __fish_seen_subcommand_from seed help" -s y -l yes -d 'Apply without asking. Required to apply when there is no terminal (CI)'
+complete -c kvwire -n "__fish_kvwire_using_subcommand secrets; and not __fish_seen_subcommand_from seed help" -l detailed-exitcode -d 'With a plan: exit 4 when changes are pending and were not applied (0 = nothing to do)'
+complete -c kvwire -n "__fish_kvwire_using_subcommand secrets; and not __fish_seen_subcommand_from seed help" -s v -l verbose -d 'More detail on stderr: -v steps, -vv HTTP requests, -vvv headers and ARM bodies (always redacted)'
+complete -c kvwire -n "__fish_kvwire_using_subcommand secrets; and not __fish_seen_subcommand_from seed help" -s q -l quiet -d 'Only errors on stderr; no progress bars'
+complete -c kvwire -n "__fish_kvwire_using_subcommand secrets; and not __fish_seen_subcommand_from seed help" -l no-color -d 'No colour in text output (NO_COLOR is honoured too)'
+complete -c kvwire -n "__fish_kvwire_using_subcommand secrets; and not __fish_seen_subcommand_from seed help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c kvwire -n "__fish_kvwire_using_subcommand secrets; and not __fish_seen_subcommand_from seed help" -f -a "seed" -d 'Write secrets (by default DB_HOST, DB_NAME, DB_USERNAME, DB_PASSWORD) into a vault. Values come from the environment, a .env file, stdin or a hidden prompt — never from arguments'
+complete -c kvwire -n "__fish_kvwire_using_subcommand secrets; and not __fish_seen_subcommand_from seed help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c kvwire -n "__fish_kvwire_using_subcommand secrets; and __fish_seen_subcommand_from seed" -l vault -d 'The vault: a name (looked up in -g, else in the whole subscription) or its resource ID' -r
+complete -c kvwire -n "__fish_kvwire_using_subcommand secrets; and __fish_seen_subcommand_from seed" -s g -l resource-group -d 'Resource group of the vault' -r
+complete -c kvwire -n "__fish_kvwire_using_subcommand secrets; and __fish_seen_subcommand_from seed" -l from-file -d 'Take values from a .env file (KEY=value lines)' -r -F
+complete -c kvwire -n "__fish_kvwire_using_subcommand secrets; and __fish_seen_subcommand_from seed" -l map -d 'KEY=secret-name, or KEY alone for DB_PASSWORD → db-password; repeat for each secret. Default: DB_HOST, DB_NAME, DB_USERNAME, DB_PASSWORD' -r
+complete -c kvwire -n "__fish_kvwire_using_subcommand secrets; and __fish_seen_subcommand_from seed" -l content-type -d 'Content type stored with each new version, e.g. text/plain' -r
+complete -c kvwire -n "__fish_kvwire_using_subcommand secrets; and __fish_seen_subcommand_from seed" -l expires -d 'Expiry of each new version, RFC 3339 (e.g. 2027-01-31T00:00:00Z)' -r
+complete -c kvwire -n "__fish_kvwire_using_subcommand secrets; and __fish_seen_subcommand_from seed" -l concurrency -d 'Secrets read and written at once' -r
+complete -c kvwire -n "__fish_kvwire_using_subcommand secrets; and __fish_seen_subcommand_from seed" -l subscription -d 'Azure subscription ID holding the resources' -r
+complete -c kvwire -n "__fish_kvwire_using_subcommand secrets; and __fish_seen_subcommand_from seed" -s o -l output -d 'Output format. Default: text on a terminal, json when stdout is piped' -r -f -a "text\t'For people: aligned, coloured on a terminal'
+json\t'One stable JSON document on stdout (see docs/plan-format.md)'
+yaml\t'The JSON document as YAML'
+env\t'Shell-style KEY=value lines (commands that print values, such as kubelet-identity)'"
+complete -c kvwire -n "__fish_kvwire_using_subcommand secrets; and __fish_seen_subcommand_from seed" -l cloud -d 'Azure cloud: AzureCloud, AzureUSGovernment, AzureChinaCloud, or a TOML cloud file (docs/clouds.md)' -r
+complete -c kvwire -n "__fish_kvwire_using_subcommand secrets; and __fish_seen_subcommand_from seed" -l auth -d 'How to authenticate' -r -f -a "auto\t'Workload identity, then client secret (from AZURE_* env vars), then managed identity when IDENTITY_ENDPOINT or MSI_ENDPOINT is set, else the Azure CLI / Azure Developer CLI login'
+cli\t'The Azure CLI\'s (`az login`) or Azure Developer CLI\'s (`azd auth login`) account'
+env\t'A service principal: AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_CLIENT_SECRET'
+workload\t'Federated token file: AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_FEDERATED_TOKEN_FILE'
+msi\t'Managed identity of the Azure host (AZURE_CLIENT_ID picks a user-assigned one)'"
+complete -c kvwire -n "__fish_kvwire_using_subcommand secrets; and __fish_seen_subcommand_from seed" -l ca-bundle -d 'Extra PEM CA certificates to trust, e.g. for a TLS-intercepting corporate proxy' -r -F
+complete -c kvwire -n "__fish_kvwire_using_subcommand secrets; and __fish_seen_subcommand_from seed" -l resolve -d 'Connect to ADDR for HOST (curl-style HOST:PORT:ADDR; repeat, or comma-separate in KVWIRE_RESOLVE)' -r
+complete -c kvwire -n "__fish_kvwire_using_subcommand secrets; and __fish_seen_subcommand_from seed" -l timeout -d 'Give up on one HTTP request after this many seconds' -r
+complete -c kvwire -n "__fish_kvwire_using_subcommand secrets; and __fish_seen_subcommand_from seed" -l retries -d 'Retries for throttled (429), failed (5xx) or dropped requests, with exponential backoff' -r
+complete -c kvwire -n "__fish_kvwire_using_subcommand secrets; and __fish_seen_subcommand_from seed" -l lro-timeout -d 'Give up waiting for one long-running Azure operation after this many seconds' -r
+complete -c kvwire -n "__fish_kvwire_using_subcommand secrets; and __fish_seen_subcommand_from seed" -l from-env -d 'Take each value from the environment variable named by its KEY'
+complete -c kvwire -n "__fish_kvwire_using_subcommand secrets; and __fish_seen_subcommand_from seed" -l stdin -d 'Take values from .env-style KEY=value lines on standard input'
+complete -c kvwire -n "__fish_kvwire_using_subcommand secrets; and __fish_seen_subcommand_from seed" -l all -d 'Seed every key of the file or stdin (env-style names); not with --from-env, which would take the whole environment'
+complete -c kvwire -n "__fish_kvwire_using_subcommand secrets; and __fish_seen_subcommand_from seed" -l overwrite -d 'Replace secrets whose value in the vault differs (each replacement is a new version)'
+complete -c kvwire -n "__fish_kvwire_using_subcommand secrets; and __fish_seen_subcommand_from seed" -l recover -d 'Recover a soft-deleted secret of the same name, then set it (kvwire never purges)'
+complete -c kvwire -n "__fish_kvwire_using_subcommand secrets; and __fish_seen_subcommand_from seed" -l dry-run -d 'Observe and print the plan, but write nothing (reads only)'
+complete -c kvwire -n "__fish_kvwire_using_subcommand secrets; and __fish_seen_subcommand_from seed" -s y -l yes -d 'Apply without asking. Required to apply when there is no terminal (CI)'
+complete -c kvwire -n "__fish_kvwire_using_subcommand secrets; and __fish_seen_subcommand_from seed" -l detailed-exitcode -d 'With a plan: exit 4 when changes are pending and were not applied (0 = nothing to do)'
+complete -c kvwire -n "__fish_kvwire_using_subcommand secrets; and __fish_seen_subcommand_from seed" -s v -l verbose -d 'More detail on stderr: -v steps, -vv HTTP requests, -vvv headers and ARM bodies (always redacted)'
+complete -c kvwire -n "__fish_kvwire_using_subcommand secrets; and __fish_seen_subcommand_from seed" -s q -l quiet -d 'Only errors on stderr; no progress bars'
+complete -c kvwire -n "__fish_kvwire_using_subcommand secrets; and __fish_seen_subcommand_from seed" -l no-color -d 'No colour in text output (NO_COLOR is honoured too)'
+complete -c kvwire -n "__fish_kvwire_using_subcommand secrets; and __fish_seen_subcommand_from seed" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c kvwire -n "__fish_kvwire_using_subcommand secrets; and __fish_seen_subcommand_from help" -f -a "seed" -d 'Write secrets (by default DB_HOST, DB_NAME, DB_USERNAME, DB_PASSWORD) into a vault. Values come from the environment, a .env file, stdin or a hidden prompt — never from arguments'
+complete -c kvwire -n "__fish_kvwire_using_subcommand secrets; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c kvwire -n "__fish_kvwire_using_subcommand completions" -l subscription -d 'Azure subscription ID holding the resources' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand completions" -s o -l output -d 'Output format. Default: text on a terminal, json when stdout is piped' -r -f -a "text\t'For people: aligned, coloured on a terminal'
 json\t'One stable JSON document on stdout (see docs/plan-format.md)'
@@ -276,12 +339,14 @@ complete -c kvwire -n "__fish_kvwire_using_subcommand completions" -s v -l verbo
 complete -c kvwire -n "__fish_kvwire_using_subcommand completions" -s q -l quiet -d 'Only errors on stderr; no progress bars'
 complete -c kvwire -n "__fish_kvwire_using_subcommand completions" -l no-color -d 'No colour in text output (NO_COLOR is honoured too)'
 complete -c kvwire -n "__fish_kvwire_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c kvwire -n "__fish_kvwire_using_subcommand help; and not __fish_seen_subcommand_from cluster nodepool kubelet-identity workload-identity grant completions help" -f -a "cluster" -d 'Cluster-level changes'
-complete -c kvwire -n "__fish_kvwire_using_subcommand help; and not __fish_seen_subcommand_from cluster nodepool kubelet-identity workload-identity grant completions help" -f -a "nodepool" -d 'Node pool operations'
-complete -c kvwire -n "__fish_kvwire_using_subcommand help; and not __fish_seen_subcommand_from cluster nodepool kubelet-identity workload-identity grant completions help" -f -a "kubelet-identity" -d 'Print the kubelet\'s managed identity (clientId, objectId, resourceId); `-o env` prints KEY=value lines'
-complete -c kvwire -n "__fish_kvwire_using_subcommand help; and not __fish_seen_subcommand_from cluster nodepool kubelet-identity workload-identity grant completions help" -f -a "workload-identity" -d 'Set up workload identity: OIDC issuer + workload identity on the cluster, a user-assigned identity, and a federated credential for NAMESPACE/SERVICE_ACCOUNT'
-complete -c kvwire -n "__fish_kvwire_using_subcommand help; and not __fish_seen_subcommand_from cluster nodepool kubelet-identity workload-identity grant completions help" -f -a "grant" -d 'Give a workload least-privilege read access to Key Vault secrets (RBAC role or access policy)'
-complete -c kvwire -n "__fish_kvwire_using_subcommand help; and not __fish_seen_subcommand_from cluster nodepool kubelet-identity workload-identity grant completions help" -f -a "completions" -d 'Print shell completions for SHELL to stdout'
-complete -c kvwire -n "__fish_kvwire_using_subcommand help; and not __fish_seen_subcommand_from cluster nodepool kubelet-identity workload-identity grant completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c kvwire -n "__fish_kvwire_using_subcommand help; and not __fish_seen_subcommand_from cluster nodepool kubelet-identity workload-identity grant secrets completions help" -f -a "cluster" -d 'Cluster-level changes'
+complete -c kvwire -n "__fish_kvwire_using_subcommand help; and not __fish_seen_subcommand_from cluster nodepool kubelet-identity workload-identity grant secrets completions help" -f -a "nodepool" -d 'Node pool operations'
+complete -c kvwire -n "__fish_kvwire_using_subcommand help; and not __fish_seen_subcommand_from cluster nodepool kubelet-identity workload-identity grant secrets completions help" -f -a "kubelet-identity" -d 'Print the kubelet\'s managed identity (clientId, objectId, resourceId); `-o env` prints KEY=value lines'
+complete -c kvwire -n "__fish_kvwire_using_subcommand help; and not __fish_seen_subcommand_from cluster nodepool kubelet-identity workload-identity grant secrets completions help" -f -a "workload-identity" -d 'Set up workload identity: OIDC issuer + workload identity on the cluster, a user-assigned identity, and a federated credential for NAMESPACE/SERVICE_ACCOUNT'
+complete -c kvwire -n "__fish_kvwire_using_subcommand help; and not __fish_seen_subcommand_from cluster nodepool kubelet-identity workload-identity grant secrets completions help" -f -a "grant" -d 'Give a workload least-privilege read access to Key Vault secrets (RBAC role or access policy)'
+complete -c kvwire -n "__fish_kvwire_using_subcommand help; and not __fish_seen_subcommand_from cluster nodepool kubelet-identity workload-identity grant secrets completions help" -f -a "secrets" -d 'Key Vault secrets'
+complete -c kvwire -n "__fish_kvwire_using_subcommand help; and not __fish_seen_subcommand_from cluster nodepool kubelet-identity workload-identity grant secrets completions help" -f -a "completions" -d 'Print shell completions for SHELL to stdout'
+complete -c kvwire -n "__fish_kvwire_using_subcommand help; and not __fish_seen_subcommand_from cluster nodepool kubelet-identity workload-identity grant secrets completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c kvwire -n "__fish_kvwire_using_subcommand help; and __fish_seen_subcommand_from cluster" -f -a "enable-managed-identity" -d 'Switch the cluster\'s control plane from a service principal to a managed identity'
 complete -c kvwire -n "__fish_kvwire_using_subcommand help; and __fish_seen_subcommand_from nodepool" -f -a "upgrade-image" -d 'Upgrade node images (only pools that need it), so nodes get the latest image and the kubelet identity'
+complete -c kvwire -n "__fish_kvwire_using_subcommand help; and __fish_seen_subcommand_from secrets" -f -a "seed" -d 'Write secrets (by default DB_HOST, DB_NAME, DB_USERNAME, DB_PASSWORD) into a vault. Values come from the environment, a .env file, stdin or a hidden prompt — never from arguments'

@@ -124,6 +124,9 @@ pub enum Command {
     WorkloadIdentity(WorkloadIdentityArgs),
     /// Give a workload least-privilege read access to Key Vault secrets (RBAC role or access policy).
     Grant(GrantArgs),
+    /// Key Vault secrets.
+    #[command(subcommand)]
+    Secrets(SecretsCommand),
     /// Print shell completions for SHELL to stdout.
     Completions {
         /// The shell to generate for.
@@ -336,4 +339,84 @@ pub struct GrantArgs {
     /// Keep retrying this long while a just-created identity is not yet known to Azure RBAC (PrincipalNotFound).
     #[arg(long, default_value_t = 300, value_name = "SECONDS")]
     pub principal_wait: u64,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SecretsCommand {
+    /// Write secrets (by default DB_HOST, DB_NAME, DB_USERNAME, DB_PASSWORD) into a vault.
+    /// Values come from the environment, a .env file, stdin or a hidden prompt — never from arguments.
+    Seed(SeedArgs),
+}
+
+/// `--map KEY=secret-name`, or `--map KEY` for the env-style mapping (DB_PASSWORD → db-password).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SecretMapping {
+    pub key: String,
+    pub secret: String,
+}
+
+impl SecretMapping {
+    pub fn parse(s: &str) -> Result<SecretMapping, String> {
+        let (key, secret) = match s.split_once('=') {
+            Some((k, n)) => (k.to_string(), n.to_string()),
+            None => (s.to_string(), Self::env_style(s)),
+        };
+        if !crate::dotenv::valid_key(&key) {
+            return Err(format!(
+                "{key:?} is not a variable name (letters, digits and '_', not starting with a digit)"
+            ));
+        }
+        validate::secret_name(&secret).map(|secret| SecretMapping { key, secret })
+    }
+
+    /// DB_PASSWORD → db-password.
+    pub fn env_style(key: &str) -> String {
+        key.to_ascii_lowercase().replace('_', "-")
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct SeedArgs {
+    /// The vault: a name (looked up in -g, else in the whole subscription) or its resource ID.
+    #[arg(long, value_parser = crate::vault::parse_ref)]
+    pub vault: String,
+    /// Resource group of the vault.
+    #[arg(short = 'g', long, value_parser = validate::resource_group)]
+    pub resource_group: Option<String>,
+    /// Take each value from the environment variable named by its KEY.
+    #[arg(long, group = "source")]
+    pub from_env: bool,
+    /// Take values from a .env file (KEY=value lines).
+    #[arg(long, group = "source", value_name = "FILE")]
+    pub from_file: Option<PathBuf>,
+    /// Take values from .env-style KEY=value lines on standard input.
+    #[arg(long, group = "source")]
+    pub stdin: bool,
+    /// KEY=secret-name, or KEY alone for DB_PASSWORD → db-password; repeat for each secret.
+    /// Default: DB_HOST, DB_NAME, DB_USERNAME, DB_PASSWORD.
+    #[arg(long = "map", value_parser = SecretMapping::parse, value_name = "KEY[=NAME]")]
+    pub map: Vec<SecretMapping>,
+    /// Seed every key of the file or stdin (env-style names); not with --from-env, which would take the whole environment.
+    #[arg(long, conflicts_with_all = ["map", "from_env"])]
+    pub all: bool,
+    /// Replace secrets whose value in the vault differs (each replacement is a new version).
+    #[arg(long)]
+    pub overwrite: bool,
+    /// Recover a soft-deleted secret of the same name, then set it (kvwire never purges).
+    #[arg(long)]
+    pub recover: bool,
+    /// Content type stored with each new version, e.g. text/plain.
+    #[arg(long, value_name = "TYPE")]
+    pub content_type: Option<String>,
+    /// Expiry of each new version, RFC 3339 (e.g. 2027-01-31T00:00:00Z).
+    #[arg(long, value_parser = parse_rfc3339, value_name = "TIME")]
+    pub expires: Option<time::OffsetDateTime>,
+    /// Secrets read and written at once.
+    #[arg(long, default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..=64))]
+    pub concurrency: u16,
+}
+
+fn parse_rfc3339(s: &str) -> Result<time::OffsetDateTime, String> {
+    time::OffsetDateTime::parse(s, &time::format_description::well_known::Rfc3339)
+        .map_err(|_| format!("{s:?} is not an RFC 3339 time such as 2027-01-31T00:00:00Z"))
 }

@@ -109,5 +109,6 @@ pub fn run_options(g: &GlobalArgs, command: &str, ui: &Ui, parallel: usize) -> R
         yes: g.yes,
         detailed_exitcode: g.detailed_exitcode,
         parallel,
+        observe_parallel: parallel.max(crate::plan::OBSERVE_CONCURRENCY),
     })
 }

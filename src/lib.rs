@@ -9,6 +9,7 @@ pub mod cli;
 pub mod cloud;
 pub mod commands;
 pub mod context;
+pub mod dotenv;
 pub mod error;
 pub mod grants;
 pub mod http;

@@ -152,6 +152,8 @@ pub struct RunOptions {
     pub detailed_exitcode: bool,
     /// How many steps may apply at once (1 = in order).
     pub parallel: usize,
+    /// How many steps may observe (read) at once.
+    pub observe_parallel: usize,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -168,7 +170,7 @@ enum Outcome {
 
 /// Observe every step, show the plan, confirm, apply, verify. Returns the exit code.
 pub async fn run(mut steps: Vec<Box<dyn Step>>, opts: &RunOptions, ui: &Ui) -> Result<u8> {
-    let planned = observe_all(&mut steps, opts.parallel.max(OBSERVE_CONCURRENCY)).await?;
+    let planned = observe_all(&mut steps, opts.observe_parallel.max(1)).await?;
     let mut outcomes: Vec<(Outcome, Option<String>)> = planned
         .iter()
         .map(|p| {
@@ -293,8 +295,8 @@ pub async fn run(mut steps: Vec<Box<dyn Step>>, opts: &RunOptions, ui: &Ui) -> R
     })
 }
 
-/// Steps observe at once (reads only), up to this many in flight.
-const OBSERVE_CONCURRENCY: usize = 8;
+/// Steps observe at once (reads only), up to this many in flight, unless a command says otherwise.
+pub const OBSERVE_CONCURRENCY: usize = 8;
 
 async fn observe_all(steps: &mut [Box<dyn Step>], concurrency: usize) -> Result<Vec<Planned>> {
     use futures::{StreamExt, stream};

@@ -4,11 +4,12 @@ mod completions;
 mod enable_managed_identity;
 mod grant;
 mod kubelet_identity;
+mod seed;
 mod upgrade_image;
 mod workload_identity;
 
 use crate::{
-    cli::{Cli, ClusterCommand, Command, NodepoolCommand},
+    cli::{Cli, ClusterCommand, Command, NodepoolCommand, SecretsCommand},
     context::Azure,
     error::Result,
     output::Ui,
@@ -36,6 +37,7 @@ pub async fn dispatch(cli: Cli) -> Result<u8> {
             let az = Arc::new(Azure::from_globals(g)?);
             grant::run(az, &args, g, &ui).await
         }
+        Command::Secrets(SecretsCommand::Seed(args)) => seed::run(&args, g, &ui).await,
         Command::KubeletIdentity(args) => {
             let az = Azure::from_globals(g)?;
             kubelet_identity::run(&az, &args, &ui).await

@@ -241,6 +241,37 @@ impl Fake {
         principal
     }
 
+    /// Put a secret straight into the fake's vault (one version).
+    pub fn seed_secret(&self, vault: &str, name: &str, value: &str, deleted: bool) {
+        let mut s = self.state.lock().unwrap();
+        let version = s.guid().replace('-', "");
+        s.secrets.insert(
+            (vault.to_string(), name.to_ascii_lowercase()),
+            fake::SecretItem {
+                name: name.to_string(),
+                versions: vec![fake::SecretVersion {
+                    version,
+                    value: value.to_string(),
+                    content_type: None,
+                    tags: json!({}),
+                    created: 1_700_000_000,
+                    enabled: true,
+                    expires: None,
+                }],
+                deleted: deleted.then_some(1_700_000_100),
+            },
+        );
+    }
+
+    /// The secret's versions' values, oldest first (empty when absent).
+    pub fn secret_versions(&self, vault: &str, name: &str) -> Vec<String> {
+        let s = self.state.lock().unwrap();
+        s.secrets
+            .get(&(vault.to_string(), name.to_ascii_lowercase()))
+            .map(|i| i.versions.iter().map(|v| v.value.clone()).collect())
+            .unwrap_or_default()
+    }
+
     /// Role assignments in the fake, as (scope, principalId, role GUID).
     pub fn role_assignments(&self) -> Vec<(String, String, String)> {
         let s = self.state.lock().unwrap();

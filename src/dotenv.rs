@@ -1,0 +1,92 @@
+//! `.env` parsing for `secrets seed --from-file/--stdin`: `KEY=value` lines, `export KEY=value`,
+//! `#` comments, blank lines, "double quotes" (with \n \" \\ escapes) and 'single quotes' (literal).
+//! Errors name the line, never the value.
+
+use crate::error::{Error, Result};
+use std::collections::BTreeMap;
+
+pub fn parse(text: &str, origin: &str) -> Result<BTreeMap<String, String>> {
+    let mut out = BTreeMap::new();
+    for (i, raw) in text.lines().enumerate() {
+        let line = raw.trim();
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let line = line.strip_prefix("export ").unwrap_or(line);
+        let Some((key, value)) = line.split_once('=') else {
+            return Err(Error::usage(format!("{origin}:{}: expected KEY=value", i + 1)));
+        };
+        let key = key.trim();
+        if !valid_key(key) {
+            return Err(Error::usage(format!(
+                "{origin}:{}: {key:?} is not a variable name (letters, digits and '_', not starting with a digit)",
+                i + 1
+            )));
+        }
+        let value = unquote(value.trim()).map_err(|why| Error::usage(format!("{origin}:{}: {why}", i + 1)))?;
+        out.insert(key.to_string(), value);
+    }
+    Ok(out)
+}
+
+pub fn valid_key(key: &str) -> bool {
+    !key.is_empty()
+        && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+        && !key.chars().next().is_some_and(|c| c.is_ascii_digit())
+}
+
+fn unquote(v: &str) -> Result<String, &'static str> {
+    if let Some(inner) = v.strip_prefix('\'') {
+        return inner
+            .strip_suffix('\'')
+            .map(str::to_owned)
+            .ok_or("unterminated single quote");
+    }
+    if let Some(inner) = v.strip_prefix('"') {
+        let inner = inner.strip_suffix('"').ok_or("unterminated double quote")?;
+        let mut out = String::with_capacity(inner.len());
+        let mut chars = inner.chars();
+        while let Some(c) = chars.next() {
+            if c != '\\' {
+                out.push(c);
+                continue;
+            }
+            match chars.next() {
+                Some('n') => out.push('\n'),
+                Some('t') => out.push('\t'),
+                Some('r') => out.push('\r'),
+                Some(other) => out.push(other),
+                None => return Err("dangling backslash"),
+            }
+        }
+        return Ok(out);
+    }
+    // Unquoted: an inline comment starts at " #".
+    Ok(v.split(" #").next().unwrap_or("").trim_end().to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_common_forms() {
+        let env = parse(
+            "# db\nexport DB_HOST=db.internal # primary\nDB_NAME='app db'\nDB_PASSWORD=\"p@ss\\\"w0rd\\n\"\n\nEMPTY=\n",
+            ".env",
+        )
+        .unwrap();
+        assert_eq!(env["DB_HOST"], "db.internal");
+        assert_eq!(env["DB_NAME"], "app db");
+        assert_eq!(env["DB_PASSWORD"], "p@ss\"w0rd\n");
+        assert_eq!(env["EMPTY"], "");
+    }
+
+    #[test]
+    fn errors_name_the_line_not_the_value() {
+        let e = parse("A=1\nB=\"s3cret", ".env").unwrap_err().to_string();
+        assert!(e.contains(".env:2") && !e.contains("s3cret"), "{e}");
+        assert!(parse("1A=x", ".env").is_err());
+        assert!(parse("novalue", ".env").is_err());
+    }
+}
