@@ -1,7 +1,10 @@
 //! Everything a command needs to talk to Azure, built once from the global flags.
 
 use crate::{
-    arm::{Arm, LroPolicy, RetryPolicy},
+    arm::{
+        Arm, LroPolicy, RetryPolicy, api,
+        models::{ManagedCluster, UserAssignedIdentity},
+    },
     auth,
     cli::GlobalArgs,
     cloud::Cloud,
@@ -74,6 +77,35 @@ impl Azure {
     /// A Key Vault data-plane client for the vault at `vault_uri` (from the vault's ARM properties).
     pub fn secret_client(&self, vault_uri: &url::Url) -> Result<azure_security_keyvault_secrets::SecretClient> {
         crate::keyvault::secret_client(&self.http, self.credential.clone(), vault_uri)
+    }
+
+    /// The cluster as read — raw JSON (for read-modify-write) and its typed view. Not found is an error.
+    pub async fn cluster(&self, rg: &str, name: &str) -> Result<(serde_json::Value, ManagedCluster)> {
+        let doc = self
+            .arm
+            .get_opt(&self.cluster_path(rg, name), api::CONTAINER_SERVICE)
+            .await?
+            .ok_or_else(|| {
+                Error::runtime(format!(
+                    "cluster {rg}/{name} was not found in subscription {}",
+                    self.subscription
+                ))
+            })?;
+        let mc = serde_json::from_value(doc.clone())
+            .map_err(|e| Error::runtime(format!("unexpected managedCluster document: {e}")))?;
+        Ok((doc, mc))
+    }
+
+    /// The kubelet's managed identity, or an error that names the two commands that create it.
+    pub async fn kubelet_identity(&self, rg: &str, name: &str) -> Result<UserAssignedIdentity> {
+        let (_, mc) = self.cluster(rg, name).await?;
+        match (mc.uses_service_principal(), mc.kubelet_identity()) {
+            (false, Some(k)) => Ok(k.clone()),
+            _ => Err(Error::runtime(format!(
+                "cluster {rg}/{name} has no kubelet managed identity: it still uses a service principal. \
+                 Run `kvwire cluster enable-managed-identity -g {rg} -n {name}`, then `kvwire nodepool upgrade-image -g {rg} --cluster {name} --all`"
+            ))),
+        }
     }
 
     pub fn cluster_path(&self, rg: &str, name: &str) -> String {

@@ -65,32 +65,28 @@ pub fn nodepool_name(s: &str) -> Result<String, String> {
     }
 }
 
-/// User-assigned identity: 3-128 of letters, digits, `-` `_`, starting with a letter or digit.
-pub fn identity_name(s: &str) -> Result<String, String> {
-    let ok = (3..=128).contains(&s.len())
+/// Azure names of `min..=max` letters, digits, `-` and `_`, starting with a letter or digit.
+fn azure_name(s: &str, min: usize, max: usize, what: &str) -> Result<String, String> {
+    let ok = (min..=max).contains(&s.len())
         && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
         && s.chars().next().is_some_and(|c| c.is_ascii_alphanumeric());
     if ok {
         Ok(s.to_string())
     } else {
         Err(format!(
-            "{s:?} is not a managed identity name: 3-128 letters, digits, '-' or '_', starting with a letter or digit"
+            "{s:?} is not a {what}: {min}-{max} letters, digits, '-' or '_', starting with a letter or digit"
         ))
     }
 }
 
-/// Federated identity credential: 3-120 of letters, digits, `-` `_`, starting with a letter or digit.
+/// User-assigned identity: 3-128 characters.
+pub fn identity_name(s: &str) -> Result<String, String> {
+    azure_name(s, 3, 128, "managed identity name")
+}
+
+/// Federated identity credential: 3-120 characters.
 pub fn credential_name(s: &str) -> Result<String, String> {
-    let ok = (3..=120).contains(&s.len())
-        && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
-        && s.chars().next().is_some_and(|c| c.is_ascii_alphanumeric());
-    if ok {
-        Ok(s.to_string())
-    } else {
-        Err(format!(
-            "{s:?} is not a federated credential name: 3-120 letters, digits, '-' or '_', starting with a letter or digit"
-        ))
-    }
+    azure_name(s, 3, 120, "federated credential name")
 }
 
 /// Kubernetes namespace (DNS-1123 label): 1-63 lowercase letters, digits, `-`, alphanumeric at both ends.

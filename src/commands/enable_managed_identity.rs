@@ -5,7 +5,7 @@ use crate::{
     arm::{OnStatus, api, models::ManagedCluster},
     cli::{EnableManagedIdentityArgs, GlobalArgs},
     context::{Azure, run_options},
-    error::{Error, Result},
+    error::Result,
     grants,
     output::Ui,
     plan::{self, Action, After, FieldChange, Planned, Step},
@@ -17,6 +17,8 @@ const TYPE: &str = "Microsoft.ContainerService/managedClusters";
 
 pub async fn run(az: Arc<Azure>, args: &EnableManagedIdentityArgs, g: &GlobalArgs, ui: &Ui) -> Result<u8> {
     let step = EnableManagedIdentity {
+        rg: args.cluster.resource_group.clone(),
+        name: args.cluster.name.clone(),
         path: az.cluster_path(&args.cluster.resource_group, &args.cluster.name),
         address: format!("cluster {}/{}", args.cluster.resource_group, args.cluster.name),
         hint: format!("-g {} --cluster {}", args.cluster.resource_group, args.cluster.name),
@@ -30,6 +32,8 @@ pub async fn run(az: Arc<Azure>, args: &EnableManagedIdentityArgs, g: &GlobalArg
 
 struct EnableManagedIdentity {
     az: Arc<Azure>,
+    rg: String,
+    name: String,
     path: String,
     address: String,
     /// `-g RG --cluster NAME`, for the follow-up commands we suggest.
@@ -104,19 +108,7 @@ impl EnableManagedIdentity {
 #[async_trait::async_trait]
 impl Step for EnableManagedIdentity {
     async fn plan(&mut self) -> Result<Planned> {
-        let doc = self
-            .az
-            .arm
-            .get_opt(&self.path, api::CONTAINER_SERVICE)
-            .await?
-            .ok_or_else(|| {
-                Error::runtime(format!(
-                    "{} was not found in subscription {}",
-                    self.address, self.az.subscription
-                ))
-            })?;
-        let mc: ManagedCluster = serde_json::from_value(doc.clone())
-            .map_err(|e| Error::runtime(format!("unexpected managedCluster document: {e}")))?;
+        let (doc, mc) = self.az.cluster(&self.rg, &self.name).await?;
         self.observed = Some(doc);
         let target_kind = if self.target.is_some() {
             "UserAssigned"

@@ -3,7 +3,7 @@
 //! `accessPolicies/add` (never a rewrite of the whole vault).
 
 use crate::{
-    arm::{ErrorCode, OnStatus, api, models::ManagedCluster},
+    arm::{ErrorCode, OnStatus, api},
     cli::{GlobalArgs, GrantArgs, GrantScope, GrantTarget, RoleChoice},
     context::{Azure, run_options},
     error::{Error, Result},
@@ -143,26 +143,9 @@ async fn resolve_principal(az: &Azure, args: &GrantArgs) -> Result<(String, &'st
     match &args.to {
         GrantTarget::Kubelet(rg, cluster) => {
             let rg = rg_for(rg, "kubelet:")?;
-            let doc = az
-                .arm
-                .get_opt(&az.cluster_path(&rg, cluster), api::CONTAINER_SERVICE)
-                .await?
-                .ok_or_else(|| {
-                    Error::runtime(format!(
-                        "cluster {rg}/{cluster} was not found in subscription {}",
-                        az.subscription
-                    ))
-                })?;
-            let mc: ManagedCluster = serde_json::from_value(doc)
-                .map_err(|e| Error::runtime(format!("unexpected managedCluster document: {e}")))?;
-            let oid = mc
-                .kubelet_identity()
-                .and_then(|k| k.object_id.clone())
-                .filter(|_| !mc.uses_service_principal());
-            let oid = oid.ok_or_else(|| {
-                Error::runtime(format!(
-                    "cluster {rg}/{cluster} has no kubelet managed identity (it uses a service principal): run `kvwire cluster enable-managed-identity -g {rg} -n {cluster}` first"
-                ))
+            let kubelet = az.kubelet_identity(&rg, cluster).await?;
+            let oid = kubelet.object_id.ok_or_else(|| {
+                Error::runtime(format!("cluster {rg}/{cluster}: the kubelet identity has no objectId"))
             })?;
             Ok((oid, "ServicePrincipal", format!("kubelet of {rg}/{cluster}")))
         }

@@ -35,6 +35,8 @@ pub async fn run(az: Arc<Azure>, args: &WorkloadIdentityArgs, g: &GlobalArgs, ui
         .unwrap_or_else(|| format!("kvwire-{}-{}", args.namespace, args.service_account.replace('.', "-")));
     let target = Target {
         az: az.clone(),
+        rg: rg.clone(),
+        cluster: cluster.clone(),
         cluster_path: cluster_path.clone(),
         cluster_label: format!("{rg}/{cluster}"),
         identity_path: identity_path.clone(),
@@ -60,6 +62,8 @@ pub async fn run(az: Arc<Azure>, args: &WorkloadIdentityArgs, g: &GlobalArgs, ui
 #[derive(Clone)]
 struct Target {
     az: Arc<Azure>,
+    rg: String,
+    cluster: String,
     cluster_path: String,
     cluster_label: String,
     identity_path: String,
@@ -68,15 +72,7 @@ struct Target {
 
 impl Target {
     async fn cluster(&self) -> Result<(Value, ManagedCluster)> {
-        let doc = self
-            .az
-            .arm
-            .get_opt(&self.cluster_path, api::CONTAINER_SERVICE)
-            .await?
-            .ok_or_else(|| Error::runtime(format!("cluster {} was not found", self.cluster_label)))?;
-        let mc = serde_json::from_value(doc.clone())
-            .map_err(|e| Error::runtime(format!("unexpected managedCluster document: {e}")))?;
-        Ok((doc, mc))
+        self.az.cluster(&self.rg, &self.cluster).await
     }
 
     /// The issuer URL, verbatim, once the OIDC issuer is on.
