@@ -54,6 +54,8 @@ complete -c kvwire -n "__fish_kvwire_needs_command" -f -a "kubelet-identity" -d 
 complete -c kvwire -n "__fish_kvwire_needs_command" -f -a "workload-identity" -d 'Set up workload identity: OIDC issuer + workload identity on the cluster, a user-assigned identity, and a federated credential for NAMESPACE/SERVICE_ACCOUNT'
 complete -c kvwire -n "__fish_kvwire_needs_command" -f -a "grant" -d 'Give a workload least-privilege read access to Key Vault secrets (RBAC role or access policy)'
 complete -c kvwire -n "__fish_kvwire_needs_command" -f -a "secrets" -d 'Key Vault secrets'
+complete -c kvwire -n "__fish_kvwire_needs_command" -f -a "manifests" -d 'Emit Kubernetes YAML: SecretProviderClass, ServiceAccount and (optionally) a Deployment mounting the vault\'s secrets. Values are read from Azure (or given with --offline)'
+complete -c kvwire -n "__fish_kvwire_needs_command" -f -a "lint" -d 'Check SecretProviderClass manifests against the Azure provider\'s rules'
 complete -c kvwire -n "__fish_kvwire_needs_command" -f -a "completions" -d 'Print shell completions for SHELL to stdout'
 complete -c kvwire -n "__fish_kvwire_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c kvwire -n "__fish_kvwire_using_subcommand cluster; and not __fish_seen_subcommand_from enable-managed-identity help" -l subscription -d 'Azure subscription ID holding the resources' -r
@@ -316,6 +318,74 @@ complete -c kvwire -n "__fish_kvwire_using_subcommand secrets; and __fish_seen_s
 complete -c kvwire -n "__fish_kvwire_using_subcommand secrets; and __fish_seen_subcommand_from seed" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c kvwire -n "__fish_kvwire_using_subcommand secrets; and __fish_seen_subcommand_from help" -f -a "seed" -d 'Write secrets (by default DB_HOST, DB_NAME, DB_USERNAME, DB_PASSWORD) into a vault. Values come from the environment, a .env file, stdin or a hidden prompt — never from arguments'
 complete -c kvwire -n "__fish_kvwire_using_subcommand secrets; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c kvwire -n "__fish_kvwire_using_subcommand manifests" -l vault -d 'The vault: a name (looked up in -g, else in the whole subscription) or its resource ID' -r
+complete -c kvwire -n "__fish_kvwire_using_subcommand manifests" -s g -l resource-group -d 'Resource group of the vault, and the default for --cluster and --identity' -r
+complete -c kvwire -n "__fish_kvwire_using_subcommand manifests" -l namespace -d 'Kubernetes namespace of the emitted objects' -r
+complete -c kvwire -n "__fish_kvwire_using_subcommand manifests" -l mode -d 'Identity the pods use to reach Key Vault' -r -f -a "workload-identity\t'A user-assigned identity federated with the pod\'s service account (recommended)'
+kubelet\t'The cluster\'s kubelet identity (every pod on the node can use it)'
+vm-identity\t'A managed identity assigned to the node VMSS (--identity), or its system-assigned one'
+pod-identity\t'Deprecated AAD pod identity; emitted with a warning'"
+complete -c kvwire -n "__fish_kvwire_using_subcommand manifests" -l secret -d 'A secret to mount (repeat). Default: db-host, db-name, db-username, db-password' -r
+complete -c kvwire -n "__fish_kvwire_using_subcommand manifests" -l sync-as-k8s-secret -d 'Also sync the secrets into this Kubernetes Secret (keys DB_HOST, …), for env vars' -r
+complete -c kvwire -n "__fish_kvwire_using_subcommand manifests" -l deployment -d 'Emit a Deployment with this name that mounts the secrets read-only' -r
+complete -c kvwire -n "__fish_kvwire_using_subcommand manifests" -l image -d 'Container image of the Deployment' -r
+complete -c kvwire -n "__fish_kvwire_using_subcommand manifests" -l identity -d 'workload-identity: the user-assigned identity; vm-identity: the VMSS identity (omit for system-assigned)' -r
+complete -c kvwire -n "__fish_kvwire_using_subcommand manifests" -l identity-resource-group -d 'Resource group of --identity (default: -g)' -r
+complete -c kvwire -n "__fish_kvwire_using_subcommand manifests" -l cluster -d 'kubelet mode: the AKS cluster (in -g)' -r
+complete -c kvwire -n "__fish_kvwire_using_subcommand manifests" -l service-account -d 'Service account the pods run as (workload identity)' -r
+complete -c kvwire -n "__fish_kvwire_using_subcommand manifests" -l name -d 'Name of the SecretProviderClass (default: kvwire-VAULT)' -r
+complete -c kvwire -n "__fish_kvwire_using_subcommand manifests" -l out-dir -d 'Write one file per object into this directory instead of printing them' -r -F
+complete -c kvwire -n "__fish_kvwire_using_subcommand manifests" -l tenant-id -d 'With --offline: the vault\'s tenant ID' -r
+complete -c kvwire -n "__fish_kvwire_using_subcommand manifests" -l client-id -d 'With --offline: the client ID of the identity the pods use' -r
+complete -c kvwire -n "__fish_kvwire_using_subcommand manifests" -l subscription -d 'Azure subscription ID holding the resources' -r
+complete -c kvwire -n "__fish_kvwire_using_subcommand manifests" -s o -l output -d 'Output format. Default: text on a terminal, json when stdout is piped' -r -f -a "text\t'For people: aligned, coloured on a terminal'
+json\t'One stable JSON document on stdout (see docs/plan-format.md)'
+yaml\t'The JSON document as YAML'
+env\t'Shell-style KEY=value lines (commands that print values, such as kubelet-identity)'"
+complete -c kvwire -n "__fish_kvwire_using_subcommand manifests" -l cloud -d 'Azure cloud: AzureCloud, AzureUSGovernment, AzureChinaCloud, or a TOML cloud file (docs/clouds.md)' -r
+complete -c kvwire -n "__fish_kvwire_using_subcommand manifests" -l auth -d 'How to authenticate' -r -f -a "auto\t'Workload identity, then client secret (from AZURE_* env vars), then managed identity when IDENTITY_ENDPOINT or MSI_ENDPOINT is set, else the Azure CLI / Azure Developer CLI login'
+cli\t'The Azure CLI\'s (`az login`) or Azure Developer CLI\'s (`azd auth login`) account'
+env\t'A service principal: AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_CLIENT_SECRET'
+workload\t'Federated token file: AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_FEDERATED_TOKEN_FILE'
+msi\t'Managed identity of the Azure host (AZURE_CLIENT_ID picks a user-assigned one)'"
+complete -c kvwire -n "__fish_kvwire_using_subcommand manifests" -l ca-bundle -d 'Extra PEM CA certificates to trust, e.g. for a TLS-intercepting corporate proxy' -r -F
+complete -c kvwire -n "__fish_kvwire_using_subcommand manifests" -l resolve -d 'Connect to ADDR for HOST (curl-style HOST:PORT:ADDR; repeat, or comma-separate in KVWIRE_RESOLVE)' -r
+complete -c kvwire -n "__fish_kvwire_using_subcommand manifests" -l timeout -d 'Give up on one HTTP request after this many seconds' -r
+complete -c kvwire -n "__fish_kvwire_using_subcommand manifests" -l retries -d 'Retries for throttled (429), failed (5xx) or dropped requests, with exponential backoff' -r
+complete -c kvwire -n "__fish_kvwire_using_subcommand manifests" -l lro-timeout -d 'Give up waiting for one long-running Azure operation after this many seconds' -r
+complete -c kvwire -n "__fish_kvwire_using_subcommand manifests" -l offline -d 'Read nothing from Azure: take the tenant and client IDs from --tenant-id and --client-id'
+complete -c kvwire -n "__fish_kvwire_using_subcommand manifests" -l dry-run -d 'Observe and print the plan, but write nothing (reads only)'
+complete -c kvwire -n "__fish_kvwire_using_subcommand manifests" -s y -l yes -d 'Apply without asking. Required to apply when there is no terminal (CI)'
+complete -c kvwire -n "__fish_kvwire_using_subcommand manifests" -l detailed-exitcode -d 'With a plan: exit 4 when changes are pending and were not applied (0 = nothing to do)'
+complete -c kvwire -n "__fish_kvwire_using_subcommand manifests" -s v -l verbose -d 'More detail on stderr: -v steps, -vv HTTP requests, -vvv headers and ARM bodies (always redacted)'
+complete -c kvwire -n "__fish_kvwire_using_subcommand manifests" -s q -l quiet -d 'Only errors on stderr; no progress bars'
+complete -c kvwire -n "__fish_kvwire_using_subcommand manifests" -l no-color -d 'No colour in text output (NO_COLOR is honoured too)'
+complete -c kvwire -n "__fish_kvwire_using_subcommand manifests" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c kvwire -n "__fish_kvwire_using_subcommand lint" -l subscription -d 'Azure subscription ID holding the resources' -r
+complete -c kvwire -n "__fish_kvwire_using_subcommand lint" -s o -l output -d 'Output format. Default: text on a terminal, json when stdout is piped' -r -f -a "text\t'For people: aligned, coloured on a terminal'
+json\t'One stable JSON document on stdout (see docs/plan-format.md)'
+yaml\t'The JSON document as YAML'
+env\t'Shell-style KEY=value lines (commands that print values, such as kubelet-identity)'"
+complete -c kvwire -n "__fish_kvwire_using_subcommand lint" -l cloud -d 'Azure cloud: AzureCloud, AzureUSGovernment, AzureChinaCloud, or a TOML cloud file (docs/clouds.md)' -r
+complete -c kvwire -n "__fish_kvwire_using_subcommand lint" -l auth -d 'How to authenticate' -r -f -a "auto\t'Workload identity, then client secret (from AZURE_* env vars), then managed identity when IDENTITY_ENDPOINT or MSI_ENDPOINT is set, else the Azure CLI / Azure Developer CLI login'
+cli\t'The Azure CLI\'s (`az login`) or Azure Developer CLI\'s (`azd auth login`) account'
+env\t'A service principal: AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_CLIENT_SECRET'
+workload\t'Federated token file: AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_FEDERATED_TOKEN_FILE'
+msi\t'Managed identity of the Azure host (AZURE_CLIENT_ID picks a user-assigned one)'"
+complete -c kvwire -n "__fish_kvwire_using_subcommand lint" -l ca-bundle -d 'Extra PEM CA certificates to trust, e.g. for a TLS-intercepting corporate proxy' -r -F
+complete -c kvwire -n "__fish_kvwire_using_subcommand lint" -l resolve -d 'Connect to ADDR for HOST (curl-style HOST:PORT:ADDR; repeat, or comma-separate in KVWIRE_RESOLVE)' -r
+complete -c kvwire -n "__fish_kvwire_using_subcommand lint" -l timeout -d 'Give up on one HTTP request after this many seconds' -r
+complete -c kvwire -n "__fish_kvwire_using_subcommand lint" -l retries -d 'Retries for throttled (429), failed (5xx) or dropped requests, with exponential backoff' -r
+complete -c kvwire -n "__fish_kvwire_using_subcommand lint" -l lro-timeout -d 'Give up waiting for one long-running Azure operation after this many seconds' -r
+complete -c kvwire -n "__fish_kvwire_using_subcommand lint" -l online -d 'Also check, with your Azure credentials, that each secret exists in its vault'
+complete -c kvwire -n "__fish_kvwire_using_subcommand lint" -l strict -d 'Treat warnings as errors'
+complete -c kvwire -n "__fish_kvwire_using_subcommand lint" -l dry-run -d 'Observe and print the plan, but write nothing (reads only)'
+complete -c kvwire -n "__fish_kvwire_using_subcommand lint" -s y -l yes -d 'Apply without asking. Required to apply when there is no terminal (CI)'
+complete -c kvwire -n "__fish_kvwire_using_subcommand lint" -l detailed-exitcode -d 'With a plan: exit 4 when changes are pending and were not applied (0 = nothing to do)'
+complete -c kvwire -n "__fish_kvwire_using_subcommand lint" -s v -l verbose -d 'More detail on stderr: -v steps, -vv HTTP requests, -vvv headers and ARM bodies (always redacted)'
+complete -c kvwire -n "__fish_kvwire_using_subcommand lint" -s q -l quiet -d 'Only errors on stderr; no progress bars'
+complete -c kvwire -n "__fish_kvwire_using_subcommand lint" -l no-color -d 'No colour in text output (NO_COLOR is honoured too)'
+complete -c kvwire -n "__fish_kvwire_using_subcommand lint" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c kvwire -n "__fish_kvwire_using_subcommand completions" -l subscription -d 'Azure subscription ID holding the resources' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand completions" -s o -l output -d 'Output format. Default: text on a terminal, json when stdout is piped' -r -f -a "text\t'For people: aligned, coloured on a terminal'
 json\t'One stable JSON document on stdout (see docs/plan-format.md)'
@@ -339,14 +409,16 @@ complete -c kvwire -n "__fish_kvwire_using_subcommand completions" -s v -l verbo
 complete -c kvwire -n "__fish_kvwire_using_subcommand completions" -s q -l quiet -d 'Only errors on stderr; no progress bars'
 complete -c kvwire -n "__fish_kvwire_using_subcommand completions" -l no-color -d 'No colour in text output (NO_COLOR is honoured too)'
 complete -c kvwire -n "__fish_kvwire_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c kvwire -n "__fish_kvwire_using_subcommand help; and not __fish_seen_subcommand_from cluster nodepool kubelet-identity workload-identity grant secrets completions help" -f -a "cluster" -d 'Cluster-level changes'
-complete -c kvwire -n "__fish_kvwire_using_subcommand help; and not __fish_seen_subcommand_from cluster nodepool kubelet-identity workload-identity grant secrets completions help" -f -a "nodepool" -d 'Node pool operations'
-complete -c kvwire -n "__fish_kvwire_using_subcommand help; and not __fish_seen_subcommand_from cluster nodepool kubelet-identity workload-identity grant secrets completions help" -f -a "kubelet-identity" -d 'Print the kubelet\'s managed identity (clientId, objectId, resourceId); `-o env` prints KEY=value lines'
-complete -c kvwire -n "__fish_kvwire_using_subcommand help; and not __fish_seen_subcommand_from cluster nodepool kubelet-identity workload-identity grant secrets completions help" -f -a "workload-identity" -d 'Set up workload identity: OIDC issuer + workload identity on the cluster, a user-assigned identity, and a federated credential for NAMESPACE/SERVICE_ACCOUNT'
-complete -c kvwire -n "__fish_kvwire_using_subcommand help; and not __fish_seen_subcommand_from cluster nodepool kubelet-identity workload-identity grant secrets completions help" -f -a "grant" -d 'Give a workload least-privilege read access to Key Vault secrets (RBAC role or access policy)'
-complete -c kvwire -n "__fish_kvwire_using_subcommand help; and not __fish_seen_subcommand_from cluster nodepool kubelet-identity workload-identity grant secrets completions help" -f -a "secrets" -d 'Key Vault secrets'
-complete -c kvwire -n "__fish_kvwire_using_subcommand help; and not __fish_seen_subcommand_from cluster nodepool kubelet-identity workload-identity grant secrets completions help" -f -a "completions" -d 'Print shell completions for SHELL to stdout'
-complete -c kvwire -n "__fish_kvwire_using_subcommand help; and not __fish_seen_subcommand_from cluster nodepool kubelet-identity workload-identity grant secrets completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c kvwire -n "__fish_kvwire_using_subcommand help; and not __fish_seen_subcommand_from cluster nodepool kubelet-identity workload-identity grant secrets manifests lint completions help" -f -a "cluster" -d 'Cluster-level changes'
+complete -c kvwire -n "__fish_kvwire_using_subcommand help; and not __fish_seen_subcommand_from cluster nodepool kubelet-identity workload-identity grant secrets manifests lint completions help" -f -a "nodepool" -d 'Node pool operations'
+complete -c kvwire -n "__fish_kvwire_using_subcommand help; and not __fish_seen_subcommand_from cluster nodepool kubelet-identity workload-identity grant secrets manifests lint completions help" -f -a "kubelet-identity" -d 'Print the kubelet\'s managed identity (clientId, objectId, resourceId); `-o env` prints KEY=value lines'
+complete -c kvwire -n "__fish_kvwire_using_subcommand help; and not __fish_seen_subcommand_from cluster nodepool kubelet-identity workload-identity grant secrets manifests lint completions help" -f -a "workload-identity" -d 'Set up workload identity: OIDC issuer + workload identity on the cluster, a user-assigned identity, and a federated credential for NAMESPACE/SERVICE_ACCOUNT'
+complete -c kvwire -n "__fish_kvwire_using_subcommand help; and not __fish_seen_subcommand_from cluster nodepool kubelet-identity workload-identity grant secrets manifests lint completions help" -f -a "grant" -d 'Give a workload least-privilege read access to Key Vault secrets (RBAC role or access policy)'
+complete -c kvwire -n "__fish_kvwire_using_subcommand help; and not __fish_seen_subcommand_from cluster nodepool kubelet-identity workload-identity grant secrets manifests lint completions help" -f -a "secrets" -d 'Key Vault secrets'
+complete -c kvwire -n "__fish_kvwire_using_subcommand help; and not __fish_seen_subcommand_from cluster nodepool kubelet-identity workload-identity grant secrets manifests lint completions help" -f -a "manifests" -d 'Emit Kubernetes YAML: SecretProviderClass, ServiceAccount and (optionally) a Deployment mounting the vault\'s secrets. Values are read from Azure (or given with --offline)'
+complete -c kvwire -n "__fish_kvwire_using_subcommand help; and not __fish_seen_subcommand_from cluster nodepool kubelet-identity workload-identity grant secrets manifests lint completions help" -f -a "lint" -d 'Check SecretProviderClass manifests against the Azure provider\'s rules'
+complete -c kvwire -n "__fish_kvwire_using_subcommand help; and not __fish_seen_subcommand_from cluster nodepool kubelet-identity workload-identity grant secrets manifests lint completions help" -f -a "completions" -d 'Print shell completions for SHELL to stdout'
+complete -c kvwire -n "__fish_kvwire_using_subcommand help; and not __fish_seen_subcommand_from cluster nodepool kubelet-identity workload-identity grant secrets manifests lint completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c kvwire -n "__fish_kvwire_using_subcommand help; and __fish_seen_subcommand_from cluster" -f -a "enable-managed-identity" -d 'Switch the cluster\'s control plane from a service principal to a managed identity'
 complete -c kvwire -n "__fish_kvwire_using_subcommand help; and __fish_seen_subcommand_from nodepool" -f -a "upgrade-image" -d 'Upgrade node images (only pools that need it), so nodes get the latest image and the kubelet identity'
 complete -c kvwire -n "__fish_kvwire_using_subcommand help; and __fish_seen_subcommand_from secrets" -f -a "seed" -d 'Write secrets (by default DB_HOST, DB_NAME, DB_USERNAME, DB_PASSWORD) into a vault. Values come from the environment, a .env file, stdin or a hidden prompt — never from arguments'

@@ -127,6 +127,11 @@ pub enum Command {
     /// Key Vault secrets.
     #[command(subcommand)]
     Secrets(SecretsCommand),
+    /// Emit Kubernetes YAML: SecretProviderClass, ServiceAccount and (optionally) a Deployment
+    /// mounting the vault's secrets. Values are read from Azure (or given with --offline).
+    Manifests(ManifestsArgs),
+    /// Check SecretProviderClass manifests against the Azure provider's rules.
+    Lint(LintArgs),
     /// Print shell completions for SHELL to stdout.
     Completions {
         /// The shell to generate for.
@@ -419,4 +424,85 @@ pub struct SeedArgs {
 fn parse_rfc3339(s: &str) -> Result<time::OffsetDateTime, String> {
     time::OffsetDateTime::parse(s, &time::format_description::well_known::Rfc3339)
         .map_err(|_| format!("{s:?} is not an RFC 3339 time such as 2027-01-31T00:00:00Z"))
+}
+
+/// How pods authenticate to Key Vault, for `manifests`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ManifestMode {
+    /// A user-assigned identity federated with the pod's service account (recommended).
+    WorkloadIdentity,
+    /// The cluster's kubelet identity (every pod on the node can use it).
+    Kubelet,
+    /// A managed identity assigned to the node VMSS (--identity), or its system-assigned one.
+    VmIdentity,
+    /// Deprecated AAD pod identity; emitted with a warning.
+    PodIdentity,
+}
+
+#[derive(Debug, Args)]
+pub struct ManifestsArgs {
+    /// The vault: a name (looked up in -g, else in the whole subscription) or its resource ID.
+    #[arg(long, value_parser = crate::vault::parse_ref)]
+    pub vault: String,
+    /// Resource group of the vault, and the default for --cluster and --identity.
+    #[arg(short = 'g', long, value_parser = validate::resource_group)]
+    pub resource_group: Option<String>,
+    /// Kubernetes namespace of the emitted objects.
+    #[arg(long, value_parser = validate::k8s_namespace)]
+    pub namespace: String,
+    /// Identity the pods use to reach Key Vault.
+    #[arg(long, value_enum, default_value = "workload-identity")]
+    pub mode: ManifestMode,
+    /// A secret to mount (repeat). Default: db-host, db-name, db-username, db-password.
+    #[arg(long = "secret", value_parser = validate::secret_name, value_name = "NAME")]
+    pub secrets: Vec<String>,
+    /// Also sync the secrets into this Kubernetes Secret (keys DB_HOST, …), for env vars.
+    #[arg(long, value_parser = validate::k8s_service_account, value_name = "NAME")]
+    pub sync_as_k8s_secret: Option<String>,
+    /// Emit a Deployment with this name that mounts the secrets read-only.
+    #[arg(long, value_parser = validate::k8s_namespace, requires = "image")]
+    pub deployment: Option<String>,
+    /// Container image of the Deployment.
+    #[arg(long, requires = "deployment")]
+    pub image: Option<String>,
+    /// workload-identity: the user-assigned identity; vm-identity: the VMSS identity (omit for system-assigned).
+    #[arg(long, value_parser = validate::identity_name)]
+    pub identity: Option<String>,
+    /// Resource group of --identity (default: -g).
+    #[arg(long, value_parser = validate::resource_group)]
+    pub identity_resource_group: Option<String>,
+    /// kubelet mode: the AKS cluster (in -g).
+    #[arg(long, value_parser = validate::cluster_name)]
+    pub cluster: Option<String>,
+    /// Service account the pods run as (workload identity).
+    #[arg(long, default_value = "workload", value_parser = validate::k8s_service_account)]
+    pub service_account: String,
+    /// Name of the SecretProviderClass (default: kvwire-VAULT).
+    #[arg(long, value_parser = validate::k8s_service_account)]
+    pub name: Option<String>,
+    /// Write one file per object into this directory instead of printing them.
+    #[arg(long, value_name = "DIR")]
+    pub out_dir: Option<PathBuf>,
+    /// Read nothing from Azure: take the tenant and client IDs from --tenant-id and --client-id.
+    #[arg(long)]
+    pub offline: bool,
+    /// With --offline: the vault's tenant ID.
+    #[arg(long, requires = "offline", value_parser = validate::guid)]
+    pub tenant_id: Option<String>,
+    /// With --offline: the client ID of the identity the pods use.
+    #[arg(long, requires = "offline", value_parser = validate::guid)]
+    pub client_id: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct LintArgs {
+    /// Manifest files (YAML, several documents allowed); `-` reads standard input.
+    #[arg(required = true, value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+    /// Also check, with your Azure credentials, that each secret exists in its vault.
+    #[arg(long)]
+    pub online: bool,
+    /// Treat warnings as errors.
+    #[arg(long)]
+    pub strict: bool,
 }

@@ -17,6 +17,8 @@ pub mod keyvault;
 pub mod output;
 pub mod plan;
 pub mod redact;
+pub mod spc;
 pub mod uuid5;
 pub mod validate;
 pub mod vault;
+pub mod yaml;

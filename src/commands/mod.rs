@@ -4,6 +4,8 @@ mod completions;
 mod enable_managed_identity;
 mod grant;
 mod kubelet_identity;
+mod lint;
+mod manifests;
 mod seed;
 mod upgrade_image;
 mod workload_identity;
@@ -38,6 +40,8 @@ pub async fn dispatch(cli: Cli) -> Result<u8> {
             grant::run(az, &args, g, &ui).await
         }
         Command::Secrets(SecretsCommand::Seed(args)) => seed::run(&args, g, &ui).await,
+        Command::Manifests(args) => manifests::run(&args, g, &ui).await,
+        Command::Lint(args) => lint::run(&args, g, &ui).await,
         Command::KubeletIdentity(args) => {
             let az = Azure::from_globals(g)?;
             kubelet_identity::run(&az, &args, &ui).await

@@ -1,0 +1,179 @@
+//! `kvwire lint`: SecretProviderClass manifests against the Azure provider's rules, and with
+//! `--online`, against the vaults they name.
+
+use crate::{
+    cli::{GlobalArgs, LintArgs},
+    context::Azure,
+    error::{Error, Result},
+    keyvault::KvFailure,
+    output::{OutputFormat, Style, Ui},
+    spc::{self, Finding, Severity},
+    vault,
+};
+use serde_json::{Value, json};
+use std::io::Read;
+
+struct Report {
+    file: String,
+    /// Index of the document in its file, and the SPC's name.
+    doc: usize,
+    name: String,
+    findings: Vec<Finding>,
+}
+
+pub async fn run(args: &LintArgs, g: &GlobalArgs, ui: &Ui) -> Result<u8> {
+    let mut reports = vec![];
+    for path in &args.files {
+        let (origin, text) = if path.as_os_str() == "-" {
+            let mut t = String::new();
+            std::io::stdin()
+                .read_to_string(&mut t)
+                .map_err(|e| Error::usage(format!("stdin: {e}")))?;
+            ("stdin".to_string(), t)
+        } else {
+            let t = std::fs::read_to_string(path).map_err(|e| Error::usage(format!("{}: {e}", path.display())))?;
+            (path.display().to_string(), t)
+        };
+        for (i, doc) in crate::yaml::parse_documents(&text, &origin)?.iter().enumerate() {
+            if spc::is_spc(doc) {
+                let name = doc
+                    .pointer("/metadata/name")
+                    .and_then(Value::as_str)
+                    .unwrap_or("?")
+                    .to_string();
+                reports.push((
+                    Report {
+                        file: origin.clone(),
+                        doc: i,
+                        name,
+                        findings: spc::lint(doc),
+                    },
+                    doc.clone(),
+                ));
+            }
+        }
+    }
+    if reports.is_empty() {
+        return Err(Error::usage("no SecretProviderClass found in the given files"));
+    }
+    if args.online {
+        let az = Azure::from_globals(g)?;
+        for (report, doc) in reports.iter_mut() {
+            report.findings.extend(check_vault(&az, doc).await?);
+        }
+    }
+    let errors = reports
+        .iter()
+        .flat_map(|(r, _)| &r.findings)
+        .filter(|f| f.severity == Severity::Error || args.strict)
+        .count();
+    match ui.format {
+        OutputFormat::Json | OutputFormat::Yaml => {
+            let docs: Vec<Value> = reports
+                .iter()
+                .map(|(r, _)| json!({"file": r.file, "document": r.doc, "name": r.name, "findings": r.findings}))
+                .collect();
+            ui.print_document(&json!({"results": docs, "errors": errors}));
+        }
+        _ => {
+            for (r, _) in &reports {
+                if r.findings.is_empty() {
+                    println!(
+                        "{} {} (document {}, {})",
+                        ui.paint("✔", Style::Add),
+                        r.file,
+                        r.doc,
+                        r.name
+                    );
+                }
+                for f in &r.findings {
+                    let label = match f.severity {
+                        Severity::Error => ui.paint("error", Style::Remove),
+                        Severity::Warning => ui.paint("warning", Style::Change),
+                    };
+                    println!(
+                        "{}: document {} ({}): {label}: {}: {}",
+                        r.file, r.doc, r.name, f.path, f.message
+                    );
+                }
+            }
+        }
+    }
+    Ok(if errors > 0 { 1 } else { 0 })
+}
+
+/// Each declared secret must exist (and be enabled) in the named vault.
+async fn check_vault(az: &Azure, doc: &Value) -> Result<Vec<Finding>> {
+    let mut out = vec![];
+    let Some(name) = doc.pointer("/spec/parameters/keyvaultName").and_then(Value::as_str) else {
+        return Ok(out);
+    };
+    let v = match vault::find(az, name.trim(), None).await {
+        Ok(v) => v,
+        Err(e) => {
+            out.push(Finding {
+                severity: Severity::Error,
+                path: "spec.parameters.keyvaultName".into(),
+                message: e.to_string(),
+            });
+            return Ok(out);
+        }
+    };
+    let tenant = doc
+        .pointer("/spec/parameters/tenantID")
+        .or(doc.pointer("/spec/parameters/tenantId"))
+        .and_then(Value::as_str);
+    if tenant.is_some_and(|t| !t.eq_ignore_ascii_case(&v.tenant_id)) {
+        out.push(Finding {
+            severity: Severity::Error,
+            path: "spec.parameters.tenantID".into(),
+            message: format!("vault {} is in tenant {}", v.name, v.tenant_id),
+        });
+    }
+    let client = az.secret_client(&v.uri)?;
+    let objects = doc
+        .pointer("/spec/parameters/objects")
+        .and_then(Value::as_str)
+        .unwrap_or("");
+    for (i, o) in spc::declared_objects(objects).unwrap_or_default().iter().enumerate() {
+        if o["objectType"] != "secret" {
+            continue;
+        }
+        let name = o["objectName"].as_str().unwrap_or("");
+        let path = format!("spec.parameters.objects.array[{i}].objectName");
+        match client.get_secret(name, None).await {
+            Ok(r) => {
+                let enabled = r
+                    .into_model()
+                    .ok()
+                    .and_then(|s| s.attributes)
+                    .and_then(|a| a.enabled)
+                    .unwrap_or(true);
+                if !enabled {
+                    out.push(Finding {
+                        severity: Severity::Error,
+                        path,
+                        message: format!("secret {name} is disabled in vault {}", v.name),
+                    });
+                }
+            }
+            Err(e) => {
+                let f = KvFailure::from_sdk(&e);
+                let message = match f.status {
+                    Some(404) => format!("secret {name} does not exist in vault {}", v.name),
+                    _ => format!(
+                        "cannot check secret {name} in vault {}: {}",
+                        v.name,
+                        f.code.unwrap_or(f.message)
+                    ),
+                };
+                out.push(Finding {
+                    severity: Severity::Error,
+                    path,
+                    message,
+                });
+            }
+        }
+    }
+    Ok(out)
+}

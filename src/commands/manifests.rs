@@ -1,0 +1,267 @@
+//! `kvwire manifests`: the Kubernetes side — SecretProviderClass, ServiceAccount, Deployment —
+//! with every ID read from Azure (or, with --offline, from flags), never guessed.
+
+use crate::{
+    arm::api,
+    cli::{GlobalArgs, ManifestMode, ManifestsArgs},
+    cloud::Cloud,
+    context::Azure,
+    error::{Error, Result},
+    output::{OutputFormat, Ui, to_yaml},
+    spc::{self, IdentityMode, SpcSpec, VaultObject},
+    vault, warn,
+};
+use serde_json::{Value, json};
+
+/// Default secrets: the four DB values `secrets seed` writes.
+pub const DEFAULT_SECRETS: [&str; 4] = ["db-host", "db-name", "db-username", "db-password"];
+const MOUNT_PATH: &str = "/mnt/secrets-store";
+const VOLUME: &str = "secrets-store";
+
+/// The IDs that come from Azure.
+struct Resolved {
+    keyvault_name: String,
+    tenant_id: String,
+    client_id: Option<String>,
+    cloud: Cloud,
+}
+
+pub async fn run(args: &ManifestsArgs, g: &GlobalArgs, ui: &Ui) -> Result<u8> {
+    let resolved = if args.offline {
+        offline(args, g)?
+    } else {
+        online(args, g).await?
+    };
+    let docs = build(args, &resolved)?;
+    if let Some(dir) = &args.out_dir {
+        std::fs::create_dir_all(dir).map_err(|e| Error::usage(format!("--out-dir {}: {e}", dir.display())))?;
+        for doc in &docs {
+            let file = dir.join(format!(
+                "{}.yaml",
+                doc["kind"].as_str().unwrap_or("object").to_ascii_lowercase()
+            ));
+            std::fs::write(&file, to_yaml(doc))
+                .map_err(|e| Error::runtime(format!("writing {}: {e}", file.display())))?;
+            if !ui.quiet {
+                eprintln!("wrote {}", file.display());
+            }
+        }
+        return Ok(0);
+    }
+    // Manifests are YAML even when piped; only an explicit -o json gives a List document.
+    match g.output {
+        Some(OutputFormat::Json) => ui.print_document(&json!({"apiVersion": "v1", "kind": "List", "items": docs})),
+        Some(OutputFormat::Env) => {
+            return Err(Error::usage(
+                "-o env does not fit manifests: use yaml (default) or json",
+            ));
+        }
+        _ => {
+            let texts: Vec<String> = docs.iter().map(to_yaml).collect();
+            print!("{}", texts.join("---\n"));
+        }
+    }
+    Ok(0)
+}
+
+fn offline(args: &ManifestsArgs, g: &GlobalArgs) -> Result<Resolved> {
+    let tenant_id = args
+        .tenant_id
+        .clone()
+        .ok_or_else(|| Error::usage("--offline needs --tenant-id (the vault's tenant)"))?;
+    let needs_client = matches!(args.mode, ManifestMode::WorkloadIdentity | ManifestMode::Kubelet);
+    if needs_client && args.client_id.is_none() {
+        return Err(Error::usage(
+            "--offline with this --mode needs --client-id (the identity the pods use)",
+        ));
+    }
+    Ok(Resolved {
+        keyvault_name: args.vault.rsplit('/').next().unwrap_or(&args.vault).to_string(),
+        tenant_id,
+        client_id: args.client_id.clone(),
+        cloud: Cloud::resolve(&g.cloud)?,
+    })
+}
+
+async fn online(args: &ManifestsArgs, g: &GlobalArgs) -> Result<Resolved> {
+    let rg_for = |what: &str| {
+        args.identity_resource_group
+            .clone()
+            .or(args.resource_group.clone())
+            .ok_or_else(|| {
+                Error::usage(format!(
+                    "{what} needs a resource group: pass -g (or --identity-resource-group)"
+                ))
+            })
+    };
+    // Check the mode's flags before the first request.
+    match args.mode {
+        ManifestMode::WorkloadIdentity if args.identity.is_none() => {
+            return Err(Error::usage(
+                "--mode workload-identity needs --identity NAME (the user-assigned identity of the pods)",
+            ));
+        }
+        ManifestMode::Kubelet if args.cluster.is_none() => {
+            return Err(Error::usage("--mode kubelet needs --cluster NAME (with -g)"));
+        }
+        _ => {}
+    }
+    let az = Azure::from_globals(g)?;
+    let v = vault::find(&az, &args.vault, args.resource_group.as_deref()).await?;
+    let client_id = match (args.mode, &args.identity, &args.cluster) {
+        (ManifestMode::Kubelet, _, Some(cluster)) => {
+            let rg = args
+                .resource_group
+                .clone()
+                .ok_or_else(|| Error::usage("--cluster needs -g"))?;
+            az.kubelet_identity(&rg, cluster).await?.client_id
+        }
+        (ManifestMode::WorkloadIdentity | ManifestMode::VmIdentity, Some(name), _) => {
+            let rg = rg_for("--identity")?;
+            let path = format!(
+                "/subscriptions/{}/resourceGroups/{rg}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/{name}",
+                az.subscription
+            );
+            let doc = az.arm.get_opt(&path, api::MANAGED_IDENTITY).await?.ok_or_else(|| {
+                Error::runtime(format!(
+                    "managed identity {rg}/{name} was not found (create it with `kvwire workload-identity`)"
+                ))
+            })?;
+            doc.pointer("/properties/clientId")
+                .and_then(Value::as_str)
+                .map(str::to_owned)
+        }
+        _ => None,
+    };
+    Ok(Resolved {
+        keyvault_name: v.name,
+        tenant_id: v.tenant_id,
+        client_id,
+        cloud: az.cloud.clone(),
+    })
+}
+
+/// The provider's cloudName for kvwire's built-in clouds (the public cloud is its default).
+fn provider_cloud_name(cloud: &Cloud) -> Option<String> {
+    match cloud.name.as_str() {
+        "AzureUSGovernment" => Some("AzureUSGovernmentCloud".into()),
+        "AzureChinaCloud" => Some("AzureChinaCloud".into()),
+        _ => None,
+    }
+}
+
+fn build(args: &ManifestsArgs, r: &Resolved) -> Result<Vec<Value>> {
+    let mode = match args.mode {
+        ManifestMode::WorkloadIdentity => IdentityMode::WorkloadIdentity {
+            client_id: r
+                .client_id
+                .clone()
+                .ok_or_else(|| Error::runtime("the identity has no clientId"))?,
+        },
+        ManifestMode::Kubelet | ManifestMode::VmIdentity => IdentityMode::VmIdentity {
+            user_assigned_client_id: r.client_id.clone(),
+        },
+        ManifestMode::PodIdentity => {
+            warn!(
+                "AAD pod identity is deprecated and no longer supported on new clusters: prefer --mode workload-identity"
+            );
+            IdentityMode::PodIdentity
+        }
+    };
+    let secrets: Vec<String> = if args.secrets.is_empty() {
+        DEFAULT_SECRETS.iter().map(|s| s.to_string()).collect()
+    } else {
+        args.secrets.clone()
+    };
+    let spec = SpcSpec {
+        name: args
+            .name
+            .clone()
+            .unwrap_or_else(|| format!("kvwire-{}", r.keyvault_name)),
+        namespace: args.namespace.clone(),
+        keyvault_name: r.keyvault_name.clone(),
+        tenant_id: r.tenant_id.clone(),
+        cloud_name: provider_cloud_name(&r.cloud),
+        objects: secrets
+            .iter()
+            .map(|s| VaultObject {
+                name: s.clone(),
+                kind: "secret".into(),
+                alias: None,
+            })
+            .collect(),
+        sync_secret: args.sync_as_k8s_secret.clone(),
+        mode,
+    };
+    let mut docs = vec![spc::secret_provider_class(&spec)];
+    let workload = matches!(spec.mode, IdentityMode::WorkloadIdentity { .. });
+    if workload {
+        docs.push(json!({
+            "apiVersion": "v1",
+            "kind": "ServiceAccount",
+            "metadata": {
+                "name": args.service_account,
+                "namespace": args.namespace,
+                "labels": {"app.kubernetes.io/managed-by": "kvwire"},
+                "annotations": {
+                    "azure.workload.identity/client-id": r.client_id,
+                    "azure.workload.identity/tenant-id": r.tenant_id,
+                },
+            },
+        }));
+    }
+    if let (Some(name), Some(image)) = (&args.deployment, &args.image) {
+        docs.push(deployment(
+            name,
+            image,
+            &args.namespace,
+            &spec,
+            workload.then_some(args.service_account.as_str()),
+        ));
+    }
+    Ok(docs)
+}
+
+fn deployment(name: &str, image: &str, namespace: &str, spec: &SpcSpec, service_account: Option<&str>) -> Value {
+    let mut pod_labels = json!({"app": name});
+    if service_account.is_some() {
+        // The workload identity webhook injects the token only into pods with this label.
+        pod_labels["azure.workload.identity/use"] = json!("true");
+    }
+    let mut container = json!({
+        "name": name,
+        "image": image,
+        "volumeMounts": [{"name": VOLUME, "mountPath": MOUNT_PATH, "readOnly": true}],
+    });
+    if let Some(secret) = &spec.sync_secret {
+        let env: Vec<Value> = spec
+            .objects
+            .iter()
+            .map(|o| {
+                let key = spc::env_key(&o.name);
+                json!({"name": key, "valueFrom": {"secretKeyRef": {"name": secret, "key": key}}})
+            })
+            .collect();
+        container["env"] = json!(env);
+    }
+    let mut pod_spec = json!({
+        "containers": [container],
+        "volumes": [{
+            "name": VOLUME,
+            "csi": {"driver": spc::CSI_DRIVER, "readOnly": true, "volumeAttributes": {"secretProviderClass": spec.name}},
+        }],
+    });
+    if let Some(sa) = service_account {
+        pod_spec["serviceAccountName"] = json!(sa);
+    }
+    json!({
+        "apiVersion": "apps/v1",
+        "kind": "Deployment",
+        "metadata": {"name": name, "namespace": namespace, "labels": {"app": name, "app.kubernetes.io/managed-by": "kvwire"}},
+        "spec": {
+            "replicas": 1,
+            "selector": {"matchLabels": {"app": name}},
+            "template": {"metadata": {"labels": pod_labels}, "spec": pod_spec},
+        },
+    })
+}
