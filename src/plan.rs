@@ -124,6 +124,10 @@ pub trait Step: Send + Sync {
     async fn plan(&mut self) -> Result<Planned>;
     /// Make the change, reporting progress through `on`.
     async fn apply(&mut self, on: OnStatus<'_>) -> Result<()>;
+    /// Steps apply in ascending phases; a phase starts only when the one before succeeded.
+    fn phase(&self) -> u16 {
+        0
+    }
     /// Values the user needs afterwards (an identity's clientId, say), read after apply or on a no-op.
     async fn outputs(&mut self) -> Result<Vec<(String, Value)>> {
         Ok(vec![])
@@ -319,6 +323,31 @@ fn consent(ui: &Ui, opts: &RunOptions, address: &str, why: &str) -> Result<bool>
         .map_err(|e| Error::runtime(format!("prompt failed: {e}")))
 }
 
+/// A step moved to another phase, for composing commands into one ordered run.
+pub struct Phased {
+    pub phase: u16,
+    pub inner: Box<dyn Step>,
+}
+
+#[async_trait::async_trait]
+impl Step for Phased {
+    async fn plan(&mut self) -> Result<Planned> {
+        self.inner.plan().await
+    }
+    async fn apply(&mut self, on: OnStatus<'_>) -> Result<()> {
+        self.inner.apply(on).await
+    }
+    async fn verify(&mut self) -> Result<()> {
+        self.inner.verify().await
+    }
+    fn phase(&self) -> u16 {
+        self.phase
+    }
+    async fn outputs(&mut self) -> Result<Vec<(String, Value)>> {
+        self.inner.outputs().await
+    }
+}
+
 fn confirm(opts: &RunOptions, ui: &Ui, n: usize) -> Result<()> {
     if opts.yes {
         return Ok(());
@@ -340,6 +369,9 @@ fn confirm(opts: &RunOptions, ui: &Ui, n: usize) -> Result<()> {
     }
 }
 
+/// Apply pending steps phase by phase. Within a phase up to `parallel` run at once; with
+/// `parallel == 1` they run in order and the first failure stops the rest. A later phase never
+/// starts after a failure: it may depend on what failed.
 async fn apply_all(
     steps: &mut [Box<dyn Step>],
     planned: &[Planned],
@@ -356,35 +388,67 @@ async fn apply_all(
         ProgressDrawTarget::hidden()
     });
     let style = ProgressStyle::with_template("{spinner} {prefix} {wide_msg} {elapsed}").expect("valid template");
-    // Pair each pending step with its index and a bar, then run them with bounded concurrency.
-    let mut work = Vec::new();
-    for (i, step) in steps.iter_mut().enumerate() {
-        if !pending.contains(&i) {
-            continue;
+    let mut phases: Vec<u16> = pending.iter().map(|&i| steps[i].phase()).collect();
+    phases.sort_unstable();
+    phases.dedup();
+    let mut by_index: Vec<Option<&mut Box<dyn Step>>> = steps.iter_mut().map(Some).collect();
+    let mut results = vec![];
+    for phase in phases {
+        let mut work = Vec::new();
+        for &i in pending {
+            if by_index[i].as_ref().is_some_and(|s| s.phase() == phase) {
+                let step = by_index[i].take().expect("each step runs once");
+                let bar = multi.add(ProgressBar::new_spinner().with_style(style.clone()));
+                bar.set_prefix(planned[i].address.clone());
+                bar.enable_steady_tick(std::time::Duration::from_millis(120));
+                work.push((i, step, bar));
+            }
         }
-        let bar = multi.add(ProgressBar::new_spinner().with_style(style.clone()));
-        bar.set_prefix(planned[i].address.clone());
-        bar.enable_steady_tick(std::time::Duration::from_millis(120));
-        work.push((i, step, bar));
-    }
-    let results: Vec<(usize, Result<()>)> = stream::iter(work)
-        .map(|(i, step, bar)| async move {
-            crate::info!("applying {}", planned[i].address);
-            let on = |status: &str| bar.set_message(status.to_string());
-            let r = match step.apply(&on).await {
-                Ok(()) => {
-                    bar.set_message("verifying");
-                    step.verify().await
+        let phase_results: Vec<(usize, Result<()>)> = if parallel <= 1 {
+            let mut out = vec![];
+            for (i, step, bar) in work {
+                let r = apply_one(i, step, bar, &planned[i].address).await;
+                let failed = r.1.is_err();
+                out.push(r);
+                if failed {
+                    break;
                 }
-                Err(e) => Err(e),
-            };
-            bar.finish_with_message(if r.is_ok() { "done" } else { "failed" });
-            (i, r)
-        })
-        .buffer_unordered(parallel)
-        .collect()
-        .await;
+            }
+            out
+        } else {
+            stream::iter(work)
+                .map(|(i, step, bar)| apply_one(i, step, bar, &planned[i].address))
+                .buffer_unordered(parallel)
+                .collect()
+                .await
+        };
+        let failed = phase_results.iter().any(|(_, r)| r.is_err());
+        results.extend(phase_results);
+        if failed {
+            break;
+        }
+    }
     results
+}
+
+/// Apply then verify one step, reporting on its progress line.
+async fn apply_one(
+    i: usize,
+    step: &mut Box<dyn Step>,
+    bar: indicatif::ProgressBar,
+    address: &str,
+) -> (usize, Result<()>) {
+    crate::info!("applying {address}");
+    let on = |status: &str| bar.set_message(status.to_string());
+    let r = match step.apply(&on).await {
+        Ok(()) => {
+            bar.set_message("verifying");
+            step.verify().await
+        }
+        Err(e) => Err(e),
+    };
+    bar.finish_with_message(if r.is_ok() { "done" } else { "failed" });
+    (i, r)
 }
 
 /// Terraform-like text: one line per step, indented field changes.

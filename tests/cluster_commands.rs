@@ -57,10 +57,13 @@ fn sp_cluster_moves_to_managed_identity_with_one_put_and_keeps_unknown_fields() 
     );
 
     // The PUT body is the GET body with only `identity` changed: nothing dropped, nothing invented.
+    // ...plus the tag that says the kubelet still waits for re-imaged nodes.
     let mut sent = writes[0].body.clone().unwrap();
     assert_eq!(sent["identity"], json!({"type": "SystemAssigned"}));
     sent.as_object_mut().unwrap().remove("identity");
-    assert_eq!(sent, before, "round trip keeps every field, including futureProfile");
+    let mut expected = before.clone();
+    expected["tags"]["kvwire-kubelet-migration"] = json!("pending");
+    assert_eq!(sent, expected, "round trip keeps every field, including futureProfile");
 
     let after = fake.resource(&id).unwrap();
     assert_eq!(after["properties"]["servicePrincipalProfile"]["clientId"], "msi");
@@ -161,10 +164,15 @@ fn upgrade_is_skipped_when_the_image_is_current() {
         ],
     );
     assert_eq!(code, 0, "{all}");
-    for step in doc["steps"].as_array().unwrap() {
+    let steps = doc["steps"].as_array().unwrap();
+    for step in steps
+        .iter()
+        .filter(|s| s["address"].as_str().unwrap().starts_with("nodepool"))
+    {
         assert_eq!(step["action"], "no_op");
         assert!(step["reason"].as_str().unwrap().contains("is the latest"));
     }
+    assert_eq!(steps.last().unwrap()["reason"], "no kubelet migration pending");
     assert!(fake.writes().is_empty());
 }
 
@@ -537,4 +545,133 @@ fn switch_lists_what_the_old_service_principal_was_granted() {
         .output()
         .unwrap();
     assert!(String::from_utf8_lossy(&out.stderr).contains("service principal clientid was not found in the directory"));
+}
+
+#[test]
+fn kubelet_migration_survives_a_crash_between_switch_and_reimage() {
+    let fake = Fake::start();
+    let id = fake.seed_sp_cluster(
+        "rg1",
+        "aks1",
+        &[("pool1", "img-2", "img-2"), ("pool2", "img-2", "img-2")],
+        json!({}),
+    );
+    let (_, all, code) = run(
+        &fake,
+        &[
+            "-o",
+            "json",
+            "--yes",
+            "cluster",
+            "enable-managed-identity",
+            "-g",
+            "rg1",
+            "-n",
+            "aks1",
+        ],
+    );
+    assert_eq!(code, 0, "{all}");
+    assert_eq!(
+        fake.resource(&id).unwrap()["tags"]["kvwire-kubelet-migration"],
+        "pending"
+    );
+
+    // A later run (after a crash, say) sees the tag: the images are current, yet the pools need re-imaging.
+    let (doc, all, code) = run(
+        &fake,
+        &[
+            "-o",
+            "json",
+            "--yes",
+            "nodepool",
+            "upgrade-image",
+            "-g",
+            "rg1",
+            "--cluster",
+            "aks1",
+            "--all",
+        ],
+    );
+    assert_eq!(code, 0, "{all}");
+    let steps = doc["steps"].as_array().unwrap();
+    assert_eq!(steps[0]["action"], "run");
+    assert!(
+        steps[0]["reason"]
+            .as_str()
+            .unwrap()
+            .contains("still uses the service principal")
+    );
+    assert_eq!(steps[2]["action"], "update", "then the tag is cleared");
+    let posts = fake.writes().iter().filter(|e| e.method == "POST").count();
+    assert_eq!(posts, 2);
+    let mc = fake.resource(&id).unwrap();
+    assert!(mc["tags"].get("kvwire-kubelet-migration").is_none(), "{}", mc["tags"]);
+    assert_eq!(mc["tags"]["tier"], "production", "other tags are kept");
+
+    fake.clear_journal();
+    let (doc, _, _) = run(
+        &fake,
+        &[
+            "-o",
+            "json",
+            "--yes",
+            "nodepool",
+            "upgrade-image",
+            "-g",
+            "rg1",
+            "--cluster",
+            "aks1",
+            "--all",
+        ],
+    );
+    assert!(doc["steps"].as_array().unwrap().iter().all(|s| s["action"] == "no_op"));
+    assert!(fake.writes().is_empty());
+}
+
+#[test]
+fn a_failed_pool_keeps_the_migration_tag() {
+    let fake = Fake::start();
+    let id = fake.seed_sp_cluster(
+        "rg1",
+        "aks1",
+        &[("pool1", "img-2", "img-2"), ("pool2", "img-2", "img-2")],
+        json!({}),
+    );
+    run(
+        &fake,
+        &["--yes", "cluster", "enable-managed-identity", "-g", "rg1", "-n", "aks1"],
+    );
+    fake.fault(
+        Some("POST"),
+        "agentPools/pool2/upgradeNodeImageVersion",
+        1,
+        FaultKind::FailLro {
+            code: "ReimageFailed".into(),
+            message: "x".into(),
+        },
+    );
+    let (doc, _, code) = run(
+        &fake,
+        &[
+            "-o",
+            "json",
+            "--yes",
+            "nodepool",
+            "upgrade-image",
+            "-g",
+            "rg1",
+            "--cluster",
+            "aks1",
+            "--all",
+        ],
+    );
+    assert_eq!(code, 1);
+    assert_eq!(
+        doc["steps"][2]["outcome"], "not_run",
+        "a later phase never runs after a failure"
+    );
+    assert_eq!(
+        fake.resource(&id).unwrap()["tags"]["kvwire-kubelet-migration"],
+        "pending"
+    );
 }

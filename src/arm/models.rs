@@ -4,12 +4,18 @@
 use serde::Deserialize;
 use std::collections::BTreeMap;
 
+/// Cluster tag kvwire sets when it switches a cluster to managed identity and removes once every
+/// node pool has been re-imaged: ARM does not report which credential the kubelet uses, so this
+/// is how a later (or resumed) run knows the kubelet still runs on the service principal.
+pub const KUBELET_MIGRATION_TAG: &str = "kvwire-kubelet-migration";
+
 #[derive(Debug, Clone, Deserialize, Default)]
 #[serde(rename_all = "camelCase")]
 pub struct ManagedCluster {
     pub id: Option<String>,
     pub name: Option<String>,
     pub location: Option<String>,
+    pub tags: Option<BTreeMap<String, String>>,
     pub identity: Option<ManagedServiceIdentity>,
     #[serde(default)]
     pub properties: ManagedClusterProperties,
@@ -103,6 +109,14 @@ impl ManagedCluster {
             .as_ref()
             .and_then(|i| i.kind.as_deref())
             .filter(|t| !t.eq_ignore_ascii_case("None"))
+    }
+
+    /// Switched to managed identity by kvwire, node images not yet re-imaged.
+    pub fn kubelet_migration_pending(&self) -> bool {
+        self.tags
+            .as_ref()
+            .and_then(|t| t.get(KUBELET_MIGRATION_TAG))
+            .is_some_and(|v| v == "pending")
     }
 
     pub fn kubelet_identity(&self) -> Option<&UserAssignedIdentity> {

@@ -2,7 +2,10 @@
 //! Read-modify-write of the whole cluster JSON, so fields kvwire does not know survive the PUT.
 
 use crate::{
-    arm::{OnStatus, api, models::ManagedCluster},
+    arm::{
+        OnStatus, api,
+        models::{KUBELET_MIGRATION_TAG, ManagedCluster},
+    },
     cli::{EnableManagedIdentityArgs, GlobalArgs},
     context::{Azure, run_options},
     error::Result,
@@ -146,6 +149,11 @@ impl Step for EnableManagedIdentity {
             if mc.kubelet_identity().is_none() {
                 changes.push(FieldChange::unknown("identityProfile.kubeletidentity"));
             }
+            changes.push(FieldChange::set(
+                &format!("tags.{KUBELET_MIGRATION_TAG}"),
+                None,
+                json!("pending"),
+            ));
             warnings.push(format!(
                 "the kubelet keeps using service principal {sp} until the node images are upgraded: then run `kvwire nodepool upgrade-image {} --all`",
                 self.hint
@@ -169,7 +177,17 @@ impl Step for EnableManagedIdentity {
 
     async fn apply(&mut self, on: OnStatus<'_>) -> Result<()> {
         let mut body = self.observed.clone().expect("plan() runs before apply()");
+        let from_service_principal = serde_json::from_value::<ManagedCluster>(body.clone())
+            .map(|mc| mc.uses_service_principal())
+            .unwrap_or(false);
         body["identity"] = self.desired_identity();
+        if from_service_principal {
+            // Remember, in Azure itself, that the kubelet still needs its nodes re-imaged.
+            if !body["tags"].is_object() {
+                body["tags"] = json!({});
+            }
+            body["tags"][KUBELET_MIGRATION_TAG] = json!("pending");
+        }
         self.az.arm.put(&self.path, api::CONTAINER_SERVICE, &body, on).await?;
         Ok(())
     }

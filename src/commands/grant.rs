@@ -64,75 +64,132 @@ fn broad_reason(guid: &str) -> Option<&'static str> {
         .map(|(_, why)| *why)
 }
 
-pub async fn run(az: Arc<Azure>, args: &GrantArgs, g: &GlobalArgs, ui: &Ui) -> Result<u8> {
-    let role_guid = match &args.role {
-        RoleChoice::SecretsUser => SECRETS_USER.to_string(),
-        RoleChoice::SecretsOfficer => SECRETS_OFFICER.to_string(),
-        RoleChoice::Custom(g) => g.clone(),
-    };
-    // Least privilege before anything is read: workloads read; people and pipelines may manage,
-    // nobody gets administration without saying so.
-    if let Some(why) = broad_reason(&role_guid) {
-        let officer_for_person = role_guid == SECRETS_OFFICER && !args.to.is_workload();
-        if !officer_for_person && !args.allow_broad {
-            return Err(Error::usage(format!(
-                "--role: {why}. A workload that reads secrets needs Key Vault Secrets User (--role secrets-user, the default); pass --allow-broad if this principal really needs more"
-            )));
-        }
-    }
-    let vault = vault::find(&az, &args.vault, args.resource_group.as_deref()).await?;
-    let (principal_id, principal_type, who) = resolve_principal(&az, args).await?;
-    let opts = run_options(g, "grant", ui, 1)?;
-    let step: Box<dyn Step> = if vault.rbac {
-        let scope = match &args.scope {
-            GrantScope::Vault => vault.id.clone(),
-            GrantScope::Secret(name) => format!("{}/secrets/{name}", vault.id),
-        };
-        Box::new(RoleAssignment {
-            az: az.clone(),
-            scope_label: match &args.scope {
-                GrantScope::Vault => format!("vault {}", vault.name),
-                GrantScope::Secret(n) => format!("secret {}/{n}", vault.name),
-            },
-            scope,
-            vault,
-            principal_id,
-            principal_type,
-            who,
-            role_guid,
-            wait: Duration::from_secs(args.principal_wait),
-        })
-    } else {
-        if let GrantScope::Secret(_) = args.scope {
-            return Err(Error::usage(format!(
-                "--scope secret:NAME needs an RBAC vault; vault {} uses access policies, which apply to every secret in it",
-                vault.name
-            )));
-        }
-        let permissions: Vec<&str> = match &args.role {
-            RoleChoice::SecretsUser if args.allow_list => vec!["get", "list"],
-            RoleChoice::SecretsUser => vec!["get"],
-            RoleChoice::SecretsOfficer => OFFICER_PERMISSIONS.to_vec(),
-            RoleChoice::Custom(_) => {
-                return Err(Error::usage(format!(
-                    "--role GUID needs an RBAC vault; vault {} uses access policies: use secrets-user or secrets-officer",
-                    vault.name
-                )));
-            }
-        };
-        Box::new(AccessPolicy {
-            az: az.clone(),
-            vault,
-            object_id: principal_id,
-            who,
-            permissions: permissions.into_iter().map(str::to_owned).collect(),
-        })
-    };
-    plan::run(vec![step], &opts, ui).await
+/// Who gets access. Resolved when needed: in a runbook the identity (or the kubelet identity)
+/// may only come into being in an earlier step of the same run.
+#[derive(Debug, Clone)]
+pub enum Principal {
+    Known { object_id: String, kind: &'static str },
+    Identity { rg: String, name: String },
+    Kubelet { rg: String, cluster: String },
 }
 
-/// Object ID, principal type and a label for the target, read from Azure (nothing guessed).
-async fn resolve_principal(az: &Azure, args: &GrantArgs) -> Result<(String, &'static str, String)> {
+impl Principal {
+    pub fn label(&self) -> String {
+        match self {
+            Principal::Known { object_id, .. } => format!("principal {object_id}"),
+            Principal::Identity { rg, name } => format!("identity {rg}/{name}"),
+            Principal::Kubelet { rg, cluster } => format!("kubelet of {rg}/{cluster}"),
+        }
+    }
+
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Principal::Known { kind, .. } => kind,
+            _ => "ServicePrincipal",
+        }
+    }
+
+    pub fn is_workload(&self) -> bool {
+        !matches!(self, Principal::Known { .. })
+    }
+
+    /// The object ID, or `None` while the identity does not exist yet.
+    pub async fn object_id(&self, az: &Azure) -> Result<Option<String>> {
+        match self {
+            Principal::Known { object_id, .. } => Ok(Some(object_id.clone())),
+            Principal::Identity { rg, name } => {
+                let path = format!(
+                    "/subscriptions/{}/resourceGroups/{rg}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/{name}",
+                    az.subscription
+                );
+                Ok(az.arm.get_opt(&path, api::MANAGED_IDENTITY).await?.and_then(|d| {
+                    d.pointer("/properties/principalId")
+                        .and_then(Value::as_str)
+                        .map(str::to_owned)
+                }))
+            }
+            Principal::Kubelet { rg, cluster } => match az.kubelet_identity(rg, cluster).await {
+                Ok(k) => Ok(k.object_id),
+                Err(Error::Runtime(_)) => Ok(None),
+                Err(e) => Err(e),
+            },
+        }
+    }
+
+    /// Like [`Principal::object_id`], but a missing identity is an error saying how to create it.
+    pub async fn require(&self, az: &Azure) -> Result<String> {
+        self.object_id(az).await?.ok_or_else(|| match self {
+            Principal::Identity { rg, name } => Error::runtime(format!(
+                "managed identity {rg}/{name} was not found: create it with `kvwire workload-identity … --identity {name}`"
+            )),
+            Principal::Kubelet { rg, cluster } => Error::runtime(format!(
+                "cluster {rg}/{cluster} has no kubelet managed identity: run `kvwire cluster enable-managed-identity -g {rg} -n {cluster}` first"
+            )),
+            Principal::Known { .. } => unreachable!("a known principal always resolves"),
+        })
+    }
+}
+
+/// What to grant.
+#[derive(Debug, Clone)]
+pub struct GrantSpec {
+    pub role: RoleChoice,
+    pub scope: GrantScope,
+    /// Access-policy vaults: also `list`.
+    pub allow_list: bool,
+    pub allow_broad: bool,
+    pub principal_wait: Duration,
+}
+
+impl GrantSpec {
+    fn role_guid(&self) -> String {
+        match &self.role {
+            RoleChoice::SecretsUser => SECRETS_USER.to_string(),
+            RoleChoice::SecretsOfficer => SECRETS_OFFICER.to_string(),
+            RoleChoice::Custom(g) => g.clone(),
+        }
+    }
+
+    /// Least privilege, checked before anything is read: workloads read; people and pipelines may
+    /// manage secrets; nobody gets administration without saying so.
+    pub fn check(&self, principal: &Principal) -> Result<()> {
+        let guid = self.role_guid();
+        if let Some(why) = broad_reason(&guid) {
+            let officer_for_person = guid == SECRETS_OFFICER && !principal.is_workload();
+            if !officer_for_person && !self.allow_broad {
+                return Err(Error::usage(format!(
+                    "--role: {why}. A workload that reads secrets needs Key Vault Secrets User (--role secrets-user, the default); pass --allow-broad if this principal really needs more"
+                )));
+            }
+        }
+        Ok(())
+    }
+}
+
+pub async fn run(az: Arc<Azure>, args: &GrantArgs, g: &GlobalArgs, ui: &Ui) -> Result<u8> {
+    let principal = principal_from(args)?;
+    let spec = GrantSpec {
+        role: args.role.clone(),
+        scope: args.scope.clone(),
+        allow_list: args.allow_list,
+        allow_broad: args.allow_broad,
+        principal_wait: Duration::from_secs(args.principal_wait),
+    };
+    spec.check(&principal)?;
+    let vault = vault::find(&az, &args.vault, args.resource_group.as_deref()).await?;
+    // On its own, grant needs the principal to exist already.
+    let label = principal.label();
+    let object_id = principal.require(&az).await?;
+    let principal = Principal::Known {
+        object_id,
+        kind: principal.kind(),
+    };
+    let labelled = step(az, vault, principal, &spec, Some(label))?;
+    let opts = run_options(g, "grant", ui, 1)?;
+    plan::run(vec![labelled], &opts, ui).await
+}
+
+fn principal_from(args: &GrantArgs) -> Result<Principal> {
     let rg_for = |rg: &Option<String>, what: &str| {
         rg.clone().or_else(|| args.resource_group.clone()).ok_or_else(|| {
             Error::usage(format!(
@@ -140,35 +197,77 @@ async fn resolve_principal(az: &Azure, args: &GrantArgs) -> Result<(String, &'st
             ))
         })
     };
-    match &args.to {
-        GrantTarget::Kubelet(rg, cluster) => {
-            let rg = rg_for(rg, "kubelet:")?;
-            let kubelet = az.kubelet_identity(&rg, cluster).await?;
-            let oid = kubelet.object_id.ok_or_else(|| {
-                Error::runtime(format!("cluster {rg}/{cluster}: the kubelet identity has no objectId"))
-            })?;
-            Ok((oid, "ServicePrincipal", format!("kubelet of {rg}/{cluster}")))
-        }
-        GrantTarget::Identity(rg, name) => {
-            let rg = rg_for(rg, "identity:")?;
-            let path = format!(
-                "/subscriptions/{}/resourceGroups/{rg}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/{name}",
-                az.subscription
-            );
-            let doc = az.arm.get_opt(&path, api::MANAGED_IDENTITY).await?.ok_or_else(|| {
-                Error::runtime(format!(
-                    "managed identity {rg}/{name} was not found: create it with `kvwire workload-identity … --identity {name}`"
-                ))
-            })?;
-            let oid = doc
-                .pointer("/properties/principalId")
-                .and_then(Value::as_str)
-                .unwrap_or("")
-                .to_string();
-            Ok((oid, "ServicePrincipal", format!("identity {rg}/{name}")))
-        }
-        GrantTarget::Principal(oid) => Ok((oid.clone(), args.principal_type.as_arm(), format!("principal {oid}"))),
+    Ok(match &args.to {
+        GrantTarget::Kubelet(rg, cluster) => Principal::Kubelet {
+            rg: rg_for(rg, "kubelet:")?,
+            cluster: cluster.clone(),
+        },
+        GrantTarget::Identity(rg, name) => Principal::Identity {
+            rg: rg_for(rg, "identity:")?,
+            name: name.clone(),
+        },
+        GrantTarget::Principal(oid) => Principal::Known {
+            object_id: oid.clone(),
+            kind: args.principal_type.as_arm(),
+        },
+    })
+}
+
+/// The one step that gives `principal` access to `vault`, by the vault's permission model.
+/// `who` overrides the label shown in plans.
+pub fn step(
+    az: Arc<Azure>,
+    vault: Vault,
+    principal: Principal,
+    spec: &GrantSpec,
+    who: Option<String>,
+) -> Result<Box<dyn Step>> {
+    let who = who.unwrap_or_else(|| principal.label());
+    if vault.rbac {
+        let scope = match &spec.scope {
+            GrantScope::Vault => vault.id.clone(),
+            GrantScope::Secret(name) => format!("{}/secrets/{name}", vault.id),
+        };
+        return Ok(Box::new(RoleAssignment {
+            az,
+            scope_label: match &spec.scope {
+                GrantScope::Vault => format!("vault {}", vault.name),
+                GrantScope::Secret(n) => format!("secret {}/{n}", vault.name),
+            },
+            scope,
+            vault,
+            principal,
+            resolved: None,
+            who,
+            role_guid: spec.role_guid(),
+            wait: spec.principal_wait,
+        }));
     }
+    if let GrantScope::Secret(_) = spec.scope {
+        return Err(Error::usage(format!(
+            "--scope secret:NAME needs an RBAC vault; vault {} uses access policies, which apply to every secret in it",
+            vault.name
+        )));
+    }
+    let permissions: Vec<&str> = match &spec.role {
+        RoleChoice::SecretsUser if spec.allow_list => vec!["get", "list"],
+        RoleChoice::SecretsUser => vec!["get"],
+        RoleChoice::SecretsOfficer => OFFICER_PERMISSIONS.to_vec(),
+        RoleChoice::Custom(_) => {
+            return Err(Error::usage(format!(
+                "--role GUID needs an RBAC vault; vault {} uses access policies: use secrets-user or secrets-officer",
+                vault.name
+            )));
+        }
+    };
+    Ok(Box::new(AccessPolicy {
+        az,
+        vault,
+        principal,
+        resolved: None,
+        who,
+        permissions: permissions.into_iter().map(str::to_owned).collect(),
+    }))
 }
 
 fn role_guid_of(role_definition_id: &str) -> String {
@@ -183,8 +282,9 @@ struct RoleAssignment {
     /// The vault's ID, or `{vault}/secrets/{name}`.
     scope: String,
     scope_label: String,
-    principal_id: String,
-    principal_type: &'static str,
+    principal: Principal,
+    /// The principal's object ID once known (observed, or resolved at apply).
+    resolved: Option<String>,
     who: String,
     role_guid: String,
     wait: Duration,
@@ -192,11 +292,11 @@ struct RoleAssignment {
 
 impl RoleAssignment {
     /// Same scope, principal and role → same name, so a replayed PUT never makes a twin.
-    fn name(&self) -> String {
+    fn name(&self, principal_id: &str) -> String {
         let key = format!(
             "{}|{}|{}",
             self.scope.to_ascii_lowercase(),
-            self.principal_id.to_ascii_lowercase(),
+            principal_id.to_ascii_lowercase(),
             self.role_guid
         );
         uuid5::v5(&uuid5::ROLE_ASSIGNMENT_NAMESPACE, &key)
@@ -210,8 +310,8 @@ impl RoleAssignment {
     }
 
     /// Assignments this principal holds at or above the scope (ARM returns inherited ones too).
-    async fn held(&self) -> Result<Vec<Value>> {
-        let filter = format!("principalId eq '{}'", self.principal_id);
+    async fn held(&self, principal_id: &str) -> Result<Vec<Value>> {
+        let filter = format!("principalId eq '{principal_id}'");
         self.az
             .arm
             .list_filtered(
@@ -276,7 +376,26 @@ impl Step for RoleAssignment {
         let role = grants::role_name(&self.az, &guid_path(&self.role_guid)).await;
         let address = format!("role {role} for {} on {}", self.who, self.scope_label);
         let kind = "Microsoft.Authorization/roleAssignments";
-        let held = self.held().await?;
+        self.resolved = self.principal.object_id(&self.az).await?;
+        let Some(pid) = self.resolved.clone() else {
+            // The identity is created by an earlier step of this run.
+            return Ok(Planned {
+                address,
+                resource_type: kind.into(),
+                action: Action::Create,
+                reason: Some(format!("{} is created earlier in this run", self.principal.label())),
+                changes: vec![
+                    FieldChange::unknown("name"),
+                    FieldChange::set("properties.roleDefinitionId", None, json!(self.role_definition_id())),
+                    FieldChange::unknown("properties.principalId"),
+                    FieldChange::set("properties.principalType", None, json!(self.principal.kind())),
+                    FieldChange::set("properties.scope", None, json!(self.scope)),
+                ],
+                warnings: vec![],
+                held: None,
+            });
+        };
+        let held = self.held(&pid).await?;
         let warnings = self.broader(&held).await;
         let same = held.iter().find(|a| {
             a.pointer("/properties/scope")
@@ -290,7 +409,7 @@ impl Step for RoleAssignment {
         });
         if let Some(a) = same {
             let name = a["name"].as_str().unwrap_or("?");
-            let why = if name == self.name() {
+            let why = if name == self.name(&pid) {
                 "assigned".to_string()
             } else {
                 format!("already assigned as {name} (adopted)")
@@ -306,10 +425,10 @@ impl Step for RoleAssignment {
             action: Action::Create,
             reason: None,
             changes: vec![
-                FieldChange::set("name", None, json!(self.name())),
+                FieldChange::set("name", None, json!(self.name(&pid))),
                 FieldChange::set("properties.roleDefinitionId", None, json!(self.role_definition_id())),
-                FieldChange::set("properties.principalId", None, json!(self.principal_id)),
-                FieldChange::set("properties.principalType", None, json!(self.principal_type)),
+                FieldChange::set("properties.principalId", None, json!(pid)),
+                FieldChange::set("properties.principalType", None, json!(self.principal.kind())),
                 FieldChange::set("properties.scope", None, json!(self.scope)),
             ],
             warnings,
@@ -318,15 +437,19 @@ impl Step for RoleAssignment {
     }
 
     async fn apply(&mut self, on: OnStatus<'_>) -> Result<()> {
+        let pid = match self.resolved.clone() {
+            Some(p) => p,
+            None => self.principal.require(&self.az).await?,
+        };
+        let name = self.name(&pid);
         let path = format!(
-            "{}/providers/Microsoft.Authorization/roleAssignments/{}",
-            self.scope,
-            self.name()
+            "{}/providers/Microsoft.Authorization/roleAssignments/{name}",
+            self.scope
         );
         let body = json!({"properties": {
             "roleDefinitionId": self.role_definition_id(),
-            "principalId": self.principal_id,
-            "principalType": self.principal_type,
+            "principalId": pid,
+            "principalType": self.principal.kind(),
         }});
         let started = Instant::now();
         let mut delay = Duration::from_secs(2);
@@ -339,15 +462,13 @@ impl Step for RoleAssignment {
                 }
                 Err(Error::Arm(e)) if e.is(&ErrorCode::RoleAssignmentUpdateNotPermitted) => {
                     return Err(Error::runtime(format!(
-                        "role assignment {} at {} already exists for another principal or role (an orphan left by a deleted identity?); kvwire never overwrites it. Inspect and remove it with `az role assignment delete --ids {path}`, then run again",
-                        self.name(),
+                        "role assignment {name} at {} already exists for another principal or role (an orphan left by a deleted identity?); kvwire never overwrites it. Inspect and remove it with `az role assignment delete --ids {path}`, then run again",
                         self.scope
                     )));
                 }
                 Err(Error::Arm(e)) if e.is(&ErrorCode::PrincipalNotFound) && started.elapsed() + delay <= self.wait => {
                     let msg = format!(
-                        "waiting for principal {} to reach Azure RBAC ({}s of {}s)",
-                        self.principal_id,
+                        "waiting for principal {pid} to reach Azure RBAC ({}s of {}s)",
                         started.elapsed().as_secs(),
                         self.wait.as_secs()
                     );
@@ -367,7 +488,8 @@ impl Step for RoleAssignment {
 struct AccessPolicy {
     az: Arc<Azure>,
     vault: Vault,
-    object_id: String,
+    principal: Principal,
+    resolved: Option<String>,
     who: String,
     /// Secret permissions wanted, e.g. ["get"].
     permissions: Vec<String>,
@@ -378,6 +500,21 @@ impl Step for AccessPolicy {
     async fn plan(&mut self) -> Result<Planned> {
         let address = format!("access policy for {} on vault {}", self.who, self.vault.name);
         let kind = "Microsoft.KeyVault/vaults/accessPolicies";
+        self.resolved = self.principal.object_id(&self.az).await?;
+        let Some(object_id) = self.resolved.clone() else {
+            return Ok(Planned {
+                address,
+                resource_type: kind.into(),
+                action: Action::Create,
+                reason: Some(format!("{} is created earlier in this run", self.principal.label())),
+                changes: vec![
+                    FieldChange::unknown("objectId"),
+                    FieldChange::set("permissions.secrets", None, json!(self.permissions)),
+                ],
+                warnings: vec![],
+                held: None,
+            });
+        };
         let doc = self.az.arm.get(&self.vault.id, api::KEY_VAULT).await?;
         let policies = doc
             .pointer("/properties/accessPolicies")
@@ -387,7 +524,7 @@ impl Step for AccessPolicy {
         let mine = policies.iter().find(|p| {
             p["objectId"]
                 .as_str()
-                .is_some_and(|o| o.eq_ignore_ascii_case(&self.object_id))
+                .is_some_and(|o| o.eq_ignore_ascii_case(&object_id))
                 && p["tenantId"]
                     .as_str()
                     .is_some_and(|t| t.eq_ignore_ascii_case(&self.vault.tenant_id))
@@ -442,9 +579,13 @@ impl Step for AccessPolicy {
 
     async fn apply(&mut self, on: OnStatus<'_>) -> Result<()> {
         // `add` merges into the existing policy; the rest of the vault is never rewritten.
+        let object_id = match self.resolved.clone() {
+            Some(o) => o,
+            None => self.principal.require(&self.az).await?,
+        };
         let body = json!({"properties": {"accessPolicies": [{
             "tenantId": self.vault.tenant_id,
-            "objectId": self.object_id,
+            "objectId": object_id,
             "permissions": {"secrets": self.permissions},
         }]}});
         self.az

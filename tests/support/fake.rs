@@ -488,6 +488,16 @@ async fn arm(
         return match (n, method.as_str()) {
             (8, "GET") => get_resource(state, &id),
             (8, "PUT") => put_cluster(state, &id, body, lro_failure),
+            (8, "PATCH") => {
+                // Managed Clusters - Update Tags: the tags are replaced.
+                let mut s = state.lock().unwrap();
+                let Some(mut mc) = s.resource(&id).cloned() else {
+                    return not_found(&id);
+                };
+                mc["tags"] = body.get("tags").cloned().unwrap_or(json!({}));
+                s.put_resource(&id, mc.clone());
+                json_response(StatusCode::OK, mc)
+            }
             (9, "GET") if seg(8) == "agentpools" => list_children(state, &id),
             (10, "GET") if seg(8) == "agentpools" => get_resource(state, &id),
             (12, "GET") if seg(10) == "upgradeprofiles" => upgrade_profile(state, &id),
