@@ -56,6 +56,10 @@ complete -c kvwire -n "__fish_kvwire_needs_command" -f -a "grant" -d 'Give a wor
 complete -c kvwire -n "__fish_kvwire_needs_command" -f -a "secrets" -d 'Key Vault secrets'
 complete -c kvwire -n "__fish_kvwire_needs_command" -f -a "manifests" -d 'Emit Kubernetes YAML: SecretProviderClass, ServiceAccount and (optionally) a Deployment mounting the vault\'s secrets. Values are read from Azure (or given with --offline)'
 complete -c kvwire -n "__fish_kvwire_needs_command" -f -a "lint" -d 'Check SecretProviderClass manifests against the Azure provider\'s rules'
+complete -c kvwire -n "__fish_kvwire_needs_command" -f -a "plan" -d 'Show every change a runbook would make (reads only)'
+complete -c kvwire -n "__fish_kvwire_needs_command" -f -a "up" -d 'Apply a runbook in dependency order; re-running continues after a failure and duplicates nothing'
+complete -c kvwire -n "__fish_kvwire_needs_command" -f -a "down" -d 'Remove what kvwire created for a runbook (never cluster settings; secrets only when asked)'
+complete -c kvwire -n "__fish_kvwire_needs_command" -f -a "verify" -d 'Check a runbook\'s setup end to end: ✔/✘ per check with the command that fixes it'
 complete -c kvwire -n "__fish_kvwire_needs_command" -f -a "completions" -d 'Print shell completions for SHELL to stdout'
 complete -c kvwire -n "__fish_kvwire_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c kvwire -n "__fish_kvwire_using_subcommand cluster; and not __fish_seen_subcommand_from enable-managed-identity help" -l subscription -d 'Azure subscription ID holding the resources' -r
@@ -386,6 +390,103 @@ complete -c kvwire -n "__fish_kvwire_using_subcommand lint" -s v -l verbose -d '
 complete -c kvwire -n "__fish_kvwire_using_subcommand lint" -s q -l quiet -d 'Only errors on stderr; no progress bars'
 complete -c kvwire -n "__fish_kvwire_using_subcommand lint" -l no-color -d 'No colour in text output (NO_COLOR is honoured too)'
 complete -c kvwire -n "__fish_kvwire_using_subcommand lint" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c kvwire -n "__fish_kvwire_using_subcommand plan" -s f -l file -d 'The runbook (TOML; see docs/runbook.md)' -r -F
+complete -c kvwire -n "__fish_kvwire_using_subcommand plan" -l subscription -d 'Azure subscription ID holding the resources' -r
+complete -c kvwire -n "__fish_kvwire_using_subcommand plan" -s o -l output -d 'Output format. Default: text on a terminal, json when stdout is piped' -r -f -a "text\t'For people: aligned, coloured on a terminal'
+json\t'One stable JSON document on stdout (see docs/plan-format.md)'
+yaml\t'The JSON document as YAML'
+env\t'Shell-style KEY=value lines (commands that print values, such as kubelet-identity)'"
+complete -c kvwire -n "__fish_kvwire_using_subcommand plan" -l cloud -d 'Azure cloud: AzureCloud, AzureUSGovernment, AzureChinaCloud, or a TOML cloud file (docs/clouds.md)' -r
+complete -c kvwire -n "__fish_kvwire_using_subcommand plan" -l auth -d 'How to authenticate' -r -f -a "auto\t'Workload identity, then client secret (from AZURE_* env vars), then managed identity when IDENTITY_ENDPOINT or MSI_ENDPOINT is set, else the Azure CLI / Azure Developer CLI login'
+cli\t'The Azure CLI\'s (`az login`) or Azure Developer CLI\'s (`azd auth login`) account'
+env\t'A service principal: AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_CLIENT_SECRET'
+workload\t'Federated token file: AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_FEDERATED_TOKEN_FILE'
+msi\t'Managed identity of the Azure host (AZURE_CLIENT_ID picks a user-assigned one)'"
+complete -c kvwire -n "__fish_kvwire_using_subcommand plan" -l ca-bundle -d 'Extra PEM CA certificates to trust, e.g. for a TLS-intercepting corporate proxy' -r -F
+complete -c kvwire -n "__fish_kvwire_using_subcommand plan" -l resolve -d 'Connect to ADDR for HOST (curl-style HOST:PORT:ADDR; repeat, or comma-separate in KVWIRE_RESOLVE)' -r
+complete -c kvwire -n "__fish_kvwire_using_subcommand plan" -l timeout -d 'Give up on one HTTP request after this many seconds' -r
+complete -c kvwire -n "__fish_kvwire_using_subcommand plan" -l retries -d 'Retries for throttled (429), failed (5xx) or dropped requests, with exponential backoff' -r
+complete -c kvwire -n "__fish_kvwire_using_subcommand plan" -l lro-timeout -d 'Give up waiting for one long-running Azure operation after this many seconds' -r
+complete -c kvwire -n "__fish_kvwire_using_subcommand plan" -l dry-run -d 'Observe and print the plan, but write nothing (reads only)'
+complete -c kvwire -n "__fish_kvwire_using_subcommand plan" -s y -l yes -d 'Apply without asking. Required to apply when there is no terminal (CI)'
+complete -c kvwire -n "__fish_kvwire_using_subcommand plan" -l detailed-exitcode -d 'With a plan: exit 4 when changes are pending and were not applied (0 = nothing to do)'
+complete -c kvwire -n "__fish_kvwire_using_subcommand plan" -s v -l verbose -d 'More detail on stderr: -v steps, -vv HTTP requests, -vvv headers and ARM bodies (always redacted)'
+complete -c kvwire -n "__fish_kvwire_using_subcommand plan" -s q -l quiet -d 'Only errors on stderr; no progress bars'
+complete -c kvwire -n "__fish_kvwire_using_subcommand plan" -l no-color -d 'No colour in text output (NO_COLOR is honoured too)'
+complete -c kvwire -n "__fish_kvwire_using_subcommand plan" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c kvwire -n "__fish_kvwire_using_subcommand up" -s f -l file -d 'The runbook (TOML; see docs/runbook.md)' -r -F
+complete -c kvwire -n "__fish_kvwire_using_subcommand up" -l subscription -d 'Azure subscription ID holding the resources' -r
+complete -c kvwire -n "__fish_kvwire_using_subcommand up" -s o -l output -d 'Output format. Default: text on a terminal, json when stdout is piped' -r -f -a "text\t'For people: aligned, coloured on a terminal'
+json\t'One stable JSON document on stdout (see docs/plan-format.md)'
+yaml\t'The JSON document as YAML'
+env\t'Shell-style KEY=value lines (commands that print values, such as kubelet-identity)'"
+complete -c kvwire -n "__fish_kvwire_using_subcommand up" -l cloud -d 'Azure cloud: AzureCloud, AzureUSGovernment, AzureChinaCloud, or a TOML cloud file (docs/clouds.md)' -r
+complete -c kvwire -n "__fish_kvwire_using_subcommand up" -l auth -d 'How to authenticate' -r -f -a "auto\t'Workload identity, then client secret (from AZURE_* env vars), then managed identity when IDENTITY_ENDPOINT or MSI_ENDPOINT is set, else the Azure CLI / Azure Developer CLI login'
+cli\t'The Azure CLI\'s (`az login`) or Azure Developer CLI\'s (`azd auth login`) account'
+env\t'A service principal: AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_CLIENT_SECRET'
+workload\t'Federated token file: AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_FEDERATED_TOKEN_FILE'
+msi\t'Managed identity of the Azure host (AZURE_CLIENT_ID picks a user-assigned one)'"
+complete -c kvwire -n "__fish_kvwire_using_subcommand up" -l ca-bundle -d 'Extra PEM CA certificates to trust, e.g. for a TLS-intercepting corporate proxy' -r -F
+complete -c kvwire -n "__fish_kvwire_using_subcommand up" -l resolve -d 'Connect to ADDR for HOST (curl-style HOST:PORT:ADDR; repeat, or comma-separate in KVWIRE_RESOLVE)' -r
+complete -c kvwire -n "__fish_kvwire_using_subcommand up" -l timeout -d 'Give up on one HTTP request after this many seconds' -r
+complete -c kvwire -n "__fish_kvwire_using_subcommand up" -l retries -d 'Retries for throttled (429), failed (5xx) or dropped requests, with exponential backoff' -r
+complete -c kvwire -n "__fish_kvwire_using_subcommand up" -l lro-timeout -d 'Give up waiting for one long-running Azure operation after this many seconds' -r
+complete -c kvwire -n "__fish_kvwire_using_subcommand up" -l dry-run -d 'Observe and print the plan, but write nothing (reads only)'
+complete -c kvwire -n "__fish_kvwire_using_subcommand up" -s y -l yes -d 'Apply without asking. Required to apply when there is no terminal (CI)'
+complete -c kvwire -n "__fish_kvwire_using_subcommand up" -l detailed-exitcode -d 'With a plan: exit 4 when changes are pending and were not applied (0 = nothing to do)'
+complete -c kvwire -n "__fish_kvwire_using_subcommand up" -s v -l verbose -d 'More detail on stderr: -v steps, -vv HTTP requests, -vvv headers and ARM bodies (always redacted)'
+complete -c kvwire -n "__fish_kvwire_using_subcommand up" -s q -l quiet -d 'Only errors on stderr; no progress bars'
+complete -c kvwire -n "__fish_kvwire_using_subcommand up" -l no-color -d 'No colour in text output (NO_COLOR is honoured too)'
+complete -c kvwire -n "__fish_kvwire_using_subcommand up" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c kvwire -n "__fish_kvwire_using_subcommand down" -s f -l file -d 'The runbook (TOML; see docs/runbook.md)' -r -F
+complete -c kvwire -n "__fish_kvwire_using_subcommand down" -l subscription -d 'Azure subscription ID holding the resources' -r
+complete -c kvwire -n "__fish_kvwire_using_subcommand down" -s o -l output -d 'Output format. Default: text on a terminal, json when stdout is piped' -r -f -a "text\t'For people: aligned, coloured on a terminal'
+json\t'One stable JSON document on stdout (see docs/plan-format.md)'
+yaml\t'The JSON document as YAML'
+env\t'Shell-style KEY=value lines (commands that print values, such as kubelet-identity)'"
+complete -c kvwire -n "__fish_kvwire_using_subcommand down" -l cloud -d 'Azure cloud: AzureCloud, AzureUSGovernment, AzureChinaCloud, or a TOML cloud file (docs/clouds.md)' -r
+complete -c kvwire -n "__fish_kvwire_using_subcommand down" -l auth -d 'How to authenticate' -r -f -a "auto\t'Workload identity, then client secret (from AZURE_* env vars), then managed identity when IDENTITY_ENDPOINT or MSI_ENDPOINT is set, else the Azure CLI / Azure Developer CLI login'
+cli\t'The Azure CLI\'s (`az login`) or Azure Developer CLI\'s (`azd auth login`) account'
+env\t'A service principal: AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_CLIENT_SECRET'
+workload\t'Federated token file: AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_FEDERATED_TOKEN_FILE'
+msi\t'Managed identity of the Azure host (AZURE_CLIENT_ID picks a user-assigned one)'"
+complete -c kvwire -n "__fish_kvwire_using_subcommand down" -l ca-bundle -d 'Extra PEM CA certificates to trust, e.g. for a TLS-intercepting corporate proxy' -r -F
+complete -c kvwire -n "__fish_kvwire_using_subcommand down" -l resolve -d 'Connect to ADDR for HOST (curl-style HOST:PORT:ADDR; repeat, or comma-separate in KVWIRE_RESOLVE)' -r
+complete -c kvwire -n "__fish_kvwire_using_subcommand down" -l timeout -d 'Give up on one HTTP request after this many seconds' -r
+complete -c kvwire -n "__fish_kvwire_using_subcommand down" -l retries -d 'Retries for throttled (429), failed (5xx) or dropped requests, with exponential backoff' -r
+complete -c kvwire -n "__fish_kvwire_using_subcommand down" -l lro-timeout -d 'Give up waiting for one long-running Azure operation after this many seconds' -r
+complete -c kvwire -n "__fish_kvwire_using_subcommand down" -l include-secrets -d 'Also soft-delete the secrets kvwire seeded (tagged managed-by=kvwire); they stay recoverable'
+complete -c kvwire -n "__fish_kvwire_using_subcommand down" -l dry-run -d 'Observe and print the plan, but write nothing (reads only)'
+complete -c kvwire -n "__fish_kvwire_using_subcommand down" -s y -l yes -d 'Apply without asking. Required to apply when there is no terminal (CI)'
+complete -c kvwire -n "__fish_kvwire_using_subcommand down" -l detailed-exitcode -d 'With a plan: exit 4 when changes are pending and were not applied (0 = nothing to do)'
+complete -c kvwire -n "__fish_kvwire_using_subcommand down" -s v -l verbose -d 'More detail on stderr: -v steps, -vv HTTP requests, -vvv headers and ARM bodies (always redacted)'
+complete -c kvwire -n "__fish_kvwire_using_subcommand down" -s q -l quiet -d 'Only errors on stderr; no progress bars'
+complete -c kvwire -n "__fish_kvwire_using_subcommand down" -l no-color -d 'No colour in text output (NO_COLOR is honoured too)'
+complete -c kvwire -n "__fish_kvwire_using_subcommand down" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c kvwire -n "__fish_kvwire_using_subcommand verify" -s f -l file -d 'The runbook (TOML; see docs/runbook.md)' -r -F
+complete -c kvwire -n "__fish_kvwire_using_subcommand verify" -l subscription -d 'Azure subscription ID holding the resources' -r
+complete -c kvwire -n "__fish_kvwire_using_subcommand verify" -s o -l output -d 'Output format. Default: text on a terminal, json when stdout is piped' -r -f -a "text\t'For people: aligned, coloured on a terminal'
+json\t'One stable JSON document on stdout (see docs/plan-format.md)'
+yaml\t'The JSON document as YAML'
+env\t'Shell-style KEY=value lines (commands that print values, such as kubelet-identity)'"
+complete -c kvwire -n "__fish_kvwire_using_subcommand verify" -l cloud -d 'Azure cloud: AzureCloud, AzureUSGovernment, AzureChinaCloud, or a TOML cloud file (docs/clouds.md)' -r
+complete -c kvwire -n "__fish_kvwire_using_subcommand verify" -l auth -d 'How to authenticate' -r -f -a "auto\t'Workload identity, then client secret (from AZURE_* env vars), then managed identity when IDENTITY_ENDPOINT or MSI_ENDPOINT is set, else the Azure CLI / Azure Developer CLI login'
+cli\t'The Azure CLI\'s (`az login`) or Azure Developer CLI\'s (`azd auth login`) account'
+env\t'A service principal: AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_CLIENT_SECRET'
+workload\t'Federated token file: AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_FEDERATED_TOKEN_FILE'
+msi\t'Managed identity of the Azure host (AZURE_CLIENT_ID picks a user-assigned one)'"
+complete -c kvwire -n "__fish_kvwire_using_subcommand verify" -l ca-bundle -d 'Extra PEM CA certificates to trust, e.g. for a TLS-intercepting corporate proxy' -r -F
+complete -c kvwire -n "__fish_kvwire_using_subcommand verify" -l resolve -d 'Connect to ADDR for HOST (curl-style HOST:PORT:ADDR; repeat, or comma-separate in KVWIRE_RESOLVE)' -r
+complete -c kvwire -n "__fish_kvwire_using_subcommand verify" -l timeout -d 'Give up on one HTTP request after this many seconds' -r
+complete -c kvwire -n "__fish_kvwire_using_subcommand verify" -l retries -d 'Retries for throttled (429), failed (5xx) or dropped requests, with exponential backoff' -r
+complete -c kvwire -n "__fish_kvwire_using_subcommand verify" -l lro-timeout -d 'Give up waiting for one long-running Azure operation after this many seconds' -r
+complete -c kvwire -n "__fish_kvwire_using_subcommand verify" -l dry-run -d 'Observe and print the plan, but write nothing (reads only)'
+complete -c kvwire -n "__fish_kvwire_using_subcommand verify" -s y -l yes -d 'Apply without asking. Required to apply when there is no terminal (CI)'
+complete -c kvwire -n "__fish_kvwire_using_subcommand verify" -l detailed-exitcode -d 'With a plan: exit 4 when changes are pending and were not applied (0 = nothing to do)'
+complete -c kvwire -n "__fish_kvwire_using_subcommand verify" -s v -l verbose -d 'More detail on stderr: -v steps, -vv HTTP requests, -vvv headers and ARM bodies (always redacted)'
+complete -c kvwire -n "__fish_kvwire_using_subcommand verify" -s q -l quiet -d 'Only errors on stderr; no progress bars'
+complete -c kvwire -n "__fish_kvwire_using_subcommand verify" -l no-color -d 'No colour in text output (NO_COLOR is honoured too)'
+complete -c kvwire -n "__fish_kvwire_using_subcommand verify" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c kvwire -n "__fish_kvwire_using_subcommand completions" -l subscription -d 'Azure subscription ID holding the resources' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand completions" -s o -l output -d 'Output format. Default: text on a terminal, json when stdout is piped' -r -f -a "text\t'For people: aligned, coloured on a terminal'
 json\t'One stable JSON document on stdout (see docs/plan-format.md)'
@@ -409,16 +510,20 @@ complete -c kvwire -n "__fish_kvwire_using_subcommand completions" -s v -l verbo
 complete -c kvwire -n "__fish_kvwire_using_subcommand completions" -s q -l quiet -d 'Only errors on stderr; no progress bars'
 complete -c kvwire -n "__fish_kvwire_using_subcommand completions" -l no-color -d 'No colour in text output (NO_COLOR is honoured too)'
 complete -c kvwire -n "__fish_kvwire_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c kvwire -n "__fish_kvwire_using_subcommand help; and not __fish_seen_subcommand_from cluster nodepool kubelet-identity workload-identity grant secrets manifests lint completions help" -f -a "cluster" -d 'Cluster-level changes'
-complete -c kvwire -n "__fish_kvwire_using_subcommand help; and not __fish_seen_subcommand_from cluster nodepool kubelet-identity workload-identity grant secrets manifests lint completions help" -f -a "nodepool" -d 'Node pool operations'
-complete -c kvwire -n "__fish_kvwire_using_subcommand help; and not __fish_seen_subcommand_from cluster nodepool kubelet-identity workload-identity grant secrets manifests lint completions help" -f -a "kubelet-identity" -d 'Print the kubelet\'s managed identity (clientId, objectId, resourceId); `-o env` prints KEY=value lines'
-complete -c kvwire -n "__fish_kvwire_using_subcommand help; and not __fish_seen_subcommand_from cluster nodepool kubelet-identity workload-identity grant secrets manifests lint completions help" -f -a "workload-identity" -d 'Set up workload identity: OIDC issuer + workload identity on the cluster, a user-assigned identity, and a federated credential for NAMESPACE/SERVICE_ACCOUNT'
-complete -c kvwire -n "__fish_kvwire_using_subcommand help; and not __fish_seen_subcommand_from cluster nodepool kubelet-identity workload-identity grant secrets manifests lint completions help" -f -a "grant" -d 'Give a workload least-privilege read access to Key Vault secrets (RBAC role or access policy)'
-complete -c kvwire -n "__fish_kvwire_using_subcommand help; and not __fish_seen_subcommand_from cluster nodepool kubelet-identity workload-identity grant secrets manifests lint completions help" -f -a "secrets" -d 'Key Vault secrets'
-complete -c kvwire -n "__fish_kvwire_using_subcommand help; and not __fish_seen_subcommand_from cluster nodepool kubelet-identity workload-identity grant secrets manifests lint completions help" -f -a "manifests" -d 'Emit Kubernetes YAML: SecretProviderClass, ServiceAccount and (optionally) a Deployment mounting the vault\'s secrets. Values are read from Azure (or given with --offline)'
-complete -c kvwire -n "__fish_kvwire_using_subcommand help; and not __fish_seen_subcommand_from cluster nodepool kubelet-identity workload-identity grant secrets manifests lint completions help" -f -a "lint" -d 'Check SecretProviderClass manifests against the Azure provider\'s rules'
-complete -c kvwire -n "__fish_kvwire_using_subcommand help; and not __fish_seen_subcommand_from cluster nodepool kubelet-identity workload-identity grant secrets manifests lint completions help" -f -a "completions" -d 'Print shell completions for SHELL to stdout'
-complete -c kvwire -n "__fish_kvwire_using_subcommand help; and not __fish_seen_subcommand_from cluster nodepool kubelet-identity workload-identity grant secrets manifests lint completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c kvwire -n "__fish_kvwire_using_subcommand help; and not __fish_seen_subcommand_from cluster nodepool kubelet-identity workload-identity grant secrets manifests lint plan up down verify completions help" -f -a "cluster" -d 'Cluster-level changes'
+complete -c kvwire -n "__fish_kvwire_using_subcommand help; and not __fish_seen_subcommand_from cluster nodepool kubelet-identity workload-identity grant secrets manifests lint plan up down verify completions help" -f -a "nodepool" -d 'Node pool operations'
+complete -c kvwire -n "__fish_kvwire_using_subcommand help; and not __fish_seen_subcommand_from cluster nodepool kubelet-identity workload-identity grant secrets manifests lint plan up down verify completions help" -f -a "kubelet-identity" -d 'Print the kubelet\'s managed identity (clientId, objectId, resourceId); `-o env` prints KEY=value lines'
+complete -c kvwire -n "__fish_kvwire_using_subcommand help; and not __fish_seen_subcommand_from cluster nodepool kubelet-identity workload-identity grant secrets manifests lint plan up down verify completions help" -f -a "workload-identity" -d 'Set up workload identity: OIDC issuer + workload identity on the cluster, a user-assigned identity, and a federated credential for NAMESPACE/SERVICE_ACCOUNT'
+complete -c kvwire -n "__fish_kvwire_using_subcommand help; and not __fish_seen_subcommand_from cluster nodepool kubelet-identity workload-identity grant secrets manifests lint plan up down verify completions help" -f -a "grant" -d 'Give a workload least-privilege read access to Key Vault secrets (RBAC role or access policy)'
+complete -c kvwire -n "__fish_kvwire_using_subcommand help; and not __fish_seen_subcommand_from cluster nodepool kubelet-identity workload-identity grant secrets manifests lint plan up down verify completions help" -f -a "secrets" -d 'Key Vault secrets'
+complete -c kvwire -n "__fish_kvwire_using_subcommand help; and not __fish_seen_subcommand_from cluster nodepool kubelet-identity workload-identity grant secrets manifests lint plan up down verify completions help" -f -a "manifests" -d 'Emit Kubernetes YAML: SecretProviderClass, ServiceAccount and (optionally) a Deployment mounting the vault\'s secrets. Values are read from Azure (or given with --offline)'
+complete -c kvwire -n "__fish_kvwire_using_subcommand help; and not __fish_seen_subcommand_from cluster nodepool kubelet-identity workload-identity grant secrets manifests lint plan up down verify completions help" -f -a "lint" -d 'Check SecretProviderClass manifests against the Azure provider\'s rules'
+complete -c kvwire -n "__fish_kvwire_using_subcommand help; and not __fish_seen_subcommand_from cluster nodepool kubelet-identity workload-identity grant secrets manifests lint plan up down verify completions help" -f -a "plan" -d 'Show every change a runbook would make (reads only)'
+complete -c kvwire -n "__fish_kvwire_using_subcommand help; and not __fish_seen_subcommand_from cluster nodepool kubelet-identity workload-identity grant secrets manifests lint plan up down verify completions help" -f -a "up" -d 'Apply a runbook in dependency order; re-running continues after a failure and duplicates nothing'
+complete -c kvwire -n "__fish_kvwire_using_subcommand help; and not __fish_seen_subcommand_from cluster nodepool kubelet-identity workload-identity grant secrets manifests lint plan up down verify completions help" -f -a "down" -d 'Remove what kvwire created for a runbook (never cluster settings; secrets only when asked)'
+complete -c kvwire -n "__fish_kvwire_using_subcommand help; and not __fish_seen_subcommand_from cluster nodepool kubelet-identity workload-identity grant secrets manifests lint plan up down verify completions help" -f -a "verify" -d 'Check a runbook\'s setup end to end: ✔/✘ per check with the command that fixes it'
+complete -c kvwire -n "__fish_kvwire_using_subcommand help; and not __fish_seen_subcommand_from cluster nodepool kubelet-identity workload-identity grant secrets manifests lint plan up down verify completions help" -f -a "completions" -d 'Print shell completions for SHELL to stdout'
+complete -c kvwire -n "__fish_kvwire_using_subcommand help; and not __fish_seen_subcommand_from cluster nodepool kubelet-identity workload-identity grant secrets manifests lint plan up down verify completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c kvwire -n "__fish_kvwire_using_subcommand help; and __fish_seen_subcommand_from cluster" -f -a "enable-managed-identity" -d 'Switch the cluster\'s control plane from a service principal to a managed identity'
 complete -c kvwire -n "__fish_kvwire_using_subcommand help; and __fish_seen_subcommand_from nodepool" -f -a "upgrade-image" -d 'Upgrade node images (only pools that need it), so nodes get the latest image and the kubelet identity'
 complete -c kvwire -n "__fish_kvwire_using_subcommand help; and __fish_seen_subcommand_from secrets" -f -a "seed" -d 'Write secrets (by default DB_HOST, DB_NAME, DB_USERNAME, DB_PASSWORD) into a vault. Values come from the environment, a .env file, stdin or a hidden prompt — never from arguments'

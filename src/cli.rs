@@ -132,6 +132,14 @@ pub enum Command {
     Manifests(ManifestsArgs),
     /// Check SecretProviderClass manifests against the Azure provider's rules.
     Lint(LintArgs),
+    /// Show every change a runbook would make (reads only).
+    Plan(RunbookArgs),
+    /// Apply a runbook in dependency order; re-running continues after a failure and duplicates nothing.
+    Up(RunbookArgs),
+    /// Remove what kvwire created for a runbook (never cluster settings; secrets only when asked).
+    Down(DownArgs),
+    /// Check a runbook's setup end to end: ✔/✘ per check with the command that fixes it.
+    Verify(RunbookArgs),
     /// Print shell completions for SHELL to stdout.
     Completions {
         /// The shell to generate for.
@@ -505,4 +513,20 @@ pub struct LintArgs {
     /// Treat warnings as errors.
     #[arg(long)]
     pub strict: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct RunbookArgs {
+    /// The runbook (TOML; see docs/runbook.md).
+    #[arg(short = 'f', long = "file", value_name = "RUNBOOK")]
+    pub file: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct DownArgs {
+    #[command(flatten)]
+    pub runbook: RunbookArgs,
+    /// Also soft-delete the secrets kvwire seeded (tagged managed-by=kvwire); they stay recoverable.
+    #[arg(long)]
+    pub include_secrets: bool,
 }

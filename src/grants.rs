@@ -107,3 +107,69 @@ pub async fn role_name(az: &Azure, role_definition_id: &str) -> String {
         _ => format!("role {guid}"),
     }
 }
+
+/// Data roles that can read secret values.
+const SECRET_READERS: &[&str] = &[
+    "4633458b-17de-408a-b874-0445c86b69e6", // Key Vault Secrets User
+    "b86a8fe4-44ce-4948-aee5-eccb2c155cd7", // Key Vault Secrets Officer
+    "00482a5a-887f-4fb3-b363-3b7fe8e74483", // Key Vault Administrator
+];
+
+/// How `object_id` can read `secret` in `vault`, or `None` when it cannot: a data role at the
+/// secret, the vault or above (RBAC vaults), or an access policy with `get` (the others).
+pub async fn secret_read_access(
+    az: &Azure,
+    vault: &crate::vault::Vault,
+    object_id: &str,
+    secret: &str,
+) -> Result<Option<String>> {
+    if !vault.rbac {
+        let doc = az.arm.get(&vault.id, api::KEY_VAULT).await?;
+        let policies = doc
+            .pointer("/properties/accessPolicies")
+            .and_then(Value::as_array)
+            .cloned()
+            .unwrap_or_default();
+        let ok = policies.iter().any(|p| {
+            p["objectId"]
+                .as_str()
+                .is_some_and(|o| o.eq_ignore_ascii_case(object_id))
+                && p.pointer("/permissions/secrets")
+                    .and_then(Value::as_array)
+                    .is_some_and(|a| {
+                        a.iter()
+                            .filter_map(Value::as_str)
+                            .any(|x| x.eq_ignore_ascii_case("get") || x.eq_ignore_ascii_case("all"))
+                    })
+        });
+        return Ok(ok.then(|| format!("access policy on vault {}", vault.name)));
+    }
+    let secret_scope = format!("{}/secrets/{secret}", vault.id);
+    let filter = format!("principalId eq '{object_id}'");
+    let held = az
+        .arm
+        .list_filtered(
+            &format!("{secret_scope}/providers/Microsoft.Authorization/roleAssignments"),
+            api::AUTHORIZATION,
+            Some(&filter),
+        )
+        .await?;
+    let target = secret_scope.to_ascii_lowercase();
+    for a in held {
+        let scope = a
+            .pointer("/properties/scope")
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_ascii_lowercase();
+        let role = a
+            .pointer("/properties/roleDefinitionId")
+            .and_then(Value::as_str)
+            .unwrap_or("");
+        let guid = role.rsplit('/').next().unwrap_or("").to_ascii_lowercase();
+        let covers = target == scope || target.starts_with(&format!("{}/", scope.trim_end_matches('/')));
+        if covers && SECRET_READERS.contains(&guid.as_str()) {
+            return Ok(Some(format!("{} at {scope}", role_name(az, role).await)));
+        }
+    }
+    Ok(None)
+}

@@ -17,6 +17,7 @@ pub mod keyvault;
 pub mod output;
 pub mod plan;
 pub mod redact;
+pub mod runbook;
 pub mod spc;
 pub mod uuid5;
 pub mod validate;

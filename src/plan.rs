@@ -302,7 +302,7 @@ pub async fn run(mut steps: Vec<Box<dyn Step>>, opts: &RunOptions, ui: &Ui) -> R
 /// Steps observe at once (reads only), up to this many in flight, unless a command says otherwise.
 pub const OBSERVE_CONCURRENCY: usize = 8;
 
-async fn observe_all(steps: &mut [Box<dyn Step>], concurrency: usize) -> Result<Vec<Planned>> {
+pub async fn observe_all(steps: &mut [Box<dyn Step>], concurrency: usize) -> Result<Vec<Planned>> {
     use futures::{StreamExt, stream};
     let results: Vec<Result<Planned>> = stream::iter(steps.iter_mut().map(|s| async move { s.plan().await }))
         .buffered(concurrency)

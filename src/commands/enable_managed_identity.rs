@@ -19,18 +19,27 @@ use std::sync::Arc;
 const TYPE: &str = "Microsoft.ContainerService/managedClusters";
 
 pub async fn run(az: Arc<Azure>, args: &EnableManagedIdentityArgs, g: &GlobalArgs, ui: &Ui) -> Result<u8> {
-    let step = EnableManagedIdentity {
-        rg: args.cluster.resource_group.clone(),
-        name: args.cluster.name.clone(),
-        path: az.cluster_path(&args.cluster.resource_group, &args.cluster.name),
-        address: format!("cluster {}/{}", args.cluster.resource_group, args.cluster.name),
-        hint: format!("-g {} --cluster {}", args.cluster.resource_group, args.cluster.name),
-        target: args.assign_identity.clone(),
+    let s = step(
         az,
-        observed: None,
-    };
+        &args.cluster.resource_group,
+        &args.cluster.name,
+        args.assign_identity.clone(),
+    );
     let opts = run_options(g, "cluster enable-managed-identity", ui, 1)?;
-    plan::run(vec![Box::new(step)], &opts, ui).await
+    plan::run(vec![s], &opts, ui).await
+}
+
+/// The switch to a managed identity: system-assigned, or the user-assigned `identity` (resource ID).
+pub fn step(az: Arc<Azure>, rg: &str, name: &str, identity: Option<String>) -> Box<dyn Step> {
+    Box::new(EnableManagedIdentity {
+        rg: rg.into(),
+        name: name.into(),
+        path: az.cluster_path(rg, name),
+        address: format!("cluster {rg}/{name}"),
+        hint: format!("-g {rg} --cluster {name}"),
+        target: identity,
+        az,
+    })
 }
 
 struct EnableManagedIdentity {
@@ -43,8 +52,6 @@ struct EnableManagedIdentity {
     hint: String,
     /// `None` = system-assigned; `Some(id)` = this user-assigned identity.
     target: Option<String>,
-    /// The cluster exactly as read: the PUT body is this with `identity` replaced.
-    observed: Option<Value>,
 }
 
 impl EnableManagedIdentity {
@@ -111,8 +118,7 @@ impl EnableManagedIdentity {
 #[async_trait::async_trait]
 impl Step for EnableManagedIdentity {
     async fn plan(&mut self) -> Result<Planned> {
-        let (doc, mc) = self.az.cluster(&self.rg, &self.name).await?;
-        self.observed = Some(doc);
+        let (_, mc) = self.az.cluster(&self.rg, &self.name).await?;
         let target_kind = if self.target.is_some() {
             "UserAssigned"
         } else {
@@ -176,7 +182,8 @@ impl Step for EnableManagedIdentity {
     }
 
     async fn apply(&mut self, on: OnStatus<'_>) -> Result<()> {
-        let mut body = self.observed.clone().expect("plan() runs before apply()");
+        // Read again right before writing, so the PUT never carries a stale copy of the cluster.
+        let (mut body, _) = self.az.cluster(&self.rg, &self.name).await?;
         let from_service_principal = serde_json::from_value::<ManagedCluster>(body.clone())
             .map(|mc| mc.uses_service_principal())
             .unwrap_or(false);

@@ -19,11 +19,54 @@ const MOUNT_PATH: &str = "/mnt/secrets-store";
 const VOLUME: &str = "secrets-store";
 
 /// The IDs that come from Azure.
-struct Resolved {
-    keyvault_name: String,
-    tenant_id: String,
-    client_id: Option<String>,
-    cloud: Cloud,
+pub struct Resolved {
+    pub keyvault_name: String,
+    pub tenant_id: String,
+    pub client_id: Option<String>,
+    pub cloud: Cloud,
+}
+
+/// What to emit, independent of where the IDs come from.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub namespace: String,
+    pub mode: ManifestMode,
+    pub secrets: Vec<String>,
+    pub sync_secret: Option<String>,
+    /// (name, image)
+    pub deployment: Option<(String, String)>,
+    pub service_account: String,
+    pub name: Option<String>,
+}
+
+impl Config {
+    fn from_args(a: &ManifestsArgs) -> Config {
+        Config {
+            namespace: a.namespace.clone(),
+            mode: a.mode,
+            secrets: if a.secrets.is_empty() {
+                DEFAULT_SECRETS.iter().map(|s| s.to_string()).collect()
+            } else {
+                a.secrets.clone()
+            },
+            sync_secret: a.sync_as_k8s_secret.clone(),
+            deployment: a.deployment.clone().zip(a.image.clone()),
+            service_account: a.service_account.clone(),
+            name: a.name.clone(),
+        }
+    }
+}
+
+/// One file per object: `secretproviderclass.yaml`, `serviceaccount.yaml`, `deployment.yaml`.
+pub fn files(docs: &[Value]) -> Vec<(String, String)> {
+    docs.iter()
+        .map(|d| {
+            (
+                format!("{}.yaml", d["kind"].as_str().unwrap_or("object").to_ascii_lowercase()),
+                to_yaml(d),
+            )
+        })
+        .collect()
 }
 
 pub async fn run(args: &ManifestsArgs, g: &GlobalArgs, ui: &Ui) -> Result<u8> {
@@ -32,16 +75,12 @@ pub async fn run(args: &ManifestsArgs, g: &GlobalArgs, ui: &Ui) -> Result<u8> {
     } else {
         online(args, g).await?
     };
-    let docs = build(args, &resolved)?;
+    let docs = build(&Config::from_args(args), &resolved)?;
     if let Some(dir) = &args.out_dir {
         std::fs::create_dir_all(dir).map_err(|e| Error::usage(format!("--out-dir {}: {e}", dir.display())))?;
-        for doc in &docs {
-            let file = dir.join(format!(
-                "{}.yaml",
-                doc["kind"].as_str().unwrap_or("object").to_ascii_lowercase()
-            ));
-            std::fs::write(&file, to_yaml(doc))
-                .map_err(|e| Error::runtime(format!("writing {}: {e}", file.display())))?;
+        for (name, text) in files(&docs) {
+            let file = dir.join(name);
+            std::fs::write(&file, text).map_err(|e| Error::runtime(format!("writing {}: {e}", file.display())))?;
             if !ui.quiet {
                 eprintln!("wrote {}", file.display());
             }
@@ -142,7 +181,7 @@ async fn online(args: &ManifestsArgs, g: &GlobalArgs) -> Result<Resolved> {
 }
 
 /// The provider's cloudName for kvwire's built-in clouds (the public cloud is its default).
-fn provider_cloud_name(cloud: &Cloud) -> Option<String> {
+pub fn provider_cloud_name(cloud: &Cloud) -> Option<String> {
     match cloud.name.as_str() {
         "AzureUSGovernment" => Some("AzureUSGovernmentCloud".into()),
         "AzureChinaCloud" => Some("AzureChinaCloud".into()),
@@ -150,8 +189,8 @@ fn provider_cloud_name(cloud: &Cloud) -> Option<String> {
     }
 }
 
-fn build(args: &ManifestsArgs, r: &Resolved) -> Result<Vec<Value>> {
-    let mode = match args.mode {
+pub fn build(cfg: &Config, r: &Resolved) -> Result<Vec<Value>> {
+    let mode = match cfg.mode {
         ManifestMode::WorkloadIdentity => IdentityMode::WorkloadIdentity {
             client_id: r
                 .client_id
@@ -168,21 +207,17 @@ fn build(args: &ManifestsArgs, r: &Resolved) -> Result<Vec<Value>> {
             IdentityMode::PodIdentity
         }
     };
-    let secrets: Vec<String> = if args.secrets.is_empty() {
-        DEFAULT_SECRETS.iter().map(|s| s.to_string()).collect()
-    } else {
-        args.secrets.clone()
-    };
     let spec = SpcSpec {
-        name: args
+        name: cfg
             .name
             .clone()
             .unwrap_or_else(|| format!("kvwire-{}", r.keyvault_name)),
-        namespace: args.namespace.clone(),
+        namespace: cfg.namespace.clone(),
         keyvault_name: r.keyvault_name.clone(),
         tenant_id: r.tenant_id.clone(),
         cloud_name: provider_cloud_name(&r.cloud),
-        objects: secrets
+        objects: cfg
+            .secrets
             .iter()
             .map(|s| VaultObject {
                 name: s.clone(),
@@ -190,7 +225,7 @@ fn build(args: &ManifestsArgs, r: &Resolved) -> Result<Vec<Value>> {
                 alias: None,
             })
             .collect(),
-        sync_secret: args.sync_as_k8s_secret.clone(),
+        sync_secret: cfg.sync_secret.clone(),
         mode,
     };
     let mut docs = vec![spc::secret_provider_class(&spec)];
@@ -200,8 +235,8 @@ fn build(args: &ManifestsArgs, r: &Resolved) -> Result<Vec<Value>> {
             "apiVersion": "v1",
             "kind": "ServiceAccount",
             "metadata": {
-                "name": args.service_account,
-                "namespace": args.namespace,
+                "name": cfg.service_account,
+                "namespace": cfg.namespace,
                 "labels": {"app.kubernetes.io/managed-by": "kvwire"},
                 "annotations": {
                     "azure.workload.identity/client-id": r.client_id,
@@ -210,13 +245,13 @@ fn build(args: &ManifestsArgs, r: &Resolved) -> Result<Vec<Value>> {
             },
         }));
     }
-    if let (Some(name), Some(image)) = (&args.deployment, &args.image) {
+    if let Some((name, image)) = &cfg.deployment {
         docs.push(deployment(
             name,
             image,
-            &args.namespace,
+            &cfg.namespace,
             &spec,
-            workload.then_some(args.service_account.as_str()),
+            workload.then_some(cfg.service_account.as_str()),
         ));
     }
     Ok(docs)
@@ -264,4 +299,108 @@ fn deployment(name: &str, image: &str, namespace: &str, spec: &SpcSpec, service_
             "template": {"metadata": {"labels": pod_labels}, "spec": pod_spec},
         },
     })
+}
+
+/// Where the pods' client ID comes from when the identity may be created in the same run.
+#[derive(Debug, Clone)]
+pub enum ClientSource {
+    /// A user-assigned identity's resource path.
+    Identity(String),
+    Kubelet {
+        rg: String,
+        cluster: String,
+    },
+}
+
+/// A runbook step: the manifest files in `out_dir`, rendered from what Azure holds.
+pub struct ManifestFiles {
+    pub az: std::sync::Arc<Azure>,
+    pub vault: vault::Vault,
+    pub cfg: Config,
+    pub out_dir: std::path::PathBuf,
+    pub client: ClientSource,
+}
+
+impl ManifestFiles {
+    /// The files, or `None` while the identity does not exist yet.
+    async fn render(&self) -> Result<Option<Vec<(String, String)>>> {
+        let client_id = match &self.client {
+            ClientSource::Identity(path) => self.az.arm.get_opt(path, api::MANAGED_IDENTITY).await?.and_then(|d| {
+                d.pointer("/properties/clientId")
+                    .and_then(Value::as_str)
+                    .map(str::to_owned)
+            }),
+            ClientSource::Kubelet { rg, cluster } => match self.az.kubelet_identity(rg, cluster).await {
+                Ok(k) => k.client_id,
+                Err(Error::Runtime(_)) => None,
+                Err(e) => return Err(e),
+            },
+        };
+        let Some(client_id) = client_id else { return Ok(None) };
+        let resolved = Resolved {
+            keyvault_name: self.vault.name.clone(),
+            tenant_id: self.vault.tenant_id.clone(),
+            client_id: Some(client_id),
+            cloud: self.az.cloud.clone(),
+        };
+        Ok(Some(files(&build(&self.cfg, &resolved)?)))
+    }
+}
+
+#[async_trait::async_trait]
+impl crate::plan::Step for ManifestFiles {
+    async fn plan(&mut self) -> Result<crate::plan::Planned> {
+        use crate::plan::{Action, FieldChange, Planned};
+        let address = format!("manifests {}", self.out_dir.display());
+        let kind = "Kubernetes manifests (local files)";
+        let Some(files) = self.render().await? else {
+            return Ok(Planned {
+                address,
+                resource_type: kind.into(),
+                action: Action::Create,
+                reason: Some("the identity is created earlier in this run".into()),
+                changes: vec![FieldChange::unknown("files")],
+                warnings: vec![],
+                held: None,
+            });
+        };
+        let stale: Vec<&String> = files
+            .iter()
+            .filter(|(name, text)| {
+                std::fs::read_to_string(self.out_dir.join(name)).ok().as_deref() != Some(text.as_str())
+            })
+            .map(|(name, _)| name)
+            .collect();
+        if stale.is_empty() {
+            return Ok(Planned::no_op(address, kind, "files are up to date"));
+        }
+        let exists = files.iter().any(|(n, _)| self.out_dir.join(n).exists());
+        Ok(Planned {
+            address,
+            resource_type: kind.into(),
+            action: if exists { Action::Update } else { Action::Create },
+            reason: None,
+            changes: stale
+                .iter()
+                .map(|n| FieldChange::set(&format!("file {n}"), None, json!("written")))
+                .collect(),
+            warnings: vec![],
+            held: None,
+        })
+    }
+
+    async fn apply(&mut self, on: crate::arm::OnStatus<'_>) -> Result<()> {
+        let files = self
+            .render()
+            .await?
+            .ok_or_else(|| Error::runtime("the pods' identity does not exist yet"))?;
+        std::fs::create_dir_all(&self.out_dir)
+            .map_err(|e| Error::runtime(format!("creating {}: {e}", self.out_dir.display())))?;
+        for (name, text) in files {
+            on(&format!("writing {name}"));
+            let path = self.out_dir.join(&name);
+            std::fs::write(&path, text).map_err(|e| Error::runtime(format!("writing {}: {e}", path.display())))?;
+        }
+        Ok(())
+    }
 }

@@ -1,13 +1,18 @@
 //! One module per command; `dispatch` only routes.
 
+/// The four DB values seeded by default.
+pub use seed::DEFAULT_KEYS as DEFAULT_SECRET_KEYS;
+
 mod completions;
 mod enable_managed_identity;
 mod grant;
 mod kubelet_identity;
 mod lint;
 mod manifests;
+mod runbook;
 mod seed;
 mod upgrade_image;
+mod verify;
 mod workload_identity;
 
 use crate::{
@@ -42,6 +47,10 @@ pub async fn dispatch(cli: Cli) -> Result<u8> {
         Command::Secrets(SecretsCommand::Seed(args)) => seed::run(&args, g, &ui).await,
         Command::Manifests(args) => manifests::run(&args, g, &ui).await,
         Command::Lint(args) => lint::run(&args, g, &ui).await,
+        Command::Plan(args) => runbook::up(&args.file, g, &ui, true).await,
+        Command::Up(args) => runbook::up(&args.file, g, &ui, false).await,
+        Command::Down(args) => runbook::down(&args.runbook.file, args.include_secrets, g, &ui).await,
+        Command::Verify(args) => verify::run(&args.file, g, &ui).await,
         Command::KubeletIdentity(args) => {
             let az = Azure::from_globals(g)?;
             kubelet_identity::run(&az, &args, &ui).await

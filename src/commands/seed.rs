@@ -55,10 +55,39 @@ pub async fn run(args: &SeedArgs, g: &GlobalArgs, ui: &Ui) -> Result<u8> {
     };
     let az = Azure::from_globals(g)?;
     let vault = vault::find(&az, &args.vault, args.resource_group.as_deref()).await?;
+    let policy = SeedPolicy {
+        overwrite: args.overwrite,
+        recover: args.recover,
+        content_type: args.content_type.clone(),
+        expires: args.expires,
+    };
+    let steps = steps(&az, &vault, mappings, values, &policy)?;
+    let mut opts = run_options(g, "secrets seed", ui, args.concurrency as usize)?;
+    opts.observe_parallel = args.concurrency as usize;
+    plan::run(steps, &opts, ui).await
+}
+
+/// How existing and deleted secrets are treated, and what new versions carry.
+#[derive(Debug, Clone, Default)]
+pub struct SeedPolicy {
+    pub overwrite: bool,
+    pub recover: bool,
+    pub content_type: Option<String>,
+    pub expires: Option<time::OffsetDateTime>,
+}
+
+/// One step per mapping; `values` holds a value for every mapping's key.
+pub fn steps(
+    az: &Azure,
+    vault: &crate::vault::Vault,
+    mappings: Vec<SecretMapping>,
+    values: HashMap<String, SecretValue>,
+    policy: &SeedPolicy,
+) -> Result<Vec<Box<dyn Step>>> {
     let client = Arc::new(az.secret_client(&vault.uri)?);
     let mut tags = HashMap::new();
     tags.insert("managed-by".to_string(), "kvwire".to_string());
-    let steps: Vec<Box<dyn Step>> = mappings
+    Ok(mappings
         .into_iter()
         .map(|m| {
             let value = values[&m.key].clone();
@@ -72,18 +101,15 @@ pub async fn run(args: &SeedArgs, g: &GlobalArgs, ui: &Ui) -> Result<u8> {
                 vault_name: vault.name.clone(),
                 name: m.secret,
                 value,
-                overwrite: args.overwrite,
-                recover: args.recover,
-                content_type: args.content_type.clone(),
-                expires: args.expires,
+                overwrite: policy.overwrite,
+                recover: policy.recover,
+                content_type: policy.content_type.clone(),
+                expires: policy.expires,
                 tags: tags.clone(),
                 soft_deleted: false,
             }) as Box<dyn Step>
         })
-        .collect();
-    let mut opts = run_options(g, "secrets seed", ui, args.concurrency as usize)?;
-    opts.observe_parallel = args.concurrency as usize;
-    plan::run(steps, &opts, ui).await
+        .collect())
 }
 
 fn mappings(args: &SeedArgs) -> Result<Vec<SecretMapping>> {
@@ -155,7 +181,7 @@ fn read_source(args: &SeedArgs, ui: &Ui) -> Result<Option<BTreeMap<String, Strin
     }))
 }
 
-fn values_for(
+pub(crate) fn values_for(
     mappings: &[SecretMapping],
     source: BTreeMap<String, String>,
     origin: &str,

@@ -83,6 +83,7 @@ pub async fn steps(
     if all {
         steps.push(Box::new(ClearMigrationTag {
             az,
+            after_switch,
             rg: rg.into(),
             cluster: cluster.into(),
             pools: names,
@@ -216,6 +217,7 @@ impl Step for UpgradeNodeImage {
 /// Removes the kubelet-migration tag once every pool runs a re-imaged node image.
 struct ClearMigrationTag {
     az: Arc<Azure>,
+    after_switch: bool,
     rg: String,
     cluster: String,
     pools: Vec<String>,
@@ -230,7 +232,7 @@ impl Step for ClearMigrationTag {
         if !mc.kubelet_migration_pending() && !mc.uses_service_principal() {
             return Ok(Planned::no_op(address, kind, "no kubelet migration pending"));
         }
-        if mc.uses_service_principal() && !mc.kubelet_migration_pending() {
+        if mc.uses_service_principal() && !mc.kubelet_migration_pending() && !self.after_switch {
             return Ok(Planned::no_op(
                 address,
                 kind,

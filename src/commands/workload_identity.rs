@@ -21,41 +21,78 @@ const TAG_KEY: &str = "managed-by";
 const TAG_VALUE: &str = "kvwire";
 
 pub async fn run(az: Arc<Azure>, args: &WorkloadIdentityArgs, g: &GlobalArgs, ui: &Ui) -> Result<u8> {
-    let rg = &args.cluster.resource_group;
-    let cluster = &args.cluster.name;
-    let id_rg = args.identity_resource_group.as_deref().unwrap_or(rg);
-    let cluster_path = az.cluster_path(rg, cluster);
-    let identity_path = format!(
-        "/subscriptions/{}/resourceGroups/{id_rg}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/{}",
-        az.subscription, args.identity
-    );
-    let credential = args
-        .credential_name
-        .clone()
-        .unwrap_or_else(|| format!("kvwire-{}-{}", args.namespace, args.service_account.replace('.', "-")));
-    let target = Target {
-        az: az.clone(),
-        rg: rg.clone(),
-        cluster: cluster.clone(),
-        cluster_path: cluster_path.clone(),
-        cluster_label: format!("{rg}/{cluster}"),
-        identity_path: identity_path.clone(),
-        identity_label: format!("{id_rg}/{}", args.identity),
+    let id_rg = args
+        .identity_resource_group
+        .as_deref()
+        .unwrap_or(&args.cluster.resource_group);
+    let binding = Binding {
+        namespace: args.namespace.clone(),
+        service_account: args.service_account.clone(),
+        credential: args.credential_name.clone(),
     };
-    let steps: Vec<Box<dyn Step>> = vec![
-        Box::new(ClusterFeatures {
-            t: target.clone(),
-            observed: None,
-        }),
-        Box::new(Identity { t: target.clone() }),
-        Box::new(FederatedCredential {
-            t: target,
-            name: credential,
-            subject: format!("system:serviceaccount:{}:{}", args.namespace, args.service_account),
-        }),
-    ];
+    let steps = steps(
+        az,
+        &args.cluster.resource_group,
+        &args.cluster.name,
+        id_rg,
+        &args.identity,
+        &[binding],
+    );
     let opts = run_options(g, "workload-identity", ui, 1)?;
     plan::run(steps, &opts, ui).await
+}
+
+/// One Kubernetes service account that may use the identity.
+#[derive(Debug, Clone)]
+pub struct Binding {
+    pub namespace: String,
+    pub service_account: String,
+    /// Federated credential name; default `kvwire-NS-SA`.
+    pub credential: Option<String>,
+}
+
+impl Binding {
+    pub fn credential_name(&self) -> String {
+        self.credential
+            .clone()
+            .unwrap_or_else(|| format!("kvwire-{}-{}", self.namespace, self.service_account.replace('.', "-")))
+    }
+}
+
+/// Cluster features, the identity, then one federated credential per binding — in that order,
+/// since Azure takes one credential write per identity at a time.
+pub fn steps(
+    az: Arc<Azure>,
+    rg: &str,
+    cluster: &str,
+    id_rg: &str,
+    identity: &str,
+    bindings: &[Binding],
+) -> Vec<Box<dyn Step>> {
+    let target = Target {
+        cluster_path: az.cluster_path(rg, cluster),
+        identity_path: format!(
+            "/subscriptions/{}/resourceGroups/{id_rg}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/{identity}",
+            az.subscription
+        ),
+        az,
+        rg: rg.into(),
+        cluster: cluster.into(),
+        cluster_label: format!("{rg}/{cluster}"),
+        identity_label: format!("{id_rg}/{identity}"),
+    };
+    let mut steps: Vec<Box<dyn Step>> = vec![
+        Box::new(ClusterFeatures { t: target.clone() }),
+        Box::new(Identity { t: target.clone() }),
+    ];
+    for b in bindings {
+        steps.push(Box::new(FederatedCredential {
+            t: target.clone(),
+            name: b.credential_name(),
+            subject: format!("system:serviceaccount:{}:{}", b.namespace, b.service_account),
+        }));
+    }
+    steps
 }
 
 /// What every step needs to find its resources.
@@ -94,14 +131,12 @@ impl Target {
 
 struct ClusterFeatures {
     t: Target,
-    observed: Option<Value>,
 }
 
 #[async_trait::async_trait]
 impl Step for ClusterFeatures {
     async fn plan(&mut self) -> Result<Planned> {
-        let (doc, mc) = self.t.cluster().await?;
-        self.observed = Some(doc);
+        let (_, mc) = self.t.cluster().await?;
         let oidc = mc
             .properties
             .oidc_issuer_profile
@@ -153,7 +188,9 @@ impl Step for ClusterFeatures {
 
     async fn apply(&mut self, on: OnStatus<'_>) -> Result<()> {
         // One cluster update for both switches, on the cluster exactly as read.
-        let mut body = self.observed.clone().expect("plan() runs before apply()");
+        // Read again right before writing: an earlier step of this run may have changed the cluster
+        // (a switch to managed identity), and writing the plan-time copy back would undo it.
+        let (mut body, _) = self.t.cluster().await?;
         let props = body["properties"]
             .as_object_mut()
             .ok_or_else(|| Error::runtime("cluster has no properties"))?;

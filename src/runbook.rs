@@ -1,0 +1,331 @@
+//! The runbook: one TOML file describing a whole onboarding, for `kvwire plan|up|down|verify -f`.
+//! Every name is validated while the file is read, so errors carry the file, line and column and
+//! say what is allowed; unknown keys are errors.
+
+use crate::{
+    error::{Error, Result},
+    validate,
+};
+use serde::Deserialize;
+use std::{
+    collections::BTreeMap,
+    path::{Path, PathBuf},
+};
+
+/// A string checked by one of `validate`'s rules while the file is parsed.
+macro_rules! checked {
+    ($name:ident, $rule:path) => {
+        #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+        #[serde(try_from = "String")]
+        pub struct $name(pub String);
+        impl TryFrom<String> for $name {
+            type Error = String;
+            fn try_from(s: String) -> std::result::Result<Self, String> {
+                $rule(&s).map($name)
+            }
+        }
+        impl std::ops::Deref for $name {
+            type Target = str;
+            fn deref(&self) -> &str {
+                &self.0
+            }
+        }
+    };
+}
+
+checked!(ResourceGroup, validate::resource_group);
+checked!(ClusterName, validate::cluster_name);
+checked!(VaultName, crate::vault::validate_name);
+checked!(IdentityName, validate::identity_name);
+checked!(Namespace, validate::k8s_namespace);
+checked!(ServiceAccountName, validate::k8s_service_account);
+checked!(SecretName, validate::secret_name);
+checked!(ContainerImage, image);
+
+fn image(s: &str) -> std::result::Result<String, String> {
+    if s.is_empty() || s.chars().any(char::is_whitespace) {
+        Err(format!("{s:?} is not a container image reference"))
+    } else {
+        Ok(s.into())
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Runbook {
+    pub cluster: ClusterSection,
+    pub vault: VaultSection,
+    pub identity: IdentitySection,
+    /// Who may use the workload identity (workload-identity mode).
+    #[serde(default)]
+    pub service_accounts: Vec<ServiceAccountSection>,
+    pub secrets: Option<SecretsSection>,
+    pub manifests: Option<ManifestsSection>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ClusterSection {
+    pub resource_group: ResourceGroup,
+    pub name: ClusterName,
+    /// Switch a service-principal cluster to a system-assigned managed identity.
+    #[serde(default = "yes")]
+    pub managed_identity: bool,
+    /// Upgrade node images when needed (always after a switch to managed identity).
+    #[serde(default = "yes")]
+    pub upgrade_node_images: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct VaultSection {
+    pub name: VaultName,
+    /// Default: found anywhere in the subscription.
+    pub resource_group: Option<ResourceGroup>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum IdentityMode {
+    WorkloadIdentity,
+    Kubelet,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IdentitySection {
+    pub mode: IdentityMode,
+    /// workload-identity: the user-assigned identity to create or adopt.
+    pub name: Option<IdentityName>,
+    /// Default: the cluster's resource group.
+    pub resource_group: Option<ResourceGroup>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ServiceAccountSection {
+    pub namespace: Namespace,
+    pub name: ServiceAccountName,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum SecretSource {
+    /// Environment variables named by the keys of `map`.
+    Env,
+    /// A .env file (`file`, relative to the runbook).
+    File,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SecretsSection {
+    pub source: SecretSource,
+    pub file: Option<PathBuf>,
+    /// KEY = "secret-name". Default: DB_HOST, DB_NAME, DB_USERNAME, DB_PASSWORD → db-host, ….
+    #[serde(default)]
+    pub map: BTreeMap<String, SecretName>,
+    #[serde(default)]
+    pub overwrite: bool,
+    #[serde(default)]
+    pub recover: bool,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ManifestsSection {
+    /// Where the YAML files go, relative to the runbook.
+    pub out_dir: PathBuf,
+    /// Default: the first service account's namespace.
+    pub namespace: Option<Namespace>,
+    pub name: Option<ServiceAccountName>,
+    pub sync_as_k8s_secret: Option<ServiceAccountName>,
+    pub deployment: Option<Namespace>,
+    pub image: Option<ContainerImage>,
+}
+
+/// A parsed, checked runbook and where it came from.
+#[derive(Debug)]
+pub struct Loaded {
+    pub book: Runbook,
+    pub path: PathBuf,
+    /// The runbook's directory: relative paths in it are relative to here.
+    pub dir: PathBuf,
+}
+
+impl Loaded {
+    pub fn resolve(&self, p: &Path) -> PathBuf {
+        if p.is_absolute() {
+            p.to_path_buf()
+        } else {
+            self.dir.join(p)
+        }
+    }
+
+    /// The secrets to seed: (ENV_KEY, secret name).
+    pub fn secret_map(&self) -> Vec<(String, String)> {
+        match &self.book.secrets {
+            Some(s) if !s.map.is_empty() => s.map.iter().map(|(k, v)| (k.clone(), v.0.clone())).collect(),
+            _ => crate::commands::DEFAULT_SECRET_KEYS
+                .iter()
+                .map(|k| (k.to_string(), crate::cli::SecretMapping::env_style(k)))
+                .collect(),
+        }
+    }
+
+    pub fn identity_rg(&self) -> &str {
+        self.book
+            .identity
+            .resource_group
+            .as_deref()
+            .unwrap_or(&self.book.cluster.resource_group)
+    }
+}
+
+pub fn load(path: &Path) -> Result<Loaded> {
+    let origin = path.display().to_string();
+    let text = std::fs::read_to_string(path).map_err(|e| Error::usage(format!("{origin}: cannot read: {e}")))?;
+    parse(&text, path)
+}
+
+pub fn parse(text: &str, path: &Path) -> Result<Loaded> {
+    let origin = path.display().to_string();
+    let book: Runbook = toml::from_str(text).map_err(|e| Error::usage(located(&origin, text, &e)))?;
+    let at = |section: &str| format!("{origin}:{}: [{section}]", line_of(text, &format!("[{section}]")));
+    if book.identity.mode == IdentityMode::WorkloadIdentity {
+        if book.identity.name.is_none() {
+            return Err(Error::usage(format!(
+                "{}: mode = \"workload-identity\" needs name = \"the user-assigned identity\"",
+                at("identity")
+            )));
+        }
+        if book.service_accounts.is_empty() {
+            return Err(Error::usage(format!(
+                "{origin}: mode = \"workload-identity\" needs at least one [[service_accounts]] with namespace and name"
+            )));
+        }
+    }
+    if let Some(s) = &book.secrets {
+        if s.source == SecretSource::File && s.file.is_none() {
+            return Err(Error::usage(format!(
+                "{}: source = \"file\" needs file = \"path/to/.env\"",
+                at("secrets")
+            )));
+        }
+        for key in s.map.keys() {
+            if !crate::dotenv::valid_key(key) {
+                return Err(Error::usage(format!(
+                    "{}: map key {key:?} is not a variable name (letters, digits and '_', not starting with a digit)",
+                    at("secrets.map")
+                )));
+            }
+        }
+    }
+    if let Some(m) = &book.manifests {
+        if m.deployment.is_some() != m.image.is_some() {
+            return Err(Error::usage(format!(
+                "{}: deployment and image go together",
+                at("manifests")
+            )));
+        }
+        if m.namespace.is_none() && book.service_accounts.is_empty() {
+            return Err(Error::usage(format!(
+                "{}: needs namespace (there is no [[service_accounts]] to take it from)",
+                at("manifests")
+            )));
+        }
+    }
+    let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
+    Ok(Loaded {
+        book,
+        path: path.to_path_buf(),
+        dir,
+    })
+}
+
+/// toml's message already holds line, column and a caret; prefix the file in the usual form.
+fn located(origin: &str, text: &str, e: &toml::de::Error) -> String {
+    match e.span() {
+        Some(span) => {
+            let (line, col) = line_col(text, span.start);
+            format!("{origin}:{line}:{col}: {}", e.message())
+        }
+        None => format!("{origin}: {}", e.message()),
+    }
+}
+
+fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let before = &text[..offset.min(text.len())];
+    let line = before.matches('\n').count() + 1;
+    let col = before.rsplit('\n').next().map(|l| l.chars().count()).unwrap_or(0) + 1;
+    (line, col)
+}
+
+fn line_of(text: &str, needle: &str) -> usize {
+    text.find(needle).map(|o| line_col(text, o).0).unwrap_or(1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const GOOD: &str = r#"
+[cluster]
+resource_group = "rg1"
+name = "aks1"
+
+[vault]
+name = "kv-demo"
+
+[identity]
+mode = "workload-identity"
+name = "id-app"
+
+[[service_accounts]]
+namespace = "shop"
+name = "checkout"
+
+[secrets]
+source = "env"
+"#;
+
+    fn err(text: &str) -> String {
+        parse(text, Path::new("rb.toml")).unwrap_err().to_string()
+    }
+
+    #[test]
+    fn good_runbook_parses_with_defaults() {
+        let l = parse(GOOD, Path::new("/x/rb.toml")).unwrap();
+        assert!(l.book.cluster.managed_identity && l.book.cluster.upgrade_node_images);
+        assert_eq!(
+            l.secret_map()[3],
+            ("DB_PASSWORD".to_string(), "db-password".to_string())
+        );
+        assert_eq!(l.identity_rg(), "rg1");
+    }
+
+    #[test]
+    fn errors_have_line_column_and_allowed_values() {
+        let e = err(&GOOD.replace("mode = \"workload-identity\"", "mode = \"pod-identity\""));
+        assert!(
+            e.starts_with("rb.toml:10:8:") && e.contains("workload-identity") && e.contains("kubelet"),
+            "{e}"
+        );
+        let e = err(&GOOD.replace("name = \"aks1\"", "name = \"aks1\"\nbogus = 1"));
+        assert!(
+            e.starts_with("rb.toml:5:1:") && e.contains("bogus") && e.contains("managed_identity"),
+            "{e}"
+        );
+        let e = err(&GOOD.replace("\"rg1\"", "\"rg.\""));
+        assert!(
+            e.starts_with("rb.toml:3:18:") && e.contains("not a resource group name"),
+            "{e}"
+        );
+        let e = err(&GOOD.replace("source = \"env\"", "source = \"file\""));
+        assert!(e.contains("[secrets]") && e.contains("needs file"), "{e}");
+    }
+}

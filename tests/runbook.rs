@@ -1,0 +1,335 @@
+//! The one-shot runbook against a fresh fake: `up` from a service-principal cluster to a pod's
+//! manifests, `up` again (zero writes), `verify`, a broken grant caught by `verify`, `down`.
+
+mod support;
+
+use serde_json::{Value, json};
+use support::Fake;
+
+const DB: [(&str, &str); 4] = [
+    ("DB_HOST", "pg.internal.example"),
+    ("DB_NAME", "orders"),
+    ("DB_USERNAME", "orders_app"),
+    ("DB_PASSWORD", "Zq7!runbook-s3cr3t"),
+];
+
+fn runbook(fake: &Fake) -> std::path::PathBuf {
+    let path = fake.dir.join("onboard.toml");
+    std::fs::write(
+        &path,
+        r#"
+[cluster]
+resource_group = "rg1"
+name = "aks1"
+
+[vault]
+name = "kv-demo"
+
+[identity]
+mode = "workload-identity"
+name = "id-shop"
+
+[[service_accounts]]
+namespace = "shop"
+name = "checkout"
+
+[secrets]
+source = "env"
+
+[manifests]
+out_dir = "k8s"
+deployment = "checkout"
+image = "ghcr.io/example/checkout:1.4"
+sync_as_k8s_secret = "db-creds"
+"#,
+    )
+    .unwrap();
+    path
+}
+
+fn fresh() -> (Fake, std::path::PathBuf) {
+    let fake = Fake::start();
+    fake.seed_sp_cluster(
+        "rg1",
+        "aks1",
+        &[("nodepool1", "img-1", "img-2"), ("userpool", "img-2", "img-2")],
+        json!({}),
+    );
+    fake.seed_vault("kv-demo", true, true);
+    let rb = runbook(&fake);
+    (fake, rb)
+}
+
+fn kvwire(fake: &Fake, args: &[&str], rb: &std::path::Path) -> (Value, String, i32) {
+    let mut cmd = fake.kvwire();
+    for (k, v) in DB {
+        cmd.env(k, v);
+    }
+    let out = cmd.args(args).arg("-f").arg(rb).output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout).to_string();
+    (
+        serde_json::from_str(&stdout).unwrap_or(Value::Null),
+        format!("{stdout}{}", String::from_utf8_lossy(&out.stderr)),
+        out.status.code().unwrap_or(-1),
+    )
+}
+
+#[test]
+fn up_from_scratch_then_rerun_writes_nothing() {
+    let (fake, rb) = fresh();
+    let (doc, all, code) = kvwire(&fake, &["-o", "json", "plan"], &rb);
+    assert_eq!(code, 0, "{all}");
+    assert!(fake.writes().is_empty(), "plan only reads");
+    let planned: Vec<String> = doc["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| format!("{} {}", s["action"].as_str().unwrap(), s["address"].as_str().unwrap()))
+        .collect();
+    assert!(planned.len() >= 12, "{planned:#?}");
+
+    let (doc, all, code) = kvwire(&fake, &["-o", "json", "--yes", "up"], &rb);
+    assert_eq!(code, 0, "{all}");
+    let failed: Vec<&Value> = doc["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|s| s["outcome"] != "applied" && s["outcome"] != "unchanged")
+        .collect();
+    let summary: Vec<String> = doc["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| format!("{} {} {} {}", s["outcome"], s["action"], s["address"], s["error"]))
+        .collect();
+    assert!(failed.is_empty(), "{summary:#?}");
+    assert_eq!(
+        fake.secret_versions("kv-demo", "db-password"),
+        vec!["Zq7!runbook-s3cr3t"]
+    );
+    let spc = kvwire::yaml::parse_documents(
+        &std::fs::read_to_string(fake.dir.join("k8s/secretproviderclass.yaml")).unwrap(),
+        "spc",
+    )
+    .unwrap()
+    .remove(0);
+    let identity = fake.resource("/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg1/providers/Microsoft.ManagedIdentity/userAssignedIdentities/id-shop").unwrap();
+    assert_eq!(
+        spc["spec"]["parameters"]["clientID"],
+        identity["properties"]["clientId"]
+    );
+    assert!(!all.contains("Zq7!runbook-s3cr3t"));
+
+    fake.clear_journal();
+    let (doc, all, code) = kvwire(&fake, &["-o", "json", "--yes", "up"], &rb);
+    assert_eq!(code, 0, "{all}");
+    let changed: Vec<&Value> = doc["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|s| s["action"] != "no_op")
+        .collect();
+    assert!(changed.is_empty(), "{changed:#?}");
+    assert!(
+        fake.writes().is_empty(),
+        "second up writes nothing: {:#?}",
+        fake.writes()
+    );
+}
+
+#[test]
+fn verify_passes_then_catches_a_broken_grant_with_its_fix() {
+    let (fake, rb) = fresh();
+    let (_, all, code) = kvwire(&fake, &["--yes", "up"], &rb);
+    assert_eq!(code, 0, "{all}");
+    let (doc, all, code) = kvwire(&fake, &["-o", "json", "verify"], &rb);
+    assert_eq!(code, 0, "{all}");
+    let checks = doc["checks"].as_array().unwrap();
+    assert!(checks.len() >= 14, "{checks:#?}");
+    assert!(checks.iter().all(|c| c["ok"] == true), "{checks:#?}");
+    assert_eq!(doc["drift"], json!([]));
+
+    // Someone removes the grant.
+    let principal = fake.resource("/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg1/providers/Microsoft.ManagedIdentity/userAssignedIdentities/id-shop").unwrap()["properties"]["principalId"].as_str().unwrap().to_string();
+    fake.state
+        .lock()
+        .unwrap()
+        .resources
+        .retain(|k, v| !(k.contains("/roleassignments/") && v["properties"]["principalId"] == principal.as_str()));
+    let out = fake
+        .kvwire()
+        .args(["-o", "text", "verify", "-f"])
+        .arg(&rb)
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(
+        text.contains("✘ identity rg1/id-shop can read secret kv-demo/db-password"),
+        "{text}"
+    );
+    assert!(
+        text.contains("fix: kvwire grant --vault kv-demo --to identity:rg1/id-shop"),
+        "{text}"
+    );
+    assert!(
+        text.contains("Drift (what `up` would change):")
+            && text.contains("+ create    role Key Vault Secrets User for identity rg1/id-shop"),
+        "{text}"
+    );
+    assert!(
+        text.contains("✔ secret kv-demo/db-password exists and is enabled"),
+        "{text}"
+    );
+    let shown = text.replace(&fake.dir.display().to_string(), "DIR");
+    insta::with_settings!({filters => vec![(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", "[GUID]")]}, {
+        insta::assert_snapshot!("verify_broken_grant", shown);
+    });
+
+    // The fix named by verify repairs it.
+    let (_, all, code) = kvwire(&fake, &["--yes", "up"], &rb);
+    assert_eq!(code, 0, "{all}");
+    let (_, _, code) = kvwire(&fake, &["verify"], &rb);
+    assert_eq!(code, 0);
+}
+
+#[test]
+fn a_failed_up_resumes_without_duplicates() {
+    let (fake, rb) = fresh();
+    // The credential write fails for good this time: up stops there, later phases do not run.
+    fake.fault(
+        Some("PUT"),
+        "federatedIdentityCredentials",
+        10,
+        support::fake::FaultKind::Error {
+            status: 400,
+            code: "BadRequest".into(),
+        },
+    );
+    let (doc, _, code) = kvwire(&fake, &["-o", "json", "--yes", "--retries", "0", "up"], &rb);
+    assert_eq!(code, 1);
+    let outcomes: Vec<(String, String)> = doc["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| {
+            (
+                s["address"].as_str().unwrap().to_string(),
+                s["outcome"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert!(
+        outcomes
+            .iter()
+            .any(|(a, o)| a.starts_with("federated credential") && o == "failed"),
+        "{outcomes:#?}"
+    );
+    assert!(
+        outcomes
+            .iter()
+            .any(|(a, o)| a.starts_with("secret kv-demo/") && o == "not_run"),
+        "{outcomes:#?}"
+    );
+    assert!(
+        fake.secret_versions("kv-demo", "db-host").is_empty(),
+        "nothing after the failure ran"
+    );
+
+    fake.state.lock().unwrap().faults.clear();
+    fake.clear_journal();
+    let (doc, all, code) = kvwire(&fake, &["-o", "json", "--yes", "up"], &rb);
+    assert_eq!(code, 0, "{all}");
+    let applied: Vec<&str> = doc["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|s| s["outcome"] == "applied")
+        .map(|s| s["address"].as_str().unwrap())
+        .collect();
+    assert!(
+        !applied
+            .iter()
+            .any(|a| a.starts_with("cluster") || a.starts_with("identity") || a.starts_with("nodepool")),
+        "done work is not redone: {applied:#?}"
+    );
+    assert!(applied.iter().any(|a| a.starts_with("federated credential")));
+    let identities = fake
+        .state
+        .lock()
+        .unwrap()
+        .resources
+        .keys()
+        .filter(|k| k.ends_with("/userassignedidentities/id-shop"))
+        .count();
+    assert_eq!(identities, 1);
+    assert_eq!(fake.secret_versions("kv-demo", "db-password").len(), 1);
+}
+
+#[test]
+fn down_removes_only_what_kvwire_created() {
+    let (fake, rb) = fresh();
+    let (_, all, code) = kvwire(&fake, &["--yes", "up"], &rb);
+    assert_eq!(code, 0, "{all}");
+    let roles_before = fake.role_assignments().len();
+    let (doc, all, code) = kvwire(&fake, &["-o", "json", "--yes", "down"], &rb);
+    assert_eq!(code, 0, "{all}");
+    let deleted: Vec<&str> = doc["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|s| s["outcome"] == "applied")
+        .map(|s| s["address"].as_str().unwrap())
+        .collect();
+    assert_eq!(deleted.len(), 3, "credential, role assignment, identity: {deleted:#?}");
+    assert!(fake.resource("/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg1/providers/Microsoft.ManagedIdentity/userAssignedIdentities/id-shop").is_none());
+    assert_eq!(
+        fake.role_assignments().len(),
+        roles_before - 1,
+        "kvwire's own Officer assignment is kept"
+    );
+    assert_eq!(
+        fake.secret_versions("kv-demo", "db-host").len(),
+        1,
+        "secrets stay unless asked"
+    );
+    let mc = fake.resource(&Fake::cluster_id("rg1", "aks1")).unwrap();
+    assert_eq!(
+        mc["properties"]["servicePrincipalProfile"]["clientId"], "msi",
+        "cluster settings are never reverted"
+    );
+
+    let (_, _, code) = kvwire(&fake, &["--yes", "down", "--include-secrets"], &rb);
+    assert_eq!(code, 0);
+    assert!(
+        fake.state.lock().unwrap().secrets.values().all(|s| s.deleted.is_some()),
+        "soft-deleted, recoverable"
+    );
+    fake.clear_journal();
+    let (_, _, code) = kvwire(&fake, &["--yes", "down", "--include-secrets"], &rb);
+    assert_eq!(code, 0);
+    assert!(fake.writes().is_empty(), "down twice changes nothing");
+}
+
+#[test]
+fn bad_runbooks_are_exit_2_with_file_line_and_column() {
+    let fake = Fake::start();
+    let rb = fake.dir.join("bad.toml");
+    std::fs::write(&rb, "[cluster]\nresource_group = \"rg1\"\nname = \"aks1\"\n\n[vault]\nname = \"kv-demo\"\n\n[identity]\nmode = \"pod-identity\"\n").unwrap();
+    let out = fake.kvwire().args(["up", "-f"]).arg(&rb).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr.contains("bad.toml:9:8:") && stderr.contains("`workload-identity`") && stderr.contains("`kubelet`"),
+        "{stderr}"
+    );
+    std::fs::write(&rb, "[cluster]\nresource_group = \"rg1\"\nname = \"aks1\"\nnodes = 3\n").unwrap();
+    let out = fake.kvwire().args(["plan", "-f"]).arg(&rb).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr.contains("bad.toml:4:1:") && stderr.contains("unknown field `nodes`"),
+        "{stderr}"
+    );
+    assert!(fake.journal().is_empty());
+}
