@@ -44,7 +44,9 @@ pub const ROLES: &[(&str, &str)] = &[
 /// One request as the fake saw it.
 #[derive(Debug, Clone)]
 pub struct Entry {
-    /// Since the fake started.
+    /// When the request arrived, since the fake started.
+    pub started: Duration,
+    /// When the answer was ready, since the fake started.
     pub at: Duration,
     pub method: String,
     pub host: String,
@@ -238,6 +240,7 @@ fn json_response(status: StatusCode, v: Value) -> Response {
 
 /// The single entry point: journal, faults, then route by host.
 pub async fn handle(State(state): State<Shared>, req: Request) -> Response {
+    let started = state.lock().unwrap().started.elapsed();
     let (parts, body) = req.into_parts();
     let body = axum::body::to_bytes(body, 16 << 20).await.unwrap_or_default();
     let host = parts
@@ -341,6 +344,7 @@ pub async fn handle(State(state): State<Shared>, req: Request) -> Response {
     let mut s = state.lock().unwrap();
     let at = s.started.elapsed();
     s.journal.push(Entry {
+        started,
         at,
         method: method.to_string(),
         host,

@@ -296,6 +296,23 @@ impl Fake {
     }
 }
 
+/// The longest chain of requests where each starts only after the one before it answered: the
+/// requests no amount of concurrency could have overlapped.
+pub fn critical_path(journal: &[fake::Entry]) -> usize {
+    let mut entries: Vec<&fake::Entry> = journal.iter().collect();
+    entries.sort_by_key(|e| e.started);
+    let mut longest: Vec<usize> = Vec::with_capacity(entries.len());
+    for (i, e) in entries.iter().enumerate() {
+        let before = (0..i)
+            .filter(|&j| entries[j].at <= e.started)
+            .map(|j| longest[j])
+            .max()
+            .unwrap_or(0);
+        longest.push(before + 1);
+    }
+    longest.into_iter().max().unwrap_or(0)
+}
+
 /// Every string in `haystack` that must never be printed: the client secret and all issued tokens.
 pub fn assert_no_credentials(fake: &Fake, output: &str) {
     assert!(!output.contains(CLIENT_SECRET), "client secret leaked:\n{output}");
