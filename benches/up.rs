@@ -10,31 +10,6 @@ mod support;
 
 use std::time::{Duration, Instant};
 
-const RUNBOOK: &str = r#"
-[cluster]
-resource_group = "rg1"
-name = "aks1"
-
-[vault]
-name = "kv-demo"
-
-[identity]
-mode = "workload-identity"
-name = "id-shop"
-
-[[service_accounts]]
-namespace = "shop"
-name = "checkout"
-
-[secrets]
-source = "env"
-
-[manifests]
-out_dir = "k8s"
-deployment = "checkout"
-image = "ghcr.io/example/checkout:1.4"
-"#;
-
 fn main() {
     let latency = Duration::from_millis(20);
     println!(
@@ -55,7 +30,7 @@ fn main() {
     fake.seed_vault("kv-demo", true, true);
     fake.state.lock().unwrap().latency = latency;
     let rb = fake.dir.join("onboard.toml");
-    std::fs::write(&rb, RUNBOOK).unwrap();
+    std::fs::write(&rb, support::ONBOARD_RUNBOOK).unwrap();
     for run in ["first up", "second up"] {
         fake.clear_journal();
         let started = Instant::now();

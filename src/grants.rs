@@ -124,24 +124,8 @@ pub async fn secret_read_access(
     secret: &str,
 ) -> Result<Option<String>> {
     if !vault.rbac {
-        let doc = az.arm.get(&vault.id, api::KEY_VAULT).await?;
-        let policies = doc
-            .pointer("/properties/accessPolicies")
-            .and_then(Value::as_array)
-            .cloned()
-            .unwrap_or_default();
-        let ok = policies.iter().any(|p| {
-            p["objectId"]
-                .as_str()
-                .is_some_and(|o| o.eq_ignore_ascii_case(object_id))
-                && p.pointer("/permissions/secrets")
-                    .and_then(Value::as_array)
-                    .is_some_and(|a| {
-                        a.iter()
-                            .filter_map(Value::as_str)
-                            .any(|x| x.eq_ignore_ascii_case("get") || x.eq_ignore_ascii_case("all"))
-                    })
-        });
+        let perms = vault.secret_permissions(az, object_id).await?.unwrap_or_default();
+        let ok = perms.iter().any(|p| p == "get" || p == "all");
         return Ok(ok.then(|| format!("access policy on vault {}", vault.name)));
     }
     let secret_scope = format!("{}/secrets/{secret}", vault.id);

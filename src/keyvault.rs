@@ -75,3 +75,40 @@ impl KvFailure {
         self.code.as_deref() == Some(code) || self.inner_code.as_deref() == Some(code)
     }
 }
+
+/// Whether a secret can be used, as its vault reports it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SecretState {
+    Enabled,
+    Disabled,
+    Missing,
+    /// The read failed for another reason (the service's code).
+    Unknown(String),
+}
+
+/// Read a secret's state (the value is fetched by the API but never kept or shown).
+pub async fn secret_state(client: &SecretClient, name: &str) -> SecretState {
+    match client.get_secret(name, None).await {
+        Ok(r) => {
+            let enabled = r
+                .into_model()
+                .ok()
+                .and_then(|s| s.attributes)
+                .and_then(|a| a.enabled)
+                .unwrap_or(true);
+            if enabled {
+                SecretState::Enabled
+            } else {
+                SecretState::Disabled
+            }
+        }
+        Err(e) => {
+            let f = KvFailure::from_sdk(&e);
+            if f.status == Some(404) {
+                SecretState::Missing
+            } else {
+                SecretState::Unknown(f.inner_code.or(f.code).unwrap_or(f.message))
+            }
+        }
+    }
+}

@@ -86,6 +86,41 @@ pub async fn find(az: &Azure, vault: &str, resource_group: Option<&str>) -> Resu
     from_doc(doc)
 }
 
+impl Vault {
+    /// The secret permissions (lower-case) of `object_id`'s own access policy — not one for a
+    /// compound identity (with an applicationId) — read fresh from the vault; `None`: no policy.
+    pub async fn secret_permissions(&self, az: &Azure, object_id: &str) -> Result<Option<Vec<String>>> {
+        let doc = az.arm.get(&self.id, api::KEY_VAULT).await?;
+        let policies = doc
+            .pointer("/properties/accessPolicies")
+            .and_then(Value::as_array)
+            .cloned()
+            .unwrap_or_default();
+        Ok(policies
+            .iter()
+            .find(|p| {
+                p["objectId"]
+                    .as_str()
+                    .is_some_and(|o| o.eq_ignore_ascii_case(object_id))
+                    && p["tenantId"]
+                        .as_str()
+                        .is_some_and(|t| t.eq_ignore_ascii_case(&self.tenant_id))
+                    && p["applicationId"].as_str().unwrap_or("").is_empty()
+            })
+            .map(|p| {
+                p.pointer("/permissions/secrets")
+                    .and_then(Value::as_array)
+                    .map(|a| {
+                        a.iter()
+                            .filter_map(Value::as_str)
+                            .map(str::to_ascii_lowercase)
+                            .collect()
+                    })
+                    .unwrap_or_default()
+            }))
+    }
+}
+
 fn from_doc(doc: Value) -> Result<Vault> {
     let s = |p: &str| doc.pointer(p).and_then(Value::as_str).unwrap_or("").to_string();
     let id = s("/id");

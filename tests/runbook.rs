@@ -15,35 +15,7 @@ const DB: [(&str, &str); 4] = [
 
 fn runbook(fake: &Fake) -> std::path::PathBuf {
     let path = fake.dir.join("onboard.toml");
-    std::fs::write(
-        &path,
-        r#"
-[cluster]
-resource_group = "rg1"
-name = "aks1"
-
-[vault]
-name = "kv-demo"
-
-[identity]
-mode = "workload-identity"
-name = "id-shop"
-
-[[service_accounts]]
-namespace = "shop"
-name = "checkout"
-
-[secrets]
-source = "env"
-
-[manifests]
-out_dir = "k8s"
-deployment = "checkout"
-image = "ghcr.io/example/checkout:1.4"
-sync_as_k8s_secret = "db-creds"
-"#,
-    )
-    .unwrap();
+    std::fs::write(&path, support::ONBOARD_RUNBOOK).unwrap();
     path
 }
 

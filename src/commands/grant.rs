@@ -515,31 +515,8 @@ impl Step for AccessPolicy {
                 held: None,
             });
         };
-        let doc = self.az.arm.get(&self.vault.id, api::KEY_VAULT).await?;
-        let policies = doc
-            .pointer("/properties/accessPolicies")
-            .and_then(Value::as_array)
-            .cloned()
-            .unwrap_or_default();
-        let mine = policies.iter().find(|p| {
-            p["objectId"]
-                .as_str()
-                .is_some_and(|o| o.eq_ignore_ascii_case(&object_id))
-                && p["tenantId"]
-                    .as_str()
-                    .is_some_and(|t| t.eq_ignore_ascii_case(&self.vault.tenant_id))
-                && p["applicationId"].as_str().unwrap_or("").is_empty()
-        });
-        let have: Vec<String> = mine
-            .and_then(|p| p.pointer("/permissions/secrets"))
-            .and_then(Value::as_array)
-            .map(|a| {
-                a.iter()
-                    .filter_map(Value::as_str)
-                    .map(str::to_ascii_lowercase)
-                    .collect()
-            })
-            .unwrap_or_default();
+        let current = self.vault.secret_permissions(&self.az, &object_id).await?;
+        let have = current.clone().unwrap_or_default();
         let mut warnings = vec![];
         let extra: Vec<&String> = have.iter().filter(|p| !self.permissions.contains(p)).collect();
         if !extra.is_empty() {
@@ -565,11 +542,15 @@ impl Step for AccessPolicy {
         Ok(Planned {
             address,
             resource_type: kind.into(),
-            action: if mine.is_some() { Action::Update } else { Action::Create },
+            action: if current.is_some() {
+                Action::Update
+            } else {
+                Action::Create
+            },
             reason: Some("the vault uses access policies (enableRbacAuthorization: false)".into()),
             changes: vec![FieldChange::set(
                 "permissions.secrets",
-                mine.map(|_| json!(have)),
+                current.map(|_| json!(have)),
                 json!(after),
             )],
             warnings,

@@ -5,7 +5,7 @@ use crate::{
     cli::{GlobalArgs, LintArgs},
     context::Azure,
     error::{Error, Result},
-    keyvault::KvFailure,
+    keyvault::{SecretState, secret_state},
     output::{OutputFormat, Style, Ui},
     spc::{self, Finding, Severity},
     vault,
@@ -141,38 +141,18 @@ async fn check_vault(az: &Azure, doc: &Value) -> Result<Vec<Finding>> {
         }
         let name = o["objectName"].as_str().unwrap_or("");
         let path = format!("spec.parameters.objects.array[{i}].objectName");
-        match client.get_secret(name, None).await {
-            Ok(r) => {
-                let enabled = r
-                    .into_model()
-                    .ok()
-                    .and_then(|s| s.attributes)
-                    .and_then(|a| a.enabled)
-                    .unwrap_or(true);
-                if !enabled {
-                    out.push(Finding {
-                        severity: Severity::Error,
-                        path,
-                        message: format!("secret {name} is disabled in vault {}", v.name),
-                    });
-                }
-            }
-            Err(e) => {
-                let f = KvFailure::from_sdk(&e);
-                let message = match f.status {
-                    Some(404) => format!("secret {name} does not exist in vault {}", v.name),
-                    _ => format!(
-                        "cannot check secret {name} in vault {}: {}",
-                        v.name,
-                        f.code.unwrap_or(f.message)
-                    ),
-                };
-                out.push(Finding {
-                    severity: Severity::Error,
-                    path,
-                    message,
-                });
-            }
+        let problem = match secret_state(&client, name).await {
+            SecretState::Enabled => None,
+            SecretState::Disabled => Some(format!("secret {name} is disabled in vault {}", v.name)),
+            SecretState::Missing => Some(format!("secret {name} does not exist in vault {}", v.name)),
+            SecretState::Unknown(code) => Some(format!("cannot check secret {name} in vault {}: {code}", v.name)),
+        };
+        if let Some(message) = problem {
+            out.push(Finding {
+                severity: Severity::Error,
+                path,
+                message,
+            });
         }
     }
     Ok(out)

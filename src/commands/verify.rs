@@ -8,7 +8,7 @@ use crate::{
     context::Azure,
     error::{Error, Result},
     grants,
-    keyvault::KvFailure,
+    keyvault::{SecretState, secret_state},
     output::{OutputFormat, Style, Ui},
     plan::{self, Action},
     runbook::{IdentityMode, Loaded},
@@ -92,27 +92,11 @@ pub async fn run(file: &Path, g: &crate::cli::GlobalArgs, ui: &Ui) -> Result<u8>
             access.unwrap_or_else(|| "no role assignment or access policy grants it".into()),
             grant_fix.clone(),
         );
-        let (exists, detail) = match client.get_secret(name, None).await {
-            Ok(r) => {
-                let enabled = r
-                    .into_model()
-                    .ok()
-                    .and_then(|s| s.attributes)
-                    .and_then(|a| a.enabled)
-                    .unwrap_or(true);
-                (enabled, if enabled { String::new() } else { "disabled".to_string() })
-            }
-            Err(e) => {
-                let f = KvFailure::from_sdk(&e);
-                (
-                    false,
-                    if f.status == Some(404) {
-                        "missing".into()
-                    } else {
-                        f.inner_code.or(f.code).unwrap_or(f.message)
-                    },
-                )
-            }
+        let (exists, detail) = match secret_state(&client, name).await {
+            SecretState::Enabled => (true, String::new()),
+            SecretState::Disabled => (false, "disabled".to_string()),
+            SecretState::Missing => (false, "missing".to_string()),
+            SecretState::Unknown(code) => (false, code),
         };
         check(
             &mut checks,

@@ -16,6 +16,34 @@ use std::{
     sync::{Arc, Mutex},
 };
 
+/// The onboarding the runbook tests and the `up` benchmark run: a service-principal cluster,
+/// workload identity for shop/checkout, the four DB secrets from the environment, manifests.
+pub const ONBOARD_RUNBOOK: &str = r#"
+[cluster]
+resource_group = "rg1"
+name = "aks1"
+
+[vault]
+name = "kv-demo"
+
+[identity]
+mode = "workload-identity"
+name = "id-shop"
+
+[[service_accounts]]
+namespace = "shop"
+name = "checkout"
+
+[secrets]
+source = "env"
+
+[manifests]
+out_dir = "k8s"
+deployment = "checkout"
+image = "ghcr.io/example/checkout:1.4"
+sync_as_k8s_secret = "db-creds"
+"#;
+
 pub struct Fake {
     pub port: u16,
     pub state: Shared,
