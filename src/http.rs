@@ -126,17 +126,24 @@ pub struct TransportError {
 
 impl From<reqwest::Error> for TransportError {
     fn from(e: reqwest::Error) -> Self {
-        // reqwest's Display omits the cause chain, which is where the useful part (TLS, DNS) lives.
-        let mut message = e.to_string();
-        let mut source = std::error::Error::source(&e);
-        while let Some(s) = source {
-            message.push_str(": ");
-            message.push_str(&s.to_string());
-            source = s.source();
-        }
         let retryable = e.is_connect() || e.is_timeout() || e.is_request() || e.is_body();
-        TransportError { message, retryable }
+        TransportError {
+            message: with_causes(&e),
+            retryable,
+        }
     }
+}
+
+/// reqwest's Display omits the cause chain, which is where the useful part (TLS, DNS) lives.
+fn with_causes(e: &reqwest::Error) -> String {
+    let mut message = e.to_string();
+    let mut source = std::error::Error::source(e);
+    while let Some(s) = source {
+        message.push_str(": ");
+        message.push_str(&s.to_string());
+        source = s.source();
+    }
+    message
 }
 
 #[derive(Clone, Debug)]
@@ -198,22 +205,9 @@ impl Http {
                 );
                 log_headers("←", resp.headers());
             }
-            Err(e) => debug!("✗ {line}: {}", TransportError::from_ref(e)),
+            Err(e) => debug!("✗ {line}: {}", with_causes(e)),
         }
         Ok(result?)
-    }
-}
-
-impl TransportError {
-    fn from_ref(e: &reqwest::Error) -> String {
-        let mut message = e.to_string();
-        let mut source = std::error::Error::source(e);
-        while let Some(s) = source {
-            message.push_str(": ");
-            message.push_str(&s.to_string());
-            source = s.source();
-        }
-        message
     }
 }
 
