@@ -324,6 +324,13 @@ impl Fake {
     }
 }
 
+impl Drop for Fake {
+    fn drop(&mut self) {
+        // The CA, cloud file and anything a test wrote there.
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
 /// The longest chain of requests where each starts only after the one before it answered: the
 /// requests no amount of concurrency could have overlapped.
 pub fn critical_path(journal: &[fake::Entry]) -> usize {
