@@ -10,13 +10,7 @@ use support::{Fake, fake::FaultKind};
 const USER: &str = "4633458b-17de-408a-b874-0445c86b69e6";
 
 fn run(fake: &Fake, args: &[&str]) -> (Value, String, i32) {
-    let out = fake.kvwire().args(args).output().unwrap();
-    let stdout = String::from_utf8_lossy(&out.stdout).to_string();
-    (
-        serde_json::from_str(&stdout).unwrap_or(Value::Null),
-        format!("{stdout}{}", String::from_utf8_lossy(&out.stderr)),
-        out.status.code().unwrap_or(-1),
-    )
+    support::outcome(fake.kvwire().args(args))
 }
 
 fn grant(extra: &[&'static str]) -> Vec<&'static str> {

@@ -6,13 +6,7 @@ use serde_json::{Value, json};
 use support::{Fake, fake::FaultKind};
 
 fn run(fake: &Fake, args: &[&str]) -> (Value, String, i32) {
-    let out = fake.kvwire().args(args).output().unwrap();
-    let stdout = String::from_utf8_lossy(&out.stdout).to_string();
-    (
-        serde_json::from_str(&stdout).unwrap_or(Value::Null),
-        format!("{stdout}{}", String::from_utf8_lossy(&out.stderr)),
-        out.status.code().unwrap_or(-1),
-    )
+    support::outcome(fake.kvwire().args(args))
 }
 
 fn mi_extra() -> Value {

@@ -2,16 +2,8 @@
 
 mod support;
 
-use serde_json::{Value, json};
+use serde_json::json;
 use support::{Fake, fake::FaultKind, fixture};
-
-fn run_json(cmd: &mut assert_cmd::Command) -> (Value, String, i32) {
-    let out = cmd.output().unwrap();
-    let stdout = String::from_utf8_lossy(&out.stdout).to_string();
-    let stderr = String::from_utf8_lossy(&out.stderr).to_string();
-    let doc = serde_json::from_str(&stdout).unwrap_or(Value::Null);
-    (doc, stderr, out.status.code().unwrap_or(-1))
-}
 
 #[test]
 fn fake_bodies_deserialize_like_the_official_examples() {
@@ -49,7 +41,7 @@ fn fake_bodies_deserialize_like_the_official_examples() {
 fn client_secret_auth_and_read_over_tls() {
     let fake = Fake::start();
     let id = fake.seed_sp_cluster("rg1", "aks1", &[("nodepool1", "img-1", "img-1")], json!({}));
-    let (doc, stderr, code) = run_json(fake.kvwire().args([
+    let (doc, stderr, code) = support::outcome(fake.kvwire().args([
         "-o",
         "json",
         "nodepool",
@@ -170,7 +162,7 @@ fn lro_follows_azure_async_operation_to_succeeded() {
     let fake = Fake::start();
     let id = fake.seed_sp_cluster("rg1", "aks1", &[("nodepool1", "img-1", "img-2")], json!({}));
     fake.state.lock().unwrap().lro_polls = 2;
-    let (doc, stderr, code) = run_json(fake.kvwire().args([
+    let (doc, stderr, code) = support::outcome(fake.kvwire().args([
         "-o",
         "json",
         "--yes",
@@ -264,7 +256,7 @@ fn plain_http_to_a_remote_host_is_refused() {
 fn dry_run_makes_zero_writes() {
     let fake = Fake::start();
     let id = fake.seed_sp_cluster("rg1", "aks1", &[("nodepool1", "img-1", "img-2")], json!({}));
-    let (doc, stderr, code) = run_json(fake.kvwire().args([
+    let (doc, stderr, code) = support::outcome(fake.kvwire().args([
         "-o",
         "json",
         "--dry-run",
@@ -279,7 +271,7 @@ fn dry_run_makes_zero_writes() {
     assert_eq!(code, 4, "changes pending: {stderr}");
     assert_eq!(doc["dry_run"], true);
     assert_eq!(doc["steps"][0]["action"], "update");
-    let (doc2, _, code) = run_json(fake.kvwire().args([
+    let (doc2, _, code) = support::outcome(fake.kvwire().args([
         "-o",
         "json",
         "--dry-run",

@@ -37,13 +37,7 @@ fn kvwire(fake: &Fake, args: &[&str], rb: &std::path::Path) -> (Value, String, i
     for (k, v) in DB {
         cmd.env(k, v);
     }
-    let out = cmd.args(args).arg("-f").arg(rb).output().unwrap();
-    let stdout = String::from_utf8_lossy(&out.stdout).to_string();
-    (
-        serde_json::from_str(&stdout).unwrap_or(Value::Null),
-        format!("{stdout}{}", String::from_utf8_lossy(&out.stderr)),
-        out.status.code().unwrap_or(-1),
-    )
+    support::outcome(cmd.args(args).arg("-f").arg(rb))
 }
 
 #[test]

@@ -34,13 +34,7 @@ fn seed_cmd(fake: &Fake, extra: &[&str]) -> assert_cmd::Command {
 }
 
 fn run(mut cmd: assert_cmd::Command) -> (Value, String, i32) {
-    let out = cmd.output().unwrap();
-    let stdout = String::from_utf8_lossy(&out.stdout).to_string();
-    (
-        serde_json::from_str(&stdout).unwrap_or(Value::Null),
-        format!("{stdout}{}", String::from_utf8_lossy(&out.stderr)),
-        out.status.code().unwrap_or(-1),
-    )
+    support::outcome(&mut cmd)
 }
 
 fn kv_writes(fake: &Fake) -> usize {

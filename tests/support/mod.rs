@@ -324,6 +324,17 @@ impl Fake {
     }
 }
 
+/// Run a kvwire command: (its stdout as JSON, or Null; stdout and stderr together; exit code).
+pub fn outcome(cmd: &mut assert_cmd::Command) -> (Value, String, i32) {
+    let out = cmd.output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout).to_string();
+    (
+        serde_json::from_str(&stdout).unwrap_or(Value::Null),
+        format!("{stdout}{}", String::from_utf8_lossy(&out.stderr)),
+        out.status.code().unwrap_or(-1),
+    )
+}
+
 impl Drop for Fake {
     fn drop(&mut self) {
         // The CA, cloud file and anything a test wrote there.
