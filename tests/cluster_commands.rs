@@ -21,7 +21,7 @@ fn sp_cluster_moves_to_managed_identity_with_one_put_and_keeps_unknown_fields() 
         "rg1",
         "aks1",
         &[("nodepool1", "img-1", "img-1")],
-        json!({"futureProfile": {"enabled": true, "mode": "beta"}}),
+        json!({"autoUpgradeProfile": {"upgradeChannel": "node-image", "nodeOSUpgradeChannel": "NodeImage"}}),
     );
     let before = fake.resource(&id).unwrap();
     let (doc, all, code) = run(
@@ -50,18 +50,29 @@ fn sp_cluster_moves_to_managed_identity_with_one_put_and_keeps_unknown_fields() 
         "the LRO was polled"
     );
 
-    // The PUT body is the GET body with only `identity` changed: nothing dropped, nothing invented.
+    // The PUT body is the GET body minus what Azure owns (read-only, per the official API
+    // definition) and minus the nodeImageVersion echo, with only `identity` changed: nothing
+    // kvwire does not model is dropped, nothing is invented.
     // ...plus the tag that says the kubelet still waits for re-imaged nodes.
-    let mut sent = writes[0].body.clone().unwrap();
-    assert_eq!(sent["identity"], json!({"type": "SystemAssigned"}));
-    sent.as_object_mut().unwrap().remove("identity");
+    let sent = writes[0].body.clone().unwrap();
     let mut expected = before.clone();
+    support::fake::contract::strip_readonly(support::fake::arm::clusters::CLUSTER, &mut expected);
+    for p in expected["properties"]["agentPoolProfiles"].as_array_mut().unwrap() {
+        p.as_object_mut().unwrap().remove("nodeImageVersion");
+    }
+    expected["identity"] = json!({"type": "SystemAssigned"});
     expected["tags"]["kvwire-kubelet-migration"] = json!("pending");
-    assert_eq!(sent, expected, "round trip keeps every field, including futureProfile");
+    assert_eq!(
+        sent, expected,
+        "round trip keeps every field, including autoUpgradeProfile"
+    );
 
     let after = fake.resource(&id).unwrap();
     assert_eq!(after["properties"]["servicePrincipalProfile"]["clientId"], "msi");
-    assert_eq!(after["properties"]["futureProfile"]["mode"], "beta");
+    assert_eq!(
+        after["properties"]["autoUpgradeProfile"]["upgradeChannel"],
+        "node-image"
+    );
 
     fake.clear_journal();
     let (doc, all, code) = run(
@@ -327,7 +338,7 @@ fn workload_identity_from_scratch_then_rerun_then_drift() {
     );
 
     let mc = fake.resource(&cluster).unwrap();
-    let issuer = mc["properties"]["oidcIssuerProfile"]["issuerUrl"]
+    let issuer = mc["properties"]["oidcIssuerProfile"]["issuerURL"]
         .as_str()
         .unwrap()
         .to_string();
@@ -411,7 +422,7 @@ fn credential_with_same_issuer_and_subject_is_adopted() {
     let fake = Fake::start();
     let cluster = fake.seed_sp_cluster("rg1", "aks1", &[("nodepool1", "img-1", "img-1")], mi_extra());
     run(&fake, WI);
-    let issuer = fake.resource(&cluster).unwrap()["properties"]["oidcIssuerProfile"]["issuerUrl"].clone();
+    let issuer = fake.resource(&cluster).unwrap()["properties"]["oidcIssuerProfile"]["issuerURL"].clone();
     // Replace kvwire's credential by a hand-made one with another name.
     let legacy = fic_id().replace("kvwire-shop-checkout", "legacy");
     {

@@ -13,6 +13,7 @@ use std::sync::Arc;
 use support::{Fake, fake};
 
 fn client(f: &Fake) -> azure_security_keyvault_secrets::SecretClient {
+    f.seed_vault("kv-demo", true, true);
     let cloud = Cloud::from_toml(
         &std::fs::read_to_string(f.dir.join("cloud.toml")).unwrap(),
         "cloud.toml",

@@ -9,7 +9,7 @@ use std::path::PathBuf;
 use support::{Fake, fake, schema};
 
 fn fixtures() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/fixtures/spc")
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/spc")
 }
 
 fn crd_v1() -> Value {

@@ -1,10 +1,12 @@
-//! Pinned GA api-versions, one per resource provider (see docs/architecture.md for why these).
+//! Pinned GA api-versions, one per resource provider (docs/architecture.md says why these). Each
+//! matches the official SDK models the wire vocabulary in tests/fixtures/wire was generated from.
 
-/// Microsoft.ContainerService (managedClusters, agentPools, upgradeProfiles).
-pub const CONTAINER_SERVICE: &str = "2025-10-01";
+/// Microsoft.ContainerService (managedClusters, agentPools, upgradeProfiles): newest stable;
+/// has `eTag` with `If-Match` on clusters and pools.
+pub const CONTAINER_SERVICE: &str = "2026-08-01";
 /// Microsoft.Authorization (roleAssignments, roleDefinitions).
 pub const AUTHORIZATION: &str = "2022-04-01";
 /// Microsoft.ManagedIdentity (userAssignedIdentities, federatedIdentityCredentials).
-pub const MANAGED_IDENTITY: &str = "2023-01-31";
-/// Microsoft.KeyVault (vaults, accessPolicies).
-pub const KEY_VAULT: &str = "2023-07-01";
+pub const MANAGED_IDENTITY: &str = "2024-11-30";
+/// Microsoft.KeyVault (vaults, accessPolicies): versions before 2026-02-01 retire on 2027-02-27.
+pub const KEY_VAULT: &str = "2026-02-01";

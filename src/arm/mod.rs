@@ -4,6 +4,7 @@
 pub mod api;
 mod error;
 pub mod models;
+pub mod writable;
 
 pub use error::{ArmError, ErrorCode};
 

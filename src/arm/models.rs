@@ -74,6 +74,8 @@ pub struct AgentPoolProfile {
 #[serde(rename_all = "camelCase")]
 pub struct OidcIssuerProfile {
     pub enabled: Option<bool>,
+    /// The wire name is `issuerURL` (az prints `issuerUrl` only because it re-serialises).
+    #[serde(rename = "issuerURL")]
     pub issuer_url: Option<String>,
 }
 

@@ -183,10 +183,9 @@ impl Step for EnableManagedIdentity {
 
     async fn apply(&mut self, on: OnStatus<'_>) -> Result<()> {
         // Read again right before writing, so the PUT never carries a stale copy of the cluster.
-        let (mut body, _) = self.az.cluster(&self.rg, &self.name).await?;
-        let from_service_principal = serde_json::from_value::<ManagedCluster>(body.clone())
-            .map(|mc| mc.uses_service_principal())
-            .unwrap_or(false);
+        let (read, mc) = self.az.cluster(&self.rg, &self.name).await?;
+        let from_service_principal = mc.uses_service_principal();
+        let mut body = crate::arm::writable::cluster_put_body(&read);
         body["identity"] = self.desired_identity();
         if from_service_principal {
             // Remember, in Azure itself, that the kubelet still needs its nodes re-imaged.

@@ -166,7 +166,7 @@ impl Step for ClusterFeatures {
                 Some(json!(oidc)),
                 json!(true),
             ));
-            changes.push(FieldChange::unknown("properties.oidcIssuerProfile.issuerUrl"));
+            changes.push(FieldChange::unknown("properties.oidcIssuerProfile.issuerURL"));
         }
         if !wi {
             changes.push(FieldChange::set(
@@ -190,7 +190,8 @@ impl Step for ClusterFeatures {
         // One cluster update for both switches, on the cluster exactly as read.
         // Read again right before writing: an earlier step of this run may have changed the cluster
         // (a switch to managed identity), and writing the plan-time copy back would undo it.
-        let (mut body, _) = self.t.cluster().await?;
+        let (read, _) = self.t.cluster().await?;
+        let mut body = crate::arm::writable::cluster_put_body(&read);
         let props = body["properties"]
             .as_object_mut()
             .ok_or_else(|| Error::runtime("cluster has no properties"))?;

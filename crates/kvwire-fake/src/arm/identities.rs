@@ -1,0 +1,138 @@
+//! Microsoft.ManagedIdentity: userAssignedIdentities and their federatedIdentityCredentials.
+//!
+//! Behaviour and its sources:
+//! * Creating an identity makes a new service principal; role assignments to it fail with
+//!   `PrincipalNotFound` until Entra replicates it (Azure RBAC troubleshooting, "Symptom -
+//!   PrincipalNotFound": assign with principalType and retry).
+//! * Federated credentials: at most 20 per identity, and one write at a time per identity — a
+//!   concurrent write is 409 `ConcurrentFederatedIdentityCredentialsWritesForSingleManagedIdentity`
+//!   (Workload identity docs, "Federated identity credential limits": "No concurrent writes to
+//!   federated identity credentials under the same user-assigned managed identity").
+
+use super::{not_found, page};
+use crate::{
+    contract::{Wire, wire},
+    router::{Ctx, Reply},
+};
+use futures::future::BoxFuture;
+use serde_json::json;
+use std::time::Duration;
+
+pub const IDENTITY: Wire = wire("user-assigned-identity", "resource");
+pub const CREDENTIAL: Wire = wire("federated-identity-credential", "resource");
+pub const CREDENTIAL_LIST: Wire = wire("federated-identity-credential", "list");
+
+/// The most federated credentials one identity may hold.
+pub const MAX_CREDENTIALS: usize = 20;
+
+fn identity_id(c: &Ctx) -> String {
+    format!(
+        "/subscriptions/{}/resourceGroups/{}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/{}",
+        c.p("sub"),
+        c.p("rg"),
+        c.p("identity")
+    )
+}
+
+pub fn get_identity(c: &Ctx) -> Reply {
+    super::get(&c.state.lock().unwrap(), &identity_id(c))
+}
+
+/// PUT creates (201) or updates (200) the identity; its IDs are the service's.
+pub fn put_identity(c: &Ctx) -> Reply {
+    let id = identity_id(c);
+    let mut s = c.state.lock().unwrap();
+    let tags = c.body.get("tags").cloned().unwrap_or(json!({}));
+    match s.resource(&id).cloned() {
+        Some(mut existing) => {
+            existing["tags"] = tags;
+            existing["location"] = c.body["location"].clone();
+            s.put_resource(&id, existing.clone());
+            Reply::json(200, existing)
+        }
+        None => {
+            let v = s.new_identity(&id, &c.body["location"], tags);
+            s.put_resource(&id, v.clone());
+            Reply::json(201, v)
+        }
+    }
+}
+
+pub fn delete_identity(c: &Ctx) -> Reply {
+    super::delete(&mut c.state.lock().unwrap(), &identity_id(c))
+}
+
+pub fn list_credentials(c: &Ctx) -> Reply {
+    let id = identity_id(c);
+    let s = c.state.lock().unwrap();
+    if s.resource(&id).is_none() {
+        return not_found(&id);
+    }
+    let items = super::children(&s, &format!("{id}/federatedIdentityCredentials"));
+    let base = s.arm_base();
+    Reply::json(200, page(c, &base, items, s.page_size))
+}
+
+pub fn get_credential(c: &Ctx) -> Reply {
+    super::get(&c.state.lock().unwrap(), &c.id())
+}
+
+/// Writes (PUT and DELETE) hold the identity for a moment; another write meanwhile is refused.
+fn begin_write(c: &Ctx) -> Result<String, Box<Reply>> {
+    let identity = identity_id(c).to_ascii_lowercase();
+    let mut s = c.state.lock().unwrap();
+    if s.resource(&identity).is_none() {
+        return Err(Box::new(not_found(&identity)));
+    }
+    if !s.fic_writing.insert(identity.clone()) {
+        return Err(Box::new(Reply::arm_error(
+            409,
+            "ConcurrentFederatedIdentityCredentialsWritesForSingleManagedIdentity",
+            "Too many Federated Identity Credentials are written concurrently for the managed identity. Retry sequentially.",
+        )));
+    }
+    Ok(identity)
+}
+
+/// How long one credential write holds its identity.
+const WRITE_TIME: Duration = Duration::from_millis(30);
+
+pub fn put_credential(c: Ctx) -> BoxFuture<'static, Reply> {
+    Box::pin(async move {
+        let identity = match begin_write(&c) {
+            Ok(i) => i,
+            Err(r) => return *r,
+        };
+        tokio::time::sleep(WRITE_TIME).await;
+        let id = c.id();
+        let mut s = c.state.lock().unwrap();
+        s.fic_writing.remove(&identity);
+        let prefix = format!("{identity}/federatedidentitycredentials/");
+        let count = s.resources.keys().filter(|k| k.starts_with(&prefix)).count();
+        let existed = s.resource(&id).is_some();
+        if !existed && count >= MAX_CREDENTIALS {
+            return Reply::arm_error(
+                400,
+                "BadRequest",
+                "Too many Federated Identity Credentials are assigned to the managed identity (limit 20).",
+            );
+        }
+        let v = json!({"id": id, "name": c.p("credential"), "type": "Microsoft.ManagedIdentity/userAssignedIdentities/federatedIdentityCredentials",
+                       "properties": {"issuer": c.body.pointer("/properties/issuer"), "subject": c.body.pointer("/properties/subject"), "audiences": c.body.pointer("/properties/audiences")}});
+        s.put_resource(&id, v.clone());
+        Reply::json(if existed { 200 } else { 201 }, v)
+    })
+}
+
+pub fn delete_credential(c: Ctx) -> BoxFuture<'static, Reply> {
+    Box::pin(async move {
+        let identity = match begin_write(&c) {
+            Ok(i) => i,
+            Err(r) => return *r,
+        };
+        tokio::time::sleep(WRITE_TIME).await;
+        let mut s = c.state.lock().unwrap();
+        s.fic_writing.remove(&identity);
+        super::delete(&mut s, &c.id())
+    })
+}

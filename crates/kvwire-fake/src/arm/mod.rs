@@ -1,0 +1,249 @@
+//! Azure Resource Manager: what every resource provider shares — not-found answers, paging,
+//! long-running operations, busy resources and entity tags.
+
+pub mod authorization;
+pub mod clusters;
+pub mod identities;
+pub mod vaults;
+
+use crate::{
+    SUB,
+    router::{Ctx, Reply},
+    state::{FakeState, LroStyle, OpKind},
+};
+use serde_json::{Value, json};
+
+/// ARM's 404 for a resource that does not exist: `ResourceNotFound` under a resource group
+/// (ARM RPC, common error codes), `NotFound` elsewhere.
+pub fn not_found(id: &str) -> Reply {
+    let code = if id.to_ascii_lowercase().contains("/resourcegroups/") {
+        "ResourceNotFound"
+    } else {
+        "NotFound"
+    };
+    Reply::arm_error(404, code, &format!("The Resource '{id}' was not found."))
+}
+
+pub fn get(s: &FakeState, id: &str) -> Reply {
+    match s.resource(id) {
+        Some(v) => Reply::json(200, v.clone()),
+        None => not_found(id),
+    }
+}
+
+/// GET of a resource an operation may run on: for operations that report through the resource's
+/// own `provisioningState`, this read is the client's poll.
+pub fn get_polled(s: &mut FakeState, id: &str) -> Reply {
+    if let Some(op) = s.running_on(id).map(str::to_owned)
+        && s.ops[&op].style == LroStyle::ProvisioningState
+    {
+        s.poll_operation(&op);
+    }
+    get(s, id)
+}
+
+/// DELETE: 200 when it existed, 204 when it did not (ARM RPC, "DELETE a resource"); children go too.
+pub fn delete(s: &mut FakeState, id: &str) -> Reply {
+    let prefix = format!("{}/", id.to_ascii_lowercase());
+    s.resources.retain(|k, _| !k.starts_with(&prefix));
+    match s.resources.remove(&id.to_ascii_lowercase()) {
+        Some(_) => Reply::empty(200),
+        None => Reply::empty(204),
+    }
+}
+
+/// Direct children of `collection` (a resource ID plus a type segment).
+pub fn children(s: &FakeState, collection: &str) -> Vec<Value> {
+    let prefix = format!("{}/", collection.to_ascii_lowercase());
+    s.resources
+        .iter()
+        .filter(|(k, _)| k.starts_with(&prefix) && !k[prefix.len()..].contains('/'))
+        .map(|(_, v)| v.clone())
+        .collect()
+}
+
+/// One page of a list: `{"value": [...], "nextLink": "…&$skiptoken=N"}`. Every ARM and Key Vault
+/// list kvwire reads is `x-ms-pageable` with `nextLinkName: nextLink` in its API definition;
+/// the fake pages them small so clients must follow the link.
+pub fn page(c: &Ctx, base: &str, items: Vec<Value>, page_size: usize) -> Value {
+    let skip: usize = c.query_param("$skiptoken").and_then(|t| t.parse().ok()).unwrap_or(0);
+    let size = page_size.max(1);
+    let value: Vec<Value> = items.iter().skip(skip).take(size).cloned().collect();
+    let mut doc = json!({ "value": value });
+    if skip + size < items.len() {
+        let mut url = url::Url::parse(&format!("{base}{}", c.path)).expect("request path is a URL path");
+        {
+            let mut q = url.query_pairs_mut();
+            for (k, v) in url::form_urlencoded::parse(c.query.as_bytes()) {
+                if !k.eq_ignore_ascii_case("$skiptoken") {
+                    q.append_pair(&k, &v);
+                }
+            }
+            q.append_pair("$skiptoken", &(skip + size).to_string());
+        }
+        doc["nextLink"] = json!(url.to_string());
+    }
+    doc
+}
+
+/// 409 `OperationNotAllowed` while an operation runs on any of `ids`: AKS accepts one operation
+/// per cluster (and per pool) at a time ("Operation is not allowed because there's an in
+/// progress … operation"; learn.microsoft.com/troubleshoot/azure/azure-kubernetes/
+/// create-upgrade-delete/error-code-operationnotallowed).
+pub fn busy(s: &FakeState, ids: &[String]) -> Option<Reply> {
+    ids.iter().find_map(|id| {
+        let op = s.running_on(id)?;
+        let what = match s.ops[op].kind {
+            OpKind::ClusterUpdate => "update managed cluster",
+            OpKind::NodeImageUpgrade => "upgrade node image version",
+        };
+        Some(Reply::arm_error(
+            409,
+            "OperationNotAllowed",
+            &format!("Operation is not allowed because there's an in progress {what} operation on {id}. Please wait for it to finish before starting a new operation."),
+        ))
+    })
+}
+
+/// The entity tag of an AKS resource: top-level `eTag` on managedClusters, `properties.eTag` on
+/// agentPools (both read-only in the API definition).
+pub fn etag_of(v: &Value) -> Option<&str> {
+    v.get("eTag")
+        .or_else(|| v.pointer("/properties/eTag"))
+        .and_then(Value::as_str)
+}
+
+/// `If-Match` / `If-None-Match` against the resource's entity tag (AKS managedClusters and
+/// agentPools declare both headers on PUT and DELETE; a mismatch is 412 PreconditionFailed).
+pub fn precondition(c: &Ctx, existing: Option<&Value>) -> Option<Reply> {
+    let etag = existing.and_then(etag_of);
+    if let Some(want) = c.header("if-match") {
+        let ok = match etag {
+            Some(have) => want == "*" || want == have,
+            None => false,
+        };
+        if !ok {
+            return Some(Reply::arm_error(
+                412,
+                "PreconditionFailed",
+                &format!(
+                    "The resource's eTag is {} but If-Match was {want}.",
+                    etag.unwrap_or("(none)")
+                ),
+            ));
+        }
+    }
+    if c.header("if-none-match").as_deref() == Some("*") && existing.is_some() {
+        return Some(Reply::arm_error(
+            412,
+            "PreconditionFailed",
+            "The resource already exists.",
+        ));
+    }
+    None
+}
+
+fn operations_url(s: &FakeState, kind: &str, op: &str) -> String {
+    // AKS's operation URLs (`Azure-AsyncOperation` and `Location` headers of managedClusters and
+    // agentPools operations).
+    format!(
+        "{}/subscriptions/{SUB}/providers/Microsoft.ContainerService/locations/eastus/{kind}/{op}?api-version=2017-08-31",
+        s.arm_base()
+    )
+}
+
+/// The first answer of a long-running operation, in the operation's style.
+pub fn started(s: &FakeState, op: &str, status: u16, body: Value) -> Reply {
+    let style = s.ops[op].style;
+    let retry = s.poll_retry_after.to_string();
+    match style {
+        LroStyle::AsyncOperation => Reply::json(status, body)
+            .header("azure-asyncoperation", operations_url(s, "operations", op))
+            .header("location", operations_url(s, "operationresults", op))
+            .header("retry-after", retry),
+        LroStyle::Location => Reply::empty(202)
+            .header("location", operations_url(s, "operationresults", op))
+            .header("retry-after", retry),
+        LroStyle::ProvisioningState => Reply::json(status, body).header("retry-after", retry),
+    }
+}
+
+/// `GET …/operations/{op}`: the status document (ARM RPC, "Azure-AsyncOperation resource
+/// format": `status` InProgress|Succeeded|Failed|Canceled, `error` when it failed).
+pub fn operation_status(c: &Ctx) -> Reply {
+    let mut s = c.state.lock().unwrap();
+    let op = c.p("op").to_string();
+    if !s.ops.contains_key(&op) {
+        return Reply::arm_error(404, "NotFound", "no such operation");
+    }
+    let ended = s.poll_operation(&op);
+    let o = &s.ops[&op];
+    let mut doc = json!({"id": c.path, "name": op, "status": "InProgress", "startTime": "2026-11-22T00:00:00Z"});
+    match ended {
+        None => {
+            let retry = s.poll_retry_after.to_string();
+            return Reply::json(200, doc).header("retry-after", retry);
+        }
+        Some(true) => {
+            doc["status"] = json!("Succeeded");
+            doc["endTime"] = json!("2026-11-22T00:01:00Z");
+        }
+        Some(false) => {
+            let (code, message) = o.failure.clone().unwrap_or_default();
+            doc["status"] = json!("Failed");
+            doc["endTime"] = json!("2026-11-22T00:01:00Z");
+            doc["error"] = json!({"code": code, "message": message});
+        }
+    }
+    Reply::json(200, doc)
+}
+
+/// `GET …/operationresults/{op}`: 202 while running; then the resource (200), or the
+/// operation's error with a 4xx (ARM RPC, "202 Accepted and Location header").
+pub fn operation_result(c: &Ctx) -> Reply {
+    let mut s = c.state.lock().unwrap();
+    let op = c.p("op").to_string();
+    if !s.ops.contains_key(&op) {
+        return Reply::arm_error(404, "NotFound", "no such operation");
+    }
+    match s.poll_operation(&op) {
+        None => {
+            let retry = s.poll_retry_after.to_string();
+            Reply::empty(202)
+                .header("location", operations_url(&s, "operationresults", &op))
+                .header("retry-after", retry)
+        }
+        Some(true) => {
+            let o = &s.ops[&op];
+            let wire = match o.kind {
+                OpKind::ClusterUpdate => clusters::CLUSTER,
+                OpKind::NodeImageUpgrade => clusters::POOL,
+            };
+            match s.resource(&o.resource) {
+                Some(v) => Reply::json(200, v.clone()).shaped(wire),
+                None => Reply::empty(204),
+            }
+        }
+        Some(false) => {
+            let (code, message) = s.ops[&op].failure.clone().unwrap_or_default();
+            Reply::arm_error(400, &code, &message)
+        }
+    }
+}
+
+/// Merge `from`'s object members into `into`, recursively (objects only; other values replace).
+pub fn deep_merge(into: &mut Value, from: &Value) {
+    match (into, from) {
+        (Value::Object(a), Value::Object(b)) => {
+            for (k, v) in b {
+                match a.get_mut(k) {
+                    Some(slot) if slot.is_object() && v.is_object() => deep_merge(slot, v),
+                    _ => {
+                        a.insert(k.clone(), v.clone());
+                    }
+                }
+            }
+        }
+        (slot, v) => *slot = v.clone(),
+    }
+}

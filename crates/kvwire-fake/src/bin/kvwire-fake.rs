@@ -1,0 +1,96 @@
+//! `kvwire-fake`: a local Azure to run kvwire against — no subscription, no network.
+//!
+//! Prints `export NAME='value'` lines for kvwire (eval them, or pass `--env-file`), then serves
+//! until Ctrl-C, when it prints what it was asked and any answer that broke the wire contract.
+
+use kvwire_fake::{Fake, OpKind};
+use std::{io::Write, time::Duration};
+
+const HELP: &str = "kvwire-fake: a local Azure (Entra, ARM, Key Vault) for kvwire, on 127.0.0.1
+
+Usage: kvwire-fake [--port N] [--empty] [--op-seconds S] [--env-file FILE]
+
+Options:
+  --port N          listen on 127.0.0.1:N (default: any free port)
+  --empty           start with nothing; default: service-principal cluster rg-demo/aks-demo
+                    (pools system and user, a newer node image available) and RBAC vault kv-demo
+  --op-seconds S    cluster updates and node-image upgrades take S seconds (default 0)
+  --env-file FILE   also write the export lines to FILE
+  -h, --help        this help
+
+Then, in another shell:  eval \"$(cat FILE)\"  and run kvwire as usual.";
+
+fn main() {
+    let mut args = std::env::args().skip(1);
+    let (mut port, mut empty, mut op_seconds, mut env_file) = (0u16, false, 0f64, None);
+    while let Some(a) = args.next() {
+        let mut value = |name: &str| {
+            args.next().unwrap_or_else(|| {
+                eprintln!("error: {name} needs a value\n\n{HELP}");
+                std::process::exit(2)
+            })
+        };
+        match a.as_str() {
+            "--port" => port = parse(&value("--port"), "--port"),
+            "--empty" => empty = true,
+            "--op-seconds" => op_seconds = parse(&value("--op-seconds"), "--op-seconds"),
+            "--env-file" => env_file = Some(value("--env-file")),
+            "-h" | "--help" => {
+                println!("{HELP}");
+                return;
+            }
+            other => {
+                eprintln!("error: unknown argument {other:?}\n\n{HELP}");
+                std::process::exit(2);
+            }
+        }
+    }
+    let mut fake = Fake::start_on(port);
+    fake.strict = false;
+    if !empty {
+        fake.seed_demo();
+    }
+    {
+        let mut s = fake.state.lock().unwrap();
+        let d = Duration::from_secs_f64(op_seconds.max(0.0));
+        s.op_duration.insert(OpKind::ClusterUpdate, d);
+        s.op_duration.insert(OpKind::NodeImageUpgrade, d);
+        s.lro_polls = 0;
+        s.poll_retry_after = if op_seconds > 0.0 { 1 } else { 0 };
+    }
+    let lines: String = fake.env().iter().map(|(k, v)| format!("export {k}='{v}'\n")).collect();
+    print!("{lines}");
+    std::io::stdout().flush().ok();
+    if let Some(f) = env_file
+        && let Err(e) = std::fs::write(&f, &lines)
+    {
+        eprintln!("error: --env-file {f}: {e}");
+        std::process::exit(1);
+    }
+    eprintln!(
+        "kvwire-fake: serving on 127.0.0.1:{} (Ctrl-C to stop); the credentials above only work here",
+        fake.port
+    );
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(async {
+        let _ = tokio::signal::ctrl_c().await;
+    });
+    let journal = fake.journal();
+    let writes = journal.iter().filter(|e| e.is_write()).count();
+    eprintln!("\nkvwire-fake: {} requests, {writes} writes", journal.len());
+    let violations = fake.violations();
+    for v in &violations {
+        eprintln!("contract violation: {v}");
+    }
+    std::process::exit(if violations.is_empty() { 0 } else { 1 });
+}
+
+fn parse<T: std::str::FromStr>(v: &str, name: &str) -> T {
+    v.parse().unwrap_or_else(|_| {
+        eprintln!("error: {name}: {v:?} is not a number");
+        std::process::exit(2)
+    })
+}

@@ -1,0 +1,274 @@
+//! Requests, answers and the route table's matching. Each route names the wire shapes of its
+//! request and answer, so the contract check runs on every request that reaches the fake.
+
+use crate::{contract::Wire, state::Shared};
+use axum::http::HeaderMap;
+use futures::future::BoxFuture;
+use serde_json::{Value, json};
+
+/// Which service a host name belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Service {
+    Entra,
+    Arm,
+    Graph,
+    /// `{vault}.vault.azure.net`.
+    KeyVault,
+}
+
+/// One request, as a handler sees it.
+pub struct Ctx {
+    pub state: Shared,
+    pub method: String,
+    pub path: String,
+    pub query: String,
+    pub headers: HeaderMap,
+    /// The JSON body, or Null.
+    pub body: Value,
+    pub raw_body: Vec<u8>,
+    /// Captured `{name}` segments of the route pattern.
+    pub params: Vec<(&'static str, String)>,
+    /// The vault's name, for Key Vault hosts.
+    pub vault: String,
+    /// A scripted failure for the operation this request starts.
+    pub lro_failure: Option<(String, String)>,
+}
+
+impl Ctx {
+    pub fn p(&self, name: &str) -> &str {
+        self.params
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, v)| v.as_str())
+            .unwrap_or_else(|| panic!("route has no parameter {name}"))
+    }
+
+    pub fn query_param(&self, name: &str) -> Option<String> {
+        url::form_urlencoded::parse(self.query.as_bytes())
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.into_owned())
+    }
+
+    pub fn header(&self, name: &str) -> Option<String> {
+        self.headers.get(name).and_then(|v| v.to_str().ok()).map(str::to_owned)
+    }
+
+    /// The path as the client sent it, without a trailing slash: the resource ID.
+    pub fn id(&self) -> String {
+        self.path.trim_end_matches('/').to_string()
+    }
+}
+
+/// An answer before it is checked and sent.
+#[derive(Debug, Clone)]
+pub struct Reply {
+    pub status: u16,
+    pub headers: Vec<(String, String)>,
+    pub body: Option<Value>,
+    /// Overrides the route's answer shape (an operation poll that ends with a resource, say).
+    pub wire: Option<Wire>,
+}
+
+impl Reply {
+    pub fn json(status: u16, body: Value) -> Reply {
+        Reply {
+            status,
+            headers: vec![],
+            body: Some(body),
+            wire: None,
+        }
+    }
+
+    pub fn empty(status: u16) -> Reply {
+        Reply {
+            status,
+            headers: vec![],
+            body: None,
+            wire: None,
+        }
+    }
+
+    pub fn header(mut self, name: &str, value: impl Into<String>) -> Reply {
+        self.headers.push((name.to_string(), value.into()));
+        self
+    }
+
+    pub fn shaped(mut self, wire: Wire) -> Reply {
+        self.wire = Some(wire);
+        self
+    }
+
+    /// ARM's error envelope (ARM RPC, "Error Response Content":
+    /// `{"error": {"code", "message"}}`); codes are what clients key on.
+    pub fn arm_error(status: u16, code: &str, message: &str) -> Reply {
+        Reply::json(status, json!({"error": {"code": code, "message": message}}))
+    }
+}
+
+pub type SyncHandler = fn(&Ctx) -> Reply;
+pub type AsyncHandler = fn(Ctx) -> BoxFuture<'static, Reply>;
+
+#[derive(Clone, Copy)]
+pub enum Handler {
+    Sync(SyncHandler),
+    Async(AsyncHandler),
+}
+
+/// One row of the route table.
+pub struct Route {
+    pub service: Service,
+    pub method: &'static str,
+    /// `/subscriptions/{sub}/…`; `{scope*}` takes zero or more segments; a segment may wrap a
+    /// parameter in literal text: `servicePrincipals(appId='{app}')`. Literals match without case.
+    pub pattern: &'static str,
+    pub handler: Handler,
+    /// Shape of the request body (checked when there is one).
+    pub request: Option<Wire>,
+    /// Shape of a successful answer's body.
+    pub response: Option<Wire>,
+    /// Shape of an error answer's body.
+    pub error: Option<Wire>,
+}
+
+/// The route for a request, with its captured parameters.
+pub fn find<'r>(
+    routes: &'r [Route],
+    service: Service,
+    method: &str,
+    path: &str,
+) -> Option<(&'r Route, Vec<(&'static str, String)>)> {
+    let segs: Vec<&str> = path.trim_matches('/').split('/').filter(|s| !s.is_empty()).collect();
+    routes
+        .iter()
+        .filter(|r| r.service == service && r.method.eq_ignore_ascii_case(method))
+        .find_map(|r| {
+            let pat: Vec<&'static str> = r
+                .pattern
+                .trim_matches('/')
+                .split('/')
+                .filter(|s| !s.is_empty())
+                .collect();
+            let mut params = vec![];
+            matches(&pat, &segs, &mut params).then_some((r, params))
+        })
+}
+
+fn matches(pat: &[&'static str], segs: &[&str], params: &mut Vec<(&'static str, String)>) -> bool {
+    let Some((first, rest)) = pat.split_first() else {
+        return segs.is_empty();
+    };
+    if let Some(name) = first.strip_prefix('{').and_then(|s| s.strip_suffix("*}")) {
+        // Greedy-from-short: the scope is as long as the rest of the pattern allows.
+        for take in 0..=segs.len() {
+            let mark = params.len();
+            params.push((name, format!("/{}", segs[..take].join("/"))));
+            if matches(rest, &segs[take..], params) {
+                return true;
+            }
+            params.truncate(mark);
+        }
+        return false;
+    }
+    let Some((seg, tail)) = segs.split_first() else {
+        return false;
+    };
+    match first.find('{') {
+        Some(open) => {
+            let close = first.find('}').expect("pattern braces close");
+            let (prefix, name, suffix) = (&first[..open], &first[open + 1..close], &first[close + 1..]);
+            let decoded = percent_decode(seg);
+            let ok = decoded.len() >= prefix.len() + suffix.len()
+                && decoded[..prefix.len()].eq_ignore_ascii_case(prefix)
+                && decoded[decoded.len() - suffix.len()..].eq_ignore_ascii_case(suffix);
+            if !ok {
+                return false;
+            }
+            let value = decoded[prefix.len()..decoded.len() - suffix.len()].to_string();
+            if value.is_empty() {
+                return false;
+            }
+            let mark = params.len();
+            params.push((name, value));
+            if matches(rest, tail, params) {
+                return true;
+            }
+            params.truncate(mark);
+            false
+        }
+        None => first.eq_ignore_ascii_case(seg) && matches(rest, tail, params),
+    }
+}
+
+fn percent_decode(s: &str) -> String {
+    url::form_urlencoded::parse(format!("x={}", s.replace('+', "%2B")).as_bytes())
+        .next()
+        .map(|(_, v)| v.into_owned())
+        .unwrap_or_else(|| s.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sync(_: &Ctx) -> Reply {
+        Reply::empty(200)
+    }
+
+    #[test]
+    fn patterns_capture_scopes_and_embedded_parameters() {
+        let routes = [
+            Route {
+                service: Service::Arm,
+                method: "GET",
+                pattern: "{scope*}/providers/Microsoft.Authorization/roleAssignments/{name}",
+                handler: Handler::Sync(sync),
+                request: None,
+                response: None,
+                error: None,
+            },
+            Route {
+                service: Service::Graph,
+                method: "GET",
+                pattern: "/v1.0/servicePrincipals(appId='{app}')",
+                handler: Handler::Sync(sync),
+                request: None,
+                response: None,
+                error: None,
+            },
+        ];
+        let (_, p) = find(
+            &routes,
+            Service::Arm,
+            "get",
+            "/subscriptions/s/resourceGroups/rg/providers/Microsoft.KeyVault/vaults/kv/providers/microsoft.authorization/roleassignments/abc",
+        )
+        .unwrap();
+        assert_eq!(
+            p,
+            vec![
+                (
+                    "scope",
+                    "/subscriptions/s/resourceGroups/rg/providers/Microsoft.KeyVault/vaults/kv".to_string()
+                ),
+                ("name", "abc".to_string())
+            ]
+        );
+        let (_, p) = find(
+            &routes,
+            Service::Graph,
+            "GET",
+            "/v1.0/servicePrincipals(appId=%27x-1%27)",
+        )
+        .unwrap();
+        assert_eq!(p, vec![("app", "x-1".to_string())]);
+        assert!(
+            find(
+                &routes,
+                Service::Arm,
+                "PUT",
+                "/a/providers/Microsoft.Authorization/roleAssignments/x"
+            )
+            .is_none()
+        );
+    }
+}

@@ -1,0 +1,380 @@
+//! The route table: every endpoint the fake serves, with the wire shapes of its bodies. A request
+//! that matches no row is answered 404 and recorded as a contract violation, so kvwire cannot
+//! depend on an endpoint nobody modelled.
+
+use crate::{
+    arm::{self, authorization as authz, clusters, identities, vaults},
+    contract::Wire,
+    entra, graph, keyvault as kv,
+    router::{Handler, Route, Service},
+};
+use std::sync::OnceLock;
+
+const MC: &str =
+    "/subscriptions/{sub}/resourceGroups/{rg}/providers/Microsoft.ContainerService/managedClusters/{cluster}";
+const UAI: &str =
+    "/subscriptions/{sub}/resourceGroups/{rg}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/{identity}";
+const VAULT: &str = "/subscriptions/{sub}/resourceGroups/{rg}/providers/Microsoft.KeyVault/vaults/{vault}";
+
+struct Row(
+    Service,
+    &'static str,
+    String,
+    Handler,
+    Option<Wire>,
+    Option<Wire>,
+    Option<Wire>,
+);
+
+fn s(f: crate::router::SyncHandler) -> Handler {
+    Handler::Sync(f)
+}
+
+fn a(f: crate::router::AsyncHandler) -> Handler {
+    Handler::Async(f)
+}
+
+pub fn table() -> &'static [Route] {
+    static T: OnceLock<Vec<Route>> = OnceLock::new();
+    T.get_or_init(|| {
+        use Service::*;
+        let arm_err = Some(clusters::ARM_ERROR);
+        let kv_err = Some(kv::ERROR);
+        let rows = vec![
+            Row(
+                Entra,
+                "POST",
+                "/{tenant}/oauth2/v2.0/token".into(),
+                s(entra::token),
+                None,
+                None,
+                None,
+            ),
+            Row(
+                Graph,
+                "GET",
+                "/v1.0/servicePrincipals(appId='{app}')".into(),
+                s(graph::service_principal_by_app_id),
+                None,
+                None,
+                None,
+            ),
+            // Microsoft.ContainerService
+            Row(
+                Arm,
+                "GET",
+                MC.into(),
+                s(clusters::get_cluster),
+                None,
+                Some(clusters::CLUSTER),
+                arm_err,
+            ),
+            Row(
+                Arm,
+                "PUT",
+                MC.into(),
+                s(clusters::put_cluster),
+                Some(clusters::CLUSTER),
+                Some(clusters::CLUSTER),
+                arm_err,
+            ),
+            Row(
+                Arm,
+                "PATCH",
+                MC.into(),
+                s(clusters::patch_tags),
+                Some(clusters::TAGS),
+                Some(clusters::CLUSTER),
+                arm_err,
+            ),
+            Row(
+                Arm,
+                "GET",
+                format!("{MC}/agentPools"),
+                s(clusters::list_pools),
+                None,
+                Some(clusters::POOL_LIST),
+                arm_err,
+            ),
+            Row(
+                Arm,
+                "GET",
+                format!("{MC}/agentPools/{{pool}}"),
+                s(clusters::get_pool),
+                None,
+                Some(clusters::POOL),
+                arm_err,
+            ),
+            Row(
+                Arm,
+                "GET",
+                format!("{MC}/agentPools/{{pool}}/upgradeProfiles/default"),
+                s(clusters::upgrade_profile),
+                None,
+                Some(clusters::UPGRADE_PROFILE),
+                arm_err,
+            ),
+            Row(
+                Arm,
+                "POST",
+                format!("{MC}/agentPools/{{pool}}/upgradeNodeImageVersion"),
+                s(clusters::upgrade_node_image),
+                None,
+                Some(clusters::POOL),
+                arm_err,
+            ),
+            Row(
+                Arm,
+                "GET",
+                "/subscriptions/{sub}/providers/Microsoft.ContainerService/locations/{location}/operations/{op}".into(),
+                s(arm::operation_status),
+                None,
+                Some(clusters::OPERATION),
+                arm_err,
+            ),
+            Row(
+                Arm,
+                "GET",
+                "/subscriptions/{sub}/providers/Microsoft.ContainerService/locations/{location}/operationresults/{op}"
+                    .into(),
+                s(arm::operation_result),
+                None,
+                None,
+                arm_err,
+            ),
+            // Microsoft.ManagedIdentity
+            Row(
+                Arm,
+                "GET",
+                UAI.into(),
+                s(identities::get_identity),
+                None,
+                Some(identities::IDENTITY),
+                arm_err,
+            ),
+            Row(
+                Arm,
+                "PUT",
+                UAI.into(),
+                s(identities::put_identity),
+                Some(identities::IDENTITY),
+                Some(identities::IDENTITY),
+                arm_err,
+            ),
+            Row(
+                Arm,
+                "DELETE",
+                UAI.into(),
+                s(identities::delete_identity),
+                None,
+                None,
+                arm_err,
+            ),
+            Row(
+                Arm,
+                "GET",
+                format!("{UAI}/federatedIdentityCredentials"),
+                s(identities::list_credentials),
+                None,
+                Some(identities::CREDENTIAL_LIST),
+                arm_err,
+            ),
+            Row(
+                Arm,
+                "GET",
+                format!("{UAI}/federatedIdentityCredentials/{{credential}}"),
+                s(identities::get_credential),
+                None,
+                Some(identities::CREDENTIAL),
+                arm_err,
+            ),
+            Row(
+                Arm,
+                "PUT",
+                format!("{UAI}/federatedIdentityCredentials/{{credential}}"),
+                a(identities::put_credential),
+                Some(identities::CREDENTIAL),
+                Some(identities::CREDENTIAL),
+                arm_err,
+            ),
+            Row(
+                Arm,
+                "DELETE",
+                format!("{UAI}/federatedIdentityCredentials/{{credential}}"),
+                a(identities::delete_credential),
+                None,
+                None,
+                arm_err,
+            ),
+            // Microsoft.KeyVault
+            Row(
+                Arm,
+                "GET",
+                VAULT.into(),
+                s(vaults::get_vault),
+                None,
+                Some(vaults::VAULT),
+                arm_err,
+            ),
+            Row(
+                Arm,
+                "GET",
+                "/subscriptions/{sub}/providers/Microsoft.KeyVault/vaults".into(),
+                s(vaults::list_vaults),
+                None,
+                Some(vaults::VAULT_LIST),
+                arm_err,
+            ),
+            Row(
+                Arm,
+                "PUT",
+                format!("{VAULT}/accessPolicies/{{kind}}"),
+                s(vaults::update_access_policies),
+                Some(vaults::ACCESS_POLICY_UPDATE),
+                Some(vaults::ACCESS_POLICY_UPDATE),
+                arm_err,
+            ),
+            // Microsoft.Authorization, at any scope
+            Row(
+                Arm,
+                "GET",
+                "{scope*}/providers/Microsoft.Authorization/roleAssignments".into(),
+                s(authz::list_assignments),
+                None,
+                Some(authz::ASSIGNMENT_LIST),
+                Some(authz::ASSIGNMENT_ERROR),
+            ),
+            Row(
+                Arm,
+                "GET",
+                "{scope*}/providers/Microsoft.Authorization/roleAssignments/{name}".into(),
+                s(authz::get_assignment),
+                None,
+                Some(authz::ASSIGNMENT),
+                Some(authz::ASSIGNMENT_ERROR),
+            ),
+            Row(
+                Arm,
+                "PUT",
+                "{scope*}/providers/Microsoft.Authorization/roleAssignments/{name}".into(),
+                s(authz::put_assignment),
+                Some(authz::ASSIGNMENT_CREATE),
+                Some(authz::ASSIGNMENT),
+                Some(authz::ASSIGNMENT_ERROR),
+            ),
+            Row(
+                Arm,
+                "DELETE",
+                "{scope*}/providers/Microsoft.Authorization/roleAssignments/{name}".into(),
+                s(authz::delete_assignment),
+                None,
+                Some(authz::ASSIGNMENT),
+                Some(authz::ASSIGNMENT_ERROR),
+            ),
+            Row(
+                Arm,
+                "GET",
+                "{scope*}/providers/Microsoft.Authorization/roleDefinitions/{guid}".into(),
+                s(authz::get_definition),
+                None,
+                Some(authz::DEFINITION),
+                Some(authz::ASSIGNMENT_ERROR),
+            ),
+            // Key Vault data plane
+            Row(
+                KeyVault,
+                "GET",
+                "/secrets".into(),
+                s(kv::list),
+                None,
+                Some(kv::LIST),
+                kv_err,
+            ),
+            Row(
+                KeyVault,
+                "PUT",
+                "/secrets/{name}".into(),
+                s(kv::set),
+                Some(kv::SET),
+                Some(kv::BUNDLE),
+                kv_err,
+            ),
+            Row(
+                KeyVault,
+                "GET",
+                "/secrets/{name}".into(),
+                s(kv::get),
+                None,
+                Some(kv::BUNDLE),
+                kv_err,
+            ),
+            Row(
+                KeyVault,
+                "GET",
+                "/secrets/{name}/versions".into(),
+                s(kv::list_versions),
+                None,
+                Some(kv::LIST),
+                kv_err,
+            ),
+            Row(
+                KeyVault,
+                "GET",
+                "/secrets/{name}/{version}".into(),
+                s(kv::get_version),
+                None,
+                Some(kv::BUNDLE),
+                kv_err,
+            ),
+            Row(
+                KeyVault,
+                "DELETE",
+                "/secrets/{name}".into(),
+                s(kv::delete),
+                None,
+                Some(kv::DELETED_BUNDLE),
+                kv_err,
+            ),
+            Row(
+                KeyVault,
+                "GET",
+                "/deletedsecrets/{name}".into(),
+                s(kv::get_deleted),
+                None,
+                Some(kv::DELETED_BUNDLE),
+                kv_err,
+            ),
+            Row(
+                KeyVault,
+                "POST",
+                "/deletedsecrets/{name}/recover".into(),
+                s(kv::recover),
+                None,
+                Some(kv::BUNDLE),
+                kv_err,
+            ),
+            Row(
+                KeyVault,
+                "DELETE",
+                "/deletedsecrets/{name}".into(),
+                s(kv::purge),
+                None,
+                None,
+                kv_err,
+            ),
+        ];
+        rows.into_iter()
+            .map(
+                |Row(service, method, pattern, handler, request, response, error)| Route {
+                    service,
+                    method,
+                    pattern: Box::leak(pattern.into_boxed_str()),
+                    handler,
+                    request,
+                    response,
+                    error,
+                },
+            )
+            .collect()
+    })
+}
