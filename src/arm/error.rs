@@ -14,6 +14,10 @@ pub enum ErrorCode {
     AuthorizationFailed,
     ConcurrentFederatedIdentityCredentialsWritesForSingleManagedIdentity,
     Conflict,
+    /// 409 from AKS while another operation runs on the cluster or pool.
+    OperationNotAllowed,
+    /// 412: `If-Match` named an entity tag the resource no longer has.
+    PreconditionFailed,
     /// An LRO ended in `Failed` or `Canceled` without a code of its own.
     OperationFailed,
     Other(String),
@@ -34,6 +38,8 @@ impl ErrorCode {
                 ConcurrentFederatedIdentityCredentialsWritesForSingleManagedIdentity
             }
             "Conflict" => Conflict,
+            "OperationNotAllowed" => OperationNotAllowed,
+            "PreconditionFailed" => PreconditionFailed,
             "OperationFailed" => OperationFailed,
             other => Other(other.to_string()),
         }
@@ -53,6 +59,8 @@ impl ErrorCode {
                 "ConcurrentFederatedIdentityCredentialsWritesForSingleManagedIdentity"
             }
             Conflict => "Conflict",
+            OperationNotAllowed => "OperationNotAllowed",
+            PreconditionFailed => "PreconditionFailed",
             OperationFailed => "OperationFailed",
             Other(s) => s,
         }

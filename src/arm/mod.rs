@@ -139,7 +139,7 @@ impl Arm {
 
     pub async fn get(&self, path: &str, api_version: &str) -> Result<Value> {
         let url = self.url(path, api_version);
-        let a = self.checked(Method::GET, url, None).await?;
+        let a = self.checked(Method::GET, url, None, &[]).await?;
         Ok(a.json())
     }
 
@@ -165,7 +165,7 @@ impl Arm {
         }
         let mut items = Vec::new();
         loop {
-            let page = self.checked(Method::GET, url, None).await?.json();
+            let page = self.checked(Method::GET, url, None, &[]).await?.json();
             if let Some(v) = page.get("value").and_then(Value::as_array) {
                 items.extend(v.iter().cloned());
             }
@@ -180,7 +180,23 @@ impl Arm {
 
     /// PUT and wait; returns the resource as it is once the operation has finished.
     pub async fn put(&self, path: &str, api_version: &str, body: &Value, on: OnStatus<'_>) -> Result<Value> {
-        self.write(Method::PUT, path, api_version, Some(body), on)
+        self.put_if_match(path, api_version, body, None, on).await
+    }
+
+    /// PUT only if the resource still has entity tag `etag` (ARM answers 412 PreconditionFailed
+    /// otherwise): a change someone made since kvwire read the resource is never overwritten.
+    pub async fn put_if_match(
+        &self,
+        path: &str,
+        api_version: &str,
+        body: &Value,
+        etag: Option<&str>,
+        on: OnStatus<'_>,
+    ) -> Result<Value> {
+        let url = self.url(path, api_version);
+        let headers: Vec<(&str, &str)> = etag.map(|e| ("if-match", e)).into_iter().collect();
+        let first = self.checked(Method::PUT, url.clone(), Some(body), &headers).await?;
+        self.await_operation(&Method::PUT, &url, first, on)
             .await
             .map(|v| v.unwrap_or(Value::Null))
     }
@@ -220,7 +236,7 @@ impl Arm {
         on: OnStatus<'_>,
     ) -> Result<Option<Value>> {
         let url = self.url(path, api_version);
-        let first = self.checked(method.clone(), url.clone(), body).await?;
+        let first = self.checked(method.clone(), url.clone(), body, &[]).await?;
         self.await_operation(&method, &url, first, on).await
     }
 
@@ -242,7 +258,7 @@ impl Arm {
             let op_url = self.same_host(&op)?;
             loop {
                 self.pause(wait, deadline, &op_url).await?;
-                let a = self.checked(Method::GET, op_url.clone(), None).await?;
+                let a = self.checked(Method::GET, op_url.clone(), None, &[]).await?;
                 let status_doc = a.json();
                 let status = status_doc
                     .get("status")
@@ -260,10 +276,14 @@ impl Arm {
                 wait = self.retry_after(&a.headers);
             }
             return match *method {
-                Method::PUT | Method::PATCH => Ok(Some(self.checked(Method::GET, url.clone(), None).await?.json())),
+                Method::PUT | Method::PATCH => {
+                    Ok(Some(self.checked(Method::GET, url.clone(), None, &[]).await?.json()))
+                }
                 Method::POST => match location {
                     Some(loc) => Ok(Some(
-                        self.checked(Method::GET, self.same_host(&loc)?, None).await?.json(),
+                        self.checked(Method::GET, self.same_host(&loc)?, None, &[])
+                            .await?
+                            .json(),
                     )),
                     None => Ok(non_null(first.json())),
                 },
@@ -276,7 +296,7 @@ impl Arm {
                 let loc_url = self.same_host(&loc)?;
                 loop {
                     self.pause(wait, deadline, &loc_url).await?;
-                    let a = self.checked(Method::GET, loc_url.clone(), None).await?;
+                    let a = self.checked(Method::GET, loc_url.clone(), None, &[]).await?;
                     if a.status != StatusCode::ACCEPTED {
                         on("Succeeded");
                         return Ok(non_null(a.json()));
@@ -296,7 +316,7 @@ impl Arm {
                     Some(s) if !TERMINAL.contains(&s.to_ascii_lowercase().as_str()) => {
                         on(&s);
                         self.pause(wait, deadline, url).await?;
-                        let a = self.checked(Method::GET, url.clone(), None).await?;
+                        let a = self.checked(Method::GET, url.clone(), None, &[]).await?;
                         wait = self.retry_after(&a.headers);
                         doc = a.json();
                     }
@@ -346,8 +366,14 @@ impl Arm {
     // ---- one request, with retries ----------------------------------------------------------
 
     /// Send with retries; a non-2xx final answer becomes an [`ArmError`].
-    async fn checked(&self, method: Method, url: Url, body: Option<&Value>) -> Result<Answer> {
-        let a = self.send(method.clone(), url.clone(), body).await?;
+    async fn checked(
+        &self,
+        method: Method,
+        url: Url,
+        body: Option<&Value>,
+        headers: &[(&str, &str)],
+    ) -> Result<Answer> {
+        let a = self.send(method.clone(), url.clone(), body, headers).await?;
         if a.status.is_success() {
             return Ok(a);
         }
@@ -358,7 +384,7 @@ impl Arm {
         )))
     }
 
-    async fn send(&self, method: Method, url: Url, body: Option<&Value>) -> Result<Answer> {
+    async fn send(&self, method: Method, url: Url, body: Option<&Value>, headers: &[(&str, &str)]) -> Result<Answer> {
         let body_bytes = body.map(|b| serde_json::to_vec(b).expect("JSON values serialise"));
         if let Some(b) = body {
             trace!("request body: {}", crate::redact::json(b));
@@ -376,6 +402,9 @@ impl Arm {
                 .request(method.clone(), url.clone())
                 .bearer_auth(token.token.secret())
                 .header("accept", "application/json");
+            for (k, v) in headers {
+                rb = rb.header(*k, *v);
+            }
             if let Some(b) = &body_bytes {
                 rb = rb.header("content-type", "application/json").body(b.clone());
             }
@@ -445,7 +474,11 @@ fn provisioning_state(doc: &Value) -> Option<String> {
 }
 
 fn lro_failure(doc: &Value, status: &str, method: &Method, url: &Url) -> Error {
-    let err = doc.get("error").or_else(|| doc.pointer("/properties/error"));
+    // An operation status carries `error`; AKS resources that end Failed carry
+    // `properties.status.provisioningError`.
+    let err = doc
+        .get("error")
+        .or_else(|| doc.pointer("/properties/status/provisioningError"));
     let code = err
         .and_then(|e| e.get("code"))
         .and_then(Value::as_str)

@@ -9,10 +9,14 @@ use std::collections::BTreeMap;
 /// is how a later (or resumed) run knows the kubelet still runs on the service principal.
 pub const KUBELET_MIGRATION_TAG: &str = "kvwire-kubelet-migration";
 
+/// Wire: `managed-cluster#resource`
 #[derive(Debug, Clone, Deserialize, Default)]
 #[serde(rename_all = "camelCase")]
 pub struct ManagedCluster {
     pub id: Option<String>,
+    /// Entity tag, for `If-Match` on writes.
+    #[serde(rename = "eTag")]
+    pub e_tag: Option<String>,
     pub name: Option<String>,
     pub location: Option<String>,
     pub tags: Option<BTreeMap<String, String>>,
@@ -21,6 +25,7 @@ pub struct ManagedCluster {
     pub properties: ManagedClusterProperties,
 }
 
+/// Wire: `managed-cluster#resource/identity`
 #[derive(Debug, Clone, Deserialize, Default)]
 #[serde(rename_all = "camelCase")]
 pub struct ManagedServiceIdentity {
@@ -32,6 +37,7 @@ pub struct ManagedServiceIdentity {
     pub user_assigned_identities: Option<BTreeMap<String, serde_json::Value>>,
 }
 
+/// Wire: `managed-cluster#resource/properties`
 #[derive(Debug, Clone, Deserialize, Default)]
 #[serde(rename_all = "camelCase")]
 pub struct ManagedClusterProperties {
@@ -47,12 +53,14 @@ pub struct ManagedClusterProperties {
     pub security_profile: Option<SecurityProfile>,
 }
 
+/// Wire: `managed-cluster#resource/properties/servicePrincipalProfile`
 #[derive(Debug, Clone, Deserialize, Default)]
 #[serde(rename_all = "camelCase")]
 pub struct ServicePrincipalProfile {
     pub client_id: Option<String>,
 }
 
+/// Wire: `managed-cluster#resource/properties/identityProfile/kubeletidentity`
 #[derive(Debug, Clone, Deserialize, Default, PartialEq, Eq)]
 #[serde(rename_all = "camelCase")]
 pub struct UserAssignedIdentity {
@@ -61,6 +69,7 @@ pub struct UserAssignedIdentity {
     pub resource_id: Option<String>,
 }
 
+/// Wire: `managed-cluster#resource/properties/agentPoolProfiles/0`
 #[derive(Debug, Clone, Deserialize, Default)]
 #[serde(rename_all = "camelCase")]
 pub struct AgentPoolProfile {
@@ -70,6 +79,7 @@ pub struct AgentPoolProfile {
     pub node_image_version: Option<String>,
 }
 
+/// Wire: `managed-cluster#resource/properties/oidcIssuerProfile`
 #[derive(Debug, Clone, Deserialize, Default)]
 #[serde(rename_all = "camelCase")]
 pub struct OidcIssuerProfile {
@@ -79,12 +89,14 @@ pub struct OidcIssuerProfile {
     pub issuer_url: Option<String>,
 }
 
+/// Wire: `managed-cluster#resource/properties/securityProfile`
 #[derive(Debug, Clone, Deserialize, Default)]
 #[serde(rename_all = "camelCase")]
 pub struct SecurityProfile {
     pub workload_identity: Option<Toggle>,
 }
 
+/// Wire: `managed-cluster#resource/properties/securityProfile/workloadIdentity`
 #[derive(Debug, Clone, Deserialize, Default)]
 pub struct Toggle {
     pub enabled: Option<bool>,
@@ -126,6 +138,7 @@ impl ManagedCluster {
     }
 }
 
+/// Wire: `agent-pool#resource`
 #[derive(Debug, Clone, Deserialize, Default)]
 #[serde(rename_all = "camelCase")]
 pub struct AgentPool {
@@ -135,6 +148,7 @@ pub struct AgentPool {
     pub properties: AgentPoolProperties,
 }
 
+/// Wire: `agent-pool#resource/properties`
 #[derive(Debug, Clone, Deserialize, Default)]
 #[serde(rename_all = "camelCase")]
 pub struct AgentPoolProperties {
@@ -145,6 +159,7 @@ pub struct AgentPoolProperties {
 }
 
 /// `agentPools/{p}/upgradeProfiles/default`.
+/// Wire: `agent-pool#upgrade_profile`
 #[derive(Debug, Clone, Deserialize, Default)]
 #[serde(rename_all = "camelCase")]
 pub struct AgentPoolUpgradeProfile {
@@ -152,6 +167,7 @@ pub struct AgentPoolUpgradeProfile {
     pub properties: AgentPoolUpgradeProfileProperties,
 }
 
+/// Wire: `agent-pool#upgrade_profile/properties`
 #[derive(Debug, Clone, Deserialize, Default)]
 #[serde(rename_all = "camelCase")]
 pub struct AgentPoolUpgradeProfileProperties {

@@ -194,7 +194,10 @@ impl Step for EnableManagedIdentity {
             }
             body["tags"][KUBELET_MIGRATION_TAG] = json!("pending");
         }
-        self.az.arm.put(&self.path, api::CONTAINER_SERVICE, &body, on).await?;
+        self.az
+            .arm
+            .put_if_match(&self.path, api::CONTAINER_SERVICE, &body, mc.e_tag.as_deref(), on)
+            .await?;
         Ok(())
     }
 }

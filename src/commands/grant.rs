@@ -481,6 +481,36 @@ impl Step for RoleAssignment {
             }
         }
     }
+
+    /// Role-assignment lists lag behind writes (ARM reads are eventually consistent), so a list
+    /// right after the PUT may not show it: read kvwire's own assignment by name first, and
+    /// look at the list (for one adopted under another name) a few times before giving up.
+    async fn verify(&mut self) -> Result<()> {
+        let pid = match self.resolved.clone() {
+            Some(p) => p,
+            None => self.principal.require(&self.az).await?,
+        };
+        let path = format!(
+            "{}/providers/Microsoft.Authorization/roleAssignments/{}",
+            self.scope,
+            self.name(&pid)
+        );
+        if self.az.arm.get_opt(&path, api::AUTHORIZATION).await?.is_some() {
+            return Ok(());
+        }
+        let mut delay = Duration::from_secs(1);
+        for _ in 0..4 {
+            if self.plan().await?.action == Action::NoOp {
+                return Ok(());
+            }
+            tokio::time::sleep(delay).await;
+            delay *= 2;
+        }
+        Err(Error::runtime(format!(
+            "verification failed: the role assignment for {} on {} does not show in Azure",
+            self.who, self.scope_label
+        )))
+    }
 }
 
 // ---- access-policy vaults -------------------------------------------------------------------

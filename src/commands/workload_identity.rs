@@ -190,7 +190,7 @@ impl Step for ClusterFeatures {
         // One cluster update for both switches, on the cluster exactly as read.
         // Read again right before writing: an earlier step of this run may have changed the cluster
         // (a switch to managed identity), and writing the plan-time copy back would undo it.
-        let (read, _) = self.t.cluster().await?;
+        let (read, mc) = self.t.cluster().await?;
         let mut body = crate::arm::writable::cluster_put_body(&read);
         let props = body["properties"]
             .as_object_mut()
@@ -205,7 +205,13 @@ impl Step for ClusterFeatures {
         self.t
             .az
             .arm
-            .put(&self.t.cluster_path, api::CONTAINER_SERVICE, &body, on)
+            .put_if_match(
+                &self.t.cluster_path,
+                api::CONTAINER_SERVICE,
+                &body,
+                mc.e_tag.as_deref(),
+                on,
+            )
             .await?;
         Ok(())
     }

@@ -455,3 +455,30 @@ fn keep(voc: &Vocabulary, t: &Type, v: &Value) -> Option<Value> {
         .collect();
     (!kept.is_empty()).then_some(Value::Object(kept))
 }
+
+/// The type at `pointer` below `model` of vocabulary `file`, when it has one.
+pub fn type_in_model(file: &str, model: &str, pointer: &str) -> Option<Type> {
+    let voc = vocabularies().get(file)?;
+    voc.models.get(model)?;
+    let mut t = Type {
+        kind: Kind::Model { model: model.into() },
+        readonly: false,
+    };
+    for seg in pointer.trim_start_matches('/').split('/').filter(|s| !s.is_empty()) {
+        t = step(voc, &t, seg)?;
+    }
+    Some(t)
+}
+
+/// Where in the vocabulary a pointer resolves from some model: `file#Model` names.
+pub fn models_with_path(pointer: &str) -> Vec<String> {
+    vocabularies()
+        .iter()
+        .flat_map(|(file, voc)| {
+            voc.models
+                .keys()
+                .filter(move |m| type_in_model(file, m, pointer).is_some())
+                .map(move |m| format!("{file}#{m}"))
+        })
+        .collect()
+}
