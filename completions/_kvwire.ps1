@@ -56,6 +56,7 @@ Register-ArgumentCompleter -Native -CommandName 'kvwire' -ScriptBlock {
             [CompletionResult]::new('up', 'up', [CompletionResultType]::ParameterValue, 'Apply a runbook in dependency order; re-running continues after a failure and duplicates nothing')
             [CompletionResult]::new('down', 'down', [CompletionResultType]::ParameterValue, 'Remove what kvwire created for a runbook (never cluster settings; secrets only when asked)')
             [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Check a runbook''s setup end to end: ✔/✘ per check with the command that fixes it')
+            [CompletionResult]::new('init', 'init', [CompletionResultType]::ParameterValue, 'Write a commented runbook for a cluster and a vault, pre-filled from what Azure holds')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print shell completions for SHELL to stdout')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -541,6 +542,45 @@ Register-ArgumentCompleter -Native -CommandName 'kvwire' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break
         }
+        'kvwire;init' {
+            [CompletionResult]::new('-g', '-g', [CompletionResultType]::ParameterName, 'Resource group of the cluster')
+            [CompletionResult]::new('--resource-group', '--resource-group', [CompletionResultType]::ParameterName, 'Resource group of the cluster')
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Name of the AKS cluster')
+            [CompletionResult]::new('--name', '--name', [CompletionResultType]::ParameterName, 'Name of the AKS cluster')
+            [CompletionResult]::new('--cluster', '--cluster', [CompletionResultType]::ParameterName, 'Name of the AKS cluster')
+            [CompletionResult]::new('--vault', '--vault', [CompletionResultType]::ParameterName, 'The vault''s name')
+            [CompletionResult]::new('--vault-resource-group', '--vault-resource-group', [CompletionResultType]::ParameterName, 'Resource group of the vault (default: looked up in Azure, else the cluster''s)')
+            [CompletionResult]::new('--mode', '--mode', [CompletionResultType]::ParameterName, 'How pods reach the vault')
+            [CompletionResult]::new('--identity', '--identity', [CompletionResultType]::ParameterName, 'workload-identity: the user-assigned identity to create (default: id-SERVICE_ACCOUNT)')
+            [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'Kubernetes namespace of the app')
+            [CompletionResult]::new('--service-account', '--service-account', [CompletionResultType]::ParameterName, 'Kubernetes service account the app runs as')
+            [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'Write the runbook to this file (refused if it exists, unless --force) instead of stdout')
+            [CompletionResult]::new('--file', '--file', [CompletionResultType]::ParameterName, 'Write the runbook to this file (refused if it exists, unless --force) instead of stdout')
+            [CompletionResult]::new('--subscription', '--subscription', [CompletionResultType]::ParameterName, 'Azure subscription ID holding the resources')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format. Default: text on a terminal, json when stdout is piped')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format. Default: text on a terminal, json when stdout is piped')
+            [CompletionResult]::new('--cloud', '--cloud', [CompletionResultType]::ParameterName, 'Azure cloud: AzureCloud, AzureUSGovernment, AzureChinaCloud, or a TOML cloud file (docs/clouds.md)')
+            [CompletionResult]::new('--auth', '--auth', [CompletionResultType]::ParameterName, 'How to authenticate')
+            [CompletionResult]::new('--ca-bundle', '--ca-bundle', [CompletionResultType]::ParameterName, 'Extra PEM CA certificates to trust, e.g. for a TLS-intercepting corporate proxy')
+            [CompletionResult]::new('--resolve', '--resolve', [CompletionResultType]::ParameterName, 'Connect to ADDR for HOST (curl-style HOST:PORT:ADDR; repeat, or comma-separate in KVWIRE_RESOLVE)')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Give up on one HTTP request after this many seconds')
+            [CompletionResult]::new('--retries', '--retries', [CompletionResultType]::ParameterName, 'Retries for throttled (429), failed (5xx) or dropped requests, with exponential backoff')
+            [CompletionResult]::new('--lro-timeout', '--lro-timeout', [CompletionResultType]::ParameterName, 'Give up waiting for one long-running Azure operation after this many seconds')
+            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Overwrite --file if it exists')
+            [CompletionResult]::new('--offline', '--offline', [CompletionResultType]::ParameterName, 'Read nothing from Azure: fill in only what the flags say')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Observe and print the plan, but write nothing (reads only)')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Apply without asking. Required to apply when there is no terminal (CI)')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Apply without asking. Required to apply when there is no terminal (CI)')
+            [CompletionResult]::new('--detailed-exitcode', '--detailed-exitcode', [CompletionResultType]::ParameterName, 'With a plan: exit 4 when changes are pending and were not applied (0 = nothing to do)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail on stderr: -v steps, -vv HTTP requests, -vvv headers and ARM bodies (always redacted)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail on stderr: -v steps, -vv HTTP requests, -vvv headers and ARM bodies (always redacted)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Only errors on stderr; no progress bars')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Only errors on stderr; no progress bars')
+            [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'No colour in text output (NO_COLOR is honoured too)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
         'kvwire;completions' {
             [CompletionResult]::new('--subscription', '--subscription', [CompletionResultType]::ParameterName, 'Azure subscription ID holding the resources')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format. Default: text on a terminal, json when stdout is piped')
@@ -578,6 +618,7 @@ Register-ArgumentCompleter -Native -CommandName 'kvwire' -ScriptBlock {
             [CompletionResult]::new('up', 'up', [CompletionResultType]::ParameterValue, 'Apply a runbook in dependency order; re-running continues after a failure and duplicates nothing')
             [CompletionResult]::new('down', 'down', [CompletionResultType]::ParameterValue, 'Remove what kvwire created for a runbook (never cluster settings; secrets only when asked)')
             [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Check a runbook''s setup end to end: ✔/✘ per check with the command that fixes it')
+            [CompletionResult]::new('init', 'init', [CompletionResultType]::ParameterValue, 'Write a commented runbook for a cluster and a vault, pre-filled from what Azure holds')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print shell completions for SHELL to stdout')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -628,6 +669,9 @@ Register-ArgumentCompleter -Native -CommandName 'kvwire' -ScriptBlock {
             break
         }
         'kvwire;help;verify' {
+            break
+        }
+        'kvwire;help;init' {
             break
         }
         'kvwire;help;completions' {

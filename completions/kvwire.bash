@@ -31,6 +31,9 @@ _kvwire() {
             kvwire,help)
                 cmd="kvwire__subcmd__help"
                 ;;
+            kvwire,init)
+                cmd="kvwire__subcmd__init"
+                ;;
             kvwire,kubelet-identity)
                 cmd="kvwire__subcmd__kubelet__subcmd__identity"
                 ;;
@@ -84,6 +87,9 @@ _kvwire() {
                 ;;
             kvwire__subcmd__help,help)
                 cmd="kvwire__subcmd__help__subcmd__help"
+                ;;
+            kvwire__subcmd__help,init)
+                cmd="kvwire__subcmd__help__subcmd__init"
                 ;;
             kvwire__subcmd__help,kubelet-identity)
                 cmd="kvwire__subcmd__help__subcmd__kubelet__subcmd__identity"
@@ -152,7 +158,7 @@ _kvwire() {
 
     case "${cmd}" in
         kvwire)
-            opts="-o -y -v -q -h -V --subscription --output --dry-run --yes --detailed-exitcode --verbose --quiet --cloud --auth --ca-bundle --resolve --timeout --retries --lro-timeout --no-color --help --version cluster nodepool kubelet-identity workload-identity grant secrets manifests lint plan up down verify completions help"
+            opts="-o -y -v -q -h -V --subscription --output --dry-run --yes --detailed-exitcode --verbose --quiet --cloud --auth --ca-bundle --resolve --timeout --retries --lro-timeout --no-color --help --version cluster nodepool kubelet-identity workload-identity grant secrets manifests lint plan up down verify init completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -582,7 +588,7 @@ _kvwire() {
             return 0
             ;;
         kvwire__subcmd__help)
-            opts="cluster nodepool kubelet-identity workload-identity grant secrets manifests lint plan up down verify completions help"
+            opts="cluster nodepool kubelet-identity workload-identity grant secrets manifests lint plan up down verify init completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -666,6 +672,20 @@ _kvwire() {
             return 0
             ;;
         kvwire__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kvwire__subcmd__help__subcmd__init)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -826,6 +846,112 @@ _kvwire() {
                 return 0
             fi
             case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kvwire__subcmd__init)
+            opts="-g -n -f -o -y -v -q -h --resource-group --cluster --name --vault --vault-resource-group --mode --identity --namespace --service-account --file --force --offline --subscription --output --dry-run --yes --detailed-exitcode --verbose --quiet --cloud --auth --ca-bundle --resolve --timeout --retries --lro-timeout --no-color --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --resource-group)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -g)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cluster)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -n)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --vault)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --vault-resource-group)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --mode)
+                    COMPREPLY=($(compgen -W "workload-identity kubelet" -- "${cur}"))
+                    return 0
+                    ;;
+                --identity)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --namespace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --service-account)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -f)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --subscription)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "text json yaml env" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "text json yaml env" -- "${cur}"))
+                    return 0
+                    ;;
+                --cloud)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --auth)
+                    COMPREPLY=($(compgen -W "auto cli env workload msi" -- "${cur}"))
+                    return 0
+                    ;;
+                --ca-bundle)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --resolve)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --retries)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --lro-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;

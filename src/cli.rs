@@ -140,6 +140,8 @@ pub enum Command {
     Down(DownArgs),
     /// Check a runbook's setup end to end: ✔/✘ per check with the command that fixes it.
     Verify(RunbookArgs),
+    /// Write a commented runbook for a cluster and a vault, pre-filled from what Azure holds.
+    Init(InitArgs),
     /// Print shell completions for SHELL to stdout.
     Completions {
         /// The shell to generate for.
@@ -529,4 +531,46 @@ pub struct DownArgs {
     /// Also soft-delete the secrets kvwire seeded (tagged managed-by=kvwire); they stay recoverable.
     #[arg(long)]
     pub include_secrets: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    #[command(flatten)]
+    pub cluster: ClusterRef,
+    /// The vault's name.
+    #[arg(long, value_parser = crate::vault::validate_name)]
+    pub vault: String,
+    /// Resource group of the vault (default: looked up in Azure, else the cluster's).
+    #[arg(long, value_parser = validate::resource_group)]
+    pub vault_resource_group: Option<String>,
+    /// How pods reach the vault.
+    #[arg(long, value_enum, default_value = "workload-identity")]
+    pub mode: InitMode,
+    /// workload-identity: the user-assigned identity to create (default: id-SERVICE_ACCOUNT).
+    #[arg(long, value_parser = validate::identity_name)]
+    pub identity: Option<String>,
+    /// Kubernetes namespace of the app.
+    #[arg(long, default_value = "default", value_parser = validate::k8s_namespace)]
+    pub namespace: String,
+    /// Kubernetes service account the app runs as.
+    #[arg(long, default_value = "app", value_parser = validate::k8s_service_account)]
+    pub service_account: String,
+    /// Write the runbook to this file (refused if it exists, unless --force) instead of stdout.
+    #[arg(short = 'f', long = "file", value_name = "RUNBOOK")]
+    pub file: Option<PathBuf>,
+    /// Overwrite --file if it exists.
+    #[arg(long, requires = "file")]
+    pub force: bool,
+    /// Read nothing from Azure: fill in only what the flags say.
+    #[arg(long)]
+    pub offline: bool,
+}
+
+/// `init --mode`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum InitMode {
+    /// A user-assigned identity federated with the app's service account (recommended).
+    WorkloadIdentity,
+    /// The cluster's kubelet identity (every pod on the nodes shares it).
+    Kubelet,
 }

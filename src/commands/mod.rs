@@ -6,6 +6,7 @@ pub use seed::DEFAULT_KEYS as DEFAULT_SECRET_KEYS;
 mod completions;
 mod enable_managed_identity;
 mod grant;
+mod init;
 mod kubelet_identity;
 mod lint;
 mod manifests;
@@ -28,6 +29,7 @@ pub async fn dispatch(cli: Cli) -> Result<u8> {
     let ui = Ui::detect(g.output, g.no_color, g.quiet);
     match cli.command {
         Command::Completions { shell } => completions::run(shell),
+        Command::Init(args) => init::run(&args, g).await,
         Command::Cluster(ClusterCommand::EnableManagedIdentity(args)) => {
             let az = Arc::new(Azure::from_globals(g)?);
             enable_managed_identity::run(az, &args, g, &ui).await

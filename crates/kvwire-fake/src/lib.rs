@@ -10,6 +10,7 @@
 
 pub mod arm;
 pub mod contract;
+pub mod demo;
 pub mod entra;
 pub mod graph;
 pub mod keyvault;

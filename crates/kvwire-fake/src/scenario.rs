@@ -168,9 +168,10 @@ impl Fake {
             .collect()
     }
 
-    /// The demo's starting point: service-principal cluster `rg-demo/aks-demo` with two pools
-    /// that have a newer node image, and RBAC vault `kv-demo` where kvwire's principal
-    /// (`AZURE_CLIENT_ID`) is Key Vault Secrets Officer.
+    /// The demo's starting point (what examples/ expect): service-principal cluster
+    /// `rg-demo/aks-demo` with pools `system` and `user` that have a newer node image, RBAC vault
+    /// `kv-demo` where kvwire's principal (`AZURE_CLIENT_ID`) is Key Vault Secrets Officer, and
+    /// access-policy vault `kv-legacy` where it has a full secrets policy.
     pub fn seed_demo(&self) {
         self.seed_sp_cluster(
             "rg-demo",
@@ -190,5 +191,6 @@ impl Fake {
             json!({}),
         );
         self.seed_vault_in("rg-demo", "kv-demo", true, true);
+        self.seed_vault_in("rg-demo", "kv-legacy", false, true);
     }
 }

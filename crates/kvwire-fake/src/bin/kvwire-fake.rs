@@ -1,7 +1,7 @@
 //! `kvwire-fake`: a local Azure to run kvwire against — no subscription, no network.
 //!
 //! Prints `export NAME='value'` lines for kvwire (eval them, or pass `--env-file`), then serves
-//! until Ctrl-C, when it prints what it was asked and any answer that broke the wire contract.
+//! until Ctrl-C (or SIGTERM), when it prints what it was asked and any answer that broke the wire contract.
 
 use kvwire_fake::{Fake, OpKind};
 use std::{io::Write, time::Duration};
@@ -76,6 +76,16 @@ fn main() {
         .build()
         .unwrap();
     rt.block_on(async {
+        // Ctrl-C, or `kill` (SIGTERM) from a CI script.
+        #[cfg(unix)]
+        {
+            let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).unwrap();
+            tokio::select! {
+                _ = tokio::signal::ctrl_c() => {}
+                _ = term.recv() => {}
+            }
+        }
+        #[cfg(not(unix))]
         let _ = tokio::signal::ctrl_c().await;
     });
     let journal = fake.journal();

@@ -1,0 +1,68 @@
+//! `cargo run --release --bin kvwire-demo`: builds kvwire, starts a local Azure, and runs
+//! `plan`, `up`, `up` again and `verify` of examples/onboard.toml against it.
+//!
+//! `KVWIRE_BIN` picks an already built kvwire; `--runbook FILE` another runbook.
+
+use std::{
+    io::Write,
+    path::{Path, PathBuf},
+    process::Command,
+};
+
+fn main() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let mut runbook = root.join("examples/onboard.toml");
+    let mut shown = "examples/onboard.toml".to_string();
+    let mut args = std::env::args().skip(1);
+    while let Some(a) = args.next() {
+        match (a.as_str(), args.next()) {
+            ("--runbook", Some(f)) => {
+                runbook = PathBuf::from(&f);
+                shown = f;
+            }
+            _ => {
+                eprintln!("usage: kvwire-demo [--runbook FILE]");
+                std::process::exit(2);
+            }
+        }
+    }
+    let kvwire = match std::env::var_os("KVWIRE_BIN") {
+        Some(p) => PathBuf::from(p),
+        None => build_kvwire(&root),
+    };
+    let mut out = std::io::stdout();
+    let result = kvwire_fake::demo::run(&kvwire, &runbook, &shown, &mut |s| {
+        let _ = out.write_all(s.as_bytes());
+        let _ = out.flush();
+    });
+    match result {
+        Ok(o) if o.ok => {}
+        Ok(_) => std::process::exit(1),
+        Err(e) => {
+            eprintln!("error: {e}");
+            std::process::exit(1);
+        }
+    }
+}
+
+/// Build the kvwire binary with the same profile as this demo, next to it.
+fn build_kvwire(root: &Path) -> PathBuf {
+    let me = std::env::current_exe().expect("the demo's own path");
+    let dir = me.parent().expect("target/<profile>").to_path_buf();
+    let release = dir.file_name().is_some_and(|n| n == "release");
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let mut cmd = Command::new(cargo);
+    cmd.current_dir(root)
+        .args(["build", "--quiet", "-p", "kvwire", "--bin", "kvwire"]);
+    if release {
+        cmd.arg("--release");
+    }
+    eprintln!("building kvwire…");
+    match cmd.status() {
+        Ok(s) if s.success() => dir.join(format!("kvwire{}", std::env::consts::EXE_SUFFIX)),
+        other => {
+            eprintln!("error: building kvwire failed ({other:?}); set KVWIRE_BIN to a built kvwire");
+            std::process::exit(1);
+        }
+    }
+}

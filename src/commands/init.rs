@@ -1,0 +1,157 @@
+//! `kvwire init`: a commented runbook for one cluster and one vault, pre-filled from the flags and,
+//! unless `--offline`, from what Azure says about them (service principal or managed identity,
+//! OIDC issuer, node pools, the vault's resource group and permission model).
+
+use crate::{
+    cli::{GlobalArgs, InitArgs, InitMode},
+    context::Azure,
+    error::{Error, Result},
+    vault,
+};
+use std::io::Write;
+
+/// What Azure said, as comments for the runbook.
+#[derive(Default)]
+struct Observed {
+    cluster: Vec<String>,
+    vault: Vec<String>,
+    vault_rg: Option<String>,
+}
+
+pub async fn run(args: &InitArgs, g: &GlobalArgs) -> Result<u8> {
+    // Refuse before any request: never overwrite a runbook by accident.
+    if let Some(f) = &args.file
+        && f.exists()
+        && !args.force
+    {
+        return Err(Error::usage(format!(
+            "--file {}: exists; pass --force to overwrite it",
+            f.display()
+        )));
+    }
+    let observed = if args.offline {
+        Observed::default()
+    } else {
+        observe(args, g).await?
+    };
+    let text = render(args, &observed);
+    crate::runbook::parse(&text, std::path::Path::new("init.toml"))
+        .map_err(|e| Error::runtime(format!("kvwire init produced an invalid runbook (a bug): {e}")))?;
+    match &args.file {
+        Some(f) => {
+            std::fs::write(f, &text).map_err(|e| Error::usage(format!("--file {}: {e}", f.display())))?;
+            eprintln!("wrote {}; next: kvwire plan -f {}", f.display(), f.display());
+        }
+        None => {
+            std::io::stdout()
+                .write_all(text.as_bytes())
+                .map_err(|e| Error::runtime(format!("writing the runbook: {e}")))?;
+        }
+    }
+    Ok(0)
+}
+
+async fn observe(args: &InitArgs, g: &GlobalArgs) -> Result<Observed> {
+    let az = Azure::from_globals(g)?;
+    let (rg, name) = (&args.cluster.resource_group, &args.cluster.name);
+    let (_, mc) = az.cluster(rg, name).await?;
+    let mut o = Observed::default();
+    if mc.uses_service_principal() {
+        o.cluster
+            .push("uses a service principal today: `up` switches it to a system-assigned managed identity".into());
+        let pools: Vec<&str> = mc
+            .properties
+            .agent_pool_profiles
+            .iter()
+            .filter_map(|p| p.name.as_deref())
+            .collect();
+        o.cluster.push(format!(
+            "then re-images its node pools ({}) so the kubelet follows; each re-image drains the pool's nodes",
+            pools.join(", ")
+        ));
+    } else {
+        o.cluster.push(format!(
+            "uses a {} managed identity",
+            mc.identity_type().unwrap_or("managed")
+        ));
+    }
+    let oidc = mc
+        .properties
+        .oidc_issuer_profile
+        .as_ref()
+        .and_then(|p| p.enabled)
+        .unwrap_or(false);
+    o.cluster.push(if oidc {
+        "OIDC issuer: enabled".into()
+    } else {
+        "OIDC issuer: not enabled yet (workload-identity mode turns it on)".into()
+    });
+    let v = vault::find(&az, &args.vault, args.vault_resource_group.as_deref()).await?;
+    o.vault_rg = Some(v.resource_group.clone());
+    o.vault.push(if v.rbac {
+        "uses Azure RBAC: access is a Key Vault Secrets User role assignment".into()
+    } else {
+        "uses access policies (legacy): access is `get` on secrets through accessPolicies/add".into()
+    });
+    Ok(o)
+}
+
+fn comments(lines: &[String]) -> String {
+    lines.iter().map(|l| format!("# {l}\n")).collect()
+}
+
+fn render(args: &InitArgs, o: &Observed) -> String {
+    let (rg, cluster) = (&args.cluster.resource_group, &args.cluster.name);
+    let vault_rg = args.vault_resource_group.clone().or_else(|| o.vault_rg.clone());
+    let vault_rg_line = match vault_rg {
+        Some(r) => format!("resource_group = \"{r}\"\n"),
+        None => "# resource_group = \"...\"     # optional: else found anywhere in the subscription\n".into(),
+    };
+    let identity = match args.mode {
+        InitMode::WorkloadIdentity => {
+            let id = args
+                .identity
+                .clone()
+                .unwrap_or_else(|| format!("id-{}", args.service_account.replace('.', "-")));
+            format!(
+                "[identity]\nmode = \"workload-identity\"     # a user-assigned identity federated with the app's service account\nname = \"{id}\"                  # created, or adopted when it exists\n\n[[service_accounts]]             # one federated credential each (at most 20 per identity)\nnamespace = \"{ns}\"\nname = \"{sa}\"\n",
+                ns = args.namespace,
+                sa = args.service_account
+            )
+        }
+        InitMode::Kubelet => {
+            "[identity]\nmode = \"kubelet\"               # every pod on the nodes reads through the kubelet identity\n"
+                .into()
+        }
+    };
+    let manifests_ns = match args.mode {
+        InitMode::Kubelet => format!("namespace = \"{}\"\n", args.namespace),
+        InitMode::WorkloadIdentity => String::new(),
+    };
+    format!(
+        "# kvwire runbook for {rg}/{cluster} and vault {vault}, written by `kvwire init`.\n\
+         #   kvwire plan -f THIS_FILE     what would change (reads only)\n\
+         #   kvwire up -f THIS_FILE       apply it; running it again changes nothing\n\
+         #   kvwire verify -f THIS_FILE   check it end to end\n\
+         # docs/runbook.md describes every key.\n\n\
+         [cluster]\n{cluster_notes}resource_group = \"{rg}\"\nname = \"{cluster}\"\n\
+         managed_identity = true         # switch a service-principal cluster to a managed identity\n\
+         upgrade_node_images = true      # re-image pools when needed, always after that switch\n\n\
+         [vault]\n{vault_notes}name = \"{vault}\"\n{vault_rg_line}\n\
+         {identity}\n\
+         [secrets]\n\
+         source = \"env\"                  # DB_HOST, DB_NAME, DB_USERNAME, DB_PASSWORD from the environment\n\
+         # source = \"file\"               # or KEY=value lines from a file kept out of version control\n\
+         # file = \"db.env\"\n\
+         # map = {{ DB_PASSWORD = \"db-password\" }}   # default: the four DB values\n\n\
+         [manifests]\n\
+         out_dir = \"k8s\"                 # SecretProviderClass, ServiceAccount (and Deployment) written here\n\
+         {manifests_ns}\
+         # deployment = \"{sa}\"           # with image: a Deployment that mounts the secrets\n\
+         # image = \"REGISTRY/IMAGE:TAG\"\n",
+        vault = args.vault,
+        sa = args.service_account,
+        cluster_notes = comments(&o.cluster),
+        vault_notes = comments(&o.vault),
+    )
+}
