@@ -1,6 +1,6 @@
 //! One error type for the whole tool, mapped to the documented exit codes.
 
-use crate::arm::ArmError;
+use crate::azure::arm::ArmError;
 
 /// Process exit codes (documented in README.md).
 pub mod exit {

@@ -1,25 +1,16 @@
 //! kvwire: wire an AKS cluster to Azure Key Vault end to end.
 //! The binary is `src/main.rs`; this library exists so integration tests can reuse the types.
+//! docs/architecture.md draws the layers; tests/architecture.rs keeps them free of cycles.
 
-pub mod log;
+pub mod ui;
 
-pub mod arm;
-pub mod auth;
+pub mod azure;
 pub mod cli;
-pub mod cloud;
 pub mod commands;
-pub mod context;
-pub mod dotenv;
 pub mod error;
-pub mod grants;
-pub mod http;
-pub mod keyvault;
-pub mod output;
+pub mod k8s;
+pub mod model;
 pub mod plan;
-pub mod redact;
 pub mod runbook;
-pub mod spc;
-pub mod uuid5;
-pub mod validate;
-pub mod vault;
-pub mod yaml;
+pub mod steps;
+pub mod util;

@@ -5,7 +5,7 @@ use std::process::ExitCode;
 fn main() -> ExitCode {
     // Parse first: `--help` and usage errors never start a runtime or touch the network.
     let cli = Cli::parse();
-    kvwire::log::set_level(cli.global.verbose, cli.global.quiet);
+    kvwire::ui::log::set_level(cli.global.verbose, cli.global.quiet);
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(rt) => rt,
         Err(e) => {

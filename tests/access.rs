@@ -60,8 +60,8 @@ fn rbac_vault_gets_secrets_user_at_vault_scope_and_rerun_is_a_no_op() {
     );
     // The name is deterministic: UUIDv5 over scope, principal and role.
     let name = put.path.rsplit('/').next().unwrap().to_string();
-    let expected = kvwire::uuid5::v5(
-        &kvwire::uuid5::ROLE_ASSIGNMENT_NAMESPACE,
+    let expected = kvwire::util::uuid5::v5(
+        &kvwire::util::uuid5::ROLE_ASSIGNMENT_NAMESPACE,
         &format!("{}|{}|{USER}", vault.to_ascii_lowercase(), pid),
     );
     assert_eq!(name, expected);
@@ -171,8 +171,8 @@ fn orphan_with_our_name_is_reported_never_overwritten() {
     let fake = Fake::start();
     let vault = fake.seed_vault("kv-demo", true, false);
     let pid = fake.seed_identity("rg1", "id-app", false);
-    let name = kvwire::uuid5::v5(
-        &kvwire::uuid5::ROLE_ASSIGNMENT_NAMESPACE,
+    let name = kvwire::util::uuid5::v5(
+        &kvwire::util::uuid5::ROLE_ASSIGNMENT_NAMESPACE,
         &format!("{}|{}|{USER}", vault.to_ascii_lowercase(), pid),
     );
     let ra = format!("{vault}/providers/Microsoft.Authorization/roleAssignments/{name}");

@@ -7,7 +7,7 @@ use support::{Fake, fake::FaultKind, fixture};
 
 #[test]
 fn fake_bodies_deserialize_like_the_official_examples() {
-    use kvwire::arm::models::{AgentPool, ManagedCluster};
+    use kvwire::azure::arm::models::{AgentPool, ManagedCluster};
     // The official examples...
     let official: ManagedCluster =
         serde_json::from_value(fixture("ManagedClustersGet.2026-08-01.json", "200")).unwrap();

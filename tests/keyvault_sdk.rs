@@ -5,7 +5,7 @@ mod support;
 
 use azure_core::http::RequestContent;
 use azure_security_keyvault_secrets::models::SetSecretParameters;
-use kvwire::{
+use kvwire::azure::{
     cloud::Cloud,
     http::{Http, HttpOptions},
 };
@@ -27,8 +27,8 @@ fn client(f: &Fake) -> azure_security_keyvault_secrets::SecretClient {
         })
         .unwrap(),
     );
-    let cred = kvwire::auth::client_secret(fake::TENANT, fake::CLIENT_ID, fake::CLIENT_SECRET, &http, &cloud).unwrap();
-    kvwire::keyvault::secret_client(&http, cred, &cloud.vault_url("kv-demo")).unwrap()
+    let cred = kvwire::azure::auth::client_secret(fake::TENANT, fake::CLIENT_ID, fake::CLIENT_SECRET, &http, &cloud).unwrap();
+    kvwire::azure::keyvault::secret_client(&http, cred, &cloud.vault_url("kv-demo")).unwrap()
 }
 
 fn params(value: &str) -> RequestContent<SetSecretParameters> {
@@ -88,7 +88,7 @@ async fn every_set_makes_a_version_and_soft_delete_blocks_reuse() {
     c.delete_secret("db-host", None).await.unwrap();
     let err = c.set_secret("db-host", params("b"), None).await.unwrap_err();
     assert_eq!(err.http_status(), Some(azure_core::http::StatusCode::Conflict), "{err}");
-    let failure = kvwire::keyvault::KvFailure::from_sdk(&err);
+    let failure = kvwire::azure::keyvault::KvFailure::from_sdk(&err);
     assert_eq!(failure.status, Some(409));
     assert_eq!(failure.code.as_deref(), Some("Conflict"));
     assert!(failure.is("ObjectIsDeletedButRecoverable"), "{failure:?}");

@@ -14,12 +14,12 @@ fn fixtures() -> PathBuf {
 
 fn crd_v1() -> Value {
     let text = std::fs::read_to_string(fixtures().join("secretproviderclass-crd.yaml")).unwrap();
-    let crd = kvwire::yaml::parse_documents(&text, "crd").unwrap().remove(0);
+    let crd = kvwire::k8s::yaml::parse_documents(&text, "crd").unwrap().remove(0);
     schema::crd_schema(&crd, "v1")
 }
 
 fn yaml_docs(stdout: &[u8]) -> Vec<Value> {
-    kvwire::yaml::parse_documents(&String::from_utf8_lossy(stdout), "stdout").unwrap()
+    kvwire::k8s::yaml::parse_documents(&String::from_utf8_lossy(stdout), "stdout").unwrap()
 }
 
 fn by_kind<'a>(docs: &'a [Value], kind: &str) -> &'a Value {
@@ -32,9 +32,9 @@ fn assert_valid_spc(spc: &Value) {
     let mut errors = vec![];
     schema::validate(&crd_v1(), spc, "", &mut errors);
     assert!(errors.is_empty(), "{errors:#?}\n{spc:#}");
-    let errors: Vec<_> = kvwire::spc::lint(spc)
+    let errors: Vec<_> = kvwire::k8s::spc::lint(spc)
         .into_iter()
-        .filter(|f| f.severity == kvwire::spc::Severity::Error)
+        .filter(|f| f.severity == kvwire::k8s::spc::Severity::Error)
         .collect();
     assert_eq!(errors, vec![], "emitted SPC passes lint");
 }
@@ -77,7 +77,7 @@ fn workload_identity_manifests_from_azure() {
     assert_eq!(p["tenantID"], fake::TENANT, "read from the vault");
     assert_eq!(p["keyvaultName"], "kv-demo");
     assert!(p.get("tenantId").is_none() && p.get("useVMManagedIdentity").is_none());
-    let objects = kvwire::spc::declared_objects(p["objects"].as_str().unwrap()).unwrap();
+    let objects = kvwire::k8s::spc::declared_objects(p["objects"].as_str().unwrap()).unwrap();
     let names: Vec<&str> = objects.iter().map(|o| o["objectName"].as_str().unwrap()).collect();
     assert_eq!(names, ["db-host", "db-name", "db-username", "db-password"]);
     assert_eq!(
@@ -181,7 +181,7 @@ fn offline_reads_nothing_and_writes_files() {
         ("serviceaccount.yaml", "ServiceAccount"),
         ("deployment.yaml", "Deployment"),
     ] {
-        let docs = kvwire::yaml::parse_documents(&std::fs::read_to_string(dir.join(file)).unwrap(), file).unwrap();
+        let docs = kvwire::k8s::yaml::parse_documents(&std::fs::read_to_string(dir.join(file)).unwrap(), file).unwrap();
         assert_eq!(docs[0]["kind"], kind);
     }
     let out = f
@@ -275,16 +275,16 @@ fn lint_accepts_the_official_examples_except_true_violations() {
             let path = entry.unwrap().path();
             let rel = format!("{dir}/{}", path.file_name().unwrap().to_string_lossy());
             let text = std::fs::read_to_string(&path).unwrap();
-            let docs = kvwire::yaml::parse_documents(&text, &rel).unwrap();
-            let spcs: Vec<&Value> = docs.iter().filter(|d| kvwire::spc::is_spc(d)).collect();
+            let docs = kvwire::k8s::yaml::parse_documents(&text, &rel).unwrap();
+            let spcs: Vec<&Value> = docs.iter().filter(|d| kvwire::k8s::spc::is_spc(d)).collect();
             if spcs.is_empty() {
                 continue; // Pods and Deployments: nothing to lint
             }
             checked += 1;
             let errors: Vec<String> = spcs
                 .iter()
-                .flat_map(|d| kvwire::spc::lint(d))
-                .filter(|f| f.severity == kvwire::spc::Severity::Error)
+                .flat_map(|d| kvwire::k8s::spc::lint(d))
+                .filter(|f| f.severity == kvwire::k8s::spc::Severity::Error)
                 .map(|f| format!("{}: {}", f.path, f.message))
                 .collect();
             match EXCEPTIONS.iter().find(|(f, _)| *f == rel) {

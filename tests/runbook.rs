@@ -73,7 +73,7 @@ fn up_from_scratch_then_rerun_writes_nothing() {
         fake.secret_versions("kv-demo", "db-password"),
         vec!["Zq7!runbook-s3cr3t"]
     );
-    let spc = kvwire::yaml::parse_documents(
+    let spc = kvwire::k8s::yaml::parse_documents(
         &std::fs::read_to_string(fake.dir.join("k8s/secretproviderclass.yaml")).unwrap(),
         "spc",
     )

@@ -74,14 +74,14 @@ fn the_fake_reports_a_body_azure_would_never_send() {
 #[test]
 fn kvwires_read_only_list_is_the_official_one() {
     let official = contract::readonly_pointers(CLUSTER, 12);
-    let mine: Vec<String> = kvwire::arm::writable::MANAGED_CLUSTER_READ_ONLY
+    let mine: Vec<String> = kvwire::azure::arm::writable::MANAGED_CLUSTER_READ_ONLY
         .iter()
         .map(|s| s.to_string())
         .collect();
     assert_eq!(
         mine,
         official,
-        "src/arm/writable.rs MANAGED_CLUSTER_READ_ONLY is out of step with tests/fixtures/wire/managed-cluster.json; paste:\n{}",
+        "src/azure/arm/writable.rs MANAGED_CLUSTER_READ_ONLY is out of step with tests/fixtures/wire/managed-cluster.json; paste:\n{}",
         official
             .iter()
             .map(|p| format!("    \"{p}\","))
@@ -94,7 +94,7 @@ fn kvwires_read_only_list_is_the_official_one() {
 /// each field (camelCase, or its serde rename) must exist there.
 #[test]
 fn every_typed_view_field_exists_in_the_official_definitions() {
-    let src = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/src/arm/models.rs")).unwrap();
+    let src = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/src/azure/arm/models.rs")).unwrap();
     let mut wire: Option<(String, String, String)> = None;
     let mut rename: Option<String> = None;
     let mut in_struct = false;

@@ -2,15 +2,15 @@
 //! Read-modify-write of the whole cluster JSON, so fields kvwire does not know survive the PUT.
 
 use crate::{
-    arm::{
+    azure::arm::{
         OnStatus, api,
         models::{KUBELET_MIGRATION_TAG, ManagedCluster},
     },
     cli::{EnableManagedIdentityArgs, GlobalArgs},
-    context::{Azure, run_options},
+    azure::context::{Azure, run_options},
     error::Result,
-    grants,
-    output::Ui,
+    azure::grants,
+    ui::output::Ui,
     plan::{self, Action, After, FieldChange, Planned, Step},
 };
 use serde_json::{Value, json};
@@ -185,7 +185,7 @@ impl Step for EnableManagedIdentity {
         // Read again right before writing, so the PUT never carries a stale copy of the cluster.
         let (read, mc) = self.az.cluster(&self.rg, &self.name).await?;
         let from_service_principal = mc.uses_service_principal();
-        let mut body = crate::arm::writable::cluster_put_body(&read);
+        let mut body = crate::azure::arm::writable::cluster_put_body(&read);
         body["identity"] = self.desired_identity();
         if from_service_principal {
             // Remember, in Azure itself, that the kubelet still needs its nodes re-imaged.

@@ -3,15 +3,15 @@
 //! `accessPolicies/add` (never a rewrite of the whole vault).
 
 use crate::{
-    arm::{ErrorCode, OnStatus, api},
+    azure::arm::{ErrorCode, OnStatus, api},
     cli::{GlobalArgs, GrantArgs, GrantScope, GrantTarget, RoleChoice},
-    context::{Azure, run_options},
+    azure::context::{Azure, run_options},
     error::{Error, Result},
-    grants, info,
-    output::Ui,
+    azure::grants, info,
+    ui::output::Ui,
     plan::{self, Action, FieldChange, Planned, Step},
-    uuid5,
-    vault::{self, Vault},
+    util::uuid5,
+    azure::vault::{self, Vault},
 };
 use serde_json::{Value, json};
 use std::{

@@ -4,9 +4,9 @@
 
 use crate::{
     cli::{GlobalArgs, InitArgs, InitMode},
-    context::Azure,
+    azure::context::Azure,
     error::{Error, Result},
-    vault,
+    azure::vault,
 };
 use std::io::Write;
 

@@ -2,9 +2,9 @@
 
 use crate::{
     cli::KubeletIdentityArgs,
-    context::Azure,
+    azure::context::Azure,
     error::Result,
-    output::{OutputFormat, Ui},
+    ui::output::{OutputFormat, Ui},
 };
 use serde_json::json;
 

@@ -3,12 +3,12 @@
 
 use crate::{
     cli::{GlobalArgs, LintArgs},
-    context::Azure,
+    azure::context::Azure,
     error::{Error, Result},
-    keyvault::{SecretState, secret_state},
-    output::{OutputFormat, Style, Ui},
-    spc::{self, Finding, Severity},
-    vault,
+    azure::keyvault::{SecretState, secret_state},
+    ui::output::{OutputFormat, Style, Ui},
+    k8s::spc::{self, Finding, Severity},
+    azure::vault,
 };
 use serde_json::{Value, json};
 use std::io::Read;
@@ -34,7 +34,7 @@ pub async fn run(args: &LintArgs, g: &GlobalArgs, ui: &Ui) -> Result<u8> {
             let t = std::fs::read_to_string(path).map_err(|e| Error::usage(format!("{}: {e}", path.display())))?;
             (path.display().to_string(), t)
         };
-        for (i, doc) in crate::yaml::parse_documents(&text, &origin)?.iter().enumerate() {
+        for (i, doc) in crate::k8s::yaml::parse_documents(&text, &origin)?.iter().enumerate() {
             if spc::is_spc(doc) {
                 let name = doc
                     .pointer("/metadata/name")

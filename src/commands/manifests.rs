@@ -2,14 +2,14 @@
 //! with every ID read from Azure (or, with --offline, from flags), never guessed.
 
 use crate::{
-    arm::api,
+    azure::arm::api,
     cli::{GlobalArgs, ManifestMode, ManifestsArgs},
-    cloud::Cloud,
-    context::Azure,
+    azure::cloud::Cloud,
+    azure::context::Azure,
     error::{Error, Result},
-    output::{OutputFormat, Ui, to_yaml},
-    spc::{self, IdentityMode, SpcSpec, VaultObject},
-    vault, warn,
+    ui::output::{OutputFormat, Ui, to_yaml},
+    k8s::spc::{self, IdentityMode, SpcSpec, VaultObject},
+    azure::vault, warn,
 };
 use serde_json::{Value, json};
 
@@ -389,7 +389,7 @@ impl crate::plan::Step for ManifestFiles {
         })
     }
 
-    async fn apply(&mut self, on: crate::arm::OnStatus<'_>) -> Result<()> {
+    async fn apply(&mut self, on: crate::azure::arm::OnStatus<'_>) -> Result<()> {
         let files = self
             .render()
             .await?

@@ -18,9 +18,9 @@ mod workload_identity;
 
 use crate::{
     cli::{Cli, ClusterCommand, Command, NodepoolCommand, SecretsCommand},
-    context::Azure,
+    azure::context::Azure,
     error::Result,
-    output::Ui,
+    ui::output::Ui,
 };
 use std::sync::Arc;
 

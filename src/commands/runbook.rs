@@ -10,15 +10,15 @@ use super::{
     upgrade_image, workload_identity,
 };
 use crate::{
-    arm::{OnStatus, api},
+    azure::arm::{OnStatus, api},
     cli::{GlobalArgs, GrantScope, ManifestMode, RoleChoice, SecretMapping},
-    context::{Azure, run_options},
+    azure::context::{Azure, run_options},
     error::{Error, Result},
-    keyvault::KvFailure,
-    output::Ui,
+    azure::keyvault::KvFailure,
+    ui::output::Ui,
     plan::{self, Action, Phased, Planned, Step},
     runbook::{IdentityMode, Loaded, SecretSource},
-    vault::{self, Vault},
+    azure::vault::{self, Vault},
 };
 use serde_json::Value;
 use std::{collections::HashMap, path::Path, sync::Arc, time::Duration};
@@ -63,7 +63,7 @@ fn read_seeds(rb: &Loaded) -> Result<Option<Seeds>> {
             let text = std::fs::read_to_string(&path)
                 .map_err(|e| Error::usage(format!("{}: [secrets] file {}: {e}", rb.path.display(), path.display())))?;
             (
-                crate::dotenv::parse(&text, &path.display().to_string())?,
+                crate::model::dotenv::parse(&text, &path.display().to_string())?,
                 path.display().to_string(),
             )
         }
@@ -264,7 +264,7 @@ pub async fn down(file: &Path, include_secrets: bool, g: &GlobalArgs, ui: &Ui) -
             pid.to_ascii_lowercase(),
             grant::SECRETS_USER
         );
-        let name = crate::uuid5::v5(&crate::uuid5::ROLE_ASSIGNMENT_NAMESPACE, &key);
+        let name = crate::util::uuid5::v5(&crate::util::uuid5::ROLE_ASSIGNMENT_NAMESPACE, &key);
         steps.push(Box::new(Remove {
             az: az.clone(),
             address: format!(

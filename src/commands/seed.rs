@@ -3,14 +3,14 @@
 //! and plans show only whether a value changes.
 
 use crate::{
-    arm::OnStatus,
+    azure::arm::OnStatus,
     cli::{GlobalArgs, SecretMapping, SeedArgs},
-    context::{Azure, run_options},
+    azure::context::{Azure, run_options},
     error::{Error, Result},
-    keyvault::KvFailure,
-    output::Ui,
+    azure::keyvault::KvFailure,
+    ui::output::Ui,
     plan::{self, Action, After, FieldChange, Planned, Step},
-    vault,
+    azure::vault,
 };
 use azure_core::http::RequestContent;
 use azure_security_keyvault_secrets::{
@@ -79,7 +79,7 @@ pub struct SeedPolicy {
 /// One step per mapping; `values` holds a value for every mapping's key.
 pub fn steps(
     az: &Azure,
-    vault: &crate::vault::Vault,
+    vault: &crate::azure::vault::Vault,
     mappings: Vec<SecretMapping>,
     values: HashMap<String, SecretValue>,
     policy: &SeedPolicy,
@@ -165,13 +165,13 @@ fn read_source(args: &SeedArgs, ui: &Ui) -> Result<Option<BTreeMap<String, Strin
     Ok(Some(if let Some(path) = &args.from_file {
         let text = std::fs::read_to_string(path)
             .map_err(|e| Error::usage(format!("--from-file {}: cannot read: {e}", path.display())))?;
-        crate::dotenv::parse(&text, &path.display().to_string())?
+        crate::model::dotenv::parse(&text, &path.display().to_string())?
     } else if args.stdin {
         let mut text = String::new();
         std::io::stdin()
             .read_to_string(&mut text)
             .map_err(|e| Error::usage(format!("--stdin: cannot read: {e}")))?;
-        crate::dotenv::parse(&text, "stdin")?
+        crate::model::dotenv::parse(&text, "stdin")?
     } else if ui.stdin_tty && std::io::stderr().is_terminal() && !args.all {
         return Ok(None);
     } else {

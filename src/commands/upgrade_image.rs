@@ -2,14 +2,14 @@
 //! each pool that needs it, several pools at once.
 
 use crate::{
-    arm::{
+    azure::arm::{
         OnStatus, api,
         models::{AgentPool, AgentPoolUpgradeProfile, KUBELET_MIGRATION_TAG},
     },
     cli::{GlobalArgs, UpgradeImageArgs},
-    context::{Azure, run_options},
+    azure::context::{Azure, run_options},
     error::{Error, Result},
-    output::Ui,
+    ui::output::Ui,
     plan::{self, Action, FieldChange, Planned, Step},
 };
 use serde_json::json;

@@ -4,15 +4,15 @@
 
 use super::{grant::Principal, runbook::up_steps, workload_identity::AUDIENCE};
 use crate::{
-    arm::api,
-    context::Azure,
+    azure::arm::api,
+    azure::context::Azure,
     error::{Error, Result},
-    grants,
-    keyvault::{SecretState, secret_state},
-    output::{OutputFormat, Style, Ui},
+    azure::grants,
+    azure::keyvault::{SecretState, secret_state},
+    ui::output::{OutputFormat, Style, Ui},
     plan::{self, Action},
     runbook::{IdentityMode, Loaded},
-    spc,
+    k8s::spc,
 };
 use serde_json::{Value, json};
 use std::{path::Path, sync::Arc};
@@ -69,7 +69,7 @@ pub async fn run(file: &Path, g: &crate::cli::GlobalArgs, ui: &Ui) -> Result<u8>
     let (principal, client_id) = identity_checks(&az, &rb, &mc, &mut checks).await?;
 
     // Access and secrets.
-    let vault = crate::vault::find(&az, &b.vault.name, b.vault.resource_group.as_deref()).await?;
+    let vault = crate::azure::vault::find(&az, &b.vault.name, b.vault.resource_group.as_deref()).await?;
     let object_id = principal.object_id(&az).await?;
     let client = az.secret_client(&vault.uri)?;
     let grant_fix = match &principal {
@@ -106,7 +106,7 @@ pub async fn run(file: &Path, g: &crate::cli::GlobalArgs, ui: &Ui) -> Result<u8>
             format!(
                 "kvwire secrets seed --vault {} --from-env --map {}={name}",
                 vault.name,
-                crate::spc::env_key(name)
+                crate::k8s::spc::env_key(name)
             ),
         );
     }
@@ -116,7 +116,7 @@ pub async fn run(file: &Path, g: &crate::cli::GlobalArgs, ui: &Ui) -> Result<u8>
         let path = rb.resolve(&m.out_dir).join("secretproviderclass.yaml");
         let (ok, detail) = match std::fs::read_to_string(&path) {
             Err(e) => (false, format!("{}: {e}", path.display())),
-            Ok(text) => match crate::yaml::parse_documents(&text, &path.display().to_string()) {
+            Ok(text) => match crate::k8s::yaml::parse_documents(&text, &path.display().to_string()) {
                 Err(e) => (false, e.to_string()),
                 Ok(docs) => spc_mismatch(
                     docs.first().unwrap_or(&Value::Null),
@@ -188,7 +188,7 @@ pub async fn run(file: &Path, g: &crate::cli::GlobalArgs, ui: &Ui) -> Result<u8>
 async fn identity_checks(
     az: &Azure,
     rb: &Loaded,
-    mc: &crate::arm::models::ManagedCluster,
+    mc: &crate::azure::arm::models::ManagedCluster,
     checks: &mut Vec<Check>,
 ) -> Result<(Principal, Option<String>)> {
     let b = &rb.book;
@@ -307,7 +307,7 @@ async fn identity_checks(
 /// Why an emitted SecretProviderClass no longer matches Azure, if it does not.
 fn spc_mismatch(
     doc: &Value,
-    vault: &crate::vault::Vault,
+    vault: &crate::azure::vault::Vault,
     client_id: Option<&str>,
     secrets: &[String],
 ) -> Option<String> {

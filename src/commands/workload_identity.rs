@@ -2,12 +2,12 @@
 //! identity, and one federated credential binding it to `system:serviceaccount:NS:SA`.
 
 use crate::{
-    arm::{ErrorCode, OnStatus, api, models::ManagedCluster},
+    azure::arm::{ErrorCode, OnStatus, api, models::ManagedCluster},
     cli::{GlobalArgs, WorkloadIdentityArgs},
-    context::{Azure, run_options},
+    azure::context::{Azure, run_options},
     error::{Error, Result},
     info,
-    output::Ui,
+    ui::output::Ui,
     plan::{self, Action, FieldChange, Planned, Step},
 };
 use serde_json::{Value, json};
@@ -191,7 +191,7 @@ impl Step for ClusterFeatures {
         // Read again right before writing: an earlier step of this run may have changed the cluster
         // (a switch to managed identity), and writing the plan-time copy back would undo it.
         let (read, mc) = self.t.cluster().await?;
-        let mut body = crate::arm::writable::cluster_put_body(&read);
+        let mut body = crate::azure::arm::writable::cluster_put_body(&read);
         let props = body["properties"]
             .as_object_mut()
             .ok_or_else(|| Error::runtime("cluster has no properties"))?;

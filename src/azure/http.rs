@@ -212,7 +212,7 @@ impl Http {
 }
 
 fn log_headers(dir: &str, headers: &reqwest::header::HeaderMap) {
-    if !crate::log::enabled(3) {
+    if !crate::ui::log::enabled(3) {
         return;
     }
     for (name, value) in headers {

@@ -1,8 +1,8 @@
 //! Finding a Key Vault through ARM: its ID, data-plane URI, tenant and permission model.
 
 use crate::{
-    arm::api,
-    context::Azure,
+    azure::arm::api,
+    azure::context::Azure,
     error::{Error, Result},
 };
 use serde_json::Value;

@@ -4,7 +4,7 @@
 
 use crate::{
     error::{Error, Result},
-    validate,
+    model::names,
 };
 use serde::Deserialize;
 use std::{
@@ -33,13 +33,13 @@ macro_rules! checked {
     };
 }
 
-checked!(ResourceGroup, validate::resource_group);
-checked!(ClusterName, validate::cluster_name);
-checked!(VaultName, crate::vault::validate_name);
-checked!(IdentityName, validate::identity_name);
-checked!(Namespace, validate::k8s_namespace);
-checked!(ServiceAccountName, validate::k8s_service_account);
-checked!(SecretName, validate::secret_name);
+checked!(ResourceGroup, names::resource_group);
+checked!(ClusterName, names::cluster_name);
+checked!(VaultName, crate::azure::vault::validate_name);
+checked!(IdentityName, names::identity_name);
+checked!(Namespace, names::k8s_namespace);
+checked!(ServiceAccountName, names::k8s_service_account);
+checked!(SecretName, names::secret_name);
 checked!(ContainerImage, image);
 
 fn image(s: &str) -> std::result::Result<String, String> {
@@ -217,7 +217,7 @@ pub fn parse(text: &str, path: &Path) -> Result<Loaded> {
             )));
         }
         for key in s.map.keys() {
-            if !crate::dotenv::valid_key(key) {
+            if !crate::model::dotenv::valid_key(key) {
                 return Err(Error::usage(format!(
                     "{}: map key {key:?} is not a variable name (letters, digits and '_', not starting with a digit)",
                     at("secrets.map")

@@ -3,9 +3,9 @@
 //! performs only reads.
 
 use crate::{
-    arm::OnStatus,
+    azure::arm::OnStatus,
     error::{Error, Result, exit},
-    output::{OutputFormat, Style, Ui},
+    ui::output::{OutputFormat, Style, Ui},
 };
 use serde::Serialize;
 use serde_json::{Value, json};

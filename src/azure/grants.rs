@@ -3,8 +3,8 @@
 //! leaves behind.
 
 use crate::{
-    arm::api,
-    context::Azure,
+    azure::arm::api,
+    azure::context::Azure,
     error::{Error, Result},
 };
 use serde_json::Value;
@@ -119,7 +119,7 @@ const SECRET_READERS: &[&str] = &[
 /// secret, the vault or above (RBAC vaults), or an access policy with `get` (the others).
 pub async fn secret_read_access(
     az: &Azure,
-    vault: &crate::vault::Vault,
+    vault: &crate::azure::vault::Vault,
     object_id: &str,
     secret: &str,
 ) -> Result<Option<String>> {

@@ -1,6 +1,6 @@
 //! The command line, as clap definitions only; the logic lives in `commands/`.
 
-use crate::{auth::AuthMode, http::ResolveRule, output::OutputFormat, validate};
+use crate::{azure::auth::AuthMode, azure::http::ResolveRule, ui::output::OutputFormat, model::names};
 use clap::{ArgAction, Args, Parser, Subcommand};
 use std::path::PathBuf;
 
@@ -25,7 +25,7 @@ pub struct Cli {
 #[derive(Debug, Args)]
 pub struct GlobalArgs {
     /// Azure subscription ID holding the resources.
-    #[arg(long, global = true, env = "AZURE_SUBSCRIPTION_ID", value_parser = validate::subscription_id)]
+    #[arg(long, global = true, env = "AZURE_SUBSCRIPTION_ID", value_parser = names::subscription_id)]
     pub subscription: Option<String>,
 
     /// Output format. Default: text on a terminal, json when stdout is piped.
@@ -159,10 +159,10 @@ pub enum ClusterCommand {
 #[derive(Debug, Args)]
 pub struct ClusterRef {
     /// Resource group of the cluster.
-    #[arg(short = 'g', long, value_parser = validate::resource_group)]
+    #[arg(short = 'g', long, value_parser = names::resource_group)]
     pub resource_group: String,
     /// Name of the AKS cluster.
-    #[arg(short = 'n', long = "name", visible_alias = "cluster", value_parser = validate::cluster_name)]
+    #[arg(short = 'n', long = "name", visible_alias = "cluster", value_parser = names::cluster_name)]
     pub name: String,
 }
 
@@ -171,7 +171,7 @@ pub struct EnableManagedIdentityArgs {
     #[command(flatten)]
     pub cluster: ClusterRef,
     /// Use this user-assigned identity (resource ID) instead of a system-assigned one.
-    #[arg(long, value_parser = validate::identity_resource_id, value_name = "RESOURCE_ID")]
+    #[arg(long, value_parser = names::identity_resource_id, value_name = "RESOURCE_ID")]
     pub assign_identity: Option<String>,
 }
 
@@ -186,7 +186,7 @@ pub struct UpgradeImageArgs {
     #[command(flatten)]
     pub cluster: ClusterRef,
     /// The node pool to upgrade.
-    #[arg(long, value_parser = validate::nodepool_name, required_unless_present = "all", conflicts_with = "all")]
+    #[arg(long, value_parser = names::nodepool_name, required_unless_present = "all", conflicts_with = "all")]
     pub nodepool: Option<String>,
     /// Every node pool of the cluster.
     #[arg(long)]
@@ -210,19 +210,19 @@ pub struct WorkloadIdentityArgs {
     #[command(flatten)]
     pub cluster: ClusterRef,
     /// User-assigned identity to create, or adopt when it exists.
-    #[arg(long, value_parser = validate::identity_name)]
+    #[arg(long, value_parser = names::identity_name)]
     pub identity: String,
     /// Resource group of the identity (default: the cluster's).
-    #[arg(long, value_parser = validate::resource_group)]
+    #[arg(long, value_parser = names::resource_group)]
     pub identity_resource_group: Option<String>,
     /// Kubernetes namespace of the service account.
-    #[arg(long, value_parser = validate::k8s_namespace)]
+    #[arg(long, value_parser = names::k8s_namespace)]
     pub namespace: String,
     /// Kubernetes service account the pods run as.
-    #[arg(long, value_parser = validate::k8s_service_account)]
+    #[arg(long, value_parser = names::k8s_service_account)]
     pub service_account: String,
     /// Name of the federated credential (default: kvwire-NAMESPACE-SERVICE_ACCOUNT).
-    #[arg(long, value_parser = validate::credential_name)]
+    #[arg(long, value_parser = names::credential_name)]
     pub credential_name: Option<String>,
 }
 
@@ -240,20 +240,20 @@ pub enum GrantTarget {
 impl GrantTarget {
     pub fn parse(s: &str) -> Result<GrantTarget, String> {
         let split_rg = |rest: &str| match rest.split_once('/') {
-            Some((rg, name)) => validate::resource_group(rg).map(|rg| (Some(rg), name.to_string())),
+            Some((rg, name)) => names::resource_group(rg).map(|rg| (Some(rg), name.to_string())),
             None => Ok((None, rest.to_string())),
         };
         match s.split_once(':') {
             Some(("kubelet", rest)) => {
                 let (rg, name) = split_rg(rest)?;
-                Ok(GrantTarget::Kubelet(rg, validate::cluster_name(&name)?))
+                Ok(GrantTarget::Kubelet(rg, names::cluster_name(&name)?))
             }
             Some(("identity", rest)) => {
                 let (rg, name) = split_rg(rest)?;
-                Ok(GrantTarget::Identity(rg, validate::identity_name(&name)?))
+                Ok(GrantTarget::Identity(rg, names::identity_name(&name)?))
             }
             Some(("principal", id)) => {
-                Ok(GrantTarget::Principal(validate::guid(id).map_err(|_| {
+                Ok(GrantTarget::Principal(names::guid(id).map_err(|_| {
                     format!("principal:{id}: expected an object ID (GUID)")
                 })?))
             }
@@ -283,7 +283,7 @@ impl RoleChoice {
         match s {
             "secrets-user" => Ok(RoleChoice::SecretsUser),
             "secrets-officer" => Ok(RoleChoice::SecretsOfficer),
-            other => validate::guid(other)
+            other => names::guid(other)
                 .map(RoleChoice::Custom)
                 .map_err(|_| format!("{other:?}: expected secrets-user, secrets-officer or a role definition GUID")),
         }
@@ -301,7 +301,7 @@ impl GrantScope {
     pub fn parse(s: &str) -> Result<GrantScope, String> {
         match s.split_once(':') {
             None if s == "vault" => Ok(GrantScope::Vault),
-            Some(("secret", name)) => validate::secret_name(name).map(GrantScope::Secret),
+            Some(("secret", name)) => names::secret_name(name).map(GrantScope::Secret),
             _ => Err(format!("{s:?}: expected vault or secret:NAME")),
         }
     }
@@ -327,10 +327,10 @@ impl PrincipalType {
 #[derive(Debug, Args)]
 pub struct GrantArgs {
     /// The vault: a name (looked up in -g, else in the whole subscription) or its resource ID.
-    #[arg(long, value_parser = crate::vault::parse_ref)]
+    #[arg(long, value_parser = crate::azure::vault::parse_ref)]
     pub vault: String,
     /// Resource group of the vault; also the default group for kubelet: and identity: targets.
-    #[arg(short = 'g', long, value_parser = validate::resource_group)]
+    #[arg(short = 'g', long, value_parser = names::resource_group)]
     pub resource_group: Option<String>,
     /// Who gets access: kubelet:[RG/]CLUSTER, identity:[RG/]NAME or principal:OBJECT_ID.
     #[arg(long, value_parser = GrantTarget::parse, value_name = "TARGET")]
@@ -376,12 +376,12 @@ impl SecretMapping {
             Some((k, n)) => (k.to_string(), n.to_string()),
             None => (s.to_string(), Self::env_style(s)),
         };
-        if !crate::dotenv::valid_key(&key) {
+        if !crate::model::dotenv::valid_key(&key) {
             return Err(format!(
                 "{key:?} is not a variable name (letters, digits and '_', not starting with a digit)"
             ));
         }
-        validate::secret_name(&secret).map(|secret| SecretMapping { key, secret })
+        names::secret_name(&secret).map(|secret| SecretMapping { key, secret })
     }
 
     /// DB_PASSWORD → db-password.
@@ -393,10 +393,10 @@ impl SecretMapping {
 #[derive(Debug, Args)]
 pub struct SeedArgs {
     /// The vault: a name (looked up in -g, else in the whole subscription) or its resource ID.
-    #[arg(long, value_parser = crate::vault::parse_ref)]
+    #[arg(long, value_parser = crate::azure::vault::parse_ref)]
     pub vault: String,
     /// Resource group of the vault.
-    #[arg(short = 'g', long, value_parser = validate::resource_group)]
+    #[arg(short = 'g', long, value_parser = names::resource_group)]
     pub resource_group: Option<String>,
     /// Take each value from the environment variable named by its KEY.
     #[arg(long, group = "source")]
@@ -452,43 +452,43 @@ pub enum ManifestMode {
 #[derive(Debug, Args)]
 pub struct ManifestsArgs {
     /// The vault: a name (looked up in -g, else in the whole subscription) or its resource ID.
-    #[arg(long, value_parser = crate::vault::parse_ref)]
+    #[arg(long, value_parser = crate::azure::vault::parse_ref)]
     pub vault: String,
     /// Resource group of the vault, and the default for --cluster and --identity.
-    #[arg(short = 'g', long, value_parser = validate::resource_group)]
+    #[arg(short = 'g', long, value_parser = names::resource_group)]
     pub resource_group: Option<String>,
     /// Kubernetes namespace of the emitted objects.
-    #[arg(long, value_parser = validate::k8s_namespace)]
+    #[arg(long, value_parser = names::k8s_namespace)]
     pub namespace: String,
     /// Identity the pods use to reach Key Vault.
     #[arg(long, value_enum, default_value = "workload-identity")]
     pub mode: ManifestMode,
     /// A secret to mount (repeat). Default: db-host, db-name, db-username, db-password.
-    #[arg(long = "secret", value_parser = validate::secret_name, value_name = "NAME")]
+    #[arg(long = "secret", value_parser = names::secret_name, value_name = "NAME")]
     pub secrets: Vec<String>,
     /// Also sync the secrets into this Kubernetes Secret (keys DB_HOST, …), for env vars.
-    #[arg(long, value_parser = validate::k8s_service_account, value_name = "NAME")]
+    #[arg(long, value_parser = names::k8s_service_account, value_name = "NAME")]
     pub sync_as_k8s_secret: Option<String>,
     /// Emit a Deployment with this name that mounts the secrets read-only.
-    #[arg(long, value_parser = validate::k8s_namespace, requires = "image")]
+    #[arg(long, value_parser = names::k8s_namespace, requires = "image")]
     pub deployment: Option<String>,
     /// Container image of the Deployment.
     #[arg(long, requires = "deployment")]
     pub image: Option<String>,
     /// workload-identity: the user-assigned identity; vm-identity: the VMSS identity (omit for system-assigned).
-    #[arg(long, value_parser = validate::identity_name)]
+    #[arg(long, value_parser = names::identity_name)]
     pub identity: Option<String>,
     /// Resource group of --identity (default: -g).
-    #[arg(long, value_parser = validate::resource_group)]
+    #[arg(long, value_parser = names::resource_group)]
     pub identity_resource_group: Option<String>,
     /// kubelet mode: the AKS cluster (in -g).
-    #[arg(long, value_parser = validate::cluster_name)]
+    #[arg(long, value_parser = names::cluster_name)]
     pub cluster: Option<String>,
     /// Service account the pods run as (workload identity).
-    #[arg(long, default_value = "workload", value_parser = validate::k8s_service_account)]
+    #[arg(long, default_value = "workload", value_parser = names::k8s_service_account)]
     pub service_account: String,
     /// Name of the SecretProviderClass (default: kvwire-VAULT).
-    #[arg(long, value_parser = validate::k8s_service_account)]
+    #[arg(long, value_parser = names::k8s_service_account)]
     pub name: Option<String>,
     /// Write one file per object into this directory instead of printing them.
     #[arg(long, value_name = "DIR")]
@@ -497,10 +497,10 @@ pub struct ManifestsArgs {
     #[arg(long)]
     pub offline: bool,
     /// With --offline: the vault's tenant ID.
-    #[arg(long, requires = "offline", value_parser = validate::guid)]
+    #[arg(long, requires = "offline", value_parser = names::guid)]
     pub tenant_id: Option<String>,
     /// With --offline: the client ID of the identity the pods use.
-    #[arg(long, requires = "offline", value_parser = validate::guid)]
+    #[arg(long, requires = "offline", value_parser = names::guid)]
     pub client_id: Option<String>,
 }
 
@@ -538,22 +538,22 @@ pub struct InitArgs {
     #[command(flatten)]
     pub cluster: ClusterRef,
     /// The vault's name.
-    #[arg(long, value_parser = crate::vault::validate_name)]
+    #[arg(long, value_parser = crate::azure::vault::validate_name)]
     pub vault: String,
     /// Resource group of the vault (default: looked up in Azure, else the cluster's).
-    #[arg(long, value_parser = validate::resource_group)]
+    #[arg(long, value_parser = names::resource_group)]
     pub vault_resource_group: Option<String>,
     /// How pods reach the vault.
     #[arg(long, value_enum, default_value = "workload-identity")]
     pub mode: InitMode,
     /// workload-identity: the user-assigned identity to create (default: id-SERVICE_ACCOUNT).
-    #[arg(long, value_parser = validate::identity_name)]
+    #[arg(long, value_parser = names::identity_name)]
     pub identity: Option<String>,
     /// Kubernetes namespace of the app.
-    #[arg(long, default_value = "default", value_parser = validate::k8s_namespace)]
+    #[arg(long, default_value = "default", value_parser = names::k8s_namespace)]
     pub namespace: String,
     /// Kubernetes service account the app runs as.
-    #[arg(long, default_value = "app", value_parser = validate::k8s_service_account)]
+    #[arg(long, default_value = "app", value_parser = names::k8s_service_account)]
     pub service_account: String,
     /// Write the runbook to this file (refused if it exists, unless --force) instead of stdout.
     #[arg(short = 'f', long = "file", value_name = "RUNBOOK")]

@@ -97,7 +97,7 @@ impl Cloud {
         let url = |field: &str, value: &str| -> Result<Url> {
             let mut u = Url::parse(value)
                 .map_err(|e| Error::usage(format!("cloud file {origin}: `{field}` = {value:?} is not a URL ({e})")))?;
-            crate::http::check_scheme(&u).map_err(|e| Error::usage(format!("cloud file {origin}: `{field}`: {e}")))?;
+            crate::azure::http::check_scheme(&u).map_err(|e| Error::usage(format!("cloud file {origin}: `{field}`: {e}")))?;
             if !u.path().ends_with('/') {
                 let p = format!("{}/", u.path());
                 u.set_path(&p);

@@ -1,16 +1,16 @@
 //! Everything a command needs to talk to Azure, built once from the global flags.
 
 use crate::{
-    arm::{
+    azure::arm::{
         Arm, LroPolicy, RetryPolicy, api,
         models::{ManagedCluster, UserAssignedIdentity},
     },
-    auth,
+    azure::auth,
     cli::GlobalArgs,
-    cloud::Cloud,
+    azure::cloud::Cloud,
     error::{Error, Result},
-    http::{Http, HttpOptions, SharedHttp},
-    output::{OutputFormat, Ui},
+    azure::http::{Http, HttpOptions, SharedHttp},
+    ui::output::{OutputFormat, Ui},
     plan::RunOptions,
 };
 use azure_core::credentials::TokenCredential;
@@ -76,7 +76,7 @@ impl Azure {
 
     /// A Key Vault data-plane client for the vault at `vault_uri` (from the vault's ARM properties).
     pub fn secret_client(&self, vault_uri: &url::Url) -> Result<azure_security_keyvault_secrets::SecretClient> {
-        crate::keyvault::secret_client(&self.http, self.credential.clone(), vault_uri)
+        crate::azure::keyvault::secret_client(&self.http, self.credential.clone(), vault_uri)
     }
 
     /// The cluster as read — raw JSON (for read-modify-write) and its typed view. Not found is an error.

@@ -2,7 +2,7 @@
 
 use crate::{
     error::{Error, Result},
-    http::{SharedHttp, check_scheme},
+    azure::http::{SharedHttp, check_scheme},
 };
 use azure_core::{
     credentials::TokenCredential,

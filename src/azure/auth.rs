@@ -1,9 +1,9 @@
 //! Credentials from azure_identity 1.x, all using kvwire's shared HTTP client as transport.
 
 use crate::{
-    cloud::Cloud,
+    azure::cloud::Cloud,
     error::{Error, Result},
-    http::SharedHttp,
+    azure::http::SharedHttp,
 };
 use azure_core::{
     credentials::TokenCredential,

@@ -193,7 +193,7 @@ pub fn is_spc(doc: &Value) -> bool {
 
 /// The objects declared in an SPC (for lint and verify), or the reason they cannot be read.
 pub fn declared_objects(objects: &str) -> Result<Vec<Value>, String> {
-    let outer = crate::yaml::parse_documents(objects, "objects").map_err(|e| e.to_string())?;
+    let outer = crate::k8s::yaml::parse_documents(objects, "objects").map_err(|e| e.to_string())?;
     let outer = outer.into_iter().next().unwrap_or(Value::Null);
     let Some(array) = outer.get("array").and_then(Value::as_array) else {
         return Err("must be a YAML document with an `array:` list".into());
@@ -205,7 +205,7 @@ pub fn declared_objects(objects: &str) -> Result<Vec<Value>, String> {
             let text = item
                 .as_str()
                 .ok_or_else(|| format!("array[{i}] must be a YAML string (use `- |`)"))?;
-            let docs = crate::yaml::parse_documents(text, &format!("objects.array[{i}]")).map_err(|e| e.to_string())?;
+            let docs = crate::k8s::yaml::parse_documents(text, &format!("objects.array[{i}]")).map_err(|e| e.to_string())?;
             Ok(docs.into_iter().next().unwrap_or(Value::Null))
         })
         .collect()

@@ -11,7 +11,7 @@ pub use error::{ArmError, ErrorCode};
 use crate::{
     debug,
     error::{Error, Result},
-    http::{SharedHttp, loggable_url},
+    azure::http::{SharedHttp, loggable_url},
     info, trace,
 };
 use azure_core::credentials::TokenCredential;
@@ -387,7 +387,7 @@ impl Arm {
     async fn send(&self, method: Method, url: Url, body: Option<&Value>, headers: &[(&str, &str)]) -> Result<Answer> {
         let body_bytes = body.map(|b| serde_json::to_vec(b).expect("JSON values serialise"));
         if let Some(b) = body {
-            trace!("request body: {}", crate::redact::json(b));
+            trace!("request body: {}", crate::ui::redact::json(b));
         }
         let mut attempt = 0;
         loop {
@@ -453,10 +453,10 @@ impl Arm {
                     )));
                 }
             };
-            if crate::log::enabled(3)
+            if crate::ui::log::enabled(3)
                 && let Ok(v) = serde_json::from_slice::<Value>(&body)
             {
-                trace!("response body: {}", crate::redact::json(&v));
+                trace!("response body: {}", crate::ui::redact::json(&v));
             }
             return Ok(Answer { status, headers, body });
         }

@@ -18,7 +18,7 @@ pub fn enabled(level: i8) -> bool {
 #[macro_export]
 macro_rules! log_at {
     ($lvl:expr, $tag:expr, $($arg:tt)*) => {
-        if $crate::log::enabled($lvl) {
+        if $crate::ui::log::enabled($lvl) {
             eprintln!("{}: {}", $tag, format_args!($($arg)*));
         }
     };

@@ -1,0 +1,4 @@
+//! Kubernetes documents: the SecretProviderClass and its lint rules, YAML in and out.
+
+pub mod spc;
+pub mod yaml;

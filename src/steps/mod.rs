@@ -1,0 +1,1 @@
+//! Every Step kvwire knows: cluster, node pools, identities, access, secrets, files.
