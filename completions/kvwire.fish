@@ -26,14 +26,14 @@ end
 
 complete -c kvwire -n "__fish_kvwire_needs_command" -l subscription -d 'Azure subscription ID holding the resources' -r
 complete -c kvwire -n "__fish_kvwire_needs_command" -s o -l output -d 'Output format. Default: text on a terminal, json when stdout is piped' -r -f -a "text\t'For people: aligned, coloured on a terminal'
-json\t'One stable JSON document on stdout (see docs/plan-format.md)'
+json\t'One stable JSON document on stdout (docs/plan-format.md)'
 yaml\t'The JSON document as YAML'
-env\t'Shell-style KEY=value lines (commands that print values, such as kubelet-identity)'"
+env\t'export KEY=\'value\' lines (commands that print values, such as kubelet-identity)'"
 complete -c kvwire -n "__fish_kvwire_needs_command" -l cloud -d 'Azure cloud: AzureCloud, AzureUSGovernment, AzureChinaCloud, or a TOML cloud file (docs/clouds.md)' -r
-complete -c kvwire -n "__fish_kvwire_needs_command" -l auth -d 'How to authenticate' -r -f -a "auto\t'Workload identity, then client secret (from AZURE_* env vars), then managed identity when IDENTITY_ENDPOINT or MSI_ENDPOINT is set, else the Azure CLI / Azure Developer CLI login'
-cli\t'The Azure CLI\'s (`az login`) or Azure Developer CLI\'s (`azd auth login`) account'
+complete -c kvwire -n "__fish_kvwire_needs_command" -l auth -d 'How to authenticate' -r -f -a "auto\t'Workload identity, then a client secret, then managed identity, else the Azure CLI login'
+cli\t'The Azure CLI\'s (az login) or Azure Developer CLI\'s account'
 env\t'A service principal: AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_CLIENT_SECRET'
-workload\t'Federated token file: AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_FEDERATED_TOKEN_FILE'
+workload\t'Federated token: AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_FEDERATED_TOKEN_FILE'
 msi\t'Managed identity of the Azure host (AZURE_CLIENT_ID picks a user-assigned one)'"
 complete -c kvwire -n "__fish_kvwire_needs_command" -l ca-bundle -d 'Extra PEM CA certificates to trust, e.g. for a TLS-intercepting corporate proxy' -r -F
 complete -c kvwire -n "__fish_kvwire_needs_command" -l resolve -d 'Connect to ADDR for HOST (curl-style HOST:PORT:ADDR; repeat, or comma-separate in KVWIRE_RESOLVE)' -r
@@ -65,14 +65,14 @@ complete -c kvwire -n "__fish_kvwire_needs_command" -f -a "completions" -d 'Prin
 complete -c kvwire -n "__fish_kvwire_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c kvwire -n "__fish_kvwire_using_subcommand cluster; and not __fish_seen_subcommand_from enable-managed-identity help" -l subscription -d 'Azure subscription ID holding the resources' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand cluster; and not __fish_seen_subcommand_from enable-managed-identity help" -s o -l output -d 'Output format. Default: text on a terminal, json when stdout is piped' -r -f -a "text\t'For people: aligned, coloured on a terminal'
-json\t'One stable JSON document on stdout (see docs/plan-format.md)'
+json\t'One stable JSON document on stdout (docs/plan-format.md)'
 yaml\t'The JSON document as YAML'
-env\t'Shell-style KEY=value lines (commands that print values, such as kubelet-identity)'"
+env\t'export KEY=\'value\' lines (commands that print values, such as kubelet-identity)'"
 complete -c kvwire -n "__fish_kvwire_using_subcommand cluster; and not __fish_seen_subcommand_from enable-managed-identity help" -l cloud -d 'Azure cloud: AzureCloud, AzureUSGovernment, AzureChinaCloud, or a TOML cloud file (docs/clouds.md)' -r
-complete -c kvwire -n "__fish_kvwire_using_subcommand cluster; and not __fish_seen_subcommand_from enable-managed-identity help" -l auth -d 'How to authenticate' -r -f -a "auto\t'Workload identity, then client secret (from AZURE_* env vars), then managed identity when IDENTITY_ENDPOINT or MSI_ENDPOINT is set, else the Azure CLI / Azure Developer CLI login'
-cli\t'The Azure CLI\'s (`az login`) or Azure Developer CLI\'s (`azd auth login`) account'
+complete -c kvwire -n "__fish_kvwire_using_subcommand cluster; and not __fish_seen_subcommand_from enable-managed-identity help" -l auth -d 'How to authenticate' -r -f -a "auto\t'Workload identity, then a client secret, then managed identity, else the Azure CLI login'
+cli\t'The Azure CLI\'s (az login) or Azure Developer CLI\'s account'
 env\t'A service principal: AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_CLIENT_SECRET'
-workload\t'Federated token file: AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_FEDERATED_TOKEN_FILE'
+workload\t'Federated token: AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_FEDERATED_TOKEN_FILE'
 msi\t'Managed identity of the Azure host (AZURE_CLIENT_ID picks a user-assigned one)'"
 complete -c kvwire -n "__fish_kvwire_using_subcommand cluster; and not __fish_seen_subcommand_from enable-managed-identity help" -l ca-bundle -d 'Extra PEM CA certificates to trust, e.g. for a TLS-intercepting corporate proxy' -r -F
 complete -c kvwire -n "__fish_kvwire_using_subcommand cluster; and not __fish_seen_subcommand_from enable-managed-identity help" -l resolve -d 'Connect to ADDR for HOST (curl-style HOST:PORT:ADDR; repeat, or comma-separate in KVWIRE_RESOLVE)' -r
@@ -93,14 +93,14 @@ complete -c kvwire -n "__fish_kvwire_using_subcommand cluster; and __fish_seen_s
 complete -c kvwire -n "__fish_kvwire_using_subcommand cluster; and __fish_seen_subcommand_from enable-managed-identity" -l assign-identity -d 'Use this user-assigned identity (resource ID) instead of a system-assigned one' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand cluster; and __fish_seen_subcommand_from enable-managed-identity" -l subscription -d 'Azure subscription ID holding the resources' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand cluster; and __fish_seen_subcommand_from enable-managed-identity" -s o -l output -d 'Output format. Default: text on a terminal, json when stdout is piped' -r -f -a "text\t'For people: aligned, coloured on a terminal'
-json\t'One stable JSON document on stdout (see docs/plan-format.md)'
+json\t'One stable JSON document on stdout (docs/plan-format.md)'
 yaml\t'The JSON document as YAML'
-env\t'Shell-style KEY=value lines (commands that print values, such as kubelet-identity)'"
+env\t'export KEY=\'value\' lines (commands that print values, such as kubelet-identity)'"
 complete -c kvwire -n "__fish_kvwire_using_subcommand cluster; and __fish_seen_subcommand_from enable-managed-identity" -l cloud -d 'Azure cloud: AzureCloud, AzureUSGovernment, AzureChinaCloud, or a TOML cloud file (docs/clouds.md)' -r
-complete -c kvwire -n "__fish_kvwire_using_subcommand cluster; and __fish_seen_subcommand_from enable-managed-identity" -l auth -d 'How to authenticate' -r -f -a "auto\t'Workload identity, then client secret (from AZURE_* env vars), then managed identity when IDENTITY_ENDPOINT or MSI_ENDPOINT is set, else the Azure CLI / Azure Developer CLI login'
-cli\t'The Azure CLI\'s (`az login`) or Azure Developer CLI\'s (`azd auth login`) account'
+complete -c kvwire -n "__fish_kvwire_using_subcommand cluster; and __fish_seen_subcommand_from enable-managed-identity" -l auth -d 'How to authenticate' -r -f -a "auto\t'Workload identity, then a client secret, then managed identity, else the Azure CLI login'
+cli\t'The Azure CLI\'s (az login) or Azure Developer CLI\'s account'
 env\t'A service principal: AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_CLIENT_SECRET'
-workload\t'Federated token file: AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_FEDERATED_TOKEN_FILE'
+workload\t'Federated token: AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_FEDERATED_TOKEN_FILE'
 msi\t'Managed identity of the Azure host (AZURE_CLIENT_ID picks a user-assigned one)'"
 complete -c kvwire -n "__fish_kvwire_using_subcommand cluster; and __fish_seen_subcommand_from enable-managed-identity" -l ca-bundle -d 'Extra PEM CA certificates to trust, e.g. for a TLS-intercepting corporate proxy' -r -F
 complete -c kvwire -n "__fish_kvwire_using_subcommand cluster; and __fish_seen_subcommand_from enable-managed-identity" -l resolve -d 'Connect to ADDR for HOST (curl-style HOST:PORT:ADDR; repeat, or comma-separate in KVWIRE_RESOLVE)' -r
@@ -118,14 +118,14 @@ complete -c kvwire -n "__fish_kvwire_using_subcommand cluster; and __fish_seen_s
 complete -c kvwire -n "__fish_kvwire_using_subcommand cluster; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c kvwire -n "__fish_kvwire_using_subcommand nodepool; and not __fish_seen_subcommand_from upgrade-image help" -l subscription -d 'Azure subscription ID holding the resources' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand nodepool; and not __fish_seen_subcommand_from upgrade-image help" -s o -l output -d 'Output format. Default: text on a terminal, json when stdout is piped' -r -f -a "text\t'For people: aligned, coloured on a terminal'
-json\t'One stable JSON document on stdout (see docs/plan-format.md)'
+json\t'One stable JSON document on stdout (docs/plan-format.md)'
 yaml\t'The JSON document as YAML'
-env\t'Shell-style KEY=value lines (commands that print values, such as kubelet-identity)'"
+env\t'export KEY=\'value\' lines (commands that print values, such as kubelet-identity)'"
 complete -c kvwire -n "__fish_kvwire_using_subcommand nodepool; and not __fish_seen_subcommand_from upgrade-image help" -l cloud -d 'Azure cloud: AzureCloud, AzureUSGovernment, AzureChinaCloud, or a TOML cloud file (docs/clouds.md)' -r
-complete -c kvwire -n "__fish_kvwire_using_subcommand nodepool; and not __fish_seen_subcommand_from upgrade-image help" -l auth -d 'How to authenticate' -r -f -a "auto\t'Workload identity, then client secret (from AZURE_* env vars), then managed identity when IDENTITY_ENDPOINT or MSI_ENDPOINT is set, else the Azure CLI / Azure Developer CLI login'
-cli\t'The Azure CLI\'s (`az login`) or Azure Developer CLI\'s (`azd auth login`) account'
+complete -c kvwire -n "__fish_kvwire_using_subcommand nodepool; and not __fish_seen_subcommand_from upgrade-image help" -l auth -d 'How to authenticate' -r -f -a "auto\t'Workload identity, then a client secret, then managed identity, else the Azure CLI login'
+cli\t'The Azure CLI\'s (az login) or Azure Developer CLI\'s account'
 env\t'A service principal: AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_CLIENT_SECRET'
-workload\t'Federated token file: AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_FEDERATED_TOKEN_FILE'
+workload\t'Federated token: AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_FEDERATED_TOKEN_FILE'
 msi\t'Managed identity of the Azure host (AZURE_CLIENT_ID picks a user-assigned one)'"
 complete -c kvwire -n "__fish_kvwire_using_subcommand nodepool; and not __fish_seen_subcommand_from upgrade-image help" -l ca-bundle -d 'Extra PEM CA certificates to trust, e.g. for a TLS-intercepting corporate proxy' -r -F
 complete -c kvwire -n "__fish_kvwire_using_subcommand nodepool; and not __fish_seen_subcommand_from upgrade-image help" -l resolve -d 'Connect to ADDR for HOST (curl-style HOST:PORT:ADDR; repeat, or comma-separate in KVWIRE_RESOLVE)' -r
@@ -147,14 +147,14 @@ complete -c kvwire -n "__fish_kvwire_using_subcommand nodepool; and __fish_seen_
 complete -c kvwire -n "__fish_kvwire_using_subcommand nodepool; and __fish_seen_subcommand_from upgrade-image" -l parallel -d 'How many pools to upgrade at once' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand nodepool; and __fish_seen_subcommand_from upgrade-image" -l subscription -d 'Azure subscription ID holding the resources' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand nodepool; and __fish_seen_subcommand_from upgrade-image" -s o -l output -d 'Output format. Default: text on a terminal, json when stdout is piped' -r -f -a "text\t'For people: aligned, coloured on a terminal'
-json\t'One stable JSON document on stdout (see docs/plan-format.md)'
+json\t'One stable JSON document on stdout (docs/plan-format.md)'
 yaml\t'The JSON document as YAML'
-env\t'Shell-style KEY=value lines (commands that print values, such as kubelet-identity)'"
+env\t'export KEY=\'value\' lines (commands that print values, such as kubelet-identity)'"
 complete -c kvwire -n "__fish_kvwire_using_subcommand nodepool; and __fish_seen_subcommand_from upgrade-image" -l cloud -d 'Azure cloud: AzureCloud, AzureUSGovernment, AzureChinaCloud, or a TOML cloud file (docs/clouds.md)' -r
-complete -c kvwire -n "__fish_kvwire_using_subcommand nodepool; and __fish_seen_subcommand_from upgrade-image" -l auth -d 'How to authenticate' -r -f -a "auto\t'Workload identity, then client secret (from AZURE_* env vars), then managed identity when IDENTITY_ENDPOINT or MSI_ENDPOINT is set, else the Azure CLI / Azure Developer CLI login'
-cli\t'The Azure CLI\'s (`az login`) or Azure Developer CLI\'s (`azd auth login`) account'
+complete -c kvwire -n "__fish_kvwire_using_subcommand nodepool; and __fish_seen_subcommand_from upgrade-image" -l auth -d 'How to authenticate' -r -f -a "auto\t'Workload identity, then a client secret, then managed identity, else the Azure CLI login'
+cli\t'The Azure CLI\'s (az login) or Azure Developer CLI\'s account'
 env\t'A service principal: AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_CLIENT_SECRET'
-workload\t'Federated token file: AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_FEDERATED_TOKEN_FILE'
+workload\t'Federated token: AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_FEDERATED_TOKEN_FILE'
 msi\t'Managed identity of the Azure host (AZURE_CLIENT_ID picks a user-assigned one)'"
 complete -c kvwire -n "__fish_kvwire_using_subcommand nodepool; and __fish_seen_subcommand_from upgrade-image" -l ca-bundle -d 'Extra PEM CA certificates to trust, e.g. for a TLS-intercepting corporate proxy' -r -F
 complete -c kvwire -n "__fish_kvwire_using_subcommand nodepool; and __fish_seen_subcommand_from upgrade-image" -l resolve -d 'Connect to ADDR for HOST (curl-style HOST:PORT:ADDR; repeat, or comma-separate in KVWIRE_RESOLVE)' -r
@@ -176,14 +176,14 @@ complete -c kvwire -n "__fish_kvwire_using_subcommand kubelet-identity" -s g -l 
 complete -c kvwire -n "__fish_kvwire_using_subcommand kubelet-identity" -s n -l name -l cluster -d 'Name of the AKS cluster' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand kubelet-identity" -l subscription -d 'Azure subscription ID holding the resources' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand kubelet-identity" -s o -l output -d 'Output format. Default: text on a terminal, json when stdout is piped' -r -f -a "text\t'For people: aligned, coloured on a terminal'
-json\t'One stable JSON document on stdout (see docs/plan-format.md)'
+json\t'One stable JSON document on stdout (docs/plan-format.md)'
 yaml\t'The JSON document as YAML'
-env\t'Shell-style KEY=value lines (commands that print values, such as kubelet-identity)'"
+env\t'export KEY=\'value\' lines (commands that print values, such as kubelet-identity)'"
 complete -c kvwire -n "__fish_kvwire_using_subcommand kubelet-identity" -l cloud -d 'Azure cloud: AzureCloud, AzureUSGovernment, AzureChinaCloud, or a TOML cloud file (docs/clouds.md)' -r
-complete -c kvwire -n "__fish_kvwire_using_subcommand kubelet-identity" -l auth -d 'How to authenticate' -r -f -a "auto\t'Workload identity, then client secret (from AZURE_* env vars), then managed identity when IDENTITY_ENDPOINT or MSI_ENDPOINT is set, else the Azure CLI / Azure Developer CLI login'
-cli\t'The Azure CLI\'s (`az login`) or Azure Developer CLI\'s (`azd auth login`) account'
+complete -c kvwire -n "__fish_kvwire_using_subcommand kubelet-identity" -l auth -d 'How to authenticate' -r -f -a "auto\t'Workload identity, then a client secret, then managed identity, else the Azure CLI login'
+cli\t'The Azure CLI\'s (az login) or Azure Developer CLI\'s account'
 env\t'A service principal: AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_CLIENT_SECRET'
-workload\t'Federated token file: AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_FEDERATED_TOKEN_FILE'
+workload\t'Federated token: AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_FEDERATED_TOKEN_FILE'
 msi\t'Managed identity of the Azure host (AZURE_CLIENT_ID picks a user-assigned one)'"
 complete -c kvwire -n "__fish_kvwire_using_subcommand kubelet-identity" -l ca-bundle -d 'Extra PEM CA certificates to trust, e.g. for a TLS-intercepting corporate proxy' -r -F
 complete -c kvwire -n "__fish_kvwire_using_subcommand kubelet-identity" -l resolve -d 'Connect to ADDR for HOST (curl-style HOST:PORT:ADDR; repeat, or comma-separate in KVWIRE_RESOLVE)' -r
@@ -206,14 +206,14 @@ complete -c kvwire -n "__fish_kvwire_using_subcommand workload-identity" -l serv
 complete -c kvwire -n "__fish_kvwire_using_subcommand workload-identity" -l credential-name -d 'Name of the federated credential (default: kvwire-NAMESPACE-SERVICE_ACCOUNT)' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand workload-identity" -l subscription -d 'Azure subscription ID holding the resources' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand workload-identity" -s o -l output -d 'Output format. Default: text on a terminal, json when stdout is piped' -r -f -a "text\t'For people: aligned, coloured on a terminal'
-json\t'One stable JSON document on stdout (see docs/plan-format.md)'
+json\t'One stable JSON document on stdout (docs/plan-format.md)'
 yaml\t'The JSON document as YAML'
-env\t'Shell-style KEY=value lines (commands that print values, such as kubelet-identity)'"
+env\t'export KEY=\'value\' lines (commands that print values, such as kubelet-identity)'"
 complete -c kvwire -n "__fish_kvwire_using_subcommand workload-identity" -l cloud -d 'Azure cloud: AzureCloud, AzureUSGovernment, AzureChinaCloud, or a TOML cloud file (docs/clouds.md)' -r
-complete -c kvwire -n "__fish_kvwire_using_subcommand workload-identity" -l auth -d 'How to authenticate' -r -f -a "auto\t'Workload identity, then client secret (from AZURE_* env vars), then managed identity when IDENTITY_ENDPOINT or MSI_ENDPOINT is set, else the Azure CLI / Azure Developer CLI login'
-cli\t'The Azure CLI\'s (`az login`) or Azure Developer CLI\'s (`azd auth login`) account'
+complete -c kvwire -n "__fish_kvwire_using_subcommand workload-identity" -l auth -d 'How to authenticate' -r -f -a "auto\t'Workload identity, then a client secret, then managed identity, else the Azure CLI login'
+cli\t'The Azure CLI\'s (az login) or Azure Developer CLI\'s account'
 env\t'A service principal: AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_CLIENT_SECRET'
-workload\t'Federated token file: AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_FEDERATED_TOKEN_FILE'
+workload\t'Federated token: AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_FEDERATED_TOKEN_FILE'
 msi\t'Managed identity of the Azure host (AZURE_CLIENT_ID picks a user-assigned one)'"
 complete -c kvwire -n "__fish_kvwire_using_subcommand workload-identity" -l ca-bundle -d 'Extra PEM CA certificates to trust, e.g. for a TLS-intercepting corporate proxy' -r -F
 complete -c kvwire -n "__fish_kvwire_using_subcommand workload-identity" -l resolve -d 'Connect to ADDR for HOST (curl-style HOST:PORT:ADDR; repeat, or comma-separate in KVWIRE_RESOLVE)' -r
@@ -232,20 +232,20 @@ complete -c kvwire -n "__fish_kvwire_using_subcommand grant" -s g -l resource-gr
 complete -c kvwire -n "__fish_kvwire_using_subcommand grant" -l to -d 'Who gets access: kubelet:[RG/]CLUSTER, identity:[RG/]NAME or principal:OBJECT_ID' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand grant" -l role -d 'secrets-user (read secret values; the default), secrets-officer (manage secrets; not for workloads), or a role definition GUID' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand grant" -l scope -d 'The whole vault, or one secret (secret:NAME, RBAC vaults only)' -r
-complete -c kvwire -n "__fish_kvwire_using_subcommand grant" -l principal-type -d 'Kind of principal for principal: targets (identities and kubelets are service principals)' -r -f -a "service-principal\t''
-user\t''
-group\t''"
+complete -c kvwire -n "__fish_kvwire_using_subcommand grant" -l principal-type -d 'Kind of principal for principal: targets (identities and kubelets are service principals)' -r -f -a "service-principal\t'An application or managed identity'
+user\t'A person'
+group\t'An Entra group'"
 complete -c kvwire -n "__fish_kvwire_using_subcommand grant" -l principal-wait -d 'Keep retrying this long while a just-created identity is not yet known to Azure RBAC (PrincipalNotFound)' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand grant" -l subscription -d 'Azure subscription ID holding the resources' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand grant" -s o -l output -d 'Output format. Default: text on a terminal, json when stdout is piped' -r -f -a "text\t'For people: aligned, coloured on a terminal'
-json\t'One stable JSON document on stdout (see docs/plan-format.md)'
+json\t'One stable JSON document on stdout (docs/plan-format.md)'
 yaml\t'The JSON document as YAML'
-env\t'Shell-style KEY=value lines (commands that print values, such as kubelet-identity)'"
+env\t'export KEY=\'value\' lines (commands that print values, such as kubelet-identity)'"
 complete -c kvwire -n "__fish_kvwire_using_subcommand grant" -l cloud -d 'Azure cloud: AzureCloud, AzureUSGovernment, AzureChinaCloud, or a TOML cloud file (docs/clouds.md)' -r
-complete -c kvwire -n "__fish_kvwire_using_subcommand grant" -l auth -d 'How to authenticate' -r -f -a "auto\t'Workload identity, then client secret (from AZURE_* env vars), then managed identity when IDENTITY_ENDPOINT or MSI_ENDPOINT is set, else the Azure CLI / Azure Developer CLI login'
-cli\t'The Azure CLI\'s (`az login`) or Azure Developer CLI\'s (`azd auth login`) account'
+complete -c kvwire -n "__fish_kvwire_using_subcommand grant" -l auth -d 'How to authenticate' -r -f -a "auto\t'Workload identity, then a client secret, then managed identity, else the Azure CLI login'
+cli\t'The Azure CLI\'s (az login) or Azure Developer CLI\'s account'
 env\t'A service principal: AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_CLIENT_SECRET'
-workload\t'Federated token file: AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_FEDERATED_TOKEN_FILE'
+workload\t'Federated token: AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_FEDERATED_TOKEN_FILE'
 msi\t'Managed identity of the Azure host (AZURE_CLIENT_ID picks a user-assigned one)'"
 complete -c kvwire -n "__fish_kvwire_using_subcommand grant" -l ca-bundle -d 'Extra PEM CA certificates to trust, e.g. for a TLS-intercepting corporate proxy' -r -F
 complete -c kvwire -n "__fish_kvwire_using_subcommand grant" -l resolve -d 'Connect to ADDR for HOST (curl-style HOST:PORT:ADDR; repeat, or comma-separate in KVWIRE_RESOLVE)' -r
@@ -263,14 +263,14 @@ complete -c kvwire -n "__fish_kvwire_using_subcommand grant" -l no-color -d 'No 
 complete -c kvwire -n "__fish_kvwire_using_subcommand grant" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c kvwire -n "__fish_kvwire_using_subcommand secrets; and not __fish_seen_subcommand_from seed help" -l subscription -d 'Azure subscription ID holding the resources' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand secrets; and not __fish_seen_subcommand_from seed help" -s o -l output -d 'Output format. Default: text on a terminal, json when stdout is piped' -r -f -a "text\t'For people: aligned, coloured on a terminal'
-json\t'One stable JSON document on stdout (see docs/plan-format.md)'
+json\t'One stable JSON document on stdout (docs/plan-format.md)'
 yaml\t'The JSON document as YAML'
-env\t'Shell-style KEY=value lines (commands that print values, such as kubelet-identity)'"
+env\t'export KEY=\'value\' lines (commands that print values, such as kubelet-identity)'"
 complete -c kvwire -n "__fish_kvwire_using_subcommand secrets; and not __fish_seen_subcommand_from seed help" -l cloud -d 'Azure cloud: AzureCloud, AzureUSGovernment, AzureChinaCloud, or a TOML cloud file (docs/clouds.md)' -r
-complete -c kvwire -n "__fish_kvwire_using_subcommand secrets; and not __fish_seen_subcommand_from seed help" -l auth -d 'How to authenticate' -r -f -a "auto\t'Workload identity, then client secret (from AZURE_* env vars), then managed identity when IDENTITY_ENDPOINT or MSI_ENDPOINT is set, else the Azure CLI / Azure Developer CLI login'
-cli\t'The Azure CLI\'s (`az login`) or Azure Developer CLI\'s (`azd auth login`) account'
+complete -c kvwire -n "__fish_kvwire_using_subcommand secrets; and not __fish_seen_subcommand_from seed help" -l auth -d 'How to authenticate' -r -f -a "auto\t'Workload identity, then a client secret, then managed identity, else the Azure CLI login'
+cli\t'The Azure CLI\'s (az login) or Azure Developer CLI\'s account'
 env\t'A service principal: AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_CLIENT_SECRET'
-workload\t'Federated token file: AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_FEDERATED_TOKEN_FILE'
+workload\t'Federated token: AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_FEDERATED_TOKEN_FILE'
 msi\t'Managed identity of the Azure host (AZURE_CLIENT_ID picks a user-assigned one)'"
 complete -c kvwire -n "__fish_kvwire_using_subcommand secrets; and not __fish_seen_subcommand_from seed help" -l ca-bundle -d 'Extra PEM CA certificates to trust, e.g. for a TLS-intercepting corporate proxy' -r -F
 complete -c kvwire -n "__fish_kvwire_using_subcommand secrets; and not __fish_seen_subcommand_from seed help" -l resolve -d 'Connect to ADDR for HOST (curl-style HOST:PORT:ADDR; repeat, or comma-separate in KVWIRE_RESOLVE)' -r
@@ -295,14 +295,14 @@ complete -c kvwire -n "__fish_kvwire_using_subcommand secrets; and __fish_seen_s
 complete -c kvwire -n "__fish_kvwire_using_subcommand secrets; and __fish_seen_subcommand_from seed" -l concurrency -d 'Secrets read and written at once' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand secrets; and __fish_seen_subcommand_from seed" -l subscription -d 'Azure subscription ID holding the resources' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand secrets; and __fish_seen_subcommand_from seed" -s o -l output -d 'Output format. Default: text on a terminal, json when stdout is piped' -r -f -a "text\t'For people: aligned, coloured on a terminal'
-json\t'One stable JSON document on stdout (see docs/plan-format.md)'
+json\t'One stable JSON document on stdout (docs/plan-format.md)'
 yaml\t'The JSON document as YAML'
-env\t'Shell-style KEY=value lines (commands that print values, such as kubelet-identity)'"
+env\t'export KEY=\'value\' lines (commands that print values, such as kubelet-identity)'"
 complete -c kvwire -n "__fish_kvwire_using_subcommand secrets; and __fish_seen_subcommand_from seed" -l cloud -d 'Azure cloud: AzureCloud, AzureUSGovernment, AzureChinaCloud, or a TOML cloud file (docs/clouds.md)' -r
-complete -c kvwire -n "__fish_kvwire_using_subcommand secrets; and __fish_seen_subcommand_from seed" -l auth -d 'How to authenticate' -r -f -a "auto\t'Workload identity, then client secret (from AZURE_* env vars), then managed identity when IDENTITY_ENDPOINT or MSI_ENDPOINT is set, else the Azure CLI / Azure Developer CLI login'
-cli\t'The Azure CLI\'s (`az login`) or Azure Developer CLI\'s (`azd auth login`) account'
+complete -c kvwire -n "__fish_kvwire_using_subcommand secrets; and __fish_seen_subcommand_from seed" -l auth -d 'How to authenticate' -r -f -a "auto\t'Workload identity, then a client secret, then managed identity, else the Azure CLI login'
+cli\t'The Azure CLI\'s (az login) or Azure Developer CLI\'s account'
 env\t'A service principal: AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_CLIENT_SECRET'
-workload\t'Federated token file: AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_FEDERATED_TOKEN_FILE'
+workload\t'Federated token: AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_FEDERATED_TOKEN_FILE'
 msi\t'Managed identity of the Azure host (AZURE_CLIENT_ID picks a user-assigned one)'"
 complete -c kvwire -n "__fish_kvwire_using_subcommand secrets; and __fish_seen_subcommand_from seed" -l ca-bundle -d 'Extra PEM CA certificates to trust, e.g. for a TLS-intercepting corporate proxy' -r -F
 complete -c kvwire -n "__fish_kvwire_using_subcommand secrets; and __fish_seen_subcommand_from seed" -l resolve -d 'Connect to ADDR for HOST (curl-style HOST:PORT:ADDR; repeat, or comma-separate in KVWIRE_RESOLVE)' -r
@@ -328,7 +328,7 @@ complete -c kvwire -n "__fish_kvwire_using_subcommand manifests" -s g -l resourc
 complete -c kvwire -n "__fish_kvwire_using_subcommand manifests" -l namespace -d 'Kubernetes namespace of the emitted objects' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand manifests" -l mode -d 'Identity the pods use to reach Key Vault' -r -f -a "workload-identity\t'A user-assigned identity federated with the pod\'s service account (recommended)'
 kubelet\t'The cluster\'s kubelet identity (every pod on the node can use it)'
-vm-identity\t'A managed identity assigned to the node VMSS (--identity), or its system-assigned one'
+vm-identity\t'A managed identity of the node VMSS (--identity), or its system-assigned one'
 pod-identity\t'Deprecated AAD pod identity; emitted with a warning'"
 complete -c kvwire -n "__fish_kvwire_using_subcommand manifests" -l secret -d 'A secret to mount (repeat). Default: db-host, db-name, db-username, db-password' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand manifests" -l sync-as-k8s-secret -d 'Also sync the secrets into this Kubernetes Secret (keys DB_HOST, …), for env vars' -r
@@ -344,14 +344,14 @@ complete -c kvwire -n "__fish_kvwire_using_subcommand manifests" -l tenant-id -d
 complete -c kvwire -n "__fish_kvwire_using_subcommand manifests" -l client-id -d 'With --offline: the client ID of the identity the pods use' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand manifests" -l subscription -d 'Azure subscription ID holding the resources' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand manifests" -s o -l output -d 'Output format. Default: text on a terminal, json when stdout is piped' -r -f -a "text\t'For people: aligned, coloured on a terminal'
-json\t'One stable JSON document on stdout (see docs/plan-format.md)'
+json\t'One stable JSON document on stdout (docs/plan-format.md)'
 yaml\t'The JSON document as YAML'
-env\t'Shell-style KEY=value lines (commands that print values, such as kubelet-identity)'"
+env\t'export KEY=\'value\' lines (commands that print values, such as kubelet-identity)'"
 complete -c kvwire -n "__fish_kvwire_using_subcommand manifests" -l cloud -d 'Azure cloud: AzureCloud, AzureUSGovernment, AzureChinaCloud, or a TOML cloud file (docs/clouds.md)' -r
-complete -c kvwire -n "__fish_kvwire_using_subcommand manifests" -l auth -d 'How to authenticate' -r -f -a "auto\t'Workload identity, then client secret (from AZURE_* env vars), then managed identity when IDENTITY_ENDPOINT or MSI_ENDPOINT is set, else the Azure CLI / Azure Developer CLI login'
-cli\t'The Azure CLI\'s (`az login`) or Azure Developer CLI\'s (`azd auth login`) account'
+complete -c kvwire -n "__fish_kvwire_using_subcommand manifests" -l auth -d 'How to authenticate' -r -f -a "auto\t'Workload identity, then a client secret, then managed identity, else the Azure CLI login'
+cli\t'The Azure CLI\'s (az login) or Azure Developer CLI\'s account'
 env\t'A service principal: AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_CLIENT_SECRET'
-workload\t'Federated token file: AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_FEDERATED_TOKEN_FILE'
+workload\t'Federated token: AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_FEDERATED_TOKEN_FILE'
 msi\t'Managed identity of the Azure host (AZURE_CLIENT_ID picks a user-assigned one)'"
 complete -c kvwire -n "__fish_kvwire_using_subcommand manifests" -l ca-bundle -d 'Extra PEM CA certificates to trust, e.g. for a TLS-intercepting corporate proxy' -r -F
 complete -c kvwire -n "__fish_kvwire_using_subcommand manifests" -l resolve -d 'Connect to ADDR for HOST (curl-style HOST:PORT:ADDR; repeat, or comma-separate in KVWIRE_RESOLVE)' -r
@@ -368,14 +368,14 @@ complete -c kvwire -n "__fish_kvwire_using_subcommand manifests" -l no-color -d 
 complete -c kvwire -n "__fish_kvwire_using_subcommand manifests" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c kvwire -n "__fish_kvwire_using_subcommand lint" -l subscription -d 'Azure subscription ID holding the resources' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand lint" -s o -l output -d 'Output format. Default: text on a terminal, json when stdout is piped' -r -f -a "text\t'For people: aligned, coloured on a terminal'
-json\t'One stable JSON document on stdout (see docs/plan-format.md)'
+json\t'One stable JSON document on stdout (docs/plan-format.md)'
 yaml\t'The JSON document as YAML'
-env\t'Shell-style KEY=value lines (commands that print values, such as kubelet-identity)'"
+env\t'export KEY=\'value\' lines (commands that print values, such as kubelet-identity)'"
 complete -c kvwire -n "__fish_kvwire_using_subcommand lint" -l cloud -d 'Azure cloud: AzureCloud, AzureUSGovernment, AzureChinaCloud, or a TOML cloud file (docs/clouds.md)' -r
-complete -c kvwire -n "__fish_kvwire_using_subcommand lint" -l auth -d 'How to authenticate' -r -f -a "auto\t'Workload identity, then client secret (from AZURE_* env vars), then managed identity when IDENTITY_ENDPOINT or MSI_ENDPOINT is set, else the Azure CLI / Azure Developer CLI login'
-cli\t'The Azure CLI\'s (`az login`) or Azure Developer CLI\'s (`azd auth login`) account'
+complete -c kvwire -n "__fish_kvwire_using_subcommand lint" -l auth -d 'How to authenticate' -r -f -a "auto\t'Workload identity, then a client secret, then managed identity, else the Azure CLI login'
+cli\t'The Azure CLI\'s (az login) or Azure Developer CLI\'s account'
 env\t'A service principal: AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_CLIENT_SECRET'
-workload\t'Federated token file: AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_FEDERATED_TOKEN_FILE'
+workload\t'Federated token: AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_FEDERATED_TOKEN_FILE'
 msi\t'Managed identity of the Azure host (AZURE_CLIENT_ID picks a user-assigned one)'"
 complete -c kvwire -n "__fish_kvwire_using_subcommand lint" -l ca-bundle -d 'Extra PEM CA certificates to trust, e.g. for a TLS-intercepting corporate proxy' -r -F
 complete -c kvwire -n "__fish_kvwire_using_subcommand lint" -l resolve -d 'Connect to ADDR for HOST (curl-style HOST:PORT:ADDR; repeat, or comma-separate in KVWIRE_RESOLVE)' -r
@@ -394,14 +394,14 @@ complete -c kvwire -n "__fish_kvwire_using_subcommand lint" -s h -l help -d 'Pri
 complete -c kvwire -n "__fish_kvwire_using_subcommand plan" -s f -l file -d 'The runbook (TOML; see docs/runbook.md)' -r -F
 complete -c kvwire -n "__fish_kvwire_using_subcommand plan" -l subscription -d 'Azure subscription ID holding the resources' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand plan" -s o -l output -d 'Output format. Default: text on a terminal, json when stdout is piped' -r -f -a "text\t'For people: aligned, coloured on a terminal'
-json\t'One stable JSON document on stdout (see docs/plan-format.md)'
+json\t'One stable JSON document on stdout (docs/plan-format.md)'
 yaml\t'The JSON document as YAML'
-env\t'Shell-style KEY=value lines (commands that print values, such as kubelet-identity)'"
+env\t'export KEY=\'value\' lines (commands that print values, such as kubelet-identity)'"
 complete -c kvwire -n "__fish_kvwire_using_subcommand plan" -l cloud -d 'Azure cloud: AzureCloud, AzureUSGovernment, AzureChinaCloud, or a TOML cloud file (docs/clouds.md)' -r
-complete -c kvwire -n "__fish_kvwire_using_subcommand plan" -l auth -d 'How to authenticate' -r -f -a "auto\t'Workload identity, then client secret (from AZURE_* env vars), then managed identity when IDENTITY_ENDPOINT or MSI_ENDPOINT is set, else the Azure CLI / Azure Developer CLI login'
-cli\t'The Azure CLI\'s (`az login`) or Azure Developer CLI\'s (`azd auth login`) account'
+complete -c kvwire -n "__fish_kvwire_using_subcommand plan" -l auth -d 'How to authenticate' -r -f -a "auto\t'Workload identity, then a client secret, then managed identity, else the Azure CLI login'
+cli\t'The Azure CLI\'s (az login) or Azure Developer CLI\'s account'
 env\t'A service principal: AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_CLIENT_SECRET'
-workload\t'Federated token file: AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_FEDERATED_TOKEN_FILE'
+workload\t'Federated token: AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_FEDERATED_TOKEN_FILE'
 msi\t'Managed identity of the Azure host (AZURE_CLIENT_ID picks a user-assigned one)'"
 complete -c kvwire -n "__fish_kvwire_using_subcommand plan" -l ca-bundle -d 'Extra PEM CA certificates to trust, e.g. for a TLS-intercepting corporate proxy' -r -F
 complete -c kvwire -n "__fish_kvwire_using_subcommand plan" -l resolve -d 'Connect to ADDR for HOST (curl-style HOST:PORT:ADDR; repeat, or comma-separate in KVWIRE_RESOLVE)' -r
@@ -418,14 +418,14 @@ complete -c kvwire -n "__fish_kvwire_using_subcommand plan" -s h -l help -d 'Pri
 complete -c kvwire -n "__fish_kvwire_using_subcommand up" -s f -l file -d 'The runbook (TOML; see docs/runbook.md)' -r -F
 complete -c kvwire -n "__fish_kvwire_using_subcommand up" -l subscription -d 'Azure subscription ID holding the resources' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand up" -s o -l output -d 'Output format. Default: text on a terminal, json when stdout is piped' -r -f -a "text\t'For people: aligned, coloured on a terminal'
-json\t'One stable JSON document on stdout (see docs/plan-format.md)'
+json\t'One stable JSON document on stdout (docs/plan-format.md)'
 yaml\t'The JSON document as YAML'
-env\t'Shell-style KEY=value lines (commands that print values, such as kubelet-identity)'"
+env\t'export KEY=\'value\' lines (commands that print values, such as kubelet-identity)'"
 complete -c kvwire -n "__fish_kvwire_using_subcommand up" -l cloud -d 'Azure cloud: AzureCloud, AzureUSGovernment, AzureChinaCloud, or a TOML cloud file (docs/clouds.md)' -r
-complete -c kvwire -n "__fish_kvwire_using_subcommand up" -l auth -d 'How to authenticate' -r -f -a "auto\t'Workload identity, then client secret (from AZURE_* env vars), then managed identity when IDENTITY_ENDPOINT or MSI_ENDPOINT is set, else the Azure CLI / Azure Developer CLI login'
-cli\t'The Azure CLI\'s (`az login`) or Azure Developer CLI\'s (`azd auth login`) account'
+complete -c kvwire -n "__fish_kvwire_using_subcommand up" -l auth -d 'How to authenticate' -r -f -a "auto\t'Workload identity, then a client secret, then managed identity, else the Azure CLI login'
+cli\t'The Azure CLI\'s (az login) or Azure Developer CLI\'s account'
 env\t'A service principal: AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_CLIENT_SECRET'
-workload\t'Federated token file: AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_FEDERATED_TOKEN_FILE'
+workload\t'Federated token: AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_FEDERATED_TOKEN_FILE'
 msi\t'Managed identity of the Azure host (AZURE_CLIENT_ID picks a user-assigned one)'"
 complete -c kvwire -n "__fish_kvwire_using_subcommand up" -l ca-bundle -d 'Extra PEM CA certificates to trust, e.g. for a TLS-intercepting corporate proxy' -r -F
 complete -c kvwire -n "__fish_kvwire_using_subcommand up" -l resolve -d 'Connect to ADDR for HOST (curl-style HOST:PORT:ADDR; repeat, or comma-separate in KVWIRE_RESOLVE)' -r
@@ -442,14 +442,14 @@ complete -c kvwire -n "__fish_kvwire_using_subcommand up" -s h -l help -d 'Print
 complete -c kvwire -n "__fish_kvwire_using_subcommand down" -s f -l file -d 'The runbook (TOML; see docs/runbook.md)' -r -F
 complete -c kvwire -n "__fish_kvwire_using_subcommand down" -l subscription -d 'Azure subscription ID holding the resources' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand down" -s o -l output -d 'Output format. Default: text on a terminal, json when stdout is piped' -r -f -a "text\t'For people: aligned, coloured on a terminal'
-json\t'One stable JSON document on stdout (see docs/plan-format.md)'
+json\t'One stable JSON document on stdout (docs/plan-format.md)'
 yaml\t'The JSON document as YAML'
-env\t'Shell-style KEY=value lines (commands that print values, such as kubelet-identity)'"
+env\t'export KEY=\'value\' lines (commands that print values, such as kubelet-identity)'"
 complete -c kvwire -n "__fish_kvwire_using_subcommand down" -l cloud -d 'Azure cloud: AzureCloud, AzureUSGovernment, AzureChinaCloud, or a TOML cloud file (docs/clouds.md)' -r
-complete -c kvwire -n "__fish_kvwire_using_subcommand down" -l auth -d 'How to authenticate' -r -f -a "auto\t'Workload identity, then client secret (from AZURE_* env vars), then managed identity when IDENTITY_ENDPOINT or MSI_ENDPOINT is set, else the Azure CLI / Azure Developer CLI login'
-cli\t'The Azure CLI\'s (`az login`) or Azure Developer CLI\'s (`azd auth login`) account'
+complete -c kvwire -n "__fish_kvwire_using_subcommand down" -l auth -d 'How to authenticate' -r -f -a "auto\t'Workload identity, then a client secret, then managed identity, else the Azure CLI login'
+cli\t'The Azure CLI\'s (az login) or Azure Developer CLI\'s account'
 env\t'A service principal: AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_CLIENT_SECRET'
-workload\t'Federated token file: AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_FEDERATED_TOKEN_FILE'
+workload\t'Federated token: AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_FEDERATED_TOKEN_FILE'
 msi\t'Managed identity of the Azure host (AZURE_CLIENT_ID picks a user-assigned one)'"
 complete -c kvwire -n "__fish_kvwire_using_subcommand down" -l ca-bundle -d 'Extra PEM CA certificates to trust, e.g. for a TLS-intercepting corporate proxy' -r -F
 complete -c kvwire -n "__fish_kvwire_using_subcommand down" -l resolve -d 'Connect to ADDR for HOST (curl-style HOST:PORT:ADDR; repeat, or comma-separate in KVWIRE_RESOLVE)' -r
@@ -467,14 +467,14 @@ complete -c kvwire -n "__fish_kvwire_using_subcommand down" -s h -l help -d 'Pri
 complete -c kvwire -n "__fish_kvwire_using_subcommand verify" -s f -l file -d 'The runbook (TOML; see docs/runbook.md)' -r -F
 complete -c kvwire -n "__fish_kvwire_using_subcommand verify" -l subscription -d 'Azure subscription ID holding the resources' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand verify" -s o -l output -d 'Output format. Default: text on a terminal, json when stdout is piped' -r -f -a "text\t'For people: aligned, coloured on a terminal'
-json\t'One stable JSON document on stdout (see docs/plan-format.md)'
+json\t'One stable JSON document on stdout (docs/plan-format.md)'
 yaml\t'The JSON document as YAML'
-env\t'Shell-style KEY=value lines (commands that print values, such as kubelet-identity)'"
+env\t'export KEY=\'value\' lines (commands that print values, such as kubelet-identity)'"
 complete -c kvwire -n "__fish_kvwire_using_subcommand verify" -l cloud -d 'Azure cloud: AzureCloud, AzureUSGovernment, AzureChinaCloud, or a TOML cloud file (docs/clouds.md)' -r
-complete -c kvwire -n "__fish_kvwire_using_subcommand verify" -l auth -d 'How to authenticate' -r -f -a "auto\t'Workload identity, then client secret (from AZURE_* env vars), then managed identity when IDENTITY_ENDPOINT or MSI_ENDPOINT is set, else the Azure CLI / Azure Developer CLI login'
-cli\t'The Azure CLI\'s (`az login`) or Azure Developer CLI\'s (`azd auth login`) account'
+complete -c kvwire -n "__fish_kvwire_using_subcommand verify" -l auth -d 'How to authenticate' -r -f -a "auto\t'Workload identity, then a client secret, then managed identity, else the Azure CLI login'
+cli\t'The Azure CLI\'s (az login) or Azure Developer CLI\'s account'
 env\t'A service principal: AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_CLIENT_SECRET'
-workload\t'Federated token file: AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_FEDERATED_TOKEN_FILE'
+workload\t'Federated token: AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_FEDERATED_TOKEN_FILE'
 msi\t'Managed identity of the Azure host (AZURE_CLIENT_ID picks a user-assigned one)'"
 complete -c kvwire -n "__fish_kvwire_using_subcommand verify" -l ca-bundle -d 'Extra PEM CA certificates to trust, e.g. for a TLS-intercepting corporate proxy' -r -F
 complete -c kvwire -n "__fish_kvwire_using_subcommand verify" -l resolve -d 'Connect to ADDR for HOST (curl-style HOST:PORT:ADDR; repeat, or comma-separate in KVWIRE_RESOLVE)' -r
@@ -500,14 +500,14 @@ complete -c kvwire -n "__fish_kvwire_using_subcommand init" -l service-account -
 complete -c kvwire -n "__fish_kvwire_using_subcommand init" -s f -l file -d 'Write the runbook to this file (refused if it exists, unless --force) instead of stdout' -r -F
 complete -c kvwire -n "__fish_kvwire_using_subcommand init" -l subscription -d 'Azure subscription ID holding the resources' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand init" -s o -l output -d 'Output format. Default: text on a terminal, json when stdout is piped' -r -f -a "text\t'For people: aligned, coloured on a terminal'
-json\t'One stable JSON document on stdout (see docs/plan-format.md)'
+json\t'One stable JSON document on stdout (docs/plan-format.md)'
 yaml\t'The JSON document as YAML'
-env\t'Shell-style KEY=value lines (commands that print values, such as kubelet-identity)'"
+env\t'export KEY=\'value\' lines (commands that print values, such as kubelet-identity)'"
 complete -c kvwire -n "__fish_kvwire_using_subcommand init" -l cloud -d 'Azure cloud: AzureCloud, AzureUSGovernment, AzureChinaCloud, or a TOML cloud file (docs/clouds.md)' -r
-complete -c kvwire -n "__fish_kvwire_using_subcommand init" -l auth -d 'How to authenticate' -r -f -a "auto\t'Workload identity, then client secret (from AZURE_* env vars), then managed identity when IDENTITY_ENDPOINT or MSI_ENDPOINT is set, else the Azure CLI / Azure Developer CLI login'
-cli\t'The Azure CLI\'s (`az login`) or Azure Developer CLI\'s (`azd auth login`) account'
+complete -c kvwire -n "__fish_kvwire_using_subcommand init" -l auth -d 'How to authenticate' -r -f -a "auto\t'Workload identity, then a client secret, then managed identity, else the Azure CLI login'
+cli\t'The Azure CLI\'s (az login) or Azure Developer CLI\'s account'
 env\t'A service principal: AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_CLIENT_SECRET'
-workload\t'Federated token file: AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_FEDERATED_TOKEN_FILE'
+workload\t'Federated token: AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_FEDERATED_TOKEN_FILE'
 msi\t'Managed identity of the Azure host (AZURE_CLIENT_ID picks a user-assigned one)'"
 complete -c kvwire -n "__fish_kvwire_using_subcommand init" -l ca-bundle -d 'Extra PEM CA certificates to trust, e.g. for a TLS-intercepting corporate proxy' -r -F
 complete -c kvwire -n "__fish_kvwire_using_subcommand init" -l resolve -d 'Connect to ADDR for HOST (curl-style HOST:PORT:ADDR; repeat, or comma-separate in KVWIRE_RESOLVE)' -r
@@ -525,14 +525,14 @@ complete -c kvwire -n "__fish_kvwire_using_subcommand init" -l no-color -d 'No c
 complete -c kvwire -n "__fish_kvwire_using_subcommand init" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c kvwire -n "__fish_kvwire_using_subcommand completions" -l subscription -d 'Azure subscription ID holding the resources' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand completions" -s o -l output -d 'Output format. Default: text on a terminal, json when stdout is piped' -r -f -a "text\t'For people: aligned, coloured on a terminal'
-json\t'One stable JSON document on stdout (see docs/plan-format.md)'
+json\t'One stable JSON document on stdout (docs/plan-format.md)'
 yaml\t'The JSON document as YAML'
-env\t'Shell-style KEY=value lines (commands that print values, such as kubelet-identity)'"
+env\t'export KEY=\'value\' lines (commands that print values, such as kubelet-identity)'"
 complete -c kvwire -n "__fish_kvwire_using_subcommand completions" -l cloud -d 'Azure cloud: AzureCloud, AzureUSGovernment, AzureChinaCloud, or a TOML cloud file (docs/clouds.md)' -r
-complete -c kvwire -n "__fish_kvwire_using_subcommand completions" -l auth -d 'How to authenticate' -r -f -a "auto\t'Workload identity, then client secret (from AZURE_* env vars), then managed identity when IDENTITY_ENDPOINT or MSI_ENDPOINT is set, else the Azure CLI / Azure Developer CLI login'
-cli\t'The Azure CLI\'s (`az login`) or Azure Developer CLI\'s (`azd auth login`) account'
+complete -c kvwire -n "__fish_kvwire_using_subcommand completions" -l auth -d 'How to authenticate' -r -f -a "auto\t'Workload identity, then a client secret, then managed identity, else the Azure CLI login'
+cli\t'The Azure CLI\'s (az login) or Azure Developer CLI\'s account'
 env\t'A service principal: AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_CLIENT_SECRET'
-workload\t'Federated token file: AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_FEDERATED_TOKEN_FILE'
+workload\t'Federated token: AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_FEDERATED_TOKEN_FILE'
 msi\t'Managed identity of the Azure host (AZURE_CLIENT_ID picks a user-assigned one)'"
 complete -c kvwire -n "__fish_kvwire_using_subcommand completions" -l ca-bundle -d 'Extra PEM CA certificates to trust, e.g. for a TLS-intercepting corporate proxy' -r -F
 complete -c kvwire -n "__fish_kvwire_using_subcommand completions" -l resolve -d 'Connect to ADDR for HOST (curl-style HOST:PORT:ADDR; repeat, or comma-separate in KVWIRE_RESOLVE)' -r

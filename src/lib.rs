@@ -12,5 +12,6 @@ pub mod k8s;
 pub mod model;
 pub mod plan;
 pub mod runbook;
+pub mod settings;
 pub mod steps;
 pub mod util;

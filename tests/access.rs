@@ -221,7 +221,8 @@ fn access_policy_vault_gets_get_via_add_and_never_a_vault_rewrite() {
     with_list.push("--allow-list");
     let (doc, _, code) = run(&fake, &with_list);
     assert_eq!(code, 0);
-    assert_eq!(doc["steps"][0]["changes"][0]["after"], json!(["get", "list"]));
+    assert_eq!(doc["steps"][0]["changes"][1]["path"], "permissions.secrets");
+    assert_eq!(doc["steps"][0]["changes"][1]["after"], json!(["get", "list"]));
 
     let mut secret_scope = args.to_vec();
     secret_scope.extend(["--scope", "secret:db-password"]);

@@ -54,7 +54,7 @@ fn client_secret_auth_and_read_over_tls() {
         "--dry-run",
     ]));
     assert_eq!(code, 0, "{stderr}");
-    assert_eq!(doc["format_version"], "1");
+    assert_eq!(doc["format_version"], "2");
     assert_eq!(doc["steps"][0]["action"], "no_op");
     let journal = fake.journal();
     let token_requests: Vec<_> = journal

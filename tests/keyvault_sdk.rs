@@ -27,8 +27,11 @@ fn client(f: &Fake) -> azure_security_keyvault_secrets::SecretClient {
         })
         .unwrap(),
     );
-    let cred = kvwire::azure::auth::client_secret(fake::TENANT, fake::CLIENT_ID, fake::CLIENT_SECRET, &http, &cloud).unwrap();
-    kvwire::azure::keyvault::secret_client(&http, cred, &cloud.vault_url("kv-demo")).unwrap()
+    let cred =
+        kvwire::azure::auth::client_secret(fake::TENANT, fake::CLIENT_ID, fake::CLIENT_SECRET, &http, &cloud).unwrap();
+    let vault = f.resource(&support::Fake::vault_id("kv-demo")).unwrap();
+    let uri = url::Url::parse(vault["properties"]["vaultUri"].as_str().unwrap()).unwrap();
+    kvwire::azure::keyvault::secret_client(&http, cred, &cloud, &uri).unwrap()
 }
 
 fn params(value: &str) -> RequestContent<SetSecretParameters> {

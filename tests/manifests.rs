@@ -303,7 +303,7 @@ fn lint_command_reports_and_exits() {
     std::fs::write(&bad, "apiVersion: secrets-store.csi.x-k8s.io/v1\nkind: SecretProviderClass\nmetadata:\n  name: x\nspec:\n  provider: azure\n  parameters:\n    useVMManagedIdentity: \"true\"\n    userAssignedIdentityId: abc\n    keyvaultName: kv\n    tenantId: t\n    objects: |\n      array:\n        - |\n          objectName: s\n          objectType: secret\n          objectAlias: /etc/s\n").unwrap();
     let out = f.kvwire().args(["-o", "text", "lint"]).arg(&bad).output().unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout);
-    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    assert_eq!(out.status.code(), Some(3), "{stdout}");
     assert!(
         stdout.contains("userAssignedIdentityId: the provider reads \"userAssignedIdentityID\""),
         "{stdout}"
@@ -319,7 +319,7 @@ fn lint_command_reports_and_exits() {
         .arg(fixtures().join("azure-provider/keyvault-keys__v1alpha1_secretproviderclass_keys.yaml"))
         .output()
         .unwrap();
-    assert_eq!(out.status.code(), Some(1), "--strict fails on the tenantId warning");
+    assert_eq!(out.status.code(), Some(3), "--strict fails on the tenantId warning");
     let out = f.kvwire().args(["lint", "/nonexistent.yaml"]).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
 }
@@ -358,7 +358,7 @@ fn lint_online_checks_the_vault() {
         .output()
         .unwrap();
     let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(out.status.code(), Some(3));
     let findings = &doc["results"][0]["findings"];
     assert_eq!(findings.as_array().unwrap().len(), 1, "{findings}");
     assert!(

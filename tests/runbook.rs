@@ -129,7 +129,7 @@ fn verify_passes_then_catches_a_broken_grant_with_its_fix() {
         .output()
         .unwrap();
     let text = String::from_utf8_lossy(&out.stdout);
-    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert_eq!(out.status.code(), Some(3), "{text}");
     assert!(
         text.contains("✘ identity rg1/id-shop can read secret kv-demo/db-password"),
         "{text}"

@@ -2,8 +2,8 @@
 
 use crate::{
     azure::cloud::Cloud,
-    error::{Error, Result},
     azure::http::SharedHttp,
+    error::{Error, Result},
 };
 use azure_core::{
     credentials::TokenCredential,
@@ -17,7 +17,7 @@ use azure_identity::{
 use std::sync::Arc;
 
 /// `--auth`: where tokens come from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum AuthMode {
     /// Workload identity, then client secret (from AZURE_* env vars), then managed identity when
     /// IDENTITY_ENDPOINT or MSI_ENDPOINT is set, else the Azure CLI / Azure Developer CLI login.

@@ -97,7 +97,8 @@ impl Cloud {
         let url = |field: &str, value: &str| -> Result<Url> {
             let mut u = Url::parse(value)
                 .map_err(|e| Error::usage(format!("cloud file {origin}: `{field}` = {value:?} is not a URL ({e})")))?;
-            crate::azure::http::check_scheme(&u).map_err(|e| Error::usage(format!("cloud file {origin}: `{field}`: {e}")))?;
+            crate::azure::http::check_scheme(&u)
+                .map_err(|e| Error::usage(format!("cloud file {origin}: `{field}`: {e}")))?;
             if !u.path().ends_with('/') {
                 let p = format!("{}/", u.path());
                 u.set_path(&p);
@@ -135,16 +136,6 @@ impl Cloud {
         format!("{}/.default", self.arm_audience.trim_end_matches('/'))
     }
 
-    /// `https://{name}.{suffix}/` for a vault name; keeps the ARM port for test clouds on odd ports.
-    pub fn vault_url(&self, vault_name: &str) -> Url {
-        let mut u = Url::parse(&format!("https://{vault_name}.{}/", self.keyvault_dns_suffix))
-            .expect("vault name validated before use");
-        if let Some(port) = self.resource_manager.port() {
-            let _ = u.set_port(Some(port));
-        }
-        u
-    }
-
     /// The SDK's view of this cloud (authority host only; audiences come from challenges).
     pub fn sdk_cloud(&self) -> azure_core::cloud::CloudConfiguration {
         let mut custom = azure_core::cloud::CustomConfiguration::default();
@@ -178,17 +169,6 @@ mod tests {
         )
         .unwrap_err();
         assert!(err.to_string().contains("resource_manager"), "{err}");
-        assert_eq!(err.exit_code(), 2);
-    }
-
-    #[test]
-    fn custom_file_keeps_port_for_vault_urls() {
-        let c = Cloud::from_toml(
-            "resource_manager='https://management.azure.com:8443'\nauthority_host='https://login.microsoftonline.com:8443'\nkeyvault_dns_suffix='.vault.azure.net'",
-            "t.toml",
-        )
-        .unwrap();
-        assert_eq!(c.vault_url("kv-demo").as_str(), "https://kv-demo.vault.azure.net:8443/");
-        assert_eq!(c.arm_scope(), "https://management.azure.com:8443/.default");
+        assert_eq!(err.exit_status().code(), 2);
     }
 }

@@ -1,20 +1,31 @@
-//! Everything a command needs to talk to Azure, built once from the global flags.
+//! Everything a command needs to talk to Azure, built once from typed settings (no clap here).
 
 use crate::{
-    azure::arm::{
-        Arm, LroPolicy, RetryPolicy, api,
-        models::{ManagedCluster, UserAssignedIdentity},
+    azure::{
+        arm::{
+            Arm, LroPolicy, RetryPolicy, api,
+            models::{ManagedCluster, UserAssignedIdentity},
+        },
+        auth::{self, AuthMode},
+        cloud::Cloud,
+        http::{Http, HttpOptions, SharedHttp},
+        ids,
     },
-    azure::auth,
-    cli::GlobalArgs,
-    azure::cloud::Cloud,
     error::{Error, Result},
-    azure::http::{Http, HttpOptions, SharedHttp},
-    ui::output::{OutputFormat, Ui},
-    plan::RunOptions,
 };
 use azure_core::credentials::TokenCredential;
-use std::{sync::Arc, time::Duration};
+use std::sync::Arc;
+
+/// How to reach Azure: from the global flags, validated before any request.
+#[derive(Debug, Clone)]
+pub struct AzureSettings {
+    pub cloud: Cloud,
+    pub subscription: Option<String>,
+    pub auth: AuthMode,
+    pub http: HttpOptions,
+    pub retry: RetryPolicy,
+    pub lro: LroPolicy,
+}
 
 pub struct Azure {
     pub arm: Arm,
@@ -25,41 +36,27 @@ pub struct Azure {
 }
 
 impl Azure {
-    /// Validate configuration (cloud, CA bundle, subscription) and build clients. No network I/O.
-    pub fn from_globals(g: &GlobalArgs) -> Result<Azure> {
-        let cloud = Cloud::resolve(&g.cloud)?;
-        let subscription = g.subscription.clone().ok_or_else(|| {
+    /// Build the clients. No network I/O: the first token request happens on first use.
+    pub fn connect(s: &AzureSettings) -> Result<Azure> {
+        let subscription = s.subscription.clone().ok_or_else(|| {
             Error::usage(
                 "--subscription is required (or set AZURE_SUBSCRIPTION_ID): the subscription ID holding the resources",
             )
         })?;
-        let http = Arc::new(
-            Http::new(&HttpOptions {
-                ca_bundle: g.ca_bundle.clone(),
-                resolve: g.resolve.clone(),
-                timeout: Some(Duration::from_secs(g.timeout.max(1))),
-            })
-            .map_err(Error::Usage)?,
-        );
-        let credential = auth::credential(g.auth, &http, &cloud)?;
+        let http = Arc::new(Http::new(&s.http).map_err(Error::Usage)?);
+        let credential = auth::credential(s.auth, &http, &s.cloud)?;
         let mut arm = Arm::new(
             http.clone(),
             credential.clone(),
-            cloud.resource_manager.clone(),
-            cloud.arm_scope(),
+            s.cloud.resource_manager.clone(),
+            s.cloud.arm_scope(),
         );
-        arm.retry = RetryPolicy {
-            max_attempts: g.retries + 1,
-            ..retry_from_env()
-        };
-        arm.lro = LroPolicy {
-            timeout: Duration::from_secs(g.lro_timeout),
-            ..LroPolicy::default()
-        };
+        arm.retry = s.retry.clone();
+        arm.lro = s.lro.clone();
         Ok(Azure {
             arm,
             credential,
-            cloud,
+            cloud: s.cloud.clone(),
             http,
             subscription,
         })
@@ -76,14 +73,22 @@ impl Azure {
 
     /// A Key Vault data-plane client for the vault at `vault_uri` (from the vault's ARM properties).
     pub fn secret_client(&self, vault_uri: &url::Url) -> Result<azure_security_keyvault_secrets::SecretClient> {
-        crate::azure::keyvault::secret_client(&self.http, self.credential.clone(), vault_uri)
+        crate::azure::keyvault::secret_client(&self.http, self.credential.clone(), &self.cloud, vault_uri)
+    }
+
+    pub fn cluster_id(&self, rg: &str, name: &str) -> String {
+        ids::managed_cluster(&self.subscription, rg, name)
+    }
+
+    pub fn identity_id(&self, rg: &str, name: &str) -> String {
+        ids::user_assigned_identity(&self.subscription, rg, name)
     }
 
     /// The cluster as read — raw JSON (for read-modify-write) and its typed view. Not found is an error.
     pub async fn cluster(&self, rg: &str, name: &str) -> Result<(serde_json::Value, ManagedCluster)> {
         let doc = self
             .arm
-            .get_opt(&self.cluster_path(rg, name), api::CONTAINER_SERVICE)
+            .get_opt(&self.cluster_id(rg, name), api::CONTAINER_SERVICE)
             .await?
             .ok_or_else(|| {
                 Error::runtime(format!(
@@ -96,51 +101,31 @@ impl Azure {
         Ok((doc, mc))
     }
 
-    /// The kubelet's managed identity, or an error that names the two commands that create it.
-    pub async fn kubelet_identity(&self, rg: &str, name: &str) -> Result<UserAssignedIdentity> {
+    /// The kubelet's managed identity; `None` while the cluster still runs on a service principal.
+    /// A cluster that does not exist is an error.
+    pub async fn kubelet_identity(&self, rg: &str, name: &str) -> Result<Option<UserAssignedIdentity>> {
         let (_, mc) = self.cluster(rg, name).await?;
-        match (mc.uses_service_principal(), mc.kubelet_identity()) {
-            (false, Some(k)) => Ok(k.clone()),
-            _ => Err(Error::runtime(format!(
+        Ok(match (mc.uses_service_principal(), mc.kubelet_identity()) {
+            (false, Some(k)) => Some(k.clone()),
+            _ => None,
+        })
+    }
+
+    /// Like [`Azure::kubelet_identity`], but a service-principal cluster is an error naming the two
+    /// commands that give it a kubelet identity.
+    pub async fn require_kubelet_identity(&self, rg: &str, name: &str) -> Result<UserAssignedIdentity> {
+        self.kubelet_identity(rg, name).await?.ok_or_else(|| {
+            Error::runtime(format!(
                 "cluster {rg}/{name} has no kubelet managed identity: it still uses a service principal. \
                  Run `kvwire cluster enable-managed-identity -g {rg} -n {name}`, then `kvwire nodepool upgrade-image -g {rg} --cluster {name} --all`"
-            ))),
-        }
+            ))
+        })
     }
 
-    pub fn cluster_path(&self, rg: &str, name: &str) -> String {
-        format!(
-            "/subscriptions/{}/resourceGroups/{rg}/providers/Microsoft.ContainerService/managedClusters/{name}",
-            self.subscription
-        )
+    /// A user-assigned identity's document, or `None` when it does not exist.
+    pub async fn identity(&self, rg: &str, name: &str) -> Result<Option<serde_json::Value>> {
+        self.arm
+            .get_opt(&self.identity_id(rg, name), api::MANAGED_IDENTITY)
+            .await
     }
-}
-
-/// `KVWIRE_RETRY_BASE_MS` shortens the first backoff (tests, or very patient pipelines lengthen it).
-fn retry_from_env() -> RetryPolicy {
-    let mut p = RetryPolicy::default();
-    if let Some(ms) = std::env::var("KVWIRE_RETRY_BASE_MS")
-        .ok()
-        .and_then(|v| v.parse::<u64>().ok())
-    {
-        p.base_delay = Duration::from_millis(ms);
-    }
-    p
-}
-
-/// Plan-runner options from the global flags.
-pub fn run_options(g: &GlobalArgs, command: &str, ui: &Ui, parallel: usize) -> Result<RunOptions> {
-    if ui.format == OutputFormat::Env {
-        return Err(Error::usage(
-            "-o env prints values and only fits commands such as kubelet-identity; use text, json or yaml here",
-        ));
-    }
-    Ok(RunOptions {
-        command: command.into(),
-        dry_run: g.dry_run,
-        yes: g.yes,
-        detailed_exitcode: g.detailed_exitcode,
-        parallel,
-        observe_parallel: parallel.max(crate::plan::OBSERVE_CONCURRENCY),
-    })
 }

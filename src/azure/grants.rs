@@ -3,26 +3,14 @@
 //! leaves behind.
 
 use crate::{
-    azure::arm::api,
-    azure::context::Azure,
+    azure::{arm::api, context::Azure, ids},
     error::{Error, Result},
+    model::roles,
 };
 use serde_json::Value;
 
 /// One grant, described for people: "AcrPull on /subscriptions/…/registries/acr1".
 pub type Grant = String;
-
-/// Names for the built-in roles kvwire users meet most; others are looked up.
-const KNOWN_ROLES: &[(&str, &str)] = &[
-    ("7f951dda-4ed3-4680-a7ca-43fe172d538d", "AcrPull"),
-    ("4633458b-17de-408a-b874-0445c86b69e6", "Key Vault Secrets User"),
-    ("b86a8fe4-44ce-4948-aee5-eccb2c155cd7", "Key Vault Secrets Officer"),
-    ("00482a5a-887f-4fb3-b363-3b7fe8e74483", "Key Vault Administrator"),
-    ("b24988ac-6180-42a0-ab88-20f7382dd24c", "Contributor"),
-    ("8e3af657-a8ff-443c-a75c-2fe8c4bcb635", "Owner"),
-    ("acdd72a7-3385-48ef-bd42-f606fba81ae7", "Reader"),
-    ("4d97b98b-1d4f-4787-a291-c67834d212e7", "Network Contributor"),
-];
 
 /// The object ID of the service principal with application (client) ID `app_id`, via Microsoft Graph.
 pub async fn service_principal_object_id(az: &Azure, app_id: &str) -> Result<Option<String>> {
@@ -38,15 +26,11 @@ pub async fn service_principal_object_id(az: &Azure, app_id: &str) -> Result<Opt
 
 /// Role assignments anywhere in the subscription, and vault access policies, held by `object_id`.
 pub async fn held_by(az: &Azure, object_id: &str) -> Result<Vec<Grant>> {
-    let sub = format!("/subscriptions/{}", az.subscription);
+    let sub = ids::subscription(&az.subscription);
     let filter = format!("assignedTo('{object_id}')");
     let assignments = az
         .arm
-        .list_filtered(
-            &format!("{sub}/providers/Microsoft.Authorization/roleAssignments"),
-            api::AUTHORIZATION,
-            Some(&filter),
-        )
+        .list_filtered(&ids::role_assignments(&sub), api::AUTHORIZATION, Some(&filter))
         .await?;
     let mut grants = vec![];
     for a in assignments
@@ -62,7 +46,7 @@ pub async fn held_by(az: &Azure, object_id: &str) -> Result<Vec<Grant>> {
     }
     let vaults = az
         .arm
-        .list(&format!("{sub}/providers/Microsoft.KeyVault/vaults"), api::KEY_VAULT)
+        .list(&ids::vaults_in_subscription(&az.subscription), api::KEY_VAULT)
         .await?;
     for v in &vaults {
         let policies = v
@@ -94,9 +78,9 @@ pub async fn held_by(az: &Azure, object_id: &str) -> Result<Vec<Grant>> {
 
 /// A role's display name: from the built-in table, else read from ARM.
 pub async fn role_name(az: &Azure, role_definition_id: &str) -> String {
-    let guid = role_definition_id.rsplit('/').next().unwrap_or("").to_ascii_lowercase();
-    if let Some((_, name)) = KNOWN_ROLES.iter().find(|(g, _)| *g == guid) {
-        return (*name).to_string();
+    let guid = roles::guid_of(role_definition_id);
+    if let Some(r) = roles::by_guid(&guid) {
+        return r.name.to_string();
     }
     match az.arm.get_opt(role_definition_id, api::AUTHORIZATION).await {
         Ok(Some(d)) => d
@@ -107,13 +91,6 @@ pub async fn role_name(az: &Azure, role_definition_id: &str) -> String {
         _ => format!("role {guid}"),
     }
 }
-
-/// Data roles that can read secret values.
-const SECRET_READERS: &[&str] = &[
-    "4633458b-17de-408a-b874-0445c86b69e6", // Key Vault Secrets User
-    "b86a8fe4-44ce-4948-aee5-eccb2c155cd7", // Key Vault Secrets Officer
-    "00482a5a-887f-4fb3-b363-3b7fe8e74483", // Key Vault Administrator
-];
 
 /// How `object_id` can read `secret` in `vault`, or `None` when it cannot: a data role at the
 /// secret, the vault or above (RBAC vaults), or an access policy with `get` (the others).
@@ -132,11 +109,7 @@ pub async fn secret_read_access(
     let filter = format!("principalId eq '{object_id}'");
     let held = az
         .arm
-        .list_filtered(
-            &format!("{secret_scope}/providers/Microsoft.Authorization/roleAssignments"),
-            api::AUTHORIZATION,
-            Some(&filter),
-        )
+        .list_filtered(&ids::role_assignments(&secret_scope), api::AUTHORIZATION, Some(&filter))
         .await?;
     let target = secret_scope.to_ascii_lowercase();
     for a in held {
@@ -149,9 +122,8 @@ pub async fn secret_read_access(
             .pointer("/properties/roleDefinitionId")
             .and_then(Value::as_str)
             .unwrap_or("");
-        let guid = role.rsplit('/').next().unwrap_or("").to_ascii_lowercase();
         let covers = target == scope || target.starts_with(&format!("{}/", scope.trim_end_matches('/')));
-        if covers && SECRET_READERS.contains(&guid.as_str()) {
+        if covers && roles::reads_values(role) {
             return Ok(Some(format!("{} at {scope}", role_name(az, role).await)));
         }
     }

@@ -1,8 +1,9 @@
 //! The Key Vault data plane through the official SDK, on kvwire's shared HTTP client.
 
 use crate::{
-    error::{Error, Result},
+    azure::cloud::Cloud,
     azure::http::{SharedHttp, check_scheme},
+    error::{Error, Result},
 };
 use azure_core::{
     credentials::TokenCredential,
@@ -15,8 +16,23 @@ use url::Url;
 /// The SDK authenticates through Key Vault's 401 challenge: the first request goes out without a
 /// token (and without its body), the vault answers with the resource to ask a token for, and the
 /// SDK checks that the vault host ends with that resource's domain before it sends the token.
-pub fn secret_client(http: &SharedHttp, credential: Arc<dyn TokenCredential>, vault_uri: &Url) -> Result<SecretClient> {
+///
+/// The vault's URI comes from ARM; a host outside the cloud's Key Vault DNS suffix is refused
+/// before any token is asked for, so a tampered `vaultUri` cannot collect one.
+pub fn secret_client(
+    http: &SharedHttp,
+    credential: Arc<dyn TokenCredential>,
+    cloud: &Cloud,
+    vault_uri: &Url,
+) -> Result<SecretClient> {
     check_scheme(vault_uri).map_err(Error::Usage)?;
+    let host = vault_uri.host_str().unwrap_or("").to_ascii_lowercase();
+    if !host.ends_with(&format!(".{}", cloud.keyvault_dns_suffix.to_ascii_lowercase())) {
+        return Err(Error::runtime(format!(
+            "vault URI {vault_uri} is not under this cloud's Key Vault suffix ({}): refusing to send it a token",
+            cloud.keyvault_dns_suffix
+        )));
+    }
     let options = SecretClientOptions {
         client_options: ClientOptions {
             transport: Some(Transport::new(http.clone())),

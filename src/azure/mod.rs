@@ -7,5 +7,6 @@ pub mod cloud;
 pub mod context;
 pub mod grants;
 pub mod http;
+pub mod ids;
 pub mod keyvault;
 pub mod vault;

@@ -1,8 +1,7 @@
 //! Finding a Key Vault through ARM: its ID, data-plane URI, tenant and permission model.
 
 use crate::{
-    azure::arm::api,
-    azure::context::Azure,
+    azure::{arm::api, context::Azure, ids},
     error::{Error, Result},
 };
 use serde_json::Value;
@@ -22,57 +21,17 @@ pub struct Vault {
     pub doc: Value,
 }
 
-/// Vault name rules: 3-24 letters, digits and single hyphens, starting with a letter, not ending in a hyphen.
-pub fn validate_name(s: &str) -> Result<String, String> {
-    let ok = (3..=24).contains(&s.len())
-        && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
-        && s.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
-        && !s.ends_with('-')
-        && !s.contains("--");
-    if ok {
-        Ok(s.to_string())
-    } else {
-        Err(format!(
-            "{s:?} is not a Key Vault name: 3-24 letters, digits and single hyphens, starting with a letter (or pass the vault's resource ID)"
-        ))
-    }
-}
-
-/// `--vault` value: a resource ID or a name (validated here, before any request).
-pub fn parse_ref(s: &str) -> Result<String, String> {
-    if s.starts_with("/subscriptions/") {
-        let parts: Vec<&str> = s.trim_matches('/').split('/').collect();
-        let ok = parts.len() == 8
-            && parts[4].eq_ignore_ascii_case("providers")
-            && parts[5].eq_ignore_ascii_case("Microsoft.KeyVault")
-            && parts[6].eq_ignore_ascii_case("vaults");
-        if ok {
-            return Ok(format!("/{}", parts.join("/")));
-        }
-        return Err(format!(
-            "{s:?} is not a Key Vault resource ID: expected /subscriptions/SUB/resourceGroups/RG/providers/Microsoft.KeyVault/vaults/NAME"
-        ));
-    }
-    validate_name(s)
-}
-
 /// Read the vault: by ID, by name in `resource_group`, or by name anywhere in the subscription.
 pub async fn find(az: &Azure, vault: &str, resource_group: Option<&str>) -> Result<Vault> {
     let doc = if vault.starts_with('/') {
         az.arm.get_opt(vault, api::KEY_VAULT).await?
     } else if let Some(rg) = resource_group {
-        let id = format!(
-            "/subscriptions/{}/resourceGroups/{rg}/providers/Microsoft.KeyVault/vaults/{vault}",
-            az.subscription
-        );
+        let id = ids::vault(&az.subscription, rg, vault);
         az.arm.get_opt(&id, api::KEY_VAULT).await?
     } else {
         let all = az
             .arm
-            .list(
-                &format!("/subscriptions/{}/providers/Microsoft.KeyVault/vaults", az.subscription),
-                api::KEY_VAULT,
-            )
+            .list(&ids::vaults_in_subscription(&az.subscription), api::KEY_VAULT)
             .await?;
         all.into_iter()
             .find(|v| v["name"].as_str().is_some_and(|n| n.eq_ignore_ascii_case(vault)))
@@ -126,7 +85,7 @@ fn from_doc(doc: Value) -> Result<Vault> {
     let id = s("/id");
     let uri = Url::parse(&s("/properties/vaultUri"))
         .map_err(|e| Error::runtime(format!("vault {id} has no usable vaultUri: {e}")))?;
-    let resource_group = id.split('/').nth(4).unwrap_or("").to_string();
+    let resource_group = ids::resource_group_of(&id).unwrap_or("").to_string();
     Ok(Vault {
         name: s("/name"),
         resource_group,
@@ -139,18 +98,4 @@ fn from_doc(doc: Value) -> Result<Vault> {
         id,
         doc,
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn vault_refs() {
-        assert!(parse_ref("kv-demo").is_ok());
-        assert!(parse_ref("kv--x").is_err());
-        assert!(parse_ref("1kv").is_err());
-        assert!(parse_ref("/subscriptions/s/resourceGroups/rg/providers/Microsoft.KeyVault/vaults/kv").is_ok());
-        assert!(parse_ref("/subscriptions/s/resourceGroups/rg").is_err());
-    }
 }

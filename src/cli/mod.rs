@@ -1,6 +1,15 @@
 //! The command line, as clap definitions only; the logic lives in `commands/`.
 
-use crate::{azure::auth::AuthMode, azure::http::ResolveRule, ui::output::OutputFormat, model::names};
+use crate::{
+    azure::{auth::AuthMode, http::ResolveRule},
+    model::{
+        PodIdentity,
+        grant::{GrantScope, GrantTarget, PrincipalType, RoleChoice},
+        names,
+        secrets::SecretMapping,
+    },
+    ui::output::OutputFormat,
+};
 use clap::{ArgAction, Args, Parser, Subcommand};
 use std::path::PathBuf;
 
@@ -12,8 +21,8 @@ use std::path::PathBuf;
     long_about = "Wire an AKS cluster to Azure Key Vault end to end.\n\n\
 Every command that changes Azure first observes, then shows a plan, asks for confirmation \
 (or takes --yes), applies and verifies. --dry-run shows the plan and writes nothing; a re-run changes nothing.",
-    after_help = "Exit codes: 0 success, 1 runtime or Azure error, 2 bad input or usage, \
-4 changes pending (only with --detailed-exitcode)."
+    after_help = "Exit codes: 0 success, 1 runtime or Azure error, 2 bad input or usage (nothing written), \
+3 checks failed (verify, lint), 4 changes pending (only with --detailed-exitcode), 130 interrupted."
 )]
 pub struct Cli {
     #[command(flatten)]
@@ -23,6 +32,7 @@ pub struct Cli {
 }
 
 #[derive(Debug, Args)]
+#[command(next_help_heading = "Global options")]
 pub struct GlobalArgs {
     /// Azure subscription ID holding the resources.
     #[arg(long, global = true, env = "AZURE_SUBSCRIPTION_ID", value_parser = names::subscription_id)]
@@ -86,7 +96,8 @@ pub struct GlobalArgs {
         global = true,
         env = "KVWIRE_TIMEOUT",
         default_value_t = 100,
-        value_name = "SECONDS"
+        value_name = "SECONDS",
+        value_parser = clap::value_parser!(u64).range(1..=3600)
     )]
     pub timeout: u64,
 
@@ -100,7 +111,8 @@ pub struct GlobalArgs {
         global = true,
         env = "KVWIRE_LRO_TIMEOUT",
         default_value_t = 3600,
-        value_name = "SECONDS"
+        value_name = "SECONDS",
+        value_parser = clap::value_parser!(u64).range(1..=7 * 24 * 3600)
     )]
     pub lro_timeout: u64,
 
@@ -226,108 +238,10 @@ pub struct WorkloadIdentityArgs {
     pub credential_name: Option<String>,
 }
 
-/// Who `grant` gives access to.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum GrantTarget {
-    /// The kubelet identity of an AKS cluster: (resource group, cluster).
-    Kubelet(Option<String>, String),
-    /// A user-assigned managed identity: (resource group, name).
-    Identity(Option<String>, String),
-    /// Any Entra principal by object ID.
-    Principal(String),
-}
-
-impl GrantTarget {
-    pub fn parse(s: &str) -> Result<GrantTarget, String> {
-        let split_rg = |rest: &str| match rest.split_once('/') {
-            Some((rg, name)) => names::resource_group(rg).map(|rg| (Some(rg), name.to_string())),
-            None => Ok((None, rest.to_string())),
-        };
-        match s.split_once(':') {
-            Some(("kubelet", rest)) => {
-                let (rg, name) = split_rg(rest)?;
-                Ok(GrantTarget::Kubelet(rg, names::cluster_name(&name)?))
-            }
-            Some(("identity", rest)) => {
-                let (rg, name) = split_rg(rest)?;
-                Ok(GrantTarget::Identity(rg, names::identity_name(&name)?))
-            }
-            Some(("principal", id)) => {
-                Ok(GrantTarget::Principal(names::guid(id).map_err(|_| {
-                    format!("principal:{id}: expected an object ID (GUID)")
-                })?))
-            }
-            _ => Err(format!(
-                "{s:?}: expected kubelet:[RG/]CLUSTER, identity:[RG/]NAME or principal:OBJECT_ID"
-            )),
-        }
-    }
-
-    /// Kubelets and managed identities run workloads; they only ever need to read.
-    pub fn is_workload(&self) -> bool {
-        !matches!(self, GrantTarget::Principal(_))
-    }
-}
-
-/// `grant --role`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum RoleChoice {
-    SecretsUser,
-    SecretsOfficer,
-    /// A role definition GUID.
-    Custom(String),
-}
-
-impl RoleChoice {
-    pub fn parse(s: &str) -> Result<RoleChoice, String> {
-        match s {
-            "secrets-user" => Ok(RoleChoice::SecretsUser),
-            "secrets-officer" => Ok(RoleChoice::SecretsOfficer),
-            other => names::guid(other)
-                .map(RoleChoice::Custom)
-                .map_err(|_| format!("{other:?}: expected secrets-user, secrets-officer or a role definition GUID")),
-        }
-    }
-}
-
-/// `grant --scope`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum GrantScope {
-    Vault,
-    Secret(String),
-}
-
-impl GrantScope {
-    pub fn parse(s: &str) -> Result<GrantScope, String> {
-        match s.split_once(':') {
-            None if s == "vault" => Ok(GrantScope::Vault),
-            Some(("secret", name)) => names::secret_name(name).map(GrantScope::Secret),
-            _ => Err(format!("{s:?}: expected vault or secret:NAME")),
-        }
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum PrincipalType {
-    ServicePrincipal,
-    User,
-    Group,
-}
-
-impl PrincipalType {
-    pub fn as_arm(self) -> &'static str {
-        match self {
-            PrincipalType::ServicePrincipal => "ServicePrincipal",
-            PrincipalType::User => "User",
-            PrincipalType::Group => "Group",
-        }
-    }
-}
-
 #[derive(Debug, Args)]
 pub struct GrantArgs {
     /// The vault: a name (looked up in -g, else in the whole subscription) or its resource ID.
-    #[arg(long, value_parser = crate::azure::vault::parse_ref)]
+    #[arg(long, value_parser = names::vault_ref)]
     pub vault: String,
     /// Resource group of the vault; also the default group for kubelet: and identity: targets.
     #[arg(short = 'g', long, value_parser = names::resource_group)]
@@ -363,37 +277,10 @@ pub enum SecretsCommand {
     Seed(SeedArgs),
 }
 
-/// `--map KEY=secret-name`, or `--map KEY` for the env-style mapping (DB_PASSWORD → db-password).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SecretMapping {
-    pub key: String,
-    pub secret: String,
-}
-
-impl SecretMapping {
-    pub fn parse(s: &str) -> Result<SecretMapping, String> {
-        let (key, secret) = match s.split_once('=') {
-            Some((k, n)) => (k.to_string(), n.to_string()),
-            None => (s.to_string(), Self::env_style(s)),
-        };
-        if !crate::model::dotenv::valid_key(&key) {
-            return Err(format!(
-                "{key:?} is not a variable name (letters, digits and '_', not starting with a digit)"
-            ));
-        }
-        names::secret_name(&secret).map(|secret| SecretMapping { key, secret })
-    }
-
-    /// DB_PASSWORD → db-password.
-    pub fn env_style(key: &str) -> String {
-        key.to_ascii_lowercase().replace('_', "-")
-    }
-}
-
 #[derive(Debug, Args)]
 pub struct SeedArgs {
     /// The vault: a name (looked up in -g, else in the whole subscription) or its resource ID.
-    #[arg(long, value_parser = crate::azure::vault::parse_ref)]
+    #[arg(long, value_parser = names::vault_ref)]
     pub vault: String,
     /// Resource group of the vault.
     #[arg(short = 'g', long, value_parser = names::resource_group)]
@@ -436,23 +323,10 @@ fn parse_rfc3339(s: &str) -> Result<time::OffsetDateTime, String> {
         .map_err(|_| format!("{s:?} is not an RFC 3339 time such as 2027-01-31T00:00:00Z"))
 }
 
-/// How pods authenticate to Key Vault, for `manifests`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum ManifestMode {
-    /// A user-assigned identity federated with the pod's service account (recommended).
-    WorkloadIdentity,
-    /// The cluster's kubelet identity (every pod on the node can use it).
-    Kubelet,
-    /// A managed identity assigned to the node VMSS (--identity), or its system-assigned one.
-    VmIdentity,
-    /// Deprecated AAD pod identity; emitted with a warning.
-    PodIdentity,
-}
-
 #[derive(Debug, Args)]
 pub struct ManifestsArgs {
     /// The vault: a name (looked up in -g, else in the whole subscription) or its resource ID.
-    #[arg(long, value_parser = crate::azure::vault::parse_ref)]
+    #[arg(long, value_parser = names::vault_ref)]
     pub vault: String,
     /// Resource group of the vault, and the default for --cluster and --identity.
     #[arg(short = 'g', long, value_parser = names::resource_group)]
@@ -462,7 +336,7 @@ pub struct ManifestsArgs {
     pub namespace: String,
     /// Identity the pods use to reach Key Vault.
     #[arg(long, value_enum, default_value = "workload-identity")]
-    pub mode: ManifestMode,
+    pub mode: PodIdentity,
     /// A secret to mount (repeat). Default: db-host, db-name, db-username, db-password.
     #[arg(long = "secret", value_parser = names::secret_name, value_name = "NAME")]
     pub secrets: Vec<String>,
@@ -538,7 +412,7 @@ pub struct InitArgs {
     #[command(flatten)]
     pub cluster: ClusterRef,
     /// The vault's name.
-    #[arg(long, value_parser = crate::azure::vault::validate_name)]
+    #[arg(long, value_parser = names::vault_name)]
     pub vault: String,
     /// Resource group of the vault (default: looked up in Azure, else the cluster's).
     #[arg(long, value_parser = names::resource_group)]
@@ -574,3 +448,47 @@ pub enum InitMode {
     /// The cluster's kubelet identity (every pod on the nodes shares it).
     Kubelet,
 }
+
+/// Clap's view of the domain's choices (the domain types stay free of clap).
+macro_rules! value_enum {
+    ($ty:ty { $($variant:path => $name:literal: $help:literal),+ $(,)? }) => {
+        impl clap::ValueEnum for $ty {
+            fn value_variants<'a>() -> &'a [Self] {
+                &[$($variant),+]
+            }
+            fn to_possible_value(&self) -> Option<clap::builder::PossibleValue> {
+                Some(match self {
+                    $($variant => clap::builder::PossibleValue::new($name).help($help)),+
+                })
+            }
+        }
+    };
+}
+
+value_enum!(OutputFormat {
+    OutputFormat::Text => "text": "For people: aligned, coloured on a terminal",
+    OutputFormat::Json => "json": "One stable JSON document on stdout (docs/plan-format.md)",
+    OutputFormat::Yaml => "yaml": "The JSON document as YAML",
+    OutputFormat::Env => "env": "export KEY='value' lines (commands that print values, such as kubelet-identity)",
+});
+
+value_enum!(AuthMode {
+    AuthMode::Auto => "auto": "Workload identity, then a client secret, then managed identity, else the Azure CLI login",
+    AuthMode::Cli => "cli": "The Azure CLI's (az login) or Azure Developer CLI's account",
+    AuthMode::Env => "env": "A service principal: AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_CLIENT_SECRET",
+    AuthMode::Workload => "workload": "Federated token: AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_FEDERATED_TOKEN_FILE",
+    AuthMode::Msi => "msi": "Managed identity of the Azure host (AZURE_CLIENT_ID picks a user-assigned one)",
+});
+
+value_enum!(PodIdentity {
+    PodIdentity::WorkloadIdentity => "workload-identity": "A user-assigned identity federated with the pod's service account (recommended)",
+    PodIdentity::Kubelet => "kubelet": "The cluster's kubelet identity (every pod on the node can use it)",
+    PodIdentity::VmIdentity => "vm-identity": "A managed identity of the node VMSS (--identity), or its system-assigned one",
+    PodIdentity::PodIdentity => "pod-identity": "Deprecated AAD pod identity; emitted with a warning",
+});
+
+value_enum!(PrincipalType {
+    PrincipalType::ServicePrincipal => "service-principal": "An application or managed identity",
+    PrincipalType::User => "user": "A person",
+    PrincipalType::Group => "group": "An Entra group",
+});

@@ -1,9 +1,9 @@
 //! `kvwire completions SHELL`: the same scripts that are checked in under completions/.
 
-use crate::{cli::Cli, error::Result};
+use crate::{cli::Cli, error::ExitStatus};
 use clap::CommandFactory;
 
-pub fn run(shell: clap_complete::Shell) -> Result<u8> {
+pub fn run(shell: clap_complete::Shell) -> ExitStatus {
     clap_complete::generate(shell, &mut Cli::command(), "kvwire", &mut std::io::stdout());
-    Ok(0)
+    ExitStatus::Success
 }

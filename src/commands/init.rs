@@ -3,10 +3,10 @@
 //! OIDC issuer, node pools, the vault's resource group and permission model).
 
 use crate::{
-    cli::{GlobalArgs, InitArgs, InitMode},
-    azure::context::Azure,
-    error::{Error, Result},
     azure::vault,
+    cli::{InitArgs, InitMode},
+    error::{Error, ExitStatus, Result},
+    settings::Settings,
 };
 use std::io::Write;
 
@@ -18,7 +18,7 @@ struct Observed {
     vault_rg: Option<String>,
 }
 
-pub async fn run(args: &InitArgs, g: &GlobalArgs) -> Result<u8> {
+pub async fn run(args: &InitArgs, s: &Settings) -> Result<ExitStatus> {
     // Refuse before any request: never overwrite a runbook by accident.
     if let Some(f) = &args.file
         && f.exists()
@@ -32,7 +32,7 @@ pub async fn run(args: &InitArgs, g: &GlobalArgs) -> Result<u8> {
     let observed = if args.offline {
         Observed::default()
     } else {
-        observe(args, g).await?
+        observe(args, s).await?
     };
     let text = render(args, &observed);
     crate::runbook::parse(&text, std::path::Path::new("init.toml"))
@@ -48,11 +48,11 @@ pub async fn run(args: &InitArgs, g: &GlobalArgs) -> Result<u8> {
                 .map_err(|e| Error::runtime(format!("writing the runbook: {e}")))?;
         }
     }
-    Ok(0)
+    Ok(ExitStatus::Success)
 }
 
-async fn observe(args: &InitArgs, g: &GlobalArgs) -> Result<Observed> {
-    let az = Azure::from_globals(g)?;
+async fn observe(args: &InitArgs, s: &Settings) -> Result<Observed> {
+    let az = s.connect()?;
     let (rg, name) = (&args.cluster.resource_group, &args.cluster.name);
     let (_, mc) = az.cluster(rg, name).await?;
     let mut o = Observed::default();

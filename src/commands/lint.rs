@@ -2,13 +2,13 @@
 //! `--online`, against the vaults they name.
 
 use crate::{
-    cli::{GlobalArgs, LintArgs},
-    azure::context::Azure,
-    error::{Error, Result},
     azure::keyvault::{SecretState, secret_state},
-    ui::output::{OutputFormat, Style, Ui},
-    k8s::spc::{self, Finding, Severity},
     azure::vault,
+    cli::LintArgs,
+    error::{Error, ExitStatus, Result},
+    k8s::spc::{self, Finding, Severity},
+    settings::Settings,
+    ui::output::{OutputFormat, Style},
 };
 use serde_json::{Value, json};
 use std::io::Read;
@@ -21,7 +21,8 @@ struct Report {
     findings: Vec<Finding>,
 }
 
-pub async fn run(args: &LintArgs, g: &GlobalArgs, ui: &Ui) -> Result<u8> {
+pub async fn run(args: &LintArgs, s: &Settings) -> Result<ExitStatus> {
+    let ui = &s.ui;
     let mut reports = vec![];
     for path in &args.files {
         let (origin, text) = if path.as_os_str() == "-" {
@@ -57,7 +58,7 @@ pub async fn run(args: &LintArgs, g: &GlobalArgs, ui: &Ui) -> Result<u8> {
         return Err(Error::usage("no SecretProviderClass found in the given files"));
     }
     if args.online {
-        let az = Azure::from_globals(g)?;
+        let az = s.connect()?;
         for (report, doc) in reports.iter_mut() {
             report.findings.extend(check_vault(&az, doc).await?);
         }
@@ -99,11 +100,15 @@ pub async fn run(args: &LintArgs, g: &GlobalArgs, ui: &Ui) -> Result<u8> {
             }
         }
     }
-    Ok(if errors > 0 { 1 } else { 0 })
+    Ok(if errors > 0 {
+        ExitStatus::ChecksFailed
+    } else {
+        ExitStatus::Success
+    })
 }
 
 /// Each declared secret must exist (and be enabled) in the named vault.
-async fn check_vault(az: &Azure, doc: &Value) -> Result<Vec<Finding>> {
+async fn check_vault(az: &crate::azure::context::Azure, doc: &Value) -> Result<Vec<Finding>> {
     let mut out = vec![];
     let Some(name) = doc.pointer("/spec/parameters/keyvaultName").and_then(Value::as_str) else {
         return Ok(out);

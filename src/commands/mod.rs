@@ -1,7 +1,4 @@
-//! One module per command; `dispatch` only routes.
-
-/// The four DB values seeded by default.
-pub use seed::DEFAULT_KEYS as DEFAULT_SECRET_KEYS;
+//! One thin module per command: settings → steps → plan::run → exit status. `dispatch` routes.
 
 mod completions;
 mod enable_managed_identity;
@@ -18,44 +15,29 @@ mod workload_identity;
 
 use crate::{
     cli::{Cli, ClusterCommand, Command, NodepoolCommand, SecretsCommand},
-    azure::context::Azure,
-    error::Result,
-    ui::output::Ui,
+    error::{ExitStatus, Result},
+    settings::Settings,
 };
-use std::sync::Arc;
 
-pub async fn dispatch(cli: Cli) -> Result<u8> {
-    let g = &cli.global;
-    let ui = Ui::detect(g.output, g.no_color, g.quiet);
+pub async fn dispatch(cli: Cli) -> Result<ExitStatus> {
+    if let Command::Completions { shell } = cli.command {
+        return Ok(completions::run(shell));
+    }
+    let s = Settings::from_args(&cli.global)?;
     match cli.command {
-        Command::Completions { shell } => completions::run(shell),
-        Command::Init(args) => init::run(&args, g).await,
-        Command::Cluster(ClusterCommand::EnableManagedIdentity(args)) => {
-            let az = Arc::new(Azure::from_globals(g)?);
-            enable_managed_identity::run(az, &args, g, &ui).await
-        }
-        Command::Nodepool(NodepoolCommand::UpgradeImage(args)) => {
-            let az = Arc::new(Azure::from_globals(g)?);
-            upgrade_image::run(az, &args, g, &ui).await
-        }
-        Command::WorkloadIdentity(args) => {
-            let az = Arc::new(Azure::from_globals(g)?);
-            workload_identity::run(az, &args, g, &ui).await
-        }
-        Command::Grant(args) => {
-            let az = Arc::new(Azure::from_globals(g)?);
-            grant::run(az, &args, g, &ui).await
-        }
-        Command::Secrets(SecretsCommand::Seed(args)) => seed::run(&args, g, &ui).await,
-        Command::Manifests(args) => manifests::run(&args, g, &ui).await,
-        Command::Lint(args) => lint::run(&args, g, &ui).await,
-        Command::Plan(args) => runbook::up(&args.file, g, &ui, true).await,
-        Command::Up(args) => runbook::up(&args.file, g, &ui, false).await,
-        Command::Down(args) => runbook::down(&args.runbook.file, args.include_secrets, g, &ui).await,
-        Command::Verify(args) => verify::run(&args.file, g, &ui).await,
-        Command::KubeletIdentity(args) => {
-            let az = Azure::from_globals(g)?;
-            kubelet_identity::run(&az, &args, &ui).await
-        }
+        Command::Completions { .. } => unreachable!("handled above"),
+        Command::Cluster(ClusterCommand::EnableManagedIdentity(args)) => enable_managed_identity::run(&args, &s).await,
+        Command::Nodepool(NodepoolCommand::UpgradeImage(args)) => upgrade_image::run(&args, &s).await,
+        Command::WorkloadIdentity(args) => workload_identity::run(&args, &s).await,
+        Command::Grant(args) => grant::run(&args, &s).await,
+        Command::Secrets(SecretsCommand::Seed(args)) => seed::run(&args, &s).await,
+        Command::Manifests(args) => manifests::run(&args, &s).await,
+        Command::Lint(args) => lint::run(&args, &s).await,
+        Command::Plan(args) => runbook::up(&args.file, &s, true).await,
+        Command::Up(args) => runbook::up(&args.file, &s, false).await,
+        Command::Down(args) => runbook::down(&args.runbook.file, args.include_secrets, &s).await,
+        Command::Verify(args) => verify::run(&args.file, &s).await,
+        Command::KubeletIdentity(args) => kubelet_identity::run(&args, &s).await,
+        Command::Init(args) => init::run(&args, &s).await,
     }
 }

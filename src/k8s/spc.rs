@@ -94,11 +94,6 @@ pub fn objects_parameter(objects: &[VaultObject]) -> String {
     out
 }
 
-/// DB_PASSWORD-style key for a Kubernetes Secret or an env var: db-password → DB_PASSWORD.
-pub fn env_key(name: &str) -> String {
-    name.to_ascii_uppercase().replace('-', "_")
-}
-
 pub fn secret_provider_class(s: &SpcSpec) -> Value {
     let mut params = serde_json::Map::new();
     match &s.mode {
@@ -131,7 +126,7 @@ pub fn secret_provider_class(s: &SpcSpec) -> Value {
         let data: Vec<Value> = s
             .objects
             .iter()
-            .map(|o| json!({"objectName": o.file_name(), "key": env_key(&o.name)}))
+            .map(|o| json!({"objectName": o.file_name(), "key": crate::model::secrets::env_key(&o.name)}))
             .collect();
         spec["secretObjects"] = json!([{"secretName": secret, "type": "Opaque", "data": data}]);
     }
@@ -205,7 +200,8 @@ pub fn declared_objects(objects: &str) -> Result<Vec<Value>, String> {
             let text = item
                 .as_str()
                 .ok_or_else(|| format!("array[{i}] must be a YAML string (use `- |`)"))?;
-            let docs = crate::k8s::yaml::parse_documents(text, &format!("objects.array[{i}]")).map_err(|e| e.to_string())?;
+            let docs =
+                crate::k8s::yaml::parse_documents(text, &format!("objects.array[{i}]")).map_err(|e| e.to_string())?;
             Ok(docs.into_iter().next().unwrap_or(Value::Null))
         })
         .collect()

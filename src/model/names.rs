@@ -154,9 +154,52 @@ pub fn identity_resource_id(s: &str) -> Result<String, String> {
     }
 }
 
+/// Vault name rules: 3-24 letters, digits and single hyphens, starting with a letter, not ending in a hyphen.
+pub fn vault_name(s: &str) -> Result<String, String> {
+    let ok = (3..=24).contains(&s.len())
+        && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+        && s.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
+        && !s.ends_with('-')
+        && !s.contains("--");
+    if ok {
+        Ok(s.to_string())
+    } else {
+        Err(format!(
+            "{s:?} is not a Key Vault name: 3-24 letters, digits and single hyphens, starting with a letter (or pass the vault's resource ID)"
+        ))
+    }
+}
+
+/// `--vault` value: a resource ID or a name (validated here, before any request).
+pub fn vault_ref(s: &str) -> Result<String, String> {
+    if s.starts_with("/subscriptions/") {
+        let parts: Vec<&str> = s.trim_matches('/').split('/').collect();
+        let ok = parts.len() == 8
+            && parts[4].eq_ignore_ascii_case("providers")
+            && parts[5].eq_ignore_ascii_case("Microsoft.KeyVault")
+            && parts[6].eq_ignore_ascii_case("vaults");
+        if ok {
+            return Ok(format!("/{}", parts.join("/")));
+        }
+        return Err(format!(
+            "{s:?} is not a Key Vault resource ID: expected /subscriptions/SUB/resourceGroups/RG/providers/Microsoft.KeyVault/vaults/NAME"
+        ));
+    }
+    vault_name(s)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn vault_refs() {
+        assert!(vault_ref("kv-demo").is_ok());
+        assert!(vault_ref("kv--x").is_err());
+        assert!(vault_ref("1kv").is_err());
+        assert!(vault_ref("/subscriptions/s/resourceGroups/rg/providers/Microsoft.KeyVault/vaults/kv").is_ok());
+        assert!(vault_ref("/subscriptions/s/resourceGroups/rg").is_err());
+    }
 
     #[test]
     fn names() {

@@ -1,10 +1,14 @@
 //! The runbook: one TOML file describing a whole onboarding, for `kvwire plan|up|down|verify -f`.
 //! Every name is validated while the file is read, so errors carry the file, line and column and
-//! say what is allowed; unknown keys are errors.
+//! say what is allowed; unknown keys are errors. `build` turns a runbook into plans; `verify`
+//! checks what it set up.
+
+pub mod build;
+pub mod verify;
 
 use crate::{
     error::{Error, Result},
-    model::names,
+    model::{names, secrets},
 };
 use serde::Deserialize;
 use std::{
@@ -12,7 +16,7 @@ use std::{
     path::{Path, PathBuf},
 };
 
-/// A string checked by one of `validate`'s rules while the file is parsed.
+/// A string checked by one of `model::names`' rules while the file is parsed.
 macro_rules! checked {
     ($name:ident, $rule:path) => {
         #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
@@ -35,7 +39,7 @@ macro_rules! checked {
 
 checked!(ResourceGroup, names::resource_group);
 checked!(ClusterName, names::cluster_name);
-checked!(VaultName, crate::azure::vault::validate_name);
+checked!(VaultName, names::vault_name);
 checked!(IdentityName, names::identity_name);
 checked!(Namespace, names::k8s_namespace);
 checked!(ServiceAccountName, names::k8s_service_account);
@@ -170,9 +174,9 @@ impl Loaded {
     pub fn secret_map(&self) -> Vec<(String, String)> {
         match &self.book.secrets {
             Some(s) if !s.map.is_empty() => s.map.iter().map(|(k, v)| (k.clone(), v.0.clone())).collect(),
-            _ => crate::commands::DEFAULT_SECRET_KEYS
-                .iter()
-                .map(|k| (k.to_string(), crate::cli::SecretMapping::env_style(k)))
+            _ => secrets::default_mappings()
+                .into_iter()
+                .map(|m| (m.key, m.secret))
                 .collect(),
         }
     }

@@ -4,7 +4,7 @@ use serde_json::Value;
 use std::io::IsTerminal;
 
 /// `-o/--output`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum OutputFormat {
     /// For people: aligned, coloured on a terminal.
     Text,
@@ -61,10 +61,11 @@ impl Ui {
     }
 
     /// Print a machine document (json/yaml) to stdout.
-    pub fn print_document(&self, doc: &Value) {
+    pub fn print_document<T: serde::Serialize>(&self, doc: &T) {
+        let doc = serde_json::to_value(doc).expect("documents serialise");
         match self.format {
-            OutputFormat::Yaml => print!("{}", to_yaml(doc)),
-            _ => println!("{}", serde_json::to_string_pretty(doc).expect("JSON values serialise")),
+            OutputFormat::Yaml => print!("{}", to_yaml(&doc)),
+            _ => println!("{}", serde_json::to_string_pretty(&doc).expect("JSON values serialise")),
         }
     }
 }

@@ -2,16 +2,15 @@
 //! honours `Retry-After`, and long-running-operation (LRO) polling.
 
 pub mod api;
-mod error;
 pub mod models;
 pub mod writable;
 
-pub use error::{ArmError, ErrorCode};
+pub use crate::error::{ArmError, ErrorCode};
 
 use crate::{
+    azure::http::{SharedHttp, loggable_url},
     debug,
     error::{Error, Result},
-    azure::http::{SharedHttp, loggable_url},
     info, trace,
 };
 use azure_core::credentials::TokenCredential;
@@ -76,8 +75,7 @@ impl Default for LroPolicy {
     }
 }
 
-/// Callback for LRO progress ("InProgress", "Succeeded"…), e.g. to drive a spinner.
-pub type OnStatus<'a> = &'a (dyn Fn(&str) + Send + Sync);
+pub use crate::util::Progress as OnStatus;
 
 /// One HTTP answer from ARM, body already read.
 #[derive(Debug)]

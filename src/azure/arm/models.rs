@@ -133,6 +133,27 @@ impl ManagedCluster {
             .is_some_and(|v| v == "pending")
     }
 
+    /// The OIDC issuer URL, verbatim (trailing slash included), once the issuer is on.
+    pub fn oidc_issuer(&self) -> Option<&str> {
+        self.properties
+            .oidc_issuer_profile
+            .as_ref()
+            .filter(|p| p.enabled == Some(true))
+            .and_then(|p| p.issuer_url.as_deref())
+    }
+
+    /// The OIDC issuer and the workload identity webhook are both on.
+    pub fn workload_identity_ready(&self) -> bool {
+        let wi = self
+            .properties
+            .security_profile
+            .as_ref()
+            .and_then(|s| s.workload_identity.as_ref())
+            .and_then(|w| w.enabled)
+            == Some(true);
+        wi && self.oidc_issuer().is_some()
+    }
+
     pub fn kubelet_identity(&self) -> Option<&UserAssignedIdentity> {
         self.properties.identity_profile.as_ref()?.get("kubeletidentity")
     }

@@ -1,4 +1,5 @@
 //! ARM errors, typed by `error.code` (never by message text, which changes and is localised).
+//! `ArmError::from_body` reads ARM's error envelope; the ARM client attaches the operation.
 
 use serde::Deserialize;
 

@@ -1,0 +1,106 @@
+//! Resource IDs and ARM types: the one place each is spelled.
+
+use crate::util::uuid5;
+
+pub const MANAGED_CLUSTER: &str = "Microsoft.ContainerService/managedClusters";
+pub const NODE_IMAGE_UPGRADE: &str = "Microsoft.ContainerService/managedClusters/agentPools/upgradeNodeImageVersion";
+pub const USER_ASSIGNED_IDENTITY: &str = "Microsoft.ManagedIdentity/userAssignedIdentities";
+pub const FEDERATED_CREDENTIAL: &str = "Microsoft.ManagedIdentity/userAssignedIdentities/federatedIdentityCredentials";
+pub const ROLE_ASSIGNMENT: &str = "Microsoft.Authorization/roleAssignments";
+pub const ACCESS_POLICY: &str = "Microsoft.KeyVault/vaults/accessPolicies";
+pub const VAULT: &str = "Microsoft.KeyVault/vaults";
+pub const SECRET: &str = "Microsoft.KeyVault/vaults/secrets";
+
+pub fn subscription(sub: &str) -> String {
+    format!("/subscriptions/{sub}")
+}
+
+pub fn resource_group(sub: &str, rg: &str) -> String {
+    format!("/subscriptions/{sub}/resourceGroups/{rg}")
+}
+
+pub fn managed_cluster(sub: &str, rg: &str, name: &str) -> String {
+    format!("/subscriptions/{sub}/resourceGroups/{rg}/providers/{MANAGED_CLUSTER}/{name}")
+}
+
+pub fn agent_pools(cluster_id: &str) -> String {
+    format!("{cluster_id}/agentPools")
+}
+
+pub fn agent_pool(cluster_id: &str, pool: &str) -> String {
+    format!("{cluster_id}/agentPools/{pool}")
+}
+
+pub fn user_assigned_identity(sub: &str, rg: &str, name: &str) -> String {
+    format!("/subscriptions/{sub}/resourceGroups/{rg}/providers/{USER_ASSIGNED_IDENTITY}/{name}")
+}
+
+pub fn federated_credentials(identity_id: &str) -> String {
+    format!("{identity_id}/federatedIdentityCredentials")
+}
+
+pub fn federated_credential(identity_id: &str, name: &str) -> String {
+    format!("{identity_id}/federatedIdentityCredentials/{name}")
+}
+
+pub fn vault(sub: &str, rg: &str, name: &str) -> String {
+    format!("/subscriptions/{sub}/resourceGroups/{rg}/providers/{VAULT}/{name}")
+}
+
+pub fn vaults_in_subscription(sub: &str) -> String {
+    format!("/subscriptions/{sub}/providers/{VAULT}")
+}
+
+pub fn role_assignments(scope: &str) -> String {
+    format!("{scope}/providers/{ROLE_ASSIGNMENT}")
+}
+
+pub fn role_assignment(scope: &str, name: &str) -> String {
+    format!("{scope}/providers/{ROLE_ASSIGNMENT}/{name}")
+}
+
+pub fn role_definition(sub: &str, guid: &str) -> String {
+    format!("/subscriptions/{sub}/providers/Microsoft.Authorization/roleDefinitions/{guid}")
+}
+
+/// kvwire's name for the assignment of `role_guid` to `principal_id` at `scope`: the same inputs
+/// always give the same name (UUIDv5), so a replayed PUT never makes a twin, and `down` finds
+/// exactly what kvwire made.
+pub fn role_assignment_name(scope: &str, principal_id: &str, role_guid: &str) -> String {
+    let key = format!(
+        "{}|{}|{}",
+        scope.to_ascii_lowercase(),
+        principal_id.to_ascii_lowercase(),
+        role_guid.to_ascii_lowercase()
+    );
+    uuid5::v5(&uuid5::ROLE_ASSIGNMENT_NAMESPACE, &key)
+}
+
+/// The resource group named in a resource ID.
+pub fn resource_group_of(id: &str) -> Option<&str> {
+    let mut parts = id.trim_start_matches('/').split('/');
+    while let Some(p) = parts.next() {
+        if p.eq_ignore_ascii_case("resourceGroups") {
+            return parts.next();
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_stable() {
+        // Fixed: changing the formula would make `down` miss assignments kvwire made before.
+        assert_eq!(
+            role_assignment_name("/Subscriptions/S/x", "P", "4633458B-17de-408a-b874-0445c86b69e6"),
+            role_assignment_name("/subscriptions/s/x", "p", "4633458b-17de-408a-b874-0445c86b69e6")
+        );
+        assert_eq!(
+            resource_group_of("/subscriptions/s/resourceGroups/rg1/providers/x/y/z"),
+            Some("rg1")
+        );
+    }
+}

@@ -1,0 +1,73 @@
+//! One error vocabulary for the whole tool, at the bottom of the layers, mapped to the documented
+//! exit codes. ARM's error answers are data here ([`ArmError`], typed by code); the ARM client
+//! fills them in.
+
+mod arm;
+
+pub use arm::{ArmError, ErrorCode};
+
+/// How kvwire exits (README.md, man page EXIT STATUS).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExitStatus {
+    /// Success; with `--detailed-exitcode`, also "nothing left to change".
+    Success,
+    /// Runtime, network or Azure error.
+    Failure,
+    /// Bad input or usage; nothing was written (clap uses 2 as well).
+    Usage,
+    /// The command ran and found problems: `verify` checks that failed, `lint` errors.
+    ChecksFailed,
+    /// With `--detailed-exitcode`: changes are pending (dry run), or some were held back.
+    Changes,
+    /// Stopped by Ctrl-C or SIGTERM.
+    Interrupted,
+}
+
+impl ExitStatus {
+    pub fn code(self) -> u8 {
+        match self {
+            ExitStatus::Success => 0,
+            ExitStatus::Failure => 1,
+            ExitStatus::Usage => 2,
+            ExitStatus::ChecksFailed => 3,
+            ExitStatus::Changes => 4,
+            ExitStatus::Interrupted => 130,
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The user asked for something impossible: wrong flag value, bad file. Exit 2.
+    #[error("{0}")]
+    Usage(String),
+    /// Azure Resource Manager answered with an error (typed by `error.code`).
+    #[error(transparent)]
+    Arm(#[from] ArmError),
+    /// Transport failure after retries: DNS, TLS, connection, timeout.
+    #[error("{0}")]
+    Http(String),
+    /// Getting a token failed.
+    #[error("authentication failed: {0}")]
+    Auth(String),
+    /// Anything else that went wrong at run time.
+    #[error("{0}")]
+    Runtime(String),
+}
+
+impl Error {
+    pub fn usage(msg: impl Into<String>) -> Self {
+        Error::Usage(msg.into())
+    }
+    pub fn runtime(msg: impl Into<String>) -> Self {
+        Error::Runtime(msg.into())
+    }
+    pub fn exit_status(&self) -> ExitStatus {
+        match self {
+            Error::Usage(_) => ExitStatus::Usage,
+            _ => ExitStatus::Failure,
+        }
+    }
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -1,0 +1,107 @@
+//! The one table of Azure built-in roles kvwire names, grants, refuses or recognises
+//! (GUIDs from Azure's built-in roles reference; they are the same in every tenant and cloud).
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Role {
+    pub guid: &'static str,
+    pub name: &'static str,
+    /// A Key Vault data role that reads secret values.
+    pub reads_values: bool,
+    /// Why a workload should not hold it, when it does more than read.
+    pub broad: Option<&'static str>,
+}
+
+pub const SECRETS_USER: Role = Role {
+    guid: "4633458b-17de-408a-b874-0445c86b69e6",
+    name: "Key Vault Secrets User",
+    reads_values: true,
+    broad: None,
+};
+pub const SECRETS_OFFICER: Role = Role {
+    guid: "b86a8fe4-44ce-4948-aee5-eccb2c155cd7",
+    name: "Key Vault Secrets Officer",
+    reads_values: true,
+    broad: Some("Key Vault Secrets Officer can create, change and delete every secret"),
+};
+pub const ACR_PULL: Role = Role {
+    guid: "7f951dda-4ed3-4680-a7ca-43fe172d538d",
+    name: "AcrPull",
+    reads_values: false,
+    broad: None,
+};
+
+/// Every role kvwire knows by name.
+pub const ROLES: &[Role] = &[
+    SECRETS_USER,
+    SECRETS_OFFICER,
+    Role {
+        guid: "00482a5a-887f-4fb3-b363-3b7fe8e74483",
+        name: "Key Vault Administrator",
+        reads_values: true,
+        broad: Some("Key Vault Administrator can do everything to keys, secrets and certificates"),
+    },
+    Role {
+        guid: "8b54135c-b56d-4d72-a534-26097cfdc8d8",
+        name: "Key Vault Data Access Administrator",
+        reads_values: false,
+        broad: Some("Key Vault Data Access Administrator can grant itself any data access"),
+    },
+    Role {
+        guid: "f25e0fa2-a7c8-4377-a976-54943a77a395",
+        name: "Key Vault Contributor",
+        reads_values: false,
+        broad: Some("Key Vault Contributor manages the vault and can rewrite its access policies"),
+    },
+    Role {
+        guid: "8e3af657-a8ff-443c-a75c-2fe8c4bcb635",
+        name: "Owner",
+        reads_values: false,
+        broad: Some("Owner can do anything, including granting access"),
+    },
+    Role {
+        guid: "b24988ac-6180-42a0-ab88-20f7382dd24c",
+        name: "Contributor",
+        reads_values: false,
+        broad: Some("Contributor can change the vault itself"),
+    },
+    Role {
+        guid: "18d7d88d-d35e-4fb5-a5c3-7773c20a72d9",
+        name: "User Access Administrator",
+        reads_values: false,
+        broad: Some("User Access Administrator can grant any role"),
+    },
+    Role {
+        guid: "acdd72a7-3385-48ef-bd42-f606fba81ae7",
+        name: "Reader",
+        reads_values: false,
+        broad: None,
+    },
+    ACR_PULL,
+    Role {
+        guid: "4d97b98b-1d4f-4787-a291-c67834d212e7",
+        name: "Network Contributor",
+        reads_values: false,
+        broad: None,
+    },
+];
+
+/// The GUID at the end of a role definition ID (or a bare GUID), lower-cased.
+pub fn guid_of(role_definition_id: &str) -> String {
+    role_definition_id.rsplit('/').next().unwrap_or("").to_ascii_lowercase()
+}
+
+/// The built-in role with this GUID (or role definition ID).
+pub fn by_guid(guid_or_id: &str) -> Option<&'static Role> {
+    let g = guid_of(guid_or_id);
+    ROLES.iter().find(|r| r.guid == g)
+}
+
+/// Data roles that read secret values (Secrets User, Secrets Officer, Administrator).
+pub fn reads_values(guid_or_id: &str) -> bool {
+    by_guid(guid_or_id).is_some_and(|r| r.reads_values)
+}
+
+/// Why a workload should not hold this role, when it should not.
+pub fn too_broad(guid_or_id: &str) -> Option<&'static str> {
+    by_guid(guid_or_id)?.broad
+}

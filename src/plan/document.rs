@@ -1,0 +1,145 @@
+//! The plan document printed with `-o json` / `-o yaml` (docs/plan-format.md; its JSON Schema is
+//! docs/plan-schema.json, checked by tests/plan_document.rs).
+
+use super::step::{Action, After, FieldChange, Phase, Planned};
+use serde::Serialize;
+use serde_json::Value;
+use std::collections::BTreeMap;
+
+/// Bump on any breaking change to the document.
+pub const FORMAT_VERSION: &str = "2";
+
+/// What became of a step.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    /// Nothing to do.
+    Unchanged,
+    /// Would change (dry run), or was about to when the run stopped.
+    Planned,
+    /// Applied and verified.
+    Applied,
+    Failed,
+    /// Not started: something it needs failed, or the run stopped first.
+    NotRun,
+    /// Needed consent (`--overwrite`, or a yes at the prompt) that was not given: left as it is.
+    Held,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Document {
+    pub format_version: &'static str,
+    /// The command line that made it, e.g. `cluster enable-managed-identity`.
+    pub command: String,
+    pub dry_run: bool,
+    pub steps: Vec<StepDoc>,
+    /// Values the user needs afterwards (an identity's client ID, the OIDC issuer URL).
+    pub outputs: BTreeMap<String, Value>,
+    pub summary: Summary,
+}
+
+#[derive(Debug, Serialize)]
+pub struct StepDoc {
+    pub address: String,
+    pub phase: Phase,
+    pub resource_type: &'static str,
+    pub action: Action,
+    pub reason: Option<String>,
+    pub changes: Vec<ChangeDoc>,
+    pub effects: Vec<ChangeDoc>,
+    pub outcome: Outcome,
+    pub warnings: Vec<String>,
+    /// Why the step needs consent that was not given, when it does.
+    pub held: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ChangeDoc {
+    pub path: String,
+    /// `null` for a new field (and always for a secret).
+    pub before: Value,
+    /// `null` when unknown or sensitive.
+    pub after: Value,
+    /// Azure assigns it during apply: "(known after apply)".
+    pub after_unknown: bool,
+    /// A secret: only the fact that it changes is shown.
+    pub sensitive: bool,
+}
+
+impl From<&FieldChange> for ChangeDoc {
+    fn from(c: &FieldChange) -> ChangeDoc {
+        let (after, after_unknown, sensitive) = match &c.after {
+            After::Value(v) => (v.clone(), false, false),
+            After::KnownAfterApply => (Value::Null, true, false),
+            After::Sensitive => (Value::Null, false, true),
+        };
+        ChangeDoc {
+            path: c.path.clone(),
+            before: if sensitive {
+                Value::Null
+            } else {
+                c.before.clone().unwrap_or(Value::Null)
+            },
+            after,
+            after_unknown,
+            sensitive,
+        }
+    }
+}
+
+#[derive(Debug, Serialize)]
+pub struct Summary {
+    pub create: usize,
+    pub update: usize,
+    pub run: usize,
+    pub delete: usize,
+    pub no_op: usize,
+}
+
+impl Summary {
+    pub fn of(planned: &[Planned]) -> Summary {
+        let count = |a: Action| planned.iter().filter(|p| p.action == a).count();
+        Summary {
+            create: count(Action::Create),
+            update: count(Action::Update),
+            run: count(Action::Run),
+            delete: count(Action::Delete),
+            no_op: count(Action::NoOp),
+        }
+    }
+}
+
+pub fn document(
+    command: &str,
+    dry_run: bool,
+    planned: &[Planned],
+    outcomes: &[(Outcome, Option<String>)],
+    outputs: &[(String, Value)],
+) -> Document {
+    Document {
+        format_version: FORMAT_VERSION,
+        command: command.to_string(),
+        dry_run,
+        steps: planned
+            .iter()
+            .zip(outcomes)
+            .map(|(p, (outcome, error))| StepDoc {
+                address: p.address.clone(),
+                phase: p.phase,
+                resource_type: p.resource_type,
+                action: p.action,
+                reason: p.reason.clone(),
+                changes: p.changes.iter().map(ChangeDoc::from).collect(),
+                effects: p.effects.iter().map(ChangeDoc::from).collect(),
+                outcome: *outcome,
+                warnings: p.warnings.clone(),
+                held: p.held.clone(),
+                error: error.clone(),
+            })
+            .collect(),
+        outputs: outputs.iter().cloned().collect(),
+        summary: Summary::of(planned),
+    }
+}

@@ -1,0 +1,210 @@
+//! What a step is and what it says it will do.
+
+use crate::{error::Result, util::Progress};
+use serde::Serialize;
+use serde_json::Value;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Action {
+    NoOp,
+    Create,
+    Update,
+    /// An action with no resource diff, such as a node image upgrade.
+    Run,
+    Delete,
+}
+
+/// A named stage of a run, shown in plans. Ordering comes from each step's dependencies; the
+/// phase says what kind of work it is and groups the text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Phase {
+    pub rank: u8,
+    pub name: &'static str,
+}
+
+impl Phase {
+    pub const CLUSTER: Phase = Phase {
+        rank: 10,
+        name: "cluster",
+    };
+    pub const NODE_IMAGES: Phase = Phase {
+        rank: 20,
+        name: "node-images",
+    };
+    pub const WORKLOAD_IDENTITY: Phase = Phase {
+        rank: 30,
+        name: "workload-identity",
+    };
+    pub const ACCESS: Phase = Phase {
+        rank: 40,
+        name: "access",
+    };
+    pub const SECRETS: Phase = Phase {
+        rank: 50,
+        name: "secrets",
+    };
+    pub const MANIFESTS: Phase = Phase {
+        rank: 60,
+        name: "manifests",
+    };
+    /// `down`: what kvwire made goes, in the reverse order.
+    pub const REMOVE: Phase = Phase {
+        rank: 70,
+        name: "remove",
+    };
+}
+
+impl Serialize for Phase {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.name)
+    }
+}
+
+/// The value a field will have.
+#[derive(Debug, Clone, PartialEq)]
+pub enum After {
+    Value(Value),
+    /// Azure assigns it during apply (an identity's principalId, say).
+    KnownAfterApply,
+    /// A secret: only the fact that it changes is shown.
+    Sensitive,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct FieldChange {
+    /// Dotted JSON path, e.g. `identity.type`.
+    pub path: String,
+    pub before: Option<Value>,
+    pub after: After,
+}
+
+impl FieldChange {
+    pub fn set(path: &str, before: Option<Value>, after: Value) -> FieldChange {
+        FieldChange {
+            path: path.into(),
+            before,
+            after: After::Value(after),
+        }
+    }
+
+    pub fn unknown(path: &str) -> FieldChange {
+        FieldChange {
+            path: path.into(),
+            before: None,
+            after: After::KnownAfterApply,
+        }
+    }
+
+    /// A secret value that changes; `existed` says whether there was one before.
+    pub fn sensitive(path: &str, existed: bool) -> FieldChange {
+        FieldChange {
+            path: path.into(),
+            before: existed.then_some(Value::Null),
+            after: After::Sensitive,
+        }
+    }
+}
+
+/// What one step will do, as observed.
+#[derive(Debug, Clone)]
+pub struct Planned {
+    /// Unique, stable, human-readable: `cluster rg-demo/aks-demo (managed identity)`.
+    pub address: String,
+    pub phase: Phase,
+    /// ARM type or action, e.g. `Microsoft.ContainerService/managedClusters`.
+    pub resource_type: &'static str,
+    pub action: Action,
+    /// Why (especially for no-ops and runs): "node image is already the latest".
+    pub reason: Option<String>,
+    /// Exactly what apply writes: the request body's changes against what was read.
+    pub changes: Vec<FieldChange>,
+    /// What Azure does in consequence (not sent): a kubelet identity appears, say.
+    pub effects: Vec<FieldChange>,
+    /// Things the user must know before confirming (printed to stderr, and in the JSON document).
+    pub warnings: Vec<String>,
+    /// Applied only with explicit consent (a flag such as `--overwrite`, or a per-step prompt):
+    /// why it is held, e.g. "the vault holds a different value; pass --overwrite to replace it".
+    pub held: Option<String>,
+}
+
+impl Planned {
+    pub fn new(address: impl Into<String>, phase: Phase, resource_type: &'static str, action: Action) -> Planned {
+        Planned {
+            address: address.into(),
+            phase,
+            resource_type,
+            action,
+            reason: None,
+            changes: vec![],
+            effects: vec![],
+            warnings: vec![],
+            held: None,
+        }
+    }
+
+    pub fn reason(mut self, r: impl Into<String>) -> Planned {
+        self.reason = Some(r.into());
+        self
+    }
+
+    pub fn changes(mut self, c: Vec<FieldChange>) -> Planned {
+        self.changes = c;
+        self
+    }
+
+    pub fn effects(mut self, e: Vec<FieldChange>) -> Planned {
+        self.effects = e;
+        self
+    }
+
+    pub fn warnings(mut self, w: Vec<String>) -> Planned {
+        self.warnings = w;
+        self
+    }
+
+    pub fn held(mut self, why: Option<String>) -> Planned {
+        self.held = why;
+        self
+    }
+
+    /// The planned value of the change at `path`, when it is known.
+    pub fn planned_value(&self, path: &str) -> Option<&Value> {
+        self.changes
+            .iter()
+            .find(|c| c.path == path)
+            .and_then(|c| match &c.after {
+                After::Value(v) => Some(v),
+                _ => None,
+            })
+    }
+}
+
+/// One unit of change. `plan` only reads; `apply` makes exactly the change `plan` described (it
+/// gets that plan back, so nothing is remembered between the two); neither keeps state.
+#[async_trait::async_trait]
+pub trait Step: Send + Sync {
+    /// The step's address, known before anything is read (unique within a plan).
+    fn address(&self) -> String;
+    fn phase(&self) -> Phase;
+    /// Observe Azure (reads only) and say what `apply` would do.
+    async fn plan(&self) -> Result<Planned>;
+    /// Make the planned change, reporting progress through `on`.
+    async fn apply(&self, planned: &Planned, on: Progress<'_>) -> Result<()>;
+    /// Check the change took: by default, observing again must find nothing left to do.
+    async fn verify(&self, _planned: &Planned) -> Result<()> {
+        let again = self.plan().await?;
+        if again.action == Action::NoOp {
+            Ok(())
+        } else {
+            Err(crate::error::Error::runtime(format!(
+                "verification failed for {}: Azure still shows a pending {:?} after apply",
+                again.address, again.action
+            )))
+        }
+    }
+    /// Values the user needs afterwards (an identity's clientId, say), read after apply or on a no-op.
+    async fn outputs(&self) -> Result<Vec<(String, Value)>> {
+        Ok(vec![])
+    }
+}

@@ -1,0 +1,309 @@
+//! A runbook as plans: `up` (every command's steps, each after what it needs) and `down` (what
+//! kvwire made, in reverse).
+
+use super::{IdentityMode, Loaded, SecretSource};
+use crate::{
+    azure::{
+        arm::api,
+        context::Azure,
+        ids,
+        vault::{self, Vault},
+    },
+    error::{Error, Result},
+    k8s::manifests,
+    model::{
+        PodIdentity,
+        grant::{GrantScope, RoleChoice},
+        secrets::{self, SecretMapping, SecretValue},
+    },
+    plan::{Plan, StepId},
+    steps::{
+        access::{GrantSpec, Principal, grant_step},
+        cluster::{ClearMigrationTag, ClusterRef, EnableManagedIdentity, WorkloadIdentityFeatures},
+        files::{ClientSource, ManifestFiles},
+        identity::{Binding, FederatedCredential, Identity, IdentityRef},
+        nodepool::{UpgradeNodeImage, pool_names},
+        remove::Remove,
+        secrets::{RemoveSecret, SeedPolicy, seed_steps},
+    },
+};
+use std::{collections::HashMap, sync::Arc, time::Duration};
+
+/// The runbook's secret values, read before any request: (mappings, values).
+pub type Seeds = (Vec<SecretMapping>, HashMap<String, SecretValue>);
+
+/// Read every secret value the runbook names, from its source. Missing values are usage errors.
+pub fn read_seeds(rb: &Loaded) -> Result<Option<Seeds>> {
+    let Some(s) = &rb.book.secrets else { return Ok(None) };
+    let mappings: Vec<SecretMapping> = rb
+        .secret_map()
+        .into_iter()
+        .map(|(key, secret)| SecretMapping { key, secret })
+        .collect();
+    let (source, origin) = match s.source {
+        SecretSource::Env => (secrets::from_env(&mappings), "the environment".to_string()),
+        SecretSource::File => {
+            let path = rb.resolve(s.file.as_deref().expect("checked when the runbook was read"));
+            let text = std::fs::read_to_string(&path)
+                .map_err(|e| Error::usage(format!("{}: [secrets] file {}: {e}", rb.path.display(), path.display())))?;
+            (
+                crate::model::dotenv::parse(&text, &path.display().to_string())?,
+                path.display().to_string(),
+            )
+        }
+    };
+    let values = secrets::values_for(&mappings, source, &origin)?;
+    Ok(Some((mappings, values)))
+}
+
+/// How long a grant waits for a just-created identity to reach Azure RBAC.
+const PRINCIPAL_WAIT: Duration = Duration::from_secs(300);
+
+/// Everything `up` does. Without `seeds` (verify's drift check) no secret steps are planned.
+pub async fn up(az: &Arc<Azure>, rb: &Loaded, seeds: Option<Seeds>) -> Result<(Plan, Vault)> {
+    let b = &rb.book;
+    let cluster = ClusterRef::new(az.clone(), &b.cluster.resource_group, &b.cluster.name);
+    let vault = vault::find(az, &b.vault.name, b.vault.resource_group.as_deref()).await?;
+    let mut plan = Plan::new();
+
+    let mut cluster_done: Vec<StepId> = vec![];
+    if b.cluster.managed_identity {
+        cluster_done.push(plan.add(
+            Box::new(EnableManagedIdentity {
+                cluster: cluster.clone(),
+                user_assigned: None,
+            }),
+            &[],
+        ));
+    }
+    if b.cluster.upgrade_node_images {
+        let names = pool_names(&cluster).await?;
+        let after_switch = cluster_done.clone();
+        let mut pools = vec![];
+        for pool in &names {
+            pools.push(plan.add(
+                Box::new(UpgradeNodeImage {
+                    cluster: cluster.clone(),
+                    pool: pool.clone(),
+                    force: false,
+                    after_switch: b.cluster.managed_identity,
+                }),
+                &after_switch,
+            ));
+        }
+        cluster_done.push(plan.add(
+            Box::new(ClearMigrationTag {
+                cluster: cluster.clone(),
+                after_switch: b.cluster.managed_identity,
+                pools: names,
+            }),
+            &pools,
+        ));
+    }
+
+    let (principal, client, identity_steps) = match b.identity.mode {
+        IdentityMode::WorkloadIdentity => {
+            let name = b.identity.name.as_deref().expect("checked when the runbook was read");
+            let identity = IdentityRef {
+                cluster: cluster.clone(),
+                rg: rb.identity_rg().into(),
+                name: name.into(),
+            };
+            let features = plan.add(
+                Box::new(WorkloadIdentityFeatures {
+                    cluster: cluster.clone(),
+                }),
+                &cluster_done,
+            );
+            let created = plan.add(
+                Box::new(Identity {
+                    identity: identity.clone(),
+                }),
+                &[],
+            );
+            // Azure takes one credential write per identity at a time: each waits for the last.
+            let mut last = vec![features, created];
+            for sa in &b.service_accounts {
+                last = vec![plan.add(
+                    Box::new(FederatedCredential {
+                        identity: identity.clone(),
+                        binding: Binding {
+                            namespace: sa.namespace.0.clone(),
+                            service_account: sa.name.0.clone(),
+                            credential: None,
+                        },
+                    }),
+                    &last,
+                )];
+            }
+            (
+                Principal::Identity {
+                    rg: identity.rg.clone(),
+                    name: identity.name.clone(),
+                },
+                ClientSource::Identity(identity.id()),
+                last,
+            )
+        }
+        IdentityMode::Kubelet => (
+            Principal::Kubelet {
+                rg: cluster.rg.clone(),
+                cluster: cluster.name.clone(),
+            },
+            ClientSource::Kubelet {
+                rg: cluster.rg.clone(),
+                cluster: cluster.name.clone(),
+            },
+            cluster_done.clone(),
+        ),
+    };
+    let spec = GrantSpec {
+        role: RoleChoice::SecretsUser,
+        scope: GrantScope::Vault,
+        allow_list: false,
+        allow_broad: false,
+        principal_wait: PRINCIPAL_WAIT,
+    };
+    let access = plan.add(
+        grant_step(az.clone(), vault.clone(), principal, &spec, None)?,
+        &identity_steps,
+    );
+    if let Some((mappings, values)) = seeds {
+        let s = b.secrets.as_ref().expect("seeds come from [secrets]");
+        let policy = SeedPolicy {
+            overwrite: s.overwrite,
+            recover: s.recover,
+            ..Default::default()
+        };
+        let client = Arc::new(az.secret_client(&vault.uri)?);
+        for step in seed_steps(client, &vault, mappings, &values, &policy) {
+            plan.add(step, &[access]);
+        }
+    }
+    if let Some(m) = &b.manifests {
+        let first_sa = b.service_accounts.first();
+        let cfg = manifests::Config {
+            namespace: m
+                .namespace
+                .as_ref()
+                .map(|n| n.0.clone())
+                .or(first_sa.map(|s| s.namespace.0.clone()))
+                .unwrap_or_default(),
+            mode: match b.identity.mode {
+                IdentityMode::WorkloadIdentity => PodIdentity::WorkloadIdentity,
+                IdentityMode::Kubelet => PodIdentity::Kubelet,
+            },
+            secrets: rb.secret_map().into_iter().map(|(_, name)| name).collect(),
+            sync_secret: m.sync_as_k8s_secret.as_ref().map(|s| s.0.clone()),
+            deployment: m
+                .deployment
+                .as_ref()
+                .map(|d| d.0.clone())
+                .zip(m.image.as_ref().map(|i| i.0.clone())),
+            service_account: first_sa.map(|s| s.name.0.clone()).unwrap_or_else(|| "default".into()),
+            name: m.name.as_ref().map(|n| n.0.clone()),
+        };
+        plan.add(
+            Box::new(ManifestFiles {
+                az: az.clone(),
+                vault: vault.clone(),
+                cfg,
+                out_dir: rb.resolve(&m.out_dir),
+                client,
+            }),
+            &[access],
+        );
+    }
+    Ok((plan, vault))
+}
+
+/// `down`: only what kvwire created — its federated credentials, its role assignment, the
+/// identity when kvwire tagged it, and (asked for) the secrets it tagged. Never cluster settings.
+pub async fn down(az: &Arc<Azure>, rb: &Loaded, include_secrets: bool) -> Result<Plan> {
+    let b = &rb.book;
+    let vault = vault::find(az, &b.vault.name, b.vault.resource_group.as_deref()).await?;
+    let mut plan = Plan::new();
+    let mut credentials = vec![];
+    let mut identity_removal = None;
+    let principal = match b.identity.mode {
+        IdentityMode::WorkloadIdentity => {
+            let name = b.identity.name.as_deref().expect("checked when the runbook was read");
+            let identity = az.identity_id(rb.identity_rg(), name);
+            for sa in &b.service_accounts {
+                let cred = Binding {
+                    namespace: sa.namespace.0.clone(),
+                    service_account: sa.name.0.clone(),
+                    credential: None,
+                }
+                .credential_name();
+                // One credential write per identity at a time: each deletion waits for the last.
+                let needs: Vec<StepId> = credentials.last().copied().into_iter().collect();
+                credentials.push(plan.add(
+                    Box::new(Remove {
+                        az: az.clone(),
+                        address: format!("federated credential {}/{name}/{cred}", rb.identity_rg()),
+                        resource_type: ids::FEDERATED_CREDENTIAL,
+                        id: ids::federated_credential(&identity, &cred),
+                        api: api::MANAGED_IDENTITY,
+                        only_if_tagged: false,
+                    }),
+                    &needs,
+                ));
+            }
+            identity_removal = Some(Remove {
+                az: az.clone(),
+                address: format!("identity {}/{name}", rb.identity_rg()),
+                resource_type: ids::USER_ASSIGNED_IDENTITY,
+                id: identity,
+                api: api::MANAGED_IDENTITY,
+                only_if_tagged: true,
+            });
+            Principal::Identity {
+                rg: rb.identity_rg().into(),
+                name: name.into(),
+            }
+        }
+        IdentityMode::Kubelet => Principal::Kubelet {
+            rg: b.cluster.resource_group.0.clone(),
+            cluster: b.cluster.name.0.clone(),
+        },
+    };
+    let mut access = vec![];
+    if vault.rbac
+        && let Some(pid) = principal.object_id(az).await?
+    {
+        // kvwire's assignment has kvwire's deterministic name; one adopted under another name is not kvwire's.
+        let role = crate::model::roles::SECRETS_USER;
+        let name = ids::role_assignment_name(&vault.id, &pid, role.guid);
+        access.push(plan.add(
+            Box::new(Remove {
+                az: az.clone(),
+                address: format!("role {} for {} on vault {}", role.name, principal.label(), vault.name),
+                resource_type: ids::ROLE_ASSIGNMENT,
+                id: ids::role_assignment(&vault.id, &name),
+                api: api::AUTHORIZATION,
+                only_if_tagged: false,
+            }),
+            &credentials,
+        ));
+    }
+    if let Some(r) = identity_removal {
+        let mut needs = credentials.clone();
+        needs.extend(&access);
+        plan.add(Box::new(r), &needs);
+    }
+    if include_secrets {
+        let client = Arc::new(az.secret_client(&vault.uri)?);
+        for (_, name) in rb.secret_map() {
+            plan.add(
+                Box::new(RemoveSecret {
+                    client: client.clone(),
+                    vault: vault.name.clone(),
+                    name,
+                }),
+                &access,
+            );
+        }
+    }
+    Ok(plan)
+}

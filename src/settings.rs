@@ -1,0 +1,90 @@
+//! The global flags, turned into typed settings once. Nothing below this layer sees clap.
+
+use crate::{
+    azure::{
+        arm::{LroPolicy, RetryPolicy},
+        cloud::Cloud,
+        context::{Azure, AzureSettings},
+        http::HttpOptions,
+    },
+    cli::GlobalArgs,
+    error::{Error, Result},
+    plan::{OBSERVE_CONCURRENCY, RunOptions},
+    ui::output::{OutputFormat, Ui},
+};
+use std::time::Duration;
+
+/// What every command runs with.
+pub struct Settings {
+    pub azure: AzureSettings,
+    pub ui: Ui,
+    /// `-o` as given (some commands differ from the default when it is absent).
+    pub output: Option<OutputFormat>,
+    pub dry_run: bool,
+    pub yes: bool,
+    pub detailed_exitcode: bool,
+    pub verbose: u8,
+}
+
+/// Shortens the ARM client's first retry backoff (milliseconds). For tests and the local Azure,
+/// where waiting 0.8 s for a scripted 503 only slows the suite; documented in docs/testing.md.
+pub const RETRY_BASE_ENV: &str = "KVWIRE_RETRY_BASE_MS";
+
+impl Settings {
+    /// Validate configuration (cloud, CA bundle path, durations) before any request.
+    pub fn from_args(g: &GlobalArgs) -> Result<Settings> {
+        let mut retry = RetryPolicy {
+            max_attempts: g.retries + 1,
+            ..RetryPolicy::default()
+        };
+        if let Some(ms) = std::env::var(RETRY_BASE_ENV).ok().and_then(|v| v.parse::<u64>().ok()) {
+            retry.base_delay = Duration::from_millis(ms.min(60_000));
+        }
+        Ok(Settings {
+            azure: AzureSettings {
+                cloud: Cloud::resolve(&g.cloud)?,
+                subscription: g.subscription.clone(),
+                auth: g.auth,
+                http: HttpOptions {
+                    ca_bundle: g.ca_bundle.clone(),
+                    resolve: g.resolve.clone(),
+                    timeout: Some(Duration::from_secs(g.timeout)),
+                },
+                retry,
+                lro: LroPolicy {
+                    timeout: Duration::from_secs(g.lro_timeout),
+                    ..LroPolicy::default()
+                },
+            },
+            ui: Ui::detect(g.output, g.no_color, g.quiet),
+            output: g.output,
+            dry_run: g.dry_run,
+            yes: g.yes,
+            detailed_exitcode: g.detailed_exitcode,
+            verbose: g.verbose,
+        })
+    }
+
+    pub fn connect(&self) -> Result<Azure> {
+        Azure::connect(&self.azure)
+    }
+
+    /// Plan-runner options for `command`, applying up to `parallel` steps at once.
+    pub fn run_options(&self, command: &str, parallel: usize, apply_hint: impl Into<String>) -> Result<RunOptions> {
+        if self.ui.format == OutputFormat::Env {
+            return Err(Error::usage(
+                "-o env prints values and only fits commands such as kubelet-identity; use text, json or yaml here",
+            ));
+        }
+        Ok(RunOptions {
+            command: command.into(),
+            dry_run: self.dry_run,
+            yes: self.yes,
+            detailed_exitcode: self.detailed_exitcode,
+            show_unchanged: self.verbose > 0,
+            parallel,
+            observe_parallel: parallel.max(OBSERVE_CONCURRENCY),
+            apply_hint: apply_hint.into(),
+        })
+    }
+}

@@ -1,0 +1,475 @@
+//! Least-privilege access to a vault's secrets: a role assignment on an RBAC vault; on a vault
+//! that uses access policies, a policy added through `accessPolicies/add` (never a rewrite of the
+//! whole vault).
+
+use crate::{
+    azure::{arm::ErrorCode, arm::api, context::Azure, grants, ids, vault::Vault},
+    error::{Error, Result},
+    info,
+    model::{
+        grant::{GrantScope, RoleChoice},
+        roles,
+    },
+    plan::{Action, FieldChange, Phase, Planned, Step},
+    util::Progress,
+};
+use serde_json::{Value, json};
+use std::{
+    sync::Arc,
+    time::{Duration, Instant},
+};
+
+/// Secret permissions an access policy gets for Secrets Officer.
+const OFFICER_PERMISSIONS: &[&str] = &["get", "list", "set", "delete", "recover", "backup", "restore"];
+
+/// Who gets access. Resolved when needed: in a runbook the identity (or the kubelet identity)
+/// may only come into being in an earlier step of the same run.
+#[derive(Debug, Clone)]
+pub enum Principal {
+    Known { object_id: String, kind: &'static str },
+    Identity { rg: String, name: String },
+    Kubelet { rg: String, cluster: String },
+}
+
+impl Principal {
+    pub fn label(&self) -> String {
+        match self {
+            Principal::Known { object_id, .. } => format!("principal {object_id}"),
+            Principal::Identity { rg, name } => format!("identity {rg}/{name}"),
+            Principal::Kubelet { rg, cluster } => format!("kubelet of {rg}/{cluster}"),
+        }
+    }
+
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Principal::Known { kind, .. } => kind,
+            _ => "ServicePrincipal",
+        }
+    }
+
+    pub fn is_workload(&self) -> bool {
+        !matches!(self, Principal::Known { .. })
+    }
+
+    /// The `kvwire grant` command that gives this principal access to `vault`.
+    pub fn grant_command(&self, vault: &str) -> String {
+        let to = match self {
+            Principal::Identity { rg, name } => format!("identity:{rg}/{name}"),
+            Principal::Kubelet { rg, cluster } => format!("kubelet:{rg}/{cluster}"),
+            Principal::Known { object_id, .. } => format!("principal:{object_id}"),
+        };
+        format!("kvwire grant --vault {vault} --to {to}")
+    }
+
+    /// The object ID, or `None` while the identity does not exist yet.
+    pub async fn object_id(&self, az: &Azure) -> Result<Option<String>> {
+        match self {
+            Principal::Known { object_id, .. } => Ok(Some(object_id.clone())),
+            Principal::Identity { rg, name } => Ok(az.identity(rg, name).await?.and_then(|d| {
+                d.pointer("/properties/principalId")
+                    .and_then(Value::as_str)
+                    .map(str::to_owned)
+            })),
+            Principal::Kubelet { rg, cluster } => Ok(az.kubelet_identity(rg, cluster).await?.and_then(|k| k.object_id)),
+        }
+    }
+
+    /// Like [`Principal::object_id`], but a missing identity is an error saying how to create it.
+    pub async fn require(&self, az: &Azure) -> Result<String> {
+        self.object_id(az).await?.ok_or_else(|| match self {
+            Principal::Identity { rg, name } => Error::runtime(format!(
+                "managed identity {rg}/{name} was not found: create it with `kvwire workload-identity … --identity {name}`"
+            )),
+            Principal::Kubelet { rg, cluster } => Error::runtime(format!(
+                "cluster {rg}/{cluster} has no kubelet managed identity: run `kvwire cluster enable-managed-identity -g {rg} -n {cluster}` first"
+            )),
+            Principal::Known { .. } => unreachable!("a known principal always resolves"),
+        })
+    }
+}
+
+/// What to grant.
+#[derive(Debug, Clone)]
+pub struct GrantSpec {
+    pub role: RoleChoice,
+    pub scope: GrantScope,
+    /// Access-policy vaults: also `list`.
+    pub allow_list: bool,
+    pub allow_broad: bool,
+    pub principal_wait: Duration,
+}
+
+impl GrantSpec {
+    /// Least privilege, checked before anything is read: workloads read; people and pipelines may
+    /// manage secrets; nobody gets administration without saying so.
+    pub fn check(&self, principal: &Principal) -> Result<()> {
+        let guid = self.role.guid();
+        if let Some(why) = roles::too_broad(&guid) {
+            let officer_for_person = guid == roles::SECRETS_OFFICER.guid && !principal.is_workload();
+            if !officer_for_person && !self.allow_broad {
+                return Err(Error::usage(format!(
+                    "--role: {why}. A workload that reads secrets needs Key Vault Secrets User (--role secrets-user, the default); pass --allow-broad if this principal really needs more"
+                )));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The one step that gives `principal` access to `vault`, by the vault's permission model.
+/// `who` overrides the label shown in plans.
+pub fn grant_step(
+    az: Arc<Azure>,
+    vault: Vault,
+    principal: Principal,
+    spec: &GrantSpec,
+    who: Option<String>,
+) -> Result<Box<dyn Step>> {
+    let who = who.unwrap_or_else(|| principal.label());
+    if vault.rbac {
+        let (scope, scope_label) = match &spec.scope {
+            GrantScope::Vault => (vault.id.clone(), format!("vault {}", vault.name)),
+            GrantScope::Secret(name) => (
+                format!("{}/secrets/{name}", vault.id),
+                format!("secret {}/{name}", vault.name),
+            ),
+        };
+        return Ok(Box::new(RoleAssignment {
+            az,
+            vault,
+            scope,
+            scope_label,
+            principal,
+            who,
+            role_guid: spec.role.guid(),
+            wait: spec.principal_wait,
+        }));
+    }
+    if let GrantScope::Secret(_) = spec.scope {
+        return Err(Error::usage(format!(
+            "--scope secret:NAME needs an RBAC vault; vault {} uses access policies, which apply to every secret in it",
+            vault.name
+        )));
+    }
+    let permissions: Vec<&str> = match &spec.role {
+        RoleChoice::SecretsUser if spec.allow_list => vec!["get", "list"],
+        RoleChoice::SecretsUser => vec!["get"],
+        RoleChoice::SecretsOfficer => OFFICER_PERMISSIONS.to_vec(),
+        RoleChoice::Custom(_) => {
+            return Err(Error::usage(format!(
+                "--role GUID needs an RBAC vault; vault {} uses access policies: use secrets-user or secrets-officer",
+                vault.name
+            )));
+        }
+    };
+    Ok(Box::new(AccessPolicy {
+        az,
+        vault,
+        principal,
+        who,
+        permissions: permissions.into_iter().map(str::to_owned).collect(),
+    }))
+}
+
+// ---- RBAC vaults ----------------------------------------------------------------------------
+
+pub struct RoleAssignment {
+    az: Arc<Azure>,
+    vault: Vault,
+    /// The vault's ID, or `{vault}/secrets/{name}`.
+    scope: String,
+    scope_label: String,
+    principal: Principal,
+    who: String,
+    role_guid: String,
+    wait: Duration,
+}
+
+impl RoleAssignment {
+    fn role_definition_id(&self) -> String {
+        ids::role_definition(&self.az.subscription, &self.role_guid)
+    }
+
+    fn role_label(&self) -> String {
+        roles::by_guid(&self.role_guid)
+            .map(|r| r.name.to_string())
+            .unwrap_or_else(|| format!("role {}", self.role_guid))
+    }
+
+    /// Assignments this principal holds at or above the scope (ARM returns inherited ones too).
+    async fn held(&self, principal_id: &str) -> Result<Vec<Value>> {
+        let filter = format!("principalId eq '{principal_id}'");
+        self.az
+            .arm
+            .list_filtered(&ids::role_assignments(&self.scope), api::AUTHORIZATION, Some(&filter))
+            .await
+    }
+
+    /// Broader roles already held on the vault, its resource group or the subscription: reported, never created.
+    async fn broader(&self, held: &[Value]) -> Vec<String> {
+        let sub = ids::subscription(&self.az.subscription).to_ascii_lowercase();
+        let rg = ids::resource_group(&self.az.subscription, &self.vault.resource_group).to_ascii_lowercase();
+        let vault = self.vault.id.to_ascii_lowercase();
+        let mut out = vec![];
+        for a in held {
+            let scope = a
+                .pointer("/properties/scope")
+                .and_then(Value::as_str)
+                .unwrap_or("")
+                .to_ascii_lowercase();
+            let guid = roles::guid_of(
+                a.pointer("/properties/roleDefinitionId")
+                    .and_then(Value::as_str)
+                    .unwrap_or(""),
+            );
+            let level = if scope == vault {
+                "the vault"
+            } else if scope == rg {
+                "its resource group"
+            } else if scope == sub || scope == "/" {
+                "the subscription"
+            } else {
+                continue;
+            };
+            if guid == self.role_guid && scope == self.scope.to_ascii_lowercase() {
+                continue;
+            }
+            if roles::too_broad(&guid).is_some() || guid == roles::SECRETS_USER.guid {
+                let role = grants::role_name(&self.az, &ids::role_definition(&self.az.subscription, &guid)).await;
+                out.push(format!(
+                    "{} already holds {role} on {level} ({scope}); kvwire does not remove it",
+                    self.who
+                ));
+            }
+        }
+        out
+    }
+
+    fn path(&self, principal_id: &str) -> String {
+        ids::role_assignment(
+            &self.scope,
+            &ids::role_assignment_name(&self.scope, principal_id, &self.role_guid),
+        )
+    }
+}
+
+#[async_trait::async_trait]
+impl Step for RoleAssignment {
+    fn address(&self) -> String {
+        format!("role {} for {} on {}", self.role_label(), self.who, self.scope_label)
+    }
+
+    fn phase(&self) -> Phase {
+        Phase::ACCESS
+    }
+
+    async fn plan(&self) -> Result<Planned> {
+        let planned = Planned::new(self.address(), self.phase(), ids::ROLE_ASSIGNMENT, Action::Create);
+        let Some(pid) = self.principal.object_id(&self.az).await? else {
+            // The identity is created by an earlier step of this run.
+            return Ok(planned
+                .reason(format!("{} is created earlier in this run", self.principal.label()))
+                .changes(vec![
+                    FieldChange::unknown("name"),
+                    FieldChange::set("properties.roleDefinitionId", None, json!(self.role_definition_id())),
+                    FieldChange::unknown("properties.principalId"),
+                    FieldChange::set("properties.principalType", None, json!(self.principal.kind())),
+                    FieldChange::set("properties.scope", None, json!(self.scope)),
+                ]));
+        };
+        let held = self.held(&pid).await?;
+        let warnings = self.broader(&held).await;
+        let same = held.iter().find(|a| {
+            a.pointer("/properties/scope")
+                .and_then(Value::as_str)
+                .is_some_and(|s| s.eq_ignore_ascii_case(&self.scope))
+                && roles::guid_of(
+                    a.pointer("/properties/roleDefinitionId")
+                        .and_then(Value::as_str)
+                        .unwrap_or(""),
+                ) == self.role_guid
+        });
+        let name = ids::role_assignment_name(&self.scope, &pid, &self.role_guid);
+        if let Some(a) = same {
+            let existing = a["name"].as_str().unwrap_or("?");
+            let why = if existing == name {
+                "assigned".to_string()
+            } else {
+                format!("already assigned as {existing} (adopted)")
+            };
+            return Ok(Planned {
+                action: Action::NoOp,
+                ..planned.reason(why).warnings(warnings)
+            });
+        }
+        Ok(planned.warnings(warnings).changes(vec![
+            FieldChange::set("name", None, json!(name)),
+            FieldChange::set("properties.roleDefinitionId", None, json!(self.role_definition_id())),
+            FieldChange::set("properties.principalId", None, json!(pid)),
+            FieldChange::set("properties.principalType", None, json!(self.principal.kind())),
+            FieldChange::set("properties.scope", None, json!(self.scope)),
+        ]))
+    }
+
+    async fn apply(&self, planned: &Planned, on: Progress<'_>) -> Result<()> {
+        let pid = match planned.planned_value("properties.principalId").and_then(Value::as_str) {
+            Some(p) => p.to_string(),
+            None => self.principal.require(&self.az).await?,
+        };
+        let path = self.path(&pid);
+        let body = json!({"properties": {
+            "roleDefinitionId": self.role_definition_id(),
+            "principalId": pid,
+            "principalType": self.principal.kind(),
+        }});
+        let started = Instant::now();
+        let mut delay = Duration::from_secs(2);
+        loop {
+            match self.az.arm.put(&path, api::AUTHORIZATION, &body, on).await {
+                Ok(_) => return Ok(()),
+                Err(Error::Arm(e)) if e.is(&ErrorCode::RoleAssignmentExists) => {
+                    info!("the role assignment already exists under another name: adopted");
+                    return Ok(());
+                }
+                Err(Error::Arm(e)) if e.is(&ErrorCode::RoleAssignmentUpdateNotPermitted) => {
+                    return Err(Error::runtime(format!(
+                        "role assignment {path} already exists for another principal or role (an orphan left by a deleted identity?); kvwire never overwrites it. Inspect and remove it with `az role assignment delete --ids {path}`, then run again"
+                    )));
+                }
+                Err(Error::Arm(e)) if e.is(&ErrorCode::PrincipalNotFound) && started.elapsed() + delay <= self.wait => {
+                    let msg = format!(
+                        "waiting for principal {pid} to reach Azure RBAC ({}s of {}s)",
+                        started.elapsed().as_secs(),
+                        self.wait.as_secs()
+                    );
+                    on(&msg);
+                    crate::warn!("{msg}");
+                    tokio::time::sleep(delay).await;
+                    delay = (delay * 2).min(Duration::from_secs(15));
+                }
+                Err(e) => return Err(e),
+            }
+        }
+    }
+
+    /// Role-assignment lists lag behind writes (ARM reads are eventually consistent), so a list
+    /// right after the PUT may not show it: read kvwire's own assignment by name first, and
+    /// look at the list (for one adopted under another name) a few times before giving up.
+    async fn verify(&self, _planned: &Planned) -> Result<()> {
+        let pid = self.principal.require(&self.az).await?;
+        if self
+            .az
+            .arm
+            .get_opt(&self.path(&pid), api::AUTHORIZATION)
+            .await?
+            .is_some()
+        {
+            return Ok(());
+        }
+        let mut delay = Duration::from_secs(1);
+        for _ in 0..4 {
+            if self.plan().await?.action == Action::NoOp {
+                return Ok(());
+            }
+            tokio::time::sleep(delay).await;
+            delay *= 2;
+        }
+        Err(Error::runtime(format!(
+            "verification failed: the role assignment for {} on {} does not show in Azure",
+            self.who, self.scope_label
+        )))
+    }
+}
+
+// ---- access-policy vaults -------------------------------------------------------------------
+
+pub struct AccessPolicy {
+    az: Arc<Azure>,
+    vault: Vault,
+    principal: Principal,
+    who: String,
+    /// Secret permissions wanted, e.g. ["get"].
+    permissions: Vec<String>,
+}
+
+#[async_trait::async_trait]
+impl Step for AccessPolicy {
+    fn address(&self) -> String {
+        format!("access policy for {} on vault {}", self.who, self.vault.name)
+    }
+
+    fn phase(&self) -> Phase {
+        Phase::ACCESS
+    }
+
+    async fn plan(&self) -> Result<Planned> {
+        let planned = Planned::new(self.address(), self.phase(), ids::ACCESS_POLICY, Action::Create);
+        let Some(object_id) = self.principal.object_id(&self.az).await? else {
+            return Ok(planned
+                .reason(format!("{} is created earlier in this run", self.principal.label()))
+                .changes(vec![
+                    FieldChange::unknown("objectId"),
+                    FieldChange::set("permissions.secrets", None, json!(self.permissions)),
+                ]));
+        };
+        let current = self.vault.secret_permissions(&self.az, &object_id).await?;
+        let have = current.clone().unwrap_or_default();
+        let mut warnings = vec![];
+        let extra: Vec<&String> = have.iter().filter(|p| !self.permissions.contains(p)).collect();
+        if !extra.is_empty() {
+            warnings.push(format!(
+                "{} already holds secret permissions beyond what it needs ({}); kvwire does not remove them",
+                self.who,
+                extra.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", ")
+            ));
+        }
+        let missing: Vec<&String> = self.permissions.iter().filter(|p| !have.contains(p)).collect();
+        if missing.is_empty() {
+            return Ok(Planned {
+                action: Action::NoOp,
+                ..planned
+                    .reason(format!("already grants secrets: {}", self.permissions.join(", ")))
+                    .warnings(warnings)
+            });
+        }
+        let mut after = have.clone();
+        after.extend(missing.iter().map(|s| s.to_string()));
+        Ok(Planned {
+            action: if current.is_some() {
+                Action::Update
+            } else {
+                Action::Create
+            },
+            ..planned
+                .reason("the vault uses access policies (enableRbacAuthorization is not true)")
+                .warnings(warnings)
+                .changes(vec![
+                    FieldChange::set("objectId", None, json!(object_id)),
+                    FieldChange::set("permissions.secrets", current.map(|_| json!(have)), json!(after)),
+                ])
+        })
+    }
+
+    async fn apply(&self, planned: &Planned, on: Progress<'_>) -> Result<()> {
+        // `add` merges into the existing policy; the rest of the vault is never rewritten.
+        let object_id = match planned.planned_value("objectId").and_then(Value::as_str) {
+            Some(o) => o.to_string(),
+            None => self.principal.require(&self.az).await?,
+        };
+        let body = json!({"properties": {"accessPolicies": [{
+            "tenantId": self.vault.tenant_id,
+            "objectId": object_id,
+            "permissions": {"secrets": self.permissions},
+        }]}});
+        self.az
+            .arm
+            .put(
+                &format!("{}/accessPolicies/add", self.vault.id),
+                api::KEY_VAULT,
+                &body,
+                on,
+            )
+            .await?;
+        Ok(())
+    }
+}

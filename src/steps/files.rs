@@ -1,0 +1,114 @@
+//! The manifest files a runbook writes, rendered from what Azure holds.
+
+use crate::{
+    azure::{arm::api, context::Azure, vault::Vault},
+    error::{Error, Result},
+    k8s::manifests::{Config, Resolved, build, files},
+    plan::{Action, FieldChange, Phase, Planned, Step},
+    util::Progress,
+};
+use serde_json::{Value, json};
+use std::{path::PathBuf, sync::Arc};
+
+/// Where the pods' client ID comes from when the identity may be created in the same run.
+#[derive(Debug, Clone)]
+pub enum ClientSource {
+    /// A user-assigned identity's resource ID.
+    Identity(String),
+    Kubelet {
+        rg: String,
+        cluster: String,
+    },
+}
+
+/// SecretProviderClass, ServiceAccount and Deployment files in `out_dir`.
+pub struct ManifestFiles {
+    pub az: Arc<Azure>,
+    pub vault: Vault,
+    pub cfg: Config,
+    pub out_dir: PathBuf,
+    pub client: ClientSource,
+}
+
+impl ManifestFiles {
+    /// The files, or `None` while the identity does not exist yet.
+    async fn render(&self) -> Result<Option<Vec<(String, String)>>> {
+        let client_id = match &self.client {
+            ClientSource::Identity(id) => self.az.arm.get_opt(id, api::MANAGED_IDENTITY).await?.and_then(|d| {
+                d.pointer("/properties/clientId")
+                    .and_then(Value::as_str)
+                    .map(str::to_owned)
+            }),
+            ClientSource::Kubelet { rg, cluster } => {
+                self.az.kubelet_identity(rg, cluster).await?.and_then(|k| k.client_id)
+            }
+        };
+        let Some(client_id) = client_id else { return Ok(None) };
+        let resolved = Resolved {
+            keyvault_name: self.vault.name.clone(),
+            tenant_id: self.vault.tenant_id.clone(),
+            client_id: Some(client_id),
+            cloud: self.az.cloud.clone(),
+        };
+        Ok(Some(files(&build(&self.cfg, &resolved)?)))
+    }
+}
+
+#[async_trait::async_trait]
+impl Step for ManifestFiles {
+    fn address(&self) -> String {
+        format!("manifests {}", self.out_dir.display())
+    }
+
+    fn phase(&self) -> Phase {
+        Phase::MANIFESTS
+    }
+
+    async fn plan(&self) -> Result<Planned> {
+        let kind = "Kubernetes manifests (local files)";
+        let planned = Planned::new(self.address(), self.phase(), kind, Action::Create);
+        let Some(files) = self.render().await? else {
+            return Ok(planned
+                .reason("the identity is created earlier in this run")
+                .changes(vec![FieldChange::unknown("files")]));
+        };
+        let stale: Vec<&String> = files
+            .iter()
+            .filter(|(name, text)| {
+                std::fs::read_to_string(self.out_dir.join(name)).ok().as_deref() != Some(text.as_str())
+            })
+            .map(|(name, _)| name)
+            .collect();
+        if stale.is_empty() {
+            return Ok(Planned {
+                action: Action::NoOp,
+                ..planned.reason("files are up to date")
+            });
+        }
+        let exists = files.iter().any(|(n, _)| self.out_dir.join(n).exists());
+        Ok(Planned {
+            action: if exists { Action::Update } else { Action::Create },
+            ..planned.changes(
+                stale
+                    .iter()
+                    .map(|n| FieldChange::set(&format!("file {n}"), None, json!("written")))
+                    .collect(),
+            )
+        })
+    }
+
+    async fn apply(&self, _planned: &Planned, on: Progress<'_>) -> Result<()> {
+        let files = self
+            .render()
+            .await?
+            .ok_or_else(|| Error::runtime("the pods' identity does not exist yet"))?;
+        std::fs::create_dir_all(&self.out_dir)
+            .map_err(|e| Error::runtime(format!("creating {}: {e}", self.out_dir.display())))?;
+        for (name, text) in files {
+            on(&format!("writing {name}"));
+            let path = self.out_dir.join(&name);
+            std::fs::write(&path, text).map_err(|e| Error::runtime(format!("writing {}: {e}", path.display())))?;
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,306 @@
+//! A user-assigned identity and its federated credentials: what lets a pod's service account
+//! token be exchanged for an Entra token.
+
+use super::cluster::ClusterRef;
+use crate::{
+    azure::{arm::ErrorCode, arm::api, ids},
+    error::{Error, Result},
+    info,
+    model::tags,
+    plan::{Action, FieldChange, Phase, Planned, Step, diff},
+    util::Progress,
+};
+use serde_json::{Value, json};
+use std::time::Duration;
+
+/// Audience Entra expects for Kubernetes service account token exchange.
+pub const AUDIENCE: &str = "api://AzureADTokenExchange";
+/// Azure allows at most this many federated credentials on one identity.
+pub const MAX_CREDENTIALS: usize = 20;
+
+/// One Kubernetes service account that may use the identity.
+#[derive(Debug, Clone)]
+pub struct Binding {
+    pub namespace: String,
+    pub service_account: String,
+    /// Federated credential name; default `kvwire-NS-SA`.
+    pub credential: Option<String>,
+}
+
+impl Binding {
+    pub fn credential_name(&self) -> String {
+        self.credential
+            .clone()
+            .unwrap_or_else(|| format!("kvwire-{}-{}", self.namespace, self.service_account.replace('.', "-")))
+    }
+
+    pub fn subject(&self) -> String {
+        format!("system:serviceaccount:{}:{}", self.namespace, self.service_account)
+    }
+}
+
+/// Whether a federated credential does the job: this issuer (verbatim), this subject, and the
+/// token-exchange audience.
+pub fn credential_matches(cred: &Value, issuer: &str, subject: &str) -> bool {
+    let p = |f: &str| cred.pointer(&format!("/properties/{f}"));
+    p("issuer").and_then(Value::as_str) == Some(issuer)
+        && p("subject").and_then(Value::as_str) == Some(subject)
+        && p("audiences")
+            .and_then(Value::as_array)
+            .is_some_and(|a| a.iter().any(|x| x == AUDIENCE))
+}
+
+/// A user-assigned identity, by resource group and name.
+#[derive(Clone)]
+pub struct IdentityRef {
+    pub cluster: ClusterRef,
+    pub rg: String,
+    pub name: String,
+}
+
+impl IdentityRef {
+    pub fn id(&self) -> String {
+        self.cluster.az.identity_id(&self.rg, &self.name)
+    }
+
+    pub fn label(&self) -> String {
+        format!("{}/{}", self.rg, self.name)
+    }
+
+    pub async fn read(&self) -> Result<Option<Value>> {
+        self.cluster.az.identity(&self.rg, &self.name).await
+    }
+}
+
+// ---- the identity --------------------------------------------------------------------------
+
+pub struct Identity {
+    pub identity: IdentityRef,
+}
+
+#[async_trait::async_trait]
+impl Step for Identity {
+    fn address(&self) -> String {
+        format!("identity {}", self.identity.label())
+    }
+
+    fn phase(&self) -> Phase {
+        Phase::WORKLOAD_IDENTITY
+    }
+
+    async fn plan(&self) -> Result<Planned> {
+        let planned = Planned::new(
+            self.address(),
+            self.phase(),
+            ids::USER_ASSIGNED_IDENTITY,
+            Action::Create,
+        );
+        if let Some(existing) = self.identity.read().await? {
+            let client = existing
+                .pointer("/properties/clientId")
+                .and_then(Value::as_str)
+                .unwrap_or("?");
+            let whose = if tags::is_kvwire(existing.get("tags")) {
+                "created by kvwire"
+            } else {
+                "adopted"
+            };
+            return Ok(Planned {
+                action: Action::NoOp,
+                ..planned.reason(format!("exists (clientId {client}, {whose})"))
+            });
+        }
+        // New identities go where the cluster is.
+        let (_, mc) = self.identity.cluster.read().await?;
+        Ok(planned
+            .changes(diff::changes(
+                &json!({}),
+                &json!({"location": mc.location, "tags": tags::kvwire_tags()}),
+            ))
+            .effects(vec![
+                FieldChange::unknown("properties.clientId"),
+                FieldChange::unknown("properties.principalId"),
+            ]))
+    }
+
+    /// The body is the plan's: its location and tags, nothing else.
+    async fn apply(&self, planned: &Planned, on: Progress<'_>) -> Result<()> {
+        let body = diff::body_of(&planned.changes);
+        self.identity
+            .cluster
+            .az
+            .arm
+            .put(&self.identity.id(), api::MANAGED_IDENTITY, &body, on)
+            .await?;
+        Ok(())
+    }
+
+    async fn outputs(&self) -> Result<Vec<(String, Value)>> {
+        let Some(id) = self.identity.read().await? else {
+            return Ok(vec![]);
+        };
+        Ok([
+            ("clientId", "client_id"),
+            ("principalId", "principal_id"),
+            ("tenantId", "tenant_id"),
+        ]
+        .iter()
+        .map(|(k, out)| (format!("identity_{out}"), id["properties"][*k].clone()))
+        .collect())
+    }
+}
+
+// ---- one federated credential ----------------------------------------------------------------
+
+pub struct FederatedCredential {
+    pub identity: IdentityRef,
+    pub binding: Binding,
+}
+
+impl FederatedCredential {
+    fn name(&self) -> String {
+        self.binding.credential_name()
+    }
+}
+
+#[async_trait::async_trait]
+impl Step for FederatedCredential {
+    fn address(&self) -> String {
+        format!("federated credential {}/{}", self.identity.label(), self.name())
+    }
+
+    fn phase(&self) -> Phase {
+        Phase::WORKLOAD_IDENTITY
+    }
+
+    async fn plan(&self) -> Result<Planned> {
+        let (_, mc) = self.identity.cluster.read().await?;
+        let issuer = mc.oidc_issuer().map(str::to_owned);
+        let subject = self.binding.subject();
+        let existing = match self.identity.read().await? {
+            Some(_) => {
+                self.identity
+                    .cluster
+                    .az
+                    .arm
+                    .list(&ids::federated_credentials(&self.identity.id()), api::MANAGED_IDENTITY)
+                    .await?
+            }
+            None => vec![],
+        };
+        let planned = Planned::new(self.address(), self.phase(), ids::FEDERATED_CREDENTIAL, Action::Create);
+        // Same issuer and subject under any name: that credential already does the job.
+        if let Some(issuer) = &issuer
+            && let Some(found) = existing.iter().find(|c| credential_matches(c, issuer, &subject))
+        {
+            let name = found["name"].as_str().unwrap_or("?");
+            let why = if name == self.name() {
+                "matches".to_string()
+            } else {
+                format!("adopted existing credential {name} (same issuer and subject)")
+            };
+            return Ok(Planned {
+                action: Action::NoOp,
+                ..planned.reason(why)
+            });
+        }
+        let issuer_change = |before: Option<Value>| match &issuer {
+            Some(i) => FieldChange::set("properties.issuer", before, json!(i)),
+            None => FieldChange {
+                before,
+                ..FieldChange::unknown("properties.issuer")
+            },
+        };
+        let field = |c: &Value, f: &str| c.pointer(&format!("/properties/{f}")).cloned();
+        if let Some(current) = existing
+            .iter()
+            .find(|c| c["name"].as_str().is_some_and(|n| n.eq_ignore_ascii_case(&self.name())))
+        {
+            let mut changes = vec![];
+            let cur_issuer = field(current, "issuer");
+            if cur_issuer != issuer.clone().map(Value::from) {
+                changes.push(issuer_change(cur_issuer));
+            }
+            let cur_subject = field(current, "subject");
+            if cur_subject.as_ref().and_then(Value::as_str) != Some(subject.as_str()) {
+                changes.push(FieldChange::set("properties.subject", cur_subject, json!(subject)));
+            }
+            let cur_aud = field(current, "audiences");
+            if cur_aud != Some(json!([AUDIENCE])) {
+                changes.push(FieldChange::set("properties.audiences", cur_aud, json!([AUDIENCE])));
+            }
+            return Ok(Planned {
+                action: Action::Update,
+                ..planned
+                    .reason("the credential has drifted from the cluster's issuer or the service account")
+                    .changes(changes)
+                    .warnings(vec![format!(
+                        "federated credential {} will be rewritten: pods that relied on its old issuer or subject lose access",
+                        self.name()
+                    )])
+            });
+        }
+        if existing.len() >= MAX_CREDENTIALS {
+            return Err(Error::runtime(format!(
+                "identity {} already has {} federated credentials, the most Azure allows ({MAX_CREDENTIALS}): remove one or use another identity",
+                self.identity.label(),
+                existing.len()
+            )));
+        }
+        Ok(planned.changes(vec![
+            issuer_change(None),
+            FieldChange::set("properties.subject", None, json!(subject)),
+            FieldChange::set("properties.audiences", None, json!([AUDIENCE])),
+        ]))
+    }
+
+    async fn apply(&self, planned: &Planned, on: Progress<'_>) -> Result<()> {
+        // The issuer may come from the cluster step of this same run: read it now, and insist on
+        // the planned one when the plan knew it.
+        let (_, mc) = self.identity.cluster.read().await?;
+        let issuer = mc.oidc_issuer().map(str::to_owned).ok_or_else(|| {
+            Error::runtime(format!(
+                "cluster {} has no OIDC issuer URL yet",
+                self.identity.cluster.label()
+            ))
+        })?;
+        if let Some(p) = planned.planned_value("properties.issuer")
+            && p.as_str() != Some(issuer.as_str())
+        {
+            return Err(Error::runtime(format!(
+                "the cluster's OIDC issuer changed since the plan ({p} → {issuer}); run again"
+            )));
+        }
+        let body =
+            json!({"properties": {"issuer": issuer, "subject": self.binding.subject(), "audiences": [AUDIENCE]}});
+        put_credential(&self.identity, &self.name(), Some(&body), on).await
+    }
+}
+
+/// PUT (or, without a body, DELETE) one federated credential. Azure takes one credential write per
+/// identity at a time (409 `ConcurrentFederatedIdentityCredentialsWritesForSingleManagedIdentity`):
+/// wait our turn, as for every write to them.
+pub async fn put_credential(identity: &IdentityRef, name: &str, body: Option<&Value>, on: Progress<'_>) -> Result<()> {
+    let az = &identity.cluster.az;
+    let path = ids::federated_credential(&identity.id(), name);
+    let mut delay = Duration::from_millis(500);
+    for attempt in 1..=6 {
+        let r = match body {
+            Some(b) => az.arm.put(&path, api::MANAGED_IDENTITY, b, on).await.map(|_| ()),
+            None => az.arm.delete(&path, api::MANAGED_IDENTITY, on).await,
+        };
+        match r {
+            Err(Error::Arm(e))
+                if e.is(&ErrorCode::ConcurrentFederatedIdentityCredentialsWritesForSingleManagedIdentity)
+                    && attempt < 6 =>
+            {
+                info!("another federated credential write is in progress on this identity; retrying in {delay:?}");
+                on("waiting for another credential write");
+                tokio::time::sleep(delay).await;
+                delay *= 2;
+            }
+            other => return other,
+        }
+    }
+    unreachable!("the last attempt returns")
+}

@@ -1,0 +1,272 @@
+//! Key Vault secrets: seed one (idempotently: a matching value writes nothing, a differing one is
+//! held without consent), or soft-delete one kvwire seeded.
+
+use crate::{
+    azure::{ids, keyvault::KvFailure, vault::Vault},
+    error::{Error, Result},
+    model::{
+        secrets::{SecretMapping, SecretValue},
+        tags,
+    },
+    plan::{Action, FieldChange, Phase, Planned, Step},
+    util::Progress,
+};
+use azure_core::http::RequestContent;
+use azure_security_keyvault_secrets::{
+    SecretClient,
+    models::{SecretAttributes, SetSecretParameters},
+};
+use std::{collections::HashMap, sync::Arc, time::Duration};
+
+/// How existing and deleted secrets are treated, and what new versions carry.
+#[derive(Debug, Clone, Default)]
+pub struct SeedPolicy {
+    pub overwrite: bool,
+    pub recover: bool,
+    pub content_type: Option<String>,
+    pub expires: Option<time::OffsetDateTime>,
+}
+
+/// One step per mapping; `values` holds a value for every mapping's key.
+pub fn seed_steps(
+    client: Arc<SecretClient>,
+    vault: &Vault,
+    mappings: Vec<SecretMapping>,
+    values: &HashMap<String, SecretValue>,
+    policy: &SeedPolicy,
+) -> Vec<Box<dyn Step>> {
+    mappings
+        .into_iter()
+        .map(|m| {
+            Box::new(SeedSecret {
+                client: client.clone(),
+                vault_name: vault.name.clone(),
+                value: values[&m.key].clone(),
+                mapping: m,
+                policy: policy.clone(),
+            }) as Box<dyn Step>
+        })
+        .collect()
+}
+
+pub struct SeedSecret {
+    client: Arc<SecretClient>,
+    vault_name: String,
+    mapping: SecretMapping,
+    value: SecretValue,
+    policy: SeedPolicy,
+}
+
+impl SeedSecret {
+    fn name(&self) -> &str {
+        &self.mapping.secret
+    }
+
+    fn soft_deleted_error(&self) -> Error {
+        Error::runtime(format!(
+            "secret {} in vault {} is deleted but recoverable (soft delete): pass --recover to recover it and set the new value, \
+             or purge it first (`az keyvault secret purge --vault-name {} --name {}`; kvwire never purges)",
+            self.name(),
+            self.vault_name,
+            self.vault_name,
+            self.name()
+        ))
+    }
+
+    fn sdk_error(&self, f: KvFailure, what: &str) -> Error {
+        sdk_error(&f, what, self.name(), &self.vault_name)
+    }
+
+    async fn current_value(&self) -> Result<Option<String>> {
+        match self.client.get_secret(self.name(), None).await {
+            Ok(resp) => {
+                let s = resp
+                    .into_model()
+                    .map_err(|e| Error::runtime(format!("reading secret {}: {e}", self.name())))?;
+                Ok(Some(s.value.unwrap_or_default()))
+            }
+            Err(e) => {
+                let f = KvFailure::from_sdk(&e);
+                if f.status == Some(404) {
+                    Ok(None)
+                } else {
+                    Err(self.sdk_error(f, "read"))
+                }
+            }
+        }
+    }
+
+    async fn is_soft_deleted(&self) -> Result<bool> {
+        match self.client.get_deleted_secret(self.name(), None).await {
+            Ok(_) => Ok(true),
+            Err(e) => {
+                let f = KvFailure::from_sdk(&e);
+                match f.status {
+                    // Not deleted, or not allowed to look (secrets/list): the write will tell.
+                    Some(404) | Some(403) => Ok(false),
+                    _ => Err(self.sdk_error(f, "look up deleted")),
+                }
+            }
+        }
+    }
+
+    async fn set(&self) -> Result<()> {
+        let mut tag_map = HashMap::new();
+        tag_map.insert(tags::MANAGED_BY.0.to_string(), tags::MANAGED_BY.1.to_string());
+        let params = SetSecretParameters {
+            value: Some(self.value.expose().to_string()),
+            content_type: self.policy.content_type.clone(),
+            tags: Some(tag_map),
+            secret_attributes: self.policy.expires.map(|exp| SecretAttributes {
+                expires: Some(exp),
+                ..Default::default()
+            }),
+        };
+        let body: RequestContent<SetSecretParameters> = params
+            .try_into()
+            .map_err(|e: azure_core::Error| Error::runtime(format!("encoding secret {}: {e}", self.name())))?;
+        match self.client.set_secret(self.name(), body, None).await {
+            Ok(_) => Ok(()),
+            Err(e) => {
+                let f = KvFailure::from_sdk(&e);
+                if f.is("ObjectIsDeletedButRecoverable") {
+                    return Err(self.soft_deleted_error());
+                }
+                Err(self.sdk_error(f, "write"))
+            }
+        }
+    }
+}
+
+/// Data-plane failures in words; a 403 says which role or permissions kvwire's identity needs.
+fn sdk_error(f: &KvFailure, what: &str, name: &str, vault: &str) -> Error {
+    if f.status == Some(403) {
+        return Error::runtime(format!(
+            "cannot {what} secret {name} in vault {vault}: {} ({}); kvwire's identity needs Key Vault Secrets Officer on the vault (or get, list, set and recover access policy permissions)",
+            f.inner_code.as_deref().or(f.code.as_deref()).unwrap_or("error"),
+            f.status.map(|s| s.to_string()).unwrap_or_default()
+        ));
+    }
+    Error::runtime(format!("{what} secret {name} in vault {vault}: {}", f.message))
+}
+
+#[async_trait::async_trait]
+impl Step for SeedSecret {
+    fn address(&self) -> String {
+        let how = if self.mapping.is_env_style() { "" } else { ", mapped" };
+        format!(
+            "secret {}/{} (from {}{how})",
+            self.vault_name,
+            self.name(),
+            self.mapping.key
+        )
+    }
+
+    fn phase(&self) -> Phase {
+        Phase::SECRETS
+    }
+
+    async fn plan(&self) -> Result<Planned> {
+        let planned = Planned::new(self.address(), self.phase(), ids::SECRET, Action::Create);
+        match self.current_value().await? {
+            Some(v) if v == self.value.expose() => Ok(Planned {
+                action: Action::NoOp,
+                ..planned.reason("value matches")
+            }),
+            Some(_) => Ok(Planned {
+                action: Action::Update,
+                ..planned
+                    .reason("the vault holds a different value")
+                    .changes(vec![FieldChange::sensitive("value", true)])
+                    .held((!self.policy.overwrite).then(|| {
+                        "the vault holds a different value; pass --overwrite to replace it (a new version)".into()
+                    }))
+            }),
+            None if self.is_soft_deleted().await? => {
+                if !self.policy.recover {
+                    return Err(self.soft_deleted_error());
+                }
+                Ok(planned
+                    .reason("soft-deleted: recover it, then set the value")
+                    .changes(vec![
+                        FieldChange::set("recover", None, serde_json::json!(true)),
+                        FieldChange::sensitive("value", false),
+                    ]))
+            }
+            None => Ok(planned.changes(vec![
+                FieldChange::sensitive("value", false),
+                FieldChange::set(&format!("tags.{}", tags::MANAGED_BY.0), None, tags::MANAGED_BY.1.into()),
+            ])),
+        }
+    }
+
+    async fn apply(&self, planned: &Planned, on: Progress<'_>) -> Result<()> {
+        if planned.planned_value("recover").is_some() {
+            on("recovering");
+            if let Err(e) = self.client.recover_deleted_secret(self.name(), None).await {
+                return Err(self.sdk_error(KvFailure::from_sdk(&e), "recover"));
+            }
+            // Recovery finishes in the background; the name is usable once a read succeeds.
+            let mut waited = Duration::ZERO;
+            while self.current_value().await?.is_none() {
+                if waited > Duration::from_secs(60) {
+                    return Err(Error::runtime(format!(
+                        "secret {} was not usable 60 s after recovery",
+                        self.name()
+                    )));
+                }
+                tokio::time::sleep(Duration::from_secs(1)).await;
+                waited += Duration::from_secs(1);
+            }
+        }
+        on("writing");
+        self.set().await
+    }
+}
+
+/// Soft-delete a secret kvwire seeded (tagged `managed-by=kvwire`); recoverable, never purged.
+pub struct RemoveSecret {
+    pub client: Arc<SecretClient>,
+    pub vault: String,
+    pub name: String,
+}
+
+#[async_trait::async_trait]
+impl Step for RemoveSecret {
+    fn address(&self) -> String {
+        format!("secret {}/{}", self.vault, self.name)
+    }
+
+    fn phase(&self) -> Phase {
+        Phase::REMOVE
+    }
+
+    async fn plan(&self) -> Result<Planned> {
+        let planned = Planned::new(self.address(), self.phase(), ids::SECRET, Action::Delete);
+        match self.client.get_secret(&self.name, None).await {
+            Ok(r) => {
+                let t = r.into_model().ok().and_then(|s| s.tags).unwrap_or_default();
+                if t.get(tags::MANAGED_BY.0).map(String::as_str) != Some(tags::MANAGED_BY.1) {
+                    return Ok(Planned {
+                        action: Action::NoOp,
+                        ..planned.reason("not seeded by kvwire: kept")
+                    });
+                }
+                Ok(planned.reason("soft delete: recoverable for the vault's retention period"))
+            }
+            Err(e) if KvFailure::from_sdk(&e).status == Some(404) => Ok(Planned {
+                action: Action::NoOp,
+                ..planned.reason("absent")
+            }),
+            Err(e) => Err(sdk_error(&KvFailure::from_sdk(&e), "read", &self.name, &self.vault)),
+        }
+    }
+
+    async fn apply(&self, _planned: &Planned, _on: Progress<'_>) -> Result<()> {
+        self.client
+            .delete_secret(&self.name, None)
+            .await
+            .map(|_| ())
+            .map_err(|e| sdk_error(&KvFailure::from_sdk(&e), "delete", &self.name, &self.vault))
+    }
+}
