@@ -245,7 +245,7 @@ impl azure_core::http::HttpClient for Http {
         let body = match request.body() {
             Body::Bytes(b) => b.clone(),
             Body::SeekableStream(s) => {
-                let mut s = dyn_clone::clone_box(&**s);
+                let mut s = s.clone();
                 s.reset().await?;
                 let mut buf = Vec::new();
                 s.read_to_end(&mut buf)

@@ -63,26 +63,6 @@ pub fn same_change(a: &[FieldChange], b: &[FieldChange]) -> bool {
     x == y
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use serde_json::json;
-
-    #[test]
-    fn leaf_changes_with_paths() {
-        let a = json!({"identity": null, "tags": {"a": "1"}, "p": {"x": 1, "y": [1]}});
-        let b = json!({"identity": {"type": "SystemAssigned"}, "tags": {"a": "1", "b": "2"}, "p": {"y": [2]}});
-        let c = changes(&a, &b);
-        let paths: Vec<&str> = c.iter().map(|c| c.path.as_str()).collect();
-        assert_eq!(paths, ["identity", "tags.b", "p.y", "p.x"]);
-        let added = changes(&json!({}), &json!({"identity": {"type": "SystemAssigned"}}));
-        assert_eq!(added, vec![FieldChange::set("identity.type", None, json!("SystemAssigned"))]);
-        assert_eq!(body_of(&added), json!({"identity": {"type": "SystemAssigned"}}));
-        assert_eq!(c[1], FieldChange::set("tags.b", None, json!("2")));
-        assert!(changes(&a, &a).is_empty());
-    }
-}
-
 /// The object the `After::Value` changes describe, built from their dotted paths: a body made
 /// from the plan, so what is sent is what was shown.
 pub fn body_of(changes: &[FieldChange]) -> Value {
@@ -104,4 +84,27 @@ pub fn body_of(changes: &[FieldChange]) -> Value {
         }
     }
     body
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn leaf_changes_with_paths() {
+        let a = json!({"identity": null, "tags": {"a": "1"}, "p": {"x": 1, "y": [1]}});
+        let b = json!({"identity": {"type": "SystemAssigned"}, "tags": {"a": "1", "b": "2"}, "p": {"y": [2]}});
+        let c = changes(&a, &b);
+        let paths: Vec<&str> = c.iter().map(|c| c.path.as_str()).collect();
+        assert_eq!(paths, ["identity", "tags.b", "p.y", "p.x"]);
+        let added = changes(&json!({}), &json!({"identity": {"type": "SystemAssigned"}}));
+        assert_eq!(
+            added,
+            vec![FieldChange::set("identity.type", None, json!("SystemAssigned"))]
+        );
+        assert_eq!(body_of(&added), json!({"identity": {"type": "SystemAssigned"}}));
+        assert_eq!(c[1], FieldChange::set("tags.b", None, json!("2")));
+        assert!(changes(&a, &a).is_empty());
+    }
 }

@@ -1,6 +1,5 @@
 //! How results reach the user: format choice, colour, TTY detection, YAML rendering.
 
-use serde_json::Value;
 use std::io::IsTerminal;
 
 /// `-o/--output`.
@@ -80,116 +79,7 @@ pub enum Style {
     Bold,
 }
 
-/// Block-style YAML for a JSON value; key order is preserved, strings are quoted when plain
-/// style could be misread (numbers, booleans, `key: value` lookalikes).
-pub fn to_yaml(v: &Value) -> String {
-    let mut out = String::new();
-    match v {
-        Value::Object(m) if !m.is_empty() => write_map(&mut out, m, 0),
-        Value::Array(a) if !a.is_empty() => write_seq(&mut out, a, 0),
-        other => {
-            out.push_str(&scalar(other));
-            out.push('\n');
-        }
-    }
-    out
-}
-
-fn write_map(out: &mut String, m: &serde_json::Map<String, Value>, indent: usize) {
-    for (k, v) in m {
-        out.push_str(&" ".repeat(indent));
-        out.push_str(&yaml_str(k));
-        out.push(':');
-        write_value(out, v, indent);
-    }
-}
-
-fn write_seq(out: &mut String, a: &[Value], indent: usize) {
-    for v in a {
-        out.push_str(&" ".repeat(indent));
-        out.push('-');
-        match v {
-            Value::Object(m) if !m.is_empty() => {
-                // First key on the dash line, the rest aligned under it.
-                let mut inner = String::new();
-                write_map(&mut inner, m, indent + 2);
-                out.push(' ');
-                out.push_str(&inner[indent + 2..]);
-            }
-            other => write_value(out, other, indent),
-        }
-    }
-}
-
-fn write_value(out: &mut String, v: &Value, indent: usize) {
-    match v {
-        Value::Object(m) if !m.is_empty() => {
-            out.push('\n');
-            write_map(out, m, indent + 2);
-        }
-        Value::Array(a) if !a.is_empty() => {
-            out.push('\n');
-            write_seq(out, a, indent + 2);
-        }
-        Value::String(s) if s.contains('\n') => {
-            out.push_str(" |");
-            if s.starts_with(' ') {
-                out.push('2');
-            }
-            if !s.ends_with('\n') {
-                out.push('-');
-            }
-            out.push('\n');
-            for line in s.trim_end_matches('\n').split('\n') {
-                if !line.is_empty() {
-                    out.push_str(&" ".repeat(indent + 2));
-                    out.push_str(line);
-                }
-                out.push('\n');
-            }
-        }
-        other => {
-            out.push(' ');
-            out.push_str(&scalar(other));
-            out.push('\n');
-        }
-    }
-}
-
-fn scalar(v: &Value) -> String {
-    match v {
-        Value::Null => "null".into(),
-        Value::Bool(b) => b.to_string(),
-        Value::Number(n) => n.to_string(),
-        Value::String(s) => yaml_str(s),
-        Value::Object(_) => "{}".into(),
-        Value::Array(_) => "[]".into(),
-    }
-}
-
-fn yaml_str(s: &str) -> String {
-    const RESERVED: &[&str] = &["true", "false", "null", "yes", "no", "on", "off", "y", "n", "~", ""];
-    let plain_chars = s.chars().all(|c| c.is_ascii_alphanumeric() || "-_./@:()+ ".contains(c));
-    let starts_ok = s
-        .chars()
-        .next()
-        .is_some_and(|c| c.is_ascii_alphanumeric() || c == '/' || c == '_');
-    let looks_numeric = s.parse::<f64>().is_ok() || s.starts_with("0x") || s.starts_with("0o");
-    if plain_chars
-        && starts_ok
-        && !looks_numeric
-        && !RESERVED.contains(&s.to_ascii_lowercase().as_str())
-        && !s.ends_with(' ')
-        && !s.ends_with(':')
-        && !s.contains(": ")
-        && !s.contains(" #")
-    {
-        s.to_string()
-    } else {
-        // A JSON string is a valid YAML double-quoted scalar.
-        serde_json::to_string(s).expect("strings serialise")
-    }
-}
+pub use crate::util::yaml::to_yaml;
 
 #[cfg(test)]
 mod tests {

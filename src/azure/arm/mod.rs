@@ -86,12 +86,22 @@ struct Answer {
 }
 
 impl Answer {
-    fn json(&self) -> Value {
-        if self.body.is_empty() {
-            Value::Null
-        } else {
-            serde_json::from_slice(&self.body).unwrap_or(Value::Null)
+    /// The body as JSON; empty is `null`. Anything else that is not JSON is an error, never a
+    /// `null` that would read as "absent" and plan a create.
+    fn json(&self) -> Result<Value> {
+        if self.body.iter().all(u8::is_ascii_whitespace) {
+            return Ok(Value::Null);
         }
+        serde_json::from_slice(&self.body).map_err(|e| {
+            Error::runtime(format!(
+                "Azure answered {} with a body that is not JSON ({e}): {}",
+                self.status.as_u16(),
+                String::from_utf8_lossy(&self.body)
+                    .chars()
+                    .take(200)
+                    .collect::<String>()
+            ))
+        })
     }
     fn header(&self, name: &str) -> Option<&str> {
         self.headers.get(name).and_then(|v| v.to_str().ok())
@@ -138,7 +148,7 @@ impl Arm {
     pub async fn get(&self, path: &str, api_version: &str) -> Result<Value> {
         let url = self.url(path, api_version);
         let a = self.checked(Method::GET, url, None, &[]).await?;
-        Ok(a.json())
+        a.json()
     }
 
     /// Like [`Arm::get`], but a 404 is `None`.
@@ -163,7 +173,7 @@ impl Arm {
         }
         let mut items = Vec::new();
         loop {
-            let page = self.checked(Method::GET, url, None, &[]).await?.json();
+            let page = self.checked(Method::GET, url, None, &[]).await?.json()?;
             if let Some(v) = page.get("value").and_then(Value::as_array) {
                 items.extend(v.iter().cloned());
             }
@@ -257,7 +267,7 @@ impl Arm {
             loop {
                 self.pause(wait, deadline, &op_url).await?;
                 let a = self.checked(Method::GET, op_url.clone(), None, &[]).await?;
-                let status_doc = a.json();
+                let status_doc = a.json()?;
                 let status = status_doc
                     .get("status")
                     .and_then(Value::as_str)
@@ -275,15 +285,15 @@ impl Arm {
             }
             return match *method {
                 Method::PUT | Method::PATCH => {
-                    Ok(Some(self.checked(Method::GET, url.clone(), None, &[]).await?.json()))
+                    Ok(Some(self.checked(Method::GET, url.clone(), None, &[]).await?.json()?))
                 }
                 Method::POST => match location {
                     Some(loc) => Ok(Some(
                         self.checked(Method::GET, self.same_host(&loc)?, None, &[])
                             .await?
-                            .json(),
+                            .json()?,
                     )),
-                    None => Ok(non_null(first.json())),
+                    None => Ok(non_null(first.json()?)),
                 },
                 _ => Ok(None),
             };
@@ -297,16 +307,16 @@ impl Arm {
                     let a = self.checked(Method::GET, loc_url.clone(), None, &[]).await?;
                     if a.status != StatusCode::ACCEPTED {
                         on("Succeeded");
-                        return Ok(non_null(a.json()));
+                        return Ok(non_null(a.json()?));
                     }
                     on("InProgress");
                     wait = self.retry_after(&a.headers);
                 }
             }
-            return Ok(non_null(first.json()));
+            return Ok(non_null(first.json()?));
         }
 
-        let mut doc = first.json();
+        let mut doc = first.json()?;
         if matches!(*method, Method::PUT | Method::PATCH) {
             loop {
                 let state = provisioning_state(&doc);
@@ -316,7 +326,7 @@ impl Arm {
                         self.pause(wait, deadline, url).await?;
                         let a = self.checked(Method::GET, url.clone(), None, &[]).await?;
                         wait = self.retry_after(&a.headers);
-                        doc = a.json();
+                        doc = a.json()?;
                     }
                     Some(s) if !s.eq_ignore_ascii_case("succeeded") => {
                         return Err(lro_failure(&doc, &s, method, url));
