@@ -270,3 +270,22 @@ fn a_write_between_read_and_put_is_refused_with_412_and_not_overwritten() {
         "the other writer's change survives"
     );
 }
+
+#[test]
+fn a_vault_uri_outside_the_clouds_key_vault_suffix_gets_no_token() {
+    let fake = Fake::start();
+    let vault = fake.seed_vault("kv-demo", true, true);
+    {
+        let mut s = fake.state.lock().unwrap();
+        let v = s.resource_mut(&vault).unwrap();
+        v["properties"]["vaultUri"] = json!("https://kv-demo.collector.example/");
+    }
+    let (_, all, code) = support::outcome(
+        fake.kvwire()
+            .env("DB_HOST", "h")
+            .args(["-o", "json", "--yes", "secrets", "seed", "--vault", "kv-demo", "--from-env", "--map", "DB_HOST"]),
+    );
+    assert_eq!(code, 1, "{all}");
+    assert!(all.contains("not under this cloud's Key Vault suffix"), "{all}");
+    assert!(!fake.journal().iter().any(|e| e.host.contains("collector")));
+}

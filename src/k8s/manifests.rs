@@ -112,7 +112,7 @@ pub fn build(cfg: &Config, r: &Resolved) -> Result<Vec<Value>> {
             "metadata": {
                 "name": cfg.service_account,
                 "namespace": cfg.namespace,
-                "labels": {"app.kubernetes.io/managed-by": "kvwire"},
+                "labels": super::managed_by_label(),
                 "annotations": {
                     "azure.workload.identity/client-id": r.client_id,
                     "azure.workload.identity/tenant-id": r.tenant_id,
@@ -133,6 +133,8 @@ pub fn build(cfg: &Config, r: &Resolved) -> Result<Vec<Value>> {
 }
 
 fn deployment(name: &str, image: &str, namespace: &str, spec: &SpcSpec, service_account: Option<&str>) -> Value {
+    let mut labels = super::managed_by_label();
+    labels["app"] = json!(name);
     let mut pod_labels = json!({"app": name});
     if service_account.is_some() {
         // The workload identity webhook injects the token only into pods with this label.
@@ -167,7 +169,7 @@ fn deployment(name: &str, image: &str, namespace: &str, spec: &SpcSpec, service_
     json!({
         "apiVersion": "apps/v1",
         "kind": "Deployment",
-        "metadata": {"name": name, "namespace": namespace, "labels": {"app": name, "app.kubernetes.io/managed-by": "kvwire"}},
+        "metadata": {"name": name, "namespace": namespace, "labels": labels},
         "spec": {
             "replicas": 1,
             "selector": {"matchLabels": {"app": name}},

@@ -3,3 +3,8 @@
 pub mod manifests;
 pub mod spc;
 pub mod yaml;
+
+/// The label on every object kvwire emits (the Kubernetes recommended `managed-by` label).
+pub fn managed_by_label() -> serde_json::Value {
+    serde_json::json!({"app.kubernetes.io/managed-by": "kvwire"})
+}

@@ -133,7 +133,7 @@ pub fn secret_provider_class(s: &SpcSpec) -> Value {
     json!({
         "apiVersion": API_VERSION,
         "kind": "SecretProviderClass",
-        "metadata": {"name": s.name, "namespace": s.namespace, "labels": {"app.kubernetes.io/managed-by": "kvwire"}},
+        "metadata": {"name": s.name, "namespace": s.namespace, "labels": super::managed_by_label()},
         "spec": spec,
     })
 }
