@@ -280,11 +280,18 @@ fn a_vault_uri_outside_the_clouds_key_vault_suffix_gets_no_token() {
         let v = s.resource_mut(&vault).unwrap();
         v["properties"]["vaultUri"] = json!("https://kv-demo.collector.example/");
     }
-    let (_, all, code) = support::outcome(
-        fake.kvwire()
-            .env("DB_HOST", "h")
-            .args(["-o", "json", "--yes", "secrets", "seed", "--vault", "kv-demo", "--from-env", "--map", "DB_HOST"]),
-    );
+    let (_, all, code) = support::outcome(fake.kvwire().env("DB_HOST", "h").args([
+        "-o",
+        "json",
+        "--yes",
+        "secrets",
+        "seed",
+        "--vault",
+        "kv-demo",
+        "--from-env",
+        "--map",
+        "DB_HOST",
+    ]));
     assert_eq!(code, 1, "{all}");
     assert!(all.contains("not under this cloud's Key Vault suffix"), "{all}");
     assert!(!fake.journal().iter().any(|e| e.host.contains("collector")));
