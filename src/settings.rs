@@ -85,6 +85,32 @@ impl Settings {
             parallel,
             observe_parallel: parallel.max(OBSERVE_CONCURRENCY),
             apply_hint: apply_hint.into(),
+            wait_hint: "kvwire wait with the same -g/-n (or -f RUNBOOK)".into(),
+            no_wait: false,
+            heartbeat: Some(heartbeat()),
         })
     }
+
+    /// How often to say what is still running when there is no terminal.
+    pub fn heartbeat(&self) -> Duration {
+        heartbeat()
+    }
+
+    /// Clients whose writes return once Azure accepted them (`--no-wait`), or wait as usual.
+    pub fn connect_waiting(&self, wait: bool) -> Result<Azure> {
+        let mut a = self.azure.clone();
+        a.lro.no_wait = !wait;
+        Azure::connect(&a)
+    }
+}
+
+/// Seconds between progress lines without a terminal (default 30); tests shorten it.
+pub const HEARTBEAT_ENV: &str = "KVWIRE_HEARTBEAT_SECS";
+
+fn heartbeat() -> Duration {
+    let secs = std::env::var(HEARTBEAT_ENV)
+        .ok()
+        .and_then(|v| v.parse::<u64>().ok())
+        .unwrap_or(30);
+    Duration::from_secs(secs.clamp(1, 3600))
 }

@@ -61,7 +61,8 @@ fn sp_cluster_moves_to_managed_identity_with_one_put_and_keeps_unknown_fields() 
         p.as_object_mut().unwrap().remove("nodeImageVersion");
     }
     expected["identity"] = json!({"type": "SystemAssigned"});
-    expected["tags"]["kvwire-kubelet-migration"] = json!("pending");
+    // The pool's image at the switch: the record of which kubelets still use the service principal.
+    expected["tags"]["kvwire-kubelet-migration-nodepool1"] = json!("img-1");
     assert_eq!(
         sent, expected,
         "round trip keeps every field, including autoUpgradeProfile"
@@ -177,7 +178,12 @@ fn upgrade_is_skipped_when_the_image_is_current() {
         assert_eq!(step["action"], "no_op");
         assert!(step["reason"].as_str().unwrap().contains("is the latest"));
     }
-    assert_eq!(steps.last().unwrap()["reason"], "no kubelet migration pending");
+    assert!(
+        steps
+            .iter()
+            .all(|s| s["address"].as_str().unwrap().starts_with("nodepool")),
+        "{steps:#?}"
+    );
     assert!(fake.writes().is_empty());
 }
 
@@ -552,100 +558,93 @@ fn switch_lists_what_the_old_service_principal_was_granted() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("service principal clientid was not found in the directory"));
 }
 
+const UPGRADE_ALL: &[&str] = &[
+    "-o",
+    "json",
+    "--yes",
+    "nodepool",
+    "upgrade-image",
+    "-g",
+    "rg1",
+    "--cluster",
+    "aks1",
+    "--all",
+];
+const SWITCH: &[&str] = &[
+    "-o",
+    "json",
+    "--yes",
+    "cluster",
+    "enable-managed-identity",
+    "-g",
+    "rg1",
+    "-n",
+    "aks1",
+];
+
+fn posts(fake: &Fake) -> Vec<String> {
+    let mut p = fake
+        .writes()
+        .into_iter()
+        .filter(|e| e.method == "POST")
+        .map(|e| e.path.split('/').rev().nth(1).unwrap_or("").to_string())
+        .collect::<Vec<_>>();
+    // Sorted, never deduplicated: a second upgrade of a pool must show.
+    p.sort();
+    p
+}
+
 #[test]
 fn kubelet_migration_survives_a_crash_between_switch_and_reimage() {
     let fake = Fake::start();
     let id = fake.seed_sp_cluster(
         "rg1",
         "aks1",
-        &[("pool1", "img-2", "img-2"), ("pool2", "img-2", "img-2")],
+        &[("pool1", "img-1", "img-2"), ("pool2", "img-1", "img-2")],
         json!({}),
     );
-    let (_, all, code) = run(
-        &fake,
-        &[
-            "-o",
-            "json",
-            "--yes",
-            "cluster",
-            "enable-managed-identity",
-            "-g",
-            "rg1",
-            "-n",
-            "aks1",
-        ],
-    );
+    let (_, all, code) = run(&fake, SWITCH);
     assert_eq!(code, 0, "{all}");
-    assert_eq!(
-        fake.resource(&id).unwrap()["tags"]["kvwire-kubelet-migration"],
-        "pending"
-    );
+    // The switch's own PUT records each pool's image: no extra operation.
+    let tags = fake.resource(&id).unwrap()["tags"].clone();
+    assert_eq!(tags["kvwire-kubelet-migration-pool1"], "img-1");
+    assert_eq!(tags["kvwire-kubelet-migration-pool2"], "img-1");
+    assert_eq!(fake.writes().len(), 1);
 
-    // A later run (after a crash, say) sees the tag: the images are current, yet the pools need re-imaging.
-    let (doc, all, code) = run(
-        &fake,
-        &[
-            "-o",
-            "json",
-            "--yes",
-            "nodepool",
-            "upgrade-image",
-            "-g",
-            "rg1",
-            "--cluster",
-            "aks1",
-            "--all",
-        ],
-    );
+    // A later run (after a crash, say) knows from Azure alone that both pools still need re-imaging.
+    fake.clear_journal();
+    let (doc, all, code) = run(&fake, UPGRADE_ALL);
     assert_eq!(code, 0, "{all}");
     let steps = doc["steps"].as_array().unwrap();
-    assert_eq!(steps[0]["action"], "run");
+    assert_eq!(steps.len(), 2, "no extra step to clear a record");
+    assert!(steps.iter().all(|s| s["action"] == "run"));
     assert!(
         steps[0]["reason"]
             .as_str()
             .unwrap()
             .contains("still uses the service principal")
     );
-    assert_eq!(steps[2]["action"], "update", "then the tag is cleared");
-    let posts = fake.writes().iter().filter(|e| e.method == "POST").count();
-    assert_eq!(posts, 2);
+    assert_eq!(posts(&fake), ["pool1", "pool2"]);
+    assert_eq!(fake.writes().len(), 2, "only the two upgrades: {:#?}", fake.writes());
     let mc = fake.resource(&id).unwrap();
-    assert!(mc["tags"].get("kvwire-kubelet-migration").is_none(), "{}", mc["tags"]);
     assert_eq!(mc["tags"]["tier"], "production", "other tags are kept");
 
     fake.clear_journal();
-    let (doc, _, _) = run(
-        &fake,
-        &[
-            "-o",
-            "json",
-            "--yes",
-            "nodepool",
-            "upgrade-image",
-            "-g",
-            "rg1",
-            "--cluster",
-            "aks1",
-            "--all",
-        ],
-    );
+    let (doc, _, _) = run(&fake, UPGRADE_ALL);
     assert!(doc["steps"].as_array().unwrap().iter().all(|s| s["action"] == "no_op"));
-    assert!(fake.writes().is_empty());
+    assert!(fake.writes().is_empty(), "a re-imaged pool is never re-imaged again");
 }
 
 #[test]
-fn a_failed_pool_keeps_the_migration_tag() {
+fn after_one_pool_fails_a_rerun_upgrades_only_that_pool() {
     let fake = Fake::start();
-    let id = fake.seed_sp_cluster(
+    fake.seed_sp_cluster(
         "rg1",
         "aks1",
-        &[("pool1", "img-2", "img-2"), ("pool2", "img-2", "img-2")],
+        &[("pool1", "img-1", "img-2"), ("pool2", "img-1", "img-2")],
         json!({}),
     );
-    run(
-        &fake,
-        &["--yes", "cluster", "enable-managed-identity", "-g", "rg1", "-n", "aks1"],
-    );
+    run(&fake, SWITCH);
     fake.fault(
         Some("POST"),
         "agentPools/pool2/upgradeNodeImageVersion",
@@ -655,28 +654,38 @@ fn a_failed_pool_keeps_the_migration_tag() {
             message: "x".into(),
         },
     );
-    let (doc, _, code) = run(
-        &fake,
-        &[
-            "-o",
-            "json",
-            "--yes",
-            "nodepool",
-            "upgrade-image",
-            "-g",
-            "rg1",
-            "--cluster",
-            "aks1",
-            "--all",
-        ],
-    );
+    fake.clear_journal();
+    let (_, _, code) = run(&fake, UPGRADE_ALL);
     assert_eq!(code, 1);
-    assert_eq!(
-        doc["steps"][2]["outcome"], "not_run",
-        "a later phase never runs after a failure"
+    assert_eq!(posts(&fake), ["pool1", "pool2"]);
+
+    fake.clear_journal();
+    let (doc, all, code) = run(&fake, UPGRADE_ALL);
+    assert_eq!(code, 0, "{all}");
+    assert_eq!(posts(&fake), ["pool2"], "pool1 succeeded before and is left alone");
+    assert_eq!(doc["steps"][0]["action"], "no_op");
+}
+
+#[test]
+fn a_pool_already_on_the_newest_image_is_not_reimaged_in_vain() {
+    let fake = Fake::start();
+    fake.seed_sp_cluster("rg1", "aks1", &[("pool1", "img-2", "img-2")], json!({}));
+    let (_, all, code) = run(&fake, SWITCH);
+    assert_eq!(code, 0, "{all}");
+    assert!(
+        all.contains("pool pool1 already runs the newest node image"),
+        "said at switch time: {all}"
     );
+    fake.clear_journal();
+    let (doc, all, code) = run(&fake, UPGRADE_ALL);
+    assert_eq!(code, 0, "{all}");
     assert_eq!(
-        fake.resource(&id).unwrap()["tags"]["kvwire-kubelet-migration"],
-        "pending"
+        doc["steps"][0]["action"], "no_op",
+        "a run whose before and after are equal is never planned"
     );
+    assert!(
+        all.contains("stays on the service principal until a newer node image"),
+        "{all}"
+    );
+    assert!(fake.writes().is_empty());
 }

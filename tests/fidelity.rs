@@ -237,7 +237,7 @@ fn competing_write(s: &mut FakeState) {
 }
 
 #[test]
-fn a_write_between_read_and_put_is_refused_with_412_and_not_overwritten() {
+fn a_write_between_read_and_put_gets_412_and_the_same_change_is_made_on_top_of_it() {
     let fake = Fake::start();
     let id = fake.seed_sp_cluster("rg1", "aks1", &[("nodepool1", "img-1", "img-1")], json!({}));
     fake.fault(
@@ -260,14 +260,70 @@ fn a_write_between_read_and_put_is_refused_with_412_and_not_overwritten() {
             "aks1",
         ],
     );
-    let put = fake.writes().into_iter().find(|e| e.method == "PUT").unwrap();
-    assert!(put.if_match.is_some(), "the PUT carried If-Match");
-    assert_eq!(put.status, 412);
-    assert_ne!(code, 0, "{all}");
+    assert_eq!(code, 0, "{all}");
+    let puts: Vec<_> = fake.writes().into_iter().filter(|e| e.method == "PUT").collect();
+    assert_eq!(
+        puts.iter().map(|p| p.status).collect::<Vec<_>>(),
+        [412, 200],
+        "refused, then made again on the fresh read"
+    );
+    assert!(puts.iter().all(|p| p.if_match.is_some()), "every PUT carries If-Match");
+    assert_ne!(
+        puts[0].if_match, puts[1].if_match,
+        "the second carries the new entity tag"
+    );
     let mc = fake.resource(&id).unwrap();
     assert_eq!(
         mc["tags"]["owner"], "someone-else",
         "the other writer's change survives"
+    );
+    assert_eq!(mc["identity"]["type"], "SystemAssigned");
+}
+
+/// Someone else switches the cluster to a user-assigned identity in between.
+fn competing_identity(s: &mut FakeState) {
+    let id = Fake::cluster_id("rg1", "aks1");
+    let etag = s.new_etag();
+    let mc = s.resource_mut(&id).unwrap();
+    mc["identity"] = json!({"type": "UserAssigned", "userAssignedIdentities": {"/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg1/providers/Microsoft.ManagedIdentity/userAssignedIdentities/theirs": {}}});
+    mc["eTag"] = json!(etag);
+}
+
+#[test]
+fn when_a_competing_write_changes_what_kvwire_changes_it_stops_and_names_the_fields() {
+    let fake = Fake::start();
+    let id = fake.seed_sp_cluster("rg1", "aks1", &[("nodepool1", "img-1", "img-1")], json!({}));
+    fake.fault(
+        Some("PUT"),
+        "managedClusters/aks1",
+        1,
+        FaultKind::Before(competing_identity),
+    );
+    let (_, all, code) = run(
+        &fake,
+        &[
+            "-o",
+            "text",
+            "--yes",
+            "cluster",
+            "enable-managed-identity",
+            "-g",
+            "rg1",
+            "-n",
+            "aks1",
+        ],
+    );
+    assert_eq!(code, 1, "{all}");
+    assert!(
+        all.contains("changed since it was planned") && all.contains("identity.type"),
+        "{all}"
+    );
+    let puts = fake.writes().into_iter().filter(|e| e.method == "PUT").count();
+    assert_eq!(puts, 1, "only the refused one");
+    assert_eq!(
+        fake.resource(&id).unwrap()["identity"]["type"],
+        "UserAssigned",
+        "theirs stands"
     );
 }
 

@@ -24,7 +24,7 @@ fn fresh() -> (Fake, std::path::PathBuf) {
     fake.seed_sp_cluster(
         "rg1",
         "aks1",
-        &[("nodepool1", "img-1", "img-2"), ("userpool", "img-2", "img-2")],
+        &[("nodepool1", "img-1", "img-2"), ("userpool", "img-1", "img-2")],
         json!({}),
     );
     fake.seed_vault("kv-demo", true, true);

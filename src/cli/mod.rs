@@ -147,13 +147,16 @@ pub enum Command {
     /// Show every change a runbook would make (reads only).
     Plan(RunbookArgs),
     /// Apply a runbook in dependency order; re-running continues after a failure and duplicates nothing.
-    Up(RunbookArgs),
+    Up(UpArgs),
     /// Remove what kvwire created for a runbook (never cluster settings; secrets only when asked).
     Down(DownArgs),
     /// Check a runbook's setup end to end: ✔/✘ per check with the command that fixes it.
     Verify(RunbookArgs),
     /// Write a commented runbook for a cluster and a vault, pre-filled from what Azure holds.
     Init(InitArgs),
+    /// Wait until no operation runs on a cluster or its node pools (after --no-wait, an interrupt
+    /// or someone else's change).
+    Wait(WaitArgs),
     /// Print shell completions for SHELL to stdout.
     Completions {
         /// The shell to generate for.
@@ -185,6 +188,10 @@ pub struct EnableManagedIdentityArgs {
     /// Use this user-assigned identity (resource ID) instead of a system-assigned one.
     #[arg(long, value_parser = names::identity_resource_id, value_name = "RESOURCE_ID")]
     pub assign_identity: Option<String>,
+    /// Start the long-running operation and return once Azure accepted it; `kvwire wait` (or a
+    /// later run, which adopts it) waits for the end.
+    #[arg(long)]
+    pub no_wait: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -209,6 +216,10 @@ pub struct UpgradeImageArgs {
     /// How many pools to upgrade at once.
     #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u16).range(1..=20))]
     pub parallel: u16,
+    /// Start the long-running operation and return once Azure accepted it; `kvwire wait` (or a
+    /// later run, which adopts it) waits for the end.
+    #[arg(long)]
+    pub no_wait: bool,
 }
 
 #[derive(Debug, Args)]
@@ -236,6 +247,10 @@ pub struct WorkloadIdentityArgs {
     /// Name of the federated credential (default: kvwire-NAMESPACE-SERVICE_ACCOUNT).
     #[arg(long, value_parser = names::credential_name)]
     pub credential_name: Option<String>,
+    /// Start the long-running operation and return once Azure accepted it; `kvwire wait` (or a
+    /// later run, which adopts it) waits for the end.
+    #[arg(long)]
+    pub no_wait: bool,
 }
 
 #[derive(Debug, Args)]
@@ -396,6 +411,29 @@ pub struct RunbookArgs {
     /// The runbook (TOML; see docs/runbook.md).
     #[arg(short = 'f', long = "file", value_name = "RUNBOOK")]
     pub file: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct UpArgs {
+    #[command(flatten)]
+    pub runbook: RunbookArgs,
+    /// Start the long-running operation and return once Azure accepted it; `kvwire wait` (or a
+    /// later run, which adopts it) waits for the end.
+    #[arg(long)]
+    pub no_wait: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct WaitArgs {
+    /// The runbook whose cluster to wait for.
+    #[arg(short = 'f', long = "file", value_name = "RUNBOOK", required_unless_present = "name", conflicts_with_all = ["name", "resource_group"])]
+    pub file: Option<PathBuf>,
+    /// Resource group of the cluster (with -n).
+    #[arg(short = 'g', long, value_parser = names::resource_group, requires = "name")]
+    pub resource_group: Option<String>,
+    /// The cluster to wait for (with -g).
+    #[arg(short = 'n', long = "name", visible_alias = "cluster", value_parser = names::cluster_name, requires = "resource_group")]
+    pub name: Option<String>,
 }
 
 #[derive(Debug, Args)]

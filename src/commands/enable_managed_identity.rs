@@ -10,7 +10,7 @@ use crate::{
 use std::sync::Arc;
 
 pub async fn run(args: &EnableManagedIdentityArgs, s: &Settings) -> Result<ExitStatus> {
-    let az = Arc::new(s.connect()?);
+    let az = Arc::new(s.connect_waiting(!args.no_wait)?);
     let (rg, name) = (&args.cluster.resource_group, &args.cluster.name);
     let mut p = Plan::new();
     p.add(
@@ -20,10 +20,12 @@ pub async fn run(args: &EnableManagedIdentityArgs, s: &Settings) -> Result<ExitS
         }),
         &[],
     );
-    let opts = s.run_options(
+    let mut opts = s.run_options(
         "cluster enable-managed-identity",
         1,
         format!("kvwire cluster enable-managed-identity -g {rg} -n {name}"),
     )?;
+    opts.no_wait = args.no_wait;
+    opts.wait_hint = format!("kvwire wait -g {rg} -n {name}");
     plan::run(p, &opts, &s.ui).await
 }

@@ -11,6 +11,7 @@ mod runbook;
 mod seed;
 mod upgrade_image;
 mod verify;
+mod wait;
 mod workload_identity;
 
 use crate::{
@@ -33,11 +34,12 @@ pub async fn dispatch(cli: Cli) -> Result<ExitStatus> {
         Command::Secrets(SecretsCommand::Seed(args)) => seed::run(&args, &s).await,
         Command::Manifests(args) => manifests::run(&args, &s).await,
         Command::Lint(args) => lint::run(&args, &s).await,
-        Command::Plan(args) => runbook::up(&args.file, &s, true).await,
-        Command::Up(args) => runbook::up(&args.file, &s, false).await,
+        Command::Plan(args) => runbook::up(&args.file, &s, true, false).await,
+        Command::Up(args) => runbook::up(&args.runbook.file, &s, false, args.no_wait).await,
         Command::Down(args) => runbook::down(&args.runbook.file, args.include_secrets, &s).await,
         Command::Verify(args) => verify::run(&args.file, &s).await,
         Command::KubeletIdentity(args) => kubelet_identity::run(&args, &s).await,
         Command::Init(args) => init::run(&args, &s).await,
+        Command::Wait(args) => wait::run(&args, &s).await,
     }
 }

@@ -12,11 +12,11 @@ use std::{path::Path, sync::Arc};
 const PARALLEL: usize = 8;
 
 /// `plan` (dry run) and `up`.
-pub async fn up(file: &Path, s: &Settings, dry_run: bool) -> Result<ExitStatus> {
+pub async fn up(file: &Path, s: &Settings, dry_run: bool, no_wait: bool) -> Result<ExitStatus> {
     // All input — the runbook and every secret value — is read and checked before any request.
     let rb = runbook::load(file)?;
     let seeds = build::read_seeds(&rb)?;
-    let az = Arc::new(s.connect()?);
+    let az = Arc::new(s.connect_waiting(!no_wait)?);
     let (p, _) = build::up(&az, &rb, seeds).await?;
     let mut opts = s.run_options(
         if dry_run { "plan" } else { "up" },
@@ -24,6 +24,8 @@ pub async fn up(file: &Path, s: &Settings, dry_run: bool) -> Result<ExitStatus> 
         format!("kvwire up -f {}", file.display()),
     )?;
     opts.dry_run |= dry_run;
+    opts.no_wait = no_wait;
+    opts.wait_hint = format!("kvwire wait -f {}", file.display());
     plan::run(p, &opts, &s.ui).await
 }
 

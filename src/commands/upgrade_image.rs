@@ -6,14 +6,14 @@ use crate::{
     plan::{self, Plan},
     settings::Settings,
     steps::{
-        cluster::{ClearMigrationTag, ClusterRef},
+        cluster::ClusterRef,
         nodepool::{UpgradeNodeImage, pool_names},
     },
 };
 use std::sync::Arc;
 
 pub async fn run(args: &UpgradeImageArgs, s: &Settings) -> Result<ExitStatus> {
-    let az = Arc::new(s.connect()?);
+    let az = Arc::new(s.connect_waiting(!args.no_wait)?);
     let (rg, name) = (&args.cluster.resource_group, &args.cluster.name);
     let cluster = ClusterRef::new(az, rg, name);
     let pools = match (&args.nodepool, args.all) {
@@ -21,9 +21,8 @@ pub async fn run(args: &UpgradeImageArgs, s: &Settings) -> Result<ExitStatus> {
         _ => pool_names(&cluster).await?,
     };
     let mut p = Plan::new();
-    let mut upgrades = vec![];
     for pool in &pools {
-        upgrades.push(p.add(
+        p.add(
             Box::new(UpgradeNodeImage {
                 cluster: cluster.clone(),
                 pool: pool.clone(),
@@ -31,17 +30,6 @@ pub async fn run(args: &UpgradeImageArgs, s: &Settings) -> Result<ExitStatus> {
                 after_switch: false,
             }),
             &[],
-        ));
-    }
-    if args.all {
-        // With every pool re-imaged, the kubelet runs on its managed identity.
-        p.add(
-            Box::new(ClearMigrationTag {
-                cluster,
-                after_switch: false,
-                pools,
-            }),
-            &upgrades,
         );
     }
     let which = if args.all {
@@ -49,10 +37,12 @@ pub async fn run(args: &UpgradeImageArgs, s: &Settings) -> Result<ExitStatus> {
     } else {
         format!("--nodepool {}", args.nodepool.as_deref().unwrap_or_default())
     };
-    let opts = s.run_options(
+    let mut opts = s.run_options(
         "nodepool upgrade-image",
         args.parallel as usize,
         format!("kvwire nodepool upgrade-image -g {rg} --cluster {name} {which}"),
     )?;
+    opts.no_wait = args.no_wait;
+    opts.wait_hint = format!("kvwire wait -g {rg} -n {name}");
     plan::run(p, &opts, &s.ui).await
 }

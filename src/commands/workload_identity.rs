@@ -14,7 +14,7 @@ use crate::{
 use std::sync::Arc;
 
 pub async fn run(args: &WorkloadIdentityArgs, s: &Settings) -> Result<ExitStatus> {
-    let az = Arc::new(s.connect()?);
+    let az = Arc::new(s.connect_waiting(!args.no_wait)?);
     let (rg, name) = (&args.cluster.resource_group, &args.cluster.name);
     let cluster = ClusterRef::new(az, rg, name);
     let identity = IdentityRef {
@@ -41,6 +41,8 @@ pub async fn run(args: &WorkloadIdentityArgs, s: &Settings) -> Result<ExitStatus
         }),
         &[features, created],
     );
-    let opts = s.run_options("workload-identity", 1, "the same command without --dry-run")?;
+    let mut opts = s.run_options("workload-identity", 1, "the same command without --dry-run")?;
+    opts.no_wait = args.no_wait;
+    opts.wait_hint = format!("kvwire wait -g {rg} -n {name}");
     plan::run(p, &opts, &s.ui).await
 }

@@ -53,6 +53,9 @@ pub enum Error {
     /// Anything else that went wrong at run time.
     #[error("{0}")]
     Runtime(String),
+    /// Ctrl-C or SIGTERM: nothing new was started (what runs in Azure goes on).
+    #[error("interrupted")]
+    Interrupted,
 }
 
 impl Error {
@@ -65,6 +68,7 @@ impl Error {
     pub fn exit_status(&self) -> ExitStatus {
         match self {
             Error::Usage(_) => ExitStatus::Usage,
+            Error::Interrupted => ExitStatus::Interrupted,
             _ => ExitStatus::Failure,
         }
     }

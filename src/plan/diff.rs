@@ -44,11 +44,13 @@ fn walk(before: &Value, after: &Value, path: &str, out: &mut Vec<FieldChange>) {
     }
 }
 
-/// Whether two plans of the same write agree on what it changes (values Azure assigns aside).
+/// Whether two plans of the same write agree on what it changes, from what to what (values
+/// Azure assigns aside).
 pub fn same_change(a: &[FieldChange], b: &[FieldChange]) -> bool {
     let key = |c: &FieldChange| {
         (
             c.path.clone(),
+            c.before.as_ref().map(|v| v.to_string()),
             match &c.after {
                 After::Value(v) => v.to_string(),
                 After::KnownAfterApply => "?".into(),

@@ -19,6 +19,8 @@ pub enum Outcome {
     Planned,
     /// Applied and verified.
     Applied,
+    /// `--no-wait`: the operation was started and goes on in Azure.
+    Started,
     Failed,
     /// Not started: something it needs failed, or the run stopped first.
     NotRun,

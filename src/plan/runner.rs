@@ -62,8 +62,16 @@ pub struct RunOptions {
     pub parallel: usize,
     /// How many steps may observe (read) at once.
     pub observe_parallel: usize,
-    /// What to run to apply a dry run's plan, e.g. `kvwire up -f onboard.toml`.
+    /// What to run to apply a dry run's plan, e.g. `kvwire up -f onboard.toml`; also how to
+    /// resume after an interrupt.
     pub apply_hint: String,
+    /// What waits for the operations this run started, e.g. `kvwire wait -f onboard.toml`.
+    pub wait_hint: String,
+    /// `--no-wait`: start long-running operations and return; what needs them waits for a later run.
+    pub no_wait: bool,
+    /// Without a terminal: a progress line per running operation this often (CI runners kill jobs
+    /// that print nothing for a while).
+    pub heartbeat: Option<std::time::Duration>,
 }
 
 /// Steps observe at once (reads only), up to this many in flight, unless a command says otherwise.
@@ -148,14 +156,21 @@ pub async fn run(plan: Plan, opts: &RunOptions, ui: &Ui) -> Result<ExitStatus> {
         confirm(opts, ui, to_apply)?;
     }
 
-    apply_all(&plan, &planned, &pending, &mut outcomes, opts.parallel, ui).await;
+    let interrupted = apply_all(&plan, &planned, &pending, &mut outcomes, opts, ui).await;
     for (o, _) in outcomes.iter_mut() {
         if *o == Outcome::Planned {
             *o = Outcome::NotRun;
         }
     }
+    if let Some(running) = interrupted {
+        report_interrupt(&running, opts, ui);
+        if ui.format != OutputFormat::Text {
+            ui.print_document(&document::document(&opts.command, false, &planned, &outcomes, &[]));
+        }
+        return Err(Error::Interrupted);
+    }
     let count = |x: Outcome| outcomes.iter().filter(|o| o.0 == x).count();
-    let (failed, held) = (count(Outcome::Failed), count(Outcome::Held));
+    let (failed, held, started) = (count(Outcome::Failed), count(Outcome::Held), count(Outcome::Started));
     let outputs = if failed == 0 {
         collect_outputs(&plan).await?
     } else {
@@ -176,7 +191,14 @@ pub async fn run(plan: Plan, opts: &RunOptions, ui: &Ui) -> Result<ExitStatus> {
             }
         }
         let applied = count(Outcome::Applied);
-        if failed > 0 {
+        if started > 0 {
+            println!(
+                "Started {started} operation(s) that go on in Azure (--no-wait); {applied} applied, {} waiting for them. Next: {}, then {}.",
+                count(Outcome::NotRun),
+                opts.wait_hint,
+                opts.apply_hint
+            );
+        } else if failed > 0 {
             println!(
                 "Apply failed: {applied} applied, {failed} failed, {} not run.",
                 count(Outcome::NotRun)
@@ -239,16 +261,36 @@ fn confirm(opts: &RunOptions, ui: &Ui, n: usize) -> Result<()> {
     }
 }
 
+/// A step being applied: what it is doing, for heartbeats and interrupt reports.
+struct Running {
+    address: String,
+    operation: Option<&'static str>,
+    started: std::time::Instant,
+    status: String,
+}
+
+type Board = std::sync::Mutex<std::collections::BTreeMap<usize, Running>>;
+
+fn minutes(d: std::time::Duration) -> String {
+    let s = d.as_secs();
+    if s < 60 {
+        format!("{s}s")
+    } else {
+        format!("{}m", s / 60)
+    }
+}
+
 /// Apply pending steps as their needs are met, up to `parallel` at once. After a failure nothing
-/// new starts (what runs finishes); steps that never became ready stay not run.
+/// new starts (what runs finishes); steps that never became ready stay not run. On Ctrl-C or
+/// SIGTERM nothing new starts and the steps in flight are let go: returns what was running.
 async fn apply_all(
     plan: &Plan,
     planned: &[Planned],
     pending: &[bool],
     outcomes: &mut [(Outcome, Option<String>)],
-    parallel: usize,
+    opts: &RunOptions,
     ui: &Ui,
-) {
+) -> Option<Vec<Running>> {
     use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
     let multi = MultiProgress::with_draw_target(if ui.interactive_stderr {
         ProgressDrawTarget::stderr()
@@ -257,13 +299,19 @@ async fn apply_all(
     });
     let style = ProgressStyle::with_template("{spinner} {prefix} {wide_msg} {elapsed}").expect("valid template");
     let satisfied = |o: Outcome| matches!(o, Outcome::Unchanged | Outcome::Applied | Outcome::Held);
+    let board: Board = Default::default();
     let mut started = vec![false; planned.len()];
     let mut running = FuturesUnordered::new();
     let mut failed = false;
+    let mut interrupt = std::pin::pin!(interrupted());
+    let mut heartbeat = opts
+        .heartbeat
+        .filter(|_| !ui.interactive_stderr && !ui.quiet)
+        .map(|every| tokio::time::interval_at(tokio::time::Instant::now() + every, every));
     loop {
         if !failed {
             for i in 0..planned.len() {
-                if running.len() >= parallel.max(1) {
+                if running.len() >= opts.parallel.max(1) {
                     break;
                 }
                 let ready = pending[i] && !started[i] && plan.needs[i].iter().all(|&n| satisfied(outcomes[n].0));
@@ -272,35 +320,136 @@ async fn apply_all(
                     let bar = multi.add(ProgressBar::new_spinner().with_style(style.clone()));
                     bar.set_prefix(planned[i].address.clone());
                     bar.enable_steady_tick(std::time::Duration::from_millis(120));
-                    running.push(apply_one(i, plan.steps[i].as_ref(), &planned[i], bar));
+                    board.lock().unwrap().insert(
+                        i,
+                        Running {
+                            address: planned[i].address.clone(),
+                            operation: plan.steps[i].operation(),
+                            started: std::time::Instant::now(),
+                            status: "starting".into(),
+                        },
+                    );
+                    running.push(apply_one(
+                        i,
+                        plan.steps[i].as_ref(),
+                        &planned[i],
+                        bar,
+                        &board,
+                        opts.no_wait,
+                    ));
                 }
             }
         }
-        let Some((i, r)) = running.next().await else {
+        if running.is_empty() {
             break;
-        };
-        outcomes[i] = match r {
-            Ok(()) => (Outcome::Applied, None),
-            Err(e) => {
-                failed = true;
-                (Outcome::Failed, Some(e.to_string()))
+        }
+        tokio::select! {
+            Some((i, r)) = running.next() => {
+                board.lock().unwrap().remove(&i);
+                outcomes[i] = match r {
+                    Ok(o) => (o, None),
+                    Err(e) => {
+                        failed = true;
+                        (Outcome::Failed, Some(e.to_string()))
+                    }
+                };
             }
-        };
+            _ = &mut interrupt => {
+                drop(running);
+                multi.clear().ok();
+                return Some(std::mem::take(&mut *board.lock().unwrap()).into_values().collect());
+            }
+            _ = async { heartbeat.as_mut().expect("guarded").tick().await }, if heartbeat.is_some() => {
+                for r in board.lock().unwrap().values() {
+                    eprintln!(
+                        "{}: {}, {}, {}",
+                        r.address,
+                        r.operation.unwrap_or("applying"),
+                        minutes(r.started.elapsed()),
+                        r.status
+                    );
+                }
+            }
+        }
     }
+    None
 }
 
-/// Apply then verify one step, reporting on its progress line.
-async fn apply_one(i: usize, step: &dyn Step, planned: &Planned, bar: indicatif::ProgressBar) -> (usize, Result<()>) {
+/// Ctrl-C, or SIGTERM (what CI runners and `kill` send).
+async fn interrupted() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        match signal(SignalKind::terminate()) {
+            Ok(mut term) => {
+                tokio::select! {
+                    _ = tokio::signal::ctrl_c() => {}
+                    _ = term.recv() => {}
+                }
+            }
+            Err(_) => {
+                let _ = tokio::signal::ctrl_c().await;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = tokio::signal::ctrl_c().await;
+}
+
+/// What an interrupt leaves running in Azure, and how to go on.
+fn report_interrupt(running: &[Running], opts: &RunOptions, ui: &Ui) {
+    eprintln!(
+        "\n{} Interrupted: nothing new was started.",
+        ui.paint("!", Style::Change)
+    );
+    let in_azure: Vec<&Running> = running.iter().filter(|r| r.operation.is_some()).collect();
+    if !in_azure.is_empty() {
+        eprintln!("These may still be running in Azure; they go on without kvwire:");
+        for r in in_azure {
+            eprintln!(
+                "  {}: {} ({}, {})",
+                r.address,
+                r.operation.unwrap_or("applying"),
+                minutes(r.started.elapsed()),
+                r.status
+            );
+        }
+    }
+    eprintln!(
+        "To wait for them: {}\nTo go on (what is done stays done, what runs is adopted): {}",
+        opts.wait_hint, opts.apply_hint
+    );
+}
+
+/// Apply then verify one step, reporting on its progress line and the board.
+async fn apply_one(
+    i: usize,
+    step: &dyn Step,
+    planned: &Planned,
+    bar: indicatif::ProgressBar,
+    board: &Board,
+    no_wait: bool,
+) -> (usize, Result<Outcome>) {
     crate::info!("applying {}", planned.address);
-    let on = |status: &str| bar.set_message(status.to_string());
+    let on = |status: &str| {
+        bar.set_message(status.to_string());
+        if let Some(r) = board.lock().unwrap().get_mut(&i) {
+            r.status = status.to_string();
+        }
+    };
     let r = match step.apply(planned, &on).await {
+        Ok(()) if no_wait && step.operation().is_some() => Ok(Outcome::Started),
         Ok(()) => {
-            bar.set_message("verifying");
-            step.verify(planned).await
+            on("verifying");
+            step.verify(planned).await.map(|_| Outcome::Applied)
         }
         Err(e) => Err(e),
     };
-    bar.finish_with_message(if r.is_ok() { "done" } else { "failed" });
+    bar.finish_with_message(match &r {
+        Ok(Outcome::Started) => "started",
+        Ok(_) => "done",
+        Err(_) => "failed",
+    });
     (i, r)
 }
 

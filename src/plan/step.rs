@@ -187,6 +187,11 @@ pub trait Step: Send + Sync {
     /// The step's address, known before anything is read (unique within a plan).
     fn address(&self) -> String;
     fn phase(&self) -> Phase;
+    /// The long-running Azure operation `apply` starts, in words ("upgrading node image"), if it
+    /// starts one: for progress lines, `--no-wait` and what an interrupt leaves running.
+    fn operation(&self) -> Option<&'static str> {
+        None
+    }
     /// Observe Azure (reads only) and say what `apply` would do.
     async fn plan(&self) -> Result<Planned>;
     /// Make the planned change, reporting progress through `on`.

@@ -19,7 +19,7 @@ use crate::{
     plan::{Plan, StepId},
     steps::{
         access::{GrantSpec, Principal, grant_step},
-        cluster::{ClearMigrationTag, ClusterRef, EnableManagedIdentity, WorkloadIdentityFeatures},
+        cluster::{ClusterRef, EnableManagedIdentity, WorkloadIdentityFeatures},
         files::{ClientSource, ManifestFiles},
         identity::{Binding, FederatedCredential, Identity, IdentityRef},
         nodepool::{UpgradeNodeImage, pool_names},
@@ -77,10 +77,9 @@ pub async fn up(az: &Arc<Azure>, rb: &Loaded, seeds: Option<Seeds>) -> Result<(P
         ));
     }
     if b.cluster.upgrade_node_images {
-        let names = pool_names(&cluster).await?;
         let after_switch = cluster_done.clone();
         let mut pools = vec![];
-        for pool in &names {
+        for pool in &pool_names(&cluster).await? {
             pools.push(plan.add(
                 Box::new(UpgradeNodeImage {
                     cluster: cluster.clone(),
@@ -91,14 +90,7 @@ pub async fn up(az: &Arc<Azure>, rb: &Loaded, seeds: Option<Seeds>) -> Result<(P
                 &after_switch,
             ));
         }
-        cluster_done.push(plan.add(
-            Box::new(ClearMigrationTag {
-                cluster: cluster.clone(),
-                after_switch: b.cluster.managed_identity,
-                pools: names,
-            }),
-            &pools,
-        ));
+        cluster_done.extend(pools);
     }
 
     let (principal, client, identity_steps) = match b.identity.mode {

@@ -61,14 +61,15 @@ pub async fn run(az: &Arc<Azure>, rb: &Loaded, file: &Path) -> Result<Report> {
         mc.identity_type().unwrap_or("service principal"),
         format!("kvwire cluster enable-managed-identity -g {rg} -n {cluster}"),
     );
+    let awaiting = mc.pools_awaiting_reimage();
     check(
         &mut checks,
         "the kubelet runs on its managed identity".into(),
-        !mc.uses_service_principal() && !mc.kubelet_migration_pending(),
-        if mc.kubelet_migration_pending() {
-            "node images not re-imaged since the switch"
+        !mc.uses_service_principal() && awaiting.is_empty(),
+        if awaiting.is_empty() {
+            String::new()
         } else {
-            ""
+            format!("not re-imaged since the switch: {}", awaiting.join(", "))
         },
         format!("kvwire nodepool upgrade-image -g {rg} --cluster {cluster} --all"),
     );

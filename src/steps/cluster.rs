@@ -1,5 +1,5 @@
-//! Steps that rewrite the managed cluster: the switch to a managed identity, the OIDC issuer and
-//! workload identity, and clearing kvwire's kubelet-migration record.
+//! Steps that rewrite the managed cluster: the switch to a managed identity, and the OIDC issuer
+//! and workload identity.
 //!
 //! Each is a read-modify-write of the whole cluster with one desired-state function: `plan`
 //! applies it to the cluster as read and shows the difference; `apply` reads again, applies the
@@ -8,11 +8,12 @@
 
 use crate::{
     azure::{
-        arm::{api, models::KUBELET_MIGRATION_TAG, models::ManagedCluster, writable::cluster_put_body},
+        arm::{ErrorCode, api, models::KUBELET_MIGRATION_PREFIX, models::ManagedCluster, writable::cluster_put_body},
         context::Azure,
         grants, ids,
     },
     error::{Error, Result},
+    info,
     plan::{Action, FieldChange, Phase, Planned, Step, diff},
     util::Progress,
 };
@@ -52,6 +53,32 @@ impl ClusterRef {
     pub async fn read(&self) -> Result<(Value, ManagedCluster)> {
         self.az.cluster(&self.rg, &self.name).await
     }
+
+    /// The cluster once no operation runs on it or its pools (AKS takes one at a time), saying
+    /// what it waits for; bounded by `--lro-timeout`.
+    pub async fn settled(&self, on: Progress<'_>) -> Result<(Value, ManagedCluster)> {
+        let lro = &self.az.arm.lro;
+        let deadline = tokio::time::Instant::now() + lro.timeout;
+        let mut n = 0;
+        loop {
+            let (read, mc) = self.read().await?;
+            let Some(what) = mc.busy() else {
+                return Ok((read, mc));
+            };
+            let wait = lro.poll_interval(n);
+            if tokio::time::Instant::now() + wait > deadline {
+                return Err(Error::runtime(format!(
+                    "cluster {}: {what} was still running after {}s (raise --lro-timeout, or run `kvwire wait`); nothing was written",
+                    self.label(),
+                    lro.timeout.as_secs()
+                )));
+            }
+            on(&format!("waiting for {what} to finish"));
+            info!("cluster {}: waiting for {what} to finish", self.label());
+            tokio::time::sleep(wait).await;
+            n += 1;
+        }
+    }
 }
 
 /// What a cluster-rewriting step wants: from the PUT body (the cluster as read, minus what Azure
@@ -60,34 +87,73 @@ trait Desired: Send + Sync {
     fn desired(&self, base: &Value, mc: &ManagedCluster) -> Value;
 }
 
-/// The planned body changes for `d` against the cluster as it is now.
-fn planned_changes(d: &dyn Desired, read: &Value, mc: &ManagedCluster) -> Vec<FieldChange> {
+/// The body kvwire would PUT for `d`, and what it changes.
+fn desired_body(d: &dyn Desired, read: &Value, mc: &ManagedCluster) -> (Value, Vec<FieldChange>) {
     let base = cluster_put_body(read);
-    diff::changes(&base, &d.desired(&base, mc))
+    let body = d.desired(&base, mc);
+    let changes = diff::changes(&base, &body);
+    (body, changes)
 }
 
-/// Read again, and PUT exactly the planned change, guarded by the entity tag just read.
+/// The plan of a cluster-rewriting step: its changes, or — while an operation runs on the
+/// cluster — a wait for it (an update whose change is already in the document is not done yet).
+fn plan_write(d: &dyn Desired, planned: Planned, read: &Value, mc: &ManagedCluster, done: &str) -> Planned {
+    let (_, changes) = desired_body(d, read, mc);
+    match (changes.is_empty(), mc.busy()) {
+        (true, None) => Planned {
+            action: Action::NoOp,
+            ..planned.reason(done)
+        },
+        (true, Some(what)) => Planned {
+            action: Action::Run,
+            ..planned.reason(format!("(waits for {what})"))
+        },
+        (false, busy) => {
+            let planned = planned.changes(changes);
+            match busy {
+                Some(what) => {
+                    let reason = planned.reason.clone().unwrap_or_default();
+                    planned.reason(format!("{reason} (after {what} finishes)"))
+                }
+                None => planned,
+            }
+        }
+    }
+}
+
+/// Wait until nothing runs on the cluster, read it, and PUT exactly the planned change with the
+/// entity tag just read. On 412 (someone wrote in between) read and compare again: apply only if
+/// the same change still holds, else stop and say what differs.
 async fn write(c: &ClusterRef, d: &dyn Desired, planned: &Planned, on: Progress<'_>) -> Result<()> {
-    let (read, mc) = c.read().await?;
-    let base = cluster_put_body(&read);
-    let body = d.desired(&base, &mc);
-    let now = diff::changes(&base, &body);
-    if now.is_empty() {
-        // Someone (or an earlier, interrupted run) already made this change.
-        return Ok(());
+    for attempt in 1..=3 {
+        let (read, mc) = c.settled(on).await?;
+        let (body, now) = desired_body(d, &read, &mc);
+        if now.is_empty() {
+            // Someone (or an earlier, interrupted run) already made this change.
+            return Ok(());
+        }
+        if !diff::same_change(&now, &planned.changes) {
+            let paths: Vec<&str> = now.iter().map(|c| c.path.as_str()).collect();
+            return Err(Error::runtime(format!(
+                "cluster {} changed since it was planned: the change would now touch {}; nothing was written. Run again to plan against what it is now",
+                c.label(),
+                paths.join(", ")
+            )));
+        }
+        match c
+            .az
+            .arm
+            .put_if_match(&c.id(), api::CONTAINER_SERVICE, &body, mc.e_tag.as_deref(), on)
+            .await
+        {
+            Err(Error::Arm(e)) if e.is(&ErrorCode::PreconditionFailed) && attempt < 3 => {
+                on("the cluster changed since it was read: reading it again");
+                info!("cluster {}: 412 PreconditionFailed; re-reading", c.label());
+            }
+            other => return other.map(|_| ()),
+        }
     }
-    if !diff::same_change(&now, &planned.changes) {
-        let paths: Vec<&str> = now.iter().map(|c| c.path.as_str()).collect();
-        return Err(Error::runtime(format!(
-            "cluster {} changed since it was planned: the change would now touch {}; nothing was written. Run again to plan against what it is now",
-            c.label(),
-            paths.join(", ")
-        )));
-    }
-    c.az.arm
-        .put_if_match(&c.id(), api::CONTAINER_SERVICE, &body, mc.e_tag.as_deref(), on)
-        .await?;
-    Ok(())
+    unreachable!("the last attempt returns")
 }
 
 // ---- the switch to a managed identity --------------------------------------------------------
@@ -114,11 +180,16 @@ impl Desired for EnableManagedIdentity {
             }
         }
         if mc.uses_service_principal() {
-            // Remember, in Azure itself, that the kubelet still needs its nodes re-imaged.
+            // Remember, in Azure itself and in this same write, which image each pool runs: the
+            // kubelet moves to its managed identity only when the pool gets a newer one.
             if !body["tags"].is_object() {
                 body["tags"] = json!({});
             }
-            body["tags"][KUBELET_MIGRATION_TAG] = json!("pending");
+            for p in &mc.properties.agent_pool_profiles {
+                if let (Some(name), Some(image)) = (&p.name, &p.node_image_version) {
+                    body["tags"][format!("{KUBELET_MIGRATION_PREFIX}{name}")] = json!(image);
+                }
+            }
         }
         body
     }
@@ -131,6 +202,22 @@ impl EnableManagedIdentity {
         } else {
             "SystemAssigned"
         }
+    }
+
+    /// Pools already on the newest node image: AKS re-images only to a newer one, so their kubelet
+    /// stays on the service principal until the next image is released.
+    async fn pools_on_newest_image(&self) -> Result<Vec<String>> {
+        let mut out = vec![];
+        for pool in super::nodepool::pool_names(&self.cluster).await? {
+            let (p, latest) = super::nodepool::observe_pool(&self.cluster, &pool).await?;
+            if latest.is_some() && latest == p.properties.node_image_version {
+                out.push(format!(
+                    "pool {pool} already runs the newest node image; AKS re-images only to a newer one (\"an update only works if there's a VHD update to consume\"), so its kubelet stays on the service principal until the next node image: run `kvwire nodepool upgrade-image {} --nodepool {pool}` again then",
+                    self.cluster.hint()
+                ));
+            }
+        }
+        Ok(out)
     }
 
     /// What the old service principal was granted: those grants do not follow the switch.
@@ -174,15 +261,27 @@ impl Step for EnableManagedIdentity {
         Phase::CLUSTER
     }
 
+    fn operation(&self) -> Option<&'static str> {
+        Some("updating the cluster")
+    }
+
     async fn plan(&self) -> Result<Planned> {
         let (read, mc) = self.cluster.read().await?;
-        let changes = planned_changes(self, &read, &mc);
         let planned = Planned::new(self.address(), self.phase(), ids::MANAGED_CLUSTER, Action::Update);
-        if changes.is_empty() {
-            return Ok(Planned {
-                action: Action::NoOp,
-                ..planned.reason(format!("already uses a {} managed identity", self.kind()))
-            });
+        let reason = if mc.uses_service_principal() {
+            "the control plane uses a service principal".to_string()
+        } else {
+            format!("switch identity to {}", self.kind())
+        };
+        let planned = plan_write(
+            self,
+            planned.reason(reason),
+            &read,
+            &mc,
+            &format!("already uses a {} managed identity", self.kind()),
+        );
+        if planned.action != Action::Update {
+            return Ok(planned);
         }
         let mut effects = vec![];
         let mut warnings = vec![];
@@ -207,18 +306,10 @@ impl Step for EnableManagedIdentity {
                 "the kubelet keeps using service principal {sp} until the node images are upgraded: then run `kvwire nodepool upgrade-image {} --all`",
                 self.cluster.hint()
             ));
+            warnings.extend(self.pools_on_newest_image().await?);
             warnings.push(self.grants_left_behind(&sp).await);
         }
-        let reason = if mc.uses_service_principal() {
-            "the control plane uses a service principal".to_string()
-        } else {
-            format!("switch identity to {}", self.kind())
-        };
-        Ok(planned
-            .reason(reason)
-            .changes(changes)
-            .effects(effects)
-            .warnings(warnings))
+        Ok(planned.effects(effects).warnings(warnings))
     }
 
     async fn apply(&self, planned: &Planned, on: Progress<'_>) -> Result<()> {
@@ -265,25 +356,27 @@ impl Step for WorkloadIdentityFeatures {
         Phase::WORKLOAD_IDENTITY
     }
 
+    fn operation(&self) -> Option<&'static str> {
+        Some("updating the cluster")
+    }
+
     async fn plan(&self) -> Result<Planned> {
         let (read, mc) = self.cluster.read().await?;
-        let changes = planned_changes(self, &read, &mc);
-        let planned = Planned::new(self.address(), self.phase(), ids::MANAGED_CLUSTER, Action::Update);
-        if changes.is_empty() {
-            return Ok(Planned {
-                action: Action::NoOp,
-                ..planned.reason("OIDC issuer and workload identity are enabled")
-            });
-        }
-        let effects = if mc.oidc_issuer().is_none() {
+        let planned = Planned::new(self.address(), self.phase(), ids::MANAGED_CLUSTER, Action::Update)
+            .reason("workload identity needs the cluster's OIDC issuer and webhook");
+        let planned = plan_write(
+            self,
+            planned,
+            &read,
+            &mc,
+            "OIDC issuer and workload identity are enabled",
+        );
+        let effects = if planned.action == Action::Update && mc.oidc_issuer().is_none() {
             vec![FieldChange::unknown("properties.oidcIssuerProfile.issuerURL")]
         } else {
             vec![]
         };
-        Ok(planned
-            .reason("workload identity needs the cluster's OIDC issuer and webhook")
-            .changes(changes)
-            .effects(effects))
+        Ok(planned.effects(effects))
     }
 
     async fn apply(&self, planned: &Planned, on: Progress<'_>) -> Result<()> {
@@ -296,72 +389,5 @@ impl Step for WorkloadIdentityFeatures {
             .oidc_issuer()
             .map(|i| vec![("oidc_issuer_url".into(), json!(i))])
             .unwrap_or_default())
-    }
-}
-
-// ---- the kubelet-migration record ------------------------------------------------------------
-
-/// Removes the kubelet-migration tag once every pool runs a re-imaged node image.
-pub struct ClearMigrationTag {
-    pub cluster: ClusterRef,
-    /// Part of a run that also switches the cluster to managed identity (a runbook).
-    pub after_switch: bool,
-    pub pools: Vec<String>,
-}
-
-#[async_trait::async_trait]
-impl Step for ClearMigrationTag {
-    fn address(&self) -> String {
-        format!("cluster {} (kubelet migration)", self.cluster.label())
-    }
-
-    fn phase(&self) -> Phase {
-        Phase::NODE_IMAGES
-    }
-
-    async fn plan(&self) -> Result<Planned> {
-        let (_, mc) = self.cluster.read().await?;
-        let planned = Planned::new(self.address(), self.phase(), ids::MANAGED_CLUSTER, Action::Update);
-        let no_op = |why: &str| Planned {
-            action: Action::NoOp,
-            ..planned.clone().reason(why)
-        };
-        if !mc.kubelet_migration_pending() && !mc.uses_service_principal() {
-            return Ok(no_op("no kubelet migration pending"));
-        }
-        if mc.uses_service_principal() && !mc.kubelet_migration_pending() && !self.after_switch {
-            return Ok(no_op("the cluster still uses a service principal"));
-        }
-        Ok(planned
-            .reason("once every pool is re-imaged the kubelet runs on its managed identity")
-            .changes(vec![FieldChange::set(
-                &format!("tags.{KUBELET_MIGRATION_TAG}"),
-                Some(json!("pending")),
-                Value::Null,
-            )]))
-    }
-
-    async fn apply(&self, _planned: &Planned, on: Progress<'_>) -> Result<()> {
-        let az = &self.cluster.az;
-        let id = self.cluster.id();
-        for pool in &self.pools {
-            let p = az.arm.get(&ids::agent_pool(&id, pool), api::CONTAINER_SERVICE).await?;
-            let state = p
-                .pointer("/properties/provisioningState")
-                .and_then(Value::as_str)
-                .unwrap_or("");
-            if !state.eq_ignore_ascii_case("Succeeded") {
-                return Err(Error::runtime(format!(
-                    "node pool {pool} is {state}: the kubelet migration is finished only when every pool is re-imaged; run again later"
-                )));
-            }
-        }
-        let (doc, _) = self.cluster.read().await?;
-        let mut tags = doc["tags"].as_object().cloned().unwrap_or_default();
-        tags.remove(KUBELET_MIGRATION_TAG);
-        az.arm
-            .patch(&id, api::CONTAINER_SERVICE, &json!({"tags": tags}), on)
-            .await?;
-        Ok(())
     }
 }

@@ -277,19 +277,30 @@ impl Step for FederatedCredential {
     }
 }
 
-/// PUT (or, without a body, DELETE) one federated credential. Azure takes one credential write per
-/// identity at a time (409 `ConcurrentFederatedIdentityCredentialsWritesForSingleManagedIdentity`):
-/// wait our turn, as for every write to them.
+/// PUT (or, without a body, DELETE) one federated credential, waiting its turn.
 pub async fn put_credential(identity: &IdentityRef, name: &str, body: Option<&Value>, on: Progress<'_>) -> Result<()> {
     let az = &identity.cluster.az;
     let path = ids::federated_credential(&identity.id(), name);
-    let mut delay = Duration::from_millis(500);
-    for attempt in 1..=6 {
-        let r = match body {
+    one_credential_write_at_a_time(on, || async {
+        match body {
             Some(b) => az.arm.put(&path, api::MANAGED_IDENTITY, b, on).await.map(|_| ()),
             None => az.arm.delete(&path, api::MANAGED_IDENTITY, on).await,
-        };
-        match r {
+        }
+    })
+    .await
+}
+
+/// Azure takes one federated-credential write per identity at a time (409
+/// `ConcurrentFederatedIdentityCredentialsWritesForSingleManagedIdentity`): retry `write` with a
+/// growing pause until it is our turn. Every credential write — create, update, delete — goes here.
+pub async fn one_credential_write_at_a_time<F, Fut>(on: Progress<'_>, write: F) -> Result<()>
+where
+    F: Fn() -> Fut,
+    Fut: std::future::Future<Output = Result<()>>,
+{
+    let mut delay = Duration::from_millis(500);
+    for attempt in 1..=6 {
+        match write().await {
             Err(Error::Arm(e))
                 if e.is(&ErrorCode::ConcurrentFederatedIdentityCredentialsWritesForSingleManagedIdentity)
                     && attempt < 6 =>

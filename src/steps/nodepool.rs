@@ -1,11 +1,12 @@
 //! Node-image upgrades: POST upgradeNodeImageVersion (a long-running operation) for each pool
-//! that needs it, several pools at once.
+//! that needs it, several pools at once. An upgrade already running is adopted and awaited, never
+//! started twice; after a switch to managed identity each pool is re-imaged once.
 
 use super::cluster::ClusterRef;
 use crate::{
     azure::{
         arm::{
-            api,
+            api, is_terminal,
             models::{AgentPool, AgentPoolUpgradeProfile},
         },
         ids,
@@ -38,6 +39,27 @@ pub async fn pool_names(c: &ClusterRef) -> Result<Vec<String>> {
     Ok(names)
 }
 
+/// A pool and the newest node image it could run.
+pub async fn observe_pool(c: &ClusterRef, pool: &str) -> Result<(AgentPool, Option<String>)> {
+    let az = &c.az;
+    let id = ids::agent_pool(&c.id(), pool);
+    let doc = az.arm.get_opt(&id, api::CONTAINER_SERVICE).await?.ok_or_else(|| {
+        Error::runtime(format!(
+            "nodepool {}/{pool} was not found (list the pools with `az aks nodepool list`)",
+            c.label()
+        ))
+    })?;
+    let p: AgentPool =
+        serde_json::from_value(doc).map_err(|e| Error::runtime(format!("unexpected agentPool document: {e}")))?;
+    let profile = az
+        .arm
+        .get(&format!("{id}/upgradeProfiles/default"), api::CONTAINER_SERVICE)
+        .await?;
+    let profile: AgentPoolUpgradeProfile = serde_json::from_value(profile)
+        .map_err(|e| Error::runtime(format!("unexpected upgradeProfile document: {e}")))?;
+    Ok((p, profile.properties.latest_node_image_version))
+}
+
 pub struct UpgradeNodeImage {
     pub cluster: ClusterRef,
     pub pool: String,
@@ -47,36 +69,43 @@ pub struct UpgradeNodeImage {
     pub after_switch: bool,
 }
 
+/// What the plan said about a running upgrade: apply waits for it instead of starting one.
+const ADOPT: &str = "(waits for the running node image upgrade)";
+
 impl UpgradeNodeImage {
     fn id(&self) -> String {
         ids::agent_pool(&self.cluster.id(), &self.pool)
     }
 
-    /// The pool and the newest node image it could run.
-    async fn observe(&self) -> Result<(AgentPool, Option<String>)> {
-        let az = &self.cluster.az;
-        let pool = az
-            .arm
-            .get_opt(&self.id(), api::CONTAINER_SERVICE)
-            .await?
-            .ok_or_else(|| {
-                Error::runtime(format!(
-                    "{} was not found (list the pools with `az aks nodepool list`)",
-                    self.address()
-                ))
-            })?;
-        let pool: AgentPool =
-            serde_json::from_value(pool).map_err(|e| Error::runtime(format!("unexpected agentPool document: {e}")))?;
-        let profile = az
-            .arm
-            .get(
-                &format!("{}/upgradeProfiles/default", self.id()),
-                api::CONTAINER_SERVICE,
-            )
-            .await?;
-        let profile: AgentPoolUpgradeProfile = serde_json::from_value(profile)
-            .map_err(|e| Error::runtime(format!("unexpected upgradeProfile document: {e}")))?;
-        Ok((pool, profile.properties.latest_node_image_version))
+    /// Wait until the pool's running operation ends; fail if it failed.
+    async fn await_pool(&self, on: Progress<'_>) -> Result<()> {
+        let lro = &self.cluster.az.arm.lro;
+        let deadline = tokio::time::Instant::now() + lro.timeout;
+        let mut n = 0;
+        loop {
+            let (pool, _) = observe_pool(&self.cluster, &self.pool).await?;
+            let state = pool.properties.provisioning_state.unwrap_or_default();
+            if is_terminal(&state) || state.is_empty() {
+                if state.eq_ignore_ascii_case("Failed") {
+                    return Err(Error::runtime(format!(
+                        "the node image upgrade of {} failed (provisioningState Failed); run again to retry this pool",
+                        self.address()
+                    )));
+                }
+                return Ok(());
+            }
+            let wait = lro.poll_interval(n);
+            if tokio::time::Instant::now() + wait > deadline {
+                return Err(Error::runtime(format!(
+                    "{} was still {state} after {}s (raise --lro-timeout, or run `kvwire wait`); it goes on in Azure",
+                    self.address(),
+                    lro.timeout.as_secs()
+                )));
+            }
+            on(&format!("waiting for the running upgrade ({state})"));
+            tokio::time::sleep(wait).await;
+            n += 1;
+        }
     }
 }
 
@@ -90,8 +119,12 @@ impl Step for UpgradeNodeImage {
         Phase::NODE_IMAGES
     }
 
+    fn operation(&self) -> Option<&'static str> {
+        Some("upgrading node image")
+    }
+
     async fn plan(&self) -> Result<Planned> {
-        let (pool, latest) = self.observe().await?;
+        let (pool, latest) = observe_pool(&self.cluster, &self.pool).await?;
         let current = pool.properties.node_image_version.clone();
         let state = pool.properties.provisioning_state.clone().unwrap_or_default();
         let planned = Planned::new(self.address(), self.phase(), ids::NODE_IMAGE_UPGRADE, Action::Run);
@@ -100,19 +133,35 @@ impl Step for UpgradeNodeImage {
             ..planned.clone().reason(why)
         };
         if state.eq_ignore_ascii_case("UpgradingNodeImageVersion") {
-            return Ok(no_op("a node image upgrade is already in progress".into()));
+            return Ok(planned.reason(ADOPT));
         }
         let outdated = latest.is_some() && latest != current;
         let (_, mc) = self.cluster.read().await?;
-        // The kubelet moves to its managed identity only when the nodes are re-imaged.
-        let kubelet_moving = mc.kubelet_migration_pending() || (self.after_switch && mc.uses_service_principal());
-        if !outdated && !self.force && !kubelet_moving {
+        // The kubelet moves to its managed identity only when its nodes get a newer image.
+        let baseline = mc.migration_baseline(&self.pool).map(str::to_owned);
+        let awaiting = match &baseline {
+            Some(b) => current.as_deref() == Some(b.as_str()),
+            None => self.after_switch && mc.uses_service_principal(),
+        };
+        if awaiting && !outdated {
+            return Ok(Planned {
+                warnings: vec![format!(
+                    "{}: the kubelet stays on the service principal until a newer node image is released (AKS re-images only to a newer one); run again then",
+                    self.address()
+                )],
+                ..no_op(format!(
+                    "node image {} is the newest: nothing to re-image to yet",
+                    current.as_deref().unwrap_or("(unknown)")
+                ))
+            });
+        }
+        if !outdated && !self.force {
             return Ok(no_op(format!(
                 "node image {} is the latest",
                 current.as_deref().unwrap_or("(unknown)")
             )));
         }
-        let reason = if kubelet_moving {
+        let reason = if awaiting {
             "the kubelet still uses the service principal until its nodes are re-imaged"
         } else if outdated {
             "a newer node image is available"
@@ -126,7 +175,14 @@ impl Step for UpgradeNodeImage {
         )]))
     }
 
-    async fn apply(&self, _planned: &Planned, on: Progress<'_>) -> Result<()> {
+    async fn apply(&self, planned: &Planned, on: Progress<'_>) -> Result<()> {
+        // Never race: an upgrade that is running (planned as such, or started since) is awaited.
+        let (pool, _) = observe_pool(&self.cluster, &self.pool).await?;
+        let state = pool.properties.provisioning_state.unwrap_or_default();
+        let running = state.eq_ignore_ascii_case("UpgradingNodeImageVersion");
+        if planned.reason.as_deref() == Some(ADOPT) || running {
+            return self.await_pool(on).await;
+        }
         on("requesting upgrade");
         self.cluster
             .az
@@ -141,22 +197,22 @@ impl Step for UpgradeNodeImage {
         Ok(())
     }
 
-    /// Done when the pool runs the latest image and is not mid-operation (also right after --force).
+    /// Done when the pool is not mid-operation, did not fail, and nothing is left to do.
     async fn verify(&self, _planned: &Planned) -> Result<()> {
-        let (pool, latest) = self.observe().await?;
+        let (pool, latest) = observe_pool(&self.cluster, &self.pool).await?;
         let state = pool.properties.provisioning_state.unwrap_or_default();
-        if latest.is_some() && pool.properties.node_image_version != latest {
+        if !state.is_empty() && !state.eq_ignore_ascii_case("Succeeded") {
+            return Err(Error::runtime(format!(
+                "verification failed for {}: provisioningState is {state}",
+                self.address()
+            )));
+        }
+        if !self.force && latest.is_some() && pool.properties.node_image_version != latest {
             return Err(Error::runtime(format!(
                 "verification failed for {}: node image is {:?}, expected {:?}",
                 self.address(),
                 pool.properties.node_image_version,
                 latest
-            )));
-        }
-        if !state.is_empty() && !state.eq_ignore_ascii_case("Succeeded") {
-            return Err(Error::runtime(format!(
-                "verification failed for {}: provisioningState is {state}",
-                self.address()
             )));
         }
         Ok(())

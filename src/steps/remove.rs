@@ -1,7 +1,8 @@
 //! `down`: delete one ARM resource kvwire made.
 
+use super::identity::one_credential_write_at_a_time;
 use crate::{
-    azure::context::Azure,
+    azure::{context::Azure, ids},
     error::Result,
     model::tags,
     plan::{Action, Phase, Planned, Step},
@@ -45,6 +46,9 @@ impl Step for Remove {
     }
 
     async fn apply(&self, _planned: &Planned, on: Progress<'_>) -> Result<()> {
+        if self.resource_type == ids::FEDERATED_CREDENTIAL {
+            return one_credential_write_at_a_time(on, || self.az.arm.delete(&self.id, self.api, on)).await;
+        }
         self.az.arm.delete(&self.id, self.api, on).await
     }
 }

@@ -64,6 +64,8 @@ pub struct LroPolicy {
     pub timeout: Duration,
     /// Poll interval when the service sends no `Retry-After`.
     pub default_interval: Duration,
+    /// `--no-wait`: start operations and return after Azure accepted them.
+    pub no_wait: bool,
 }
 
 impl Default for LroPolicy {
@@ -71,8 +73,24 @@ impl Default for LroPolicy {
         LroPolicy {
             timeout: Duration::from_secs(3600),
             default_interval: Duration::from_secs(10),
+            no_wait: false,
         }
     }
+}
+
+impl LroPolicy {
+    /// How long to wait before the `n`th look at an operation that gave no `Retry-After`: soon at
+    /// first, then backing off to a cap (1, 2, 4, 8, 16, 30, 30 … s).
+    pub fn poll_interval(&self, n: u32) -> Duration {
+        Duration::from_secs(1u64 << n.min(5)).min(Duration::from_secs(30))
+    }
+}
+
+/// A `provisioningState` that will not change on its own: anything else means an operation is
+/// still running (AKS reports Updating, Upgrading, UpgradingNodeImageVersion, Scaling, Creating,
+/// Deleting, Starting, Stopping, … and new ones appear), as cluster-api-provider-azure treats it.
+pub fn is_terminal(state: &str) -> bool {
+    TERMINAL.contains(&state.to_ascii_lowercase().as_str())
 }
 
 pub use crate::util::Progress as OnStatus;
@@ -201,16 +219,14 @@ impl Arm {
         etag: Option<&str>,
         on: OnStatus<'_>,
     ) -> Result<Value> {
-        let url = self.url(path, api_version);
         let headers: Vec<(&str, &str)> = etag.map(|e| ("if-match", e)).into_iter().collect();
-        let first = self.checked(Method::PUT, url.clone(), Some(body), &headers).await?;
-        self.await_operation(&Method::PUT, &url, first, on)
+        self.write(Method::PUT, path, api_version, Some(body), &headers, on)
             .await
             .map(|v| v.unwrap_or(Value::Null))
     }
 
     pub async fn patch(&self, path: &str, api_version: &str, body: &Value, on: OnStatus<'_>) -> Result<Value> {
-        self.write(Method::PATCH, path, api_version, Some(body), on)
+        self.write(Method::PATCH, path, api_version, Some(body), &[], on)
             .await
             .map(|v| v.unwrap_or(Value::Null))
     }
@@ -223,28 +239,56 @@ impl Arm {
         body: Option<&Value>,
         on: OnStatus<'_>,
     ) -> Result<Option<Value>> {
-        self.write(Method::POST, path, api_version, body, on).await
+        self.write(Method::POST, path, api_version, body, &[], on).await
     }
 
     /// DELETE and wait. A resource that is already gone is success.
     pub async fn delete(&self, path: &str, api_version: &str, on: OnStatus<'_>) -> Result<()> {
-        match self.write(Method::DELETE, path, api_version, None, on).await {
+        match self.write(Method::DELETE, path, api_version, None, &[], on).await {
             Ok(_) => Ok(()),
             Err(Error::Arm(e)) if e.is_not_found() => Ok(()),
             Err(e) => Err(e),
         }
     }
 
+    /// Send a write, then await its operation (unless `--no-wait`). While another operation runs
+    /// on the resource, AKS answers 409 `OperationNotAllowed`: that is waited out (by code, within
+    /// `--lro-timeout`), never raced.
     async fn write(
         &self,
         method: Method,
         path: &str,
         api_version: &str,
         body: Option<&Value>,
+        headers: &[(&str, &str)],
         on: OnStatus<'_>,
     ) -> Result<Option<Value>> {
         let url = self.url(path, api_version);
-        let first = self.checked(method.clone(), url.clone(), body, &[]).await?;
+        let deadline = Instant::now() + self.lro.timeout;
+        let mut attempt = 0;
+        let first = loop {
+            attempt += 1;
+            match self.checked(method.clone(), url.clone(), body, headers).await {
+                Err(Error::Arm(e)) if e.is(&ErrorCode::OperationNotAllowed) => {
+                    let wait = self.retry.backoff(attempt).max(self.retry.base_delay);
+                    if Instant::now() + wait > deadline {
+                        return Err(Error::Arm(e));
+                    }
+                    on("waiting: another operation is running on it");
+                    info!(
+                        "{method} {}: another operation is running; waiting {} ms",
+                        loggable_url(&url),
+                        wait.as_millis()
+                    );
+                    sleep(wait).await;
+                }
+                other => break other?,
+            }
+        };
+        if self.lro.no_wait {
+            on("started (not waiting)");
+            return Ok(non_null(first.json()?));
+        }
         self.await_operation(&method, &url, first, on).await
     }
 

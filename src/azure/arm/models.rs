@@ -4,10 +4,15 @@
 use serde::Deserialize;
 use std::collections::BTreeMap;
 
-/// Cluster tag kvwire sets when it switches a cluster to managed identity and removes once every
-/// node pool has been re-imaged: ARM does not report which credential the kubelet uses, so this
-/// is how a later (or resumed) run knows the kubelet still runs on the service principal.
-pub const KUBELET_MIGRATION_TAG: &str = "kvwire-kubelet-migration";
+/// Cluster tags kvwire writes in the same PUT that switches a cluster to managed identity, one per
+/// pool: `kvwire-kubelet-migration-<pool>` = the pool's node image at the switch. ARM does not say
+/// which credential a kubelet uses, and the kubelet moves to its managed identity only when its
+/// nodes are re-imaged; AKS re-images only to a newer image (AKS docs, "Use a system-assigned
+/// managed identity": "An update only works if there's a VHD update to consume"). So a pool whose
+/// image is still the recorded one has not moved, and one whose image changed has: the record
+/// costs no operation, survives interruptions, and never asks to re-image a pool twice. The tags
+/// stay afterwards (a record of the switch); a tag whose pool moved on means nothing more.
+pub const KUBELET_MIGRATION_PREFIX: &str = "kvwire-kubelet-migration-";
 
 /// Wire: `managed-cluster#resource`
 #[derive(Debug, Clone, Deserialize, Default)]
@@ -74,6 +79,7 @@ pub struct UserAssignedIdentity {
 #[serde(rename_all = "camelCase")]
 pub struct AgentPoolProfile {
     pub name: Option<String>,
+    pub provisioning_state: Option<String>,
     pub count: Option<u32>,
     pub mode: Option<String>,
     pub node_image_version: Option<String>,
@@ -125,12 +131,42 @@ impl ManagedCluster {
             .filter(|t| !t.eq_ignore_ascii_case("None"))
     }
 
-    /// Switched to managed identity by kvwire, node images not yet re-imaged.
-    pub fn kubelet_migration_pending(&self) -> bool {
+    /// The node image `pool` ran when kvwire switched the cluster to managed identity.
+    pub fn migration_baseline(&self, pool: &str) -> Option<&str> {
         self.tags
-            .as_ref()
-            .and_then(|t| t.get(KUBELET_MIGRATION_TAG))
-            .is_some_and(|v| v == "pending")
+            .as_ref()?
+            .get(&format!("{KUBELET_MIGRATION_PREFIX}{pool}"))
+            .map(String::as_str)
+    }
+
+    /// Pools whose kubelet still runs on the service principal: still on the image recorded at the
+    /// switch.
+    pub fn pools_awaiting_reimage(&self) -> Vec<&str> {
+        self.properties
+            .agent_pool_profiles
+            .iter()
+            .filter_map(|p| {
+                let name = p.name.as_deref()?;
+                let baseline = self.migration_baseline(name)?;
+                (p.node_image_version.as_deref() == Some(baseline)).then_some(name)
+            })
+            .collect()
+    }
+
+    /// An operation runs on the cluster or one of its pools: what, in words.
+    pub fn busy(&self) -> Option<String> {
+        if let Some(s) = self
+            .properties
+            .provisioning_state
+            .as_deref()
+            .filter(|s| !super::is_terminal(s))
+        {
+            return Some(format!("the cluster's {s} operation"));
+        }
+        self.properties.agent_pool_profiles.iter().find_map(|p| {
+            let s = p.provisioning_state.as_deref().filter(|s| !super::is_terminal(s))?;
+            Some(format!("pool {}'s {s} operation", p.name.as_deref().unwrap_or("?")))
+        })
     }
 
     /// The OIDC issuer URL, verbatim (trailing slash included), once the issuer is on.

@@ -1,0 +1,65 @@
+//! `kvwire wait`: until no operation runs on a cluster or its node pools, with a progress line
+//! now and then; then what each ended as.
+
+use crate::{
+    cli::WaitArgs,
+    error::{Error, ExitStatus, Result},
+    runbook,
+    settings::Settings,
+    steps::cluster::ClusterRef,
+};
+use std::{sync::Arc, sync::Mutex, time::Instant};
+
+pub async fn run(args: &WaitArgs, s: &Settings) -> Result<ExitStatus> {
+    let (rg, name) = match (&args.file, &args.resource_group, &args.name) {
+        (Some(f), _, _) => {
+            let rb = runbook::load(f)?;
+            (rb.book.cluster.resource_group.0.clone(), rb.book.cluster.name.0.clone())
+        }
+        (None, Some(rg), Some(n)) => (rg.clone(), n.clone()),
+        _ => return Err(Error::usage("kvwire wait needs -f RUNBOOK, or -g RG -n CLUSTER")),
+    };
+    let cluster = ClusterRef::new(Arc::new(s.connect()?), &rg, &name);
+    let started = Instant::now();
+    let every = s.heartbeat();
+    let last: Mutex<Option<(String, Instant)>> = Mutex::new(None);
+    let quiet = s.ui.quiet;
+    // A line when what it waits for changes, and at least every heartbeat interval.
+    let on = |status: &str| {
+        let mut last = last.lock().unwrap();
+        let due = last.as_ref().is_none_or(|(s, at)| s != status || at.elapsed() >= every);
+        if due && !quiet {
+            eprintln!("cluster {rg}/{name}: {status}, {}s", started.elapsed().as_secs());
+            *last = Some((status.to_string(), Instant::now()));
+        }
+    };
+    let (_, mc) = cluster.settled(&on).await?;
+    let cluster_state = mc.properties.provisioning_state.as_deref().unwrap_or("Succeeded");
+    let mut failed: Vec<String> = vec![];
+    if cluster_state.eq_ignore_ascii_case("Failed") {
+        failed.push(format!("cluster {rg}/{name}"));
+    }
+    for p in &mc.properties.agent_pool_profiles {
+        if p.provisioning_state
+            .as_deref()
+            .is_some_and(|s| s.eq_ignore_ascii_case("Failed"))
+        {
+            failed.push(format!("pool {}", p.name.as_deref().unwrap_or("?")));
+        }
+    }
+    if !quiet {
+        eprintln!(
+            "cluster {rg}/{name}: nothing running ({}, after {}s)",
+            cluster_state,
+            started.elapsed().as_secs()
+        );
+    }
+    if failed.is_empty() {
+        Ok(ExitStatus::Success)
+    } else {
+        Err(Error::runtime(format!(
+            "the last operation failed on: {} (run the command again to retry)",
+            failed.join(", ")
+        )))
+    }
+}
