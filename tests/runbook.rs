@@ -299,3 +299,37 @@ fn bad_runbooks_are_exit_2_with_file_line_and_column() {
     );
     assert!(fake.journal().is_empty());
 }
+
+#[test]
+fn down_with_three_service_accounts_removes_their_credentials_one_at_a_time() {
+    let (fake, _) = fresh();
+    let rb = fake.dir.join("three.toml");
+    let text = support::ONBOARD_RUNBOOK.replace(
+        "[[service_accounts]]\nnamespace = \"shop\"\nname = \"checkout\"\n",
+        "[[service_accounts]]\nnamespace = \"shop\"\nname = \"checkout\"\n\n[[service_accounts]]\nnamespace = \"shop\"\nname = \"cart\"\n\n[[service_accounts]]\nnamespace = \"shop\"\nname = \"search\"\n",
+    );
+    assert!(text.contains("search"));
+    std::fs::write(&rb, text).unwrap();
+    let (_, all, code) = kvwire(&fake, &["-o", "json", "--yes", "up"], &rb);
+    assert_eq!(code, 0, "{all}");
+    fake.clear_journal();
+    let (doc, all, code) = kvwire(&fake, &["-o", "json", "--yes", "down"], &rb);
+    assert_eq!(code, 0, "{all}");
+    let deleted: Vec<&str> = doc["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|s| s["outcome"] == "applied")
+        .map(|s| s["address"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        deleted.iter().filter(|a| a.starts_with("federated credential")).count(),
+        3,
+        "{deleted:#?}"
+    );
+    assert!(
+        fake.journal().iter().all(|e| e.status != 409),
+        "no concurrent credential writes: {:#?}",
+        fake.journal().iter().filter(|e| e.status == 409).collect::<Vec<_>>()
+    );
+}

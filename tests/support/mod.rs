@@ -72,7 +72,12 @@ impl Fake {
 
     /// The real binary, configured for this fake only through its documented flags and env vars.
     pub fn kvwire(&self) -> assert_cmd::Command {
-        let mut cmd = assert_cmd::Command::cargo_bin("kvwire").unwrap();
+        assert_cmd::Command::from_std(self.kvwire_process())
+    }
+
+    /// The same, as a process to spawn (and kill).
+    pub fn kvwire_process(&self) -> std::process::Command {
+        let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("kvwire"));
         for var in [
             "HTTPS_PROXY",
             "https_proxy",

@@ -1,0 +1,267 @@
+//! Long-running operations against a fake whose operations take seconds of wall-clock time:
+//! kvwire killed at several points and run again, `--no-wait` then `wait` then `up`, Ctrl-C,
+//! progress lines without a terminal, a re-run while the cluster's own update is in flight.
+
+mod support;
+
+use std::{
+    process::{Child, Stdio},
+    time::{Duration, Instant},
+};
+use support::{
+    Fake, ONBOARD_RUNBOOK,
+    fake::{Entry, OpKind},
+};
+
+const SECRETS: &[(&str, &str)] = &[
+    ("DB_HOST", "h"),
+    ("DB_NAME", "n"),
+    ("DB_USERNAME", "u"),
+    ("DB_PASSWORD", "p"),
+];
+
+/// A service-principal cluster with two pools behind on their image, whose operations take `secs`.
+fn slow_fake(secs: f64) -> (Fake, std::path::PathBuf) {
+    let fake = Fake::start();
+    fake.seed_sp_cluster(
+        "rg1",
+        "aks1",
+        &[("pool1", "img-1", "img-2"), ("pool2", "img-1", "img-2")],
+        serde_json::json!({}),
+    );
+    fake.seed_vault("kv-demo", true, true);
+    {
+        let mut s = fake.state.lock().unwrap();
+        s.op_duration
+            .insert(OpKind::ClusterUpdate, Duration::from_secs_f64(secs));
+        s.op_duration
+            .insert(OpKind::NodeImageUpgrade, Duration::from_secs_f64(secs));
+        s.lro_polls = 0;
+        s.poll_retry_after = 0;
+    }
+    let rb = fake.dir.join("onboard.toml");
+    std::fs::write(&rb, ONBOARD_RUNBOOK).unwrap();
+    (fake, rb)
+}
+
+fn up(fake: &Fake, rb: &std::path::Path, extra: &[&str]) -> std::process::Command {
+    let mut cmd = fake.kvwire_process();
+    for (k, v) in SECRETS {
+        cmd.env(k, v);
+    }
+    cmd.args(["-o", "json", "--yes", "up", "-f"]).arg(rb).args(extra);
+    cmd.stdout(Stdio::piped()).stderr(Stdio::piped());
+    cmd
+}
+
+/// Wait until the journal shows a request matching `pred`, then a moment more.
+fn wait_for(fake: &Fake, pred: impl Fn(&Entry) -> bool, what: &str) {
+    let started = Instant::now();
+    while !fake.journal().iter().any(&pred) {
+        assert!(started.elapsed() < Duration::from_secs(60), "never saw {what}");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+fn finish(child: Child) -> (i32, String) {
+    let out = child.wait_with_output().unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        ),
+    )
+}
+
+/// Writes by kind over the whole journal: (cluster PUTs, upgrade POSTs per pool).
+fn writes(fake: &Fake) -> (usize, Vec<String>) {
+    let w = fake.writes();
+    let cluster_puts = w
+        .iter()
+        .filter(|e| {
+            e.method == "PUT" && e.path.to_ascii_lowercase().ends_with("managedclusters/aks1") && e.status < 400
+        })
+        .count();
+    let mut upgrades: Vec<String> = w
+        .iter()
+        .filter(|e| e.method == "POST" && e.status < 400)
+        .map(|e| e.path.split('/').rev().nth(1).unwrap().to_string())
+        .collect();
+    upgrades.sort();
+    (cluster_puts, upgrades)
+}
+
+fn is_switch_put(e: &Entry) -> bool {
+    e.method == "PUT" && e.path.to_ascii_lowercase().ends_with("managedclusters/aks1")
+}
+
+fn is_upgrade(e: &Entry) -> bool {
+    e.method == "POST" && e.path.ends_with("upgradeNodeImageVersion")
+}
+
+#[test]
+fn killed_during_the_switch_then_run_again_writes_nothing_twice() {
+    let (fake, rb) = slow_fake(2.0);
+    let mut child = up(&fake, &rb, &[]).spawn().unwrap();
+    wait_for(&fake, is_switch_put, "the switch");
+    child.kill().unwrap();
+    child.wait().unwrap();
+    // Immediately again, while Azure is still switching.
+    let (code, all) = finish(up(&fake, &rb, &[]).spawn().unwrap());
+    assert_eq!(code, 0, "{all}");
+    let (puts, upgrades) = writes(&fake);
+    assert_eq!(puts, 2, "one switch, one workload-identity update; none repeated");
+    assert_eq!(upgrades, ["pool1", "pool2"], "each pool upgraded once");
+    assert!(
+        fake.journal().iter().all(|e| e.status != 409),
+        "never raced a running operation"
+    );
+}
+
+#[test]
+fn killed_during_the_pool_upgrades_then_run_again_adopts_them() {
+    let (fake, rb) = slow_fake(2.0);
+    let mut child = up(&fake, &rb, &[]).spawn().unwrap();
+    wait_for(&fake, |e| is_upgrade(e) && e.path.contains("pool2"), "the upgrades");
+    wait_for(&fake, |e| is_upgrade(e) && e.path.contains("pool1"), "the upgrades");
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let (code, all) = finish(up(&fake, &rb, &[]).spawn().unwrap());
+    assert_eq!(code, 0, "{all}");
+    assert!(all.contains("waits for the running node image upgrade"), "{all}");
+    let (puts, upgrades) = writes(&fake);
+    assert_eq!(puts, 2);
+    assert_eq!(
+        upgrades,
+        ["pool1", "pool2"],
+        "the running upgrades were adopted, not started again"
+    );
+}
+
+#[test]
+fn killed_after_the_upgrades_then_run_again_finishes_the_rest() {
+    let (fake, rb) = slow_fake(1.0);
+    let mut child = up(&fake, &rb, &[]).spawn().unwrap();
+    wait_for(
+        &fake,
+        |e| e.method == "PUT" && e.path.contains("userAssignedIdentities/id-shop"),
+        "the identity",
+    );
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let (code, all) = finish(up(&fake, &rb, &[]).spawn().unwrap());
+    assert_eq!(code, 0, "{all}");
+    let (puts, upgrades) = writes(&fake);
+    assert_eq!(puts, 2);
+    assert_eq!(upgrades, ["pool1", "pool2"]);
+    let identity_puts = fake
+        .writes()
+        .iter()
+        .filter(|e| e.method == "PUT" && e.path.ends_with("userAssignedIdentities/id-shop"))
+        .count();
+    assert_eq!(identity_puts, 1);
+}
+
+#[test]
+fn no_wait_then_wait_then_up_ends_where_one_up_ends() {
+    let (fake, rb) = slow_fake(1.0);
+    let (code, all) = finish(up(&fake, &rb, &["--no-wait"]).spawn().unwrap());
+    assert_eq!(code, 0, "{all}");
+    assert!(all.contains("\"outcome\": \"started\""), "{all}");
+    let mut wait = fake.kvwire_process();
+    wait.args(["wait", "-f"]).arg(&rb);
+    let out = wait.output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    // Twice more: the switch was started; now the pools; then the rest.
+    for _ in 0..3 {
+        let (code, all) = finish(up(&fake, &rb, &[]).spawn().unwrap());
+        assert_eq!(code, 0, "{all}");
+    }
+    let (puts, upgrades) = writes(&fake);
+    assert_eq!(puts, 2);
+    assert_eq!(upgrades, ["pool1", "pool2"]);
+    let mut verify = fake.kvwire_process();
+    verify.args(["-o", "json", "verify", "-f"]).arg(&rb);
+    let out = verify.output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stdout));
+}
+
+#[test]
+fn without_a_terminal_a_progress_line_comes_every_heartbeat() {
+    let (fake, rb) = slow_fake(3.0);
+    let mut cmd = up(&fake, &rb, &[]);
+    cmd.env("KVWIRE_HEARTBEAT_SECS", "1");
+    let (code, all) = finish(cmd.spawn().unwrap());
+    assert_eq!(code, 0, "{all}");
+    let lines: Vec<&str> = all.lines().filter(|l| l.contains(": upgrading node image, ")).collect();
+    assert!(lines.len() >= 2, "heartbeats: {all}");
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.starts_with("nodepool rg1/aks1/pool1: upgrading node image, ")),
+        "{lines:#?}"
+    );
+    assert!(
+        all.contains("cluster rg1/aks1 (managed identity): updating the cluster, "),
+        "{all}"
+    );
+    assert!(!all.contains("operations/"), "no raw operation URLs");
+}
+
+#[test]
+fn ctrl_c_starts_nothing_new_says_what_keeps_running_and_exits_130() {
+    let (fake, rb) = slow_fake(3.0);
+    let child = up(&fake, &rb, &[]).spawn().unwrap();
+    wait_for(&fake, is_upgrade, "an upgrade");
+    std::thread::sleep(Duration::from_millis(200));
+    let pid = child.id() as i32;
+    // SIGINT, as a terminal sends on Ctrl-C.
+    assert!(
+        std::process::Command::new("kill")
+            .args(["-INT", &pid.to_string()])
+            .status()
+            .unwrap()
+            .success()
+    );
+    let (code, all) = finish(child);
+    assert_eq!(code, 130, "{all}");
+    assert!(all.contains("Interrupted: nothing new was started"), "{all}");
+    assert!(all.contains("nodepool rg1/aks1/pool1: upgrading node image"), "{all}");
+    assert!(all.contains("kvwire wait -f") && all.contains("kvwire up -f"), "{all}");
+    let writes_then = fake.writes().len();
+    std::thread::sleep(Duration::from_millis(500));
+    assert_eq!(fake.writes().len(), writes_then, "nothing started after the interrupt");
+}
+
+#[test]
+fn a_rerun_while_the_clusters_update_runs_waits_for_it() {
+    let (fake, rb) = slow_fake(2.0);
+    // Someone else's cluster update is running.
+    let mut other = fake.kvwire_process();
+    other.args([
+        "--yes",
+        "cluster",
+        "enable-managed-identity",
+        "-g",
+        "rg1",
+        "-n",
+        "aks1",
+        "--no-wait",
+    ]);
+    assert!(other.output().unwrap().status.success());
+    fake.clear_journal();
+    let mut plan = fake.kvwire_process();
+    for (k, v) in SECRETS {
+        plan.env(k, v);
+    }
+    let out = plan.args(["-o", "text", "plan", "-f"]).arg(&rb).output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("(waits for the cluster's Updating operation)"), "{text}");
+    let (code, all) = finish(up(&fake, &rb, &[]).spawn().unwrap());
+    assert_eq!(code, 0, "{all}");
+    let (puts, _) = writes(&fake);
+    assert_eq!(puts, 1, "only the workload-identity update: the switch was adopted");
+    assert!(fake.journal().iter().all(|e| e.status != 409), "never raced");
+}
