@@ -392,3 +392,49 @@ fn workload_identity_auth_uses_the_federated_token_file() {
     assert!(stderr.contains("authentication: Workload"), "{stderr}");
     assert!(!stderr.contains(support::fake::FEDERATED_TOKEN));
 }
+
+#[test]
+fn auth_cli_starts_az_once_per_scope() {
+    let fake = Fake::start();
+    fake.seed_sp_cluster(
+        "rg1",
+        "aks1",
+        &[("pool1", "img-1", "img-2"), ("pool2", "img-1", "img-2")],
+        json!({}),
+    );
+    fake.seed_vault("kv-demo", true, true);
+    let stub = fake.az_cli_stub();
+    let path = format!("{}:{}", stub.display(), std::env::var("PATH").unwrap_or_default());
+    let rb = fake.dir.join("onboard.toml");
+    std::fs::write(&rb, support::ONBOARD_RUNBOOK).unwrap();
+    let (_, all, code) = support::outcome(
+        fake.kvwire()
+            .env("PATH", path)
+            .env("KVWIRE_AUTH", "cli")
+            .env_remove("AZURE_CLIENT_SECRET")
+            .envs([
+                ("DB_HOST", "h"),
+                ("DB_NAME", "n"),
+                ("DB_USERNAME", "u"),
+                ("DB_PASSWORD", "p"),
+            ])
+            .args(["-o", "json", "--yes", "up", "-f"])
+            .arg(&rb),
+    );
+    assert_eq!(code, 0, "{all}");
+    let runs = fake.az_cli_runs();
+    let mut scopes: Vec<&str> = runs
+        .iter()
+        .filter_map(|r| r.split("--scope ").nth(1))
+        .map(|s| s.split(' ').next().unwrap())
+        .collect();
+    scopes.sort();
+    let mut unique = scopes.clone();
+    unique.dedup();
+    assert_eq!(scopes, unique, "az ran more than once for a scope: {runs:#?}");
+    assert!(scopes.len() <= 3, "{runs:#?}");
+    assert!(
+        fake.journal().iter().all(|e| e.host != "login.microsoftonline.com"),
+        "no client-secret sign-in"
+    );
+}

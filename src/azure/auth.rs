@@ -73,8 +73,13 @@ pub fn detect(mode: AuthMode) -> AuthMode {
     }
 }
 
-/// Build the credential. Construction reads no network; the first token request does.
+/// Build the credential, behind kvwire's one token cache. Construction reads no network; the first
+/// token request does.
 pub fn credential(mode: AuthMode, http: &SharedHttp, cloud: &Cloud) -> Result<Arc<dyn TokenCredential>> {
+    Ok(Arc::new(Cached::new(uncached(mode, http, cloud)?)))
+}
+
+fn uncached(mode: AuthMode, http: &SharedHttp, cloud: &Cloud) -> Result<Arc<dyn TokenCredential>> {
     let sdk_err = |e: azure_core::Error| Error::Auth(e.to_string());
     let mode = detect(mode);
     crate::info!("authentication: {mode:?}");
@@ -142,4 +147,45 @@ fn which(program: &str) -> bool {
     std::env::var_os("PATH")
         .map(|p| std::env::split_paths(&p).any(|d| d.join(program).is_file()))
         .unwrap_or(false)
+}
+
+/// Tokens, cached per scope and reused until five minutes before they expire, whatever the
+/// credential: `AzureCliCredential` keeps no cache of its own, so without this every request
+/// would start `az account get-access-token`. One fetch at a time, so concurrent requests for a
+/// scope share the one that is under way.
+#[derive(Debug)]
+pub struct Cached {
+    inner: Arc<dyn TokenCredential>,
+    tokens: tokio::sync::Mutex<std::collections::HashMap<String, azure_core::credentials::AccessToken>>,
+}
+
+/// A cached token is renewed this long before it expires.
+const RENEW_BEFORE: std::time::Duration = std::time::Duration::from_secs(300);
+
+impl Cached {
+    pub fn new(inner: Arc<dyn TokenCredential>) -> Cached {
+        Cached {
+            inner,
+            tokens: Default::default(),
+        }
+    }
+}
+
+#[async_trait::async_trait]
+impl TokenCredential for Cached {
+    async fn get_token(
+        &self,
+        scopes: &[&str],
+        options: Option<azure_core::credentials::TokenRequestOptions<'_>>,
+    ) -> azure_core::Result<azure_core::credentials::AccessToken> {
+        let key = scopes.join(" ");
+        let mut tokens = self.tokens.lock().await;
+        let fresh_until = azure_core::time::OffsetDateTime::now_utc() + RENEW_BEFORE;
+        if let Some(t) = tokens.get(&key).filter(|t| t.expires_on > fresh_until) {
+            return Ok(t.clone());
+        }
+        let t = self.inner.get_token(scopes, options).await?;
+        tokens.insert(key, t.clone());
+        Ok(t)
+    }
 }

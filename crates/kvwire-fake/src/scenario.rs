@@ -194,3 +194,57 @@ impl Fake {
         self.seed_vault_in("rg-demo", "kv-legacy", false, true);
     }
 }
+
+impl Fake {
+    /// A stand-in `az` (a shell script) in a directory to put first on PATH: `az account
+    /// get-access-token -o json --scope S` prints a token this fake accepts for S, in the Azure CLI's
+    /// format (`accessToken`, `expires_on`, `tokenType`; azure_identity's AzureCliCredential reads
+    /// these), and appends a line to `az-runs` in the same directory so callers can count runs.
+    pub fn az_cli_stub(&self) -> std::path::PathBuf {
+        let dir = self.dir.join("az-cli");
+        std::fs::create_dir_all(&dir).unwrap();
+        let mut s = self.state.lock().unwrap();
+        for (name, scope) in [
+            ("arm", "https://management.azure.com/.default"),
+            ("vault", "https://vault.azure.net/.default"),
+            ("graph", "https://graph.microsoft.com/.default"),
+        ] {
+            s.tokens.insert(format!("fake-az-cli-{name}"), scope.to_string());
+        }
+        let runs = dir.join("az-runs");
+        let script = format!(
+            r#"#!/bin/sh
+# kvwire-fake's stand-in for `az account get-access-token`.
+echo "$*" >> '{runs}'
+scope=""
+while [ $# -gt 0 ]; do
+  if [ "$1" = "--scope" ]; then scope="$2"; fi
+  shift
+done
+case "$scope" in
+  https://management.azure.com*) tok=fake-az-cli-arm ;;
+  https://vault.azure.net*) tok=fake-az-cli-vault ;;
+  https://graph.microsoft.com*) tok=fake-az-cli-graph ;;
+  *) echo "ERROR: unknown scope $scope" >&2; exit 1 ;;
+esac
+printf '{{"accessToken": "%s", "expires_on": %s, "tokenType": "Bearer", "tenant": "{TENANT}", "subscription": "{SUB}"}}\n' "$tok" "$(( $(date +%s) + 3600 ))"
+"#,
+            runs = runs.display()
+        );
+        let path = dir.join("az");
+        std::fs::write(&path, script).unwrap();
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
+        }
+        dir
+    }
+
+    /// How many times the `az` stub ran.
+    pub fn az_cli_runs(&self) -> Vec<String> {
+        std::fs::read_to_string(self.dir.join("az-cli/az-runs"))
+            .map(|t| t.lines().map(str::to_owned).collect())
+            .unwrap_or_default()
+    }
+}
