@@ -267,7 +267,13 @@ fn a_write_between_read_and_put_gets_412_and_the_same_change_is_made_on_top_of_i
         [412, 200],
         "refused, then made again on the fresh read"
     );
-    assert!(puts.iter().all(|p| p.if_match.is_some()), "every PUT carries If-Match");
+    assert!(
+        puts.iter().all(|p| p
+            .if_match
+            .as_deref()
+            .is_some_and(|m| m.starts_with('"') && m.ends_with('"'))),
+        "every PUT carries If-Match, quoted as an entity-tag: {puts:#?}"
+    );
     assert_ne!(
         puts[0].if_match, puts[1].if_match,
         "the second carries the new entity tag"

@@ -112,7 +112,10 @@ fn killed_during_the_switch_then_run_again_writes_nothing_twice() {
     let (code, all) = finish(up(&fake, &rb, &[]).spawn().unwrap());
     assert_eq!(code, 0, "{all}");
     let (puts, upgrades) = writes(&fake);
-    assert_eq!(puts, 2, "one switch, one workload-identity update; none repeated");
+    assert_eq!(
+        puts, 1,
+        "one cluster update (the switch and workload identity together), never repeated"
+    );
     assert_eq!(upgrades, ["pool1", "pool2"], "each pool upgraded once");
     assert!(
         fake.journal().iter().all(|e| e.status != 409),
@@ -132,7 +135,7 @@ fn killed_during_the_pool_upgrades_then_run_again_adopts_them() {
     assert_eq!(code, 0, "{all}");
     assert!(all.contains("waits for the running node image upgrade"), "{all}");
     let (puts, upgrades) = writes(&fake);
-    assert_eq!(puts, 2);
+    assert_eq!(puts, 1);
     assert_eq!(
         upgrades,
         ["pool1", "pool2"],
@@ -154,7 +157,7 @@ fn killed_after_the_upgrades_then_run_again_finishes_the_rest() {
     let (code, all) = finish(up(&fake, &rb, &[]).spawn().unwrap());
     assert_eq!(code, 0, "{all}");
     let (puts, upgrades) = writes(&fake);
-    assert_eq!(puts, 2);
+    assert_eq!(puts, 1);
     assert_eq!(upgrades, ["pool1", "pool2"]);
     let identity_puts = fake
         .writes()
@@ -180,7 +183,7 @@ fn no_wait_then_wait_then_up_ends_where_one_up_ends() {
         assert_eq!(code, 0, "{all}");
     }
     let (puts, upgrades) = writes(&fake);
-    assert_eq!(puts, 2);
+    assert_eq!(puts, 1);
     assert_eq!(upgrades, ["pool1", "pool2"]);
     let mut verify = fake.kvwire_process();
     verify.args(["-o", "json", "verify", "-f"]).arg(&rb);
@@ -204,7 +207,7 @@ fn without_a_terminal_a_progress_line_comes_every_heartbeat() {
         "{lines:#?}"
     );
     assert!(
-        all.contains("cluster rg1/aks1 (managed identity): updating the cluster, "),
+        all.contains("cluster rg1/aks1 (managed identity, workload identity): updating the cluster, "),
         "{all}"
     );
     assert!(!all.contains("operations/"), "no raw operation URLs");
@@ -258,10 +261,13 @@ fn a_rerun_while_the_clusters_update_runs_waits_for_it() {
     }
     let out = plan.args(["-o", "text", "plan", "-f"]).arg(&rb).output().unwrap();
     let text = String::from_utf8_lossy(&out.stdout);
-    assert!(text.contains("(waits for the cluster's Updating operation)"), "{text}");
+    assert!(
+        text.contains("the cluster's Updating operation"),
+        "says what it waits for: {text}"
+    );
     let (code, all) = finish(up(&fake, &rb, &[]).spawn().unwrap());
     assert_eq!(code, 0, "{all}");
     let (puts, _) = writes(&fake);
-    assert_eq!(puts, 1, "only the workload-identity update: the switch was adopted");
+    assert_eq!(puts, 1, "one update, made after the running one finished");
     assert!(fake.journal().iter().all(|e| e.status != 409), "never raced");
 }

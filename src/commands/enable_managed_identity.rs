@@ -5,7 +5,7 @@ use crate::{
     error::{ExitStatus, Result},
     plan::{self, Plan},
     settings::Settings,
-    steps::cluster::{ClusterRef, EnableManagedIdentity},
+    steps::cluster::{ClusterRef, ClusterUpdate},
 };
 use std::sync::Arc;
 
@@ -14,9 +14,10 @@ pub async fn run(args: &EnableManagedIdentityArgs, s: &Settings) -> Result<ExitS
     let (rg, name) = (&args.cluster.resource_group, &args.cluster.name);
     let mut p = Plan::new();
     p.add(
-        Box::new(EnableManagedIdentity {
+        Box::new(ClusterUpdate {
             cluster: ClusterRef::new(az, rg, name),
-            user_assigned: args.assign_identity.clone(),
+            managed_identity: Some(args.assign_identity.clone()),
+            workload_identity: false,
         }),
         &[],
     );

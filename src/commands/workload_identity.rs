@@ -7,7 +7,7 @@ use crate::{
     plan::{self, Plan},
     settings::Settings,
     steps::{
-        cluster::{ClusterRef, WorkloadIdentityFeatures},
+        cluster::{ClusterRef, ClusterUpdate},
         identity::{Binding, FederatedCredential, Identity, IdentityRef},
     },
 };
@@ -23,7 +23,14 @@ pub async fn run(args: &WorkloadIdentityArgs, s: &Settings) -> Result<ExitStatus
         name: args.identity.clone(),
     };
     let mut p = Plan::new();
-    let features = p.add(Box::new(WorkloadIdentityFeatures { cluster }), &[]);
+    let features = p.add(
+        Box::new(ClusterUpdate {
+            cluster,
+            managed_identity: None,
+            workload_identity: true,
+        }),
+        &[],
+    );
     let created = p.add(
         Box::new(Identity {
             identity: identity.clone(),

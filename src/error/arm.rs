@@ -25,8 +25,27 @@ pub enum ErrorCode {
 }
 
 impl ErrorCode {
+    /// ARM codes are matched without case: services spell some differently (AKS answers 412 with
+    /// `PreConditionFailed`).
     pub fn parse(code: &str) -> ErrorCode {
         use ErrorCode::*;
+        let known = [
+            RoleAssignmentExists,
+            RoleAssignmentUpdateNotPermitted,
+            PrincipalNotFound,
+            ResourceNotFound,
+            ResourceGroupNotFound,
+            NotFound,
+            AuthorizationFailed,
+            ConcurrentFederatedIdentityCredentialsWritesForSingleManagedIdentity,
+            Conflict,
+            OperationNotAllowed,
+            PreconditionFailed,
+            OperationFailed,
+        ];
+        if let Some(k) = known.into_iter().find(|k| k.as_str().eq_ignore_ascii_case(code)) {
+            return k;
+        }
         match code {
             "RoleAssignmentExists" => RoleAssignmentExists,
             "RoleAssignmentUpdateNotPermitted" => RoleAssignmentUpdateNotPermitted,

@@ -19,7 +19,7 @@ use crate::{
     plan::{Plan, StepId},
     steps::{
         access::{GrantSpec, Principal, grant_step},
-        cluster::{ClusterRef, EnableManagedIdentity, WorkloadIdentityFeatures},
+        cluster::{ClusterRef, ClusterUpdate},
         files::{ClientSource, ManifestFiles},
         identity::{Binding, FederatedCredential, Identity, IdentityRef},
         nodepool::{UpgradeNodeImage, pool_names},
@@ -59,41 +59,52 @@ pub fn read_seeds(rb: &Loaded) -> Result<Option<Seeds>> {
 /// How long a grant waits for a just-created identity to reach Azure RBAC.
 const PRINCIPAL_WAIT: Duration = Duration::from_secs(300);
 
-/// Everything `up` does. Without `seeds` (verify's drift check) no secret steps are planned.
+/// Everything `up` does, each step after only what it needs, so the slow parts overlap: one
+/// cluster update (the switch and the OIDC issuer together), then the pool upgrades; meanwhile the
+/// identity, and the role assignment (whose wait for Entra replication overlaps the upgrades);
+/// the federated credentials once the issuer exists; the secrets from the start. Without `seeds`
+/// (verify's drift check) no secret steps are planned.
 pub async fn up(az: &Arc<Azure>, rb: &Loaded, seeds: Option<Seeds>) -> Result<(Plan, Vault)> {
     let b = &rb.book;
     let cluster = ClusterRef::new(az.clone(), &b.cluster.resource_group, &b.cluster.name);
-    let vault = vault::find(az, &b.vault.name, b.vault.resource_group.as_deref()).await?;
+    let workload = b.identity.mode == IdentityMode::WorkloadIdentity;
+    let (vault, pools) = futures::try_join!(
+        vault::find(az, &b.vault.name, b.vault.resource_group.as_deref()),
+        async {
+            if b.cluster.upgrade_node_images {
+                pool_names(&cluster).await
+            } else {
+                Ok(vec![])
+            }
+        }
+    )?;
     let mut plan = Plan::new();
 
-    let mut cluster_done: Vec<StepId> = vec![];
-    if b.cluster.managed_identity {
-        cluster_done.push(plan.add(
-            Box::new(EnableManagedIdentity {
+    let update: Vec<StepId> = if b.cluster.managed_identity || workload {
+        vec![plan.add(
+            Box::new(ClusterUpdate {
                 cluster: cluster.clone(),
-                user_assigned: None,
+                managed_identity: b.cluster.managed_identity.then_some(None),
+                workload_identity: workload,
             }),
             &[],
-        ));
-    }
-    if b.cluster.upgrade_node_images {
-        let after_switch = cluster_done.clone();
-        let mut pools = vec![];
-        for pool in &pool_names(&cluster).await? {
-            pools.push(plan.add(
-                Box::new(UpgradeNodeImage {
-                    cluster: cluster.clone(),
-                    pool: pool.clone(),
-                    force: false,
-                    after_switch: b.cluster.managed_identity,
-                }),
-                &after_switch,
-            ));
-        }
-        cluster_done.extend(pools);
+        )]
+    } else {
+        vec![]
+    };
+    for pool in &pools {
+        plan.add(
+            Box::new(UpgradeNodeImage {
+                cluster: cluster.clone(),
+                pool: pool.clone(),
+                force: false,
+                after_switch: b.cluster.managed_identity,
+            }),
+            &update,
+        );
     }
 
-    let (principal, client, identity_steps) = match b.identity.mode {
+    let (principal, client, identity_ready) = match b.identity.mode {
         IdentityMode::WorkloadIdentity => {
             let name = b.identity.name.as_deref().expect("checked when the runbook was read");
             let identity = IdentityRef {
@@ -101,20 +112,15 @@ pub async fn up(az: &Arc<Azure>, rb: &Loaded, seeds: Option<Seeds>) -> Result<(P
                 rg: rb.identity_rg().into(),
                 name: name.into(),
             };
-            let features = plan.add(
-                Box::new(WorkloadIdentityFeatures {
-                    cluster: cluster.clone(),
-                }),
-                &cluster_done,
-            );
             let created = plan.add(
                 Box::new(Identity {
                     identity: identity.clone(),
                 }),
                 &[],
             );
-            // Azure takes one credential write per identity at a time: each waits for the last.
-            let mut last = vec![features, created];
+            // The issuer exists once the cluster update is done; Azure takes one credential write
+            // per identity at a time, so each waits for the last.
+            let mut last: Vec<StepId> = update.iter().copied().chain([created]).collect();
             for sa in &b.service_accounts {
                 last = vec![plan.add(
                     Box::new(FederatedCredential {
@@ -134,9 +140,10 @@ pub async fn up(az: &Arc<Azure>, rb: &Loaded, seeds: Option<Seeds>) -> Result<(P
                     name: identity.name.clone(),
                 },
                 ClientSource::Identity(identity.id()),
-                last,
+                vec![created],
             )
         }
+        // The kubelet identity exists once the switch is done.
         IdentityMode::Kubelet => (
             Principal::Kubelet {
                 rg: cluster.rg.clone(),
@@ -146,7 +153,7 @@ pub async fn up(az: &Arc<Azure>, rb: &Loaded, seeds: Option<Seeds>) -> Result<(P
                 rg: cluster.rg.clone(),
                 cluster: cluster.name.clone(),
             },
-            cluster_done.clone(),
+            update.clone(),
         ),
     };
     let spec = GrantSpec {
@@ -156,9 +163,9 @@ pub async fn up(az: &Arc<Azure>, rb: &Loaded, seeds: Option<Seeds>) -> Result<(P
         allow_broad: false,
         principal_wait: PRINCIPAL_WAIT,
     };
-    let access = plan.add(
+    plan.add(
         grant_step(az.clone(), vault.clone(), principal, &spec, None)?,
-        &identity_steps,
+        &identity_ready,
     );
     if let Some((mappings, values)) = seeds {
         let s = b.secrets.as_ref().expect("seeds come from [secrets]");
@@ -167,9 +174,10 @@ pub async fn up(az: &Arc<Azure>, rb: &Loaded, seeds: Option<Seeds>) -> Result<(P
             recover: s.recover,
             ..Default::default()
         };
+        // kvwire's own principal writes them: they need nothing else of the run.
         let client = Arc::new(az.secret_client(&vault.uri)?);
         for step in seed_steps(client, &vault, mappings, &values, &policy) {
-            plan.add(step, &[access]);
+            plan.add(step, &[]);
         }
     }
     if let Some(m) = &b.manifests {
@@ -195,6 +203,7 @@ pub async fn up(az: &Arc<Azure>, rb: &Loaded, seeds: Option<Seeds>) -> Result<(P
             service_account: first_sa.map(|s| s.name.0.clone()).unwrap_or_else(|| "default".into()),
             name: m.name.as_ref().map(|n| n.0.clone()),
         };
+        // The files carry the identity's client ID: they need only that.
         plan.add(
             Box::new(ManifestFiles {
                 az: az.clone(),
@@ -203,7 +212,7 @@ pub async fn up(az: &Arc<Azure>, rb: &Loaded, seeds: Option<Seeds>) -> Result<(P
                 out_dir: rb.resolve(&m.out_dir),
                 client,
             }),
-            &[access],
+            &identity_ready,
         );
     }
     Ok((plan, vault))

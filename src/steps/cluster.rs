@@ -1,5 +1,5 @@
-//! Steps that rewrite the managed cluster: the switch to a managed identity, and the OIDC issuer
-//! and workload identity.
+//! The step that rewrites the managed cluster: the switch to a managed identity, and the OIDC
+//! issuer and workload identity, in one update.
 //!
 //! Each is a read-modify-write of the whole cluster with one desired-state function: `plan`
 //! applies it to the cluster as read and shows the difference; `apply` reads again, applies the
@@ -156,52 +156,98 @@ async fn write(c: &ClusterRef, d: &dyn Desired, planned: &Planned, on: Progress<
     unreachable!("the last attempt returns")
 }
 
-// ---- the switch to a managed identity --------------------------------------------------------
+// ---- the cluster update ----------------------------------------------------------------------
 
-/// The control plane's identity: system-assigned, or the user-assigned `identity` (resource ID).
-pub struct EnableManagedIdentity {
+/// One cluster update with every change a run wants of the cluster: the switch to a managed
+/// identity and the OIDC issuer with the workload identity webhook go in the same PUT, as
+/// `az aks update --enable-managed-identity --enable-oidc-issuer --enable-workload-identity` sends
+/// them (azure-cli `managed_cluster_decorator.py`: one ManagedCluster, one `begin_create_or_update`).
+/// One AKS operation instead of two, on a cluster that takes one at a time.
+pub struct ClusterUpdate {
     pub cluster: ClusterRef,
-    pub user_assigned: Option<String>,
+    /// Switch the control plane to a managed identity: `Some(None)` system-assigned,
+    /// `Some(Some(resource ID))` that user-assigned one.
+    pub managed_identity: Option<Option<String>>,
+    /// The OIDC issuer and the workload identity webhook: what federated credentials need.
+    pub workload_identity: bool,
 }
 
-impl Desired for EnableManagedIdentity {
+impl Desired for ClusterUpdate {
     fn desired(&self, base: &Value, mc: &ManagedCluster) -> Value {
         let mut body = base.clone();
-        match &self.user_assigned {
-            None => body["identity"] = json!({"type": "SystemAssigned"}),
-            Some(id) => {
-                // ARM may return the identity's ID in other casing: keep its key when it is ours.
-                let key = base
-                    .pointer("/identity/userAssignedIdentities")
-                    .and_then(Value::as_object)
-                    .and_then(|m| m.keys().find(|k| k.eq_ignore_ascii_case(id)).cloned())
-                    .unwrap_or_else(|| id.clone());
-                body["identity"] = json!({"type": "UserAssigned", "userAssignedIdentities": {key: {}}});
-            }
+        if let Some(target) = &self.managed_identity {
+            set_identity(&mut body, base, mc, target.as_deref());
         }
-        if mc.uses_service_principal() {
-            // Remember, in Azure itself and in this same write, which image each pool runs: the
-            // kubelet moves to its managed identity only when the pool gets a newer one.
-            if !body["tags"].is_object() {
-                body["tags"] = json!({});
-            }
-            for p in &mc.properties.agent_pool_profiles {
-                if let (Some(name), Some(image)) = (&p.name, &p.node_image_version) {
-                    body["tags"][format!("{KUBELET_MIGRATION_PREFIX}{name}")] = json!(image);
-                }
-            }
+        if self.workload_identity {
+            set_workload_identity(&mut body);
         }
         body
     }
 }
 
-impl EnableManagedIdentity {
-    fn kind(&self) -> &'static str {
-        if self.user_assigned.is_some() {
-            "UserAssigned"
-        } else {
-            "SystemAssigned"
+fn set_identity(body: &mut Value, base: &Value, mc: &ManagedCluster, user_assigned: Option<&str>) {
+    match user_assigned {
+        None => body["identity"] = json!({"type": "SystemAssigned"}),
+        Some(id) => {
+            // ARM may return the identity's ID in other casing: keep its key when it is ours.
+            let key = base
+                .pointer("/identity/userAssignedIdentities")
+                .and_then(Value::as_object)
+                .and_then(|m| m.keys().find(|k| k.eq_ignore_ascii_case(id)).cloned())
+                .unwrap_or_else(|| id.to_string());
+            body["identity"] = json!({"type": "UserAssigned", "userAssignedIdentities": {key: {}}});
         }
+    }
+    if mc.uses_service_principal() {
+        // Remember, in Azure itself and in this same write, which image each pool runs: the
+        // kubelet moves to its managed identity only when the pool gets a newer one.
+        if !body["tags"].is_object() {
+            body["tags"] = json!({});
+        }
+        for p in &mc.properties.agent_pool_profiles {
+            if let (Some(name), Some(image)) = (&p.name, &p.node_image_version) {
+                body["tags"][format!("{KUBELET_MIGRATION_PREFIX}{name}")] = json!(image);
+            }
+        }
+    }
+}
+
+fn set_workload_identity(body: &mut Value) {
+    if !body["properties"].is_object() {
+        body["properties"] = json!({});
+    }
+    let props = &mut body["properties"];
+    if !props["oidcIssuerProfile"].is_object() {
+        props["oidcIssuerProfile"] = json!({});
+    }
+    props["oidcIssuerProfile"]["enabled"] = json!(true);
+    if !props["securityProfile"].is_object() {
+        props["securityProfile"] = json!({});
+    }
+    if !props["securityProfile"]["workloadIdentity"].is_object() {
+        props["securityProfile"]["workloadIdentity"] = json!({});
+    }
+    props["securityProfile"]["workloadIdentity"]["enabled"] = json!(true);
+}
+
+impl ClusterUpdate {
+    fn identity_kind(&self) -> &'static str {
+        match &self.managed_identity {
+            Some(Some(_)) => "UserAssigned",
+            _ => "SystemAssigned",
+        }
+    }
+
+    /// What this update is about, for its address and reasons.
+    fn parts(&self) -> Vec<&'static str> {
+        let mut parts = vec![];
+        if self.managed_identity.is_some() {
+            parts.push("managed identity");
+        }
+        if self.workload_identity {
+            parts.push("workload identity");
+        }
+        parts
     }
 
     /// Pools already on the newest node image: AKS re-images only to a newer one, so their kubelet
@@ -252,9 +298,9 @@ impl EnableManagedIdentity {
 }
 
 #[async_trait::async_trait]
-impl Step for EnableManagedIdentity {
+impl Step for ClusterUpdate {
     fn address(&self) -> String {
-        format!("cluster {} (managed identity)", self.cluster.label())
+        format!("cluster {} ({})", self.cluster.label(), self.parts().join(", "))
     }
 
     fn phase(&self) -> Phase {
@@ -267,25 +313,30 @@ impl Step for EnableManagedIdentity {
 
     async fn plan(&self) -> Result<Planned> {
         let (read, mc) = self.cluster.read().await?;
-        let planned = Planned::new(self.address(), self.phase(), ids::MANAGED_CLUSTER, Action::Update);
-        let reason = if mc.uses_service_principal() {
-            "the control plane uses a service principal".to_string()
-        } else {
-            format!("switch identity to {}", self.kind())
-        };
-        let planned = plan_write(
-            self,
-            planned.reason(reason),
-            &read,
-            &mc,
-            &format!("already uses a {} managed identity", self.kind()),
-        );
+        let mut reasons = vec![];
+        let mut done = vec![];
+        if self.managed_identity.is_some() {
+            if mc.uses_service_principal() {
+                reasons.push("the control plane uses a service principal".to_string());
+            } else {
+                reasons.push(format!("identity: {}", self.identity_kind()));
+            }
+            done.push(format!("uses a {} managed identity", self.identity_kind()));
+        }
+        if self.workload_identity {
+            reasons.push("workload identity needs the cluster's OIDC issuer and webhook".to_string());
+            done.push("OIDC issuer and workload identity are enabled".to_string());
+        }
+        let planned =
+            Planned::new(self.address(), self.phase(), ids::MANAGED_CLUSTER, Action::Update).reason(reasons.join("; "));
+        let planned = plan_write(self, planned, &read, &mc, &done.join("; "));
         if planned.action != Action::Update {
             return Ok(planned);
         }
+        let touches = |prefix: &str| planned.changes.iter().any(|c| c.path.starts_with(prefix));
         let mut effects = vec![];
         let mut warnings = vec![];
-        if self.user_assigned.is_none() {
+        if touches("identity") && self.managed_identity == Some(None) {
             effects.push(FieldChange::unknown("identity.principalId"));
         }
         let sp = mc
@@ -293,7 +344,7 @@ impl Step for EnableManagedIdentity {
             .service_principal_profile
             .as_ref()
             .and_then(|p| p.client_id.clone());
-        if let (true, Some(sp)) = (mc.uses_service_principal(), sp) {
+        if let (Some(_), true, Some(sp)) = (&self.managed_identity, mc.uses_service_principal(), sp) {
             effects.push(FieldChange::set(
                 "properties.servicePrincipalProfile.clientId",
                 Some(json!(sp)),
@@ -309,74 +360,10 @@ impl Step for EnableManagedIdentity {
             warnings.extend(self.pools_on_newest_image().await?);
             warnings.push(self.grants_left_behind(&sp).await);
         }
+        if touches("properties.oidcIssuerProfile") && mc.oidc_issuer().is_none() {
+            effects.push(FieldChange::unknown("properties.oidcIssuerProfile.issuerURL"));
+        }
         Ok(planned.effects(effects).warnings(warnings))
-    }
-
-    async fn apply(&self, planned: &Planned, on: Progress<'_>) -> Result<()> {
-        write(&self.cluster, self, planned, on).await
-    }
-}
-
-// ---- the OIDC issuer and workload identity ---------------------------------------------------
-
-/// The cluster's OIDC issuer and the workload identity webhook: what federated credentials need.
-pub struct WorkloadIdentityFeatures {
-    pub cluster: ClusterRef,
-}
-
-impl Desired for WorkloadIdentityFeatures {
-    fn desired(&self, base: &Value, _: &ManagedCluster) -> Value {
-        let mut body = base.clone();
-        if !body["properties"].is_object() {
-            body["properties"] = json!({});
-        }
-        let props = &mut body["properties"];
-        if !props["oidcIssuerProfile"].is_object() {
-            props["oidcIssuerProfile"] = json!({});
-        }
-        props["oidcIssuerProfile"]["enabled"] = json!(true);
-        if !props["securityProfile"].is_object() {
-            props["securityProfile"] = json!({});
-        }
-        if !props["securityProfile"]["workloadIdentity"].is_object() {
-            props["securityProfile"]["workloadIdentity"] = json!({});
-        }
-        props["securityProfile"]["workloadIdentity"]["enabled"] = json!(true);
-        body
-    }
-}
-
-#[async_trait::async_trait]
-impl Step for WorkloadIdentityFeatures {
-    fn address(&self) -> String {
-        format!("cluster {} (workload identity)", self.cluster.label())
-    }
-
-    fn phase(&self) -> Phase {
-        Phase::WORKLOAD_IDENTITY
-    }
-
-    fn operation(&self) -> Option<&'static str> {
-        Some("updating the cluster")
-    }
-
-    async fn plan(&self) -> Result<Planned> {
-        let (read, mc) = self.cluster.read().await?;
-        let planned = Planned::new(self.address(), self.phase(), ids::MANAGED_CLUSTER, Action::Update)
-            .reason("workload identity needs the cluster's OIDC issuer and webhook");
-        let planned = plan_write(
-            self,
-            planned,
-            &read,
-            &mc,
-            "OIDC issuer and workload identity are enabled",
-        );
-        let effects = if planned.action == Action::Update && mc.oidc_issuer().is_none() {
-            vec![FieldChange::unknown("properties.oidcIssuerProfile.issuerURL")]
-        } else {
-            vec![]
-        };
-        Ok(planned.effects(effects))
     }
 
     async fn apply(&self, planned: &Planned, on: Progress<'_>) -> Result<()> {
@@ -384,6 +371,9 @@ impl Step for WorkloadIdentityFeatures {
     }
 
     async fn outputs(&self) -> Result<Vec<(String, Value)>> {
+        if !self.workload_identity {
+            return Ok(vec![]);
+        }
         let (_, mc) = self.cluster.read().await?;
         Ok(mc
             .oidc_issuer()

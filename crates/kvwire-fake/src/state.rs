@@ -157,8 +157,8 @@ pub struct FakeState {
     pub service_principals: HashMap<String, String>,
     /// `(vault, lower-case name)` → secret.
     pub secrets: BTreeMap<(String, String), SecretItem>,
-    /// Identities (lower-cased ID) with a federated-credential write in progress.
-    pub fic_writing: std::collections::HashSet<String>,
+    /// Identities (lower-cased ID) with a federated-credential write in progress, until when.
+    pub fic_writing: HashMap<String, Instant>,
     pub ops: HashMap<String, Operation>,
     counter: u64,
 }
@@ -223,9 +223,10 @@ impl FakeState {
         format!("https://{}:{}", crate::ARM_HOST, self.port)
     }
 
-    /// A new entity tag, as ARM sends it: a quoted opaque string.
+    /// A new entity tag, as the managedClusters/agentPools bodies carry it: an opaque string
+    /// without quotes (official example ManagedClustersGet: `"eTag": "beywbwei"`).
     pub fn new_etag(&mut self) -> String {
-        format!("\"{}\"", self.guid())
+        self.guid().replace('-', "")
     }
 
     /// Start a long-running operation on `resource`; returns its ID.

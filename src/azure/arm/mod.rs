@@ -219,7 +219,15 @@ impl Arm {
         etag: Option<&str>,
         on: OnStatus<'_>,
     ) -> Result<Value> {
-        let headers: Vec<(&str, &str)> = etag.map(|e| ("if-match", e)).into_iter().collect();
+        // An entity-tag header value is quoted (RFC 9110 §8.8.3); the body carries it bare.
+        let quoted = etag.map(|e| {
+            if e.starts_with('"') {
+                e.to_string()
+            } else {
+                format!("\"{e}\"")
+            }
+        });
+        let headers: Vec<(&str, &str)> = quoted.as_deref().map(|e| ("if-match", e)).into_iter().collect();
         self.write(Method::PUT, path, api_version, Some(body), &headers, on)
             .await
             .map(|v| v.unwrap_or(Value::Null))

@@ -78,19 +78,23 @@ pub fn get_credential(c: &Ctx) -> Reply {
 }
 
 /// Writes (PUT and DELETE) hold the identity for a moment; another write meanwhile is refused.
+/// The write itself happens at once, on the service's side: a client that goes away while it
+/// waits for the answer does not undo it (nor leave the identity held).
 fn begin_write(c: &Ctx) -> Result<String, Box<Reply>> {
     let identity = identity_id(c).to_ascii_lowercase();
     let mut s = c.state.lock().unwrap();
     if s.resource(&identity).is_none() {
         return Err(Box::new(not_found(&identity)));
     }
-    if !s.fic_writing.insert(identity.clone()) {
+    let now = std::time::Instant::now();
+    if s.fic_writing.get(&identity).is_some_and(|until| *until > now) {
         return Err(Box::new(Reply::arm_error(
             409,
             "ConcurrentFederatedIdentityCredentialsWritesForSingleManagedIdentity",
             "Too many Federated Identity Credentials are written concurrently for the managed identity. Retry sequentially.",
         )));
     }
+    s.fic_writing.insert(identity.clone(), now + WRITE_TIME);
     Ok(identity)
 }
 
@@ -103,36 +107,37 @@ pub fn put_credential(c: Ctx) -> BoxFuture<'static, Reply> {
             Ok(i) => i,
             Err(r) => return *r,
         };
+        let reply = {
+            let id = c.id();
+            let mut s = c.state.lock().unwrap();
+            let prefix = format!("{identity}/federatedidentitycredentials/");
+            let count = s.resources.keys().filter(|k| k.starts_with(&prefix)).count();
+            let existed = s.resource(&id).is_some();
+            if !existed && count >= MAX_CREDENTIALS {
+                Reply::arm_error(
+                    400,
+                    "BadRequest",
+                    "Too many Federated Identity Credentials are assigned to the managed identity (limit 20).",
+                )
+            } else {
+                let v = json!({"id": id, "name": c.p("credential"), "type": "Microsoft.ManagedIdentity/userAssignedIdentities/federatedIdentityCredentials",
+                               "properties": {"issuer": c.body.pointer("/properties/issuer"), "subject": c.body.pointer("/properties/subject"), "audiences": c.body.pointer("/properties/audiences")}});
+                s.put_resource(&id, v.clone());
+                Reply::json(if existed { 200 } else { 201 }, v)
+            }
+        };
         tokio::time::sleep(WRITE_TIME).await;
-        let id = c.id();
-        let mut s = c.state.lock().unwrap();
-        s.fic_writing.remove(&identity);
-        let prefix = format!("{identity}/federatedidentitycredentials/");
-        let count = s.resources.keys().filter(|k| k.starts_with(&prefix)).count();
-        let existed = s.resource(&id).is_some();
-        if !existed && count >= MAX_CREDENTIALS {
-            return Reply::arm_error(
-                400,
-                "BadRequest",
-                "Too many Federated Identity Credentials are assigned to the managed identity (limit 20).",
-            );
-        }
-        let v = json!({"id": id, "name": c.p("credential"), "type": "Microsoft.ManagedIdentity/userAssignedIdentities/federatedIdentityCredentials",
-                       "properties": {"issuer": c.body.pointer("/properties/issuer"), "subject": c.body.pointer("/properties/subject"), "audiences": c.body.pointer("/properties/audiences")}});
-        s.put_resource(&id, v.clone());
-        Reply::json(if existed { 200 } else { 201 }, v)
+        reply
     })
 }
 
 pub fn delete_credential(c: Ctx) -> BoxFuture<'static, Reply> {
     Box::pin(async move {
-        let identity = match begin_write(&c) {
-            Ok(i) => i,
-            Err(r) => return *r,
-        };
+        if let Err(r) = begin_write(&c) {
+            return *r;
+        }
+        let reply = super::delete(&mut c.state.lock().unwrap(), &c.id());
         tokio::time::sleep(WRITE_TIME).await;
-        let mut s = c.state.lock().unwrap();
-        s.fic_writing.remove(&identity);
-        super::delete(&mut s, &c.id())
+        reply
     })
 }

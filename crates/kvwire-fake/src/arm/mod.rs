@@ -114,18 +114,29 @@ pub fn etag_of(v: &Value) -> Option<&str> {
 }
 
 /// `If-Match` / `If-None-Match` against the resource's entity tag (AKS managedClusters and
-/// agentPools declare both headers on PUT and DELETE; a mismatch is 412 PreconditionFailed).
+/// agentPools declare both headers on PUT; AKS docs, "Use eTags for concurrency control": a
+/// mismatch is 412 `PreConditionFailed`, both headers at once are `BadRequest`). Headers carry the
+/// tag quoted as RFC 9110 entity-tags are (the official SDKs quote the body's value).
 pub fn precondition(c: &Ctx, existing: Option<&Value>) -> Option<Reply> {
     let etag = existing.and_then(etag_of);
-    if let Some(want) = c.header("if-match") {
+    let (if_match, if_none) = (c.header("if-match"), c.header("if-none-match"));
+    if if_match.is_some() && if_none.is_some() {
+        return Some(Reply::arm_error(
+            400,
+            "BadRequest",
+            "If-Match and If-None-Match cannot be used together.",
+        ));
+    }
+    if let Some(want) = if_match {
+        let unquoted = want.trim().trim_start_matches("W/").trim_matches('"');
         let ok = match etag {
-            Some(have) => want == "*" || want == have,
+            Some(have) => want.trim() == "*" || unquoted == have,
             None => false,
         };
         if !ok {
             return Some(Reply::arm_error(
                 412,
-                "PreconditionFailed",
+                "PreConditionFailed",
                 &format!(
                     "The resource's eTag is {} but If-Match was {want}.",
                     etag.unwrap_or("(none)")
@@ -133,10 +144,10 @@ pub fn precondition(c: &Ctx, existing: Option<&Value>) -> Option<Reply> {
             ));
         }
     }
-    if c.header("if-none-match").as_deref() == Some("*") && existing.is_some() {
+    if if_none.as_deref() == Some("*") && existing.is_some() {
         return Some(Reply::arm_error(
             412,
-            "PreconditionFailed",
+            "PreConditionFailed",
             "The resource already exists.",
         ));
     }
