@@ -358,3 +358,26 @@ fn a_vault_uri_outside_the_clouds_key_vault_suffix_gets_no_token() {
     assert!(all.contains("not under this cloud's Key Vault suffix"), "{all}");
     assert!(!fake.journal().iter().any(|e| e.host.contains("collector")));
 }
+
+#[test]
+fn operation_not_allowed_with_nothing_running_is_a_refusal_not_a_wait() {
+    let fake = Fake::start();
+    fake.seed_sp_cluster("rg1", "aks1", &[("nodepool1", "img-1", "img-2")], mi_extra());
+    // AKS answers OperationNotAllowed also for what it will never do on a pool.
+    fake.fault(
+        Some("POST"),
+        "upgradeNodeImageVersion",
+        1,
+        FaultKind::Error { status: 409, code: "OperationNotAllowed".into() },
+    );
+    let started = std::time::Instant::now();
+    let (_, all, code) = run(
+        &fake,
+        &["-o", "json", "--yes", "--lro-timeout", "60", "nodepool", "upgrade-image", "-g", "rg1", "--cluster", "aks1", "--nodepool", "nodepool1"],
+    );
+    assert_eq!(code, 1, "{all}");
+    assert!(all.contains("OperationNotAllowed"), "{all}");
+    assert!(started.elapsed() < std::time::Duration::from_secs(20), "did not wait for the timeout");
+    let posts = fake.writes().iter().filter(|e| e.method == "POST").count();
+    assert_eq!(posts, 1);
+}

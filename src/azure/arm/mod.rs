@@ -62,8 +62,6 @@ impl RetryPolicy {
 pub struct LroPolicy {
     /// Give up (with an error naming the operation) after this long.
     pub timeout: Duration,
-    /// Poll interval when the service sends no `Retry-After`.
-    pub default_interval: Duration,
     /// `--no-wait`: start operations and return after Azure accepted them.
     pub no_wait: bool,
 }
@@ -72,17 +70,56 @@ impl Default for LroPolicy {
     fn default() -> Self {
         LroPolicy {
             timeout: Duration::from_secs(3600),
-            default_interval: Duration::from_secs(10),
             no_wait: false,
         }
     }
 }
 
 impl LroPolicy {
-    /// How long to wait before the `n`th look at an operation that gave no `Retry-After`: soon at
-    /// first, then backing off to a cap (1, 2, 4, 8, 16, 30, 30 … s).
+    /// How long to wait after the `n`th look at an operation that gave no `Retry-After`: every
+    /// 2 s for the first half minute (most cluster operations end within minutes, and a late look
+    /// costs the whole run its wait), then backing off to every 30 s.
     pub fn poll_interval(&self, n: u32) -> Duration {
-        Duration::from_secs(1u64 << n.min(5)).min(Duration::from_secs(30))
+        let two = Duration::from_secs(2);
+        if n < 15 {
+            two
+        } else {
+            two.saturating_mul(1 << (n - 14).min(4)).min(Duration::from_secs(30))
+        }
+    }
+}
+
+/// AKS throttles status polls to about two a second per subscription after a burst of 200
+/// (AKS docs, "Throttling limits": GET of operation status); one budget across every operation
+/// kvwire awaits keeps parallel waits under it.
+#[derive(Debug)]
+struct PollBudget {
+    tokens: f64,
+    at: std::time::Instant,
+}
+
+impl PollBudget {
+    const BURST: f64 = 200.0;
+    const PER_SECOND: f64 = 2.0;
+
+    fn new() -> PollBudget {
+        PollBudget {
+            tokens: Self::BURST,
+            at: std::time::Instant::now(),
+        }
+    }
+
+    /// Take one poll; `Some(wait)` when there is none left yet.
+    fn take(&mut self) -> Option<Duration> {
+        let now = std::time::Instant::now();
+        self.tokens = (self.tokens + now.duration_since(self.at).as_secs_f64() * Self::PER_SECOND).min(Self::BURST);
+        self.at = now;
+        if self.tokens >= 1.0 {
+            self.tokens -= 1.0;
+            None
+        } else {
+            Some(Duration::from_secs_f64((1.0 - self.tokens) / Self::PER_SECOND))
+        }
     }
 }
 
@@ -133,6 +170,7 @@ pub struct Arm {
     scope: String,
     pub retry: RetryPolicy,
     pub lro: LroPolicy,
+    polls: Arc<std::sync::Mutex<PollBudget>>,
 }
 
 const RETRYABLE: &[u16] = &[408, 429, 500, 502, 503, 504];
@@ -147,6 +185,7 @@ impl Arm {
             scope,
             retry: RetryPolicy::default(),
             lro: LroPolicy::default(),
+            polls: Arc::new(std::sync::Mutex::new(PollBudget::new())),
         }
     }
 
@@ -278,6 +317,11 @@ impl Arm {
             attempt += 1;
             match self.checked(method.clone(), url.clone(), body, headers).await {
                 Err(Error::Arm(e)) if e.is(&ErrorCode::OperationNotAllowed) => {
+                    // AKS also answers OperationNotAllowed for what it will never allow: wait only
+                    // while an operation really runs on the cluster or one of its pools.
+                    if !self.aks_busy(path, api_version).await? {
+                        return Err(Error::Arm(e));
+                    }
                     let wait = self.retry.backoff(attempt).max(self.retry.base_delay);
                     if Instant::now() + wait > deadline {
                         return Err(Error::Arm(e));
@@ -300,8 +344,24 @@ impl Arm {
         self.await_operation(&method, &url, first, on).await
     }
 
+    /// Whether an operation runs on the managed cluster `path` belongs to (or one of its pools).
+    async fn aks_busy(&self, path: &str, api_version: &str) -> Result<bool> {
+        let segs: Vec<&str> = path.trim_start_matches('/').split('/').collect();
+        let Some(i) = segs.iter().position(|s| s.eq_ignore_ascii_case("managedClusters")) else {
+            return Ok(false);
+        };
+        let Some(cluster) = segs.get(..=i + 1) else {
+            return Ok(false);
+        };
+        let doc = self.get(&format!("/{}", cluster.join("/")), api_version).await?;
+        let mc: models::ManagedCluster = serde_json::from_value(doc).unwrap_or_default();
+        Ok(mc.busy().is_some())
+    }
+
     /// Follow an LRO to its end: `Azure-AsyncOperation` first, then `Location`, then the
-    /// resource's own `provisioningState`.
+    /// resource's own `provisioningState`. The first look comes at once; then `Retry-After` is
+    /// honoured, or [`LroPolicy::poll_interval`] paces it. A finished PUT is not read again here:
+    /// the step that made it reads it when it verifies.
     async fn await_operation(
         &self,
         method: &Method,
@@ -309,15 +369,19 @@ impl Arm {
         first: Answer,
         on: OnStatus<'_>,
     ) -> Result<Option<Value>> {
-        let deadline = Instant::now() + self.lro.timeout;
         let async_op = first.header("azure-asyncoperation").map(str::to_owned);
         let location = first.header("location").map(str::to_owned);
-        let mut wait = self.retry_after(&first.headers);
+        let mut polls = Polls {
+            arm: self,
+            deadline: Instant::now() + self.lro.timeout,
+            n: 0,
+            retry_after: None,
+        };
 
         if let Some(op) = async_op {
             let op_url = self.same_host(&op)?;
             loop {
-                self.pause(wait, deadline, &op_url).await?;
+                polls.pause(&op_url).await?;
                 let a = self.checked(Method::GET, op_url.clone(), None, &[]).await?;
                 let status_doc = a.json()?;
                 let status = status_doc
@@ -331,53 +395,42 @@ impl Arm {
                     if !status.eq_ignore_ascii_case("succeeded") {
                         return Err(lro_failure(&status_doc, &status, method, url));
                     }
-                    break;
+                    return Ok(None);
                 }
-                wait = self.retry_after(&a.headers);
+                polls.retry_after = self.retry_after(&a.headers);
             }
-            return match *method {
-                Method::PUT | Method::PATCH => {
-                    Ok(Some(self.checked(Method::GET, url.clone(), None, &[]).await?.json()?))
-                }
-                Method::POST => match location {
-                    Some(loc) => Ok(Some(
-                        self.checked(Method::GET, self.same_host(&loc)?, None, &[])
-                            .await?
-                            .json()?,
-                    )),
-                    None => Ok(non_null(first.json()?)),
-                },
-                _ => Ok(None),
-            };
         }
 
         if first.status == StatusCode::ACCEPTED {
             if let Some(loc) = location {
                 let loc_url = self.same_host(&loc)?;
                 loop {
-                    self.pause(wait, deadline, &loc_url).await?;
+                    polls.pause(&loc_url).await?;
                     let a = self.checked(Method::GET, loc_url.clone(), None, &[]).await?;
                     if a.status != StatusCode::ACCEPTED {
                         on("Succeeded");
                         return Ok(non_null(a.json()?));
                     }
                     on("InProgress");
-                    wait = self.retry_after(&a.headers);
+                    polls.retry_after = self.retry_after(&a.headers);
                 }
             }
             return Ok(non_null(first.json()?));
         }
 
         let mut doc = first.json()?;
+        // The answer itself was the first look.
+        polls.n = 1;
+        polls.retry_after = self.retry_after(&first.headers);
         if matches!(*method, Method::PUT | Method::PATCH) {
             loop {
                 let state = provisioning_state(&doc);
                 match state {
                     Some(s) if !TERMINAL.contains(&s.to_ascii_lowercase().as_str()) => {
                         on(&s);
-                        self.pause(wait, deadline, url).await?;
+                        polls.pause(url).await?;
                         let a = self.checked(Method::GET, url.clone(), None, &[]).await?;
-                        wait = self.retry_after(&a.headers);
+                        polls.retry_after = self.retry_after(&a.headers);
                         doc = a.json()?;
                     }
                     Some(s) if !s.eq_ignore_ascii_case("succeeded") => {
@@ -388,19 +441,6 @@ impl Arm {
             }
         }
         Ok(non_null(doc))
-    }
-
-    async fn pause(&self, wait: Option<Duration>, deadline: Instant, what: &Url) -> Result<()> {
-        let wait = wait.unwrap_or(self.lro.default_interval);
-        if Instant::now() + wait > deadline {
-            return Err(Error::runtime(format!(
-                "timed out after {}s waiting for the long-running operation {} (raise --lro-timeout; the operation itself may still finish in Azure)",
-                self.lro.timeout.as_secs(),
-                loggable_url(what)
-            )));
-        }
-        sleep(wait).await;
-        Ok(())
     }
 
     /// Polling and paging URLs come from the server; only ever send our token back to ARM itself.
@@ -519,6 +559,42 @@ impl Arm {
                 trace!("response body: {}", crate::ui::redact::json(&v));
             }
             return Ok(Answer { status, headers, body });
+        }
+    }
+}
+
+/// The pace of one operation's polls.
+struct Polls<'a> {
+    arm: &'a Arm,
+    deadline: Instant,
+    /// Looks so far.
+    n: u32,
+    /// What the last answer asked for.
+    retry_after: Option<Duration>,
+}
+
+impl Polls<'_> {
+    /// Wait before the next look (none before the first), within the deadline and the shared budget.
+    async fn pause(&mut self, what: &Url) -> Result<()> {
+        let wait = match self.n {
+            0 => Duration::ZERO,
+            n => self.retry_after.unwrap_or_else(|| self.arm.lro.poll_interval(n - 1)),
+        };
+        self.n += 1;
+        if Instant::now() + wait > self.deadline {
+            return Err(Error::runtime(format!(
+                "timed out after {}s waiting for the long-running operation {} (raise --lro-timeout; the operation itself may still finish in Azure)",
+                self.arm.lro.timeout.as_secs(),
+                loggable_url(what)
+            )));
+        }
+        sleep(wait).await;
+        loop {
+            let over = self.arm.polls.lock().expect("poll budget").take();
+            match over {
+                None => return Ok(()),
+                Some(w) => sleep(w).await,
+            }
         }
     }
 }
