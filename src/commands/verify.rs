@@ -7,6 +7,7 @@ use crate::{
     runbook::{self, verify},
     settings::Settings,
     ui::output::{OutputFormat, Style},
+    util::observation::Observation,
 };
 use serde_json::json;
 use std::{path::Path, sync::Arc};
@@ -14,7 +15,8 @@ use std::{path::Path, sync::Arc};
 pub async fn run(file: &Path, s: &Settings) -> Result<ExitStatus> {
     let rb = runbook::load(file)?;
     let az = Arc::new(s.connect()?);
-    let report = verify::run(&az, &rb, file).await?;
+    // One observation: the checks and the drift plan share their reads.
+    let report = Observation::default().run(verify::run(&az, &rb, file)).await?;
     let ui = &s.ui;
     let failed = report.checks.iter().filter(|c| !c.ok).count();
     match ui.format {

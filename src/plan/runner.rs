@@ -7,6 +7,7 @@ use super::{
 };
 use crate::{
     error::{Error, ExitStatus, Result},
+    util::observation::Observation,
     ui::output::{OutputFormat, Style, Ui},
 };
 use futures::{StreamExt, stream::FuturesUnordered};
@@ -77,18 +78,24 @@ pub struct RunOptions {
 /// Steps observe at once (reads only), up to this many in flight, unless a command says otherwise.
 pub const OBSERVE_CONCURRENCY: usize = 8;
 
-/// Observe every step (reads only), in plan order.
+/// Observe every step (reads only), in plan order, as one observation: identical reads of
+/// different steps are made once (inside an observation already in effect, that one).
 pub async fn observe(plan: &Plan, concurrency: usize) -> Result<Vec<Planned>> {
-    let results: Vec<Result<Planned>> = futures::stream::iter(plan.steps.iter().map(|s| s.plan()))
-        .buffered(concurrency.max(1))
-        .collect()
+    let observation = Observation::current().unwrap_or_default();
+    let results: Vec<Result<Planned>> = observation
+        .run(
+            futures::stream::iter(plan.steps.iter().map(|s| s.plan()))
+                .buffered(concurrency.max(1))
+                .collect(),
+        )
         .await;
     results.into_iter().collect()
 }
 
 /// Observe, show, confirm, apply, verify. Returns how kvwire should exit.
 pub async fn run(plan: Plan, opts: &RunOptions, ui: &Ui) -> Result<ExitStatus> {
-    let planned = observe(&plan, opts.observe_parallel).await?;
+    let observation = Observation::default();
+    let planned = observation.run(observe(&plan, opts.observe_parallel)).await?;
     let mut outcomes: Vec<(Outcome, Option<String>)> = planned
         .iter()
         .map(|p| {
@@ -115,10 +122,11 @@ pub async fn run(plan: Plan, opts: &RunOptions, ui: &Ui) -> Result<ExitStatus> {
         }
     }
     if !changes || opts.dry_run {
+        // Nothing changed since the observation: its reads serve the outputs too.
         let outputs = if opts.dry_run {
             vec![]
         } else {
-            collect_outputs(&plan).await?
+            observation.run(collect_outputs(&plan)).await?
         };
         if !text {
             ui.print_document(&document::document(

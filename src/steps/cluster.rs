@@ -253,9 +253,13 @@ impl ClusterUpdate {
     /// Pools already on the newest node image: AKS re-images only to a newer one, so their kubelet
     /// stays on the service principal until the next image is released.
     async fn pools_on_newest_image(&self) -> Result<Vec<String>> {
+        let names = super::nodepool::pool_names(&self.cluster).await?;
+        let pools = futures::future::try_join_all(
+            names.iter().map(|pool| super::nodepool::observe_pool(&self.cluster, pool)),
+        )
+        .await?;
         let mut out = vec![];
-        for pool in super::nodepool::pool_names(&self.cluster).await? {
-            let (p, latest) = super::nodepool::observe_pool(&self.cluster, &pool).await?;
+        for (pool, (p, latest)) in names.iter().zip(pools) {
             if latest.is_some() && latest == p.properties.node_image_version {
                 out.push(format!(
                     "pool {pool} already runs the newest node image; AKS re-images only to a newer one (\"an update only works if there's a VHD update to consume\"), so its kubelet stays on the service principal until the next node image: run `kvwire nodepool upgrade-image {} --nodepool {pool}` again then",

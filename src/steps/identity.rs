@@ -174,20 +174,22 @@ impl Step for FederatedCredential {
     }
 
     async fn plan(&self) -> Result<Planned> {
-        let (_, mc) = self.identity.cluster.read().await?;
+        // The cluster's issuer and the identity's credentials, read at once (an identity that does
+        // not exist yet has none).
+        let az = &self.identity.cluster.az;
+        let creds = async {
+            match az
+                .arm
+                .list(&ids::federated_credentials(&self.identity.id()), api::MANAGED_IDENTITY)
+                .await
+            {
+                Err(Error::Arm(e)) if e.is_not_found() => Ok(vec![]),
+                other => other,
+            }
+        };
+        let ((_, mc), existing) = futures::try_join!(self.identity.cluster.read(), creds)?;
         let issuer = mc.oidc_issuer().map(str::to_owned);
         let subject = self.binding.subject();
-        let existing = match self.identity.read().await? {
-            Some(_) => {
-                self.identity
-                    .cluster
-                    .az
-                    .arm
-                    .list(&ids::federated_credentials(&self.identity.id()), api::MANAGED_IDENTITY)
-                    .await?
-            }
-            None => vec![],
-        };
         let planned = Planned::new(self.address(), self.phase(), ids::FEDERATED_CREDENTIAL, Action::Create);
         // Same issuer and subject under any name: that credential already does the job.
         if let Some(issuer) = &issuer

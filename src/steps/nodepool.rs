@@ -39,23 +39,24 @@ pub async fn pool_names(c: &ClusterRef) -> Result<Vec<String>> {
     Ok(names)
 }
 
-/// A pool and the newest node image it could run.
+/// A pool and the newest node image it could run (both read at once).
 pub async fn observe_pool(c: &ClusterRef, pool: &str) -> Result<(AgentPool, Option<String>)> {
     let az = &c.az;
     let id = ids::agent_pool(&c.id(), pool);
-    let doc = az.arm.get_opt(&id, api::CONTAINER_SERVICE).await?.ok_or_else(|| {
+    let profile_path = format!("{id}/upgradeProfiles/default");
+    let (doc, profile) = futures::try_join!(
+        az.arm.get_opt(&id, api::CONTAINER_SERVICE),
+        az.arm.get_opt(&profile_path, api::CONTAINER_SERVICE)
+    )?;
+    let not_found = || {
         Error::runtime(format!(
             "nodepool {}/{pool} was not found (list the pools with `az aks nodepool list`)",
             c.label()
         ))
-    })?;
-    let p: AgentPool =
-        serde_json::from_value(doc).map_err(|e| Error::runtime(format!("unexpected agentPool document: {e}")))?;
-    let profile = az
-        .arm
-        .get(&format!("{id}/upgradeProfiles/default"), api::CONTAINER_SERVICE)
-        .await?;
-    let profile: AgentPoolUpgradeProfile = serde_json::from_value(profile)
+    };
+    let p: AgentPool = serde_json::from_value(doc.ok_or_else(not_found)?)
+        .map_err(|e| Error::runtime(format!("unexpected agentPool document: {e}")))?;
+    let profile: AgentPoolUpgradeProfile = serde_json::from_value(profile.ok_or_else(not_found)?)
         .map_err(|e| Error::runtime(format!("unexpected upgradeProfile document: {e}")))?;
     Ok((p, profile.properties.latest_node_image_version))
 }
@@ -124,7 +125,7 @@ impl Step for UpgradeNodeImage {
     }
 
     async fn plan(&self) -> Result<Planned> {
-        let (pool, latest) = observe_pool(&self.cluster, &self.pool).await?;
+        let ((pool, latest), (_, mc)) = futures::try_join!(observe_pool(&self.cluster, &self.pool), self.cluster.read())?;
         let current = pool.properties.node_image_version.clone();
         let state = pool.properties.provisioning_state.clone().unwrap_or_default();
         let planned = Planned::new(self.address(), self.phase(), ids::NODE_IMAGE_UPGRADE, Action::Run);
@@ -136,7 +137,6 @@ impl Step for UpgradeNodeImage {
             return Ok(planned.reason(ADOPT));
         }
         let outdated = latest.is_some() && latest != current;
-        let (_, mc) = self.cluster.read().await?;
         // The kubelet moves to its managed identity only when its nodes get a newer image.
         let baseline = mc.migration_baseline(&self.pool).map(str::to_owned);
         let awaiting = match &baseline {

@@ -6,3 +6,4 @@ pub mod uuid5;
 /// heartbeat line. The plan runner gives one to each step; the ARM client reports through it.
 pub type Progress<'a> = &'a (dyn Fn(&str) + Send + Sync);
 pub mod yaml;
+pub mod observation;

@@ -12,6 +12,7 @@ use crate::{
     debug,
     error::{Error, Result},
     info, trace,
+    util::observation::Observation,
 };
 use azure_core::credentials::TokenCredential;
 use reqwest::{Method, StatusCode, header::HeaderMap};
@@ -204,16 +205,33 @@ impl Arm {
 
     pub async fn get(&self, path: &str, api_version: &str) -> Result<Value> {
         let url = self.url(path, api_version);
-        let a = self.checked(Method::GET, url, None, &[]).await?;
-        a.json()
+        match self.read(&url).await? {
+            Some(v) => Ok(v),
+            None => Err(Error::Arm(ArmError::from_body(
+                404,
+                b"",
+                format!("GET {}", loggable_url(&url)),
+            ))),
+        }
     }
 
     /// Like [`Arm::get`], but a 404 is `None`.
     pub async fn get_opt(&self, path: &str, api_version: &str) -> Result<Option<Value>> {
-        match self.get(path, api_version).await {
-            Ok(v) => Ok(Some(v)),
-            Err(Error::Arm(e)) if e.is_not_found() => Ok(None),
-            Err(e) => Err(e),
+        self.read(&self.url(path, api_version)).await
+    }
+
+    /// One GET (404 = `None`), shared with identical reads of the same observation.
+    async fn read(&self, url: &Url) -> Result<Option<Value>> {
+        let fetch = || async {
+            match self.checked(Method::GET, url.clone(), None, &[]).await {
+                Ok(a) => a.json().map(Some),
+                Err(Error::Arm(e)) if e.is_not_found() => Ok(None),
+                Err(e) => Err(e),
+            }
+        };
+        match Observation::current() {
+            Some(o) => o.read(url.as_str()).get_or_try_init(fetch).await.cloned(),
+            None => fetch().await,
         }
     }
 
@@ -228,16 +246,23 @@ impl Arm {
         if let Some(f) = filter {
             url.query_pairs_mut().append_pair("$filter", f);
         }
-        let mut items = Vec::new();
-        loop {
-            let page = self.checked(Method::GET, url, None, &[]).await?.json()?;
-            if let Some(v) = page.get("value").and_then(Value::as_array) {
-                items.extend(v.iter().cloned());
+        let fetch = || async {
+            let mut url = url.clone();
+            let mut items = Vec::new();
+            loop {
+                let page = self.checked(Method::GET, url, None, &[]).await?.json()?;
+                if let Some(v) = page.get("value").and_then(Value::as_array) {
+                    items.extend(v.iter().cloned());
+                }
+                match page.get("nextLink").and_then(Value::as_str) {
+                    Some(next) if !next.is_empty() => url = self.same_host(next)?,
+                    _ => return Ok(items),
+                }
             }
-            match page.get("nextLink").and_then(Value::as_str) {
-                Some(next) if !next.is_empty() => url = self.same_host(next)?,
-                _ => return Ok(items),
-            }
+        };
+        match Observation::current() {
+            Some(o) => o.list(url.as_str()).get_or_try_init(fetch).await.cloned(),
+            None => fetch().await,
         }
     }
 

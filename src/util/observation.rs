@@ -1,0 +1,48 @@
+//! One observation of Azure per plan: while steps observe (concurrently), identical reads are
+//! made once and shared — every step that looks at the cluster sees the same document, and the
+//! plan costs one round trip per resource instead of one per step. Apply and verify run outside
+//! it and always read fresh.
+
+use serde_json::Value;
+use std::{
+    collections::HashMap,
+    future::Future,
+    sync::{Arc, Mutex},
+};
+use tokio::sync::OnceCell;
+
+/// What one read returned: a document, or none (404).
+pub type Read = Option<Value>;
+
+/// Reads made during one observation, by URL.
+#[derive(Clone, Default)]
+pub struct Observation {
+    reads: Arc<Mutex<HashMap<String, Arc<OnceCell<Read>>>>>,
+    lists: Arc<Mutex<HashMap<String, Arc<OnceCell<Vec<Value>>>>>>,
+}
+
+tokio::task_local! {
+    static CURRENT: Observation;
+}
+
+impl Observation {
+    /// Run `f` with this observation in effect.
+    pub async fn run<F: Future>(&self, f: F) -> F::Output {
+        CURRENT.scope(self.clone(), f).await
+    }
+
+    /// The observation in effect, if any.
+    pub fn current() -> Option<Observation> {
+        CURRENT.try_with(Observation::clone).ok()
+    }
+
+    /// The shared slot for a read of `key`: the first caller fills it, the others wait for it.
+    pub fn read(&self, key: &str) -> Arc<OnceCell<Read>> {
+        self.reads.lock().expect("observation").entry(key.to_string()).or_default().clone()
+    }
+
+    /// The shared slot for a whole (paged) list of `key`.
+    pub fn list(&self, key: &str) -> Arc<OnceCell<Vec<Value>>> {
+        self.lists.lock().expect("observation").entry(key.to_string()).or_default().clone()
+    }
+}
