@@ -368,16 +368,36 @@ fn operation_not_allowed_with_nothing_running_is_a_refusal_not_a_wait() {
         Some("POST"),
         "upgradeNodeImageVersion",
         1,
-        FaultKind::Error { status: 409, code: "OperationNotAllowed".into() },
+        FaultKind::Error {
+            status: 409,
+            code: "OperationNotAllowed".into(),
+        },
     );
     let started = std::time::Instant::now();
     let (_, all, code) = run(
         &fake,
-        &["-o", "json", "--yes", "--lro-timeout", "60", "nodepool", "upgrade-image", "-g", "rg1", "--cluster", "aks1", "--nodepool", "nodepool1"],
+        &[
+            "-o",
+            "json",
+            "--yes",
+            "--lro-timeout",
+            "60",
+            "nodepool",
+            "upgrade-image",
+            "-g",
+            "rg1",
+            "--cluster",
+            "aks1",
+            "--nodepool",
+            "nodepool1",
+        ],
     );
     assert_eq!(code, 1, "{all}");
     assert!(all.contains("OperationNotAllowed"), "{all}");
-    assert!(started.elapsed() < std::time::Duration::from_secs(20), "did not wait for the timeout");
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(20),
+        "did not wait for the timeout"
+    );
     let posts = fake.writes().iter().filter(|e| e.method == "POST").count();
     assert_eq!(posts, 1);
 }

@@ -1,16 +1,19 @@
 //! The Key Vault data plane through the official SDK, on kvwire's shared HTTP client.
 
 use crate::{
-    azure::cloud::Cloud,
-    azure::http::{SharedHttp, check_scheme},
+    azure::{
+        cloud::Cloud,
+        http::{SharedHttp, check_scheme},
+    },
     error::{Error, Result},
+    util::observation::{Names, Observation},
 };
 use azure_core::{
     credentials::TokenCredential,
     http::{ClientOptions, Transport},
 };
 use azure_security_keyvault_secrets::{SecretClient, SecretClientOptions};
-use std::sync::Arc;
+use std::{collections::BTreeSet, sync::Arc};
 use url::Url;
 
 /// The SDK authenticates through Key Vault's 401 challenge: the first request goes out without a
@@ -126,5 +129,61 @@ pub async fn secret_state(client: &SecretClient, name: &str) -> SecretState {
                 SecretState::Unknown(f.inner_code.or(f.code).unwrap_or(f.message))
             }
         }
+    }
+}
+
+/// Names of the vault's secrets — live ones, or soft-deleted ones with `deleted` — lower-cased,
+/// from one paged listing shared by every step of an observation (25 a page, the service's most);
+/// `None` when kvwire's identity may not list them. Listing returns no values.
+pub async fn secret_names(client: &SecretClient, vault: &Url, deleted: bool) -> Result<Names> {
+    use futures::TryStreamExt;
+    let fetch = || async {
+        let name = |id: Option<String>| {
+            id.and_then(|i| i.trim_end_matches('/').rsplit('/').next().map(str::to_ascii_lowercase))
+        };
+        let listed: std::result::Result<BTreeSet<String>, azure_core::Error> = if deleted {
+            let options = azure_security_keyvault_secrets::models::SecretClientListDeletedSecretPropertiesOptions {
+                maxresults: Some(25),
+                ..Default::default()
+            };
+            match client.list_deleted_secret_properties(Some(options)) {
+                Ok(pager) => {
+                    pager
+                        .try_filter_map(|p| async move { Ok(name(p.id)) })
+                        .try_collect()
+                        .await
+                }
+                Err(e) => Err(e),
+            }
+        } else {
+            let options = azure_security_keyvault_secrets::models::SecretClientListSecretPropertiesOptions {
+                maxresults: Some(25),
+                ..Default::default()
+            };
+            match client.list_secret_properties(Some(options)) {
+                Ok(pager) => {
+                    pager
+                        .try_filter_map(|p| async move { Ok(name(p.id)) })
+                        .try_collect()
+                        .await
+                }
+                Err(e) => Err(e),
+            }
+        };
+        match listed {
+            Ok(names) => Ok(Some(names)),
+            Err(e) if KvFailure::from_sdk(&e).status == Some(403) => Ok(None),
+            Err(e) => Err(Error::runtime(format!(
+                "listing the secrets of {vault}: {}",
+                KvFailure::from_sdk(&e).message
+            ))),
+        }
+    };
+    match Observation::current() {
+        Some(o) => {
+            let key = format!("{}{vault}", if deleted { "deleted:" } else { "secrets:" });
+            o.names(&key).get_or_try_init(fetch).await.cloned()
+        }
+        None => fetch().await,
     }
 }

@@ -7,8 +7,8 @@ use super::{
 };
 use crate::{
     error::{Error, ExitStatus, Result},
-    util::observation::Observation,
     ui::output::{OutputFormat, Style, Ui},
+    util::observation::Observation,
 };
 use futures::{StreamExt, stream::FuturesUnordered};
 use serde_json::Value;

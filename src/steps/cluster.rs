@@ -255,7 +255,9 @@ impl ClusterUpdate {
     async fn pools_on_newest_image(&self) -> Result<Vec<String>> {
         let names = super::nodepool::pool_names(&self.cluster).await?;
         let pools = futures::future::try_join_all(
-            names.iter().map(|pool| super::nodepool::observe_pool(&self.cluster, pool)),
+            names
+                .iter()
+                .map(|pool| super::nodepool::observe_pool(&self.cluster, pool)),
         )
         .await?;
         let mut out = vec![];

@@ -125,7 +125,8 @@ impl Step for UpgradeNodeImage {
     }
 
     async fn plan(&self) -> Result<Planned> {
-        let ((pool, latest), (_, mc)) = futures::try_join!(observe_pool(&self.cluster, &self.pool), self.cluster.read())?;
+        let ((pool, latest), (_, mc)) =
+            futures::try_join!(observe_pool(&self.cluster, &self.pool), self.cluster.read())?;
         let current = pool.properties.node_image_version.clone();
         let state = pool.properties.provisioning_state.clone().unwrap_or_default();
         let planned = Planned::new(self.address(), self.phase(), ids::NODE_IMAGE_UPGRADE, Action::Run);

@@ -2,13 +2,17 @@
 //! held without consent), or soft-delete one kvwire seeded.
 
 use crate::{
-    azure::{ids, keyvault::KvFailure, vault::Vault},
+    azure::{
+        ids,
+        keyvault::{KvFailure, secret_names},
+        vault::Vault,
+    },
     error::{Error, Result},
     model::{
         secrets::{SecretMapping, SecretValue},
         tags,
     },
-    plan::{Action, FieldChange, Phase, Planned, Step},
+    plan::{Action, After, FieldChange, Phase, Planned, Step},
     util::Progress,
 };
 use azure_core::http::RequestContent;
@@ -41,6 +45,7 @@ pub fn seed_steps(
             Box::new(SeedSecret {
                 client: client.clone(),
                 vault_name: vault.name.clone(),
+                vault_uri: vault.uri.clone(),
                 value: values[&m.key].clone(),
                 mapping: m,
                 policy: policy.clone(),
@@ -52,6 +57,7 @@ pub fn seed_steps(
 pub struct SeedSecret {
     client: Arc<SecretClient>,
     vault_name: String,
+    vault_uri: url::Url,
     mapping: SecretMapping,
     value: SecretValue,
     policy: SeedPolicy,
@@ -77,13 +83,19 @@ impl SeedSecret {
         sdk_error(&f, what, self.name(), &self.vault_name)
     }
 
-    async fn current_value(&self) -> Result<Option<String>> {
+    /// The secret's value and version now, or `None` when it does not exist.
+    async fn current(&self) -> Result<Option<(String, String)>> {
         match self.client.get_secret(self.name(), None).await {
             Ok(resp) => {
                 let s = resp
                     .into_model()
                     .map_err(|e| Error::runtime(format!("reading secret {}: {e}", self.name())))?;
-                Ok(Some(s.value.unwrap_or_default()))
+                let version =
+                    s.id.as_deref()
+                        .and_then(|id| id.trim_end_matches('/').rsplit('/').next())
+                        .unwrap_or_default()
+                        .to_string();
+                Ok(Some((s.value.unwrap_or_default(), version)))
             }
             Err(e) => {
                 let f = KvFailure::from_sdk(&e);
@@ -96,21 +108,29 @@ impl SeedSecret {
         }
     }
 
-    async fn is_soft_deleted(&self) -> Result<bool> {
-        match self.client.get_deleted_secret(self.name(), None).await {
-            Ok(_) => Ok(true),
-            Err(e) => {
-                let f = KvFailure::from_sdk(&e);
-                match f.status {
-                    // Not deleted, or not allowed to look (secrets/list): the write will tell.
-                    Some(404) | Some(403) => Ok(false),
-                    _ => Err(self.sdk_error(f, "look up deleted")),
-                }
-            }
+    async fn recover(&self, on: Progress<'_>) -> Result<()> {
+        on("recovering");
+        if let Err(e) = self.client.recover_deleted_secret(self.name(), None).await {
+            return Err(self.sdk_error(KvFailure::from_sdk(&e), "recover"));
         }
+        // Recovery finishes in the background; the name is usable once a read succeeds.
+        let mut waited = Duration::ZERO;
+        while self.current().await?.is_none() {
+            if waited > Duration::from_secs(60) {
+                return Err(Error::runtime(format!(
+                    "secret {} was not usable 60 s after recovery",
+                    self.name()
+                )));
+            }
+            tokio::time::sleep(Duration::from_secs(1)).await;
+            waited += Duration::from_secs(1);
+        }
+        Ok(())
     }
 
-    async fn set(&self) -> Result<()> {
+    /// PUT the value (a new version). `Ok(false)`: the name is soft-deleted (409 with inner code
+    /// `ObjectIsDeletedButRecoverable`) and nothing was written.
+    async fn set(&self) -> Result<bool> {
         let mut tag_map = HashMap::new();
         tag_map.insert(tags::MANAGED_BY.0.to_string(), tags::MANAGED_BY.1.to_string());
         let params = SetSecretParameters {
@@ -126,11 +146,11 @@ impl SeedSecret {
             .try_into()
             .map_err(|e: azure_core::Error| Error::runtime(format!("encoding secret {}: {e}", self.name())))?;
         match self.client.set_secret(self.name(), body, None).await {
-            Ok(_) => Ok(()),
+            Ok(_) => Ok(true),
             Err(e) => {
                 let f = KvFailure::from_sdk(&e);
                 if f.is("ObjectIsDeletedButRecoverable") {
-                    return Err(self.soft_deleted_error());
+                    return Ok(false);
                 }
                 Err(self.sdk_error(f, "write"))
             }
@@ -166,61 +186,109 @@ impl Step for SeedSecret {
         Phase::SECRETS
     }
 
+    /// One shared listing of the vault tells which names exist: a new secret then costs its PUT
+    /// (and the read that checks nobody wrote it meanwhile), an existing one a read to compare.
     async fn plan(&self) -> Result<Planned> {
         let planned = Planned::new(self.address(), self.phase(), ids::SECRET, Action::Create);
-        match self.current_value().await? {
-            Some(v) if v == self.value.expose() => Ok(Planned {
-                action: Action::NoOp,
-                ..planned.reason("value matches")
-            }),
-            Some(_) => Ok(Planned {
+        let (live, deleted) = futures::try_join!(
+            secret_names(&self.client, &self.vault_uri, false),
+            secret_names(&self.client, &self.vault_uri, true)
+        )?;
+        let key = self.name().to_ascii_lowercase();
+        // Without permission to list, read the secret itself.
+        if live.as_ref().is_none_or(|n| n.contains(&key))
+            && let Some((value, version)) = self.current().await?
+        {
+            if value == self.value.expose() {
+                return Ok(Planned {
+                    action: Action::NoOp,
+                    ..planned.reason("value matches")
+                });
+            }
+            return Ok(Planned {
                 action: Action::Update,
                 ..planned
                     .reason("the vault holds a different value")
-                    .changes(vec![FieldChange::sensitive("value", true)])
+                    .changes(vec![
+                        FieldChange::sensitive("value", true),
+                        FieldChange {
+                            path: "version".into(),
+                            before: Some(serde_json::json!(version)),
+                            after: After::KnownAfterApply,
+                        },
+                    ])
                     .held((!self.policy.overwrite).then(|| {
                         "the vault holds a different value; pass --overwrite to replace it (a new version)".into()
                     }))
-            }),
-            None if self.is_soft_deleted().await? => {
-                if !self.policy.recover {
-                    return Err(self.soft_deleted_error());
-                }
-                Ok(planned
-                    .reason("soft-deleted: recover it, then set the value")
-                    .changes(vec![
-                        FieldChange::set("recover", None, serde_json::json!(true)),
-                        FieldChange::sensitive("value", false),
-                    ]))
-            }
-            None => Ok(planned.changes(vec![
-                FieldChange::sensitive("value", false),
-                FieldChange::set(&format!("tags.{}", tags::MANAGED_BY.0), None, tags::MANAGED_BY.1.into()),
-            ])),
+            });
         }
+        if deleted.is_some_and(|d| d.contains(&key)) {
+            if !self.policy.recover {
+                return Err(self.soft_deleted_error());
+            }
+            return Ok(planned
+                .reason("soft-deleted: recover it, then set the value")
+                .changes(vec![
+                    FieldChange::set("recover", None, serde_json::json!(true)),
+                    FieldChange::sensitive("value", false),
+                ]));
+        }
+        Ok(planned.changes(vec![
+            FieldChange::sensitive("value", false),
+            FieldChange::set(&format!("tags.{}", tags::MANAGED_BY.0), None, tags::MANAGED_BY.1.into()),
+        ]))
     }
 
+    /// Write only if the secret is still as planned: nobody created it (or wrote a new version)
+    /// since, as a concurrent `secrets seed` would have. A changed secret is not overwritten.
     async fn apply(&self, planned: &Planned, on: Progress<'_>) -> Result<()> {
         if planned.planned_value("recover").is_some() {
-            on("recovering");
-            if let Err(e) = self.client.recover_deleted_secret(self.name(), None).await {
-                return Err(self.sdk_error(KvFailure::from_sdk(&e), "recover"));
-            }
-            // Recovery finishes in the background; the name is usable once a read succeeds.
-            let mut waited = Duration::ZERO;
-            while self.current_value().await?.is_none() {
-                if waited > Duration::from_secs(60) {
+            self.recover(on).await?;
+        } else {
+            let planned_version = planned
+                .changes
+                .iter()
+                .find(|c| c.path == "version")
+                .and_then(|c| c.before.as_ref())
+                .and_then(|v| v.as_str().map(str::to_owned));
+            match (self.current().await?, planned_version) {
+                (Some((value, _)), None) if value == self.value.expose() => return Ok(()),
+                (Some((_, version)), planned) if planned.as_deref() != Some(version.as_str()) => {
                     return Err(Error::runtime(format!(
-                        "secret {} was not usable 60 s after recovery",
-                        self.name()
+                        "secret {} in vault {} changed since the plan (someone else wrote version {version}); nothing was written: run again to see the difference (a differing value is held without --overwrite)",
+                        self.name(),
+                        self.vault_name
                     )));
                 }
-                tokio::time::sleep(Duration::from_secs(1)).await;
-                waited += Duration::from_secs(1);
+                (None, Some(_)) => {
+                    return Err(Error::runtime(format!(
+                        "secret {} in vault {} was deleted since the plan; nothing was written: run again",
+                        self.name(),
+                        self.vault_name
+                    )));
+                }
+                _ => {}
             }
         }
         on("writing");
-        self.set().await
+        if self.set().await? {
+            return Ok(());
+        }
+        // Soft-deleted since the plan (or not listable then): recover only when asked.
+        if !self.policy.recover {
+            return Err(self.soft_deleted_error());
+        }
+        self.recover(on).await?;
+        if self.set().await? {
+            Ok(())
+        } else {
+            Err(self.soft_deleted_error())
+        }
+    }
+
+    /// The PUT answered with the new version: nothing to read again.
+    async fn verify(&self, _planned: &Planned) -> Result<()> {
+        Ok(())
     }
 }
 

@@ -5,5 +5,5 @@ pub mod uuid5;
 /// Progress of one piece of work ("InProgress", "waiting for …"), e.g. for a spinner or a
 /// heartbeat line. The plan runner gives one to each step; the ARM client reports through it.
 pub type Progress<'a> = &'a (dyn Fn(&str) + Send + Sync);
-pub mod yaml;
 pub mod observation;
+pub mod yaml;

@@ -19,7 +19,11 @@ pub type Read = Option<Value>;
 pub struct Observation {
     reads: Arc<Mutex<HashMap<String, Arc<OnceCell<Read>>>>>,
     lists: Arc<Mutex<HashMap<String, Arc<OnceCell<Vec<Value>>>>>>,
+    names: Arc<Mutex<HashMap<String, Arc<OnceCell<Names>>>>>,
 }
+
+/// Names a listing found (lower-cased), or `None` when listing was not allowed.
+pub type Names = Option<std::collections::BTreeSet<String>>;
 
 tokio::task_local! {
     static CURRENT: Observation;
@@ -38,11 +42,31 @@ impl Observation {
 
     /// The shared slot for a read of `key`: the first caller fills it, the others wait for it.
     pub fn read(&self, key: &str) -> Arc<OnceCell<Read>> {
-        self.reads.lock().expect("observation").entry(key.to_string()).or_default().clone()
+        self.reads
+            .lock()
+            .expect("observation")
+            .entry(key.to_string())
+            .or_default()
+            .clone()
+    }
+
+    /// The shared slot for the names a listing of `key` found.
+    pub fn names(&self, key: &str) -> Arc<OnceCell<Names>> {
+        self.names
+            .lock()
+            .expect("observation")
+            .entry(key.to_string())
+            .or_default()
+            .clone()
     }
 
     /// The shared slot for a whole (paged) list of `key`.
     pub fn list(&self, key: &str) -> Arc<OnceCell<Vec<Value>>> {
-        self.lists.lock().expect("observation").entry(key.to_string()).or_default().clone()
+        self.lists
+            .lock()
+            .expect("observation")
+            .entry(key.to_string())
+            .or_default()
+            .clone()
     }
 }

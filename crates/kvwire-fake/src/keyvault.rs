@@ -22,6 +22,7 @@ pub const BUNDLE: Wire = wire("keyvault-secret", "bundle");
 pub const SET: Wire = wire("keyvault-secret", "set");
 pub const LIST: Wire = wire("keyvault-secret", "list");
 pub const DELETED_BUNDLE: Wire = wire("keyvault-secret", "deleted_bundle");
+pub const DELETED_LIST: Wire = wire("keyvault-secret", "deleted_list");
 pub const ERROR: Wire = wire("keyvault-secret", "error");
 
 pub fn error(status: u16, code: &str, message: &str, inner: Option<&str>) -> Reply {
@@ -260,6 +261,32 @@ pub fn list_versions(c: &Ctx) -> Reply {
     Reply::json(200, crate::arm::page(c, &base(&c.vault, s.port), items, s.page_size))
 }
 
+/// Key Vault list pages: `maxresults` items when asked (the service allows at most 25), else 25;
+/// never more than the fake's `kv_page_max` (small in tests, so paging is exercised).
+fn kv_page_size(c: &Ctx, s: &FakeState) -> usize {
+    let asked: usize = c.query_param("maxresults").and_then(|m| m.parse().ok()).unwrap_or(25);
+    asked.clamp(1, 25).min(s.kv_page_max)
+}
+
+/// GetDeletedSecrets: the soft-deleted secrets, without values.
+pub fn list_deleted(c: &Ctx) -> Reply {
+    let s = c.state.lock().unwrap();
+    let items: Vec<Value> = s
+        .secrets
+        .iter()
+        .filter(|((v, _), i)| *v == c.vault && i.deleted.is_some() && !i.versions.is_empty())
+        .map(|(_, i)| {
+            let mut b = deleted_bundle(&c.vault, s.port, i);
+            b["id"] = json!(format!("{}/secrets/{}", base(&c.vault, s.port), i.name));
+            b
+        })
+        .collect();
+    Reply::json(
+        200,
+        crate::arm::page(c, &base(&c.vault, s.port), items, kv_page_size(c, &s)),
+    )
+}
+
 pub fn list(c: &Ctx) -> Reply {
     let s = c.state.lock().unwrap();
     let items: Vec<Value> = s
@@ -272,7 +299,10 @@ pub fn list(c: &Ctx) -> Reply {
             b
         })
         .collect();
-    Reply::json(200, crate::arm::page(c, &base(&c.vault, s.port), items, s.page_size))
+    Reply::json(
+        200,
+        crate::arm::page(c, &base(&c.vault, s.port), items, kv_page_size(c, &s)),
+    )
 }
 
 pub fn delete(c: &Ctx) -> Reply {

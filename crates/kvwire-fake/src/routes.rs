@@ -338,6 +338,15 @@ pub fn table() -> &'static [Route] {
             Row(
                 KeyVault,
                 "GET",
+                "/deletedsecrets".into(),
+                s(kv::list_deleted),
+                None,
+                Some(kv::DELETED_LIST),
+                kv_err,
+            ),
+            Row(
+                KeyVault,
+                "GET",
                 "/deletedsecrets/{name}".into(),
                 s(kv::get_deleted),
                 None,

@@ -147,8 +147,10 @@ pub struct FakeState {
     pub lro_style: HashMap<OpKind, LroStyle>,
     /// `Retry-After` (seconds) on answers that start or poll an operation.
     pub poll_retry_after: u64,
-    /// Items per page of every list (Azure pages every list; small pages make paging visible).
+    /// Items per page of every ARM list (Azure pages every list; small pages make paging visible).
     pub page_size: usize,
+    /// Most items per Key Vault list page (the service's own maximum is 25).
+    pub kv_page_max: usize,
     /// Added to every answer (for benchmarks).
     pub latency: Duration,
     /// The next N role-assignment lists miss everything (ARM read replication lag).
@@ -183,6 +185,7 @@ impl FakeState {
             lro_style: HashMap::new(),
             poll_retry_after: 0,
             page_size: 2,
+            kv_page_max: 2,
             secrets: BTreeMap::new(),
             service_principals: HashMap::new(),
             latency: Duration::ZERO,
