@@ -37,7 +37,7 @@ fn slow_fake(secs: f64) -> (Fake, std::path::PathBuf) {
         s.op_duration
             .insert(OpKind::NodeImageUpgrade, Duration::from_secs_f64(secs));
         s.lro_polls = 0;
-        s.poll_retry_after = 0;
+        s.poll_retry_after = Some(0);
     }
     let rb = fake.dir.join("onboard.toml");
     std::fs::write(&rb, ONBOARD_RUNBOOK).unwrap();

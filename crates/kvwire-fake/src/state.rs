@@ -145,8 +145,8 @@ pub struct FakeState {
     pub op_duration: HashMap<OpKind, Duration>,
     /// How operations of each kind report progress; absent = `Azure-AsyncOperation`.
     pub lro_style: HashMap<OpKind, LroStyle>,
-    /// `Retry-After` (seconds) on answers that start or poll an operation.
-    pub poll_retry_after: u64,
+    /// `Retry-After` (seconds) on answers that start or poll an operation; `None`: no header.
+    pub poll_retry_after: Option<u64>,
     /// Items per page of every ARM list (Azure pages every list; small pages make paging visible).
     pub page_size: usize,
     /// Most items per Key Vault list page (the service's own maximum is 25).
@@ -183,7 +183,7 @@ impl FakeState {
             lro_polls: 1,
             op_duration: HashMap::new(),
             lro_style: HashMap::new(),
-            poll_retry_after: 0,
+            poll_retry_after: Some(0),
             page_size: 2,
             kv_page_max: 2,
             secrets: BTreeMap::new(),

@@ -163,20 +163,25 @@ fn operations_url(s: &FakeState, kind: &str, op: &str) -> String {
     )
 }
 
+/// `Retry-After` on an operation's answers, when the fake is set to send one.
+fn with_retry_after(s: &FakeState, reply: Reply) -> Reply {
+    match s.poll_retry_after {
+        Some(secs) => reply.header("retry-after", secs.to_string()),
+        None => reply,
+    }
+}
+
 /// The first answer of a long-running operation, in the operation's style.
 pub fn started(s: &FakeState, op: &str, status: u16, body: Value) -> Reply {
     let style = s.ops[op].style;
-    let retry = s.poll_retry_after.to_string();
-    match style {
+    let reply = match style {
         LroStyle::AsyncOperation => Reply::json(status, body)
             .header("azure-asyncoperation", operations_url(s, "operations", op))
-            .header("location", operations_url(s, "operationresults", op))
-            .header("retry-after", retry),
-        LroStyle::Location => Reply::empty(202)
-            .header("location", operations_url(s, "operationresults", op))
-            .header("retry-after", retry),
-        LroStyle::ProvisioningState => Reply::json(status, body).header("retry-after", retry),
-    }
+            .header("location", operations_url(s, "operationresults", op)),
+        LroStyle::Location => Reply::empty(202).header("location", operations_url(s, "operationresults", op)),
+        LroStyle::ProvisioningState => Reply::json(status, body),
+    };
+    with_retry_after(s, reply)
 }
 
 /// `GET …/operations/{op}`: the status document (ARM RPC, "Azure-AsyncOperation resource
@@ -191,10 +196,7 @@ pub fn operation_status(c: &Ctx) -> Reply {
     let o = &s.ops[&op];
     let mut doc = json!({"id": c.path, "name": op, "status": "InProgress", "startTime": "2026-11-22T00:00:00Z"});
     match ended {
-        None => {
-            let retry = s.poll_retry_after.to_string();
-            return Reply::json(200, doc).header("retry-after", retry);
-        }
+        None => return with_retry_after(&s, Reply::json(200, doc)),
         Some(true) => {
             doc["status"] = json!("Succeeded");
             doc["endTime"] = json!("2026-11-22T00:01:00Z");
@@ -218,12 +220,10 @@ pub fn operation_result(c: &Ctx) -> Reply {
         return Reply::arm_error(404, "NotFound", "no such operation");
     }
     match s.poll_operation(&op) {
-        None => {
-            let retry = s.poll_retry_after.to_string();
-            Reply::empty(202)
-                .header("location", operations_url(&s, "operationresults", &op))
-                .header("retry-after", retry)
-        }
+        None => with_retry_after(
+            &s,
+            Reply::empty(202).header("location", operations_url(&s, "operationresults", &op)),
+        ),
         Some(true) => {
             let o = &s.ops[&op];
             let wire = match o.kind {

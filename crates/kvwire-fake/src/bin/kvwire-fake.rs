@@ -56,7 +56,7 @@ fn main() {
         s.op_duration.insert(OpKind::ClusterUpdate, d);
         s.op_duration.insert(OpKind::NodeImageUpgrade, d);
         s.lro_polls = 0;
-        s.poll_retry_after = if op_seconds > 0.0 { 1 } else { 0 };
+        s.poll_retry_after = Some(if op_seconds > 0.0 { 1 } else { 0 });
     }
     let lines: String = fake.env().iter().map(|(k, v)| format!("export {k}='{v}'\n")).collect();
     print!("{lines}");
