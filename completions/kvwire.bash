@@ -164,7 +164,7 @@ _kvwire() {
 
     case "${cmd}" in
         kvwire)
-            opts="-o -y -v -q -h -V --subscription --output --dry-run --yes --detailed-exitcode --verbose --quiet --cloud --auth --ca-bundle --resolve --timeout --retries --lro-timeout --no-color --help --version cluster nodepool kubelet-identity workload-identity grant secrets manifests lint plan up down verify init wait completions help"
+            opts="-h -v -q -o -y -V --help --subscription --verbose --quiet --cloud --auth --ca-bundle --resolve --timeout --retries --lro-timeout --no-color --output --dry-run --yes --detailed-exitcode --version cluster nodepool kubelet-identity workload-identity grant secrets manifests lint plan up down verify init wait completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -172,14 +172,6 @@ _kvwire() {
             case "${prev}" in
                 --subscription)
                     COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --output)
-                    COMPREPLY=($(compgen -W "text json yaml env" -- "${cur}"))
-                    return 0
-                    ;;
-                -o)
-                    COMPREPLY=($(compgen -W "text json yaml env" -- "${cur}"))
                     return 0
                     ;;
                 --cloud)
@@ -210,6 +202,14 @@ _kvwire() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --output)
+                    COMPREPLY=($(compgen -W "text json yaml env" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "text json yaml env" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -218,7 +218,7 @@ _kvwire() {
             return 0
             ;;
         kvwire__subcmd__cluster)
-            opts="-o -y -v -q -h --subscription --output --dry-run --yes --detailed-exitcode --verbose --quiet --cloud --auth --ca-bundle --resolve --timeout --retries --lro-timeout --no-color --help enable-managed-identity help"
+            opts="-h -v -q --help --subscription --verbose --quiet --cloud --auth --ca-bundle --resolve --timeout --retries --lro-timeout --no-color enable-managed-identity help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -226,14 +226,6 @@ _kvwire() {
             case "${prev}" in
                 --subscription)
                     COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --output)
-                    COMPREPLY=($(compgen -W "text json yaml env" -- "${cur}"))
-                    return 0
-                    ;;
-                -o)
-                    COMPREPLY=($(compgen -W "text json yaml env" -- "${cur}"))
                     return 0
                     ;;
                 --cloud)
@@ -272,7 +264,7 @@ _kvwire() {
             return 0
             ;;
         kvwire__subcmd__cluster__subcmd__enable__subcmd__managed__subcmd__identity)
-            opts="-g -n -o -y -v -q -h --resource-group --cluster --name --assign-identity --no-wait --subscription --output --dry-run --yes --detailed-exitcode --verbose --quiet --cloud --auth --ca-bundle --resolve --timeout --retries --lro-timeout --no-color --help"
+            opts="-g -n -o -y -h -v -q --resource-group --cluster --name --assign-identity --no-wait --output --dry-run --yes --detailed-exitcode --help --subscription --verbose --quiet --cloud --auth --ca-bundle --resolve --timeout --retries --lro-timeout --no-color"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -302,16 +294,16 @@ _kvwire() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --subscription)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --output)
-                    COMPREPLY=($(compgen -W "text json yaml env" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "text json yaml" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "text json yaml env" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "text json yaml" -- "${cur}"))
+                    return 0
+                    ;;
+                --subscription)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --cloud)
@@ -392,7 +384,7 @@ _kvwire() {
             return 0
             ;;
         kvwire__subcmd__completions)
-            opts="-o -y -v -q -h --subscription --output --dry-run --yes --detailed-exitcode --verbose --quiet --cloud --auth --ca-bundle --resolve --timeout --retries --lro-timeout --no-color --help bash elvish fish powershell zsh"
+            opts="-h -v -q --help --subscription --verbose --quiet --cloud --auth --ca-bundle --resolve --timeout --retries --lro-timeout --no-color bash elvish fish powershell zsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -400,14 +392,6 @@ _kvwire() {
             case "${prev}" in
                 --subscription)
                     COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --output)
-                    COMPREPLY=($(compgen -W "text json yaml env" -- "${cur}"))
-                    return 0
-                    ;;
-                -o)
-                    COMPREPLY=($(compgen -W "text json yaml env" -- "${cur}"))
                     return 0
                     ;;
                 --cloud)
@@ -446,7 +430,7 @@ _kvwire() {
             return 0
             ;;
         kvwire__subcmd__down)
-            opts="-f -o -y -v -q -h --file --include-secrets --subscription --output --dry-run --yes --detailed-exitcode --verbose --quiet --cloud --auth --ca-bundle --resolve --timeout --retries --lro-timeout --no-color --help"
+            opts="-f -o -y -h -v -q --file --include-secrets --output --dry-run --yes --detailed-exitcode --help --subscription --verbose --quiet --cloud --auth --ca-bundle --resolve --timeout --retries --lro-timeout --no-color"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -460,16 +444,16 @@ _kvwire() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --subscription)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --output)
-                    COMPREPLY=($(compgen -W "text json yaml env" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "text json yaml" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "text json yaml env" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "text json yaml" -- "${cur}"))
+                    return 0
+                    ;;
+                --subscription)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --cloud)
@@ -508,7 +492,7 @@ _kvwire() {
             return 0
             ;;
         kvwire__subcmd__grant)
-            opts="-g -o -y -v -q -h --vault --resource-group --to --role --scope --principal-type --allow-list --allow-broad --principal-wait --subscription --output --dry-run --yes --detailed-exitcode --verbose --quiet --cloud --auth --ca-bundle --resolve --timeout --retries --lro-timeout --no-color --help"
+            opts="-g -o -y -h -v -q --vault --resource-group --to --role --scope --principal-type --allow-list --allow-broad --principal-wait --output --dry-run --yes --detailed-exitcode --help --subscription --verbose --quiet --cloud --auth --ca-bundle --resolve --timeout --retries --lro-timeout --no-color"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -546,16 +530,16 @@ _kvwire() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --subscription)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --output)
-                    COMPREPLY=($(compgen -W "text json yaml env" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "text json yaml" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "text json yaml env" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "text json yaml" -- "${cur}"))
+                    return 0
+                    ;;
+                --subscription)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --cloud)
@@ -874,7 +858,7 @@ _kvwire() {
             return 0
             ;;
         kvwire__subcmd__init)
-            opts="-g -n -f -o -y -v -q -h --resource-group --cluster --name --vault --vault-resource-group --mode --identity --namespace --service-account --file --force --offline --subscription --output --dry-run --yes --detailed-exitcode --verbose --quiet --cloud --auth --ca-bundle --resolve --timeout --retries --lro-timeout --no-color --help"
+            opts="-g -n -f -h -v -q --resource-group --cluster --name --vault --vault-resource-group --mode --identity --namespace --service-account --file --force --offline --help --subscription --verbose --quiet --cloud --auth --ca-bundle --resolve --timeout --retries --lro-timeout --no-color"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -936,14 +920,6 @@ _kvwire() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --output)
-                    COMPREPLY=($(compgen -W "text json yaml env" -- "${cur}"))
-                    return 0
-                    ;;
-                -o)
-                    COMPREPLY=($(compgen -W "text json yaml env" -- "${cur}"))
-                    return 0
-                    ;;
                 --cloud)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -980,7 +956,7 @@ _kvwire() {
             return 0
             ;;
         kvwire__subcmd__kubelet__subcmd__identity)
-            opts="-g -n -o -y -v -q -h --resource-group --cluster --name --subscription --output --dry-run --yes --detailed-exitcode --verbose --quiet --cloud --auth --ca-bundle --resolve --timeout --retries --lro-timeout --no-color --help"
+            opts="-g -n -o -h -v -q --resource-group --cluster --name --output --help --subscription --verbose --quiet --cloud --auth --ca-bundle --resolve --timeout --retries --lro-timeout --no-color"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1006,16 +982,16 @@ _kvwire() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --subscription)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --output)
                     COMPREPLY=($(compgen -W "text json yaml env" -- "${cur}"))
                     return 0
                     ;;
                 -o)
                     COMPREPLY=($(compgen -W "text json yaml env" -- "${cur}"))
+                    return 0
+                    ;;
+                --subscription)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --cloud)
@@ -1054,22 +1030,22 @@ _kvwire() {
             return 0
             ;;
         kvwire__subcmd__lint)
-            opts="-o -y -v -q -h --online --strict --subscription --output --dry-run --yes --detailed-exitcode --verbose --quiet --cloud --auth --ca-bundle --resolve --timeout --retries --lro-timeout --no-color --help"
+            opts="-o -h -v -q --online --strict --output --help --subscription --verbose --quiet --cloud --auth --ca-bundle --resolve --timeout --retries --lro-timeout --no-color"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --subscription)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --output)
-                    COMPREPLY=($(compgen -W "text json yaml env" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "text json yaml" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "text json yaml env" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "text json yaml" -- "${cur}"))
+                    return 0
+                    ;;
+                --subscription)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --cloud)
@@ -1108,7 +1084,7 @@ _kvwire() {
             return 0
             ;;
         kvwire__subcmd__manifests)
-            opts="-g -o -y -v -q -h --vault --resource-group --namespace --mode --secret --sync-as-k8s-secret --deployment --image --identity --identity-resource-group --cluster --service-account --name --out-dir --offline --tenant-id --client-id --subscription --output --dry-run --yes --detailed-exitcode --verbose --quiet --cloud --auth --ca-bundle --resolve --timeout --retries --lro-timeout --no-color --help"
+            opts="-g -o -h -v -q --vault --resource-group --namespace --mode --secret --sync-as-k8s-secret --deployment --image --identity --identity-resource-group --cluster --service-account --spc-name --name --out-dir --offline --tenant-id --client-id --output --help --subscription --verbose --quiet --cloud --auth --ca-bundle --resolve --timeout --retries --lro-timeout --no-color"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1166,6 +1142,10 @@ _kvwire() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --spc-name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --name)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1182,16 +1162,16 @@ _kvwire() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --subscription)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --output)
-                    COMPREPLY=($(compgen -W "text json yaml env" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "yaml json" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "text json yaml env" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "yaml json" -- "${cur}"))
+                    return 0
+                    ;;
+                --subscription)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --cloud)
@@ -1230,7 +1210,7 @@ _kvwire() {
             return 0
             ;;
         kvwire__subcmd__nodepool)
-            opts="-o -y -v -q -h --subscription --output --dry-run --yes --detailed-exitcode --verbose --quiet --cloud --auth --ca-bundle --resolve --timeout --retries --lro-timeout --no-color --help upgrade-image help"
+            opts="-h -v -q --help --subscription --verbose --quiet --cloud --auth --ca-bundle --resolve --timeout --retries --lro-timeout --no-color upgrade-image help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1238,14 +1218,6 @@ _kvwire() {
             case "${prev}" in
                 --subscription)
                     COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --output)
-                    COMPREPLY=($(compgen -W "text json yaml env" -- "${cur}"))
-                    return 0
-                    ;;
-                -o)
-                    COMPREPLY=($(compgen -W "text json yaml env" -- "${cur}"))
                     return 0
                     ;;
                 --cloud)
@@ -1326,7 +1298,7 @@ _kvwire() {
             return 0
             ;;
         kvwire__subcmd__nodepool__subcmd__upgrade__subcmd__image)
-            opts="-g -n -o -y -v -q -h --resource-group --cluster --name --nodepool --all --force --parallel --no-wait --subscription --output --dry-run --yes --detailed-exitcode --verbose --quiet --cloud --auth --ca-bundle --resolve --timeout --retries --lro-timeout --no-color --help"
+            opts="-g -n -o -y -h -v -q --resource-group --cluster --name --nodepool --all --force --parallel --no-wait --output --dry-run --yes --detailed-exitcode --help --subscription --verbose --quiet --cloud --auth --ca-bundle --resolve --timeout --retries --lro-timeout --no-color"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1360,16 +1332,16 @@ _kvwire() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --subscription)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --output)
-                    COMPREPLY=($(compgen -W "text json yaml env" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "text json yaml" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "text json yaml env" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "text json yaml" -- "${cur}"))
+                    return 0
+                    ;;
+                --subscription)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --cloud)
@@ -1408,7 +1380,7 @@ _kvwire() {
             return 0
             ;;
         kvwire__subcmd__plan)
-            opts="-f -o -y -v -q -h --file --subscription --output --dry-run --yes --detailed-exitcode --verbose --quiet --cloud --auth --ca-bundle --resolve --timeout --retries --lro-timeout --no-color --help"
+            opts="-f -o -h -v -q --file --output --detailed-exitcode --help --subscription --verbose --quiet --cloud --auth --ca-bundle --resolve --timeout --retries --lro-timeout --no-color"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1422,16 +1394,16 @@ _kvwire() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --subscription)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --output)
-                    COMPREPLY=($(compgen -W "text json yaml env" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "text json yaml" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "text json yaml env" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "text json yaml" -- "${cur}"))
+                    return 0
+                    ;;
+                --subscription)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --cloud)
@@ -1470,7 +1442,7 @@ _kvwire() {
             return 0
             ;;
         kvwire__subcmd__secrets)
-            opts="-o -y -v -q -h --subscription --output --dry-run --yes --detailed-exitcode --verbose --quiet --cloud --auth --ca-bundle --resolve --timeout --retries --lro-timeout --no-color --help seed help"
+            opts="-h -v -q --help --subscription --verbose --quiet --cloud --auth --ca-bundle --resolve --timeout --retries --lro-timeout --no-color seed help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1478,14 +1450,6 @@ _kvwire() {
             case "${prev}" in
                 --subscription)
                     COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --output)
-                    COMPREPLY=($(compgen -W "text json yaml env" -- "${cur}"))
-                    return 0
-                    ;;
-                -o)
-                    COMPREPLY=($(compgen -W "text json yaml env" -- "${cur}"))
                     return 0
                     ;;
                 --cloud)
@@ -1566,7 +1530,7 @@ _kvwire() {
             return 0
             ;;
         kvwire__subcmd__secrets__subcmd__seed)
-            opts="-g -o -y -v -q -h --vault --resource-group --from-env --from-file --stdin --map --all --overwrite --recover --content-type --expires --concurrency --subscription --output --dry-run --yes --detailed-exitcode --verbose --quiet --cloud --auth --ca-bundle --resolve --timeout --retries --lro-timeout --no-color --help"
+            opts="-g -o -y -h -v -q --vault --resource-group --from-env --from-file --stdin --map --all --overwrite --recover --content-type --expires --concurrency --output --dry-run --yes --detailed-exitcode --help --subscription --verbose --quiet --cloud --auth --ca-bundle --resolve --timeout --retries --lro-timeout --no-color"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1604,16 +1568,16 @@ _kvwire() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --subscription)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --output)
-                    COMPREPLY=($(compgen -W "text json yaml env" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "text json yaml" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "text json yaml env" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "text json yaml" -- "${cur}"))
+                    return 0
+                    ;;
+                --subscription)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --cloud)
@@ -1652,7 +1616,7 @@ _kvwire() {
             return 0
             ;;
         kvwire__subcmd__up)
-            opts="-f -o -y -v -q -h --file --no-wait --subscription --output --dry-run --yes --detailed-exitcode --verbose --quiet --cloud --auth --ca-bundle --resolve --timeout --retries --lro-timeout --no-color --help"
+            opts="-f -o -y -h -v -q --file --no-wait --output --dry-run --yes --detailed-exitcode --help --subscription --verbose --quiet --cloud --auth --ca-bundle --resolve --timeout --retries --lro-timeout --no-color"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1666,16 +1630,16 @@ _kvwire() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --subscription)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --output)
-                    COMPREPLY=($(compgen -W "text json yaml env" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "text json yaml" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "text json yaml env" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "text json yaml" -- "${cur}"))
+                    return 0
+                    ;;
+                --subscription)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --cloud)
@@ -1714,7 +1678,7 @@ _kvwire() {
             return 0
             ;;
         kvwire__subcmd__verify)
-            opts="-f -o -y -v -q -h --file --subscription --output --dry-run --yes --detailed-exitcode --verbose --quiet --cloud --auth --ca-bundle --resolve --timeout --retries --lro-timeout --no-color --help"
+            opts="-f -o -h -v -q --file --output --help --subscription --verbose --quiet --cloud --auth --ca-bundle --resolve --timeout --retries --lro-timeout --no-color"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1728,16 +1692,16 @@ _kvwire() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --subscription)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --output)
-                    COMPREPLY=($(compgen -W "text json yaml env" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "text json yaml" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "text json yaml env" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "text json yaml" -- "${cur}"))
+                    return 0
+                    ;;
+                --subscription)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --cloud)
@@ -1776,7 +1740,7 @@ _kvwire() {
             return 0
             ;;
         kvwire__subcmd__wait)
-            opts="-f -g -n -o -y -v -q -h --file --resource-group --cluster --name --subscription --output --dry-run --yes --detailed-exitcode --verbose --quiet --cloud --auth --ca-bundle --resolve --timeout --retries --lro-timeout --no-color --help"
+            opts="-f -g -n -h -v -q --file --resource-group --cluster --name --help --subscription --verbose --quiet --cloud --auth --ca-bundle --resolve --timeout --retries --lro-timeout --no-color"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1812,14 +1776,6 @@ _kvwire() {
                     ;;
                 --subscription)
                     COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --output)
-                    COMPREPLY=($(compgen -W "text json yaml env" -- "${cur}"))
-                    return 0
-                    ;;
-                -o)
-                    COMPREPLY=($(compgen -W "text json yaml env" -- "${cur}"))
                     return 0
                     ;;
                 --cloud)
@@ -1858,7 +1814,7 @@ _kvwire() {
             return 0
             ;;
         kvwire__subcmd__workload__subcmd__identity)
-            opts="-g -n -o -y -v -q -h --resource-group --cluster --name --identity --identity-resource-group --namespace --service-account --credential-name --no-wait --subscription --output --dry-run --yes --detailed-exitcode --verbose --quiet --cloud --auth --ca-bundle --resolve --timeout --retries --lro-timeout --no-color --help"
+            opts="-g -n -o -y -h -v -q --resource-group --cluster --name --identity --identity-resource-group --namespace --service-account --credential-name --no-wait --output --dry-run --yes --detailed-exitcode --help --subscription --verbose --quiet --cloud --auth --ca-bundle --resolve --timeout --retries --lro-timeout --no-color"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1904,16 +1860,16 @@ _kvwire() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --subscription)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --output)
-                    COMPREPLY=($(compgen -W "text json yaml env" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "text json yaml" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "text json yaml env" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "text json yaml" -- "${cur}"))
+                    return 0
+                    ;;
+                --subscription)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --cloud)

@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_kvwire_global_optspecs
-    string join \n subscription= o/output= dry-run y/yes detailed-exitcode v/verbose q/quiet cloud= auth= ca-bundle= resolve= timeout= retries= lro-timeout= no-color h/help V/version
+    string join \n h/help subscription= v/verbose q/quiet cloud= auth= ca-bundle= resolve= timeout= retries= lro-timeout= no-color o/output= dry-run y/yes detailed-exitcode V/version
 end
 
 function __fish_kvwire_needs_command
@@ -25,10 +25,6 @@ function __fish_kvwire_using_subcommand
 end
 
 complete -c kvwire -n "__fish_kvwire_needs_command" -l subscription -d 'Azure subscription ID holding the resources' -r
-complete -c kvwire -n "__fish_kvwire_needs_command" -s o -l output -d 'Output format. Default: text on a terminal, json when stdout is piped' -r -f -a "text\t'For people: aligned, coloured on a terminal'
-json\t'One stable JSON document on stdout (docs/plan-format.md)'
-yaml\t'The JSON document as YAML'
-env\t'export KEY=\'value\' lines (commands that print values, such as kubelet-identity)'"
 complete -c kvwire -n "__fish_kvwire_needs_command" -l cloud -d 'Azure cloud: AzureCloud, AzureUSGovernment, AzureChinaCloud, or a TOML cloud file (docs/clouds.md)' -r
 complete -c kvwire -n "__fish_kvwire_needs_command" -l auth -d 'How to authenticate' -r -f -a "auto\t'Workload identity, then a client secret, then managed identity, else the Azure CLI login'
 cli\t'The Azure CLI\'s (az login) or Azure Developer CLI\'s account'
@@ -40,17 +36,21 @@ complete -c kvwire -n "__fish_kvwire_needs_command" -l resolve -d 'Connect to AD
 complete -c kvwire -n "__fish_kvwire_needs_command" -l timeout -d 'Give up on one HTTP request after this many seconds' -r
 complete -c kvwire -n "__fish_kvwire_needs_command" -l retries -d 'Retries for throttled (429), failed (5xx) or dropped requests, with exponential backoff' -r
 complete -c kvwire -n "__fish_kvwire_needs_command" -l lro-timeout -d 'Give up waiting for one long-running Azure operation after this many seconds' -r
-complete -c kvwire -n "__fish_kvwire_needs_command" -l dry-run -d 'Observe and print the plan, but write nothing (reads only)'
-complete -c kvwire -n "__fish_kvwire_needs_command" -s y -l yes -d 'Apply without asking. Required to apply when there is no terminal (CI)'
-complete -c kvwire -n "__fish_kvwire_needs_command" -l detailed-exitcode -d 'With a plan: exit 4 when changes are pending and were not applied (0 = nothing to do)'
+complete -c kvwire -n "__fish_kvwire_needs_command" -s o -l output -r -f -a "text\t'For people: aligned, coloured on a terminal'
+json\t'One stable JSON document on stdout (docs/plan-format.md)'
+yaml\t'The JSON document as YAML'
+env\t'export KEY=\'value\' lines, safe in eval'"
+complete -c kvwire -n "__fish_kvwire_needs_command" -s h -l help -d 'Print help (`kvwire help COMMAND` describes every option in full)'
 complete -c kvwire -n "__fish_kvwire_needs_command" -s v -l verbose -d 'More detail on stderr: -v steps, -vv HTTP requests, -vvv headers and ARM bodies (always redacted)'
 complete -c kvwire -n "__fish_kvwire_needs_command" -s q -l quiet -d 'Only errors on stderr; no progress bars'
 complete -c kvwire -n "__fish_kvwire_needs_command" -l no-color -d 'No colour in text output (NO_COLOR is honoured too)'
-complete -c kvwire -n "__fish_kvwire_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c kvwire -n "__fish_kvwire_needs_command" -l dry-run
+complete -c kvwire -n "__fish_kvwire_needs_command" -s y -l yes
+complete -c kvwire -n "__fish_kvwire_needs_command" -l detailed-exitcode
 complete -c kvwire -n "__fish_kvwire_needs_command" -s V -l version -d 'Print version'
 complete -c kvwire -n "__fish_kvwire_needs_command" -f -a "cluster" -d 'Cluster-level changes'
 complete -c kvwire -n "__fish_kvwire_needs_command" -f -a "nodepool" -d 'Node pool operations'
-complete -c kvwire -n "__fish_kvwire_needs_command" -f -a "kubelet-identity" -d 'Print the kubelet\'s managed identity (clientId, objectId, resourceId); `-o env` prints KEY=value lines'
+complete -c kvwire -n "__fish_kvwire_needs_command" -f -a "kubelet-identity" -d 'Print the kubelet\'s managed identity (clientId, objectId, resourceId); `-o env` prints `export KEY=\'value\'` lines for `eval`'
 complete -c kvwire -n "__fish_kvwire_needs_command" -f -a "workload-identity" -d 'Set up workload identity: OIDC issuer + workload identity on the cluster, a user-assigned identity, and a federated credential for NAMESPACE/SERVICE_ACCOUNT'
 complete -c kvwire -n "__fish_kvwire_needs_command" -f -a "grant" -d 'Give a workload least-privilege read access to Key Vault secrets (RBAC role or access policy)'
 complete -c kvwire -n "__fish_kvwire_needs_command" -f -a "secrets" -d 'Key Vault secrets'
@@ -65,10 +65,6 @@ complete -c kvwire -n "__fish_kvwire_needs_command" -f -a "wait" -d 'Wait until 
 complete -c kvwire -n "__fish_kvwire_needs_command" -f -a "completions" -d 'Print shell completions for SHELL to stdout'
 complete -c kvwire -n "__fish_kvwire_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c kvwire -n "__fish_kvwire_using_subcommand cluster; and not __fish_seen_subcommand_from enable-managed-identity help" -l subscription -d 'Azure subscription ID holding the resources' -r
-complete -c kvwire -n "__fish_kvwire_using_subcommand cluster; and not __fish_seen_subcommand_from enable-managed-identity help" -s o -l output -d 'Output format. Default: text on a terminal, json when stdout is piped' -r -f -a "text\t'For people: aligned, coloured on a terminal'
-json\t'One stable JSON document on stdout (docs/plan-format.md)'
-yaml\t'The JSON document as YAML'
-env\t'export KEY=\'value\' lines (commands that print values, such as kubelet-identity)'"
 complete -c kvwire -n "__fish_kvwire_using_subcommand cluster; and not __fish_seen_subcommand_from enable-managed-identity help" -l cloud -d 'Azure cloud: AzureCloud, AzureUSGovernment, AzureChinaCloud, or a TOML cloud file (docs/clouds.md)' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand cluster; and not __fish_seen_subcommand_from enable-managed-identity help" -l auth -d 'How to authenticate' -r -f -a "auto\t'Workload identity, then a client secret, then managed identity, else the Azure CLI login'
 cli\t'The Azure CLI\'s (az login) or Azure Developer CLI\'s account'
@@ -80,23 +76,19 @@ complete -c kvwire -n "__fish_kvwire_using_subcommand cluster; and not __fish_se
 complete -c kvwire -n "__fish_kvwire_using_subcommand cluster; and not __fish_seen_subcommand_from enable-managed-identity help" -l timeout -d 'Give up on one HTTP request after this many seconds' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand cluster; and not __fish_seen_subcommand_from enable-managed-identity help" -l retries -d 'Retries for throttled (429), failed (5xx) or dropped requests, with exponential backoff' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand cluster; and not __fish_seen_subcommand_from enable-managed-identity help" -l lro-timeout -d 'Give up waiting for one long-running Azure operation after this many seconds' -r
-complete -c kvwire -n "__fish_kvwire_using_subcommand cluster; and not __fish_seen_subcommand_from enable-managed-identity help" -l dry-run -d 'Observe and print the plan, but write nothing (reads only)'
-complete -c kvwire -n "__fish_kvwire_using_subcommand cluster; and not __fish_seen_subcommand_from enable-managed-identity help" -s y -l yes -d 'Apply without asking. Required to apply when there is no terminal (CI)'
-complete -c kvwire -n "__fish_kvwire_using_subcommand cluster; and not __fish_seen_subcommand_from enable-managed-identity help" -l detailed-exitcode -d 'With a plan: exit 4 when changes are pending and were not applied (0 = nothing to do)'
+complete -c kvwire -n "__fish_kvwire_using_subcommand cluster; and not __fish_seen_subcommand_from enable-managed-identity help" -s h -l help -d 'Print help (`kvwire help COMMAND` describes every option in full)'
 complete -c kvwire -n "__fish_kvwire_using_subcommand cluster; and not __fish_seen_subcommand_from enable-managed-identity help" -s v -l verbose -d 'More detail on stderr: -v steps, -vv HTTP requests, -vvv headers and ARM bodies (always redacted)'
 complete -c kvwire -n "__fish_kvwire_using_subcommand cluster; and not __fish_seen_subcommand_from enable-managed-identity help" -s q -l quiet -d 'Only errors on stderr; no progress bars'
 complete -c kvwire -n "__fish_kvwire_using_subcommand cluster; and not __fish_seen_subcommand_from enable-managed-identity help" -l no-color -d 'No colour in text output (NO_COLOR is honoured too)'
-complete -c kvwire -n "__fish_kvwire_using_subcommand cluster; and not __fish_seen_subcommand_from enable-managed-identity help" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c kvwire -n "__fish_kvwire_using_subcommand cluster; and not __fish_seen_subcommand_from enable-managed-identity help" -f -a "enable-managed-identity" -d 'Switch the cluster\'s control plane from a service principal to a managed identity'
 complete -c kvwire -n "__fish_kvwire_using_subcommand cluster; and not __fish_seen_subcommand_from enable-managed-identity help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c kvwire -n "__fish_kvwire_using_subcommand cluster; and __fish_seen_subcommand_from enable-managed-identity" -s g -l resource-group -d 'Resource group of the cluster' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand cluster; and __fish_seen_subcommand_from enable-managed-identity" -s n -l name -l cluster -d 'Name of the AKS cluster' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand cluster; and __fish_seen_subcommand_from enable-managed-identity" -l assign-identity -d 'Use this user-assigned identity (resource ID) instead of a system-assigned one' -r
-complete -c kvwire -n "__fish_kvwire_using_subcommand cluster; and __fish_seen_subcommand_from enable-managed-identity" -l subscription -d 'Azure subscription ID holding the resources' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand cluster; and __fish_seen_subcommand_from enable-managed-identity" -s o -l output -d 'Output format. Default: text on a terminal, json when stdout is piped' -r -f -a "text\t'For people: aligned, coloured on a terminal'
 json\t'One stable JSON document on stdout (docs/plan-format.md)'
-yaml\t'The JSON document as YAML'
-env\t'export KEY=\'value\' lines (commands that print values, such as kubelet-identity)'"
+yaml\t'The JSON document as YAML'"
+complete -c kvwire -n "__fish_kvwire_using_subcommand cluster; and __fish_seen_subcommand_from enable-managed-identity" -l subscription -d 'Azure subscription ID holding the resources' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand cluster; and __fish_seen_subcommand_from enable-managed-identity" -l cloud -d 'Azure cloud: AzureCloud, AzureUSGovernment, AzureChinaCloud, or a TOML cloud file (docs/clouds.md)' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand cluster; and __fish_seen_subcommand_from enable-managed-identity" -l auth -d 'How to authenticate' -r -f -a "auto\t'Workload identity, then a client secret, then managed identity, else the Azure CLI login'
 cli\t'The Azure CLI\'s (az login) or Azure Developer CLI\'s account'
@@ -111,18 +103,14 @@ complete -c kvwire -n "__fish_kvwire_using_subcommand cluster; and __fish_seen_s
 complete -c kvwire -n "__fish_kvwire_using_subcommand cluster; and __fish_seen_subcommand_from enable-managed-identity" -l no-wait -d 'Start the long-running operation and return once Azure accepted it; `kvwire wait` (or a later run, which adopts it) waits for the end'
 complete -c kvwire -n "__fish_kvwire_using_subcommand cluster; and __fish_seen_subcommand_from enable-managed-identity" -l dry-run -d 'Observe and print the plan, but write nothing (reads only)'
 complete -c kvwire -n "__fish_kvwire_using_subcommand cluster; and __fish_seen_subcommand_from enable-managed-identity" -s y -l yes -d 'Apply without asking. Required to apply when there is no terminal (CI)'
-complete -c kvwire -n "__fish_kvwire_using_subcommand cluster; and __fish_seen_subcommand_from enable-managed-identity" -l detailed-exitcode -d 'With a plan: exit 4 when changes are pending and were not applied (0 = nothing to do)'
+complete -c kvwire -n "__fish_kvwire_using_subcommand cluster; and __fish_seen_subcommand_from enable-managed-identity" -l detailed-exitcode -d 'Exit 4 when changes are pending and were not applied (0 = nothing to do)'
+complete -c kvwire -n "__fish_kvwire_using_subcommand cluster; and __fish_seen_subcommand_from enable-managed-identity" -s h -l help -d 'Print help (`kvwire help COMMAND` describes every option in full)'
 complete -c kvwire -n "__fish_kvwire_using_subcommand cluster; and __fish_seen_subcommand_from enable-managed-identity" -s v -l verbose -d 'More detail on stderr: -v steps, -vv HTTP requests, -vvv headers and ARM bodies (always redacted)'
 complete -c kvwire -n "__fish_kvwire_using_subcommand cluster; and __fish_seen_subcommand_from enable-managed-identity" -s q -l quiet -d 'Only errors on stderr; no progress bars'
 complete -c kvwire -n "__fish_kvwire_using_subcommand cluster; and __fish_seen_subcommand_from enable-managed-identity" -l no-color -d 'No colour in text output (NO_COLOR is honoured too)'
-complete -c kvwire -n "__fish_kvwire_using_subcommand cluster; and __fish_seen_subcommand_from enable-managed-identity" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c kvwire -n "__fish_kvwire_using_subcommand cluster; and __fish_seen_subcommand_from help" -f -a "enable-managed-identity" -d 'Switch the cluster\'s control plane from a service principal to a managed identity'
 complete -c kvwire -n "__fish_kvwire_using_subcommand cluster; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c kvwire -n "__fish_kvwire_using_subcommand nodepool; and not __fish_seen_subcommand_from upgrade-image help" -l subscription -d 'Azure subscription ID holding the resources' -r
-complete -c kvwire -n "__fish_kvwire_using_subcommand nodepool; and not __fish_seen_subcommand_from upgrade-image help" -s o -l output -d 'Output format. Default: text on a terminal, json when stdout is piped' -r -f -a "text\t'For people: aligned, coloured on a terminal'
-json\t'One stable JSON document on stdout (docs/plan-format.md)'
-yaml\t'The JSON document as YAML'
-env\t'export KEY=\'value\' lines (commands that print values, such as kubelet-identity)'"
 complete -c kvwire -n "__fish_kvwire_using_subcommand nodepool; and not __fish_seen_subcommand_from upgrade-image help" -l cloud -d 'Azure cloud: AzureCloud, AzureUSGovernment, AzureChinaCloud, or a TOML cloud file (docs/clouds.md)' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand nodepool; and not __fish_seen_subcommand_from upgrade-image help" -l auth -d 'How to authenticate' -r -f -a "auto\t'Workload identity, then a client secret, then managed identity, else the Azure CLI login'
 cli\t'The Azure CLI\'s (az login) or Azure Developer CLI\'s account'
@@ -134,24 +122,20 @@ complete -c kvwire -n "__fish_kvwire_using_subcommand nodepool; and not __fish_s
 complete -c kvwire -n "__fish_kvwire_using_subcommand nodepool; and not __fish_seen_subcommand_from upgrade-image help" -l timeout -d 'Give up on one HTTP request after this many seconds' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand nodepool; and not __fish_seen_subcommand_from upgrade-image help" -l retries -d 'Retries for throttled (429), failed (5xx) or dropped requests, with exponential backoff' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand nodepool; and not __fish_seen_subcommand_from upgrade-image help" -l lro-timeout -d 'Give up waiting for one long-running Azure operation after this many seconds' -r
-complete -c kvwire -n "__fish_kvwire_using_subcommand nodepool; and not __fish_seen_subcommand_from upgrade-image help" -l dry-run -d 'Observe and print the plan, but write nothing (reads only)'
-complete -c kvwire -n "__fish_kvwire_using_subcommand nodepool; and not __fish_seen_subcommand_from upgrade-image help" -s y -l yes -d 'Apply without asking. Required to apply when there is no terminal (CI)'
-complete -c kvwire -n "__fish_kvwire_using_subcommand nodepool; and not __fish_seen_subcommand_from upgrade-image help" -l detailed-exitcode -d 'With a plan: exit 4 when changes are pending and were not applied (0 = nothing to do)'
+complete -c kvwire -n "__fish_kvwire_using_subcommand nodepool; and not __fish_seen_subcommand_from upgrade-image help" -s h -l help -d 'Print help (`kvwire help COMMAND` describes every option in full)'
 complete -c kvwire -n "__fish_kvwire_using_subcommand nodepool; and not __fish_seen_subcommand_from upgrade-image help" -s v -l verbose -d 'More detail on stderr: -v steps, -vv HTTP requests, -vvv headers and ARM bodies (always redacted)'
 complete -c kvwire -n "__fish_kvwire_using_subcommand nodepool; and not __fish_seen_subcommand_from upgrade-image help" -s q -l quiet -d 'Only errors on stderr; no progress bars'
 complete -c kvwire -n "__fish_kvwire_using_subcommand nodepool; and not __fish_seen_subcommand_from upgrade-image help" -l no-color -d 'No colour in text output (NO_COLOR is honoured too)'
-complete -c kvwire -n "__fish_kvwire_using_subcommand nodepool; and not __fish_seen_subcommand_from upgrade-image help" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c kvwire -n "__fish_kvwire_using_subcommand nodepool; and not __fish_seen_subcommand_from upgrade-image help" -f -a "upgrade-image" -d 'Upgrade node images (only pools that need it), so nodes get the latest image and the kubelet identity'
 complete -c kvwire -n "__fish_kvwire_using_subcommand nodepool; and not __fish_seen_subcommand_from upgrade-image help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c kvwire -n "__fish_kvwire_using_subcommand nodepool; and __fish_seen_subcommand_from upgrade-image" -s g -l resource-group -d 'Resource group of the cluster' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand nodepool; and __fish_seen_subcommand_from upgrade-image" -s n -l name -l cluster -d 'Name of the AKS cluster' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand nodepool; and __fish_seen_subcommand_from upgrade-image" -l nodepool -d 'The node pool to upgrade' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand nodepool; and __fish_seen_subcommand_from upgrade-image" -l parallel -d 'How many pools to upgrade at once' -r
-complete -c kvwire -n "__fish_kvwire_using_subcommand nodepool; and __fish_seen_subcommand_from upgrade-image" -l subscription -d 'Azure subscription ID holding the resources' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand nodepool; and __fish_seen_subcommand_from upgrade-image" -s o -l output -d 'Output format. Default: text on a terminal, json when stdout is piped' -r -f -a "text\t'For people: aligned, coloured on a terminal'
 json\t'One stable JSON document on stdout (docs/plan-format.md)'
-yaml\t'The JSON document as YAML'
-env\t'export KEY=\'value\' lines (commands that print values, such as kubelet-identity)'"
+yaml\t'The JSON document as YAML'"
+complete -c kvwire -n "__fish_kvwire_using_subcommand nodepool; and __fish_seen_subcommand_from upgrade-image" -l subscription -d 'Azure subscription ID holding the resources' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand nodepool; and __fish_seen_subcommand_from upgrade-image" -l cloud -d 'Azure cloud: AzureCloud, AzureUSGovernment, AzureChinaCloud, or a TOML cloud file (docs/clouds.md)' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand nodepool; and __fish_seen_subcommand_from upgrade-image" -l auth -d 'How to authenticate' -r -f -a "auto\t'Workload identity, then a client secret, then managed identity, else the Azure CLI login'
 cli\t'The Azure CLI\'s (az login) or Azure Developer CLI\'s account'
@@ -168,20 +152,20 @@ complete -c kvwire -n "__fish_kvwire_using_subcommand nodepool; and __fish_seen_
 complete -c kvwire -n "__fish_kvwire_using_subcommand nodepool; and __fish_seen_subcommand_from upgrade-image" -l no-wait -d 'Start the long-running operation and return once Azure accepted it; `kvwire wait` (or a later run, which adopts it) waits for the end'
 complete -c kvwire -n "__fish_kvwire_using_subcommand nodepool; and __fish_seen_subcommand_from upgrade-image" -l dry-run -d 'Observe and print the plan, but write nothing (reads only)'
 complete -c kvwire -n "__fish_kvwire_using_subcommand nodepool; and __fish_seen_subcommand_from upgrade-image" -s y -l yes -d 'Apply without asking. Required to apply when there is no terminal (CI)'
-complete -c kvwire -n "__fish_kvwire_using_subcommand nodepool; and __fish_seen_subcommand_from upgrade-image" -l detailed-exitcode -d 'With a plan: exit 4 when changes are pending and were not applied (0 = nothing to do)'
+complete -c kvwire -n "__fish_kvwire_using_subcommand nodepool; and __fish_seen_subcommand_from upgrade-image" -l detailed-exitcode -d 'Exit 4 when changes are pending and were not applied (0 = nothing to do)'
+complete -c kvwire -n "__fish_kvwire_using_subcommand nodepool; and __fish_seen_subcommand_from upgrade-image" -s h -l help -d 'Print help (`kvwire help COMMAND` describes every option in full)'
 complete -c kvwire -n "__fish_kvwire_using_subcommand nodepool; and __fish_seen_subcommand_from upgrade-image" -s v -l verbose -d 'More detail on stderr: -v steps, -vv HTTP requests, -vvv headers and ARM bodies (always redacted)'
 complete -c kvwire -n "__fish_kvwire_using_subcommand nodepool; and __fish_seen_subcommand_from upgrade-image" -s q -l quiet -d 'Only errors on stderr; no progress bars'
 complete -c kvwire -n "__fish_kvwire_using_subcommand nodepool; and __fish_seen_subcommand_from upgrade-image" -l no-color -d 'No colour in text output (NO_COLOR is honoured too)'
-complete -c kvwire -n "__fish_kvwire_using_subcommand nodepool; and __fish_seen_subcommand_from upgrade-image" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c kvwire -n "__fish_kvwire_using_subcommand nodepool; and __fish_seen_subcommand_from help" -f -a "upgrade-image" -d 'Upgrade node images (only pools that need it), so nodes get the latest image and the kubelet identity'
 complete -c kvwire -n "__fish_kvwire_using_subcommand nodepool; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c kvwire -n "__fish_kvwire_using_subcommand kubelet-identity" -s g -l resource-group -d 'Resource group of the cluster' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand kubelet-identity" -s n -l name -l cluster -d 'Name of the AKS cluster' -r
-complete -c kvwire -n "__fish_kvwire_using_subcommand kubelet-identity" -l subscription -d 'Azure subscription ID holding the resources' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand kubelet-identity" -s o -l output -d 'Output format. Default: text on a terminal, json when stdout is piped' -r -f -a "text\t'For people: aligned, coloured on a terminal'
 json\t'One stable JSON document on stdout (docs/plan-format.md)'
 yaml\t'The JSON document as YAML'
-env\t'export KEY=\'value\' lines (commands that print values, such as kubelet-identity)'"
+env\t'export KEY=\'value\' lines, safe in eval'"
+complete -c kvwire -n "__fish_kvwire_using_subcommand kubelet-identity" -l subscription -d 'Azure subscription ID holding the resources' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand kubelet-identity" -l cloud -d 'Azure cloud: AzureCloud, AzureUSGovernment, AzureChinaCloud, or a TOML cloud file (docs/clouds.md)' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand kubelet-identity" -l auth -d 'How to authenticate' -r -f -a "auto\t'Workload identity, then a client secret, then managed identity, else the Azure CLI login'
 cli\t'The Azure CLI\'s (az login) or Azure Developer CLI\'s account'
@@ -193,13 +177,10 @@ complete -c kvwire -n "__fish_kvwire_using_subcommand kubelet-identity" -l resol
 complete -c kvwire -n "__fish_kvwire_using_subcommand kubelet-identity" -l timeout -d 'Give up on one HTTP request after this many seconds' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand kubelet-identity" -l retries -d 'Retries for throttled (429), failed (5xx) or dropped requests, with exponential backoff' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand kubelet-identity" -l lro-timeout -d 'Give up waiting for one long-running Azure operation after this many seconds' -r
-complete -c kvwire -n "__fish_kvwire_using_subcommand kubelet-identity" -l dry-run -d 'Observe and print the plan, but write nothing (reads only)'
-complete -c kvwire -n "__fish_kvwire_using_subcommand kubelet-identity" -s y -l yes -d 'Apply without asking. Required to apply when there is no terminal (CI)'
-complete -c kvwire -n "__fish_kvwire_using_subcommand kubelet-identity" -l detailed-exitcode -d 'With a plan: exit 4 when changes are pending and were not applied (0 = nothing to do)'
+complete -c kvwire -n "__fish_kvwire_using_subcommand kubelet-identity" -s h -l help -d 'Print help (`kvwire help COMMAND` describes every option in full)'
 complete -c kvwire -n "__fish_kvwire_using_subcommand kubelet-identity" -s v -l verbose -d 'More detail on stderr: -v steps, -vv HTTP requests, -vvv headers and ARM bodies (always redacted)'
 complete -c kvwire -n "__fish_kvwire_using_subcommand kubelet-identity" -s q -l quiet -d 'Only errors on stderr; no progress bars'
 complete -c kvwire -n "__fish_kvwire_using_subcommand kubelet-identity" -l no-color -d 'No colour in text output (NO_COLOR is honoured too)'
-complete -c kvwire -n "__fish_kvwire_using_subcommand kubelet-identity" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c kvwire -n "__fish_kvwire_using_subcommand workload-identity" -s g -l resource-group -d 'Resource group of the cluster' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand workload-identity" -s n -l name -l cluster -d 'Name of the AKS cluster' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand workload-identity" -l identity -d 'User-assigned identity to create, or adopt when it exists' -r
@@ -207,11 +188,10 @@ complete -c kvwire -n "__fish_kvwire_using_subcommand workload-identity" -l iden
 complete -c kvwire -n "__fish_kvwire_using_subcommand workload-identity" -l namespace -d 'Kubernetes namespace of the service account' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand workload-identity" -l service-account -d 'Kubernetes service account the pods run as' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand workload-identity" -l credential-name -d 'Name of the federated credential (default: kvwire-NAMESPACE-SERVICE_ACCOUNT)' -r
-complete -c kvwire -n "__fish_kvwire_using_subcommand workload-identity" -l subscription -d 'Azure subscription ID holding the resources' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand workload-identity" -s o -l output -d 'Output format. Default: text on a terminal, json when stdout is piped' -r -f -a "text\t'For people: aligned, coloured on a terminal'
 json\t'One stable JSON document on stdout (docs/plan-format.md)'
-yaml\t'The JSON document as YAML'
-env\t'export KEY=\'value\' lines (commands that print values, such as kubelet-identity)'"
+yaml\t'The JSON document as YAML'"
+complete -c kvwire -n "__fish_kvwire_using_subcommand workload-identity" -l subscription -d 'Azure subscription ID holding the resources' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand workload-identity" -l cloud -d 'Azure cloud: AzureCloud, AzureUSGovernment, AzureChinaCloud, or a TOML cloud file (docs/clouds.md)' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand workload-identity" -l auth -d 'How to authenticate' -r -f -a "auto\t'Workload identity, then a client secret, then managed identity, else the Azure CLI login'
 cli\t'The Azure CLI\'s (az login) or Azure Developer CLI\'s account'
@@ -226,11 +206,11 @@ complete -c kvwire -n "__fish_kvwire_using_subcommand workload-identity" -l lro-
 complete -c kvwire -n "__fish_kvwire_using_subcommand workload-identity" -l no-wait -d 'Start the long-running operation and return once Azure accepted it; `kvwire wait` (or a later run, which adopts it) waits for the end'
 complete -c kvwire -n "__fish_kvwire_using_subcommand workload-identity" -l dry-run -d 'Observe and print the plan, but write nothing (reads only)'
 complete -c kvwire -n "__fish_kvwire_using_subcommand workload-identity" -s y -l yes -d 'Apply without asking. Required to apply when there is no terminal (CI)'
-complete -c kvwire -n "__fish_kvwire_using_subcommand workload-identity" -l detailed-exitcode -d 'With a plan: exit 4 when changes are pending and were not applied (0 = nothing to do)'
+complete -c kvwire -n "__fish_kvwire_using_subcommand workload-identity" -l detailed-exitcode -d 'Exit 4 when changes are pending and were not applied (0 = nothing to do)'
+complete -c kvwire -n "__fish_kvwire_using_subcommand workload-identity" -s h -l help -d 'Print help (`kvwire help COMMAND` describes every option in full)'
 complete -c kvwire -n "__fish_kvwire_using_subcommand workload-identity" -s v -l verbose -d 'More detail on stderr: -v steps, -vv HTTP requests, -vvv headers and ARM bodies (always redacted)'
 complete -c kvwire -n "__fish_kvwire_using_subcommand workload-identity" -s q -l quiet -d 'Only errors on stderr; no progress bars'
 complete -c kvwire -n "__fish_kvwire_using_subcommand workload-identity" -l no-color -d 'No colour in text output (NO_COLOR is honoured too)'
-complete -c kvwire -n "__fish_kvwire_using_subcommand workload-identity" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c kvwire -n "__fish_kvwire_using_subcommand grant" -l vault -d 'The vault: a name (looked up in -g, else in the whole subscription) or its resource ID' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand grant" -s g -l resource-group -d 'Resource group of the vault; also the default group for kubelet: and identity: targets' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand grant" -l to -d 'Who gets access: kubelet:[RG/]CLUSTER, identity:[RG/]NAME or principal:OBJECT_ID' -r
@@ -240,11 +220,10 @@ complete -c kvwire -n "__fish_kvwire_using_subcommand grant" -l principal-type -
 user\t'A person'
 group\t'An Entra group'"
 complete -c kvwire -n "__fish_kvwire_using_subcommand grant" -l principal-wait -d 'Keep retrying this long while a just-created identity is not yet known to Azure RBAC (PrincipalNotFound)' -r
-complete -c kvwire -n "__fish_kvwire_using_subcommand grant" -l subscription -d 'Azure subscription ID holding the resources' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand grant" -s o -l output -d 'Output format. Default: text on a terminal, json when stdout is piped' -r -f -a "text\t'For people: aligned, coloured on a terminal'
 json\t'One stable JSON document on stdout (docs/plan-format.md)'
-yaml\t'The JSON document as YAML'
-env\t'export KEY=\'value\' lines (commands that print values, such as kubelet-identity)'"
+yaml\t'The JSON document as YAML'"
+complete -c kvwire -n "__fish_kvwire_using_subcommand grant" -l subscription -d 'Azure subscription ID holding the resources' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand grant" -l cloud -d 'Azure cloud: AzureCloud, AzureUSGovernment, AzureChinaCloud, or a TOML cloud file (docs/clouds.md)' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand grant" -l auth -d 'How to authenticate' -r -f -a "auto\t'Workload identity, then a client secret, then managed identity, else the Azure CLI login'
 cli\t'The Azure CLI\'s (az login) or Azure Developer CLI\'s account'
@@ -260,16 +239,12 @@ complete -c kvwire -n "__fish_kvwire_using_subcommand grant" -l allow-list -d 'A
 complete -c kvwire -n "__fish_kvwire_using_subcommand grant" -l allow-broad -d 'Allow a role broader than reading secrets (Secrets Officer, Key Vault Administrator, Owner, …) for a workload'
 complete -c kvwire -n "__fish_kvwire_using_subcommand grant" -l dry-run -d 'Observe and print the plan, but write nothing (reads only)'
 complete -c kvwire -n "__fish_kvwire_using_subcommand grant" -s y -l yes -d 'Apply without asking. Required to apply when there is no terminal (CI)'
-complete -c kvwire -n "__fish_kvwire_using_subcommand grant" -l detailed-exitcode -d 'With a plan: exit 4 when changes are pending and were not applied (0 = nothing to do)'
+complete -c kvwire -n "__fish_kvwire_using_subcommand grant" -l detailed-exitcode -d 'Exit 4 when changes are pending and were not applied (0 = nothing to do)'
+complete -c kvwire -n "__fish_kvwire_using_subcommand grant" -s h -l help -d 'Print help (`kvwire help COMMAND` describes every option in full)'
 complete -c kvwire -n "__fish_kvwire_using_subcommand grant" -s v -l verbose -d 'More detail on stderr: -v steps, -vv HTTP requests, -vvv headers and ARM bodies (always redacted)'
 complete -c kvwire -n "__fish_kvwire_using_subcommand grant" -s q -l quiet -d 'Only errors on stderr; no progress bars'
 complete -c kvwire -n "__fish_kvwire_using_subcommand grant" -l no-color -d 'No colour in text output (NO_COLOR is honoured too)'
-complete -c kvwire -n "__fish_kvwire_using_subcommand grant" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c kvwire -n "__fish_kvwire_using_subcommand secrets; and not __fish_seen_subcommand_from seed help" -l subscription -d 'Azure subscription ID holding the resources' -r
-complete -c kvwire -n "__fish_kvwire_using_subcommand secrets; and not __fish_seen_subcommand_from seed help" -s o -l output -d 'Output format. Default: text on a terminal, json when stdout is piped' -r -f -a "text\t'For people: aligned, coloured on a terminal'
-json\t'One stable JSON document on stdout (docs/plan-format.md)'
-yaml\t'The JSON document as YAML'
-env\t'export KEY=\'value\' lines (commands that print values, such as kubelet-identity)'"
 complete -c kvwire -n "__fish_kvwire_using_subcommand secrets; and not __fish_seen_subcommand_from seed help" -l cloud -d 'Azure cloud: AzureCloud, AzureUSGovernment, AzureChinaCloud, or a TOML cloud file (docs/clouds.md)' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand secrets; and not __fish_seen_subcommand_from seed help" -l auth -d 'How to authenticate' -r -f -a "auto\t'Workload identity, then a client secret, then managed identity, else the Azure CLI login'
 cli\t'The Azure CLI\'s (az login) or Azure Developer CLI\'s account'
@@ -281,13 +256,10 @@ complete -c kvwire -n "__fish_kvwire_using_subcommand secrets; and not __fish_se
 complete -c kvwire -n "__fish_kvwire_using_subcommand secrets; and not __fish_seen_subcommand_from seed help" -l timeout -d 'Give up on one HTTP request after this many seconds' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand secrets; and not __fish_seen_subcommand_from seed help" -l retries -d 'Retries for throttled (429), failed (5xx) or dropped requests, with exponential backoff' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand secrets; and not __fish_seen_subcommand_from seed help" -l lro-timeout -d 'Give up waiting for one long-running Azure operation after this many seconds' -r
-complete -c kvwire -n "__fish_kvwire_using_subcommand secrets; and not __fish_seen_subcommand_from seed help" -l dry-run -d 'Observe and print the plan, but write nothing (reads only)'
-complete -c kvwire -n "__fish_kvwire_using_subcommand secrets; and not __fish_seen_subcommand_from seed help" -s y -l yes -d 'Apply without asking. Required to apply when there is no terminal (CI)'
-complete -c kvwire -n "__fish_kvwire_using_subcommand secrets; and not __fish_seen_subcommand_from seed help" -l detailed-exitcode -d 'With a plan: exit 4 when changes are pending and were not applied (0 = nothing to do)'
+complete -c kvwire -n "__fish_kvwire_using_subcommand secrets; and not __fish_seen_subcommand_from seed help" -s h -l help -d 'Print help (`kvwire help COMMAND` describes every option in full)'
 complete -c kvwire -n "__fish_kvwire_using_subcommand secrets; and not __fish_seen_subcommand_from seed help" -s v -l verbose -d 'More detail on stderr: -v steps, -vv HTTP requests, -vvv headers and ARM bodies (always redacted)'
 complete -c kvwire -n "__fish_kvwire_using_subcommand secrets; and not __fish_seen_subcommand_from seed help" -s q -l quiet -d 'Only errors on stderr; no progress bars'
 complete -c kvwire -n "__fish_kvwire_using_subcommand secrets; and not __fish_seen_subcommand_from seed help" -l no-color -d 'No colour in text output (NO_COLOR is honoured too)'
-complete -c kvwire -n "__fish_kvwire_using_subcommand secrets; and not __fish_seen_subcommand_from seed help" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c kvwire -n "__fish_kvwire_using_subcommand secrets; and not __fish_seen_subcommand_from seed help" -f -a "seed" -d 'Write secrets (by default DB_HOST, DB_NAME, DB_USERNAME, DB_PASSWORD) into a vault. Values come from the environment, a .env file, stdin or a hidden prompt — never from arguments'
 complete -c kvwire -n "__fish_kvwire_using_subcommand secrets; and not __fish_seen_subcommand_from seed help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c kvwire -n "__fish_kvwire_using_subcommand secrets; and __fish_seen_subcommand_from seed" -l vault -d 'The vault: a name (looked up in -g, else in the whole subscription) or its resource ID' -r
@@ -297,11 +269,10 @@ complete -c kvwire -n "__fish_kvwire_using_subcommand secrets; and __fish_seen_s
 complete -c kvwire -n "__fish_kvwire_using_subcommand secrets; and __fish_seen_subcommand_from seed" -l content-type -d 'Content type stored with each new version, e.g. text/plain' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand secrets; and __fish_seen_subcommand_from seed" -l expires -d 'Expiry of each new version, RFC 3339 (e.g. 2027-01-31T00:00:00Z)' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand secrets; and __fish_seen_subcommand_from seed" -l concurrency -d 'Secrets read and written at once' -r
-complete -c kvwire -n "__fish_kvwire_using_subcommand secrets; and __fish_seen_subcommand_from seed" -l subscription -d 'Azure subscription ID holding the resources' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand secrets; and __fish_seen_subcommand_from seed" -s o -l output -d 'Output format. Default: text on a terminal, json when stdout is piped' -r -f -a "text\t'For people: aligned, coloured on a terminal'
 json\t'One stable JSON document on stdout (docs/plan-format.md)'
-yaml\t'The JSON document as YAML'
-env\t'export KEY=\'value\' lines (commands that print values, such as kubelet-identity)'"
+yaml\t'The JSON document as YAML'"
+complete -c kvwire -n "__fish_kvwire_using_subcommand secrets; and __fish_seen_subcommand_from seed" -l subscription -d 'Azure subscription ID holding the resources' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand secrets; and __fish_seen_subcommand_from seed" -l cloud -d 'Azure cloud: AzureCloud, AzureUSGovernment, AzureChinaCloud, or a TOML cloud file (docs/clouds.md)' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand secrets; and __fish_seen_subcommand_from seed" -l auth -d 'How to authenticate' -r -f -a "auto\t'Workload identity, then a client secret, then managed identity, else the Azure CLI login'
 cli\t'The Azure CLI\'s (az login) or Azure Developer CLI\'s account'
@@ -320,11 +291,11 @@ complete -c kvwire -n "__fish_kvwire_using_subcommand secrets; and __fish_seen_s
 complete -c kvwire -n "__fish_kvwire_using_subcommand secrets; and __fish_seen_subcommand_from seed" -l recover -d 'Recover a soft-deleted secret of the same name, then set it (kvwire never purges)'
 complete -c kvwire -n "__fish_kvwire_using_subcommand secrets; and __fish_seen_subcommand_from seed" -l dry-run -d 'Observe and print the plan, but write nothing (reads only)'
 complete -c kvwire -n "__fish_kvwire_using_subcommand secrets; and __fish_seen_subcommand_from seed" -s y -l yes -d 'Apply without asking. Required to apply when there is no terminal (CI)'
-complete -c kvwire -n "__fish_kvwire_using_subcommand secrets; and __fish_seen_subcommand_from seed" -l detailed-exitcode -d 'With a plan: exit 4 when changes are pending and were not applied (0 = nothing to do)'
+complete -c kvwire -n "__fish_kvwire_using_subcommand secrets; and __fish_seen_subcommand_from seed" -l detailed-exitcode -d 'Exit 4 when changes are pending and were not applied (0 = nothing to do)'
+complete -c kvwire -n "__fish_kvwire_using_subcommand secrets; and __fish_seen_subcommand_from seed" -s h -l help -d 'Print help (`kvwire help COMMAND` describes every option in full)'
 complete -c kvwire -n "__fish_kvwire_using_subcommand secrets; and __fish_seen_subcommand_from seed" -s v -l verbose -d 'More detail on stderr: -v steps, -vv HTTP requests, -vvv headers and ARM bodies (always redacted)'
 complete -c kvwire -n "__fish_kvwire_using_subcommand secrets; and __fish_seen_subcommand_from seed" -s q -l quiet -d 'Only errors on stderr; no progress bars'
 complete -c kvwire -n "__fish_kvwire_using_subcommand secrets; and __fish_seen_subcommand_from seed" -l no-color -d 'No colour in text output (NO_COLOR is honoured too)'
-complete -c kvwire -n "__fish_kvwire_using_subcommand secrets; and __fish_seen_subcommand_from seed" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c kvwire -n "__fish_kvwire_using_subcommand secrets; and __fish_seen_subcommand_from help" -f -a "seed" -d 'Write secrets (by default DB_HOST, DB_NAME, DB_USERNAME, DB_PASSWORD) into a vault. Values come from the environment, a .env file, stdin or a hidden prompt — never from arguments'
 complete -c kvwire -n "__fish_kvwire_using_subcommand secrets; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c kvwire -n "__fish_kvwire_using_subcommand manifests" -l vault -d 'The vault: a name (looked up in -g, else in the whole subscription) or its resource ID' -r
@@ -342,15 +313,14 @@ complete -c kvwire -n "__fish_kvwire_using_subcommand manifests" -l identity -d 
 complete -c kvwire -n "__fish_kvwire_using_subcommand manifests" -l identity-resource-group -d 'Resource group of --identity (default: -g)' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand manifests" -l cluster -d 'kubelet mode: the AKS cluster (in -g)' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand manifests" -l service-account -d 'Service account the pods run as (workload identity)' -r
-complete -c kvwire -n "__fish_kvwire_using_subcommand manifests" -l name -d 'Name of the SecretProviderClass (default: kvwire-VAULT)' -r
+complete -c kvwire -n "__fish_kvwire_using_subcommand manifests" -l spc-name -d 'Name of the SecretProviderClass (default: kvwire-VAULT)' -r
+complete -c kvwire -n "__fish_kvwire_using_subcommand manifests" -l name -d 'The old name of --spc-name, refused with a message saying so (`-n`/`--name` is the cluster in every other command)' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand manifests" -l out-dir -d 'Write one file per object into this directory instead of printing them' -r -F
 complete -c kvwire -n "__fish_kvwire_using_subcommand manifests" -l tenant-id -d 'With --offline: the vault\'s tenant ID' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand manifests" -l client-id -d 'With --offline: the client ID of the identity the pods use' -r
+complete -c kvwire -n "__fish_kvwire_using_subcommand manifests" -s o -l output -d 'Output format: YAML documents, also when piped (json: one v1 List)' -r -f -a "yaml\t'Kubernetes YAML documents separated by `---` (the default, piped or not)'
+json\t'One Kubernetes `v1` List holding every object'"
 complete -c kvwire -n "__fish_kvwire_using_subcommand manifests" -l subscription -d 'Azure subscription ID holding the resources' -r
-complete -c kvwire -n "__fish_kvwire_using_subcommand manifests" -s o -l output -d 'Output format. Default: text on a terminal, json when stdout is piped' -r -f -a "text\t'For people: aligned, coloured on a terminal'
-json\t'One stable JSON document on stdout (docs/plan-format.md)'
-yaml\t'The JSON document as YAML'
-env\t'export KEY=\'value\' lines (commands that print values, such as kubelet-identity)'"
 complete -c kvwire -n "__fish_kvwire_using_subcommand manifests" -l cloud -d 'Azure cloud: AzureCloud, AzureUSGovernment, AzureChinaCloud, or a TOML cloud file (docs/clouds.md)' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand manifests" -l auth -d 'How to authenticate' -r -f -a "auto\t'Workload identity, then a client secret, then managed identity, else the Azure CLI login'
 cli\t'The Azure CLI\'s (az login) or Azure Developer CLI\'s account'
@@ -363,18 +333,14 @@ complete -c kvwire -n "__fish_kvwire_using_subcommand manifests" -l timeout -d '
 complete -c kvwire -n "__fish_kvwire_using_subcommand manifests" -l retries -d 'Retries for throttled (429), failed (5xx) or dropped requests, with exponential backoff' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand manifests" -l lro-timeout -d 'Give up waiting for one long-running Azure operation after this many seconds' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand manifests" -l offline -d 'Read nothing from Azure: take the tenant and client IDs from --tenant-id and --client-id'
-complete -c kvwire -n "__fish_kvwire_using_subcommand manifests" -l dry-run -d 'Observe and print the plan, but write nothing (reads only)'
-complete -c kvwire -n "__fish_kvwire_using_subcommand manifests" -s y -l yes -d 'Apply without asking. Required to apply when there is no terminal (CI)'
-complete -c kvwire -n "__fish_kvwire_using_subcommand manifests" -l detailed-exitcode -d 'With a plan: exit 4 when changes are pending and were not applied (0 = nothing to do)'
+complete -c kvwire -n "__fish_kvwire_using_subcommand manifests" -s h -l help -d 'Print help (`kvwire help COMMAND` describes every option in full)'
 complete -c kvwire -n "__fish_kvwire_using_subcommand manifests" -s v -l verbose -d 'More detail on stderr: -v steps, -vv HTTP requests, -vvv headers and ARM bodies (always redacted)'
 complete -c kvwire -n "__fish_kvwire_using_subcommand manifests" -s q -l quiet -d 'Only errors on stderr; no progress bars'
 complete -c kvwire -n "__fish_kvwire_using_subcommand manifests" -l no-color -d 'No colour in text output (NO_COLOR is honoured too)'
-complete -c kvwire -n "__fish_kvwire_using_subcommand manifests" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c kvwire -n "__fish_kvwire_using_subcommand lint" -l subscription -d 'Azure subscription ID holding the resources' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand lint" -s o -l output -d 'Output format. Default: text on a terminal, json when stdout is piped' -r -f -a "text\t'For people: aligned, coloured on a terminal'
 json\t'One stable JSON document on stdout (docs/plan-format.md)'
-yaml\t'The JSON document as YAML'
-env\t'export KEY=\'value\' lines (commands that print values, such as kubelet-identity)'"
+yaml\t'The JSON document as YAML'"
+complete -c kvwire -n "__fish_kvwire_using_subcommand lint" -l subscription -d 'Azure subscription ID holding the resources' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand lint" -l cloud -d 'Azure cloud: AzureCloud, AzureUSGovernment, AzureChinaCloud, or a TOML cloud file (docs/clouds.md)' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand lint" -l auth -d 'How to authenticate' -r -f -a "auto\t'Workload identity, then a client secret, then managed identity, else the Azure CLI login'
 cli\t'The Azure CLI\'s (az login) or Azure Developer CLI\'s account'
@@ -388,19 +354,15 @@ complete -c kvwire -n "__fish_kvwire_using_subcommand lint" -l retries -d 'Retri
 complete -c kvwire -n "__fish_kvwire_using_subcommand lint" -l lro-timeout -d 'Give up waiting for one long-running Azure operation after this many seconds' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand lint" -l online -d 'Also check, with your Azure credentials, that each secret exists in its vault'
 complete -c kvwire -n "__fish_kvwire_using_subcommand lint" -l strict -d 'Treat warnings as errors'
-complete -c kvwire -n "__fish_kvwire_using_subcommand lint" -l dry-run -d 'Observe and print the plan, but write nothing (reads only)'
-complete -c kvwire -n "__fish_kvwire_using_subcommand lint" -s y -l yes -d 'Apply without asking. Required to apply when there is no terminal (CI)'
-complete -c kvwire -n "__fish_kvwire_using_subcommand lint" -l detailed-exitcode -d 'With a plan: exit 4 when changes are pending and were not applied (0 = nothing to do)'
+complete -c kvwire -n "__fish_kvwire_using_subcommand lint" -s h -l help -d 'Print help (`kvwire help COMMAND` describes every option in full)'
 complete -c kvwire -n "__fish_kvwire_using_subcommand lint" -s v -l verbose -d 'More detail on stderr: -v steps, -vv HTTP requests, -vvv headers and ARM bodies (always redacted)'
 complete -c kvwire -n "__fish_kvwire_using_subcommand lint" -s q -l quiet -d 'Only errors on stderr; no progress bars'
 complete -c kvwire -n "__fish_kvwire_using_subcommand lint" -l no-color -d 'No colour in text output (NO_COLOR is honoured too)'
-complete -c kvwire -n "__fish_kvwire_using_subcommand lint" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c kvwire -n "__fish_kvwire_using_subcommand plan" -s f -l file -d 'The runbook (TOML; see docs/runbook.md)' -r -F
-complete -c kvwire -n "__fish_kvwire_using_subcommand plan" -l subscription -d 'Azure subscription ID holding the resources' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand plan" -s o -l output -d 'Output format. Default: text on a terminal, json when stdout is piped' -r -f -a "text\t'For people: aligned, coloured on a terminal'
 json\t'One stable JSON document on stdout (docs/plan-format.md)'
-yaml\t'The JSON document as YAML'
-env\t'export KEY=\'value\' lines (commands that print values, such as kubelet-identity)'"
+yaml\t'The JSON document as YAML'"
+complete -c kvwire -n "__fish_kvwire_using_subcommand plan" -l subscription -d 'Azure subscription ID holding the resources' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand plan" -l cloud -d 'Azure cloud: AzureCloud, AzureUSGovernment, AzureChinaCloud, or a TOML cloud file (docs/clouds.md)' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand plan" -l auth -d 'How to authenticate' -r -f -a "auto\t'Workload identity, then a client secret, then managed identity, else the Azure CLI login'
 cli\t'The Azure CLI\'s (az login) or Azure Developer CLI\'s account'
@@ -412,19 +374,16 @@ complete -c kvwire -n "__fish_kvwire_using_subcommand plan" -l resolve -d 'Conne
 complete -c kvwire -n "__fish_kvwire_using_subcommand plan" -l timeout -d 'Give up on one HTTP request after this many seconds' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand plan" -l retries -d 'Retries for throttled (429), failed (5xx) or dropped requests, with exponential backoff' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand plan" -l lro-timeout -d 'Give up waiting for one long-running Azure operation after this many seconds' -r
-complete -c kvwire -n "__fish_kvwire_using_subcommand plan" -l dry-run -d 'Observe and print the plan, but write nothing (reads only)'
-complete -c kvwire -n "__fish_kvwire_using_subcommand plan" -s y -l yes -d 'Apply without asking. Required to apply when there is no terminal (CI)'
-complete -c kvwire -n "__fish_kvwire_using_subcommand plan" -l detailed-exitcode -d 'With a plan: exit 4 when changes are pending and were not applied (0 = nothing to do)'
+complete -c kvwire -n "__fish_kvwire_using_subcommand plan" -l detailed-exitcode -d 'Exit 4 when the plan has changes (0 = nothing to do)'
+complete -c kvwire -n "__fish_kvwire_using_subcommand plan" -s h -l help -d 'Print help (`kvwire help COMMAND` describes every option in full)'
 complete -c kvwire -n "__fish_kvwire_using_subcommand plan" -s v -l verbose -d 'More detail on stderr: -v steps, -vv HTTP requests, -vvv headers and ARM bodies (always redacted)'
 complete -c kvwire -n "__fish_kvwire_using_subcommand plan" -s q -l quiet -d 'Only errors on stderr; no progress bars'
 complete -c kvwire -n "__fish_kvwire_using_subcommand plan" -l no-color -d 'No colour in text output (NO_COLOR is honoured too)'
-complete -c kvwire -n "__fish_kvwire_using_subcommand plan" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c kvwire -n "__fish_kvwire_using_subcommand up" -s f -l file -d 'The runbook (TOML; see docs/runbook.md)' -r -F
-complete -c kvwire -n "__fish_kvwire_using_subcommand up" -l subscription -d 'Azure subscription ID holding the resources' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand up" -s o -l output -d 'Output format. Default: text on a terminal, json when stdout is piped' -r -f -a "text\t'For people: aligned, coloured on a terminal'
 json\t'One stable JSON document on stdout (docs/plan-format.md)'
-yaml\t'The JSON document as YAML'
-env\t'export KEY=\'value\' lines (commands that print values, such as kubelet-identity)'"
+yaml\t'The JSON document as YAML'"
+complete -c kvwire -n "__fish_kvwire_using_subcommand up" -l subscription -d 'Azure subscription ID holding the resources' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand up" -l cloud -d 'Azure cloud: AzureCloud, AzureUSGovernment, AzureChinaCloud, or a TOML cloud file (docs/clouds.md)' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand up" -l auth -d 'How to authenticate' -r -f -a "auto\t'Workload identity, then a client secret, then managed identity, else the Azure CLI login'
 cli\t'The Azure CLI\'s (az login) or Azure Developer CLI\'s account'
@@ -439,17 +398,16 @@ complete -c kvwire -n "__fish_kvwire_using_subcommand up" -l lro-timeout -d 'Giv
 complete -c kvwire -n "__fish_kvwire_using_subcommand up" -l no-wait -d 'Start the long-running operation and return once Azure accepted it; `kvwire wait` (or a later run, which adopts it) waits for the end'
 complete -c kvwire -n "__fish_kvwire_using_subcommand up" -l dry-run -d 'Observe and print the plan, but write nothing (reads only)'
 complete -c kvwire -n "__fish_kvwire_using_subcommand up" -s y -l yes -d 'Apply without asking. Required to apply when there is no terminal (CI)'
-complete -c kvwire -n "__fish_kvwire_using_subcommand up" -l detailed-exitcode -d 'With a plan: exit 4 when changes are pending and were not applied (0 = nothing to do)'
+complete -c kvwire -n "__fish_kvwire_using_subcommand up" -l detailed-exitcode -d 'Exit 4 when changes are pending and were not applied (0 = nothing to do)'
+complete -c kvwire -n "__fish_kvwire_using_subcommand up" -s h -l help -d 'Print help (`kvwire help COMMAND` describes every option in full)'
 complete -c kvwire -n "__fish_kvwire_using_subcommand up" -s v -l verbose -d 'More detail on stderr: -v steps, -vv HTTP requests, -vvv headers and ARM bodies (always redacted)'
 complete -c kvwire -n "__fish_kvwire_using_subcommand up" -s q -l quiet -d 'Only errors on stderr; no progress bars'
 complete -c kvwire -n "__fish_kvwire_using_subcommand up" -l no-color -d 'No colour in text output (NO_COLOR is honoured too)'
-complete -c kvwire -n "__fish_kvwire_using_subcommand up" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c kvwire -n "__fish_kvwire_using_subcommand down" -s f -l file -d 'The runbook (TOML; see docs/runbook.md)' -r -F
-complete -c kvwire -n "__fish_kvwire_using_subcommand down" -l subscription -d 'Azure subscription ID holding the resources' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand down" -s o -l output -d 'Output format. Default: text on a terminal, json when stdout is piped' -r -f -a "text\t'For people: aligned, coloured on a terminal'
 json\t'One stable JSON document on stdout (docs/plan-format.md)'
-yaml\t'The JSON document as YAML'
-env\t'export KEY=\'value\' lines (commands that print values, such as kubelet-identity)'"
+yaml\t'The JSON document as YAML'"
+complete -c kvwire -n "__fish_kvwire_using_subcommand down" -l subscription -d 'Azure subscription ID holding the resources' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand down" -l cloud -d 'Azure cloud: AzureCloud, AzureUSGovernment, AzureChinaCloud, or a TOML cloud file (docs/clouds.md)' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand down" -l auth -d 'How to authenticate' -r -f -a "auto\t'Workload identity, then a client secret, then managed identity, else the Azure CLI login'
 cli\t'The Azure CLI\'s (az login) or Azure Developer CLI\'s account'
@@ -464,17 +422,16 @@ complete -c kvwire -n "__fish_kvwire_using_subcommand down" -l lro-timeout -d 'G
 complete -c kvwire -n "__fish_kvwire_using_subcommand down" -l include-secrets -d 'Also soft-delete the secrets kvwire seeded (tagged managed-by=kvwire); they stay recoverable'
 complete -c kvwire -n "__fish_kvwire_using_subcommand down" -l dry-run -d 'Observe and print the plan, but write nothing (reads only)'
 complete -c kvwire -n "__fish_kvwire_using_subcommand down" -s y -l yes -d 'Apply without asking. Required to apply when there is no terminal (CI)'
-complete -c kvwire -n "__fish_kvwire_using_subcommand down" -l detailed-exitcode -d 'With a plan: exit 4 when changes are pending and were not applied (0 = nothing to do)'
+complete -c kvwire -n "__fish_kvwire_using_subcommand down" -l detailed-exitcode -d 'Exit 4 when changes are pending and were not applied (0 = nothing to do)'
+complete -c kvwire -n "__fish_kvwire_using_subcommand down" -s h -l help -d 'Print help (`kvwire help COMMAND` describes every option in full)'
 complete -c kvwire -n "__fish_kvwire_using_subcommand down" -s v -l verbose -d 'More detail on stderr: -v steps, -vv HTTP requests, -vvv headers and ARM bodies (always redacted)'
 complete -c kvwire -n "__fish_kvwire_using_subcommand down" -s q -l quiet -d 'Only errors on stderr; no progress bars'
 complete -c kvwire -n "__fish_kvwire_using_subcommand down" -l no-color -d 'No colour in text output (NO_COLOR is honoured too)'
-complete -c kvwire -n "__fish_kvwire_using_subcommand down" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c kvwire -n "__fish_kvwire_using_subcommand verify" -s f -l file -d 'The runbook (TOML; see docs/runbook.md)' -r -F
-complete -c kvwire -n "__fish_kvwire_using_subcommand verify" -l subscription -d 'Azure subscription ID holding the resources' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand verify" -s o -l output -d 'Output format. Default: text on a terminal, json when stdout is piped' -r -f -a "text\t'For people: aligned, coloured on a terminal'
 json\t'One stable JSON document on stdout (docs/plan-format.md)'
-yaml\t'The JSON document as YAML'
-env\t'export KEY=\'value\' lines (commands that print values, such as kubelet-identity)'"
+yaml\t'The JSON document as YAML'"
+complete -c kvwire -n "__fish_kvwire_using_subcommand verify" -l subscription -d 'Azure subscription ID holding the resources' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand verify" -l cloud -d 'Azure cloud: AzureCloud, AzureUSGovernment, AzureChinaCloud, or a TOML cloud file (docs/clouds.md)' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand verify" -l auth -d 'How to authenticate' -r -f -a "auto\t'Workload identity, then a client secret, then managed identity, else the Azure CLI login'
 cli\t'The Azure CLI\'s (az login) or Azure Developer CLI\'s account'
@@ -486,13 +443,10 @@ complete -c kvwire -n "__fish_kvwire_using_subcommand verify" -l resolve -d 'Con
 complete -c kvwire -n "__fish_kvwire_using_subcommand verify" -l timeout -d 'Give up on one HTTP request after this many seconds' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand verify" -l retries -d 'Retries for throttled (429), failed (5xx) or dropped requests, with exponential backoff' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand verify" -l lro-timeout -d 'Give up waiting for one long-running Azure operation after this many seconds' -r
-complete -c kvwire -n "__fish_kvwire_using_subcommand verify" -l dry-run -d 'Observe and print the plan, but write nothing (reads only)'
-complete -c kvwire -n "__fish_kvwire_using_subcommand verify" -s y -l yes -d 'Apply without asking. Required to apply when there is no terminal (CI)'
-complete -c kvwire -n "__fish_kvwire_using_subcommand verify" -l detailed-exitcode -d 'With a plan: exit 4 when changes are pending and were not applied (0 = nothing to do)'
+complete -c kvwire -n "__fish_kvwire_using_subcommand verify" -s h -l help -d 'Print help (`kvwire help COMMAND` describes every option in full)'
 complete -c kvwire -n "__fish_kvwire_using_subcommand verify" -s v -l verbose -d 'More detail on stderr: -v steps, -vv HTTP requests, -vvv headers and ARM bodies (always redacted)'
 complete -c kvwire -n "__fish_kvwire_using_subcommand verify" -s q -l quiet -d 'Only errors on stderr; no progress bars'
 complete -c kvwire -n "__fish_kvwire_using_subcommand verify" -l no-color -d 'No colour in text output (NO_COLOR is honoured too)'
-complete -c kvwire -n "__fish_kvwire_using_subcommand verify" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c kvwire -n "__fish_kvwire_using_subcommand init" -s g -l resource-group -d 'Resource group of the cluster' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand init" -s n -l name -l cluster -d 'Name of the AKS cluster' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand init" -l vault -d 'The vault\'s name' -r
@@ -504,10 +458,6 @@ complete -c kvwire -n "__fish_kvwire_using_subcommand init" -l namespace -d 'Kub
 complete -c kvwire -n "__fish_kvwire_using_subcommand init" -l service-account -d 'Kubernetes service account the app runs as' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand init" -s f -l file -d 'Write the runbook to this file (refused if it exists, unless --force) instead of stdout' -r -F
 complete -c kvwire -n "__fish_kvwire_using_subcommand init" -l subscription -d 'Azure subscription ID holding the resources' -r
-complete -c kvwire -n "__fish_kvwire_using_subcommand init" -s o -l output -d 'Output format. Default: text on a terminal, json when stdout is piped' -r -f -a "text\t'For people: aligned, coloured on a terminal'
-json\t'One stable JSON document on stdout (docs/plan-format.md)'
-yaml\t'The JSON document as YAML'
-env\t'export KEY=\'value\' lines (commands that print values, such as kubelet-identity)'"
 complete -c kvwire -n "__fish_kvwire_using_subcommand init" -l cloud -d 'Azure cloud: AzureCloud, AzureUSGovernment, AzureChinaCloud, or a TOML cloud file (docs/clouds.md)' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand init" -l auth -d 'How to authenticate' -r -f -a "auto\t'Workload identity, then a client secret, then managed identity, else the Azure CLI login'
 cli\t'The Azure CLI\'s (az login) or Azure Developer CLI\'s account'
@@ -521,21 +471,14 @@ complete -c kvwire -n "__fish_kvwire_using_subcommand init" -l retries -d 'Retri
 complete -c kvwire -n "__fish_kvwire_using_subcommand init" -l lro-timeout -d 'Give up waiting for one long-running Azure operation after this many seconds' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand init" -l force -d 'Overwrite --file if it exists'
 complete -c kvwire -n "__fish_kvwire_using_subcommand init" -l offline -d 'Read nothing from Azure: fill in only what the flags say'
-complete -c kvwire -n "__fish_kvwire_using_subcommand init" -l dry-run -d 'Observe and print the plan, but write nothing (reads only)'
-complete -c kvwire -n "__fish_kvwire_using_subcommand init" -s y -l yes -d 'Apply without asking. Required to apply when there is no terminal (CI)'
-complete -c kvwire -n "__fish_kvwire_using_subcommand init" -l detailed-exitcode -d 'With a plan: exit 4 when changes are pending and were not applied (0 = nothing to do)'
+complete -c kvwire -n "__fish_kvwire_using_subcommand init" -s h -l help -d 'Print help (`kvwire help COMMAND` describes every option in full)'
 complete -c kvwire -n "__fish_kvwire_using_subcommand init" -s v -l verbose -d 'More detail on stderr: -v steps, -vv HTTP requests, -vvv headers and ARM bodies (always redacted)'
 complete -c kvwire -n "__fish_kvwire_using_subcommand init" -s q -l quiet -d 'Only errors on stderr; no progress bars'
 complete -c kvwire -n "__fish_kvwire_using_subcommand init" -l no-color -d 'No colour in text output (NO_COLOR is honoured too)'
-complete -c kvwire -n "__fish_kvwire_using_subcommand init" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c kvwire -n "__fish_kvwire_using_subcommand wait" -s f -l file -d 'The runbook whose cluster to wait for' -r -F
 complete -c kvwire -n "__fish_kvwire_using_subcommand wait" -s g -l resource-group -d 'Resource group of the cluster (with -n)' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand wait" -s n -l name -l cluster -d 'The cluster to wait for (with -g)' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand wait" -l subscription -d 'Azure subscription ID holding the resources' -r
-complete -c kvwire -n "__fish_kvwire_using_subcommand wait" -s o -l output -d 'Output format. Default: text on a terminal, json when stdout is piped' -r -f -a "text\t'For people: aligned, coloured on a terminal'
-json\t'One stable JSON document on stdout (docs/plan-format.md)'
-yaml\t'The JSON document as YAML'
-env\t'export KEY=\'value\' lines (commands that print values, such as kubelet-identity)'"
 complete -c kvwire -n "__fish_kvwire_using_subcommand wait" -l cloud -d 'Azure cloud: AzureCloud, AzureUSGovernment, AzureChinaCloud, or a TOML cloud file (docs/clouds.md)' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand wait" -l auth -d 'How to authenticate' -r -f -a "auto\t'Workload identity, then a client secret, then managed identity, else the Azure CLI login'
 cli\t'The Azure CLI\'s (az login) or Azure Developer CLI\'s account'
@@ -547,18 +490,11 @@ complete -c kvwire -n "__fish_kvwire_using_subcommand wait" -l resolve -d 'Conne
 complete -c kvwire -n "__fish_kvwire_using_subcommand wait" -l timeout -d 'Give up on one HTTP request after this many seconds' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand wait" -l retries -d 'Retries for throttled (429), failed (5xx) or dropped requests, with exponential backoff' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand wait" -l lro-timeout -d 'Give up waiting for one long-running Azure operation after this many seconds' -r
-complete -c kvwire -n "__fish_kvwire_using_subcommand wait" -l dry-run -d 'Observe and print the plan, but write nothing (reads only)'
-complete -c kvwire -n "__fish_kvwire_using_subcommand wait" -s y -l yes -d 'Apply without asking. Required to apply when there is no terminal (CI)'
-complete -c kvwire -n "__fish_kvwire_using_subcommand wait" -l detailed-exitcode -d 'With a plan: exit 4 when changes are pending and were not applied (0 = nothing to do)'
+complete -c kvwire -n "__fish_kvwire_using_subcommand wait" -s h -l help -d 'Print help (`kvwire help COMMAND` describes every option in full)'
 complete -c kvwire -n "__fish_kvwire_using_subcommand wait" -s v -l verbose -d 'More detail on stderr: -v steps, -vv HTTP requests, -vvv headers and ARM bodies (always redacted)'
 complete -c kvwire -n "__fish_kvwire_using_subcommand wait" -s q -l quiet -d 'Only errors on stderr; no progress bars'
 complete -c kvwire -n "__fish_kvwire_using_subcommand wait" -l no-color -d 'No colour in text output (NO_COLOR is honoured too)'
-complete -c kvwire -n "__fish_kvwire_using_subcommand wait" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c kvwire -n "__fish_kvwire_using_subcommand completions" -l subscription -d 'Azure subscription ID holding the resources' -r
-complete -c kvwire -n "__fish_kvwire_using_subcommand completions" -s o -l output -d 'Output format. Default: text on a terminal, json when stdout is piped' -r -f -a "text\t'For people: aligned, coloured on a terminal'
-json\t'One stable JSON document on stdout (docs/plan-format.md)'
-yaml\t'The JSON document as YAML'
-env\t'export KEY=\'value\' lines (commands that print values, such as kubelet-identity)'"
 complete -c kvwire -n "__fish_kvwire_using_subcommand completions" -l cloud -d 'Azure cloud: AzureCloud, AzureUSGovernment, AzureChinaCloud, or a TOML cloud file (docs/clouds.md)' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand completions" -l auth -d 'How to authenticate' -r -f -a "auto\t'Workload identity, then a client secret, then managed identity, else the Azure CLI login'
 cli\t'The Azure CLI\'s (az login) or Azure Developer CLI\'s account'
@@ -570,16 +506,13 @@ complete -c kvwire -n "__fish_kvwire_using_subcommand completions" -l resolve -d
 complete -c kvwire -n "__fish_kvwire_using_subcommand completions" -l timeout -d 'Give up on one HTTP request after this many seconds' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand completions" -l retries -d 'Retries for throttled (429), failed (5xx) or dropped requests, with exponential backoff' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand completions" -l lro-timeout -d 'Give up waiting for one long-running Azure operation after this many seconds' -r
-complete -c kvwire -n "__fish_kvwire_using_subcommand completions" -l dry-run -d 'Observe and print the plan, but write nothing (reads only)'
-complete -c kvwire -n "__fish_kvwire_using_subcommand completions" -s y -l yes -d 'Apply without asking. Required to apply when there is no terminal (CI)'
-complete -c kvwire -n "__fish_kvwire_using_subcommand completions" -l detailed-exitcode -d 'With a plan: exit 4 when changes are pending and were not applied (0 = nothing to do)'
+complete -c kvwire -n "__fish_kvwire_using_subcommand completions" -s h -l help -d 'Print help (`kvwire help COMMAND` describes every option in full)'
 complete -c kvwire -n "__fish_kvwire_using_subcommand completions" -s v -l verbose -d 'More detail on stderr: -v steps, -vv HTTP requests, -vvv headers and ARM bodies (always redacted)'
 complete -c kvwire -n "__fish_kvwire_using_subcommand completions" -s q -l quiet -d 'Only errors on stderr; no progress bars'
 complete -c kvwire -n "__fish_kvwire_using_subcommand completions" -l no-color -d 'No colour in text output (NO_COLOR is honoured too)'
-complete -c kvwire -n "__fish_kvwire_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c kvwire -n "__fish_kvwire_using_subcommand help; and not __fish_seen_subcommand_from cluster nodepool kubelet-identity workload-identity grant secrets manifests lint plan up down verify init wait completions help" -f -a "cluster" -d 'Cluster-level changes'
 complete -c kvwire -n "__fish_kvwire_using_subcommand help; and not __fish_seen_subcommand_from cluster nodepool kubelet-identity workload-identity grant secrets manifests lint plan up down verify init wait completions help" -f -a "nodepool" -d 'Node pool operations'
-complete -c kvwire -n "__fish_kvwire_using_subcommand help; and not __fish_seen_subcommand_from cluster nodepool kubelet-identity workload-identity grant secrets manifests lint plan up down verify init wait completions help" -f -a "kubelet-identity" -d 'Print the kubelet\'s managed identity (clientId, objectId, resourceId); `-o env` prints KEY=value lines'
+complete -c kvwire -n "__fish_kvwire_using_subcommand help; and not __fish_seen_subcommand_from cluster nodepool kubelet-identity workload-identity grant secrets manifests lint plan up down verify init wait completions help" -f -a "kubelet-identity" -d 'Print the kubelet\'s managed identity (clientId, objectId, resourceId); `-o env` prints `export KEY=\'value\'` lines for `eval`'
 complete -c kvwire -n "__fish_kvwire_using_subcommand help; and not __fish_seen_subcommand_from cluster nodepool kubelet-identity workload-identity grant secrets manifests lint plan up down verify init wait completions help" -f -a "workload-identity" -d 'Set up workload identity: OIDC issuer + workload identity on the cluster, a user-assigned identity, and a federated credential for NAMESPACE/SERVICE_ACCOUNT'
 complete -c kvwire -n "__fish_kvwire_using_subcommand help; and not __fish_seen_subcommand_from cluster nodepool kubelet-identity workload-identity grant secrets manifests lint plan up down verify init wait completions help" -f -a "grant" -d 'Give a workload least-privilege read access to Key Vault secrets (RBAC role or access policy)'
 complete -c kvwire -n "__fish_kvwire_using_subcommand help; and not __fish_seen_subcommand_from cluster nodepool kubelet-identity workload-identity grant secrets manifests lint plan up down verify init wait completions help" -f -a "secrets" -d 'Key Vault secrets'

@@ -14,6 +14,16 @@ use crate::{
 };
 use std::time::Duration;
 
+/// A command's own flags that shape output and runs: `-o`, `--dry-run`, `--yes`,
+/// `--detailed-exitcode` (false where the command has none).
+#[derive(Debug, Clone, Default)]
+pub struct CommandFlags {
+    pub output: Option<OutputFormat>,
+    pub dry_run: bool,
+    pub yes: bool,
+    pub detailed_exitcode: bool,
+}
+
 /// What every command runs with.
 pub struct Settings {
     pub azure: AzureSettings,
@@ -32,7 +42,7 @@ pub const RETRY_BASE_ENV: &str = "KVWIRE_RETRY_BASE_MS";
 
 impl Settings {
     /// Validate configuration (cloud, CA bundle path, durations) before any request.
-    pub fn from_args(g: &GlobalArgs) -> Result<Settings> {
+    pub fn from_args(g: &GlobalArgs, f: &CommandFlags) -> Result<Settings> {
         let mut retry = RetryPolicy {
             max_attempts: g.retries + 1,
             ..RetryPolicy::default()
@@ -56,11 +66,11 @@ impl Settings {
                     ..LroPolicy::default()
                 },
             },
-            ui: Ui::detect(g.output, g.no_color, g.quiet),
-            output: g.output,
-            dry_run: g.dry_run,
-            yes: g.yes,
-            detailed_exitcode: g.detailed_exitcode,
+            ui: Ui::detect(f.output, g.no_color, g.quiet),
+            output: f.output,
+            dry_run: f.dry_run,
+            yes: f.yes,
+            detailed_exitcode: f.detailed_exitcode,
             verbose: g.verbose,
         })
     }
@@ -88,6 +98,8 @@ impl Settings {
             wait_hint: "kvwire wait with the same -g/-n (or -f RUNBOOK)".into(),
             no_wait: false,
             heartbeat: Some(heartbeat()),
+            confirm_word: false,
+            destroy: false,
         })
     }
 

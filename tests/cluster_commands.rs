@@ -285,7 +285,9 @@ fn kubelet_identity_in_three_formats_and_guidance_for_sp_clusters() {
         .unwrap();
     let env = String::from_utf8(out.stdout).unwrap();
     assert!(
-        env.starts_with("KUBELET_CLIENT_ID=kc\nKUBELET_OBJECT_ID=ko\nKUBELET_RESOURCE_ID=/subscriptions/"),
+        env.starts_with(
+            "export KUBELET_CLIENT_ID='kc'\nexport KUBELET_OBJECT_ID='ko'\nexport KUBELET_RESOURCE_ID='/subscriptions/"
+        ),
         "{env}"
     );
 

@@ -134,7 +134,7 @@ fn retries_503_and_dropped_connections_then_gives_up() {
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     assert_eq!(
         String::from_utf8_lossy(&out.stdout),
-        "KUBELET_CLIENT_ID=c\nKUBELET_OBJECT_ID=o\nKUBELET_RESOURCE_ID=r\n"
+        "export KUBELET_CLIENT_ID='c'\nexport KUBELET_OBJECT_ID='o'\nexport KUBELET_RESOURCE_ID='r'\n"
     );
 
     // Bounded: with --retries 2 a persistent 503 fails after exactly 3 tries.

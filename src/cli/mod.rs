@@ -13,6 +13,52 @@ use crate::{
 use clap::{ArgAction, Args, Parser, Subcommand};
 use std::path::PathBuf;
 
+/// What `kvwire --help` ends with, and the man page's EXIT STATUS: each code and its meaning.
+pub const EXIT_STATUS: &[(u8, &str)] = &[
+    (0, "success; with --detailed-exitcode also \"nothing left to change\""),
+    (1, "runtime, network or Azure error"),
+    (
+        2,
+        "bad input or usage, or a cancelled confirmation: nothing was written",
+    ),
+    (3, "checks failed (verify, lint)"),
+    (
+        4,
+        "changes pending: not applied with --dry-run, or held back (only with --detailed-exitcode)",
+    ),
+    (130, "interrupted (Ctrl-C or SIGTERM): nothing new was started"),
+];
+
+/// A help section: a heading styled like clap's own, then indented lines.
+fn section(heading: &str, lines: &[&str]) -> String {
+    let h = clap::builder::Styles::default().get_header().to_owned();
+    let mut out = format!("{h}{heading}:{h:#}\n");
+    for l in lines {
+        out.push_str(&format!("  {l}\n"));
+    }
+    out.trim_end().to_string()
+}
+
+/// The "Examples:" section every command's help ends with (taken from docs/).
+fn examples(lines: &[&str]) -> String {
+    section("Examples", lines)
+}
+
+fn top_after_help() -> String {
+    let codes: Vec<String> = EXIT_STATUS.iter().map(|(c, m)| format!("{c:>3}  {m}")).collect();
+    let codes: Vec<&str> = codes.iter().map(String::as_str).collect();
+    format!(
+        "{}\n\n{}\n\nEach command's --help lists its own options and examples; docs/ has the details.",
+        examples(&[
+            "kvwire init -g rg-shop -n aks-shop --vault kv-shop -f onboard.toml",
+            "kvwire plan -f onboard.toml          # what would change; reads only",
+            "kvwire up -f onboard.toml            # show, ask, apply, verify",
+            "kvwire verify -f onboard.toml",
+        ]),
+        section("Exit status", &codes)
+    )
+}
+
 #[derive(Debug, Parser)]
 #[command(
     name = "kvwire",
@@ -21,38 +67,43 @@ use std::path::PathBuf;
     long_about = "Wire an AKS cluster to Azure Key Vault end to end.\n\n\
 Every command that changes Azure first observes, then shows a plan, asks for confirmation \
 (or takes --yes), applies and verifies. --dry-run shows the plan and writes nothing; a re-run changes nothing.",
-    after_help = "Exit codes: 0 success, 1 runtime or Azure error, 2 bad input or usage (nothing written), \
-3 checks failed (verify, lint), 4 changes pending (only with --detailed-exitcode), 130 interrupted."
+    after_help = top_after_help(),
+    disable_help_flag = true
 )]
 pub struct Cli {
+    /// Print help (`kvwire help COMMAND` describes every option in full).
+    #[arg(short = 'h', long = "help", global = true, action = ArgAction::HelpShort, display_order = 999)]
+    help: Option<bool>,
     #[command(flatten)]
     pub global: GlobalArgs,
+    #[command(flatten)]
+    pub early: EarlyArgs,
     #[command(subcommand)]
     pub command: Command,
 }
 
+/// `-o`, `--dry-run`, `--yes` and `--detailed-exitcode` belong to the commands that use them
+/// (`kvwire up --yes`). Given before the command (`kvwire --yes up`, as before), they are taken
+/// here, unlisted, and refused for a command that has no use for them.
+#[derive(Debug, Clone, Default, Args)]
+pub struct EarlyArgs {
+    #[arg(short = 'o', long, value_enum, hide = true)]
+    pub output: Option<OutputFormat>,
+    #[arg(long, hide = true)]
+    pub dry_run: bool,
+    #[arg(short = 'y', long, hide = true)]
+    pub yes: bool,
+    #[arg(long, hide = true)]
+    pub detailed_exitcode: bool,
+}
+
+/// Flags of every command, listed once under "Global options" after the command's own.
 #[derive(Debug, Args)]
 #[command(next_help_heading = "Global options")]
 pub struct GlobalArgs {
     /// Azure subscription ID holding the resources.
     #[arg(long, global = true, env = "AZURE_SUBSCRIPTION_ID", value_parser = names::subscription_id)]
     pub subscription: Option<String>,
-
-    /// Output format. Default: text on a terminal, json when stdout is piped.
-    #[arg(short = 'o', long, global = true, value_enum)]
-    pub output: Option<OutputFormat>,
-
-    /// Observe and print the plan, but write nothing (reads only).
-    #[arg(long, global = true)]
-    pub dry_run: bool,
-
-    /// Apply without asking. Required to apply when there is no terminal (CI).
-    #[arg(short = 'y', long, global = true)]
-    pub yes: bool,
-
-    /// With a plan: exit 4 when changes are pending and were not applied (0 = nothing to do).
-    #[arg(long, global = true)]
-    pub detailed_exitcode: bool,
 
     /// More detail on stderr: -v steps, -vv HTTP requests, -vvv headers and ARM bodies (always redacted).
     #[arg(short = 'v', long, global = true, action = ArgAction::Count)]
@@ -77,7 +128,13 @@ pub struct GlobalArgs {
     pub auth: AuthMode,
 
     /// Extra PEM CA certificates to trust, e.g. for a TLS-intercepting corporate proxy.
-    #[arg(long, global = true, env = "KVWIRE_CA_BUNDLE", value_name = "PEM")]
+    #[arg(
+        long,
+        global = true,
+        env = "KVWIRE_CA_BUNDLE",
+        hide_short_help = true,
+        value_name = "PEM"
+    )]
     pub ca_bundle: Option<PathBuf>,
 
     /// Connect to ADDR for HOST (curl-style HOST:PORT:ADDR; repeat, or comma-separate in KVWIRE_RESOLVE).
@@ -85,6 +142,7 @@ pub struct GlobalArgs {
         long,
         global = true,
         env = "KVWIRE_RESOLVE",
+        hide_short_help = true,
         value_delimiter = ',',
         value_name = "HOST:PORT:ADDR"
     )]
@@ -94,7 +152,7 @@ pub struct GlobalArgs {
     #[arg(
         long,
         global = true,
-        env = "KVWIRE_TIMEOUT",
+        env = "KVWIRE_TIMEOUT", hide_short_help = true,
         default_value_t = 100,
         value_name = "SECONDS",
         value_parser = clap::value_parser!(u64).range(1..=3600)
@@ -102,14 +160,14 @@ pub struct GlobalArgs {
     pub timeout: u64,
 
     /// Retries for throttled (429), failed (5xx) or dropped requests, with exponential backoff.
-    #[arg(long, global = true, env = "KVWIRE_RETRIES", default_value_t = 5, value_parser = clap::value_parser!(u32).range(0..=20))]
+    #[arg(long, global = true, env = "KVWIRE_RETRIES", hide_short_help = true, default_value_t = 5, value_parser = clap::value_parser!(u32).range(0..=20))]
     pub retries: u32,
 
     /// Give up waiting for one long-running Azure operation after this many seconds.
     #[arg(
         long,
         global = true,
-        env = "KVWIRE_LRO_TIMEOUT",
+        env = "KVWIRE_LRO_TIMEOUT", hide_short_help = true,
         default_value_t = 3600,
         value_name = "SECONDS",
         value_parser = clap::value_parser!(u64).range(1..=7 * 24 * 3600)
@@ -121,43 +179,168 @@ pub struct GlobalArgs {
     pub no_color: bool,
 }
 
+/// `-o` of commands that print a plan or a report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum DocFormat {
+    /// For people: aligned, coloured on a terminal
+    Text,
+    /// One stable JSON document on stdout (docs/plan-format.md)
+    Json,
+    /// The JSON document as YAML
+    Yaml,
+}
+
+impl From<DocFormat> for OutputFormat {
+    fn from(f: DocFormat) -> OutputFormat {
+        match f {
+            DocFormat::Text => OutputFormat::Text,
+            DocFormat::Json => OutputFormat::Json,
+            DocFormat::Yaml => OutputFormat::Yaml,
+        }
+    }
+}
+
+/// `-o` of `manifests`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ManifestFormat {
+    /// Kubernetes YAML documents separated by `---` (the default, piped or not)
+    Yaml,
+    /// One Kubernetes `v1` List holding every object
+    Json,
+}
+
+impl From<ManifestFormat> for OutputFormat {
+    fn from(f: ManifestFormat) -> OutputFormat {
+        match f {
+            ManifestFormat::Yaml => OutputFormat::Yaml,
+            ManifestFormat::Json => OutputFormat::Json,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct OutputArg {
+    /// Output format. Default: text on a terminal, json when stdout is piped.
+    #[arg(short = 'o', long, value_enum, value_name = "FORMAT")]
+    pub output: Option<DocFormat>,
+}
+
+/// The flags of commands that change Azure.
+#[derive(Debug, Clone, Args)]
+pub struct ApplyArgs {
+    #[command(flatten)]
+    pub output: OutputArg,
+    /// Observe and print the plan, but write nothing (reads only).
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Apply without asking. Required to apply when there is no terminal (CI).
+    #[arg(short = 'y', long)]
+    pub yes: bool,
+    /// Exit 4 when changes are pending and were not applied (0 = nothing to do).
+    #[arg(long)]
+    pub detailed_exitcode: bool,
+}
+
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Cluster-level changes.
-    #[command(subcommand)]
+    #[command(subcommand, after_help = examples(&[
+        "kvwire cluster enable-managed-identity -g rg-demo -n aks-demo --dry-run",
+        "kvwire cluster enable-managed-identity -g rg-demo -n aks-demo",
+    ]))]
     Cluster(ClusterCommand),
     /// Node pool operations.
-    #[command(subcommand)]
+    #[command(subcommand, after_help = examples(&[
+        "kvwire nodepool upgrade-image -g rg-demo --cluster aks-demo --all",
+    ]))]
     Nodepool(NodepoolCommand),
-    /// Print the kubelet's managed identity (clientId, objectId, resourceId); `-o env` prints KEY=value lines.
+    /// Print the kubelet's managed identity (clientId, objectId, resourceId); `-o env` prints
+    /// `export KEY='value'` lines for `eval`.
+    #[command(after_help = examples(&[
+        "kvwire kubelet-identity -g rg-demo -n aks-demo",
+        "kvwire kubelet-identity -g rg-demo -n aks-demo -o json",
+        "eval \"$(kvwire kubelet-identity -g rg-demo -n aks-demo -o env)\"; echo \"$KUBELET_CLIENT_ID\"",
+    ]))]
     KubeletIdentity(KubeletIdentityArgs),
     /// Set up workload identity: OIDC issuer + workload identity on the cluster, a user-assigned
     /// identity, and a federated credential for NAMESPACE/SERVICE_ACCOUNT.
+    #[command(after_help = examples(&[
+        "kvwire workload-identity -g rg1 --cluster aks1 --identity id-app --namespace shop --service-account checkout --dry-run",
+        "kvwire workload-identity -g rg1 --cluster aks1 --identity id-app --namespace shop --service-account checkout",
+    ]))]
     WorkloadIdentity(WorkloadIdentityArgs),
     /// Give a workload least-privilege read access to Key Vault secrets (RBAC role or access policy).
+    #[command(after_help = examples(&[
+        "kvwire grant --vault kv-demo -g rg1 --to identity:id-app",
+        "kvwire grant --vault kv-demo -g rg1 --to kubelet:aks1 --scope secret:db-password",
+        "kvwire grant --vault kv-demo --to principal:00000000-0000-0000-0000-000000000000 --principal-type group",
+    ]))]
     Grant(GrantArgs),
     /// Key Vault secrets.
-    #[command(subcommand)]
+    #[command(subcommand, after_help = examples(&[
+        "kvwire secrets seed --vault kv-demo --from-env",
+    ]))]
     Secrets(SecretsCommand),
     /// Emit Kubernetes YAML: SecretProviderClass, ServiceAccount and (optionally) a Deployment
     /// mounting the vault's secrets. Values are read from Azure (or given with --offline).
+    #[command(after_help = examples(&[
+        "kvwire manifests --vault kv-demo -g rg1 --namespace shop --identity id-app --service-account checkout",
+        "kvwire manifests --vault kv-demo -g rg1 --namespace shop --identity id-app --deployment checkout --image ghcr.io/example/checkout:1.4 --out-dir k8s",
+        "kvwire manifests --vault kv-demo --namespace shop --offline --tenant-id TENANT --client-id CLIENT --spc-name db-secrets",
+    ]))]
     Manifests(ManifestsArgs),
     /// Check SecretProviderClass manifests against the Azure provider's rules.
+    #[command(after_help = examples(&[
+        "kvwire lint k8s/secretproviderclass.yaml",
+        "kvwire manifests --vault kv-demo --namespace shop --identity id-app | kvwire lint -",
+        "kvwire lint --online --strict k8s/*.yaml",
+    ]))]
     Lint(LintArgs),
     /// Show every change a runbook would make (reads only).
-    Plan(RunbookArgs),
+    #[command(after_help = examples(&[
+        "kvwire plan -f onboard.toml",
+        "kvwire plan -f onboard.toml -o json --detailed-exitcode > plan.json   # exit 4: changes pending",
+    ]))]
+    Plan(PlanArgs),
     /// Apply a runbook in dependency order; re-running continues after a failure and duplicates nothing.
+    #[command(after_help = examples(&[
+        "kvwire up -f onboard.toml",
+        "kvwire up -f onboard.toml --yes              # in CI: no prompt",
+        "kvwire up -f onboard.toml --no-wait && kvwire wait -f onboard.toml",
+    ]))]
     Up(UpArgs),
     /// Remove what kvwire created for a runbook (never cluster settings; secrets only when asked).
+    #[command(after_help = examples(&[
+        "kvwire down -f onboard.toml --dry-run",
+        "kvwire down -f onboard.toml                  # asks for the word yes",
+        "kvwire down -f onboard.toml --include-secrets",
+    ]))]
     Down(DownArgs),
     /// Check a runbook's setup end to end: ✔/✘ per check with the command that fixes it.
-    Verify(RunbookArgs),
+    #[command(after_help = examples(&[
+        "kvwire verify -f onboard.toml",
+        "kvwire verify -f onboard.toml -o json",
+    ]))]
+    Verify(VerifyArgs),
     /// Write a commented runbook for a cluster and a vault, pre-filled from what Azure holds.
+    #[command(after_help = examples(&[
+        "kvwire init -g rg-shop -n aks-shop --vault kv-shop -f onboard.toml",
+        "kvwire init -g rg-shop -n aks-shop --vault kv-shop --namespace shop --service-account checkout --offline",
+    ]))]
     Init(InitArgs),
     /// Wait until no operation runs on a cluster or its node pools (after --no-wait, an interrupt
     /// or someone else's change).
+    #[command(after_help = examples(&[
+        "kvwire wait -f onboard.toml",
+        "kvwire wait -g rg-demo -n aks-demo",
+    ]))]
     Wait(WaitArgs),
     /// Print shell completions for SHELL to stdout.
+    #[command(after_help = examples(&[
+        "kvwire completions bash > ~/.local/share/bash-completion/completions/kvwire",
+        "kvwire completions zsh > \"${fpath[1]}/_kvwire\"",
+        "kvwire completions fish > ~/.config/fish/completions/kvwire.fish",
+    ]))]
     Completions {
         /// The shell to generate for.
         #[arg(value_enum)]
@@ -168,6 +351,12 @@ pub enum Command {
 #[derive(Debug, Subcommand)]
 pub enum ClusterCommand {
     /// Switch the cluster's control plane from a service principal to a managed identity.
+    #[command(after_help = examples(&[
+        "kvwire cluster enable-managed-identity -g rg-demo -n aks-demo --dry-run",
+        "kvwire cluster enable-managed-identity -g rg-demo -n aks-demo      # asks for the word yes",
+        "kvwire cluster enable-managed-identity -g rg -n aks --dry-run --detailed-exitcode -o json > plan.json",
+        "kvwire cluster enable-managed-identity -g rg -n aks --yes",
+    ]))]
     EnableManagedIdentity(EnableManagedIdentityArgs),
 }
 
@@ -192,11 +381,18 @@ pub struct EnableManagedIdentityArgs {
     /// later run, which adopts it) waits for the end.
     #[arg(long)]
     pub no_wait: bool,
+    #[command(flatten)]
+    pub apply: ApplyArgs,
 }
 
 #[derive(Debug, Subcommand)]
 pub enum NodepoolCommand {
     /// Upgrade node images (only pools that need it), so nodes get the latest image and the kubelet identity.
+    #[command(after_help = examples(&[
+        "kvwire nodepool upgrade-image -g rg-demo --cluster aks-demo --all --dry-run",
+        "kvwire nodepool upgrade-image -g rg-demo --cluster aks-demo --nodepool nodepool1",
+        "kvwire nodepool upgrade-image -g rg-demo --cluster aks-demo --all --yes --no-wait",
+    ]))]
     UpgradeImage(UpgradeImageArgs),
 }
 
@@ -220,12 +416,17 @@ pub struct UpgradeImageArgs {
     /// later run, which adopts it) waits for the end.
     #[arg(long)]
     pub no_wait: bool,
+    #[command(flatten)]
+    pub apply: ApplyArgs,
 }
 
 #[derive(Debug, Args)]
 pub struct KubeletIdentityArgs {
     #[command(flatten)]
     pub cluster: ClusterRef,
+    /// Output format. Default: text on a terminal, json when stdout is piped.
+    #[arg(short = 'o', long, value_enum, value_name = "FORMAT")]
+    pub output: Option<OutputFormat>,
 }
 
 #[derive(Debug, Args)]
@@ -251,6 +452,8 @@ pub struct WorkloadIdentityArgs {
     /// later run, which adopts it) waits for the end.
     #[arg(long)]
     pub no_wait: bool,
+    #[command(flatten)]
+    pub apply: ApplyArgs,
 }
 
 #[derive(Debug, Args)]
@@ -283,12 +486,20 @@ pub struct GrantArgs {
     /// Keep retrying this long while a just-created identity is not yet known to Azure RBAC (PrincipalNotFound).
     #[arg(long, default_value_t = 300, value_name = "SECONDS")]
     pub principal_wait: u64,
+    #[command(flatten)]
+    pub apply: ApplyArgs,
 }
 
 #[derive(Debug, Subcommand)]
 pub enum SecretsCommand {
     /// Write secrets (by default DB_HOST, DB_NAME, DB_USERNAME, DB_PASSWORD) into a vault.
     /// Values come from the environment, a .env file, stdin or a hidden prompt — never from arguments.
+    #[command(after_help = examples(&[
+        "DB_HOST=pg.internal DB_NAME=orders DB_USERNAME=app DB_PASSWORD=… kvwire secrets seed --vault kv-demo --from-env",
+        "kvwire secrets seed --vault kv-demo --from-file .env --all",
+        "printf 'API_KEY=%s\\n' \"$KEY\" | kvwire secrets seed --vault kv-demo --stdin --map API_KEY=api-key --yes",
+        "kvwire secrets seed --vault kv-demo --from-env --overwrite      # replace values that differ",
+    ]))]
     Seed(SeedArgs),
 }
 
@@ -331,6 +542,8 @@ pub struct SeedArgs {
     /// Secrets read and written at once.
     #[arg(long, default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..=64))]
     pub concurrency: u16,
+    #[command(flatten)]
+    pub apply: ApplyArgs,
 }
 
 fn parse_rfc3339(s: &str) -> Result<time::OffsetDateTime, String> {
@@ -377,8 +590,12 @@ pub struct ManifestsArgs {
     #[arg(long, default_value = "workload", value_parser = names::k8s_service_account)]
     pub service_account: String,
     /// Name of the SecretProviderClass (default: kvwire-VAULT).
-    #[arg(long, value_parser = names::k8s_service_account)]
-    pub name: Option<String>,
+    #[arg(long, value_parser = names::k8s_service_account, value_name = "NAME")]
+    pub spc_name: Option<String>,
+    /// The old name of --spc-name, refused with a message saying so (`-n`/`--name` is the
+    /// cluster in every other command).
+    #[arg(long = "name", hide = true, value_name = "NAME")]
+    pub renamed_name: Option<String>,
     /// Write one file per object into this directory instead of printing them.
     #[arg(long, value_name = "DIR")]
     pub out_dir: Option<PathBuf>,
@@ -391,6 +608,9 @@ pub struct ManifestsArgs {
     /// With --offline: the client ID of the identity the pods use.
     #[arg(long, requires = "offline", value_parser = names::guid)]
     pub client_id: Option<String>,
+    /// Output format: YAML documents, also when piped (json: one v1 List).
+    #[arg(short = 'o', long, value_enum, value_name = "FORMAT")]
+    pub output: Option<ManifestFormat>,
 }
 
 #[derive(Debug, Args)]
@@ -404,6 +624,8 @@ pub struct LintArgs {
     /// Treat warnings as errors.
     #[arg(long)]
     pub strict: bool,
+    #[command(flatten)]
+    pub output: OutputArg,
 }
 
 #[derive(Debug, Args)]
@@ -414,6 +636,25 @@ pub struct RunbookArgs {
 }
 
 #[derive(Debug, Args)]
+pub struct PlanArgs {
+    #[command(flatten)]
+    pub runbook: RunbookArgs,
+    #[command(flatten)]
+    pub output: OutputArg,
+    /// Exit 4 when the plan has changes (0 = nothing to do).
+    #[arg(long)]
+    pub detailed_exitcode: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct VerifyArgs {
+    #[command(flatten)]
+    pub runbook: RunbookArgs,
+    #[command(flatten)]
+    pub output: OutputArg,
+}
+
+#[derive(Debug, Args)]
 pub struct UpArgs {
     #[command(flatten)]
     pub runbook: RunbookArgs,
@@ -421,6 +662,8 @@ pub struct UpArgs {
     /// later run, which adopts it) waits for the end.
     #[arg(long)]
     pub no_wait: bool,
+    #[command(flatten)]
+    pub apply: ApplyArgs,
 }
 
 #[derive(Debug, Args)]
@@ -443,6 +686,8 @@ pub struct DownArgs {
     /// Also soft-delete the secrets kvwire seeded (tagged managed-by=kvwire); they stay recoverable.
     #[arg(long)]
     pub include_secrets: bool,
+    #[command(flatten)]
+    pub apply: ApplyArgs,
 }
 
 #[derive(Debug, Args)]
@@ -507,7 +752,7 @@ value_enum!(OutputFormat {
     OutputFormat::Text => "text": "For people: aligned, coloured on a terminal",
     OutputFormat::Json => "json": "One stable JSON document on stdout (docs/plan-format.md)",
     OutputFormat::Yaml => "yaml": "The JSON document as YAML",
-    OutputFormat::Env => "env": "export KEY='value' lines (commands that print values, such as kubelet-identity)",
+    OutputFormat::Env => "env": "export KEY='value' lines, safe in eval",
 });
 
 value_enum!(AuthMode {

@@ -4,7 +4,7 @@ use crate::{
     cli::KubeletIdentityArgs,
     error::{ExitStatus, Result},
     settings::Settings,
-    ui::output::OutputFormat,
+    ui::output::{OutputFormat, shell_export},
 };
 use serde_json::json;
 
@@ -23,7 +23,13 @@ pub async fn run(args: &KubeletIdentityArgs, s: &Settings) -> Result<ExitStatus>
             println!("clientId:   {client_id}\nobjectId:   {object_id}\nresourceId: {resource_id}");
         }
         OutputFormat::Env => {
-            println!("KUBELET_CLIENT_ID={client_id}\nKUBELET_OBJECT_ID={object_id}\nKUBELET_RESOURCE_ID={resource_id}");
+            for (key, value) in [
+                ("KUBELET_CLIENT_ID", &client_id),
+                ("KUBELET_OBJECT_ID", &object_id),
+                ("KUBELET_RESOURCE_ID", &resource_id),
+            ] {
+                println!("{}", shell_export(key, value));
+            }
         }
         OutputFormat::Json | OutputFormat::Yaml => {
             s.ui.print_document(&json!({"clientId": client_id, "objectId": object_id, "resourceId": resource_id}));

@@ -24,11 +24,16 @@ fn config(a: &ManifestsArgs) -> Config {
         sync_secret: a.sync_as_k8s_secret.clone(),
         deployment: a.deployment.clone().zip(a.image.clone()),
         service_account: a.service_account.clone(),
-        name: a.name.clone(),
+        name: a.spc_name.clone(),
     }
 }
 
 pub async fn run(args: &ManifestsArgs, s: &Settings) -> Result<ExitStatus> {
+    if let Some(name) = &args.renamed_name {
+        return Err(Error::usage(format!(
+            "--name is now --spc-name (the SecretProviderClass's name): --spc-name {name}; the cluster is --cluster"
+        )));
+    }
     let ui = &s.ui;
     let resolved = if args.offline {
         offline(args, s)?

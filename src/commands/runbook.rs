@@ -34,6 +34,9 @@ pub async fn down(file: &Path, include_secrets: bool, s: &Settings) -> Result<Ex
     let rb = runbook::load(file)?;
     let az = Arc::new(s.connect()?);
     let p = build::down(&az, &rb, include_secrets).await?;
-    let opts = s.run_options("down", 1, format!("kvwire down -f {}", file.display()))?;
+    let mut opts = s.run_options("down", 1, format!("kvwire down -f {}", file.display()))?;
+    // As `terraform destroy`: only the word `yes` approves, and the run speaks of destroying.
+    opts.confirm_word = true;
+    opts.destroy = true;
     plan::run(p, &opts, &s.ui).await
 }

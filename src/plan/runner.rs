@@ -3,7 +3,7 @@
 use super::{
     document::{self, Outcome},
     render,
-    step::{Action, Planned, Step},
+    step::{Action, Phase, Planned, Step},
 };
 use crate::{
     error::{Error, ExitStatus, Result},
@@ -73,6 +73,11 @@ pub struct RunOptions {
     /// Without a terminal: a progress line per running operation this often (CI runners kill jobs
     /// that print nothing for a while).
     pub heartbeat: Option<std::time::Duration>,
+    /// Only the whole word `yes` approves (`down`, as `terraform destroy`). A plan that switches
+    /// the control plane's identity (the cluster phase) asks so whatever this says.
+    pub confirm_word: bool,
+    /// `down`: the question and the last line speak of destroying.
+    pub destroy: bool,
 }
 
 /// Steps observe at once (reads only), up to this many in flight, unless a command says otherwise.
@@ -120,6 +125,15 @@ pub async fn run(plan: Plan, opts: &RunOptions, ui: &Ui) -> Result<ExitStatus> {
         if changes {
             print!("\n{}", render::summary(&planned));
         }
+    } else if changes && !opts.dry_run && will_ask(opts, ui) {
+        // stdout holds the document (`kvwire up -f r.toml | tee log`): the person asked at the
+        // terminal still sees what they approve, there, before the question.
+        let ui = ui.for_stderr();
+        eprint!(
+            "{}\n{}",
+            render::text(&planned, &ui, opts.show_unchanged),
+            render::summary(&planned)
+        );
     }
     if !changes || opts.dry_run {
         // Nothing changed since the observation: its reads serve the outputs too.
@@ -137,7 +151,13 @@ pub async fn run(plan: Plan, opts: &RunOptions, ui: &Ui) -> Result<ExitStatus> {
                 &outputs,
             ));
         } else if changes {
-            println!("\nDry run: nothing was changed. To apply: {}", opts.apply_hint);
+            let to = if opts.destroy { "To destroy" } else { "To apply" };
+            println!("\nDry run: nothing was changed. {to}: {}", opts.apply_hint);
+        } else if opts.destroy {
+            println!(
+                "No changes: nothing kvwire created is left to destroy ({} step(s) checked).",
+                planned.len()
+            );
         } else {
             println!("No changes: Azure already matches ({} step(s) checked).", planned.len());
             print!("{}", render::outputs(&outputs));
@@ -161,7 +181,8 @@ pub async fn run(plan: Plan, opts: &RunOptions, ui: &Ui) -> Result<ExitStatus> {
     }
     let to_apply = pending.iter().filter(|p| **p).count();
     if to_apply > 0 {
-        confirm(opts, ui, to_apply)?;
+        let word = opts.confirm_word || planned.iter().zip(&pending).any(|(p, &go)| go && needs_word(p));
+        confirm(opts, ui, to_apply, word)?;
     }
 
     let interrupted = apply_all(&plan, &planned, &pending, &mut outcomes, opts, ui).await;
@@ -199,6 +220,11 @@ pub async fn run(plan: Plan, opts: &RunOptions, ui: &Ui) -> Result<ExitStatus> {
             }
         }
         let applied = count(Outcome::Applied);
+        let (verb, done) = if opts.destroy {
+            ("Destroy", "destroyed")
+        } else {
+            ("Apply", "applied")
+        };
         if started > 0 {
             println!(
                 "Started {started} operation(s) that go on in Azure (--no-wait); {applied} applied, {} waiting for them. Next: {}, then {}.",
@@ -208,17 +234,17 @@ pub async fn run(plan: Plan, opts: &RunOptions, ui: &Ui) -> Result<ExitStatus> {
             );
         } else if failed > 0 {
             println!(
-                "Apply failed: {applied} applied, {failed} failed, {} not run.",
+                "{verb} failed: {applied} {done}, {failed} failed, {} not run.",
                 count(Outcome::NotRun)
             );
         } else if held > 0 {
             println!(
-                "{} Apply complete except {held} held back: {applied} applied and verified.",
+                "{} {verb} complete except {held} held back: {applied} {done} and verified.",
                 ui.paint("!", Style::Change)
             );
         } else {
             println!(
-                "{} Apply complete: {applied} applied and verified.",
+                "{} {verb} complete: {applied} {done} and verified.",
                 ui.paint("✔", Style::Add)
             );
         }
@@ -236,37 +262,91 @@ pub async fn run(plan: Plan, opts: &RunOptions, ui: &Ui) -> Result<ExitStatus> {
     })
 }
 
-/// Ask about one held step, only at a terminal and only without --yes (which never implies consent).
-fn consent(ui: &Ui, opts: &RunOptions, address: &str, why: &str) -> Result<bool> {
-    if opts.yes || !(ui.stdin_tty && ui.interactive_stderr) {
-        return Ok(false);
-    }
-    dialoguer::Confirm::new()
-        .with_prompt(format!("{address}: {why}. Change it anyway?"))
-        .default(false)
-        .interact()
-        .map_err(|e| Error::runtime(format!("prompt failed: {e}")))
+/// Whether a prompt will be shown: at a terminal (stdin and stderr), without --yes.
+fn will_ask(opts: &RunOptions, ui: &Ui) -> bool {
+    !opts.yes && ui.stdin_tty && ui.interactive_stderr
 }
 
-fn confirm(opts: &RunOptions, ui: &Ui, n: usize) -> Result<()> {
+/// A change only the whole word `yes` approves: the cluster phase switches the control plane's
+/// identity, which a stray `y` must never start.
+fn needs_word(p: &Planned) -> bool {
+    p.action != Action::NoOp && p.phase == Phase::CLUSTER
+}
+
+/// Ask about one held step, only at a terminal and only without --yes (which never implies consent).
+fn consent(ui: &Ui, opts: &RunOptions, address: &str, why: &str) -> Result<bool> {
+    if !will_ask(opts, ui) {
+        return Ok(false);
+    }
+    let answer = ask(&format!("{address}: {why}. Change it anyway? [y/N] "))?;
+    Ok(approves(answer.as_deref(), false))
+}
+
+/// Ask once for the whole plan. `word`: only `yes` approves, as `terraform apply` asks.
+fn confirm(opts: &RunOptions, ui: &Ui, n: usize, word: bool) -> Result<()> {
     if opts.yes {
         return Ok(());
     }
-    if !(ui.stdin_tty && ui.interactive_stderr) {
+    if !will_ask(opts, ui) {
         return Err(Error::usage(
             "changes need confirmation, but there is no terminal to ask on: pass --yes to apply, or --dry-run to only show the plan",
         ));
     }
-    let ok = dialoguer::Confirm::new()
-        .with_prompt(format!("Apply {n} change(s)?"))
-        .default(false)
-        .interact()
-        .map_err(|e| Error::runtime(format!("prompt failed: {e}")))?;
-    if ok {
+    let question = if opts.destroy {
+        format!("Destroy {n} resource(s)?")
+    } else {
+        format!("Apply {n} change(s)?")
+    };
+    let answer = if word {
+        let what = if opts.destroy {
+            "kvwire will delete what it created, as shown above. There is no undo."
+        } else {
+            "kvwire will make the changes shown above, including the cluster's identity."
+        };
+        ask(&format!(
+            "\n{question}\n  {what}\n  Only 'yes' will be accepted to approve.\n\n  Enter a value: "
+        ))?
+    } else {
+        ask(&format!("{question} [y/N] "))?
+    };
+    if approves(answer.as_deref(), word) {
         Ok(())
+    } else if word && approves(answer.as_deref(), false) {
+        Err(Error::usage(
+            "cancelled: only the word 'yes' approves this plan; nothing was changed",
+        ))
     } else {
         Err(Error::usage("cancelled: nothing was changed"))
     }
+}
+
+/// Whether an answer approves: `yes` (or `y`, unless the whole word is required), on a line of its own.
+fn approves(answer: Option<&str>, word: bool) -> bool {
+    let Some(a) = answer.map(str::trim) else {
+        return false;
+    };
+    if word {
+        a == "yes"
+    } else {
+        a.eq_ignore_ascii_case("y") || a.eq_ignore_ascii_case("yes")
+    }
+}
+
+/// Show `prompt` on stderr and read one whole line (Enter required) from the terminal; `None` at
+/// end of input. Reading a line, not a key, keeps the rest of a typed `yes` away from the shell.
+fn ask(prompt: &str) -> Result<Option<String>> {
+    use std::io::{BufRead, Write};
+    let mut err = std::io::stderr().lock();
+    err.write_all(prompt.as_bytes())
+        .and_then(|_| err.flush())
+        .map_err(|e| Error::runtime(format!("prompt failed: {e}")))?;
+    drop(err);
+    let mut line = String::new();
+    let n = std::io::stdin()
+        .lock()
+        .read_line(&mut line)
+        .map_err(|e| Error::runtime(format!("prompt failed: {e}")))?;
+    Ok((n > 0).then_some(line))
 }
 
 /// A step being applied: what it is doing, for heartbeats and interrupt reports.
@@ -467,4 +547,43 @@ async fn collect_outputs(plan: &Plan) -> Result<Vec<(String, Value)>> {
         all.extend(s.outputs().await?);
     }
     Ok(all)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_line_approves_only_as_a_whole() {
+        for yes in ["y\n", "Y\n", "yes\n", "YES\r\n", "  yes  \n"] {
+            assert!(approves(Some(yes), false), "{yes:?}");
+        }
+        for no in ["", "\n", "n\n", "no\n", "ye\n", "yess\n", "y es\n", "yes please\n"] {
+            assert!(!approves(Some(no), false), "{no:?}");
+        }
+        assert!(!approves(None, false), "end of input never approves");
+        // The whole word, as terraform: `y` is not enough.
+        assert!(approves(Some("yes\n"), true));
+        for no in ["y\n", "Y\n", "YES\n", "Yes\n", "ye\n", "yes yes\n"] {
+            assert!(!approves(Some(no), true), "{no:?}");
+        }
+    }
+
+    #[test]
+    fn only_a_cluster_change_needs_the_word() {
+        let switch = Planned::new("cluster rg/aks (managed identity)", Phase::CLUSTER, "t", Action::Update);
+        assert!(needs_word(&switch));
+        assert!(!needs_word(&Planned::new(
+            "cluster rg/aks (managed identity)",
+            Phase::CLUSTER,
+            "t",
+            Action::NoOp
+        )));
+        assert!(!needs_word(&Planned::new(
+            "identity rg/id",
+            Phase::WORKLOAD_IDENTITY,
+            "t",
+            Action::Create
+        )));
+    }
 }

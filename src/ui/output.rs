@@ -11,7 +11,7 @@ pub enum OutputFormat {
     Json,
     /// The JSON document as YAML.
     Yaml,
-    /// Shell-style KEY=value lines (commands that print values, such as kubelet-identity).
+    /// `export KEY='value'` lines, safe in `eval` (commands that print values, such as kubelet-identity).
     Env,
 }
 
@@ -20,6 +20,8 @@ pub enum OutputFormat {
 pub struct Ui {
     pub format: OutputFormat,
     pub color: bool,
+    /// Colour for text written to stderr (a plan shown there while stdout is piped).
+    pub stderr_color: bool,
     /// Progress bars and prompts go to stderr, only when it is a terminal.
     pub interactive_stderr: bool,
     pub stdin_tty: bool,
@@ -29,6 +31,7 @@ pub struct Ui {
 impl Ui {
     pub fn detect(format: Option<OutputFormat>, no_color: bool, quiet: bool) -> Ui {
         let stdout_tty = std::io::stdout().is_terminal();
+        let stderr_tty = std::io::stderr().is_terminal();
         let no_color_env = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
         Ui {
             // Text for people at a terminal; JSON when piped, so scripts get a stable document.
@@ -38,9 +41,18 @@ impl Ui {
                 OutputFormat::Json
             }),
             color: stdout_tty && !no_color && !no_color_env,
-            interactive_stderr: std::io::stderr().is_terminal() && !quiet,
+            stderr_color: stderr_tty && !no_color && !no_color_env,
+            interactive_stderr: stderr_tty && !quiet,
             stdin_tty: std::io::stdin().is_terminal(),
             quiet,
+        }
+    }
+
+    /// The same, painting for stderr.
+    pub fn for_stderr(&self) -> Ui {
+        Ui {
+            color: self.stderr_color,
+            ..self.clone()
         }
     }
 
@@ -69,6 +81,12 @@ impl Ui {
     }
 }
 
+/// `export KEY='value'` for POSIX shells: the value single-quoted, each `'` written `'\''`, so
+/// `eval` assigns it verbatim whatever it holds.
+pub fn shell_export(key: &str, value: &str) -> String {
+    format!("export {key}='{}'", value.replace('\'', r"'\''"))
+}
+
 #[derive(Debug, Clone, Copy)]
 pub enum Style {
     Add,
@@ -85,6 +103,16 @@ pub use crate::util::yaml::to_yaml;
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn shell_export_quotes_for_eval() {
+        assert_eq!(shell_export("K", "plain"), "export K='plain'");
+        assert_eq!(shell_export("K", ""), "export K=''");
+        assert_eq!(
+            shell_export("K", "it's $HOME `x` \\ \"q\""),
+            r#"export K='it'\''s $HOME `x` \ "q"'"#
+        );
+    }
 
     #[test]
     fn yaml_quotes_what_would_be_misread() {

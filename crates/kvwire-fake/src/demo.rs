@@ -50,8 +50,8 @@ pub fn run(kvwire: &Path, runbook: &Path, shown: &str, print: &mut dyn FnMut(&st
     ));
     let steps: [(&str, &[&str]); 4] = [
         ("plan: what would change (reads only)", &["plan", "-f"]),
-        ("up: apply it", &["--yes", "up", "-f"]),
-        ("up again: nothing left to do", &["--yes", "up", "-f"]),
+        ("up: apply it", &["up", "--yes", "-f"]),
+        ("up again: nothing left to do", &["up", "--yes", "-f"]),
         ("verify: check it end to end", &["verify", "-f"]),
     ];
     let mut codes = vec![];
@@ -60,7 +60,7 @@ pub fn run(kvwire: &Path, runbook: &Path, shown: &str, print: &mut dyn FnMut(&st
         say(&format!("\n── {what}\n$ kvwire {} {shown}\n", args.join(" ")));
         let before = fake.writes().len();
         let mut cmd = Command::new(kvwire);
-        cmd.args(["-o", "text"]).args(*args).arg(&rb);
+        cmd.args(*args).arg(&rb).args(["-o", "text"]);
         for (k, v) in fake.env() {
             cmd.env(k, v);
         }
