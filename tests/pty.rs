@@ -155,7 +155,7 @@ fn piped_stdout_still_shows_the_plan_at_the_terminal() {
     let before = p.expect("Enter a value: ").unwrap();
     let shown = text(&before);
     for expected in [
-        "~ update    cluster rg1/aks1 (managed identity)",
+        "~ update    cluster rg1/aks1 (managed identity, workload identity)",
         "+ create    identity rg1/id-shop",
         "Plan: ",
         "Apply ",
@@ -166,6 +166,10 @@ fn piped_stdout_still_shows_the_plan_at_the_terminal() {
         );
     }
     assert!(!shown.contains('{'), "the document waits for the end:\n{shown}");
+    assert!(
+        !shown.contains("keeps using service principal"),
+        "up upgrades the node images itself: no advice to run it by hand:\n{shown}"
+    );
     p.send("yes\r").unwrap();
     let (code, rest) = finish(&mut p);
     assert_eq!(code, 0, "{rest}");

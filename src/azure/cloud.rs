@@ -136,6 +136,12 @@ impl Cloud {
         format!("{}/.default", self.arm_audience.trim_end_matches('/'))
     }
 
+    /// The OAuth scope of Key Vault tokens: what the vault's 401 challenge names
+    /// (`resource="https://vault.azure.net"` in the public cloud, the DNS suffix in every cloud).
+    pub fn keyvault_scope(&self) -> String {
+        format!("https://{}/.default", self.keyvault_dns_suffix)
+    }
+
     /// The SDK's view of this cloud (authority host only; audiences come from challenges).
     pub fn sdk_cloud(&self) -> azure_core::cloud::CloudConfiguration {
         let mut custom = azure_core::cloud::CustomConfiguration::default();

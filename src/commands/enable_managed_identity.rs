@@ -18,6 +18,7 @@ pub async fn run(args: &EnableManagedIdentityArgs, s: &Settings) -> Result<ExitS
             cluster: ClusterRef::new(az, rg, name),
             managed_identity: Some(args.assign_identity.clone()),
             workload_identity: false,
+            node_images_follow: false,
         }),
         &[],
     );

@@ -28,6 +28,7 @@ pub async fn run(args: &WorkloadIdentityArgs, s: &Settings) -> Result<ExitStatus
             cluster,
             managed_identity: None,
             workload_identity: true,
+            node_images_follow: false,
         }),
         &[],
     );

@@ -74,7 +74,7 @@ pub struct RunOptions {
     /// that print nothing for a while).
     pub heartbeat: Option<std::time::Duration>,
     /// Only the whole word `yes` approves (`down`, as `terraform destroy`). A plan that switches
-    /// the control plane's identity (the cluster phase) asks so whatever this says.
+    /// the control plane's identity (`identity.type`) asks so whatever this says.
     pub confirm_word: bool,
     /// `down`: the question and the last line speak of destroying.
     pub destroy: bool,
@@ -267,10 +267,10 @@ fn will_ask(opts: &RunOptions, ui: &Ui) -> bool {
     !opts.yes && ui.stdin_tty && ui.interactive_stderr
 }
 
-/// A change only the whole word `yes` approves: the cluster phase switches the control plane's
-/// identity, which a stray `y` must never start.
+/// A change only the whole word `yes` approves: a cluster write that switches the control plane's
+/// identity (`identity.type`), which a stray `y` must never start.
 fn needs_word(p: &Planned) -> bool {
-    p.action != Action::NoOp && p.phase == Phase::CLUSTER
+    p.action != Action::NoOp && p.phase == Phase::CLUSTER && p.changes.iter().any(|c| c.path == "identity.type")
 }
 
 /// Ask about one held step, only at a terminal and only without --yes (which never implies consent).
@@ -552,6 +552,7 @@ async fn collect_outputs(plan: &Plan) -> Result<Vec<(String, Value)>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::plan::step::FieldChange;
 
     #[test]
     fn a_line_approves_only_as_a_whole() {
@@ -570,15 +571,28 @@ mod tests {
     }
 
     #[test]
-    fn only_a_cluster_change_needs_the_word() {
-        let switch = Planned::new("cluster rg/aks (managed identity)", Phase::CLUSTER, "t", Action::Update);
+    fn only_the_identity_switch_needs_the_word() {
+        let switch =
+            Planned::new("cluster rg/aks (managed identity)", Phase::CLUSTER, "t", Action::Update).changes(vec![
+                FieldChange::set("identity.type", None, serde_json::json!("SystemAssigned")),
+            ]);
         assert!(needs_word(&switch));
-        assert!(!needs_word(&Planned::new(
-            "cluster rg/aks (managed identity)",
+        let oidc = Planned::new(
+            "cluster rg/aks (workload identity)",
             Phase::CLUSTER,
             "t",
-            Action::NoOp
-        )));
+            Action::Update,
+        )
+        .changes(vec![FieldChange::set(
+            "properties.oidcIssuerProfile.enabled",
+            None,
+            serde_json::json!(true),
+        )]);
+        assert!(!needs_word(&oidc));
+        assert!(!needs_word(&Planned {
+            action: Action::NoOp,
+            ..switch
+        }));
         assert!(!needs_word(&Planned::new(
             "identity rg/id",
             Phase::WORKLOAD_IDENTITY,

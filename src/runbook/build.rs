@@ -86,6 +86,7 @@ pub async fn up(az: &Arc<Azure>, rb: &Loaded, seeds: Option<Seeds>) -> Result<(P
                 cluster: cluster.clone(),
                 managed_identity: b.cluster.managed_identity.then_some(None),
                 workload_identity: workload,
+                node_images_follow: b.cluster.upgrade_node_images,
             }),
             &[],
         )]

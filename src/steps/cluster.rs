@@ -170,6 +170,8 @@ pub struct ClusterUpdate {
     pub managed_identity: Option<Option<String>>,
     /// The OIDC issuer and the workload identity webhook: what federated credentials need.
     pub workload_identity: bool,
+    /// The same run upgrades the node images after the switch (a runbook): no advice to do it.
+    pub node_images_follow: bool,
 }
 
 impl Desired for ClusterUpdate {
@@ -359,10 +361,12 @@ impl Step for ClusterUpdate {
             if mc.kubelet_identity().is_none() {
                 effects.push(FieldChange::unknown("properties.identityProfile.kubeletidentity"));
             }
-            warnings.push(format!(
-                "the kubelet keeps using service principal {sp} until the node images are upgraded: then run `kvwire nodepool upgrade-image {} --all`",
-                self.cluster.hint()
-            ));
+            if !self.node_images_follow {
+                warnings.push(format!(
+                    "the kubelet keeps using service principal {sp} until the node images are upgraded: then run `kvwire nodepool upgrade-image {} --all`",
+                    self.cluster.hint()
+                ));
+            }
             warnings.extend(self.pools_on_newest_image().await?);
             warnings.push(self.grants_left_behind(&sp).await);
         }

@@ -117,19 +117,25 @@ pub fn outcome(cmd: &mut assert_cmd::Command) -> (Value, String, i32) {
 
 /// The longest chain of requests where each starts only after the one before it answered: the
 /// requests no amount of concurrency could have overlapped.
-pub fn critical_path(journal: &[fake::Entry]) -> usize {
+pub fn critical_path(journal: &[fake::Entry]) -> Vec<fake::Entry> {
     let mut entries: Vec<&fake::Entry> = journal.iter().collect();
     entries.sort_by_key(|e| e.started);
-    let mut longest: Vec<usize> = Vec::with_capacity(entries.len());
+    // For each request: the longest chain ending in it, and the request before it on that chain.
+    let mut longest: Vec<(usize, Option<usize>)> = Vec::with_capacity(entries.len());
     for (i, e) in entries.iter().enumerate() {
         let before = (0..i)
             .filter(|&j| entries[j].at <= e.started)
-            .map(|j| longest[j])
-            .max()
-            .unwrap_or(0);
-        longest.push(before + 1);
+            .max_by_key(|&j| longest[j].0);
+        longest.push((before.map_or(0, |j| longest[j].0) + 1, before));
     }
-    longest.into_iter().max().unwrap_or(0)
+    let mut chain = vec![];
+    let mut at = (0..entries.len()).max_by_key(|&i| longest[i].0);
+    while let Some(i) = at {
+        chain.push(entries[i].clone());
+        at = longest[i].1;
+    }
+    chain.reverse();
+    chain
 }
 
 /// The client secret and every issued token must never be printed.
