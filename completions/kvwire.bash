@@ -64,11 +64,17 @@ _kvwire() {
             kvwire,workload-identity)
                 cmd="kvwire__subcmd__workload__subcmd__identity"
                 ;;
+            kvwire__subcmd__cluster,enable-csi-driver)
+                cmd="kvwire__subcmd__cluster__subcmd__enable__subcmd__csi__subcmd__driver"
+                ;;
             kvwire__subcmd__cluster,enable-managed-identity)
                 cmd="kvwire__subcmd__cluster__subcmd__enable__subcmd__managed__subcmd__identity"
                 ;;
             kvwire__subcmd__cluster,help)
                 cmd="kvwire__subcmd__cluster__subcmd__help"
+                ;;
+            kvwire__subcmd__cluster__subcmd__help,enable-csi-driver)
+                cmd="kvwire__subcmd__cluster__subcmd__help__subcmd__enable__subcmd__csi__subcmd__driver"
                 ;;
             kvwire__subcmd__cluster__subcmd__help,enable-managed-identity)
                 cmd="kvwire__subcmd__cluster__subcmd__help__subcmd__enable__subcmd__managed__subcmd__identity"
@@ -123,6 +129,9 @@ _kvwire() {
                 ;;
             kvwire__subcmd__help,workload-identity)
                 cmd="kvwire__subcmd__help__subcmd__workload__subcmd__identity"
+                ;;
+            kvwire__subcmd__help__subcmd__cluster,enable-csi-driver)
+                cmd="kvwire__subcmd__help__subcmd__cluster__subcmd__enable__subcmd__csi__subcmd__driver"
                 ;;
             kvwire__subcmd__help__subcmd__cluster,enable-managed-identity)
                 cmd="kvwire__subcmd__help__subcmd__cluster__subcmd__enable__subcmd__managed__subcmd__identity"
@@ -218,12 +227,90 @@ _kvwire() {
             return 0
             ;;
         kvwire__subcmd__cluster)
-            opts="-h -v -q --help --subscription --verbose --quiet --cloud --auth --ca-bundle --resolve --timeout --retries --lro-timeout --no-color enable-managed-identity help"
+            opts="-h -v -q --help --subscription --verbose --quiet --cloud --auth --ca-bundle --resolve --timeout --retries --lro-timeout --no-color enable-managed-identity enable-csi-driver help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --subscription)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cloud)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --auth)
+                    COMPREPLY=($(compgen -W "auto cli env workload msi" -- "${cur}"))
+                    return 0
+                    ;;
+                --ca-bundle)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --resolve)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --retries)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --lro-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kvwire__subcmd__cluster__subcmd__enable__subcmd__csi__subcmd__driver)
+            opts="-g -n -o -y -h -v -q --resource-group --cluster --name --rotation --rotation-poll-interval --no-wait --output --dry-run --yes --detailed-exitcode --help --subscription --verbose --quiet --cloud --auth --ca-bundle --resolve --timeout --retries --lro-timeout --no-color"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --resource-group)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -g)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cluster)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -n)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --rotation-poll-interval)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "text json yaml" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "text json yaml" -- "${cur}"))
+                    return 0
+                    ;;
                 --subscription)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -342,8 +429,22 @@ _kvwire() {
             return 0
             ;;
         kvwire__subcmd__cluster__subcmd__help)
-            opts="enable-managed-identity help"
+            opts="enable-managed-identity enable-csi-driver help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kvwire__subcmd__cluster__subcmd__help__subcmd__enable__subcmd__csi__subcmd__driver)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -592,8 +693,22 @@ _kvwire() {
             return 0
             ;;
         kvwire__subcmd__help__subcmd__cluster)
-            opts="enable-managed-identity"
+            opts="enable-managed-identity enable-csi-driver"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kvwire__subcmd__help__subcmd__cluster__subcmd__enable__subcmd__csi__subcmd__driver)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -1084,7 +1199,7 @@ _kvwire() {
             return 0
             ;;
         kvwire__subcmd__manifests)
-            opts="-g -o -h -v -q --vault --resource-group --namespace --mode --secret --sync-as-k8s-secret --deployment --image --identity --identity-resource-group --cluster --service-account --spc-name --name --out-dir --offline --tenant-id --client-id --output --help --subscription --verbose --quiet --cloud --auth --ca-bundle --resolve --timeout --retries --lro-timeout --no-color"
+            opts="-g -o -h -v -q --vault --resource-group --namespace --mode --consumer --secret --sync-as-k8s-secret --deployment --image --identity --identity-resource-group --cluster --service-account --spc-name --name --out-dir --offline --tenant-id --client-id --output --help --subscription --verbose --quiet --cloud --auth --ca-bundle --resolve --timeout --retries --lro-timeout --no-color"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1107,7 +1222,11 @@ _kvwire() {
                     return 0
                     ;;
                 --mode)
-                    COMPREPLY=($(compgen -W "workload-identity kubelet vm-identity pod-identity" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "workload-identity kubelet vm-identity pod-identity addon-identity" -- "${cur}"))
+                    return 0
+                    ;;
+                --consumer)
+                    COMPREPLY=($(compgen -W "csi sdk both" -- "${cur}"))
                     return 0
                     ;;
                 --secret)

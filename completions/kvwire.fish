@@ -24,7 +24,7 @@ function __fish_kvwire_using_subcommand
     contains -- $cmd[1] $argv
 end
 
-complete -c kvwire -n "__fish_kvwire_needs_command" -l subscription -d 'Azure subscription ID holding the resources' -r
+complete -c kvwire -n "__fish_kvwire_needs_command" -l subscription -d 'Subscription holding the resources, by ID or name (default: the Azure CLI\'s default)' -r
 complete -c kvwire -n "__fish_kvwire_needs_command" -l cloud -d 'Azure cloud: AzureCloud, AzureUSGovernment, AzureChinaCloud, or a TOML cloud file (docs/clouds.md)' -r
 complete -c kvwire -n "__fish_kvwire_needs_command" -l auth -d 'How to authenticate' -r -f -a "auto\t'Workload identity, then a client secret, then managed identity, else the Azure CLI login'
 cli\t'The Azure CLI\'s (az login) or Azure Developer CLI\'s account'
@@ -64,31 +64,32 @@ complete -c kvwire -n "__fish_kvwire_needs_command" -f -a "init" -d 'Write a com
 complete -c kvwire -n "__fish_kvwire_needs_command" -f -a "wait" -d 'Wait until no operation runs on a cluster or its node pools (after --no-wait, an interrupt or someone else\'s change)'
 complete -c kvwire -n "__fish_kvwire_needs_command" -f -a "completions" -d 'Print shell completions for SHELL to stdout'
 complete -c kvwire -n "__fish_kvwire_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c kvwire -n "__fish_kvwire_using_subcommand cluster; and not __fish_seen_subcommand_from enable-managed-identity help" -l subscription -d 'Azure subscription ID holding the resources' -r
-complete -c kvwire -n "__fish_kvwire_using_subcommand cluster; and not __fish_seen_subcommand_from enable-managed-identity help" -l cloud -d 'Azure cloud: AzureCloud, AzureUSGovernment, AzureChinaCloud, or a TOML cloud file (docs/clouds.md)' -r
-complete -c kvwire -n "__fish_kvwire_using_subcommand cluster; and not __fish_seen_subcommand_from enable-managed-identity help" -l auth -d 'How to authenticate' -r -f -a "auto\t'Workload identity, then a client secret, then managed identity, else the Azure CLI login'
+complete -c kvwire -n "__fish_kvwire_using_subcommand cluster; and not __fish_seen_subcommand_from enable-managed-identity enable-csi-driver help" -l subscription -d 'Subscription holding the resources, by ID or name (default: the Azure CLI\'s default)' -r
+complete -c kvwire -n "__fish_kvwire_using_subcommand cluster; and not __fish_seen_subcommand_from enable-managed-identity enable-csi-driver help" -l cloud -d 'Azure cloud: AzureCloud, AzureUSGovernment, AzureChinaCloud, or a TOML cloud file (docs/clouds.md)' -r
+complete -c kvwire -n "__fish_kvwire_using_subcommand cluster; and not __fish_seen_subcommand_from enable-managed-identity enable-csi-driver help" -l auth -d 'How to authenticate' -r -f -a "auto\t'Workload identity, then a client secret, then managed identity, else the Azure CLI login'
 cli\t'The Azure CLI\'s (az login) or Azure Developer CLI\'s account'
 env\t'A service principal: AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_CLIENT_SECRET'
 workload\t'Federated token: AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_FEDERATED_TOKEN_FILE'
 msi\t'Managed identity of the Azure host (AZURE_CLIENT_ID picks a user-assigned one)'"
-complete -c kvwire -n "__fish_kvwire_using_subcommand cluster; and not __fish_seen_subcommand_from enable-managed-identity help" -l ca-bundle -d 'Extra PEM CA certificates to trust, e.g. for a TLS-intercepting corporate proxy' -r -F
-complete -c kvwire -n "__fish_kvwire_using_subcommand cluster; and not __fish_seen_subcommand_from enable-managed-identity help" -l resolve -d 'Connect to ADDR for HOST (curl-style HOST:PORT:ADDR; repeat, or comma-separate in KVWIRE_RESOLVE)' -r
-complete -c kvwire -n "__fish_kvwire_using_subcommand cluster; and not __fish_seen_subcommand_from enable-managed-identity help" -l timeout -d 'Give up on one HTTP request after this many seconds' -r
-complete -c kvwire -n "__fish_kvwire_using_subcommand cluster; and not __fish_seen_subcommand_from enable-managed-identity help" -l retries -d 'Retries for throttled (429), failed (5xx) or dropped requests, with exponential backoff' -r
-complete -c kvwire -n "__fish_kvwire_using_subcommand cluster; and not __fish_seen_subcommand_from enable-managed-identity help" -l lro-timeout -d 'Give up waiting for one long-running Azure operation after this many seconds' -r
-complete -c kvwire -n "__fish_kvwire_using_subcommand cluster; and not __fish_seen_subcommand_from enable-managed-identity help" -s h -l help -d 'Print help (`kvwire help COMMAND` describes every option in full)'
-complete -c kvwire -n "__fish_kvwire_using_subcommand cluster; and not __fish_seen_subcommand_from enable-managed-identity help" -s v -l verbose -d 'More detail on stderr: -v steps, -vv HTTP requests, -vvv headers and ARM bodies (always redacted)'
-complete -c kvwire -n "__fish_kvwire_using_subcommand cluster; and not __fish_seen_subcommand_from enable-managed-identity help" -s q -l quiet -d 'Only errors on stderr; no progress bars'
-complete -c kvwire -n "__fish_kvwire_using_subcommand cluster; and not __fish_seen_subcommand_from enable-managed-identity help" -l no-color -d 'No colour in text output (NO_COLOR is honoured too)'
-complete -c kvwire -n "__fish_kvwire_using_subcommand cluster; and not __fish_seen_subcommand_from enable-managed-identity help" -f -a "enable-managed-identity" -d 'Switch the cluster\'s control plane from a service principal to a managed identity'
-complete -c kvwire -n "__fish_kvwire_using_subcommand cluster; and not __fish_seen_subcommand_from enable-managed-identity help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c kvwire -n "__fish_kvwire_using_subcommand cluster; and not __fish_seen_subcommand_from enable-managed-identity enable-csi-driver help" -l ca-bundle -d 'Extra PEM CA certificates to trust, e.g. for a TLS-intercepting corporate proxy' -r -F
+complete -c kvwire -n "__fish_kvwire_using_subcommand cluster; and not __fish_seen_subcommand_from enable-managed-identity enable-csi-driver help" -l resolve -d 'Connect to ADDR for HOST (curl-style HOST:PORT:ADDR; repeat, or comma-separate in KVWIRE_RESOLVE)' -r
+complete -c kvwire -n "__fish_kvwire_using_subcommand cluster; and not __fish_seen_subcommand_from enable-managed-identity enable-csi-driver help" -l timeout -d 'Give up on one HTTP request after this many seconds' -r
+complete -c kvwire -n "__fish_kvwire_using_subcommand cluster; and not __fish_seen_subcommand_from enable-managed-identity enable-csi-driver help" -l retries -d 'Retries for throttled (429), failed (5xx) or dropped requests, with exponential backoff' -r
+complete -c kvwire -n "__fish_kvwire_using_subcommand cluster; and not __fish_seen_subcommand_from enable-managed-identity enable-csi-driver help" -l lro-timeout -d 'Give up waiting for one long-running Azure operation after this many seconds' -r
+complete -c kvwire -n "__fish_kvwire_using_subcommand cluster; and not __fish_seen_subcommand_from enable-managed-identity enable-csi-driver help" -s h -l help -d 'Print help (`kvwire help COMMAND` describes every option in full)'
+complete -c kvwire -n "__fish_kvwire_using_subcommand cluster; and not __fish_seen_subcommand_from enable-managed-identity enable-csi-driver help" -s v -l verbose -d 'More detail on stderr: -v steps, -vv HTTP requests, -vvv headers and ARM bodies (always redacted)'
+complete -c kvwire -n "__fish_kvwire_using_subcommand cluster; and not __fish_seen_subcommand_from enable-managed-identity enable-csi-driver help" -s q -l quiet -d 'Only errors on stderr; no progress bars'
+complete -c kvwire -n "__fish_kvwire_using_subcommand cluster; and not __fish_seen_subcommand_from enable-managed-identity enable-csi-driver help" -l no-color -d 'No colour in text output (NO_COLOR is honoured too)'
+complete -c kvwire -n "__fish_kvwire_using_subcommand cluster; and not __fish_seen_subcommand_from enable-managed-identity enable-csi-driver help" -f -a "enable-managed-identity" -d 'Switch the cluster\'s control plane from a service principal to a managed identity'
+complete -c kvwire -n "__fish_kvwire_using_subcommand cluster; and not __fish_seen_subcommand_from enable-managed-identity enable-csi-driver help" -f -a "enable-csi-driver" -d 'Enable the Secrets Store CSI driver add-on (azureKeyvaultSecretsProvider), which mounts Key Vault secrets into pods; set its secret rotation'
+complete -c kvwire -n "__fish_kvwire_using_subcommand cluster; and not __fish_seen_subcommand_from enable-managed-identity enable-csi-driver help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c kvwire -n "__fish_kvwire_using_subcommand cluster; and __fish_seen_subcommand_from enable-managed-identity" -s g -l resource-group -d 'Resource group of the cluster' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand cluster; and __fish_seen_subcommand_from enable-managed-identity" -s n -l name -l cluster -d 'Name of the AKS cluster' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand cluster; and __fish_seen_subcommand_from enable-managed-identity" -l assign-identity -d 'Use this user-assigned identity (resource ID) instead of a system-assigned one' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand cluster; and __fish_seen_subcommand_from enable-managed-identity" -s o -l output -d 'Output format. Default: text on a terminal, json when stdout is piped' -r -f -a "text\t'For people: aligned, coloured on a terminal'
 json\t'One stable JSON document on stdout (docs/plan-format.md)'
 yaml\t'The JSON document as YAML'"
-complete -c kvwire -n "__fish_kvwire_using_subcommand cluster; and __fish_seen_subcommand_from enable-managed-identity" -l subscription -d 'Azure subscription ID holding the resources' -r
+complete -c kvwire -n "__fish_kvwire_using_subcommand cluster; and __fish_seen_subcommand_from enable-managed-identity" -l subscription -d 'Subscription holding the resources, by ID or name (default: the Azure CLI\'s default)' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand cluster; and __fish_seen_subcommand_from enable-managed-identity" -l cloud -d 'Azure cloud: AzureCloud, AzureUSGovernment, AzureChinaCloud, or a TOML cloud file (docs/clouds.md)' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand cluster; and __fish_seen_subcommand_from enable-managed-identity" -l auth -d 'How to authenticate' -r -f -a "auto\t'Workload identity, then a client secret, then managed identity, else the Azure CLI login'
 cli\t'The Azure CLI\'s (az login) or Azure Developer CLI\'s account'
@@ -108,9 +109,37 @@ complete -c kvwire -n "__fish_kvwire_using_subcommand cluster; and __fish_seen_s
 complete -c kvwire -n "__fish_kvwire_using_subcommand cluster; and __fish_seen_subcommand_from enable-managed-identity" -s v -l verbose -d 'More detail on stderr: -v steps, -vv HTTP requests, -vvv headers and ARM bodies (always redacted)'
 complete -c kvwire -n "__fish_kvwire_using_subcommand cluster; and __fish_seen_subcommand_from enable-managed-identity" -s q -l quiet -d 'Only errors on stderr; no progress bars'
 complete -c kvwire -n "__fish_kvwire_using_subcommand cluster; and __fish_seen_subcommand_from enable-managed-identity" -l no-color -d 'No colour in text output (NO_COLOR is honoured too)'
+complete -c kvwire -n "__fish_kvwire_using_subcommand cluster; and __fish_seen_subcommand_from enable-csi-driver" -s g -l resource-group -d 'Resource group of the cluster' -r
+complete -c kvwire -n "__fish_kvwire_using_subcommand cluster; and __fish_seen_subcommand_from enable-csi-driver" -s n -l name -l cluster -d 'Name of the AKS cluster' -r
+complete -c kvwire -n "__fish_kvwire_using_subcommand cluster; and __fish_seen_subcommand_from enable-csi-driver" -l rotation-poll-interval -d 'How often rotation re-reads (a Go duration: 2m, 90s, 1h30m)' -r
+complete -c kvwire -n "__fish_kvwire_using_subcommand cluster; and __fish_seen_subcommand_from enable-csi-driver" -s o -l output -d 'Output format. Default: text on a terminal, json when stdout is piped' -r -f -a "text\t'For people: aligned, coloured on a terminal'
+json\t'One stable JSON document on stdout (docs/plan-format.md)'
+yaml\t'The JSON document as YAML'"
+complete -c kvwire -n "__fish_kvwire_using_subcommand cluster; and __fish_seen_subcommand_from enable-csi-driver" -l subscription -d 'Subscription holding the resources, by ID or name (default: the Azure CLI\'s default)' -r
+complete -c kvwire -n "__fish_kvwire_using_subcommand cluster; and __fish_seen_subcommand_from enable-csi-driver" -l cloud -d 'Azure cloud: AzureCloud, AzureUSGovernment, AzureChinaCloud, or a TOML cloud file (docs/clouds.md)' -r
+complete -c kvwire -n "__fish_kvwire_using_subcommand cluster; and __fish_seen_subcommand_from enable-csi-driver" -l auth -d 'How to authenticate' -r -f -a "auto\t'Workload identity, then a client secret, then managed identity, else the Azure CLI login'
+cli\t'The Azure CLI\'s (az login) or Azure Developer CLI\'s account'
+env\t'A service principal: AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_CLIENT_SECRET'
+workload\t'Federated token: AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_FEDERATED_TOKEN_FILE'
+msi\t'Managed identity of the Azure host (AZURE_CLIENT_ID picks a user-assigned one)'"
+complete -c kvwire -n "__fish_kvwire_using_subcommand cluster; and __fish_seen_subcommand_from enable-csi-driver" -l ca-bundle -d 'Extra PEM CA certificates to trust, e.g. for a TLS-intercepting corporate proxy' -r -F
+complete -c kvwire -n "__fish_kvwire_using_subcommand cluster; and __fish_seen_subcommand_from enable-csi-driver" -l resolve -d 'Connect to ADDR for HOST (curl-style HOST:PORT:ADDR; repeat, or comma-separate in KVWIRE_RESOLVE)' -r
+complete -c kvwire -n "__fish_kvwire_using_subcommand cluster; and __fish_seen_subcommand_from enable-csi-driver" -l timeout -d 'Give up on one HTTP request after this many seconds' -r
+complete -c kvwire -n "__fish_kvwire_using_subcommand cluster; and __fish_seen_subcommand_from enable-csi-driver" -l retries -d 'Retries for throttled (429), failed (5xx) or dropped requests, with exponential backoff' -r
+complete -c kvwire -n "__fish_kvwire_using_subcommand cluster; and __fish_seen_subcommand_from enable-csi-driver" -l lro-timeout -d 'Give up waiting for one long-running Azure operation after this many seconds' -r
+complete -c kvwire -n "__fish_kvwire_using_subcommand cluster; and __fish_seen_subcommand_from enable-csi-driver" -l rotation -d 'Re-read mounted secrets from Key Vault periodically, so pods see new versions (the add-on\'s `enableSecretRotation`; off unless given, as in AKS)'
+complete -c kvwire -n "__fish_kvwire_using_subcommand cluster; and __fish_seen_subcommand_from enable-csi-driver" -l no-wait -d 'Start the long-running operation and return once Azure accepted it; `kvwire wait` (or a later run, which adopts it) waits for the end'
+complete -c kvwire -n "__fish_kvwire_using_subcommand cluster; and __fish_seen_subcommand_from enable-csi-driver" -l dry-run -d 'Observe and print the plan, but write nothing (reads only)'
+complete -c kvwire -n "__fish_kvwire_using_subcommand cluster; and __fish_seen_subcommand_from enable-csi-driver" -s y -l yes -d 'Apply without asking. Required to apply when there is no terminal (CI)'
+complete -c kvwire -n "__fish_kvwire_using_subcommand cluster; and __fish_seen_subcommand_from enable-csi-driver" -l detailed-exitcode -d 'Exit 4 when changes are pending and were not applied (0 = nothing to do)'
+complete -c kvwire -n "__fish_kvwire_using_subcommand cluster; and __fish_seen_subcommand_from enable-csi-driver" -s h -l help -d 'Print help (`kvwire help COMMAND` describes every option in full)'
+complete -c kvwire -n "__fish_kvwire_using_subcommand cluster; and __fish_seen_subcommand_from enable-csi-driver" -s v -l verbose -d 'More detail on stderr: -v steps, -vv HTTP requests, -vvv headers and ARM bodies (always redacted)'
+complete -c kvwire -n "__fish_kvwire_using_subcommand cluster; and __fish_seen_subcommand_from enable-csi-driver" -s q -l quiet -d 'Only errors on stderr; no progress bars'
+complete -c kvwire -n "__fish_kvwire_using_subcommand cluster; and __fish_seen_subcommand_from enable-csi-driver" -l no-color -d 'No colour in text output (NO_COLOR is honoured too)'
 complete -c kvwire -n "__fish_kvwire_using_subcommand cluster; and __fish_seen_subcommand_from help" -f -a "enable-managed-identity" -d 'Switch the cluster\'s control plane from a service principal to a managed identity'
+complete -c kvwire -n "__fish_kvwire_using_subcommand cluster; and __fish_seen_subcommand_from help" -f -a "enable-csi-driver" -d 'Enable the Secrets Store CSI driver add-on (azureKeyvaultSecretsProvider), which mounts Key Vault secrets into pods; set its secret rotation'
 complete -c kvwire -n "__fish_kvwire_using_subcommand cluster; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c kvwire -n "__fish_kvwire_using_subcommand nodepool; and not __fish_seen_subcommand_from upgrade-image help" -l subscription -d 'Azure subscription ID holding the resources' -r
+complete -c kvwire -n "__fish_kvwire_using_subcommand nodepool; and not __fish_seen_subcommand_from upgrade-image help" -l subscription -d 'Subscription holding the resources, by ID or name (default: the Azure CLI\'s default)' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand nodepool; and not __fish_seen_subcommand_from upgrade-image help" -l cloud -d 'Azure cloud: AzureCloud, AzureUSGovernment, AzureChinaCloud, or a TOML cloud file (docs/clouds.md)' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand nodepool; and not __fish_seen_subcommand_from upgrade-image help" -l auth -d 'How to authenticate' -r -f -a "auto\t'Workload identity, then a client secret, then managed identity, else the Azure CLI login'
 cli\t'The Azure CLI\'s (az login) or Azure Developer CLI\'s account'
@@ -135,7 +164,7 @@ complete -c kvwire -n "__fish_kvwire_using_subcommand nodepool; and __fish_seen_
 complete -c kvwire -n "__fish_kvwire_using_subcommand nodepool; and __fish_seen_subcommand_from upgrade-image" -s o -l output -d 'Output format. Default: text on a terminal, json when stdout is piped' -r -f -a "text\t'For people: aligned, coloured on a terminal'
 json\t'One stable JSON document on stdout (docs/plan-format.md)'
 yaml\t'The JSON document as YAML'"
-complete -c kvwire -n "__fish_kvwire_using_subcommand nodepool; and __fish_seen_subcommand_from upgrade-image" -l subscription -d 'Azure subscription ID holding the resources' -r
+complete -c kvwire -n "__fish_kvwire_using_subcommand nodepool; and __fish_seen_subcommand_from upgrade-image" -l subscription -d 'Subscription holding the resources, by ID or name (default: the Azure CLI\'s default)' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand nodepool; and __fish_seen_subcommand_from upgrade-image" -l cloud -d 'Azure cloud: AzureCloud, AzureUSGovernment, AzureChinaCloud, or a TOML cloud file (docs/clouds.md)' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand nodepool; and __fish_seen_subcommand_from upgrade-image" -l auth -d 'How to authenticate' -r -f -a "auto\t'Workload identity, then a client secret, then managed identity, else the Azure CLI login'
 cli\t'The Azure CLI\'s (az login) or Azure Developer CLI\'s account'
@@ -165,7 +194,7 @@ complete -c kvwire -n "__fish_kvwire_using_subcommand kubelet-identity" -s o -l 
 json\t'One stable JSON document on stdout (docs/plan-format.md)'
 yaml\t'The JSON document as YAML'
 env\t'export KEY=\'value\' lines, safe in eval'"
-complete -c kvwire -n "__fish_kvwire_using_subcommand kubelet-identity" -l subscription -d 'Azure subscription ID holding the resources' -r
+complete -c kvwire -n "__fish_kvwire_using_subcommand kubelet-identity" -l subscription -d 'Subscription holding the resources, by ID or name (default: the Azure CLI\'s default)' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand kubelet-identity" -l cloud -d 'Azure cloud: AzureCloud, AzureUSGovernment, AzureChinaCloud, or a TOML cloud file (docs/clouds.md)' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand kubelet-identity" -l auth -d 'How to authenticate' -r -f -a "auto\t'Workload identity, then a client secret, then managed identity, else the Azure CLI login'
 cli\t'The Azure CLI\'s (az login) or Azure Developer CLI\'s account'
@@ -191,7 +220,7 @@ complete -c kvwire -n "__fish_kvwire_using_subcommand workload-identity" -l cred
 complete -c kvwire -n "__fish_kvwire_using_subcommand workload-identity" -s o -l output -d 'Output format. Default: text on a terminal, json when stdout is piped' -r -f -a "text\t'For people: aligned, coloured on a terminal'
 json\t'One stable JSON document on stdout (docs/plan-format.md)'
 yaml\t'The JSON document as YAML'"
-complete -c kvwire -n "__fish_kvwire_using_subcommand workload-identity" -l subscription -d 'Azure subscription ID holding the resources' -r
+complete -c kvwire -n "__fish_kvwire_using_subcommand workload-identity" -l subscription -d 'Subscription holding the resources, by ID or name (default: the Azure CLI\'s default)' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand workload-identity" -l cloud -d 'Azure cloud: AzureCloud, AzureUSGovernment, AzureChinaCloud, or a TOML cloud file (docs/clouds.md)' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand workload-identity" -l auth -d 'How to authenticate' -r -f -a "auto\t'Workload identity, then a client secret, then managed identity, else the Azure CLI login'
 cli\t'The Azure CLI\'s (az login) or Azure Developer CLI\'s account'
@@ -212,8 +241,8 @@ complete -c kvwire -n "__fish_kvwire_using_subcommand workload-identity" -s v -l
 complete -c kvwire -n "__fish_kvwire_using_subcommand workload-identity" -s q -l quiet -d 'Only errors on stderr; no progress bars'
 complete -c kvwire -n "__fish_kvwire_using_subcommand workload-identity" -l no-color -d 'No colour in text output (NO_COLOR is honoured too)'
 complete -c kvwire -n "__fish_kvwire_using_subcommand grant" -l vault -d 'The vault: a name (looked up in -g, else in the whole subscription) or its resource ID' -r
-complete -c kvwire -n "__fish_kvwire_using_subcommand grant" -s g -l resource-group -d 'Resource group of the vault; also the default group for kubelet: and identity: targets' -r
-complete -c kvwire -n "__fish_kvwire_using_subcommand grant" -l to -d 'Who gets access: kubelet:[RG/]CLUSTER, identity:[RG/]NAME or principal:OBJECT_ID' -r
+complete -c kvwire -n "__fish_kvwire_using_subcommand grant" -s g -l resource-group -d 'Resource group of the vault; also the default group for kubelet:, addon: and identity: targets' -r
+complete -c kvwire -n "__fish_kvwire_using_subcommand grant" -l to -d 'Who gets access: kubelet:[RG/]CLUSTER, addon:[RG/]CLUSTER (the CSI driver add-on\'s identity), identity:[RG/]NAME or principal:OBJECT_ID' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand grant" -l role -d 'secrets-user (read secret values; the default), secrets-officer (manage secrets; not for workloads), or a role definition GUID' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand grant" -l scope -d 'The whole vault, or one secret (secret:NAME, RBAC vaults only)' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand grant" -l principal-type -d 'Kind of principal for principal: targets (identities and kubelets are service principals)' -r -f -a "service-principal\t'An application or managed identity'
@@ -223,7 +252,7 @@ complete -c kvwire -n "__fish_kvwire_using_subcommand grant" -l principal-wait -
 complete -c kvwire -n "__fish_kvwire_using_subcommand grant" -s o -l output -d 'Output format. Default: text on a terminal, json when stdout is piped' -r -f -a "text\t'For people: aligned, coloured on a terminal'
 json\t'One stable JSON document on stdout (docs/plan-format.md)'
 yaml\t'The JSON document as YAML'"
-complete -c kvwire -n "__fish_kvwire_using_subcommand grant" -l subscription -d 'Azure subscription ID holding the resources' -r
+complete -c kvwire -n "__fish_kvwire_using_subcommand grant" -l subscription -d 'Subscription holding the resources, by ID or name (default: the Azure CLI\'s default)' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand grant" -l cloud -d 'Azure cloud: AzureCloud, AzureUSGovernment, AzureChinaCloud, or a TOML cloud file (docs/clouds.md)' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand grant" -l auth -d 'How to authenticate' -r -f -a "auto\t'Workload identity, then a client secret, then managed identity, else the Azure CLI login'
 cli\t'The Azure CLI\'s (az login) or Azure Developer CLI\'s account'
@@ -244,7 +273,7 @@ complete -c kvwire -n "__fish_kvwire_using_subcommand grant" -s h -l help -d 'Pr
 complete -c kvwire -n "__fish_kvwire_using_subcommand grant" -s v -l verbose -d 'More detail on stderr: -v steps, -vv HTTP requests, -vvv headers and ARM bodies (always redacted)'
 complete -c kvwire -n "__fish_kvwire_using_subcommand grant" -s q -l quiet -d 'Only errors on stderr; no progress bars'
 complete -c kvwire -n "__fish_kvwire_using_subcommand grant" -l no-color -d 'No colour in text output (NO_COLOR is honoured too)'
-complete -c kvwire -n "__fish_kvwire_using_subcommand secrets; and not __fish_seen_subcommand_from seed help" -l subscription -d 'Azure subscription ID holding the resources' -r
+complete -c kvwire -n "__fish_kvwire_using_subcommand secrets; and not __fish_seen_subcommand_from seed help" -l subscription -d 'Subscription holding the resources, by ID or name (default: the Azure CLI\'s default)' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand secrets; and not __fish_seen_subcommand_from seed help" -l cloud -d 'Azure cloud: AzureCloud, AzureUSGovernment, AzureChinaCloud, or a TOML cloud file (docs/clouds.md)' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand secrets; and not __fish_seen_subcommand_from seed help" -l auth -d 'How to authenticate' -r -f -a "auto\t'Workload identity, then a client secret, then managed identity, else the Azure CLI login'
 cli\t'The Azure CLI\'s (az login) or Azure Developer CLI\'s account'
@@ -272,7 +301,7 @@ complete -c kvwire -n "__fish_kvwire_using_subcommand secrets; and __fish_seen_s
 complete -c kvwire -n "__fish_kvwire_using_subcommand secrets; and __fish_seen_subcommand_from seed" -s o -l output -d 'Output format. Default: text on a terminal, json when stdout is piped' -r -f -a "text\t'For people: aligned, coloured on a terminal'
 json\t'One stable JSON document on stdout (docs/plan-format.md)'
 yaml\t'The JSON document as YAML'"
-complete -c kvwire -n "__fish_kvwire_using_subcommand secrets; and __fish_seen_subcommand_from seed" -l subscription -d 'Azure subscription ID holding the resources' -r
+complete -c kvwire -n "__fish_kvwire_using_subcommand secrets; and __fish_seen_subcommand_from seed" -l subscription -d 'Subscription holding the resources, by ID or name (default: the Azure CLI\'s default)' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand secrets; and __fish_seen_subcommand_from seed" -l cloud -d 'Azure cloud: AzureCloud, AzureUSGovernment, AzureChinaCloud, or a TOML cloud file (docs/clouds.md)' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand secrets; and __fish_seen_subcommand_from seed" -l auth -d 'How to authenticate' -r -f -a "auto\t'Workload identity, then a client secret, then managed identity, else the Azure CLI login'
 cli\t'The Azure CLI\'s (az login) or Azure Developer CLI\'s account'
@@ -304,14 +333,18 @@ complete -c kvwire -n "__fish_kvwire_using_subcommand manifests" -l namespace -d
 complete -c kvwire -n "__fish_kvwire_using_subcommand manifests" -l mode -d 'Identity the pods use to reach Key Vault' -r -f -a "workload-identity\t'A user-assigned identity federated with the pod\'s service account (recommended)'
 kubelet\t'The cluster\'s kubelet identity (every pod on the node can use it)'
 vm-identity\t'A managed identity of the node VMSS (--identity), or its system-assigned one'
-pod-identity\t'Deprecated AAD pod identity; emitted with a warning'"
+pod-identity\t'Deprecated AAD pod identity; emitted with a warning'
+addon-identity\t'The CSI driver add-on\'s own identity (with --cluster), as the AKS docs use it'"
+complete -c kvwire -n "__fish_kvwire_using_subcommand manifests" -l consumer -d 'How the app reads the secrets: mounted files, its own Azure SDK, or both' -r -f -a "csi\t'Secrets mounted as files by the Secrets Store CSI driver'
+sdk\t'The app reads Key Vault itself (KEYVAULT_URL, NAME_SECRET_NAME; AZURE_CLIENT_ID on node identities)'
+both\t'The mount and the SDK settings'"
 complete -c kvwire -n "__fish_kvwire_using_subcommand manifests" -l secret -d 'A secret to mount (repeat). Default: db-host, db-name, db-username, db-password' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand manifests" -l sync-as-k8s-secret -d 'Also sync the secrets into this Kubernetes Secret (keys DB_HOST, …), for env vars' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand manifests" -l deployment -d 'Emit a Deployment with this name that mounts the secrets read-only' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand manifests" -l image -d 'Container image of the Deployment' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand manifests" -l identity -d 'workload-identity: the user-assigned identity; vm-identity: the VMSS identity (omit for system-assigned)' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand manifests" -l identity-resource-group -d 'Resource group of --identity (default: -g)' -r
-complete -c kvwire -n "__fish_kvwire_using_subcommand manifests" -l cluster -d 'kubelet mode: the AKS cluster (in -g)' -r
+complete -c kvwire -n "__fish_kvwire_using_subcommand manifests" -l cluster -d 'kubelet and addon-identity modes: the AKS cluster (in -g)' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand manifests" -l service-account -d 'Service account the pods run as (workload identity)' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand manifests" -l spc-name -d 'Name of the SecretProviderClass (default: kvwire-VAULT)' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand manifests" -l name -d 'The old name of --spc-name, refused with a message saying so (`-n`/`--name` is the cluster in every other command)' -r
@@ -320,7 +353,7 @@ complete -c kvwire -n "__fish_kvwire_using_subcommand manifests" -l tenant-id -d
 complete -c kvwire -n "__fish_kvwire_using_subcommand manifests" -l client-id -d 'With --offline: the client ID of the identity the pods use' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand manifests" -s o -l output -d 'Output format: YAML documents, also when piped (json: one v1 List)' -r -f -a "yaml\t'Kubernetes YAML documents separated by `---` (the default, piped or not)'
 json\t'One Kubernetes `v1` List holding every object'"
-complete -c kvwire -n "__fish_kvwire_using_subcommand manifests" -l subscription -d 'Azure subscription ID holding the resources' -r
+complete -c kvwire -n "__fish_kvwire_using_subcommand manifests" -l subscription -d 'Subscription holding the resources, by ID or name (default: the Azure CLI\'s default)' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand manifests" -l cloud -d 'Azure cloud: AzureCloud, AzureUSGovernment, AzureChinaCloud, or a TOML cloud file (docs/clouds.md)' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand manifests" -l auth -d 'How to authenticate' -r -f -a "auto\t'Workload identity, then a client secret, then managed identity, else the Azure CLI login'
 cli\t'The Azure CLI\'s (az login) or Azure Developer CLI\'s account'
@@ -340,7 +373,7 @@ complete -c kvwire -n "__fish_kvwire_using_subcommand manifests" -l no-color -d 
 complete -c kvwire -n "__fish_kvwire_using_subcommand lint" -s o -l output -d 'Output format. Default: text on a terminal, json when stdout is piped' -r -f -a "text\t'For people: aligned, coloured on a terminal'
 json\t'One stable JSON document on stdout (docs/plan-format.md)'
 yaml\t'The JSON document as YAML'"
-complete -c kvwire -n "__fish_kvwire_using_subcommand lint" -l subscription -d 'Azure subscription ID holding the resources' -r
+complete -c kvwire -n "__fish_kvwire_using_subcommand lint" -l subscription -d 'Subscription holding the resources, by ID or name (default: the Azure CLI\'s default)' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand lint" -l cloud -d 'Azure cloud: AzureCloud, AzureUSGovernment, AzureChinaCloud, or a TOML cloud file (docs/clouds.md)' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand lint" -l auth -d 'How to authenticate' -r -f -a "auto\t'Workload identity, then a client secret, then managed identity, else the Azure CLI login'
 cli\t'The Azure CLI\'s (az login) or Azure Developer CLI\'s account'
@@ -362,7 +395,7 @@ complete -c kvwire -n "__fish_kvwire_using_subcommand plan" -s f -l file -d 'The
 complete -c kvwire -n "__fish_kvwire_using_subcommand plan" -s o -l output -d 'Output format. Default: text on a terminal, json when stdout is piped' -r -f -a "text\t'For people: aligned, coloured on a terminal'
 json\t'One stable JSON document on stdout (docs/plan-format.md)'
 yaml\t'The JSON document as YAML'"
-complete -c kvwire -n "__fish_kvwire_using_subcommand plan" -l subscription -d 'Azure subscription ID holding the resources' -r
+complete -c kvwire -n "__fish_kvwire_using_subcommand plan" -l subscription -d 'Subscription holding the resources, by ID or name (default: the Azure CLI\'s default)' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand plan" -l cloud -d 'Azure cloud: AzureCloud, AzureUSGovernment, AzureChinaCloud, or a TOML cloud file (docs/clouds.md)' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand plan" -l auth -d 'How to authenticate' -r -f -a "auto\t'Workload identity, then a client secret, then managed identity, else the Azure CLI login'
 cli\t'The Azure CLI\'s (az login) or Azure Developer CLI\'s account'
@@ -383,7 +416,7 @@ complete -c kvwire -n "__fish_kvwire_using_subcommand up" -s f -l file -d 'The r
 complete -c kvwire -n "__fish_kvwire_using_subcommand up" -s o -l output -d 'Output format. Default: text on a terminal, json when stdout is piped' -r -f -a "text\t'For people: aligned, coloured on a terminal'
 json\t'One stable JSON document on stdout (docs/plan-format.md)'
 yaml\t'The JSON document as YAML'"
-complete -c kvwire -n "__fish_kvwire_using_subcommand up" -l subscription -d 'Azure subscription ID holding the resources' -r
+complete -c kvwire -n "__fish_kvwire_using_subcommand up" -l subscription -d 'Subscription holding the resources, by ID or name (default: the Azure CLI\'s default)' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand up" -l cloud -d 'Azure cloud: AzureCloud, AzureUSGovernment, AzureChinaCloud, or a TOML cloud file (docs/clouds.md)' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand up" -l auth -d 'How to authenticate' -r -f -a "auto\t'Workload identity, then a client secret, then managed identity, else the Azure CLI login'
 cli\t'The Azure CLI\'s (az login) or Azure Developer CLI\'s account'
@@ -407,7 +440,7 @@ complete -c kvwire -n "__fish_kvwire_using_subcommand down" -s f -l file -d 'The
 complete -c kvwire -n "__fish_kvwire_using_subcommand down" -s o -l output -d 'Output format. Default: text on a terminal, json when stdout is piped' -r -f -a "text\t'For people: aligned, coloured on a terminal'
 json\t'One stable JSON document on stdout (docs/plan-format.md)'
 yaml\t'The JSON document as YAML'"
-complete -c kvwire -n "__fish_kvwire_using_subcommand down" -l subscription -d 'Azure subscription ID holding the resources' -r
+complete -c kvwire -n "__fish_kvwire_using_subcommand down" -l subscription -d 'Subscription holding the resources, by ID or name (default: the Azure CLI\'s default)' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand down" -l cloud -d 'Azure cloud: AzureCloud, AzureUSGovernment, AzureChinaCloud, or a TOML cloud file (docs/clouds.md)' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand down" -l auth -d 'How to authenticate' -r -f -a "auto\t'Workload identity, then a client secret, then managed identity, else the Azure CLI login'
 cli\t'The Azure CLI\'s (az login) or Azure Developer CLI\'s account'
@@ -431,7 +464,7 @@ complete -c kvwire -n "__fish_kvwire_using_subcommand verify" -s f -l file -d 'T
 complete -c kvwire -n "__fish_kvwire_using_subcommand verify" -s o -l output -d 'Output format. Default: text on a terminal, json when stdout is piped' -r -f -a "text\t'For people: aligned, coloured on a terminal'
 json\t'One stable JSON document on stdout (docs/plan-format.md)'
 yaml\t'The JSON document as YAML'"
-complete -c kvwire -n "__fish_kvwire_using_subcommand verify" -l subscription -d 'Azure subscription ID holding the resources' -r
+complete -c kvwire -n "__fish_kvwire_using_subcommand verify" -l subscription -d 'Subscription holding the resources, by ID or name (default: the Azure CLI\'s default)' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand verify" -l cloud -d 'Azure cloud: AzureCloud, AzureUSGovernment, AzureChinaCloud, or a TOML cloud file (docs/clouds.md)' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand verify" -l auth -d 'How to authenticate' -r -f -a "auto\t'Workload identity, then a client secret, then managed identity, else the Azure CLI login'
 cli\t'The Azure CLI\'s (az login) or Azure Developer CLI\'s account'
@@ -457,7 +490,7 @@ complete -c kvwire -n "__fish_kvwire_using_subcommand init" -l identity -d 'work
 complete -c kvwire -n "__fish_kvwire_using_subcommand init" -l namespace -d 'Kubernetes namespace of the app' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand init" -l service-account -d 'Kubernetes service account the app runs as' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand init" -s f -l file -d 'Write the runbook to this file (refused if it exists, unless --force) instead of stdout' -r -F
-complete -c kvwire -n "__fish_kvwire_using_subcommand init" -l subscription -d 'Azure subscription ID holding the resources' -r
+complete -c kvwire -n "__fish_kvwire_using_subcommand init" -l subscription -d 'Subscription holding the resources, by ID or name (default: the Azure CLI\'s default)' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand init" -l cloud -d 'Azure cloud: AzureCloud, AzureUSGovernment, AzureChinaCloud, or a TOML cloud file (docs/clouds.md)' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand init" -l auth -d 'How to authenticate' -r -f -a "auto\t'Workload identity, then a client secret, then managed identity, else the Azure CLI login'
 cli\t'The Azure CLI\'s (az login) or Azure Developer CLI\'s account'
@@ -478,7 +511,7 @@ complete -c kvwire -n "__fish_kvwire_using_subcommand init" -l no-color -d 'No c
 complete -c kvwire -n "__fish_kvwire_using_subcommand wait" -s f -l file -d 'The runbook whose cluster to wait for' -r -F
 complete -c kvwire -n "__fish_kvwire_using_subcommand wait" -s g -l resource-group -d 'Resource group of the cluster (with -n)' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand wait" -s n -l name -l cluster -d 'The cluster to wait for (with -g)' -r
-complete -c kvwire -n "__fish_kvwire_using_subcommand wait" -l subscription -d 'Azure subscription ID holding the resources' -r
+complete -c kvwire -n "__fish_kvwire_using_subcommand wait" -l subscription -d 'Subscription holding the resources, by ID or name (default: the Azure CLI\'s default)' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand wait" -l cloud -d 'Azure cloud: AzureCloud, AzureUSGovernment, AzureChinaCloud, or a TOML cloud file (docs/clouds.md)' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand wait" -l auth -d 'How to authenticate' -r -f -a "auto\t'Workload identity, then a client secret, then managed identity, else the Azure CLI login'
 cli\t'The Azure CLI\'s (az login) or Azure Developer CLI\'s account'
@@ -494,7 +527,7 @@ complete -c kvwire -n "__fish_kvwire_using_subcommand wait" -s h -l help -d 'Pri
 complete -c kvwire -n "__fish_kvwire_using_subcommand wait" -s v -l verbose -d 'More detail on stderr: -v steps, -vv HTTP requests, -vvv headers and ARM bodies (always redacted)'
 complete -c kvwire -n "__fish_kvwire_using_subcommand wait" -s q -l quiet -d 'Only errors on stderr; no progress bars'
 complete -c kvwire -n "__fish_kvwire_using_subcommand wait" -l no-color -d 'No colour in text output (NO_COLOR is honoured too)'
-complete -c kvwire -n "__fish_kvwire_using_subcommand completions" -l subscription -d 'Azure subscription ID holding the resources' -r
+complete -c kvwire -n "__fish_kvwire_using_subcommand completions" -l subscription -d 'Subscription holding the resources, by ID or name (default: the Azure CLI\'s default)' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand completions" -l cloud -d 'Azure cloud: AzureCloud, AzureUSGovernment, AzureChinaCloud, or a TOML cloud file (docs/clouds.md)' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand completions" -l auth -d 'How to authenticate' -r -f -a "auto\t'Workload identity, then a client secret, then managed identity, else the Azure CLI login'
 cli\t'The Azure CLI\'s (az login) or Azure Developer CLI\'s account'
@@ -527,5 +560,6 @@ complete -c kvwire -n "__fish_kvwire_using_subcommand help; and not __fish_seen_
 complete -c kvwire -n "__fish_kvwire_using_subcommand help; and not __fish_seen_subcommand_from cluster nodepool kubelet-identity workload-identity grant secrets manifests lint plan up down verify init wait completions help" -f -a "completions" -d 'Print shell completions for SHELL to stdout'
 complete -c kvwire -n "__fish_kvwire_using_subcommand help; and not __fish_seen_subcommand_from cluster nodepool kubelet-identity workload-identity grant secrets manifests lint plan up down verify init wait completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c kvwire -n "__fish_kvwire_using_subcommand help; and __fish_seen_subcommand_from cluster" -f -a "enable-managed-identity" -d 'Switch the cluster\'s control plane from a service principal to a managed identity'
+complete -c kvwire -n "__fish_kvwire_using_subcommand help; and __fish_seen_subcommand_from cluster" -f -a "enable-csi-driver" -d 'Enable the Secrets Store CSI driver add-on (azureKeyvaultSecretsProvider), which mounts Key Vault secrets into pods; set its secret rotation'
 complete -c kvwire -n "__fish_kvwire_using_subcommand help; and __fish_seen_subcommand_from nodepool" -f -a "upgrade-image" -d 'Upgrade node images (only pools that need it), so nodes get the latest image and the kubelet identity'
 complete -c kvwire -n "__fish_kvwire_using_subcommand help; and __fish_seen_subcommand_from secrets" -f -a "seed" -d 'Write secrets (by default DB_HOST, DB_NAME, DB_USERNAME, DB_PASSWORD) into a vault. Values come from the environment, a .env file, stdin or a hidden prompt — never from arguments'

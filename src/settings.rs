@@ -75,8 +75,8 @@ impl Settings {
         })
     }
 
-    pub fn connect(&self) -> Result<Azure> {
-        Azure::connect(&self.azure)
+    pub async fn connect(&self) -> Result<Azure> {
+        Azure::connect(&self.azure).await
     }
 
     /// Plan-runner options for `command`, applying up to `parallel` steps at once.
@@ -109,10 +109,10 @@ impl Settings {
     }
 
     /// Clients whose writes return once Azure accepted them (`--no-wait`), or wait as usual.
-    pub fn connect_waiting(&self, wait: bool) -> Result<Azure> {
+    pub async fn connect_waiting(&self, wait: bool) -> Result<Azure> {
         let mut a = self.azure.clone();
         a.lro.no_wait = !wait;
-        Azure::connect(&a)
+        Azure::connect(&a).await
     }
 }
 

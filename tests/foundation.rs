@@ -77,15 +77,22 @@ fn wrong_client_secret_is_an_auth_error() {
     let fake = Fake::start();
     let out = fake
         .kvwire()
-        .env("AZURE_CLIENT_SECRET", "wrong")
+        .env("AZURE_CLIENT_SECRET", "Wr0ng~s3cret.value")
         .args(["kubelet-identity", "-g", "rg1", "-n", "aks1"])
         .output()
         .unwrap();
-    assert_eq!(out.status.code(), Some(1));
+    // A sign-in problem is the caller's to fix: exit 2, with what to check.
+    assert_eq!(out.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
-        stderr.contains("authentication failed") && stderr.contains("7000215"),
+        stderr.contains("authentication failed")
+            && stderr.contains("7000215")
+            && stderr.contains("Check AZURE_TENANT_ID, AZURE_CLIENT_ID and AZURE_CLIENT_SECRET"),
         "{stderr}"
+    );
+    assert!(
+        !stderr.contains("Wr0ng~s3cret.value"),
+        "the secret given is not echoed: {stderr}"
     );
 }
 

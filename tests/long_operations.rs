@@ -207,7 +207,9 @@ fn without_a_terminal_a_progress_line_comes_every_heartbeat() {
         "{lines:#?}"
     );
     assert!(
-        all.contains("cluster rg1/aks1 (managed identity, workload identity): updating the cluster, "),
+        all.contains(
+            "cluster rg1/aks1 (managed identity, workload identity, CSI driver add-on): updating the cluster, "
+        ),
         "{all}"
     );
     assert!(!all.contains("operations/"), "no raw operation URLs");

@@ -155,7 +155,7 @@ fn piped_stdout_still_shows_the_plan_at_the_terminal() {
     let before = p.expect("Enter a value: ").unwrap();
     let shown = text(&before);
     for expected in [
-        "~ update    cluster rg1/aks1 (managed identity, workload identity)",
+        "~ update    cluster rg1/aks1 (managed identity, workload identity, CSI driver add-on)",
         "+ create    identity rg1/id-shop",
         "Plan: ",
         "Apply ",

@@ -73,15 +73,67 @@ pub fn detect(mode: AuthMode) -> AuthMode {
     }
 }
 
+/// The variable sets of the two service-principal modes: (what, all three, the one that picks it).
+const SERVICE_PRINCIPAL_SETS: [(&str, [&str; 3]); 2] = [
+    (
+        "--auth env (a client secret)",
+        ["AZURE_TENANT_ID", "AZURE_CLIENT_ID", "AZURE_CLIENT_SECRET"],
+    ),
+    (
+        "--auth workload (a federated token)",
+        ["AZURE_TENANT_ID", "AZURE_CLIENT_ID", "AZURE_FEDERATED_TOKEN_FILE"],
+    ),
+];
+
+/// A secret or token file given without the rest of its set: `auto` would quietly fall through
+/// to the Azure CLI, so say which variable is missing instead.
+fn half_set() -> Option<String> {
+    SERVICE_PRINCIPAL_SETS.iter().find_map(|(what, set)| {
+        let missing: Vec<&str> = set.iter().copied().filter(|n| env(n).is_none()).collect();
+        (env(set[2]).is_some() && !missing.is_empty()).then(|| {
+            format!(
+                "{} is set, but {} {} not: {what} needs {}",
+                set[2],
+                missing.join(" and "),
+                if missing.len() == 1 { "is" } else { "are" },
+                set.join(", ")
+            )
+        })
+    })
+}
+
+/// What to do when a mode's sign-in fails: said with the failure, at any verbosity.
+fn sign_in_help(mode: AuthMode) -> &'static str {
+    match mode {
+        AuthMode::Cli | AuthMode::Auto => {
+            "Sign in with `az login` (or `azd auth login`); in a pipeline set AZURE_TENANT_ID, AZURE_CLIENT_ID and AZURE_CLIENT_SECRET (--auth env) or AZURE_FEDERATED_TOKEN_FILE (--auth workload); on an Azure host with a managed identity use --auth msi"
+        }
+        AuthMode::Env => {
+            "Check AZURE_TENANT_ID, AZURE_CLIENT_ID and AZURE_CLIENT_SECRET (an expired secret is a common cause)"
+        }
+        AuthMode::Workload => {
+            "Check AZURE_TENANT_ID, AZURE_CLIENT_ID, the token in AZURE_FEDERATED_TOKEN_FILE, and that the app registration or identity has a federated credential for its issuer and subject"
+        }
+        AuthMode::Msi => {
+            "No managed identity answered: run on an Azure host that has one (AZURE_CLIENT_ID picks a user-assigned identity), or use --auth cli, env or workload"
+        }
+    }
+}
+
 /// Build the credential, behind kvwire's one token cache. Construction reads no network; the first
-/// token request does.
+/// token request does. Half-set variables and a missing `az` are exit 2 here, before any request.
 pub fn credential(mode: AuthMode, http: &SharedHttp, cloud: &Cloud) -> Result<Arc<dyn TokenCredential>> {
-    Ok(Arc::new(Cached::new(uncached(mode, http, cloud)?)))
+    if mode == AuthMode::Auto
+        && let Some(why) = half_set()
+    {
+        return Err(Error::usage(format!("cannot sign in: {why}")));
+    }
+    let mode = detect(mode);
+    Ok(Arc::new(Cached::new(uncached(mode, http, cloud)?, sign_in_help(mode))))
 }
 
 fn uncached(mode: AuthMode, http: &SharedHttp, cloud: &Cloud) -> Result<Arc<dyn TokenCredential>> {
     let sdk_err = |e: azure_core::Error| Error::Auth(e.to_string());
-    let mode = detect(mode);
     crate::info!("authentication: {mode:?}");
     Ok(match mode {
         AuthMode::Env => {
@@ -115,8 +167,13 @@ fn uncached(mode: AuthMode, http: &SharedHttp, cloud: &Cloud) -> Result<Arc<dyn 
                     ..Default::default()
                 }))
                 .map_err(sdk_err)?
-            } else {
+            } else if which("azd") {
                 DeveloperToolsCredential::new(None).map_err(sdk_err)?
+            } else {
+                return Err(Error::usage(format!(
+                    "cannot sign in: no credential in the environment and neither az nor azd on PATH. {}",
+                    sign_in_help(AuthMode::Cli)
+                )));
             }
         }
         AuthMode::Auto => unreachable!("detect() resolves auto"),
@@ -157,16 +214,19 @@ fn which(program: &str) -> bool {
 pub struct Cached {
     inner: Arc<dyn TokenCredential>,
     tokens: tokio::sync::Mutex<std::collections::HashMap<String, azure_core::credentials::AccessToken>>,
+    /// Added to a failure: what to do about it.
+    help: &'static str,
 }
 
 /// A cached token is renewed this long before it expires.
 const RENEW_BEFORE: std::time::Duration = std::time::Duration::from_secs(300);
 
 impl Cached {
-    pub fn new(inner: Arc<dyn TokenCredential>) -> Cached {
+    pub fn new(inner: Arc<dyn TokenCredential>, help: &'static str) -> Cached {
         Cached {
             inner,
             tokens: Default::default(),
+            help,
         }
     }
 }
@@ -184,7 +244,11 @@ impl TokenCredential for Cached {
         if let Some(t) = tokens.get(&key).filter(|t| t.expires_on > fresh_until) {
             return Ok(t.clone());
         }
-        let t = self.inner.get_token(scopes, options).await?;
+        let t = self
+            .inner
+            .get_token(scopes, options)
+            .await
+            .map_err(|e| azure_core::Error::with_message(e.kind().clone(), format!("{e}. {}", self.help)))?;
         tokens.insert(key, t.clone());
         Ok(t)
     }

@@ -9,9 +9,10 @@ use crate::{
         auth::{self, AuthMode},
         cloud::Cloud,
         http::{Http, HttpOptions, SharedHttp},
-        ids,
+        ids, profile,
     },
     error::{Error, Result},
+    model::names,
 };
 use azure_core::credentials::TokenCredential;
 use std::sync::Arc;
@@ -36,13 +37,10 @@ pub struct Azure {
 }
 
 impl Azure {
-    /// Build the clients. No network I/O: the first token request happens on first use.
-    pub fn connect(s: &AzureSettings) -> Result<Azure> {
-        let subscription = s.subscription.clone().ok_or_else(|| {
-            Error::usage(
-                "--subscription is required (or set AZURE_SUBSCRIPTION_ID): the subscription ID holding the resources",
-            )
-        })?;
+    /// Build the clients. No network I/O unless the subscription is given by a name the Azure
+    /// CLI's profile does not know (then ARM lists the subscriptions the identity sees); the first
+    /// token request happens on first use.
+    pub async fn connect(s: &AzureSettings) -> Result<Azure> {
         let http = Arc::new(Http::new(&s.http).map_err(Error::Usage)?);
         let credential = auth::credential(s.auth, &http, &s.cloud)?;
         let mut arm = Arm::new(
@@ -53,6 +51,7 @@ impl Azure {
         );
         arm.retry = s.retry.clone();
         arm.lro = s.lro.clone();
+        let subscription = subscription(s.subscription.as_deref(), &s.cloud, &arm).await?;
         Ok(Azure {
             arm,
             credential,
@@ -133,10 +132,82 @@ impl Azure {
         })
     }
 
+    /// The CSI driver add-on's own identity; `None` while the add-on is off (AKS creates the
+    /// identity when the add-on is enabled). A cluster that does not exist is an error.
+    pub async fn addon_identity(&self, rg: &str, name: &str) -> Result<Option<UserAssignedIdentity>> {
+        let (_, mc) = self.cluster(rg, name).await?;
+        Ok(mc.csi_addon_identity().cloned())
+    }
+
+    /// Like [`Azure::addon_identity`], but an add-on that is off is an error naming the command
+    /// that enables it.
+    pub async fn require_addon_identity(&self, rg: &str, name: &str) -> Result<UserAssignedIdentity> {
+        self.addon_identity(rg, name).await?.ok_or_else(|| {
+            Error::runtime(format!(
+                "cluster {rg}/{name} has no Secrets Store CSI driver add-on identity: enable the add-on with `kvwire cluster enable-csi-driver -g {rg} -n {name}`"
+            ))
+        })
+    }
+
     /// A user-assigned identity's document, or `None` when it does not exist.
     pub async fn identity(&self, rg: &str, name: &str) -> Result<Option<serde_json::Value>> {
         self.arm
             .get_opt(&self.identity_id(rg, name), api::MANAGED_IDENTITY)
             .await
     }
+}
+
+/// The subscription: an ID as given; a name, looked up in the Azure CLI's profile, else among the
+/// subscriptions ARM lists; nothing given, the Azure CLI's default (as `az` itself would use).
+async fn subscription(given: Option<&str>, cloud: &Cloud, arm: &Arm) -> Result<String> {
+    let cli = profile::subscriptions(&cloud.name);
+    let Some(given) = given else {
+        return match cli.iter().find(|s| s.is_default) {
+            Some(d) => {
+                crate::info!("subscription: the Azure CLI's default, {} ({})", d.name, d.id);
+                Ok(d.id.to_ascii_lowercase())
+            }
+            None => Err(Error::usage(
+                "no subscription: pass --subscription ID_OR_NAME, set AZURE_SUBSCRIPTION_ID, or choose a default with `az account set --subscription …`",
+            )),
+        };
+    };
+    if let Ok(id) = names::guid(given) {
+        return Ok(id);
+    }
+    let by_name = |subs: Vec<(String, String)>| -> Result<Option<String>> {
+        let found: Vec<(String, String)> = subs
+            .into_iter()
+            .filter(|(_, n)| n.eq_ignore_ascii_case(given))
+            .collect();
+        match found.as_slice() {
+            [] => Ok(None),
+            [(id, _)] => Ok(Some(id.to_ascii_lowercase())),
+            many => Err(Error::usage(format!(
+                "--subscription: {} subscriptions are named {given:?} ({}); pass the ID",
+                many.len(),
+                many.iter().map(|(id, _)| id.as_str()).collect::<Vec<_>>().join(", ")
+            ))),
+        }
+    };
+    if let Some(id) = by_name(cli.into_iter().map(|s| (s.id, s.name)).collect())? {
+        return Ok(id);
+    }
+    let listed = arm.list("/subscriptions", api::SUBSCRIPTIONS).await?;
+    by_name(
+        listed
+            .iter()
+            .filter_map(|s| {
+                Some((
+                    s["subscriptionId"].as_str()?.to_string(),
+                    s["displayName"].as_str()?.to_string(),
+                ))
+            })
+            .collect(),
+    )?
+    .ok_or_else(|| {
+        Error::usage(format!(
+            "--subscription: no subscription named {given:?} is visible to this identity (by ID or by name)"
+        ))
+    })
 }

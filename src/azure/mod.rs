@@ -9,4 +9,5 @@ pub mod grants;
 pub mod http;
 pub mod ids;
 pub mod keyvault;
+pub mod profile;
 pub mod vault;

@@ -3,7 +3,7 @@
 use crate::{
     azure::{auth::AuthMode, http::ResolveRule},
     model::{
-        PodIdentity,
+        Consumer, PodIdentity,
         grant::{GrantScope, GrantTarget, PrincipalType, RoleChoice},
         names,
         secrets::SecretMapping,
@@ -101,8 +101,11 @@ pub struct EarlyArgs {
 #[derive(Debug, Args)]
 #[command(next_help_heading = "Global options")]
 pub struct GlobalArgs {
-    /// Azure subscription ID holding the resources.
-    #[arg(long, global = true, env = "AZURE_SUBSCRIPTION_ID", value_parser = names::subscription_id)]
+    /// Subscription holding the resources, by ID or name (default: the Azure CLI's default).
+    ///
+    /// Without --subscription and AZURE_SUBSCRIPTION_ID, the subscription `az account set` chose is
+    /// read from the Azure CLI's profile (AZURE_CONFIG_DIR or ~/.azure), without starting az.
+    #[arg(long, global = true, env = "AZURE_SUBSCRIPTION_ID", value_parser = names::subscription, value_name = "ID_OR_NAME")]
     pub subscription: Option<String>,
 
     /// More detail on stderr: -v steps, -vv HTTP requests, -vvv headers and ARM bodies (always redacted).
@@ -358,6 +361,13 @@ pub enum ClusterCommand {
         "kvwire cluster enable-managed-identity -g rg -n aks --yes",
     ]))]
     EnableManagedIdentity(EnableManagedIdentityArgs),
+    /// Enable the Secrets Store CSI driver add-on (azureKeyvaultSecretsProvider), which mounts
+    /// Key Vault secrets into pods; set its secret rotation.
+    #[command(after_help = examples(&[
+        "kvwire cluster enable-csi-driver -g rg-demo -n aks-demo --dry-run",
+        "kvwire cluster enable-csi-driver -g rg-demo -n aks-demo --rotation --rotation-poll-interval 5m",
+    ]))]
+    EnableCsiDriver(EnableCsiDriverArgs),
 }
 
 #[derive(Debug, Args)]
@@ -377,6 +387,25 @@ pub struct EnableManagedIdentityArgs {
     /// Use this user-assigned identity (resource ID) instead of a system-assigned one.
     #[arg(long, value_parser = names::identity_resource_id, value_name = "RESOURCE_ID")]
     pub assign_identity: Option<String>,
+    /// Start the long-running operation and return once Azure accepted it; `kvwire wait` (or a
+    /// later run, which adopts it) waits for the end.
+    #[arg(long)]
+    pub no_wait: bool,
+    #[command(flatten)]
+    pub apply: ApplyArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct EnableCsiDriverArgs {
+    #[command(flatten)]
+    pub cluster: ClusterRef,
+    /// Re-read mounted secrets from Key Vault periodically, so pods see new versions (the
+    /// add-on's `enableSecretRotation`; off unless given, as in AKS).
+    #[arg(long)]
+    pub rotation: bool,
+    /// How often rotation re-reads (a Go duration: 2m, 90s, 1h30m).
+    #[arg(long, default_value = "2m", value_parser = names::rotation_poll_interval, value_name = "DURATION")]
+    pub rotation_poll_interval: String,
     /// Start the long-running operation and return once Azure accepted it; `kvwire wait` (or a
     /// later run, which adopts it) waits for the end.
     #[arg(long)]
@@ -461,10 +490,11 @@ pub struct GrantArgs {
     /// The vault: a name (looked up in -g, else in the whole subscription) or its resource ID.
     #[arg(long, value_parser = names::vault_ref)]
     pub vault: String,
-    /// Resource group of the vault; also the default group for kubelet: and identity: targets.
+    /// Resource group of the vault; also the default group for kubelet:, addon: and identity: targets.
     #[arg(short = 'g', long, value_parser = names::resource_group)]
     pub resource_group: Option<String>,
-    /// Who gets access: kubelet:[RG/]CLUSTER, identity:[RG/]NAME or principal:OBJECT_ID.
+    /// Who gets access: kubelet:[RG/]CLUSTER, addon:[RG/]CLUSTER (the CSI driver add-on's
+    /// identity), identity:[RG/]NAME or principal:OBJECT_ID.
     #[arg(long, value_parser = GrantTarget::parse, value_name = "TARGET")]
     pub to: GrantTarget,
     /// secrets-user (read secret values; the default), secrets-officer (manage secrets; not for
@@ -565,6 +595,12 @@ pub struct ManifestsArgs {
     /// Identity the pods use to reach Key Vault.
     #[arg(long, value_enum, default_value = "workload-identity")]
     pub mode: PodIdentity,
+    /// How the app reads the secrets: mounted files, its own Azure SDK, or both.
+    ///
+    /// sdk: the Deployment gets KEYVAULT_URL and one NAME_SECRET_NAME per secret (and
+    /// AZURE_CLIENT_ID on node identities) instead of a CSI volume; no SecretProviderClass.
+    #[arg(long, value_enum, default_value = "csi")]
+    pub consumer: Consumer,
     /// A secret to mount (repeat). Default: db-host, db-name, db-username, db-password.
     #[arg(long = "secret", value_parser = names::secret_name, value_name = "NAME")]
     pub secrets: Vec<String>,
@@ -583,7 +619,7 @@ pub struct ManifestsArgs {
     /// Resource group of --identity (default: -g).
     #[arg(long, value_parser = names::resource_group)]
     pub identity_resource_group: Option<String>,
-    /// kubelet mode: the AKS cluster (in -g).
+    /// kubelet and addon-identity modes: the AKS cluster (in -g).
     #[arg(long, value_parser = names::cluster_name)]
     pub cluster: Option<String>,
     /// Service account the pods run as (workload identity).
@@ -768,6 +804,13 @@ value_enum!(PodIdentity {
     PodIdentity::Kubelet => "kubelet": "The cluster's kubelet identity (every pod on the node can use it)",
     PodIdentity::VmIdentity => "vm-identity": "A managed identity of the node VMSS (--identity), or its system-assigned one",
     PodIdentity::PodIdentity => "pod-identity": "Deprecated AAD pod identity; emitted with a warning",
+    PodIdentity::AddonIdentity => "addon-identity": "The CSI driver add-on's own identity (with --cluster), as the AKS docs use it",
+});
+
+value_enum!(Consumer {
+    Consumer::Csi => "csi": "Secrets mounted as files by the Secrets Store CSI driver",
+    Consumer::Sdk => "sdk": "The app reads Key Vault itself (KEYVAULT_URL, NAME_SECRET_NAME; AZURE_CLIENT_ID on node identities)",
+    Consumer::Both => "both": "The mount and the SDK settings",
 });
 
 value_enum!(PrincipalType {

@@ -10,7 +10,7 @@ use crate::{
 use std::sync::Arc;
 
 pub async fn run(args: &EnableManagedIdentityArgs, s: &Settings) -> Result<ExitStatus> {
-    let az = Arc::new(s.connect_waiting(!args.no_wait)?);
+    let az = Arc::new(s.connect_waiting(!args.no_wait).await?);
     let (rg, name) = (&args.cluster.resource_group, &args.cluster.name);
     let mut p = Plan::new();
     p.add(
@@ -18,6 +18,7 @@ pub async fn run(args: &EnableManagedIdentityArgs, s: &Settings) -> Result<ExitS
             cluster: ClusterRef::new(az, rg, name),
             managed_identity: Some(args.assign_identity.clone()),
             workload_identity: false,
+            csi_driver: None,
             node_images_follow: false,
         }),
         &[],

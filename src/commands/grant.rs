@@ -22,7 +22,7 @@ pub async fn run(args: &GrantArgs, s: &Settings) -> Result<ExitStatus> {
         principal_wait: Duration::from_secs(args.principal_wait),
     };
     spec.check(&principal)?;
-    let az = Arc::new(s.connect()?);
+    let az = Arc::new(s.connect().await?);
     let vault = vault::find(&az, &args.vault, args.resource_group.as_deref()).await?;
     // On its own, grant needs the principal to exist already.
     let label = principal.label();
@@ -48,6 +48,10 @@ fn principal_from(args: &GrantArgs) -> Result<Principal> {
     Ok(match &args.to {
         GrantTarget::Kubelet(rg, cluster) => Principal::Kubelet {
             rg: rg_for(rg, "kubelet:")?,
+            cluster: cluster.clone(),
+        },
+        GrantTarget::Addon(rg, cluster) => Principal::Addon {
+            rg: rg_for(rg, "addon:")?,
             cluster: cluster.clone(),
         },
         GrantTarget::Identity(rg, name) => Principal::Identity {

@@ -52,7 +52,7 @@ pub async fn run(args: &InitArgs, s: &Settings) -> Result<ExitStatus> {
 }
 
 async fn observe(args: &InitArgs, s: &Settings) -> Result<Observed> {
-    let az = s.connect()?;
+    let az = s.connect().await?;
     let (rg, name) = (&args.cluster.resource_group, &args.cluster.name);
     let (_, mc) = az.cluster(rg, name).await?;
     let mut o = Observed::default();

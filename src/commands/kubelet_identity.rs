@@ -9,7 +9,7 @@ use crate::{
 use serde_json::json;
 
 pub async fn run(args: &KubeletIdentityArgs, s: &Settings) -> Result<ExitStatus> {
-    let az = s.connect()?;
+    let az = s.connect().await?;
     let (rg, name) = (&args.cluster.resource_group, &args.cluster.name);
     let kubelet = az.require_kubelet_identity(rg, name).await?;
     let field = |v: &Option<String>| v.clone().unwrap_or_default();

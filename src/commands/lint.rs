@@ -58,7 +58,7 @@ pub async fn run(args: &LintArgs, s: &Settings) -> Result<ExitStatus> {
         return Err(Error::usage("no SecretProviderClass found in the given files"));
     }
     if args.online {
-        let az = s.connect()?;
+        let az = s.connect().await?;
         for (report, doc) in reports.iter_mut() {
             report.findings.extend(check_vault(&az, doc).await?);
         }

@@ -16,6 +16,7 @@ fn config(a: &ManifestsArgs) -> Config {
     Config {
         namespace: a.namespace.clone(),
         mode: a.mode,
+        consumer: a.consumer,
         secrets: if a.secrets.is_empty() {
             Config::default_secrets()
         } else {
@@ -73,14 +74,20 @@ fn offline(args: &ManifestsArgs, s: &Settings) -> Result<Resolved> {
         .tenant_id
         .clone()
         .ok_or_else(|| Error::usage("--offline needs --tenant-id (the vault's tenant)"))?;
-    let needs_client = matches!(args.mode, PodIdentity::WorkloadIdentity | PodIdentity::Kubelet);
+    let needs_client = matches!(
+        args.mode,
+        PodIdentity::WorkloadIdentity | PodIdentity::Kubelet | PodIdentity::AddonIdentity
+    );
     if needs_client && args.client_id.is_none() {
         return Err(Error::usage(
             "--offline with this --mode needs --client-id (the identity the pods use)",
         ));
     }
+    let keyvault_name = args.vault.rsplit('/').next().unwrap_or(&args.vault).to_string();
     Ok(Resolved {
-        keyvault_name: args.vault.rsplit('/').next().unwrap_or(&args.vault).to_string(),
+        // A vault's DNS name is its name under the cloud's Key Vault suffix.
+        vault_uri: format!("https://{keyvault_name}.{}/", s.azure.cloud.keyvault_dns_suffix),
+        keyvault_name,
         tenant_id,
         client_id: args.client_id.clone(),
         cloud: s.azure.cloud.clone(),
@@ -108,9 +115,12 @@ async fn online(args: &ManifestsArgs, s: &Settings) -> Result<Resolved> {
         PodIdentity::Kubelet if args.cluster.is_none() => {
             return Err(Error::usage("--mode kubelet needs --cluster NAME (with -g)"));
         }
+        PodIdentity::AddonIdentity if args.cluster.is_none() => {
+            return Err(Error::usage("--mode addon-identity needs --cluster NAME (with -g)"));
+        }
         _ => {}
     }
-    let az = s.connect()?;
+    let az = s.connect().await?;
     let v = vault::find(&az, &args.vault, args.resource_group.as_deref()).await?;
     let client_id = match (args.mode, &args.identity, &args.cluster) {
         (PodIdentity::Kubelet, _, Some(cluster)) => {
@@ -119,6 +129,13 @@ async fn online(args: &ManifestsArgs, s: &Settings) -> Result<Resolved> {
                 .clone()
                 .ok_or_else(|| Error::usage("--cluster needs -g"))?;
             az.require_kubelet_identity(&rg, cluster).await?.client_id
+        }
+        (PodIdentity::AddonIdentity, _, Some(cluster)) => {
+            let rg = args
+                .resource_group
+                .clone()
+                .ok_or_else(|| Error::usage("--cluster needs -g"))?;
+            az.require_addon_identity(&rg, cluster).await?.client_id
         }
         (PodIdentity::WorkloadIdentity | PodIdentity::VmIdentity, Some(name), _) => {
             let rg = rg_for("--identity")?;
@@ -134,6 +151,7 @@ async fn online(args: &ManifestsArgs, s: &Settings) -> Result<Resolved> {
         _ => None,
     };
     Ok(Resolved {
+        vault_uri: v.uri.to_string(),
         keyvault_name: v.name,
         tenant_id: v.tenant_id,
         client_id,

@@ -1,6 +1,7 @@
 //! One thin module per command: settings → steps → plan::run → exit status. `dispatch` routes.
 
 mod completions;
+mod enable_csi_driver;
 mod enable_managed_identity;
 mod grant;
 mod init;
@@ -30,6 +31,7 @@ pub async fn dispatch(cli: Cli) -> Result<ExitStatus> {
     match cli.command {
         Command::Completions { .. } => unreachable!("handled above"),
         Command::Cluster(ClusterCommand::EnableManagedIdentity(args)) => enable_managed_identity::run(&args, &s).await,
+        Command::Cluster(ClusterCommand::EnableCsiDriver(args)) => enable_csi_driver::run(&args, &s).await,
         Command::Nodepool(NodepoolCommand::UpgradeImage(args)) => upgrade_image::run(&args, &s).await,
         Command::WorkloadIdentity(args) => workload_identity::run(&args, &s).await,
         Command::Grant(args) => grant::run(&args, &s).await,
@@ -96,6 +98,10 @@ fn command_flags(command: &Command, early: &EarlyArgs) -> Result<CommandFlags> {
     let (takes, flags) = match command {
         Command::Cluster(ClusterCommand::EnableManagedIdentity(a)) => (
             Takes::new("cluster enable-managed-identity", DOCUMENTS, true, true),
+            applying(&a.apply),
+        ),
+        Command::Cluster(ClusterCommand::EnableCsiDriver(a)) => (
+            Takes::new("cluster enable-csi-driver", DOCUMENTS, true, true),
             applying(&a.apply),
         ),
         Command::Nodepool(NodepoolCommand::UpgradeImage(a)) => (

@@ -16,7 +16,7 @@ pub async fn up(file: &Path, s: &Settings, dry_run: bool, no_wait: bool) -> Resu
     // All input — the runbook and every secret value — is read and checked before any request.
     let rb = runbook::load(file)?;
     let seeds = build::read_seeds(&rb)?;
-    let az = Arc::new(s.connect_waiting(!no_wait)?);
+    let az = Arc::new(s.connect_waiting(!no_wait).await?);
     let (p, _) = build::up(&az, &rb, seeds).await?;
     let mut opts = s.run_options(
         if dry_run { "plan" } else { "up" },
@@ -32,7 +32,7 @@ pub async fn up(file: &Path, s: &Settings, dry_run: bool, no_wait: bool) -> Resu
 /// `down`: remove only what kvwire created.
 pub async fn down(file: &Path, include_secrets: bool, s: &Settings) -> Result<ExitStatus> {
     let rb = runbook::load(file)?;
-    let az = Arc::new(s.connect()?);
+    let az = Arc::new(s.connect().await?);
     let p = build::down(&az, &rb, include_secrets).await?;
     let mut opts = s.run_options("down", 1, format!("kvwire down -f {}", file.display()))?;
     // As `terraform destroy`: only the word `yes` approves, and the run speaks of destroying.

@@ -35,7 +35,7 @@ pub async fn run(args: &SeedArgs, s: &Settings) -> Result<ExitStatus> {
         let values = read_values(args, &maps, ui)?;
         (maps, values)
     };
-    let az = s.connect()?;
+    let az = s.connect().await?;
     let vault = vault::find(&az, &args.vault, args.resource_group.as_deref()).await?;
     let policy = SeedPolicy {
         overwrite: args.overwrite,

@@ -14,7 +14,7 @@ use std::{path::Path, sync::Arc};
 
 pub async fn run(file: &Path, s: &Settings) -> Result<ExitStatus> {
     let rb = runbook::load(file)?;
-    let az = Arc::new(s.connect()?);
+    let az = Arc::new(s.connect().await?);
     // One observation: the checks and the drift plan share their reads.
     let report = Observation::default().run(verify::run(&az, &rb, file)).await?;
     let ui = &s.ui;
@@ -27,7 +27,9 @@ pub async fn run(file: &Path, s: &Settings) -> Result<ExitStatus> {
                 .map(|p| json!({"address": p.address, "phase": p.phase, "resource_type": p.resource_type, "action": p.action, "reason": p.reason,
                                 "changes": p.changes.iter().map(document::ChangeDoc::from).collect::<Vec<_>>()}))
                 .collect();
-            ui.print_document(&json!({"checks": report.checks, "drift": drift, "failed": failed}));
+            ui.print_document(
+                &json!({"checks": report.checks, "drift": drift, "warnings": report.warnings, "failed": failed}),
+            );
         }
         _ => {
             for c in &report.checks {
@@ -45,6 +47,9 @@ pub async fn run(file: &Path, s: &Settings) -> Result<ExitStatus> {
                 if let Some(fix) = &c.fix {
                     println!("    fix: {fix}");
                 }
+            }
+            for w in &report.warnings {
+                println!("{} {w}", ui.paint("!", Style::Change));
             }
             if !report.drift.is_empty() {
                 println!("\nDrift (what `up` would change):");

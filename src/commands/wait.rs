@@ -19,7 +19,7 @@ pub async fn run(args: &WaitArgs, s: &Settings) -> Result<ExitStatus> {
         (None, Some(rg), Some(n)) => (rg.clone(), n.clone()),
         _ => return Err(Error::usage("kvwire wait needs -f RUNBOOK, or -g RG -n CLUSTER")),
     };
-    let cluster = ClusterRef::new(Arc::new(s.connect()?), &rg, &name);
+    let cluster = ClusterRef::new(Arc::new(s.connect().await?), &rg, &name);
     let started = Instant::now();
     let every = s.heartbeat();
     let last: Mutex<Option<(String, Instant)>> = Mutex::new(None);

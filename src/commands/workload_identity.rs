@@ -14,7 +14,7 @@ use crate::{
 use std::sync::Arc;
 
 pub async fn run(args: &WorkloadIdentityArgs, s: &Settings) -> Result<ExitStatus> {
-    let az = Arc::new(s.connect_waiting(!args.no_wait)?);
+    let az = Arc::new(s.connect_waiting(!args.no_wait).await?);
     let (rg, name) = (&args.cluster.resource_group, &args.cluster.name);
     let cluster = ClusterRef::new(az, rg, name);
     let identity = IdentityRef {
@@ -28,6 +28,7 @@ pub async fn run(args: &WorkloadIdentityArgs, s: &Settings) -> Result<ExitStatus
             cluster,
             managed_identity: None,
             workload_identity: true,
+            csi_driver: None,
             node_images_follow: false,
         }),
         &[],

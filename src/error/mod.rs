@@ -47,7 +47,7 @@ pub enum Error {
     /// Transport failure after retries: DNS, TLS, connection, timeout.
     #[error("{0}")]
     Http(String),
-    /// Getting a token failed.
+    /// Getting a token failed: the sign-in setup, not Azure. Exit 2, with what to do.
     #[error("authentication failed: {0}")]
     Auth(String),
     /// Anything else that went wrong at run time.
@@ -67,7 +67,7 @@ impl Error {
     }
     pub fn exit_status(&self) -> ExitStatus {
         match self {
-            Error::Usage(_) => ExitStatus::Usage,
+            Error::Usage(_) | Error::Auth(_) => ExitStatus::Usage,
             Error::Interrupted => ExitStatus::Interrupted,
             _ => ExitStatus::Failure,
         }

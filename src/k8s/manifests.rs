@@ -5,7 +5,7 @@ use super::spc::{self, IdentityMode, SpcSpec, VaultObject};
 use crate::{
     azure::cloud::Cloud,
     error::{Error, Result},
-    model::{PodIdentity, secrets},
+    model::{Consumer, PodIdentity, secrets},
     ui::output::to_yaml,
     warn,
 };
@@ -18,9 +18,19 @@ const VOLUME: &str = "secrets-store";
 /// The IDs that come from Azure.
 pub struct Resolved {
     pub keyvault_name: String,
+    /// The vault's `vaultUri` (what an SDK client is built with).
+    pub vault_uri: String,
     pub tenant_id: String,
     pub client_id: Option<String>,
     pub cloud: Cloud,
+}
+
+/// The env var an SDK app reads a vault's URL from.
+pub const KEYVAULT_URL_ENV: &str = "KEYVAULT_URL";
+
+/// The env var that names one secret for an SDK app: `DB_PASSWORD_SECRET_NAME=db-password`.
+pub fn secret_name_env(secret: &str) -> String {
+    format!("{}_SECRET_NAME", secrets::env_key(secret))
 }
 
 /// What to emit, independent of where the IDs come from.
@@ -28,6 +38,7 @@ pub struct Resolved {
 pub struct Config {
     pub namespace: String,
     pub mode: PodIdentity,
+    pub consumer: Consumer,
     pub secrets: Vec<String>,
     pub sync_secret: Option<String>,
     /// (name, image)
@@ -65,6 +76,11 @@ pub fn provider_cloud_name(cloud: &Cloud) -> Option<String> {
 }
 
 pub fn build(cfg: &Config, r: &Resolved) -> Result<Vec<Value>> {
+    if cfg.sync_secret.is_some() && !cfg.consumer.mounts() {
+        return Err(Error::usage(
+            "sync_as_k8s_secret (--sync-as-k8s-secret) syncs what the CSI driver mounts: it needs consumer csi or both",
+        ));
+    }
     let mode = match cfg.mode {
         PodIdentity::WorkloadIdentity => IdentityMode::WorkloadIdentity {
             client_id: r
@@ -74,6 +90,13 @@ pub fn build(cfg: &Config, r: &Resolved) -> Result<Vec<Value>> {
         },
         PodIdentity::Kubelet | PodIdentity::VmIdentity => IdentityMode::VmIdentity {
             user_assigned_client_id: r.client_id.clone(),
+        },
+        PodIdentity::AddonIdentity => IdentityMode::VmIdentity {
+            user_assigned_client_id: Some(
+                r.client_id
+                    .clone()
+                    .ok_or_else(|| Error::runtime("the CSI driver add-on has no identity yet"))?,
+            ),
         },
         PodIdentity::PodIdentity => {
             warn!(
@@ -103,7 +126,10 @@ pub fn build(cfg: &Config, r: &Resolved) -> Result<Vec<Value>> {
         sync_secret: cfg.sync_secret.clone(),
         mode,
     };
-    let mut docs = vec![spc::secret_provider_class(&spec)];
+    let mut docs = vec![];
+    if cfg.consumer.mounts() {
+        docs.push(spc::secret_provider_class(&spec));
+    }
     let workload = matches!(spec.mode, IdentityMode::WorkloadIdentity { .. });
     if workload {
         docs.push(json!({
@@ -121,55 +147,87 @@ pub fn build(cfg: &Config, r: &Resolved) -> Result<Vec<Value>> {
         }));
     }
     if let Some((name, image)) = &cfg.deployment {
-        docs.push(deployment(
+        let app = App {
             name,
             image,
-            &cfg.namespace,
-            &spec,
-            workload.then_some(cfg.service_account.as_str()),
-        ));
+            namespace: &cfg.namespace,
+            spc: cfg.consumer.mounts().then_some(&spec),
+            service_account: workload.then_some(cfg.service_account.as_str()),
+            sdk: cfg.consumer.reads_with_sdk().then(|| sdk_env(cfg, r)),
+        };
+        docs.push(deployment(&app));
     }
     Ok(docs)
 }
 
-fn deployment(name: &str, image: &str, namespace: &str, spec: &SpcSpec, service_account: Option<&str>) -> Value {
+/// What an app that reads Key Vault itself needs: the vault's URL, each secret's name, and — on
+/// an identity of the nodes — which one to use. In workload-identity mode the webhook injects
+/// AZURE_CLIENT_ID, AZURE_TENANT_ID, AZURE_FEDERATED_TOKEN_FILE and AZURE_AUTHORITY_HOST
+/// (azure-workload-identity `pkg/webhook/consts.go`), so nothing more is written.
+fn sdk_env(cfg: &Config, r: &Resolved) -> Vec<Value> {
+    let mut env = vec![json!({"name": KEYVAULT_URL_ENV, "value": r.vault_uri})];
+    env.extend(
+        cfg.secrets
+            .iter()
+            .map(|s| json!({"name": secret_name_env(s), "value": s})),
+    );
+    if cfg.mode.uses_node_identity()
+        && let Some(id) = &r.client_id
+    {
+        env.push(json!({"name": "AZURE_CLIENT_ID", "value": id}));
+    }
+    env
+}
+
+/// The Deployment's parts.
+struct App<'a> {
+    name: &'a str,
+    image: &'a str,
+    namespace: &'a str,
+    /// Mount this SecretProviderClass.
+    spc: Option<&'a SpcSpec>,
+    service_account: Option<&'a str>,
+    /// Env vars for an app that reads Key Vault itself.
+    sdk: Option<Vec<Value>>,
+}
+
+fn deployment(app: &App) -> Value {
+    let name = app.name;
     let mut labels = super::managed_by_label();
     labels["app"] = json!(name);
     let mut pod_labels = json!({"app": name});
-    if service_account.is_some() {
+    if app.service_account.is_some() {
         // The workload identity webhook injects the token only into pods with this label.
         pod_labels["azure.workload.identity/use"] = json!("true");
     }
-    let mut container = json!({
-        "name": name,
-        "image": image,
-        "volumeMounts": [{"name": VOLUME, "mountPath": MOUNT_PATH, "readOnly": true}],
-    });
-    if let Some(secret) = &spec.sync_secret {
-        let env: Vec<Value> = spec
-            .objects
-            .iter()
-            .map(|o| {
+    let mut container = json!({"name": name, "image": app.image});
+    let mut env: Vec<Value> = vec![];
+    let mut pod_spec = json!({"containers": []});
+    if let Some(spec) = app.spc {
+        container["volumeMounts"] = json!([{"name": VOLUME, "mountPath": MOUNT_PATH, "readOnly": true}]);
+        if let Some(secret) = &spec.sync_secret {
+            env.extend(spec.objects.iter().map(|o| {
                 let key = secrets::env_key(&o.name);
                 json!({"name": key, "valueFrom": {"secretKeyRef": {"name": secret, "key": key}}})
-            })
-            .collect();
-        container["env"] = json!(env);
-    }
-    let mut pod_spec = json!({
-        "containers": [container],
-        "volumes": [{
+            }));
+        }
+        pod_spec["volumes"] = json!([{
             "name": VOLUME,
             "csi": {"driver": spc::CSI_DRIVER, "readOnly": true, "volumeAttributes": {"secretProviderClass": spec.name}},
-        }],
-    });
-    if let Some(sa) = service_account {
+        }]);
+    }
+    env.extend(app.sdk.iter().flatten().cloned());
+    if !env.is_empty() {
+        container["env"] = json!(env);
+    }
+    pod_spec["containers"] = json!([container]);
+    if let Some(sa) = app.service_account {
         pod_spec["serviceAccountName"] = json!(sa);
     }
     json!({
         "apiVersion": "apps/v1",
         "kind": "Deployment",
-        "metadata": {"name": name, "namespace": namespace, "labels": labels},
+        "metadata": {"name": name, "namespace": app.namespace, "labels": labels},
         "spec": {
             "replicas": 1,
             "selector": {"matchLabels": {"app": name}},

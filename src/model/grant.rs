@@ -9,6 +9,8 @@ pub enum GrantTarget {
     Kubelet(Option<String>, String),
     /// A user-assigned managed identity: (resource group, name).
     Identity(Option<String>, String),
+    /// The Secrets Store CSI driver add-on's identity of an AKS cluster: (resource group, cluster).
+    Addon(Option<String>, String),
     /// Any Entra principal by object ID.
     Principal(String),
 }
@@ -24,6 +26,10 @@ impl GrantTarget {
                 let (rg, name) = split_rg(rest)?;
                 Ok(GrantTarget::Kubelet(rg, names::cluster_name(&name)?))
             }
+            Some(("addon", rest)) => {
+                let (rg, name) = split_rg(rest)?;
+                Ok(GrantTarget::Addon(rg, names::cluster_name(&name)?))
+            }
             Some(("identity", rest)) => {
                 let (rg, name) = split_rg(rest)?;
                 Ok(GrantTarget::Identity(rg, names::identity_name(&name)?))
@@ -34,7 +40,7 @@ impl GrantTarget {
                 })?))
             }
             _ => Err(format!(
-                "{s:?}: expected kubelet:[RG/]CLUSTER, identity:[RG/]NAME or principal:OBJECT_ID"
+                "{s:?}: expected kubelet:[RG/]CLUSTER, addon:[RG/]CLUSTER, identity:[RG/]NAME or principal:OBJECT_ID"
             )),
         }
     }

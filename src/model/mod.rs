@@ -1,5 +1,6 @@
 //! The domain: validated names, roles, grant targets, secret mappings, tags. No I/O.
 
+pub mod csi;
 pub mod dotenv;
 pub mod grant;
 pub mod names;
@@ -18,4 +19,42 @@ pub enum PodIdentity {
     VmIdentity,
     /// Deprecated AAD pod identity; emitted with a warning.
     PodIdentity,
+    /// The CSI driver add-on's own identity (`azurekeyvaultsecretsprovider-<cluster>`, which AKS
+    /// creates in the node resource group and assigns to the node VMSS), as the AKS docs use it.
+    AddonIdentity,
+}
+
+impl PodIdentity {
+    /// The pods reach Key Vault through an identity of the nodes (IMDS): an SDK there needs the
+    /// identity's client ID, since the nodes carry several (AKS nodes: the kubelet's and the
+    /// add-on's; IMDS: "Required, if your VM has multiple user-assigned managed identities").
+    pub fn uses_node_identity(self) -> bool {
+        matches!(
+            self,
+            PodIdentity::Kubelet | PodIdentity::VmIdentity | PodIdentity::AddonIdentity
+        )
+    }
+}
+
+/// How the app reads its secrets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Consumer {
+    /// Files mounted by the Secrets Store CSI driver (a SecretProviderClass and a CSI volume).
+    #[default]
+    Csi,
+    /// The app reads Key Vault itself with an Azure SDK (`KEYVAULT_URL`, `*_SECRET_NAME`).
+    Sdk,
+    /// Both: the mount and the SDK settings.
+    Both,
+}
+
+impl Consumer {
+    pub fn mounts(self) -> bool {
+        matches!(self, Consumer::Csi | Consumer::Both)
+    }
+
+    pub fn reads_with_sdk(self) -> bool {
+        matches!(self, Consumer::Sdk | Consumer::Both)
+    }
 }

@@ -1,10 +1,16 @@
 //! Input checks used as clap value parsers, so bad input fails before any network call (exit 2).
 //! Each message names what is allowed.
 
-pub fn subscription_id(s: &str) -> Result<String, String> {
-    guid(s).map_err(|_| {
-        format!("{s:?} is not a subscription ID: expected a GUID like 00000000-0000-0000-0000-000000000000")
-    })
+/// `--subscription`: an ID (a GUID) or a display name (1-64 characters, as the portal allows).
+pub fn subscription(s: &str) -> Result<String, String> {
+    if let Ok(id) = guid(s) {
+        return Ok(id);
+    }
+    if (1..=64).contains(&s.chars().count()) && !s.chars().any(char::is_control) {
+        Ok(s.to_string())
+    } else {
+        Err("expected a subscription ID (a GUID) or its name (1-64 characters)".to_string())
+    }
 }
 
 pub fn guid(s: &str) -> Result<String, String> {
@@ -210,16 +216,66 @@ mod tests {
         assert!(nodepool_name("nodepool1").is_ok());
         assert!(nodepool_name("NodePool").is_err());
         assert!(nodepool_name("averyveryverylongname").is_err());
-        assert!(subscription_id("00000000-0000-0000-0000-00000000000g").is_err());
         assert_eq!(
-            subscription_id("AAAAAAAA-0000-0000-0000-000000000000").unwrap(),
+            subscription("AAAAAAAA-0000-0000-0000-000000000000").unwrap(),
             "aaaaaaaa-0000-0000-0000-000000000000"
         );
+        assert_eq!(subscription("Contoso Prod").unwrap(), "Contoso Prod");
+        assert!(subscription("").is_err() && subscription(&"x".repeat(65)).is_err() && subscription("a\nb").is_err());
         assert!(identity_resource_id("/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg/providers/Microsoft.ManagedIdentity/userAssignedIdentities/id1").is_ok());
         assert!(identity_resource_id("/subscriptions/x/resourceGroups/rg").is_err());
         assert!(identity_name("id-app_1").is_ok() && identity_name("ab").is_err());
         assert!(k8s_namespace("team-a").is_ok() && k8s_namespace("Team").is_err() && k8s_namespace("a-").is_err());
         assert!(k8s_service_account("app.sa").is_ok() && k8s_service_account("app_sa").is_err());
         assert!(credential_name("kvwire-ns-sa").is_ok() && credential_name("-x-").is_err());
+    }
+}
+
+/// The CSI driver's `rotationPollInterval`: a positive Go duration (`2m`, `90s`, `1h30m`), which the
+/// driver parses with Go's `time.ParseDuration` (units ns, us, µs, ms, s, m, h).
+pub fn rotation_poll_interval(s: &str) -> Result<String, String> {
+    let err = || format!("{s:?}: expected a duration such as 2m, 90s or 1h30m");
+    let mut rest = s;
+    let mut total_ms = 0f64;
+    if rest.is_empty() {
+        return Err(err());
+    }
+    while !rest.is_empty() {
+        let digits = rest.find(|c: char| !(c.is_ascii_digit() || c == '.')).ok_or_else(err)?;
+        let number: f64 = rest[..digits].parse().map_err(|_| err())?;
+        rest = &rest[digits..];
+        let unit_len = rest
+            .find(|c: char| c.is_ascii_digit() || c == '.')
+            .unwrap_or(rest.len());
+        let scale = match &rest[..unit_len] {
+            "ns" => 1e-6,
+            "us" | "µs" => 1e-3,
+            "ms" => 1.0,
+            "s" => 1e3,
+            "m" => 60e3,
+            "h" => 3600e3,
+            _ => return Err(err()),
+        };
+        total_ms += number * scale;
+        rest = &rest[unit_len..];
+    }
+    if total_ms <= 0.0 {
+        return Err(format!("{s:?}: the interval must be longer than zero"));
+    }
+    Ok(s.to_string())
+}
+
+#[cfg(test)]
+mod duration_tests {
+    use super::rotation_poll_interval as d;
+
+    #[test]
+    fn go_durations() {
+        for ok in ["2m", "90s", "1h30m", "1.5h", "500ms"] {
+            assert_eq!(d(ok).as_deref(), Ok(ok));
+        }
+        for bad in ["", "2", "m", "2 m", "2min", "-2m", "0s", "2m3", "1d"] {
+            assert!(d(bad).is_err(), "{bad:?}");
+        }
     }
 }

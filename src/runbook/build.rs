@@ -68,6 +68,7 @@ pub async fn up(az: &Arc<Azure>, rb: &Loaded, seeds: Option<Seeds>) -> Result<(P
     let b = &rb.book;
     let cluster = ClusterRef::new(az.clone(), &b.cluster.resource_group, &b.cluster.name);
     let workload = b.identity.mode == IdentityMode::WorkloadIdentity;
+    let csi_driver = rb.csi_driver();
     let (vault, pools) = futures::try_join!(
         vault::find(az, &b.vault.name, b.vault.resource_group.as_deref()),
         async {
@@ -80,12 +81,13 @@ pub async fn up(az: &Arc<Azure>, rb: &Loaded, seeds: Option<Seeds>) -> Result<(P
     )?;
     let mut plan = Plan::new();
 
-    let update: Vec<StepId> = if b.cluster.managed_identity || workload {
+    let update: Vec<StepId> = if b.cluster.managed_identity || workload || csi_driver.is_some() {
         vec![plan.add(
             Box::new(ClusterUpdate {
                 cluster: cluster.clone(),
                 managed_identity: b.cluster.managed_identity.then_some(None),
                 workload_identity: workload,
+                csi_driver,
                 node_images_follow: b.cluster.upgrade_node_images,
             }),
             &[],
@@ -144,6 +146,18 @@ pub async fn up(az: &Arc<Azure>, rb: &Loaded, seeds: Option<Seeds>) -> Result<(P
                 vec![created],
             )
         }
+        // AKS creates the add-on's identity when the cluster update enables the add-on.
+        IdentityMode::AddonIdentity => (
+            Principal::Addon {
+                rg: cluster.rg.clone(),
+                cluster: cluster.name.clone(),
+            },
+            ClientSource::Addon {
+                rg: cluster.rg.clone(),
+                cluster: cluster.name.clone(),
+            },
+            update.clone(),
+        ),
         // The kubelet identity exists once the switch is done.
         IdentityMode::Kubelet => (
             Principal::Kubelet {
@@ -193,7 +207,9 @@ pub async fn up(az: &Arc<Azure>, rb: &Loaded, seeds: Option<Seeds>) -> Result<(P
             mode: match b.identity.mode {
                 IdentityMode::WorkloadIdentity => PodIdentity::WorkloadIdentity,
                 IdentityMode::Kubelet => PodIdentity::Kubelet,
+                IdentityMode::AddonIdentity => PodIdentity::AddonIdentity,
             },
+            consumer: m.consumer,
             secrets: rb.secret_map().into_iter().map(|(_, name)| name).collect(),
             sync_secret: m.sync_as_k8s_secret.as_ref().map(|s| s.0.clone()),
             deployment: m
@@ -266,6 +282,10 @@ pub async fn down(az: &Arc<Azure>, rb: &Loaded, include_secrets: bool) -> Result
             }
         }
         IdentityMode::Kubelet => Principal::Kubelet {
+            rg: b.cluster.resource_group.0.clone(),
+            cluster: b.cluster.name.0.clone(),
+        },
+        IdentityMode::AddonIdentity => Principal::Addon {
             rg: b.cluster.resource_group.0.clone(),
             cluster: b.cluster.name.0.clone(),
         },

@@ -8,7 +8,11 @@ pub mod verify;
 
 use crate::{
     error::{Error, Result},
-    model::{names, secrets},
+    model::{
+        Consumer,
+        csi::{CsiDriver, InstalledBy},
+        names, secrets,
+    },
 };
 use serde::Deserialize;
 use std::{
@@ -45,6 +49,7 @@ checked!(Namespace, names::k8s_namespace);
 checked!(ServiceAccountName, names::k8s_service_account);
 checked!(SecretName, names::secret_name);
 checked!(ContainerImage, image);
+checked!(RotationInterval, names::rotation_poll_interval);
 
 fn image(s: &str) -> std::result::Result<String, String> {
     if s.is_empty() || s.chars().any(char::is_whitespace) {
@@ -65,6 +70,8 @@ pub struct Runbook {
     pub service_accounts: Vec<ServiceAccountSection>,
     pub secrets: Option<SecretsSection>,
     pub manifests: Option<ManifestsSection>,
+    /// The Secrets Store CSI driver.
+    pub csi_driver: Option<CsiDriverSection>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -97,6 +104,8 @@ pub struct VaultSection {
 pub enum IdentityMode {
     WorkloadIdentity,
     Kubelet,
+    /// The CSI driver add-on's own identity (created by AKS with the add-on).
+    AddonIdentity,
 }
 
 #[derive(Debug, Deserialize)]
@@ -150,6 +159,22 @@ pub struct ManifestsSection {
     pub sync_as_k8s_secret: Option<ServiceAccountName>,
     pub deployment: Option<Namespace>,
     pub image: Option<ContainerImage>,
+    /// How the app reads the secrets: mounted by the CSI driver, with the Azure SDK, or both.
+    #[serde(default)]
+    pub consumer: Consumer,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CsiDriverSection {
+    /// Default: on when the runbook emits a SecretProviderClass or uses the add-on's identity.
+    pub enabled: Option<bool>,
+    /// `addon` (kvwire enables the AKS add-on) or `helm` (installed outside kvwire: never enabled).
+    #[serde(default)]
+    pub installed_by: InstalledBy,
+    #[serde(default)]
+    pub rotation: bool,
+    pub rotation_poll_interval: Option<RotationInterval>,
 }
 
 /// A parsed, checked runbook and where it came from.
@@ -179,6 +204,24 @@ impl Loaded {
                 .map(|m| (m.key, m.secret))
                 .collect(),
         }
+    }
+
+    /// The CSI driver add-on as kvwire enables it, or `None` when the runbook does not want it
+    /// (or installs the driver with Helm).
+    pub fn csi_driver(&self) -> Option<CsiDriver> {
+        let b = &self.book;
+        let wanted_by_default =
+            b.identity.mode == IdentityMode::AddonIdentity || b.manifests.as_ref().is_some_and(|m| m.consumer.mounts());
+        let section = b.csi_driver.as_ref();
+        let enabled = section.and_then(|c| c.enabled).unwrap_or(wanted_by_default);
+        let by_addon = section.is_none_or(|c| c.installed_by == InstalledBy::Addon);
+        (enabled && by_addon).then(|| CsiDriver {
+            rotation: section.is_some_and(|c| c.rotation),
+            rotation_poll_interval: section
+                .and_then(|c| c.rotation_poll_interval.as_ref())
+                .map(|i| i.0.clone())
+                .unwrap_or_else(|| crate::azure::arm::models::DEFAULT_ROTATION_POLL_INTERVAL.into()),
+        })
     }
 
     pub fn identity_rg(&self) -> &str {
@@ -212,6 +255,15 @@ pub fn parse(text: &str, path: &Path) -> Result<Loaded> {
                 "{origin}: mode = \"workload-identity\" needs at least one [[service_accounts]] with namespace and name"
             )));
         }
+    }
+    if book.identity.mode == IdentityMode::AddonIdentity
+        && let Some(c) = &book.csi_driver
+        && (c.enabled == Some(false) || c.installed_by == InstalledBy::Helm)
+    {
+        return Err(Error::usage(format!(
+            "{}: mode = \"addon-identity\" uses the identity AKS creates with the CSI driver add-on: the add-on cannot be off or replaced by a Helm install",
+            at("csi_driver")
+        )));
     }
     if let Some(s) = &book.secrets {
         if s.source == SecretSource::File && s.file.is_none() {

@@ -4,15 +4,18 @@
 use super::{IdentityMode, Loaded};
 use crate::{
     azure::{
-        arm::{api, models::ManagedCluster},
+        arm::{
+            api,
+            models::{self, ManagedCluster},
+        },
         context::Azure,
         grants, ids,
         keyvault::{SecretState, secret_state},
         vault::{self, Vault},
     },
     error::{Error, Result},
-    k8s::spc,
-    model::secrets,
+    k8s::{manifests, spc},
+    model::{csi::InstalledBy, secrets},
     plan::{self, Action, Planned},
     steps::{access::Principal, identity},
 };
@@ -35,6 +38,8 @@ pub struct Report {
     pub checks: Vec<Check>,
     /// Steps `up` would still change.
     pub drift: Vec<Planned>,
+    /// Worth knowing, not failures (e.g. a vault on legacy access policies).
+    pub warnings: Vec<String>,
 }
 
 fn check(checks: &mut Vec<Check>, check: String, ok: bool, detail: impl Into<String>, fix: impl Into<String>) {
@@ -74,12 +79,16 @@ pub async fn run(az: &Arc<Azure>, rb: &Loaded, file: &Path) -> Result<Report> {
         format!("kvwire nodepool upgrade-image -g {rg} --cluster {cluster} --all"),
     );
 
+    csi_checks(rb, &mc, &mut checks);
+
     // The identity the pods use.
     let (principal, client_id) = identity_checks(az, rb, &mc, &mut checks).await?;
 
     // Access and secrets.
     let vault = vault::find(az, &b.vault.name, b.vault.resource_group.as_deref()).await?;
     let object_id = principal.object_id(az).await?;
+    let mut warnings = vec![];
+    access_model(&vault, &principal, object_id.as_deref(), &mut checks, &mut warnings);
     let client = az.secret_client(&vault.uri)?;
     let secret_names: Vec<String> = rb.secret_map().into_iter().map(|(_, n)| n).collect();
     for name in &secret_names {
@@ -114,7 +123,7 @@ pub async fn run(az: &Arc<Azure>, rb: &Loaded, file: &Path) -> Result<Report> {
     }
 
     // The emitted SecretProviderClass matches Azure.
-    if let Some(m) = &b.manifests {
+    if let Some(m) = b.manifests.as_ref().filter(|m| m.consumer.mounts()) {
         let path = rb.resolve(&m.out_dir).join("secretproviderclass.yaml");
         let (ok, detail) = match std::fs::read_to_string(&path) {
             Err(e) => (false, format!("{}: {e}", path.display())),
@@ -138,6 +147,35 @@ pub async fn run(az: &Arc<Azure>, rb: &Loaded, file: &Path) -> Result<Report> {
         );
     }
 
+    // An app that reads Key Vault itself is pointed at this vault.
+    if let Some(m) = b
+        .manifests
+        .as_ref()
+        .filter(|m| m.consumer.reads_with_sdk() && m.deployment.is_some())
+    {
+        let path = rb.resolve(&m.out_dir).join("deployment.yaml");
+        let want = vault.uri.to_string();
+        let found = std::fs::read_to_string(&path)
+            .ok()
+            .and_then(|t| crate::k8s::yaml::parse_documents(&t, &path.display().to_string()).ok())
+            .and_then(|docs| docs.into_iter().next())
+            .and_then(|d| container_env(&d, manifests::KEYVAULT_URL_ENV));
+        check(
+            &mut checks,
+            format!(
+                "{} gives the app {} of vault {}",
+                path.display(),
+                manifests::KEYVAULT_URL_ENV,
+                vault.name
+            ),
+            found.as_deref() == Some(want.as_str()),
+            found
+                .map(|f| format!("{} = {f}", manifests::KEYVAULT_URL_ENV))
+                .unwrap_or_else(|| "not set".into()),
+            up.clone(),
+        );
+    }
+
     // Drift: what `up` would still change (secret values are not compared: they need the sources).
     let (up_plan, _) = super::build::up(az, rb, None).await?;
     let drift: Vec<Planned> = plan::observe(&up_plan, plan::OBSERVE_CONCURRENCY)
@@ -152,7 +190,106 @@ pub async fn run(az: &Arc<Azure>, rb: &Loaded, file: &Path) -> Result<Report> {
         format!("{} step(s) would change", drift.len()),
         up,
     );
-    Ok(Report { checks, drift })
+    Ok(Report {
+        checks,
+        drift,
+        warnings,
+    })
+}
+
+/// The value of env var `name` in a Deployment's first container.
+fn container_env(deployment: &Value, name: &str) -> Option<String> {
+    deployment
+        .pointer("/spec/template/spec/containers/0/env")?
+        .as_array()?
+        .iter()
+        .find(|e| e["name"] == name)?["value"]
+        .as_str()
+        .map(str::to_owned)
+}
+
+/// The Secrets Store CSI driver: the add-on on, as the runbook configures it — or, when the
+/// runbook declares a Helm install (which kvwire cannot see), not the add-on as well.
+fn csi_checks(rb: &Loaded, mc: &ManagedCluster, checks: &mut Vec<Check>) {
+    let (rg, cluster) = (&*rb.book.cluster.resource_group, &*rb.book.cluster.name);
+    let rotation = |a: &models::AddonProfile| match a.setting(models::CONFIG_SECRET_ROTATION) {
+        Some(on) if on.eq_ignore_ascii_case("true") => format!(
+            "rotation every {}",
+            a.setting(models::CONFIG_ROTATION_POLL_INTERVAL)
+                .unwrap_or(models::DEFAULT_ROTATION_POLL_INTERVAL)
+        ),
+        _ => "no rotation".into(),
+    };
+    if let Some(want) = rb.csi_driver() {
+        let fix = format!(
+            "kvwire cluster enable-csi-driver -g {rg} -n {cluster}{}",
+            if want.rotation {
+                format!(" --rotation --rotation-poll-interval {}", want.rotation_poll_interval)
+            } else {
+                String::new()
+            }
+        );
+        check(
+            checks,
+            format!("cluster {rg}/{cluster} has the Secrets Store CSI driver add-on"),
+            mc.csi_addon().is_some(),
+            mc.csi_addon().map(rotation).unwrap_or_else(|| "not enabled".into()),
+            fix,
+        );
+    } else if rb
+        .book
+        .csi_driver
+        .as_ref()
+        .is_some_and(|c| c.installed_by == InstalledBy::Helm)
+    {
+        check(
+            checks,
+            "the Secrets Store CSI driver comes from Helm (declared; kvwire reads only Azure), not also the AKS add-on"
+                .into(),
+            mc.csi_addon().is_none(),
+            if mc.csi_addon().is_some() {
+                "the AKS add-on is enabled too: one driver per cluster"
+            } else {
+                "declared"
+            },
+            format!(
+                "keep one driver: `az aks disable-addons --addons azure-keyvault-secrets-provider -g {rg} -n {cluster}`, or `helm delete` the release and set installed_by = \"addon\""
+            ),
+        );
+    }
+}
+
+/// Which permission model the vault uses. Access policies work, but are the legacy model: say
+/// which role assignment would replace the one policy kvwire relies on.
+fn access_model(
+    vault: &Vault,
+    principal: &Principal,
+    object_id: Option<&str>,
+    checks: &mut Vec<Check>,
+    warnings: &mut Vec<String>,
+) {
+    let model = if vault.rbac {
+        "Azure RBAC"
+    } else {
+        "access policies (enableRbacAuthorization is off or absent)"
+    };
+    check(
+        checks,
+        format!("vault {} permission model", vault.name),
+        true,
+        model,
+        "",
+    );
+    if !vault.rbac {
+        let who = object_id.unwrap_or("OBJECT_ID");
+        warnings.push(format!(
+            "vault {} uses access policies, the legacy permission model (Microsoft recommends Azure RBAC). The role assignment that replaces the policy kvwire relies on for {}: Key Vault Secrets User on the vault — `az role assignment create --role \"Key Vault Secrets User\" --assignee-object-id {who} --assignee-principal-type ServicePrincipal --scope {}`; once every reader has its role, switch the vault with `az keyvault update -n {} --enable-rbac-authorization true`",
+            vault.name,
+            principal.label(),
+            vault.id,
+            vault.name
+        ));
+    }
 }
 
 /// Identity checks by mode; returns the principal and the client ID the SPC must carry.
@@ -165,6 +302,23 @@ async fn identity_checks(
     let b = &rb.book;
     let (rg, cluster) = (&*b.cluster.resource_group, &*b.cluster.name);
     match b.identity.mode {
+        IdentityMode::AddonIdentity => {
+            let a = mc.csi_addon_identity();
+            check(
+                checks,
+                format!("cluster {rg}/{cluster} has the CSI driver add-on's identity"),
+                a.is_some(),
+                a.and_then(|a| a.client_id.clone()).unwrap_or_default(),
+                format!("kvwire cluster enable-csi-driver -g {rg} -n {cluster}"),
+            );
+            Ok((
+                Principal::Addon {
+                    rg: rg.into(),
+                    cluster: cluster.into(),
+                },
+                a.and_then(|a| a.client_id.clone()),
+            ))
+        }
         IdentityMode::Kubelet => {
             let k = mc.kubelet_identity().filter(|_| !mc.uses_service_principal());
             check(

@@ -26,9 +26,23 @@ const OFFICER_PERMISSIONS: &[&str] = &["get", "list", "set", "delete", "recover"
 /// may only come into being in an earlier step of the same run.
 #[derive(Debug, Clone)]
 pub enum Principal {
-    Known { object_id: String, kind: &'static str },
-    Identity { rg: String, name: String },
-    Kubelet { rg: String, cluster: String },
+    Known {
+        object_id: String,
+        kind: &'static str,
+    },
+    Identity {
+        rg: String,
+        name: String,
+    },
+    Kubelet {
+        rg: String,
+        cluster: String,
+    },
+    /// The CSI driver add-on's identity of a cluster.
+    Addon {
+        rg: String,
+        cluster: String,
+    },
 }
 
 impl Principal {
@@ -37,6 +51,7 @@ impl Principal {
             Principal::Known { object_id, .. } => format!("principal {object_id}"),
             Principal::Identity { rg, name } => format!("identity {rg}/{name}"),
             Principal::Kubelet { rg, cluster } => format!("kubelet of {rg}/{cluster}"),
+            Principal::Addon { rg, cluster } => format!("CSI driver add-on of {rg}/{cluster}"),
         }
     }
 
@@ -56,6 +71,7 @@ impl Principal {
         let to = match self {
             Principal::Identity { rg, name } => format!("identity:{rg}/{name}"),
             Principal::Kubelet { rg, cluster } => format!("kubelet:{rg}/{cluster}"),
+            Principal::Addon { rg, cluster } => format!("addon:{rg}/{cluster}"),
             Principal::Known { object_id, .. } => format!("principal:{object_id}"),
         };
         format!("kvwire grant --vault {vault} --to {to}")
@@ -71,6 +87,7 @@ impl Principal {
                     .map(str::to_owned)
             })),
             Principal::Kubelet { rg, cluster } => Ok(az.kubelet_identity(rg, cluster).await?.and_then(|k| k.object_id)),
+            Principal::Addon { rg, cluster } => Ok(az.addon_identity(rg, cluster).await?.and_then(|k| k.object_id)),
         }
     }
 
@@ -82,6 +99,9 @@ impl Principal {
             )),
             Principal::Kubelet { rg, cluster } => Error::runtime(format!(
                 "cluster {rg}/{cluster} has no kubelet managed identity: run `kvwire cluster enable-managed-identity -g {rg} -n {cluster}` first"
+            )),
+            Principal::Addon { rg, cluster } => Error::runtime(format!(
+                "cluster {rg}/{cluster} has no Secrets Store CSI driver add-on identity: run `kvwire cluster enable-csi-driver -g {rg} -n {cluster}` first"
             )),
             Principal::Known { .. } => unreachable!("a known principal always resolves"),
         })

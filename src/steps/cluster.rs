@@ -1,5 +1,5 @@
-//! The step that rewrites the managed cluster: the switch to a managed identity, and the OIDC
-//! issuer and workload identity, in one update.
+//! The step that rewrites the managed cluster: the switch to a managed identity, the OIDC
+//! issuer and workload identity, and the Secrets Store CSI driver add-on, in one update.
 //!
 //! Each is a read-modify-write of the whole cluster with one desired-state function: `plan`
 //! applies it to the cluster as read and shows the difference; `apply` reads again, applies the
@@ -8,12 +8,20 @@
 
 use crate::{
     azure::{
-        arm::{ErrorCode, api, models::KUBELET_MIGRATION_PREFIX, models::ManagedCluster, writable::cluster_put_body},
+        arm::{
+            ErrorCode, api,
+            models::{
+                CONFIG_ROTATION_POLL_INTERVAL, CONFIG_SECRET_ROTATION, KEYVAULT_SECRETS_PROVIDER,
+                KUBELET_MIGRATION_PREFIX, ManagedCluster,
+            },
+            writable::cluster_put_body,
+        },
         context::Azure,
         grants, ids,
     },
     error::{Error, Result},
     info,
+    model::csi::CsiDriver,
     plan::{Action, FieldChange, Phase, Planned, Step, diff},
     util::Progress,
 };
@@ -170,6 +178,8 @@ pub struct ClusterUpdate {
     pub managed_identity: Option<Option<String>>,
     /// The OIDC issuer and the workload identity webhook: what federated credentials need.
     pub workload_identity: bool,
+    /// The Secrets Store CSI driver add-on (`azureKeyvaultSecretsProvider`) on, configured so.
+    pub csi_driver: Option<CsiDriver>,
     /// The same run upgrades the node images after the switch (a runbook): no advice to do it.
     pub node_images_follow: bool,
 }
@@ -183,8 +193,45 @@ impl Desired for ClusterUpdate {
         if self.workload_identity {
             set_workload_identity(&mut body);
         }
+        if let Some(csi) = &self.csi_driver {
+            set_csi_driver(&mut body, csi);
+        }
         body
     }
+}
+
+/// `object[key]` as a JSON object, created when absent or null.
+fn object_at<'a>(v: &'a mut Value, key: &str) -> &'a mut Value {
+    if !v[key].is_object() {
+        v[key] = json!({});
+    }
+    &mut v[key]
+}
+
+/// The add-on on, with its two settings as strings (ARM's `config` is a map of string to string);
+/// any other config key the cluster has is kept. AKS "treats addon names and addon config keys
+/// as case insensitive, and store them in DB as it is in input" (Azure/azure-cli#15376), so an
+/// existing key is reused in its casing, never sent a second time in another.
+fn set_csi_driver(body: &mut Value, csi: &CsiDriver) {
+    let addons = object_at(object_at(body, "properties"), "addonProfiles");
+    let key = key_as_stored(addons, KEYVAULT_SECRETS_PROVIDER);
+    let addon = object_at(addons, &key);
+    addon["enabled"] = json!(true);
+    let config = object_at(addon, "config");
+    for (k, v) in [
+        (CONFIG_SECRET_ROTATION, csi.rotation.to_string()),
+        (CONFIG_ROTATION_POLL_INTERVAL, csi.rotation_poll_interval.clone()),
+    ] {
+        let stored = key_as_stored(config, k);
+        config[stored] = json!(v);
+    }
+}
+
+/// `key` as `map` already spells it (matched without case), else as given.
+fn key_as_stored(map: &Value, key: &str) -> String {
+    map.as_object()
+        .and_then(|m| m.keys().find(|k| k.eq_ignore_ascii_case(key)).cloned())
+        .unwrap_or_else(|| key.to_string())
 }
 
 fn set_identity(body: &mut Value, base: &Value, mc: &ManagedCluster, user_assigned: Option<&str>) {
@@ -203,9 +250,7 @@ fn set_identity(body: &mut Value, base: &Value, mc: &ManagedCluster, user_assign
     if mc.uses_service_principal() {
         // Remember, in Azure itself and in this same write, which image each pool runs: the
         // kubelet moves to its managed identity only when the pool gets a newer one.
-        if !body["tags"].is_object() {
-            body["tags"] = json!({});
-        }
+        object_at(body, "tags");
         for p in &mc.properties.agent_pool_profiles {
             if let (Some(name), Some(image)) = (&p.name, &p.node_image_version) {
                 body["tags"][format!("{KUBELET_MIGRATION_PREFIX}{name}")] = json!(image);
@@ -215,21 +260,9 @@ fn set_identity(body: &mut Value, base: &Value, mc: &ManagedCluster, user_assign
 }
 
 fn set_workload_identity(body: &mut Value) {
-    if !body["properties"].is_object() {
-        body["properties"] = json!({});
-    }
-    let props = &mut body["properties"];
-    if !props["oidcIssuerProfile"].is_object() {
-        props["oidcIssuerProfile"] = json!({});
-    }
-    props["oidcIssuerProfile"]["enabled"] = json!(true);
-    if !props["securityProfile"].is_object() {
-        props["securityProfile"] = json!({});
-    }
-    if !props["securityProfile"]["workloadIdentity"].is_object() {
-        props["securityProfile"]["workloadIdentity"] = json!({});
-    }
-    props["securityProfile"]["workloadIdentity"]["enabled"] = json!(true);
+    let props = object_at(body, "properties");
+    object_at(props, "oidcIssuerProfile")["enabled"] = json!(true);
+    object_at(object_at(props, "securityProfile"), "workloadIdentity")["enabled"] = json!(true);
 }
 
 impl ClusterUpdate {
@@ -248,6 +281,9 @@ impl ClusterUpdate {
         }
         if self.workload_identity {
             parts.push("workload identity");
+        }
+        if self.csi_driver.is_some() {
+            parts.push("CSI driver add-on");
         }
         parts
     }
@@ -335,6 +371,20 @@ impl Step for ClusterUpdate {
             reasons.push("workload identity needs the cluster's OIDC issuer and webhook".to_string());
             done.push("OIDC issuer and workload identity are enabled".to_string());
         }
+        if let Some(csi) = &self.csi_driver {
+            match mc.csi_addon() {
+                None => reasons.push("pods that mount secrets need the Secrets Store CSI driver".to_string()),
+                Some(_) => reasons.push("the CSI driver add-on's settings differ".to_string()),
+            }
+            done.push(if csi.rotation {
+                format!(
+                    "the CSI driver add-on is enabled (rotation every {})",
+                    csi.rotation_poll_interval
+                )
+            } else {
+                "the CSI driver add-on is enabled (no rotation)".to_string()
+            });
+        }
         let planned =
             Planned::new(self.address(), self.phase(), ids::MANAGED_CLUSTER, Action::Update).reason(reasons.join("; "));
         let planned = plan_write(self, planned, &read, &mc, &done.join("; "));
@@ -372,6 +422,13 @@ impl Step for ClusterUpdate {
         }
         if touches("properties.oidcIssuerProfile") && mc.oidc_issuer().is_none() {
             effects.push(FieldChange::unknown("properties.oidcIssuerProfile.issuerURL"));
+        }
+        if self.csi_driver.is_some() && mc.csi_addon_identity().is_none() {
+            // AKS creates the add-on's identity (azurekeyvaultsecretsprovider-<cluster>, AKS docs
+            // "csi-secrets-store-driver") in the node resource group.
+            effects.push(FieldChange::unknown(&format!(
+                "properties.addonProfiles.{KEYVAULT_SECRETS_PROVIDER}.identity"
+            )));
         }
         Ok(planned.effects(effects).warnings(warnings))
     }

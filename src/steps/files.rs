@@ -19,6 +19,11 @@ pub enum ClientSource {
         rg: String,
         cluster: String,
     },
+    /// The CSI driver add-on's identity of the cluster.
+    Addon {
+        rg: String,
+        cluster: String,
+    },
 }
 
 /// SecretProviderClass, ServiceAccount and Deployment files in `out_dir`.
@@ -42,9 +47,11 @@ impl ManifestFiles {
             ClientSource::Kubelet { rg, cluster } => {
                 self.az.kubelet_identity(rg, cluster).await?.and_then(|k| k.client_id)
             }
+            ClientSource::Addon { rg, cluster } => self.az.addon_identity(rg, cluster).await?.and_then(|k| k.client_id),
         };
         let Some(client_id) = client_id else { return Ok(None) };
         let resolved = Resolved {
+            vault_uri: self.vault.uri.to_string(),
             keyvault_name: self.vault.name.clone(),
             tenant_id: self.vault.tenant_id.clone(),
             client_id: Some(client_id),

@@ -14,12 +14,15 @@ use tokio::sync::OnceCell;
 /// What one read returned: a document, or none (404).
 pub type Read = Option<Value>;
 
+/// One shared answer per key: the first caller fetches, the others wait for it.
+type Shared<T> = Arc<Mutex<HashMap<String, Arc<OnceCell<T>>>>>;
+
 /// Reads made during one observation, by URL.
 #[derive(Clone, Default)]
 pub struct Observation {
-    reads: Arc<Mutex<HashMap<String, Arc<OnceCell<Read>>>>>,
-    lists: Arc<Mutex<HashMap<String, Arc<OnceCell<Vec<Value>>>>>>,
-    names: Arc<Mutex<HashMap<String, Arc<OnceCell<Names>>>>>,
+    reads: Shared<Read>,
+    lists: Shared<Vec<Value>>,
+    names: Shared<Names>,
 }
 
 /// Names a listing found (lower-cased), or `None` when listing was not allowed.

@@ -100,6 +100,8 @@ impl Fake {
             cmd.env(k, v);
         }
         cmd.env("KVWIRE_RETRY_BASE_MS", "20").env("NO_COLOR", "1");
+        // Never the Azure CLI profile of whoever runs the tests (its default subscription).
+        cmd.env("AZURE_CONFIG_DIR", self.dir.join("az-config"));
         cmd
     }
 }

@@ -3,7 +3,7 @@
 //! depend on an endpoint nobody modelled.
 
 use crate::{
-    arm::{self, authorization as authz, clusters, identities, vaults},
+    arm::{self, authorization as authz, clusters, identities, subscriptions, vaults},
     contract::Wire,
     entra, graph, keyvault as kv,
     router::{Handler, Route, Service},
@@ -40,7 +40,8 @@ pub fn table() -> &'static [Route] {
         use Service::*;
         let arm_err = Some(clusters::ARM_ERROR);
         let kv_err = Some(kv::ERROR);
-        let rows = vec![
+        let rows =
+            vec![
             Row(
                 Entra,
                 "POST",
@@ -59,6 +60,8 @@ pub fn table() -> &'static [Route] {
                 None,
                 None,
             ),
+            // Microsoft.Resources
+            Row(Arm, "GET", "/subscriptions".into(), s(subscriptions::list), None, None, arm_err),
             // Microsoft.ContainerService
             Row(
                 Arm,

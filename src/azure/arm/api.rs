@@ -10,3 +10,5 @@ pub const AUTHORIZATION: &str = "2022-04-01";
 pub const MANAGED_IDENTITY: &str = "2024-11-30";
 /// Microsoft.KeyVault (vaults, accessPolicies): versions before 2026-02-01 retire on 2027-02-27.
 pub const KEY_VAULT: &str = "2026-02-01";
+/// Microsoft.Resources subscriptions (Subscriptions - List): to find a subscription by name.
+pub const SUBSCRIPTIONS: &str = "2022-12-01";

@@ -56,6 +56,42 @@ pub struct ManagedClusterProperties {
     pub agent_pool_profiles: Vec<AgentPoolProfile>,
     pub oidc_issuer_profile: Option<OidcIssuerProfile>,
     pub security_profile: Option<SecurityProfile>,
+    /// Keyed by add-on name; kvwire reads `azureKeyvaultSecretsProvider`.
+    pub addon_profiles: Option<BTreeMap<String, AddonProfile>>,
+}
+
+/// The Secrets Store CSI driver with the Azure Key Vault provider, as an AKS add-on, and the
+/// keys of its `config` (azure-cli `acs/_consts.py`: `CONST_AZURE_KEYVAULT_SECRETS_PROVIDER_ADDON_NAME`,
+/// `CONST_SECRET_ROTATION_ENABLED`, `CONST_ROTATION_POLL_INTERVAL`). Config values are strings
+/// (the API's `config` is a map of string to string): "true"/"false", a Go duration such as "2m".
+pub const KEYVAULT_SECRETS_PROVIDER: &str = "azureKeyvaultSecretsProvider";
+pub const CONFIG_SECRET_ROTATION: &str = "enableSecretRotation";
+pub const CONFIG_ROTATION_POLL_INTERVAL: &str = "rotationPollInterval";
+/// What AKS (and az) use when the add-on is enabled without saying (azure-cli
+/// `managed_cluster_decorator.py`; AKS docs "csi-secrets-store-driver": `"enableSecretRotation":
+/// "false", "rotationPollInterval": "2m"`).
+pub const DEFAULT_ROTATION_POLL_INTERVAL: &str = "2m";
+
+/// Wire: `managed-cluster#resource/properties/addonProfiles/azureKeyvaultSecretsProvider`
+#[derive(Debug, Clone, Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+pub struct AddonProfile {
+    pub enabled: Option<bool>,
+    pub config: Option<BTreeMap<String, String>>,
+    /// Created by AKS when the add-on is enabled (read-only): for the CSI add-on, the identity
+    /// `azurekeyvaultsecretsprovider-<cluster>` in the node resource group.
+    pub identity: Option<UserAssignedIdentity>,
+}
+
+impl AddonProfile {
+    /// A config value, its key matched without case (see [`ManagedCluster::addon`]).
+    pub fn setting(&self, key: &str) -> Option<&str> {
+        self.config
+            .as_ref()?
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(key))
+            .map(|(_, v)| v.as_str())
+    }
 }
 
 /// Wire: `managed-cluster#resource/properties/servicePrincipalProfile`
@@ -192,6 +228,28 @@ impl ManagedCluster {
 
     pub fn kubelet_identity(&self) -> Option<&UserAssignedIdentity> {
         self.properties.identity_profile.as_ref()?.get("kubeletidentity")
+    }
+
+    /// An add-on's profile. AKS treats add-on names and config keys without case and stores them
+    /// as sent (Azure/azure-cli#15376), so they are matched without case.
+    pub fn addon(&self, name: &str) -> Option<&AddonProfile> {
+        self.properties
+            .addon_profiles
+            .as_ref()?
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v)
+    }
+
+    /// The Secrets Store CSI driver add-on, when enabled.
+    pub fn csi_addon(&self) -> Option<&AddonProfile> {
+        self.addon(KEYVAULT_SECRETS_PROVIDER)
+            .filter(|a| a.enabled == Some(true))
+    }
+
+    /// The CSI add-on's own identity, once AKS created it.
+    pub fn csi_addon_identity(&self) -> Option<&UserAssignedIdentity> {
+        self.csi_addon()?.identity.as_ref().filter(|i| i.client_id.is_some())
     }
 }
 

@@ -15,6 +15,12 @@
 //!   (AKS docs, "Use a managed identity in AKS": the kubelet identity is
 //!   `<cluster>-agentpool` in the node resource group); enabling the OIDC issuer sets
 //!   `oidcIssuerProfile.issuerURL` (read-only).
+//! * Enabling the Secrets Store CSI driver add-on (`addonProfiles.azureKeyvaultSecretsProvider`,
+//!   `config` values as strings) creates its identity: "The add-on creates a managed identity named
+//!   `azurekeyvaultsecretsprovider-xxxxx` in the node resource group" (AKS docs,
+//!   csi-secrets-store-driver), reported read-only in the add-on's `identity` (`clientId`,
+//!   `objectId`, `resourceId`; csi-secrets-store-identity-access reads
+//!   `addonProfiles.azureKeyvaultSecretsProvider.identity.clientId`).
 
 use super::{busy, deep_merge, not_found, page, precondition, started};
 use crate::{
@@ -129,6 +135,7 @@ pub fn put_cluster(c: &Ctx) -> Reply {
             mc["eTag"] = json!(etag);
             if ok {
                 settle_identity(s, &mut mc);
+                settle_addons(s, &mut mc);
             }
             s.put_resource(&owned, mc);
         }),
@@ -202,6 +209,38 @@ fn settle_identity(s: &mut FakeState, mc: &mut Value) {
     {
         mc["properties"]["oidcIssuerProfile"]["issuerURL"] =
             json!(format!("https://eastus.oic.prod-aks.azure.com/{TENANT}/{}/", s.guid()));
+    }
+}
+
+/// What AKS does once an update that enables the CSI driver add-on ends: its identity exists.
+fn settle_addons(s: &mut FakeState, mc: &mut Value) {
+    let name = mc["name"].as_str().unwrap_or("cluster").to_string();
+    let node_rg = mc
+        .pointer("/properties/nodeResourceGroup")
+        .and_then(Value::as_str)
+        .unwrap_or("MC_rg")
+        .to_string();
+    let location = mc["location"].clone();
+    let Some(addons) = mc
+        .pointer_mut("/properties/addonProfiles")
+        .and_then(Value::as_object_mut)
+    else {
+        return;
+    };
+    for (key, addon) in addons.iter_mut() {
+        if !key.eq_ignore_ascii_case("azureKeyvaultSecretsProvider")
+            || addon["enabled"] != json!(true)
+            || addon.pointer("/identity/clientId").is_some()
+        {
+            continue;
+        }
+        let rid = format!(
+            "/subscriptions/{SUB}/resourcegroups/{node_rg}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/azurekeyvaultsecretsprovider-{name}"
+        );
+        let identity = s.new_identity(&rid, &location, json!({}));
+        let p = identity["properties"].clone();
+        s.put_resource(&rid, identity);
+        addon["identity"] = json!({"clientId": p["clientId"], "objectId": p["principalId"], "resourceId": rid});
     }
 }
 
