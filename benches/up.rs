@@ -45,8 +45,8 @@ fn main() {
         POOL_OP.as_secs()
     );
     println!(
-        "{:<34} {:>8} {:>8} {:>6} {:>8} {:>6} {:>8} {:>6}",
-        "run", "wall (s)", "floor", "ratio", "requests", "writes", "critical", "az"
+        "{:<34} {:>8} {:>8} {:>6} {:>8} {:>6} {:>8} {:>8}",
+        "run", "wall (s)", "floor", "ratio", "requests", "writes", "critical", "az runs"
     );
     let floor = CLUSTER_OP + POOL_OP + CHAIN_ROUND_TRIPS * LATENCY;
     let rerun_floor = RERUN_ROUND_TRIPS * LATENCY;
@@ -73,7 +73,7 @@ fn main() {
         "floor: operations on the longest chain + {CHAIN_ROUND_TRIPS} round trips ({RERUN_ROUND_TRIPS} for a re-run);"
     );
     println!("critical: requests on the longest chain of requests that waited for each other;");
-    println!("az: runs of the stand-in az (per scope: management, vault).");
+    println!("az runs: runs of the stand-in az / distinct token scopes asked for (--auth cli).");
 }
 
 fn setup(retry_after: Option<u64>) -> support::Fake {
@@ -138,9 +138,14 @@ fn report(label: &str, fake: &support::Fake, wall: Duration, floor: Duration) {
     let writes = journal.iter().filter(|e| e.is_write()).count();
     let chain = support::critical_path(&journal);
     let critical = chain.len();
-    let az = fake.az_cli_runs().len();
+    let runs = fake.az_cli_runs();
+    let scopes: std::collections::BTreeSet<&str> = runs
+        .iter()
+        .filter_map(|r| r.split_whitespace().skip_while(|a| *a != "--scope").nth(1))
+        .collect();
+    let az = format!("{}/{}", runs.len(), scopes.len());
     println!(
-        "{label:<34} {:>8.2} {:>8.2} {:>5.2}× {:>8} {writes:>6} {critical:>8} {az:>6}",
+        "{label:<34} {:>8.2} {:>8.2} {:>5.2}× {:>8} {writes:>6} {critical:>8} {az:>8}",
         wall.as_secs_f64(),
         floor.as_secs_f64(),
         wall.as_secs_f64() / floor.as_secs_f64(),
