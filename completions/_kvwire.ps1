@@ -398,7 +398,7 @@ Register-ArgumentCompleter -Native -CommandName 'kvwire' -ScriptBlock {
             [CompletionResult]::new('--secret', '--secret', [CompletionResultType]::ParameterName, 'A secret to mount (repeat). Default: db-host, db-name, db-username, db-password')
             [CompletionResult]::new('--sync-as-k8s-secret', '--sync-as-k8s-secret', [CompletionResultType]::ParameterName, 'Also sync the secrets into this Kubernetes Secret (keys DB_HOST, …), for env vars')
             [CompletionResult]::new('--deployment', '--deployment', [CompletionResultType]::ParameterName, 'Emit a Deployment with this name that mounts the secrets read-only')
-            [CompletionResult]::new('--image', '--image', [CompletionResultType]::ParameterName, 'Container image of the Deployment')
+            [CompletionResult]::new('--image', '--image', [CompletionResultType]::ParameterName, 'Container image of the Deployment ([REGISTRY/]NAME[:TAG][@DIGEST])')
             [CompletionResult]::new('--identity', '--identity', [CompletionResultType]::ParameterName, 'workload-identity: the user-assigned identity; vm-identity: the VMSS identity (omit for system-assigned)')
             [CompletionResult]::new('--identity-resource-group', '--identity-resource-group', [CompletionResultType]::ParameterName, 'Resource group of --identity (default: -g)')
             [CompletionResult]::new('--cluster', '--cluster', [CompletionResultType]::ParameterName, 'kubelet and addon-identity modes: the AKS cluster (in -g)')

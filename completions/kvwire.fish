@@ -341,7 +341,7 @@ both\t'The mount and the SDK settings'"
 complete -c kvwire -n "__fish_kvwire_using_subcommand manifests" -l secret -d 'A secret to mount (repeat). Default: db-host, db-name, db-username, db-password' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand manifests" -l sync-as-k8s-secret -d 'Also sync the secrets into this Kubernetes Secret (keys DB_HOST, …), for env vars' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand manifests" -l deployment -d 'Emit a Deployment with this name that mounts the secrets read-only' -r
-complete -c kvwire -n "__fish_kvwire_using_subcommand manifests" -l image -d 'Container image of the Deployment' -r
+complete -c kvwire -n "__fish_kvwire_using_subcommand manifests" -l image -d 'Container image of the Deployment ([REGISTRY/]NAME[:TAG][@DIGEST])' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand manifests" -l identity -d 'workload-identity: the user-assigned identity; vm-identity: the VMSS identity (omit for system-assigned)' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand manifests" -l identity-resource-group -d 'Resource group of --identity (default: -g)' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand manifests" -l cluster -d 'kubelet and addon-identity modes: the AKS cluster (in -g)' -r

@@ -17,7 +17,8 @@ fn main() -> ExitCode {
     match runtime.block_on(commands::dispatch(cli)) {
         Ok(status) => ExitCode::from(status.code()),
         Err(e) => {
-            eprintln!("error: {e}");
+            // Whatever built the message, quoted input comes back short.
+            eprintln!("error: {}", kvwire::util::text::shorten_quotes(&e.to_string()));
             ExitCode::from(e.exit_status().code())
         }
     }

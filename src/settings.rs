@@ -59,6 +59,7 @@ impl Settings {
                     ca_bundle: g.ca_bundle.clone(),
                     resolve: g.resolve.clone(),
                     timeout: Some(Duration::from_secs(g.timeout)),
+                    retries: g.retries,
                 },
                 retry,
                 lro: LroPolicy {

@@ -24,6 +24,7 @@ fn client(f: &Fake) -> azure_security_keyvault_secrets::SecretClient {
             ca_bundle: Some(f.dir.join("ca.pem")),
             resolve: f.resolve_rules().split(',').map(|r| r.parse().unwrap()).collect(),
             timeout: None,
+            retries: 3,
         })
         .unwrap(),
     );

@@ -5,10 +5,7 @@ use crate::{
     azure::http::SharedHttp,
     error::{Error, Result},
 };
-use azure_core::{
-    credentials::TokenCredential,
-    http::{ClientOptions, Transport},
-};
+use azure_core::{credentials::TokenCredential, http::ClientOptions};
 use azure_identity::{
     AzureCliCredential, AzureCliCredentialOptions, ClientAssertionCredentialOptions, ClientSecretCredential,
     ClientSecretCredentialOptions, DeveloperToolsCredential, ManagedIdentityCredential,
@@ -38,9 +35,8 @@ fn env(name: &str) -> Option<String> {
 
 fn client_options(http: &SharedHttp, cloud: &Cloud) -> ClientOptions {
     ClientOptions {
-        transport: Some(Transport::new(http.clone())),
         cloud: Some(Arc::new(cloud.sdk_cloud())),
-        ..Default::default()
+        ..http.sdk_options()
     }
 }
 
@@ -244,11 +240,15 @@ impl TokenCredential for Cached {
         if let Some(t) = tokens.get(&key).filter(|t| t.expires_on > fresh_until) {
             return Ok(t.clone());
         }
-        let t = self
-            .inner
-            .get_token(scopes, options)
-            .await
-            .map_err(|e| azure_core::Error::with_message(e.kind().clone(), format!("{e}. {}", self.help)))?;
+        let t = self.inner.get_token(scopes, options).await.map_err(|e| {
+            // A transport failure (an untrusted certificate, a refused connection) has its own advice;
+            // the sign-in help would send the user to the wrong place.
+            if crate::azure::http::transport_failure(&e).is_some() {
+                return e;
+            }
+            let why = crate::azure::http::error_chain(&e);
+            azure_core::Error::with_message(e.kind().clone(), format!("{why}. {}", self.help))
+        })?;
         tokens.insert(key, t.clone());
         Ok(t)
     }

@@ -95,8 +95,12 @@ impl Cloud {
     pub fn from_toml(text: &str, origin: &str) -> Result<Cloud> {
         let file: CloudFile = toml::from_str(text).map_err(|e| Error::usage(format!("cloud file {origin}: {e}")))?;
         let url = |field: &str, value: &str| -> Result<Url> {
-            let mut u = Url::parse(value)
-                .map_err(|e| Error::usage(format!("cloud file {origin}: `{field}` = {value:?} is not a URL ({e})")))?;
+            let mut u = Url::parse(value).map_err(|e| {
+                Error::usage(format!(
+                    "cloud file {origin}: `{field}` = {value_q} is not a URL ({e})",
+                    value_q = crate::util::text::quoted(value)
+                ))
+            })?;
             crate::azure::http::check_scheme(&u)
                 .map_err(|e| Error::usage(format!("cloud file {origin}: `{field}`: {e}")))?;
             if !u.path().ends_with('/') {

@@ -42,6 +42,17 @@ impl Azure {
     /// token request happens on first use.
     pub async fn connect(s: &AzureSettings) -> Result<Azure> {
         let http = Arc::new(Http::new(&s.http).map_err(Error::Usage)?);
+        // Plain http endpoints (a local cloud file) must stay on this host whatever --resolve says.
+        for url in [
+            Some(&s.cloud.resource_manager),
+            Some(&s.cloud.authority_host),
+            s.cloud.microsoft_graph.as_ref(),
+        ]
+        .into_iter()
+        .flatten()
+        {
+            http.check_url(url).map_err(Error::Usage)?;
+        }
         let credential = auth::credential(s.auth, &http, &s.cloud)?;
         let mut arm = Arm::new(
             http.clone(),
@@ -184,9 +195,10 @@ async fn subscription(given: Option<&str>, cloud: &Cloud, arm: &Arm) -> Result<S
             [] => Ok(None),
             [(id, _)] => Ok(Some(id.to_ascii_lowercase())),
             many => Err(Error::usage(format!(
-                "--subscription: {} subscriptions are named {given:?} ({}); pass the ID",
+                "--subscription: {} subscriptions are named {given_q} ({}); pass the ID",
                 many.len(),
-                many.iter().map(|(id, _)| id.as_str()).collect::<Vec<_>>().join(", ")
+                many.iter().map(|(id, _)| id.as_str()).collect::<Vec<_>>().join(", "),
+                given_q = crate::util::text::quoted(given)
             ))),
         }
     };
@@ -207,7 +219,8 @@ async fn subscription(given: Option<&str>, cloud: &Cloud, arm: &Arm) -> Result<S
     )?
     .ok_or_else(|| {
         Error::usage(format!(
-            "--subscription: no subscription named {given:?} is visible to this identity (by ID or by name)"
+            "--subscription: no subscription named {given_q} is visible to this identity (by ID or by name)",
+            given_q = crate::util::text::quoted(given)
         ))
     })
 }

@@ -35,7 +35,8 @@ impl FromStr for ResolveRule {
     fn from_str(s: &str) -> Result<Self, String> {
         let bad = || {
             format!(
-                "invalid --resolve {s:?}: expected HOST:PORT:ADDR, e.g. kv-demo.vault.azure.net:443:127.0.0.1 (PORT may be *)"
+                "invalid --resolve {s_q}: expected HOST:PORT:ADDR, e.g. kv-demo.vault.azure.net:443:127.0.0.1 (PORT may be *)",
+                s_q = crate::util::text::quoted(s)
             )
         };
         let mut parts = s.splitn(3, ':');
@@ -65,13 +66,16 @@ pub struct HttpOptions {
     pub resolve: Vec<ResolveRule>,
     /// Whole-request timeout.
     pub timeout: Option<Duration>,
+    /// Retries the Azure SDK clients (Key Vault, sign-in) may make, as `--retries` says.
+    pub retries: u32,
 }
 
 /// The Azure Instance Metadata Service: managed identity tokens come from here over plain http by design;
 /// a link-local address never leaves the host's own link.
 const IMDS: std::net::Ipv4Addr = std::net::Ipv4Addr::new(169, 254, 169, 254);
 
-/// Refuse plain http except to loopback (and IMDS): a bearer token must never cross a network in clear text.
+/// Refuse plain http except to loopback (and IMDS): a bearer token must never cross a network in
+/// clear text. This looks at the URL only; [`Http`] also checks where `--resolve` sends it.
 pub fn check_scheme(url: &Url) -> Result<(), String> {
     match url.scheme() {
         "https" => Ok(()),
@@ -90,6 +94,16 @@ fn is_loopback(url: &Url) -> bool {
         Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
         Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
         None => false,
+    }
+}
+
+/// A header value fit for logs: an absolute URL (`Location`, `Azure-AsyncOperation`, whose ARM
+/// operation URLs carry signatures such as `…?api-version=…&t=…&c=MIIH…&s=…&h=…`) as
+/// [`loggable_url`] shows URLs; anything else as it is.
+pub fn loggable_header_value(value: &str) -> String {
+    match Url::parse(value) {
+        Ok(u) if matches!(u.scheme(), "http" | "https") => loggable_url(&u),
+        _ => value.to_string(),
     }
 }
 
@@ -126,12 +140,72 @@ pub struct TransportError {
 
 impl From<reqwest::Error> for TransportError {
     fn from(e: reqwest::Error) -> Self {
+        if let Some(why) = untrusted_certificate(&e) {
+            // The same certificate is presented on every try: retrying only delays the answer.
+            return TransportError {
+                message: format!(
+                    "{}: the server's TLS certificate is not trusted ({why}). If a proxy or firewall re-signs TLS, trust its CA with --ca-bundle PEM (or KVWIRE_CA_BUNDLE, or the system store)",
+                    with_causes(&e)
+                ),
+                retryable: false,
+            };
+        }
         let retryable = e.is_connect() || e.is_timeout() || e.is_request() || e.is_body();
         TransportError {
             message: with_causes(&e),
             retryable,
         }
     }
+}
+
+/// rustls's verdict on the server's certificate, when that is what failed. It comes wrapped in
+/// I/O errors, nested (hyper's connect error holds an io::Error holding an io::Error holding it).
+fn untrusted_certificate(e: &reqwest::Error) -> Option<String> {
+    let found = |err: &(dyn std::error::Error + 'static)| match err.downcast_ref::<rustls::Error>() {
+        Some(rustls::Error::InvalidCertificate(c)) => Some(format!("{c:?}")),
+        _ => None,
+    };
+    let mut source = std::error::Error::source(e);
+    while let Some(s) = source {
+        if let Some(why) = found(s) {
+            return Some(why);
+        }
+        let mut io = s.downcast_ref::<std::io::Error>();
+        while let Some(inner) = io.and_then(std::io::Error::get_ref) {
+            if let Some(why) = found(inner) {
+                return Some(why);
+            }
+            io = inner.downcast_ref::<std::io::Error>();
+        }
+        source = s.source();
+    }
+    None
+}
+
+/// The transport failure somewhere in an error's chain (an SDK error wraps it in context).
+pub fn transport_failure<'a>(e: &'a (dyn std::error::Error + 'static)) -> Option<&'a TransportError> {
+    let mut cur = Some(e);
+    while let Some(err) = cur {
+        if let Some(t) = err.downcast_ref::<TransportError>() {
+            return Some(t);
+        }
+        cur = err.source();
+    }
+    None
+}
+
+/// An error and its causes, each said once: what the SDK's "authentication failed" wraps.
+pub fn error_chain(e: &(dyn std::error::Error + 'static)) -> String {
+    let mut parts: Vec<String> = vec![];
+    let mut cur = Some(e);
+    while let Some(err) = cur {
+        let text = err.to_string();
+        if !parts.iter().any(|p| p.contains(&text)) {
+            parts.push(text);
+        }
+        cur = err.source();
+    }
+    parts.join(": ")
 }
 
 /// reqwest's Display omits the cause chain, which is where the useful part (TLS, DNS) lives.
@@ -149,6 +223,21 @@ fn with_causes(e: &reqwest::Error) -> String {
 #[derive(Clone, Debug)]
 pub struct Http {
     client: reqwest::Client,
+    /// `--resolve` rules: where a host is really dialled.
+    resolve: Vec<ResolveRule>,
+    retries: u32,
+}
+
+/// The proxy for https, from `HTTPS_PROXY` (else `ALL_PROXY`), with `NO_PROXY`'s exclusions.
+/// Plain http — allowed only to loopback and IMDS, where managed identity tokens come from —
+/// never goes through a proxy: a token must not leave the host in clear text.
+fn https_proxy() -> Result<Option<reqwest::Proxy>, String> {
+    let var = ["HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy"]
+        .into_iter()
+        .find_map(|n| std::env::var(n).ok().filter(|v| !v.trim().is_empty()).map(|v| (n, v)));
+    let Some((name, url)) = var else { return Ok(None) };
+    let proxy = reqwest::Proxy::https(url.trim()).map_err(|e| format!("{name}: not a proxy URL: {e}"))?;
+    Ok(Some(proxy.no_proxy(reqwest::NoProxy::from_env())))
 }
 
 impl Http {
@@ -161,7 +250,11 @@ impl Http {
             .read_timeout(Duration::from_secs(120))
             .redirect(reqwest::redirect::Policy::none())
             .tcp_nodelay(true)
-            .tls_backend_rustls();
+            .tls_backend_rustls()
+            .no_proxy();
+        if let Some(p) = https_proxy()? {
+            b = b.proxy(p);
+        }
         if let Some(t) = opts.timeout {
             b = b.timeout(t);
         }
@@ -178,7 +271,56 @@ impl Http {
             b = b.resolve(&r.host, SocketAddr::new(r.addr, r.port.unwrap_or(443)));
         }
         let client = b.build().map_err(|e| TransportError::from(e).message)?;
-        Ok(Http { client })
+        Ok(Http {
+            client,
+            resolve: opts.resolve.clone(),
+            retries: opts.retries,
+        })
+    }
+
+    /// What the Azure SDK clients are given: this client as transport and `--retries` as their
+    /// bound (their default is 8 retries over a minute).
+    pub fn sdk_options(self: &Arc<Self>) -> azure_core::http::ClientOptions {
+        use azure_core::http::{ExponentialRetryOptions, RetryOptions, Transport};
+        azure_core::http::ClientOptions {
+            transport: Some(Transport::new(self.clone())),
+            retry: if self.retries == 0 {
+                RetryOptions::none()
+            } else {
+                RetryOptions::exponential(ExponentialRetryOptions {
+                    max_retries: self.retries,
+                    ..Default::default()
+                })
+            },
+            ..Default::default()
+        }
+    }
+
+    /// [`check_scheme`], and for plain http also the address `--resolve` really dials: a rule
+    /// that sends `localhost` elsewhere must not take a bearer token across the network.
+    pub fn check_url(&self, url: &Url) -> Result<(), String> {
+        check_scheme(url)?;
+        if url.scheme() != "http" {
+            return Ok(());
+        }
+        let host = url
+            .host_str()
+            .unwrap_or("")
+            .trim_start_matches('[')
+            .trim_end_matches(']')
+            .to_ascii_lowercase();
+        let port = url.port_or_known_default();
+        let rule = self
+            .resolve
+            .iter()
+            .find(|r| r.host == host && r.port.is_none_or(|p| Some(p) == port));
+        match rule {
+            Some(r) if !(r.addr.is_loopback() || r.addr == IpAddr::V4(IMDS)) => Err(format!(
+                "refusing plain http to {host}: --resolve sends it to {}, which is not loopback",
+                r.addr
+            )),
+            _ => Ok(()),
+        }
     }
 
     pub fn request(&self, method: reqwest::Method, url: Url) -> reqwest::RequestBuilder {
@@ -187,7 +329,7 @@ impl Http {
 
     /// Send one request: the scheme guard, then the wire, with redacted logging.
     pub async fn execute(&self, req: reqwest::Request) -> Result<reqwest::Response, TransportError> {
-        check_scheme(req.url()).map_err(|message| TransportError {
+        self.check_url(req.url()).map_err(|message| TransportError {
             message,
             retryable: false,
         })?;
@@ -217,9 +359,9 @@ fn log_headers(dir: &str, headers: &reqwest::header::HeaderMap) {
     }
     for (name, value) in headers {
         let shown = if SECRET_HEADERS.contains(&name.as_str()) {
-            "REDACTED"
+            "REDACTED".to_string()
         } else {
-            value.to_str().unwrap_or("(binary)")
+            value.to_str().map(loggable_header_value).unwrap_or("(binary)".into())
         };
         trace!("{dir} {name}: {shown}");
     }
@@ -260,7 +402,8 @@ impl azure_core::http::HttpClient for Http {
             .map_err(|e| AzError::with_error(ErrorKind::Other, e, "building request"))?;
         let resp = self.execute(req).await.map_err(|e| {
             let kind = if e.retryable { ErrorKind::Io } else { ErrorKind::Other };
-            AzError::with_message(kind, e.message)
+            // Kept as the error itself, so callers can tell a network failure from a refusal.
+            AzError::new(kind, e)
         })?;
         let status = resp.status().as_u16();
         let mut hs = headers::Headers::new();

@@ -8,12 +8,9 @@ use crate::{
     error::{Error, Result},
     util::observation::{Names, Observation},
 };
-use azure_core::{
-    credentials::TokenCredential,
-    http::{ClientOptions, Transport},
-};
+use azure_core::credentials::TokenCredential;
 use azure_security_keyvault_secrets::{SecretClient, SecretClientOptions};
-use std::{collections::BTreeSet, sync::Arc};
+use std::{collections::BTreeMap, sync::Arc};
 use url::Url;
 
 /// The SDK authenticates through Key Vault's 401 challenge: the first request goes out without a
@@ -37,10 +34,7 @@ pub fn secret_client(
         )));
     }
     let options = SecretClientOptions {
-        client_options: ClientOptions {
-            transport: Some(Transport::new(http.clone())),
-            ..Default::default()
-        },
+        client_options: http.sdk_options(),
         ..Default::default()
     };
     SecretClient::new(vault_uri.as_str(), credential, Some(options)).map_err(|e| Error::runtime(e.to_string()))
@@ -105,43 +99,35 @@ pub enum SecretState {
     Unknown(String),
 }
 
-/// Read a secret's state (the value is fetched by the API but never kept or shown).
-pub async fn secret_state(client: &SecretClient, name: &str) -> SecretState {
-    match client.get_secret(name, None).await {
-        Ok(r) => {
-            let enabled = r
-                .into_model()
-                .ok()
-                .and_then(|s| s.attributes)
-                .and_then(|a| a.enabled)
-                .unwrap_or(true);
-            if enabled {
-                SecretState::Enabled
-            } else {
-                SecretState::Disabled
-            }
-        }
-        Err(e) => {
-            let f = KvFailure::from_sdk(&e);
-            if f.status == Some(404) {
-                SecretState::Missing
-            } else {
-                SecretState::Unknown(f.inner_code.or(f.code).unwrap_or(f.message))
-            }
-        }
+/// A secret's state from the vault's listing (its properties: the listing carries no values), so
+/// checking that a secret exists never downloads it. Without permission to list, it is not
+/// checked: reading the secret itself would fetch its value.
+pub async fn secret_state(client: &SecretClient, vault: &Url, name: &str) -> SecretState {
+    match secret_names(client, vault, false).await {
+        Ok(Some(names)) => match names.get(&name.to_ascii_lowercase()) {
+            Some(true) => SecretState::Enabled,
+            Some(false) => SecretState::Disabled,
+            None => SecretState::Missing,
+        },
+        Ok(None) => SecretState::Unknown("not allowed to list the vault's secrets (needs list)".into()),
+        Err(e) => SecretState::Unknown(e.to_string()),
     }
 }
 
-/// Names of the vault's secrets — live ones, or soft-deleted ones with `deleted` — lower-cased,
-/// from one paged listing shared by every step of an observation (25 a page, the service's most);
-/// `None` when kvwire's identity may not list them. Listing returns no values.
+/// Names of the vault's secrets — live ones, or soft-deleted ones with `deleted` — lower-cased, with
+/// whether each is enabled, from one paged listing shared by every step of an observation (25 a
+/// page, the service's most); `None` when kvwire's identity may not list them. Listing returns no
+/// values.
 pub async fn secret_names(client: &SecretClient, vault: &Url, deleted: bool) -> Result<Names> {
     use futures::TryStreamExt;
     let fetch = || async {
         let name = |id: Option<String>| {
             id.and_then(|i| i.trim_end_matches('/').rsplit('/').next().map(str::to_ascii_lowercase))
         };
-        let listed: std::result::Result<BTreeSet<String>, azure_core::Error> = if deleted {
+        let enabled = |a: Option<azure_security_keyvault_secrets::models::SecretAttributes>| {
+            a.and_then(|a| a.enabled).unwrap_or(true)
+        };
+        let listed: std::result::Result<BTreeMap<String, bool>, azure_core::Error> = if deleted {
             let options = azure_security_keyvault_secrets::models::SecretClientListDeletedSecretPropertiesOptions {
                 maxresults: Some(25),
                 ..Default::default()
@@ -149,7 +135,7 @@ pub async fn secret_names(client: &SecretClient, vault: &Url, deleted: bool) -> 
             match client.list_deleted_secret_properties(Some(options)) {
                 Ok(pager) => {
                     pager
-                        .try_filter_map(|p| async move { Ok(name(p.id)) })
+                        .try_filter_map(|p| async move { Ok(name(p.id).map(|n| (n, enabled(p.attributes)))) })
                         .try_collect()
                         .await
                 }
@@ -163,7 +149,7 @@ pub async fn secret_names(client: &SecretClient, vault: &Url, deleted: bool) -> 
             match client.list_secret_properties(Some(options)) {
                 Ok(pager) => {
                     pager
-                        .try_filter_map(|p| async move { Ok(name(p.id)) })
+                        .try_filter_map(|p| async move { Ok(name(p.id).map(|n| (n, enabled(p.attributes)))) })
                         .try_collect()
                         .await
                 }

@@ -514,7 +514,7 @@ pub struct GrantArgs {
     #[arg(long)]
     pub allow_broad: bool,
     /// Keep retrying this long while a just-created identity is not yet known to Azure RBAC (PrincipalNotFound).
-    #[arg(long, default_value_t = 300, value_name = "SECONDS")]
+    #[arg(long, default_value_t = 300, value_name = "SECONDS", value_parser = clap::value_parser!(u64).range(0..=3600))]
     pub principal_wait: u64,
     #[command(flatten)]
     pub apply: ApplyArgs,
@@ -577,8 +577,12 @@ pub struct SeedArgs {
 }
 
 fn parse_rfc3339(s: &str) -> Result<time::OffsetDateTime, String> {
-    time::OffsetDateTime::parse(s, &time::format_description::well_known::Rfc3339)
-        .map_err(|_| format!("{s:?} is not an RFC 3339 time such as 2027-01-31T00:00:00Z"))
+    time::OffsetDateTime::parse(s, &time::format_description::well_known::Rfc3339).map_err(|_| {
+        format!(
+            "{s_q} is not an RFC 3339 time such as 2027-01-31T00:00:00Z",
+            s_q = crate::util::text::quoted(s)
+        )
+    })
 }
 
 #[derive(Debug, Args)]
@@ -610,8 +614,8 @@ pub struct ManifestsArgs {
     /// Emit a Deployment with this name that mounts the secrets read-only.
     #[arg(long, value_parser = names::k8s_namespace, requires = "image")]
     pub deployment: Option<String>,
-    /// Container image of the Deployment.
-    #[arg(long, requires = "deployment")]
+    /// Container image of the Deployment ([REGISTRY/]NAME[:TAG][@DIGEST]).
+    #[arg(long, requires = "deployment", value_parser = names::container_image)]
     pub image: Option<String>,
     /// workload-identity: the user-assigned identity; vm-identity: the VMSS identity (omit for system-assigned).
     #[arg(long, value_parser = names::identity_name)]

@@ -146,7 +146,16 @@ async fn check_vault(az: &crate::azure::context::Azure, doc: &Value) -> Result<V
         }
         let name = o["objectName"].as_str().unwrap_or("");
         let path = format!("spec.parameters.objects.array[{i}].objectName");
-        let problem = match secret_state(&client, name).await {
+        // Checked before it goes anywhere near a URL (`../keys/k1` would read another object).
+        if let Err(why) = crate::model::names::keyvault_object_name(name) {
+            out.push(Finding {
+                severity: Severity::Error,
+                path,
+                message: format!("{why}; not looked up"),
+            });
+            continue;
+        }
+        let problem = match secret_state(&client, &v.uri, name).await {
             SecretState::Enabled => None,
             SecretState::Disabled => Some(format!("secret {name} is disabled in vault {}", v.name)),
             SecretState::Missing => Some(format!("secret {name} does not exist in vault {}", v.name)),

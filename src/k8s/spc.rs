@@ -220,7 +220,7 @@ pub fn lint(doc: &Value) -> Vec<Finding> {
             "apiVersion",
             format!(
                 "must be {API_VERSION}, found {}",
-                other.map(|s| format!("{s:?}")).unwrap_or("nothing".into())
+                other.map(crate::util::text::quoted).unwrap_or("nothing".into())
             ),
         )),
     }
@@ -248,7 +248,11 @@ pub fn lint(doc: &Value) -> Vec<Finding> {
             match PARAMETERS.iter().find(|p| p.eq_ignore_ascii_case(k)) {
                 Some(right) => f.push(err(
                     &path,
-                    format!("the provider reads {right:?} (exact case); {k:?} is ignored"),
+                    format!(
+                        "the provider reads {right_q} (exact case); {k_q} is ignored",
+                        right_q = crate::util::text::quoted(right),
+                        k_q = crate::util::text::quoted(k)
+                    ),
                 )),
                 None => f.push(err(
                     &path,
@@ -338,7 +342,8 @@ pub fn lint(doc: &Value) -> Vec<Finding> {
                     f.push(err(
                         &format!("{dpath}.objectName"),
                         format!(
-                            "{name:?} is not a declared object (its objectAlias, or objectName when it has no alias)"
+                            "{name_q} is not a declared object (its objectAlias, or objectName when it has no alias)",
+                            name_q = crate::util::text::quoted(name)
                         ),
                     ));
                 }
@@ -379,7 +384,10 @@ fn lint_object(f: &mut Vec<Finding>, path: &str, o: &Value, files: &mut Vec<Stri
     if !["secret", "key", "cert"].contains(&kind.as_str()) {
         f.push(err(
             &format!("{path}.objectType"),
-            format!("{kind:?} must be secret, key or cert"),
+            format!(
+                "{kind_q} must be secret, key or cert",
+                kind_q = crate::util::text::quoted(&kind)
+            ),
         ));
     }
     let format = s("objectFormat");
@@ -387,7 +395,10 @@ fn lint_object(f: &mut Vec<Finding>, path: &str, o: &Value, files: &mut Vec<Stri
         if !format.eq_ignore_ascii_case("pem") && !format.eq_ignore_ascii_case("pfx") {
             f.push(err(
                 &format!("{path}.objectFormat"),
-                format!("{format:?} must be pem or pfx"),
+                format!(
+                    "{format_q} must be pem or pfx",
+                    format_q = crate::util::text::quoted(&format)
+                ),
             ));
         } else if format == "pfx" && kind != "secret" {
             f.push(err(
@@ -406,7 +417,10 @@ fn lint_object(f: &mut Vec<Finding>, path: &str, o: &Value, files: &mut Vec<Stri
         {
             f.push(err(
                 &format!("{path}.objectEncoding"),
-                format!("{encoding:?} must be hex, base64 or utf-8"),
+                format!(
+                    "{encoding_q} must be hex, base64 or utf-8",
+                    encoding_q = crate::util::text::quoted(&encoding)
+                ),
             ));
         }
     }
@@ -418,19 +432,28 @@ fn lint_object(f: &mut Vec<Finding>, path: &str, o: &Value, files: &mut Vec<Stri
     if file.starts_with('/') {
         f.push(err(
             &format!("{path}.objectAlias"),
-            format!("{file:?} must be a relative path"),
+            format!(
+                "{file_q} must be a relative path",
+                file_q = crate::util::text::quoted(&file)
+            ),
         ));
     }
     if file.split('/').any(|part| part == "..") || file.contains("..") {
         f.push(err(
             &format!("{path}.objectAlias"),
-            format!("{file:?} must not contain '..'"),
+            format!(
+                "{file_q} must not contain '..'",
+                file_q = crate::util::text::quoted(&file)
+            ),
         ));
     }
     if files.contains(&file) {
         f.push(err(
             path,
-            format!("two objects would be written to the same file {file:?}"),
+            format!(
+                "two objects would be written to the same file {file_q}",
+                file_q = crate::util::text::quoted(&file)
+            ),
         ));
     }
     files.push(file);

@@ -1,20 +1,171 @@
 //! YAML in (multi-document) as JSON values, so manifests and lint share one data model.
+//!
+//! `lint` reads files from pull requests, so reading is bounded: the input's size, the nesting
+//! depth, and the number of nodes once aliases are expanded (a "billion laughs" file of a few
+//! hundred bytes otherwise grows to gigabytes: yaml-rust2's own loader copies the anchored node
+//! at every alias). Events come from yaml-rust2's parser; the documents are built here.
 
 use crate::error::{Error, Result};
 use serde_json::{Map, Value};
-use yaml_rust2::{Yaml, YamlLoader};
+use yaml_rust2::{
+    Yaml,
+    parser::{Event, MarkedEventReceiver, Parser, Tag},
+    scanner::{Marker, TScalarStyle},
+};
+
+/// The most text read as YAML (Kubernetes objects are limited to about 1.5 MB by etcd).
+pub const MAX_BYTES: usize = 4 * 1024 * 1024;
+/// The deepest nesting of sequences and mappings.
+pub const MAX_DEPTH: usize = 64;
+/// The most nodes in all documents, every alias counted at the size of what it stands for.
+pub const MAX_NODES: usize = 200_000;
 
 /// Every document of a YAML stream. Errors name the origin, line and column.
 pub fn parse_documents(text: &str, origin: &str) -> Result<Vec<Value>> {
-    let docs = YamlLoader::load_from_str(text).map_err(|e| {
-        Error::usage(format!(
-            "{origin}:{}:{}: invalid YAML: {}",
-            e.marker().line(),
-            e.marker().col() + 1,
-            e.info()
-        ))
-    })?;
-    Ok(docs.iter().map(to_json).collect())
+    if text.len() > MAX_BYTES {
+        return Err(Error::usage(format!(
+            "{origin}: {} bytes is more than the {MAX_BYTES} read as YAML",
+            text.len()
+        )));
+    }
+    let mut loader = Loader::default();
+    let mut parser = Parser::new_from_str(text);
+    let scanned = parser.load(&mut loader, true);
+    let (mark, why) = match (loader.error.take(), scanned) {
+        (Some(e), _) => e,
+        (None, Err(e)) => (*e.marker(), format!("invalid YAML: {}", e.info())),
+        (None, Ok(())) => return Ok(loader.docs),
+    };
+    Err(Error::usage(format!(
+        "{origin}:{}:{}: {why}",
+        mark.line(),
+        mark.col() + 1
+    )))
+}
+
+/// A sequence or mapping being read.
+struct Frame {
+    node: Value,
+    /// Mappings: the key read, waiting for its value.
+    key: Option<String>,
+    anchor: usize,
+    /// Nodes in it so far (itself included).
+    size: usize,
+}
+
+#[derive(Default)]
+struct Loader {
+    docs: Vec<Value>,
+    root: Option<Value>,
+    stack: Vec<Frame>,
+    /// Anchored nodes and their sizes.
+    anchors: std::collections::HashMap<usize, (Value, usize)>,
+    nodes: usize,
+    error: Option<(Marker, String)>,
+}
+
+impl MarkedEventReceiver for Loader {
+    fn on_event(&mut self, ev: Event, mark: Marker) {
+        if self.error.is_none()
+            && let Err(why) = self.event(ev)
+        {
+            self.error = Some((mark, why));
+        }
+    }
+}
+
+impl Loader {
+    fn event(&mut self, ev: Event) -> Result<(), String> {
+        match ev {
+            Event::DocumentEnd => self.docs.push(self.root.take().unwrap_or(Value::Null)),
+            Event::SequenceStart(anchor, _) => self.open(Value::Array(vec![]), anchor)?,
+            Event::MappingStart(anchor, _) => self.open(Value::Object(Map::new()), anchor)?,
+            Event::SequenceEnd | Event::MappingEnd => {
+                let f = self.stack.pop().ok_or("unbalanced YAML events")?;
+                self.insert(f.node, f.anchor, f.size)?;
+            }
+            Event::Scalar(v, style, anchor, tag) => {
+                self.count(1)?;
+                self.insert(scalar(v, style, tag.as_ref()), anchor, 1)?;
+            }
+            Event::Alias(id) => {
+                let (v, size) = self.anchors.get(&id).cloned().unwrap_or((Value::Null, 1));
+                self.count(size)?;
+                self.insert(v, 0, size)?;
+            }
+            Event::Nothing | Event::StreamStart | Event::StreamEnd | Event::DocumentStart => {}
+        }
+        Ok(())
+    }
+
+    fn count(&mut self, n: usize) -> Result<(), String> {
+        self.nodes = self.nodes.saturating_add(n);
+        if self.nodes > MAX_NODES {
+            return Err(format!(
+                "more than {MAX_NODES} nodes once aliases are expanded (an alias bomb?): not read"
+            ));
+        }
+        Ok(())
+    }
+
+    fn open(&mut self, node: Value, anchor: usize) -> Result<(), String> {
+        if self.stack.len() >= MAX_DEPTH {
+            return Err(format!("nested more than {MAX_DEPTH} levels deep: not read"));
+        }
+        self.count(1)?;
+        self.stack.push(Frame {
+            node,
+            key: None,
+            anchor,
+            size: 1,
+        });
+        Ok(())
+    }
+
+    fn insert(&mut self, node: Value, anchor: usize, size: usize) -> Result<(), String> {
+        if anchor > 0 {
+            self.anchors.insert(anchor, (node.clone(), size));
+        }
+        let Some(parent) = self.stack.last_mut() else {
+            self.root = Some(node);
+            return Ok(());
+        };
+        parent.size = parent.size.saturating_add(size);
+        match &mut parent.node {
+            Value::Array(a) => a.push(node),
+            Value::Object(m) => match parent.key.take() {
+                None => {
+                    parent.key = Some(match node {
+                        Value::String(s) => s,
+                        other => other.to_string(),
+                    })
+                }
+                Some(key) => {
+                    if m.contains_key(&key) {
+                        return Err(format!(
+                            "{}: duplicated key in mapping",
+                            crate::util::text::quoted(&key)
+                        ));
+                    }
+                    m.insert(key, node);
+                }
+            },
+            _ => unreachable!("only sequences and mappings are opened"),
+        }
+        Ok(())
+    }
+}
+
+/// A scalar as yaml-rust2's own loader resolves it (core schema; quoted scalars are strings).
+fn scalar(v: String, style: TScalarStyle, tag: Option<&Tag>) -> Value {
+    if style != TScalarStyle::Plain {
+        return Value::String(v);
+    }
+    match tag {
+        Some(t) if t.handle == "tag:yaml.org,2002:" && t.suffix == "str" => Value::String(v),
+        Some(t) if t.handle != "tag:yaml.org,2002:" => Value::String(v),
+        _ => to_json(&Yaml::from_str(&v)),
+    }
 }
 
 pub fn to_json(y: &Yaml) -> Value {
@@ -50,6 +201,77 @@ pub fn to_json(y: &Yaml) -> Value {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
+
+    // The emitter's property test lives here, beside the reader it round-trips through
+    // (util must not depend on k8s).
+    /// Deterministic pseudo-random strings (xorshift64*), heavy on what breaks YAML.
+    fn strings(n: usize) -> Vec<String> {
+        const TRICKY: &[char] = &[
+            '\n', '\r', '\t', '\0', '\u{7}', '\u{1b}', '\u{7f}', '\u{85}', '\u{a0}', '\u{2028}', '\u{2029}',
+            '\u{feff}', '\u{fffe}', '\u{d7ff}', '😀', 'é', ' ', ':', '#', '-', '?', '[', ']', '{', '}', ',', '&', '*',
+            '!', '|', '>', '\'', '"', '%', '@', '`', '~', '=', '<', '\\', '.', '+', '_', '0', '1', '9', 'e', 'x', 'o',
+            'b', 'y', 'n', 'Y', 'N', 't', 'f', 'O',
+        ];
+        let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
+        let mut next = move || {
+            state ^= state >> 12;
+            state ^= state << 25;
+            state ^= state >> 27;
+            state.wrapping_mul(0x2545_f491_4f6c_dd1d)
+        };
+        (0..n)
+            .map(|_| {
+                let len = (next() % 12) as usize;
+                (0..len)
+                    .map(|_| match next() % 3 {
+                        0 => TRICKY[(next() % TRICKY.len() as u64) as usize],
+                        1 => (b' ' + (next() % 95) as u8) as char,
+                        _ => char::from_u32((next() % 0x2_0000) as u32).unwrap_or('?'),
+                    })
+                    .collect()
+            })
+            .collect()
+    }
+
+    /// What a YAML 1.1 reader (PyYAML, go-yaml v2) makes of a plain scalar that starts with a
+    /// letter: PyYAML's resolver.py indexes its implicit resolvers by first character, and for
+    /// letters only `bool` (y Y n N t T f F o O) and `null` (n N) apply, with these exact words.
+    fn yaml11_reads_as_string(plain: &str) -> bool {
+        const BOOL: &[&str] = &[
+            "yes", "Yes", "YES", "no", "No", "NO", "true", "True", "TRUE", "false", "False", "FALSE", "on", "On", "ON",
+            "off", "Off", "OFF", "y", "Y", "n", "N",
+        ];
+        const NULL: &[&str] = &["null", "Null", "NULL"];
+        plain.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
+            && !BOOL.contains(&plain)
+            && !NULL.contains(&plain)
+    }
+
+    #[test]
+    fn every_string_round_trips_and_means_a_string_to_yaml_1_1_too() {
+        let mut plain = 0;
+        for s in strings(20_000) {
+            let doc = if s == "v" || s == "l" {
+                json!({"v": s, "l": [s]})
+            } else {
+                json!({"v": s, "l": [s], &s: "key"})
+            };
+            let text = crate::util::yaml::to_yaml(&doc);
+            let back = parse_documents(&text, "emitted")
+                .unwrap_or_else(|e| panic!("{s:?} gave YAML that does not parse: {e}\n{text}"));
+            assert_eq!(back, vec![doc.clone()], "{s:?} did not round-trip:\n{text}");
+            let emitted = crate::util::yaml::string(&s);
+            if !emitted.starts_with('"') {
+                plain += 1;
+                assert!(
+                    yaml11_reads_as_string(&emitted),
+                    "{s:?} is plain but YAML 1.1 reads it otherwise"
+                );
+            }
+        }
+        assert!(plain > 100, "the generator also makes plain tokens ({plain})");
+    }
 
     #[test]
     fn multi_document_and_errors() {
@@ -63,5 +285,40 @@ mod tests {
         );
         let e = parse_documents("a: [1\n", "t.yaml").unwrap_err().to_string();
         assert!(e.starts_with("t.yaml:"), "{e}");
+        let e = parse_documents("a: 1\na: 2\n", "t.yaml").unwrap_err().to_string();
+        assert!(e.contains("duplicated key"), "{e}");
+    }
+
+    #[test]
+    fn aliases_are_expanded_within_limits() {
+        let docs = parse_documents("base: &b {x: 1}\nuse: *b\nlist: [&s y, *s]\n", "t").unwrap();
+        assert_eq!(
+            docs[0],
+            serde_json::json!({"base": {"x": 1}, "use": {"x": 1}, "list": ["y", "y"]})
+        );
+    }
+
+    #[test]
+    fn bombs_and_deep_nesting_are_refused() {
+        // The classic "billion laughs": nine levels of ten aliases each.
+        let mut bomb =
+            String::from("a: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n");
+        for (prev, name) in ["a", "b", "c", "d", "e", "f", "g", "h"]
+            .iter()
+            .zip(["b", "c", "d", "e", "f", "g", "h", "i"])
+        {
+            let refs = vec![format!("*{prev}"); 9].join(",");
+            bomb.push_str(&format!("{name}: &{name} [{refs}]\n"));
+        }
+        assert!(bomb.len() < 1000);
+        let e = parse_documents(&bomb, "bomb.yaml").unwrap_err().to_string();
+        assert!(e.starts_with("bomb.yaml:") && e.contains("alias bomb"), "{e}");
+        let deep = format!("{}{}", "[".repeat(200), "]".repeat(200));
+        let e = parse_documents(&deep, "deep.yaml").unwrap_err().to_string();
+        assert!(e.contains("nested more than 64 levels"), "{e}");
+        let e = parse_documents(&"#".repeat(MAX_BYTES + 1), "big.yaml")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("more than the"), "{e}");
     }
 }

@@ -18,12 +18,14 @@ pub fn parse(text: &str, origin: &str) -> Result<BTreeMap<String, String>> {
         };
         let key = key.trim();
         if !valid_key(key) {
+            // Not quoted back: a mistyped line (`DB_PASSWORD: hunter2=x`) or the wrapped tail of
+            // a long value holds secret text before its `=`.
             return Err(Error::usage(format!(
-                "{origin}:{}: {key:?} is not a variable name (letters, digits and '_', not starting with a digit)",
+                "{origin}:{}: the text before '=' is not a variable name (letters, digits and '_', not starting with a digit)",
                 i + 1
             )));
         }
-        let value = unquote(value.trim()).map_err(|why| Error::usage(format!("{origin}:{}: {why}", i + 1)))?;
+        let value = unquote(value.trim()).map_err(|why| Error::usage(format!("{origin}:{} ({key}): {why}", i + 1)))?;
         out.insert(key.to_string(), value);
     }
     Ok(out)
@@ -68,6 +70,24 @@ fn unquote(v: &str) -> Result<String, &'static str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn errors_name_line_and_key_never_the_value() {
+        for (text, line) in [
+            ("DB_PASSWORD: hunter2=x\n", 1),
+            ("A=1\nQUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVo+/=\n", 2),
+            ("DB_PASSWORD=\"hunter2\n", 1),
+            ("DB_PASSWORD hunter2\n", 1),
+        ] {
+            let e = parse(text, ".env").unwrap_err().to_string();
+            assert!(e.starts_with(&format!(".env:{line}")), "{e}");
+            for secret in ["hunter2", "QUJDREVG"] {
+                assert!(!e.contains(secret), "{e}");
+            }
+        }
+        let e = parse("DB_PASSWORD='x\n", ".env").unwrap_err().to_string();
+        assert_eq!(e, ".env:1 (DB_PASSWORD): unterminated single quote");
+    }
 
     #[test]
     fn parses_common_forms() {

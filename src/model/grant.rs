@@ -40,7 +40,8 @@ impl GrantTarget {
                 })?))
             }
             _ => Err(format!(
-                "{s:?}: expected kubelet:[RG/]CLUSTER, addon:[RG/]CLUSTER, identity:[RG/]NAME or principal:OBJECT_ID"
+                "{s_q}: expected kubelet:[RG/]CLUSTER, addon:[RG/]CLUSTER, identity:[RG/]NAME or principal:OBJECT_ID",
+                s_q = crate::util::text::quoted(s)
             )),
         }
     }
@@ -60,9 +61,12 @@ impl RoleChoice {
         match s {
             "secrets-user" => Ok(RoleChoice::SecretsUser),
             "secrets-officer" => Ok(RoleChoice::SecretsOfficer),
-            other => names::guid(other)
-                .map(RoleChoice::Custom)
-                .map_err(|_| format!("{other:?}: expected secrets-user, secrets-officer or a role definition GUID")),
+            other => names::guid(other).map(RoleChoice::Custom).map_err(|_| {
+                format!(
+                    "{other_q}: expected secrets-user, secrets-officer or a role definition GUID",
+                    other_q = crate::util::text::quoted(other)
+                )
+            }),
         }
     }
 
@@ -87,7 +91,10 @@ impl GrantScope {
         match s.split_once(':') {
             None if s == "vault" => Ok(GrantScope::Vault),
             Some(("secret", name)) => names::secret_name(name).map(GrantScope::Secret),
-            _ => Err(format!("{s:?}: expected vault or secret:NAME")),
+            _ => Err(format!(
+                "{s_q}: expected vault or secret:NAME",
+                s_q = crate::util::text::quoted(s)
+            )),
         }
     }
 }

@@ -24,7 +24,7 @@ pub fn guid(s: &str) -> Result<String, String> {
     if ok {
         Ok(s.to_ascii_lowercase())
     } else {
-        Err(format!("{s:?} is not a GUID"))
+        Err(format!("{s_q} is not a GUID", s_q = crate::util::text::quoted(s)))
     }
 }
 
@@ -37,7 +37,8 @@ pub fn resource_group(s: &str) -> Result<String, String> {
         Ok(s.to_string())
     } else {
         Err(format!(
-            "{s:?} is not a resource group name: 1-90 letters, digits, '_', '-', '.', '(' or ')', not ending in '.'"
+            "{s_q} is not a resource group name: 1-90 letters, digits, '_', '-', '.', '(' or ')', not ending in '.'",
+            s_q = crate::util::text::quoted(s)
         ))
     }
 }
@@ -52,7 +53,8 @@ pub fn cluster_name(s: &str) -> Result<String, String> {
         Ok(s.to_string())
     } else {
         Err(format!(
-            "{s:?} is not an AKS cluster name: 1-63 letters, digits, '_' or '-', starting and ending with a letter or digit"
+            "{s_q} is not an AKS cluster name: 1-63 letters, digits, '_' or '-', starting and ending with a letter or digit",
+            s_q = crate::util::text::quoted(s)
         ))
     }
 }
@@ -66,7 +68,8 @@ pub fn nodepool_name(s: &str) -> Result<String, String> {
         Ok(s.to_string())
     } else {
         Err(format!(
-            "{s:?} is not a node pool name: 1-12 lowercase letters and digits, starting with a letter"
+            "{s_q} is not a node pool name: 1-12 lowercase letters and digits, starting with a letter",
+            s_q = crate::util::text::quoted(s)
         ))
     }
 }
@@ -80,7 +83,8 @@ fn azure_name(s: &str, min: usize, max: usize, what: &str) -> Result<String, Str
         Ok(s.to_string())
     } else {
         Err(format!(
-            "{s:?} is not a {what}: {min}-{max} letters, digits, '-' or '_', starting with a letter or digit"
+            "{s_q} is not a {what}: {min}-{max} letters, digits, '-' or '_', starting with a letter or digit",
+            s_q = crate::util::text::quoted(s)
         ))
     }
 }
@@ -101,7 +105,8 @@ pub fn k8s_namespace(s: &str) -> Result<String, String> {
         Ok(s.to_string())
     } else {
         Err(format!(
-            "{s:?} is not a Kubernetes namespace: 1-63 lowercase letters, digits or '-', starting and ending with a letter or digit"
+            "{s_q} is not a Kubernetes namespace: 1-63 lowercase letters, digits or '-', starting and ending with a letter or digit",
+            s_q = crate::util::text::quoted(s)
         ))
     }
 }
@@ -112,7 +117,8 @@ pub fn k8s_service_account(s: &str) -> Result<String, String> {
         Ok(s.to_string())
     } else {
         Err(format!(
-            "{s:?} is not a Kubernetes service account name: lowercase letters, digits, '-' and '.', each part starting and ending with a letter or digit"
+            "{s_q} is not a Kubernetes service account name: lowercase letters, digits, '-' and '.', each part starting and ending with a letter or digit",
+            s_q = crate::util::text::quoted(s)
         ))
     }
 }
@@ -134,7 +140,22 @@ pub fn secret_name(s: &str) -> Result<String, String> {
         Ok(s.to_string())
     } else {
         Err(format!(
-            "{s:?} is not a Key Vault secret name: a letter, then up to 126 letters, digits or '-' (^[A-Za-z][0-9A-Za-z-]{{0,126}}$)"
+            "{s_q} is not a Key Vault secret name: a letter, then up to 126 letters, digits or '-' (^[A-Za-z][0-9A-Za-z-]{{0,126}}$)",
+            s_q = crate::util::text::quoted(s)
+        ))
+    }
+}
+
+/// Any Key Vault object's name, as the vault allows it (Key Vault docs, "About keys, secrets, and
+/// certificates": 1-127 characters, 0-9, a-z, A-Z and `-`): what `lint` accepts from a manifest
+/// before it becomes part of a URL.
+pub fn keyvault_object_name(s: &str) -> Result<String, String> {
+    if (1..=127).contains(&s.len()) && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
+        Ok(s.to_string())
+    } else {
+        Err(format!(
+            "{} is not a Key Vault object name (1-127 letters, digits and '-')",
+            crate::util::text::quoted(s)
         ))
     }
 }
@@ -155,7 +176,8 @@ pub fn identity_resource_id(s: &str) -> Result<String, String> {
         Ok(format!("/{}", parts.join("/")))
     } else {
         Err(format!(
-            "{s:?} is not a user-assigned identity resource ID: expected /subscriptions/GUID/resourceGroups/RG/providers/Microsoft.ManagedIdentity/userAssignedIdentities/NAME"
+            "{s_q} is not a user-assigned identity resource ID: expected /subscriptions/GUID/resourceGroups/RG/providers/Microsoft.ManagedIdentity/userAssignedIdentities/NAME",
+            s_q = crate::util::text::quoted(s)
         ))
     }
 }
@@ -171,7 +193,8 @@ pub fn vault_name(s: &str) -> Result<String, String> {
         Ok(s.to_string())
     } else {
         Err(format!(
-            "{s:?} is not a Key Vault name: 3-24 letters, digits and single hyphens, starting with a letter (or pass the vault's resource ID)"
+            "{s_q} is not a Key Vault name: 3-24 letters, digits and single hyphens, starting with a letter (or pass the vault's resource ID)",
+            s_q = crate::util::text::quoted(s)
         ))
     }
 }
@@ -188,7 +211,8 @@ pub fn vault_ref(s: &str) -> Result<String, String> {
             return Ok(format!("/{}", parts.join("/")));
         }
         return Err(format!(
-            "{s:?} is not a Key Vault resource ID: expected /subscriptions/SUB/resourceGroups/RG/providers/Microsoft.KeyVault/vaults/NAME"
+            "{s_q} is not a Key Vault resource ID: expected /subscriptions/SUB/resourceGroups/RG/providers/Microsoft.KeyVault/vaults/NAME",
+            s_q = crate::util::text::quoted(s)
         ));
     }
     vault_name(s)
@@ -231,10 +255,97 @@ mod tests {
     }
 }
 
+/// A container image reference, by the grammar of distribution/reference (`reference.go`), which
+/// containerd and Docker use: `[DOMAIN[:PORT]/]PATH[:TAG][@DIGEST]`, path components of lower-case
+/// letters and digits joined by `.`, `_`, `__` or dashes, a tag of up to 128 word characters, dots
+/// and dashes, a digest `ALGORITHM:HEX`. Whatever else a manifest would carry is refused here.
+pub fn container_image(s: &str) -> Result<String, String> {
+    let err = || {
+        format!(
+            "{} is not a container image reference ([REGISTRY/]NAME[:TAG][@DIGEST], e.g. ghcr.io/example/app:1.4)",
+            crate::util::text::quoted(s)
+        )
+    };
+    let (rest, digest) = match s.split_once('@') {
+        Some((r, d)) => (r, Some(d)),
+        None => (s, None),
+    };
+    if let Some(d) = digest {
+        let (algo, hex) = d.split_once(':').ok_or_else(err)?;
+        let algo_ok = algo.split(['+', '.', '_', '-']).all(|p| {
+            p.chars().next().is_some_and(|c| c.is_ascii_alphabetic()) && p.chars().all(|c| c.is_ascii_alphanumeric())
+        });
+        if !algo_ok || hex.len() < 32 || !hex.chars().all(|c| c.is_ascii_hexdigit()) {
+            return Err(err());
+        }
+    }
+    // A tag follows the last ':' after the last '/' (a ':' before it is the registry's port).
+    let slash = rest.rfind('/').map_or(0, |i| i + 1);
+    let (name, tag) = match rest[slash..].rfind(':') {
+        Some(i) => (&rest[..slash + i], Some(&rest[slash + i + 1..])),
+        None => (rest, None),
+    };
+    if let Some(t) = tag {
+        let ok = (1..=128).contains(&t.len())
+            && t.chars().next().is_some_and(|c| c.is_ascii_alphanumeric() || c == '_')
+            && t.chars().all(|c| c.is_ascii_alphanumeric() || "_.-".contains(c));
+        if !ok {
+            return Err(err());
+        }
+    }
+    if name.is_empty() || name.len() > 255 {
+        return Err(err());
+    }
+    let mut parts: Vec<&str> = name.split('/').collect();
+    // A first part with a '.', a ':' or "localhost" is the registry.
+    if parts.len() > 1 && (parts[0].contains(['.', ':']) || parts[0] == "localhost") {
+        let (host, port) = match parts[0].split_once(':') {
+            Some((h, p)) => (h, Some(p)),
+            None => (parts[0], None),
+        };
+        let host_ok = host.split('.').all(|l| {
+            !l.is_empty()
+                && l.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+                && !l.starts_with('-')
+                && !l.ends_with('-')
+        });
+        let port_ok = port.is_none_or(|p| !p.is_empty() && p.len() <= 5 && p.chars().all(|c| c.is_ascii_digit()));
+        if !host_ok || !port_ok {
+            return Err(err());
+        }
+        parts.remove(0);
+    }
+    let component_ok = |c: &str| {
+        let b = c.as_bytes();
+        !b.is_empty()
+            && b.first().is_some_and(|x| x.is_ascii_lowercase() || x.is_ascii_digit())
+            && b.last().is_some_and(|x| x.is_ascii_lowercase() || x.is_ascii_digit())
+            && b.iter().all(|x| x.is_ascii_lowercase() || x.is_ascii_digit() || b"._-".contains(x))
+            // Separators: one '.', one or two '_', or any number of '-'.
+            && !c.contains("..")
+            && !c.contains("___")
+            && !c.contains("._")
+            && !c.contains("_.")
+            && !c.contains(".-")
+            && !c.contains("-.")
+            && !c.contains("_-")
+            && !c.contains("-_")
+    };
+    if parts.is_empty() || !parts.iter().all(|c| component_ok(c)) {
+        return Err(err());
+    }
+    Ok(s.to_string())
+}
+
 /// The CSI driver's `rotationPollInterval`: a positive Go duration (`2m`, `90s`, `1h30m`), which the
 /// driver parses with Go's `time.ParseDuration` (units ns, us, µs, ms, s, m, h).
 pub fn rotation_poll_interval(s: &str) -> Result<String, String> {
-    let err = || format!("{s:?}: expected a duration such as 2m, 90s or 1h30m");
+    let err = || {
+        format!(
+            "{s_q}: expected a duration such as 2m, 90s or 1h30m",
+            s_q = crate::util::text::quoted(s)
+        )
+    };
     let mut rest = s;
     let mut total_ms = 0f64;
     if rest.is_empty() {
@@ -260,9 +371,49 @@ pub fn rotation_poll_interval(s: &str) -> Result<String, String> {
         rest = &rest[unit_len..];
     }
     if total_ms <= 0.0 {
-        return Err(format!("{s:?}: the interval must be longer than zero"));
+        return Err(format!(
+            "{s_q}: the interval must be longer than zero",
+            s_q = crate::util::text::quoted(s)
+        ));
     }
     Ok(s.to_string())
+}
+
+#[cfg(test)]
+mod image_tests {
+    use super::container_image as img;
+
+    #[test]
+    fn references() {
+        for ok in [
+            "nginx",
+            "ghcr.io/example/checkout:1.4",
+            "localhost:5000/app",
+            "myregistry.azurecr.io/team/app_x__y-z:v1.2-rc_1",
+            "app@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
+            "docker.io/library/redis:7@sha256:0123456789abcdef0123456789abcdef",
+        ] {
+            assert_eq!(img(ok).as_deref(), Ok(ok), "{ok}");
+        }
+        for bad in [
+            "",
+            "Nginx",
+            "app:",
+            "app:-x",
+            "a b",
+            "app\nhostPID: true",
+            "app\u{2028}x",
+            "app:1.4\r",
+            "ghcr.io//app",
+            "app@sha256:xyz",
+            "-app",
+            "app.",
+            "app:tag with space",
+            "ghcr.io:port/app",
+        ] {
+            assert!(img(bad).is_err(), "{bad:?}");
+        }
+    }
 }
 
 #[cfg(test)]

@@ -23,7 +23,8 @@ impl SecretMapping {
         };
         if !super::dotenv::valid_key(&key) {
             return Err(format!(
-                "{key:?} is not a variable name (letters, digits and '_', not starting with a digit)"
+                "{key_q} is not a variable name (letters, digits and '_', not starting with a digit)",
+                key_q = crate::util::text::quoted(&key)
             ));
         }
         names::secret_name(&secret).map(|secret| SecretMapping { key, secret })

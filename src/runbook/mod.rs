@@ -48,16 +48,8 @@ checked!(IdentityName, names::identity_name);
 checked!(Namespace, names::k8s_namespace);
 checked!(ServiceAccountName, names::k8s_service_account);
 checked!(SecretName, names::secret_name);
-checked!(ContainerImage, image);
+checked!(ContainerImage, names::container_image);
 checked!(RotationInterval, names::rotation_poll_interval);
-
-fn image(s: &str) -> std::result::Result<String, String> {
-    if s.is_empty() || s.chars().any(char::is_whitespace) {
-        Err(format!("{s:?} is not a container image reference"))
-    } else {
-        Ok(s.into())
-    }
-}
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -275,8 +267,9 @@ pub fn parse(text: &str, path: &Path) -> Result<Loaded> {
         for key in s.map.keys() {
             if !crate::model::dotenv::valid_key(key) {
                 return Err(Error::usage(format!(
-                    "{}: map key {key:?} is not a variable name (letters, digits and '_', not starting with a digit)",
-                    at("secrets.map")
+                    "{}: map key {key_q} is not a variable name (letters, digits and '_', not starting with a digit)",
+                    at("secrets.map"),
+                    key_q = crate::util::text::quoted(key)
                 )));
             }
         }
@@ -308,9 +301,12 @@ fn located(origin: &str, text: &str, e: &toml::de::Error) -> String {
     match e.span() {
         Some(span) => {
             let (line, col) = line_col(text, span.start);
-            format!("{origin}:{line}:{col}: {}", e.message())
+            format!(
+                "{origin}:{line}:{col}: {}",
+                crate::util::text::shorten_quotes(e.message())
+            )
         }
-        None => format!("{origin}: {}", e.message()),
+        None => format!("{origin}: {}", crate::util::text::shorten_quotes(e.message())),
     }
 }
 

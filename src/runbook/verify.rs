@@ -103,7 +103,7 @@ pub async fn run(az: &Arc<Azure>, rb: &Loaded, file: &Path) -> Result<Report> {
             access.unwrap_or_else(|| "no role assignment or access policy grants it".into()),
             principal.grant_command(&vault.name),
         );
-        let (exists, detail) = match secret_state(&client, name).await {
+        let (exists, detail) = match secret_state(&client, &vault.uri, name).await {
             SecretState::Enabled => (true, String::new()),
             SecretState::Disabled => (false, "disabled".to_string()),
             SecretState::Missing => (false, "missing".to_string()),

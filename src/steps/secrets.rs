@@ -196,7 +196,7 @@ impl Step for SeedSecret {
         )?;
         let key = self.name().to_ascii_lowercase();
         // Without permission to list, read the secret itself.
-        if live.as_ref().is_none_or(|n| n.contains(&key))
+        if live.as_ref().is_none_or(|n| n.contains_key(&key))
             && let Some((value, version)) = self.current().await?
         {
             if value == self.value.expose() {
@@ -222,7 +222,7 @@ impl Step for SeedSecret {
                     }))
             });
         }
-        if deleted.is_some_and(|d| d.contains(&key)) {
+        if deleted.is_some_and(|d| d.contains_key(&key)) {
             if !self.policy.recover {
                 return Err(self.soft_deleted_error());
             }

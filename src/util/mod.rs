@@ -6,4 +6,5 @@ pub mod uuid5;
 /// heartbeat line. The plan runner gives one to each step; the ARM client reports through it.
 pub type Progress<'a> = &'a (dyn Fn(&str) + Send + Sync);
 pub mod observation;
+pub mod text;
 pub mod yaml;

@@ -25,8 +25,9 @@ pub struct Observation {
     names: Shared<Names>,
 }
 
-/// Names a listing found (lower-cased), or `None` when listing was not allowed.
-pub type Names = Option<std::collections::BTreeSet<String>>;
+/// What a listing found: each name (lower-cased) and whether its current version is enabled, or
+/// `None` when listing was not allowed.
+pub type Names = Option<std::collections::BTreeMap<String, bool>>;
 
 tokio::task_local! {
     static CURRENT: Observation;

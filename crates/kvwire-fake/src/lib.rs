@@ -58,6 +58,7 @@ pub struct Fake {
     pub ca_pem: String,
     /// Panic on drop when a contract violation was recorded (tests); the programs report instead.
     pub strict: bool,
+    failed_handshakes: Arc<std::sync::atomic::AtomicUsize>,
 }
 
 impl Fake {
@@ -75,6 +76,8 @@ impl Fake {
         let state: Shared = Arc::new(Mutex::new(FakeState::new(port)));
         let app = axum::Router::new().fallback(handle).with_state(state.clone());
         let config = pki.server_config.clone();
+        let failed_handshakes = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let failed = failed_handshakes.clone();
         std::thread::spawn(move || {
             let rt = tokio::runtime::Builder::new_multi_thread()
                 .worker_threads(2)
@@ -85,6 +88,7 @@ impl Fake {
                 let listener = tls::TlsListener {
                     tcp: tokio::net::TcpListener::from_std(std_listener).unwrap(),
                     acceptor: tokio_rustls::TlsAcceptor::from(config),
+                    failed,
                 };
                 axum::serve(listener, app).await.unwrap();
             });
@@ -106,6 +110,7 @@ impl Fake {
             dir,
             ca_pem: pki.ca_pem,
             strict: true,
+            failed_handshakes,
         }
     }
 
@@ -150,6 +155,11 @@ impl Fake {
             ("AZURE_CLIENT_SECRET", CLIENT_SECRET.into()),
             ("AZURE_SUBSCRIPTION_ID", SUB.into()),
         ]
+    }
+
+    /// TLS handshakes that failed: each is a connection a client gave up on.
+    pub fn failed_handshakes(&self) -> usize {
+        self.failed_handshakes.load(std::sync::atomic::Ordering::SeqCst)
     }
 
     pub fn journal(&self) -> Vec<Entry> {

@@ -45,6 +45,8 @@ pub fn make_pki(hosts: &[&str]) -> Pki {
 pub struct TlsListener {
     pub tcp: TcpListener,
     pub acceptor: TlsAcceptor,
+    /// Handshakes that failed (a client that distrusts the CA, say): tests count retries with it.
+    pub failed: Arc<std::sync::atomic::AtomicUsize>,
 }
 
 impl axum::serve::Listener for TlsListener {
@@ -58,8 +60,11 @@ impl axum::serve::Listener for TlsListener {
             };
             let _ = tcp.set_nodelay(true);
             // A failed handshake (a client that distrusts the CA, say) must not stop the server.
-            if let Ok(tls) = self.acceptor.accept(tcp).await {
-                return (tls, addr);
+            match self.acceptor.accept(tcp).await {
+                Ok(tls) => return (tls, addr),
+                Err(_) => {
+                    self.failed.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                }
             }
         }
     }

@@ -517,11 +517,12 @@ impl Arm {
         let mut attempt = 0;
         loop {
             attempt += 1;
-            let token = self
-                .credential
-                .get_token(&[&self.scope], None)
-                .await
-                .map_err(|e| Error::Auth(e.to_string()))?;
+            let token = self.credential.get_token(&[&self.scope], None).await.map_err(|e| {
+                match crate::azure::http::transport_failure(&e) {
+                    Some(t) => Error::Http(t.message.clone()),
+                    None => Error::Auth(crate::azure::http::error_chain(&e)),
+                }
+            })?;
             let mut rb = self
                 .http
                 .request(method.clone(), url.clone())
@@ -657,8 +658,13 @@ fn lro_failure(doc: &Value, status: &str, method: &Method, url: &Url) -> Error {
     })
 }
 
-/// `retry-after-ms` / `x-ms-retry-after-ms` (milliseconds) win over `Retry-After` (seconds or an HTTP date).
+/// `retry-after-ms` / `x-ms-retry-after-ms` (milliseconds) win over `Retry-After` (seconds or an
+/// HTTP date). At most an hour: a broken or hostile header must not park kvwire for longer.
 pub fn retry_after(headers: &HeaderMap) -> Option<Duration> {
+    retry_after_unbounded(headers).map(|d| d.min(Duration::from_secs(3600)))
+}
+
+fn retry_after_unbounded(headers: &HeaderMap) -> Option<Duration> {
     for name in ["retry-after-ms", "x-ms-retry-after-ms"] {
         if let Some(ms) = headers
             .get(name)

@@ -1,0 +1,76 @@
+//! Quoting what someone typed back to them in an error: enough to recognise it, never all of it
+//! (a 50 MB value must not come back as a 50 MB message).
+
+/// Characters of an input an error quotes at most.
+pub const QUOTE_MAX: usize = 64;
+
+/// `s` in double quotes, escaped; cut after [`QUOTE_MAX`] characters, saying how many more there were.
+pub fn quoted(s: impl AsRef<str>) -> String {
+    let s = s.as_ref();
+    let len = s.chars().count();
+    if len <= QUOTE_MAX {
+        return format!("{s:?}");
+    }
+    let head: String = s.chars().take(QUOTE_MAX).collect();
+    format!("{head:?}… ({} more characters)", len - QUOTE_MAX)
+}
+
+/// `msg` with every double-quoted run longer than [`QUOTE_MAX`] cut the same way: for messages
+/// built by others (a parser quoting the value it rejected).
+pub fn shorten_quotes(msg: &str) -> String {
+    let mut out = String::with_capacity(msg.len().min(4096));
+    let mut rest = msg;
+    while let Some(open) = rest.find('"') {
+        out.push_str(&rest[..open]);
+        let body = &rest[open + 1..];
+        // The closing quote: the first one not escaped.
+        let mut end = None;
+        let mut escaped = false;
+        for (i, c) in body.char_indices() {
+            match c {
+                '\\' if !escaped => escaped = true,
+                '"' if !escaped => {
+                    end = Some(i);
+                    break;
+                }
+                _ => escaped = false,
+            }
+        }
+        let Some(end) = end else {
+            out.push_str(&rest[open..]);
+            return out;
+        };
+        let inner = &body[..end];
+        let len = inner.chars().count();
+        if len > QUOTE_MAX {
+            let head: String = inner.chars().take(QUOTE_MAX).collect();
+            out.push_str(&format!("\"{head}\"… ({} more characters)", len - QUOTE_MAX));
+        } else {
+            out.push('"');
+            out.push_str(inner);
+            out.push('"');
+        }
+        rest = &body[end + 1..];
+    }
+    out.push_str(rest);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_input_is_cut() {
+        assert_eq!(quoted("a\nb"), "\"a\\nb\"");
+        let q = quoted("x".repeat(1_000_000));
+        assert!(q.len() < 120 && q.ends_with("(999936 more characters)"), "{q}");
+        let m = format!("invalid type: string \"{}\", expected a boolean", "y".repeat(10_000));
+        let short = shorten_quotes(&m);
+        assert!(
+            short.len() < 160 && short.ends_with("(9936 more characters), expected a boolean"),
+            "{short}"
+        );
+        assert_eq!(shorten_quotes("a \"b\\\"c\" d"), "a \"b\\\"c\" d");
+    }
+}

@@ -1,0 +1,192 @@
+//! Where traffic goes and what is printed about it: no proxy for plain http (managed identity
+//! endpoints), no plain http to an address that is not loopback, certificate failures answered
+//! at once with what to do, and operation URLs' signatures never logged.
+
+mod support;
+
+use serde_json::json;
+use std::{
+    io::Read,
+    net::TcpListener,
+    sync::{
+        Arc,
+        atomic::{AtomicUsize, Ordering},
+    },
+};
+use support::{Fake, fake};
+
+/// A listener that counts connections and closes them: a stand-in proxy (or a dead endpoint).
+fn counting_listener() -> (u16, Arc<AtomicUsize>) {
+    let l = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = l.local_addr().unwrap().port();
+    let n = Arc::new(AtomicUsize::new(0));
+    let seen = n.clone();
+    std::thread::spawn(move || {
+        for s in l.incoming().flatten() {
+            seen.fetch_add(1, Ordering::SeqCst);
+            let mut s = s;
+            let mut buf = [0u8; 1024];
+            let _ = s.set_read_timeout(Some(std::time::Duration::from_millis(200)));
+            let _ = s.read(&mut buf);
+        }
+    });
+    (port, n)
+}
+
+#[test]
+fn managed_identity_endpoints_never_go_through_a_proxy() {
+    let f = Fake::start();
+    let (proxy_port, proxied) = counting_listener();
+    let (endpoint_port, reached) = counting_listener();
+    let proxy = format!("http://127.0.0.1:{proxy_port}");
+    let out = f
+        .kvwire()
+        .env("HTTP_PROXY", &proxy)
+        .env("HTTPS_PROXY", &proxy)
+        .env("ALL_PROXY", &proxy)
+        .env(
+            "IDENTITY_ENDPOINT",
+            format!("http://127.0.0.1:{endpoint_port}/msi/token"),
+        )
+        .env("IDENTITY_HEADER", "app-service-secret-header")
+        .env_remove("AZURE_CLIENT_SECRET")
+        .args([
+            "--auth",
+            "msi",
+            "--retries",
+            "0",
+            "kubelet-identity",
+            "-g",
+            "rg1",
+            "-n",
+            "aks1",
+        ])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_ne!(out.status.code(), Some(0), "{stderr}");
+    assert!(
+        reached.load(Ordering::SeqCst) >= 1,
+        "the identity endpoint was asked directly: {stderr}"
+    );
+    assert_eq!(
+        proxied.load(Ordering::SeqCst),
+        0,
+        "plain http went through the proxy: {stderr}"
+    );
+    assert!(!stderr.contains("app-service-secret-header"), "{stderr}");
+}
+
+#[test]
+fn https_uses_the_proxy_unless_no_proxy_says_otherwise() {
+    let f = Fake::start();
+    let (proxy_port, proxied) = counting_listener();
+    let proxy = format!("http://127.0.0.1:{proxy_port}");
+    let run = |no_proxy: &str| {
+        f.kvwire()
+            .env("HTTPS_PROXY", &proxy)
+            .env("NO_PROXY", no_proxy)
+            .args(["--retries", "0", "kubelet-identity", "-g", "rg1", "-n", "aks1"])
+            .output()
+            .unwrap()
+    };
+    let out = run("");
+    assert_ne!(out.status.code(), Some(0));
+    assert!(proxied.load(Ordering::SeqCst) >= 1, "https went through HTTPS_PROXY");
+    let before = proxied.load(Ordering::SeqCst);
+    let _ = run("login.microsoftonline.com,management.azure.com");
+    assert_eq!(proxied.load(Ordering::SeqCst), before, "NO_PROXY hosts go direct");
+}
+
+#[test]
+fn plain_http_to_an_address_that_is_not_loopback_is_refused_before_any_token() {
+    let f = Fake::start();
+    let cloud = f.dir.join("plain.toml");
+    std::fs::write(
+        &cloud,
+        format!(
+            "name = \"Local\"\nresource_manager = \"http://localhost:{0}/\"\nauthority_host = \"https://login.microsoftonline.com:{0}\"\narm_audience = \"https://management.azure.com/\"\nkeyvault_dns_suffix = \"vault.azure.net\"\n",
+            f.port
+        ),
+    )
+    .unwrap();
+    let out = f
+        .kvwire()
+        .env("KVWIRE_CLOUD", &cloud)
+        .env(
+            "KVWIRE_RESOLVE",
+            format!("{},localhost:{}:10.255.255.1", f.resolve_rules(), f.port),
+        )
+        .args(["kubelet-identity", "-g", "rg1", "-n", "aks1"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("refusing plain http to localhost") && stderr.contains("10.255.255.1"),
+        "{stderr}"
+    );
+    assert!(f.journal().is_empty(), "no token was asked for: {:#?}", f.journal());
+}
+
+#[test]
+fn an_untrusted_certificate_fails_at_once_and_says_what_to_do() {
+    let f = Fake::start();
+    let out = f
+        .kvwire()
+        .env_remove("KVWIRE_CA_BUNDLE")
+        .args(["--retries", "5", "kubelet-identity", "-g", "rg1", "-n", "aks1"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_ne!(out.status.code(), Some(0), "{stderr}");
+    assert!(
+        stderr.contains("not trusted") && stderr.contains("--ca-bundle"),
+        "{stderr}"
+    );
+    assert_eq!(
+        f.failed_handshakes(),
+        1,
+        "a certificate failure is not retried: {stderr}"
+    );
+}
+
+#[test]
+fn operation_signatures_are_never_printed() {
+    let f = Fake::start();
+    f.seed_sp_cluster("rg1", "aks1", &[("nodepool1", "img-1", "img-1")], json!({}));
+    f.state.lock().unwrap().lro_polls = 2;
+    let out = f
+        .kvwire()
+        .args([
+            "-vvv",
+            "cluster",
+            "enable-managed-identity",
+            "-g",
+            "rg1",
+            "-n",
+            "aks1",
+            "--yes",
+        ])
+        .output()
+        .unwrap();
+    let all = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(out.status.code(), Some(0), "{all}");
+    let ops: Vec<String> = f
+        .journal()
+        .iter()
+        .filter(|e| e.path.contains("/operations/"))
+        .filter_map(|e| e.path.rsplit('/').next().map(str::to_owned))
+        .collect();
+    assert!(!ops.is_empty(), "the switch was polled");
+    assert!(all.contains("azure-asyncoperation"), "-vvv shows the headers: {all}");
+    for op in ops {
+        let sig = fake::arm::operation_signature(&op);
+        assert!(!all.contains(&sig), "signature {sig} printed:\n{all}");
+    }
+    assert!(!all.contains("MIIHADCCBeig"), "{all}");
+}
