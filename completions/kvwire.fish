@@ -86,6 +86,7 @@ complete -c kvwire -n "__fish_kvwire_using_subcommand cluster; and not __fish_se
 complete -c kvwire -n "__fish_kvwire_using_subcommand cluster; and __fish_seen_subcommand_from enable-managed-identity" -s g -l resource-group -d 'Resource group of the cluster' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand cluster; and __fish_seen_subcommand_from enable-managed-identity" -s n -l name -l cluster -d 'Name of the AKS cluster' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand cluster; and __fish_seen_subcommand_from enable-managed-identity" -l assign-identity -d 'Use this user-assigned identity (resource ID) instead of a system-assigned one' -r
+complete -c kvwire -n "__fish_kvwire_using_subcommand cluster; and __fish_seen_subcommand_from enable-managed-identity" -l acr -d 'Also grant the kubelet identity AcrPull on this registry (name or resource ID; repeatable), beside the registries where the old service principal holds AcrPull' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand cluster; and __fish_seen_subcommand_from enable-managed-identity" -s o -l output -d 'Output format. Default: text on a terminal, json when stdout is piped' -r -f -a "text\t'For people: aligned, coloured on a terminal'
 json\t'One stable JSON document on stdout (docs/plan-format.md)'
 yaml\t'The JSON document as YAML'"
@@ -101,7 +102,8 @@ complete -c kvwire -n "__fish_kvwire_using_subcommand cluster; and __fish_seen_s
 complete -c kvwire -n "__fish_kvwire_using_subcommand cluster; and __fish_seen_subcommand_from enable-managed-identity" -l timeout -d 'Give up on one HTTP request after this many seconds' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand cluster; and __fish_seen_subcommand_from enable-managed-identity" -l retries -d 'Retries for throttled (429), failed (5xx) or dropped requests, with exponential backoff' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand cluster; and __fish_seen_subcommand_from enable-managed-identity" -l lro-timeout -d 'Give up waiting for one long-running Azure operation after this many seconds' -r
-complete -c kvwire -n "__fish_kvwire_using_subcommand cluster; and __fish_seen_subcommand_from enable-managed-identity" -l no-wait -d 'Start the long-running operation and return once Azure accepted it; `kvwire wait` (or a later run, which adopts it) waits for the end'
+complete -c kvwire -n "__fish_kvwire_using_subcommand cluster; and __fish_seen_subcommand_from enable-managed-identity" -l no-regrant-acr -d 'Do not look up the registries where the old service principal holds AcrPull (that needs Microsoft Graph read access); only `--acr` ones are granted'
+complete -c kvwire -n "__fish_kvwire_using_subcommand cluster; and __fish_seen_subcommand_from enable-managed-identity" -l no-wait -d 'Start the long-running operation and return once Azure accepted it; `kvwire wait` (or a later run, which adopts it) waits for the end. AcrPull is granted by the next run'
 complete -c kvwire -n "__fish_kvwire_using_subcommand cluster; and __fish_seen_subcommand_from enable-managed-identity" -l dry-run -d 'Observe and print the plan, but write nothing (reads only)'
 complete -c kvwire -n "__fish_kvwire_using_subcommand cluster; and __fish_seen_subcommand_from enable-managed-identity" -s y -l yes -d 'Apply without asking. Required to apply when there is no terminal (CI)'
 complete -c kvwire -n "__fish_kvwire_using_subcommand cluster; and __fish_seen_subcommand_from enable-managed-identity" -l detailed-exitcode -d 'Exit 4 when changes are pending and were not applied (0 = nothing to do)'
@@ -232,6 +234,7 @@ complete -c kvwire -n "__fish_kvwire_using_subcommand workload-identity" -l reso
 complete -c kvwire -n "__fish_kvwire_using_subcommand workload-identity" -l timeout -d 'Give up on one HTTP request after this many seconds' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand workload-identity" -l retries -d 'Retries for throttled (429), failed (5xx) or dropped requests, with exponential backoff' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand workload-identity" -l lro-timeout -d 'Give up waiting for one long-running Azure operation after this many seconds' -r
+complete -c kvwire -n "__fish_kvwire_using_subcommand workload-identity" -l overwrite -d 'Rewrite a federated credential of the same name that trusts another issuer or subject (held otherwise: the pods it trusts now would lose access; at a terminal kvwire asks)'
 complete -c kvwire -n "__fish_kvwire_using_subcommand workload-identity" -l no-wait -d 'Start the long-running operation and return once Azure accepted it; `kvwire wait` (or a later run, which adopts it) waits for the end'
 complete -c kvwire -n "__fish_kvwire_using_subcommand workload-identity" -l dry-run -d 'Observe and print the plan, but write nothing (reads only)'
 complete -c kvwire -n "__fish_kvwire_using_subcommand workload-identity" -s y -l yes -d 'Apply without asking. Required to apply when there is no terminal (CI)'

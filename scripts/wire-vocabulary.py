@@ -89,6 +89,14 @@ SECRETS = dict(
     api_version_from=("config", "azure.keyvault.secrets._generated._configuration", "KeyVaultClientConfiguration"),
 )
 
+ACR = dict(
+    package="azure-mgmt-containerregistry",
+    pin="15.0.0",
+    api_version="2025-11-01",
+    module="azure.mgmt.containerregistry.models",
+    api_version_from=("config", "azure.mgmt.containerregistry._configuration", "ContainerRegistryManagementClientConfiguration"),
+)
+
 # roots: role -> class name, or ("synth-list", ops module, ops class, method, name)
 FILES = [
     dict(
@@ -161,6 +169,16 @@ FILES = [
             "create": "VaultCreateOrUpdateParameters",
             "patch": "VaultPatchParameters",
             "error": "CloudError",
+        },
+    ),
+    dict(
+        file="container-registry.json",
+        src=ACR,
+        roots={
+            "resource": "Registry",
+            "list": ("synth-list", "azure.mgmt.containerregistry.operations", "RegistriesOperations", "list",
+                     "RegistryListResult"),
+            "error": "ErrorResponse",
         },
     ),
     dict(

@@ -343,3 +343,105 @@ fn kubelet_target_reads_the_kubelet_object_id() {
     assert_eq!(code, 1);
     assert!(all.contains("enable-managed-identity"), "{all}");
 }
+
+/// Role Based Access Control Administrator (built-in, not in kvwire's table): its definition is
+/// read, and what it allows is what refuses it. Actions from Azure's built-in roles reference.
+const RBAC_ADMIN: &str = "f58310d9-a9f6-439a-9e8d-f62e7b41a168";
+
+#[test]
+fn workloads_get_reading_roles_only_whatever_the_target_says() {
+    let fake = Fake::start();
+    fake.seed_sp_cluster("rg1", "aks1", &[("nodepool1", "img-1", "img-1")], json!({}));
+    fake.seed_vault("kv-demo", true, false);
+    // The switch made the kubelet a user-assigned identity; run it to get one.
+    let (_, all, code) = run(
+        &fake,
+        &[
+            "--yes",
+            "cluster",
+            "enable-managed-identity",
+            "-g",
+            "rg1",
+            "-n",
+            "aks1",
+            "--no-regrant-acr",
+        ],
+    );
+    assert_eq!(code, 0, "{all}");
+    let kubelet = fake.resource(&Fake::cluster_id("rg1", "aks1")).unwrap()["properties"]["identityProfile"]
+        ["kubeletidentity"]["objectId"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let to = format!("principal:{kubelet}");
+    let grant_to = |role: &str, extra: &[&str]| {
+        let mut args = vec![
+            "--yes",
+            "grant",
+            "--vault",
+            "kv-demo",
+            "--to",
+            to.as_str(),
+            "--role",
+            role,
+        ];
+        args.extend(extra);
+        run(&fake, &args)
+    };
+
+    // principal:<the kubelet's object ID> is a workload: no Secrets Officer without --allow-broad.
+    fake.clear_journal();
+    let (_, all, code) = grant_to("secrets-officer", &[]);
+    assert_eq!(code, 2, "{all}");
+    assert!(
+        all.contains(&format!("principal {kubelet} is a managed identity (a workload)")),
+        "{all}"
+    );
+    assert!(
+        all.contains("Key Vault Secrets Officer") && all.contains("--allow-broad"),
+        "{all}"
+    );
+    assert!(fake.writes().is_empty());
+
+    // A role that can grant access is refused for what its definition allows.
+    fake.seed_custom_role(
+        RBAC_ADMIN,
+        "Role Based Access Control Administrator",
+        &[
+            "Microsoft.Authorization/roleAssignments/write",
+            "Microsoft.Authorization/roleAssignments/delete",
+            "*/read",
+        ],
+        &[],
+    );
+    let (_, all, code) = grant_to(RBAC_ADMIN, &[]);
+    assert_eq!(code, 2, "{all}");
+    assert!(all.contains("Microsoft.Authorization/roleAssignments/write"), "{all}");
+    // A custom role that only reads passes.
+    let reader = "3c1f0a7e-0000-4000-8000-00000000c0de";
+    fake.seed_custom_role(
+        reader,
+        "Secret Reader (custom)",
+        &["Microsoft.KeyVault/vaults/read"],
+        &["Microsoft.KeyVault/vaults/secrets/getSecret/action"],
+    );
+    let (_, all, code) = grant_to(reader, &[]);
+    assert_eq!(code, 0, "{all}");
+    // Certificate User is on the allow-list; Officer with --allow-broad is the user's call.
+    let (_, all, code) = grant_to("db79e9a7-68ee-4b58-9aeb-b90e7c24fcba", &[]);
+    assert_eq!(code, 0, "{all}");
+    let (_, all, code) = grant_to("secrets-officer", &["--allow-broad"]);
+    assert_eq!(code, 0, "{all}");
+    let roles: Vec<String> = assignments_for(&fake, &kubelet).into_iter().map(|a| a.2).collect();
+    assert_eq!(roles.len(), 3, "{roles:?}");
+
+    // identity: targets are refused offline, before any request.
+    fake.clear_journal();
+    let (_, all, code) = run(&fake, &grant(&["--role", "acdd72a7-3385-48ef-bd42-f606fba81ae7"]));
+    assert_eq!(code, 2, "{all}");
+    assert!(
+        all.contains("identity rg1/id-app is a workload") && all.contains("Reader"),
+        "{all}"
+    );
+    assert!(fake.journal().is_empty());
+}

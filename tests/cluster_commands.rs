@@ -63,6 +63,8 @@ fn sp_cluster_moves_to_managed_identity_with_one_put_and_keeps_unknown_fields() 
     expected["identity"] = json!({"type": "SystemAssigned"});
     // The pool's image at the switch: the record of which kubelets still use the service principal.
     expected["tags"]["kvwire-kubelet-migration-nodepool1"] = json!("img-1");
+    // The service principal it ran as: a resumed run still knows whose AcrPull to carry over.
+    expected["tags"]["kvwire-previous-service-principal"] = json!("clientid");
     assert_eq!(
         sent, expected,
         "round trip keeps every field, including autoUpgradeProfile"
@@ -386,7 +388,21 @@ fn workload_identity_from_scratch_then_rerun_then_drift() {
         json!([{"path": "properties.subject", "before": "system:serviceaccount:shop:other", "after": "system:serviceaccount:shop:checkout", "after_unknown": false, "sensitive": false}])
     );
     assert!(fake.writes().is_empty());
-    let (_, all, code) = run(&fake, WI);
+    // A credential that trusts another subject is held like a changed secret value: the pods it
+    // trusts now would lose access.
+    let mut held: Vec<&str> = WI.to_vec();
+    held.push("--detailed-exitcode");
+    let (doc, all, code) = run(&fake, &held);
+    assert_eq!(code, 4, "{all}");
+    assert_eq!(doc["steps"][2]["outcome"], "held", "{doc:#}");
+    assert!(
+        doc["steps"][2]["held"].as_str().unwrap().contains("--overwrite"),
+        "{doc:#}"
+    );
+    assert!(fake.writes().is_empty(), "{:#?}", fake.writes());
+    let mut overwrite: Vec<&str> = WI.to_vec();
+    overwrite.push("--overwrite");
+    let (_, all, code) = run(&fake, &overwrite);
     assert_eq!(code, 0, "{all}");
     assert_eq!(
         fake.resource(&fic_id()).unwrap()["properties"]["subject"],
@@ -532,7 +548,17 @@ fn switch_lists_what_the_old_service_principal_was_granted() {
         .unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "{stderr}");
-    assert!(stderr.contains(&format!("  - AcrPull on {acr}")), "{stderr}");
+    // AcrPull is carried over by a step of the same run, not left behind.
+    assert!(!stderr.contains(&format!("  - AcrPull on {acr}")), "{stderr}");
+    assert!(
+        stderr.contains("its AcrPull on 1 registry is carried over by this run"),
+        "{stderr}"
+    );
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("role AcrPull for kubelet of rg1/aks1 on registry acr1"),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
     assert!(
         stderr.contains("  - Key Vault access policy on vault kv-legacy (secrets: get, list)"),
         "{stderr}"

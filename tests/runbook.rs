@@ -327,3 +327,48 @@ fn down_with_three_service_accounts_removes_their_credentials_one_at_a_time() {
         fake.journal().iter().filter(|e| e.status == 409).collect::<Vec<_>>()
     );
 }
+
+#[test]
+fn plan_without_a_secret_value_shows_it_as_not_provided_and_up_refuses() {
+    let (fake, rb) = fresh();
+    fake.seed_secret("kv-demo", "db-host", "pg.old.example", false);
+    let run = |args: &[&str]| {
+        let mut cmd = fake.kvwire();
+        for (k, v) in &DB[1..3] {
+            cmd.env(k, v);
+        }
+        cmd.env_remove("DB_HOST").env_remove("DB_PASSWORD");
+        support::outcome(cmd.args(args).arg("-f").arg(&rb))
+    };
+    // plan only reads: a value it was not given is shown as such, never a failure.
+    let (_, all, code) = run(&["-o", "text", "plan"]);
+    assert_eq!(code, 0, "{all}");
+    assert!(all.contains("secret kv-demo/db-password (from DB_PASSWORD)"), "{all}");
+    assert!(all.contains("value = (value not provided)"), "{all}");
+    assert!(
+        all.contains("DB_HOST was not provided: the plan cannot say whether secret db-host changes"),
+        "{all}"
+    );
+    assert!(!all.contains("pg.old.example"), "{all}");
+    let (doc, all, code) = run(&["-o", "json", "plan"]);
+    assert_eq!(code, 0, "{all}");
+    let step = doc["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["address"].as_str().unwrap().contains("db-password"))
+        .unwrap()
+        .clone();
+    assert_eq!(step["changes"][0]["sensitive"], json!(true), "{step:#}");
+    assert!(fake.writes().is_empty());
+
+    // up writes: every value first, or nothing happens.
+    let (_, all, code) = run(&["--yes", "up"]);
+    assert_eq!(code, 2, "{all}");
+    assert!(all.contains("DB_HOST") && all.contains("DB_PASSWORD"), "{all}");
+    assert!(
+        fake.journal().iter().all(|e| e.method == "GET" || e.method == "POST"),
+        "no write"
+    );
+    assert!(fake.writes().is_empty());
+}

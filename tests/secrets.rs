@@ -416,3 +416,45 @@ fn values_never_appear_in_the_process_arguments() {
         vec![DB[3].2.to_string()]
     );
 }
+
+/// Another writer (a second `secrets seed`, a person) sets a new version between kvwire's plan and
+/// its write.
+fn someone_else_writes_db_password(s: &mut support::fake::state::FakeState) {
+    let item = s
+        .secrets
+        .get_mut(&("kv-demo".to_string(), "db-password".to_string()))
+        .expect("seeded");
+    let mut v = item.versions.last().unwrap().clone();
+    v.version = "0000000000000000000000000000beef".into();
+    v.value = "someone-elses-value".into();
+    item.versions.push(v);
+}
+
+#[test]
+fn a_concurrent_write_between_plan_and_apply_is_never_overwritten() {
+    let fake = Fake::start();
+    fake.seed_vault("kv-demo", true, true);
+    run(seed_cmd(&fake, &[]));
+    // The plan's read goes through; just before the apply's read, someone else writes.
+    fake.fault_after(
+        Some("GET"),
+        "/secrets/db-password",
+        1,
+        1,
+        support::fake::state::FaultKind::Before(someone_else_writes_db_password),
+    );
+    let mut cmd = seed_cmd(&fake, &["--overwrite"]);
+    cmd.env("DB_PASSWORD", "rotated-N3w-pass");
+    let (_, all, code) = run(cmd);
+    assert_eq!(code, 1, "{all}");
+    assert!(
+        all.contains("secret db-password in vault kv-demo changed since the plan"),
+        "{all}"
+    );
+    assert_eq!(
+        fake.secret_versions("kv-demo", "db-password"),
+        vec![DB[3].2.to_string(), "someone-elses-value".to_string()],
+        "the other writer's version stays the latest"
+    );
+    assert!(!all.contains("someone-elses-value") && !all.contains("rotated-N3w-pass"));
+}

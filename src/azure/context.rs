@@ -166,6 +166,23 @@ impl Azure {
             .get_opt(&self.identity_id(rg, name), api::MANAGED_IDENTITY)
             .await
     }
+
+    /// The user-assigned identity in this subscription whose principal (object) ID is
+    /// `object_id`, if kvwire can see one: kubelet and add-on identities are user-assigned too.
+    pub async fn identity_with_principal(&self, object_id: &str) -> Result<Option<serde_json::Value>> {
+        let all = self
+            .arm
+            .list(
+                &ids::user_assigned_identities_in_subscription(&self.subscription),
+                api::MANAGED_IDENTITY,
+            )
+            .await?;
+        Ok(all.into_iter().find(|i| {
+            i.pointer("/properties/principalId")
+                .and_then(serde_json::Value::as_str)
+                .is_some_and(|p| p.eq_ignore_ascii_case(object_id))
+        }))
+    }
 }
 
 /// The subscription: an ID as given; a name, looked up in the Azure CLI's profile, else among the

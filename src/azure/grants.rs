@@ -24,19 +24,52 @@ pub async fn service_principal_object_id(az: &Azure, app_id: &str) -> Result<Opt
         .and_then(|v| v["id"].as_str().map(str::to_owned)))
 }
 
-/// Role assignments anywhere in the subscription, and vault access policies, held by `object_id`.
-pub async fn held_by(az: &Azure, object_id: &str) -> Result<Vec<Grant>> {
+/// Role assignments anywhere in the subscription held by `object_id` itself (`assignedTo` also
+/// returns those of groups it belongs to).
+async fn assignments_of(az: &Azure, object_id: &str) -> Result<Vec<Value>> {
     let sub = ids::subscription(&az.subscription);
     let filter = format!("assignedTo('{object_id}')");
     let assignments = az
         .arm
         .list_filtered(&ids::role_assignments(&sub), api::AUTHORIZATION, Some(&filter))
         .await?;
-    let mut grants = vec![];
-    for a in assignments
+    Ok(assignments
+        .into_iter()
+        .filter(|a| {
+            a.pointer("/properties/principalId")
+                .and_then(Value::as_str)
+                .is_some_and(|p| p.eq_ignore_ascii_case(object_id))
+        })
+        .collect())
+}
+
+/// The scopes where `object_id` holds AcrPull: registries, or groups and subscriptions above them.
+pub async fn acr_pull_scopes(az: &Azure, object_id: &str) -> Result<Vec<String>> {
+    let mut scopes: Vec<String> = assignments_of(az, object_id)
+        .await?
         .iter()
-        .filter(|a| a.pointer("/properties/principalId").and_then(Value::as_str) == Some(object_id))
-    {
+        .filter(|a| {
+            roles::guid_of(
+                a.pointer("/properties/roleDefinitionId")
+                    .and_then(Value::as_str)
+                    .unwrap_or(""),
+            ) == roles::ACR_PULL.guid
+        })
+        .filter_map(|a| {
+            a.pointer("/properties/scope")
+                .and_then(Value::as_str)
+                .map(str::to_owned)
+        })
+        .collect();
+    scopes.sort_by_key(|s| s.to_ascii_lowercase());
+    scopes.dedup_by(|a, b| a.eq_ignore_ascii_case(b));
+    Ok(scopes)
+}
+
+/// Role assignments anywhere in the subscription, and vault access policies, held by `object_id`.
+pub async fn held_by(az: &Azure, object_id: &str) -> Result<Vec<Grant>> {
+    let mut grants = vec![];
+    for a in &assignments_of(az, object_id).await? {
         let role_id = a
             .pointer("/properties/roleDefinitionId")
             .and_then(Value::as_str)
@@ -124,6 +157,33 @@ pub async fn secret_read_access(
             .unwrap_or("");
         let covers = target == scope || target.starts_with(&format!("{}/", scope.trim_end_matches('/')));
         if covers && roles::reads_values(role) {
+            return Ok(Some(format!("{} at {scope}", role_name(az, role).await)));
+        }
+    }
+    Ok(None)
+}
+
+/// How `object_id` can pull from registry `registry_id`, or `None`: a role that pulls images, at
+/// the registry or above (the list at a scope includes inherited assignments).
+pub async fn registry_pull_access(az: &Azure, registry_id: &str, object_id: &str) -> Result<Option<String>> {
+    let filter = format!("principalId eq '{object_id}'");
+    let held = az
+        .arm
+        .list_filtered(&ids::role_assignments(registry_id), api::AUTHORIZATION, Some(&filter))
+        .await?;
+    let target = registry_id.to_ascii_lowercase();
+    for a in held {
+        let scope = a
+            .pointer("/properties/scope")
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_ascii_lowercase();
+        let role = a
+            .pointer("/properties/roleDefinitionId")
+            .and_then(Value::as_str)
+            .unwrap_or("");
+        let covers = target == scope || target.starts_with(&format!("{}/", scope.trim_end_matches('/')));
+        if covers && roles::pulls_images(role) {
             return Ok(Some(format!("{} at {scope}", role_name(az, role).await)));
         }
     }

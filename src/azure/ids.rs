@@ -10,6 +10,7 @@ pub const ROLE_ASSIGNMENT: &str = "Microsoft.Authorization/roleAssignments";
 pub const ACCESS_POLICY: &str = "Microsoft.KeyVault/vaults/accessPolicies";
 pub const VAULT: &str = "Microsoft.KeyVault/vaults";
 pub const SECRET: &str = "Microsoft.KeyVault/vaults/secrets";
+pub const REGISTRY: &str = "Microsoft.ContainerRegistry/registries";
 
 pub fn subscription(sub: &str) -> String {
     format!("/subscriptions/{sub}")
@@ -35,6 +36,10 @@ pub fn user_assigned_identity(sub: &str, rg: &str, name: &str) -> String {
     format!("/subscriptions/{sub}/resourceGroups/{rg}/providers/{USER_ASSIGNED_IDENTITY}/{name}")
 }
 
+pub fn user_assigned_identities_in_subscription(sub: &str) -> String {
+    format!("/subscriptions/{sub}/providers/{USER_ASSIGNED_IDENTITY}")
+}
+
 pub fn federated_credentials(identity_id: &str) -> String {
     format!("{identity_id}/federatedIdentityCredentials")
 }
@@ -49,6 +54,23 @@ pub fn vault(sub: &str, rg: &str, name: &str) -> String {
 
 pub fn vaults_in_subscription(sub: &str) -> String {
     format!("/subscriptions/{sub}/providers/{VAULT}")
+}
+
+pub fn registries_in_subscription(sub: &str) -> String {
+    format!("/subscriptions/{sub}/providers/{REGISTRY}")
+}
+
+/// Whether `scope` is a container registry itself (not a group or subscription above it).
+pub fn is_registry(scope: &str) -> bool {
+    let parts: Vec<&str> = scope.trim_matches('/').split('/').collect();
+    parts.len() == 8
+        && parts[5].eq_ignore_ascii_case("Microsoft.ContainerRegistry")
+        && parts[6].eq_ignore_ascii_case("registries")
+}
+
+/// The last segment of a resource ID: the resource's name.
+pub fn name_of(id: &str) -> &str {
+    id.trim_end_matches('/').rsplit('/').next().unwrap_or(id)
 }
 
 pub fn role_assignments(scope: &str) -> String {

@@ -10,4 +10,5 @@ pub mod http;
 pub mod ids;
 pub mod keyvault;
 pub mod profile;
+pub mod registry;
 pub mod vault;

@@ -387,8 +387,16 @@ pub struct EnableManagedIdentityArgs {
     /// Use this user-assigned identity (resource ID) instead of a system-assigned one.
     #[arg(long, value_parser = names::identity_resource_id, value_name = "RESOURCE_ID")]
     pub assign_identity: Option<String>,
+    /// Also grant the kubelet identity AcrPull on this registry (name or resource ID;
+    /// repeatable), beside the registries where the old service principal holds AcrPull.
+    #[arg(long = "acr", value_parser = names::registry_ref, value_name = "NAME_OR_ID")]
+    pub acr: Vec<String>,
+    /// Do not look up the registries where the old service principal holds AcrPull (that needs
+    /// Microsoft Graph read access); only `--acr` ones are granted.
+    #[arg(long)]
+    pub no_regrant_acr: bool,
     /// Start the long-running operation and return once Azure accepted it; `kvwire wait` (or a
-    /// later run, which adopts it) waits for the end.
+    /// later run, which adopts it) waits for the end. AcrPull is granted by the next run.
     #[arg(long)]
     pub no_wait: bool,
     #[command(flatten)]
@@ -477,6 +485,10 @@ pub struct WorkloadIdentityArgs {
     /// Name of the federated credential (default: kvwire-NAMESPACE-SERVICE_ACCOUNT).
     #[arg(long, value_parser = names::credential_name)]
     pub credential_name: Option<String>,
+    /// Rewrite a federated credential of the same name that trusts another issuer or subject
+    /// (held otherwise: the pods it trusts now would lose access; at a terminal kvwire asks).
+    #[arg(long)]
+    pub overwrite: bool,
     /// Start the long-running operation and return once Azure accepted it; `kvwire wait` (or a
     /// later run, which adopts it) waits for the end.
     #[arg(long)]

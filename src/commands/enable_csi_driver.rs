@@ -24,6 +24,7 @@ pub async fn run(args: &EnableCsiDriverArgs, s: &Settings) -> Result<ExitStatus>
                 rotation_poll_interval: args.rotation_poll_interval.clone(),
             }),
             node_images_follow: false,
+            acr: Default::default(),
         }),
         &[],
     );

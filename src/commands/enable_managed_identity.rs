@@ -1,28 +1,49 @@
-//! `kvwire cluster enable-managed-identity`: move the control plane off its service principal.
+//! `kvwire cluster enable-managed-identity`: move the control plane off its service principal,
+//! and carry the service principal's AcrPull over to the kubelet identity.
 
 use crate::{
     cli::EnableManagedIdentityArgs,
     error::{ExitStatus, Result},
     plan::{self, Plan},
     settings::Settings,
-    steps::cluster::{ClusterRef, ClusterUpdate},
+    steps::{
+        access::PRINCIPAL_WAIT,
+        acr::AcrRegrant,
+        cluster::{ClusterRef, ClusterUpdate},
+    },
 };
 use std::sync::Arc;
 
 pub async fn run(args: &EnableManagedIdentityArgs, s: &Settings) -> Result<ExitStatus> {
     let az = Arc::new(s.connect_waiting(!args.no_wait).await?);
     let (rg, name) = (&args.cluster.resource_group, &args.cluster.name);
+    let cluster = ClusterRef::new(az, rg, name);
+    let mut acr = AcrRegrant::find(&cluster, &args.acr, !args.no_regrant_acr).await?;
+    if args.no_wait && !acr.registries.is_empty() {
+        // The kubelet identity exists once the switch is done; a later run grants (it finds the
+        // registries again through the tag the switch leaves).
+        acr.notes.push(format!(
+            "--no-wait: AcrPull for the kubelet on {} registr{} is granted by the next run of this command",
+            acr.registries.len(),
+            if acr.registries.len() == 1 { "y" } else { "ies" }
+        ));
+    }
+    let grant_now = !args.no_wait;
     let mut p = Plan::new();
-    p.add(
+    let update = p.add(
         Box::new(ClusterUpdate {
-            cluster: ClusterRef::new(az, rg, name),
+            cluster: cluster.clone(),
             managed_identity: Some(args.assign_identity.clone()),
             workload_identity: false,
             csi_driver: None,
             node_images_follow: false,
+            acr: acr.clone(),
         }),
         &[],
     );
+    if grant_now {
+        acr.add_steps(&mut p, &cluster, &[update], PRINCIPAL_WAIT);
+    }
     let mut opts = s.run_options(
         "cluster enable-managed-identity",
         1,

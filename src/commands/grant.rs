@@ -21,8 +21,9 @@ pub async fn run(args: &GrantArgs, s: &Settings) -> Result<ExitStatus> {
         allow_broad: args.allow_broad,
         principal_wait: Duration::from_secs(args.principal_wait),
     };
-    spec.check(&principal)?;
+    spec.check_offline(&principal)?;
     let az = Arc::new(s.connect().await?);
+    spec.check(&az, &principal).await?;
     let vault = vault::find(&az, &args.vault, args.resource_group.as_deref()).await?;
     // On its own, grant needs the principal to exist already.
     let label = principal.label();

@@ -15,7 +15,7 @@ const PARALLEL: usize = 8;
 pub async fn up(file: &Path, s: &Settings, dry_run: bool, no_wait: bool) -> Result<ExitStatus> {
     // All input — the runbook and every secret value — is read and checked before any request.
     let rb = runbook::load(file)?;
-    let seeds = build::read_seeds(&rb)?;
+    let seeds = build::read_seeds(&rb, dry_run)?;
     let az = Arc::new(s.connect_waiting(!no_wait).await?);
     let (p, _) = build::up(&az, &rb, seeds).await?;
     let mut opts = s.run_options(

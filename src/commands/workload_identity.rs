@@ -30,6 +30,7 @@ pub async fn run(args: &WorkloadIdentityArgs, s: &Settings) -> Result<ExitStatus
             workload_identity: true,
             csi_driver: None,
             node_images_follow: false,
+            acr: Default::default(),
         }),
         &[],
     );
@@ -47,6 +48,7 @@ pub async fn run(args: &WorkloadIdentityArgs, s: &Settings) -> Result<ExitStatus
                 service_account: args.service_account.clone(),
                 credential: args.credential_name.clone(),
             },
+            overwrite: args.overwrite,
         }),
         &[features, created],
     );

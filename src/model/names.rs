@@ -218,9 +218,49 @@ pub fn vault_ref(s: &str) -> Result<String, String> {
     vault_name(s)
 }
 
+/// `--acr` value: a container registry's name (5-50 letters and digits, Azure's naming rules
+/// for Microsoft.ContainerRegistry/registries) or its resource ID.
+pub fn registry_ref(s: &str) -> Result<String, String> {
+    if s.starts_with("/subscriptions/") {
+        let parts: Vec<&str> = s.trim_matches('/').split('/').collect();
+        let ok = parts.len() == 8
+            && parts[2].eq_ignore_ascii_case("resourceGroups")
+            && parts[4].eq_ignore_ascii_case("providers")
+            && parts[5].eq_ignore_ascii_case("Microsoft.ContainerRegistry")
+            && parts[6].eq_ignore_ascii_case("registries");
+        if ok {
+            return Ok(format!("/{}", parts.join("/")));
+        }
+        return Err(format!(
+            "{s_q} is not a container registry resource ID: expected /subscriptions/SUB/resourceGroups/RG/providers/Microsoft.ContainerRegistry/registries/NAME",
+            s_q = crate::util::text::quoted(s)
+        ));
+    }
+    if (5..=50).contains(&s.len()) && s.chars().all(|c| c.is_ascii_alphanumeric()) {
+        Ok(s.to_string())
+    } else {
+        Err(format!(
+            "{s_q} is not a container registry name: 5-50 letters and digits (or pass the registry's resource ID)",
+            s_q = crate::util::text::quoted(s)
+        ))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn registry_refs() {
+        assert!(registry_ref("myacr01").is_ok());
+        assert!(registry_ref("my-acr").is_err());
+        assert!(registry_ref("acr").is_err());
+        assert!(
+            registry_ref("/subscriptions/s/resourceGroups/rg/providers/Microsoft.ContainerRegistry/registries/acr01")
+                .is_ok()
+        );
+        assert!(registry_ref("/subscriptions/s/resourceGroups/rg/providers/Microsoft.KeyVault/vaults/acr01").is_err());
+    }
 
     #[test]
     fn vault_refs() {

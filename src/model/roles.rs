@@ -30,10 +30,36 @@ pub const ACR_PULL: Role = Role {
     broad: None,
 };
 
+pub const CERTIFICATE_USER: Role = Role {
+    guid: "db79e9a7-68ee-4b58-9aeb-b90e7c24fcba",
+    name: "Key Vault Certificate User",
+    reads_values: false,
+    broad: None,
+};
+pub const CRYPTO_USER: Role = Role {
+    guid: "12338af0-0e69-4776-bea7-57ae8d297424",
+    name: "Key Vault Crypto User",
+    reads_values: false,
+    broad: None,
+};
+
+/// The built-in roles a workload may get without `--allow-broad`: they read or use what is in a
+/// vault and change nothing.
+pub const WORKLOAD_ROLES: &[Role] = &[SECRETS_USER, CERTIFICATE_USER, CRYPTO_USER];
+
+pub const ACR_PUSH: Role = Role {
+    guid: "8311e382-0749-4cb8-b61a-304f252e45ec",
+    name: "AcrPush",
+    reads_values: false,
+    broad: None,
+};
+
 /// Every role kvwire knows by name.
 pub const ROLES: &[Role] = &[
     SECRETS_USER,
     SECRETS_OFFICER,
+    CERTIFICATE_USER,
+    CRYPTO_USER,
     Role {
         guid: "00482a5a-887f-4fb3-b363-3b7fe8e74483",
         name: "Key Vault Administrator",
@@ -77,6 +103,7 @@ pub const ROLES: &[Role] = &[
         broad: None,
     },
     ACR_PULL,
+    ACR_PUSH,
     Role {
         guid: "4d97b98b-1d4f-4787-a291-c67834d212e7",
         name: "Network Contributor",
@@ -104,4 +131,42 @@ pub fn reads_values(guid_or_id: &str) -> bool {
 /// Why a workload should not hold this role, when it should not.
 pub fn too_broad(guid_or_id: &str) -> Option<&'static str> {
     by_guid(guid_or_id)?.broad
+}
+
+/// Roles that let their holder pull images from a registry in the default (non-ABAC) permission
+/// mode: AcrPull, AcrPush, Contributor and Owner (ACR docs, "Azure Container Registry roles and
+/// permissions").
+pub fn pulls_images(guid_or_id: &str) -> bool {
+    let g = guid_of(guid_or_id);
+    [
+        ACR_PULL.guid,
+        ACR_PUSH.guid,
+        "b24988ac-6180-42a0-ab88-20f7382dd24c",
+        "8e3af657-a8ff-443c-a75c-2fe8c4bcb635",
+    ]
+    .contains(&g.as_str())
+}
+
+/// What a custom role definition (`properties.permissions[]`) lets its holder change: the first
+/// action or data action that writes, deletes, manages role assignments, or is a wildcard that
+/// covers those. `None`: read and use only.
+pub fn custom_role_changes(definition: &serde_json::Value) -> Option<String> {
+    let perms = definition.pointer("/properties/permissions")?.as_array()?;
+    for p in perms {
+        for key in ["actions", "dataActions"] {
+            for a in p[key].as_array().into_iter().flatten().filter_map(|a| a.as_str()) {
+                let l = a.to_ascii_lowercase();
+                let last = l.rsplit('/').next().unwrap_or("");
+                let changes = last == "*"
+                    || last.contains("write")
+                    || last.contains("delete")
+                    || l.contains("microsoft.authorization/roleassignments")
+                    || l.contains("microsoft.authorization/*");
+                if changes {
+                    return Some(a.to_string());
+                }
+            }
+        }
+    }
+    None
 }

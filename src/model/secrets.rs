@@ -109,7 +109,22 @@ pub fn values_for(
     source: BTreeMap<String, String>,
     origin: &str,
 ) -> Result<HashMap<String, SecretValue>> {
-    let keys: Vec<&str> = mappings.iter().map(|m| m.key.as_str()).collect();
+    values_of(mappings, source, origin, false)
+}
+
+/// Like [`values_for`]; with `allow_missing` (a read-only `plan`) keys not set are left out
+/// instead of refused.
+pub fn values_of(
+    mappings: &[SecretMapping],
+    source: BTreeMap<String, String>,
+    origin: &str,
+    allow_missing: bool,
+) -> Result<HashMap<String, SecretValue>> {
+    let keys: Vec<&str> = mappings
+        .iter()
+        .map(|m| m.key.as_str())
+        .filter(|k| !allow_missing || source.contains_key(*k))
+        .collect();
     let missing: Vec<&str> = keys.iter().copied().filter(|k| !source.contains_key(*k)).collect();
     if !missing.is_empty() {
         return Err(Error::usage(format!("{} not set in {origin}", missing.join(", "))));

@@ -55,6 +55,7 @@ pub fn same_change(a: &[FieldChange], b: &[FieldChange]) -> bool {
                 After::Value(v) => v.to_string(),
                 After::KnownAfterApply => "?".into(),
                 After::Sensitive => "*".into(),
+                After::NotProvided => "-".into(),
             },
         )
     };

@@ -75,7 +75,7 @@ impl From<&FieldChange> for ChangeDoc {
         let (after, after_unknown, sensitive) = match &c.after {
             After::Value(v) => (v.clone(), false, false),
             After::KnownAfterApply => (Value::Null, true, false),
-            After::Sensitive => (Value::Null, false, true),
+            After::Sensitive | After::NotProvided => (Value::Null, false, true),
         };
         ChangeDoc {
             path: c.path.clone(),

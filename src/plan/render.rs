@@ -19,6 +19,7 @@ fn change_line(c: &FieldChange, out: &mut String, indent: &str) {
         After::Value(v) => v.to_string(),
         After::KnownAfterApply => "(known after apply)".into(),
         After::Sensitive => "(sensitive)".into(),
+        After::NotProvided => "(value not provided)".into(),
     };
     match (&c.before, &c.after) {
         (_, After::Sensitive) => out.push_str(&format!("{indent}{} = (sensitive value changes)\n", c.path)),

@@ -69,6 +69,8 @@ pub enum After {
     KnownAfterApply,
     /// A secret: only the fact that it changes is shown.
     Sensitive,
+    /// A secret whose value this (read-only) run was not given: `plan` shows what it can.
+    NotProvided,
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -18,7 +18,8 @@ use crate::{
     },
     plan::{Plan, StepId},
     steps::{
-        access::{GrantSpec, Principal, grant_step},
+        access::{GrantSpec, PRINCIPAL_WAIT, Principal, grant_step},
+        acr::AcrRegrant,
         cluster::{ClusterRef, ClusterUpdate},
         files::{ClientSource, ManifestFiles},
         identity::{Binding, FederatedCredential, Identity, IdentityRef},
@@ -27,13 +28,14 @@ use crate::{
         secrets::{RemoveSecret, SeedPolicy, seed_steps},
     },
 };
-use std::{collections::HashMap, sync::Arc, time::Duration};
+use std::{collections::HashMap, sync::Arc};
 
 /// The runbook's secret values, read before any request: (mappings, values).
 pub type Seeds = (Vec<SecretMapping>, HashMap<String, SecretValue>);
 
-/// Read every secret value the runbook names, from its source. Missing values are usage errors.
-pub fn read_seeds(rb: &Loaded) -> Result<Option<Seeds>> {
+/// Read every secret value the runbook names, from its source. Missing values are usage errors,
+/// unless `allow_missing` (`plan` only reads: it shows "(value not provided)").
+pub fn read_seeds(rb: &Loaded, allow_missing: bool) -> Result<Option<Seeds>> {
     let Some(s) = &rb.book.secrets else { return Ok(None) };
     let mappings: Vec<SecretMapping> = rb
         .secret_map()
@@ -52,12 +54,9 @@ pub fn read_seeds(rb: &Loaded) -> Result<Option<Seeds>> {
             )
         }
     };
-    let values = secrets::values_for(&mappings, source, &origin)?;
+    let values = secrets::values_of(&mappings, source, &origin, allow_missing)?;
     Ok(Some((mappings, values)))
 }
-
-/// How long a grant waits for a just-created identity to reach Azure RBAC.
-const PRINCIPAL_WAIT: Duration = Duration::from_secs(300);
 
 /// Everything `up` does, each step after only what it needs, so the slow parts overlap: one
 /// cluster update (the switch and the OIDC issuer together), then the pool upgrades; meanwhile the
@@ -69,7 +68,8 @@ pub async fn up(az: &Arc<Azure>, rb: &Loaded, seeds: Option<Seeds>) -> Result<(P
     let cluster = ClusterRef::new(az.clone(), &b.cluster.resource_group, &b.cluster.name);
     let workload = b.identity.mode == IdentityMode::WorkloadIdentity;
     let csi_driver = rb.csi_driver();
-    let (vault, pools) = futures::try_join!(
+    let explicit_acr: Vec<String> = b.cluster.acr.iter().map(|r| r.0.clone()).collect();
+    let (vault, pools, acr) = futures::try_join!(
         vault::find(az, &b.vault.name, b.vault.resource_group.as_deref()),
         async {
             if b.cluster.upgrade_node_images {
@@ -77,7 +77,12 @@ pub async fn up(az: &Arc<Azure>, rb: &Loaded, seeds: Option<Seeds>) -> Result<(P
             } else {
                 Ok(vec![])
             }
-        }
+        },
+        AcrRegrant::find(
+            &cluster,
+            &explicit_acr,
+            b.cluster.managed_identity && b.cluster.regrant_acr
+        )
     )?;
     let mut plan = Plan::new();
 
@@ -89,12 +94,15 @@ pub async fn up(az: &Arc<Azure>, rb: &Loaded, seeds: Option<Seeds>) -> Result<(P
                 workload_identity: workload,
                 csi_driver,
                 node_images_follow: b.cluster.upgrade_node_images,
+                acr: acr.clone(),
             }),
             &[],
         )]
     } else {
         vec![]
     };
+    // The kubelet identity exists once the switch is done.
+    acr.add_steps(&mut plan, &cluster, &update, PRINCIPAL_WAIT);
     for pool in &pools {
         plan.add(
             Box::new(UpgradeNodeImage {
@@ -133,6 +141,7 @@ pub async fn up(az: &Arc<Azure>, rb: &Loaded, seeds: Option<Seeds>) -> Result<(P
                             service_account: sa.name.0.clone(),
                             credential: None,
                         },
+                        overwrite: b.identity.overwrite_credentials,
                     }),
                     &last,
                 )];

@@ -50,6 +50,7 @@ checked!(ServiceAccountName, names::k8s_service_account);
 checked!(SecretName, names::secret_name);
 checked!(ContainerImage, names::container_image);
 checked!(RotationInterval, names::rotation_poll_interval);
+checked!(RegistryRef, names::registry_ref);
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -77,6 +78,14 @@ pub struct ClusterSection {
     /// Upgrade node images when needed (always after a switch to managed identity).
     #[serde(default = "yes")]
     pub upgrade_node_images: bool,
+    /// Grant the kubelet identity AcrPull on each registry where the old service principal holds
+    /// it (found through Microsoft Graph and the subscription's role assignments).
+    #[serde(default = "yes")]
+    pub regrant_acr: bool,
+    /// Registries (names or resource IDs) the kubelet identity gets AcrPull on in any case;
+    /// `verify` checks each.
+    #[serde(default)]
+    pub acr: Vec<RegistryRef>,
 }
 
 fn yes() -> bool {
@@ -108,6 +117,10 @@ pub struct IdentitySection {
     pub name: Option<IdentityName>,
     /// Default: the cluster's resource group.
     pub resource_group: Option<ResourceGroup>,
+    /// Rewrite federated credentials of kvwire's names that trust another issuer or subject
+    /// (held otherwise, as a changed secret value is).
+    #[serde(default)]
+    pub overwrite_credentials: bool,
 }
 
 #[derive(Debug, Deserialize)]

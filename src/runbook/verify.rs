@@ -11,6 +11,7 @@ use crate::{
         context::Azure,
         grants, ids,
         keyvault::{SecretState, secret_state},
+        registry,
         vault::{self, Vault},
     },
     error::{Error, Result},
@@ -78,6 +79,28 @@ pub async fn run(az: &Arc<Azure>, rb: &Loaded, file: &Path) -> Result<Report> {
         },
         format!("kvwire nodepool upgrade-image -g {rg} --cluster {cluster} --all"),
     );
+
+    // Image pulls from the registries the runbook names.
+    if !b.cluster.acr.is_empty() {
+        let kubelet = mc.kubelet_identity().and_then(|k| k.object_id.clone());
+        for r in &b.cluster.acr {
+            let id = registry::find(az, r).await?;
+            let access = match &kubelet {
+                Some(oid) => grants::registry_pull_access(az, &id, oid).await?,
+                None => None,
+            };
+            check(
+                &mut checks,
+                format!("the kubelet can pull from registry {}", ids::name_of(&id)),
+                access.is_some(),
+                access.unwrap_or_else(|| match kubelet {
+                    Some(_) => "no AcrPull (or broader) role assignment".into(),
+                    None => "the cluster has no kubelet identity yet".into(),
+                }),
+                up.clone(),
+            );
+        }
+    }
 
     csi_checks(rb, &mc, &mut checks);
 

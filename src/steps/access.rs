@@ -120,19 +120,85 @@ pub struct GrantSpec {
 }
 
 impl GrantSpec {
-    /// Least privilege, checked before anything is read: workloads read; people and pipelines may
-    /// manage secrets; nobody gets administration without saying so.
-    pub fn check(&self, principal: &Principal) -> Result<()> {
+    /// Least privilege, checked before anything is written. Workloads (a kubelet, an add-on, a
+    /// user-assigned identity, or a `principal:` that is one of those) get a role that reads:
+    /// Secrets, Certificate or Crypto User, or a custom role that changes nothing. People and
+    /// pipelines may also manage secrets (Secrets Officer). Anything broader needs `--allow-broad`.
+    ///
+    /// This part needs no request: `Ok(true)` when it decided, `Ok(false)` when [`Self::check`]
+    /// must read Azure (is the principal a managed identity? what does a custom role allow?).
+    pub fn check_offline(&self, principal: &Principal) -> Result<bool> {
         let guid = self.role.guid();
-        if let Some(why) = roles::too_broad(&guid) {
-            let officer_for_person = guid == roles::SECRETS_OFFICER.guid && !principal.is_workload();
-            if !officer_for_person && !self.allow_broad {
-                return Err(Error::usage(format!(
-                    "--role: {why}. A workload that reads secrets needs Key Vault Secrets User (--role secrets-user, the default); pass --allow-broad if this principal really needs more"
-                )));
-            }
+        if self.allow_broad || roles::WORKLOAD_ROLES.iter().any(|r| r.guid == guid) {
+            return Ok(true);
         }
-        Ok(())
+        if let Some(why) = roles::too_broad(&guid)
+            && guid != roles::SECRETS_OFFICER.guid
+        {
+            return Err(Error::usage(format!(
+                "--role: {why}. A workload that reads secrets needs Key Vault Secrets User (--role secrets-user, the default); pass --allow-broad if this principal really needs more"
+            )));
+        }
+        match (principal, roles::by_guid(&guid)) {
+            (Principal::Known { .. }, _) | (_, None) => Ok(false),
+            (_, Some(r)) => Err(Self::too_much_for_a_workload(
+                &format!("{} is a workload", principal.label()),
+                r,
+            )),
+        }
+    }
+
+    fn too_much_for_a_workload(who: &str, r: &roles::Role) -> Error {
+        Error::usage(format!(
+            "--role: {who}, and {} is more than it needs to read secrets{}. Use Key Vault Secrets User (--role secrets-user, the default), Certificate User or Crypto User, or pass --allow-broad",
+            r.name,
+            r.broad.map(|b| format!(" ({b})")).unwrap_or_default()
+        ))
+    }
+
+    /// The whole check: [`Self::check_offline`], then what needs Azure.
+    pub async fn check(&self, az: &Azure, principal: &Principal) -> Result<()> {
+        if self.check_offline(principal)? {
+            return Ok(());
+        }
+        let guid = self.role.guid();
+        let (workload, who) = match principal {
+            Principal::Known { object_id, .. } => (
+                az.identity_with_principal(object_id).await?.is_some(),
+                format!("principal {object_id} is a managed identity (a workload)"),
+            ),
+            _ => (true, format!("{} is a workload", principal.label())),
+        };
+        if !workload && roles::by_guid(&guid).is_some() {
+            // A person or pipeline: Secrets Officer and the narrow built-in roles are fine.
+            return Ok(());
+        }
+        if let Some(r) = roles::by_guid(&guid) {
+            return Err(Self::too_much_for_a_workload(&who, r));
+        }
+        let id = ids::role_definition(&az.subscription, &guid);
+        let Some(def) = az.arm.get_opt(&id, api::AUTHORIZATION).await? else {
+            return Err(Error::usage(format!(
+                "--role: no role definition {guid} in subscription {}",
+                az.subscription
+            )));
+        };
+        let name = def
+            .pointer("/properties/roleName")
+            .and_then(Value::as_str)
+            .unwrap_or(&guid)
+            .to_string();
+        match roles::custom_role_changes(&def) {
+            Some(action) if workload => Err(Error::usage(format!(
+                "--role: {who}, and role {name} allows {action}, which changes things; a workload gets a role that only reads. Pass --allow-broad if it really needs it"
+            ))),
+            Some(action) if action.to_ascii_lowercase().contains("microsoft.authorization/") => {
+                Err(Error::usage(format!(
+                    "--role: role {name} allows {action}: whoever holds it can grant access. Pass --allow-broad if this principal really needs it"
+                )))
+            }
+            _ => Ok(()),
+        }
     }
 }
 
@@ -156,7 +222,11 @@ pub fn grant_step(
         };
         return Ok(Box::new(RoleAssignment {
             az,
-            vault,
+            on: OnResource {
+                id: vault.id.clone(),
+                resource_group: vault.resource_group.clone(),
+                kind: "vault",
+            },
             scope,
             scope_label,
             principal,
@@ -191,12 +261,43 @@ pub fn grant_step(
     }))
 }
 
+/// How long a grant waits for a new principal to reach Azure RBAC (400 `PrincipalNotFound`).
+pub const PRINCIPAL_WAIT: Duration = Duration::from_secs(300);
+
+/// AcrPull for `principal` on a registry: the grant `az aks update --attach-acr` makes.
+pub fn acr_pull_step(az: Arc<Azure>, registry_id: &str, principal: Principal, wait: Duration) -> Box<dyn Step> {
+    Box::new(RoleAssignment {
+        az,
+        on: OnResource {
+            id: registry_id.to_string(),
+            resource_group: ids::resource_group_of(registry_id).unwrap_or_default().to_string(),
+            kind: "registry",
+        },
+        scope: registry_id.to_string(),
+        scope_label: format!("registry {}", ids::name_of(registry_id)),
+        who: principal.label(),
+        principal,
+        role_guid: roles::ACR_PULL.guid.to_string(),
+        wait,
+    })
+}
+
 // ---- RBAC vaults ----------------------------------------------------------------------------
+
+/// The resource a role assignment is made on (a vault, a registry): its ID and resource group,
+/// for reporting roles already held above it.
+#[derive(Debug, Clone)]
+pub struct OnResource {
+    pub id: String,
+    pub resource_group: String,
+    /// "vault", "registry": how messages name it.
+    pub kind: &'static str,
+}
 
 pub struct RoleAssignment {
     az: Arc<Azure>,
-    vault: Vault,
-    /// The vault's ID, or `{vault}/secrets/{name}`.
+    on: OnResource,
+    /// The resource's ID, or below it (`{vault}/secrets/{name}`).
     scope: String,
     scope_label: String,
     principal: Principal,
@@ -225,11 +326,12 @@ impl RoleAssignment {
             .await
     }
 
-    /// Broader roles already held on the vault, its resource group or the subscription: reported, never created.
+    /// Broad roles, or this same role at a broader level, already held on the resource, its
+    /// resource group or the subscription: reported, never created or removed.
     async fn broader(&self, held: &[Value]) -> Vec<String> {
         let sub = ids::subscription(&self.az.subscription).to_ascii_lowercase();
-        let rg = ids::resource_group(&self.az.subscription, &self.vault.resource_group).to_ascii_lowercase();
-        let vault = self.vault.id.to_ascii_lowercase();
+        let rg = ids::resource_group(&self.az.subscription, &self.on.resource_group).to_ascii_lowercase();
+        let resource = self.on.id.to_ascii_lowercase();
         let mut out = vec![];
         for a in held {
             let scope = a
@@ -242,8 +344,9 @@ impl RoleAssignment {
                     .and_then(Value::as_str)
                     .unwrap_or(""),
             );
-            let level = if scope == vault {
-                "the vault"
+            let this = format!("the {}", self.on.kind);
+            let level = if scope == resource {
+                this.as_str()
             } else if scope == rg {
                 "its resource group"
             } else if scope == sub || scope == "/" {
@@ -254,7 +357,7 @@ impl RoleAssignment {
             if guid == self.role_guid && scope == self.scope.to_ascii_lowercase() {
                 continue;
             }
-            if roles::too_broad(&guid).is_some() || guid == roles::SECRETS_USER.guid {
+            if roles::too_broad(&guid).is_some() || guid == self.role_guid {
                 let role = grants::role_name(&self.az, &ids::role_definition(&self.az.subscription, &guid)).await;
                 out.push(format!(
                     "{} already holds {role} on {level} ({scope}); kvwire does not remove it",

@@ -12,7 +12,7 @@ use crate::{
             ErrorCode, api,
             models::{
                 CONFIG_ROTATION_POLL_INTERVAL, CONFIG_SECRET_ROTATION, KEYVAULT_SECRETS_PROVIDER,
-                KUBELET_MIGRATION_PREFIX, ManagedCluster,
+                KUBELET_MIGRATION_PREFIX, ManagedCluster, PREVIOUS_SERVICE_PRINCIPAL,
             },
             writable::cluster_put_body,
         },
@@ -23,6 +23,7 @@ use crate::{
     info,
     model::csi::CsiDriver,
     plan::{Action, FieldChange, Phase, Planned, Step, diff},
+    steps::acr::AcrRegrant,
     util::Progress,
 };
 use serde_json::{Value, json};
@@ -182,6 +183,8 @@ pub struct ClusterUpdate {
     pub csi_driver: Option<CsiDriver>,
     /// The same run upgrades the node images after the switch (a runbook): no advice to do it.
     pub node_images_follow: bool,
+    /// AcrPull the same run carries over to the kubelet, and what it could not check.
+    pub acr: AcrRegrant,
 }
 
 impl Desired for ClusterUpdate {
@@ -251,6 +254,9 @@ fn set_identity(body: &mut Value, base: &Value, mc: &ManagedCluster, user_assign
         // Remember, in Azure itself and in this same write, which image each pool runs: the
         // kubelet moves to its managed identity only when the pool gets a newer one.
         object_at(body, "tags");
+        if let Some(sp) = mc.service_principal_before_switch() {
+            body["tags"][PREVIOUS_SERVICE_PRINCIPAL] = json!(sp);
+        }
         for p in &mc.properties.agent_pool_profiles {
             if let (Some(name), Some(image)) = (&p.name, &p.node_image_version) {
                 body["tags"][format!("{KUBELET_MIGRATION_PREFIX}{name}")] = json!(image);
@@ -310,7 +316,8 @@ impl ClusterUpdate {
         Ok(out)
     }
 
-    /// What the old service principal was granted: those grants do not follow the switch.
+    /// What the old service principal was granted: those grants do not follow the switch (except
+    /// the AcrPull this run carries over).
     async fn grants_left_behind(&self, sp: &str) -> String {
         let az = &self.cluster.az;
         let fix = format!(
@@ -324,15 +331,28 @@ impl ClusterUpdate {
             grants::held_by(az, &oid).await.map(Some)
         };
         match found.await {
-            Ok(Some(list)) if list.is_empty() => {
-                format!(
-                    "service principal {sp} holds no role assignments or Key Vault access policies in this subscription"
-                )
+            Ok(Some(list)) => {
+                let (carried, left): (Vec<String>, Vec<String>) = list.into_iter().partition(|g| self.acr.carries(g));
+                let carried = if carried.is_empty() {
+                    String::new()
+                } else {
+                    let n = carried.len();
+                    format!(
+                        " (its AcrPull on {n} {} is carried over by this run)",
+                        if n == 1 { "registry" } else { "registries" }
+                    )
+                };
+                if left.is_empty() {
+                    format!(
+                        "service principal {sp} holds no other role assignments or Key Vault access policies in this subscription{carried}"
+                    )
+                } else {
+                    format!(
+                        "grants made to service principal {sp} are not moved to the managed identities{carried}; {fix}:\n  - {}",
+                        left.join("\n  - ")
+                    )
+                }
             }
-            Ok(Some(list)) => format!(
-                "grants made to service principal {sp} are not moved to the managed identities; {fix}:\n  - {}",
-                list.join("\n  - ")
-            ),
             Ok(None) => format!("service principal {sp} was not found in the directory; if it still exists, {fix}"),
             Err(e) => format!(
                 "could not list what service principal {sp} was granted ({e}); check with `az role assignment list --assignee {sp} --all` and {fix}"
@@ -418,6 +438,7 @@ impl Step for ClusterUpdate {
                 ));
             }
             warnings.extend(self.pools_on_newest_image().await?);
+            warnings.extend(self.acr.notes.iter().cloned());
             warnings.push(self.grants_left_behind(&sp).await);
         }
         if touches("properties.oidcIssuerProfile") && mc.oidc_issuer().is_none() {

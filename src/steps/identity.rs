@@ -155,6 +155,9 @@ impl Step for Identity {
 pub struct FederatedCredential {
     pub identity: IdentityRef,
     pub binding: Binding,
+    /// Rewrite a credential of the same name that trusts another issuer or subject. Without it
+    /// that change is held (as a changed secret value is): the pods it trusts now would lose access.
+    pub overwrite: bool,
 }
 
 impl FederatedCredential {
@@ -231,15 +234,30 @@ impl Step for FederatedCredential {
             if cur_aud != Some(json!([AUDIENCE])) {
                 changes.push(FieldChange::set("properties.audiences", cur_aud, json!([AUDIENCE])));
             }
+            let trusts_other = changes
+                .iter()
+                .any(|c| c.path == "properties.issuer" || c.path == "properties.subject");
+            let held = (trusts_other && !self.overwrite).then(|| {
+                format!(
+                    "federated credential {} trusts another issuer or subject; rewriting it cuts off the pods it trusts now: pass --overwrite (runbook: [identity] overwrite_credentials = true) or name this one differently with --credential-name",
+                    self.name()
+                )
+            });
+            let warnings = if trusts_other && self.overwrite {
+                vec![format!(
+                    "federated credential {} will be rewritten: pods that relied on its old issuer or subject lose access",
+                    self.name()
+                )]
+            } else {
+                vec![]
+            };
             return Ok(Planned {
                 action: Action::Update,
                 ..planned
                     .reason("the credential has drifted from the cluster's issuer or the service account")
                     .changes(changes)
-                    .warnings(vec![format!(
-                        "federated credential {} will be rewritten: pods that relied on its old issuer or subject lose access",
-                        self.name()
-                    )])
+                    .warnings(warnings)
+                    .held(held)
             });
         }
         if existing.len() >= MAX_CREDENTIALS {

@@ -2,6 +2,7 @@
 //! No printing, no clap: commands and the runbook compose them into plans.
 
 pub mod access;
+pub mod acr;
 pub mod cluster;
 pub mod files;
 pub mod identity;

@@ -31,7 +31,8 @@ pub struct SeedPolicy {
     pub expires: Option<time::OffsetDateTime>,
 }
 
-/// One step per mapping; `values` holds a value for every mapping's key.
+/// One step per mapping; `values` holds a value for every mapping's key, except in a read-only
+/// plan, where a missing one shows as "(value not provided)".
 pub fn seed_steps(
     client: Arc<SecretClient>,
     vault: &Vault,
@@ -46,7 +47,7 @@ pub fn seed_steps(
                 client: client.clone(),
                 vault_name: vault.name.clone(),
                 vault_uri: vault.uri.clone(),
-                value: values[&m.key].clone(),
+                value: values.get(&m.key).cloned(),
                 mapping: m,
                 policy: policy.clone(),
             }) as Box<dyn Step>
@@ -59,13 +60,62 @@ pub struct SeedSecret {
     vault_name: String,
     vault_uri: url::Url,
     mapping: SecretMapping,
-    value: SecretValue,
+    /// `None` only in a read-only plan that was not given the value.
+    value: Option<SecretValue>,
     policy: SeedPolicy,
 }
 
 impl SeedSecret {
     fn name(&self) -> &str {
         &self.mapping.secret
+    }
+
+    /// The plan of a read-only run that was not given the value: what can be said without it.
+    /// `exists`: `None` when the vault's list could not be read.
+    fn plan_without_value(&self, planned: Planned, exists: Option<bool>, deleted: bool) -> Result<Planned> {
+        let key = &self.mapping.key;
+        let unknown = |why: String| Planned {
+            action: Action::NoOp,
+            ..planned.clone().reason(why).warnings(vec![format!(
+                "{key} was not provided: the plan cannot say whether secret {} changes (`kvwire up` needs every value)",
+                self.name()
+            )])
+        };
+        match exists {
+            Some(true) => Ok(unknown("exists; (value not provided), so not compared".into())),
+            None => Ok(unknown(
+                "(value not provided), and the vault's secret list is not readable".into(),
+            )),
+            Some(false) if deleted && !self.policy.recover => Err(self.soft_deleted_error()),
+            Some(false) => {
+                let mut changes = vec![FieldChange {
+                    path: "value".into(),
+                    before: None,
+                    after: After::NotProvided,
+                }];
+                if deleted {
+                    changes.insert(0, FieldChange::set("recover", None, serde_json::json!(true)));
+                } else {
+                    changes.push(FieldChange::set(
+                        &format!("tags.{}", tags::MANAGED_BY.0),
+                        None,
+                        tags::MANAGED_BY.1.into(),
+                    ));
+                }
+                Ok(planned.changes(changes))
+            }
+        }
+    }
+
+    /// The value, which every write needs (`up` and `secrets seed` refuse to start without it).
+    fn value(&self) -> Result<&str> {
+        self.value.as_ref().map(SecretValue::expose).ok_or_else(|| {
+            Error::usage(format!(
+                "{} was not provided: no value to write to secret {}",
+                self.mapping.key,
+                self.name()
+            ))
+        })
     }
 
     fn soft_deleted_error(&self) -> Error {
@@ -134,7 +184,7 @@ impl SeedSecret {
         let mut tag_map = HashMap::new();
         tag_map.insert(tags::MANAGED_BY.0.to_string(), tags::MANAGED_BY.1.to_string());
         let params = SetSecretParameters {
-            value: Some(self.value.expose().to_string()),
+            value: Some(self.value()?.to_string()),
             content_type: self.policy.content_type.clone(),
             tags: Some(tag_map),
             secret_attributes: self.policy.expires.map(|exp| SecretAttributes {
@@ -196,10 +246,17 @@ impl Step for SeedSecret {
         )?;
         let key = self.name().to_ascii_lowercase();
         // Without permission to list, read the secret itself.
+        let Some(given) = self.value.as_ref().map(SecretValue::expose) else {
+            return self.plan_without_value(
+                planned,
+                live.as_ref().map(|n| n.contains_key(&key)),
+                deleted.is_some_and(|d| d.contains_key(&key)),
+            );
+        };
         if live.as_ref().is_none_or(|n| n.contains_key(&key))
             && let Some((value, version)) = self.current().await?
         {
-            if value == self.value.expose() {
+            if value == given {
                 return Ok(Planned {
                     action: Action::NoOp,
                     ..planned.reason("value matches")
@@ -252,7 +309,7 @@ impl Step for SeedSecret {
                 .and_then(|c| c.before.as_ref())
                 .and_then(|v| v.as_str().map(str::to_owned));
             match (self.current().await?, planned_version) {
-                (Some((value, _)), None) if value == self.value.expose() => return Ok(()),
+                (Some((value, _)), None) if value == self.value()? => return Ok(()),
                 (Some((_, version)), planned) if planned.as_deref() != Some(version.as_str()) => {
                     return Err(Error::runtime(format!(
                         "secret {} in vault {} changed since the plan (someone else wrote version {version}); nothing was written: run again to see the difference (a differing value is held without --overwrite)",

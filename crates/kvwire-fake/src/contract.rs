@@ -79,6 +79,10 @@ const FILES: &[(&str, &str)] = &[
     ),
     ("vault", include_str!("../../../tests/fixtures/wire/vault.json")),
     (
+        "container-registry",
+        include_str!("../../../tests/fixtures/wire/container-registry.json"),
+    ),
+    (
         "keyvault-secret",
         include_str!("../../../tests/fixtures/wire/keyvault-secret.json"),
     ),

@@ -48,6 +48,8 @@ pub const ARM_HOST: &str = "management.azure.com";
 pub const VAULT_SUFFIX: &str = "vault.azure.net";
 pub const GRAPH_HOST: &str = "graph.microsoft.com";
 /// Object ID of the service principal kvwire signs in as (CLIENT_ID).
+/// The object ID of the service principal (client ID `clientid`) an SP cluster runs as.
+pub const CLUSTER_SP_OBJECT_ID: &str = "0b5e7e11-0000-4000-8000-000000005b01";
 pub const SP_OBJECT_ID: &str = "5e1f0b0e-0000-4000-8000-00000000c11e";
 
 /// A running fake: its port, state and a directory holding the CA and the cloud file.
@@ -184,9 +186,15 @@ impl Fake {
     }
 
     pub fn fault(&self, method: Option<&str>, path_contains: &str, times: usize, kind: FaultKind) {
+        self.fault_after(method, path_contains, 0, times, kind);
+    }
+
+    /// Like [`Fake::fault`], after `skip` matching requests went through untouched.
+    pub fn fault_after(&self, method: Option<&str>, path_contains: &str, skip: usize, times: usize, kind: FaultKind) {
         self.state.lock().unwrap().faults.push(Fault {
             method: method.map(str::to_owned),
             path_contains: path_contains.into(),
+            skip,
             times,
             kind,
         });

@@ -3,7 +3,7 @@
 //! depend on an endpoint nobody modelled.
 
 use crate::{
-    arm::{self, authorization as authz, clusters, identities, subscriptions, vaults},
+    arm::{self, authorization as authz, clusters, identities, registries, subscriptions, vaults},
     contract::Wire,
     entra, graph, keyvault as kv,
     router::{Handler, Route, Service},
@@ -149,6 +149,15 @@ pub fn table() -> &'static [Route] {
             Row(
                 Arm,
                 "GET",
+                "/subscriptions/{sub}/providers/Microsoft.ManagedIdentity/userAssignedIdentities".into(),
+                s(identities::list_identities),
+                None,
+                Some(identities::IDENTITY_LIST),
+                arm_err,
+            ),
+            Row(
+                Arm,
+                "GET",
                 UAI.into(),
                 s(identities::get_identity),
                 None,
@@ -207,6 +216,26 @@ pub fn table() -> &'static [Route] {
                 a(identities::delete_credential),
                 None,
                 None,
+                arm_err,
+            ),
+            // Microsoft.ContainerRegistry (read only)
+            Row(
+                Arm,
+                "GET",
+                "/subscriptions/{sub}/resourceGroups/{rg}/providers/Microsoft.ContainerRegistry/registries/{registry}"
+                    .into(),
+                s(registries::get_registry),
+                None,
+                Some(registries::REGISTRY),
+                arm_err,
+            ),
+            Row(
+                Arm,
+                "GET",
+                "/subscriptions/{sub}/providers/Microsoft.ContainerRegistry/registries".into(),
+                s(registries::list_registries),
+                None,
+                Some(registries::REGISTRY_LIST),
                 arm_err,
             ),
             // Microsoft.KeyVault

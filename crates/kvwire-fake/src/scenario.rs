@@ -3,7 +3,7 @@
 //! `kvwire-fake` start from [`Fake::seed_demo`].
 
 use crate::{
-    Fake, SP_OBJECT_ID, SUB, TENANT, VAULT_SUFFIX,
+    CLUSTER_SP_OBJECT_ID, Fake, SP_OBJECT_ID, SUB, TENANT, VAULT_SUFFIX,
     arm::clusters,
     state::{SecretItem, SecretVersion},
 };
@@ -54,7 +54,7 @@ impl Fake {
         let template = mc["properties"]["agentPoolProfiles"][0].clone();
         let mut s = self.state.lock().unwrap();
         s.service_principals
-            .insert("clientid".into(), "0b5e7e11-0000-4000-8000-000000005b01".into());
+            .insert("clientid".into(), CLUSTER_SP_OBJECT_ID.into());
         for (pool, image, latest) in pools {
             let mut props = template.clone();
             props["nodeImageVersion"] = json!(image);
@@ -99,6 +99,45 @@ impl Fake {
                                "principalId": SP_OBJECT_ID, "principalType": "ServicePrincipal", "scope": id}}));
         }
         id
+    }
+
+    /// A container registry in `rg`; returns its ID.
+    pub fn seed_registry(&self, rg: &str, name: &str) -> String {
+        let id =
+            format!("/subscriptions/{SUB}/resourceGroups/{rg}/providers/Microsoft.ContainerRegistry/registries/{name}");
+        self.state.lock().unwrap().put_resource(
+            &id,
+            json!({"id": id, "name": name, "type": "Microsoft.ContainerRegistry/registries", "location": "eastus",
+                   "sku": {"name": "Standard", "tier": "Standard"},
+                   "properties": {"loginServer": format!("{name}.azurecr.io"), "provisioningState": "Succeeded",
+                                  "adminUserEnabled": false}}),
+        );
+        id
+    }
+
+    /// A role assignment made outside kvwire (as `az aks update --attach-acr` or the portal makes
+    /// one): a random name. Returns its ID.
+    pub fn seed_role_assignment(&self, scope: &str, principal_id: &str, role_guid: &str) -> String {
+        let mut s = self.state.lock().unwrap();
+        let name = s.guid();
+        let id = format!("{scope}/providers/Microsoft.Authorization/roleAssignments/{name}");
+        s.put_resource(&id, json!({"id": id, "name": name, "type": "Microsoft.Authorization/roleAssignments",
+            "properties": {"roleDefinitionId": format!("/subscriptions/{SUB}/providers/Microsoft.Authorization/roleDefinitions/{role_guid}"),
+                           "principalId": principal_id, "principalType": "ServicePrincipal", "scope": scope}}));
+        id
+    }
+
+    /// A custom role definition with these actions and data actions (Role Definitions - Get
+    /// answers it, role assignments may name it).
+    pub fn seed_custom_role(&self, guid: &str, name: &str, actions: &[&str], data_actions: &[&str]) {
+        let id = crate::arm::authorization::custom_role_id(guid);
+        self.state.lock().unwrap().put_resource(
+            &id,
+            json!({"id": id, "name": guid, "type": "Microsoft.Authorization/roleDefinitions",
+                   "properties": {"roleName": name, "type": "CustomRole", "description": "",
+                                  "assignableScopes": [format!("/subscriptions/{SUB}")],
+                                  "permissions": [{"actions": actions, "notActions": [], "dataActions": data_actions, "notDataActions": []}]}}),
+        );
     }
 
     /// A user-assigned identity in `rg`; returns its principal ID. `just_created` starts the

@@ -60,6 +60,9 @@ pub struct Fault {
     pub method: Option<String>,
     /// Case-insensitive substring of the path.
     pub path_contains: String,
+    /// Matching requests to let through before the fault starts (e.g. the plan's read, to hit the
+    /// apply's read of the same thing).
+    pub skip: usize,
     pub times: usize,
     pub kind: FaultKind,
 }
@@ -319,6 +322,10 @@ impl FakeState {
                 && f.method.as_deref().is_none_or(|m| m.eq_ignore_ascii_case(method))
                 && path.contains(&f.path_contains.to_ascii_lowercase())
         })?;
+        if f.skip > 0 {
+            f.skip -= 1;
+            return None;
+        }
         f.times -= 1;
         Some(f.kind.clone())
     }

@@ -12,3 +12,6 @@ pub const MANAGED_IDENTITY: &str = "2024-11-30";
 pub const KEY_VAULT: &str = "2026-02-01";
 /// Microsoft.Resources subscriptions (Subscriptions - List): to find a subscription by name.
 pub const SUBSCRIPTIONS: &str = "2022-12-01";
+/// Microsoft.ContainerRegistry registries, read only (to find one named with `--acr`): the default
+/// of azure-mgmt-containerregistry 15.0.0, whose models the wire vocabulary comes from.
+pub const CONTAINER_REGISTRY: &str = "2025-11-01";

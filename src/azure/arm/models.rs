@@ -14,6 +14,11 @@ use std::collections::BTreeMap;
 /// stay afterwards (a record of the switch); a tag whose pool moved on means nothing more.
 pub const KUBELET_MIGRATION_PREFIX: &str = "kvwire-kubelet-migration-";
 
+/// Tag the switch to a managed identity writes with the service principal's client ID, in the same
+/// PUT: after the switch `servicePrincipalProfile.clientId` reads `msi`, and a resumed run still
+/// has to know whose AcrPull grants to carry over.
+pub const PREVIOUS_SERVICE_PRINCIPAL: &str = "kvwire-previous-service-principal";
+
 /// Wire: `managed-cluster#resource`
 #[derive(Debug, Clone, Deserialize, Default)]
 #[serde(rename_all = "camelCase")]
@@ -165,6 +170,18 @@ impl ManagedCluster {
             .as_ref()
             .and_then(|i| i.kind.as_deref())
             .filter(|t| !t.eq_ignore_ascii_case("None"))
+    }
+
+    /// The service principal the cluster runs as, or ran as before kvwire switched it.
+    pub fn service_principal_before_switch(&self) -> Option<&str> {
+        if self.uses_service_principal() {
+            return self
+                .properties
+                .service_principal_profile
+                .as_ref()
+                .and_then(|p| p.client_id.as_deref());
+        }
+        self.tags.as_ref()?.get(PREVIOUS_SERVICE_PRINCIPAL).map(String::as_str)
     }
 
     /// The node image `pool` ran when kvwire switched the cluster to managed identity.

@@ -32,6 +32,8 @@ pub const ROLES: &[(&str, &str)] = &[
     ("Contributor", "b24988ac-6180-42a0-ab88-20f7382dd24c"),
     ("Reader", "acdd72a7-3385-48ef-bd42-f606fba81ae7"),
     ("AcrPull", "7f951dda-4ed3-4680-a7ca-43fe172d538d"),
+    ("Key Vault Certificate User", "db79e9a7-68ee-4b58-9aeb-b90e7c24fcba"),
+    ("Key Vault Crypto User", "12338af0-0e69-4776-bea7-57ae8d297424"),
 ];
 
 pub fn role_guid(role_definition_id: &str) -> String {
@@ -68,7 +70,7 @@ pub fn put_assignment(c: &Ctx) -> Reply {
             .to_string()
     };
     let (principal, guid) = (p("principalId"), role_guid(&p("roleDefinitionId")));
-    if !ROLES.iter().any(|(_, g)| *g == guid) {
+    if !ROLES.iter().any(|(_, g)| *g == guid) && s.resource(&custom_role_id(&guid)).is_none() {
         return Reply::arm_error(
             400,
             "RoleDefinitionDoesNotExist",
@@ -175,8 +177,16 @@ pub fn list_assignments(c: &Ctx) -> Reply {
     Reply::json(200, page(c, &base, items, s.page_size))
 }
 
+/// Where a custom role definition made with [`crate::Fake::seed_custom_role`] is kept.
+pub fn custom_role_id(guid: &str) -> String {
+    format!("/subscriptions/{SUB}/providers/Microsoft.Authorization/roleDefinitions/{guid}")
+}
+
 pub fn get_definition(c: &Ctx) -> Reply {
     let guid = c.p("guid").to_ascii_lowercase();
+    if let Some(custom) = c.state.lock().unwrap().resource(&custom_role_id(&guid)) {
+        return Reply::json(200, custom.clone());
+    }
     match ROLES.iter().find(|(_, g)| *g == guid) {
         Some((name, g)) => Reply::json(
             200,

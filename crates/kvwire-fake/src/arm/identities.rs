@@ -19,11 +19,30 @@ use serde_json::json;
 use std::time::Duration;
 
 pub const IDENTITY: Wire = wire("user-assigned-identity", "resource");
+pub const IDENTITY_LIST: Wire = wire("user-assigned-identity", "list");
 pub const CREDENTIAL: Wire = wire("federated-identity-credential", "resource");
 pub const CREDENTIAL_LIST: Wire = wire("federated-identity-credential", "list");
 
 /// The most federated credentials one identity may hold.
 pub const MAX_CREDENTIALS: usize = 20;
+
+/// UserAssignedIdentities - List By Subscription: every identity, kubelet and add-on ones included
+/// (AKS makes those as user-assigned identities in the node resource group).
+pub fn list_identities(c: &Ctx) -> Reply {
+    let s = c.state.lock().unwrap();
+    let items: Vec<serde_json::Value> = s
+        .resources
+        .iter()
+        .filter(|(k, _)| {
+            k.split("/providers/microsoft.managedidentity/userassignedidentities/")
+                .nth(1)
+                .is_some_and(|rest| !rest.contains('/'))
+        })
+        .map(|(_, v)| v.clone())
+        .collect();
+    let base = s.arm_base();
+    Reply::json(200, page(c, &base, items, s.page_size))
+}
 
 fn identity_id(c: &Ctx) -> String {
     format!(

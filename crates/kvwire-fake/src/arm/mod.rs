@@ -4,6 +4,7 @@
 pub mod authorization;
 pub mod clusters;
 pub mod identities;
+pub mod registries;
 pub mod subscriptions;
 pub mod vaults;
 

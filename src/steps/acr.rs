@@ -1,0 +1,100 @@
+//! AcrPull after the switch to a managed identity. A cluster set up with `--attach-acr` pulls images
+//! as its service principal; after the switch the kubelet runs as a new identity that holds
+//! nothing, and pulls fail once the node images move to it (AKS docs, "Use a managed identity in
+//! AKS": run `az aks update --attach-acr` after updating the cluster). kvwire finds the registries
+//! where the old service principal holds AcrPull and plans the same grant for the kubelet.
+
+use crate::{
+    azure::{grants, ids, registry},
+    error::Result,
+    plan::{Plan, Step, StepId},
+    steps::{
+        access::{Principal, acr_pull_step},
+        cluster::ClusterRef,
+    },
+};
+use std::time::Duration;
+
+/// What the switch carries over: registries to grant AcrPull on, and what could not be checked.
+#[derive(Debug, Clone, Default)]
+pub struct AcrRegrant {
+    /// Registry resource IDs: found through the old service principal, and named with `--acr`.
+    pub registries: Vec<String>,
+    /// What the plan must say: grants not carried over, lookups that failed.
+    pub notes: Vec<String>,
+}
+
+impl AcrRegrant {
+    /// Find the registries. `explicit` are `--acr` values (names or IDs, validated); `discover`
+    /// looks up the service principal the cluster runs as, or ran as before kvwire switched it.
+    pub async fn find(cluster: &ClusterRef, explicit: &[String], discover: bool) -> Result<AcrRegrant> {
+        let az = &cluster.az;
+        let mut out = AcrRegrant::default();
+        for r in explicit {
+            let id = registry::find(az, r).await?;
+            out.add(id);
+        }
+        if !discover {
+            return Ok(out);
+        }
+        let (_, mc) = cluster.read().await?;
+        let Some(sp) = mc.service_principal_before_switch().map(str::to_owned) else {
+            return Ok(out);
+        };
+        let fix =
+            "name each registry the cluster pulls from with --acr NAME_OR_ID (in a runbook: [cluster] acr = [...])";
+        let scopes = async {
+            match grants::service_principal_object_id(az, &sp).await? {
+                Some(oid) => grants::acr_pull_scopes(az, &oid).await.map(Some),
+                None => Ok(None),
+            }
+        };
+        match scopes.await {
+            Ok(Some(scopes)) => {
+                for scope in scopes {
+                    if ids::is_registry(&scope) {
+                        out.add(scope);
+                    } else {
+                        // Least privilege: a grant over a whole group or subscription is not copied.
+                        out.notes.push(format!(
+                            "service principal {sp} holds AcrPull on {scope}, above any one registry: kvwire does not copy that; {fix}"
+                        ));
+                    }
+                }
+            }
+            Ok(None) => out.notes.push(format!(
+                "service principal {sp} was not found in the directory, so its AcrPull grants could not be read; {fix}"
+            )),
+            Err(e) => out.notes.push(format!(
+                "could not check which registries service principal {sp} pulls from ({e}); {fix}"
+            )),
+        }
+        Ok(out)
+    }
+
+    fn add(&mut self, id: String) {
+        if !self.registries.iter().any(|r| r.eq_ignore_ascii_case(&id)) {
+            self.registries.push(id);
+        }
+    }
+
+    /// Whether `grant` (as [`grants::held_by`] words it) is carried over by this run.
+    pub fn carries(&self, grant: &str) -> bool {
+        self.registries
+            .iter()
+            .any(|r| grant.eq_ignore_ascii_case(&format!("AcrPull on {r}")))
+    }
+
+    /// One AcrPull step per registry for the cluster's kubelet, after `needs` (the switch, which
+    /// creates the kubelet identity).
+    pub fn add_steps(&self, plan: &mut Plan, cluster: &ClusterRef, needs: &[StepId], wait: Duration) {
+        for id in &self.registries {
+            let kubelet = Principal::Kubelet {
+                rg: cluster.rg.clone(),
+                cluster: cluster.name.clone(),
+            };
+            let step: Box<dyn Step> = acr_pull_step(cluster.az.clone(), id, kubelet, wait);
+            plan.add(step, needs);
+        }
+    }
+}

@@ -1,0 +1,226 @@
+//! AcrPull after the switch to a managed identity: the registries where the old service principal
+//! holds AcrPull (as `az aks update --attach-acr` leaves it) get the same grant for the kubelet
+//! identity, also when the run is resumed after the switch; without Graph, `--acr` names them.
+
+mod support;
+
+use serde_json::{Value, json};
+use support::{Fake, fake::state::FaultKind};
+
+const ACR_PULL: &str = "7f951dda-4ed3-4680-a7ca-43fe172d538d";
+
+fn setup() -> (Fake, String) {
+    let fake = Fake::start();
+    fake.seed_sp_cluster("rg1", "aks1", &[("nodepool1", "img-1", "img-2")], json!({}));
+    let acr = fake.seed_registry("rg1", "shopacr01");
+    // What `az aks create --attach-acr` (or `az aks update --attach-acr`) made for the service principal.
+    fake.seed_role_assignment(&acr, support::fake::CLUSTER_SP_OBJECT_ID, ACR_PULL);
+    (fake, acr)
+}
+
+fn kubelet_object_id(fake: &Fake) -> String {
+    fake.resource(&Fake::cluster_id("rg1", "aks1")).unwrap()["properties"]["identityProfile"]["kubeletidentity"]
+        ["objectId"]
+        .as_str()
+        .expect("the switch made a kubelet identity")
+        .to_string()
+}
+
+/// AcrPull role assignments on `scope` held by `principal`.
+fn acr_pulls(fake: &Fake, scope: &str, principal: &str) -> usize {
+    let prefix = format!("{scope}/providers/Microsoft.Authorization/roleAssignments/").to_ascii_lowercase();
+    let s = fake.state.lock().unwrap();
+    s.resources
+        .iter()
+        .filter(|(k, v)| {
+            k.starts_with(&prefix)
+                && v.pointer("/properties/principalId").and_then(Value::as_str) == Some(principal)
+                && v.pointer("/properties/roleDefinitionId")
+                    .and_then(Value::as_str)
+                    .is_some_and(|r| r.ends_with(ACR_PULL))
+        })
+        .count()
+}
+
+fn switch(fake: &Fake, extra: &[&str]) -> (Value, String, i32) {
+    let mut cmd = fake.kvwire();
+    cmd.args([
+        "cluster",
+        "enable-managed-identity",
+        "-g",
+        "rg1",
+        "-n",
+        "aks1",
+        "--yes",
+        "-o",
+        "json",
+    ]);
+    support::outcome(cmd.args(extra))
+}
+
+#[test]
+fn the_switch_carries_acr_pull_over_to_the_kubelet_and_a_rerun_changes_nothing() {
+    let (fake, acr) = setup();
+    // A grant over a whole resource group is broader than any one registry: reported, not copied.
+    let rg2 = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg2";
+    fake.seed_role_assignment(rg2, support::fake::CLUSTER_SP_OBJECT_ID, ACR_PULL);
+
+    let mut cmd = fake.kvwire();
+    cmd.args([
+        "cluster",
+        "enable-managed-identity",
+        "-g",
+        "rg1",
+        "-n",
+        "aks1",
+        "--dry-run",
+        "-o",
+        "json",
+    ]);
+    let (plan, all, code) = support::outcome(&mut cmd);
+    assert_eq!(code, 0, "{all}");
+    let text = plan.to_string();
+    assert!(
+        text.contains("role AcrPull for kubelet of rg1/aks1 on registry shopacr01"),
+        "{plan:#}"
+    );
+    assert!(
+        text.contains(
+            "AcrPull on /subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg2, above any one registry"
+        ),
+        "{plan:#}"
+    );
+    assert!(text.contains("carried over by this run"), "{plan:#}");
+    assert!(fake.writes().is_empty(), "a dry run only reads");
+
+    let (_, all, code) = switch(&fake, &[]);
+    assert_eq!(code, 0, "{all}");
+    let kubelet = kubelet_object_id(&fake);
+    assert_eq!(acr_pulls(&fake, &acr, &kubelet), 1, "{all}");
+    assert_eq!(acr_pulls(&fake, rg2, &kubelet), 0, "the group-wide grant is not copied");
+
+    fake.clear_journal();
+    let (_, all, code) = switch(&fake, &[]);
+    assert_eq!(code, 0, "{all}");
+    assert!(
+        fake.writes().is_empty(),
+        "a re-run writes nothing: {:#?}",
+        fake.writes()
+    );
+}
+
+#[test]
+fn a_run_interrupted_after_the_switch_grants_acr_pull_when_resumed() {
+    let (fake, acr) = setup();
+    // The switch succeeds; the role assignment is refused once (the run stops there).
+    fake.fault(
+        Some("PUT"),
+        "/providers/Microsoft.Authorization/roleAssignments/",
+        1,
+        FaultKind::Error {
+            status: 403,
+            code: "AuthorizationFailed".into(),
+        },
+    );
+    let (_, all, code) = switch(&fake, &[]);
+    assert_ne!(code, 0, "{all}");
+    let mc = fake.resource(&Fake::cluster_id("rg1", "aks1")).unwrap();
+    assert_eq!(mc["properties"]["servicePrincipalProfile"]["clientId"], json!("msi"));
+    let kubelet = kubelet_object_id(&fake);
+    assert_eq!(acr_pulls(&fake, &acr, &kubelet), 0);
+
+    // The cluster no longer names its service principal; the tag the switch wrote does.
+    fake.clear_journal();
+    let (_, all, code) = switch(&fake, &[]);
+    assert_eq!(code, 0, "{all}");
+    assert_eq!(acr_pulls(&fake, &acr, &kubelet), 1, "{all}");
+    let writes = fake.writes();
+    assert!(
+        writes.iter().all(|w| w.path.contains("roleAssignments")),
+        "only the grant is written on resume: {writes:#?}"
+    );
+}
+
+#[test]
+fn without_graph_the_plan_says_so_and_acr_names_the_registry() {
+    let (fake, _) = setup();
+    let other = fake.seed_registry("rg1", "otheracr02");
+    fake.fault(
+        Some("GET"),
+        "servicePrincipals(",
+        100,
+        FaultKind::Error {
+            status: 403,
+            code: "Authorization_RequestDenied".into(),
+        },
+    );
+    let (plan, all, code) = switch(&fake, &["--dry-run"]);
+    assert_eq!(code, 0, "{all}");
+    assert!(
+        plan.to_string()
+            .contains("could not check which registries service principal clientid pulls from"),
+        "{plan:#}"
+    );
+    assert!(plan.to_string().contains("--acr NAME_OR_ID"), "{plan:#}");
+
+    let (_, all, code) = switch(&fake, &["--acr", "otheracr02"]);
+    assert_eq!(code, 0, "{all}");
+    assert_eq!(acr_pulls(&fake, &other, &kubelet_object_id(&fake)), 1, "{all}");
+}
+
+#[test]
+fn acr_values_are_checked_before_any_request() {
+    let fake = Fake::start();
+    let (_, all, code) = switch(&fake, &["--acr", "not-a-registry!"]);
+    assert_eq!(code, 2, "{all}");
+    assert!(
+        all.contains("--acr") && all.contains("not a container registry name"),
+        "{all}"
+    );
+    assert!(fake.journal().is_empty(), "{:#?}", fake.journal());
+
+    let (_, all, code) = switch(&fake, &["--acr", "nosuchacr9"]);
+    assert_ne!(code, 0);
+    assert!(all.contains("container registry nosuchacr9 was not found"), "{all}");
+    assert!(fake.writes().is_empty());
+}
+
+#[test]
+fn a_runbook_grants_named_registries_and_verify_checks_them() {
+    let (fake, acr) = setup();
+    fake.seed_vault("kv-demo", true, true);
+    let rb = fake.dir.join("onboard.toml");
+    std::fs::write(
+        &rb,
+        support::ONBOARD_RUNBOOK.replace("name = \"aks1\"\n", "name = \"aks1\"\nacr = [\"shopacr01\"]\n"),
+    )
+    .unwrap();
+    let run = |args: &[&str]| {
+        let mut cmd = fake.kvwire();
+        for (k, v) in [
+            ("DB_HOST", "h"),
+            ("DB_NAME", "n"),
+            ("DB_USERNAME", "u"),
+            ("DB_PASSWORD", "p4ss-acr"),
+        ] {
+            cmd.env(k, v);
+        }
+        support::outcome(cmd.args(args).arg("-f").arg(&rb))
+    };
+    let (_, all, code) = run(&["verify", "-o", "text"]);
+    assert_eq!(code, 3, "{all}");
+    assert!(all.contains("the kubelet can pull from registry shopacr01"), "{all}");
+
+    let (_, all, code) = run(&["up", "--yes", "-o", "text"]);
+    assert_eq!(code, 0, "{all}");
+    assert_eq!(acr_pulls(&fake, &acr, &kubelet_object_id(&fake)), 1, "{all}");
+    let (report, all, code) = run(&["verify", "-o", "json"]);
+    assert_eq!(code, 0, "{all}");
+    let check = report["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["check"] == json!("the kubelet can pull from registry shopacr01"))
+        .unwrap_or_else(|| panic!("{report:#}"));
+    assert_eq!(check["ok"], json!(true), "{check:#}");
+}
