@@ -372,3 +372,92 @@ fn plan_without_a_secret_value_shows_it_as_not_provided_and_up_refuses() {
     );
     assert!(fake.writes().is_empty());
 }
+
+const KUBELET_RUNBOOK: &str = r#"
+[cluster]
+resource_group = "rg1"
+name = "aks1"
+
+[vault]
+name = "kv-demo"
+
+[identity]
+mode = "kubelet"
+
+[secrets]
+source = "env"
+"#;
+
+#[test]
+fn down_keeps_what_another_runbook_still_uses() {
+    let (fake, _) = fresh();
+    // Two apps on one cluster: the same kubelet reads the same vault and the same secrets.
+    let a = fake.dir.join("shop-a.toml");
+    let b = fake.dir.join("shop-b.toml");
+    std::fs::write(&a, KUBELET_RUNBOOK).unwrap();
+    std::fs::write(&b, KUBELET_RUNBOOK).unwrap();
+    for rb in [&a, &b] {
+        let (_, all, code) = kvwire(&fake, &["--yes", "up"], rb);
+        assert_eq!(code, 0, "{all}");
+    }
+    let kubelet = fake.resource(&Fake::cluster_id("rg1", "aks1")).unwrap()["properties"]["identityProfile"]
+        ["kubeletidentity"]["objectId"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let secrets_user = |fake: &Fake| {
+        let s = fake.state.lock().unwrap();
+        s.resources
+            .values()
+            .filter(|v| {
+                v.pointer("/properties/principalId").and_then(Value::as_str) == Some(kubelet.as_str())
+                    && v.pointer("/properties/roleDefinitionId")
+                        .and_then(Value::as_str)
+                        .is_some_and(|r| r.ends_with("4633458b-17de-408a-b874-0445c86b69e6"))
+            })
+            .cloned()
+            .collect::<Vec<Value>>()
+    };
+    let ra = secrets_user(&fake);
+    assert_eq!(ra.len(), 1, "one shared assignment: {ra:#?}");
+    assert_eq!(
+        ra[0]["properties"]["description"],
+        json!("kvwire runbooks: shop-a,shop-b")
+    );
+    let tags = |fake: &Fake, name: &str| {
+        fake.state.lock().unwrap().secrets[&("kv-demo".to_string(), name.to_string())]
+            .versions
+            .last()
+            .unwrap()
+            .tags
+            .clone()
+    };
+    assert_eq!(tags(&fake, "db-password")["kvwire-runbooks"], json!("shop-a,shop-b"));
+    assert_eq!(
+        fake.secret_versions("kv-demo", "db-password").len(),
+        1,
+        "recording a runbook makes no new version"
+    );
+
+    // down for shop-a keeps what shop-b uses, and says so.
+    let (doc, all, code) = kvwire(&fake, &["-o", "json", "--yes", "down", "--include-secrets"], &a);
+    assert_eq!(code, 0, "{all}");
+    assert!(
+        doc.to_string()
+            .contains("kept: runbook(s) shop-b still use it; only runbook shop-a's claim is removed"),
+        "{doc:#}"
+    );
+    let ra = secrets_user(&fake);
+    assert_eq!(ra.len(), 1, "shop-b's pods keep their access");
+    assert_eq!(ra[0]["properties"]["description"], json!("kvwire runbooks: shop-b"));
+    assert!(fake.state.lock().unwrap().secrets.values().all(|s| s.deleted.is_none()));
+    assert_eq!(tags(&fake, "db-password")["kvwire-runbooks"], json!("shop-b"));
+    let (_, all, code) = kvwire(&fake, &["verify", "-o", "text"], &b);
+    assert_eq!(code, 0, "{all}");
+
+    // The last one out removes it.
+    let (_, all, code) = kvwire(&fake, &["--yes", "down", "--include-secrets"], &b);
+    assert_eq!(code, 0, "{all}");
+    assert!(secrets_user(&fake).is_empty());
+    assert!(fake.state.lock().unwrap().secrets.values().all(|s| s.deleted.is_some()));
+}

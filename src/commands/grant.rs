@@ -20,6 +20,7 @@ pub async fn run(args: &GrantArgs, s: &Settings) -> Result<ExitStatus> {
         allow_list: args.allow_list,
         allow_broad: args.allow_broad,
         principal_wait: Duration::from_secs(args.principal_wait),
+        claim: None,
     };
     spec.check_offline(&principal)?;
     let az = Arc::new(s.connect().await?);

@@ -38,6 +38,7 @@ pub async fn run(args: &SeedArgs, s: &Settings) -> Result<ExitStatus> {
     let az = s.connect().await?;
     let vault = vault::find(&az, &args.vault, args.resource_group.as_deref()).await?;
     let policy = SeedPolicy {
+        claim: None,
         overwrite: args.overwrite,
         recover: args.recover,
         content_type: args.content_type.clone(),

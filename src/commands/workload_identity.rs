@@ -37,6 +37,7 @@ pub async fn run(args: &WorkloadIdentityArgs, s: &Settings) -> Result<ExitStatus
     let created = p.add(
         Box::new(Identity {
             identity: identity.clone(),
+            claim: None,
         }),
         &[],
     );

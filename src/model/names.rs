@@ -218,6 +218,24 @@ pub fn vault_ref(s: &str) -> Result<String, String> {
     vault_name(s)
 }
 
+/// A runbook's name, which kvwire records on what the runbook uses (`down` keeps what another
+/// runbook still claims): 1-63 lower-case letters, digits and hyphens, starting with a letter or
+/// digit — it goes into tags and descriptions, so no separators.
+pub fn runbook_name(s: &str) -> Result<String, String> {
+    let ok = (1..=63).contains(&s.len())
+        && s.chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        && s.chars().next().is_some_and(|c| c.is_ascii_alphanumeric());
+    if ok {
+        Ok(s.to_string())
+    } else {
+        Err(format!(
+            "{s_q} is not a runbook name: 1-63 lower-case letters, digits and hyphens",
+            s_q = crate::util::text::quoted(s)
+        ))
+    }
+}
+
 /// `--acr` value: a container registry's name (5-50 letters and digits, Azure's naming rules
 /// for Microsoft.ContainerRegistry/registries) or its resource ID.
 pub fn registry_ref(s: &str) -> Result<String, String> {

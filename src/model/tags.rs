@@ -14,3 +14,48 @@ pub fn is_kvwire(tags: Option<&serde_json::Value>) -> bool {
 pub fn kvwire_tags() -> serde_json::Value {
     serde_json::json!({ MANAGED_BY.0: MANAGED_BY.1 })
 }
+
+/// Which runbooks use a shared resource, so that `down` for one keeps what another still uses. On
+/// identities and secrets a tag (`kvwire-runbooks` = `a,b`); on role assignments, which have no
+/// tags, the description (`kvwire runbooks: a,b`).
+pub const RUNBOOKS: &str = "kvwire-runbooks";
+const DESCRIPTION_PREFIX: &str = "kvwire runbooks: ";
+
+/// The runbooks named in a claims value (`a,b`).
+pub fn claims(value: Option<&str>) -> std::collections::BTreeSet<String> {
+    value
+        .unwrap_or("")
+        .split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+/// `claims` written back (sorted, so the same set is always the same text).
+pub fn claims_value(claims: &std::collections::BTreeSet<String>) -> String {
+    claims.iter().cloned().collect::<Vec<_>>().join(",")
+}
+
+/// The runbooks a role assignment's description names (empty when it is not kvwire's form).
+pub fn description_claims(description: Option<&str>) -> std::collections::BTreeSet<String> {
+    claims(description.and_then(|d| d.strip_prefix(DESCRIPTION_PREFIX)))
+}
+
+/// A role assignment description naming `claims`.
+pub fn claims_description(claims: &std::collections::BTreeSet<String>) -> String {
+    format!("{DESCRIPTION_PREFIX}{}", claims_value(claims))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn claims_round_trip() {
+        let c = claims(Some("b, a,,a"));
+        assert_eq!(claims_value(&c), "a,b");
+        assert_eq!(description_claims(Some(&claims_description(&c))), c);
+        assert!(description_claims(Some("made by hand")).is_empty());
+    }
+}

@@ -24,7 +24,7 @@ use crate::{
         files::{ClientSource, ManifestFiles},
         identity::{Binding, FederatedCredential, Identity, IdentityRef},
         nodepool::{UpgradeNodeImage, pool_names},
-        remove::Remove,
+        remove::{Remove, Shared},
         secrets::{RemoveSecret, SeedPolicy, seed_steps},
     },
 };
@@ -126,6 +126,7 @@ pub async fn up(az: &Arc<Azure>, rb: &Loaded, seeds: Option<Seeds>) -> Result<(P
             let created = plan.add(
                 Box::new(Identity {
                     identity: identity.clone(),
+                    claim: Some(rb.id.clone()),
                 }),
                 &[],
             );
@@ -186,6 +187,7 @@ pub async fn up(az: &Arc<Azure>, rb: &Loaded, seeds: Option<Seeds>) -> Result<(P
         allow_list: false,
         allow_broad: false,
         principal_wait: PRINCIPAL_WAIT,
+        claim: Some(rb.id.clone()),
     };
     plan.add(
         grant_step(az.clone(), vault.clone(), principal, &spec, None)?,
@@ -194,6 +196,7 @@ pub async fn up(az: &Arc<Azure>, rb: &Loaded, seeds: Option<Seeds>) -> Result<(P
     if let Some((mappings, values)) = seeds {
         let s = b.secrets.as_ref().expect("seeds come from [secrets]");
         let policy = SeedPolicy {
+            claim: Some(rb.id.clone()),
             overwrite: s.overwrite,
             recover: s.recover,
             ..Default::default()
@@ -273,6 +276,7 @@ pub async fn down(az: &Arc<Azure>, rb: &Loaded, include_secrets: bool) -> Result
                         id: ids::federated_credential(&identity, &cred),
                         api: api::MANAGED_IDENTITY,
                         only_if_tagged: false,
+                        shared: None,
                     }),
                     &needs,
                 ));
@@ -284,6 +288,7 @@ pub async fn down(az: &Arc<Azure>, rb: &Loaded, include_secrets: bool) -> Result
                 id: identity,
                 api: api::MANAGED_IDENTITY,
                 only_if_tagged: true,
+                shared: Some(Shared::Tag { runbook: rb.id.clone() }),
             });
             Principal::Identity {
                 rg: rb.identity_rg().into(),
@@ -314,6 +319,7 @@ pub async fn down(az: &Arc<Azure>, rb: &Loaded, include_secrets: bool) -> Result
                 id: ids::role_assignment(&vault.id, &name),
                 api: api::AUTHORIZATION,
                 only_if_tagged: false,
+                shared: Some(Shared::Description { runbook: rb.id.clone() }),
             }),
             &credentials,
         ));
@@ -331,6 +337,7 @@ pub async fn down(az: &Arc<Azure>, rb: &Loaded, include_secrets: bool) -> Result
                     client: client.clone(),
                     vault: vault.name.clone(),
                     name,
+                    runbook: rb.id.clone(),
                 }),
                 &access,
             );

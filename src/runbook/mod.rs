@@ -51,10 +51,13 @@ checked!(SecretName, names::secret_name);
 checked!(ContainerImage, names::container_image);
 checked!(RotationInterval, names::rotation_poll_interval);
 checked!(RegistryRef, names::registry_ref);
+checked!(RunbookName, names::runbook_name);
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Runbook {
+    /// What kvwire records on shared resources this runbook uses (default: the file's name).
+    pub name: Option<RunbookName>,
     pub cluster: ClusterSection,
     pub vault: VaultSection,
     pub identity: IdentitySection,
@@ -186,6 +189,8 @@ pub struct CsiDriverSection {
 #[derive(Debug)]
 pub struct Loaded {
     pub book: Runbook,
+    /// The runbook's name: `name`, else the file name without `.toml`.
+    pub id: String,
     pub path: PathBuf,
     /// The runbook's directory: relative paths in it are relative to here.
     pub dir: PathBuf,
@@ -302,8 +307,29 @@ pub fn parse(text: &str, path: &Path) -> Result<Loaded> {
         }
     }
     let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
+    let id = match &book.name {
+        Some(n) => n.0.clone(),
+        None => {
+            // The file name, lower-cased, other characters as hyphens: `Shop_Prod.toml` is shop-prod.
+            let stem: String = path
+                .file_stem()
+                .map(|s| s.to_string_lossy().to_ascii_lowercase())
+                .unwrap_or_default()
+                .chars()
+                .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+                .take(63)
+                .collect();
+            let stem = stem.trim_matches('-').to_string();
+            names::runbook_name(&stem).map_err(|why| {
+                Error::usage(format!(
+                    "{origin}: the file name is the runbook's default name, but {why}: set name = \"…\" at the top of the file"
+                ))
+            })?
+        }
+    };
     Ok(Loaded {
         book,
+        id,
         path: path.to_path_buf(),
         dir,
     })

@@ -8,7 +8,7 @@ use crate::{
     info,
     model::{
         grant::{GrantScope, RoleChoice},
-        roles,
+        roles, tags,
     },
     plan::{Action, FieldChange, Phase, Planned, Step},
     util::Progress,
@@ -117,6 +117,9 @@ pub struct GrantSpec {
     pub allow_list: bool,
     pub allow_broad: bool,
     pub principal_wait: Duration,
+    /// The runbook this grant is for: recorded on the role assignment, so `down` for one runbook
+    /// keeps an assignment another still uses.
+    pub claim: Option<String>,
 }
 
 impl GrantSpec {
@@ -233,6 +236,7 @@ pub fn grant_step(
             who,
             role_guid: spec.role.guid(),
             wait: spec.principal_wait,
+            claim: spec.claim.clone(),
         }));
     }
     if let GrantScope::Secret(_) = spec.scope {
@@ -279,6 +283,7 @@ pub fn acr_pull_step(az: Arc<Azure>, registry_id: &str, principal: Principal, wa
         principal,
         role_guid: roles::ACR_PULL.guid.to_string(),
         wait,
+        claim: None,
     })
 }
 
@@ -304,6 +309,8 @@ pub struct RoleAssignment {
     who: String,
     role_guid: String,
     wait: Duration,
+    /// See [`GrantSpec::claim`].
+    claim: Option<String>,
 }
 
 impl RoleAssignment {
@@ -368,6 +375,16 @@ impl RoleAssignment {
         out
     }
 
+    /// A new assignment's description: the runbook it is made for.
+    fn claim_change(&self) -> Option<FieldChange> {
+        let c = self.claim.as_ref()?;
+        Some(FieldChange::set(
+            "properties.description",
+            None,
+            json!(tags::claims_description(&[c.clone()].into())),
+        ))
+    }
+
     fn path(&self, principal_id: &str) -> String {
         ids::role_assignment(
             &self.scope,
@@ -390,15 +407,17 @@ impl Step for RoleAssignment {
         let planned = Planned::new(self.address(), self.phase(), ids::ROLE_ASSIGNMENT, Action::Create);
         let Some(pid) = self.principal.object_id(&self.az).await? else {
             // The identity is created by an earlier step of this run.
+            let mut changes = vec![
+                FieldChange::unknown("name"),
+                FieldChange::set("properties.roleDefinitionId", None, json!(self.role_definition_id())),
+                FieldChange::unknown("properties.principalId"),
+                FieldChange::set("properties.principalType", None, json!(self.principal.kind())),
+                FieldChange::set("properties.scope", None, json!(self.scope)),
+            ];
+            changes.extend(self.claim_change());
             return Ok(planned
                 .reason(format!("{} is created earlier in this run", self.principal.label()))
-                .changes(vec![
-                    FieldChange::unknown("name"),
-                    FieldChange::set("properties.roleDefinitionId", None, json!(self.role_definition_id())),
-                    FieldChange::unknown("properties.principalId"),
-                    FieldChange::set("properties.principalType", None, json!(self.principal.kind())),
-                    FieldChange::set("properties.scope", None, json!(self.scope)),
-                ]));
+                .changes(changes));
         };
         let held = self.held(&pid).await?;
         let warnings = self.broader(&held).await;
@@ -415,6 +434,26 @@ impl Step for RoleAssignment {
         let name = ids::role_assignment_name(&self.scope, &pid, &self.role_guid);
         if let Some(a) = same {
             let existing = a["name"].as_str().unwrap_or("?");
+            let description = a.pointer("/properties/description").and_then(Value::as_str);
+            let mut claims = tags::description_claims(description);
+            if existing == name
+                && let Some(c) = &self.claim
+                && claims.insert(c.clone())
+            {
+                // kvwire's assignment, made for another runbook (or before runbooks were
+                // recorded): add this one, keep the others.
+                return Ok(Planned {
+                    action: Action::Update,
+                    ..planned
+                        .reason(format!("kvwire's assignment: record that runbook {c} uses it too"))
+                        .warnings(warnings)
+                        .changes(vec![FieldChange::set(
+                            "properties.description",
+                            description.map(|d| json!(d)),
+                            json!(tags::claims_description(&claims)),
+                        )])
+                });
+            }
             let why = if existing == name {
                 "assigned".to_string()
             } else {
@@ -425,13 +464,15 @@ impl Step for RoleAssignment {
                 ..planned.reason(why).warnings(warnings)
             });
         }
-        Ok(planned.warnings(warnings).changes(vec![
+        let mut changes = vec![
             FieldChange::set("name", None, json!(name)),
             FieldChange::set("properties.roleDefinitionId", None, json!(self.role_definition_id())),
             FieldChange::set("properties.principalId", None, json!(pid)),
             FieldChange::set("properties.principalType", None, json!(self.principal.kind())),
             FieldChange::set("properties.scope", None, json!(self.scope)),
-        ]))
+        ];
+        changes.extend(self.claim_change());
+        Ok(planned.warnings(warnings).changes(changes))
     }
 
     async fn apply(&self, planned: &Planned, on: Progress<'_>) -> Result<()> {
@@ -440,11 +481,16 @@ impl Step for RoleAssignment {
             None => self.principal.require(&self.az).await?,
         };
         let path = self.path(&pid);
-        let body = json!({"properties": {
+        let mut body = json!({"properties": {
             "roleDefinitionId": self.role_definition_id(),
             "principalId": pid,
             "principalType": self.principal.kind(),
         }});
+        if let Some(d) = planned.planned_value("properties.description") {
+            // Written in the same PUT (an existing assignment's description may change; its
+            // principal, role and scope may not).
+            body["properties"]["description"] = d.clone();
+        }
         let started = Instant::now();
         let mut delay = Duration::from_secs(2);
         loop {

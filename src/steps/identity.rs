@@ -76,6 +76,8 @@ impl IdentityRef {
 
 pub struct Identity {
     pub identity: IdentityRef,
+    /// The runbook that uses it, recorded in its `kvwire-runbooks` tag (see `down`).
+    pub claim: Option<String>,
 }
 
 #[async_trait::async_trait]
@@ -100,11 +102,29 @@ impl Step for Identity {
                 .pointer("/properties/clientId")
                 .and_then(Value::as_str)
                 .unwrap_or("?");
-            let whose = if tags::is_kvwire(existing.get("tags")) {
-                "created by kvwire"
-            } else {
-                "adopted"
-            };
+            let ours = tags::is_kvwire(existing.get("tags"));
+            let whose = if ours { "created by kvwire" } else { "adopted" };
+            let before = existing
+                .pointer(&format!("/tags/{}", tags::RUNBOOKS))
+                .and_then(Value::as_str);
+            let mut claims = tags::claims(before);
+            if ours
+                && let Some(c) = &self.claim
+                && claims.insert(c.clone())
+            {
+                return Ok(Planned {
+                    action: Action::Update,
+                    ..planned
+                        .reason(format!(
+                            "exists (clientId {client}, {whose}): record that runbook {c} uses it"
+                        ))
+                        .changes(vec![FieldChange::set(
+                            &format!("tags.{}", tags::RUNBOOKS),
+                            before.map(Value::from),
+                            json!(tags::claims_value(&claims)),
+                        )])
+                });
+            }
             return Ok(Planned {
                 action: Action::NoOp,
                 ..planned.reason(format!("exists (clientId {client}, {whose})"))
@@ -112,19 +132,33 @@ impl Step for Identity {
         }
         // New identities go where the cluster is.
         let (_, mc) = self.identity.cluster.read().await?;
+        let mut t = tags::kvwire_tags();
+        if let Some(c) = &self.claim {
+            t[tags::RUNBOOKS] = json!(c);
+        }
         Ok(planned
-            .changes(diff::changes(
-                &json!({}),
-                &json!({"location": mc.location, "tags": tags::kvwire_tags()}),
-            ))
+            .changes(diff::changes(&json!({}), &json!({"location": mc.location, "tags": t})))
             .effects(vec![
                 FieldChange::unknown("properties.clientId"),
                 FieldChange::unknown("properties.principalId"),
             ]))
     }
 
-    /// The body is the plan's: its location and tags, nothing else.
+    /// The body is the plan's: its location and tags, nothing else. Recording a runbook on an
+    /// existing identity PATCHes its tags, which replaces the whole map: the others go back as read.
     async fn apply(&self, planned: &Planned, on: Progress<'_>) -> Result<()> {
+        let arm = &self.identity.cluster.az.arm;
+        if planned.action == Action::Update {
+            let doc = arm.get(&self.identity.id(), api::MANAGED_IDENTITY).await?;
+            let mut t = doc.get("tags").cloned().unwrap_or_else(|| json!({}));
+            t[tags::RUNBOOKS] = planned
+                .planned_value(&format!("tags.{}", tags::RUNBOOKS))
+                .cloned()
+                .unwrap_or(Value::Null);
+            arm.patch(&self.identity.id(), api::MANAGED_IDENTITY, &json!({"tags": t}), on)
+                .await?;
+            return Ok(());
+        }
         let body = diff::body_of(&planned.changes);
         self.identity
             .cluster

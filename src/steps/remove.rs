@@ -1,16 +1,65 @@
-//! `down`: delete one ARM resource kvwire made.
+//! `down`: delete one ARM resource kvwire made — or, when other runbooks still use it, only take
+//! this runbook's name off it.
 
 use super::identity::one_credential_write_at_a_time;
 use crate::{
     azure::{context::Azure, ids},
     error::Result,
     model::tags,
-    plan::{Action, Phase, Planned, Step},
+    plan::{Action, FieldChange, Phase, Planned, Step},
     util::Progress,
 };
-use std::sync::Arc;
+use serde_json::{Value, json};
+use std::{collections::BTreeSet, sync::Arc};
+
+/// Where a shared resource records the runbooks that use it ([`tags::RUNBOOKS`]).
+pub enum Shared {
+    /// A role assignment: its description.
+    Description { runbook: String },
+    /// An identity: its `kvwire-runbooks` tag.
+    Tag { runbook: String },
+}
+
+impl Shared {
+    fn runbook(&self) -> &str {
+        match self {
+            Shared::Description { runbook } | Shared::Tag { runbook } => runbook,
+        }
+    }
+
+    fn path(&self) -> String {
+        match self {
+            Shared::Description { .. } => "properties.description".into(),
+            Shared::Tag { .. } => format!("tags.{}", tags::RUNBOOKS),
+        }
+    }
+
+    fn read(&self, doc: &Value) -> Option<String> {
+        match self {
+            Shared::Description { .. } => doc.pointer("/properties/description"),
+            Shared::Tag { .. } => doc.pointer(&format!("/tags/{}", tags::RUNBOOKS)),
+        }
+        .and_then(Value::as_str)
+        .map(str::to_owned)
+    }
+
+    fn claims(&self, doc: &Value) -> BTreeSet<String> {
+        match self {
+            Shared::Description { .. } => tags::description_claims(self.read(doc).as_deref()),
+            Shared::Tag { .. } => tags::claims(self.read(doc).as_deref()),
+        }
+    }
+
+    fn written(&self, claims: &BTreeSet<String>) -> String {
+        match self {
+            Shared::Description { .. } => tags::claims_description(claims),
+            Shared::Tag { .. } => tags::claims_value(claims),
+        }
+    }
+}
 
 /// Delete one ARM resource if it exists (and, for `only_if_tagged`, carries `managed-by=kvwire`).
+/// With `shared`, a resource other runbooks also claim is kept and only this runbook's claim goes.
 pub struct Remove {
     pub az: Arc<Azure>,
     pub address: String,
@@ -18,6 +67,7 @@ pub struct Remove {
     pub id: String,
     pub api: &'static str,
     pub only_if_tagged: bool,
+    pub shared: Option<Shared>,
 }
 
 #[async_trait::async_trait]
@@ -42,10 +92,71 @@ impl Step for Remove {
         if self.only_if_tagged && !tags::is_kvwire(doc.get("tags")) {
             return Ok(no_op("not created by kvwire (no managed-by=kvwire tag): kept"));
         }
+        if let Some(shared) = &self.shared {
+            let claims = shared.claims(&doc);
+            let me = shared.runbook();
+            let others: BTreeSet<String> = claims.iter().filter(|c| *c != me).cloned().collect();
+            let names = others.iter().cloned().collect::<Vec<_>>().join(", ");
+            if !others.is_empty() && !claims.contains(me) {
+                return Ok(no_op(&format!("kept: used by runbook(s) {names}, not by this one")));
+            }
+            if !others.is_empty() {
+                return Ok(Planned {
+                    action: Action::Update,
+                    ..planned
+                        .reason(format!(
+                            "kept: runbook(s) {names} still use it; only runbook {me}'s claim is removed"
+                        ))
+                        .changes(vec![FieldChange::set(
+                            &shared.path(),
+                            shared.read(&doc).map(Value::from),
+                            json!(shared.written(&others)),
+                        )])
+                });
+            }
+        }
         Ok(planned)
     }
 
-    async fn apply(&self, _planned: &Planned, on: Progress<'_>) -> Result<()> {
+    async fn apply(&self, planned: &Planned, on: Progress<'_>) -> Result<()> {
+        if planned.action == Action::Update
+            && let Some(shared) = &self.shared
+        {
+            let after = planned.planned_value(&shared.path()).cloned().unwrap_or(Value::Null);
+            let doc = self.az.arm.get(&self.id, self.api).await?;
+            return match shared {
+                // A role assignment is PUT back whole: only its description may change.
+                Shared::Description { .. } => {
+                    let mut props = json!({"description": after});
+                    for k in [
+                        "roleDefinitionId",
+                        "principalId",
+                        "principalType",
+                        "condition",
+                        "conditionVersion",
+                    ] {
+                        if let Some(v) = doc.pointer(&format!("/properties/{k}")).filter(|v| !v.is_null()) {
+                            props[k] = v.clone();
+                        }
+                    }
+                    self.az
+                        .arm
+                        .put(&self.id, self.api, &json!({"properties": props}), on)
+                        .await
+                        .map(|_| ())
+                }
+                // PATCH replaces the whole tag map: send the others unchanged.
+                Shared::Tag { .. } => {
+                    let mut t = doc.get("tags").cloned().unwrap_or_else(|| json!({}));
+                    t[tags::RUNBOOKS] = after;
+                    self.az
+                        .arm
+                        .patch(&self.id, self.api, &json!({"tags": t}), on)
+                        .await
+                        .map(|_| ())
+                }
+            };
+        }
         if self.resource_type == ids::FEDERATED_CREDENTIAL {
             return one_credential_write_at_a_time(on, || self.az.arm.delete(&self.id, self.api, on)).await;
         }

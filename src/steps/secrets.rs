@@ -18,13 +18,18 @@ use crate::{
 use azure_core::http::RequestContent;
 use azure_security_keyvault_secrets::{
     SecretClient,
-    models::{SecretAttributes, SetSecretParameters},
+    models::{
+        SecretAttributes, SecretClientUpdateSecretPropertiesOptions, SetSecretParameters,
+        UpdateSecretPropertiesParameters,
+    },
 };
 use std::{collections::HashMap, sync::Arc, time::Duration};
 
 /// How existing and deleted secrets are treated, and what new versions carry.
 #[derive(Debug, Clone, Default)]
 pub struct SeedPolicy {
+    /// The runbook seeding it, recorded in the `kvwire-runbooks` tag (see `down`).
+    pub claim: Option<String>,
     pub overwrite: bool,
     pub recover: bool,
     pub content_type: Option<String>,
@@ -118,6 +123,23 @@ impl SeedSecret {
         })
     }
 
+    /// The `kvwire-runbooks` value with this runbook added to what `existing` tags name.
+    fn claims_with_mine(&self, existing: Option<&HashMap<String, String>>) -> Option<String> {
+        let mine = self.policy.claim.as_ref()?;
+        let mut claims = tags::claims(existing.and_then(|t| t.get(tags::RUNBOOKS)).map(String::as_str));
+        claims.insert(mine.clone());
+        Some(tags::claims_value(&claims))
+    }
+
+    /// Record this runbook on the version as it is (no new version): PATCH its tags, all of them.
+    async fn claim_only(&self, version: &str, existing: &HashMap<String, String>) -> Result<()> {
+        let mut t = existing.clone();
+        if let Some(claims) = self.claims_with_mine(Some(existing)) {
+            t.insert(tags::RUNBOOKS.to_string(), claims);
+        }
+        set_tags(&self.client, &self.vault_name, self.name(), version, t).await
+    }
+
     fn soft_deleted_error(&self) -> Error {
         Error::runtime(format!(
             "secret {} in vault {} is deleted but recoverable (soft delete): pass --recover to recover it and set the new value, \
@@ -133,8 +155,8 @@ impl SeedSecret {
         sdk_error(&f, what, self.name(), &self.vault_name)
     }
 
-    /// The secret's value and version now, or `None` when it does not exist.
-    async fn current(&self) -> Result<Option<(String, String)>> {
+    /// The secret's value, version and tags now, or `None` when it does not exist.
+    async fn current(&self) -> Result<Option<(String, String, HashMap<String, String>)>> {
         match self.client.get_secret(self.name(), None).await {
             Ok(resp) => {
                 let s = resp
@@ -145,7 +167,7 @@ impl SeedSecret {
                         .and_then(|id| id.trim_end_matches('/').rsplit('/').next())
                         .unwrap_or_default()
                         .to_string();
-                Ok(Some((s.value.unwrap_or_default(), version)))
+                Ok(Some((s.value.unwrap_or_default(), version, s.tags.unwrap_or_default())))
             }
             Err(e) => {
                 let f = KvFailure::from_sdk(&e);
@@ -180,9 +202,12 @@ impl SeedSecret {
 
     /// PUT the value (a new version). `Ok(false)`: the name is soft-deleted (409 with inner code
     /// `ObjectIsDeletedButRecoverable`) and nothing was written.
-    async fn set(&self) -> Result<bool> {
+    async fn set(&self, existing: Option<&HashMap<String, String>>) -> Result<bool> {
         let mut tag_map = HashMap::new();
         tag_map.insert(tags::MANAGED_BY.0.to_string(), tags::MANAGED_BY.1.to_string());
+        if let Some(claims) = self.claims_with_mine(existing) {
+            tag_map.insert(tags::RUNBOOKS.to_string(), claims);
+        }
         let params = SetSecretParameters {
             value: Some(self.value()?.to_string()),
             content_type: self.policy.content_type.clone(),
@@ -254,9 +279,35 @@ impl Step for SeedSecret {
             );
         };
         if live.as_ref().is_none_or(|n| n.contains_key(&key))
-            && let Some((value, version)) = self.current().await?
+            && let Some((value, version, current_tags)) = self.current().await?
         {
             if value == given {
+                let before = current_tags.get(tags::RUNBOOKS).map(String::as_str);
+                let ours = current_tags.get(tags::MANAGED_BY.0).map(String::as_str) == Some(tags::MANAGED_BY.1);
+                if let Some(mine) = &self.policy.claim
+                    && ours
+                    && !tags::claims(before).contains(mine)
+                {
+                    return Ok(Planned {
+                        action: Action::Update,
+                        ..planned
+                            .reason(format!(
+                                "value matches; record that runbook {mine} uses it (no new version)"
+                            ))
+                            .changes(vec![
+                                FieldChange::set(
+                                    &format!("tags.{}", tags::RUNBOOKS),
+                                    before.map(serde_json::Value::from),
+                                    serde_json::json!(self.claims_with_mine(Some(&current_tags))),
+                                ),
+                                FieldChange::set(
+                                    "version",
+                                    Some(serde_json::json!(version)),
+                                    serde_json::json!(version),
+                                ),
+                            ])
+                    });
+                }
                 return Ok(Planned {
                     action: Action::NoOp,
                     ..planned.reason("value matches")
@@ -308,9 +359,10 @@ impl Step for SeedSecret {
                 .find(|c| c.path == "version")
                 .and_then(|c| c.before.as_ref())
                 .and_then(|v| v.as_str().map(str::to_owned));
-            match (self.current().await?, planned_version) {
-                (Some((value, _)), None) if value == self.value()? => return Ok(()),
-                (Some((_, version)), planned) if planned.as_deref() != Some(version.as_str()) => {
+            let now = self.current().await?;
+            match (&now, planned_version) {
+                (Some((value, _, _)), None) if value == self.value()? => return Ok(()),
+                (Some((_, version, _)), planned) if planned.as_deref() != Some(version.as_str()) => {
                     return Err(Error::runtime(format!(
                         "secret {} in vault {} changed since the plan (someone else wrote version {version}); nothing was written: run again to see the difference (a differing value is held without --overwrite)",
                         self.name(),
@@ -326,17 +378,28 @@ impl Step for SeedSecret {
                 }
                 _ => {}
             }
+            let tags_only = !planned.changes.iter().any(|c| c.path == "value");
+            if let (true, Some((_, version, existing))) = (tags_only, &now) {
+                on("tagging");
+                return self.claim_only(version, existing).await;
+            }
+            on("writing");
+            if self.set(now.as_ref().map(|n| &n.2)).await? {
+                return Ok(());
+            }
         }
-        on("writing");
-        if self.set().await? {
-            return Ok(());
+        if planned.planned_value("recover").is_some() {
+            on("writing");
+            if self.set(None).await? {
+                return Ok(());
+            }
         }
         // Soft-deleted since the plan (or not listable then): recover only when asked.
         if !self.policy.recover {
             return Err(self.soft_deleted_error());
         }
         self.recover(on).await?;
-        if self.set().await? {
+        if self.set(None).await? {
             Ok(())
         } else {
             Err(self.soft_deleted_error())
@@ -349,11 +412,40 @@ impl Step for SeedSecret {
     }
 }
 
+/// Replace the tags of one version (Update Secret, a PATCH; no new version). Key Vault replaces
+/// the whole tag map, so `tags` is all of them.
+async fn set_tags(
+    client: &SecretClient,
+    vault: &str,
+    name: &str,
+    version: &str,
+    tags: HashMap<String, String>,
+) -> Result<()> {
+    let body: RequestContent<UpdateSecretPropertiesParameters> = UpdateSecretPropertiesParameters {
+        tags: Some(tags),
+        ..Default::default()
+    }
+    .try_into()
+    .map_err(|e: azure_core::Error| Error::runtime(format!("encoding secret {name}: {e}")))?;
+    let options = SecretClientUpdateSecretPropertiesOptions {
+        secret_version: Some(version.to_string()),
+        ..Default::default()
+    };
+    client
+        .update_secret_properties(name, body, Some(options))
+        .await
+        .map(|_| ())
+        .map_err(|e| sdk_error(&KvFailure::from_sdk(&e), "tag", name, vault))
+}
+
 /// Soft-delete a secret kvwire seeded (tagged `managed-by=kvwire`); recoverable, never purged.
+/// One another runbook still uses (its `kvwire-runbooks` tag) is kept, with this runbook's name
+/// taken off.
 pub struct RemoveSecret {
     pub client: Arc<SecretClient>,
     pub vault: String,
     pub name: String,
+    pub runbook: String,
 }
 
 #[async_trait::async_trait]
@@ -368,30 +460,72 @@ impl Step for RemoveSecret {
 
     async fn plan(&self) -> Result<Planned> {
         let planned = Planned::new(self.address(), self.phase(), ids::SECRET, Action::Delete);
-        match self.client.get_secret(&self.name, None).await {
-            Ok(r) => {
-                let t = r.into_model().ok().and_then(|s| s.tags).unwrap_or_default();
-                if t.get(tags::MANAGED_BY.0).map(String::as_str) != Some(tags::MANAGED_BY.1) {
-                    return Ok(Planned {
-                        action: Action::NoOp,
-                        ..planned.reason("not seeded by kvwire: kept")
-                    });
-                }
-                Ok(planned.reason("soft delete: recoverable for the vault's retention period"))
-            }
-            Err(e) if KvFailure::from_sdk(&e).status == Some(404) => Ok(Planned {
-                action: Action::NoOp,
-                ..planned.reason("absent")
-            }),
-            Err(e) => Err(sdk_error(&KvFailure::from_sdk(&e), "read", &self.name, &self.vault)),
+        let no_op = |why: String| Planned {
+            action: Action::NoOp,
+            ..planned.clone().reason(why)
+        };
+        let t = match self.client.get_secret(&self.name, None).await {
+            Ok(r) => r.into_model().ok().and_then(|s| s.tags).unwrap_or_default(),
+            Err(e) if KvFailure::from_sdk(&e).status == Some(404) => return Ok(no_op("absent".into())),
+            Err(e) => return Err(sdk_error(&KvFailure::from_sdk(&e), "read", &self.name, &self.vault)),
+        };
+        if t.get(tags::MANAGED_BY.0).map(String::as_str) != Some(tags::MANAGED_BY.1) {
+            return Ok(no_op("not seeded by kvwire: kept".into()));
         }
+        let before = t.get(tags::RUNBOOKS).map(String::as_str);
+        let claims = tags::claims(before);
+        let others: std::collections::BTreeSet<String> =
+            claims.iter().filter(|c| **c != self.runbook).cloned().collect();
+        let names = others.iter().cloned().collect::<Vec<_>>().join(", ");
+        if !others.is_empty() && !claims.contains(&self.runbook) {
+            return Ok(no_op(format!("kept: seeded for runbook(s) {names}, not this one")));
+        }
+        if !others.is_empty() {
+            return Ok(Planned {
+                action: Action::Update,
+                ..planned
+                    .reason(format!(
+                        "kept: runbook(s) {names} still use it; only runbook {}'s claim is removed",
+                        self.runbook
+                    ))
+                    .changes(vec![FieldChange::set(
+                        &format!("tags.{}", tags::RUNBOOKS),
+                        before.map(serde_json::Value::from),
+                        serde_json::json!(tags::claims_value(&others)),
+                    )])
+            });
+        }
+        Ok(planned.reason("soft delete: recoverable for the vault's retention period"))
     }
 
-    async fn apply(&self, _planned: &Planned, _on: Progress<'_>) -> Result<()> {
+    async fn apply(&self, planned: &Planned, _on: Progress<'_>) -> Result<()> {
+        let err = |e: &azure_core::Error, what: &str| sdk_error(&KvFailure::from_sdk(e), what, &self.name, &self.vault);
+        if planned.action == Action::Update {
+            // PATCH replaces the version's tags: send them all, this runbook's name taken off.
+            let s = self
+                .client
+                .get_secret(&self.name, None)
+                .await
+                .map_err(|e| err(&e, "read"))?
+                .into_model()
+                .map_err(|e| Error::runtime(format!("reading secret {}: {e}", self.name)))?;
+            let version =
+                s.id.as_deref()
+                    .and_then(|id| id.trim_end_matches('/').rsplit('/').next())
+                    .unwrap_or_default()
+                    .to_string();
+            let mut t = s.tags.unwrap_or_default();
+            let after = planned
+                .planned_value(&format!("tags.{}", tags::RUNBOOKS))
+                .and_then(serde_json::Value::as_str)
+                .unwrap_or_default();
+            t.insert(tags::RUNBOOKS.to_string(), after.to_string());
+            return set_tags(&self.client, &self.vault, &self.name, &version, t).await;
+        }
         self.client
             .delete_secret(&self.name, None)
             .await
             .map(|_| ())
-            .map_err(|e| sdk_error(&KvFailure::from_sdk(&e), "delete", &self.name, &self.vault))
+            .map_err(|e| err(&e, "delete"))
     }
 }

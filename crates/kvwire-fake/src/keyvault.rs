@@ -20,6 +20,7 @@ use serde_json::{Value, json};
 
 pub const BUNDLE: Wire = wire("keyvault-secret", "bundle");
 pub const SET: Wire = wire("keyvault-secret", "set");
+pub const UPDATE: Wire = wire("keyvault-secret", "update");
 pub const LIST: Wire = wire("keyvault-secret", "list");
 pub const DELETED_BUNDLE: Wire = wire("keyvault-secret", "deleted_bundle");
 pub const DELETED_LIST: Wire = wire("keyvault-secret", "deleted_list");
@@ -87,7 +88,7 @@ fn key(c: &Ctx) -> (String, String) {
 fn needed_permission(c: &Ctx) -> &'static str {
     let segs: Vec<&str> = c.path.trim_matches('/').split('/').collect();
     match (c.method.as_str(), segs.as_slice()) {
-        ("PUT", _) => "set",
+        ("PUT", _) | ("PATCH", _) => "set",
         ("GET", ["secrets"]) | ("GET", ["secrets", _, "versions"]) | ("GET", ["deletedsecrets", ..]) => "list",
         ("GET", _) => "get",
         ("DELETE", ["secrets", ..]) => "delete",
@@ -235,6 +236,31 @@ pub fn get(c: &Ctx) -> Reply {
         ),
         None => not_found(c.p("name")),
     }
+}
+
+/// Update Secret (PATCH `/secrets/{name}/{version}`): changes one version's attributes, content
+/// type or tags without a new version; `tags`, when sent, replace the version's tags (Key Vault
+/// REST reference, "Update Secret": "The UPDATE operation changes specified attributes of an
+/// existing stored secret. Attributes that are not specified in the request are left unchanged").
+pub fn update_version(c: &Ctx) -> Reply {
+    let mut s = c.state.lock().unwrap();
+    let port = s.port;
+    let k = key(c);
+    let Some(item) = s.secrets.get_mut(&k).filter(|i| i.deleted.is_none()) else {
+        return not_found(c.p("name"));
+    };
+    let Some(v) = item.versions.iter_mut().find(|v| v.version == c.p("version")) else {
+        return error(404, "SecretNotFound", "version not found", None);
+    };
+    if let Some(t) = c.body.get("tags") {
+        v.tags = t.clone();
+    }
+    if let Some(ct) = c.body.get("contentType").and_then(Value::as_str) {
+        v.content_type = Some(ct.to_string());
+    }
+    let v = v.clone();
+    let item = item.clone();
+    Reply::json(200, bundle(&c.vault, port, &item, &v, false))
 }
 
 pub fn get_version(c: &Ctx) -> Reply {

@@ -96,9 +96,17 @@ pub fn put_assignment(c: &Ctx) -> Reply {
                 .as_deref()
                 == Some(guid.as_str())
     };
-    if let Some(existing) = s.resource(&id) {
-        return if same(existing) {
-            Reply::json(201, existing.clone())
+    if let Some(existing) = s.resource(&id).cloned() {
+        return if same(&existing) {
+            // An assignment's description (and condition) may change; principal, role and scope
+            // may not (azure-cli `az role assignment update` PUTs the assignment back with a new
+            // description; 409 RoleAssignmentUpdateNotPermitted otherwise, below).
+            let mut updated = existing;
+            if let Some(d) = c.body.pointer("/properties/description") {
+                updated["properties"]["description"] = d.clone();
+            }
+            s.put_resource(&id, updated.clone());
+            Reply::json(200, updated)
         } else {
             Reply::arm_error(
                 409,
@@ -131,6 +139,10 @@ pub fn put_assignment(c: &Ctx) -> Reply {
         },
         "id": id, "type": "Microsoft.Authorization/roleAssignments", "name": c.p("name")
     });
+    let mut v = v;
+    if let Some(d) = c.body.pointer("/properties/description") {
+        v["properties"]["description"] = d.clone();
+    }
     s.put_resource(&id, v.clone());
     Reply::json(201, v)
 }

@@ -19,12 +19,28 @@ use serde_json::json;
 use std::time::Duration;
 
 pub const IDENTITY: Wire = wire("user-assigned-identity", "resource");
+pub const IDENTITY_UPDATE: Wire = wire("user-assigned-identity", "update");
 pub const IDENTITY_LIST: Wire = wire("user-assigned-identity", "list");
 pub const CREDENTIAL: Wire = wire("federated-identity-credential", "resource");
 pub const CREDENTIAL_LIST: Wire = wire("federated-identity-credential", "list");
 
 /// The most federated credentials one identity may hold.
 pub const MAX_CREDENTIALS: usize = 20;
+
+/// UserAssignedIdentities - Update (PATCH): `tags`, when given, replace the identity's tags (ARM
+/// PATCH semantics: the object sent is the new tag map).
+pub fn patch_identity(c: &Ctx) -> Reply {
+    let id = identity_id(c);
+    let mut s = c.state.lock().unwrap();
+    let Some(mut doc) = s.resource(&id).cloned() else {
+        return not_found(&id);
+    };
+    if let Some(t) = c.body.get("tags") {
+        doc["tags"] = t.clone();
+    }
+    s.put_resource(&id, doc.clone());
+    Reply::json(200, doc)
+}
 
 /// UserAssignedIdentities - List By Subscription: every identity, kubelet and add-on ones included
 /// (AKS makes those as user-assigned identities in the node resource group).
