@@ -144,6 +144,13 @@ fn an_untrusted_certificate_fails_at_once_and_says_what_to_do() {
         stderr.contains("not trusted") && stderr.contains("--ca-bundle"),
         "{stderr}"
     );
+    // The server notices the refused handshake on its own task: give it a moment to count it,
+    // then make sure no second attempt followed.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(3);
+    while f.failed_handshakes() == 0 && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    std::thread::sleep(std::time::Duration::from_millis(200));
     assert_eq!(
         f.failed_handshakes(),
         1,
