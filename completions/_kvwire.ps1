@@ -54,6 +54,7 @@ Register-ArgumentCompleter -Native -CommandName 'kvwire' -ScriptBlock {
             [CompletionResult]::new('lint', 'lint', [CompletionResultType]::ParameterValue, 'Check SecretProviderClass manifests against the Azure provider''s rules')
             [CompletionResult]::new('plan', 'plan', [CompletionResultType]::ParameterValue, 'Show every change a runbook would make (reads only)')
             [CompletionResult]::new('up', 'up', [CompletionResultType]::ParameterValue, 'Apply a runbook in dependency order; re-running continues after a failure and duplicates nothing')
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Print a saved plan (`kvwire plan --out FILE`) as text, or as JSON with -o json')
             [CompletionResult]::new('down', 'down', [CompletionResultType]::ParameterValue, 'Remove what kvwire created for a runbook (never cluster settings; secrets only when asked)')
             [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Check a runbook''s setup end to end: ✔/✘ per check with the command that fixes it')
             [CompletionResult]::new('init', 'init', [CompletionResultType]::ParameterValue, 'Write a commented runbook for a cluster and a vault, pre-filled from what Azure holds')
@@ -456,6 +457,7 @@ Register-ArgumentCompleter -Native -CommandName 'kvwire' -ScriptBlock {
         'kvwire;plan' {
             [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'The runbook (TOML; see docs/runbook.md)')
             [CompletionResult]::new('--file', '--file', [CompletionResultType]::ParameterName, 'The runbook (TOML; see docs/runbook.md)')
+            [CompletionResult]::new('--out', '--out', [CompletionResultType]::ParameterName, 'Also save the plan to FILE (mode 0600, written whole or not at all), for `kvwire up --plan FILE` to apply exactly it later; see docs/plan-format.md')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format. Default: text on a terminal, json when stdout is piped')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format. Default: text on a terminal, json when stdout is piped')
             [CompletionResult]::new('--subscription', '--subscription', [CompletionResultType]::ParameterName, 'Subscription holding the resources, by ID or name (default: the Azure CLI''s default)')
@@ -477,8 +479,9 @@ Register-ArgumentCompleter -Native -CommandName 'kvwire' -ScriptBlock {
             break
         }
         'kvwire;up' {
-            [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'The runbook (TOML; see docs/runbook.md)')
-            [CompletionResult]::new('--file', '--file', [CompletionResultType]::ParameterName, 'The runbook (TOML; see docs/runbook.md)')
+            [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'The runbook (TOML; see docs/runbook.md). With --plan: default, the one the plan names')
+            [CompletionResult]::new('--file', '--file', [CompletionResultType]::ParameterName, 'The runbook (TOML; see docs/runbook.md). With --plan: default, the one the plan names')
+            [CompletionResult]::new('--plan', '--plan', [CompletionResultType]::ParameterName, 'Apply exactly this saved plan (`kvwire plan --out FILE`): refused, before any write, when the runbook or Azure changed since; nothing is asked, the plan was the review')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format. Default: text on a terminal, json when stdout is piped')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format. Default: text on a terminal, json when stdout is piped')
             [CompletionResult]::new('--subscription', '--subscription', [CompletionResultType]::ParameterName, 'Subscription holding the resources, by ID or name (default: the Azure CLI''s default)')
@@ -494,6 +497,26 @@ Register-ArgumentCompleter -Native -CommandName 'kvwire' -ScriptBlock {
             [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Apply without asking. Required to apply when there is no terminal (CI)')
             [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Apply without asking. Required to apply when there is no terminal (CI)')
             [CompletionResult]::new('--detailed-exitcode', '--detailed-exitcode', [CompletionResultType]::ParameterName, 'Exit 4 when changes are pending and were not applied (0 = nothing to do)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (`kvwire help COMMAND` describes every option in full)')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (`kvwire help COMMAND` describes every option in full)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail on stderr: -v steps, -vv HTTP requests, -vvv headers and ARM bodies (always redacted)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail on stderr: -v steps, -vv HTTP requests, -vvv headers and ARM bodies (always redacted)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Only errors on stderr; no progress bars')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Only errors on stderr; no progress bars')
+            [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'No colour in text output (NO_COLOR is honoured too)')
+            break
+        }
+        'kvwire;show' {
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format. Default: text on a terminal, json when stdout is piped')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format. Default: text on a terminal, json when stdout is piped')
+            [CompletionResult]::new('--subscription', '--subscription', [CompletionResultType]::ParameterName, 'Subscription holding the resources, by ID or name (default: the Azure CLI''s default)')
+            [CompletionResult]::new('--cloud', '--cloud', [CompletionResultType]::ParameterName, 'Azure cloud: AzureCloud, AzureUSGovernment, AzureChinaCloud, or a TOML cloud file (docs/clouds.md)')
+            [CompletionResult]::new('--auth', '--auth', [CompletionResultType]::ParameterName, 'How to authenticate')
+            [CompletionResult]::new('--ca-bundle', '--ca-bundle', [CompletionResultType]::ParameterName, 'Extra PEM CA certificates to trust, e.g. for a TLS-intercepting corporate proxy')
+            [CompletionResult]::new('--resolve', '--resolve', [CompletionResultType]::ParameterName, 'Connect to ADDR for HOST (curl-style HOST:PORT:ADDR; repeat, or comma-separate in KVWIRE_RESOLVE)')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Give up on one HTTP request after this many seconds')
+            [CompletionResult]::new('--retries', '--retries', [CompletionResultType]::ParameterName, 'Retries for throttled (429), failed (5xx) or dropped requests, with exponential backoff')
+            [CompletionResult]::new('--lro-timeout', '--lro-timeout', [CompletionResultType]::ParameterName, 'Give up waiting for one long-running Azure operation after this many seconds')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (`kvwire help COMMAND` describes every option in full)')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (`kvwire help COMMAND` describes every option in full)')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail on stderr: -v steps, -vv HTTP requests, -vvv headers and ARM bodies (always redacted)')
@@ -639,6 +662,7 @@ Register-ArgumentCompleter -Native -CommandName 'kvwire' -ScriptBlock {
             [CompletionResult]::new('lint', 'lint', [CompletionResultType]::ParameterValue, 'Check SecretProviderClass manifests against the Azure provider''s rules')
             [CompletionResult]::new('plan', 'plan', [CompletionResultType]::ParameterValue, 'Show every change a runbook would make (reads only)')
             [CompletionResult]::new('up', 'up', [CompletionResultType]::ParameterValue, 'Apply a runbook in dependency order; re-running continues after a failure and duplicates nothing')
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Print a saved plan (`kvwire plan --out FILE`) as text, or as JSON with -o json')
             [CompletionResult]::new('down', 'down', [CompletionResultType]::ParameterValue, 'Remove what kvwire created for a runbook (never cluster settings; secrets only when asked)')
             [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Check a runbook''s setup end to end: ✔/✘ per check with the command that fixes it')
             [CompletionResult]::new('init', 'init', [CompletionResultType]::ParameterValue, 'Write a commented runbook for a cluster and a vault, pre-filled from what Azure holds')
@@ -691,6 +715,9 @@ Register-ArgumentCompleter -Native -CommandName 'kvwire' -ScriptBlock {
             break
         }
         'kvwire;help;up' {
+            break
+        }
+        'kvwire;help;show' {
             break
         }
         'kvwire;help;down' {

@@ -52,6 +52,9 @@ _kvwire() {
             kvwire,secrets)
                 cmd="kvwire__subcmd__secrets"
                 ;;
+            kvwire,show)
+                cmd="kvwire__subcmd__show"
+                ;;
             kvwire,up)
                 cmd="kvwire__subcmd__up"
                 ;;
@@ -118,6 +121,9 @@ _kvwire() {
             kvwire__subcmd__help,secrets)
                 cmd="kvwire__subcmd__help__subcmd__secrets"
                 ;;
+            kvwire__subcmd__help,show)
+                cmd="kvwire__subcmd__help__subcmd__show"
+                ;;
             kvwire__subcmd__help,up)
                 cmd="kvwire__subcmd__help__subcmd__up"
                 ;;
@@ -173,7 +179,7 @@ _kvwire() {
 
     case "${cmd}" in
         kvwire)
-            opts="-h -v -q -o -y -V --help --subscription --verbose --quiet --cloud --auth --ca-bundle --resolve --timeout --retries --lro-timeout --no-color --output --dry-run --yes --detailed-exitcode --version cluster nodepool kubelet-identity workload-identity grant secrets manifests lint plan up down verify init wait completions help"
+            opts="-h -v -q -o -y -V --help --subscription --verbose --quiet --cloud --auth --ca-bundle --resolve --timeout --retries --lro-timeout --no-color --output --dry-run --yes --detailed-exitcode --version cluster nodepool kubelet-identity workload-identity grant secrets manifests lint plan up show down verify init wait completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -683,7 +689,7 @@ _kvwire() {
             return 0
             ;;
         kvwire__subcmd__help)
-            opts="cluster nodepool kubelet-identity workload-identity grant secrets manifests lint plan up down verify init wait completions help"
+            opts="cluster nodepool kubelet-identity workload-identity grant secrets manifests lint plan up show down verify init wait completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -909,6 +915,20 @@ _kvwire() {
         kvwire__subcmd__help__subcmd__secrets__subcmd__seed)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kvwire__subcmd__help__subcmd__show)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -1503,7 +1523,7 @@ _kvwire() {
             return 0
             ;;
         kvwire__subcmd__plan)
-            opts="-f -o -h -v -q --file --output --detailed-exitcode --help --subscription --verbose --quiet --cloud --auth --ca-bundle --resolve --timeout --retries --lro-timeout --no-color"
+            opts="-f -o -h -v -q --file --out --output --detailed-exitcode --help --subscription --verbose --quiet --cloud --auth --ca-bundle --resolve --timeout --retries --lro-timeout --no-color"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1514,6 +1534,10 @@ _kvwire() {
                     return 0
                     ;;
                 -f)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --out)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1738,8 +1762,62 @@ _kvwire() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        kvwire__subcmd__show)
+            opts="-o -h -v -q --output --help --subscription --verbose --quiet --cloud --auth --ca-bundle --resolve --timeout --retries --lro-timeout --no-color"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --output)
+                    COMPREPLY=($(compgen -W "text json yaml" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "text json yaml" -- "${cur}"))
+                    return 0
+                    ;;
+                --subscription)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cloud)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --auth)
+                    COMPREPLY=($(compgen -W "auto cli env workload msi" -- "${cur}"))
+                    return 0
+                    ;;
+                --ca-bundle)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --resolve)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --retries)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --lro-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         kvwire__subcmd__up)
-            opts="-f -o -y -h -v -q --file --no-wait --output --dry-run --yes --detailed-exitcode --help --subscription --verbose --quiet --cloud --auth --ca-bundle --resolve --timeout --retries --lro-timeout --no-color"
+            opts="-f -o -y -h -v -q --file --plan --no-wait --output --dry-run --yes --detailed-exitcode --help --subscription --verbose --quiet --cloud --auth --ca-bundle --resolve --timeout --retries --lro-timeout --no-color"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1750,6 +1828,10 @@ _kvwire() {
                     return 0
                     ;;
                 -f)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --plan)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

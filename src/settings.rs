@@ -101,6 +101,8 @@ impl Settings {
             heartbeat: Some(heartbeat()),
             confirm_word: false,
             destroy: false,
+            save: None,
+            saved: None,
         })
     }
 

@@ -303,6 +303,7 @@ pub enum Command {
     #[command(after_help = examples(&[
         "kvwire plan -f onboard.toml",
         "kvwire plan -f onboard.toml -o json --detailed-exitcode > plan.json   # exit 4: changes pending",
+        "kvwire plan -f onboard.toml --out plan.kvwire   # then: kvwire up --plan plan.kvwire",
     ]))]
     Plan(PlanArgs),
     /// Apply a runbook in dependency order; re-running continues after a failure and duplicates nothing.
@@ -310,8 +311,15 @@ pub enum Command {
         "kvwire up -f onboard.toml",
         "kvwire up -f onboard.toml --yes              # in CI: no prompt",
         "kvwire up -f onboard.toml --no-wait && kvwire wait -f onboard.toml",
+        "kvwire up --plan plan.kvwire                 # exactly what `plan --out` saved",
     ]))]
     Up(UpArgs),
+    /// Print a saved plan (`kvwire plan --out FILE`) as text, or as JSON with -o json.
+    #[command(after_help = examples(&[
+        "kvwire show plan.kvwire",
+        "kvwire show plan.kvwire -o json",
+    ]))]
+    Show(ShowArgs),
     /// Remove what kvwire created for a runbook (never cluster settings; secrets only when asked).
     #[command(after_help = examples(&[
         "kvwire down -f onboard.toml --dry-run",
@@ -691,11 +699,24 @@ pub struct RunbookArgs {
 pub struct PlanArgs {
     #[command(flatten)]
     pub runbook: RunbookArgs,
+    /// Also save the plan to FILE (mode 0600, written whole or not at all), for
+    /// `kvwire up --plan FILE` to apply exactly it later; see docs/plan-format.md.
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
     #[command(flatten)]
     pub output: OutputArg,
     /// Exit 4 when the plan has changes (0 = nothing to do).
     #[arg(long)]
     pub detailed_exitcode: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ShowArgs {
+    /// The saved plan.
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+    #[command(flatten)]
+    pub output: OutputArg,
 }
 
 #[derive(Debug, Args)]
@@ -708,8 +729,13 @@ pub struct VerifyArgs {
 
 #[derive(Debug, Args)]
 pub struct UpArgs {
-    #[command(flatten)]
-    pub runbook: RunbookArgs,
+    /// The runbook (TOML; see docs/runbook.md). With --plan: default, the one the plan names.
+    #[arg(short = 'f', long = "file", value_name = "RUNBOOK", required_unless_present = "plan")]
+    pub file: Option<PathBuf>,
+    /// Apply exactly this saved plan (`kvwire plan --out FILE`): refused, before any write, when
+    /// the runbook or Azure changed since; nothing is asked, the plan was the review.
+    #[arg(long, value_name = "FILE")]
+    pub plan: Option<PathBuf>,
     /// Start the long-running operation and return once Azure accepted it; `kvwire wait` (or a
     /// later run, which adopts it) waits for the end.
     #[arg(long)]

@@ -38,8 +38,21 @@ pub async fn dispatch(cli: Cli) -> Result<ExitStatus> {
         Command::Secrets(SecretsCommand::Seed(args)) => seed::run(&args, &s).await,
         Command::Manifests(args) => manifests::run(&args, &s).await,
         Command::Lint(args) => lint::run(&args, &s).await,
-        Command::Plan(args) => runbook::up(&args.runbook.file, &s, true, false).await,
-        Command::Up(args) => runbook::up(&args.runbook.file, &s, false, args.no_wait).await,
+        Command::Plan(args) => {
+            let saved = runbook::Saved {
+                out: args.out.as_deref(),
+                ..Default::default()
+            };
+            runbook::up(Some(&args.runbook.file), &s, true, false, saved).await
+        }
+        Command::Up(args) => {
+            let saved = runbook::Saved {
+                apply: args.plan.as_deref(),
+                ..Default::default()
+            };
+            runbook::up(args.file.as_deref(), &s, false, args.no_wait, saved).await
+        }
+        Command::Show(args) => runbook::show(&args.file, &s),
         Command::Down(args) => runbook::down(&args.runbook.file, args.include_secrets, &s).await,
         Command::Verify(args) => verify::run(&args.runbook.file, &s).await,
         Command::KubeletIdentity(args) => kubelet_identity::run(&args, &s).await,
@@ -126,6 +139,7 @@ fn command_flags(command: &Command, early: &EarlyArgs) -> Result<CommandFlags> {
             },
         ),
         Command::Verify(a) => (Takes::new("verify", DOCUMENTS, false, false), output(&a.output)),
+        Command::Show(a) => (Takes::new("show", DOCUMENTS, false, false), output(&a.output)),
         Command::Lint(a) => (Takes::new("lint", DOCUMENTS, false, false), output(&a.output)),
         Command::Manifests(a) => (
             Takes::new("manifests", MANIFESTS, false, false),

@@ -2,21 +2,70 @@
 
 use crate::{
     error::{ExitStatus, Result},
-    plan,
+    plan::{
+        self,
+        saved::{self, Origin, SavedPlan},
+    },
     runbook::{self, build},
     settings::Settings,
 };
-use std::{path::Path, sync::Arc};
+use std::{
+    path::{Path, PathBuf},
+    sync::Arc,
+};
 
 /// Steps applied at once (node pools, secrets).
 const PARALLEL: usize = 8;
 
-/// `plan` (dry run) and `up`.
-pub async fn up(file: &Path, s: &Settings, dry_run: bool, no_wait: bool) -> Result<ExitStatus> {
-    // All input — the runbook and every secret value — is read and checked before any request.
-    let rb = runbook::load(file)?;
+/// What `plan` and `up` are asked to do with saved plans.
+#[derive(Default)]
+pub struct Saved<'a> {
+    /// `plan --out FILE`.
+    pub out: Option<&'a Path>,
+    /// `up --plan FILE`.
+    pub apply: Option<&'a Path>,
+}
+
+/// `plan` (dry run) and `up`; `saved` writes or applies a saved plan.
+pub async fn up(
+    file: Option<&Path>,
+    s: &Settings,
+    dry_run: bool,
+    no_wait: bool,
+    saved: Saved<'_>,
+) -> Result<ExitStatus> {
+    // All input — the saved plan, the runbook and every secret value — is read and checked
+    // before any request.
+    let applying = saved.apply.map(SavedPlan::read).transpose()?;
+    let file: PathBuf = match (file, &applying) {
+        (Some(f), _) => f.to_path_buf(),
+        (None, Some(p)) => p.runbook.clone(),
+        (None, None) => unreachable!("clap requires -f without --plan"),
+    };
+    let rb = runbook::load(&file)?;
+    let sha = saved::sha256(
+        &std::fs::read(&file).map_err(|e| crate::error::Error::usage(format!("{}: {e}", file.display())))?,
+    );
+    if let Some(p) = &applying
+        && p.runbook_sha256 != sha
+    {
+        // The same check runs again below with the subscription; this one saves a sign-in.
+        p.check_origin(&Origin {
+            runbook: file.clone(),
+            runbook_sha256: sha.clone(),
+            subscription: p.subscription.clone(),
+        })?;
+    }
     let seeds = build::read_seeds(&rb, dry_run)?;
     let az = Arc::new(s.connect_waiting(!no_wait).await?);
+    let origin = Origin {
+        runbook: file.clone(),
+        runbook_sha256: sha,
+        subscription: az.subscription.clone(),
+    };
+    if let Some(p) = &applying {
+        p.check_origin(&origin)?;
+    }
     let (p, _) = build::up(&az, &rb, seeds).await?;
     let mut opts = s.run_options(
         if dry_run { "plan" } else { "up" },
@@ -26,7 +75,20 @@ pub async fn up(file: &Path, s: &Settings, dry_run: bool, no_wait: bool) -> Resu
     opts.dry_run |= dry_run;
     opts.no_wait = no_wait;
     opts.wait_hint = format!("kvwire wait -f {}", file.display());
+    opts.save = saved.out.map(|o| (o.to_path_buf(), origin));
+    opts.saved = applying;
     plan::run(p, &opts, &s.ui).await
+}
+
+/// `show FILE`: a saved plan as text, or the file itself as a document.
+pub fn show(file: &Path, s: &Settings) -> Result<ExitStatus> {
+    let p = SavedPlan::read(file)?;
+    if s.ui.format == crate::ui::output::OutputFormat::Text {
+        print!("{}", p.text(&s.ui));
+    } else {
+        s.ui.print_document(&p);
+    }
+    Ok(ExitStatus::Success)
 }
 
 /// `down`: remove only what kvwire created.

@@ -57,7 +57,7 @@ pub struct StepDoc {
     pub error: Option<String>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
 pub struct ChangeDoc {
     pub path: String,
     /// `null` for a new field (and always for a secret).

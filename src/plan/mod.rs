@@ -6,6 +6,7 @@ pub mod diff;
 pub mod document;
 pub mod render;
 mod runner;
+pub mod saved;
 mod step;
 
 pub use runner::{OBSERVE_CONCURRENCY, Plan, RunOptions, StepId, observe, run};

@@ -78,6 +78,11 @@ pub struct RunOptions {
     pub confirm_word: bool,
     /// `down`: the question and the last line speak of destroying.
     pub destroy: bool,
+    /// `plan --out FILE`: save the observed plan there, with where it came from.
+    pub save: Option<(std::path::PathBuf, super::saved::Origin)>,
+    /// `up --plan FILE`: apply only what this saved plan says, after checking that a fresh
+    /// observation matches it; the plan was reviewed, so nothing is asked.
+    pub saved: Option<super::saved::SavedPlan>,
 }
 
 /// Steps observe at once (reads only), up to this many in flight, unless a command says otherwise.
@@ -101,6 +106,20 @@ pub async fn observe(plan: &Plan, concurrency: usize) -> Result<Vec<Planned>> {
 pub async fn run(plan: Plan, opts: &RunOptions, ui: &Ui) -> Result<ExitStatus> {
     let observation = Observation::default();
     let planned = observation.run(observe(&plan, opts.observe_parallel)).await?;
+    // A saved plan applies exactly or not at all: checked on this observation, before any write.
+    if let Some(saved) = &opts.saved {
+        saved.check(&planned)?;
+    }
+    if let Some((path, origin)) = &opts.save {
+        super::saved::SavedPlan::new(origin, &planned).write(path)?;
+        if !ui.quiet {
+            eprintln!(
+                "Saved the plan to {}: apply exactly it with `kvwire up --plan {}`",
+                path.display(),
+                path.display()
+            );
+        }
+    }
     let mut outcomes: Vec<(Outcome, Option<String>)> = planned
         .iter()
         .map(|p| {
@@ -175,12 +194,13 @@ pub async fn run(plan: Plan, opts: &RunOptions, ui: &Ui) -> Result<ExitStatus> {
         match (&p.action, &p.held) {
             (Action::NoOp, _) => {}
             (_, None) => pending[i] = true,
-            (_, Some(why)) if consent(ui, opts, &p.address, why)? => pending[i] = true,
+            // A saved plan's held steps stay held: applying it asks nothing.
+            (_, Some(why)) if opts.saved.is_none() && consent(ui, opts, &p.address, why)? => pending[i] = true,
             (_, Some(_)) => outcomes[i].0 = Outcome::Held,
         }
     }
     let to_apply = pending.iter().filter(|p| **p).count();
-    if to_apply > 0 {
+    if to_apply > 0 && opts.saved.is_none() {
         let word = opts.confirm_word || planned.iter().zip(&pending).any(|(p, &go)| go && needs_word(p));
         confirm(opts, ui, to_apply, word)?;
     }

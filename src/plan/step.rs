@@ -128,6 +128,9 @@ pub struct Planned {
     /// Applied only with explicit consent (a flag such as `--overwrite`, or a per-step prompt):
     /// why it is held, e.g. "the vault holds a different value; pass --overwrite to replace it".
     pub held: Option<String>,
+    /// The entity tag of what was read, where Azure has one: a saved plan refuses to apply when
+    /// it changed.
+    pub observed: Option<String>,
 }
 
 impl Planned {
@@ -142,6 +145,7 @@ impl Planned {
             effects: vec![],
             warnings: vec![],
             held: None,
+            observed: None,
         }
     }
 
@@ -162,6 +166,11 @@ impl Planned {
 
     pub fn warnings(mut self, w: Vec<String>) -> Planned {
         self.warnings = w;
+        self
+    }
+
+    pub fn observed(mut self, etag: Option<String>) -> Planned {
+        self.observed = etag;
         self
     }
 

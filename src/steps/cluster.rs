@@ -405,8 +405,9 @@ impl Step for ClusterUpdate {
                 "the CSI driver add-on is enabled (no rotation)".to_string()
             });
         }
-        let planned =
-            Planned::new(self.address(), self.phase(), ids::MANAGED_CLUSTER, Action::Update).reason(reasons.join("; "));
+        let planned = Planned::new(self.address(), self.phase(), ids::MANAGED_CLUSTER, Action::Update)
+            .reason(reasons.join("; "))
+            .observed(mc.e_tag.clone());
         let planned = plan_write(self, planned, &read, &mc, &done.join("; "));
         if planned.action != Action::Update {
             return Ok(planned);

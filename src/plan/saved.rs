@@ -1,0 +1,317 @@
+//! Saved plans (`kvwire plan --out FILE`, `kvwire up --plan FILE`): review now, apply exactly that
+//! later, refuse on drift — as Terraform's `plan -out` / `apply PLANFILE`.
+//!
+//! The file records each step's address, action, field changes (secrets only as "sensitive") and,
+//! where Azure has one, the entity tag read; the runbook's SHA-256, the subscription and kvwire's
+//! version. Applying observes again, before any write, and refuses unless every step would do
+//! what was saved (a step already done may do nothing). No secret value, nor anything derived
+//! from one, is in the file: secret steps record their action and key only.
+
+use super::{Action, Planned, document::ChangeDoc};
+use crate::{
+    error::{Error, Result},
+    ui::output::{Style, Ui},
+};
+use serde::{Deserialize, Serialize};
+use std::path::{Path, PathBuf};
+
+/// What a saved plan file is, for a reader that finds one.
+pub const KIND: &str = "kvwire saved plan";
+/// The file format; a reader refuses another.
+pub const FORMAT_VERSION: u32 = 1;
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct SavedPlan {
+    pub kind: String,
+    pub format_version: u32,
+    /// kvwire's version: another version may plan differently, so it refuses the file.
+    pub kvwire_version: String,
+    /// The runbook as given to `plan -f` (relative to where it ran).
+    pub runbook: PathBuf,
+    /// SHA-256 of the runbook's bytes, hex.
+    pub runbook_sha256: String,
+    pub subscription: String,
+    pub steps: Vec<SavedStep>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct SavedStep {
+    pub address: String,
+    pub action: String,
+    pub reason: Option<String>,
+    pub changes: Vec<ChangeDoc>,
+    /// Why the step waits for consent (then it is not applied from the file either).
+    pub held: Option<String>,
+    /// The entity tag of what the step read, where Azure has one.
+    pub observed: Option<String>,
+}
+
+impl SavedStep {
+    fn of(p: &Planned) -> SavedStep {
+        SavedStep {
+            address: p.address.clone(),
+            action: action_name(p.action).to_string(),
+            reason: p.reason.clone(),
+            changes: p.changes.iter().map(ChangeDoc::from).collect(),
+            held: p.held.clone(),
+            observed: p.observed.clone(),
+        }
+    }
+}
+
+fn action_name(a: Action) -> &'static str {
+    match a {
+        Action::NoOp => "no_op",
+        Action::Create => "create",
+        Action::Update => "update",
+        Action::Run => "run",
+        Action::Delete => "delete",
+    }
+}
+
+/// SHA-256 of `bytes`, lower-case hex.
+pub fn sha256(bytes: &[u8]) -> String {
+    ring::digest::digest(&ring::digest::SHA256, bytes)
+        .as_ref()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// Where the plan comes from: written with the observation.
+#[derive(Debug, Clone)]
+pub struct Origin {
+    pub runbook: PathBuf,
+    pub runbook_sha256: String,
+    pub subscription: String,
+}
+
+impl SavedPlan {
+    pub fn new(origin: &Origin, planned: &[Planned]) -> SavedPlan {
+        SavedPlan {
+            kind: KIND.into(),
+            format_version: FORMAT_VERSION,
+            kvwire_version: env!("CARGO_PKG_VERSION").into(),
+            runbook: origin.runbook.clone(),
+            runbook_sha256: origin.runbook_sha256.clone(),
+            subscription: origin.subscription.clone(),
+            steps: planned.iter().map(SavedStep::of).collect(),
+        }
+    }
+
+    /// Write `path` whole or not at all (a temporary file renamed over it), readable by its owner
+    /// only: a plan names resources and principals.
+    pub fn write(&self, path: &Path) -> Result<()> {
+        let text = serde_json::to_string_pretty(self).expect("a saved plan is JSON") + "\n";
+        let dir = path
+            .parent()
+            .filter(|d| !d.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().to_string())
+            .unwrap_or_default();
+        let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+        let fail = |e: std::io::Error| Error::usage(format!("--out {}: {e}", path.display()));
+        {
+            use std::io::Write;
+            let mut o = std::fs::OpenOptions::new();
+            o.write(true).create_new(true);
+            #[cfg(unix)]
+            std::os::unix::fs::OpenOptionsExt::mode(&mut o, 0o600);
+            let mut f = o.open(&tmp).map_err(fail)?;
+            f.write_all(text.as_bytes()).and_then(|_| f.sync_all()).map_err(|e| {
+                let _ = std::fs::remove_file(&tmp);
+                fail(e)
+            })?;
+        }
+        std::fs::rename(&tmp, path).map_err(|e| {
+            let _ = std::fs::remove_file(&tmp);
+            fail(e)
+        })
+    }
+
+    /// Read a plan file, refusing one of another format or kvwire version.
+    pub fn read(path: &Path) -> Result<SavedPlan> {
+        let text =
+            std::fs::read_to_string(path).map_err(|e| Error::usage(format!("--plan {}: {e}", path.display())))?;
+        let plan: SavedPlan = serde_json::from_str(&text)
+            .map_err(|e| Error::usage(format!("--plan {}: not a kvwire saved plan ({e})", path.display())))?;
+        if plan.kind != KIND || plan.format_version != FORMAT_VERSION {
+            return Err(Error::usage(format!(
+                "--plan {}: not a kvwire saved plan of format {FORMAT_VERSION}",
+                path.display()
+            )));
+        }
+        if plan.kvwire_version != env!("CARGO_PKG_VERSION") {
+            return Err(Error::runtime(format!(
+                "the plan {} was made by kvwire {}, this is {}: plan again with this version",
+                path.display(),
+                plan.kvwire_version,
+                env!("CARGO_PKG_VERSION")
+            )));
+        }
+        Ok(plan)
+    }
+
+    /// The runbook and subscription this apply uses are the planned ones.
+    pub fn check_origin(&self, origin: &Origin) -> Result<()> {
+        if origin.runbook_sha256 != self.runbook_sha256 {
+            return Err(Error::runtime(format!(
+                "the runbook {} changed since the plan (SHA-256 {} → {}); nothing was written: plan again",
+                origin.runbook.display(),
+                short(&self.runbook_sha256),
+                short(&origin.runbook_sha256)
+            )));
+        }
+        if !origin.subscription.eq_ignore_ascii_case(&self.subscription) {
+            return Err(Error::runtime(format!(
+                "the plan is for subscription {}, this run uses {}; nothing was written",
+                self.subscription, origin.subscription
+            )));
+        }
+        Ok(())
+    }
+
+    /// Every step would do exactly what was saved (or, already done, nothing); else the
+    /// differences, each naming the step and the field.
+    pub fn check(&self, planned: &[Planned]) -> Result<()> {
+        let mut differences = vec![];
+        for s in &self.steps {
+            if !planned.iter().any(|p| p.address == s.address) {
+                differences.push(format!("{}: in the plan, no longer part of the runbook", s.address));
+            }
+        }
+        for p in planned {
+            let Some(s) = self.steps.iter().find(|s| s.address == p.address) else {
+                if p.action != Action::NoOp {
+                    differences.push(format!("{}: {} now, not in the plan", p.address, action_name(p.action)));
+                }
+                continue;
+            };
+            let now = SavedStep::of(p);
+            if p.action == Action::NoOp {
+                // Already done (a re-run after a partial apply): doing less is allowed.
+                continue;
+            }
+            if s.observed.is_some() && now.observed != s.observed {
+                differences.push(format!(
+                    "{}: changed in Azure since the plan (entity tag {} → {})",
+                    p.address,
+                    s.observed.as_deref().unwrap_or("-"),
+                    now.observed.as_deref().unwrap_or("-")
+                ));
+                continue;
+            }
+            if now.action != s.action {
+                differences.push(format!("{}: planned {}, now {}", p.address, s.action, now.action));
+                continue;
+            }
+            for c in &s.changes {
+                match now.changes.iter().find(|n| n.path == c.path) {
+                    None => differences.push(format!("{}: {} is no longer changed", p.address, c.path)),
+                    Some(n) if n != c => differences.push(format!(
+                        "{}: {}: planned {}, now {}",
+                        p.address,
+                        c.path,
+                        shown(c),
+                        shown(n)
+                    )),
+                    Some(_) => {}
+                }
+            }
+            for n in now
+                .changes
+                .iter()
+                .filter(|n| !s.changes.iter().any(|c| c.path == n.path))
+            {
+                differences.push(format!("{}: {} would change too ({})", p.address, n.path, shown(n)));
+            }
+            if now.held != s.held {
+                differences.push(format!(
+                    "{}: held {:?} at plan time, now {:?}",
+                    p.address, s.held, now.held
+                ));
+            }
+        }
+        if differences.is_empty() {
+            return Ok(());
+        }
+        Err(Error::runtime(format!(
+            "Azure or the runbook changed since the plan; nothing was written. Plan again.\n  - {}",
+            differences.join("\n  - ")
+        )))
+    }
+
+    /// The plan as text, for `kvwire show`.
+    pub fn text(&self, ui: &Ui) -> String {
+        let mut out = format!(
+            "Saved plan of {} (SHA-256 {}), subscription {}, kvwire {}\n",
+            self.runbook.display(),
+            short(&self.runbook_sha256),
+            self.subscription,
+            self.kvwire_version
+        );
+        let mut counts = [0usize; 5];
+        for s in &self.steps {
+            let (sym, style, i) = match s.action.as_str() {
+                "create" => ("+", Style::Add, 0),
+                "update" => ("~", Style::Change, 1),
+                "run" => (">", Style::Run, 2),
+                "delete" => ("-", Style::Remove, 3),
+                _ => ("=", Style::Dim, 4),
+            };
+            counts[i] += 1;
+            if i == 4 {
+                continue;
+            }
+            out.push_str(&format!(
+                "  {} {:<9} {}\n",
+                ui.paint(sym, style),
+                ui.paint(&s.action, style),
+                s.address
+            ));
+            if let Some(r) = &s.reason {
+                out.push_str(&format!("      # {r}\n"));
+            }
+            if let Some(h) = &s.held {
+                out.push_str(&format!("      # held: {h}\n"));
+            }
+            for c in &s.changes {
+                out.push_str(&format!("      {} = {}\n", c.path, shown(c)));
+            }
+        }
+        out.push_str(&format!(
+            "\nPlan: {} to create, {} to update, {} to run, {} to delete, {} unchanged.\n",
+            counts[0], counts[1], counts[2], counts[3], counts[4]
+        ));
+        out
+    }
+}
+
+fn short(sha: &str) -> &str {
+    &sha[..sha.len().min(12)]
+}
+
+fn shown(c: &ChangeDoc) -> String {
+    if c.sensitive {
+        "(sensitive)".into()
+    } else if c.after_unknown {
+        "(known after apply)".into()
+    } else {
+        c.after.to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sha256_of_a_known_input() {
+        assert_eq!(
+            sha256(b"abc"),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
+    }
+}

@@ -1,0 +1,227 @@
+//! Saved plans: `plan --out FILE` now, `up --plan FILE` later — exactly what was saved, or nothing
+//! when the runbook or Azure changed in between. No plan file holds a secret value or a hash of one.
+
+mod support;
+
+use serde_json::{Value, json};
+use support::Fake;
+
+const DB: [(&str, &str); 4] = [
+    ("DB_HOST", "pg.saved.example"),
+    ("DB_NAME", "orders"),
+    ("DB_USERNAME", "orders_app"),
+    ("DB_PASSWORD", "Zq7!saved-plan-s3cr3t"),
+];
+
+fn fresh() -> (Fake, std::path::PathBuf) {
+    let fake = Fake::start();
+    fake.seed_sp_cluster(
+        "rg1",
+        "aks1",
+        &[("nodepool1", "img-1", "img-2"), ("userpool", "img-1", "img-2")],
+        json!({}),
+    );
+    fake.seed_vault("kv-demo", true, true);
+    let rb = fake.dir.join("onboard.toml");
+    std::fs::write(&rb, support::ONBOARD_RUNBOOK).unwrap();
+    (fake, rb)
+}
+
+fn kvwire(fake: &Fake, args: &[&str]) -> (Value, String, i32) {
+    let mut cmd = fake.kvwire();
+    for (k, v) in DB {
+        cmd.env(k, v);
+    }
+    support::outcome(cmd.current_dir(&fake.dir).args(args))
+}
+
+/// Neither a value nor its SHA-256 (hex, either case) nor its base64 is anywhere in the file.
+fn assert_no_secret_in(path: &std::path::Path) {
+    let text = std::fs::read_to_string(path).unwrap();
+    for (_, v) in DB {
+        let sha = kvwire::plan::saved::sha256(v.as_bytes());
+        for needle in [v.to_string(), sha.clone(), sha.to_ascii_uppercase()] {
+            assert!(!text.contains(&needle), "{} holds {needle:?}:\n{text}", path.display());
+        }
+    }
+}
+
+/// What kind of resource a write is to, by its path.
+fn kind_of_write(e: &support::fake::Entry) -> &'static str {
+    let p = e.path.to_ascii_lowercase();
+    if p.contains("/federatedidentitycredentials/") {
+        "federated credential"
+    } else if p.contains("/roleassignments/") {
+        "role"
+    } else if p.contains("upgradenodeimageversion") {
+        "nodepool"
+    } else if p.contains("/userassignedidentities/") {
+        "identity"
+    } else if p.contains("/managedclusters/") {
+        "cluster"
+    } else if p.starts_with("/secrets/") {
+        "secret"
+    } else {
+        "other"
+    }
+}
+
+#[test]
+fn a_saved_plan_applies_exactly_its_steps() {
+    let (fake, _) = fresh();
+    let (_, all, code) = kvwire(
+        &fake,
+        &["-o", "text", "plan", "-f", "onboard.toml", "--out", "plan.kvwire"],
+    );
+    assert_eq!(code, 0, "{all}");
+    assert!(all.contains("Saved the plan to plan.kvwire"), "{all}");
+    assert!(fake.writes().is_empty(), "plan only reads");
+    let file = fake.dir.join("plan.kvwire");
+    assert_no_secret_in(&file);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&file).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600, "owner only");
+    }
+    let saved: Value = serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+    assert_eq!(saved["kind"], json!("kvwire saved plan"));
+    let cluster = saved["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["address"].as_str().unwrap().starts_with("cluster "))
+        .unwrap();
+    assert!(
+        cluster["observed"].is_string(),
+        "the cluster's entity tag is recorded: {cluster:#}"
+    );
+
+    // `show` prints it.
+    let (_, all, code) = kvwire(&fake, &["-o", "text", "show", "plan.kvwire"]);
+    assert_eq!(code, 0, "{all}");
+    assert!(all.contains("~ update    cluster rg1/aks1"), "{all}");
+    let (doc, all, code) = kvwire(&fake, &["-o", "json", "show", "plan.kvwire"]);
+    assert_eq!(code, 0, "{all}");
+    assert_eq!(doc, saved);
+
+    // Apply it: no -f (the plan names the runbook), no question; every write belongs to a step
+    // the plan holds, as many as it holds of each kind.
+    fake.clear_journal();
+    let (_, all, code) = kvwire(&fake, &["-o", "json", "up", "--plan", "plan.kvwire"]);
+    assert_eq!(code, 0, "{all}");
+    let mut planned: Vec<&str> = saved["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|s| s["action"] != json!("no_op"))
+        .map(|s| s["address"].as_str().unwrap())
+        .filter_map(|a| {
+            [
+                "federated credential",
+                "role",
+                "nodepool",
+                "identity",
+                "cluster",
+                "secret",
+            ]
+            .into_iter()
+            .find(|k| a.starts_with(k))
+        })
+        .collect();
+    let mut written: Vec<&str> = fake
+        .writes()
+        .iter()
+        .filter(|e| !e.path.contains("/operations/"))
+        .map(kind_of_write)
+        .collect();
+    planned.sort();
+    written.sort();
+    assert_eq!(written, planned, "{:#?}", fake.writes());
+
+    // Applied again, every step is done: doing less than the plan is allowed, more never.
+    fake.clear_journal();
+    let (_, all, code) = kvwire(&fake, &["-o", "json", "up", "--plan", "plan.kvwire"]);
+    assert_eq!(code, 0, "{all}");
+    assert!(fake.writes().is_empty(), "{:#?}", fake.writes());
+}
+
+#[test]
+fn a_change_to_the_cluster_after_the_plan_is_refused_before_any_write() {
+    let (fake, _) = fresh();
+    let (_, all, code) = kvwire(&fake, &["plan", "-f", "onboard.toml", "--out", "plan.kvwire"]);
+    assert_eq!(code, 0, "{all}");
+    assert_no_secret_in(&fake.dir.join("plan.kvwire"));
+    // Someone tags the cluster (a PATCH of its tags, which gives it a new entity tag).
+    {
+        let mut s = fake.state.lock().unwrap();
+        let id = Fake::cluster_id("rg1", "aks1");
+        let etag = s.new_etag();
+        let mut mc = s.resource(&id).unwrap().clone();
+        mc["tags"]["owner"] = json!("team-payments");
+        mc["eTag"] = json!(etag);
+        s.put_resource(&id, mc);
+    }
+    fake.clear_journal();
+    let (_, all, code) = kvwire(&fake, &["up", "--plan", "plan.kvwire"]);
+    assert_eq!(code, 1, "{all}");
+    assert!(all.contains("nothing was written"), "{all}");
+    assert!(
+        all.contains(
+            "cluster rg1/aks1 (managed identity, workload identity, CSI driver add-on): changed in Azure since the plan"
+        ),
+        "{all}"
+    );
+    assert!(fake.writes().is_empty(), "{:#?}", fake.writes());
+}
+
+#[test]
+fn an_edited_runbook_is_refused_before_any_request() {
+    let (fake, rb) = fresh();
+    let (_, all, code) = kvwire(&fake, &["plan", "-f", "onboard.toml", "--out", "plan.kvwire"]);
+    assert_eq!(code, 0, "{all}");
+    assert_no_secret_in(&fake.dir.join("plan.kvwire"));
+    std::fs::write(
+        &rb,
+        support::ONBOARD_RUNBOOK.replace("name = \"checkout\"", "name = \"orders\""),
+    )
+    .unwrap();
+    fake.clear_journal();
+    let (_, all, code) = kvwire(&fake, &["up", "--plan", "plan.kvwire"]);
+    assert_eq!(code, 1, "{all}");
+    assert!(all.contains("the runbook onboard.toml changed since the plan"), "{all}");
+    assert!(fake.journal().is_empty(), "not even a token: {:#?}", fake.journal());
+
+    // A changed secret value makes the step differ: stopped too, without saying the value.
+    std::fs::write(&rb, support::ONBOARD_RUNBOOK).unwrap();
+    let (_, all, code) = kvwire(&fake, &["--yes", "up", "-f", "onboard.toml"]);
+    assert_eq!(code, 0, "{all}");
+    let (_, all, code) = kvwire(&fake, &["plan", "-f", "onboard.toml", "--out", "plan2.kvwire"]);
+    assert_eq!(code, 0, "{all}");
+    assert_no_secret_in(&fake.dir.join("plan2.kvwire"));
+    fake.clear_journal();
+    let mut cmd = fake.kvwire();
+    for (k, v) in DB {
+        cmd.env(k, v);
+    }
+    cmd.env("DB_PASSWORD", "rotated-after-review");
+    let (_, all, code) = support::outcome(cmd.current_dir(&fake.dir).args(["up", "--plan", "plan2.kvwire"]));
+    assert_eq!(code, 1, "{all}");
+    assert!(
+        all.contains("secret kv-demo/db-password (from DB_PASSWORD): planned no_op, now update"),
+        "{all}"
+    );
+    assert!(!all.contains("rotated-after-review") && !all.contains(DB[3].1), "{all}");
+    assert!(fake.writes().is_empty(), "{:#?}", fake.writes());
+}
+
+#[test]
+fn not_a_plan_file_is_a_usage_error() {
+    let fake = Fake::start();
+    std::fs::write(fake.dir.join("x.kvwire"), "{\"steps\": []}").unwrap();
+    let (_, all, code) = kvwire(&fake, &["up", "--plan", "x.kvwire"]);
+    assert_eq!(code, 2, "{all}");
+    assert!(all.contains("--plan x.kvwire: not a kvwire saved plan"), "{all}");
+    let (_, all, code) = kvwire(&fake, &["up"]);
+    assert_eq!(code, 2, "-f or --plan: {all}");
+}
