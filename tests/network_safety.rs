@@ -96,6 +96,30 @@ fn https_uses_the_proxy_unless_no_proxy_says_otherwise() {
     let before = proxied.load(Ordering::SeqCst);
     let _ = run("login.microsoftonline.com,management.azure.com");
     assert_eq!(proxied.load(Ordering::SeqCst), before, "NO_PROXY hosts go direct");
+
+    // Loopback never goes through the proxy, https included, whatever NO_PROXY says.
+    let cloud = f.dir.join("loopback.toml");
+    std::fs::write(
+        &cloud,
+        format!(
+            "name = \"Local\"\nresource_manager = \"https://localhost:{0}/\"\nauthority_host = \"https://localhost:{0}\"\narm_audience = \"https://management.azure.com/\"\nkeyvault_dns_suffix = \"vault.azure.net\"\n",
+            f.port
+        ),
+    )
+    .unwrap();
+    let _ = f
+        .kvwire()
+        .env("HTTPS_PROXY", &proxy)
+        .env("NO_PROXY", "")
+        .env("KVWIRE_CLOUD", &cloud)
+        .args(["--retries", "0", "kubelet-identity", "-g", "rg1", "-n", "aks1"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        proxied.load(Ordering::SeqCst),
+        before,
+        "https to localhost went through the proxy"
+    );
 }
 
 #[test]

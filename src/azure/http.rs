@@ -228,7 +228,8 @@ pub struct Http {
     retries: u32,
 }
 
-/// The proxy for https, from `HTTPS_PROXY` (else `ALL_PROXY`), with `NO_PROXY`'s exclusions.
+/// The proxy for https, from `HTTPS_PROXY` (else `ALL_PROXY`), with `NO_PROXY`'s exclusions and
+/// always loopback and IMDS.
 /// Plain http — allowed only to loopback and IMDS, where managed identity tokens come from —
 /// never goes through a proxy: a token must not leave the host in clear text.
 fn https_proxy() -> Result<Option<reqwest::Proxy>, String> {
@@ -237,7 +238,15 @@ fn https_proxy() -> Result<Option<reqwest::Proxy>, String> {
         .find_map(|n| std::env::var(n).ok().filter(|v| !v.trim().is_empty()).map(|v| (n, v)));
     let Some((name, url)) = var else { return Ok(None) };
     let proxy = reqwest::Proxy::https(url.trim()).map_err(|e| format!("{name}: not a proxy URL: {e}"))?;
-    Ok(Some(proxy.no_proxy(reqwest::NoProxy::from_env())))
+    // Loopback and the instance metadata address never go through a proxy, https or not.
+    let own = ["NO_PROXY", "no_proxy"]
+        .into_iter()
+        .find_map(|n| std::env::var(n).ok())
+        .unwrap_or_default();
+    let list = format!("{own},localhost,127.0.0.1,::1,169.254.169.254");
+    Ok(Some(
+        proxy.no_proxy(reqwest::NoProxy::from_string(list.trim_start_matches(','))),
+    ))
 }
 
 impl Http {
