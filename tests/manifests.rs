@@ -368,3 +368,109 @@ fn lint_online_checks_the_vault() {
             .contains("secret db-password does not exist in vault kv-demo")
     );
 }
+
+/// Every Deployment and ServiceAccount kvwire emits, for each pod identity and each consumer,
+/// uses only fields Kubernetes defines, of their types, with what it requires.
+#[test]
+fn deployments_and_service_accounts_match_the_kubernetes_api() {
+    let f = Fake::start();
+    let deployment = support::k8s::vocabulary("deployment");
+    let service_account = support::k8s::vocabulary("service-account");
+    let mut checked = 0;
+    for mode in ["workload-identity", "kubelet", "vm-identity"] {
+        for consumer in ["csi", "sdk", "both"] {
+            let sync: &[&str] = if consumer == "sdk" {
+                &[]
+            } else {
+                &["--sync-as-k8s-secret", "db-creds"]
+            };
+            let out = f
+                .kvwire()
+                .args([
+                    "manifests",
+                    "--offline",
+                    "--vault",
+                    "kv-demo",
+                    "--namespace",
+                    "shop",
+                    "--tenant-id",
+                    fake::TENANT,
+                    "--client-id",
+                    fake::CLIENT_ID,
+                    "--mode",
+                    mode,
+                    "--consumer",
+                    consumer,
+                    "--deployment",
+                    "web",
+                    "--image",
+                    "ghcr.io/example/web@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
+                ])
+                .args(sync)
+                .output()
+                .unwrap();
+            assert!(
+                out.status.success(),
+                "{mode}/{consumer}: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            let docs = yaml_docs(&out.stdout);
+            for doc in &docs {
+                let (vocab, api) = match doc["kind"].as_str() {
+                    Some("Deployment") => (&deployment, "apps/v1"),
+                    Some("ServiceAccount") => (&service_account, "v1"),
+                    _ => continue,
+                };
+                assert_eq!(doc["apiVersion"], api, "{mode}/{consumer}");
+                let errors = support::k8s::check(vocab, doc);
+                assert!(
+                    errors.is_empty(),
+                    "{mode}/{consumer} {}: {errors:#?}\n{doc:#}",
+                    doc["kind"]
+                );
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked >= 9, "a Deployment per combination at least ({checked})");
+
+    // The check bites: a misspelt field, a wrong type and a missing container name are caught.
+    let mut bad = by_kind(
+        &yaml_docs(
+            &f.kvwire()
+                .args([
+                    "manifests",
+                    "--offline",
+                    "--vault",
+                    "kv-demo",
+                    "--namespace",
+                    "shop",
+                    "--tenant-id",
+                    fake::TENANT,
+                    "--client-id",
+                    fake::CLIENT_ID,
+                    "--deployment",
+                    "web",
+                    "--image",
+                    "nginx:1.27",
+                ])
+                .output()
+                .unwrap()
+                .stdout,
+        ),
+        "Deployment",
+    )
+    .clone();
+    let c = &mut bad["spec"]["template"]["spec"]["containers"][0];
+    c["envs"] = serde_json::json!([]);
+    c.as_object_mut().unwrap().remove("name");
+    bad["spec"]["replicas"] = serde_json::json!("1");
+    let errors = support::k8s::check(&deployment, &bad).join("\n");
+    for e in [
+        ".envs: not a field of V1Container",
+        ".name: required by V1Container",
+        ".spec.replicas: expected",
+    ] {
+        assert!(errors.contains(e), "{e} in:\n{errors}");
+    }
+}

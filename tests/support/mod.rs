@@ -3,6 +3,7 @@
 //! flags and environment only.
 #![allow(dead_code)]
 
+pub mod k8s;
 pub mod schema;
 
 pub use kvwire_fake as fake;
