@@ -129,7 +129,8 @@ fn a_run_interrupted_after_the_switch_grants_acr_pull_when_resumed() {
     let kubelet = kubelet_object_id(&fake);
     assert_eq!(acr_pulls(&fake, &acr, &kubelet), 0);
 
-    // The cluster no longer names its service principal; the tag the switch wrote does.
+    // The cluster no longer names its service principal; the switch recorded the registry.
+    assert_eq!(mc["tags"]["kvwire-acr-pull-shopacr01"], json!(acr));
     fake.clear_journal();
     let (_, all, code) = switch(&fake, &[]);
     assert_eq!(code, 0, "{all}");

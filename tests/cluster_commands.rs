@@ -63,8 +63,6 @@ fn sp_cluster_moves_to_managed_identity_with_one_put_and_keeps_unknown_fields() 
     expected["identity"] = json!({"type": "SystemAssigned"});
     // The pool's image at the switch: the record of which kubelets still use the service principal.
     expected["tags"]["kvwire-kubelet-migration-nodepool1"] = json!("img-1");
-    // The service principal it ran as: a resumed run still knows whose AcrPull to carry over.
-    expected["tags"]["kvwire-previous-service-principal"] = json!("clientid");
     assert_eq!(
         sent, expected,
         "round trip keeps every field, including autoUpgradeProfile"

@@ -26,7 +26,9 @@ pub struct AcrRegrant {
 
 impl AcrRegrant {
     /// Find the registries. `explicit` are `--acr` values (names or IDs, validated); `discover`
-    /// looks up the service principal the cluster runs as, or ran as before kvwire switched it.
+    /// adds those the switch recorded on the cluster (an earlier run's), and, while the cluster
+    /// still runs as a service principal, those where it holds AcrPull (Microsoft Graph, then its
+    /// role assignments).
     pub async fn find(cluster: &ClusterRef, explicit: &[String], discover: bool) -> Result<AcrRegrant> {
         let az = &cluster.az;
         let mut out = AcrRegrant::default();
@@ -38,7 +40,11 @@ impl AcrRegrant {
             return Ok(out);
         }
         let (_, mc) = cluster.read().await?;
-        let Some(sp) = mc.service_principal_before_switch().map(str::to_owned) else {
+        // Carried over by an earlier run's switch: known without Graph.
+        for id in mc.acr_pull_records() {
+            out.add(id.to_string());
+        }
+        let Some(sp) = mc.service_principal().map(str::to_owned) else {
             return Ok(out);
         };
         let fix =

@@ -11,8 +11,8 @@ use crate::{
         arm::{
             ErrorCode, api,
             models::{
-                CONFIG_ROTATION_POLL_INTERVAL, CONFIG_SECRET_ROTATION, KEYVAULT_SECRETS_PROVIDER,
-                KUBELET_MIGRATION_PREFIX, ManagedCluster, PREVIOUS_SERVICE_PRINCIPAL,
+                ACR_PULL_PREFIX, CONFIG_ROTATION_POLL_INTERVAL, CONFIG_SECRET_ROTATION, KEYVAULT_SECRETS_PROVIDER,
+                KUBELET_MIGRATION_PREFIX, ManagedCluster,
             },
             writable::cluster_put_body,
         },
@@ -191,7 +191,7 @@ impl Desired for ClusterUpdate {
     fn desired(&self, base: &Value, mc: &ManagedCluster) -> Value {
         let mut body = base.clone();
         if let Some(target) = &self.managed_identity {
-            set_identity(&mut body, base, mc, target.as_deref());
+            set_identity(&mut body, base, mc, target.as_deref(), &self.acr.registries);
         }
         if self.workload_identity {
             set_workload_identity(&mut body);
@@ -237,7 +237,7 @@ fn key_as_stored(map: &Value, key: &str) -> String {
         .unwrap_or_else(|| key.to_string())
 }
 
-fn set_identity(body: &mut Value, base: &Value, mc: &ManagedCluster, user_assigned: Option<&str>) {
+fn set_identity(body: &mut Value, base: &Value, mc: &ManagedCluster, user_assigned: Option<&str>, acr: &[String]) {
     match user_assigned {
         None => body["identity"] = json!({"type": "SystemAssigned"}),
         Some(id) => {
@@ -254,8 +254,8 @@ fn set_identity(body: &mut Value, base: &Value, mc: &ManagedCluster, user_assign
         // Remember, in Azure itself and in this same write, which image each pool runs: the
         // kubelet moves to its managed identity only when the pool gets a newer one.
         object_at(body, "tags");
-        if let Some(sp) = mc.service_principal_before_switch() {
-            body["tags"][PREVIOUS_SERVICE_PRINCIPAL] = json!(sp);
+        for registry in acr {
+            body["tags"][format!("{ACR_PULL_PREFIX}{}", ids::name_of(registry))] = json!(registry);
         }
         for p in &mc.properties.agent_pool_profiles {
             if let (Some(name), Some(image)) = (&p.name, &p.node_image_version) {

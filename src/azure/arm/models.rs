@@ -14,10 +14,11 @@ use std::collections::BTreeMap;
 /// stay afterwards (a record of the switch); a tag whose pool moved on means nothing more.
 pub const KUBELET_MIGRATION_PREFIX: &str = "kvwire-kubelet-migration-";
 
-/// Tag the switch to a managed identity writes with the service principal's client ID, in the same
-/// PUT: after the switch `servicePrincipalProfile.clientId` reads `msi`, and a resumed run still
-/// has to know whose AcrPull grants to carry over.
-pub const PREVIOUS_SERVICE_PRINCIPAL: &str = "kvwire-previous-service-principal";
+/// Tags the switch to a managed identity writes, in the same PUT, one per registry whose AcrPull
+/// it carries over to the kubelet (`kvwire-acr-pull-<registry>` = the registry's resource ID):
+/// after the switch the service principal is no longer named by the cluster, and a resumed run or
+/// a re-run must still know the registries — without asking Microsoft Graph again.
+pub const ACR_PULL_PREFIX: &str = "kvwire-acr-pull-";
 
 /// Wire: `managed-cluster#resource`
 #[derive(Debug, Clone, Deserialize, Default)]
@@ -172,16 +173,25 @@ impl ManagedCluster {
             .filter(|t| !t.eq_ignore_ascii_case("None"))
     }
 
-    /// The service principal the cluster runs as, or ran as before kvwire switched it.
-    pub fn service_principal_before_switch(&self) -> Option<&str> {
-        if self.uses_service_principal() {
-            return self
-                .properties
-                .service_principal_profile
-                .as_ref()
-                .and_then(|p| p.client_id.as_deref());
+    /// The service principal the cluster runs as, while it does.
+    pub fn service_principal(&self) -> Option<&str> {
+        if !self.uses_service_principal() {
+            return None;
         }
-        self.tags.as_ref()?.get(PREVIOUS_SERVICE_PRINCIPAL).map(String::as_str)
+        self.properties
+            .service_principal_profile
+            .as_ref()
+            .and_then(|p| p.client_id.as_deref())
+    }
+
+    /// Registries whose AcrPull the switch carried over to the kubelet (their resource IDs).
+    pub fn acr_pull_records(&self) -> Vec<&str> {
+        self.tags
+            .iter()
+            .flatten()
+            .filter(|(k, _)| k.starts_with(ACR_PULL_PREFIX))
+            .map(|(_, v)| v.as_str())
+            .collect()
     }
 
     /// The node image `pool` ran when kvwire switched the cluster to managed identity.
