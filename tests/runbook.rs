@@ -461,3 +461,58 @@ fn down_keeps_what_another_runbook_still_uses() {
     assert!(secrets_user(&fake).is_empty());
     assert!(fake.state.lock().unwrap().secrets.values().all(|s| s.deleted.is_some()));
 }
+
+#[test]
+fn a_shared_workload_identity_stays_while_another_runbook_uses_it() {
+    let (fake, _) = fresh();
+    let a = fake.dir.join("checkout.toml");
+    let b = fake.dir.join("orders.toml");
+    std::fs::write(&a, support::ONBOARD_RUNBOOK).unwrap();
+    std::fs::write(
+        &b,
+        support::ONBOARD_RUNBOOK.replace("name = \"checkout\"", "name = \"orders\""),
+    )
+    .unwrap();
+    for rb in [&a, &b] {
+        let (_, all, code) = kvwire(&fake, &["--yes", "up"], rb);
+        assert_eq!(code, 0, "{all}");
+    }
+    let identity = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg1/providers/Microsoft.ManagedIdentity/userAssignedIdentities/id-shop";
+    let tags = |fake: &Fake| fake.resource(identity).map(|i| i["tags"].clone());
+    assert_eq!(
+        tags(&fake).unwrap(),
+        json!({"managed-by": "kvwire", "kvwire-runbooks": "checkout,orders"})
+    );
+
+    let (doc, all, code) = kvwire(&fake, &["-o", "json", "--yes", "down"], &a);
+    assert_eq!(code, 0, "{all}");
+    let step = |address: &str| {
+        doc["steps"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["address"] == json!(address))
+            .unwrap_or_else(|| panic!("{address}: {doc:#}"))
+            .clone()
+    };
+    assert_eq!(step("identity rg1/id-shop")["action"], json!("update"));
+    assert_eq!(
+        step("identity rg1/id-shop")["reason"],
+        json!("kept: runbook(s) orders still use it; only runbook checkout's claim is removed")
+    );
+    assert_eq!(
+        step("federated credential rg1/id-shop/kvwire-shop-checkout")["action"],
+        json!("delete")
+    );
+    assert_eq!(
+        tags(&fake).unwrap(),
+        json!({"managed-by": "kvwire", "kvwire-runbooks": "orders"}),
+        "the other tags are kept"
+    );
+    let (_, all, code) = kvwire(&fake, &["verify", "-o", "text"], &b);
+    assert_eq!(code, 0, "orders still works: {all}");
+
+    let (_, all, code) = kvwire(&fake, &["--yes", "down"], &b);
+    assert_eq!(code, 0, "{all}");
+    assert!(tags(&fake).is_none(), "the last one out removes the identity");
+}
