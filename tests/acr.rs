@@ -86,7 +86,7 @@ fn the_switch_carries_acr_pull_over_to_the_kubelet_and_a_rerun_changes_nothing()
     );
     assert!(
         text.contains(
-            "AcrPull on /subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg2, above any one registry"
+            "a pull role on /subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg2, above any one registry"
         ),
         "{plan:#}"
     );
@@ -224,4 +224,39 @@ fn a_runbook_grants_named_registries_and_verify_checks_them() {
         .find(|c| c["check"] == json!("the kubelet can pull from registry shopacr01"))
         .unwrap_or_else(|| panic!("{report:#}"));
     assert_eq!(check["ok"], json!(true), "{check:#}");
+}
+
+const REPOSITORY_READER: &str = "b93aa761-3e63-49ed-ac28-beffa264f7ac";
+
+#[test]
+fn an_abac_registry_gets_repository_reader_not_acr_pull() {
+    let fake = Fake::start();
+    fake.seed_sp_cluster("rg1", "aks1", &[("nodepool1", "img-1", "img-2")], json!({}));
+    // In ABAC repository-permissions mode AcrPull is not honoured; the service principal pulled
+    // with Container Registry Repository Reader.
+    let acr = fake.seed_registry_in_mode("rg1", "abacacr01", "AbacRepositoryPermissions");
+    fake.seed_role_assignment(&acr, support::fake::CLUSTER_SP_OBJECT_ID, REPOSITORY_READER);
+    let (plan, all, code) = switch(&fake, &["--dry-run"]);
+    assert_eq!(code, 0, "{all}");
+    assert!(
+        plan.to_string()
+            .contains("role Container Registry Repository Reader for kubelet of rg1/aks1 on registry abacacr01"),
+        "{plan:#}"
+    );
+    let (_, all, code) = switch(&fake, &[]);
+    assert_eq!(code, 0, "{all}");
+    let kubelet = kubelet_object_id(&fake);
+    assert_eq!(acr_pulls(&fake, &acr, &kubelet), 0, "AcrPull would do nothing here");
+    let s = fake.state.lock().unwrap();
+    let granted = s
+        .resources
+        .values()
+        .filter(|v| {
+            v.pointer("/properties/principalId").and_then(Value::as_str) == Some(kubelet.as_str())
+                && v.pointer("/properties/roleDefinitionId")
+                    .and_then(Value::as_str)
+                    .is_some_and(|r| r.ends_with(REPOSITORY_READER))
+        })
+        .count();
+    assert_eq!(granted, 1);
 }

@@ -516,7 +516,11 @@ fn switch_lists_what_the_old_service_principal_was_granted() {
     let fake = Fake::start();
     fake.seed_sp_cluster("rg1", "aks1", &[("nodepool1", "img-1", "img-1")], json!({}));
     let sub = "/subscriptions/00000000-0000-0000-0000-000000000000";
-    let acr = format!("{sub}/resourceGroups/rg1/providers/Microsoft.ContainerRegistry/registries/acr1");
+    let acr = fake.seed_registry("rg1", "acr1");
+    assert_eq!(
+        acr,
+        format!("{sub}/resourceGroups/rg1/providers/Microsoft.ContainerRegistry/registries/acr1")
+    );
     let ra = format!("{acr}/providers/Microsoft.Authorization/roleAssignments/6b2c0f8e-0000-4000-8000-000000000001");
     let vault = format!("{sub}/resourceGroups/rg1/providers/Microsoft.KeyVault/vaults/kv-legacy");
     {

@@ -18,7 +18,7 @@ fn text(fake: &Fake, args: &[&str]) -> (String, String, i32) {
 fn enable_managed_identity_dry_run_plan() {
     let fake = Fake::start();
     fake.seed_sp_cluster("rg-demo", "aks-demo", &[("nodepool1", "img-1", "img-1")], json!({}));
-    let acr = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-demo/providers/Microsoft.ContainerRegistry/registries/acrdemo";
+    let acr = fake.seed_registry("rg-demo", "acrdemo");
     let ra = format!("{acr}/providers/Microsoft.Authorization/roleAssignments/0b1c2d3e-0000-4000-8000-000000000001");
     {
         let mut s = fake.state.lock().unwrap();

@@ -43,17 +43,19 @@ async fn assignments_of(az: &Azure, object_id: &str) -> Result<Vec<Value>> {
         .collect())
 }
 
-/// The scopes where `object_id` holds AcrPull: registries, or groups and subscriptions above them.
+/// The scopes where `object_id` holds a pull role (AcrPull, or Container Registry Repository
+/// Reader in ABAC-mode registries): registries, or groups and subscriptions above them.
 pub async fn acr_pull_scopes(az: &Azure, object_id: &str) -> Result<Vec<String>> {
     let mut scopes: Vec<String> = assignments_of(az, object_id)
         .await?
         .iter()
         .filter(|a| {
-            roles::guid_of(
+            let g = roles::guid_of(
                 a.pointer("/properties/roleDefinitionId")
                     .and_then(Value::as_str)
                     .unwrap_or(""),
-            ) == roles::ACR_PULL.guid
+            );
+            g == roles::ACR_PULL.guid || g == roles::REPOSITORY_READER.guid
         })
         .filter_map(|a| {
             a.pointer("/properties/scope")
@@ -165,7 +167,12 @@ pub async fn secret_read_access(
 
 /// How `object_id` can pull from registry `registry_id`, or `None`: a role that pulls images, at
 /// the registry or above (the list at a scope includes inherited assignments).
-pub async fn registry_pull_access(az: &Azure, registry_id: &str, object_id: &str) -> Result<Option<String>> {
+pub async fn registry_pull_access(
+    az: &Azure,
+    registry: &crate::azure::registry::Registry,
+    object_id: &str,
+) -> Result<Option<String>> {
+    let registry_id = registry.id.as_str();
     let filter = format!("principalId eq '{object_id}'");
     let held = az
         .arm
@@ -183,7 +190,7 @@ pub async fn registry_pull_access(az: &Azure, registry_id: &str, object_id: &str
             .and_then(Value::as_str)
             .unwrap_or("");
         let covers = target == scope || target.starts_with(&format!("{}/", scope.trim_end_matches('/')));
-        if covers && roles::pulls_images(role) {
+        if covers && roles::pulls_images(role, registry.abac) {
             return Ok(Some(format!("{} at {scope}", role_name(az, role).await)));
         }
     }

@@ -1,13 +1,40 @@
-//! Finding a container registry named with `--acr`: by resource ID (read, so a typo fails before
-//! anything is written) or by name anywhere in the subscription (registry names are global).
+//! Container registries kvwire grants pulls on: found by resource ID or by name anywhere in the
+//! subscription (registry names are global), with the registry's permission mode.
 
 use crate::{
     azure::{arm::api, context::Azure, ids},
     error::{Error, Result},
 };
+use serde_json::Value;
 
-/// The registry's resource ID as ARM spells it.
-pub async fn find(az: &Azure, name_or_id: &str) -> Result<String> {
+/// A registry, as far as granting pulls goes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Registry {
+    /// The resource ID as ARM spells it.
+    pub id: String,
+    /// `properties.roleAssignmentMode` is `AbacRepositoryPermissions`: AcrPull is not honoured
+    /// there, Container Registry Repository Reader is (ACR docs, "Azure ABAC repository
+    /// permissions": "Legacy ACR roles such as AcrPull, AcrPush, and AcrDelete are not honored in
+    /// ABAC-enabled registries").
+    pub abac: bool,
+}
+
+impl Registry {
+    fn of(doc: &Value) -> Option<Registry> {
+        Some(Registry {
+            id: doc["id"].as_str()?.to_string(),
+            abac: doc.pointer("/properties/roleAssignmentMode").and_then(Value::as_str)
+                == Some("AbacRepositoryPermissions"),
+        })
+    }
+
+    pub fn name(&self) -> &str {
+        ids::name_of(&self.id)
+    }
+}
+
+/// The registry named with `--acr` (a name or a resource ID); not finding it is an error.
+pub async fn find(az: &Azure, name_or_id: &str) -> Result<Registry> {
     let doc = if name_or_id.starts_with('/') {
         az.arm.get_opt(name_or_id, api::CONTAINER_REGISTRY).await?
     } else {
@@ -20,10 +47,20 @@ pub async fn find(az: &Azure, name_or_id: &str) -> Result<String> {
             .into_iter()
             .find(|r| r["name"].as_str().is_some_and(|n| n.eq_ignore_ascii_case(name_or_id)))
     };
-    doc.and_then(|d| d["id"].as_str().map(str::to_owned)).ok_or_else(|| {
+    doc.as_ref().and_then(Registry::of).ok_or_else(|| {
         Error::runtime(format!(
             "container registry {name_or_id} was not found in subscription {}",
             az.subscription
         ))
     })
+}
+
+/// The registry with this resource ID, or `None` when it no longer exists.
+pub async fn read(az: &Azure, id: &str) -> Result<Option<Registry>> {
+    Ok(az
+        .arm
+        .get_opt(id, api::CONTAINER_REGISTRY)
+        .await?
+        .as_ref()
+        .and_then(Registry::of))
 }

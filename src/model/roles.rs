@@ -54,6 +54,15 @@ pub const ACR_PUSH: Role = Role {
     broad: None,
 };
 
+/// What AcrPull is in a registry in ABAC repository-permissions mode (registry-wide when the
+/// assignment has no condition).
+pub const REPOSITORY_READER: Role = Role {
+    guid: "b93aa761-3e63-49ed-ac28-beffa264f7ac",
+    name: "Container Registry Repository Reader",
+    reads_values: false,
+    broad: None,
+};
+
 /// Every role kvwire knows by name.
 pub const ROLES: &[Role] = &[
     SECRETS_USER,
@@ -104,6 +113,7 @@ pub const ROLES: &[Role] = &[
     },
     ACR_PULL,
     ACR_PUSH,
+    REPOSITORY_READER,
     Role {
         guid: "4d97b98b-1d4f-4787-a291-c67834d212e7",
         name: "Network Contributor",
@@ -133,18 +143,32 @@ pub fn too_broad(guid_or_id: &str) -> Option<&'static str> {
     by_guid(guid_or_id)?.broad
 }
 
-/// Roles that let their holder pull images from a registry in the default (non-ABAC) permission
-/// mode: AcrPull, AcrPush, Contributor and Owner (ACR docs, "Azure Container Registry roles and
-/// permissions").
-pub fn pulls_images(guid_or_id: &str) -> bool {
+/// Roles that let their holder pull images from a registry (ACR docs, "Azure Container Registry
+/// roles and permissions"): in the default mode AcrPull, AcrPush, Contributor and Owner; in ABAC
+/// repository-permissions mode, where those are not honoured, the Container Registry Repository
+/// Reader, Writer and Contributor roles.
+pub fn pulls_images(guid_or_id: &str, abac: bool) -> bool {
     let g = guid_of(guid_or_id);
-    [
-        ACR_PULL.guid,
-        ACR_PUSH.guid,
-        "b24988ac-6180-42a0-ab88-20f7382dd24c",
-        "8e3af657-a8ff-443c-a75c-2fe8c4bcb635",
-    ]
-    .contains(&g.as_str())
+    let roles: &[&str] = if abac {
+        &[
+            REPOSITORY_READER.guid,
+            "2a1e307c-b015-4ebd-883e-5b7698a07328", // Container Registry Repository Writer
+            "2efddaa5-3f1f-4df3-97df-af3f13818f4c", // Container Registry Repository Contributor
+        ]
+    } else {
+        &[
+            ACR_PULL.guid,
+            ACR_PUSH.guid,
+            "b24988ac-6180-42a0-ab88-20f7382dd24c", // Contributor
+            "8e3af657-a8ff-443c-a75c-2fe8c4bcb635", // Owner
+        ]
+    };
+    roles.contains(&g.as_str())
+}
+
+/// The role a kubelet needs to pull from a registry in that mode.
+pub fn pull_role(abac: bool) -> Role {
+    if abac { REPOSITORY_READER } else { ACR_PULL }
 }
 
 /// What a custom role definition (`properties.permissions[]`) lets its holder change: the first
@@ -157,11 +181,11 @@ pub fn custom_role_changes(definition: &serde_json::Value) -> Option<String> {
             for a in p[key].as_array().into_iter().flatten().filter_map(|a| a.as_str()) {
                 let l = a.to_ascii_lowercase();
                 let last = l.rsplit('/').next().unwrap_or("");
+                // `Microsoft.Authorization/*/read` only reads; `…/roleAssignments/*` grants.
                 let changes = last == "*"
                     || last.contains("write")
                     || last.contains("delete")
-                    || l.contains("microsoft.authorization/roleassignments")
-                    || l.contains("microsoft.authorization/*");
+                    || (l.contains("microsoft.authorization/roleassignments") && last != "read");
                 if changes {
                     return Some(a.to_string());
                 }
@@ -169,4 +193,38 @@ pub fn custom_role_changes(definition: &serde_json::Value) -> Option<String> {
         }
     }
     None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn custom_roles_that_change_things_are_found() {
+        let def = |actions: &[&str], data: &[&str]| json!({"properties": {"permissions": [{"actions": actions, "dataActions": data}]}});
+        assert_eq!(
+            custom_role_changes(&def(&["*/read", "Microsoft.Authorization/*/read"], &[])),
+            None
+        );
+        assert_eq!(
+            custom_role_changes(&def(&[], &["Microsoft.KeyVault/vaults/secrets/getSecret/action"])),
+            None
+        );
+        for changing in [
+            "Microsoft.Authorization/roleAssignments/write",
+            "Microsoft.Authorization/roleAssignments/*",
+            "Microsoft.KeyVault/vaults/secrets/delete",
+            "*",
+        ] {
+            assert_eq!(custom_role_changes(&def(&[changing], &[])).as_deref(), Some(changing));
+        }
+    }
+
+    #[test]
+    fn the_pull_role_follows_the_registry_mode() {
+        assert!(pulls_images(ACR_PULL.guid, false) && !pulls_images(ACR_PULL.guid, true));
+        assert!(pulls_images(REPOSITORY_READER.guid, true) && !pulls_images(REPOSITORY_READER.guid, false));
+        assert_eq!(pull_role(true), REPOSITORY_READER);
+    }
 }

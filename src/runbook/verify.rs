@@ -84,18 +84,19 @@ pub async fn run(az: &Arc<Azure>, rb: &Loaded, file: &Path) -> Result<Report> {
     if !b.cluster.acr.is_empty() {
         let kubelet = mc.kubelet_identity().and_then(|k| k.object_id.clone());
         for r in &b.cluster.acr {
-            let id = registry::find(az, r).await?;
+            let found = registry::find(az, r).await?;
             let access = match &kubelet {
-                Some(oid) => grants::registry_pull_access(az, &id, oid).await?,
+                Some(oid) => grants::registry_pull_access(az, &found, oid).await?,
                 None => None,
             };
             check(
                 &mut checks,
-                format!("the kubelet can pull from registry {}", ids::name_of(&id)),
+                format!("the kubelet can pull from registry {}", found.name()),
                 access.is_some(),
-                access.unwrap_or_else(|| match kubelet {
-                    Some(_) => "no AcrPull (or broader) role assignment".into(),
-                    None => "the cluster has no kubelet identity yet".into(),
+                access.unwrap_or_else(|| match (&kubelet, found.abac) {
+                    (None, _) => "the cluster has no kubelet identity yet".into(),
+                    (Some(_), false) => "no AcrPull (or broader) role assignment".into(),
+                    (Some(_), true) => "no Container Registry Repository Reader (or broader) role assignment; the registry uses ABAC repository permissions, where AcrPull is not honoured".into(),
                 }),
                 up.clone(),
             );

@@ -268,20 +268,26 @@ pub fn grant_step(
 /// How long a grant waits for a new principal to reach Azure RBAC (400 `PrincipalNotFound`).
 pub const PRINCIPAL_WAIT: Duration = Duration::from_secs(300);
 
-/// AcrPull for `principal` on a registry: the grant `az aks update --attach-acr` makes.
-pub fn acr_pull_step(az: Arc<Azure>, registry_id: &str, principal: Principal, wait: Duration) -> Box<dyn Step> {
+/// The pull role for `principal` on a registry — AcrPull, or Container Registry Repository Reader
+/// in ABAC mode — the grant `az aks update --attach-acr` makes.
+pub fn acr_pull_step(
+    az: Arc<Azure>,
+    registry: &crate::azure::registry::Registry,
+    principal: Principal,
+    wait: Duration,
+) -> Box<dyn Step> {
     Box::new(RoleAssignment {
         az,
         on: OnResource {
-            id: registry_id.to_string(),
-            resource_group: ids::resource_group_of(registry_id).unwrap_or_default().to_string(),
+            id: registry.id.clone(),
+            resource_group: ids::resource_group_of(&registry.id).unwrap_or_default().to_string(),
             kind: "registry",
         },
-        scope: registry_id.to_string(),
-        scope_label: format!("registry {}", ids::name_of(registry_id)),
+        scope: registry.id.clone(),
+        scope_label: format!("registry {}", registry.name()),
         who: principal.label(),
         principal,
-        role_guid: roles::ACR_PULL.guid.to_string(),
+        role_guid: roles::pull_role(registry.abac).guid.to_string(),
         wait,
         claim: None,
     })

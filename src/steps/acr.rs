@@ -5,8 +5,12 @@
 //! where the old service principal holds AcrPull and plans the same grant for the kubelet.
 
 use crate::{
-    azure::{grants, ids, registry},
+    azure::{
+        grants, ids,
+        registry::{self, Registry},
+    },
     error::Result,
+    model::roles,
     plan::{Plan, Step, StepId},
     steps::{
         access::{Principal, acr_pull_step},
@@ -18,8 +22,8 @@ use std::time::Duration;
 /// What the switch carries over: registries to grant AcrPull on, and what could not be checked.
 #[derive(Debug, Clone, Default)]
 pub struct AcrRegrant {
-    /// Registry resource IDs: found through the old service principal, and named with `--acr`.
-    pub registries: Vec<String>,
+    /// Found through the old service principal, recorded by an earlier switch, named with `--acr`.
+    pub registries: Vec<Registry>,
     /// What the plan must say: grants not carried over, lookups that failed.
     pub notes: Vec<String>,
 }
@@ -33,73 +37,84 @@ impl AcrRegrant {
         let az = &cluster.az;
         let mut out = AcrRegrant::default();
         for r in explicit {
-            let id = registry::find(az, r).await?;
-            out.add(id);
+            let found = registry::find(az, r).await?;
+            out.add(found);
         }
         if !discover {
             return Ok(out);
         }
         let (_, mc) = cluster.read().await?;
         // Carried over by an earlier run's switch: known without Graph.
-        for id in mc.acr_pull_records() {
-            out.add(id.to_string());
-        }
-        let Some(sp) = mc.service_principal().map(str::to_owned) else {
-            return Ok(out);
-        };
-        let fix =
-            "name each registry the cluster pulls from with --acr NAME_OR_ID (in a runbook: [cluster] acr = [...])";
-        let scopes = async {
-            match grants::service_principal_object_id(az, &sp).await? {
-                Some(oid) => grants::acr_pull_scopes(az, &oid).await.map(Some),
-                None => Ok(None),
-            }
-        };
-        match scopes.await {
-            Ok(Some(scopes)) => {
-                for scope in scopes {
-                    if ids::is_registry(&scope) {
-                        out.add(scope);
-                    } else {
-                        // Least privilege: a grant over a whole group or subscription is not copied.
-                        out.notes.push(format!(
-                            "service principal {sp} holds AcrPull on {scope}, above any one registry: kvwire does not copy that; {fix}"
-                        ));
+        let mut ids_found: Vec<String> = mc.acr_pull_records().into_iter().map(str::to_owned).collect();
+        if let Some(sp) = mc.service_principal().map(str::to_owned) {
+            let fix =
+                "name each registry the cluster pulls from with --acr NAME_OR_ID (in a runbook: [cluster] acr = [...])";
+            let scopes = async {
+                match grants::service_principal_object_id(az, &sp).await? {
+                    Some(oid) => grants::acr_pull_scopes(az, &oid).await.map(Some),
+                    None => Ok(None),
+                }
+            };
+            match scopes.await {
+                Ok(Some(scopes)) => {
+                    for scope in scopes {
+                        if ids::is_registry(&scope) {
+                            ids_found.push(scope);
+                        } else {
+                            // Least privilege: a grant over a whole group or subscription is not copied.
+                            out.notes.push(format!(
+                                "service principal {sp} holds a pull role on {scope}, above any one registry: kvwire does not copy that; {fix}"
+                            ));
+                        }
                     }
                 }
+                Ok(None) => out.notes.push(format!(
+                    "service principal {sp} was not found in the directory, so its AcrPull grants could not be read; {fix}"
+                )),
+                Err(e) => out.notes.push(format!(
+                    "could not check which registries service principal {sp} pulls from ({e}); {fix}"
+                )),
             }
-            Ok(None) => out.notes.push(format!(
-                "service principal {sp} was not found in the directory, so its AcrPull grants could not be read; {fix}"
-            )),
-            Err(e) => out.notes.push(format!(
-                "could not check which registries service principal {sp} pulls from ({e}); {fix}"
-            )),
+        }
+        // Each registry's permission mode decides the role (AcrPull is not honoured in ABAC mode).
+        ids_found.retain(|id| !out.registries.iter().any(|r| r.id.eq_ignore_ascii_case(id)));
+        ids_found.dedup_by(|a, b| a.eq_ignore_ascii_case(b));
+        let read = futures::future::try_join_all(ids_found.iter().map(|id| registry::read(az, id))).await?;
+        for (id, r) in ids_found.iter().zip(read) {
+            match r {
+                Some(r) => out.add(r),
+                None => out
+                    .notes
+                    .push(format!("registry {id} no longer exists: no pull role is granted on it")),
+            }
         }
         Ok(out)
     }
 
-    fn add(&mut self, id: String) {
-        if !self.registries.iter().any(|r| r.eq_ignore_ascii_case(&id)) {
-            self.registries.push(id);
+    fn add(&mut self, r: Registry) {
+        if !self.registries.iter().any(|x| x.id.eq_ignore_ascii_case(&r.id)) {
+            self.registries.push(r);
         }
     }
 
     /// Whether `grant` (as [`grants::held_by`] words it) is carried over by this run.
     pub fn carries(&self, grant: &str) -> bool {
-        self.registries
-            .iter()
-            .any(|r| grant.eq_ignore_ascii_case(&format!("AcrPull on {r}")))
+        self.registries.iter().any(|r| {
+            [roles::ACR_PULL.name, roles::REPOSITORY_READER.name]
+                .iter()
+                .any(|role| grant.eq_ignore_ascii_case(&format!("{role} on {}", r.id)))
+        })
     }
 
-    /// One AcrPull step per registry for the cluster's kubelet, after `needs` (the switch, which
-    /// creates the kubelet identity).
+    /// One pull-role step per registry for the cluster's kubelet, after `needs` (the switch,
+    /// which creates the kubelet identity).
     pub fn add_steps(&self, plan: &mut Plan, cluster: &ClusterRef, needs: &[StepId], wait: Duration) {
-        for id in &self.registries {
+        for r in &self.registries {
             let kubelet = Principal::Kubelet {
                 rg: cluster.rg.clone(),
                 cluster: cluster.name.clone(),
             };
-            let step: Box<dyn Step> = acr_pull_step(cluster.az.clone(), id, kubelet, wait);
+            let step: Box<dyn Step> = acr_pull_step(cluster.az.clone(), r, kubelet, wait);
             plan.add(step, needs);
         }
     }

@@ -237,7 +237,13 @@ fn key_as_stored(map: &Value, key: &str) -> String {
         .unwrap_or_else(|| key.to_string())
 }
 
-fn set_identity(body: &mut Value, base: &Value, mc: &ManagedCluster, user_assigned: Option<&str>, acr: &[String]) {
+fn set_identity(
+    body: &mut Value,
+    base: &Value,
+    mc: &ManagedCluster,
+    user_assigned: Option<&str>,
+    acr: &[crate::azure::registry::Registry],
+) {
     match user_assigned {
         None => body["identity"] = json!({"type": "SystemAssigned"}),
         Some(id) => {
@@ -255,7 +261,7 @@ fn set_identity(body: &mut Value, base: &Value, mc: &ManagedCluster, user_assign
         // kubelet moves to its managed identity only when the pool gets a newer one.
         object_at(body, "tags");
         for registry in acr {
-            body["tags"][format!("{ACR_PULL_PREFIX}{}", ids::name_of(registry))] = json!(registry);
+            body["tags"][format!("{ACR_PULL_PREFIX}{}", registry.name())] = json!(registry.id);
         }
         for p in &mc.properties.agent_pool_profiles {
             if let (Some(name), Some(image)) = (&p.name, &p.node_image_version) {

@@ -101,8 +101,14 @@ impl Fake {
         id
     }
 
-    /// A container registry in `rg`; returns its ID.
+    /// A container registry in `rg` (RBAC registry permissions, the default); returns its ID.
     pub fn seed_registry(&self, rg: &str, name: &str) -> String {
+        self.seed_registry_in_mode(rg, name, "LegacyRegistryPermissions")
+    }
+
+    /// A container registry with this `roleAssignmentMode` (`AbacRepositoryPermissions`: AcrPull
+    /// is not honoured there).
+    pub fn seed_registry_in_mode(&self, rg: &str, name: &str, mode: &str) -> String {
         let id =
             format!("/subscriptions/{SUB}/resourceGroups/{rg}/providers/Microsoft.ContainerRegistry/registries/{name}");
         self.state.lock().unwrap().put_resource(
@@ -110,7 +116,7 @@ impl Fake {
             json!({"id": id, "name": name, "type": "Microsoft.ContainerRegistry/registries", "location": "eastus",
                    "sku": {"name": "Standard", "tier": "Standard"},
                    "properties": {"loginServer": format!("{name}.azurecr.io"), "provisioningState": "Succeeded",
-                                  "adminUserEnabled": false}}),
+                                  "adminUserEnabled": false, "roleAssignmentMode": mode}}),
         );
         id
     }

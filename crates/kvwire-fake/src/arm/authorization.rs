@@ -34,6 +34,10 @@ pub const ROLES: &[(&str, &str)] = &[
     ("AcrPull", "7f951dda-4ed3-4680-a7ca-43fe172d538d"),
     ("Key Vault Certificate User", "db79e9a7-68ee-4b58-9aeb-b90e7c24fcba"),
     ("Key Vault Crypto User", "12338af0-0e69-4776-bea7-57ae8d297424"),
+    (
+        "Container Registry Repository Reader",
+        "b93aa761-3e63-49ed-ac28-beffa264f7ac",
+    ),
 ];
 
 pub fn role_guid(role_definition_id: &str) -> String {
