@@ -224,4 +224,17 @@ fn not_a_plan_file_is_a_usage_error() {
     assert!(all.contains("--plan x.kvwire: not a kvwire saved plan"), "{all}");
     let (_, all, code) = kvwire(&fake, &["up"]);
     assert_eq!(code, 2, "-f or --plan: {all}");
+
+    // A saved plan is applied later: it needs every secret value now (a shown plan does not).
+    std::fs::write(fake.dir.join("onboard.toml"), support::ONBOARD_RUNBOOK).unwrap();
+    let (_, all, code) = support::outcome(fake.kvwire().current_dir(&fake.dir).args([
+        "plan",
+        "-f",
+        "onboard.toml",
+        "--out",
+        "plan.kvwire",
+    ]));
+    assert_eq!(code, 2, "{all}");
+    assert!(all.contains("DB_HOST"), "{all}");
+    assert!(!fake.dir.join("plan.kvwire").exists());
 }

@@ -56,7 +56,8 @@ pub async fn up(
             subscription: p.subscription.clone(),
         })?;
     }
-    let seeds = build::read_seeds(&rb, dry_run)?;
+    // A plan only shown may lack secret values; a saved one is applied later and must be whole.
+    let seeds = build::read_seeds(&rb, dry_run && saved.out.is_none())?;
     let az = Arc::new(s.connect_waiting(!no_wait).await?);
     let origin = Origin {
         runbook: file.clone(),
