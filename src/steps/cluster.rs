@@ -349,8 +349,9 @@ impl ClusterUpdate {
                     )
                 };
                 if left.is_empty() {
+                    let other = if carried.is_empty() { "" } else { " other" };
                     format!(
-                        "service principal {sp} holds no other role assignments or Key Vault access policies in this subscription{carried}"
+                        "service principal {sp} holds no{other} role assignments or Key Vault access policies in this subscription{carried}"
                     )
                 } else {
                     format!(

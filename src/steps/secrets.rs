@@ -131,6 +131,19 @@ impl SeedSecret {
         Some(tags::claims_value(&claims))
     }
 
+    /// The `kvwire-runbooks` tag a new version gets, as a planned change (shown as written).
+    fn claim_change(&self, existing: Option<&HashMap<String, String>>) -> Option<FieldChange> {
+        let after = self.claims_with_mine(existing)?;
+        let before = existing
+            .and_then(|t| t.get(tags::RUNBOOKS))
+            .map(|v| serde_json::json!(v));
+        Some(FieldChange::set(
+            &format!("tags.{}", tags::RUNBOOKS),
+            before,
+            serde_json::json!(after),
+        ))
+    }
+
     /// Record this runbook on the version as it is (no new version): PATCH its tags, all of them.
     async fn claim_only(&self, version: &str, existing: &HashMap<String, String>) -> Result<()> {
         let mut t = existing.clone();
@@ -317,14 +330,19 @@ impl Step for SeedSecret {
                 action: Action::Update,
                 ..planned
                     .reason("the vault holds a different value")
-                    .changes(vec![
-                        FieldChange::sensitive("value", true),
-                        FieldChange {
-                            path: "version".into(),
-                            before: Some(serde_json::json!(version)),
-                            after: After::KnownAfterApply,
-                        },
-                    ])
+                    .changes(
+                        [
+                            FieldChange::sensitive("value", true),
+                            FieldChange {
+                                path: "version".into(),
+                                before: Some(serde_json::json!(version)),
+                                after: After::KnownAfterApply,
+                            },
+                        ]
+                        .into_iter()
+                        .chain(self.claim_change(Some(&current_tags)))
+                        .collect(),
+                    )
                     .held((!self.policy.overwrite).then(|| {
                         "the vault holds a different value; pass --overwrite to replace it (a new version)".into()
                     }))
@@ -334,17 +352,25 @@ impl Step for SeedSecret {
             if !self.policy.recover {
                 return Err(self.soft_deleted_error());
             }
-            return Ok(planned
-                .reason("soft-deleted: recover it, then set the value")
-                .changes(vec![
+            return Ok(planned.reason("soft-deleted: recover it, then set the value").changes(
+                [
                     FieldChange::set("recover", None, serde_json::json!(true)),
                     FieldChange::sensitive("value", false),
-                ]));
+                ]
+                .into_iter()
+                .chain(self.claim_change(None))
+                .collect(),
+            ));
         }
-        Ok(planned.changes(vec![
-            FieldChange::sensitive("value", false),
-            FieldChange::set(&format!("tags.{}", tags::MANAGED_BY.0), None, tags::MANAGED_BY.1.into()),
-        ]))
+        Ok(planned.changes(
+            [
+                FieldChange::sensitive("value", false),
+                FieldChange::set(&format!("tags.{}", tags::MANAGED_BY.0), None, tags::MANAGED_BY.1.into()),
+            ]
+            .into_iter()
+            .chain(self.claim_change(None))
+            .collect(),
+        ))
     }
 
     /// Write only if the secret is still as planned: nobody created it (or wrote a new version)
