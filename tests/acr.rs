@@ -236,8 +236,26 @@ fn an_abac_registry_gets_repository_reader_not_acr_pull() {
     // with Container Registry Repository Reader.
     let acr = fake.seed_registry_in_mode("rg1", "abacacr01", "AbacRepositoryPermissions");
     fake.seed_role_assignment(&acr, support::fake::CLUSTER_SP_OBJECT_ID, REPOSITORY_READER);
+    // One limited to some repositories by an ABAC condition is not copied without it.
+    let limited = fake.seed_registry_in_mode("rg1", "limitedacr02", "AbacRepositoryPermissions");
+    let ra = fake.seed_role_assignment(&limited, support::fake::CLUSTER_SP_OBJECT_ID, REPOSITORY_READER);
+    {
+        let mut s = fake.state.lock().unwrap();
+        let mut doc = s.resource(&ra).unwrap().clone();
+        doc["properties"]["condition"] = json!(
+            "@Resource[Microsoft.ContainerRegistry/registries/repositories:name] StringStartsWithIgnoreCase 'shop/'"
+        );
+        doc["properties"]["conditionVersion"] = json!("2.0");
+        s.put_resource(&ra, doc);
+    }
     let (plan, all, code) = switch(&fake, &["--dry-run"]);
     assert_eq!(code, 0, "{all}");
+    assert!(
+        plan.to_string()
+            .contains("with an ABAC condition: kvwire does not copy conditional grants"),
+        "{plan:#}"
+    );
+    assert!(!plan.to_string().contains("on registry limitedacr02"), "{plan:#}");
     assert!(
         plan.to_string()
             .contains("role Container Registry Repository Reader for kubelet of rg1/aks1 on registry abacacr01"),

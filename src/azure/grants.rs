@@ -43,10 +43,18 @@ async fn assignments_of(az: &Azure, object_id: &str) -> Result<Vec<Value>> {
         .collect())
 }
 
-/// The scopes where `object_id` holds a pull role (AcrPull, or Container Registry Repository
-/// Reader in ABAC-mode registries): registries, or groups and subscriptions above them.
-pub async fn acr_pull_scopes(az: &Azure, object_id: &str) -> Result<Vec<String>> {
-    let mut scopes: Vec<String> = assignments_of(az, object_id)
+/// Where `object_id` holds a pull role (AcrPull, or Container Registry Repository Reader in
+/// ABAC-mode registries): registries, or groups and subscriptions above them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PullGrant {
+    pub scope: String,
+    /// The assignment has an ABAC condition (say, only some repositories): copying it without the
+    /// condition would grant more.
+    pub conditional: bool,
+}
+
+pub async fn acr_pull_scopes(az: &Azure, object_id: &str) -> Result<Vec<PullGrant>> {
+    let mut found: Vec<PullGrant> = assignments_of(az, object_id)
         .await?
         .iter()
         .filter(|a| {
@@ -58,14 +66,18 @@ pub async fn acr_pull_scopes(az: &Azure, object_id: &str) -> Result<Vec<String>>
             g == roles::ACR_PULL.guid || g == roles::REPOSITORY_READER.guid
         })
         .filter_map(|a| {
-            a.pointer("/properties/scope")
-                .and_then(Value::as_str)
-                .map(str::to_owned)
+            Some(PullGrant {
+                scope: a.pointer("/properties/scope").and_then(Value::as_str)?.to_owned(),
+                conditional: a
+                    .pointer("/properties/condition")
+                    .and_then(Value::as_str)
+                    .is_some_and(|c| !c.trim().is_empty()),
+            })
         })
         .collect();
-    scopes.sort_by_key(|s| s.to_ascii_lowercase());
-    scopes.dedup_by(|a, b| a.eq_ignore_ascii_case(b));
-    Ok(scopes)
+    found.sort_by_key(|g| (g.scope.to_ascii_lowercase(), g.conditional));
+    found.dedup_by(|a, b| a.scope.eq_ignore_ascii_case(&b.scope) && a.conditional == b.conditional);
+    Ok(found)
 }
 
 /// Role assignments anywhere in the subscription, and vault access policies, held by `object_id`.

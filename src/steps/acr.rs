@@ -56,9 +56,14 @@ impl AcrRegrant {
                 }
             };
             match scopes.await {
-                Ok(Some(scopes)) => {
-                    for scope in scopes {
-                        if ids::is_registry(&scope) {
+                Ok(Some(grants)) => {
+                    for grants::PullGrant { scope, conditional } in grants {
+                        if conditional {
+                            // Copied without its condition it would grant more than the original.
+                            out.notes.push(format!(
+                                "service principal {sp} holds a pull role on {scope} with an ABAC condition: kvwire does not copy conditional grants; grant the kubelet the same by hand"
+                            ));
+                        } else if ids::is_registry(&scope) {
                             ids_found.push(scope);
                         } else {
                             // Least privilege: a grant over a whole group or subscription is not copied.
