@@ -498,7 +498,9 @@ fn a_shared_workload_identity_stays_while_another_runbook_uses_it() {
     assert_eq!(step("identity rg1/id-shop")["action"], json!("update"));
     assert_eq!(
         step("identity rg1/id-shop")["reason"],
-        json!("kept: runbook(s) orders still use it; only runbook checkout's claim is removed")
+        json!(
+            "kept: runbook(s) orders still use it, and federated credential(s) kvwire-shop-orders that this runbook did not make still use it; only runbook checkout's claim is removed"
+        )
     );
     assert_eq!(
         step("federated credential rg1/id-shop/kvwire-shop-checkout")["action"],
@@ -515,4 +517,142 @@ fn a_shared_workload_identity_stays_while_another_runbook_uses_it() {
     let (_, all, code) = kvwire(&fake, &["--yes", "down"], &b);
     assert_eq!(code, 0, "{all}");
     assert!(tags(&fake).is_none(), "the last one out removes the identity");
+}
+
+#[test]
+fn new_versions_keep_tags_and_down_holds_what_nobody_claims() {
+    let (fake, rb) = fresh();
+    let (_, all, code) = kvwire(&fake, &["--yes", "up"], &rb);
+    assert_eq!(code, 0, "{all}");
+    let tags = |fake: &Fake, name: &str| {
+        fake.state.lock().unwrap().secrets[&("kv-demo".to_string(), name.to_string())]
+            .versions
+            .last()
+            .unwrap()
+            .tags
+            .clone()
+    };
+    // `secrets seed --overwrite` (no runbook) keeps the runbook's claim on the new version.
+    let out = fake
+        .kvwire()
+        .env("DB_PASSWORD", "rotated-by-hand")
+        .args(["--yes", "secrets", "seed", "--vault", "kv-demo", "--from-env", "--map"])
+        .arg("DB_PASSWORD=db-password")
+        .arg("--overwrite")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(fake.secret_versions("kv-demo", "db-password").len(), 2);
+    assert_eq!(tags(&fake, "db-password")["kvwire-runbooks"], json!("onboard"));
+
+    // A secret someone else made keeps its owner's tags when a runbook overwrites its value, and
+    // is not made kvwire's: down never deletes it.
+    fake.seed_secret("kv-demo", "db-name", "old-name", false);
+    {
+        let mut s = fake.state.lock().unwrap();
+        let item = s
+            .secrets
+            .get_mut(&("kv-demo".to_string(), "db-name".to_string()))
+            .unwrap();
+        item.versions.last_mut().unwrap().tags = json!({"owner": "alice", "cost-center": "42"});
+    }
+    let with_overwrite = fake.dir.join("overwrite.toml");
+    std::fs::write(
+        &with_overwrite,
+        support::ONBOARD_RUNBOOK.replace("source = \"env\"", "source = \"env\"\noverwrite = true"),
+    )
+    .unwrap();
+    let (_, all, code) = kvwire(&fake, &["--yes", "up"], &with_overwrite);
+    assert_eq!(code, 0, "{all}");
+    assert_eq!(tags(&fake, "db-name"), json!({"owner": "alice", "cost-center": "42"}));
+
+    // Made before kvwire recorded runbooks: nobody can say whose — held, not deleted.
+    {
+        let mut s = fake.state.lock().unwrap();
+        let item = s
+            .secrets
+            .get_mut(&("kv-demo".to_string(), "db-host".to_string()))
+            .unwrap();
+        item.versions.last_mut().unwrap().tags = json!({"managed-by": "kvwire"});
+    }
+    let (doc, all, code) = kvwire(&fake, &["-o", "json", "--yes", "down", "--include-secrets"], &rb);
+    assert_eq!(code, 0, "{all}");
+    let step = |address: &str| {
+        doc["steps"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["address"] == json!(address))
+            .unwrap_or_else(|| panic!("{address}: {doc:#}"))
+            .clone()
+    };
+    assert_eq!(step("secret kv-demo/db-host")["outcome"], json!("held"), "{doc:#}");
+    assert_eq!(
+        step("secret kv-demo/db-name")["action"],
+        json!("no_op"),
+        "alice's secret"
+    );
+    assert_eq!(step("secret kv-demo/db-password")["outcome"], json!("applied"));
+    let s = fake.state.lock().unwrap();
+    assert!(
+        s.secrets[&("kv-demo".to_string(), "db-host".to_string())]
+            .deleted
+            .is_none()
+    );
+    assert!(
+        s.secrets[&("kv-demo".to_string(), "db-name".to_string())]
+            .deleted
+            .is_none()
+    );
+}
+
+#[test]
+fn an_identity_other_apps_federate_with_is_kept() {
+    let (fake, rb) = fresh();
+    let (_, all, code) = kvwire(&fake, &["--yes", "up"], &rb);
+    assert_eq!(code, 0, "{all}");
+    // Another app's credential on the same identity, made without this runbook.
+    let out = fake
+        .kvwire()
+        .args([
+            "--yes",
+            "workload-identity",
+            "-g",
+            "rg1",
+            "--cluster",
+            "aks1",
+            "--identity",
+            "id-shop",
+            "--namespace",
+            "billing",
+            "--service-account",
+            "invoicer",
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let (doc, all, code) = kvwire(&fake, &["-o", "json", "--yes", "down"], &rb);
+    assert_eq!(code, 0, "{all}");
+    let identity = doc["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["address"] == json!("identity rg1/id-shop"))
+        .unwrap()
+        .clone();
+    assert_eq!(
+        identity["action"],
+        json!("update"),
+        "only its own claim is taken off: {identity:#}"
+    );
+    assert!(
+        identity["reason"]
+            .as_str()
+            .unwrap()
+            .contains("federated credential(s) kvwire-billing-invoicer that this runbook did not make still use it"),
+        "{identity:#}"
+    );
+    assert!(fake
+        .resource("/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg1/providers/Microsoft.ManagedIdentity/userAssignedIdentities/id-shop")
+        .is_some());
 }

@@ -221,7 +221,7 @@ fn not_a_plan_file_is_a_usage_error() {
     std::fs::write(fake.dir.join("x.kvwire"), "{\"steps\": []}").unwrap();
     let (_, all, code) = kvwire(&fake, &["up", "--plan", "x.kvwire"]);
     assert_eq!(code, 2, "{all}");
-    assert!(all.contains("--plan x.kvwire: not a kvwire saved plan"), "{all}");
+    assert!(all.contains("plan file x.kvwire: not a kvwire saved plan"), "{all}");
     let (_, all, code) = kvwire(&fake, &["up"]);
     assert_eq!(code, 2, "-f or --plan: {all}");
 
@@ -237,4 +237,68 @@ fn not_a_plan_file_is_a_usage_error() {
     assert_eq!(code, 2, "{all}");
     assert!(all.contains("DB_HOST"), "{all}");
     assert!(!fake.dir.join("plan.kvwire").exists());
+}
+
+/// Someone tags the cluster between kvwire's last read and its PUT.
+fn competing_write(s: &mut support::fake::state::FakeState) {
+    let id = Fake::cluster_id("rg1", "aks1");
+    let etag = s.new_etag();
+    let mut mc = s.resource(&id).unwrap().clone();
+    mc["tags"]["owner"] = json!("someone-else");
+    mc["eTag"] = json!(etag);
+    s.put_resource(&id, mc);
+}
+
+#[test]
+fn a_write_between_the_check_and_the_put_ends_a_saved_plan() {
+    let (fake, _) = fresh();
+    let (_, all, code) = kvwire(&fake, &["plan", "-f", "onboard.toml", "--out", "plan.kvwire"]);
+    assert_eq!(code, 0, "{all}");
+    fake.fault(
+        Some("PUT"),
+        "managedClusters/aks1",
+        1,
+        support::fake::state::FaultKind::Before(competing_write),
+    );
+    let (_, all, code) = kvwire(&fake, &["up", "--plan", "plan.kvwire"]);
+    assert_eq!(code, 1, "{all}");
+    assert!(
+        all.contains("cluster rg1/aks1 changed since the plan (412 on If-Match)"),
+        "{all}"
+    );
+    let mc = fake.resource(&Fake::cluster_id("rg1", "aks1")).unwrap();
+    assert_eq!(
+        mc["properties"]["servicePrincipalProfile"]["clientId"],
+        json!("clientid"),
+        "never applied over the other write"
+    );
+}
+
+#[test]
+fn an_interrupted_saved_plan_is_resumed_with_the_same_file() {
+    let (fake, _) = fresh();
+    let (_, all, code) = kvwire(&fake, &["plan", "-f", "onboard.toml", "--out", "plan.kvwire"]);
+    assert_eq!(code, 0, "{all}");
+    // The run stops after the cluster update and the identity: the credential write is refused once.
+    fake.fault(
+        Some("PUT"),
+        "/federatedIdentityCredentials/",
+        1,
+        support::fake::state::FaultKind::Error {
+            status: 403,
+            code: "AuthorizationFailed".into(),
+        },
+    );
+    let (_, all, code) = kvwire(&fake, &["-o", "text", "up", "--plan", "plan.kvwire"]);
+    assert_eq!(code, 1, "{all}");
+    assert!(
+        all.contains("kvwire up --plan plan.kvwire"),
+        "the hint resumes the reviewed plan: {all}"
+    );
+    // What was "(known after apply)" in the plan (the issuer, the new identity's principal) is
+    // known now, and matches.
+    let (_, all, code) = kvwire(&fake, &["up", "--plan", "plan.kvwire"]);
+    assert_eq!(code, 0, "{all}");
+    let (_, all, code) = kvwire(&fake, &["verify", "-f", "onboard.toml"]);
+    assert_eq!(code, 0, "{all}");
 }

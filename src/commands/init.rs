@@ -134,6 +134,7 @@ fn render(args: &InitArgs, o: &Observed) -> String {
          #   kvwire up -f THIS_FILE       apply it; running it again changes nothing\n\
          #   kvwire verify -f THIS_FILE   check it end to end\n\
          # docs/runbook.md describes every key.\n\n\
+         name = \"{runbook_name}\"   # recorded on shared resources: `down` keeps what other runbooks use\n\n\
          [cluster]\n{cluster_notes}resource_group = \"{rg}\"\nname = \"{cluster}\"\n\
          managed_identity = true         # switch a service-principal cluster to a managed identity\n\
          upgrade_node_images = true      # re-image pools when needed, always after that switch\n\n\
@@ -151,7 +152,20 @@ fn render(args: &InitArgs, o: &Observed) -> String {
          # image = \"REGISTRY/IMAGE:TAG\"\n",
         vault = args.vault,
         sa = args.service_account,
+        runbook_name = runbook_name(&args.namespace, &args.service_account),
         cluster_notes = comments(&o.cluster),
         vault_notes = comments(&o.vault),
     )
+}
+
+/// A runbook name for one app: its namespace and service account, lower-cased, other characters
+/// as hyphens (`shop`, `checkout` → `shop-checkout`).
+fn runbook_name(namespace: &str, service_account: &str) -> String {
+    let raw = format!("{namespace}-{service_account}").to_ascii_lowercase();
+    let name: String = raw
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+        .take(63)
+        .collect();
+    name.trim_matches('-').to_string()
 }

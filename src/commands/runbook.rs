@@ -77,6 +77,10 @@ pub async fn up(
     opts.no_wait = no_wait;
     opts.wait_hint = format!("kvwire wait -f {}", file.display());
     opts.save = saved.out.map(|o| (o.to_path_buf(), origin));
+    if let Some(path) = saved.apply {
+        // Resuming goes on with the reviewed plan, not a new one.
+        opts.apply_hint = format!("kvwire up --plan {}", path.display());
+    }
     opts.saved = applying;
     plan::run(p, &opts, &s.ui).await
 }

@@ -205,6 +205,13 @@ pub async fn run(plan: Plan, opts: &RunOptions, ui: &Ui) -> Result<ExitStatus> {
         confirm(opts, ui, to_apply, word)?;
     }
 
+    let planned: Vec<Planned> = planned
+        .into_iter()
+        .map(|p| Planned {
+            exact: opts.saved.is_some(),
+            ..p
+        })
+        .collect();
     let interrupted = apply_all(&plan, &planned, &pending, &mut outcomes, opts, ui).await;
     for (o, _) in outcomes.iter_mut() {
         if *o == Outcome::Planned {
@@ -253,8 +260,14 @@ pub async fn run(plan: Plan, opts: &RunOptions, ui: &Ui) -> Result<ExitStatus> {
                 opts.apply_hint
             );
         } else if failed > 0 {
+            // Re-running goes on where this stopped: done steps do nothing.
+            let again = if opts.apply_hint.starts_with("kvwire ") {
+                format!("`{}`", opts.apply_hint)
+            } else {
+                "the same command".to_string()
+            };
             println!(
-                "{verb} failed: {applied} {done}, {failed} failed, {} not run.",
+                "{verb} failed: {applied} {done}, {failed} failed, {} not run. Fix the cause, then run {again} again.",
                 count(Outcome::NotRun)
             );
         } else if held > 0 {

@@ -136,10 +136,10 @@ impl SavedPlan {
         let text =
             std::fs::read_to_string(path).map_err(|e| Error::usage(format!("--plan {}: {e}", path.display())))?;
         let plan: SavedPlan = serde_json::from_str(&text)
-            .map_err(|e| Error::usage(format!("--plan {}: not a kvwire saved plan ({e})", path.display())))?;
+            .map_err(|e| Error::usage(format!("plan file {}: not a kvwire saved plan ({e})", path.display())))?;
         if plan.kind != KIND || plan.format_version != FORMAT_VERSION {
             return Err(Error::usage(format!(
-                "--plan {}: not a kvwire saved plan of format {FORMAT_VERSION}",
+                "plan file {}: not a kvwire saved plan of format {FORMAT_VERSION}",
                 path.display()
             )));
         }
@@ -210,7 +210,7 @@ impl SavedPlan {
             for c in &s.changes {
                 match now.changes.iter().find(|n| n.path == c.path) {
                     None => differences.push(format!("{}: {} is no longer changed", p.address, c.path)),
-                    Some(n) if n != c => differences.push(format!(
+                    Some(n) if !agrees(c, n) => differences.push(format!(
                         "{}: {}: planned {}, now {}",
                         p.address,
                         c.path,
@@ -287,6 +287,16 @@ impl SavedPlan {
         ));
         out
     }
+}
+
+/// A saved change and the same change observed now agree: the same field, from the same value, to
+/// the same value — where the plan said "(known after apply)" (an identity made by a run that
+/// was then interrupted, say), any value now known.
+fn agrees(saved: &ChangeDoc, now: &ChangeDoc) -> bool {
+    saved.path == now.path
+        && saved.sensitive == now.sensitive
+        && saved.before == now.before
+        && (saved.after_unknown || (!now.after_unknown && saved.after == now.after))
 }
 
 fn short(sha: &str) -> &str {

@@ -131,6 +131,9 @@ pub struct Planned {
     /// The entity tag of what was read, where Azure has one: a saved plan refuses to apply when
     /// it changed.
     pub observed: Option<String>,
+    /// Applying a saved plan: a write refuses, rather than re-plans, when what it reads is no
+    /// longer what was observed (`If-Match` with the observed entity tag, a 412 ends the step).
+    pub exact: bool,
 }
 
 impl Planned {
@@ -146,6 +149,7 @@ impl Planned {
             warnings: vec![],
             held: None,
             observed: None,
+            exact: false,
         }
     }
 

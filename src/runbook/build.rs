@@ -259,13 +259,19 @@ pub async fn down(az: &Arc<Azure>, rb: &Loaded, include_secrets: bool) -> Result
         IdentityMode::WorkloadIdentity => {
             let name = b.identity.name.as_deref().expect("checked when the runbook was read");
             let identity = az.identity_id(rb.identity_rg(), name);
-            for sa in &b.service_accounts {
-                let cred = Binding {
-                    namespace: sa.namespace.0.clone(),
-                    service_account: sa.name.0.clone(),
-                    credential: None,
-                }
-                .credential_name();
+            let own: Vec<String> = b
+                .service_accounts
+                .iter()
+                .map(|sa| {
+                    Binding {
+                        namespace: sa.namespace.0.clone(),
+                        service_account: sa.name.0.clone(),
+                        credential: None,
+                    }
+                    .credential_name()
+                })
+                .collect();
+            for cred in &own {
                 // One credential write per identity at a time: each deletion waits for the last.
                 let needs: Vec<StepId> = credentials.last().copied().into_iter().collect();
                 credentials.push(plan.add(
@@ -273,10 +279,11 @@ pub async fn down(az: &Arc<Azure>, rb: &Loaded, include_secrets: bool) -> Result
                         az: az.clone(),
                         address: format!("federated credential {}/{name}/{cred}", rb.identity_rg()),
                         resource_type: ids::FEDERATED_CREDENTIAL,
-                        id: ids::federated_credential(&identity, &cred),
+                        id: ids::federated_credential(&identity, cred),
                         api: api::MANAGED_IDENTITY,
                         only_if_tagged: false,
                         shared: None,
+                        own_credentials: None,
                     }),
                     &needs,
                 ));
@@ -289,6 +296,7 @@ pub async fn down(az: &Arc<Azure>, rb: &Loaded, include_secrets: bool) -> Result
                 api: api::MANAGED_IDENTITY,
                 only_if_tagged: true,
                 shared: Some(Shared::Tag { runbook: rb.id.clone() }),
+                own_credentials: Some(own.clone()),
             });
             Principal::Identity {
                 rg: rb.identity_rg().into(),
@@ -320,6 +328,7 @@ pub async fn down(az: &Arc<Azure>, rb: &Loaded, include_secrets: bool) -> Result
                 api: api::AUTHORIZATION,
                 only_if_tagged: false,
                 shared: Some(Shared::Description { runbook: rb.id.clone() }),
+                own_credentials: None,
             }),
             &credentials,
         ));

@@ -497,6 +497,21 @@ impl Step for RoleAssignment {
             // principal, role and scope may not).
             body["properties"]["description"] = d.clone();
         }
+        if planned.action == Action::Update
+            && let Some(existing) = self.az.arm.get_opt(&path, api::AUTHORIZATION).await?
+        {
+            // Recording a runbook on kvwire's assignment: PUT it back whole — its condition kept —
+            // with the runbooks read now (another may have recorded itself since the plan).
+            let mut claims =
+                tags::description_claims(existing.pointer("/properties/description").and_then(Value::as_str));
+            claims.extend(self.claim.clone());
+            body["properties"]["description"] = json!(tags::claims_description(&claims));
+            for k in ["condition", "conditionVersion"] {
+                if let Some(v) = existing.pointer(&format!("/properties/{k}")).filter(|v| !v.is_null()) {
+                    body["properties"][k] = v.clone();
+                }
+            }
+        }
         let started = Instant::now();
         let mut delay = Duration::from_secs(2);
         loop {

@@ -136,6 +136,14 @@ fn plan_write(d: &dyn Desired, planned: Planned, read: &Value, mc: &ManagedClust
 async fn write(c: &ClusterRef, d: &dyn Desired, planned: &Planned, on: Progress<'_>) -> Result<()> {
     for attempt in 1..=3 {
         let (read, mc) = c.settled(on).await?;
+        if planned.exact && planned.observed.is_some() && mc.e_tag != planned.observed {
+            return Err(Error::runtime(format!(
+                "cluster {} changed since the plan (entity tag {} → {}); nothing was written. Plan again",
+                c.label(),
+                planned.observed.as_deref().unwrap_or("-"),
+                mc.e_tag.as_deref().unwrap_or("-")
+            )));
+        }
         let (body, now) = desired_body(d, &read, &mc);
         if now.is_empty() {
             // Someone (or an earlier, interrupted run) already made this change.
@@ -155,6 +163,13 @@ async fn write(c: &ClusterRef, d: &dyn Desired, planned: &Planned, on: Progress<
             .put_if_match(&c.id(), api::CONTAINER_SERVICE, &body, mc.e_tag.as_deref(), on)
             .await
         {
+            // A saved plan applies exactly: someone else's write in between ends it.
+            Err(Error::Arm(e)) if e.is(&ErrorCode::PreconditionFailed) && planned.exact => {
+                return Err(Error::runtime(format!(
+                    "cluster {} changed since the plan (412 on If-Match); nothing was written. Plan again",
+                    c.label()
+                )));
+            }
             Err(Error::Arm(e)) if e.is(&ErrorCode::PreconditionFailed) && attempt < 3 => {
                 on("the cluster changed since it was read: reading it again");
                 info!("cluster {}: 412 PreconditionFailed; re-reading", c.label());

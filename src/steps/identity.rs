@@ -149,12 +149,12 @@ impl Step for Identity {
     async fn apply(&self, planned: &Planned, on: Progress<'_>) -> Result<()> {
         let arm = &self.identity.cluster.az.arm;
         if planned.action == Action::Update {
+            // Read again: another runbook may have recorded itself since the plan.
             let doc = arm.get(&self.identity.id(), api::MANAGED_IDENTITY).await?;
             let mut t = doc.get("tags").cloned().unwrap_or_else(|| json!({}));
-            t[tags::RUNBOOKS] = planned
-                .planned_value(&format!("tags.{}", tags::RUNBOOKS))
-                .cloned()
-                .unwrap_or(Value::Null);
+            let mut claims = tags::claims(t.get(tags::RUNBOOKS).and_then(Value::as_str));
+            claims.extend(self.claim.clone());
+            t[tags::RUNBOOKS] = json!(tags::claims_value(&claims));
             arm.patch(&self.identity.id(), api::MANAGED_IDENTITY, &json!({"tags": t}), on)
                 .await?;
             return Ok(());

@@ -68,6 +68,9 @@ pub struct Remove {
     pub api: &'static str,
     pub only_if_tagged: bool,
     pub shared: Option<Shared>,
+    /// An identity: the federated credentials this runbook made. One it did not make means
+    /// pods of another app still use the identity: it is kept.
+    pub own_credentials: Option<Vec<String>>,
 }
 
 #[async_trait::async_trait]
@@ -92,21 +95,56 @@ impl Step for Remove {
         if self.only_if_tagged && !tags::is_kvwire(doc.get("tags")) {
             return Ok(no_op("not created by kvwire (no managed-by=kvwire tag): kept"));
         }
+        // Pods of another app still federate with this identity: it stays whoever claims it.
+        let mut foreign: Vec<String> = vec![];
+        if let Some(ours) = &self.own_credentials {
+            let creds = self
+                .az
+                .arm
+                .list(&ids::federated_credentials(&self.id), self.api)
+                .await?;
+            foreign = creds
+                .iter()
+                .filter_map(|c| c["name"].as_str())
+                .filter(|n| !ours.iter().any(|o| o.eq_ignore_ascii_case(n)))
+                .map(str::to_owned)
+                .collect();
+        }
+        let foreign_why = (!foreign.is_empty()).then(|| {
+            format!(
+                "federated credential(s) {} that this runbook did not make still use it",
+                foreign.join(", ")
+            )
+        });
         if let Some(shared) = &self.shared {
             let claims = shared.claims(&doc);
             let me = shared.runbook();
             let others: BTreeSet<String> = claims.iter().filter(|c| *c != me).cloned().collect();
             let names = others.iter().cloned().collect::<Vec<_>>().join(", ");
-            if !others.is_empty() && !claims.contains(me) {
-                return Ok(no_op(&format!("kept: used by runbook(s) {names}, not by this one")));
+            if claims.is_empty() {
+                if let Some(why) = &foreign_why {
+                    return Ok(no_op(&format!("kept: {why}")));
+                }
+                // Made before kvwire recorded runbooks, or tagged by hand: nobody can say whose.
+                return Ok(planned.held(Some(
+                    "no runbook is recorded on it (made before kvwire recorded runbooks?): it may be another runbook's. Run `kvwire up` once for each runbook that uses it, or confirm at the prompt"
+                        .into(),
+                )));
             }
-            if !others.is_empty() {
+            if !claims.contains(me) {
+                let why = foreign_why.unwrap_or_else(|| format!("used by runbook(s) {names}, not by this one"));
+                return Ok(no_op(&format!("kept: {why}")));
+            }
+            if !others.is_empty() || foreign_why.is_some() {
+                let why = match (&foreign_why, others.is_empty()) {
+                    (Some(f), true) => f.clone(),
+                    (Some(f), false) => format!("runbook(s) {names} still use it, and {f}"),
+                    (None, _) => format!("runbook(s) {names} still use it"),
+                };
                 return Ok(Planned {
                     action: Action::Update,
                     ..planned
-                        .reason(format!(
-                            "kept: runbook(s) {names} still use it; only runbook {me}'s claim is removed"
-                        ))
+                        .reason(format!("kept: {why}; only runbook {me}'s claim is removed"))
                         .changes(vec![FieldChange::set(
                             &shared.path(),
                             shared.read(&doc).map(Value::from),
@@ -114,48 +152,54 @@ impl Step for Remove {
                         )])
                 });
             }
+        } else if let Some(why) = foreign_why {
+            return Ok(no_op(&format!("kept: {why}")));
         }
         Ok(planned)
     }
 
+    /// Claims are read again here: a runbook that recorded itself since the plan keeps the
+    /// resource (this run then only takes its own name off — less than planned, never more).
     async fn apply(&self, planned: &Planned, on: Progress<'_>) -> Result<()> {
-        if planned.action == Action::Update
-            && let Some(shared) = &self.shared
-        {
-            let after = planned.planned_value(&shared.path()).cloned().unwrap_or(Value::Null);
+        if let Some(shared) = &self.shared {
             let doc = self.az.arm.get(&self.id, self.api).await?;
-            return match shared {
-                // A role assignment is PUT back whole: only its description may change.
-                Shared::Description { .. } => {
-                    let mut props = json!({"description": after});
-                    for k in [
-                        "roleDefinitionId",
-                        "principalId",
-                        "principalType",
-                        "condition",
-                        "conditionVersion",
-                    ] {
-                        if let Some(v) = doc.pointer(&format!("/properties/{k}")).filter(|v| !v.is_null()) {
-                            props[k] = v.clone();
+            let mut others = shared.claims(&doc);
+            others.remove(shared.runbook());
+            if planned.action == Action::Update || !others.is_empty() {
+                let after = json!(shared.written(&others));
+                return match shared {
+                    // A role assignment is PUT back whole: only its description may change.
+                    Shared::Description { .. } => {
+                        let mut props = json!({"description": after});
+                        for k in [
+                            "roleDefinitionId",
+                            "principalId",
+                            "principalType",
+                            "condition",
+                            "conditionVersion",
+                        ] {
+                            if let Some(v) = doc.pointer(&format!("/properties/{k}")).filter(|v| !v.is_null()) {
+                                props[k] = v.clone();
+                            }
                         }
+                        self.az
+                            .arm
+                            .put(&self.id, self.api, &json!({"properties": props}), on)
+                            .await
+                            .map(|_| ())
                     }
-                    self.az
-                        .arm
-                        .put(&self.id, self.api, &json!({"properties": props}), on)
-                        .await
-                        .map(|_| ())
-                }
-                // PATCH replaces the whole tag map: send the others unchanged.
-                Shared::Tag { .. } => {
-                    let mut t = doc.get("tags").cloned().unwrap_or_else(|| json!({}));
-                    t[tags::RUNBOOKS] = after;
-                    self.az
-                        .arm
-                        .patch(&self.id, self.api, &json!({"tags": t}), on)
-                        .await
-                        .map(|_| ())
-                }
-            };
+                    // PATCH replaces the whole tag map: send the others unchanged.
+                    Shared::Tag { .. } => {
+                        let mut t = doc.get("tags").cloned().unwrap_or_else(|| json!({}));
+                        t[tags::RUNBOOKS] = after;
+                        self.az
+                            .arm
+                            .patch(&self.id, self.api, &json!({"tags": t}), on)
+                            .await
+                            .map(|_| ())
+                    }
+                };
+            }
         }
         if self.resource_type == ids::FEDERATED_CREDENTIAL {
             return one_credential_write_at_a_time(on, || self.az.arm.delete(&self.id, self.api, on)).await;

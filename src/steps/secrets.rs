@@ -131,17 +131,37 @@ impl SeedSecret {
         Some(tags::claims_value(&claims))
     }
 
-    /// The `kvwire-runbooks` tag a new version gets, as a planned change (shown as written).
+    /// The tags a new version gets. A new name: `managed-by=kvwire` and this runbook. An existing
+    /// secret keeps its tags (Key Vault gives a new version only the tags sent): its owner's, and
+    /// other runbooks' claims; this runbook is added only where kvwire made the secret.
+    fn new_version_tags(&self, existing: Option<&HashMap<String, String>>) -> HashMap<String, String> {
+        let Some(t) = existing else {
+            let mut t = HashMap::new();
+            t.insert(tags::MANAGED_BY.0.to_string(), tags::MANAGED_BY.1.to_string());
+            if let Some(mine) = &self.policy.claim {
+                t.insert(tags::RUNBOOKS.to_string(), mine.clone());
+            }
+            return t;
+        };
+        let mut t = t.clone();
+        let ours = t.get(tags::MANAGED_BY.0).map(String::as_str) == Some(tags::MANAGED_BY.1);
+        if ours && let Some(claims) = self.claims_with_mine(Some(&t)) {
+            t.insert(tags::RUNBOOKS.to_string(), claims);
+        }
+        t
+    }
+
+    /// The `kvwire-runbooks` tag a new version gets, as a planned change, when it changes.
     fn claim_change(&self, existing: Option<&HashMap<String, String>>) -> Option<FieldChange> {
-        let after = self.claims_with_mine(existing)?;
-        let before = existing
-            .and_then(|t| t.get(tags::RUNBOOKS))
-            .map(|v| serde_json::json!(v));
-        Some(FieldChange::set(
-            &format!("tags.{}", tags::RUNBOOKS),
-            before,
-            serde_json::json!(after),
-        ))
+        let after = self.new_version_tags(existing).get(tags::RUNBOOKS).cloned()?;
+        let before = existing.and_then(|t| t.get(tags::RUNBOOKS)).cloned();
+        (before.as_deref() != Some(after.as_str())).then(|| {
+            FieldChange::set(
+                &format!("tags.{}", tags::RUNBOOKS),
+                before.map(serde_json::Value::from),
+                serde_json::json!(after),
+            )
+        })
     }
 
     /// Record this runbook on the version as it is (no new version): PATCH its tags, all of them.
@@ -216,11 +236,7 @@ impl SeedSecret {
     /// PUT the value (a new version). `Ok(false)`: the name is soft-deleted (409 with inner code
     /// `ObjectIsDeletedButRecoverable`) and nothing was written.
     async fn set(&self, existing: Option<&HashMap<String, String>>) -> Result<bool> {
-        let mut tag_map = HashMap::new();
-        tag_map.insert(tags::MANAGED_BY.0.to_string(), tags::MANAGED_BY.1.to_string());
-        if let Some(claims) = self.claims_with_mine(existing) {
-            tag_map.insert(tags::RUNBOOKS.to_string(), claims);
-        }
+        let tag_map = self.new_version_tags(existing);
         let params = SetSecretParameters {
             value: Some(self.value()?.to_string()),
             content_type: self.policy.content_type.clone(),
@@ -500,6 +516,12 @@ impl Step for RemoveSecret {
         }
         let before = t.get(tags::RUNBOOKS).map(String::as_str);
         let claims = tags::claims(before);
+        if claims.is_empty() {
+            return Ok(planned.held(Some(
+                "no runbook is recorded on it (seeded by `secrets seed`, or before kvwire recorded runbooks): it may be another runbook's. Confirm at the prompt to delete it"
+                    .into(),
+            )));
+        }
         let others: std::collections::BTreeSet<String> =
             claims.iter().filter(|c| **c != self.runbook).cloned().collect();
         let names = others.iter().cloned().collect::<Vec<_>>().join(", ");
@@ -524,28 +546,27 @@ impl Step for RemoveSecret {
         Ok(planned.reason("soft delete: recoverable for the vault's retention period"))
     }
 
+    /// Claims are read again here: a runbook that recorded itself since the plan keeps the secret.
     async fn apply(&self, planned: &Planned, _on: Progress<'_>) -> Result<()> {
         let err = |e: &azure_core::Error, what: &str| sdk_error(&KvFailure::from_sdk(e), what, &self.name, &self.vault);
-        if planned.action == Action::Update {
+        let s = self
+            .client
+            .get_secret(&self.name, None)
+            .await
+            .map_err(|e| err(&e, "read"))?
+            .into_model()
+            .map_err(|e| Error::runtime(format!("reading secret {}: {e}", self.name)))?;
+        let mut t = s.tags.unwrap_or_default();
+        let mut others = tags::claims(t.get(tags::RUNBOOKS).map(String::as_str));
+        others.remove(&self.runbook);
+        if planned.action == Action::Update || !others.is_empty() {
             // PATCH replaces the version's tags: send them all, this runbook's name taken off.
-            let s = self
-                .client
-                .get_secret(&self.name, None)
-                .await
-                .map_err(|e| err(&e, "read"))?
-                .into_model()
-                .map_err(|e| Error::runtime(format!("reading secret {}: {e}", self.name)))?;
             let version =
                 s.id.as_deref()
                     .and_then(|id| id.trim_end_matches('/').rsplit('/').next())
                     .unwrap_or_default()
                     .to_string();
-            let mut t = s.tags.unwrap_or_default();
-            let after = planned
-                .planned_value(&format!("tags.{}", tags::RUNBOOKS))
-                .and_then(serde_json::Value::as_str)
-                .unwrap_or_default();
-            t.insert(tags::RUNBOOKS.to_string(), after.to_string());
+            t.insert(tags::RUNBOOKS.to_string(), tags::claims_value(&others));
             return set_tags(&self.client, &self.vault, &self.name, &version, t).await;
         }
         self.client
