@@ -278,7 +278,11 @@ impl SavedPlan {
                 out.push_str(&format!("      # held: {h}\n"));
             }
             for c in &s.changes {
-                out.push_str(&format!("      {} = {}\n", c.path, shown(c)));
+                if c.before.is_null() || c.sensitive {
+                    out.push_str(&format!("      {} = {}\n", c.path, shown(c)));
+                } else {
+                    out.push_str(&format!("      {}: {} → {}\n", c.path, c.before, shown(c)));
+                }
             }
         }
         out.push_str(&format!(
