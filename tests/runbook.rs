@@ -499,7 +499,7 @@ fn a_shared_workload_identity_stays_while_another_runbook_uses_it() {
     assert_eq!(
         step("identity rg1/id-shop")["reason"],
         json!(
-            "kept: runbook(s) orders still use it, and federated credential(s) kvwire-shop-orders that this runbook did not make still use it; only runbook checkout's claim is removed"
+            "kept: runbook(s) orders still use it, and federated credential(s) kvwire-shop-orders that this runbook did not make still use the identity; only runbook checkout's claim is removed"
         )
     );
     assert_eq!(
@@ -646,13 +646,34 @@ fn an_identity_other_apps_federate_with_is_kept() {
         "only its own claim is taken off: {identity:#}"
     );
     assert!(
-        identity["reason"]
-            .as_str()
-            .unwrap()
-            .contains("federated credential(s) kvwire-billing-invoicer that this runbook did not make still use it"),
+        identity["reason"].as_str().unwrap().contains(
+            "federated credential(s) kvwire-billing-invoicer that this runbook did not make still use the identity"
+        ),
         "{identity:#}"
     );
     assert!(fake
         .resource("/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg1/providers/Microsoft.ManagedIdentity/userAssignedIdentities/id-shop")
         .is_some());
+    // Its pods still read the vault through it: the role assignment stays too.
+    let role = doc["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| {
+            s["address"]
+                .as_str()
+                .unwrap()
+                .starts_with("role Key Vault Secrets User for identity rg1/id-shop")
+        })
+        .unwrap()
+        .clone();
+    assert_eq!(role["action"], json!("update"), "{role:#}");
+    let principal = fake
+        .resource("/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg1/providers/Microsoft.ManagedIdentity/userAssignedIdentities/id-shop")
+        .unwrap()["properties"]["principalId"]
+        .clone();
+    assert!(
+        fake.role_assignments().iter().any(|a| json!(a.1) == principal),
+        "the identity keeps its access"
+    );
 }

@@ -458,3 +458,51 @@ fn a_concurrent_write_between_plan_and_apply_is_never_overwritten() {
     );
     assert!(!all.contains("someone-elses-value") && !all.contains("rotated-N3w-pass"));
 }
+
+#[test]
+fn a_recovered_or_overwritten_secret_keeps_its_owners_tags_and_content_type() {
+    let fake = Fake::start();
+    fake.seed_vault("kv-demo", true, true);
+    for (name, deleted) in [("own-sec", true), ("app-token", false)] {
+        fake.seed_secret("kv-demo", name, "old", deleted);
+        let mut s = fake.state.lock().unwrap();
+        let v = s
+            .secrets
+            .get_mut(&("kv-demo".to_string(), name.to_string()))
+            .unwrap()
+            .versions
+            .last_mut()
+            .unwrap();
+        v.tags = serde_json::json!({"owner": "team-y"});
+        v.content_type = Some("text/plain".into());
+    }
+    let mut cmd = fake.kvwire();
+    cmd.env("OWN", "new-1").env("TOKEN", "new-2").args([
+        "--yes",
+        "secrets",
+        "seed",
+        "--vault",
+        "kv-demo",
+        "--from-env",
+        "--map",
+        "OWN=own-sec",
+        "--map",
+        "TOKEN=app-token",
+        "--recover",
+        "--overwrite",
+    ]);
+    let (_, all, code) = run(cmd);
+    assert_eq!(code, 0, "{all}");
+    for name in ["own-sec", "app-token"] {
+        let s = fake.state.lock().unwrap();
+        let item = &s.secrets[&("kv-demo".to_string(), name.to_string())];
+        let v = item.versions.last().unwrap();
+        assert_eq!(v.value, if name == "own-sec" { "new-1" } else { "new-2" });
+        assert_eq!(
+            v.tags,
+            serde_json::json!({"owner": "team-y"}),
+            "{name}: not made kvwire's"
+        );
+        assert_eq!(v.content_type.as_deref(), Some("text/plain"), "{name}");
+    }
+}

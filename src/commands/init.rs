@@ -159,13 +159,16 @@ fn render(args: &InitArgs, o: &Observed) -> String {
 }
 
 /// A runbook name for one app: its namespace and service account, lower-cased, other characters
-/// as hyphens (`shop`, `checkout` → `shop-checkout`).
+/// as hyphens (`shop`, `checkout` → `shop-checkout-1a2b3c`).
+///
+/// A short digest of the pair ends it: `a-b`/`c` and `a`/`b-c` would otherwise both read `a-b-c`.
 fn runbook_name(namespace: &str, service_account: &str) -> String {
     let raw = format!("{namespace}-{service_account}").to_ascii_lowercase();
     let name: String = raw
         .chars()
         .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
-        .take(63)
+        .take(55)
         .collect();
-    name.trim_matches('-').to_string()
+    let digest = crate::plan::saved::sha256(format!("{namespace}/{service_account}").as_bytes());
+    format!("{}-{}", name.trim_matches('-'), &digest[..6])
 }

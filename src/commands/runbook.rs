@@ -77,9 +77,17 @@ pub async fn up(
     opts.no_wait = no_wait;
     opts.wait_hint = format!("kvwire wait -f {}", file.display());
     opts.save = saved.out.map(|o| (o.to_path_buf(), origin));
-    if let Some(path) = saved.apply {
-        // Resuming goes on with the reviewed plan, not a new one.
+    if let Some(path) = saved.out {
         opts.apply_hint = format!("kvwire up --plan {}", path.display());
+    }
+    if let Some(path) = saved.apply {
+        // Resuming goes on with the reviewed plan, not a new one — once what this run started in
+        // Azure has finished (a saved plan does not adopt a running operation: it compares).
+        opts.apply_hint = format!(
+            "kvwire wait -f {} && kvwire up --plan {}",
+            file.display(),
+            path.display()
+        );
     }
     opts.saved = applying;
     plan::run(p, &opts, &s.ui).await

@@ -48,6 +48,10 @@ pub fn text(planned: &[Planned], ui: &Ui, show_unchanged: bool) -> String {
         if let Some(r) = &p.reason {
             out.push_str(&format!("      {}\n", ui.paint(&format!("# {r}"), Style::Dim)));
         }
+        if let Some(h) = &p.held {
+            // Not applied without its own yes: say so where the change is shown.
+            out.push_str(&format!("      {}\n", ui.paint(&format!("# held: {h}"), Style::Change)));
+        }
         for c in &p.changes {
             change_line(c, &mut out, "      ");
         }

@@ -247,6 +247,17 @@ pub async fn run(plan: Plan, opts: &RunOptions, ui: &Ui) -> Result<ExitStatus> {
             }
         }
         let applied = count(Outcome::Applied);
+        // `down` that only took its name off a shared resource did not destroy it: say so.
+        let released = outcomes
+            .iter()
+            .zip(&planned)
+            .filter(|((o, _), p)| *o == Outcome::Applied && p.action == Action::Update)
+            .count();
+        let kept = if opts.destroy && released > 0 {
+            format!(" ({released} of them kept for other runbooks, only this runbook's name removed)")
+        } else {
+            String::new()
+        };
         let (verb, done) = if opts.destroy {
             ("Destroy", "destroyed")
         } else {
@@ -272,12 +283,12 @@ pub async fn run(plan: Plan, opts: &RunOptions, ui: &Ui) -> Result<ExitStatus> {
             );
         } else if held > 0 {
             println!(
-                "{} {verb} complete except {held} held back: {applied} {done} and verified.",
+                "{} {verb} complete except {held} held back: {applied} {done}{kept} and verified.",
                 ui.paint("!", Style::Change)
             );
         } else {
             println!(
-                "{} {verb} complete: {applied} {done} and verified.",
+                "{} {verb} complete: {applied} {done}{kept} and verified.",
                 ui.paint("✔", Style::Add)
             );
         }

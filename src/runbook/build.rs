@@ -255,6 +255,9 @@ pub async fn down(az: &Arc<Azure>, rb: &Loaded, include_secrets: bool) -> Result
     let mut plan = Plan::new();
     let mut credentials = vec![];
     let mut identity_removal = None;
+    // The identity and this runbook's credentials on it: what keeps it (and its access) when
+    // another app's pods federate with it too.
+    let mut identity_use: Option<(String, Vec<String>)> = None;
     let principal = match b.identity.mode {
         IdentityMode::WorkloadIdentity => {
             let name = b.identity.name.as_deref().expect("checked when the runbook was read");
@@ -288,6 +291,7 @@ pub async fn down(az: &Arc<Azure>, rb: &Loaded, include_secrets: bool) -> Result
                     &needs,
                 ));
             }
+            identity_use = Some((identity.clone(), own.clone()));
             identity_removal = Some(Remove {
                 az: az.clone(),
                 address: format!("identity {}/{name}", rb.identity_rg()),
@@ -296,7 +300,7 @@ pub async fn down(az: &Arc<Azure>, rb: &Loaded, include_secrets: bool) -> Result
                 api: api::MANAGED_IDENTITY,
                 only_if_tagged: true,
                 shared: Some(Shared::Tag { runbook: rb.id.clone() }),
-                own_credentials: Some(own.clone()),
+                own_credentials: identity_use.clone(),
             });
             Principal::Identity {
                 rg: rb.identity_rg().into(),
@@ -328,7 +332,7 @@ pub async fn down(az: &Arc<Azure>, rb: &Loaded, include_secrets: bool) -> Result
                 api: api::AUTHORIZATION,
                 only_if_tagged: false,
                 shared: Some(Shared::Description { runbook: rb.id.clone() }),
-                own_credentials: None,
+                own_credentials: identity_use.clone(),
             }),
             &credentials,
         ));

@@ -3,7 +3,7 @@
 
 use super::identity::one_credential_write_at_a_time;
 use crate::{
-    azure::{context::Azure, ids},
+    azure::{arm::api, context::Azure, ids},
     error::Result,
     model::tags,
     plan::{Action, FieldChange, Phase, Planned, Step},
@@ -68,9 +68,10 @@ pub struct Remove {
     pub api: &'static str,
     pub only_if_tagged: bool,
     pub shared: Option<Shared>,
-    /// An identity: the federated credentials this runbook made. One it did not make means
-    /// pods of another app still use the identity: it is kept.
-    pub own_credentials: Option<Vec<String>>,
+    /// An identity (its resource ID) and the federated credentials this runbook made on it. A
+    /// credential it did not make means pods of another app still use the identity: the identity,
+    /// and the access granted to it, are kept.
+    pub own_credentials: Option<(String, Vec<String>)>,
 }
 
 #[async_trait::async_trait]
@@ -97,11 +98,11 @@ impl Step for Remove {
         }
         // Pods of another app still federate with this identity: it stays whoever claims it.
         let mut foreign: Vec<String> = vec![];
-        if let Some(ours) = &self.own_credentials {
+        if let Some((identity, ours)) = &self.own_credentials {
             let creds = self
                 .az
                 .arm
-                .list(&ids::federated_credentials(&self.id), self.api)
+                .list(&ids::federated_credentials(identity), api::MANAGED_IDENTITY)
                 .await?;
             foreign = creds
                 .iter()
@@ -112,7 +113,7 @@ impl Step for Remove {
         }
         let foreign_why = (!foreign.is_empty()).then(|| {
             format!(
-                "federated credential(s) {} that this runbook did not make still use it",
+                "federated credential(s) {} that this runbook did not make still use the identity",
                 foreign.join(", ")
             )
         });

@@ -36,6 +36,14 @@ pub struct SeedPolicy {
     pub expires: Option<time::OffsetDateTime>,
 }
 
+/// What a new version takes over from the version it replaces: Key Vault gives a new version only
+/// what the request carries, so an owner's tags and content type go back with it.
+#[derive(Debug, Clone, Default)]
+struct Inherited {
+    tags: HashMap<String, String>,
+    content_type: Option<String>,
+}
+
 /// One step per mapping; `values` holds a value for every mapping's key, except in a read-only
 /// plan, where a missing one shows as "(value not provided)".
 pub fn seed_steps(
@@ -188,8 +196,8 @@ impl SeedSecret {
         sdk_error(&f, what, self.name(), &self.vault_name)
     }
 
-    /// The secret's value, version and tags now, or `None` when it does not exist.
-    async fn current(&self) -> Result<Option<(String, String, HashMap<String, String>)>> {
+    /// The secret's value, version and what a new version inherits, or `None` when it does not exist.
+    async fn current(&self) -> Result<Option<(String, String, Inherited)>> {
         match self.client.get_secret(self.name(), None).await {
             Ok(resp) => {
                 let s = resp
@@ -200,7 +208,11 @@ impl SeedSecret {
                         .and_then(|id| id.trim_end_matches('/').rsplit('/').next())
                         .unwrap_or_default()
                         .to_string();
-                Ok(Some((s.value.unwrap_or_default(), version, s.tags.unwrap_or_default())))
+                let inherited = Inherited {
+                    tags: s.tags.unwrap_or_default(),
+                    content_type: s.content_type,
+                };
+                Ok(Some((s.value.unwrap_or_default(), version, inherited)))
             }
             Err(e) => {
                 let f = KvFailure::from_sdk(&e);
@@ -235,11 +247,15 @@ impl SeedSecret {
 
     /// PUT the value (a new version). `Ok(false)`: the name is soft-deleted (409 with inner code
     /// `ObjectIsDeletedButRecoverable`) and nothing was written.
-    async fn set(&self, existing: Option<&HashMap<String, String>>) -> Result<bool> {
-        let tag_map = self.new_version_tags(existing);
+    async fn set(&self, existing: Option<&Inherited>) -> Result<bool> {
+        let tag_map = self.new_version_tags(existing.map(|e| &e.tags));
         let params = SetSecretParameters {
             value: Some(self.value()?.to_string()),
-            content_type: self.policy.content_type.clone(),
+            content_type: self
+                .policy
+                .content_type
+                .clone()
+                .or_else(|| existing.and_then(|e| e.content_type.clone())),
             tags: Some(tag_map),
             secret_attributes: self.policy.expires.map(|exp| SecretAttributes {
                 expires: Some(exp),
@@ -308,7 +324,7 @@ impl Step for SeedSecret {
             );
         };
         if live.as_ref().is_none_or(|n| n.contains_key(&key))
-            && let Some((value, version, current_tags)) = self.current().await?
+            && let Some((value, version, Inherited { tags: current_tags, .. })) = self.current().await?
         {
             if value == given {
                 let before = current_tags.get(tags::RUNBOOKS).map(String::as_str);
@@ -368,13 +384,18 @@ impl Step for SeedSecret {
             if !self.policy.recover {
                 return Err(self.soft_deleted_error());
             }
+            // The recovered version's tags go on to the new one: read them (never its value).
+            let deleted_tags = match self.client.get_deleted_secret(self.name(), None).await {
+                Ok(r) => r.into_model().ok().and_then(|d| d.tags).unwrap_or_default(),
+                Err(e) => return Err(self.sdk_error(KvFailure::from_sdk(&e), "read")),
+            };
             return Ok(planned.reason("soft-deleted: recover it, then set the value").changes(
                 [
                     FieldChange::set("recover", None, serde_json::json!(true)),
                     FieldChange::sensitive("value", false),
                 ]
                 .into_iter()
-                .chain(self.claim_change(None))
+                .chain(self.claim_change(Some(&deleted_tags)))
                 .collect(),
             ));
         }
@@ -423,7 +444,7 @@ impl Step for SeedSecret {
             let tags_only = !planned.changes.iter().any(|c| c.path == "value");
             if let (true, Some((_, version, existing))) = (tags_only, &now) {
                 on("tagging");
-                return self.claim_only(version, existing).await;
+                return self.claim_only(version, &existing.tags).await;
             }
             on("writing");
             if self.set(now.as_ref().map(|n| &n.2)).await? {
@@ -432,7 +453,9 @@ impl Step for SeedSecret {
         }
         if planned.planned_value("recover").is_some() {
             on("writing");
-            if self.set(None).await? {
+            // The recovered version is the one replaced: its owner's tags go on.
+            let recovered = self.current().await?;
+            if self.set(recovered.as_ref().map(|r| &r.2)).await? {
                 return Ok(());
             }
         }
@@ -441,7 +464,8 @@ impl Step for SeedSecret {
             return Err(self.soft_deleted_error());
         }
         self.recover(on).await?;
-        if self.set(None).await? {
+        let recovered = self.current().await?;
+        if self.set(recovered.as_ref().map(|r| &r.2)).await? {
             Ok(())
         } else {
             Err(self.soft_deleted_error())
