@@ -302,3 +302,21 @@ fn an_interrupted_saved_plan_is_resumed_with_the_same_file() {
     let (_, all, code) = kvwire(&fake, &["verify", "-f", "onboard.toml"]);
     assert_eq!(code, 0, "{all}");
 }
+
+#[test]
+fn a_saved_plan_resumes_after_its_manifests_failed() {
+    let (fake, _) = fresh();
+    let (_, all, code) = kvwire(&fake, &["plan", "-f", "onboard.toml", "--out", "plan.kvwire"]);
+    assert_eq!(code, 0, "{all}");
+    // The manifests' directory cannot be made: a file is in the way.
+    std::fs::write(fake.dir.join("k8s"), "in the way").unwrap();
+    let (_, all, code) = kvwire(&fake, &["-o", "text", "up", "--plan", "plan.kvwire"]);
+    assert_eq!(code, 1, "{all}");
+    std::fs::remove_file(fake.dir.join("k8s")).unwrap();
+    let (_, all, code) = kvwire(&fake, &["-o", "text", "up", "--plan", "plan.kvwire"]);
+    assert_eq!(
+        code, 0,
+        "the files, \"(known after apply)\" in the plan, are the ones now known: {all}"
+    );
+    assert!(fake.dir.join("k8s/secretproviderclass.yaml").exists());
+}

@@ -95,12 +95,9 @@ impl Step for ManifestFiles {
         let exists = files.iter().any(|(n, _)| self.out_dir.join(n).exists());
         Ok(Planned {
             action: if exists { Action::Update } else { Action::Create },
-            ..planned.changes(
-                stale
-                    .iter()
-                    .map(|n| FieldChange::set(&format!("file {n}"), None, json!("written")))
-                    .collect(),
-            )
+            // One field, `files`, known or not: a saved plan made before the identity existed
+            // ("(known after apply)") matches the names once they are known.
+            ..planned.changes(vec![FieldChange::set("files", None, json!(stale))])
         })
     }
 
