@@ -153,28 +153,7 @@ pub async fn secret_read_access(
         return Ok(ok.then(|| format!("access policy on vault {}", vault.name)));
     }
     let secret_scope = format!("{}/secrets/{secret}", vault.id);
-    let filter = format!("principalId eq '{object_id}'");
-    let held = az
-        .arm
-        .list_filtered(&ids::role_assignments(&secret_scope), api::AUTHORIZATION, Some(&filter))
-        .await?;
-    let target = secret_scope.to_ascii_lowercase();
-    for a in held {
-        let scope = a
-            .pointer("/properties/scope")
-            .and_then(Value::as_str)
-            .unwrap_or("")
-            .to_ascii_lowercase();
-        let role = a
-            .pointer("/properties/roleDefinitionId")
-            .and_then(Value::as_str)
-            .unwrap_or("");
-        let covers = target == scope || target.starts_with(&format!("{}/", scope.trim_end_matches('/')));
-        if covers && roles::reads_values(role) {
-            return Ok(Some(format!("{} at {scope}", role_name(az, role).await)));
-        }
-    }
-    Ok(None)
+    role_covering(az, &secret_scope, object_id, roles::reads_values).await
 }
 
 /// How `object_id` can pull from registry `registry_id`, or `None`: a role that pulls images, at
@@ -184,13 +163,26 @@ pub async fn registry_pull_access(
     registry: &crate::azure::registry::Registry,
     object_id: &str,
 ) -> Result<Option<String>> {
-    let registry_id = registry.id.as_str();
+    role_covering(az, &registry.id, object_id, |role| {
+        roles::pulls_images(role, registry.abac)
+    })
+    .await
+}
+
+/// The first role `object_id` holds at `target` or above (a list at a scope includes inherited
+/// assignments) that `fits`, described as "ROLE at SCOPE"; `None` when there is none.
+async fn role_covering(
+    az: &Azure,
+    target: &str,
+    object_id: &str,
+    fits: impl Fn(&str) -> bool,
+) -> Result<Option<String>> {
     let filter = format!("principalId eq '{object_id}'");
     let held = az
         .arm
-        .list_filtered(&ids::role_assignments(registry_id), api::AUTHORIZATION, Some(&filter))
+        .list_filtered(&ids::role_assignments(target), api::AUTHORIZATION, Some(&filter))
         .await?;
-    let target = registry_id.to_ascii_lowercase();
+    let target = target.to_ascii_lowercase();
     for a in held {
         let scope = a
             .pointer("/properties/scope")
@@ -202,7 +194,7 @@ pub async fn registry_pull_access(
             .and_then(Value::as_str)
             .unwrap_or("");
         let covers = target == scope || target.starts_with(&format!("{}/", scope.trim_end_matches('/')));
-        if covers && roles::pulls_images(role, registry.abac) {
+        if covers && fits(role) {
             return Ok(Some(format!("{} at {scope}", role_name(az, role).await)));
         }
     }

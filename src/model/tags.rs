@@ -47,6 +47,35 @@ pub fn claims_description(claims: &std::collections::BTreeSet<String>) -> String
     format!("{DESCRIPTION_PREFIX}{}", claims_value(claims))
 }
 
+/// What `down` may do with a shared resource, given the runbooks recorded on it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Release {
+    /// No runbook is recorded on it: nobody can say whose it is.
+    Unclaimed,
+    /// Other runbooks use it and this one never did (their names, joined).
+    NotMine(String),
+    /// Others still use it: only this runbook's name comes off; the claims left, and their names.
+    Shared(std::collections::BTreeSet<String>, String),
+    /// This runbook is the last to use it.
+    Last,
+}
+
+/// The claims without `me`.
+pub fn without(claims: &std::collections::BTreeSet<String>, me: &str) -> std::collections::BTreeSet<String> {
+    claims.iter().filter(|c| *c != me).cloned().collect()
+}
+
+pub fn release(claims: &std::collections::BTreeSet<String>, me: &str) -> Release {
+    let others = without(claims, me);
+    let names = others.iter().cloned().collect::<Vec<_>>().join(", ");
+    match (claims.is_empty(), claims.contains(me), others.is_empty()) {
+        (true, _, _) => Release::Unclaimed,
+        (false, false, _) => Release::NotMine(names),
+        (false, true, false) => Release::Shared(others, names),
+        (false, true, true) => Release::Last,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -57,5 +86,16 @@ mod tests {
         assert_eq!(claims_value(&c), "a,b");
         assert_eq!(description_claims(Some(&claims_description(&c))), c);
         assert!(description_claims(Some("made by hand")).is_empty());
+    }
+
+    #[test]
+    fn release_decisions() {
+        assert_eq!(release(&claims(None), "a"), Release::Unclaimed);
+        assert_eq!(release(&claims(Some("b,c")), "a"), Release::NotMine("b, c".into()));
+        assert_eq!(
+            release(&claims(Some("a,b")), "a"),
+            Release::Shared(claims(Some("b")), "b".into())
+        );
+        assert_eq!(release(&claims(Some("a")), "a"), Release::Last);
     }
 }

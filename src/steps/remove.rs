@@ -118,41 +118,38 @@ impl Step for Remove {
             )
         });
         if let Some(shared) = &self.shared {
-            let claims = shared.claims(&doc);
             let me = shared.runbook();
-            let others: BTreeSet<String> = claims.iter().filter(|c| *c != me).cloned().collect();
-            let names = others.iter().cloned().collect::<Vec<_>>().join(", ");
-            if claims.is_empty() {
-                if let Some(why) = &foreign_why {
-                    return Ok(no_op(&format!("kept: {why}")));
-                }
+            let release = |others: &BTreeSet<String>, why: String| Planned {
+                action: Action::Update,
+                ..planned
+                    .clone()
+                    .reason(format!("kept: {why}; only runbook {me}'s claim is removed"))
+                    .changes(vec![FieldChange::set(
+                        &shared.path(),
+                        shared.read(&doc).map(Value::from),
+                        json!(shared.written(others)),
+                    )])
+            };
+            return Ok(match (tags::release(&shared.claims(&doc), me), foreign_why) {
+                (tags::Release::Unclaimed, Some(why)) => no_op(&format!("kept: {why}")),
                 // Made before kvwire recorded runbooks, or tagged by hand: nobody can say whose.
-                return Ok(planned.held(Some(
+                (tags::Release::Unclaimed, None) => planned.held(Some(
                     "no runbook is recorded on it (made before kvwire recorded runbooks?): it may be another runbook's. Run `kvwire up` once for each runbook that uses it, or confirm at the prompt"
                         .into(),
-                )));
-            }
-            if !claims.contains(me) {
-                let why = foreign_why.unwrap_or_else(|| format!("used by runbook(s) {names}, not by this one"));
-                return Ok(no_op(&format!("kept: {why}")));
-            }
-            if !others.is_empty() || foreign_why.is_some() {
-                let why = match (&foreign_why, others.is_empty()) {
-                    (Some(f), true) => f.clone(),
-                    (Some(f), false) => format!("runbook(s) {names} still use it, and {f}"),
-                    (None, _) => format!("runbook(s) {names} still use it"),
-                };
-                return Ok(Planned {
-                    action: Action::Update,
-                    ..planned
-                        .reason(format!("kept: {why}; only runbook {me}'s claim is removed"))
-                        .changes(vec![FieldChange::set(
-                            &shared.path(),
-                            shared.read(&doc).map(Value::from),
-                            json!(shared.written(&others)),
-                        )])
-                });
-            }
+                )),
+                (tags::Release::NotMine(_), Some(why)) => no_op(&format!("kept: {why}")),
+                (tags::Release::NotMine(names), None) => {
+                    no_op(&format!("kept: used by runbook(s) {names}, not by this one"))
+                }
+                (tags::Release::Shared(others, names), Some(f)) => {
+                    release(&others, format!("runbook(s) {names} still use it, and {f}"))
+                }
+                (tags::Release::Shared(others, names), None) => {
+                    release(&others, format!("runbook(s) {names} still use it"))
+                }
+                (tags::Release::Last, Some(f)) => release(&BTreeSet::new(), f),
+                (tags::Release::Last, None) => planned,
+            });
         } else if let Some(why) = foreign_why {
             return Ok(no_op(&format!("kept: {why}")));
         }
@@ -164,8 +161,7 @@ impl Step for Remove {
     async fn apply(&self, planned: &Planned, on: Progress<'_>) -> Result<()> {
         if let Some(shared) = &self.shared {
             let doc = self.az.arm.get(&self.id, self.api).await?;
-            let mut others = shared.claims(&doc);
-            others.remove(shared.runbook());
+            let others = tags::without(&shared.claims(&doc), shared.runbook());
             if planned.action == Action::Update || !others.is_empty() {
                 let after = json!(shared.written(&others));
                 return match shared {

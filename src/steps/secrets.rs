@@ -539,21 +539,13 @@ impl Step for RemoveSecret {
             return Ok(no_op("not seeded by kvwire: kept".into()));
         }
         let before = t.get(tags::RUNBOOKS).map(String::as_str);
-        let claims = tags::claims(before);
-        if claims.is_empty() {
-            return Ok(planned.held(Some(
+        match tags::release(&tags::claims(before), &self.runbook) {
+            tags::Release::Unclaimed => Ok(planned.held(Some(
                 "no runbook is recorded on it (seeded by `secrets seed`, or before kvwire recorded runbooks): it may be another runbook's. Confirm at the prompt to delete it"
                     .into(),
-            )));
-        }
-        let others: std::collections::BTreeSet<String> =
-            claims.iter().filter(|c| **c != self.runbook).cloned().collect();
-        let names = others.iter().cloned().collect::<Vec<_>>().join(", ");
-        if !others.is_empty() && !claims.contains(&self.runbook) {
-            return Ok(no_op(format!("kept: seeded for runbook(s) {names}, not this one")));
-        }
-        if !others.is_empty() {
-            return Ok(Planned {
+            ))),
+            tags::Release::NotMine(names) => Ok(no_op(format!("kept: seeded for runbook(s) {names}, not this one"))),
+            tags::Release::Shared(others, names) => Ok(Planned {
                 action: Action::Update,
                 ..planned
                     .reason(format!(
@@ -565,9 +557,9 @@ impl Step for RemoveSecret {
                         before.map(serde_json::Value::from),
                         serde_json::json!(tags::claims_value(&others)),
                     )])
-            });
+            }),
+            tags::Release::Last => Ok(planned.reason("soft delete: recoverable for the vault's retention period")),
         }
-        Ok(planned.reason("soft delete: recoverable for the vault's retention period"))
     }
 
     /// Claims are read again here: a runbook that recorded itself since the plan keeps the secret.
@@ -581,8 +573,7 @@ impl Step for RemoveSecret {
             .into_model()
             .map_err(|e| Error::runtime(format!("reading secret {}: {e}", self.name)))?;
         let mut t = s.tags.unwrap_or_default();
-        let mut others = tags::claims(t.get(tags::RUNBOOKS).map(String::as_str));
-        others.remove(&self.runbook);
+        let others = tags::without(&tags::claims(t.get(tags::RUNBOOKS).map(String::as_str)), &self.runbook);
         if planned.action == Action::Update || !others.is_empty() {
             // PATCH replaces the version's tags: send them all, this runbook's name taken off.
             let version =
