@@ -139,6 +139,24 @@ pub async fn role_name(az: &Azure, role_definition_id: &str) -> String {
     }
 }
 
+/// The PUT body that writes role assignment `existing` back with `description`: its role,
+/// principal and condition as read (an assignment's description may change; those may not).
+pub fn assignment_with_description(existing: &Value, description: &str) -> Value {
+    let mut props = serde_json::json!({ "description": description });
+    for k in [
+        "roleDefinitionId",
+        "principalId",
+        "principalType",
+        "condition",
+        "conditionVersion",
+    ] {
+        if let Some(v) = existing.pointer(&format!("/properties/{k}")).filter(|v| !v.is_null()) {
+            props[k] = v.clone();
+        }
+    }
+    serde_json::json!({ "properties": props })
+}
+
 /// How `object_id` can read `secret` in `vault`, or `None` when it cannot: a data role at the
 /// secret, the vault or above (RBAC vaults), or an access policy with `get` (the others).
 pub async fn secret_read_access(

@@ -47,6 +47,14 @@ pub fn claims_description(claims: &std::collections::BTreeSet<String>) -> String
     format!("{DESCRIPTION_PREFIX}{}", claims_value(claims))
 }
 
+/// A PATCH body that sets the `kvwire-runbooks` tag to `claims` and keeps every other tag of
+/// `doc` (ARM's PATCH replaces the whole tag map).
+pub fn runbooks_tag_patch(doc: &serde_json::Value, claims: &std::collections::BTreeSet<String>) -> serde_json::Value {
+    let mut t = doc.get("tags").cloned().unwrap_or_else(|| serde_json::json!({}));
+    t[RUNBOOKS] = serde_json::json!(claims_value(claims));
+    serde_json::json!({ "tags": t })
+}
+
 /// What `down` may do with a shared resource, given the runbooks recorded on it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Release {

@@ -505,12 +505,7 @@ impl Step for RoleAssignment {
             let mut claims =
                 tags::description_claims(existing.pointer("/properties/description").and_then(Value::as_str));
             claims.extend(self.claim.clone());
-            body["properties"]["description"] = json!(tags::claims_description(&claims));
-            for k in ["condition", "conditionVersion"] {
-                if let Some(v) = existing.pointer(&format!("/properties/{k}")).filter(|v| !v.is_null()) {
-                    body["properties"][k] = v.clone();
-                }
-            }
+            body = grants::assignment_with_description(&existing, &tags::claims_description(&claims));
         }
         let started = Instant::now();
         let mut delay = Duration::from_secs(2);

@@ -151,12 +151,18 @@ impl Step for Identity {
         if planned.action == Action::Update {
             // Read again: another runbook may have recorded itself since the plan.
             let doc = arm.get(&self.identity.id(), api::MANAGED_IDENTITY).await?;
-            let mut t = doc.get("tags").cloned().unwrap_or_else(|| json!({}));
-            let mut claims = tags::claims(t.get(tags::RUNBOOKS).and_then(Value::as_str));
+            let mut claims = tags::claims(
+                doc.pointer(&format!("/tags/{}", tags::RUNBOOKS))
+                    .and_then(Value::as_str),
+            );
             claims.extend(self.claim.clone());
-            t[tags::RUNBOOKS] = json!(tags::claims_value(&claims));
-            arm.patch(&self.identity.id(), api::MANAGED_IDENTITY, &json!({"tags": t}), on)
-                .await?;
+            arm.patch(
+                &self.identity.id(),
+                api::MANAGED_IDENTITY,
+                &tags::runbooks_tag_patch(&doc, &claims),
+                on,
+            )
+            .await?;
             return Ok(());
         }
         let body = diff::body_of(&planned.changes);

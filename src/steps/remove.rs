@@ -163,38 +163,16 @@ impl Step for Remove {
             let doc = self.az.arm.get(&self.id, self.api).await?;
             let others = tags::without(&shared.claims(&doc), shared.runbook());
             if planned.action == Action::Update || !others.is_empty() {
-                let after = json!(shared.written(&others));
-                return match shared {
-                    // A role assignment is PUT back whole: only its description may change.
+                let body = match shared {
                     Shared::Description { .. } => {
-                        let mut props = json!({"description": after});
-                        for k in [
-                            "roleDefinitionId",
-                            "principalId",
-                            "principalType",
-                            "condition",
-                            "conditionVersion",
-                        ] {
-                            if let Some(v) = doc.pointer(&format!("/properties/{k}")).filter(|v| !v.is_null()) {
-                                props[k] = v.clone();
-                            }
-                        }
-                        self.az
-                            .arm
-                            .put(&self.id, self.api, &json!({"properties": props}), on)
-                            .await
-                            .map(|_| ())
+                        crate::azure::grants::assignment_with_description(&doc, &shared.written(&others))
                     }
-                    // PATCH replaces the whole tag map: send the others unchanged.
-                    Shared::Tag { .. } => {
-                        let mut t = doc.get("tags").cloned().unwrap_or_else(|| json!({}));
-                        t[tags::RUNBOOKS] = after;
-                        self.az
-                            .arm
-                            .patch(&self.id, self.api, &json!({"tags": t}), on)
-                            .await
-                            .map(|_| ())
-                    }
+                    Shared::Tag { .. } => tags::runbooks_tag_patch(&doc, &others),
+                };
+                return match shared {
+                    // A role assignment is PUT back whole; a PATCH of tags sends them all.
+                    Shared::Description { .. } => self.az.arm.put(&self.id, self.api, &body, on).await.map(|_| ()),
+                    Shared::Tag { .. } => self.az.arm.patch(&self.id, self.api, &body, on).await.map(|_| ()),
                 };
             }
         }

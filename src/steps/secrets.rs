@@ -203,11 +203,7 @@ impl SeedSecret {
                 let s = resp
                     .into_model()
                     .map_err(|e| Error::runtime(format!("reading secret {}: {e}", self.name())))?;
-                let version =
-                    s.id.as_deref()
-                        .and_then(|id| id.trim_end_matches('/').rsplit('/').next())
-                        .unwrap_or_default()
-                        .to_string();
+                let version = version_of(s.id.as_deref());
                 let inherited = Inherited {
                     tags: s.tags.unwrap_or_default(),
                     content_type: s.content_type,
@@ -478,6 +474,13 @@ impl Step for SeedSecret {
     }
 }
 
+/// The version in a secret's ID (`https://VAULT/secrets/NAME/VERSION`).
+fn version_of(id: Option<&str>) -> String {
+    id.and_then(|id| id.trim_end_matches('/').rsplit('/').next())
+        .unwrap_or_default()
+        .to_string()
+}
+
 /// Replace the tags of one version (Update Secret, a PATCH; no new version). Key Vault replaces
 /// the whole tag map, so `tags` is all of them.
 async fn set_tags(
@@ -576,11 +579,7 @@ impl Step for RemoveSecret {
         let others = tags::without(&tags::claims(t.get(tags::RUNBOOKS).map(String::as_str)), &self.runbook);
         if planned.action == Action::Update || !others.is_empty() {
             // PATCH replaces the version's tags: send them all, this runbook's name taken off.
-            let version =
-                s.id.as_deref()
-                    .and_then(|id| id.trim_end_matches('/').rsplit('/').next())
-                    .unwrap_or_default()
-                    .to_string();
+            let version = version_of(s.id.as_deref());
             t.insert(tags::RUNBOOKS.to_string(), tags::claims_value(&others));
             return set_tags(&self.client, &self.vault, &self.name, &version, t).await;
         }
