@@ -163,12 +163,7 @@ fn render(args: &InitArgs, o: &Observed) -> String {
 ///
 /// A short digest of the pair ends it: `a-b`/`c` and `a`/`b-c` would otherwise both read `a-b-c`.
 fn runbook_name(namespace: &str, service_account: &str) -> String {
-    let raw = format!("{namespace}-{service_account}").to_ascii_lowercase();
-    let name: String = raw
-        .chars()
-        .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
-        .take(55)
-        .collect();
+    let name = crate::model::names::runbook_slug(&format!("{namespace}-{service_account}"), 55);
     let digest = crate::plan::saved::sha256(format!("{namespace}/{service_account}").as_bytes());
-    format!("{}-{}", name.trim_matches('-'), &digest[..6])
+    format!("{name}-{}", &digest[..6])
 }

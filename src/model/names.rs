@@ -236,6 +236,18 @@ pub fn runbook_name(s: &str) -> Result<String, String> {
     }
 }
 
+/// `raw` in runbook-name letters: lower-cased, other characters as hyphens, at most `max`
+/// characters, no hyphen at either end (`Shop_Prod` → `shop-prod`).
+pub fn runbook_slug(raw: &str, max: usize) -> String {
+    let slug: String = raw
+        .to_ascii_lowercase()
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+        .take(max)
+        .collect();
+    slug.trim_matches('-').to_string()
+}
+
 /// `--acr` value: a container registry's name (5-50 letters and digits, Azure's naming rules
 /// for Microsoft.ContainerRegistry/registries) or its resource ID.
 pub fn registry_ref(s: &str) -> Result<String, String> {

@@ -311,15 +311,7 @@ pub fn parse(text: &str, path: &Path) -> Result<Loaded> {
         Some(n) => n.0.clone(),
         None => {
             // The file name, lower-cased, other characters as hyphens: `Shop_Prod.toml` is shop-prod.
-            let stem: String = path
-                .file_stem()
-                .map(|s| s.to_string_lossy().to_ascii_lowercase())
-                .unwrap_or_default()
-                .chars()
-                .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
-                .take(63)
-                .collect();
-            let stem = stem.trim_matches('-').to_string();
+            let stem = names::runbook_slug(&path.file_stem().map(|s| s.to_string_lossy()).unwrap_or_default(), 63);
             names::runbook_name(&stem).map_err(|why| {
                 Error::usage(format!(
                     "{origin}: the file name is the runbook's default name, but {why}: set name = \"…\" at the top of the file"
