@@ -46,16 +46,7 @@ pub fn patch_identity(c: &Ctx) -> Reply {
 /// (AKS makes those as user-assigned identities in the node resource group).
 pub fn list_identities(c: &Ctx) -> Reply {
     let s = c.state.lock().unwrap();
-    let items: Vec<serde_json::Value> = s
-        .resources
-        .iter()
-        .filter(|(k, _)| {
-            k.split("/providers/microsoft.managedidentity/userassignedidentities/")
-                .nth(1)
-                .is_some_and(|rest| !rest.contains('/'))
-        })
-        .map(|(_, v)| v.clone())
-        .collect();
+    let items = super::of_type(&s, "Microsoft.ManagedIdentity/userAssignedIdentities");
     let base = s.arm_base();
     Reply::json(200, page(c, &base, items, s.page_size))
 }

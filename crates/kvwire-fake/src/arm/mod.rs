@@ -64,6 +64,17 @@ pub fn children(s: &FakeState, collection: &str) -> Vec<Value> {
         .collect()
 }
 
+/// Every resource of one type in the subscription (`provider_type` such as
+/// `Microsoft.KeyVault/vaults`): what a List By Subscription answers.
+pub fn of_type(s: &FakeState, provider_type: &str) -> Vec<Value> {
+    let segment = format!("/providers/{}/", provider_type.to_ascii_lowercase());
+    s.resources
+        .iter()
+        .filter(|(k, _)| k.split(&segment).nth(1).is_some_and(|rest| !rest.contains('/')))
+        .map(|(_, v)| v.clone())
+        .collect()
+}
+
 /// One page of a list: `{"value": [...], "nextLink": "…&$skiptoken=N"}`. Every ARM and Key Vault
 /// list kvwire reads is `x-ms-pageable` with `nextLinkName: nextLink` in its API definition;
 /// the fake pages them small so clients must follow the link.

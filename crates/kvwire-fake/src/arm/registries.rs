@@ -8,7 +8,6 @@ use crate::{
     contract::{Wire, wire},
     router::{Ctx, Reply},
 };
-use serde_json::Value;
 
 pub const REGISTRY: Wire = wire("container-registry", "resource");
 pub const REGISTRY_LIST: Wire = wire("container-registry", "list");
@@ -26,16 +25,7 @@ pub fn get_registry(c: &Ctx) -> Reply {
 /// Registries - List: every registry in the subscription.
 pub fn list_registries(c: &Ctx) -> Reply {
     let s = c.state.lock().unwrap();
-    let items: Vec<Value> = s
-        .resources
-        .iter()
-        .filter(|(k, _)| {
-            k.split("/providers/microsoft.containerregistry/registries/")
-                .nth(1)
-                .is_some_and(|rest| !rest.contains('/'))
-        })
-        .map(|(_, v)| v.clone())
-        .collect();
+    let items = super::of_type(&s, "Microsoft.ContainerRegistry/registries");
     let base = s.arm_base();
     Reply::json(200, page(c, &base, items, s.page_size))
 }

@@ -33,16 +33,7 @@ pub fn get_vault(c: &Ctx) -> Reply {
 /// Vaults - List By Subscription.
 pub fn list_vaults(c: &Ctx) -> Reply {
     let s = c.state.lock().unwrap();
-    let items: Vec<Value> = s
-        .resources
-        .iter()
-        .filter(|(k, _)| {
-            k.split("/providers/microsoft.keyvault/vaults/")
-                .nth(1)
-                .is_some_and(|rest| !rest.contains('/'))
-        })
-        .map(|(_, v)| v.clone())
-        .collect();
+    let items = super::of_type(&s, "Microsoft.KeyVault/vaults");
     let base = s.arm_base();
     Reply::json(200, page(c, &base, items, s.page_size))
 }
