@@ -50,7 +50,7 @@ impl SavedStep {
     fn of(p: &Planned) -> SavedStep {
         SavedStep {
             address: p.address.clone(),
-            action: action_name(p.action).to_string(),
+            action: action_name(p.action),
             reason: p.reason.clone(),
             changes: p.changes.iter().map(ChangeDoc::from).collect(),
             held: p.held.clone(),
@@ -59,14 +59,12 @@ impl SavedStep {
     }
 }
 
-fn action_name(a: Action) -> &'static str {
-    match a {
-        Action::NoOp => "no_op",
-        Action::Create => "create",
-        Action::Update => "update",
-        Action::Run => "run",
-        Action::Delete => "delete",
-    }
+/// The action as the plan document names it (`Action`'s own serde names: one spelling).
+fn action_name(a: Action) -> String {
+    serde_json::to_value(a)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .expect("Action serialises to its name")
 }
 
 /// SHA-256 of `bytes`, lower-case hex.
