@@ -1,11 +1,33 @@
 //! ARM errors, typed by `error.code` (never by message text, which changes and is localised).
-//! `ArmError::from_body` reads ARM's error envelope; the ARM client attaches the operation.
+//! `ArmError::from_body` reads ARM's error envelope, or the bare body some resource providers
+//! send; the ARM client attaches the operation.
 
 use serde::Deserialize;
 
-/// The ARM error codes kvwire acts on. Anything else is kept verbatim in `Other`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum ErrorCode {
+/// The codes kvwire acts on, each written once: the variant, its wire spelling and why it matters.
+macro_rules! error_codes {
+    ($($(#[$doc:meta])* $name:ident),* $(,)?) => {
+        /// The ARM error codes kvwire acts on. Anything else is kept verbatim in `Other`.
+        #[derive(Debug, Clone, PartialEq, Eq)]
+        pub enum ErrorCode {
+            $($(#[$doc])* $name,)*
+            Other(String),
+        }
+
+        impl ErrorCode {
+            const KNOWN: &'static [ErrorCode] = &[$(ErrorCode::$name),*];
+
+            pub fn as_str(&self) -> &str {
+                match self {
+                    $(ErrorCode::$name => stringify!($name),)*
+                    ErrorCode::Other(s) => s,
+                }
+            }
+        }
+    };
+}
+
+error_codes! {
     RoleAssignmentExists,
     RoleAssignmentUpdateNotPermitted,
     PrincipalNotFound,
@@ -13,87 +35,51 @@ pub enum ErrorCode {
     ResourceGroupNotFound,
     NotFound,
     AuthorizationFailed,
+    /// 409 from Microsoft.ManagedIdentity while another federated-credential write on the same
+    /// identity runs (Entra docs, workload-identity-federation-considerations: "concurrent writes").
     ConcurrentFederatedIdentityCredentialsWritesForSingleManagedIdentity,
+    /// A plain 409; for federated credentials, the concurrent-write refusal in its short form.
     Conflict,
+    /// A child written right after its parent was created, before the parent has replicated
+    /// (a federated credential on a new user-assigned identity).
+    ParentResourceNotFound,
     /// 409 from AKS while another operation runs on the cluster or pool.
     OperationNotAllowed,
+    /// 409 from AKS: "Another operation is in progress" — the cluster's or pool's entity tag moved
+    /// under an operation that is still running (Azure/terraform-azurerm-aks#604, #354).
+    EtagMismatch,
     /// 412: `If-Match` named an entity tag the resource no longer has.
     PreconditionFailed,
     /// An LRO ended in `Failed` or `Canceled` without a code of its own.
     OperationFailed,
-    Other(String),
 }
 
 impl ErrorCode {
     /// ARM codes are matched without case: services spell some differently (AKS answers 412 with
     /// `PreConditionFailed`).
     pub fn parse(code: &str) -> ErrorCode {
-        use ErrorCode::*;
-        let known = [
-            RoleAssignmentExists,
-            RoleAssignmentUpdateNotPermitted,
-            PrincipalNotFound,
-            ResourceNotFound,
-            ResourceGroupNotFound,
-            NotFound,
-            AuthorizationFailed,
-            ConcurrentFederatedIdentityCredentialsWritesForSingleManagedIdentity,
-            Conflict,
-            OperationNotAllowed,
-            PreconditionFailed,
-            OperationFailed,
-        ];
-        if let Some(k) = known.into_iter().find(|k| k.as_str().eq_ignore_ascii_case(code)) {
-            return k;
-        }
-        match code {
-            "RoleAssignmentExists" => RoleAssignmentExists,
-            "RoleAssignmentUpdateNotPermitted" => RoleAssignmentUpdateNotPermitted,
-            "PrincipalNotFound" => PrincipalNotFound,
-            "ResourceNotFound" => ResourceNotFound,
-            "ResourceGroupNotFound" => ResourceGroupNotFound,
-            "NotFound" => NotFound,
-            "AuthorizationFailed" => AuthorizationFailed,
-            "ConcurrentFederatedIdentityCredentialsWritesForSingleManagedIdentity" => {
-                ConcurrentFederatedIdentityCredentialsWritesForSingleManagedIdentity
-            }
-            "Conflict" => Conflict,
-            "OperationNotAllowed" => OperationNotAllowed,
-            "PreconditionFailed" => PreconditionFailed,
-            "OperationFailed" => OperationFailed,
-            other => Other(other.to_string()),
-        }
+        ErrorCode::KNOWN
+            .iter()
+            .find(|k| k.as_str().eq_ignore_ascii_case(code))
+            .cloned()
+            .unwrap_or_else(|| ErrorCode::Other(code.to_string()))
     }
 
-    pub fn as_str(&self) -> &str {
-        use ErrorCode::*;
-        match self {
-            RoleAssignmentExists => "RoleAssignmentExists",
-            RoleAssignmentUpdateNotPermitted => "RoleAssignmentUpdateNotPermitted",
-            PrincipalNotFound => "PrincipalNotFound",
-            ResourceNotFound => "ResourceNotFound",
-            ResourceGroupNotFound => "ResourceGroupNotFound",
-            NotFound => "NotFound",
-            AuthorizationFailed => "AuthorizationFailed",
-            ConcurrentFederatedIdentityCredentialsWritesForSingleManagedIdentity => {
-                "ConcurrentFederatedIdentityCredentialsWritesForSingleManagedIdentity"
-            }
-            Conflict => "Conflict",
-            OperationNotAllowed => "OperationNotAllowed",
-            PreconditionFailed => "PreconditionFailed",
-            OperationFailed => "OperationFailed",
-            Other(s) => s,
-        }
+    /// AKS is busy with another operation on the resource: wait, read again, plan again.
+    pub fn is_busy(&self) -> bool {
+        matches!(self, ErrorCode::OperationNotAllowed | ErrorCode::EtagMismatch)
     }
 }
 
 /// An error answer from ARM, or a long-running operation that ended badly.
 #[derive(Debug, Clone, thiserror::Error)]
-#[error("{} failed: {} ({}): {}", self.operation, self.code.as_str(), self.status, self.message)]
+#[error("{} failed: {}{} ({}): {}", self.operation, self.code.as_str(), self.subcode.as_deref().map(|s| format!("/{s}")).unwrap_or_default(), self.status, self.message)]
 pub struct ArmError {
     /// HTTP status of the answer that carried the error (for LROs: of the status poll).
     pub status: u16,
     pub code: ErrorCode,
+    /// AKS's `subcode` (e.g. `PutManagedClusterAndOperationIsInProgress`), kept for the message.
+    pub subcode: Option<String>,
     pub message: String,
     /// "PUT https://…" (query values redacted), to say what was being done.
     pub operation: String,
@@ -108,24 +94,30 @@ impl ArmError {
         self.status == 404
     }
 
-    /// Parse ARM's `{"error":{"code","message"}}` (or the bare `{"code","message"}` some RPs send).
+    /// Parse ARM's `{"error":{"code","message"}}` (ARM RPC, "Error Response Content"), or the
+    /// bare `{"code","message","subcode"}` AKS sends for some 409s (Azure/terraform-azurerm-aks#604).
     pub fn from_body(status: u16, body: &[u8], operation: String) -> ArmError {
         #[derive(Deserialize)]
         struct Inner {
             code: Option<String>,
             message: Option<String>,
+            subcode: Option<String>,
         }
         #[derive(Deserialize)]
         struct Envelope {
             error: Option<Inner>,
-            code: Option<String>,
-            message: Option<String>,
+            #[serde(flatten)]
+            bare: Inner,
         }
         let parsed: Option<Envelope> = serde_json::from_slice(body).ok();
-        let (code, message) = match parsed {
-            Some(Envelope { error: Some(i), .. }) => (i.code, i.message),
-            Some(Envelope { code, message, .. }) => (code, message),
-            None => (None, None),
+        let inner = match parsed {
+            Some(Envelope { error: Some(i), .. }) => Some(i),
+            Some(Envelope { bare, .. }) => Some(bare),
+            None => None,
+        };
+        let (code, message, subcode) = match inner {
+            Some(i) => (i.code, i.message, i.subcode.filter(|s| !s.is_empty())),
+            None => (None, None, None),
         };
         let code = code.unwrap_or_else(|| match status {
             404 => "NotFound".into(),
@@ -135,6 +127,7 @@ impl ArmError {
         ArmError {
             status,
             code: ErrorCode::parse(&code),
+            subcode,
             message: message.unwrap_or_else(|| String::from_utf8_lossy(body).chars().take(300).collect()),
             operation,
         }
@@ -163,5 +156,22 @@ mod tests {
             "PUT x".into(),
         );
         assert_eq!(e.code, ErrorCode::Other("SomethingNew".into()));
+    }
+
+    #[test]
+    fn bare_bodies_keep_their_subcode() {
+        let e = ArmError::from_body(
+            409,
+            br#"{"code":"EtagMismatch","message":"Another operation is in progress","subcode":"PutManagedClusterAndOperationIsInProgress"}"#,
+            "PUT x".into(),
+        );
+        assert!(e.is(&ErrorCode::EtagMismatch) && e.code.is_busy());
+        assert_eq!(e.subcode.as_deref(), Some("PutManagedClusterAndOperationIsInProgress"));
+        assert!(e.to_string().contains("EtagMismatch/PutManagedClusterAndOperationIsInProgress"), "{e}");
+        let e = ArmError::from_body(409, br#"{"error":{"code":"etagmismatch","message":"m","subcode":""}}"#, "PUT x".into());
+        assert!(e.is(&ErrorCode::EtagMismatch) && e.subcode.is_none());
+        for k in ErrorCode::KNOWN {
+            assert_eq!(&ErrorCode::parse(k.as_str()), k);
+        }
     }
 }

@@ -9,7 +9,7 @@
 use crate::{
     azure::{
         arm::{
-            ErrorCode, api,
+            ArmError, ErrorCode, api,
             models::{
                 ACR_PULL_PREFIX, CONFIG_ROTATION_POLL_INTERVAL, CONFIG_SECRET_ROTATION, KEYVAULT_SECRETS_PROVIDER,
                 KUBELET_MIGRATION_PREFIX, ManagedCluster,
@@ -88,7 +88,24 @@ impl ClusterRef {
             n += 1;
         }
     }
+
+    /// After AKS answered a write with a busy 409 (`OperationNotAllowed`, `EtagMismatch`): wait
+    /// until the running operation has ended, so the caller reads and plans again — never resends.
+    /// AKS also answers `OperationNotAllowed` for what it will never allow: when nothing runs, that
+    /// answer is the error. An `EtagMismatch` with nothing running means the tag moved: plan again.
+    pub async fn wait_out(&self, e: ArmError, on: Progress<'_>) -> Result<()> {
+        let (_, mc) = self.read().await?;
+        if mc.busy().is_none() && !e.is(&ErrorCode::EtagMismatch) {
+            return Err(Error::Arm(e));
+        }
+        info!("cluster {}: {} ({}); waiting, then planning again", self.label(), e.code.as_str(), e.status);
+        on("another operation is running: waiting, then planning again");
+        self.settled(on).await.map(|_| ())
+    }
 }
+
+/// How many times one write plans again after someone else's write or operation got in between.
+pub const REPLANS: u32 = 8;
 
 /// What a cluster-rewriting step wants: from the PUT body (the cluster as read, minus what Azure
 /// owns) and the typed view, the body it wants to send.
@@ -131,14 +148,17 @@ fn plan_write(d: &dyn Desired, planned: Planned, read: &Value, mc: &ManagedClust
 }
 
 /// Wait until nothing runs on the cluster, read it, and PUT exactly the planned change with the
-/// entity tag just read. On 412 (someone wrote in between) read and compare again: apply only if
-/// the same change still holds, else stop and say what differs.
+/// entity tag just read. On 412 (someone wrote in between) or a busy 409 (someone's operation
+/// started in between), wait, read and compare again: apply only if the same change still holds,
+/// else stop and say what differs. Nothing is ever resent unchanged.
 async fn write(c: &ClusterRef, d: &dyn Desired, planned: &Planned, on: Progress<'_>) -> Result<()> {
-    for attempt in 1..=3 {
+    let mut attempt = 0;
+    loop {
+        attempt += 1;
         let (read, mc) = c.settled(on).await?;
         if planned.exact && planned.observed.is_some() && mc.e_tag != planned.observed {
             return Err(Error::runtime(format!(
-                "cluster {} changed since the plan (entity tag {} → {}); nothing was written. Plan again",
+                "cluster {} changed since the plan (entity tag {} → {}); nothing was written. Plan again (`kvwire plan --out`), then apply the new plan",
                 c.label(),
                 planned.observed.as_deref().unwrap_or("-"),
                 mc.e_tag.as_deref().unwrap_or("-")
@@ -166,18 +186,18 @@ async fn write(c: &ClusterRef, d: &dyn Desired, planned: &Planned, on: Progress<
             // A saved plan applies exactly: someone else's write in between ends it.
             Err(Error::Arm(e)) if e.is(&ErrorCode::PreconditionFailed) && planned.exact => {
                 return Err(Error::runtime(format!(
-                    "cluster {} changed since the plan (412 on If-Match); nothing was written. Plan again",
+                    "cluster {} changed since the plan (412 on If-Match); nothing was written. Plan again (`kvwire plan --out`), then apply the new plan",
                     c.label()
                 )));
             }
-            Err(Error::Arm(e)) if e.is(&ErrorCode::PreconditionFailed) && attempt < 3 => {
+            Err(Error::Arm(e)) if e.is(&ErrorCode::PreconditionFailed) && attempt < REPLANS => {
                 on("the cluster changed since it was read: reading it again");
                 info!("cluster {}: 412 PreconditionFailed; re-reading", c.label());
             }
+            Err(Error::Arm(e)) if e.code.is_busy() && attempt < REPLANS => c.wait_out(e, on).await?,
             other => return other.map(|_| ()),
         }
     }
-    unreachable!("the last attempt returns")
 }
 
 // ---- the cluster update ----------------------------------------------------------------------

@@ -12,6 +12,7 @@ use crate::{
         ids,
     },
     error::{Error, Result},
+    info,
     plan::{Action, FieldChange, Phase, Planned, Step},
     util::Progress,
 };
@@ -176,26 +177,57 @@ impl Step for UpgradeNodeImage {
         )]))
     }
 
+    /// Re-image once. Every pass reads the pool afresh and decides again: an upgrade that is
+    /// running (planned as such, or started since by another run) is awaited; a pool another run
+    /// has already moved on from the planned image is done; a busy 409 is waited out and the pool
+    /// read again. The POST is never resent as it was: a second one starts a second re-image.
     async fn apply(&self, planned: &Planned, on: Progress<'_>) -> Result<()> {
-        // Never race: an upgrade that is running (planned as such, or started since) is awaited.
-        let (pool, _) = observe_pool(&self.cluster, &self.pool).await?;
-        let state = pool.properties.provisioning_state.unwrap_or_default();
-        let running = state.eq_ignore_ascii_case("UpgradingNodeImageVersion");
-        if planned.reason.as_deref() == Some(ADOPT) || running {
-            return self.await_pool(on).await;
+        let planned_image = planned
+            .changes
+            .first()
+            .and_then(|c| c.before.as_ref())
+            .and_then(|v| v.as_str())
+            .map(str::to_owned);
+        for _ in 0..super::cluster::REPLANS {
+            let (pool, latest) = observe_pool(&self.cluster, &self.pool).await?;
+            let state = pool.properties.provisioning_state.unwrap_or_default();
+            if state.eq_ignore_ascii_case("UpgradingNodeImageVersion") || planned.reason.as_deref() == Some(ADOPT) {
+                self.await_pool(on).await?;
+                if planned.reason.as_deref() == Some(ADOPT) {
+                    return Ok(());
+                }
+                continue;
+            }
+            let image = pool.properties.node_image_version;
+            let at_latest = latest.is_some() && image == latest;
+            let moved_on = planned_image.is_some() && image != planned_image;
+            if (at_latest && !self.force) || moved_on {
+                info!("{}: already re-imaged to {image:?} by another run", self.address());
+                on("already re-imaged by another run");
+                return Ok(());
+            }
+            on("requesting upgrade");
+            match self
+                .cluster
+                .az
+                .arm
+                .post(
+                    &format!("{}/upgradeNodeImageVersion", self.id()),
+                    api::CONTAINER_SERVICE,
+                    None,
+                    on,
+                )
+                .await
+            {
+                Err(Error::Arm(e)) if e.code.is_busy() => self.cluster.wait_out(e, on).await?,
+                other => return other.map(|_| ()),
+            }
         }
-        on("requesting upgrade");
-        self.cluster
-            .az
-            .arm
-            .post(
-                &format!("{}/upgradeNodeImageVersion", self.id()),
-                api::CONTAINER_SERVICE,
-                None,
-                on,
-            )
-            .await?;
-        Ok(())
+        Err(Error::runtime(format!(
+            "{}: other operations kept the cluster busy through {} attempts; run again",
+            self.address(),
+            super::cluster::REPLANS
+        )))
     }
 
     /// Done when the pool is not mid-operation, did not fail, and nothing is left to do.

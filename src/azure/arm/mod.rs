@@ -323,9 +323,10 @@ impl Arm {
         }
     }
 
-    /// Send a write, then await its operation (unless `--no-wait`). While another operation runs
-    /// on the resource, AKS answers 409 `OperationNotAllowed`: that is waited out (by code, within
-    /// `--lro-timeout`), never raced.
+    /// Send a write once, then await its operation (unless `--no-wait`). A busy answer from AKS
+    /// (409 `OperationNotAllowed` or `EtagMismatch`) is returned, never resent: a resent request
+    /// may start the same work twice (a second re-image), so the step that wrote waits, reads
+    /// again and plans again ([`ErrorCode::is_busy`]).
     async fn write(
         &self,
         method: Method,
@@ -336,51 +337,12 @@ impl Arm {
         on: OnStatus<'_>,
     ) -> Result<Option<Value>> {
         let url = self.url(path, api_version);
-        let deadline = Instant::now() + self.lro.timeout;
-        let mut attempt = 0;
-        let first = loop {
-            attempt += 1;
-            match self.checked(method.clone(), url.clone(), body, headers).await {
-                Err(Error::Arm(e)) if e.is(&ErrorCode::OperationNotAllowed) => {
-                    // AKS also answers OperationNotAllowed for what it will never allow: wait only
-                    // while an operation really runs on the cluster or one of its pools.
-                    if !self.aks_busy(path, api_version).await? {
-                        return Err(Error::Arm(e));
-                    }
-                    let wait = self.retry.backoff(attempt).max(self.retry.base_delay);
-                    if Instant::now() + wait > deadline {
-                        return Err(Error::Arm(e));
-                    }
-                    on("waiting: another operation is running on it");
-                    info!(
-                        "{method} {}: another operation is running; waiting {} ms",
-                        loggable_url(&url),
-                        wait.as_millis()
-                    );
-                    sleep(wait).await;
-                }
-                other => break other?,
-            }
-        };
+        let first = self.checked(method.clone(), url.clone(), body, headers).await?;
         if self.lro.no_wait {
             on("started (not waiting)");
             return Ok(non_null(first.json()?));
         }
         self.await_operation(&method, &url, first, on).await
-    }
-
-    /// Whether an operation runs on the managed cluster `path` belongs to (or one of its pools).
-    async fn aks_busy(&self, path: &str, api_version: &str) -> Result<bool> {
-        let segs: Vec<&str> = path.trim_start_matches('/').split('/').collect();
-        let Some(i) = segs.iter().position(|s| s.eq_ignore_ascii_case("managedClusters")) else {
-            return Ok(false);
-        };
-        let Some(cluster) = segs.get(..=i + 1) else {
-            return Ok(false);
-        };
-        let doc = self.get(&format!("/{}", cluster.join("/")), api_version).await?;
-        let mc: models::ManagedCluster = serde_json::from_value(doc).unwrap_or_default();
-        Ok(mc.busy().is_some())
     }
 
     /// Follow an LRO to its end: `Azure-AsyncOperation` first, then `Location`, then the
@@ -653,6 +615,10 @@ fn lro_failure(doc: &Value, status: &str, method: &Method, url: &Url) -> Error {
     Error::Arm(ArmError {
         status: 200,
         code: ErrorCode::parse(code),
+        subcode: err
+            .and_then(|e| e.get("subcode"))
+            .and_then(Value::as_str)
+            .map(str::to_owned),
         message,
         operation: format!("{method} {}", loggable_url(url)),
     })
