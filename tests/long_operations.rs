@@ -273,3 +273,85 @@ fn a_rerun_while_the_clusters_update_runs_waits_for_it() {
     assert_eq!(puts, 1, "one update, made after the running one finished");
     assert!(fake.journal().iter().all(|e| e.status != 409), "never raced");
 }
+
+/// Another pipeline's cluster update that starts between kvwire's read and its PUT: the tag it
+/// adds and the new entity tag are what a competing `az aks update` leaves behind.
+fn another_pipeline_updates_the_cluster(s: &mut support::fake::FakeState) {
+    let id = Fake::cluster_id("rg1", "aks1");
+    let etag = s.new_etag();
+    if let Some(mc) = s.resource_mut(&id) {
+        mc["tags"]["owner"] = serde_json::json!("platform-team");
+        mc["eTag"] = serde_json::json!(etag);
+        mc["properties"]["provisioningState"] = serde_json::json!("Updating");
+    }
+    let owned = id.clone();
+    s.start_operation(
+        &id,
+        OpKind::ClusterUpdate,
+        None,
+        Box::new(move |s, _| {
+            if let Some(mc) = s.resource_mut(&owned) {
+                mc["properties"]["provisioningState"] = serde_json::json!("Succeeded");
+            }
+        }),
+    );
+}
+
+#[test]
+fn a_bare_etag_mismatch_is_waited_out_and_the_switch_planned_again_not_resent() {
+    let (fake, _) = slow_fake(1.0);
+    fake.state.lock().unwrap().busy_etag_mismatch = true;
+    fake.fault(
+        Some("PUT"),
+        "managedClusters/aks1",
+        1,
+        support::fake::FaultKind::Before(another_pipeline_updates_the_cluster),
+    );
+    let out = fake
+        .kvwire()
+        .args(["--yes", "cluster", "enable-managed-identity", "-g", "rg1", "-n", "aks1", "--no-regrant-acr"])
+        .output()
+        .unwrap();
+    let all = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    assert_eq!(out.status.code(), Some(0), "{all}");
+    let puts: Vec<Entry> = fake.journal().into_iter().filter(is_switch_put).collect();
+    assert_eq!(
+        puts.iter().map(|e| e.status).collect::<Vec<_>>(),
+        [409, 200],
+        "one refused PUT (bare EtagMismatch), then one PUT planned again from a fresh read"
+    );
+    assert_ne!(puts[0].if_match, puts[1].if_match, "the second PUT carries the new entity tag");
+    let mc = fake.resource(&Fake::cluster_id("rg1", "aks1")).unwrap();
+    assert_eq!(mc["tags"]["owner"], "platform-team", "the other pipeline's change is kept");
+    assert_eq!(mc["identity"]["type"], "SystemAssigned");
+}
+
+/// Another run's re-image of pool1 that starts just before kvwire's POST reaches AKS.
+fn another_run_reimages_pool1(s: &mut support::fake::FakeState) {
+    let pid = format!("{}/agentPools/pool1", Fake::cluster_id("rg1", "aks1"));
+    support::fake::arm::clusters::start_image_change(s, &pid, None, None);
+}
+
+#[test]
+fn a_pool_another_run_is_reimaging_is_awaited_and_never_reimaged_again() {
+    let (fake, _) = slow_fake(1.0);
+    fake.fault(
+        Some("POST"),
+        "agentPools/pool1/upgradeNodeImageVersion",
+        1,
+        support::fake::FaultKind::Before(another_run_reimages_pool1),
+    );
+    let out = fake
+        .kvwire()
+        .args(["--yes", "nodepool", "upgrade-image", "-g", "rg1", "--cluster", "aks1", "--nodepool", "pool1"])
+        .output()
+        .unwrap();
+    let all = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    assert_eq!(out.status.code(), Some(0), "{all}");
+    let posts: Vec<u16> = fake.journal().into_iter().filter(is_upgrade).map(|e| e.status).collect();
+    assert_eq!(posts, [409], "kvwire's POST was refused while the other re-image ran, and never sent again");
+    let pool = fake
+        .resource(&format!("{}/agentPools/pool1", Fake::cluster_id("rg1", "aks1")))
+        .unwrap();
+    assert_eq!(pool["properties"]["nodeImageVersion"], "img-2", "{all}");
+}

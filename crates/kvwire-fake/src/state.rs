@@ -162,6 +162,10 @@ pub struct FakeState {
     pub service_principals: HashMap<String, String>,
     /// `(vault, lower-case name)` → secret.
     pub secrets: BTreeMap<(String, String), SecretItem>,
+    /// Answer a write that carries `If-Match` on a busy cluster or pool with AKS's bare 409
+    /// `EtagMismatch` ("Operation is not allowed: Another operation is in progress",
+    /// Azure/terraform-azurerm-aks#604) instead of `OperationNotAllowed`: real AKS sends both.
+    pub busy_etag_mismatch: bool,
     /// Identities (lower-cased ID) with a federated-credential write in progress, until when.
     pub fic_writing: HashMap<String, Instant>,
     pub ops: HashMap<String, Operation>,
@@ -193,6 +197,7 @@ impl FakeState {
             service_principals: HashMap::new(),
             latency: Duration::ZERO,
             assignment_list_lag: 0,
+            busy_etag_mismatch: false,
             fic_writing: Default::default(),
             ops: HashMap::new(),
             counter: 0,

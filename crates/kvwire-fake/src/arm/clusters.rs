@@ -71,7 +71,7 @@ pub fn get_cluster(c: &Ctx) -> Reply {
 pub fn put_cluster(c: &Ctx) -> Reply {
     let id = cluster_id(c);
     let mut s = c.state.lock().unwrap();
-    if let Some(r) = busy(&s, &cluster_and_pools(&s, &id)) {
+    if let Some(r) = busy(&s, c, &cluster_and_pools(&s, &id)) {
         return r;
     }
     let existing = s.resource(&id).cloned();
@@ -147,7 +147,7 @@ pub fn put_cluster(c: &Ctx) -> Reply {
 pub fn patch_tags(c: &Ctx) -> Reply {
     let id = cluster_id(c);
     let mut s = c.state.lock().unwrap();
-    if let Some(r) = busy(&s, &cluster_and_pools(&s, &id)) {
+    if let Some(r) = busy(&s, c, &cluster_and_pools(&s, &id)) {
         return r;
     }
     let Some(mut mc) = s.resource(&id).cloned() else {
@@ -300,7 +300,7 @@ pub fn upgrade_profile(c: &Ctx) -> Reply {
 pub fn upgrade_node_image(c: &Ctx) -> Reply {
     let pid = pool_id(c);
     let mut s = c.state.lock().unwrap();
-    if let Some(r) = busy(&s, &[pid.clone(), cluster_id(c)]) {
+    if let Some(r) = busy(&s, c, &[pid.clone(), cluster_id(c)]) {
         return r;
     }
     if s.resource(&pid).is_none() {
@@ -312,7 +312,7 @@ pub fn upgrade_node_image(c: &Ctx) -> Reply {
 }
 
 /// Start re-imaging a pool, to `image` (a rollback through a cluster PUT) or to the newest.
-fn start_image_change(
+pub fn start_image_change(
     s: &mut FakeState,
     pid: &str,
     image: Option<String>,

@@ -100,20 +100,29 @@ pub fn page(c: &Ctx, base: &str, items: Vec<Value>, page_size: usize) -> Value {
 }
 
 /// 409 `OperationNotAllowed` while an operation runs on any of `ids`: AKS accepts one operation
-/// per cluster (and per pool) at a time ("Operation is not allowed because there's an in
-/// progress … operation"; learn.microsoft.com/troubleshoot/azure/azure-kubernetes/
-/// create-upgrade-delete/error-code-operationnotallowed).
-pub fn busy(s: &FakeState, ids: &[String]) -> Option<Reply> {
+/// per cluster (and per pool) at a time ("Operation is not allowed: Another operation (nodepool1 -
+/// Updating) is in progress, please wait for it to finish before starting a new operation. See
+/// https://aka.ms/aks-pending-operation", Azure/azure-workload-identity#417). A write with `If-Match`
+/// may instead get the bare 409 `EtagMismatch` when the fake is set to ([`FakeState::busy_etag_mismatch`]).
+pub fn busy(s: &FakeState, c: &Ctx, ids: &[String]) -> Option<Reply> {
     ids.iter().find_map(|id| {
         let op = s.running_on(id)?;
         let what = match s.ops[op].kind {
-            OpKind::ClusterUpdate => "update managed cluster",
-            OpKind::NodeImageUpgrade => "upgrade node image version",
+            OpKind::ClusterUpdate => "managed cluster - Updating",
+            OpKind::NodeImageUpgrade => "nodepool - UpgradingNodeImageVersion",
         };
+        if s.busy_etag_mismatch && c.header("if-match").is_some() {
+            return Some(Reply::aks_bare_error(
+                409,
+                "EtagMismatch",
+                "Operation is not allowed: Another operation is in progress",
+                "PutManagedClusterAndComponents_Failed",
+            ));
+        }
         Some(Reply::arm_error(
             409,
             "OperationNotAllowed",
-            &format!("Operation is not allowed because there's an in progress {what} operation on {id}. Please wait for it to finish before starting a new operation."),
+            &format!("Operation is not allowed: Another operation ({what}) is in progress on {id}, please wait for it to finish before starting a new operation. See https://aka.ms/aks-pending-operation."),
         ))
     })
 }
