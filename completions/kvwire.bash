@@ -279,7 +279,7 @@ _kvwire() {
             return 0
             ;;
         kvwire__subcmd__cluster__subcmd__enable__subcmd__csi__subcmd__driver)
-            opts="-g -n -o -y -h -v -q --resource-group --cluster --name --rotation --rotation-poll-interval --no-wait --output --dry-run --yes --detailed-exitcode --help --subscription --verbose --quiet --cloud --auth --ca-bundle --resolve --timeout --retries --lro-timeout --no-color"
+            opts="-g -n -o -y -h -v -q --resource-group --cluster --name --rotation --no-rotation --rotation-poll-interval --no-wait --output --dry-run --yes --detailed-exitcode --help --subscription --verbose --quiet --cloud --auth --ca-bundle --resolve --timeout --retries --lro-timeout --no-color"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

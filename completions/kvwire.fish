@@ -114,7 +114,7 @@ complete -c kvwire -n "__fish_kvwire_using_subcommand cluster; and __fish_seen_s
 complete -c kvwire -n "__fish_kvwire_using_subcommand cluster; and __fish_seen_subcommand_from enable-managed-identity" -l no-color -d 'No colour in text output (NO_COLOR is honoured too)'
 complete -c kvwire -n "__fish_kvwire_using_subcommand cluster; and __fish_seen_subcommand_from enable-csi-driver" -s g -l resource-group -d 'Resource group of the cluster' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand cluster; and __fish_seen_subcommand_from enable-csi-driver" -s n -l name -l cluster -d 'Name of the AKS cluster' -r
-complete -c kvwire -n "__fish_kvwire_using_subcommand cluster; and __fish_seen_subcommand_from enable-csi-driver" -l rotation-poll-interval -d 'How often rotation re-reads (a Go duration: 2m, 90s, 1h30m)' -r
+complete -c kvwire -n "__fish_kvwire_using_subcommand cluster; and __fish_seen_subcommand_from enable-csi-driver" -l rotation-poll-interval -d 'How often rotation re-reads (a Go duration: 2m, 90s, 1h30m). Absent: as the cluster has it (2m on a new add-on, as in AKS)' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand cluster; and __fish_seen_subcommand_from enable-csi-driver" -s o -l output -d 'Output format. Default: text on a terminal, json when stdout is piped' -r -f -a "text\t'For people: aligned, coloured on a terminal'
 json\t'One stable JSON document on stdout (docs/plan-format.md)'
 yaml\t'The JSON document as YAML'"
@@ -130,7 +130,8 @@ complete -c kvwire -n "__fish_kvwire_using_subcommand cluster; and __fish_seen_s
 complete -c kvwire -n "__fish_kvwire_using_subcommand cluster; and __fish_seen_subcommand_from enable-csi-driver" -l timeout -d 'Give up on one HTTP request after this many seconds' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand cluster; and __fish_seen_subcommand_from enable-csi-driver" -l retries -d 'Retries for throttled (429), failed (5xx) or dropped requests, with exponential backoff' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand cluster; and __fish_seen_subcommand_from enable-csi-driver" -l lro-timeout -d 'Give up waiting for one long-running Azure operation after this many seconds' -r
-complete -c kvwire -n "__fish_kvwire_using_subcommand cluster; and __fish_seen_subcommand_from enable-csi-driver" -l rotation -d 'Re-read mounted secrets from Key Vault periodically, so pods see new versions (the add-on\'s `enableSecretRotation`; off unless given, as in AKS)'
+complete -c kvwire -n "__fish_kvwire_using_subcommand cluster; and __fish_seen_subcommand_from enable-csi-driver" -l rotation -d 'Re-read mounted secrets from Key Vault periodically, so pods see new versions (the add-on\'s `enableSecretRotation`). Neither this nor --no-rotation: as the cluster has it (off on a new add-on, as in AKS)'
+complete -c kvwire -n "__fish_kvwire_using_subcommand cluster; and __fish_seen_subcommand_from enable-csi-driver" -l no-rotation -d 'Turn secret rotation off'
 complete -c kvwire -n "__fish_kvwire_using_subcommand cluster; and __fish_seen_subcommand_from enable-csi-driver" -l no-wait -d 'Start the long-running operation and return once Azure accepted it; `kvwire wait` (or a later run, which adopts it) waits for the end'
 complete -c kvwire -n "__fish_kvwire_using_subcommand cluster; and __fish_seen_subcommand_from enable-csi-driver" -l dry-run -d 'Observe and print the plan, but write nothing (reads only)'
 complete -c kvwire -n "__fish_kvwire_using_subcommand cluster; and __fish_seen_subcommand_from enable-csi-driver" -s y -l yes -d 'Apply without asking. Required to apply when there is no terminal (CI)'

@@ -241,9 +241,9 @@ fn enable_csi_driver_keeps_other_addons_and_is_idempotent() {
     assert_eq!(code, 0, "{all}");
     let addons = &cluster(&fake)["properties"]["addonProfiles"];
     assert_eq!(addons["omsagent"], oms, "{addons:#}");
-    assert_eq!(
-        addons["azureKeyvaultSecretsProvider"]["config"],
-        json!({"enableSecretRotation": "false", "rotationPollInterval": "2m"})
+    assert!(
+        addons["azureKeyvaultSecretsProvider"].get("config").is_none(),
+        "settings nobody named are not sent (AKS's defaults apply): {addons:#}"
     );
     fake.clear_journal();
     let (_, all, code) = run(&[]);
@@ -255,6 +255,17 @@ fn enable_csi_driver_keeps_other_addons_and_is_idempotent() {
     assert_eq!(
         addon(&fake)["config"],
         json!({"enableSecretRotation": "true", "rotationPollInterval": "90s"})
+    );
+    // Without a rotation flag, rotation stays on; --no-rotation turns it off, keeping the interval.
+    fake.clear_journal();
+    let (_, all, code) = run(&[]);
+    assert_eq!(code, 0, "{all}");
+    assert!(fake.writes().is_empty(), "{:#?}", fake.writes());
+    let (_, all, code) = run(&["--no-rotation"]);
+    assert_eq!(code, 0, "{all}");
+    assert_eq!(
+        addon(&fake)["config"],
+        json!({"enableSecretRotation": "false", "rotationPollInterval": "90s"})
     );
 
     fake.clear_journal();
@@ -286,10 +297,50 @@ fn addon_names_and_config_keys_are_matched_without_case() {
     let addons = cluster(&fake)["properties"]["addonProfiles"].clone();
     assert_eq!(
         addons,
-        json!({"azurekeyvaultsecretsprovider": {"enabled": true, "config": {"enablesecretrotation": "false", "rotationpollinterval": "2m"},
+        json!({"azurekeyvaultsecretsprovider": {"enabled": true, "config": {"enablesecretrotation": "true", "rotationpollinterval": "9m"},
                "identity": addons["azurekeyvaultsecretsprovider"]["identity"]}}),
-        "one add-on, one key per setting"
+        "one add-on, and the settings someone else chose kept as they were"
     );
+    // Named settings are written into the keys the cluster already has, in their casing.
+    let (_, all, code) = support::outcome(fake.kvwire().args([
+        "cluster",
+        "enable-csi-driver",
+        "-g",
+        "rg1",
+        "-n",
+        "aks1",
+        "--yes",
+        "--no-rotation",
+        "--rotation-poll-interval",
+        "5m",
+    ]));
+    assert_eq!(code, 0, "{all}");
+    assert_eq!(
+        cluster(&fake)["properties"]["addonProfiles"]["azurekeyvaultsecretsprovider"]["config"],
+        json!({"enablesecretrotation": "false", "rotationpollinterval": "5m"}),
+        "one key per setting"
+    );
+}
+
+#[test]
+fn a_runbook_without_csi_settings_keeps_the_rotation_someone_turned_on() {
+    let fake = Fake::start();
+    let rotation = json!({"enableSecretRotation": "true", "rotationPollInterval": "30s"});
+    fake.seed_sp_cluster(
+        "rg1",
+        "aks1",
+        &[("nodepool1", "img-1", "img-1")],
+        json!({"addonProfiles": {"azureKeyvaultSecretsProvider": {"enabled": true, "config": rotation}}}),
+    );
+    fake.seed_vault("kv-demo", true, true);
+    let rb = fake.dir.join("onboard.toml");
+    std::fs::write(&rb, support::ONBOARD_RUNBOOK).unwrap();
+    let (_, all, code) = kvwire(&fake, &["plan", "-o", "text"], &rb);
+    assert_eq!(code, 0, "{all}");
+    assert!(!all.contains("enableSecretRotation"), "the plan leaves rotation alone:\n{all}");
+    let (_, all, code) = kvwire(&fake, &["up", "--yes"], &rb);
+    assert_eq!(code, 0, "{all}");
+    assert_eq!(addon(&fake)["config"], rotation, "{all}");
 }
 
 #[test]

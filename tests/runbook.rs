@@ -677,3 +677,40 @@ fn an_identity_other_apps_federate_with_is_kept() {
         "the identity keeps its access"
     );
 }
+
+#[test]
+fn a_runbook_reimages_only_where_the_kubelet_needs_it() {
+    // A cluster the runbook does not switch (managed_identity = false), with a newer node image
+    // out: a newer image alone is no reason for `up` to drain and re-image every node.
+    let (fake, _) = fresh();
+    let rb = fake.dir.join("no-switch.toml");
+    std::fs::write(
+        &rb,
+        support::ONBOARD_RUNBOOK.replace("name = \"aks1\"\n", "name = \"aks1\"\nmanaged_identity = false\n"),
+    )
+    .unwrap();
+    let (doc, all, code) = kvwire(&fake, &["-o", "json", "plan"], &rb);
+    assert_eq!(code, 0, "{all}");
+    let pool = doc["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["address"] == "nodepool rg1/aks1/userpool")
+        .unwrap_or_else(|| panic!("{doc:#}"));
+    assert_eq!(pool["action"], "no_op", "{pool:#}");
+    assert!(
+        pool["reason"]
+            .as_str()
+            .unwrap()
+            .contains("kvwire nodepool upgrade-image -g rg1 --cluster aks1 --nodepool userpool"),
+        "the plan says how to upgrade on purpose: {pool:#}"
+    );
+    let (_, all, code) = kvwire(&fake, &["-o", "json", "--yes", "up"], &rb);
+    assert_eq!(code, 0, "{all}");
+    let reimages: Vec<_> = fake
+        .writes()
+        .into_iter()
+        .filter(|e| e.path.ends_with("upgradeNodeImageVersion"))
+        .collect();
+    assert!(reimages.is_empty(), "no pool re-imaged: {reimages:#?}");
+}

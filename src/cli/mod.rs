@@ -416,12 +416,17 @@ pub struct EnableCsiDriverArgs {
     #[command(flatten)]
     pub cluster: ClusterRef,
     /// Re-read mounted secrets from Key Vault periodically, so pods see new versions (the
-    /// add-on's `enableSecretRotation`; off unless given, as in AKS).
-    #[arg(long)]
+    /// add-on's `enableSecretRotation`). Neither this nor --no-rotation: as the cluster has it
+    /// (off on a new add-on, as in AKS).
+    #[arg(long, overrides_with = "no_rotation")]
     pub rotation: bool,
-    /// How often rotation re-reads (a Go duration: 2m, 90s, 1h30m).
-    #[arg(long, default_value = "2m", value_parser = names::rotation_poll_interval, value_name = "DURATION")]
-    pub rotation_poll_interval: String,
+    /// Turn secret rotation off.
+    #[arg(long)]
+    pub no_rotation: bool,
+    /// How often rotation re-reads (a Go duration: 2m, 90s, 1h30m). Absent: as the cluster has
+    /// it (2m on a new add-on, as in AKS).
+    #[arg(long, value_parser = names::rotation_poll_interval, value_name = "DURATION")]
+    pub rotation_poll_interval: Option<String>,
     /// Start the long-running operation and return once Azure accepted it; `kvwire wait` (or a
     /// later run, which adopts it) waits for the end.
     #[arg(long)]

@@ -20,7 +20,11 @@ pub async fn run(args: &EnableCsiDriverArgs, s: &Settings) -> Result<ExitStatus>
             managed_identity: None,
             workload_identity: false,
             csi_driver: Some(CsiDriver {
-                rotation: args.rotation,
+                rotation: match (args.rotation, args.no_rotation) {
+                    (true, _) => Some(true),
+                    (_, true) => Some(false),
+                    _ => None,
+                },
                 rotation_poll_interval: args.rotation_poll_interval.clone(),
             }),
             node_images_follow: false,

@@ -28,6 +28,7 @@ pub async fn run(args: &UpgradeImageArgs, s: &Settings) -> Result<ExitStatus> {
                 pool: pool.clone(),
                 force: args.force,
                 after_switch: false,
+                only_for_kubelet: false,
             }),
             &[],
         );

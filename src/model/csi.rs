@@ -14,11 +14,40 @@ pub enum InstalledBy {
     Helm,
 }
 
-/// The add-on as kvwire enables it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// The add-on as kvwire enables it. A setting that is `None` was not named by the user: kvwire
+/// leaves it as the cluster has it (AKS's own default, `"false"`/`"2m"`, on a new add-on), never
+/// turning off what someone else turned on.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct CsiDriver {
     /// Re-read mounted secrets from Key Vault every `rotation_poll_interval`.
-    pub rotation: bool,
+    pub rotation: Option<bool>,
     /// A Go duration, checked by [`super::names::rotation_poll_interval`].
-    pub rotation_poll_interval: String,
+    pub rotation_poll_interval: Option<String>,
+}
+
+impl CsiDriver {
+    /// The settings in words, for plans and fixes.
+    pub fn describe(&self) -> String {
+        match (self.rotation, &self.rotation_poll_interval) {
+            (Some(true), Some(i)) => format!("rotation every {i}"),
+            (Some(true), None) => "rotation on".into(),
+            (Some(false), _) => "no rotation".into(),
+            (None, Some(i)) => format!("rotation interval {i}, rotation as it is"),
+            (None, None) => "rotation as it is".into(),
+        }
+    }
+
+    /// The flags that ask `kvwire cluster enable-csi-driver` for the same.
+    pub fn flags(&self) -> String {
+        let mut out = String::new();
+        match self.rotation {
+            Some(true) => out.push_str(" --rotation"),
+            Some(false) => out.push_str(" --no-rotation"),
+            None => {}
+        }
+        if let Some(i) = &self.rotation_poll_interval {
+            out.push_str(&format!(" --rotation-poll-interval {i}"));
+        }
+        out
+    }
 }

@@ -110,6 +110,7 @@ pub async fn up(az: &Arc<Azure>, rb: &Loaded, seeds: Option<Seeds>) -> Result<(P
                 pool: pool.clone(),
                 force: false,
                 after_switch: b.cluster.managed_identity,
+                only_for_kubelet: true,
             }),
             &update,
         );

@@ -180,8 +180,9 @@ pub struct CsiDriverSection {
     /// `addon` (kvwire enables the AKS add-on) or `helm` (installed outside kvwire: never enabled).
     #[serde(default)]
     pub installed_by: InstalledBy,
-    #[serde(default)]
-    pub rotation: bool,
+    /// Absent: as the cluster has it (AKS's default on a new add-on).
+    pub rotation: Option<bool>,
+    /// Absent: as the cluster has it (AKS's default, 2m, on a new add-on).
     pub rotation_poll_interval: Option<RotationInterval>,
 }
 
@@ -226,11 +227,10 @@ impl Loaded {
         let enabled = section.and_then(|c| c.enabled).unwrap_or(wanted_by_default);
         let by_addon = section.is_none_or(|c| c.installed_by == InstalledBy::Addon);
         (enabled && by_addon).then(|| CsiDriver {
-            rotation: section.is_some_and(|c| c.rotation),
+            rotation: section.and_then(|c| c.rotation),
             rotation_poll_interval: section
                 .and_then(|c| c.rotation_poll_interval.as_ref())
-                .map(|i| i.0.clone())
-                .unwrap_or_else(|| crate::azure::arm::models::DEFAULT_ROTATION_POLL_INTERVAL.into()),
+                .map(|i| i.0.clone()),
         })
     }
 

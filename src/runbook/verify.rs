@@ -245,14 +245,7 @@ fn csi_checks(rb: &Loaded, mc: &ManagedCluster, checks: &mut Vec<Check>) {
         _ => "no rotation".into(),
     };
     if let Some(want) = rb.csi_driver() {
-        let fix = format!(
-            "kvwire cluster enable-csi-driver -g {rg} -n {cluster}{}",
-            if want.rotation {
-                format!(" --rotation --rotation-poll-interval {}", want.rotation_poll_interval)
-            } else {
-                String::new()
-            }
-        );
+        let fix = format!("kvwire cluster enable-csi-driver -g {rg} -n {cluster}{}", want.flags());
         check(
             checks,
             format!("cluster {rg}/{cluster} has the Secrets Store CSI driver add-on"),

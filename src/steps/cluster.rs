@@ -55,7 +55,7 @@ impl ClusterRef {
     }
 
     /// `-g RG --cluster NAME`, for the follow-up commands kvwire suggests.
-    fn hint(&self) -> String {
+    pub fn hint(&self) -> String {
         format!("-g {} --cluster {}", self.rg, self.name)
     }
 
@@ -246,20 +246,28 @@ fn object_at<'a>(v: &'a mut Value, key: &str) -> &'a mut Value {
     &mut v[key]
 }
 
-/// The add-on on, with its two settings as strings (ARM's `config` is a map of string to string);
-/// any other config key the cluster has is kept. AKS "treats addon names and addon config keys
-/// as case insensitive, and store them in DB as it is in input" (Azure/azure-cli#15376), so an
-/// existing key is reused in its casing, never sent a second time in another.
+/// The add-on on, with the settings the user named as strings (ARM's `config` is a map of string
+/// to string); every other config key, and a setting nobody named, stays as the cluster has it.
+/// AKS "treats addon names and addon config keys as case insensitive, and store them in DB as it
+/// is in input" (Azure/azure-cli#15376), so an existing key is reused in its casing, never sent a
+/// second time in another.
 fn set_csi_driver(body: &mut Value, csi: &CsiDriver) {
     let addons = object_at(object_at(body, "properties"), "addonProfiles");
     let key = key_as_stored(addons, KEYVAULT_SECRETS_PROVIDER);
     let addon = object_at(addons, &key);
     addon["enabled"] = json!(true);
+    let mut settings = vec![];
+    if let Some(on) = csi.rotation {
+        settings.push((CONFIG_SECRET_ROTATION, on.to_string()));
+    }
+    if let Some(every) = &csi.rotation_poll_interval {
+        settings.push((CONFIG_ROTATION_POLL_INTERVAL, every.clone()));
+    }
+    if settings.is_empty() {
+        return;
+    }
     let config = object_at(addon, "config");
-    for (k, v) in [
-        (CONFIG_SECRET_ROTATION, csi.rotation.to_string()),
-        (CONFIG_ROTATION_POLL_INTERVAL, csi.rotation_poll_interval.clone()),
-    ] {
+    for (k, v) in settings {
         let stored = key_as_stored(config, k);
         config[stored] = json!(v);
     }
@@ -438,14 +446,7 @@ impl Step for ClusterUpdate {
                 None => reasons.push("pods that mount secrets need the Secrets Store CSI driver".to_string()),
                 Some(_) => reasons.push("the CSI driver add-on's settings differ".to_string()),
             }
-            done.push(if csi.rotation {
-                format!(
-                    "the CSI driver add-on is enabled (rotation every {})",
-                    csi.rotation_poll_interval
-                )
-            } else {
-                "the CSI driver add-on is enabled (no rotation)".to_string()
-            });
+            done.push(format!("the CSI driver add-on is enabled ({})", csi.describe()));
         }
         let planned = Planned::new(self.address(), self.phase(), ids::MANAGED_CLUSTER, Action::Update)
             .reason(reasons.join("; "))

@@ -69,6 +69,9 @@ pub struct UpgradeNodeImage {
     pub force: bool,
     /// Part of a run that also switches the cluster to managed identity (a runbook).
     pub after_switch: bool,
+    /// Re-image only where the kubelet's move to its managed identity needs it (a runbook): a
+    /// newer image alone re-images nothing the user did not ask for.
+    pub only_for_kubelet: bool,
 }
 
 /// What the plan said about a running upgrade: apply waits for it instead of starting one.
@@ -156,6 +159,19 @@ impl Step for UpgradeNodeImage {
                     current.as_deref().unwrap_or("(unknown)")
                 ))
             });
+        }
+        if self.only_for_kubelet && !awaiting {
+            return Ok(no_op(if outdated {
+                format!(
+                    "the kubelet does not need it; a newer node image is available ({} → {}): `kvwire nodepool upgrade-image {} --nodepool {}` upgrades it",
+                    current.as_deref().unwrap_or("(unknown)"),
+                    latest.as_deref().unwrap_or("(unknown)"),
+                    self.cluster.hint(),
+                    self.pool
+                )
+            } else {
+                format!("node image {} is the latest", current.as_deref().unwrap_or("(unknown)"))
+            }));
         }
         if !outdated && !self.force {
             return Ok(no_op(format!(
