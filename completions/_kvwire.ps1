@@ -469,6 +469,7 @@ Register-ArgumentCompleter -Native -CommandName 'kvwire' -ScriptBlock {
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Give up on one HTTP request after this many seconds')
             [CompletionResult]::new('--retries', '--retries', [CompletionResultType]::ParameterName, 'Retries for throttled (429), failed (5xx) or dropped requests, with exponential backoff')
             [CompletionResult]::new('--lro-timeout', '--lro-timeout', [CompletionResultType]::ParameterName, 'Give up waiting for one long-running Azure operation after this many seconds')
+            [CompletionResult]::new('--no-wait', '--no-wait', [CompletionResultType]::ParameterName, 'With --out: refuse, naming the operation, instead of waiting for one that runs on the cluster or its pools (a plan saved meanwhile would be stale before it is reviewed)')
             [CompletionResult]::new('--detailed-exitcode', '--detailed-exitcode', [CompletionResultType]::ParameterName, 'Exit 4 when the plan has changes (0 = nothing to do)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (`kvwire help COMMAND` describes every option in full)')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (`kvwire help COMMAND` describes every option in full)')

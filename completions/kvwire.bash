@@ -1523,7 +1523,7 @@ _kvwire() {
             return 0
             ;;
         kvwire__subcmd__plan)
-            opts="-f -o -h -v -q --file --out --output --detailed-exitcode --help --subscription --verbose --quiet --cloud --auth --ca-bundle --resolve --timeout --retries --lro-timeout --no-color"
+            opts="-f -o -h -v -q --file --out --no-wait --output --detailed-exitcode --help --subscription --verbose --quiet --cloud --auth --ca-bundle --resolve --timeout --retries --lro-timeout --no-color"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

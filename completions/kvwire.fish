@@ -413,6 +413,7 @@ complete -c kvwire -n "__fish_kvwire_using_subcommand plan" -l resolve -d 'Conne
 complete -c kvwire -n "__fish_kvwire_using_subcommand plan" -l timeout -d 'Give up on one HTTP request after this many seconds' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand plan" -l retries -d 'Retries for throttled (429), failed (5xx) or dropped requests, with exponential backoff' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand plan" -l lro-timeout -d 'Give up waiting for one long-running Azure operation after this many seconds' -r
+complete -c kvwire -n "__fish_kvwire_using_subcommand plan" -l no-wait -d 'With --out: refuse, naming the operation, instead of waiting for one that runs on the cluster or its pools (a plan saved meanwhile would be stale before it is reviewed)'
 complete -c kvwire -n "__fish_kvwire_using_subcommand plan" -l detailed-exitcode -d 'Exit 4 when the plan has changes (0 = nothing to do)'
 complete -c kvwire -n "__fish_kvwire_using_subcommand plan" -s h -l help -d 'Print help (`kvwire help COMMAND` describes every option in full)'
 complete -c kvwire -n "__fish_kvwire_using_subcommand plan" -s v -l verbose -d 'More detail on stderr: -v steps, -vv HTTP requests, -vvv headers and ARM bodies (always redacted)'

@@ -103,6 +103,7 @@ impl Settings {
             destroy: false,
             save: None,
             saved: None,
+            replan_hint: None,
         })
     }
 

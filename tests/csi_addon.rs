@@ -337,7 +337,10 @@ fn a_runbook_without_csi_settings_keeps_the_rotation_someone_turned_on() {
     std::fs::write(&rb, support::ONBOARD_RUNBOOK).unwrap();
     let (_, all, code) = kvwire(&fake, &["plan", "-o", "text"], &rb);
     assert_eq!(code, 0, "{all}");
-    assert!(!all.contains("enableSecretRotation"), "the plan leaves rotation alone:\n{all}");
+    assert!(
+        !all.contains("enableSecretRotation"),
+        "the plan leaves rotation alone:\n{all}"
+    );
     let (_, all, code) = kvwire(&fake, &["up", "--yes"], &rb);
     assert_eq!(code, 0, "{all}");
     assert_eq!(addon(&fake)["config"], rotation, "{all}");

@@ -260,12 +260,18 @@ fn a_write_between_the_check_and_the_put_ends_a_saved_plan() {
         1,
         support::fake::state::FaultKind::Before(competing_write),
     );
-    let (_, all, code) = kvwire(&fake, &["up", "--plan", "plan.kvwire"]);
+    let (_, all, code) = kvwire(&fake, &["-o", "text", "up", "--plan", "plan.kvwire"]);
     assert_eq!(code, 1, "{all}");
     assert!(
         all.contains("cluster rg1/aks1 changed since the plan (412 on If-Match)"),
         "{all}"
     );
+    // The hint agrees with the error: a stale plan is planned again, never applied again.
+    assert!(
+        all.contains("The saved plan is stale: plan again (`kvwire plan -f onboard.toml --out plan.kvwire`)"),
+        "{all}"
+    );
+    assert!(!all.contains("kvwire up --plan plan.kvwire` again"), "{all}");
     let mc = fake.resource(&Fake::cluster_id("rg1", "aks1")).unwrap();
     assert_eq!(
         mc["properties"]["servicePrincipalProfile"]["clientId"],
@@ -319,4 +325,61 @@ fn a_saved_plan_resumes_after_its_manifests_failed() {
         "the files, \"(known after apply)\" in the plan, are the ones now known: {all}"
     );
     assert!(fake.dir.join("k8s/secretproviderclass.yaml").exists());
+}
+
+/// An operation someone else started on the cluster, running for a second; it moves the entity tag
+/// when it ends, as every AKS operation does.
+fn someone_elses_operation(s: &mut support::fake::state::FakeState) {
+    let id = Fake::cluster_id("rg1", "aks1");
+    s.op_duration.insert(
+        support::fake::OpKind::ClusterUpdate,
+        std::time::Duration::from_millis(1500),
+    );
+    // Nobody polls someone else's operation: it ends on time.
+    s.lro_polls = 0;
+    if let Some(mc) = s.resource_mut(&id) {
+        mc["properties"]["provisioningState"] = json!("Updating");
+    }
+    let owned = id.clone();
+    s.start_operation(
+        &id,
+        support::fake::OpKind::ClusterUpdate,
+        None,
+        Box::new(move |s, _| {
+            let etag = s.new_etag();
+            if let Some(mc) = s.resource_mut(&owned) {
+                mc["properties"]["provisioningState"] = json!("Succeeded");
+                mc["eTag"] = json!(etag);
+            }
+        }),
+    );
+}
+
+#[test]
+fn plan_out_waits_for_a_running_operation_so_the_saved_plan_is_not_stale() {
+    let (fake, _) = fresh();
+    someone_elses_operation(&mut fake.state.lock().unwrap());
+    let (_, all, code) = kvwire(&fake, &["plan", "-f", "onboard.toml", "--out", "plan.kvwire"]);
+    assert_eq!(code, 0, "{all}");
+    assert!(all.contains("waiting for the cluster's Updating operation"), "{all}");
+    let (_, all, code) = kvwire(&fake, &["-o", "text", "up", "--plan", "plan.kvwire"]);
+    assert_eq!(code, 0, "the plan was made after the operation, so it applies:\n{all}");
+}
+
+#[test]
+fn plan_out_no_wait_refuses_while_an_operation_runs() {
+    let (fake, _) = fresh();
+    someone_elses_operation(&mut fake.state.lock().unwrap());
+    let (_, all, code) = kvwire(
+        &fake,
+        &["plan", "-f", "onboard.toml", "--out", "plan.kvwire", "--no-wait"],
+    );
+    assert_eq!(code, 1, "{all}");
+    assert!(
+        all.contains("the cluster's Updating operation is running") && all.contains("kvwire wait -f onboard.toml"),
+        "{all}"
+    );
+    assert!(!fake.dir.join("plan.kvwire").exists(), "nothing saved");
+    let (_, all, code) = kvwire(&fake, &["plan", "-f", "onboard.toml", "--no-wait"]);
+    assert_eq!(code, 2, "--no-wait goes with --out: {all}");
 }

@@ -708,6 +708,10 @@ pub struct PlanArgs {
     /// `kvwire up --plan FILE` to apply exactly it later; see docs/plan-format.md.
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
+    /// With --out: refuse, naming the operation, instead of waiting for one that runs on the
+    /// cluster or its pools (a plan saved meanwhile would be stale before it is reviewed).
+    #[arg(long, requires = "out")]
+    pub no_wait: bool,
     #[command(flatten)]
     pub output: OutputArg,
     /// Exit 4 when the plan has changes (0 = nothing to do).

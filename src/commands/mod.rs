@@ -43,7 +43,7 @@ pub async fn dispatch(cli: Cli) -> Result<ExitStatus> {
                 out: args.out.as_deref(),
                 ..Default::default()
             };
-            runbook::up(Some(&args.runbook.file), &s, true, false, saved).await
+            runbook::up(Some(&args.runbook.file), &s, true, args.no_wait, saved).await
         }
         Command::Up(args) => {
             let saved = runbook::Saved {

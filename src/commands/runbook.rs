@@ -1,13 +1,14 @@
 //! `kvwire plan|up|down -f runbook.toml`: a runbook's plans, run.
 
 use crate::{
-    error::{ExitStatus, Result},
+    error::{Error, ExitStatus, Result},
     plan::{
         self,
         saved::{self, Origin, SavedPlan},
     },
     runbook::{self, build},
     settings::Settings,
+    steps::cluster::ClusterRef,
 };
 use std::{
     path::{Path, PathBuf},
@@ -67,6 +68,24 @@ pub async fn up(
     if let Some(p) = &applying {
         p.check_origin(&origin)?;
     }
+    if saved.out.is_some() {
+        // A plan saved while an operation runs records entity tags that operation will move:
+        // stale before anyone reviews it. Wait for the cluster and its pools first.
+        let cluster = ClusterRef::new(az.clone(), &rb.book.cluster.resource_group, &rb.book.cluster.name);
+        if no_wait {
+            let (_, mc) = cluster.read().await?;
+            if let Some(what) = mc.busy() {
+                return Err(Error::runtime(format!(
+                    "cluster {}: {what} is running; a plan saved now would be stale before it is reviewed. Nothing was saved: wait for it (`kvwire wait -f {}`), or plan without --no-wait, which waits",
+                    cluster.label(),
+                    file.display()
+                )));
+            }
+        } else {
+            let lines = super::wait::progress_lines(&cluster, s);
+            cluster.settled(&|status: &str| lines(status)).await?;
+        }
+    }
     let (p, _) = build::up(&az, &rb, seeds).await?;
     let mut opts = s.run_options(
         if dry_run { "plan" } else { "up" },
@@ -88,6 +107,7 @@ pub async fn up(
             file.display(),
             path.display()
         );
+        opts.replan_hint = Some(format!("kvwire plan -f {} --out {}", file.display(), path.display()));
     }
     opts.saved = applying;
     plan::run(p, &opts, &s.ui).await

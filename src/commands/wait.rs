@@ -10,6 +10,27 @@ use crate::{
 };
 use std::{sync::Arc, sync::Mutex, time::Instant};
 
+/// Progress on stderr while waiting for a cluster: a line when what it waits for changes, and at
+/// least every heartbeat interval.
+pub fn progress_lines<'a>(cluster: &'a ClusterRef, s: &Settings) -> impl Fn(&str) + 'a {
+    let started = Instant::now();
+    let every = s.heartbeat();
+    let last: Mutex<Option<(String, Instant)>> = Mutex::new(None);
+    let quiet = s.ui.quiet;
+    move |status: &str| {
+        let mut last = last.lock().unwrap();
+        let due = last.as_ref().is_none_or(|(s, at)| s != status || at.elapsed() >= every);
+        if due && !quiet {
+            eprintln!(
+                "cluster {}: {status}, {}s",
+                cluster.label(),
+                started.elapsed().as_secs()
+            );
+            *last = Some((status.to_string(), Instant::now()));
+        }
+    }
+}
+
 pub async fn run(args: &WaitArgs, s: &Settings) -> Result<ExitStatus> {
     let (rg, name) = match (&args.file, &args.resource_group, &args.name) {
         (Some(f), _, _) => {
@@ -21,19 +42,8 @@ pub async fn run(args: &WaitArgs, s: &Settings) -> Result<ExitStatus> {
     };
     let cluster = ClusterRef::new(Arc::new(s.connect().await?), &rg, &name);
     let started = Instant::now();
-    let every = s.heartbeat();
-    let last: Mutex<Option<(String, Instant)>> = Mutex::new(None);
-    let quiet = s.ui.quiet;
-    // A line when what it waits for changes, and at least every heartbeat interval.
-    let on = |status: &str| {
-        let mut last = last.lock().unwrap();
-        let due = last.as_ref().is_none_or(|(s, at)| s != status || at.elapsed() >= every);
-        if due && !quiet {
-            eprintln!("cluster {rg}/{name}: {status}, {}s", started.elapsed().as_secs());
-            *last = Some((status.to_string(), Instant::now()));
-        }
-    };
-    let (_, mc) = cluster.settled(&on).await?;
+    let lines = progress_lines(&cluster, s);
+    let (_, mc) = cluster.settled(&|status: &str| lines(status)).await?;
     let cluster_state = mc.properties.provisioning_state.as_deref().unwrap_or("Succeeded");
     let mut failed: Vec<String> = vec![];
     if cluster_state.eq_ignore_ascii_case("Failed") {
@@ -47,7 +57,7 @@ pub async fn run(args: &WaitArgs, s: &Settings) -> Result<ExitStatus> {
             failed.push(format!("pool {}", p.name.as_deref().unwrap_or("?")));
         }
     }
-    if !quiet {
+    if !s.ui.quiet {
         eprintln!(
             "cluster {rg}/{name}: nothing running ({}, after {}s)",
             cluster_state,

@@ -53,6 +53,10 @@ pub enum Error {
     /// Anything else that went wrong at run time.
     #[error("{0}")]
     Runtime(String),
+    /// A saved plan no longer matches Azure (an entity tag moved, a 412): applying it again cannot
+    /// help, only a new plan can. Exit 1.
+    #[error("{0}")]
+    Stale(String),
     /// Ctrl-C or SIGTERM: nothing new was started (what runs in Azure goes on).
     #[error("interrupted")]
     Interrupted,
@@ -64,6 +68,9 @@ impl Error {
     }
     pub fn runtime(msg: impl Into<String>) -> Self {
         Error::Runtime(msg.into())
+    }
+    pub fn stale(msg: impl Into<String>) -> Self {
+        Error::Stale(msg.into())
     }
     pub fn exit_status(&self) -> ExitStatus {
         match self {

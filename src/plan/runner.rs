@@ -83,6 +83,9 @@ pub struct RunOptions {
     /// `up --plan FILE`: apply only what this saved plan says, after checking that a fresh
     /// observation matches it; the plan was reviewed, so nothing is asked.
     pub saved: Option<super::saved::SavedPlan>,
+    /// With `saved`: how to make a new plan when this one turns out stale, e.g.
+    /// `kvwire plan -f onboard.toml --out plan.json`.
+    pub replan_hint: Option<String>,
 }
 
 /// Steps observe at once (reads only), up to this many in flight, unless a command says otherwise.
@@ -212,7 +215,8 @@ pub async fn run(plan: Plan, opts: &RunOptions, ui: &Ui) -> Result<ExitStatus> {
             ..p
         })
         .collect();
-    let interrupted = apply_all(&plan, &planned, &pending, &mut outcomes, opts, ui).await;
+    let mut stale = false;
+    let interrupted = apply_all(&plan, &planned, &pending, &mut outcomes, &mut stale, opts, ui).await;
     for (o, _) in outcomes.iter_mut() {
         if *o == Outcome::Planned {
             *o = Outcome::NotRun;
@@ -269,6 +273,12 @@ pub async fn run(plan: Plan, opts: &RunOptions, ui: &Ui) -> Result<ExitStatus> {
                 count(Outcome::NotRun),
                 opts.wait_hint,
                 opts.apply_hint
+            );
+        } else if let (true, Some(replan)) = (failed > 0 && stale, &opts.replan_hint) {
+            // Applying the same file again cannot help: only a new plan can.
+            println!(
+                "{verb} failed: {applied} {done}, {failed} failed, {} not run. The saved plan is stale: plan again (`{replan}`), review it, then apply the new plan.",
+                count(Outcome::NotRun)
             );
         } else if failed > 0 {
             // Re-running goes on where this stopped: done steps do nothing.
@@ -420,6 +430,7 @@ async fn apply_all(
     planned: &[Planned],
     pending: &[bool],
     outcomes: &mut [(Outcome, Option<String>)],
+    stale: &mut bool,
     opts: &RunOptions,
     ui: &Ui,
 ) -> Option<Vec<Running>> {
@@ -482,6 +493,7 @@ async fn apply_all(
                     Ok(o) => (o, None),
                     Err(e) => {
                         failed = true;
+                        *stale |= matches!(e, Error::Stale(_));
                         (Outcome::Failed, Some(e.to_string()))
                     }
                 };

@@ -235,8 +235,9 @@ impl SavedPlan {
         if differences.is_empty() {
             return Ok(());
         }
-        Err(Error::runtime(format!(
-            "Azure or the runbook changed since the plan; nothing was written. Plan again.\n  - {}",
+        Err(Error::stale(format!(
+            "Azure or the runbook changed since the plan; nothing was written. Plan again (`kvwire plan -f {} --out FILE`), review it, then apply the new plan.\n  - {}",
+            self.runbook.display(),
             differences.join("\n  - ")
         )))
     }

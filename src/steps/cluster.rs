@@ -98,7 +98,12 @@ impl ClusterRef {
         if mc.busy().is_none() && !e.is(&ErrorCode::EtagMismatch) {
             return Err(Error::Arm(e));
         }
-        info!("cluster {}: {} ({}); waiting, then planning again", self.label(), e.code.as_str(), e.status);
+        info!(
+            "cluster {}: {} ({}); waiting, then planning again",
+            self.label(),
+            e.code.as_str(),
+            e.status
+        );
         on("another operation is running: waiting, then planning again");
         self.settled(on).await.map(|_| ())
     }
@@ -157,8 +162,8 @@ async fn write(c: &ClusterRef, d: &dyn Desired, planned: &Planned, on: Progress<
         attempt += 1;
         let (read, mc) = c.settled(on).await?;
         if planned.exact && planned.observed.is_some() && mc.e_tag != planned.observed {
-            return Err(Error::runtime(format!(
-                "cluster {} changed since the plan (entity tag {} → {}); nothing was written. Plan again (`kvwire plan --out`), then apply the new plan",
+            return Err(Error::stale(format!(
+                "cluster {} changed since the plan (entity tag {} → {}); nothing was written to it",
                 c.label(),
                 planned.observed.as_deref().unwrap_or("-"),
                 mc.e_tag.as_deref().unwrap_or("-")
@@ -185,8 +190,8 @@ async fn write(c: &ClusterRef, d: &dyn Desired, planned: &Planned, on: Progress<
         {
             // A saved plan applies exactly: someone else's write in between ends it.
             Err(Error::Arm(e)) if e.is(&ErrorCode::PreconditionFailed) && planned.exact => {
-                return Err(Error::runtime(format!(
-                    "cluster {} changed since the plan (412 on If-Match); nothing was written. Plan again (`kvwire plan --out`), then apply the new plan",
+                return Err(Error::stale(format!(
+                    "cluster {} changed since the plan (412 on If-Match); nothing was written to it",
                     c.label()
                 )));
             }
