@@ -125,6 +125,12 @@ impl Wire {
         self.vocabulary().roots.get(self.root).map(String::as_str)
     }
 
+    /// The api-version whose models this shape comes from: the vocabulary file's `api_version`,
+    /// the one definition the route table checks requests against.
+    pub fn api_version(&self) -> &'static str {
+        &self.vocabulary().api_version
+    }
+
     pub fn exists(&self) -> bool {
         vocabularies()
             .get(self.file)

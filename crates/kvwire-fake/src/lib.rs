@@ -402,6 +402,9 @@ async fn route(
             &format!("the fake does not model {method} {path}"),
         );
     };
+    if let Some(v) = router::check_api_version(route, query, context) {
+        state.lock().unwrap().violations.push(v);
+    }
     if let Some(aud) = audience(service)
         && !authorized(&state.lock().unwrap(), headers, aud)
     {

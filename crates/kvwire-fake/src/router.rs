@@ -135,6 +135,74 @@ pub enum Handler {
     Async(AsyncHandler),
 }
 
+/// The `api-version` query parameter a route expects. A request that sends none, another or two
+/// of them is a contract violation (`check_api_version`).
+#[derive(Debug, Clone, Copy)]
+pub enum ApiVersion {
+    /// The version of the wire vocabulary the route's bodies come from (its `api_version`): the
+    /// models the fake checks bodies against are that version's, so a request must ask for it.
+    Vocabulary(Wire),
+    /// No vocabulary describes the route: a version with the source that names it.
+    Pinned {
+        version: &'static str,
+        source: &'static str,
+    },
+    /// The route takes no `api-version` (its service versions paths, or has no versions).
+    None { why: &'static str },
+}
+
+impl ApiVersion {
+    /// The version a request must send, or `None` when it must send none.
+    pub fn expected(&self) -> Option<&'static str> {
+        match self {
+            ApiVersion::Vocabulary(w) => Some(w.api_version()),
+            ApiVersion::Pinned { version, .. } => Some(version),
+            ApiVersion::None { .. } => None,
+        }
+    }
+
+    /// Where the expected version comes from, for the report.
+    pub fn source(&self) -> String {
+        match self {
+            ApiVersion::Vocabulary(w) => format!("tests/fixtures/wire/{}.json", w.file),
+            ApiVersion::Pinned { source, .. } => source.to_string(),
+            ApiVersion::None { why } => why.to_string(),
+        }
+    }
+}
+
+/// A violation when the request's `api-version` query parameters are not exactly the route's.
+pub fn check_api_version(route: &Route, query: &str, context: &str) -> Option<crate::contract::Violation> {
+    let sent: Vec<String> = url::form_urlencoded::parse(query.as_bytes())
+        .filter(|(k, _)| k.eq_ignore_ascii_case("api-version"))
+        .map(|(_, v)| v.into_owned())
+        .collect();
+    let expected = route.api_version.expected();
+    let ok = match expected {
+        Some(want) => sent.len() == 1 && sent[0] == want,
+        None => sent.is_empty(),
+    };
+    if ok {
+        return None;
+    }
+    let sent = match sent.as_slice() {
+        [] => "none".to_string(),
+        [one] => one.clone(),
+        many => format!("{} of them ({})", many.len(), many.join(", ")),
+    };
+    let expected = expected.unwrap_or("none");
+    Some(crate::contract::Violation {
+        context: context.to_string(),
+        path: "?api-version".into(),
+        problem: format!(
+            "route {} {} expects api-version {expected} ({}), the request sent {sent}",
+            route.method,
+            route.pattern,
+            route.api_version.source()
+        ),
+    })
+}
+
 /// One row of the route table.
 pub struct Route {
     pub service: Service,
@@ -149,6 +217,8 @@ pub struct Route {
     pub response: Option<Wire>,
     /// Shape of an error answer's body.
     pub error: Option<Wire>,
+    /// The `api-version` every request to this route must carry.
+    pub api_version: ApiVersion,
 }
 
 /// The route for a request, with its captured parameters.
@@ -246,6 +316,7 @@ mod tests {
                 request: None,
                 response: None,
                 error: None,
+                api_version: ApiVersion::None { why: "test" },
             },
             Route {
                 service: Service::Graph,
@@ -255,6 +326,7 @@ mod tests {
                 request: None,
                 response: None,
                 error: None,
+                api_version: ApiVersion::None { why: "test" },
             },
         ];
         let (_, p) = find(

@@ -6,7 +6,7 @@ use crate::{
     arm::{self, authorization as authz, clusters, identities, registries, subscriptions, vaults},
     contract::Wire,
     entra, graph, keyvault as kv,
-    router::{Handler, Route, Service},
+    router::{ApiVersion, Handler, Route, Service},
 };
 use std::sync::OnceLock;
 
@@ -24,7 +24,72 @@ struct Row(
     Option<Wire>,
     Option<Wire>,
     Option<Wire>,
+    Api,
 );
+
+/// A row's `api-version`: `B`, the vocabulary of its own request and answer bodies (one
+/// definition: the vocabulary file's `api_version`), or given explicitly where the row has no
+/// body shape or no vocabulary describes it.
+enum Api {
+    B,
+    Is(ApiVersion),
+}
+use Api::B;
+
+fn of(wire: Wire) -> Api {
+    Api::Is(ApiVersion::Vocabulary(wire))
+}
+
+fn pinned(version: &'static str, source: &'static str) -> Api {
+    Api::Is(ApiVersion::Pinned { version, source })
+}
+
+fn none(why: &'static str) -> Api {
+    Api::Is(ApiVersion::None { why })
+}
+
+/// Entra's v2.0 token endpoint has no api-version (Microsoft identity platform, "OAuth 2.0 client
+/// credentials flow": `POST /{tenant}/oauth2/v2.0/token`, the version is in the path).
+const ENTRA: &str = "Entra's token endpoint is versioned by its path (/oauth2/v2.0/token)";
+/// Microsoft Graph versions its paths (`/v1.0/…`), never a query parameter (Graph REST API
+/// "Versioning").
+const GRAPH: &str = "Microsoft Graph is versioned by its path (/v1.0)";
+/// Operation status and result URLs are not built by clients: they follow the
+/// `Azure-AsyncOperation` and `Location` links the service sent, as sent (ARM RPC, "Asynchronous
+/// operations"). The fake mints those links (`arm::operations_url`), so a poll must carry exactly
+/// the version it minted.
+const OPERATION_LINKS: &str =
+    "the version the fake's own Azure-AsyncOperation/Location links carry (arm::operations_url)";
+
+/// The row's api-version; a row whose request and answer shapes come from different api-versions,
+/// or that names a vocabulary its bodies contradict, is a bug in this table. (A pinned version
+/// stands on its own source: an operation poll's link is the fake's, its body the provider's.)
+fn api_version(method: &str, pattern: &str, api: Api, bodies: [Option<Wire>; 2]) -> ApiVersion {
+    let declared = match api {
+        Api::Is(v) => v,
+        B => ApiVersion::Vocabulary(
+            bodies
+                .into_iter()
+                .flatten()
+                .next()
+                .unwrap_or_else(|| panic!("route {method} {pattern}: no body shape to take an api-version from")),
+        ),
+    };
+    if !matches!(declared, ApiVersion::Vocabulary(_)) {
+        return declared;
+    }
+    for w in bodies.into_iter().flatten() {
+        assert_eq!(
+            Some(w.api_version()),
+            declared.expected(),
+            "route {method} {pattern}: body shape {}#{} is api-version {}",
+            w.file,
+            w.root,
+            w.api_version()
+        );
+    }
+    declared
+}
 
 fn s(f: crate::router::SyncHandler) -> Handler {
     Handler::Sync(f)
@@ -40,8 +105,7 @@ pub fn table() -> &'static [Route] {
         use Service::*;
         let arm_err = Some(clusters::ARM_ERROR);
         let kv_err = Some(kv::ERROR);
-        let rows =
-            vec![
+        let rows = vec![
             Row(
                 Entra,
                 "POST",
@@ -50,6 +114,7 @@ pub fn table() -> &'static [Route] {
                 None,
                 None,
                 None,
+                none(ENTRA),
             ),
             Row(
                 Graph,
@@ -59,9 +124,19 @@ pub fn table() -> &'static [Route] {
                 None,
                 None,
                 None,
+                none(GRAPH),
             ),
             // Microsoft.Resources
-            Row(Arm, "GET", "/subscriptions".into(), s(subscriptions::list), None, None, arm_err),
+            Row(
+                Arm,
+                "GET",
+                "/subscriptions".into(),
+                s(subscriptions::list),
+                None,
+                None,
+                arm_err,
+                pinned(subscriptions::API_VERSION, subscriptions::API_VERSION_SOURCE),
+            ),
             // Microsoft.ContainerService
             Row(
                 Arm,
@@ -71,6 +146,7 @@ pub fn table() -> &'static [Route] {
                 None,
                 Some(clusters::CLUSTER),
                 arm_err,
+                B,
             ),
             Row(
                 Arm,
@@ -80,6 +156,7 @@ pub fn table() -> &'static [Route] {
                 Some(clusters::CLUSTER),
                 Some(clusters::CLUSTER),
                 arm_err,
+                B,
             ),
             Row(
                 Arm,
@@ -89,6 +166,7 @@ pub fn table() -> &'static [Route] {
                 Some(clusters::TAGS),
                 Some(clusters::CLUSTER),
                 arm_err,
+                B,
             ),
             Row(
                 Arm,
@@ -98,6 +176,7 @@ pub fn table() -> &'static [Route] {
                 None,
                 Some(clusters::POOL_LIST),
                 arm_err,
+                B,
             ),
             Row(
                 Arm,
@@ -107,6 +186,7 @@ pub fn table() -> &'static [Route] {
                 None,
                 Some(clusters::POOL),
                 arm_err,
+                B,
             ),
             Row(
                 Arm,
@@ -116,6 +196,7 @@ pub fn table() -> &'static [Route] {
                 None,
                 Some(clusters::UPGRADE_PROFILE),
                 arm_err,
+                B,
             ),
             Row(
                 Arm,
@@ -125,6 +206,7 @@ pub fn table() -> &'static [Route] {
                 None,
                 Some(clusters::POOL),
                 arm_err,
+                B,
             ),
             Row(
                 Arm,
@@ -134,6 +216,7 @@ pub fn table() -> &'static [Route] {
                 None,
                 Some(clusters::OPERATION),
                 arm_err,
+                pinned(arm::OPERATIONS_API_VERSION, OPERATION_LINKS),
             ),
             Row(
                 Arm,
@@ -144,6 +227,7 @@ pub fn table() -> &'static [Route] {
                 None,
                 None,
                 arm_err,
+                pinned(arm::OPERATIONS_API_VERSION, OPERATION_LINKS),
             ),
             // Microsoft.ManagedIdentity
             Row(
@@ -154,6 +238,7 @@ pub fn table() -> &'static [Route] {
                 None,
                 Some(identities::IDENTITY_LIST),
                 arm_err,
+                B,
             ),
             Row(
                 Arm,
@@ -163,6 +248,7 @@ pub fn table() -> &'static [Route] {
                 None,
                 Some(identities::IDENTITY),
                 arm_err,
+                B,
             ),
             Row(
                 Arm,
@@ -172,6 +258,7 @@ pub fn table() -> &'static [Route] {
                 Some(identities::IDENTITY_UPDATE),
                 Some(identities::IDENTITY),
                 arm_err,
+                B,
             ),
             Row(
                 Arm,
@@ -181,6 +268,7 @@ pub fn table() -> &'static [Route] {
                 Some(identities::IDENTITY),
                 Some(identities::IDENTITY),
                 arm_err,
+                B,
             ),
             Row(
                 Arm,
@@ -190,6 +278,7 @@ pub fn table() -> &'static [Route] {
                 None,
                 None,
                 arm_err,
+                of(identities::IDENTITY),
             ),
             Row(
                 Arm,
@@ -199,6 +288,7 @@ pub fn table() -> &'static [Route] {
                 None,
                 Some(identities::CREDENTIAL_LIST),
                 arm_err,
+                B,
             ),
             Row(
                 Arm,
@@ -208,6 +298,7 @@ pub fn table() -> &'static [Route] {
                 None,
                 Some(identities::CREDENTIAL),
                 arm_err,
+                B,
             ),
             Row(
                 Arm,
@@ -217,6 +308,7 @@ pub fn table() -> &'static [Route] {
                 Some(identities::CREDENTIAL),
                 Some(identities::CREDENTIAL),
                 arm_err,
+                B,
             ),
             Row(
                 Arm,
@@ -226,6 +318,7 @@ pub fn table() -> &'static [Route] {
                 None,
                 None,
                 arm_err,
+                of(identities::CREDENTIAL),
             ),
             // Microsoft.ContainerRegistry (read only)
             Row(
@@ -237,6 +330,7 @@ pub fn table() -> &'static [Route] {
                 None,
                 Some(registries::REGISTRY),
                 arm_err,
+                B,
             ),
             Row(
                 Arm,
@@ -246,6 +340,7 @@ pub fn table() -> &'static [Route] {
                 None,
                 Some(registries::REGISTRY_LIST),
                 arm_err,
+                B,
             ),
             // Microsoft.KeyVault
             Row(
@@ -256,6 +351,7 @@ pub fn table() -> &'static [Route] {
                 None,
                 Some(vaults::VAULT),
                 arm_err,
+                B,
             ),
             Row(
                 Arm,
@@ -265,6 +361,7 @@ pub fn table() -> &'static [Route] {
                 None,
                 Some(vaults::VAULT_LIST),
                 arm_err,
+                B,
             ),
             Row(
                 Arm,
@@ -274,6 +371,7 @@ pub fn table() -> &'static [Route] {
                 Some(vaults::ACCESS_POLICY_UPDATE),
                 Some(vaults::ACCESS_POLICY_UPDATE),
                 arm_err,
+                B,
             ),
             // Microsoft.Authorization, at any scope
             Row(
@@ -284,6 +382,7 @@ pub fn table() -> &'static [Route] {
                 None,
                 Some(authz::ASSIGNMENT_LIST),
                 Some(authz::ASSIGNMENT_ERROR),
+                B,
             ),
             Row(
                 Arm,
@@ -293,6 +392,7 @@ pub fn table() -> &'static [Route] {
                 None,
                 Some(authz::ASSIGNMENT),
                 Some(authz::ASSIGNMENT_ERROR),
+                B,
             ),
             Row(
                 Arm,
@@ -302,6 +402,7 @@ pub fn table() -> &'static [Route] {
                 Some(authz::ASSIGNMENT_CREATE),
                 Some(authz::ASSIGNMENT),
                 Some(authz::ASSIGNMENT_ERROR),
+                B,
             ),
             Row(
                 Arm,
@@ -311,6 +412,7 @@ pub fn table() -> &'static [Route] {
                 None,
                 Some(authz::ASSIGNMENT),
                 Some(authz::ASSIGNMENT_ERROR),
+                B,
             ),
             Row(
                 Arm,
@@ -320,6 +422,7 @@ pub fn table() -> &'static [Route] {
                 None,
                 Some(authz::DEFINITION),
                 Some(authz::ASSIGNMENT_ERROR),
+                B,
             ),
             // Key Vault data plane
             Row(
@@ -330,6 +433,7 @@ pub fn table() -> &'static [Route] {
                 None,
                 Some(kv::LIST),
                 kv_err,
+                B,
             ),
             Row(
                 KeyVault,
@@ -339,6 +443,7 @@ pub fn table() -> &'static [Route] {
                 Some(kv::SET),
                 Some(kv::BUNDLE),
                 kv_err,
+                B,
             ),
             Row(
                 KeyVault,
@@ -348,6 +453,7 @@ pub fn table() -> &'static [Route] {
                 None,
                 Some(kv::BUNDLE),
                 kv_err,
+                B,
             ),
             Row(
                 KeyVault,
@@ -357,6 +463,7 @@ pub fn table() -> &'static [Route] {
                 Some(kv::UPDATE),
                 Some(kv::BUNDLE),
                 kv_err,
+                B,
             ),
             Row(
                 KeyVault,
@@ -366,6 +473,7 @@ pub fn table() -> &'static [Route] {
                 None,
                 Some(kv::LIST),
                 kv_err,
+                B,
             ),
             Row(
                 KeyVault,
@@ -375,6 +483,7 @@ pub fn table() -> &'static [Route] {
                 None,
                 Some(kv::BUNDLE),
                 kv_err,
+                B,
             ),
             Row(
                 KeyVault,
@@ -384,6 +493,7 @@ pub fn table() -> &'static [Route] {
                 None,
                 Some(kv::DELETED_BUNDLE),
                 kv_err,
+                B,
             ),
             Row(
                 KeyVault,
@@ -393,6 +503,7 @@ pub fn table() -> &'static [Route] {
                 None,
                 Some(kv::DELETED_LIST),
                 kv_err,
+                B,
             ),
             Row(
                 KeyVault,
@@ -402,6 +513,7 @@ pub fn table() -> &'static [Route] {
                 None,
                 Some(kv::DELETED_BUNDLE),
                 kv_err,
+                B,
             ),
             Row(
                 KeyVault,
@@ -411,6 +523,7 @@ pub fn table() -> &'static [Route] {
                 None,
                 Some(kv::BUNDLE),
                 kv_err,
+                B,
             ),
             Row(
                 KeyVault,
@@ -420,13 +533,15 @@ pub fn table() -> &'static [Route] {
                 None,
                 None,
                 kv_err,
+                of(kv::DELETED_BUNDLE),
             ),
         ];
         rows.into_iter()
             .map(
-                |Row(service, method, pattern, handler, request, response, error)| Route {
+                |Row(service, method, pattern, handler, request, response, error, api)| Route {
                     service,
                     method,
+                    api_version: api_version(method, &pattern, api, [response, request]),
                     pattern: Box::leak(pattern.into_boxed_str()),
                     handler,
                     request,
@@ -436,4 +551,33 @@ pub fn table() -> &'static [Route] {
             )
             .collect()
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The table builds (its api-version assertions hold) and every route says which version it
+    /// expects: a vocabulary's, a pinned one with a source, or none with the reason.
+    #[test]
+    fn every_route_declares_its_api_version() {
+        for r in table() {
+            match r.api_version {
+                ApiVersion::Vocabulary(w) => assert!(!w.api_version().is_empty(), "{}", r.pattern),
+                ApiVersion::Pinned { version, source } => assert!(!version.is_empty() && !source.is_empty()),
+                ApiVersion::None { why } => {
+                    assert!(
+                        matches!(r.service, Service::Entra | Service::Graph),
+                        "{}: {why}",
+                        r.pattern
+                    )
+                }
+            }
+        }
+        let kv: Vec<_> = table().iter().filter(|r| r.service == Service::KeyVault).collect();
+        assert!(
+            kv.iter()
+                .all(|r| r.api_version.expected() == Some(kv::BUNDLE.api_version()))
+        );
+    }
 }

@@ -181,13 +181,17 @@ pub fn operation_signature(op: &str) -> String {
     format!("sig{}", op.replace('-', ""))
 }
 
+/// The api-version the fake's operation links carry; polls must send it back unchanged (the route
+/// table checks them against this).
+pub const OPERATIONS_API_VERSION: &str = "2017-08-31";
+
 fn operations_url(s: &FakeState, kind: &str, op: &str) -> String {
     // AKS's operation URLs (`Azure-AsyncOperation` and `Location` headers of managedClusters and
     // agentPools operations). ARM signs them: `t` (ticks), `c` (a certificate), `s` (signature)
     // and `h` (hash) follow the api-version, as recorded operation URLs show
     // (`…/operationStatuses/{id}?api-version=2023-12-01-preview&t=638483731215571130&c=MIIHADCCBeig…`).
     format!(
-        "{}/subscriptions/{SUB}/providers/Microsoft.ContainerService/locations/eastus/{kind}/{op}?api-version=2017-08-31&t=638483731215571130&c=MIIHADCCBeigAwIBAgITfake&s={}&h=hash{}",
+        "{}/subscriptions/{SUB}/providers/Microsoft.ContainerService/locations/eastus/{kind}/{op}?api-version={OPERATIONS_API_VERSION}&t=638483731215571130&c=MIIHADCCBeigAwIBAgITfake&s={}&h=hash{}",
         s.arm_base(),
         operation_signature(op),
         op.len()

@@ -11,6 +11,11 @@ use crate::{
 };
 use serde_json::json;
 
+/// Subscriptions - List's api-version: no vocabulary covers Microsoft.Resources, so the route
+/// table pins it here, with its source.
+pub const API_VERSION: &str = "2022-12-01";
+pub const API_VERSION_SOURCE: &str = "Subscriptions - List REST reference, api-version 2022-12-01 (no wire vocabulary)";
+
 /// The display name of the fake's one subscription.
 pub const SUBSCRIPTION_NAME: &str = "kvwire-fake";
 
