@@ -2019,7 +2019,7 @@ _kvwire() {
             return 0
             ;;
         kvwire__subcmd__workload__subcmd__identity)
-            opts="-g -n -o -y -h -v -q --resource-group --cluster --name --identity --identity-resource-group --namespace --service-account --credential-name --overwrite --no-wait --output --dry-run --yes --detailed-exitcode --help --subscription --verbose --quiet --cloud --auth --ca-bundle --resolve --timeout --retries --lro-timeout --no-color"
+            opts="-g -n -o -y -h -v -q --resource-group --cluster --name --identity --identity-resource-group --namespace --service-account --credential-name --overwrite --principal-wait --no-wait --output --dry-run --yes --detailed-exitcode --help --subscription --verbose --quiet --cloud --auth --ca-bundle --resolve --timeout --retries --lro-timeout --no-color"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2062,6 +2062,10 @@ _kvwire() {
                     return 0
                     ;;
                 --credential-name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --principal-wait)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

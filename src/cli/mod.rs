@@ -8,10 +8,11 @@ use crate::{
         names,
         secrets::SecretMapping,
     },
+    steps::access::PRINCIPAL_WAIT,
     ui::output::OutputFormat,
 };
 use clap::{ArgAction, Args, Parser, Subcommand};
-use std::path::PathBuf;
+use std::{path::PathBuf, time::Duration};
 
 /// What `kvwire --help` ends with, and the man page's EXIT STATUS: each code and its meaning.
 pub const EXIT_STATUS: &[(u8, &str)] = &[
@@ -502,6 +503,8 @@ pub struct WorkloadIdentityArgs {
     /// (held otherwise: the pods it trusts now would lose access; at a terminal kvwire asks).
     #[arg(long)]
     pub overwrite: bool,
+    #[command(flatten)]
+    pub principal_wait: PrincipalWaitArg,
     /// Start the long-running operation and return once Azure accepted it; `kvwire wait` (or a
     /// later run, which adopts it) waits for the end.
     #[arg(long)]
@@ -538,11 +541,26 @@ pub struct GrantArgs {
     /// Allow a role broader than reading secrets (Secrets Officer, Key Vault Administrator, Owner, …) for a workload.
     #[arg(long)]
     pub allow_broad: bool,
-    /// Keep retrying this long while a just-created identity is not yet known to Azure RBAC (PrincipalNotFound).
-    #[arg(long, default_value_t = 300, value_name = "SECONDS", value_parser = clap::value_parser!(u64).range(0..=3600))]
-    pub principal_wait: u64,
+    #[command(flatten)]
+    pub principal_wait: PrincipalWaitArg,
     #[command(flatten)]
     pub apply: ApplyArgs,
+}
+
+/// `--principal-wait`: one bound on every wait for Entra and ARM to catch up with a new identity.
+#[derive(Debug, Args)]
+pub struct PrincipalWaitArg {
+    /// Keep retrying this long while a just-created identity is not yet known to Azure RBAC
+    /// (PrincipalNotFound) or to its federated credentials (ParentResourceNotFound), and while
+    /// another federated credential write holds the identity (409).
+    #[arg(long = "principal-wait", default_value_t = PRINCIPAL_WAIT.as_secs(), value_name = "SECONDS", value_parser = clap::value_parser!(u64).range(0..=3600))]
+    pub seconds: u64,
+}
+
+impl PrincipalWaitArg {
+    pub fn duration(&self) -> Duration {
+        Duration::from_secs(self.seconds)
+    }
 }
 
 #[derive(Debug, Subcommand)]

@@ -10,7 +10,7 @@ use crate::{
     settings::Settings,
     steps::access::{GrantSpec, Principal, grant_step},
 };
-use std::{sync::Arc, time::Duration};
+use std::sync::Arc;
 
 pub async fn run(args: &GrantArgs, s: &Settings) -> Result<ExitStatus> {
     let principal = principal_from(args)?;
@@ -19,7 +19,7 @@ pub async fn run(args: &GrantArgs, s: &Settings) -> Result<ExitStatus> {
         scope: args.scope.clone(),
         allow_list: args.allow_list,
         allow_broad: args.allow_broad,
-        principal_wait: Duration::from_secs(args.principal_wait),
+        principal_wait: args.principal_wait.duration(),
         claim: None,
     };
     spec.check_offline(&principal)?;

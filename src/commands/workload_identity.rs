@@ -50,6 +50,7 @@ pub async fn run(args: &WorkloadIdentityArgs, s: &Settings) -> Result<ExitStatus
                 credential: args.credential_name.clone(),
             },
             overwrite: args.overwrite,
+            wait: args.principal_wait.duration(),
         }),
         &[features, created],
     );

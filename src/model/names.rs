@@ -94,9 +94,14 @@ pub fn identity_name(s: &str) -> Result<String, String> {
     azure_name(s, 3, 128, "managed identity name")
 }
 
+/// The longest federated identity credential name Entra accepts (workload identity federation
+/// considerations, error table: "Alphanumeric, dash, underscore, no more than 3-120 symbols. First
+/// symbol is alphanumeric.").
+pub const CREDENTIAL_NAME_MAX: usize = 120;
+
 /// Federated identity credential: 3-120 characters.
 pub fn credential_name(s: &str) -> Result<String, String> {
-    azure_name(s, 3, 120, "federated credential name")
+    azure_name(s, 3, CREDENTIAL_NAME_MAX, "federated credential name")
 }
 
 /// Kubernetes namespace (DNS-1123 label): 1-63 lowercase letters, digits, `-`, alphanumeric at both ends.

@@ -144,6 +144,7 @@ pub async fn up(az: &Arc<Azure>, rb: &Loaded, seeds: Option<Seeds>) -> Result<(P
                             credential: None,
                         },
                         overwrite: b.identity.overwrite_credentials,
+                        wait: PRINCIPAL_WAIT,
                     }),
                     &last,
                 )];

@@ -265,7 +265,10 @@ pub fn grant_step(
     }))
 }
 
-/// How long a grant waits for a new principal to reach Azure RBAC (400 `PrincipalNotFound`).
+/// How long kvwire waits for Entra and ARM to catch up with a new identity — a grant for its
+/// principal to reach Azure RBAC (400 `PrincipalNotFound`), a federated credential for the
+/// identity to replicate or for its turn (`identity::one_credential_write_at_a_time`) — unless
+/// `--principal-wait` says otherwise.
 pub const PRINCIPAL_WAIT: Duration = Duration::from_secs(300);
 
 /// The pull role for `principal` on a registry — AcrPull, or Container Registry Repository Reader

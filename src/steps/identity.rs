@@ -6,12 +6,12 @@ use crate::{
     azure::{arm::ErrorCode, arm::api, ids},
     error::{Error, Result},
     info,
-    model::tags,
-    plan::{Action, FieldChange, Phase, Planned, Step, diff},
+    model::{names, tags},
+    plan::{Action, FieldChange, Phase, Planned, Step, diff, saved},
     util::Progress,
 };
 use serde_json::{Value, json};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 /// Audience Entra expects for Kubernetes service account token exchange.
 pub const AUDIENCE: &str = "api://AzureADTokenExchange";
@@ -23,15 +23,34 @@ pub const MAX_CREDENTIALS: usize = 20;
 pub struct Binding {
     pub namespace: String,
     pub service_account: String,
-    /// Federated credential name; default `kvwire-NS-SA`.
+    /// Federated credential name; default [`default_credential_name`].
     pub credential: Option<String>,
+}
+
+/// kvwire's name for the credential of NAMESPACE/SERVICE_ACCOUNT: `kvwire-NS-SA` (dots as dashes)
+/// when Entra accepts that, as always. A name that would break Entra's rule (longer than 120: a
+/// namespace may have 63 characters, a service account 253) is cut and ends in `-` and the first
+/// 10 hex digits of SHA-256 of `NS/SA`, so two long names that share a prefix stay apart.
+pub fn default_credential_name(namespace: &str, service_account: &str) -> String {
+    let plain = format!("kvwire-{namespace}-{}", service_account.replace('.', "-"));
+    if names::credential_name(&plain).is_ok() {
+        return plain;
+    }
+    let digest = saved::sha256(format!("{namespace}/{service_account}").as_bytes());
+    let digest = &digest[..10];
+    let keep: String = plain
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+        .take(names::CREDENTIAL_NAME_MAX - 1 - digest.len())
+        .collect();
+    format!("{keep}-{digest}")
 }
 
 impl Binding {
     pub fn credential_name(&self) -> String {
         self.credential
             .clone()
-            .unwrap_or_else(|| format!("kvwire-{}-{}", self.namespace, self.service_account.replace('.', "-")))
+            .unwrap_or_else(|| default_credential_name(&self.namespace, &self.service_account))
     }
 
     pub fn subject(&self) -> String {
@@ -198,6 +217,8 @@ pub struct FederatedCredential {
     /// Rewrite a credential of the same name that trusts another issuer or subject. Without it
     /// that change is held (as a changed secret value is): the pods it trusts now would lose access.
     pub overwrite: bool,
+    /// How long the write waits for the identity to replicate or for its turn (`--principal-wait`).
+    pub wait: Duration,
 }
 
 impl FederatedCredential {
@@ -333,15 +354,21 @@ impl Step for FederatedCredential {
         }
         let body =
             json!({"properties": {"issuer": issuer, "subject": self.binding.subject(), "audiences": [AUDIENCE]}});
-        put_credential(&self.identity, &self.name(), Some(&body), on).await
+        put_credential(&self.identity, &self.name(), Some(&body), self.wait, on).await
     }
 }
 
 /// PUT (or, without a body, DELETE) one federated credential, waiting its turn.
-pub async fn put_credential(identity: &IdentityRef, name: &str, body: Option<&Value>, on: Progress<'_>) -> Result<()> {
+pub async fn put_credential(
+    identity: &IdentityRef,
+    name: &str,
+    body: Option<&Value>,
+    wait: Duration,
+    on: Progress<'_>,
+) -> Result<()> {
     let az = &identity.cluster.az;
     let path = ids::federated_credential(&identity.id(), name);
-    one_credential_write_at_a_time(on, || async {
+    one_credential_write_at_a_time(wait, on, || async {
         match body {
             Some(b) => az.arm.put(&path, api::MANAGED_IDENTITY, b, on).await.map(|_| ()),
             None => az.arm.delete(&path, api::MANAGED_IDENTITY, on).await,
@@ -350,28 +377,93 @@ pub async fn put_credential(identity: &IdentityRef, name: &str, body: Option<&Va
     .await
 }
 
-/// Azure takes one federated-credential write per identity at a time (409
-/// `ConcurrentFederatedIdentityCredentialsWritesForSingleManagedIdentity`): retry `write` with a
-/// growing pause until it is our turn. Every credential write — create, update, delete — goes here.
-pub async fn one_credential_write_at_a_time<F, Fut>(on: Progress<'_>, write: F) -> Result<()>
+/// Why Microsoft.ManagedIdentity refuses a federated-credential write that may succeed later
+/// (workload identity federation considerations, error table): another write on the identity
+/// (409, `ConcurrentFederatedIdentityCredentialsWritesForSingleManagedIdentity` or plain
+/// `Conflict`), or an identity created moments ago that has not replicated (404
+/// `ParentResourceNotFound`).
+fn refused_for_now(code: &ErrorCode) -> Option<&'static str> {
+    match code {
+        ErrorCode::ConcurrentFederatedIdentityCredentialsWritesForSingleManagedIdentity | ErrorCode::Conflict => {
+            Some("another federated credential write is in progress on this identity")
+        }
+        ErrorCode::ParentResourceNotFound => Some("the new identity has not replicated yet"),
+        _ => None,
+    }
+}
+
+/// Run one federated-credential write — create, update, delete; every one goes here — retrying
+/// what [`refused_for_now`] names with a growing, jittered pause for up to `wait`
+/// (`--principal-wait`: the one bound on waiting for Entra and ARM to catch up).
+pub async fn one_credential_write_at_a_time<F, Fut>(wait: Duration, on: Progress<'_>, write: F) -> Result<()>
 where
     F: Fn() -> Fut,
     Fut: std::future::Future<Output = Result<()>>,
 {
+    let started = Instant::now();
     let mut delay = Duration::from_millis(500);
-    for attempt in 1..=6 {
-        match write().await {
-            Err(Error::Arm(e))
-                if e.is(&ErrorCode::ConcurrentFederatedIdentityCredentialsWritesForSingleManagedIdentity)
-                    && attempt < 6 =>
-            {
-                info!("another federated credential write is in progress on this identity; retrying in {delay:?}");
-                on("waiting for another credential write");
-                tokio::time::sleep(delay).await;
-                delay *= 2;
-            }
+    loop {
+        let e = match write().await {
+            Err(Error::Arm(e)) => e,
             other => return other,
+        };
+        let Some(why) = refused_for_now(&e.code) else {
+            return Err(Error::Arm(e));
+        };
+        let pause = crate::util::jitter(delay);
+        if started.elapsed() + pause > wait {
+            return Err(Error::runtime(format!(
+                "{e}; {why}, still after {}s: wait longer with --principal-wait SECONDS (now {}), or run again",
+                started.elapsed().as_secs(),
+                wait.as_secs()
+            )));
         }
+        info!("{why}; retrying in {pause:?}");
+        on(&format!("waiting: {why}"));
+        tokio::time::sleep(pause).await;
+        delay = (delay * 2).min(Duration::from_secs(10));
     }
-    unreachable!("the last attempt returns")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::default_credential_name as name;
+    use crate::model::names;
+
+    #[test]
+    fn names_that_fit_are_as_they_always_were() {
+        assert_eq!(name("shop", "checkout"), "kvwire-shop-checkout");
+        assert_eq!(name("shop", "app.sa"), "kvwire-shop-app-sa");
+        // Exactly 120: kept whole.
+        let sa = "s".repeat(120 - "kvwire-ns-".len());
+        assert_eq!(name("ns", &sa), format!("kvwire-ns-{sa}"));
+    }
+
+    #[test]
+    fn long_names_are_cut_and_told_apart_by_a_digest() {
+        let ns = "n".repeat(63);
+        let sa = format!(
+            "{}.{}.{}.{}",
+            "a".repeat(63),
+            "b".repeat(63),
+            "c".repeat(63),
+            "d".repeat(61)
+        );
+        let n = name(&ns, &sa);
+        assert_eq!(n.len(), names::CREDENTIAL_NAME_MAX);
+        assert!(names::credential_name(&n).is_ok(), "{n}");
+        assert!(n.starts_with(&format!("kvwire-{ns}-aaa")), "{n}");
+        let digest = crate::plan::saved::sha256(format!("{ns}/{sa}").as_bytes());
+        assert_eq!(&n[n.len() - 11..], format!("-{}", &digest[..10]));
+        assert_eq!(n, name(&ns, &sa), "deterministic");
+        // Same first 120 characters, different service accounts: different names.
+        let other = format!("{sa}x");
+        assert_ne!(n, name(&ns, &other));
+        assert_eq!(n[..109], name(&ns, &other)[..109]);
+        // One character over the limit is cut too.
+        let sa = "s".repeat(121 - "kvwire-ns-".len());
+        let n = name("ns", &sa);
+        assert_eq!(n.len(), names::CREDENTIAL_NAME_MAX);
+        assert!(names::credential_name(&n).is_ok(), "{n}");
+    }
 }

@@ -1,7 +1,7 @@
 //! `down`: delete one ARM resource kvwire made — or, when other runbooks still use it, only take
 //! this runbook's name off it.
 
-use super::identity::one_credential_write_at_a_time;
+use super::{access::PRINCIPAL_WAIT, identity::one_credential_write_at_a_time};
 use crate::{
     azure::{arm::api, context::Azure, ids},
     error::Result,
@@ -177,7 +177,8 @@ impl Step for Remove {
             }
         }
         if self.resource_type == ids::FEDERATED_CREDENTIAL {
-            return one_credential_write_at_a_time(on, || self.az.arm.delete(&self.id, self.api, on)).await;
+            return one_credential_write_at_a_time(PRINCIPAL_WAIT, on, || self.az.arm.delete(&self.id, self.api, on))
+                .await;
         }
         self.az.arm.delete(&self.id, self.api, on).await
     }

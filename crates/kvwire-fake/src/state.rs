@@ -168,6 +168,14 @@ pub struct FakeState {
     pub busy_etag_mismatch: bool,
     /// Identities (lower-cased ID) with a federated-credential write in progress, until when.
     pub fic_writing: HashMap<String, Instant>,
+    /// Refuse a concurrent federated-credential write with plain 409 `Conflict` instead of
+    /// `ConcurrentFederatedIdentityCredentialsWritesForSingleManagedIdentity`: the considerations
+    /// article's error table lists "409 | Conflict | Concurrent write request to federated identity
+    /// credential resources under the same user-assigned identity has been denied."
+    pub fic_conflict_plain: bool,
+    /// How long a new identity (by its principal's `principal_created`) answers federated-credential
+    /// PUTs with 404 `ParentResourceNotFound`, before it has replicated.
+    pub fic_parent_lag: Duration,
     pub ops: HashMap<String, Operation>,
     counter: u64,
 }
@@ -199,6 +207,8 @@ impl FakeState {
             assignment_list_lag: 0,
             busy_etag_mismatch: false,
             fic_writing: Default::default(),
+            fic_conflict_plain: false,
+            fic_parent_lag: Duration::ZERO,
             ops: HashMap::new(),
             counter: 0,
         }

@@ -8,11 +8,21 @@
 //!   concurrent write is 409 `ConcurrentFederatedIdentityCredentialsWritesForSingleManagedIdentity`
 //!   (Workload identity docs, "Federated identity credential limits": "No concurrent writes to
 //!   federated identity credentials under the same user-assigned managed identity").
+//! * The considerations article's error table (MicrosoftDocs/azure-docs,
+//!   articles/active-directory/workload-identities/workload-identity-federation-considerations.md):
+//!   a name that is not 3-120 letters, digits, `-` and `_` starting with a letter or digit is 400
+//!   "Federated Identity Credential name '{ficName}' is invalid."; a concurrent write may instead
+//!   be "409 | Conflict" ([`FakeState::fic_conflict_plain`]); "404 | The parent user-assigned
+//!   identity doesn't exist." — for a while also for an identity just created, in ARM's form for a
+//!   nested resource, `ParentResourceNotFound` ("Can not perform requested operation on nested
+//!   resource. Parent resource '…' not found.", microsoftarchive/Learn-LTI#240), until it has
+//!   replicated ([`FakeState::fic_parent_lag`]).
 
 use super::{not_found, page};
 use crate::{
     contract::{Wire, wire},
     router::{Ctx, Reply},
+    state::FakeState,
 };
 use futures::future::BoxFuture;
 use serde_json::json;
@@ -114,11 +124,19 @@ fn begin_write(c: &Ctx) -> Result<String, Box<Reply>> {
     }
     let now = std::time::Instant::now();
     if s.fic_writing.get(&identity).is_some_and(|until| *until > now) {
-        return Err(Box::new(Reply::arm_error(
-            409,
-            "ConcurrentFederatedIdentityCredentialsWritesForSingleManagedIdentity",
-            "Too many Federated Identity Credentials are written concurrently for the managed identity. Retry sequentially.",
-        )));
+        return Err(Box::new(if s.fic_conflict_plain {
+            Reply::arm_error(
+                409,
+                "Conflict",
+                "Concurrent write request to federated identity credential resources under the same user-assigned identity has been denied.",
+            )
+        } else {
+            Reply::arm_error(
+                409,
+                "ConcurrentFederatedIdentityCredentialsWritesForSingleManagedIdentity",
+                "Too many Federated Identity Credentials are written concurrently for the managed identity. Retry sequentially.",
+            )
+        }));
     }
     s.fic_writing.insert(identity.clone(), now + WRITE_TIME);
     Ok(identity)
@@ -127,8 +145,43 @@ fn begin_write(c: &Ctx) -> Result<String, Box<Reply>> {
 /// How long one credential write holds its identity.
 const WRITE_TIME: Duration = Duration::from_millis(30);
 
+/// Entra's rule for a credential's name (the considerations article's error table): "Alphanumeric,
+/// dash, underscore, no more than 3-120 symbols. First symbol is alphanumeric."
+fn valid_credential_name(name: &str) -> bool {
+    (3..=120).contains(&name.len())
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        && name.starts_with(|c: char| c.is_ascii_alphanumeric())
+}
+
+/// Whether `identity` was created less than `fic_parent_lag` ago (its principal's creation time).
+fn not_replicated(s: &FakeState, identity: &str) -> bool {
+    s.resource(identity)
+        .and_then(|v| v.pointer("/properties/principalId"))
+        .and_then(|p| p.as_str())
+        .and_then(|p| s.principal_created.get(p))
+        .is_some_and(|created| created.elapsed() < s.fic_parent_lag)
+}
+
 pub fn put_credential(c: Ctx) -> BoxFuture<'static, Reply> {
     Box::pin(async move {
+        let name = c.p("credential").to_string();
+        if !valid_credential_name(&name) {
+            return Reply::arm_error(
+                400,
+                "BadRequest",
+                &format!("Federated Identity Credential name '{name}' is invalid."),
+            );
+        }
+        if not_replicated(&c.state.lock().unwrap(), &identity_id(&c)) {
+            return Reply::arm_error(
+                404,
+                "ParentResourceNotFound",
+                &format!(
+                    "Can not perform requested operation on nested resource. Parent resource '{}' not found.",
+                    c.p("identity")
+                ),
+            );
+        }
         let identity = match begin_write(&c) {
             Ok(i) => i,
             Err(r) => return *r,
