@@ -309,10 +309,23 @@ fn a_bare_etag_mismatch_is_waited_out_and_the_switch_planned_again_not_resent() 
     );
     let out = fake
         .kvwire()
-        .args(["--yes", "cluster", "enable-managed-identity", "-g", "rg1", "-n", "aks1", "--no-regrant-acr"])
+        .args([
+            "--yes",
+            "cluster",
+            "enable-managed-identity",
+            "-g",
+            "rg1",
+            "-n",
+            "aks1",
+            "--no-regrant-acr",
+        ])
         .output()
         .unwrap();
-    let all = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    let all = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert_eq!(out.status.code(), Some(0), "{all}");
     let puts: Vec<Entry> = fake.journal().into_iter().filter(is_switch_put).collect();
     assert_eq!(
@@ -320,9 +333,15 @@ fn a_bare_etag_mismatch_is_waited_out_and_the_switch_planned_again_not_resent() 
         [409, 200],
         "one refused PUT (bare EtagMismatch), then one PUT planned again from a fresh read"
     );
-    assert_ne!(puts[0].if_match, puts[1].if_match, "the second PUT carries the new entity tag");
+    assert_ne!(
+        puts[0].if_match, puts[1].if_match,
+        "the second PUT carries the new entity tag"
+    );
     let mc = fake.resource(&Fake::cluster_id("rg1", "aks1")).unwrap();
-    assert_eq!(mc["tags"]["owner"], "platform-team", "the other pipeline's change is kept");
+    assert_eq!(
+        mc["tags"]["owner"], "platform-team",
+        "the other pipeline's change is kept"
+    );
     assert_eq!(mc["identity"]["type"], "SystemAssigned");
 }
 
@@ -343,13 +362,36 @@ fn a_pool_another_run_is_reimaging_is_awaited_and_never_reimaged_again() {
     );
     let out = fake
         .kvwire()
-        .args(["--yes", "nodepool", "upgrade-image", "-g", "rg1", "--cluster", "aks1", "--nodepool", "pool1"])
+        .args([
+            "--yes",
+            "nodepool",
+            "upgrade-image",
+            "-g",
+            "rg1",
+            "--cluster",
+            "aks1",
+            "--nodepool",
+            "pool1",
+        ])
         .output()
         .unwrap();
-    let all = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    let all = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert_eq!(out.status.code(), Some(0), "{all}");
-    let posts: Vec<u16> = fake.journal().into_iter().filter(is_upgrade).map(|e| e.status).collect();
-    assert_eq!(posts, [409], "kvwire's POST was refused while the other re-image ran, and never sent again");
+    let posts: Vec<u16> = fake
+        .journal()
+        .into_iter()
+        .filter(is_upgrade)
+        .map(|e| e.status)
+        .collect();
+    assert_eq!(
+        posts,
+        [409],
+        "kvwire's POST was refused while the other re-image ran, and never sent again"
+    );
     let pool = fake
         .resource(&format!("{}/agentPools/pool1", Fake::cluster_id("rg1", "aks1")))
         .unwrap();

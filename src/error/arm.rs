@@ -167,8 +167,16 @@ mod tests {
         );
         assert!(e.is(&ErrorCode::EtagMismatch) && e.code.is_busy());
         assert_eq!(e.subcode.as_deref(), Some("PutManagedClusterAndOperationIsInProgress"));
-        assert!(e.to_string().contains("EtagMismatch/PutManagedClusterAndOperationIsInProgress"), "{e}");
-        let e = ArmError::from_body(409, br#"{"error":{"code":"etagmismatch","message":"m","subcode":""}}"#, "PUT x".into());
+        assert!(
+            e.to_string()
+                .contains("EtagMismatch/PutManagedClusterAndOperationIsInProgress"),
+            "{e}"
+        );
+        let e = ArmError::from_body(
+            409,
+            br#"{"error":{"code":"etagmismatch","message":"m","subcode":""}}"#,
+            "PUT x".into(),
+        );
         assert!(e.is(&ErrorCode::EtagMismatch) && e.subcode.is_none());
         for k in ErrorCode::KNOWN {
             assert_eq!(&ErrorCode::parse(k.as_str()), k);

@@ -98,7 +98,12 @@ impl ClusterRef {
         if mc.busy().is_none() && !e.is(&ErrorCode::EtagMismatch) {
             return Err(Error::Arm(e));
         }
-        info!("cluster {}: {} ({}); waiting, then planning again", self.label(), e.code.as_str(), e.status);
+        info!(
+            "cluster {}: {} ({}); waiting, then planning again",
+            self.label(),
+            e.code.as_str(),
+            e.status
+        );
         on("another operation is running: waiting, then planning again");
         self.settled(on).await.map(|_| ())
     }
