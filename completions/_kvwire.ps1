@@ -298,7 +298,7 @@ Register-ArgumentCompleter -Native -CommandName 'kvwire' -ScriptBlock {
             [CompletionResult]::new('--role', '--role', [CompletionResultType]::ParameterName, 'secrets-user (read secret values; the default), secrets-officer (manage secrets; not for workloads), or a role definition GUID')
             [CompletionResult]::new('--scope', '--scope', [CompletionResultType]::ParameterName, 'The whole vault, or one secret (secret:NAME, RBAC vaults only)')
             [CompletionResult]::new('--principal-type', '--principal-type', [CompletionResultType]::ParameterName, 'Kind of principal for principal: targets (identities and kubelets are service principals)')
-            [CompletionResult]::new('--principal-wait', '--principal-wait', [CompletionResultType]::ParameterName, 'Keep retrying this long while a just-created identity is not yet known to Azure RBAC (PrincipalNotFound)')
+            [CompletionResult]::new('--principal-wait', '--principal-wait', [CompletionResultType]::ParameterName, 'Keep retrying this long while a just-created identity is not yet known to Azure RBAC (PrincipalNotFound), and again while the new role assignment does not show in Azure yet')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format. Default: text on a terminal, json when stdout is piped')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format. Default: text on a terminal, json when stdout is piped')
             [CompletionResult]::new('--subscription', '--subscription', [CompletionResultType]::ParameterName, 'Subscription holding the resources, by ID or name (default: the Azure CLI''s default)')

@@ -533,7 +533,7 @@ pub struct GrantArgs {
     /// Allow a role broader than reading secrets (Secrets Officer, Key Vault Administrator, Owner, …) for a workload.
     #[arg(long)]
     pub allow_broad: bool,
-    /// Keep retrying this long while a just-created identity is not yet known to Azure RBAC (PrincipalNotFound).
+    /// Keep retrying this long while a just-created identity is not yet known to Azure RBAC (PrincipalNotFound), and again while the new role assignment does not show in Azure yet.
     #[arg(long, default_value_t = 300, value_name = "SECONDS", value_parser = clap::value_parser!(u64).range(0..=3600))]
     pub principal_wait: u64,
     #[command(flatten)]

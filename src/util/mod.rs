@@ -1,5 +1,6 @@
 //! Small pieces with no knowledge of the rest of kvwire.
 
+pub mod backoff;
 pub mod uuid5;
 
 /// Progress of one piece of work ("InProgress", "waiting for …"), e.g. for a spinner or a

@@ -47,14 +47,7 @@ impl Default for RetryPolicy {
 impl RetryPolicy {
     fn backoff(&self, attempt: u32) -> Duration {
         let exp = self.base_delay.saturating_mul(1u32 << (attempt - 1).min(16));
-        let capped = exp.min(self.max_delay);
-        // ±20% jitter so parallel workers do not retry in lockstep.
-        let nanos = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.subsec_nanos())
-            .unwrap_or(0);
-        let factor = 0.8 + (nanos % 400) as f64 / 1000.0;
-        capped.mul_f64(factor)
+        crate::util::backoff::jittered(exp.min(self.max_delay))
     }
 }
 
