@@ -221,7 +221,7 @@ complete -c kvwire -n "__fish_kvwire_using_subcommand workload-identity" -l iden
 complete -c kvwire -n "__fish_kvwire_using_subcommand workload-identity" -l namespace -d 'Kubernetes namespace of the service account' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand workload-identity" -l service-account -d 'Kubernetes service account the pods run as' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand workload-identity" -l credential-name -d 'Name of the federated credential (default: kvwire-NAMESPACE-SERVICE_ACCOUNT)' -r
-complete -c kvwire -n "__fish_kvwire_using_subcommand workload-identity" -l principal-wait -d 'Keep retrying this long while a just-created identity is not yet known to Azure RBAC (PrincipalNotFound) or to its federated credentials (ParentResourceNotFound), and while another federated credential write holds the identity (409)' -r
+complete -c kvwire -n "__fish_kvwire_using_subcommand workload-identity" -l principal-wait -d 'Keep retrying this long while a just-created identity is not yet known to Azure RBAC (PrincipalNotFound) or to its federated credentials (ParentResourceNotFound), while another federated credential write holds the identity (409), and while a new role assignment does not show in Azure yet' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand workload-identity" -s o -l output -d 'Output format. Default: text on a terminal, json when stdout is piped' -r -f -a "text\t'For people: aligned, coloured on a terminal'
 json\t'One stable JSON document on stdout (docs/plan-format.md)'
 yaml\t'The JSON document as YAML'"
@@ -254,7 +254,7 @@ complete -c kvwire -n "__fish_kvwire_using_subcommand grant" -l scope -d 'The wh
 complete -c kvwire -n "__fish_kvwire_using_subcommand grant" -l principal-type -d 'Kind of principal for principal: targets (identities and kubelets are service principals)' -r -f -a "service-principal\t'An application or managed identity'
 user\t'A person'
 group\t'An Entra group'"
-complete -c kvwire -n "__fish_kvwire_using_subcommand grant" -l principal-wait -d 'Keep retrying this long while a just-created identity is not yet known to Azure RBAC (PrincipalNotFound) or to its federated credentials (ParentResourceNotFound), and while another federated credential write holds the identity (409)' -r
+complete -c kvwire -n "__fish_kvwire_using_subcommand grant" -l principal-wait -d 'Keep retrying this long while a just-created identity is not yet known to Azure RBAC (PrincipalNotFound) or to its federated credentials (ParentResourceNotFound), while another federated credential write holds the identity (409), and while a new role assignment does not show in Azure yet' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand grant" -s o -l output -d 'Output format. Default: text on a terminal, json when stdout is piped' -r -f -a "text\t'For people: aligned, coloured on a terminal'
 json\t'One stable JSON document on stdout (docs/plan-format.md)'
 yaml\t'The JSON document as YAML'"

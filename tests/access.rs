@@ -125,6 +125,74 @@ fn principal_not_found_for_five_seconds_then_success() {
     assert!(all.contains("PrincipalNotFound"), "{all}");
 }
 
+/// Reads of the new assignment (GET by name and lists) after kvwire's PUT, journal times.
+fn assignment_reads(fake: &Fake) -> Vec<support::fake::Entry> {
+    let put = fake.writes().into_iter().find(|e| e.method == "PUT").unwrap().at;
+    fake.journal()
+        .into_iter()
+        .filter(|e| e.method == "GET" && e.path.contains("roleAssignments") && e.started > put)
+        .collect()
+}
+
+#[test]
+fn a_new_assignment_that_reads_lag_behind_is_waited_for_and_written_once() {
+    let fake = Fake::start();
+    fake.seed_vault("kv-demo", true, false);
+    fake.seed_identity("rg1", "id-app", false);
+    {
+        let mut s = fake.state.lock().unwrap();
+        s.assignment_get_lag = Duration::from_millis(600);
+        s.assignment_list_lag = 20;
+    }
+    let (doc, all, code) = run(&fake, &grant(&[]));
+    assert_eq!(code, 0, "{all}");
+    assert_eq!(doc["steps"][0]["outcome"], "applied", "{all}");
+    let puts: Vec<u16> = fake
+        .writes()
+        .iter()
+        .filter(|e| e.method == "PUT")
+        .map(|e| e.status)
+        .collect();
+    assert_eq!(puts, [201], "exactly one PUT");
+    let gets: Vec<u16> = assignment_reads(&fake)
+        .iter()
+        .filter(|e| !e.path.ends_with("roleAssignments"))
+        .map(|e| e.status)
+        .collect();
+    assert_eq!(gets.first(), Some(&404), "the first GET by name lags: {gets:?}");
+    assert_eq!(gets.last(), Some(&200), "polled until it shows: {gets:?}");
+}
+
+#[test]
+fn a_new_assignment_that_never_shows_fails_within_the_bound_after_a_last_look() {
+    let fake = Fake::start();
+    fake.seed_vault("kv-demo", true, false);
+    fake.seed_identity("rg1", "id-app", false);
+    {
+        let mut s = fake.state.lock().unwrap();
+        s.assignment_get_lag = Duration::from_secs(600);
+        s.assignment_list_lag = 1000;
+    }
+    let (_, all, code) = run(&fake, &grant(&["--principal-wait", "3"]));
+    let ended = fake.state.lock().unwrap().started.elapsed();
+    assert_eq!(code, 1, "{all}");
+    assert_eq!(fake.writes().iter().filter(|e| e.method == "PUT").count(), 1);
+    let reads = assignment_reads(&fake);
+    let put = fake.writes()[0].at;
+    let last = reads.last().unwrap().at;
+    assert!(
+        last >= put + Duration::from_millis(2900),
+        "kept looking for the whole bound: {:?}",
+        last - put
+    );
+    assert!(
+        ended < last + Duration::from_millis(900),
+        "a look follows the last sleep, never the other way round: ended {:?} after the last read",
+        ended - last
+    );
+    assert!(all.contains("does not show in Azure after 3s"), "{all}");
+}
+
 #[test]
 fn existing_assignment_under_another_name_is_adopted() {
     let fake = Fake::start();

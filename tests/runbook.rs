@@ -160,6 +160,67 @@ fn verify_passes_then_catches_a_broken_grant_with_its_fix() {
 }
 
 #[test]
+fn verify_reports_a_grant_made_minutes_ago_as_propagating_and_an_old_one_as_failed() {
+    let (fake, rb) = fresh();
+    let (_, all, code) = kvwire(&fake, &["--yes", "up"], &rb);
+    assert_eq!(code, 0, "{all}");
+    let principal = fake.resource("/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg1/providers/Microsoft.ManagedIdentity/userAssignedIdentities/id-shop").unwrap()["properties"]["principalId"].as_str().unwrap().to_string();
+    // Role-assignment lists have not caught up with the grant `up` just made.
+    fake.state.lock().unwrap().assignment_list_lag = 1000;
+    let (doc, all, code) = kvwire(&fake, &["-o", "json", "verify"], &rb);
+    assert_eq!(code, 0, "a new grant is not a failure: {all}");
+    let read = |doc: &Value| {
+        doc["checks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["check"] == "identity rg1/id-shop can read secret kv-demo/db-password")
+            .cloned()
+            .unwrap()
+    };
+    let c = read(&doc);
+    assert_eq!(
+        (c["ok"].clone(), c["pending"].clone()),
+        (json!(true), json!(true)),
+        "{c:#}"
+    );
+    assert!(
+        c["detail"]
+            .as_str()
+            .unwrap()
+            .contains("may still be propagating (Azure RBAC can take minutes)"),
+        "{c:#}"
+    );
+    let out = fake
+        .kvwire()
+        .args(["-o", "text", "verify", "-f"])
+        .arg(&rb)
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{text}");
+    assert!(
+        text.contains("! identity rg1/id-shop can read secret kv-demo/db-password (granted at "),
+        "{text}"
+    );
+
+    // The same assignment made long ago: not propagation, a failure.
+    {
+        let mut s = fake.state.lock().unwrap();
+        for (k, v) in s.resources.iter_mut() {
+            if k.contains("/roleassignments/") && v["properties"]["principalId"] == principal.as_str() {
+                v["properties"]["createdOn"] = json!("2020-01-01T00:00:00Z");
+            }
+        }
+    }
+    let (doc, all, code) = kvwire(&fake, &["-o", "json", "verify"], &rb);
+    assert_eq!(code, 3, "{all}");
+    let c = read(&doc);
+    assert_eq!(c["ok"], json!(false), "{c:#}");
+    assert!(c.get("pending").is_none(), "{c:#}");
+}
+
+#[test]
 fn a_failed_up_resumes_without_duplicates() {
     let (fake, rb) = fresh();
     // The credential write fails for good this time: up stops there, later phases do not run.

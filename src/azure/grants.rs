@@ -157,6 +157,26 @@ pub fn assignment_with_description(existing: &Value, description: &str) -> Value
     serde_json::json!({ "properties": props })
 }
 
+/// How long Azure may take to honour a new role assignment (Azure RBAC troubleshooting: "When you
+/// assign roles or remove role assignments, it can take up to 10 minutes for changes to take
+/// effect").
+pub const RBAC_PROPAGATION: std::time::Duration = std::time::Duration::from_secs(600);
+
+/// The `createdOn` of role assignment `id` when it exists and was made within
+/// [`RBAC_PROPAGATION`]: Azure may not show or honour it everywhere yet.
+pub async fn recent_assignment(az: &Azure, id: &str) -> Result<Option<String>> {
+    use time::{OffsetDateTime, format_description::well_known::Rfc3339};
+    let Some(a) = az.arm.get_opt(id, api::AUTHORIZATION).await? else {
+        return Ok(None);
+    };
+    let Some(created) = a.pointer("/properties/createdOn").and_then(Value::as_str) else {
+        return Ok(None);
+    };
+    let recent =
+        OffsetDateTime::parse(created, &Rfc3339).is_ok_and(|t| OffsetDateTime::now_utc() - t < RBAC_PROPAGATION);
+    Ok(recent.then(|| created.to_string()))
+}
+
 /// How `object_id` can read `secret` in `vault`, or `None` when it cannot: a data role at the
 /// secret, the vault or above (RBAC vaults), or an access policy with `get` (the others).
 pub async fn secret_read_access(

@@ -551,8 +551,9 @@ pub struct GrantArgs {
 #[derive(Debug, Args)]
 pub struct PrincipalWaitArg {
     /// Keep retrying this long while a just-created identity is not yet known to Azure RBAC
-    /// (PrincipalNotFound) or to its federated credentials (ParentResourceNotFound), and while
-    /// another federated credential write holds the identity (409).
+    /// (PrincipalNotFound) or to its federated credentials (ParentResourceNotFound), while
+    /// another federated credential write holds the identity (409), and while a new role
+    /// assignment does not show in Azure yet.
     #[arg(long = "principal-wait", default_value_t = PRINCIPAL_WAIT.as_secs(), value_name = "SECONDS", value_parser = clap::value_parser!(u64).range(0..=3600))]
     pub seconds: u64,
 }

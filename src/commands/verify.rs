@@ -33,7 +33,9 @@ pub async fn run(file: &Path, s: &Settings) -> Result<ExitStatus> {
         }
         _ => {
             for c in &report.checks {
-                let mark = if c.ok {
+                let mark = if c.pending {
+                    ui.paint("!", Style::Change)
+                } else if c.ok {
                     ui.paint("✔", Style::Add)
                 } else {
                     ui.paint("✘", Style::Remove)

@@ -249,6 +249,13 @@ pub async fn up(az: &Arc<Azure>, rb: &Loaded, seeds: Option<Seeds>) -> Result<(P
     Ok((plan, vault))
 }
 
+/// The ID of the role assignment `up` makes for `principal_id` on an RBAC vault (Key Vault Secrets
+/// User at the vault, under kvwire's deterministic name).
+pub fn kvwire_assignment(vault: &Vault, principal_id: &str) -> String {
+    let name = ids::role_assignment_name(&vault.id, principal_id, crate::model::roles::SECRETS_USER.guid);
+    ids::role_assignment(&vault.id, &name)
+}
+
 /// `down`: only what kvwire created — its federated credentials, its role assignment, the
 /// identity when kvwire tagged it, and (asked for) the secrets it tagged. Never cluster settings.
 pub async fn down(az: &Arc<Azure>, rb: &Loaded, include_secrets: bool) -> Result<Plan> {
@@ -324,13 +331,12 @@ pub async fn down(az: &Arc<Azure>, rb: &Loaded, include_secrets: bool) -> Result
     {
         // kvwire's assignment has kvwire's deterministic name; one adopted under another name is not kvwire's.
         let role = crate::model::roles::SECRETS_USER;
-        let name = ids::role_assignment_name(&vault.id, &pid, role.guid);
         access.push(plan.add(
             Box::new(Remove {
                 az: az.clone(),
                 address: format!("role {} for {} on vault {}", role.name, principal.label(), vault.name),
                 resource_type: ids::ROLE_ASSIGNMENT,
-                id: ids::role_assignment(&vault.id, &name),
+                id: kvwire_assignment(&vault, &pid),
                 api: api::AUTHORIZATION,
                 only_if_tagged: false,
                 shared: Some(Shared::Description { runbook: rb.id.clone() }),

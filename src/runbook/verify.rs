@@ -29,6 +29,10 @@ pub struct Check {
     pub check: String,
     pub ok: bool,
     pub detail: String,
+    /// Not confirmed yet, and not a failure: a grant made minutes ago that Azure may still be
+    /// propagating (`ok` is true so it does not fail the run).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub pending: bool,
     /// The command that fixes it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fix: Option<String>,
@@ -47,6 +51,7 @@ fn check(checks: &mut Vec<Check>, check: String, ok: bool, detail: impl Into<Str
     checks.push(Check {
         check,
         ok,
+        pending: false,
         detail: detail.into(),
         fix: (!ok).then(|| fix.into()),
     });
@@ -120,13 +125,30 @@ pub async fn run(az: &Arc<Azure>, rb: &Loaded, file: &Path) -> Result<Report> {
             Some(oid) => grants::secret_read_access(az, &vault, oid, name).await?,
             None => None,
         };
-        check(
-            &mut checks,
-            format!("{} can read secret {}/{name}", principal.label(), vault.name),
-            access.is_some(),
-            access.unwrap_or_else(|| "no role assignment or access policy grants it".into()),
-            principal.grant_command(&vault.name),
-        );
+        let what = format!("{} can read secret {}/{name}", principal.label(), vault.name);
+        let fresh = match (&access, &object_id) {
+            // Not seen, but kvwire's grant exists and is new: lists (and RBAC) lag behind it.
+            (None, Some(oid)) if vault.rbac => {
+                grants::recent_assignment(az, &super::build::kvwire_assignment(&vault, oid)).await?
+            }
+            _ => None,
+        };
+        match fresh {
+            Some(created) => checks.push(Check {
+                check: what,
+                ok: true,
+                pending: true,
+                detail: format!("granted at {created}; may still be propagating (Azure RBAC can take minutes)"),
+                fix: None,
+            }),
+            None => check(
+                &mut checks,
+                what,
+                access.is_some(),
+                access.unwrap_or_else(|| "no role assignment or access policy grants it".into()),
+                principal.grant_command(&vault.name),
+            ),
+        }
         let (exists, detail) = match secret_state(&client, &vault.uri, name).await {
             SecretState::Enabled => (true, String::new()),
             SecretState::Disabled => (false, "disabled".to_string()),

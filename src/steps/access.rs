@@ -11,7 +11,7 @@ use crate::{
         roles, tags,
     },
     plan::{Action, FieldChange, Phase, Planned, Step},
-    util::Progress,
+    util::{Progress, backoff::jittered},
 };
 use serde_json::{Value, json};
 use std::{
@@ -265,6 +265,11 @@ pub fn grant_step(
     }))
 }
 
+/// First and longest pause while a new role assignment is not yet visible (see
+/// `RoleAssignment::wait_until_visible`).
+const VISIBLE_FIRST_DELAY: Duration = Duration::from_secs(1);
+const VISIBLE_MAX_DELAY: Duration = Duration::from_secs(15);
+
 /// How long kvwire waits for Entra and ARM to catch up with a new identity — a grant for its
 /// principal to reach Azure RBAC (400 `PrincipalNotFound`), a federated credential for the
 /// identity to replicate or for its turn (`identity::one_credential_write_at_a_time`) — unless
@@ -394,6 +399,77 @@ impl RoleAssignment {
         ))
     }
 
+    /// This role at this scope, under any name, among `held`.
+    fn same<'a>(&self, held: &'a [Value]) -> Option<&'a Value> {
+        held.iter().find(|a| {
+            a.pointer("/properties/scope")
+                .and_then(Value::as_str)
+                .is_some_and(|s| s.eq_ignore_ascii_case(&self.scope))
+                && roles::guid_of(
+                    a.pointer("/properties/roleDefinitionId")
+                        .and_then(Value::as_str)
+                        .unwrap_or(""),
+                ) == self.role_guid
+        })
+    }
+
+    /// kvwire's assignment read by name, when it is this principal's (the name may also hold an
+    /// orphan of another principal, which apply reports).
+    async fn by_name(&self, principal_id: &str) -> Result<Option<Value>> {
+        Ok(self
+            .az
+            .arm
+            .get_opt(&self.path(principal_id), api::AUTHORIZATION)
+            .await?
+            .filter(|a| {
+                a.pointer("/properties/principalId").and_then(Value::as_str) == Some(principal_id)
+                    && self.same(std::slice::from_ref(a)).is_some()
+            }))
+    }
+
+    /// Whether Azure shows the assignment: kvwire's by name, or one adopted under another name
+    /// (`RoleAssignmentExists`), which only the list finds.
+    async fn visible(&self, principal_id: &str) -> Result<bool> {
+        if self.by_name(principal_id).await?.is_some() {
+            return Ok(true);
+        }
+        Ok(self.same(&self.held(principal_id).await?).is_some())
+    }
+
+    /// Waits until a new assignment shows in Azure. ARM reads of role assignments are eventually
+    /// consistent: a GET by name answers 404 `RoleAssignmentNotFound` and lists miss it for a
+    /// while after the PUT (Azure RBAC troubleshooting: "it can take up to 10 minutes for changes
+    /// to take effect"; terraform-provider-azurerm polls GET by name until it has replicated).
+    /// Exponential backoff with jitter, bounded by the step's `wait` (`--principal-wait`, the
+    /// one bound kvwire has for RBAC replication); a last look always follows the last sleep.
+    async fn wait_until_visible(&self, principal_id: &str) -> Result<()> {
+        let started = Instant::now();
+        let mut delay = VISIBLE_FIRST_DELAY;
+        loop {
+            if self.visible(principal_id).await? {
+                return Ok(());
+            }
+            let left = self.wait.saturating_sub(started.elapsed());
+            if left.is_zero() {
+                return Err(Error::runtime(format!(
+                    "verification failed: the role assignment for {} on {} does not show in Azure after {}s (--principal-wait); it may still be replicating: run the command again to check, it will not create a second one",
+                    self.who,
+                    self.scope_label,
+                    self.wait.as_secs()
+                )));
+            }
+            info!(
+                "waiting for the role assignment for {} on {} to show in Azure ({}s of {}s)",
+                self.who,
+                self.scope_label,
+                started.elapsed().as_secs(),
+                self.wait.as_secs()
+            );
+            tokio::time::sleep(jittered(delay).min(left)).await;
+            delay = (delay * 2).min(VISIBLE_MAX_DELAY);
+        }
+    }
+
     fn path(&self, principal_id: &str) -> String {
         ids::role_assignment(
             &self.scope,
@@ -430,16 +506,12 @@ impl Step for RoleAssignment {
         };
         let held = self.held(&pid).await?;
         let warnings = self.broader(&held).await;
-        let same = held.iter().find(|a| {
-            a.pointer("/properties/scope")
-                .and_then(Value::as_str)
-                .is_some_and(|s| s.eq_ignore_ascii_case(&self.scope))
-                && roles::guid_of(
-                    a.pointer("/properties/roleDefinitionId")
-                        .and_then(Value::as_str)
-                        .unwrap_or(""),
-                ) == self.role_guid
-        });
+        let by_name = match self.same(&held) {
+            Some(_) => None,
+            // Lists lag behind writes: one made moments ago may only show by name.
+            None => self.by_name(&pid).await?,
+        };
+        let same = self.same(&held).or(by_name.as_ref());
         let name = ids::role_assignment_name(&self.scope, &pid, &self.role_guid);
         if let Some(a) = same {
             let existing = a["name"].as_str().unwrap_or("?");
@@ -540,32 +612,9 @@ impl Step for RoleAssignment {
         }
     }
 
-    /// Role-assignment lists lag behind writes (ARM reads are eventually consistent), so a list
-    /// right after the PUT may not show it: read kvwire's own assignment by name first, and
-    /// look at the list (for one adopted under another name) a few times before giving up.
     async fn verify(&self, _planned: &Planned) -> Result<()> {
         let pid = self.principal.require(&self.az).await?;
-        if self
-            .az
-            .arm
-            .get_opt(&self.path(&pid), api::AUTHORIZATION)
-            .await?
-            .is_some()
-        {
-            return Ok(());
-        }
-        let mut delay = Duration::from_secs(1);
-        for _ in 0..4 {
-            if self.plan().await?.action == Action::NoOp {
-                return Ok(());
-            }
-            tokio::time::sleep(delay).await;
-            delay *= 2;
-        }
-        Err(Error::runtime(format!(
-            "verification failed: the role assignment for {} on {} does not show in Azure",
-            self.who, self.scope_label
-        )))
+        self.wait_until_visible(&pid).await
     }
 }
 

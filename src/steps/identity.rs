@@ -410,7 +410,7 @@ where
         let Some(why) = refused_for_now(&e.code) else {
             return Err(Error::Arm(e));
         };
-        let pause = crate::util::jitter(delay);
+        let pause = crate::util::backoff::jittered(delay);
         if started.elapsed() + pause > wait {
             return Err(Error::runtime(format!(
                 "{e}; {why}, still after {}s: wait longer with --principal-wait SECONDS (now {}), or run again",

@@ -158,6 +158,14 @@ pub struct FakeState {
     pub latency: Duration,
     /// The next N role-assignment lists miss everything (ARM read replication lag).
     pub assignment_list_lag: usize,
+    /// How long a new role assignment answers GET by name with 404 `RoleAssignmentNotFound`:
+    /// ARM reads are eventually consistent (Azure RBAC troubleshooting, "When you assign roles or
+    /// remove role assignments, it can take up to 10 minutes for changes to take effect";
+    /// terraform-provider-azurerm's role_assignment_resource.go polls GET by name, retrying 404,
+    /// until it has replicated).
+    pub assignment_get_lag: Duration,
+    /// Role assignment (lower-cased ID) → when it was created, for `assignment_get_lag`.
+    pub assignment_created: HashMap<String, Instant>,
     /// Service principals in the directory: application (client) ID → object ID.
     pub service_principals: HashMap<String, String>,
     /// `(vault, lower-case name)` → secret.
@@ -205,6 +213,8 @@ impl FakeState {
             service_principals: HashMap::new(),
             latency: Duration::ZERO,
             assignment_list_lag: 0,
+            assignment_get_lag: Duration::ZERO,
+            assignment_created: HashMap::new(),
             busy_etag_mismatch: false,
             fic_writing: Default::default(),
             fic_conflict_plain: false,
@@ -357,6 +367,15 @@ impl FakeState {
 
 pub fn now_secs() -> u64 {
     SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_secs()
+}
+
+/// Now as the date-time strings ARM bodies carry (`createdOn`: RFC 3339, UTC).
+pub fn now_rfc3339() -> String {
+    time::OffsetDateTime::now_utc()
+        .replace_nanosecond(0)
+        .unwrap_or_else(|_| time::OffsetDateTime::now_utc())
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_default()
 }
 
 /// `/subscriptions/{SUB}/resourceGroups/{rg}/providers/{ns}/{type}/{name}`.

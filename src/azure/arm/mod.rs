@@ -47,7 +47,7 @@ impl Default for RetryPolicy {
 impl RetryPolicy {
     fn backoff(&self, attempt: u32) -> Duration {
         let exp = self.base_delay.saturating_mul(1u32 << (attempt - 1).min(16));
-        crate::util::jitter(exp.min(self.max_delay))
+        crate::util::backoff::jittered(exp.min(self.max_delay))
     }
 }
 

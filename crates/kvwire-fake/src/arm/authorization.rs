@@ -8,12 +8,18 @@
 //! * A principal created moments ago is unknown to RBAC: 400 `PrincipalNotFound` (replication).
 //! * Lists lag behind writes (ARM reads are eventually consistent); `$filter=principalId eq '…'`
 //!   and `atScope()` narrow them; `assignedTo('…')` is the principal filter at subscription scope.
+//! * So does GET by name: a new assignment answers 404 `RoleAssignmentNotFound` for a while
+//!   ("it can take up to 10 minutes for changes to take effect"; terraform-provider-azurerm,
+//!   role_assignment_resource.go, polls GET by name with `NewEventualConsistencyPoller`,
+//!   retrying 404, until five reads in a row succeed).
+//! * `createdOn` is when the assignment was made (2022-04-01 `RoleAssignment.created_on`).
 
 use super::{not_found, page};
 use crate::{
     SUB, TENANT,
     contract::{Wire, wire},
     router::{Ctx, Reply},
+    state::now_rfc3339,
 };
 use serde_json::{Value, json};
 
@@ -49,9 +55,14 @@ fn is_assignment(key: &str) -> bool {
 }
 
 pub fn get_assignment(c: &Ctx) -> Reply {
-    match c.state.lock().unwrap().resource(&c.id()) {
-        Some(v) => Reply::json(200, v.clone()),
-        None => Reply::arm_error(404, "RoleAssignmentNotFound", "The role assignment was not found."),
+    let s = c.state.lock().unwrap();
+    let replicating = s
+        .assignment_created
+        .get(&c.id().to_ascii_lowercase())
+        .is_some_and(|t| t.elapsed() < s.assignment_get_lag);
+    match s.resource(&c.id()) {
+        Some(v) if !replicating => Reply::json(200, v.clone()),
+        _ => Reply::arm_error(404, "RoleAssignmentNotFound", "The role assignment was not found."),
     }
 }
 
@@ -132,14 +143,15 @@ pub fn put_assignment(c: &Ctx) -> Reply {
     if duplicate {
         return Reply::arm_error(409, "RoleAssignmentExists", "The role assignment already exists.");
     }
+    let now = now_rfc3339();
     let v = json!({
         "properties": {
             "roleDefinitionId": format!("/subscriptions/{SUB}/providers/Microsoft.Authorization/roleDefinitions/{guid}"),
             "principalId": principal,
             "principalType": c.body.pointer("/properties/principalType").cloned().unwrap_or(json!("ServicePrincipal")),
             "scope": scope,
-            "createdOn": "2026-11-22T00:00:00Z",
-            "updatedOn": "2026-11-22T00:00:00Z",
+            "createdOn": now,
+            "updatedOn": now,
         },
         "id": id, "type": "Microsoft.Authorization/roleAssignments", "name": c.p("name")
     });
@@ -148,6 +160,8 @@ pub fn put_assignment(c: &Ctx) -> Reply {
         v["properties"]["description"] = d.clone();
     }
     s.put_resource(&id, v.clone());
+    s.assignment_created
+        .insert(id.to_ascii_lowercase(), std::time::Instant::now());
     Reply::json(201, v)
 }
 
