@@ -525,6 +525,8 @@ fn switch_lists_what_the_old_service_principal_was_granted() {
     let vault = format!("{sub}/resourceGroups/rg1/providers/Microsoft.KeyVault/vaults/kv-legacy");
     {
         let mut s = fake.state.lock().unwrap();
+        // kvwire's service principal may read the directory (Graph Application.Read.All).
+        s.graph_application_read_all = true;
         s.service_principals.insert("clientid".into(), "sp-object-1".into());
         s.put_resource(&ra, json!({"id": ra, "name": "6b2c0f8e-0000-4000-8000-000000000001", "type": "Microsoft.Authorization/roleAssignments",
             "properties": {"roleDefinitionId": "/providers/Microsoft.Authorization/roleDefinitions/7f951dda-4ed3-4680-a7ca-43fe172d538d", "principalId": "sp-object-1", "principalType": "ServicePrincipal", "scope": acr}}));

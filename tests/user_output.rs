@@ -22,6 +22,8 @@ fn enable_managed_identity_dry_run_plan() {
     let ra = format!("{acr}/providers/Microsoft.Authorization/roleAssignments/0b1c2d3e-0000-4000-8000-000000000001");
     {
         let mut s = fake.state.lock().unwrap();
+        // kvwire's service principal may read the directory (Graph Application.Read.All).
+        s.graph_application_read_all = true;
         s.service_principals.insert("clientid".into(), "sp-object-1".into());
         s.put_resource(&ra, json!({"id": ra, "name": "0b1c2d3e-0000-4000-8000-000000000001", "properties": {
             "roleDefinitionId": "/providers/Microsoft.Authorization/roleDefinitions/7f951dda-4ed3-4680-a7ca-43fe172d538d",

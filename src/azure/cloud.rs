@@ -23,6 +23,17 @@ pub struct Cloud {
     pub microsoft_graph: Option<Url>,
 }
 
+impl Cloud {
+    /// A national cloud (US Government, China), where some public-cloud features are missing —
+    /// az, for one, grants the monitoring add-on nothing there. A cloud file is taken to model the
+    /// public cloud unless it carries one of those names.
+    pub fn is_national(&self) -> bool {
+        ["AzureUSGovernment", "AzureChinaCloud"]
+            .iter()
+            .any(|n| self.name.eq_ignore_ascii_case(n))
+    }
+}
+
 /// The custom cloud file. Unknown keys are errors so a typo never silently falls back.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]

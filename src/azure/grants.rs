@@ -43,40 +43,64 @@ async fn assignments_of(az: &Azure, object_id: &str) -> Result<Vec<Value>> {
         .collect())
 }
 
-/// Where `object_id` holds a pull role (AcrPull, or Container Registry Repository Reader in
-/// ABAC-mode registries): registries, or groups and subscriptions above them.
+/// Where `object_id` holds a role that can pull images: registries, or groups and subscriptions
+/// above them. Any such role counts — AcrPull and Container Registry Repository Reader, but also
+/// AcrPush, Contributor, Owner, the repository Writer/Contributor roles, and custom roles whose
+/// actions include `…/registries/pull/read` — since each lets the service principal pull today.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PullGrant {
     pub scope: String,
+    /// The role definition ID.
+    pub role: String,
+    /// A custom role that pulls (built-in roles are judged per registry mode, see
+    /// [`roles::pulls_images`]).
+    pub custom: bool,
     /// The assignment has an ABAC condition (say, only some repositories): copying it without the
     /// condition would grant more.
     pub conditional: bool,
 }
 
-pub async fn acr_pull_scopes(az: &Azure, object_id: &str) -> Result<Vec<PullGrant>> {
-    let mut found: Vec<PullGrant> = assignments_of(az, object_id)
-        .await?
-        .iter()
-        .filter(|a| {
-            let g = roles::guid_of(
-                a.pointer("/properties/roleDefinitionId")
-                    .and_then(Value::as_str)
-                    .unwrap_or(""),
-            );
-            g == roles::ACR_PULL.guid || g == roles::REPOSITORY_READER.guid
-        })
-        .filter_map(|a| {
-            Some(PullGrant {
-                scope: a.pointer("/properties/scope").and_then(Value::as_str)?.to_owned(),
-                conditional: a
-                    .pointer("/properties/condition")
-                    .and_then(Value::as_str)
-                    .is_some_and(|c| !c.trim().is_empty()),
-            })
-        })
-        .collect();
-    found.sort_by_key(|g| (g.scope.to_ascii_lowercase(), g.conditional));
-    found.dedup_by(|a, b| a.scope.eq_ignore_ascii_case(&b.scope) && a.conditional == b.conditional);
+impl PullGrant {
+    /// Whether this grant lets its holder pull from a registry in that mode (ACR docs: legacy
+    /// roles are not honoured in ABAC mode; custom roles are judged by their actions).
+    pub fn pulls(&self, abac: bool) -> bool {
+        self.custom || roles::pulls_images(&self.role, abac)
+    }
+}
+
+pub async fn pull_grants(az: &Azure, object_id: &str) -> Result<Vec<PullGrant>> {
+    let mut found = vec![];
+    for a in assignments_of(az, object_id).await? {
+        let role = a
+            .pointer("/properties/roleDefinitionId")
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_string();
+        let builtin = roles::pulls_images(&role, false) || roles::pulls_images(&role, true);
+        let custom = !builtin
+            && roles::by_guid(&role).is_none()
+            && az
+                .arm
+                .get_opt(&role, api::AUTHORIZATION)
+                .await?
+                .is_some_and(|d| roles::custom_role_pulls(&d));
+        if !builtin && !custom {
+            continue;
+        }
+        let Some(scope) = a.pointer("/properties/scope").and_then(Value::as_str) else {
+            continue;
+        };
+        found.push(PullGrant {
+            scope: scope.to_owned(),
+            role,
+            custom,
+            conditional: a
+                .pointer("/properties/condition")
+                .and_then(Value::as_str)
+                .is_some_and(|c| !c.trim().is_empty()),
+        });
+    }
+    found.sort_by_key(|g| (g.scope.to_ascii_lowercase(), g.conditional, g.role.to_ascii_lowercase()));
     Ok(found)
 }
 
@@ -203,6 +227,16 @@ pub async fn registry_pull_access(
 ) -> Result<Option<String>> {
     role_covering(az, &registry.id, object_id, |role| {
         roles::pulls_images(role, registry.abac)
+    })
+    .await
+}
+
+/// How `object_id` holds `role` at `target` or above (or Owner, which includes every role), or
+/// `None`.
+pub async fn role_held(az: &Azure, target: &str, object_id: &str, role: roles::Role) -> Result<Option<String>> {
+    role_covering(az, target, object_id, |r| {
+        let g = roles::guid_of(r);
+        g == role.guid || g == roles::OWNER.guid
     })
     .await
 }

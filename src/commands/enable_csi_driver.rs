@@ -29,6 +29,7 @@ pub async fn run(args: &EnableCsiDriverArgs, s: &Settings) -> Result<ExitStatus>
             }),
             node_images_follow: false,
             acr: Default::default(),
+            addons: Default::default(),
         }),
         &[],
     );

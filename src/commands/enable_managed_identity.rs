@@ -9,6 +9,7 @@ use crate::{
     steps::{
         access::PRINCIPAL_WAIT,
         acr::AcrRegrant,
+        addons::AddonGrants,
         cluster::{ClusterRef, ClusterUpdate},
     },
 };
@@ -17,8 +18,16 @@ use std::sync::Arc;
 pub async fn run(args: &EnableManagedIdentityArgs, s: &Settings) -> Result<ExitStatus> {
     let az = Arc::new(s.connect_waiting(!args.no_wait).await?);
     let (rg, name) = (&args.cluster.resource_group, &args.cluster.name);
-    let cluster = ClusterRef::new(az, rg, name);
-    let mut acr = AcrRegrant::find(&cluster, &args.acr, !args.no_regrant_acr).await?;
+    let cluster = ClusterRef::new(az.clone(), rg, name);
+    let (_, mc) = cluster.read().await?;
+    let mut acr = AcrRegrant::find(&cluster, &mc, &args.acr, !args.no_regrant_acr).await?;
+    // What az re-creates for the add-ons after the switch: only for a cluster this run switches,
+    // or one kvwire switched (a re-run, a resume).
+    let addons = if mc.uses_service_principal() || mc.switched_by_kvwire() {
+        AddonGrants::find(&mc, &cluster.id(), az.cloud.is_national())
+    } else {
+        AddonGrants::default()
+    };
     if args.no_wait && !acr.registries.is_empty() {
         // The kubelet identity exists once the switch is done; a later run grants (it finds the
         // registries again through the tag the switch leaves).
@@ -38,11 +47,13 @@ pub async fn run(args: &EnableManagedIdentityArgs, s: &Settings) -> Result<ExitS
             csi_driver: None,
             node_images_follow: false,
             acr: acr.clone(),
+            addons: addons.clone(),
         }),
         &[],
     );
     if grant_now {
         acr.add_steps(&mut p, &cluster, &[update], PRINCIPAL_WAIT);
+        addons.add_steps(&mut p, &cluster, &[update], PRINCIPAL_WAIT);
     }
     let mut opts = s.run_options(
         "cluster enable-managed-identity",

@@ -31,6 +31,7 @@ pub async fn run(args: &WorkloadIdentityArgs, s: &Settings) -> Result<ExitStatus
             csi_driver: None,
             node_images_follow: false,
             acr: Default::default(),
+            addons: Default::default(),
         }),
         &[],
     );

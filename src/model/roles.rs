@@ -63,6 +63,33 @@ pub const REPOSITORY_READER: Role = Role {
     broad: None,
 };
 
+pub const OWNER: Role = Role {
+    guid: "8e3af657-a8ff-443c-a75c-2fe8c4bcb635",
+    name: "Owner",
+    reads_values: false,
+    broad: Some("Owner can do anything, including granting access"),
+};
+pub const CONTRIBUTOR: Role = Role {
+    guid: "b24988ac-6180-42a0-ab88-20f7382dd24c",
+    name: "Contributor",
+    reads_values: false,
+    broad: Some("Contributor can change the vault itself"),
+};
+pub const NETWORK_CONTRIBUTOR: Role = Role {
+    guid: "4d97b98b-1d4f-4787-a291-c67834d212e7",
+    name: "Network Contributor",
+    reads_values: false,
+    broad: None,
+};
+/// What the monitoring add-on (Container insights) publishes custom metrics with, when it does not
+/// use managed-identity auth (azure-cli `addonconfiguration.py::add_monitoring_role_assignment`).
+pub const MONITORING_METRICS_PUBLISHER: Role = Role {
+    guid: "3913510d-42f4-4e42-8a64-420c390055eb",
+    name: "Monitoring Metrics Publisher",
+    reads_values: false,
+    broad: None,
+};
+
 /// Every role kvwire knows by name.
 pub const ROLES: &[Role] = &[
     SECRETS_USER,
@@ -87,18 +114,8 @@ pub const ROLES: &[Role] = &[
         reads_values: false,
         broad: Some("Key Vault Contributor manages the vault and can rewrite its access policies"),
     },
-    Role {
-        guid: "8e3af657-a8ff-443c-a75c-2fe8c4bcb635",
-        name: "Owner",
-        reads_values: false,
-        broad: Some("Owner can do anything, including granting access"),
-    },
-    Role {
-        guid: "b24988ac-6180-42a0-ab88-20f7382dd24c",
-        name: "Contributor",
-        reads_values: false,
-        broad: Some("Contributor can change the vault itself"),
-    },
+    OWNER,
+    CONTRIBUTOR,
     Role {
         guid: "18d7d88d-d35e-4fb5-a5c3-7773c20a72d9",
         name: "User Access Administrator",
@@ -114,12 +131,8 @@ pub const ROLES: &[Role] = &[
     ACR_PULL,
     ACR_PUSH,
     REPOSITORY_READER,
-    Role {
-        guid: "4d97b98b-1d4f-4787-a291-c67834d212e7",
-        name: "Network Contributor",
-        reads_values: false,
-        broad: None,
-    },
+    NETWORK_CONTRIBUTOR,
+    MONITORING_METRICS_PUBLISHER,
 ];
 
 /// The GUID at the end of a role definition ID (or a bare GUID), lower-cased.
@@ -156,14 +169,43 @@ pub fn pulls_images(guid_or_id: &str, abac: bool) -> bool {
             "2efddaa5-3f1f-4df3-97df-af3f13818f4c", // Container Registry Repository Contributor
         ]
     } else {
-        &[
-            ACR_PULL.guid,
-            ACR_PUSH.guid,
-            "b24988ac-6180-42a0-ab88-20f7382dd24c", // Contributor
-            "8e3af657-a8ff-443c-a75c-2fe8c4bcb635", // Owner
-        ]
+        &[ACR_PULL.guid, ACR_PUSH.guid, CONTRIBUTOR.guid, OWNER.guid]
     };
     roles.contains(&g.as_str())
+}
+
+/// The data action of a registry pull (ACR docs, "Azure Container Registry custom roles":
+/// `Microsoft.ContainerRegistry/registries/pull/read`).
+const PULL_ACTION: &str = "microsoft.containerregistry/registries/pull/read";
+
+/// Whether a custom role definition lets its holder pull images: an action (not excluded by
+/// `notActions`) that matches the pull action, wildcards included (`*`,
+/// `Microsoft.ContainerRegistry/*`, `…/registries/*/read`).
+pub fn custom_role_pulls(definition: &serde_json::Value) -> bool {
+    let Some(perms) = definition.pointer("/properties/permissions").and_then(|p| p.as_array()) else {
+        return false;
+    };
+    let matches = |list: &serde_json::Value| {
+        list.as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|a| a.as_str())
+            .any(|a| wildcard_match(&a.to_ascii_lowercase(), PULL_ACTION))
+    };
+    perms
+        .iter()
+        .any(|p| matches(&p["actions"]) && !matches(&p["notActions"]))
+}
+
+/// ARM action patterns: `*` matches any run of characters.
+fn wildcard_match(pattern: &str, text: &str) -> bool {
+    match pattern.split_once('*') {
+        None => pattern == text,
+        Some((head, rest)) => {
+            text.starts_with(head)
+                && (0..=text.len() - head.len()).any(|i| wildcard_match(rest, &text[head.len() + i..]))
+        }
+    }
 }
 
 /// The role a kubelet needs to pull from a registry in that mode.
@@ -219,6 +261,24 @@ mod tests {
         ] {
             assert_eq!(custom_role_changes(&def(&[changing], &[])).as_deref(), Some(changing));
         }
+    }
+
+    #[test]
+    fn custom_roles_that_pull_are_found() {
+        let def = |actions: &[&str], not: &[&str]| json!({"properties": {"permissions": [{"actions": actions, "notActions": not}]}});
+        for pulls in [
+            "Microsoft.ContainerRegistry/registries/pull/read",
+            "Microsoft.ContainerRegistry/*",
+            "Microsoft.ContainerRegistry/registries/*/read",
+            "*",
+        ] {
+            assert!(custom_role_pulls(&def(&[pulls], &[])), "{pulls}");
+        }
+        assert!(!custom_role_pulls(&def(
+            &["Microsoft.ContainerRegistry/registries/read"],
+            &[]
+        )));
+        assert!(!custom_role_pulls(&def(&["*"], &["Microsoft.ContainerRegistry/*"])));
     }
 
     #[test]

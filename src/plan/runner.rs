@@ -191,6 +191,15 @@ pub async fn run(plan: Plan, opts: &RunOptions, ui: &Ui) -> Result<ExitStatus> {
         });
     }
 
+    // A hold no consent releases (the switch, while the registries it would break are unknown):
+    // nothing at all is written, and the reason says how to go on.
+    if let Some(p) = planned.iter().find(|p| p.blocks && p.action != Action::NoOp) {
+        return Err(Error::usage(format!(
+            "{} is held: {}. Nothing was written",
+            p.address,
+            p.held.as_deref().unwrap_or("")
+        )));
+    }
     // Held steps (a secret whose value differs, say) need their own yes; without it they stay.
     let mut pending = vec![false; planned.len()];
     for (i, p) in planned.iter().enumerate() {

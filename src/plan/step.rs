@@ -128,6 +128,10 @@ pub struct Planned {
     /// Applied only with explicit consent (a flag such as `--overwrite`, or a per-step prompt):
     /// why it is held, e.g. "the vault holds a different value; pass --overwrite to replace it".
     pub held: Option<String>,
+    /// The hold is not a question: no consent releases it, and a run that would apply this step
+    /// stops with exit 2 before any write (`plan` shows it and succeeds). The reason says how to
+    /// go on.
+    pub blocks: bool,
     /// The entity tag of what was read, where Azure has one: a saved plan refuses to apply when
     /// it changed.
     pub observed: Option<String>,
@@ -148,6 +152,7 @@ impl Planned {
             effects: vec![],
             warnings: vec![],
             held: None,
+            blocks: false,
             observed: None,
             exact: false,
         }
@@ -180,6 +185,13 @@ impl Planned {
 
     pub fn held(mut self, why: Option<String>) -> Planned {
         self.held = why;
+        self
+    }
+
+    /// Held until the user changes the command or the runbook (see [`Planned::blocks`]).
+    pub fn blocked(mut self, why: String) -> Planned {
+        self.held = Some(why);
+        self.blocks = true;
         self
     }
 

@@ -20,6 +20,7 @@ use crate::{
     steps::{
         access::{GrantSpec, PRINCIPAL_WAIT, Principal, grant_step},
         acr::AcrRegrant,
+        addons::AddonGrants,
         cluster::{ClusterRef, ClusterUpdate},
         files::{ClientSource, ManifestFiles},
         identity::{Binding, FederatedCredential, Identity, IdentityRef},
@@ -69,7 +70,8 @@ pub async fn up(az: &Arc<Azure>, rb: &Loaded, seeds: Option<Seeds>) -> Result<(P
     let workload = b.identity.mode == IdentityMode::WorkloadIdentity;
     let csi_driver = rb.csi_driver();
     let explicit_acr: Vec<String> = b.cluster.acr.iter().map(|r| r.0.clone()).collect();
-    let (vault, pools, acr) = futures::try_join!(
+    let switch = b.cluster.managed_identity;
+    let (vault, pools, (acr, addons)) = futures::try_join!(
         vault::find(az, &b.vault.name, b.vault.resource_group.as_deref()),
         async {
             if b.cluster.upgrade_node_images {
@@ -78,11 +80,18 @@ pub async fn up(az: &Arc<Azure>, rb: &Loaded, seeds: Option<Seeds>) -> Result<(P
                 Ok(vec![])
             }
         },
-        AcrRegrant::find(
-            &cluster,
-            &explicit_acr,
-            b.cluster.managed_identity && b.cluster.regrant_acr
-        )
+        async {
+            let (_, mc) = cluster.read().await?;
+            let acr = AcrRegrant::find(&cluster, &mc, &explicit_acr, switch && b.cluster.regrant_acr).await?;
+            // What az re-creates for the add-ons after the switch: for a cluster this run
+            // switches, or one kvwire switched (a re-run, a resume).
+            let addons = if switch && (mc.uses_service_principal() || mc.switched_by_kvwire()) {
+                AddonGrants::find(&mc, &cluster.id(), az.cloud.is_national())
+            } else {
+                AddonGrants::default()
+            };
+            Ok((acr, addons))
+        }
     )?;
     let mut plan = Plan::new();
 
@@ -95,6 +104,7 @@ pub async fn up(az: &Arc<Azure>, rb: &Loaded, seeds: Option<Seeds>) -> Result<(P
                 csi_driver,
                 node_images_follow: b.cluster.upgrade_node_images,
                 acr: acr.clone(),
+                addons: addons.clone(),
             }),
             &[],
         )]
@@ -103,6 +113,7 @@ pub async fn up(az: &Arc<Azure>, rb: &Loaded, seeds: Option<Seeds>) -> Result<(P
     };
     // The kubelet identity exists once the switch is done.
     acr.add_steps(&mut plan, &cluster, &update, PRINCIPAL_WAIT);
+    addons.add_steps(&mut plan, &cluster, &update, PRINCIPAL_WAIT);
     for pool in &pools {
         plan.add(
             Box::new(UpgradeNodeImage {

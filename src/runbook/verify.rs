@@ -18,7 +18,7 @@ use crate::{
     k8s::{manifests, spc},
     model::{csi::InstalledBy, secrets},
     plan::{self, Action, Planned},
-    steps::{access::Principal, identity},
+    steps::{access::Principal, addons::AddonGrants, identity},
 };
 use serde::Serialize;
 use serde_json::Value;
@@ -102,6 +102,37 @@ pub async fn run(az: &Arc<Azure>, rb: &Loaded, file: &Path) -> Result<Report> {
                     (None, _) => "the cluster has no kubelet identity yet".into(),
                     (Some(_), false) => "no AcrPull (or broader) role assignment".into(),
                     (Some(_), true) => "no Container Registry Repository Reader (or broader) role assignment; the registry uses ABAC repository permissions, where AcrPull is not honoured".into(),
+                }),
+                up.clone(),
+            );
+        }
+    }
+
+    // What the switch re-created for the add-ons' identities (only on a cluster kvwire switched).
+    if b.cluster.managed_identity && mc.switched_by_kvwire() {
+        let addons = AddonGrants::find(&mc, &az.cluster_id(rg, cluster), az.cloud.is_national());
+        for g in &addons.grants {
+            let oid = mc
+                .addon(&g.addon)
+                .and_then(|a| a.identity.as_ref())
+                .and_then(|i| i.object_id.clone());
+            let access = match &oid {
+                Some(oid) => grants::role_held(az, &g.scope, oid, g.role).await?,
+                None => None,
+            };
+            check(
+                &mut checks,
+                format!(
+                    "add-on {} holds {} on {} {} (as az re-creates it after the switch)",
+                    g.addon,
+                    g.role.name,
+                    g.scope_kind,
+                    ids::name_of(&g.scope)
+                ),
+                access.is_some(),
+                access.unwrap_or_else(|| match oid {
+                    None => "the add-on has no identity yet".into(),
+                    Some(_) => "no such role assignment".into(),
                 }),
                 up.clone(),
             );

@@ -43,6 +43,14 @@ pub enum Principal {
         rg: String,
         cluster: String,
     },
+    /// Another add-on's identity (monitoring, the application gateway ingress controller, virtual
+    /// nodes): AKS creates it in the node resource group once the cluster runs as a managed
+    /// identity. `addon` is the add-on's key as the cluster spells it.
+    AddonOf {
+        rg: String,
+        cluster: String,
+        addon: String,
+    },
 }
 
 impl Principal {
@@ -52,6 +60,7 @@ impl Principal {
             Principal::Identity { rg, name } => format!("identity {rg}/{name}"),
             Principal::Kubelet { rg, cluster } => format!("kubelet of {rg}/{cluster}"),
             Principal::Addon { rg, cluster } => format!("CSI driver add-on of {rg}/{cluster}"),
+            Principal::AddonOf { rg, cluster, addon } => format!("add-on {addon} of {rg}/{cluster}"),
         }
     }
 
@@ -73,6 +82,9 @@ impl Principal {
             Principal::Kubelet { rg, cluster } => format!("kubelet:{rg}/{cluster}"),
             Principal::Addon { rg, cluster } => format!("addon:{rg}/{cluster}"),
             Principal::Known { object_id, .. } => format!("principal:{object_id}"),
+            Principal::AddonOf { rg, cluster, addon } => {
+                format!("principal:OBJECT_ID (`kvwire up` grants the {addon} add-on of {rg}/{cluster} what az does)")
+            }
         };
         format!("kvwire grant --vault {vault} --to {to}")
     }
@@ -88,6 +100,13 @@ impl Principal {
             })),
             Principal::Kubelet { rg, cluster } => Ok(az.kubelet_identity(rg, cluster).await?.and_then(|k| k.object_id)),
             Principal::Addon { rg, cluster } => Ok(az.addon_identity(rg, cluster).await?.and_then(|k| k.object_id)),
+            Principal::AddonOf { rg, cluster, addon } => {
+                let (_, mc) = az.cluster(rg, cluster).await?;
+                Ok(mc
+                    .addon(addon)
+                    .and_then(|a| a.identity.as_ref())
+                    .and_then(|i| i.object_id.clone()))
+            }
         }
     }
 
@@ -102,6 +121,9 @@ impl Principal {
             )),
             Principal::Addon { rg, cluster } => Error::runtime(format!(
                 "cluster {rg}/{cluster} has no Secrets Store CSI driver add-on identity: run `kvwire cluster enable-csi-driver -g {rg} -n {cluster}` first"
+            )),
+            Principal::AddonOf { rg, cluster, addon } => Error::runtime(format!(
+                "cluster {rg}/{cluster}: add-on {addon} has no identity (AKS creates one when the cluster runs as a managed identity and the add-on is enabled); check `az aks show -g {rg} -n {cluster} --query addonProfiles`"
             )),
             Principal::Known { .. } => unreachable!("a known principal always resolves"),
         })
@@ -237,6 +259,7 @@ pub fn grant_step(
             role_guid: spec.role.guid(),
             wait: spec.principal_wait,
             claim: spec.claim.clone(),
+            why: None,
         }));
     }
     if let GrantScope::Secret(_) = spec.scope {
@@ -284,20 +307,39 @@ pub fn acr_pull_step(
     principal: Principal,
     wait: Duration,
 ) -> Box<dyn Step> {
+    role_step(
+        az,
+        OnResource::of(&registry.id, "registry"),
+        format!("registry {}", registry.name()),
+        principal,
+        roles::pull_role(registry.abac),
+        wait,
+        None,
+    )
+}
+
+/// `role` for `principal` on the resource `on` (no runbook claim: what the switch carries over
+/// belongs to the cluster, not to one runbook). `why` is the plan's reason for a new assignment.
+pub fn role_step(
+    az: Arc<Azure>,
+    on: OnResource,
+    scope_label: String,
+    principal: Principal,
+    role: roles::Role,
+    wait: Duration,
+    why: Option<String>,
+) -> Box<dyn Step> {
     Box::new(RoleAssignment {
         az,
-        on: OnResource {
-            id: registry.id.clone(),
-            resource_group: ids::resource_group_of(&registry.id).unwrap_or_default().to_string(),
-            kind: "registry",
-        },
-        scope: registry.id.clone(),
-        scope_label: format!("registry {}", registry.name()),
+        scope: on.id.clone(),
+        on,
+        scope_label,
         who: principal.label(),
         principal,
-        role_guid: roles::pull_role(registry.abac).guid.to_string(),
+        role_guid: role.guid.to_string(),
         wait,
         claim: None,
+        why,
     })
 }
 
@@ -313,6 +355,16 @@ pub struct OnResource {
     pub kind: &'static str,
 }
 
+impl OnResource {
+    pub fn of(id: &str, kind: &'static str) -> OnResource {
+        OnResource {
+            id: id.to_string(),
+            resource_group: ids::resource_group_of(id).unwrap_or_default().to_string(),
+            kind,
+        }
+    }
+}
+
 pub struct RoleAssignment {
     az: Arc<Azure>,
     on: OnResource,
@@ -325,6 +377,8 @@ pub struct RoleAssignment {
     wait: Duration,
     /// See [`GrantSpec::claim`].
     claim: Option<String>,
+    /// Why a new assignment is planned, when the caller knows better than "create".
+    why: Option<String>,
 }
 
 impl RoleAssignment {
@@ -500,9 +554,11 @@ impl Step for RoleAssignment {
                 FieldChange::set("properties.scope", None, json!(self.scope)),
             ];
             changes.extend(self.claim_change());
-            return Ok(planned
-                .reason(format!("{} is created earlier in this run", self.principal.label()))
-                .changes(changes));
+            let reason = match &self.why {
+                Some(w) => format!("{w}; {} is created earlier in this run", self.principal.label()),
+                None => format!("{} is created earlier in this run", self.principal.label()),
+            };
+            return Ok(planned.reason(reason).changes(changes));
         };
         let held = self.held(&pid).await?;
         let warnings = self.broader(&held).await;
@@ -553,6 +609,10 @@ impl Step for RoleAssignment {
             FieldChange::set("properties.scope", None, json!(self.scope)),
         ];
         changes.extend(self.claim_change());
+        let planned = match &self.why {
+            Some(w) => planned.reason(w.clone()),
+            None => planned,
+        };
         Ok(planned.warnings(warnings).changes(changes))
     }
 

@@ -23,7 +23,7 @@ use crate::{
     info,
     model::csi::CsiDriver,
     plan::{Action, FieldChange, Phase, Planned, Step, diff},
-    steps::acr::AcrRegrant,
+    steps::{acr::AcrRegrant, addons::AddonGrants},
     util::Progress,
 };
 use serde_json::{Value, json};
@@ -225,6 +225,8 @@ pub struct ClusterUpdate {
     pub node_images_follow: bool,
     /// AcrPull the same run carries over to the kubelet, and what it could not check.
     pub acr: AcrRegrant,
+    /// What the same run re-creates for the add-ons' identities after the switch, and what not.
+    pub addons: AddonGrants,
 }
 
 impl Desired for ClusterUpdate {
@@ -488,7 +490,11 @@ impl Step for ClusterUpdate {
             }
             warnings.extend(self.pools_on_newest_image().await?);
             warnings.extend(self.acr.notes.iter().cloned());
+            warnings.extend(self.addons.notes.iter().cloned());
             warnings.push(self.grants_left_behind(&sp).await);
+            if let Some(why) = &self.acr.blocked {
+                return Ok(planned.effects(effects).warnings(warnings).blocked(why.clone()));
+            }
         }
         if touches("properties.oidcIssuerProfile") && mc.oidc_issuer().is_none() {
             effects.push(FieldChange::unknown("properties.oidcIssuerProfile.issuerURL"));

@@ -3,6 +3,7 @@
 
 pub mod access;
 pub mod acr;
+pub mod addons;
 pub mod cluster;
 pub mod files;
 pub mod identity;

@@ -31,6 +31,7 @@ pub fn token(c: &Ctx) -> Reply {
     let mut s = c.state.lock().unwrap();
     let token = format!("eyJfake.{}.{}", s.guid(), s.guid()).replace('-', "");
     s.tokens.insert(token.clone(), scope);
+    s.app_tokens.insert(token.clone());
     Reply::json(
         200,
         json!({"token_type": "Bearer", "expires_in": 3599, "ext_expires_in": 3599, "access_token": token}),

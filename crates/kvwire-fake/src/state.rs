@@ -134,6 +134,13 @@ pub struct FakeState {
     pub violations: Vec<Violation>,
     /// access token → scope it was issued for.
     pub tokens: HashMap<String, String>,
+    /// Tokens Entra issued to kvwire's service principal (client credentials): app-only tokens,
+    /// which carry only the application permissions granted to the app.
+    pub app_tokens: std::collections::HashSet<String>,
+    /// kvwire's service principal holds Microsoft Graph's `Application.Read.All` application
+    /// permission (admin-consented). Off by default, as in most CI setups: Graph then answers its
+    /// app-only calls 403.
+    pub graph_application_read_all: bool,
     /// ARM resources by lower-cased ID.
     pub resources: BTreeMap<String, Value>,
     /// Agent pool ID (lower-cased) → newest node image.
@@ -199,6 +206,8 @@ impl FakeState {
             faults: vec![],
             violations: vec![],
             tokens: HashMap::new(),
+            app_tokens: Default::default(),
+            graph_application_read_all: false,
             resources: BTreeMap::new(),
             latest_node_image: HashMap::new(),
             principal_created: HashMap::new(),

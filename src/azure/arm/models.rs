@@ -125,6 +125,9 @@ pub struct AgentPoolProfile {
     pub count: Option<u32>,
     pub mode: Option<String>,
     pub node_image_version: Option<String>,
+    /// The pool's subnet in a custom virtual network (absent on AKS's managed one).
+    #[serde(rename = "vnetSubnetID")]
+    pub vnet_subnet_id: Option<String>,
 }
 
 /// Wire: `managed-cluster#resource/properties/oidcIssuerProfile`
@@ -266,6 +269,26 @@ impl ManagedCluster {
             .iter()
             .find(|(k, _)| k.eq_ignore_ascii_case(name))
             .map(|(_, v)| v)
+    }
+
+    /// The enabled add-ons, by their key as the cluster spells it.
+    pub fn enabled_addons(&self) -> Vec<(&str, &AddonProfile)> {
+        self.properties
+            .addon_profiles
+            .iter()
+            .flatten()
+            .filter(|(_, a)| a.enabled == Some(true))
+            .map(|(k, a)| (k.as_str(), a))
+            .collect()
+    }
+
+    /// kvwire switched this cluster to a managed identity (its switch left the per-pool
+    /// migration records in the cluster's tags).
+    pub fn switched_by_kvwire(&self) -> bool {
+        self.tags
+            .iter()
+            .flatten()
+            .any(|(k, _)| k.starts_with(KUBELET_MIGRATION_PREFIX))
     }
 
     /// The Secrets Store CSI driver add-on, when enabled.

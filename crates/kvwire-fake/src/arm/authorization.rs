@@ -44,6 +44,9 @@ pub const ROLES: &[(&str, &str)] = &[
         "Container Registry Repository Reader",
         "b93aa761-3e63-49ed-ac28-beffa264f7ac",
     ),
+    ("AcrPush", "8311e382-0749-4cb8-b61a-304f252e45ec"),
+    ("Network Contributor", "4d97b98b-1d4f-4787-a291-c67834d212e7"),
+    ("Monitoring Metrics Publisher", "3913510d-42f4-4e42-8a64-420c390055eb"),
 ];
 
 pub fn role_guid(role_definition_id: &str) -> String {

@@ -212,7 +212,14 @@ fn settle_identity(s: &mut FakeState, mc: &mut Value) {
     }
 }
 
-/// What AKS does once an update that enables the CSI driver add-on ends: its identity exists.
+/// What AKS does once an update ends: each enabled add-on has its own identity in the node
+/// resource group, named `<addon>-<cluster>` in lower case — "The add-on creates a managed
+/// identity named `azurekeyvaultsecretsprovider-xxxxx`" (AKS docs, csi-secrets-store-driver);
+/// `omsagent-<cluster>`, `ingressapplicationgateway-<cluster>`, `aciconnectorlinux-<cluster>`
+/// (AKS docs, managed-identity-overview, "Add-on identities"). On a service-principal cluster the
+/// other add-ons act as the service principal (azure-cli `add_monitoring_role_assignment` &c.
+/// grant the service principal when `servicePrincipalProfile.clientId` is not "msi"), so their
+/// identities appear when the cluster runs as a managed identity; the CSI add-on's at once.
 fn settle_addons(s: &mut FakeState, mc: &mut Value) {
     let name = mc["name"].as_str().unwrap_or("cluster").to_string();
     let node_rg = mc
@@ -221,6 +228,7 @@ fn settle_addons(s: &mut FakeState, mc: &mut Value) {
         .unwrap_or("MC_rg")
         .to_string();
     let location = mc["location"].clone();
+    let managed = mc.pointer("/properties/servicePrincipalProfile/clientId") == Some(&json!("msi"));
     let Some(addons) = mc
         .pointer_mut("/properties/addonProfiles")
         .and_then(Value::as_object_mut)
@@ -228,14 +236,13 @@ fn settle_addons(s: &mut FakeState, mc: &mut Value) {
         return;
     };
     for (key, addon) in addons.iter_mut() {
-        if !key.eq_ignore_ascii_case("azureKeyvaultSecretsProvider")
-            || addon["enabled"] != json!(true)
-            || addon.pointer("/identity/clientId").is_some()
-        {
+        let csi = key.eq_ignore_ascii_case("azureKeyvaultSecretsProvider");
+        if addon["enabled"] != json!(true) || addon.pointer("/identity/clientId").is_some() || !(csi || managed) {
             continue;
         }
         let rid = format!(
-            "/subscriptions/{SUB}/resourcegroups/{node_rg}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/azurekeyvaultsecretsprovider-{name}"
+            "/subscriptions/{SUB}/resourcegroups/{node_rg}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/{}-{name}",
+            key.to_ascii_lowercase()
         );
         let identity = s.new_identity(&rid, &location, json!({}));
         let p = identity["properties"].clone();
