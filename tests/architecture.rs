@@ -178,3 +178,28 @@ fn the_parser_sees_groups_and_inline_paths() {
         ["azure", "error", "plan", "ui"].iter().map(|s| s.to_string()).collect()
     );
 }
+
+/// One function writes files (`util/fs.rs`: never through a link, whole or not at all): no other
+/// file in src/ creates or writes one.
+#[test]
+fn only_util_fs_writes_files() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut files = vec![];
+    rust_files(&root, &mut files);
+    let mut offenders = vec![];
+    for f in files {
+        if f.ends_with("util/fs.rs") {
+            continue;
+        }
+        let text = std::fs::read_to_string(&f).unwrap();
+        for needle in ["fs::write", "File::create", "OpenOptions", "fs::rename", "fs::copy"] {
+            if text.contains(needle) {
+                offenders.push(format!("{}: {needle}", f.display()));
+            }
+        }
+    }
+    assert!(
+        offenders.is_empty(),
+        "write files through util::fs::write_atomic: {offenders:#?}"
+    );
+}

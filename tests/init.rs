@@ -92,3 +92,36 @@ fn offline_init_in_both_modes_parses() {
         assert!(text.contains(&format!("mode = \"{mode}\"")), "{text}");
     }
 }
+
+/// `init -f LINK --force` where LINK is a symbolic link: refused, naming it; the file it points to
+/// is unchanged.
+#[cfg(unix)]
+#[test]
+fn init_force_never_writes_through_a_symlink() {
+    let fake = Fake::start();
+    let target = fake.dir.join("elsewhere.toml");
+    std::fs::write(&target, "mine\n").unwrap();
+    let link = fake.dir.join("link.toml");
+    std::os::unix::fs::symlink(&target, &link).unwrap();
+    let (_, all, code) = support::outcome(
+        fake.kvwire()
+            .args([
+                "init",
+                "--offline",
+                "-g",
+                "rg-demo",
+                "-n",
+                "aks-demo",
+                "--vault",
+                "kv-demo",
+                "--force",
+                "-f",
+            ])
+            .arg(&link),
+    );
+    assert_eq!(code, 2, "{all}");
+    assert!(all.contains("link.toml") && all.contains("symbolic link"), "{all}");
+    assert_eq!(std::fs::read_to_string(&target).unwrap(), "mine\n");
+    assert!(std::fs::symlink_metadata(&link).unwrap().file_type().is_symlink());
+    assert!(fake.journal().is_empty());
+}

@@ -474,3 +474,54 @@ fn deployments_and_service_accounts_match_the_kubernetes_api() {
         assert!(errors.contains(e), "{e} in:\n{errors}");
     }
 }
+
+/// A symbolic link where kvwire writes a manifest is refused, naming it, before any file is
+/// written: kvwire never writes through a link to a file outside the directory.
+#[cfg(unix)]
+#[test]
+fn out_dir_never_writes_through_a_symlink() {
+    let f = Fake::start();
+    let dir = f.dir.join("k8s");
+    std::fs::create_dir_all(&dir).unwrap();
+    let outside = f.dir.join("outside.txt");
+    std::fs::write(&outside, "not a manifest\n").unwrap();
+    std::os::unix::fs::symlink("../outside.txt", dir.join("secretproviderclass.yaml")).unwrap();
+    let out = f
+        .kvwire()
+        .args([
+            "manifests",
+            "--offline",
+            "--vault",
+            "kv-demo",
+            "--namespace",
+            "shop",
+            "--tenant-id",
+            fake::TENANT,
+            "--client-id",
+            fake::CLIENT_ID,
+            "--out-dir",
+        ])
+        .arg(&dir)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("secretproviderclass.yaml") && stderr.contains("symbolic link"),
+        "{stderr}"
+    );
+    assert_eq!(std::fs::read_to_string(&outside).unwrap(), "not a manifest\n");
+    assert!(
+        std::fs::symlink_metadata(dir.join("secretproviderclass.yaml"))
+            .unwrap()
+            .file_type()
+            .is_symlink(),
+        "the link itself is left alone"
+    );
+    // Nothing half-written: no other manifest, no temporary file.
+    let names: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(names, ["secretproviderclass.yaml"]);
+}

@@ -775,3 +775,34 @@ fn a_runbook_reimages_only_where_the_kubelet_needs_it() {
         .collect();
     assert!(reimages.is_empty(), "no pool re-imaged: {reimages:#?}");
 }
+
+/// A runbook's `[manifests] out_dir` holding a symbolic link where a manifest goes: `up` refuses
+/// before any write (exit 2, naming the link), and the file the link points to is unchanged.
+#[cfg(unix)]
+#[test]
+fn up_never_writes_a_manifest_through_a_symlink() {
+    let (fake, rb) = fresh();
+    let k8s = fake.dir.join("k8s");
+    std::fs::create_dir_all(&k8s).unwrap();
+    std::fs::write(fake.dir.join("outside.txt"), "keep me\n").unwrap();
+    std::os::unix::fs::symlink("../outside.txt", k8s.join("secretproviderclass.yaml")).unwrap();
+    let mut cmd = fake.kvwire();
+    for (k, v) in DB {
+        cmd.env(k, v);
+    }
+    let (_, all, code) = support::outcome(cmd.current_dir(&fake.dir).args(["--yes", "up", "-f"]).arg(&rb));
+    assert_eq!(code, 2, "{all}");
+    assert!(
+        all.contains("k8s/secretproviderclass.yaml") && all.contains("symbolic link"),
+        "{all}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(fake.dir.join("outside.txt")).unwrap(),
+        "keep me\n"
+    );
+    assert!(
+        fake.writes().is_empty(),
+        "refused before any write: {:#?}",
+        fake.writes()
+    );
+}

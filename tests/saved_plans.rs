@@ -383,3 +383,135 @@ fn plan_out_no_wait_refuses_while_an_operation_runs() {
     let (_, all, code) = kvwire(&fake, &["plan", "-f", "onboard.toml", "--no-wait"]);
     assert_eq!(code, 2, "--no-wait goes with --out: {all}");
 }
+
+/// An edit to the plan file — even to a reason, which only a reviewer reads — is refused by `show`
+/// and `up --plan` (exit 2) before any request.
+#[test]
+fn an_edited_plan_file_is_refused() {
+    let (fake, _) = fresh();
+    let (_, all, code) = kvwire(&fake, &["plan", "-f", "onboard.toml", "--out", "plan.kvwire"]);
+    assert_eq!(code, 0, "{all}");
+    let file = fake.dir.join("plan.kvwire");
+    let mut saved: Value = serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+    assert!(saved["content_sha256"].is_string(), "{saved:#}");
+    saved["steps"][0]["reason"] = json!("harmless, approve");
+    std::fs::write(&file, serde_json::to_string_pretty(&saved).unwrap()).unwrap();
+    fake.clear_journal();
+    for args in [&["show", "plan.kvwire"][..], &["up", "--plan", "plan.kvwire"]] {
+        let (_, all, code) = kvwire(&fake, args);
+        assert_eq!(code, 2, "{args:?}: {all}");
+        assert!(all.contains("the plan file was edited"), "{args:?}: {all}");
+    }
+    assert!(fake.journal().is_empty(), "{:#?}", fake.journal());
+
+    // Re-indenting or reordering keys is not an edit: the digest is over the content.
+    let (_, all, code) = kvwire(&fake, &["plan", "-f", "onboard.toml", "--out", "plan.kvwire"]);
+    assert_eq!(code, 0, "{all}");
+    let saved: Value = serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+    std::fs::write(&file, serde_json::to_string(&saved).unwrap()).unwrap();
+    let (_, all, code) = kvwire(&fake, &["show", "plan.kvwire"]);
+    assert_eq!(code, 0, "{all}");
+}
+
+/// The cluster's entity tag was recorded; now Azure answers without one: that is drift, not a
+/// match, and nothing is written.
+#[test]
+fn a_missing_entity_tag_where_one_was_recorded_is_drift() {
+    let (fake, _) = fresh();
+    let (_, all, code) = kvwire(&fake, &["plan", "-f", "onboard.toml", "--out", "plan.kvwire"]);
+    assert_eq!(code, 0, "{all}");
+    {
+        let mut s = fake.state.lock().unwrap();
+        let id = Fake::cluster_id("rg1", "aks1");
+        let mut mc = s.resource(&id).unwrap().clone();
+        mc.as_object_mut().unwrap().remove("eTag");
+        s.put_resource(&id, mc);
+    }
+    fake.clear_journal();
+    let (_, all, code) = kvwire(&fake, &["up", "--plan", "plan.kvwire"]);
+    assert_eq!(code, 1, "{all}");
+    assert!(all.contains("changed in Azure since the plan"), "{all}");
+    assert!(fake.writes().is_empty(), "{:#?}", fake.writes());
+}
+
+/// `plan --out` naming the runbook itself (under any spelling) would replace the runbook with the
+/// plan: refused before any request, the runbook unchanged.
+#[test]
+fn plan_out_over_the_runbook_is_refused() {
+    let (fake, rb) = fresh();
+    for out in ["onboard.toml", "./onboard.toml", "../{dir}/onboard.toml"] {
+        let dir = fake.dir.file_name().unwrap().to_string_lossy().into_owned();
+        let out = out.replace("{dir}", &dir);
+        let (_, all, code) = kvwire(&fake, &["plan", "-f", "onboard.toml", "--out", &out]);
+        assert_eq!(code, 2, "{out}: {all}");
+        assert!(all.contains("--out") && all.contains("the runbook"), "{out}: {all}");
+        assert_eq!(std::fs::read_to_string(&rb).unwrap(), support::ONBOARD_RUNBOOK);
+    }
+    assert!(fake.journal().is_empty(), "{:#?}", fake.journal());
+}
+
+/// The temporary file a plan is written through has a name nobody can guess: one planted at the
+/// old predictable name (`.NAME.PID.tmp`) neither stops the write nor receives it.
+#[cfg(unix)]
+#[test]
+fn the_temporary_plan_file_has_an_unpredictable_name() {
+    let (fake, _) = fresh();
+    std::fs::write(fake.dir.join("outside.txt"), "keep me\n").unwrap();
+    let mut cmd = fake.kvwire_process();
+    for (k, v) in DB {
+        cmd.env(k, v);
+    }
+    let child = cmd
+        .current_dir(&fake.dir)
+        .args(["plan", "-f", "onboard.toml", "--out", "plan.kvwire"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Planted at once: kvwire signs in and reads Azure before it writes anything.
+    std::os::unix::fs::symlink("outside.txt", fake.dir.join(format!(".plan.kvwire.{}.tmp", child.id()))).unwrap();
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert_eq!(
+        std::fs::read_to_string(fake.dir.join("outside.txt")).unwrap(),
+        "keep me\n"
+    );
+    let saved: Value = serde_json::from_str(&std::fs::read_to_string(fake.dir.join("plan.kvwire")).unwrap()).unwrap();
+    assert_eq!(saved["kind"], json!("kvwire saved plan"));
+}
+
+/// A plan file whose step lost its recorded entity tag (the digest recomputed, as a tool that
+/// rewrites the file would) is refused: without the tag the drift check would be skipped, and a
+/// cluster changed since the plan would be written.
+#[test]
+fn a_plan_file_without_its_entity_tag_is_refused() {
+    let (fake, _) = fresh();
+    let (_, all, code) = kvwire(&fake, &["plan", "-f", "onboard.toml", "--out", "plan.kvwire"]);
+    assert_eq!(code, 0, "{all}");
+    let file = fake.dir.join("plan.kvwire");
+    let mut saved: Value = serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+    let saved_obj = saved.as_object_mut().unwrap();
+    saved_obj.remove("content_sha256");
+    for step in saved_obj["steps"].as_array_mut().unwrap() {
+        step.as_object_mut().unwrap().remove("observed");
+    }
+    let digest = kvwire::plan::saved::content_sha256(&saved);
+    saved["content_sha256"] = json!(digest);
+    std::fs::write(&file, serde_json::to_string_pretty(&saved).unwrap()).unwrap();
+    // Someone tags the cluster after the plan.
+    {
+        let mut s = fake.state.lock().unwrap();
+        let id = Fake::cluster_id("rg1", "aks1");
+        let etag = s.new_etag();
+        let mut mc = s.resource(&id).unwrap().clone();
+        mc["tags"]["owner"] = json!("team-payments");
+        mc["eTag"] = json!(etag);
+        s.put_resource(&id, mc);
+    }
+    fake.clear_journal();
+    let (_, all, code) = kvwire(&fake, &["up", "--plan", "plan.kvwire"]);
+    assert_eq!(code, 2, "{all}");
+    assert!(all.contains("observed"), "{all}");
+    assert!(fake.writes().is_empty(), "{:#?}", fake.writes());
+}

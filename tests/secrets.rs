@@ -506,3 +506,43 @@ fn a_recovered_or_overwritten_secret_keeps_its_owners_tags_and_content_type() {
         assert_eq!(v.content_type.as_deref(), Some("text/plain"), "{name}");
     }
 }
+
+/// `seed --all` takes its key names from the input, so a wrapped value's tail (`ZXI=`, `ZXI==`) or
+/// a malformed line would become a "key": every complaint names the line number, never its text,
+/// and nothing is sent.
+#[test]
+fn seed_all_never_echoes_a_wrapped_value_as_a_key() {
+    let fake = Fake::start();
+    fake.seed_vault("kv-demo", true, true);
+    let tail = "U2VjcmV0VGFpbEZyYWdtZW50";
+    let long = "Q".repeat(130);
+    let cases = [
+        // The last line of a wrapped base64 value: a valid-looking name with an empty value.
+        (format!("API_KEY=c2VjcmV0LXZhbHVlLXRoYXQtd3JhcHM\n{tail}=\n"), "stdin:2"),
+        // ... or with padding that reads as the value "=".
+        (
+            format!("API_KEY=c2VjcmV0LXZhbHVlLXRoYXQtd3JhcHM\n{tail}==\n"),
+            "stdin:2",
+        ),
+        // A name Key Vault cannot take (too long; leading '_').
+        (format!("API_KEY=x\n{long}=y\n"), "stdin:2"),
+        (format!("_{tail}=y\n"), "stdin:1"),
+        // Two lines naming one secret (names are case-insensitive).
+        (
+            format!("{tail}=a\n{}=b\n", tail.to_ascii_lowercase()),
+            "stdin:2: names the same secret as line 1",
+        ),
+    ];
+    for (input, line) in cases {
+        let mut cmd = fake.kvwire();
+        cmd.args(["--yes", "secrets", "seed", "--vault", "kv-demo", "--all", "--stdin"])
+            .write_stdin(input.clone());
+        let (_, all, code) = run(cmd);
+        assert_eq!(code, 2, "{input:?}: {all}");
+        assert!(all.contains(line), "{input:?}: {all}");
+        for needle in [tail, &tail.to_ascii_lowercase(), "u2vjcmv0", &long[..20], "c2VjcmV0"] {
+            assert!(!all.contains(needle), "{input:?} echoed {needle}: {all}");
+        }
+    }
+    assert!(fake.journal().is_empty(), "{:#?}", fake.journal());
+}

@@ -7,6 +7,7 @@ use crate::{
     cli::{InitArgs, InitMode},
     error::{Error, ExitStatus, Result},
     settings::Settings,
+    util::fs as write,
 };
 use std::io::Write;
 
@@ -29,6 +30,10 @@ pub async fn run(args: &InitArgs, s: &Settings) -> Result<ExitStatus> {
             f.display()
         )));
     }
+    if let Some(f) = &args.file {
+        // --force replaces a file, never what a link points to: refused before any request.
+        write::check_target(f).map_err(|e| e.into_error("--file", Error::usage))?;
+    }
     let observed = if args.offline {
         Observed::default()
     } else {
@@ -39,7 +44,8 @@ pub async fn run(args: &InitArgs, s: &Settings) -> Result<ExitStatus> {
         .map_err(|e| Error::runtime(format!("kvwire init produced an invalid runbook (a bug): {e}")))?;
     match &args.file {
         Some(f) => {
-            std::fs::write(f, &text).map_err(|e| Error::usage(format!("--file {}: {e}", f.display())))?;
+            write::write_atomic(f, text.as_bytes(), write::Access::Umask)
+                .map_err(|e| e.into_error("--file", Error::usage))?;
             eprintln!("wrote {}; next: kvwire plan -f {}", f.display(), f.display());
         }
         None => {

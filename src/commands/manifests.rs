@@ -9,6 +9,7 @@ use crate::{
     model::PodIdentity,
     settings::Settings,
     ui::output::{OutputFormat, to_yaml},
+    util::fs as write,
 };
 use serde_json::{Value, json};
 
@@ -43,10 +44,16 @@ pub async fn run(args: &ManifestsArgs, s: &Settings) -> Result<ExitStatus> {
     };
     let docs = build(&config(args), &resolved)?;
     if let Some(dir) = &args.out_dir {
+        let files = files(&docs);
+        // Every target checked before the first write: a refusal leaves nothing half-written.
+        for (name, _) in &files {
+            write::check_target(&dir.join(name)).map_err(|e| e.into_error("--out-dir", Error::usage))?;
+        }
         std::fs::create_dir_all(dir).map_err(|e| Error::usage(format!("--out-dir {}: {e}", dir.display())))?;
-        for (name, text) in files(&docs) {
+        for (name, text) in files {
             let file = dir.join(name);
-            std::fs::write(&file, text).map_err(|e| Error::runtime(format!("writing {}: {e}", file.display())))?;
+            write::write_atomic(&file, text.as_bytes(), write::Access::Umask)
+                .map_err(|e| e.into_error("--out-dir", Error::runtime))?;
             if !ui.quiet {
                 eprintln!("wrote {}", file.display());
             }

@@ -43,6 +43,9 @@ pub async fn up(
         (None, Some(p)) => p.runbook.clone(),
         (None, None) => unreachable!("clap requires -f without --plan"),
     };
+    if let Some(out) = saved.out {
+        refuse_out(out, &file)?;
+    }
     let rb = runbook::load(&file)?;
     let sha = saved::sha256(
         &std::fs::read(&file).map_err(|e| crate::error::Error::usage(format!("{}: {e}", file.display())))?,
@@ -111,6 +114,30 @@ pub async fn up(
     }
     opts.saved = applying;
     plan::run(p, &opts, &s.ui).await
+}
+
+/// `plan --out FILE` would replace FILE: never the runbook itself (under any spelling, or a hard
+/// link to it), never through a link. Checked before any request.
+fn refuse_out(out: &Path, runbook: &Path) -> Result<()> {
+    crate::util::fs::check_target(out).map_err(|e| e.into_error("--out", Error::usage))?;
+    let same = match (std::fs::metadata(out), std::fs::metadata(runbook)) {
+        #[cfg(unix)]
+        (Ok(a), Ok(b)) => {
+            use std::os::unix::fs::MetadataExt;
+            (a.dev(), a.ino()) == (b.dev(), b.ino())
+        }
+        #[cfg(not(unix))]
+        (Ok(_), Ok(_)) => std::fs::canonicalize(out).ok() == std::fs::canonicalize(runbook).ok(),
+        _ => false,
+    };
+    if same {
+        return Err(Error::usage(format!(
+            "--out {}: that is the runbook {}; the plan would replace it. Name another file, e.g. plan.kvwire",
+            out.display(),
+            runbook.display()
+        )));
+    }
+    Ok(())
 }
 
 /// `show FILE`: a saved plan as text, or the file itself as a document.

@@ -6,7 +6,10 @@ use crate::{
     azure::vault,
     cli::SeedArgs,
     error::{Error, ExitStatus, Result},
-    model::secrets::{self, SecretMapping, SecretValue, check_unique, default_mappings, values_for},
+    model::{
+        dotenv::{self, Entry},
+        secrets::{self, SecretMapping, SecretValue, check_unique, default_mappings, values_for},
+    },
     plan::{self, Plan},
     settings::Settings,
     steps::secrets::{SeedPolicy, seed_steps},
@@ -22,14 +25,8 @@ pub async fn run(args: &SeedArgs, s: &Settings) -> Result<ExitStatus> {
     let ui = &s.ui;
     // All input is read and checked before the first request.
     let (mappings, values) = if args.all {
-        let source = read_source(args, ui)?.ok_or_else(|| Error::usage("--all needs --from-file or --stdin"))?;
-        let maps: Vec<SecretMapping> = source
-            .keys()
-            .map(|k| SecretMapping::parse(k).map_err(|e| Error::usage(format!("--all: {e}"))))
-            .collect::<Result<_>>()?;
-        check_unique(&maps)?;
-        let values = values_for(&maps, source, "the input")?;
-        (maps, values)
+        let (text, origin) = read_text(args)?.ok_or_else(|| Error::usage("--all needs --from-file or --stdin"))?;
+        all_of(&dotenv::entries(&text, &origin)?, &origin)?
     } else {
         let maps = mappings(args)?;
         let values = read_values(args, &maps, ui)?;
@@ -84,18 +81,57 @@ fn read_values(args: &SeedArgs, mappings: &[SecretMapping], ui: &Ui) -> Result<H
     )
 }
 
-/// KEY=value pairs from --from-file or --stdin; `None` means "ask at the terminal".
-fn read_source(args: &SeedArgs, ui: &Ui) -> Result<Option<BTreeMap<String, String>>> {
-    Ok(Some(if let Some(path) = &args.from_file {
+/// `--all`: one mapping per line, env-style. The names come from the input, where a wrapped
+/// value's tail (`ZXI=`, `ZXI==`) reads as a name: every refusal names the line, never the text.
+fn all_of(entries: &[Entry], origin: &str) -> Result<(Vec<SecretMapping>, HashMap<String, SecretValue>)> {
+    let mut maps: Vec<SecretMapping> = vec![];
+    let mut lines: BTreeMap<String, usize> = BTreeMap::new();
+    let mut values = HashMap::new();
+    for e in entries {
+        let at = format!("{origin}:{}", e.line);
+        let m = SecretMapping::parse(&e.key).map_err(|_| {
+            Error::usage(format!(
+                "{at}: the name before '=' does not make a Key Vault secret name (a letter first, then letters, digits and '_', at most 127)"
+            ))
+        })?;
+        if let Some(first) = lines.insert(m.secret.to_ascii_lowercase(), e.line) {
+            return Err(Error::usage(format!(
+                "{at}: names the same secret as line {first} (secret names are case-insensitive)"
+            )));
+        }
+        if e.value.is_empty() || e.value.chars().all(|c| c == '=') {
+            // `=` alone is the padding of a base64 value wrapped onto this line, never a secret.
+            return Err(Error::usage(format!(
+                "{at}: no value (or only '=': a wrapped value's end?); Key Vault secrets need one — put a wrapped value on one line, quoted"
+            )));
+        }
+        values.insert(m.key.clone(), SecretValue::new(e.value.clone()));
+        maps.push(m);
+    }
+    Ok((maps, values))
+}
+
+/// The text of --from-file or --stdin and what to call it in errors; `None` without either.
+fn read_text(args: &SeedArgs) -> Result<Option<(String, String)>> {
+    if let Some(path) = &args.from_file {
         let text = std::fs::read_to_string(path)
             .map_err(|e| Error::usage(format!("--from-file {}: cannot read: {e}", path.display())))?;
-        crate::model::dotenv::parse(&text, &path.display().to_string())?
+        Ok(Some((text, path.display().to_string())))
     } else if args.stdin {
         let mut text = String::new();
         std::io::stdin()
             .read_to_string(&mut text)
             .map_err(|e| Error::usage(format!("--stdin: cannot read: {e}")))?;
-        crate::model::dotenv::parse(&text, "stdin")?
+        Ok(Some((text, "stdin".into())))
+    } else {
+        Ok(None)
+    }
+}
+
+/// KEY=value pairs from --from-file or --stdin; `None` means "ask at the terminal".
+fn read_source(args: &SeedArgs, ui: &Ui) -> Result<Option<BTreeMap<String, String>>> {
+    Ok(Some(if let Some((text, origin)) = read_text(args)? {
+        dotenv::parse(&text, &origin)?
     } else if ui.stdin_tty && std::io::stderr().is_terminal() && !args.all {
         return Ok(None);
     } else {

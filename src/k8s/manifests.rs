@@ -54,14 +54,17 @@ impl Config {
     }
 }
 
+/// Every name [`files`] gives: a runbook's manifests step checks them all for links before any
+/// write, even before it knows which it will write.
+pub const FILE_NAMES: [&str; 3] = ["secretproviderclass.yaml", "serviceaccount.yaml", "deployment.yaml"];
+
 /// One file per object: `secretproviderclass.yaml`, `serviceaccount.yaml`, `deployment.yaml`.
 pub fn files(docs: &[Value]) -> Vec<(String, String)> {
     docs.iter()
         .map(|d| {
-            (
-                format!("{}.yaml", d["kind"].as_str().unwrap_or("object").to_ascii_lowercase()),
-                to_yaml(d),
-            )
+            let name = format!("{}.yaml", d["kind"].as_str().unwrap_or("object").to_ascii_lowercase());
+            debug_assert!(FILE_NAMES.contains(&name.as_str()), "{name} missing from FILE_NAMES");
+            (name, to_yaml(d))
         })
         .collect()
 }

@@ -6,7 +6,21 @@ use crate::error::{Error, Result};
 use std::collections::BTreeMap;
 
 pub fn parse(text: &str, origin: &str) -> Result<BTreeMap<String, String>> {
-    let mut out = BTreeMap::new();
+    Ok(entries(text, origin)?.into_iter().map(|e| (e.key, e.value)).collect())
+}
+
+/// One `KEY=value` line, with its number: where the names themselves come from the input
+/// (`seed --all`), a complaint names the line, never the name (it may be part of a value).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entry {
+    pub line: usize,
+    pub key: String,
+    pub value: String,
+}
+
+/// The lines in order (a key given twice appears twice).
+pub fn entries(text: &str, origin: &str) -> Result<Vec<Entry>> {
+    let mut out = vec![];
     for (i, raw) in text.lines().enumerate() {
         let line = raw.trim();
         if line.is_empty() || line.starts_with('#') {
@@ -26,7 +40,11 @@ pub fn parse(text: &str, origin: &str) -> Result<BTreeMap<String, String>> {
             )));
         }
         let value = unquote(value.trim()).map_err(|why| Error::usage(format!("{origin}:{} ({key}): {why}", i + 1)))?;
-        out.insert(key.to_string(), value);
+        out.push(Entry {
+            line: i + 1,
+            key: key.to_string(),
+            value,
+        });
     }
     Ok(out)
 }

@@ -8,19 +8,43 @@
 //! from one, is in the file: secret steps record their action and key only.
 
 use super::{Action, Planned, document::ChangeDoc};
+use crate::util::fs as write;
 use crate::{
     error::{Error, Result},
     ui::output::{Style, Ui},
 };
 use serde::{Deserialize, Serialize};
+use serde_json::Value;
 use std::path::{Path, PathBuf};
 
 /// What a saved plan file is, for a reader that finds one.
 pub const KIND: &str = "kvwire saved plan";
-/// The file format; a reader refuses another.
-pub const FORMAT_VERSION: u32 = 1;
+/// The file format; a reader refuses another. 2 added `content_sha256` and made `observed` required.
+pub const FORMAT_VERSION: u32 = 2;
+
+/// The key holding the SHA-256 of the rest of the file ([`content_sha256`]).
+pub const DIGEST: &str = "content_sha256";
+
+/// SHA-256 of a plan document without its digest, over its canonical form: compact JSON with
+/// every object's keys sorted, so re-indenting or reordering is not an edit and any other change
+/// is. Detects edits, not a forger: anyone can recompute it (docs/plan-format.md).
+pub fn content_sha256(doc: &Value) -> String {
+    fn canonical(v: &Value) -> Value {
+        match v {
+            Value::Object(m) => {
+                let mut keys: Vec<&String> = m.keys().collect();
+                keys.sort();
+                Value::Object(keys.into_iter().map(|k| (k.clone(), canonical(&m[k]))).collect())
+            }
+            Value::Array(a) => Value::Array(a.iter().map(canonical).collect()),
+            other => other.clone(),
+        }
+    }
+    sha256(serde_json::to_string(&canonical(doc)).expect("JSON").as_bytes())
+}
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
 pub struct SavedPlan {
     pub kind: String,
     pub format_version: u32,
@@ -32,9 +56,13 @@ pub struct SavedPlan {
     pub runbook_sha256: String,
     pub subscription: String,
     pub steps: Vec<SavedStep>,
+    /// [`content_sha256`] of everything above; empty until written or read.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub content_sha256: String,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
 pub struct SavedStep {
     pub address: String,
     pub action: String,
@@ -42,7 +70,9 @@ pub struct SavedStep {
     pub changes: Vec<ChangeDoc>,
     /// Why the step waits for consent (then it is not applied from the file either).
     pub held: Option<String>,
-    /// The entity tag of what the step read, where Azure has one.
+    /// The entity tag of what the step read, where Azure has one. Required in the file (`null`
+    /// where there is none): a file that lost it must not skip the drift check.
+    #[serde(deserialize_with = "Option::deserialize")]
     pub observed: Option<String>,
 }
 
@@ -94,53 +124,54 @@ impl SavedPlan {
             runbook_sha256: origin.runbook_sha256.clone(),
             subscription: origin.subscription.clone(),
             steps: planned.iter().map(SavedStep::of).collect(),
+            content_sha256: String::new(),
         }
     }
 
-    /// Write `path` whole or not at all (a temporary file renamed over it), readable by its owner
-    /// only: a plan names resources and principals.
+    /// Write `path` whole or not at all, never through a link (`util::fs`), readable by its owner
+    /// only: a plan names resources and principals. The digest of the content goes in with it.
     pub fn write(&self, path: &Path) -> Result<()> {
-        let text = serde_json::to_string_pretty(self).expect("a saved plan is JSON") + "\n";
-        let dir = path
-            .parent()
-            .filter(|d| !d.as_os_str().is_empty())
-            .unwrap_or(Path::new("."));
-        let name = path
-            .file_name()
-            .map(|n| n.to_string_lossy().to_string())
-            .unwrap_or_default();
-        let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
-        let fail = |e: std::io::Error| Error::usage(format!("--out {}: {e}", path.display()));
-        {
-            use std::io::Write;
-            let mut o = std::fs::OpenOptions::new();
-            o.write(true).create_new(true);
-            #[cfg(unix)]
-            std::os::unix::fs::OpenOptionsExt::mode(&mut o, 0o600);
-            let mut f = o.open(&tmp).map_err(fail)?;
-            f.write_all(text.as_bytes()).and_then(|_| f.sync_all()).map_err(|e| {
-                let _ = std::fs::remove_file(&tmp);
-                fail(e)
-            })?;
-        }
-        std::fs::rename(&tmp, path).map_err(|e| {
-            let _ = std::fs::remove_file(&tmp);
-            fail(e)
+        let mut doc = serde_json::to_value(SavedPlan {
+            content_sha256: String::new(),
+            ..self.clone()
         })
+        .expect("a saved plan is JSON");
+        let digest = content_sha256(&doc);
+        doc[DIGEST] = Value::String(digest);
+        let text = serde_json::to_string_pretty(&doc).expect("a saved plan is JSON") + "\n";
+        write::write_atomic(path, text.as_bytes(), write::Access::Owner)
+            .map_err(|e| e.into_error("--out", Error::usage))
     }
 
-    /// Read a plan file, refusing one of another format or kvwire version.
+    /// Read a plan file, refusing one of another format or kvwire version, or one edited since
+    /// kvwire wrote it.
     pub fn read(path: &Path) -> Result<SavedPlan> {
         let text =
             std::fs::read_to_string(path).map_err(|e| Error::usage(format!("--plan {}: {e}", path.display())))?;
-        let plan: SavedPlan = serde_json::from_str(&text)
-            .map_err(|e| Error::usage(format!("plan file {}: not a kvwire saved plan ({e})", path.display())))?;
-        if plan.kind != KIND || plan.format_version != FORMAT_VERSION {
+        let not_a_plan = |e: &dyn std::fmt::Display| {
+            Error::usage(format!("plan file {}: not a kvwire saved plan ({e})", path.display()))
+        };
+        let mut doc: Value = serde_json::from_str(&text).map_err(|e| not_a_plan(&e))?;
+        if doc["kind"] != KIND {
+            return Err(not_a_plan(&"no `kind`"));
+        }
+        if doc["format_version"] != FORMAT_VERSION {
+            // Format 1 had no digest: it cannot be told apart from an edited file.
             return Err(Error::usage(format!(
-                "plan file {}: not a kvwire saved plan of format {FORMAT_VERSION}",
+                "plan file {}: format {}, this kvwire reads format {FORMAT_VERSION} only: plan again (`kvwire plan -f RUNBOOK --out FILE`)",
+                path.display(),
+                doc["format_version"]
+            )));
+        }
+        let recorded = doc.as_object_mut().and_then(|o| o.remove(DIGEST));
+        if recorded.as_ref().and_then(Value::as_str) != Some(content_sha256(&doc).as_str()) {
+            return Err(Error::usage(format!(
+                "plan file {}: the plan file was edited after kvwire wrote it ({DIGEST} does not match its content); nothing was applied: plan again and review the new file",
                 path.display()
             )));
         }
+        let mut plan: SavedPlan = serde_json::from_value(doc).map_err(|e| not_a_plan(&e))?;
+        plan.content_sha256 = recorded.and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default();
         if plan.kvwire_version != env!("CARGO_PKG_VERSION") {
             return Err(Error::runtime(format!(
                 "the plan {} was made by kvwire {}, this is {}: plan again with this version",

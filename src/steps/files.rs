@@ -3,9 +3,12 @@
 use crate::{
     azure::{arm::api, context::Azure, vault::Vault},
     error::{Error, Result},
-    k8s::manifests::{Config, Resolved, build, files},
+    k8s::{
+        self,
+        manifests::{Config, Resolved, build, files},
+    },
     plan::{Action, FieldChange, Phase, Planned, Step},
-    util::Progress,
+    util::{Progress, fs as write},
 };
 use serde_json::{Value, json};
 use std::{path::PathBuf, sync::Arc};
@@ -74,6 +77,11 @@ impl Step for ManifestFiles {
     async fn plan(&self) -> Result<Planned> {
         let kind = "Kubernetes manifests (local files)";
         let planned = Planned::new(self.address(), self.phase(), kind, Action::Create);
+        // A link where a manifest goes is refused here, while observing: before any write.
+        for name in k8s::manifests::FILE_NAMES {
+            write::check_target(&self.out_dir.join(name))
+                .map_err(|e| e.into_error("[manifests] out_dir", Error::usage))?;
+        }
         let Some(files) = self.render().await? else {
             return Ok(planned
                 .reason("the identity is created earlier in this run")
@@ -111,7 +119,8 @@ impl Step for ManifestFiles {
         for (name, text) in files {
             on(&format!("writing {name}"));
             let path = self.out_dir.join(&name);
-            std::fs::write(&path, text).map_err(|e| Error::runtime(format!("writing {}: {e}", path.display())))?;
+            write::write_atomic(&path, text.as_bytes(), write::Access::Umask)
+                .map_err(|e| e.into_error("[manifests] out_dir", Error::runtime))?;
         }
         Ok(())
     }
