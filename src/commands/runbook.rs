@@ -1,5 +1,6 @@
 //! `kvwire plan|up|down -f runbook.toml`: a runbook's plans, run.
 
+use crate::util::input::{self, Source, read_bounded_bytes};
 use crate::{
     error::{Error, ExitStatus, Result},
     plan::{
@@ -44,9 +45,11 @@ pub async fn up(
         (None, None) => unreachable!("clap requires -f without --plan"),
     };
     let rb = runbook::load(&file)?;
-    let sha = saved::sha256(
-        &std::fs::read(&file).map_err(|e| crate::error::Error::usage(format!("{}: {e}", file.display())))?,
-    );
+    let sha = saved::sha256(&read_bounded_bytes(
+        Source::File(&file),
+        input::RUNBOOK,
+        &file.display().to_string(),
+    )?);
     if let Some(p) = &applying
         && p.runbook_sha256 != sha
     {

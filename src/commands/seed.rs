@@ -2,6 +2,7 @@
 //! environment, a .env file, stdin or a hidden prompt; they are never arguments, never printed,
 //! and plans show only whether a value changes.
 
+use crate::util::input::{self, Source, read_bounded};
 use crate::{
     azure::vault,
     cli::SeedArgs,
@@ -14,7 +15,7 @@ use crate::{
 };
 use std::{
     collections::{BTreeMap, HashMap},
-    io::{IsTerminal, Read},
+    io::IsTerminal,
     sync::Arc,
 };
 
@@ -87,14 +88,14 @@ fn read_values(args: &SeedArgs, mappings: &[SecretMapping], ui: &Ui) -> Result<H
 /// KEY=value pairs from --from-file or --stdin; `None` means "ask at the terminal".
 fn read_source(args: &SeedArgs, ui: &Ui) -> Result<Option<BTreeMap<String, String>>> {
     Ok(Some(if let Some(path) = &args.from_file {
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| Error::usage(format!("--from-file {}: cannot read: {e}", path.display())))?;
+        let text = read_bounded(
+            Source::File(path),
+            input::DOTENV,
+            &format!("--from-file {}", path.display()),
+        )?;
         crate::model::dotenv::parse(&text, &path.display().to_string())?
     } else if args.stdin {
-        let mut text = String::new();
-        std::io::stdin()
-            .read_to_string(&mut text)
-            .map_err(|e| Error::usage(format!("--stdin: cannot read: {e}")))?;
+        let text = read_bounded(Source::Stdin, input::DOTENV, "--stdin")?;
         crate::model::dotenv::parse(&text, "stdin")?
     } else if ui.stdin_tty && std::io::stderr().is_terminal() && !args.all {
         return Ok(None);

@@ -8,6 +8,7 @@
 //! from one, is in the file: secret steps record their action and key only.
 
 use super::{Action, Planned, document::ChangeDoc};
+use crate::util::input::{self, Source, read_bounded};
 use crate::{
     error::{Error, Result},
     ui::output::{Style, Ui},
@@ -131,8 +132,11 @@ impl SavedPlan {
 
     /// Read a plan file, refusing one of another format or kvwire version.
     pub fn read(path: &Path) -> Result<SavedPlan> {
-        let text =
-            std::fs::read_to_string(path).map_err(|e| Error::usage(format!("--plan {}: {e}", path.display())))?;
+        let text = read_bounded(
+            Source::File(path),
+            input::SAVED_PLAN,
+            &format!("--plan {}", path.display()),
+        )?;
         let plan: SavedPlan = serde_json::from_str(&text)
             .map_err(|e| Error::usage(format!("plan file {}: not a kvwire saved plan ({e})", path.display())))?;
         if plan.kind != KIND || plan.format_version != FORMAT_VERSION {

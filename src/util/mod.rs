@@ -1,6 +1,7 @@
 //! Small pieces with no knowledge of the rest of kvwire.
 
 pub mod backoff;
+pub mod input;
 pub mod uuid5;
 
 /// Progress of one piece of work ("InProgress", "waiting for …"), e.g. for a spinner or a
