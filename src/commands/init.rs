@@ -8,7 +8,6 @@ use crate::{
     error::{Error, ExitStatus, Result},
     settings::Settings,
 };
-use std::io::Write;
 
 /// What Azure said, as comments for the runbook.
 #[derive(Default)]
@@ -42,11 +41,7 @@ pub async fn run(args: &InitArgs, s: &Settings) -> Result<ExitStatus> {
             std::fs::write(f, &text).map_err(|e| Error::usage(format!("--file {}: {e}", f.display())))?;
             eprintln!("wrote {}; next: kvwire plan -f {}", f.display(), f.display());
         }
-        None => {
-            std::io::stdout()
-                .write_all(text.as_bytes())
-                .map_err(|e| Error::runtime(format!("writing the runbook: {e}")))?;
-        }
+        None => crate::ui::stdout::write(text.as_bytes()),
     }
     Ok(ExitStatus::Success)
 }

@@ -1,6 +1,7 @@
 //! `kvwire lint`: SecretProviderClass manifests against the Azure provider's rules, and with
 //! `--online`, against the vaults they name.
 
+use crate::ui::stdout::outln;
 use crate::{
     azure::keyvault::{SecretState, secret_state},
     azure::vault,
@@ -75,7 +76,7 @@ pub async fn run(args: &LintArgs, s: &Settings) -> Result<ExitStatus> {
         _ => {
             for (r, _) in &reports {
                 if r.findings.is_empty() {
-                    println!(
+                    outln!(
                         "{} {} (document {}, {})",
                         ui.paint("✔", Style::Add),
                         r.file,
@@ -88,9 +89,13 @@ pub async fn run(args: &LintArgs, s: &Settings) -> Result<ExitStatus> {
                         Severity::Error => ui.paint("error", Style::Remove),
                         Severity::Warning => ui.paint("warning", Style::Change),
                     };
-                    println!(
+                    outln!(
                         "{}: document {} ({}): {label}: {}: {}",
-                        r.file, r.doc, r.name, f.path, f.message
+                        r.file,
+                        r.doc,
+                        r.name,
+                        f.path,
+                        f.message
                     );
                 }
             }

@@ -1,5 +1,6 @@
 //! `kvwire plan|up|down -f runbook.toml`: a runbook's plans, run.
 
+use crate::ui::stdout::out;
 use crate::util::input::{self, Source, read_bounded_bytes};
 use crate::{
     error::{Error, ExitStatus, Result},
@@ -120,7 +121,7 @@ pub async fn up(
 pub fn show(file: &Path, s: &Settings) -> Result<ExitStatus> {
     let p = SavedPlan::read(file)?;
     if s.ui.format == crate::ui::output::OutputFormat::Text {
-        print!("{}", p.text(&s.ui));
+        out!("{}", p.text(&s.ui));
     } else {
         s.ui.print_document(&p);
     }
