@@ -2,6 +2,9 @@
 //! The binary is `src/main.rs`; this library exists so integration tests can reuse the types.
 //! docs/architecture.md draws the layers; tests/architecture.rs keeps them free of cycles.
 
+// stdout is written through ui::stdout, which survives a reader that went away.
+#![deny(clippy::print_stdout)]
+
 pub mod ui;
 
 pub mod azure;

@@ -15,7 +15,16 @@ fn main() -> ExitCode {
         }
     };
     match runtime.block_on(commands::dispatch(cli)) {
-        Ok(status) => ExitCode::from(status.code()),
+        Ok(status) => {
+            // A reader that went away is not an error (ui/stdout.rs); a full disk is.
+            if let Some(kind) = kvwire::ui::stdout::failure() {
+                eprintln!("error: cannot write to stdout: {kind}");
+                if status == ExitStatus::Success {
+                    return ExitCode::from(ExitStatus::Failure.code());
+                }
+            }
+            ExitCode::from(status.code())
+        }
         Err(e) => {
             // Whatever built the message, quoted input comes back short.
             eprintln!("error: {}", kvwire::util::text::shorten_quotes(&e.to_string()));

@@ -2,6 +2,7 @@
 //! in the spirit of `az cloud register`.
 
 use crate::error::{Error, Result};
+use crate::util::input::{self, Source, read_bounded};
 use serde::Deserialize;
 use std::path::Path;
 use url::Url;
@@ -98,8 +99,11 @@ impl Cloud {
                 built_in_names().collect::<Vec<_>>().join(", ")
             )));
         }
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| Error::usage(format!("--cloud: cannot read {}: {e}", path.display())))?;
+        let text = read_bounded(
+            Source::File(path),
+            input::CLOUD_FILE,
+            &format!("--cloud {}", path.display()),
+        )?;
         Self::from_toml(&text, &path.display().to_string())
     }
 

@@ -1,6 +1,7 @@
 //! The one HTTP client: ARM, Key Vault (via the SDK) and Entra (via azure_identity) all go through it,
 //! so the CA bundle, `--resolve`, proxy, timeouts, user agent and the plain-http guard apply everywhere.
 
+use crate::util::input::{self, Source, read_bounded_bytes};
 use crate::{debug, trace};
 use std::{
     net::{IpAddr, SocketAddr},
@@ -268,7 +269,12 @@ impl Http {
             b = b.timeout(t);
         }
         if let Some(path) = &opts.ca_bundle {
-            let pem = std::fs::read(path).map_err(|e| format!("--ca-bundle {}: cannot read: {e}", path.display()))?;
+            let pem = read_bounded_bytes(
+                Source::File(path),
+                input::CA_BUNDLE,
+                &format!("--ca-bundle {}", path.display()),
+            )
+            .map_err(|e| e.to_string())?;
             let certs = reqwest::Certificate::from_pem_bundle(&pem)
                 .map_err(|e| format!("--ca-bundle {}: not a PEM bundle: {e}", path.display()))?;
             if certs.is_empty() {

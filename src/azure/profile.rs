@@ -5,6 +5,7 @@
 //! carry `id`, `name`, `isDefault`, `tenantId` and `environmentName` (azure-cli `_profile.py`); the
 //! default is the one marked `isDefault` for the cloud in use.
 
+use crate::util::input::{self, Source, read_bounded};
 use serde::Deserialize;
 use std::path::PathBuf;
 
@@ -40,7 +41,7 @@ pub fn path() -> Option<PathBuf> {
 /// The CLI's subscriptions in `cloud` (by its name, e.g. `AzureCloud`); none when there is no
 /// profile or it cannot be read (the CLI itself then starts afresh).
 pub fn subscriptions(cloud: &str) -> Vec<CliSubscription> {
-    let Some(text) = path().and_then(|p| std::fs::read_to_string(p).ok()) else {
+    let Some(text) = path().and_then(|p| read_bounded(Source::File(&p), input::AZURE_PROFILE, "").ok()) else {
         return vec![];
     };
     parse(&text)

@@ -9,7 +9,6 @@ use crate::{
     settings::Settings,
     util::fs as write,
 };
-use std::io::Write;
 
 /// What Azure said, as comments for the runbook.
 #[derive(Default)]
@@ -48,11 +47,7 @@ pub async fn run(args: &InitArgs, s: &Settings) -> Result<ExitStatus> {
                 .map_err(|e| e.into_error("--file", Error::usage))?;
             eprintln!("wrote {}; next: kvwire plan -f {}", f.display(), f.display());
         }
-        None => {
-            std::io::stdout()
-                .write_all(text.as_bytes())
-                .map_err(|e| Error::runtime(format!("writing the runbook: {e}")))?;
-        }
+        None => crate::ui::stdout::write(text.as_bytes()),
     }
     Ok(ExitStatus::Success)
 }

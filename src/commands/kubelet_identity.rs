@@ -1,5 +1,6 @@
 //! `kvwire kubelet-identity`: the identity the nodes use to pull images and read Key Vault.
 
+use crate::ui::stdout::outln;
 use crate::{
     cli::KubeletIdentityArgs,
     error::{ExitStatus, Result},
@@ -20,7 +21,7 @@ pub async fn run(args: &KubeletIdentityArgs, s: &Settings) -> Result<ExitStatus>
     );
     match s.ui.format {
         OutputFormat::Text => {
-            println!("clientId:   {client_id}\nobjectId:   {object_id}\nresourceId: {resource_id}");
+            outln!("clientId:   {client_id}\nobjectId:   {object_id}\nresourceId: {resource_id}");
         }
         OutputFormat::Env => {
             for (key, value) in [
@@ -28,7 +29,7 @@ pub async fn run(args: &KubeletIdentityArgs, s: &Settings) -> Result<ExitStatus>
                 ("KUBELET_OBJECT_ID", &object_id),
                 ("KUBELET_RESOURCE_ID", &resource_id),
             ] {
-                println!("{}", shell_export(key, value));
+                outln!("{}", shell_export(key, value));
             }
         }
         OutputFormat::Json | OutputFormat::Yaml => {

@@ -1,6 +1,7 @@
 //! `kvwire lint`: SecretProviderClass manifests against the Azure provider's rules, and with
 //! `--online`, against the vaults they name.
 
+use crate::ui::stdout::outln;
 use crate::{
     azure::keyvault::{SecretState, secret_state},
     azure::vault,
@@ -9,9 +10,9 @@ use crate::{
     k8s::spc::{self, Finding, Severity},
     settings::Settings,
     ui::output::{OutputFormat, Style},
+    util::input::{self, Source, read_bounded},
 };
 use serde_json::{Value, json};
-use std::io::Read;
 
 struct Report {
     file: String,
@@ -25,16 +26,12 @@ pub async fn run(args: &LintArgs, s: &Settings) -> Result<ExitStatus> {
     let ui = &s.ui;
     let mut reports = vec![];
     for path in &args.files {
-        let (origin, text) = if path.as_os_str() == "-" {
-            let mut t = String::new();
-            std::io::stdin()
-                .read_to_string(&mut t)
-                .map_err(|e| Error::usage(format!("stdin: {e}")))?;
-            ("stdin".to_string(), t)
+        let (origin, from) = if path.as_os_str() == "-" {
+            ("stdin".to_string(), Source::Stdin)
         } else {
-            let t = std::fs::read_to_string(path).map_err(|e| Error::usage(format!("{}: {e}", path.display())))?;
-            (path.display().to_string(), t)
+            (path.display().to_string(), Source::File(path))
         };
+        let text = read_bounded(from, input::YAML, &origin)?;
         for (i, doc) in crate::k8s::yaml::parse_documents(&text, &origin)?.iter().enumerate() {
             if spc::is_spc(doc) {
                 let name = doc
@@ -79,7 +76,7 @@ pub async fn run(args: &LintArgs, s: &Settings) -> Result<ExitStatus> {
         _ => {
             for (r, _) in &reports {
                 if r.findings.is_empty() {
-                    println!(
+                    outln!(
                         "{} {} (document {}, {})",
                         ui.paint("✔", Style::Add),
                         r.file,
@@ -92,9 +89,13 @@ pub async fn run(args: &LintArgs, s: &Settings) -> Result<ExitStatus> {
                         Severity::Error => ui.paint("error", Style::Remove),
                         Severity::Warning => ui.paint("warning", Style::Change),
                     };
-                    println!(
+                    outln!(
                         "{}: document {} ({}): {label}: {}: {}",
-                        r.file, r.doc, r.name, f.path, f.message
+                        r.file,
+                        r.doc,
+                        r.name,
+                        f.path,
+                        f.message
                     );
                 }
             }

@@ -1,6 +1,7 @@
 //! `kvwire manifests`: the Kubernetes side — SecretProviderClass, ServiceAccount, Deployment —
 //! with every ID read from Azure (or, with --offline, from flags), never guessed.
 
+use crate::ui::stdout::out;
 use crate::{
     azure::vault,
     cli::ManifestsArgs,
@@ -70,7 +71,7 @@ pub async fn run(args: &ManifestsArgs, s: &Settings) -> Result<ExitStatus> {
         }
         _ => {
             let texts: Vec<String> = docs.iter().map(to_yaml).collect();
-            print!("{}", texts.join("---\n"));
+            out!("{}", texts.join("---\n"));
         }
     }
     Ok(ExitStatus::Success)

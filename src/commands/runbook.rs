@@ -1,5 +1,7 @@
 //! `kvwire plan|up|down -f runbook.toml`: a runbook's plans, run.
 
+use crate::ui::stdout::out;
+use crate::util::input::{self, Source, read_bounded_bytes};
 use crate::{
     error::{Error, ExitStatus, Result},
     plan::{
@@ -47,9 +49,11 @@ pub async fn up(
         refuse_out(out, &file)?;
     }
     let rb = runbook::load(&file)?;
-    let sha = saved::sha256(
-        &std::fs::read(&file).map_err(|e| crate::error::Error::usage(format!("{}: {e}", file.display())))?,
-    );
+    let sha = saved::sha256(&read_bounded_bytes(
+        Source::File(&file),
+        input::RUNBOOK,
+        &file.display().to_string(),
+    )?);
     if let Some(p) = &applying
         && p.runbook_sha256 != sha
     {
@@ -144,7 +148,7 @@ fn refuse_out(out: &Path, runbook: &Path) -> Result<()> {
 pub fn show(file: &Path, s: &Settings) -> Result<ExitStatus> {
     let p = SavedPlan::read(file)?;
     if s.ui.format == crate::ui::output::OutputFormat::Text {
-        print!("{}", p.text(&s.ui));
+        out!("{}", p.text(&s.ui));
     } else {
         s.ui.print_document(&p);
     }

@@ -2,6 +2,7 @@
 //! environment, a .env file, stdin or a hidden prompt; they are never arguments, never printed,
 //! and plans show only whether a value changes.
 
+use crate::util::input::{self, Source, read_bounded};
 use crate::{
     azure::vault,
     cli::SeedArgs,
@@ -17,7 +18,7 @@ use crate::{
 };
 use std::{
     collections::{BTreeMap, HashMap},
-    io::{IsTerminal, Read},
+    io::IsTerminal,
     sync::Arc,
 };
 
@@ -114,14 +115,14 @@ fn all_of(entries: &[Entry], origin: &str) -> Result<(Vec<SecretMapping>, HashMa
 /// The text of --from-file or --stdin and what to call it in errors; `None` without either.
 fn read_text(args: &SeedArgs) -> Result<Option<(String, String)>> {
     if let Some(path) = &args.from_file {
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| Error::usage(format!("--from-file {}: cannot read: {e}", path.display())))?;
+        let text = read_bounded(
+            Source::File(path),
+            input::DOTENV,
+            &format!("--from-file {}", path.display()),
+        )?;
         Ok(Some((text, path.display().to_string())))
     } else if args.stdin {
-        let mut text = String::new();
-        std::io::stdin()
-            .read_to_string(&mut text)
-            .map_err(|e| Error::usage(format!("--stdin: cannot read: {e}")))?;
+        let text = read_bounded(Source::Stdin, input::DOTENV, "--stdin")?;
         Ok(Some((text, "stdin".into())))
     } else {
         Ok(None)

@@ -1,6 +1,7 @@
 //! `kvwire verify -f runbook.toml`: ✔ or ✘ per check with the command that fixes it, and what
 //! `up` would still change; any ✘ exits 3.
 
+use crate::ui::stdout::{out, outln};
 use crate::{
     error::{ExitStatus, Result},
     plan::{document, render},
@@ -45,17 +46,17 @@ pub async fn run(file: &Path, s: &Settings) -> Result<ExitStatus> {
                 } else {
                     format!(" ({})", c.detail)
                 };
-                println!("{mark} {}{detail}", c.check);
+                outln!("{mark} {}{detail}", c.check);
                 if let Some(fix) = &c.fix {
-                    println!("    fix: {fix}");
+                    outln!("    fix: {fix}");
                 }
             }
             for w in &report.warnings {
-                println!("{} {w}", ui.paint("!", Style::Change));
+                outln!("{} {w}", ui.paint("!", Style::Change));
             }
             if !report.drift.is_empty() {
-                println!("\nDrift (what `up` would change):");
-                print!("{}", render::text(&report.drift, ui, false));
+                outln!("\nDrift (what `up` would change):");
+                out!("{}", render::text(&report.drift, ui, false));
             }
         }
     }

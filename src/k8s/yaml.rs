@@ -1,46 +1,49 @@
 //! YAML in (multi-document) as JSON values, so manifests and lint share one data model.
 //!
-//! `lint` reads files from pull requests, so reading is bounded: the input's size, the nesting
-//! depth, and the number of nodes once aliases are expanded (a "billion laughs" file of a few
-//! hundred bytes otherwise grows to gigabytes: yaml-rust2's own loader copies the anchored node
-//! at every alias). Events come from yaml-rust2's parser; the documents are built here.
+//! `lint` reads files from pull requests, so reading is bounded: the input's size
+//! (`util::input::YAML`), the nesting depth and the number of nodes. Anchors and aliases are
+//! refused as the parser meets them: Kubernetes manifests never need them, and one alias stands
+//! for a whole copy of its anchor — a 670 KB file of one 100,000-character anchored scalar aliased
+//! 190,000 times is 19 GB once expanded (few nodes, many bytes). Events come from yaml-rust2's
+//! parser; the documents are built here.
 
 use crate::error::{Error, Result};
+use crate::util::input::YAML;
 use serde_json::{Map, Value};
 use yaml_rust2::{
     Yaml,
-    parser::{Event, MarkedEventReceiver, Parser, Tag},
+    parser::{Event, Parser, Tag},
     scanner::{Marker, TScalarStyle},
 };
 
-/// The most text read as YAML (Kubernetes objects are limited to about 1.5 MB by etcd).
-pub const MAX_BYTES: usize = 4 * 1024 * 1024;
 /// The deepest nesting of sequences and mappings.
 pub const MAX_DEPTH: usize = 64;
-/// The most nodes in all documents, every alias counted at the size of what it stands for.
+/// The most nodes in all documents.
 pub const MAX_NODES: usize = 200_000;
 
 /// Every document of a YAML stream. Errors name the origin, line and column.
 pub fn parse_documents(text: &str, origin: &str) -> Result<Vec<Value>> {
-    if text.len() > MAX_BYTES {
+    if text.len() > YAML.bytes {
         return Err(Error::usage(format!(
-            "{origin}: {} bytes is more than the {MAX_BYTES} read as YAML",
-            text.len()
+            "{origin}: {} bytes is more than the {} read as {}",
+            text.len(),
+            YAML.bytes,
+            YAML.what
         )));
     }
+    let at = |mark: Marker, why: String| Error::usage(format!("{origin}:{}:{}: {why}", mark.line(), mark.col() + 1));
     let mut loader = Loader::default();
     let mut parser = Parser::new_from_str(text);
-    let scanned = parser.load(&mut loader, true);
-    let (mark, why) = match (loader.error.take(), scanned) {
-        (Some(e), _) => e,
-        (None, Err(e)) => (*e.marker(), format!("invalid YAML: {}", e.info())),
-        (None, Ok(())) => return Ok(loader.docs),
-    };
-    Err(Error::usage(format!(
-        "{origin}:{}:{}: {why}",
-        mark.line(),
-        mark.col() + 1
-    )))
+    // Event by event, so the first refused one stops the read.
+    loop {
+        let (ev, mark) = parser
+            .next_token()
+            .map_err(|e| at(*e.marker(), format!("invalid YAML: {}", e.info())))?;
+        if ev == Event::StreamEnd {
+            return Ok(loader.docs);
+        }
+        loader.event(ev).map_err(|why| at(mark, why))?;
+    }
 }
 
 /// A sequence or mapping being read.
@@ -48,9 +51,6 @@ struct Frame {
     node: Value,
     /// Mappings: the key read, waiting for its value.
     key: Option<String>,
-    anchor: usize,
-    /// Nodes in it so far (itself included).
-    size: usize,
 }
 
 #[derive(Default)]
@@ -58,79 +58,57 @@ struct Loader {
     docs: Vec<Value>,
     root: Option<Value>,
     stack: Vec<Frame>,
-    /// Anchored nodes and their sizes.
-    anchors: std::collections::HashMap<usize, (Value, usize)>,
     nodes: usize,
-    error: Option<(Marker, String)>,
 }
 
-impl MarkedEventReceiver for Loader {
-    fn on_event(&mut self, ev: Event, mark: Marker) {
-        if self.error.is_none()
-            && let Err(why) = self.event(ev)
-        {
-            self.error = Some((mark, why));
-        }
-    }
-}
+const NO_ALIASES: &str = "YAML anchors and aliases (&name, *name) are not read: Kubernetes manifests do not need them, and each alias can stand for megabytes (an alias bomb)";
 
 impl Loader {
     fn event(&mut self, ev: Event) -> Result<(), String> {
         match ev {
             Event::DocumentEnd => self.docs.push(self.root.take().unwrap_or(Value::Null)),
-            Event::SequenceStart(anchor, _) => self.open(Value::Array(vec![]), anchor)?,
-            Event::MappingStart(anchor, _) => self.open(Value::Object(Map::new()), anchor)?,
+            // yaml-rust2 numbers anchors from 1; 0 is "no anchor".
+            Event::Alias(_)
+            | Event::SequenceStart(1.., _)
+            | Event::MappingStart(1.., _)
+            | Event::Scalar(_, _, 1.., _) => return Err(NO_ALIASES.into()),
+            Event::SequenceStart(..) => self.open(Value::Array(vec![]))?,
+            Event::MappingStart(..) => self.open(Value::Object(Map::new()))?,
             Event::SequenceEnd | Event::MappingEnd => {
                 let f = self.stack.pop().ok_or("unbalanced YAML events")?;
-                self.insert(f.node, f.anchor, f.size)?;
+                self.insert(f.node)?;
             }
-            Event::Scalar(v, style, anchor, tag) => {
-                self.count(1)?;
-                self.insert(scalar(v, style, tag.as_ref()), anchor, 1)?;
-            }
-            Event::Alias(id) => {
-                let (v, size) = self.anchors.get(&id).cloned().unwrap_or((Value::Null, 1));
-                self.count(size)?;
-                self.insert(v, 0, size)?;
+            Event::Scalar(v, style, _, tag) => {
+                self.count()?;
+                self.insert(scalar(v, style, tag.as_ref()))?;
             }
             Event::Nothing | Event::StreamStart | Event::StreamEnd | Event::DocumentStart => {}
         }
         Ok(())
     }
 
-    fn count(&mut self, n: usize) -> Result<(), String> {
-        self.nodes = self.nodes.saturating_add(n);
+    fn count(&mut self) -> Result<(), String> {
+        self.nodes += 1;
         if self.nodes > MAX_NODES {
-            return Err(format!(
-                "more than {MAX_NODES} nodes once aliases are expanded (an alias bomb?): not read"
-            ));
+            return Err(format!("more than {MAX_NODES} nodes: not read"));
         }
         Ok(())
     }
 
-    fn open(&mut self, node: Value, anchor: usize) -> Result<(), String> {
+    fn open(&mut self, node: Value) -> Result<(), String> {
         if self.stack.len() >= MAX_DEPTH {
             return Err(format!("nested more than {MAX_DEPTH} levels deep: not read"));
         }
-        self.count(1)?;
-        self.stack.push(Frame {
-            node,
-            key: None,
-            anchor,
-            size: 1,
-        });
+        self.count()?;
+        self.stack.push(Frame { node, key: None });
         Ok(())
     }
 
-    fn insert(&mut self, node: Value, anchor: usize, size: usize) -> Result<(), String> {
-        if anchor > 0 {
-            self.anchors.insert(anchor, (node.clone(), size));
-        }
+    fn insert(&mut self, node: Value) -> Result<(), String> {
         let Some(parent) = self.stack.last_mut() else {
             self.root = Some(node);
             return Ok(());
         };
-        parent.size = parent.size.saturating_add(size);
         match &mut parent.node {
             Value::Array(a) => a.push(node),
             Value::Object(m) => match parent.key.take() {
@@ -290,12 +268,19 @@ mod tests {
     }
 
     #[test]
-    fn aliases_are_expanded_within_limits() {
-        let docs = parse_documents("base: &b {x: 1}\nuse: *b\nlist: [&s y, *s]\n", "t").unwrap();
-        assert_eq!(
-            docs[0],
-            serde_json::json!({"base": {"x": 1}, "use": {"x": 1}, "list": ["y", "y"]})
-        );
+    fn anchors_and_aliases_are_refused_where_they_are() {
+        for (text, line) in [
+            ("base: &b {x: 1}\n", 1),
+            ("a: 1\nlist: [&s y]\n", 2),
+            ("a: &s [y]\n", 1),
+            ("x: 1\n---\ny: &a 1\nz: *a\n", 3),
+        ] {
+            let e = parse_documents(text, "t.yaml").unwrap_err().to_string();
+            assert!(
+                e.starts_with(&format!("t.yaml:{line}:")) && e.contains("aliases"),
+                "{text:?}: {e}"
+            );
+        }
     }
 
     #[test]
@@ -312,11 +297,14 @@ mod tests {
         }
         assert!(bomb.len() < 1000);
         let e = parse_documents(&bomb, "bomb.yaml").unwrap_err().to_string();
-        assert!(e.starts_with("bomb.yaml:") && e.contains("alias bomb"), "{e}");
+        assert!(e.starts_with("bomb.yaml:1:") && e.contains("alias bomb"), "{e}");
         let deep = format!("{}{}", "[".repeat(200), "]".repeat(200));
         let e = parse_documents(&deep, "deep.yaml").unwrap_err().to_string();
         assert!(e.contains("nested more than 64 levels"), "{e}");
-        let e = parse_documents(&"#".repeat(MAX_BYTES + 1), "big.yaml")
+        let many = format!("[{}]", "1,".repeat(MAX_NODES));
+        let e = parse_documents(&many, "many.yaml").unwrap_err().to_string();
+        assert!(e.contains("more than 200000 nodes"), "{e}");
+        let e = parse_documents(&"#".repeat(YAML.bytes + 1), "big.yaml")
             .unwrap_err()
             .to_string();
         assert!(e.contains("more than the"), "{e}");

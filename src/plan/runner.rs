@@ -5,6 +5,7 @@ use super::{
     render,
     step::{Action, Phase, Planned, Step},
 };
+use crate::ui::stdout::{out, outln};
 use crate::{
     error::{Error, ExitStatus, Result},
     ui::output::{OutputFormat, Style, Ui},
@@ -143,9 +144,9 @@ pub async fn run(plan: Plan, opts: &RunOptions, ui: &Ui) -> Result<ExitStatus> {
     }
     let changes = planned.iter().any(|p| p.action != Action::NoOp);
     if text {
-        print!("{}", render::text(&planned, ui, opts.show_unchanged));
+        out!("{}", render::text(&planned, ui, opts.show_unchanged));
         if changes {
-            print!("\n{}", render::summary(&planned));
+            out!("\n{}", render::summary(&planned));
         }
     } else if changes && !opts.dry_run && will_ask(opts, ui) {
         // stdout holds the document (`kvwire up -f r.toml | tee log`): the person asked at the
@@ -174,15 +175,15 @@ pub async fn run(plan: Plan, opts: &RunOptions, ui: &Ui) -> Result<ExitStatus> {
             ));
         } else if changes {
             let to = if opts.destroy { "To destroy" } else { "To apply" };
-            println!("\nDry run: nothing was changed. {to}: {}", opts.apply_hint);
+            outln!("\nDry run: nothing was changed. {to}: {}", opts.apply_hint);
         } else if opts.destroy {
-            println!(
+            outln!(
                 "No changes: nothing kvwire created is left to destroy ({} step(s) checked).",
                 planned.len()
             );
         } else {
-            println!("No changes: Azure already matches ({} step(s) checked).", planned.len());
-            print!("{}", render::outputs(&outputs));
+            outln!("No changes: Azure already matches ({} step(s) checked).", planned.len());
+            out!("{}", render::outputs(&outputs));
         }
         return Ok(if changes && opts.detailed_exitcode {
             ExitStatus::Changes
@@ -246,11 +247,11 @@ pub async fn run(plan: Plan, opts: &RunOptions, ui: &Ui) -> Result<ExitStatus> {
         vec![]
     };
     if text {
-        println!();
+        outln!();
         for (i, (o, err)) in outcomes.iter().enumerate() {
             match (o, err) {
-                (Outcome::Failed, Some(e)) => println!("{} {}: {e}", ui.paint("✘", Style::Remove), planned[i].address),
-                (Outcome::Held, _) => println!(
+                (Outcome::Failed, Some(e)) => outln!("{} {}: {e}", ui.paint("✘", Style::Remove), planned[i].address),
+                (Outcome::Held, _) => outln!(
                     "{} {}: not changed: {}",
                     ui.paint("!", Style::Change),
                     planned[i].address,
@@ -277,7 +278,7 @@ pub async fn run(plan: Plan, opts: &RunOptions, ui: &Ui) -> Result<ExitStatus> {
             ("Apply", "applied")
         };
         if started > 0 {
-            println!(
+            outln!(
                 "Started {started} operation(s) that go on in Azure (--no-wait); {applied} applied, {} waiting for them. Next: {}, then {}.",
                 count(Outcome::NotRun),
                 opts.wait_hint,
@@ -285,7 +286,7 @@ pub async fn run(plan: Plan, opts: &RunOptions, ui: &Ui) -> Result<ExitStatus> {
             );
         } else if let (true, Some(replan)) = (failed > 0 && stale, &opts.replan_hint) {
             // Applying the same file again cannot help: only a new plan can.
-            println!(
+            outln!(
                 "{verb} failed: {applied} {done}, {failed} failed, {} not run. The saved plan is stale: plan again (`{replan}`), review it, then apply the new plan.",
                 count(Outcome::NotRun)
             );
@@ -296,22 +297,22 @@ pub async fn run(plan: Plan, opts: &RunOptions, ui: &Ui) -> Result<ExitStatus> {
             } else {
                 "the same command".to_string()
             };
-            println!(
+            outln!(
                 "{verb} failed: {applied} {done}, {failed} failed, {} not run. Fix the cause, then run {again} again.",
                 count(Outcome::NotRun)
             );
         } else if held > 0 {
-            println!(
+            outln!(
                 "{} {verb} complete except {held} held back: {applied} {done}{kept} and verified.",
                 ui.paint("!", Style::Change)
             );
         } else {
-            println!(
+            outln!(
                 "{} {verb} complete: {applied} {done}{kept} and verified.",
                 ui.paint("✔", Style::Add)
             );
         }
-        print!("{}", render::outputs(&outputs));
+        out!("{}", render::outputs(&outputs));
     } else {
         ui.print_document(&document::document(&opts.command, false, &planned, &outcomes, &outputs));
     }

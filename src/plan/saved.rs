@@ -9,6 +9,7 @@
 
 use super::{Action, Planned, document::ChangeDoc};
 use crate::util::fs as write;
+use crate::util::input::{self, Source, read_bounded};
 use crate::{
     error::{Error, Result},
     ui::output::{Style, Ui},
@@ -146,8 +147,11 @@ impl SavedPlan {
     /// Read a plan file, refusing one of another format or kvwire version, or one edited since
     /// kvwire wrote it.
     pub fn read(path: &Path) -> Result<SavedPlan> {
-        let text =
-            std::fs::read_to_string(path).map_err(|e| Error::usage(format!("--plan {}: {e}", path.display())))?;
+        let text = read_bounded(
+            Source::File(path),
+            input::SAVED_PLAN,
+            &format!("--plan {}", path.display()),
+        )?;
         let not_a_plan = |e: &dyn std::fmt::Display| {
             Error::usage(format!("plan file {}: not a kvwire saved plan ({e})", path.display()))
         };

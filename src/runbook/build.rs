@@ -2,6 +2,7 @@
 //! kvwire made, in reverse).
 
 use super::{IdentityMode, Loaded, SecretSource};
+use crate::util::input::{self, Source, read_bounded};
 use crate::{
     azure::{
         arm::api,
@@ -9,7 +10,7 @@ use crate::{
         ids,
         vault::{self, Vault},
     },
-    error::{Error, Result},
+    error::Result,
     k8s::manifests,
     model::{
         PodIdentity,
@@ -47,8 +48,8 @@ pub fn read_seeds(rb: &Loaded, allow_missing: bool) -> Result<Option<Seeds>> {
         SecretSource::Env => (secrets::from_env(&mappings), "the environment".to_string()),
         SecretSource::File => {
             let path = rb.resolve(s.file.as_deref().expect("checked when the runbook was read"));
-            let text = std::fs::read_to_string(&path)
-                .map_err(|e| Error::usage(format!("{}: [secrets] file {}: {e}", rb.path.display(), path.display())))?;
+            let origin = format!("{}: [secrets] file {}", rb.path.display(), path.display());
+            let text = read_bounded(Source::File(&path), input::DOTENV, &origin)?;
             (
                 crate::model::dotenv::parse(&text, &path.display().to_string())?,
                 path.display().to_string(),

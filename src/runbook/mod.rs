@@ -6,6 +6,7 @@
 pub mod build;
 pub mod verify;
 
+use crate::util::input::{self, Source, read_bounded};
 use crate::{
     error::{Error, Result},
     model::{
@@ -245,7 +246,7 @@ impl Loaded {
 
 pub fn load(path: &Path) -> Result<Loaded> {
     let origin = path.display().to_string();
-    let text = std::fs::read_to_string(path).map_err(|e| Error::usage(format!("{origin}: cannot read: {e}")))?;
+    let text = read_bounded(Source::File(path), input::RUNBOOK, &origin)?;
     parse(&text, path)
 }
 

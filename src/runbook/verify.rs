@@ -2,6 +2,7 @@
 //! it, and what `up` would still change is reported as drift.
 
 use super::{IdentityMode, Loaded};
+use crate::util::input::{self, Source, read_bounded};
 use crate::{
     azure::{
         arm::{
@@ -202,8 +203,8 @@ pub async fn run(az: &Arc<Azure>, rb: &Loaded, file: &Path) -> Result<Report> {
     // The emitted SecretProviderClass matches Azure.
     if let Some(m) = b.manifests.as_ref().filter(|m| m.consumer.mounts()) {
         let path = rb.resolve(&m.out_dir).join("secretproviderclass.yaml");
-        let (ok, detail) = match std::fs::read_to_string(&path) {
-            Err(e) => (false, format!("{}: {e}", path.display())),
+        let (ok, detail) = match read_bounded(Source::File(&path), input::YAML, &path.display().to_string()) {
+            Err(e) => (false, e.to_string()),
             Ok(text) => match crate::k8s::yaml::parse_documents(&text, &path.display().to_string()) {
                 Err(e) => (false, e.to_string()),
                 Ok(docs) => spc_mismatch(
@@ -232,7 +233,7 @@ pub async fn run(az: &Arc<Azure>, rb: &Loaded, file: &Path) -> Result<Report> {
     {
         let path = rb.resolve(&m.out_dir).join("deployment.yaml");
         let want = vault.uri.to_string();
-        let found = std::fs::read_to_string(&path)
+        let found = read_bounded(Source::File(&path), input::YAML, &path.display().to_string())
             .ok()
             .and_then(|t| crate::k8s::yaml::parse_documents(&t, &path.display().to_string()).ok())
             .and_then(|docs| docs.into_iter().next())

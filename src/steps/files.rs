@@ -1,5 +1,6 @@
 //! The manifest files a runbook writes, rendered from what Azure holds.
 
+use crate::util::input::{self, Source, read_bounded};
 use crate::{
     azure::{arm::api, context::Azure, vault::Vault},
     error::{Error, Result},
@@ -90,7 +91,10 @@ impl Step for ManifestFiles {
         let stale: Vec<&String> = files
             .iter()
             .filter(|(name, text)| {
-                std::fs::read_to_string(self.out_dir.join(name)).ok().as_deref() != Some(text.as_str())
+                read_bounded(Source::File(&self.out_dir.join(name)), input::YAML, "")
+                    .ok()
+                    .as_deref()
+                    != Some(text.as_str())
             })
             .map(|(name, _)| name)
             .collect();

@@ -3,3 +3,4 @@
 pub mod log;
 pub mod output;
 pub mod redact;
+pub mod stdout;

@@ -1,5 +1,6 @@
 //! How results reach the user: format choice, colour, TTY detection, YAML rendering.
 
+use super::stdout::{out, outln};
 use std::io::IsTerminal;
 
 /// `-o/--output`.
@@ -75,8 +76,8 @@ impl Ui {
     pub fn print_document<T: serde::Serialize>(&self, doc: &T) {
         let doc = serde_json::to_value(doc).expect("documents serialise");
         match self.format {
-            OutputFormat::Yaml => print!("{}", to_yaml(&doc)),
-            _ => println!("{}", serde_json::to_string_pretty(&doc).expect("JSON values serialise")),
+            OutputFormat::Yaml => out!("{}", to_yaml(&doc)),
+            _ => outln!("{}", serde_json::to_string_pretty(&doc).expect("JSON values serialise")),
         }
     }
 }

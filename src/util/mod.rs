@@ -2,6 +2,7 @@
 
 pub mod backoff;
 pub mod fs;
+pub mod input;
 pub mod uuid5;
 
 /// Progress of one piece of work ("InProgress", "waiting for …"), e.g. for a spinner or a
