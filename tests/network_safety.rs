@@ -78,6 +78,40 @@ fn managed_identity_endpoints_never_go_through_a_proxy() {
 }
 
 #[test]
+fn vvv_never_prints_the_managed_identity_header_secret() {
+    let f = Fake::start();
+    let (endpoint_port, reached) = counting_listener();
+    let out = f
+        .kvwire()
+        .env(
+            "IDENTITY_ENDPOINT",
+            format!("http://127.0.0.1:{endpoint_port}/msi/token"),
+        )
+        .env("IDENTITY_HEADER", "app-service-secret-header")
+        .env_remove("AZURE_CLIENT_SECRET")
+        .args([
+            "-vvv",
+            "--auth",
+            "msi",
+            "--retries",
+            "0",
+            "kubelet-identity",
+            "-g",
+            "rg1",
+            "-n",
+            "aks1",
+        ])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(reached.load(Ordering::SeqCst) >= 1, "{stderr}");
+    // The request was logged with its headers: the secret's header by name, its value never.
+    assert!(stderr.contains("x-identity-header: REDACTED"), "{stderr}");
+    assert!(stderr.contains("metadata: true"), "{stderr}");
+    assert!(!stderr.contains("app-service-secret-header"), "{stderr}");
+}
+
+#[test]
 fn https_uses_the_proxy_unless_no_proxy_says_otherwise() {
     let f = Fake::start();
     let (proxy_port, proxied) = counting_listener();
