@@ -309,17 +309,19 @@ impl Http {
             .trim_start_matches('[')
             .trim_end_matches(']')
             .to_ascii_lowercase();
-        let port = url.port_or_known_default();
+        // Any rule for the host, whatever its port: reqwest overrides a host's address for every
+        // port (it keeps the URL's port and drops the rule's), so `HOST:443:ADDR` sends
+        // `http://HOST:8080/` to ADDR too.
         let rule = self
             .resolve
             .iter()
-            .find(|r| r.host == host && r.port.is_none_or(|p| Some(p) == port));
+            .find(|r| r.host == host && !(r.addr.is_loopback() || r.addr == IpAddr::V4(IMDS)));
         match rule {
-            Some(r) if !(r.addr.is_loopback() || r.addr == IpAddr::V4(IMDS)) => Err(format!(
+            Some(r) => Err(format!(
                 "refusing plain http to {host}: --resolve sends it to {}, which is not loopback",
                 r.addr
             )),
-            _ => Ok(()),
+            None => Ok(()),
         }
     }
 
