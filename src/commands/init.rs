@@ -43,8 +43,9 @@ pub async fn run(args: &InitArgs, s: &Settings) -> Result<ExitStatus> {
             eprintln!("wrote {}; next: kvwire plan -f {}", f.display(), f.display());
         }
         None => {
+            // Comments quote Azure; the TOML parse above already refused C0 controls and DEL.
             std::io::stdout()
-                .write_all(text.as_bytes())
+                .write_all(crate::util::text::printable(&text).as_bytes())
                 .map_err(|e| Error::runtime(format!("writing the runbook: {e}")))?;
         }
     }

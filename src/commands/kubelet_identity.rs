@@ -20,7 +20,9 @@ pub async fn run(args: &KubeletIdentityArgs, s: &Settings) -> Result<ExitStatus>
     );
     match s.ui.format {
         OutputFormat::Text => {
-            println!("clientId:   {client_id}\nobjectId:   {object_id}\nresourceId: {resource_id}");
+            s.ui.print(&format!(
+                "clientId:   {client_id}\nobjectId:   {object_id}\nresourceId: {resource_id}\n"
+            ));
         }
         OutputFormat::Env => {
             for (key, value) in [
@@ -28,7 +30,7 @@ pub async fn run(args: &KubeletIdentityArgs, s: &Settings) -> Result<ExitStatus>
                 ("KUBELET_OBJECT_ID", &object_id),
                 ("KUBELET_RESOURCE_ID", &resource_id),
             ] {
-                println!("{}", shell_export(key, value));
+                s.ui.print(&format!("{}\n", shell_export(key, value)));
             }
         }
         OutputFormat::Json | OutputFormat::Yaml => {

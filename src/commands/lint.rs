@@ -79,23 +79,23 @@ pub async fn run(args: &LintArgs, s: &Settings) -> Result<ExitStatus> {
         _ => {
             for (r, _) in &reports {
                 if r.findings.is_empty() {
-                    println!(
-                        "{} {} (document {}, {})",
+                    ui.print(&format!(
+                        "{} {} (document {}, {})\n",
                         ui.paint("✔", Style::Add),
                         r.file,
                         r.doc,
                         r.name
-                    );
+                    ));
                 }
                 for f in &r.findings {
                     let label = match f.severity {
                         Severity::Error => ui.paint("error", Style::Remove),
                         Severity::Warning => ui.paint("warning", Style::Change),
                     };
-                    println!(
-                        "{}: document {} ({}): {label}: {}: {}",
+                    ui.print(&format!(
+                        "{}: document {} ({}): {label}: {}: {}\n",
                         r.file, r.doc, r.name, f.path, f.message
-                    );
+                    ));
                 }
             }
         }

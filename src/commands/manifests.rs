@@ -48,7 +48,7 @@ pub async fn run(args: &ManifestsArgs, s: &Settings) -> Result<ExitStatus> {
             let file = dir.join(name);
             std::fs::write(&file, text).map_err(|e| Error::runtime(format!("writing {}: {e}", file.display())))?;
             if !ui.quiet {
-                eprintln!("wrote {}", file.display());
+                ui.eprint(&format!("wrote {}\n", file.display()));
             }
         }
         return Ok(ExitStatus::Success);
@@ -63,7 +63,7 @@ pub async fn run(args: &ManifestsArgs, s: &Settings) -> Result<ExitStatus> {
         }
         _ => {
             let texts: Vec<String> = docs.iter().map(to_yaml).collect();
-            print!("{}", texts.join("---\n"));
+            ui.print(&texts.join("---\n"));
         }
     }
     Ok(ExitStatus::Success)

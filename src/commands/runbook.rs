@@ -117,7 +117,7 @@ pub async fn up(
 pub fn show(file: &Path, s: &Settings) -> Result<ExitStatus> {
     let p = SavedPlan::read(file)?;
     if s.ui.format == crate::ui::output::OutputFormat::Text {
-        print!("{}", p.text(&s.ui));
+        s.ui.print(&p.text(&s.ui));
     } else {
         s.ui.print_document(&p);
     }

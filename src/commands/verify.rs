@@ -45,17 +45,17 @@ pub async fn run(file: &Path, s: &Settings) -> Result<ExitStatus> {
                 } else {
                     format!(" ({})", c.detail)
                 };
-                println!("{mark} {}{detail}", c.check);
+                ui.print(&format!("{mark} {}{detail}\n", c.check));
                 if let Some(fix) = &c.fix {
-                    println!("    fix: {fix}");
+                    ui.print(&format!("    fix: {fix}\n"));
                 }
             }
             for w in &report.warnings {
-                println!("{} {w}", ui.paint("!", Style::Change));
+                ui.print(&format!("{} {w}\n", ui.paint("!", Style::Change)));
             }
             if !report.drift.is_empty() {
-                println!("\nDrift (what `up` would change):");
-                print!("{}", render::text(&report.drift, ui, false));
+                ui.print("\nDrift (what `up` would change):\n");
+                ui.print(&render::text(&report.drift, ui, false));
             }
         }
     }
