@@ -1,10 +1,21 @@
-use clap::Parser;
-use kvwire::{cli::Cli, commands, error::ExitStatus};
+use clap::{CommandFactory, Parser, error::ErrorKind};
+use kvwire::{cli::Cli, commands, error::ExitStatus, util::text::printable};
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
     // Parse first: `--help` and usage errors never start a runtime or touch the network.
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        // clap echoes the rejected argument as typed: shown escaped, as all output is. Rendered
+        // without clap's styles, so any escape sequence left is the argument's own. Help and
+        // version are kvwire's own text and print as clap prints them.
+        Err(e) if e.use_stderr() && e.kind() != ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
+            let e = e.with_cmd(&Cli::command().styles(clap::builder::Styles::plain()));
+            eprint!("{}", printable(&e.render().ansi().to_string()));
+            return ExitCode::from(u8::try_from(e.exit_code()).unwrap_or(2));
+        }
+        Err(e) => e.exit(),
+    };
     kvwire::ui::log::set_level(cli.global.verbose, cli.global.quiet);
     // One thread: kvwire waits on the network, it does not compute; concurrency is futures.
     let runtime = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
@@ -26,8 +37,10 @@ fn main() -> ExitCode {
             ExitCode::from(status.code())
         }
         Err(e) => {
-            // Whatever built the message, quoted input comes back short.
-            eprintln!("error: {}", kvwire::util::text::shorten_quotes(&e.to_string()));
+            // Whatever built the message, quoted input comes back short, and nothing in it
+            // (an Azure error message, a file's text) reaches the terminal raw.
+            let message = kvwire::util::text::shorten_quotes(&e.to_string());
+            eprintln!("error: {}", printable(&message));
             ExitCode::from(e.exit_status().code())
         }
     }

@@ -191,7 +191,9 @@ fn only_util_fs_writes_files() {
         if f.ends_with("util/fs.rs") {
             continue;
         }
-        let text = std::fs::read_to_string(&f).unwrap();
+        let whole = std::fs::read_to_string(&f).unwrap();
+        // Unit tests may make their own fixture files; kvwire's code may not.
+        let text = whole.split("#[cfg(test)]").next().unwrap_or_default();
         for needle in ["fs::write", "File::create", "OpenOptions", "fs::rename", "fs::copy"] {
             if text.contains(needle) {
                 offenders.push(format!("{}: {needle}", f.display()));

@@ -78,6 +78,40 @@ fn managed_identity_endpoints_never_go_through_a_proxy() {
 }
 
 #[test]
+fn vvv_never_prints_the_managed_identity_header_secret() {
+    let f = Fake::start();
+    let (endpoint_port, reached) = counting_listener();
+    let out = f
+        .kvwire()
+        .env(
+            "IDENTITY_ENDPOINT",
+            format!("http://127.0.0.1:{endpoint_port}/msi/token"),
+        )
+        .env("IDENTITY_HEADER", "app-service-secret-header")
+        .env_remove("AZURE_CLIENT_SECRET")
+        .args([
+            "-vvv",
+            "--auth",
+            "msi",
+            "--retries",
+            "0",
+            "kubelet-identity",
+            "-g",
+            "rg1",
+            "-n",
+            "aks1",
+        ])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(reached.load(Ordering::SeqCst) >= 1, "{stderr}");
+    // The request was logged with its headers: the secret's header by name, its value never.
+    assert!(stderr.contains("x-identity-header: REDACTED"), "{stderr}");
+    assert!(stderr.contains("metadata: true"), "{stderr}");
+    assert!(!stderr.contains("app-service-secret-header"), "{stderr}");
+}
+
+#[test]
 fn https_uses_the_proxy_unless_no_proxy_says_otherwise() {
     let f = Fake::start();
     let (proxy_port, proxied) = counting_listener();
@@ -148,6 +182,50 @@ fn plain_http_to_an_address_that_is_not_loopback_is_refused_before_any_token() {
     assert_eq!(out.status.code(), Some(2), "{stderr}");
     assert!(
         stderr.contains("refusing plain http to localhost") && stderr.contains("10.255.255.1"),
+        "{stderr}"
+    );
+    assert!(f.journal().is_empty(), "no token was asked for: {:#?}", f.journal());
+}
+
+#[test]
+fn a_resolve_rule_for_another_port_does_not_slip_plain_http_past_the_guard() {
+    let f = Fake::start();
+    let cloud = f.dir.join("plain.toml");
+    std::fs::write(
+        &cloud,
+        format!(
+            "name = \"Local\"\nresource_manager = \"http://localhost:{0}/\"\nauthority_host = \"https://login.microsoftonline.com:{0}\"\narm_audience = \"https://management.azure.com/\"\nkeyvault_dns_suffix = \"vault.azure.net\"\n",
+            f.port
+        ),
+    )
+    .unwrap();
+    // The rule names port 443; the cloud's URL is another port. reqwest dials the rule's address
+    // with the URL's port all the same.
+    let other = if f.port == 443 { 8443 } else { 443 };
+    let out = f
+        .kvwire()
+        .env("KVWIRE_CLOUD", &cloud)
+        .env(
+            "KVWIRE_RESOLVE",
+            format!("{},localhost:{other}:192.0.2.1", f.resolve_rules()),
+        )
+        .args([
+            "--retries",
+            "0",
+            "--timeout",
+            "3",
+            "kubelet-identity",
+            "-g",
+            "rg1",
+            "-n",
+            "aks1",
+        ])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("refusing plain http to localhost") && stderr.contains("192.0.2.1"),
         "{stderr}"
     );
     assert!(f.journal().is_empty(), "no token was asked for: {:#?}", f.journal());

@@ -14,15 +14,6 @@ use url::Url;
 
 pub const USER_AGENT: &str = concat!("kvwire/", env!("CARGO_PKG_VERSION"));
 
-/// Headers whose values are credentials: never printed, whatever the verbosity.
-const SECRET_HEADERS: &[&str] = &[
-    "authorization",
-    "proxy-authorization",
-    "cookie",
-    "set-cookie",
-    "x-ms-authorization-auxiliary",
-];
-
 /// curl-style `HOST:PORT:ADDR` (PORT may be `*`): connect to ADDR whenever a URL names HOST.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ResolveRule {
@@ -324,17 +315,19 @@ impl Http {
             .trim_start_matches('[')
             .trim_end_matches(']')
             .to_ascii_lowercase();
-        let port = url.port_or_known_default();
+        // Any rule for the host, whatever its port: reqwest overrides a host's address for every
+        // port (it keeps the URL's port and drops the rule's), so `HOST:443:ADDR` sends
+        // `http://HOST:8080/` to ADDR too.
         let rule = self
             .resolve
             .iter()
-            .find(|r| r.host == host && r.port.is_none_or(|p| Some(p) == port));
+            .find(|r| r.host == host && !(r.addr.is_loopback() || r.addr == IpAddr::V4(IMDS)));
         match rule {
-            Some(r) if !(r.addr.is_loopback() || r.addr == IpAddr::V4(IMDS)) => Err(format!(
+            Some(r) => Err(format!(
                 "refusing plain http to {host}: --resolve sends it to {}, which is not loopback",
                 r.addr
             )),
-            _ => Ok(()),
+            None => Ok(()),
         }
     }
 
@@ -373,13 +366,19 @@ fn log_headers(dir: &str, headers: &reqwest::header::HeaderMap) {
         return;
     }
     for (name, value) in headers {
-        let shown = if SECRET_HEADERS.contains(&name.as_str()) {
-            "REDACTED".to_string()
-        } else {
-            value.to_str().map(loggable_header_value).unwrap_or("(binary)".into())
-        };
-        trace!("{dir} {name}: {shown}");
+        trace!("{dir} {name}: {}", loggable_header(name.as_str(), value.as_bytes()));
     }
+}
+
+/// A header's value as `-vvv` shows it: credentials (by name, [`crate::ui::redact::CREDENTIAL_HEADERS`])
+/// as `REDACTED`, URLs without their query values, anything not text as `(binary)`.
+fn loggable_header(name: &str, value: &[u8]) -> String {
+    if crate::ui::redact::credential_header(name) {
+        return "REDACTED".into();
+    }
+    std::str::from_utf8(value)
+        .map(loggable_header_value)
+        .unwrap_or_else(|_| "(binary)".into())
 }
 
 /// The SDK clients (azure_identity, Key Vault) use this same client as their transport.
@@ -472,6 +471,22 @@ mod tests {
         for bad in ["h:443", "h:x:127.0.0.1", ":1:127.0.0.1", "h:1:not-an-ip"] {
             assert!(bad.parse::<ResolveRule>().is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn every_credential_header_is_redacted_whatever_its_case() {
+        for name in crate::ui::redact::CREDENTIAL_HEADERS {
+            for spelled in [name.to_string(), name.to_ascii_uppercase()] {
+                let shown = loggable_header(&spelled, b"Bearer s3cr3t-value");
+                assert_eq!(shown, "REDACTED", "{spelled}");
+            }
+        }
+        // The header secrets of azure_identity's managed-identity sources are on the list.
+        for name in ["x-identity-header", "secret"] {
+            assert_eq!(loggable_header(name, b"s3cr3t"), "REDACTED", "{name}");
+        }
+        // A marker, not a credential: still shown.
+        assert_eq!(loggable_header("metadata", b"true"), "true");
     }
 
     #[test]

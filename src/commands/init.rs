@@ -47,7 +47,8 @@ pub async fn run(args: &InitArgs, s: &Settings) -> Result<ExitStatus> {
                 .map_err(|e| e.into_error("--file", Error::usage))?;
             eprintln!("wrote {}; next: kvwire plan -f {}", f.display(), f.display());
         }
-        None => crate::ui::stdout::write(text.as_bytes()),
+        // Comments quote Azure; the TOML parse above already refused C0 controls and DEL.
+        None => crate::ui::stdout::write(crate::util::text::printable(&text).as_bytes()),
     }
     Ok(ExitStatus::Success)
 }

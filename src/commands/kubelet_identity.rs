@@ -1,6 +1,5 @@
 //! `kvwire kubelet-identity`: the identity the nodes use to pull images and read Key Vault.
 
-use crate::ui::stdout::outln;
 use crate::{
     cli::KubeletIdentityArgs,
     error::{ExitStatus, Result},
@@ -21,7 +20,9 @@ pub async fn run(args: &KubeletIdentityArgs, s: &Settings) -> Result<ExitStatus>
     );
     match s.ui.format {
         OutputFormat::Text => {
-            outln!("clientId:   {client_id}\nobjectId:   {object_id}\nresourceId: {resource_id}");
+            s.ui.print(&format!(
+                "clientId:   {client_id}\nobjectId:   {object_id}\nresourceId: {resource_id}\n"
+            ));
         }
         OutputFormat::Env => {
             for (key, value) in [
@@ -29,7 +30,7 @@ pub async fn run(args: &KubeletIdentityArgs, s: &Settings) -> Result<ExitStatus>
                 ("KUBELET_OBJECT_ID", &object_id),
                 ("KUBELET_RESOURCE_ID", &resource_id),
             ] {
-                outln!("{}", shell_export(key, value));
+                s.ui.print(&format!("{}\n", shell_export(key, value)));
             }
         }
         OutputFormat::Json | OutputFormat::Yaml => {

@@ -1,7 +1,6 @@
 //! `kvwire lint`: SecretProviderClass manifests against the Azure provider's rules, and with
 //! `--online`, against the vaults they name.
 
-use crate::ui::stdout::outln;
 use crate::{
     azure::keyvault::{SecretState, secret_state},
     azure::vault,
@@ -76,27 +75,23 @@ pub async fn run(args: &LintArgs, s: &Settings) -> Result<ExitStatus> {
         _ => {
             for (r, _) in &reports {
                 if r.findings.is_empty() {
-                    outln!(
-                        "{} {} (document {}, {})",
+                    ui.print(&format!(
+                        "{} {} (document {}, {})\n",
                         ui.paint("✔", Style::Add),
                         r.file,
                         r.doc,
                         r.name
-                    );
+                    ));
                 }
                 for f in &r.findings {
                     let label = match f.severity {
                         Severity::Error => ui.paint("error", Style::Remove),
                         Severity::Warning => ui.paint("warning", Style::Change),
                     };
-                    outln!(
-                        "{}: document {} ({}): {label}: {}: {}",
-                        r.file,
-                        r.doc,
-                        r.name,
-                        f.path,
-                        f.message
-                    );
+                    ui.print(&format!(
+                        "{}: document {} ({}): {label}: {}: {}\n",
+                        r.file, r.doc, r.name, f.path, f.message
+                    ));
                 }
             }
         }

@@ -1,7 +1,6 @@
 //! `kvwire manifests`: the Kubernetes side — SecretProviderClass, ServiceAccount, Deployment —
 //! with every ID read from Azure (or, with --offline, from flags), never guessed.
 
-use crate::ui::stdout::out;
 use crate::{
     azure::vault,
     cli::ManifestsArgs,
@@ -56,7 +55,7 @@ pub async fn run(args: &ManifestsArgs, s: &Settings) -> Result<ExitStatus> {
             write::write_atomic(&file, text.as_bytes(), write::Access::Umask)
                 .map_err(|e| e.into_error("--out-dir", Error::runtime))?;
             if !ui.quiet {
-                eprintln!("wrote {}", file.display());
+                ui.eprint(&format!("wrote {}\n", file.display()));
             }
         }
         return Ok(ExitStatus::Success);
@@ -71,7 +70,7 @@ pub async fn run(args: &ManifestsArgs, s: &Settings) -> Result<ExitStatus> {
         }
         _ => {
             let texts: Vec<String> = docs.iter().map(to_yaml).collect();
-            out!("{}", texts.join("---\n"));
+            ui.print(&texts.join("---\n"));
         }
     }
     Ok(ExitStatus::Success)

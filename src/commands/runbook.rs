@@ -1,6 +1,5 @@
 //! `kvwire plan|up|down -f runbook.toml`: a runbook's plans, run.
 
-use crate::ui::stdout::out;
 use crate::util::input::{self, Source, read_bounded_bytes};
 use crate::{
     error::{Error, ExitStatus, Result},
@@ -148,7 +147,7 @@ fn refuse_out(out: &Path, runbook: &Path) -> Result<()> {
 pub fn show(file: &Path, s: &Settings) -> Result<ExitStatus> {
     let p = SavedPlan::read(file)?;
     if s.ui.format == crate::ui::output::OutputFormat::Text {
-        out!("{}", p.text(&s.ui));
+        s.ui.print(&p.text(&s.ui));
     } else {
         s.ui.print_document(&p);
     }

@@ -1,7 +1,6 @@
 //! `kvwire verify -f runbook.toml`: ✔ or ✘ per check with the command that fixes it, and what
 //! `up` would still change; any ✘ exits 3.
 
-use crate::ui::stdout::{out, outln};
 use crate::{
     error::{ExitStatus, Result},
     plan::{document, render},
@@ -46,17 +45,17 @@ pub async fn run(file: &Path, s: &Settings) -> Result<ExitStatus> {
                 } else {
                     format!(" ({})", c.detail)
                 };
-                outln!("{mark} {}{detail}", c.check);
+                ui.print(&format!("{mark} {}{detail}\n", c.check));
                 if let Some(fix) = &c.fix {
-                    outln!("    fix: {fix}");
+                    ui.print(&format!("    fix: {fix}\n"));
                 }
             }
             for w in &report.warnings {
-                outln!("{} {w}", ui.paint("!", Style::Change));
+                ui.print(&format!("{} {w}\n", ui.paint("!", Style::Change)));
             }
             if !report.drift.is_empty() {
-                outln!("\nDrift (what `up` would change):");
-                out!("{}", render::text(&report.drift, ui, false));
+                ui.print("\nDrift (what `up` would change):\n");
+                ui.print(&render::text(&report.drift, ui, false));
             }
         }
     }

@@ -17,15 +17,16 @@ pub fn progress_lines<'a>(cluster: &'a ClusterRef, s: &Settings) -> impl Fn(&str
     let every = s.heartbeat();
     let last: Mutex<Option<(String, Instant)>> = Mutex::new(None);
     let quiet = s.ui.quiet;
+    let ui = s.ui.clone();
     move |status: &str| {
         let mut last = last.lock().unwrap();
         let due = last.as_ref().is_none_or(|(s, at)| s != status || at.elapsed() >= every);
         if due && !quiet {
-            eprintln!(
-                "cluster {}: {status}, {}s",
+            ui.eprint(&format!(
+                "cluster {}: {status}, {}s\n",
                 cluster.label(),
                 started.elapsed().as_secs()
-            );
+            ));
             *last = Some((status.to_string(), Instant::now()));
         }
     }
@@ -58,11 +59,11 @@ pub async fn run(args: &WaitArgs, s: &Settings) -> Result<ExitStatus> {
         }
     }
     if !s.ui.quiet {
-        eprintln!(
-            "cluster {rg}/{name}: nothing running ({}, after {}s)",
+        s.ui.eprint(&format!(
+            "cluster {rg}/{name}: nothing running ({}, after {}s)\n",
             cluster_state,
             started.elapsed().as_secs()
-        );
+        ));
     }
     if failed.is_empty() {
         Ok(ExitStatus::Success)

@@ -5,7 +5,6 @@ use super::{
     render,
     step::{Action, Phase, Planned, Step},
 };
-use crate::ui::stdout::{out, outln};
 use crate::{
     error::{Error, ExitStatus, Result},
     ui::output::{OutputFormat, Style, Ui},
@@ -117,11 +116,11 @@ pub async fn run(plan: Plan, opts: &RunOptions, ui: &Ui) -> Result<ExitStatus> {
     if let Some((path, origin)) = &opts.save {
         super::saved::SavedPlan::new(origin, &planned).write(path)?;
         if !ui.quiet {
-            eprintln!(
-                "Saved the plan to {}: apply exactly it with `kvwire up --plan {}`",
+            ui.eprint(&format!(
+                "Saved the plan to {}: apply exactly it with `kvwire up --plan {}`\n",
                 path.display(),
                 path.display()
-            );
+            ));
         }
     }
     let mut outcomes: Vec<(Outcome, Option<String>)> = planned
@@ -139,24 +138,24 @@ pub async fn run(plan: Plan, opts: &RunOptions, ui: &Ui) -> Result<ExitStatus> {
     let text = ui.format == OutputFormat::Text;
     if !ui.quiet {
         for w in planned.iter().flat_map(|p| &p.warnings) {
-            eprintln!("{}: {w}", ui.paint("warning", Style::Change));
+            ui.eprint(&format!("{}: {w}\n", ui.for_stderr().paint("warning", Style::Change)));
         }
     }
     let changes = planned.iter().any(|p| p.action != Action::NoOp);
     if text {
-        out!("{}", render::text(&planned, ui, opts.show_unchanged));
+        ui.print(&render::text(&planned, ui, opts.show_unchanged));
         if changes {
-            out!("\n{}", render::summary(&planned));
+            ui.print(&format!("\n{}", render::summary(&planned)));
         }
     } else if changes && !opts.dry_run && will_ask(opts, ui) {
         // stdout holds the document (`kvwire up -f r.toml | tee log`): the person asked at the
         // terminal still sees what they approve, there, before the question.
         let ui = ui.for_stderr();
-        eprint!(
+        ui.eprint(&format!(
             "{}\n{}",
             render::text(&planned, &ui, opts.show_unchanged),
             render::summary(&planned)
-        );
+        ));
     }
     if !changes || opts.dry_run {
         // Nothing changed since the observation: its reads serve the outputs too.
@@ -175,15 +174,18 @@ pub async fn run(plan: Plan, opts: &RunOptions, ui: &Ui) -> Result<ExitStatus> {
             ));
         } else if changes {
             let to = if opts.destroy { "To destroy" } else { "To apply" };
-            outln!("\nDry run: nothing was changed. {to}: {}", opts.apply_hint);
+            ui.print(&format!("\nDry run: nothing was changed. {to}: {}\n", opts.apply_hint));
         } else if opts.destroy {
-            outln!(
-                "No changes: nothing kvwire created is left to destroy ({} step(s) checked).",
+            ui.print(&format!(
+                "No changes: nothing kvwire created is left to destroy ({} step(s) checked).\n",
                 planned.len()
-            );
+            ));
         } else {
-            outln!("No changes: Azure already matches ({} step(s) checked).", planned.len());
-            out!("{}", render::outputs(&outputs));
+            ui.print(&format!(
+                "No changes: Azure already matches ({} step(s) checked).\n",
+                planned.len()
+            ));
+            ui.print(&render::outputs(&outputs));
         }
         return Ok(if changes && opts.detailed_exitcode {
             ExitStatus::Changes
@@ -247,16 +249,20 @@ pub async fn run(plan: Plan, opts: &RunOptions, ui: &Ui) -> Result<ExitStatus> {
         vec![]
     };
     if text {
-        outln!();
+        ui.print("\n");
         for (i, (o, err)) in outcomes.iter().enumerate() {
             match (o, err) {
-                (Outcome::Failed, Some(e)) => outln!("{} {}: {e}", ui.paint("✘", Style::Remove), planned[i].address),
-                (Outcome::Held, _) => outln!(
-                    "{} {}: not changed: {}",
+                (Outcome::Failed, Some(e)) => ui.print(&format!(
+                    "{} {}: {e}\n",
+                    ui.paint("✘", Style::Remove),
+                    planned[i].address
+                )),
+                (Outcome::Held, _) => ui.print(&format!(
+                    "{} {}: not changed: {}\n",
                     ui.paint("!", Style::Change),
                     planned[i].address,
                     planned[i].held.as_deref().unwrap_or("")
-                ),
+                )),
                 _ => {}
             }
         }
@@ -278,18 +284,18 @@ pub async fn run(plan: Plan, opts: &RunOptions, ui: &Ui) -> Result<ExitStatus> {
             ("Apply", "applied")
         };
         if started > 0 {
-            outln!(
-                "Started {started} operation(s) that go on in Azure (--no-wait); {applied} applied, {} waiting for them. Next: {}, then {}.",
+            ui.print(&format!(
+                "Started {started} operation(s) that go on in Azure (--no-wait); {applied} applied, {} waiting for them. Next: {}, then {}.\n",
                 count(Outcome::NotRun),
                 opts.wait_hint,
                 opts.apply_hint
-            );
+            ));
         } else if let (true, Some(replan)) = (failed > 0 && stale, &opts.replan_hint) {
             // Applying the same file again cannot help: only a new plan can.
-            outln!(
-                "{verb} failed: {applied} {done}, {failed} failed, {} not run. The saved plan is stale: plan again (`{replan}`), review it, then apply the new plan.",
+            ui.print(&format!(
+                "{verb} failed: {applied} {done}, {failed} failed, {} not run. The saved plan is stale: plan again (`{replan}`), review it, then apply the new plan.\n",
                 count(Outcome::NotRun)
-            );
+            ));
         } else if failed > 0 {
             // Re-running goes on where this stopped: done steps do nothing.
             let again = if opts.apply_hint.starts_with("kvwire ") {
@@ -297,22 +303,22 @@ pub async fn run(plan: Plan, opts: &RunOptions, ui: &Ui) -> Result<ExitStatus> {
             } else {
                 "the same command".to_string()
             };
-            outln!(
-                "{verb} failed: {applied} {done}, {failed} failed, {} not run. Fix the cause, then run {again} again.",
+            ui.print(&format!(
+                "{verb} failed: {applied} {done}, {failed} failed, {} not run. Fix the cause, then run {again} again.\n",
                 count(Outcome::NotRun)
-            );
+            ));
         } else if held > 0 {
-            outln!(
-                "{} {verb} complete except {held} held back: {applied} {done}{kept} and verified.",
+            ui.print(&format!(
+                "{} {verb} complete except {held} held back: {applied} {done}{kept} and verified.\n",
                 ui.paint("!", Style::Change)
-            );
+            ));
         } else {
-            outln!(
-                "{} {verb} complete: {applied} {done}{kept} and verified.",
+            ui.print(&format!(
+                "{} {verb} complete: {applied} {done}{kept} and verified.\n",
                 ui.paint("✔", Style::Add)
-            );
+            ));
         }
-        out!("{}", render::outputs(&outputs));
+        ui.print(&render::outputs(&outputs));
     } else {
         ui.print_document(&document::document(&opts.command, false, &planned, &outcomes, &outputs));
     }
@@ -401,7 +407,8 @@ fn approves(answer: Option<&str>, word: bool) -> bool {
 fn ask(prompt: &str) -> Result<Option<String>> {
     use std::io::{BufRead, Write};
     let mut err = std::io::stderr().lock();
-    err.write_all(prompt.as_bytes())
+    // The prompt names a step and why it is held: text from Azure, escaped as all output is.
+    err.write_all(crate::util::text::printable(prompt).as_bytes())
         .and_then(|_| err.flush())
         .map_err(|e| Error::runtime(format!("prompt failed: {e}")))?;
     drop(err);
@@ -471,7 +478,7 @@ async fn apply_all(
                 if ready {
                     started[i] = true;
                     let bar = multi.add(ProgressBar::new_spinner().with_style(style.clone()));
-                    bar.set_prefix(planned[i].address.clone());
+                    bar.set_prefix(crate::util::text::printable(&planned[i].address).into_owned());
                     bar.enable_steady_tick(std::time::Duration::from_millis(120));
                     board.lock().unwrap().insert(
                         i,
@@ -515,13 +522,13 @@ async fn apply_all(
             }
             _ = async { heartbeat.as_mut().expect("guarded").tick().await }, if heartbeat.is_some() => {
                 for r in board.lock().unwrap().values() {
-                    eprintln!(
-                        "{}: {}, {}, {}",
+                    ui.eprint(&format!(
+                        "{}: {}, {}, {}\n",
                         r.address,
                         r.operation.unwrap_or("applying"),
                         minutes(r.started.elapsed()),
                         r.status
-                    );
+                    ));
                 }
             }
         }
@@ -552,27 +559,27 @@ async fn interrupted() {
 
 /// What an interrupt leaves running in Azure, and how to go on.
 fn report_interrupt(running: &[Running], opts: &RunOptions, ui: &Ui) {
-    eprintln!(
-        "\n{} Interrupted: nothing new was started.",
-        ui.paint("!", Style::Change)
-    );
+    ui.eprint(&format!(
+        "\n{} Interrupted: nothing new was started.\n",
+        ui.for_stderr().paint("!", Style::Change)
+    ));
     let in_azure: Vec<&Running> = running.iter().filter(|r| r.operation.is_some()).collect();
     if !in_azure.is_empty() {
-        eprintln!("These may still be running in Azure; they go on without kvwire:");
+        ui.eprint("These may still be running in Azure; they go on without kvwire:\n");
         for r in in_azure {
-            eprintln!(
-                "  {}: {} ({}, {})",
+            ui.eprint(&format!(
+                "  {}: {} ({}, {})\n",
                 r.address,
                 r.operation.unwrap_or("applying"),
                 minutes(r.started.elapsed()),
                 r.status
-            );
+            ));
         }
     }
-    eprintln!(
-        "To wait for them: {}\nTo go on (what is done stays done, what runs is adopted): {}",
+    ui.eprint(&format!(
+        "To wait for them: {}\nTo go on (what is done stays done, what runs is adopted): {}\n",
         opts.wait_hint, opts.apply_hint
-    );
+    ));
 }
 
 /// Apply then verify one step, reporting on its progress line and the board.
@@ -586,7 +593,7 @@ async fn apply_one(
 ) -> (usize, Result<Outcome>) {
     crate::info!("applying {}", planned.address);
     let on = |status: &str| {
-        bar.set_message(status.to_string());
+        bar.set_message(crate::util::text::printable(status).into_owned());
         if let Some(r) = board.lock().unwrap().get_mut(&i) {
             r.status = status.to_string();
         }

@@ -19,7 +19,8 @@ pub fn enabled(level: i8) -> bool {
 macro_rules! log_at {
     ($lvl:expr, $tag:expr, $($arg:tt)*) => {
         if $crate::ui::log::enabled($lvl) {
-            eprintln!("{}: {}", $tag, format_args!($($arg)*));
+            // Log lines quote Azure's answers and headers: escaped like all output.
+            eprintln!("{}: {}", $tag, $crate::util::text::printable(&format!($($arg)*)));
         }
     };
 }

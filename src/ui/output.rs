@@ -1,7 +1,11 @@
 //! How results reach the user: format choice, colour, TTY detection, YAML rendering.
 
 use super::stdout::{out, outln};
+use crate::util::text::{acts_on_terminal, printable};
 use std::io::IsTerminal;
+
+/// SGR reset: ends every colour [`Ui::paint`] starts.
+const RESET: &str = "\x1b[0m";
 
 /// `-o/--output`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -61,15 +65,47 @@ impl Ui {
         if !self.color {
             return text.to_string();
         }
-        let code = match style {
-            Style::Add => "32",
-            Style::Change => "33",
-            Style::Remove => "31",
-            Style::Run => "36",
-            Style::Dim => "2",
-            Style::Bold => "1",
+        format!("{}{text}{RESET}", style.sgr())
+    }
+
+    /// `text` as it may reach this Ui's stream: every control character escaped
+    /// ([`printable`]), except kvwire's own colour codes when colour is on. Those are the only
+    /// escape sequences kvwire writes; a value that carries one shows at most one of these
+    /// colours, none of which hides text.
+    pub fn printable(&self, text: &str) -> String {
+        if !self.color {
+            return printable(text).into_owned();
+        }
+        let own = |at: &str| {
+            Style::ALL
+                .iter()
+                .map(|s| s.sgr())
+                .chain([RESET])
+                .find(|code| at.starts_with(code))
+                .map(str::len)
         };
-        format!("\x1b[{code}m{text}\x1b[0m")
+        let mut out = String::with_capacity(text.len());
+        let mut rest = text;
+        while let Some((at, len)) = rest
+            .match_indices('\x1b')
+            .find_map(|(i, _)| own(&rest[i..]).map(|n| (i, n)))
+        {
+            out.push_str(&printable(&rest[..at]));
+            out.push_str(&rest[at..at + len]);
+            rest = &rest[at + len..];
+        }
+        out.push_str(&printable(rest));
+        out
+    }
+
+    /// Write `text` to stdout, [`Self::printable`]: whatever it quotes from Azure or a file.
+    pub fn print(&self, text: &str) {
+        out!("{}", self.printable(text));
+    }
+
+    /// Write `text` to stderr the same way (painted with [`Self::for_stderr`]).
+    pub fn eprint(&self, text: &str) {
+        eprint!("{}", self.for_stderr().printable(text));
     }
 
     /// Print a machine document (json/yaml) to stdout.
@@ -77,7 +113,22 @@ impl Ui {
         let doc = serde_json::to_value(doc).expect("documents serialise");
         match self.format {
             OutputFormat::Yaml => out!("{}", to_yaml(&doc)),
-            _ => outln!("{}", serde_json::to_string_pretty(&doc).expect("JSON values serialise")),
+            _ => {
+                // serde_json escapes C0 controls but writes DEL, C1 and bidi controls raw; JSON
+                // may spell any character \uXXXX, so those are written that way too (same document).
+                let json = serde_json::to_string_pretty(&doc).expect("JSON values serialise");
+                let json: String = json
+                    .chars()
+                    .map(|c| {
+                        if acts_on_terminal(c) {
+                            format!("\\u{:04x}", c as u32)
+                        } else {
+                            c.to_string()
+                        }
+                    })
+                    .collect();
+                outln!("{json}");
+            }
         }
     }
 }
@@ -98,12 +149,71 @@ pub enum Style {
     Bold,
 }
 
+impl Style {
+    const ALL: [Style; 6] = [
+        Style::Add,
+        Style::Change,
+        Style::Remove,
+        Style::Run,
+        Style::Dim,
+        Style::Bold,
+    ];
+
+    /// The SGR sequence that starts this style.
+    fn sgr(self) -> &'static str {
+        match self {
+            Style::Add => "\x1b[32m",
+            Style::Change => "\x1b[33m",
+            Style::Remove => "\x1b[31m",
+            Style::Run => "\x1b[36m",
+            Style::Dim => "\x1b[2m",
+            Style::Bold => "\x1b[1m",
+        }
+    }
+}
+
 pub use crate::util::yaml::to_yaml;
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use serde_json::json;
+
+    fn ui(color: bool) -> Ui {
+        Ui {
+            format: OutputFormat::Text,
+            color,
+            stderr_color: color,
+            interactive_stderr: false,
+            stdin_tty: false,
+            quiet: false,
+        }
+    }
+
+    #[test]
+    fn printable_keeps_only_kvwires_own_colours() {
+        let hostile = "name\x1b[2K\r\x1b[8mhidden\x1b]0;t\x07";
+        for color in [false, true] {
+            let ui = ui(color);
+            let line = format!("{} {}\n", ui.paint("+", Style::Add), ui.paint(hostile, Style::Bold));
+            let shown = ui.printable(&line);
+            let raw: Vec<&str> = shown
+                .match_indices('\x1b')
+                .filter_map(|(i, _)| shown[i..].split_inclusive('m').next())
+                .collect();
+            let expected: &[&str] = if color {
+                &["\x1b[32m", "\x1b[0m", "\x1b[1m", "\x1b[0m"]
+            } else {
+                &[]
+            };
+            assert_eq!(raw, expected, "{shown:?}");
+            assert!(
+                shown.contains("name\\u{1b}[2K\\u{d}\\u{1b}[8mhidden\\u{1b}]0;t\\u{7}"),
+                "{shown:?}"
+            );
+            assert!(shown.ends_with('\n'));
+        }
+    }
 
     #[test]
     fn shell_export_quotes_for_eval() {

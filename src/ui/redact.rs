@@ -2,6 +2,29 @@
 
 use serde_json::Value;
 
+/// HTTP headers whose values are credentials, by name (lower case): never printed, at any
+/// verbosity. `Metadata: true` (IMDS) is a marker, not a secret, and stays visible.
+pub const CREDENTIAL_HEADERS: &[&str] = &[
+    "authorization",
+    "proxy-authorization",
+    "cookie",
+    "set-cookie",
+    // ARM's cross-tenant tokens.
+    "x-ms-authorization-auxiliary",
+    // App Service / Functions managed identity (api-version 2019-08-01): IDENTITY_HEADER's value,
+    // what azure_identity's App Service source sends to IDENTITY_ENDPOINT.
+    "x-identity-header",
+    // The same for the older App Service api-version 2017-09-01 (MSI_SECRET) and Azure ML.
+    "secret",
+    // API Management subscription keys (an APIM front for a proxy or an endpoint).
+    "ocp-apim-subscription-key",
+];
+
+/// Whether a header's value is a credential (names compare without case).
+pub fn credential_header(name: &str) -> bool {
+    CREDENTIAL_HEADERS.iter().any(|h| h.eq_ignore_ascii_case(name))
+}
+
 const SENSITIVE_KEY_PARTS: &[&str] = &["secret", "password", "token", "credential", "assertion"];
 
 fn sensitive(key: &str) -> bool {

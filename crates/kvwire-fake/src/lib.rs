@@ -312,6 +312,7 @@ async fn handle(State(state): State<Shared>, req: Request) -> Response {
                 .header("retry-after", retry_after_secs.to_string()),
         ),
         Some(FaultKind::Error { status, code }) => Some(Reply::arm_error(status, &code, "scripted failure")),
+        Some(FaultKind::ErrorMessage { status, code, message }) => Some(Reply::arm_error(status, &code, &message)),
         Some(FaultKind::Unavailable) => Some(Reply::arm_error(503, "ServiceUnavailable", "Try again later.")),
         Some(FaultKind::Reset) => None,
         other => {

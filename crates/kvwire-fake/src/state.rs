@@ -46,6 +46,10 @@ pub enum FaultKind {
     ResetAfterApply,
     /// An ARM error answer with this status and code.
     Error { status: u16, code: String },
+    /// The same with this message: ARM's `error.message` is the service's free text for people,
+    /// which often quotes names and values as given (ARM resource provider contract, common API
+    /// details, "Error response content": `{"error": {"code", "message", "target", "details"}}`).
+    ErrorMessage { status: u16, code: String, message: String },
     /// The long-running operation this request starts ends in `Failed` with this code.
     FailLro { code: String, message: String },
     /// Answer normally, then apply this change to the JSON body sent back (to prove the contract
