@@ -397,3 +397,50 @@ fn a_pool_another_run_is_reimaging_is_awaited_and_never_reimaged_again() {
         .unwrap();
     assert_eq!(pool["properties"]["nodeImageVersion"], "img-2", "{all}");
 }
+
+/// Another run's re-image of pool2, started while this run's cluster update is still running.
+fn another_run_reimages_pool2(s: &mut support::fake::FakeState) {
+    let pid = format!("{}/agentPools/pool2", Fake::cluster_id("rg1", "aks1"));
+    if s.running_on(&pid).is_none() {
+        // It outlasts this run's own update.
+        s.op_duration.insert(OpKind::NodeImageUpgrade, Duration::from_secs(3));
+        support::fake::arm::clusters::start_image_change(s, &pid, None, None);
+    }
+}
+
+#[test]
+fn the_switch_is_verified_once_another_runs_reimage_has_finished() {
+    let (fake, _) = slow_fake(1.0);
+    fake.fault(
+        Some("GET"),
+        "/operations/",
+        1,
+        support::fake::FaultKind::Before(another_run_reimages_pool2),
+    );
+    let out = fake
+        .kvwire()
+        .args([
+            "--yes",
+            "cluster",
+            "enable-managed-identity",
+            "-g",
+            "rg1",
+            "-n",
+            "aks1",
+            "--no-regrant-acr",
+        ])
+        .output()
+        .unwrap();
+    let all = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(out.status.code(), Some(0), "{all}");
+    assert!(
+        fake.journal()
+            .iter()
+            .any(|e| e.method == "GET" && e.path.ends_with("managedClusters/aks1")),
+        "verified by reading the cluster"
+    );
+}

@@ -513,6 +513,23 @@ impl Step for ClusterUpdate {
         write(&self.cluster, self, planned, on).await
     }
 
+    /// Done when, once nothing runs on the cluster, the change holds. Another run's operation
+    /// (a pool re-image, say) may still be running when this step's own has ended: that is waited
+    /// for, not counted as "still pending".
+    async fn verify(&self, _planned: &Planned) -> Result<()> {
+        let (read, mc) = self.cluster.settled(&|_| {}).await?;
+        let (_, left) = desired_body(self, &read, &mc);
+        if left.is_empty() {
+            return Ok(());
+        }
+        let paths: Vec<&str> = left.iter().map(|c| c.path.as_str()).collect();
+        Err(Error::runtime(format!(
+            "verification failed for {}: Azure still differs at {}",
+            self.address(),
+            paths.join(", ")
+        )))
+    }
+
     async fn outputs(&self) -> Result<Vec<(String, Value)>> {
         if !self.workload_identity {
             return Ok(vec![]);
