@@ -94,6 +94,7 @@ impl Settings {
             detailed_exitcode: self.detailed_exitcode,
             show_unchanged: self.verbose > 0,
             parallel,
+            operations: None,
             observe_parallel: parallel.max(OBSERVE_CONCURRENCY),
             apply_hint: apply_hint.into(),
             wait_hint: "kvwire wait with the same -g/-n (or -f RUNBOOK)".into(),

@@ -444,3 +444,86 @@ fn the_switch_is_verified_once_another_runs_reimage_has_finished() {
         "verified by reading the cluster"
     );
 }
+
+#[test]
+fn twelve_pools_reimage_together_not_in_waves() {
+    let fake = Fake::start();
+    let names: Vec<String> = (1..=12).map(|i| format!("pool{i:02}")).collect();
+    let pools: Vec<(&str, &str, &str)> = names.iter().map(|n| (n.as_str(), "img-1", "img-2")).collect();
+    fake.seed_sp_cluster("rg1", "aks1", &pools, serde_json::json!({}));
+    {
+        let mut s = fake.state.lock().unwrap();
+        s.op_duration
+            .insert(OpKind::NodeImageUpgrade, Duration::from_millis(1500));
+        s.lro_polls = 0;
+    }
+    fake.seed_vault("kv-demo", true, true);
+    let rb = fake.dir.join("kubelet.toml");
+    std::fs::write(
+        &rb,
+        "[cluster]\nresource_group = \"rg1\"\nname = \"aks1\"\n[vault]\nname = \"kv-demo\"\n[identity]\nmode = \"kubelet\"\n",
+    )
+    .unwrap();
+    let out = fake.kvwire().args(["--yes", "up", "-f"]).arg(&rb).output().unwrap();
+    let all = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(out.status.code(), Some(0), "{all}");
+    let posts: Vec<Entry> = fake
+        .journal()
+        .into_iter()
+        .filter(|e| is_upgrade(e) && e.status < 400)
+        .collect();
+    assert_eq!(posts.len(), 12, "{all}");
+    // Waiting for one re-image holds no slot: the last starts before the first can have ended.
+    let first = posts.iter().map(|e| e.at).min().unwrap();
+    let last = posts.iter().map(|e| e.started).max().unwrap();
+    assert!(
+        last < first + Duration::from_millis(1500),
+        "a second wave started after the first ended"
+    );
+
+    // `nodepool upgrade-image --parallel N` is the user's bound on pools at once, and holds.
+    fake.state
+        .lock()
+        .unwrap()
+        .latest_node_image
+        .values_mut()
+        .for_each(|v| *v = "img-3".into());
+    fake.clear_journal();
+    let out = fake
+        .kvwire()
+        .args([
+            "--yes",
+            "nodepool",
+            "upgrade-image",
+            "-g",
+            "rg1",
+            "--cluster",
+            "aks1",
+            "--all",
+            "--parallel",
+            "4",
+        ])
+        .output()
+        .unwrap();
+    let all = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(out.status.code(), Some(0), "{all}");
+    let posts: Vec<Entry> = fake
+        .journal()
+        .into_iter()
+        .filter(|e| is_upgrade(e) && e.status < 400)
+        .collect();
+    let first = posts.iter().map(|e| e.at).min().unwrap();
+    let before_any_ended = posts
+        .iter()
+        .filter(|e| e.started < first + Duration::from_millis(1500))
+        .count();
+    assert_eq!(before_any_ended, 4, "four at once, as --parallel 4 says");
+}

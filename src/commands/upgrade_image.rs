@@ -43,6 +43,8 @@ pub async fn run(args: &UpgradeImageArgs, s: &Settings) -> Result<ExitStatus> {
         args.parallel as usize,
         format!("kvwire nodepool upgrade-image -g {rg} --cluster {name} {which}"),
     )?;
+    // `--parallel` is the user's bound on pools re-imaging at once (capacity): it holds.
+    opts.operations = Some(args.parallel as usize);
     opts.no_wait = args.no_wait;
     opts.wait_hint = format!("kvwire wait -g {rg} -n {name}");
     plan::run(p, &opts, &s.ui).await

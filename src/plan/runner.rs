@@ -59,8 +59,13 @@ pub struct RunOptions {
     pub detailed_exitcode: bool,
     /// List unchanged steps too (`-v`).
     pub show_unchanged: bool,
-    /// How many steps may apply at once.
+    /// How many steps may apply at once, not counting those that wait on a long-running
+    /// operation (see `operations`).
     pub parallel: usize,
+    /// How many steps that wait on a long-running operation may run at once: `None` leaves it to
+    /// AKS (one operation per pool or cluster); a command whose user bounds it (`upgrade-image
+    /// --parallel`, to keep capacity) says so.
+    pub operations: Option<usize>,
     /// How many steps may observe (read) at once.
     pub observe_parallel: usize,
     /// What to run to apply a dry run's plan, e.g. `kvwire up -f onboard.toml`; also how to
@@ -439,7 +444,11 @@ fn minutes(d: std::time::Duration) -> String {
     }
 }
 
-/// Apply pending steps as their needs are met, up to `parallel` at once. After a failure nothing
+/// Apply pending steps as their needs are met, up to `parallel` at once — not counting steps that
+/// wait on a long-running operation (a re-image, a cluster update), which only `operations` bounds:
+/// they spend their time polling, AKS bounds them (one operation per pool or cluster), and their
+/// polls share one budget (`PollBudget`), so 32 pools re-image together instead of in waves of 8.
+/// After a failure nothing
 /// new starts (what runs finishes); steps that never became ready stay not run. On Ctrl-C or
 /// SIGTERM nothing new starts and the steps in flight are let go: returns what was running.
 async fn apply_all(
@@ -461,6 +470,10 @@ async fn apply_all(
     let satisfied = |o: Outcome| matches!(o, Outcome::Unchanged | Outcome::Applied | Outcome::Held);
     let board: Board = Default::default();
     let mut started = vec![false; planned.len()];
+    let waits_on_operation: Vec<bool> = plan.steps.iter().map(|s| s.operation().is_some()).collect();
+    // Slots in use: [other steps, steps that wait on an operation].
+    let mut slots = [0usize; 2];
+    let limit = [opts.parallel.max(1), opts.operations.unwrap_or(usize::MAX).max(1)];
     let mut running = FuturesUnordered::new();
     let mut failed = false;
     let mut interrupt = std::pin::pin!(interrupted());
@@ -471,12 +484,14 @@ async fn apply_all(
     loop {
         if !failed {
             for i in 0..planned.len() {
-                if running.len() >= opts.parallel.max(1) {
-                    break;
-                }
                 let ready = pending[i] && !started[i] && plan.needs[i].iter().all(|&n| satisfied(outcomes[n].0));
+                let kind = usize::from(waits_on_operation[i]);
+                if ready && slots[kind] >= limit[kind] {
+                    continue;
+                }
                 if ready {
                     started[i] = true;
+                    slots[kind] += 1;
                     let bar = multi.add(ProgressBar::new_spinner().with_style(style.clone()));
                     bar.set_prefix(crate::util::text::printable(&planned[i].address).into_owned());
                     bar.enable_steady_tick(std::time::Duration::from_millis(120));
@@ -506,6 +521,7 @@ async fn apply_all(
         tokio::select! {
             Some((i, r)) = running.next() => {
                 board.lock().unwrap().remove(&i);
+                slots[usize::from(waits_on_operation[i])] -= 1;
                 outcomes[i] = match r {
                     Ok(o) => (o, None),
                     Err(e) => {
