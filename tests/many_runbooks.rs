@@ -136,3 +136,39 @@ fn ten_runbooks_at_once_reimage_each_pool_once_and_a_second_wave_writes_nothing(
     );
     eprintln!("first wave: {took:?}");
 }
+
+#[test]
+fn a_plan_reads_each_thing_once_and_shares_azures_refusals() {
+    let fake = Fake::start();
+    fake.seed_sp_cluster("rg1", "aks1", &[("system", "img-1", "img-2")], serde_json::json!({}));
+    fake.seed_vault("kv-demo", true, true);
+    let accounts: String = (0..20)
+        .map(|i| format!("\n[[service_accounts]]\nnamespace = \"shop\"\nname = \"sa{i}\"\n"))
+        .collect();
+    let rb = fake.dir.join("shop.toml");
+    std::fs::write(
+        &rb,
+        format!(
+            "{}{accounts}",
+            runbook(0).replace("[[service_accounts]]\nnamespace = \"app0\"\nname = \"app0\"\n", "")
+        ),
+    )
+    .unwrap();
+    let out = fake
+        .kvwire()
+        .args(["-o", "json", "plan", "-f"])
+        .arg(&rb)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let journal = fake.journal();
+    let count = |pred: &dyn Fn(&support::fake::Entry) -> bool| journal.iter().filter(|e| pred(e)).count();
+    let cluster = count(&|e| e.method == "GET" && e.path.to_ascii_lowercase().ends_with("managedclusters/aks1"));
+    let graph = count(&|e| e.path.contains("servicePrincipals("));
+    let credentials = count(&|e| e.method == "GET" && e.path.ends_with("/federatedIdentityCredentials"));
+    assert_eq!(
+        (cluster, graph, credentials),
+        (1, 1, 1),
+        "the cluster, Graph (a 403 here) and the missing identity's credential list, once each"
+    );
+}

@@ -19,8 +19,12 @@ pub async fn run(args: &EnableManagedIdentityArgs, s: &Settings) -> Result<ExitS
     let az = Arc::new(s.connect_waiting(!args.no_wait).await?);
     let (rg, name) = (&args.cluster.resource_group, &args.cluster.name);
     let cluster = ClusterRef::new(az.clone(), rg, name);
-    let (_, mc) = cluster.read().await?;
-    let mut acr = AcrRegrant::find(&cluster, &mc, &args.acr, !args.no_regrant_acr).await?;
+    // One observation for building the plan and for its steps: the cluster and Graph are read once.
+    let observation = crate::util::observation::Observation::default();
+    let (_, mc) = observation.run(cluster.read()).await?;
+    let mut acr = observation
+        .run(AcrRegrant::find(&cluster, &mc, &args.acr, !args.no_regrant_acr))
+        .await?;
     // What az re-creates for the add-ons after the switch: only for a cluster this run switches,
     // or one kvwire switched (a re-run, a resume).
     let addons = if mc.uses_service_principal() || mc.switched_by_kvwire() {
@@ -62,5 +66,5 @@ pub async fn run(args: &EnableManagedIdentityArgs, s: &Settings) -> Result<ExitS
     )?;
     opts.no_wait = args.no_wait;
     opts.wait_hint = format!("kvwire wait -g {rg} -n {name}");
-    plan::run(p, &opts, &s.ui).await
+    plan::run_in(observation, p, &opts, &s.ui).await
 }

@@ -92,7 +92,10 @@ pub async fn up(
             cluster.settled(&|status: &str| lines(status)).await?;
         }
     }
-    let (p, _) = build::up(&az, &rb, seeds).await?;
+    // One observation for building the plan and for its steps: the cluster, its pools and Graph
+    // are read once.
+    let observation = crate::util::observation::Observation::default();
+    let (p, _) = observation.run(build::up(&az, &rb, seeds)).await?;
     let mut opts = s.run_options(
         if dry_run { "plan" } else { "up" },
         PARALLEL,
@@ -116,7 +119,7 @@ pub async fn up(
         opts.replan_hint = Some(format!("kvwire plan -f {} --out {}", file.display(), path.display()));
     }
     opts.saved = applying;
-    plan::run(p, &opts, &s.ui).await
+    plan::run_in(observation, p, &opts, &s.ui).await
 }
 
 /// `plan --out FILE` would replace FILE: never the runbook itself (under any spelling, or a hard

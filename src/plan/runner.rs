@@ -112,7 +112,12 @@ pub async fn observe(plan: &Plan, concurrency: usize) -> Result<Vec<Planned>> {
 
 /// Observe, show, confirm, apply, verify. Returns how kvwire should exit.
 pub async fn run(plan: Plan, opts: &RunOptions, ui: &Ui) -> Result<ExitStatus> {
-    let observation = Observation::default();
+    run_in(Observation::default(), plan, opts, ui).await
+}
+
+/// [`run`], observing inside `observation`: reads the command made while building the plan (the
+/// cluster, Graph, the pools) are not made again, and Azure's refusals are not asked twice.
+pub async fn run_in(observation: Observation, plan: Plan, opts: &RunOptions, ui: &Ui) -> Result<ExitStatus> {
     let planned = observation.run(observe(&plan, opts.observe_parallel)).await?;
     // A saved plan applies exactly or not at all: checked on this observation, before any write.
     if let Some(saved) = &opts.saved {

@@ -14,14 +14,19 @@ use tokio::sync::OnceCell;
 /// What one read returned: a document, or none (404).
 pub type Read = Option<Value>;
 
+/// An answer as shared: Azure's error answers are shared too (a 403 from Graph, a 404 list of a
+/// child collection whose parent does not exist yet), so twenty steps that ask the same get one
+/// request, not twenty identical refusals. Transport failures are not kept: the next asker retries.
+pub type Answer<T> = Result<T, crate::error::ArmError>;
+
 /// One shared answer per key: the first caller fetches, the others wait for it.
 type Shared<T> = Arc<Mutex<HashMap<String, Arc<OnceCell<T>>>>>;
 
 /// Reads made during one observation, by URL.
 #[derive(Clone, Default)]
 pub struct Observation {
-    reads: Shared<Read>,
-    lists: Shared<Vec<Value>>,
+    reads: Shared<Answer<Read>>,
+    lists: Shared<Answer<Vec<Value>>>,
     names: Shared<Names>,
 }
 
@@ -45,7 +50,7 @@ impl Observation {
     }
 
     /// The shared slot for a read of `key`: the first caller fills it, the others wait for it.
-    pub fn read(&self, key: &str) -> Arc<OnceCell<Read>> {
+    pub fn read(&self, key: &str) -> Arc<OnceCell<Answer<Read>>> {
         self.reads
             .lock()
             .expect("observation")
@@ -65,7 +70,7 @@ impl Observation {
     }
 
     /// The shared slot for a whole (paged) list of `key`.
-    pub fn list(&self, key: &str) -> Arc<OnceCell<Vec<Value>>> {
+    pub fn list(&self, key: &str) -> Arc<OnceCell<Answer<Vec<Value>>>> {
         self.lists
             .lock()
             .expect("observation")

@@ -223,7 +223,7 @@ impl Arm {
             }
         };
         match Observation::current() {
-            Some(o) => o.read(url.as_str()).get_or_try_init(fetch).await.cloned(),
+            Some(o) => shared(o.read(url.as_str()), fetch).await,
             None => fetch().await,
         }
     }
@@ -254,7 +254,7 @@ impl Arm {
             }
         };
         match Observation::current() {
-            Some(o) => o.list(url.as_str()).get_or_try_init(fetch).await.cloned(),
+            Some(o) => shared(o.list(url.as_str()), fetch).await,
             None => fetch().await,
         }
     }
@@ -578,6 +578,29 @@ impl Polls<'_> {
             }
         }
     }
+}
+
+/// One answer per observation slot: the first asker fetches; an ARM error answer is kept and
+/// given to every later asker as well (see [`crate::util::observation::Answer`]).
+async fn shared<T, F, Fut>(
+    slot: std::sync::Arc<tokio::sync::OnceCell<crate::util::observation::Answer<T>>>,
+    fetch: F,
+) -> Result<T>
+where
+    T: Clone,
+    F: FnOnce() -> Fut,
+    Fut: std::future::Future<Output = Result<T>>,
+{
+    let answer = slot
+        .get_or_try_init(|| async {
+            match fetch().await {
+                Ok(v) => Ok(Ok(v)),
+                Err(Error::Arm(e)) => Ok(Err(e)),
+                Err(other) => Err(other),
+            }
+        })
+        .await?;
+    answer.clone().map_err(Error::Arm)
 }
 
 fn non_null(v: Value) -> Option<Value> {
