@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_kvwire_global_optspecs
-    string join \n h/help subscription= v/verbose q/quiet cloud= auth= ca-bundle= resolve= timeout= retries= lro-timeout= no-color o/output= dry-run y/yes detailed-exitcode V/version
+    string join \n h/help subscription= v/verbose q/quiet cloud= auth= ca-bundle= resolve= timeout= retries= lro-timeout= keyvault-rate= no-color o/output= dry-run y/yes detailed-exitcode V/version
 end
 
 function __fish_kvwire_needs_command
@@ -36,6 +36,7 @@ complete -c kvwire -n "__fish_kvwire_needs_command" -l resolve -d 'Connect to AD
 complete -c kvwire -n "__fish_kvwire_needs_command" -l timeout -d 'Give up on one HTTP request after this many seconds' -r
 complete -c kvwire -n "__fish_kvwire_needs_command" -l retries -d 'Retries for throttled (429), failed (5xx) or dropped requests, with exponential backoff' -r
 complete -c kvwire -n "__fish_kvwire_needs_command" -l lro-timeout -d 'Give up waiting for one long-running Azure operation after this many seconds' -r
+complete -c kvwire -n "__fish_kvwire_needs_command" -l keyvault-rate -d 'Requests kvwire sends one Key Vault in 10 seconds, at most (Key Vault allows 4,000 per vault per region; the default leaves headroom for the vault\'s other clients)' -r
 complete -c kvwire -n "__fish_kvwire_needs_command" -s o -l output -r -f -a "text\t'For people: aligned, coloured on a terminal'
 json\t'One stable JSON document on stdout (docs/plan-format.md)'
 yaml\t'The JSON document as YAML'
@@ -77,6 +78,7 @@ complete -c kvwire -n "__fish_kvwire_using_subcommand cluster; and not __fish_se
 complete -c kvwire -n "__fish_kvwire_using_subcommand cluster; and not __fish_seen_subcommand_from enable-managed-identity enable-csi-driver help" -l timeout -d 'Give up on one HTTP request after this many seconds' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand cluster; and not __fish_seen_subcommand_from enable-managed-identity enable-csi-driver help" -l retries -d 'Retries for throttled (429), failed (5xx) or dropped requests, with exponential backoff' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand cluster; and not __fish_seen_subcommand_from enable-managed-identity enable-csi-driver help" -l lro-timeout -d 'Give up waiting for one long-running Azure operation after this many seconds' -r
+complete -c kvwire -n "__fish_kvwire_using_subcommand cluster; and not __fish_seen_subcommand_from enable-managed-identity enable-csi-driver help" -l keyvault-rate -d 'Requests kvwire sends one Key Vault in 10 seconds, at most (Key Vault allows 4,000 per vault per region; the default leaves headroom for the vault\'s other clients)' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand cluster; and not __fish_seen_subcommand_from enable-managed-identity enable-csi-driver help" -s h -l help -d 'Print help (`kvwire help COMMAND` describes every option in full)'
 complete -c kvwire -n "__fish_kvwire_using_subcommand cluster; and not __fish_seen_subcommand_from enable-managed-identity enable-csi-driver help" -s v -l verbose -d 'More detail on stderr: -v steps, -vv HTTP requests, -vvv headers and ARM bodies (always redacted)'
 complete -c kvwire -n "__fish_kvwire_using_subcommand cluster; and not __fish_seen_subcommand_from enable-managed-identity enable-csi-driver help" -s q -l quiet -d 'Only errors on stderr; no progress bars'
@@ -103,6 +105,7 @@ complete -c kvwire -n "__fish_kvwire_using_subcommand cluster; and __fish_seen_s
 complete -c kvwire -n "__fish_kvwire_using_subcommand cluster; and __fish_seen_subcommand_from enable-managed-identity" -l timeout -d 'Give up on one HTTP request after this many seconds' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand cluster; and __fish_seen_subcommand_from enable-managed-identity" -l retries -d 'Retries for throttled (429), failed (5xx) or dropped requests, with exponential backoff' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand cluster; and __fish_seen_subcommand_from enable-managed-identity" -l lro-timeout -d 'Give up waiting for one long-running Azure operation after this many seconds' -r
+complete -c kvwire -n "__fish_kvwire_using_subcommand cluster; and __fish_seen_subcommand_from enable-managed-identity" -l keyvault-rate -d 'Requests kvwire sends one Key Vault in 10 seconds, at most (Key Vault allows 4,000 per vault per region; the default leaves headroom for the vault\'s other clients)' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand cluster; and __fish_seen_subcommand_from enable-managed-identity" -l no-regrant-acr -d 'Do not look up the registries where the old service principal holds AcrPull (that needs Microsoft Graph read access); only `--acr` ones are granted'
 complete -c kvwire -n "__fish_kvwire_using_subcommand cluster; and __fish_seen_subcommand_from enable-managed-identity" -l no-wait -d 'Start the long-running operation and return once Azure accepted it; `kvwire wait` (or a later run, which adopts it) waits for the end. AcrPull is granted by the next run'
 complete -c kvwire -n "__fish_kvwire_using_subcommand cluster; and __fish_seen_subcommand_from enable-managed-identity" -l dry-run -d 'Observe and print the plan, but write nothing (reads only)'
@@ -130,6 +133,7 @@ complete -c kvwire -n "__fish_kvwire_using_subcommand cluster; and __fish_seen_s
 complete -c kvwire -n "__fish_kvwire_using_subcommand cluster; and __fish_seen_subcommand_from enable-csi-driver" -l timeout -d 'Give up on one HTTP request after this many seconds' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand cluster; and __fish_seen_subcommand_from enable-csi-driver" -l retries -d 'Retries for throttled (429), failed (5xx) or dropped requests, with exponential backoff' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand cluster; and __fish_seen_subcommand_from enable-csi-driver" -l lro-timeout -d 'Give up waiting for one long-running Azure operation after this many seconds' -r
+complete -c kvwire -n "__fish_kvwire_using_subcommand cluster; and __fish_seen_subcommand_from enable-csi-driver" -l keyvault-rate -d 'Requests kvwire sends one Key Vault in 10 seconds, at most (Key Vault allows 4,000 per vault per region; the default leaves headroom for the vault\'s other clients)' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand cluster; and __fish_seen_subcommand_from enable-csi-driver" -l rotation -d 'Re-read mounted secrets from Key Vault periodically, so pods see new versions (the add-on\'s `enableSecretRotation`). Neither this nor --no-rotation: as the cluster has it (off on a new add-on, as in AKS)'
 complete -c kvwire -n "__fish_kvwire_using_subcommand cluster; and __fish_seen_subcommand_from enable-csi-driver" -l no-rotation -d 'Turn secret rotation off'
 complete -c kvwire -n "__fish_kvwire_using_subcommand cluster; and __fish_seen_subcommand_from enable-csi-driver" -l no-wait -d 'Start the long-running operation and return once Azure accepted it; `kvwire wait` (or a later run, which adopts it) waits for the end'
@@ -155,6 +159,7 @@ complete -c kvwire -n "__fish_kvwire_using_subcommand nodepool; and not __fish_s
 complete -c kvwire -n "__fish_kvwire_using_subcommand nodepool; and not __fish_seen_subcommand_from upgrade-image help" -l timeout -d 'Give up on one HTTP request after this many seconds' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand nodepool; and not __fish_seen_subcommand_from upgrade-image help" -l retries -d 'Retries for throttled (429), failed (5xx) or dropped requests, with exponential backoff' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand nodepool; and not __fish_seen_subcommand_from upgrade-image help" -l lro-timeout -d 'Give up waiting for one long-running Azure operation after this many seconds' -r
+complete -c kvwire -n "__fish_kvwire_using_subcommand nodepool; and not __fish_seen_subcommand_from upgrade-image help" -l keyvault-rate -d 'Requests kvwire sends one Key Vault in 10 seconds, at most (Key Vault allows 4,000 per vault per region; the default leaves headroom for the vault\'s other clients)' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand nodepool; and not __fish_seen_subcommand_from upgrade-image help" -s h -l help -d 'Print help (`kvwire help COMMAND` describes every option in full)'
 complete -c kvwire -n "__fish_kvwire_using_subcommand nodepool; and not __fish_seen_subcommand_from upgrade-image help" -s v -l verbose -d 'More detail on stderr: -v steps, -vv HTTP requests, -vvv headers and ARM bodies (always redacted)'
 complete -c kvwire -n "__fish_kvwire_using_subcommand nodepool; and not __fish_seen_subcommand_from upgrade-image help" -s q -l quiet -d 'Only errors on stderr; no progress bars'
@@ -180,6 +185,7 @@ complete -c kvwire -n "__fish_kvwire_using_subcommand nodepool; and __fish_seen_
 complete -c kvwire -n "__fish_kvwire_using_subcommand nodepool; and __fish_seen_subcommand_from upgrade-image" -l timeout -d 'Give up on one HTTP request after this many seconds' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand nodepool; and __fish_seen_subcommand_from upgrade-image" -l retries -d 'Retries for throttled (429), failed (5xx) or dropped requests, with exponential backoff' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand nodepool; and __fish_seen_subcommand_from upgrade-image" -l lro-timeout -d 'Give up waiting for one long-running Azure operation after this many seconds' -r
+complete -c kvwire -n "__fish_kvwire_using_subcommand nodepool; and __fish_seen_subcommand_from upgrade-image" -l keyvault-rate -d 'Requests kvwire sends one Key Vault in 10 seconds, at most (Key Vault allows 4,000 per vault per region; the default leaves headroom for the vault\'s other clients)' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand nodepool; and __fish_seen_subcommand_from upgrade-image" -l all -d 'Every node pool of the cluster'
 complete -c kvwire -n "__fish_kvwire_using_subcommand nodepool; and __fish_seen_subcommand_from upgrade-image" -l force -d 'Upgrade even when the pool already runs the latest node image (re-images its nodes)'
 complete -c kvwire -n "__fish_kvwire_using_subcommand nodepool; and __fish_seen_subcommand_from upgrade-image" -l no-wait -d 'Start the long-running operation and return once Azure accepted it; `kvwire wait` (or a later run, which adopts it) waits for the end'
@@ -210,6 +216,7 @@ complete -c kvwire -n "__fish_kvwire_using_subcommand kubelet-identity" -l resol
 complete -c kvwire -n "__fish_kvwire_using_subcommand kubelet-identity" -l timeout -d 'Give up on one HTTP request after this many seconds' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand kubelet-identity" -l retries -d 'Retries for throttled (429), failed (5xx) or dropped requests, with exponential backoff' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand kubelet-identity" -l lro-timeout -d 'Give up waiting for one long-running Azure operation after this many seconds' -r
+complete -c kvwire -n "__fish_kvwire_using_subcommand kubelet-identity" -l keyvault-rate -d 'Requests kvwire sends one Key Vault in 10 seconds, at most (Key Vault allows 4,000 per vault per region; the default leaves headroom for the vault\'s other clients)' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand kubelet-identity" -s h -l help -d 'Print help (`kvwire help COMMAND` describes every option in full)'
 complete -c kvwire -n "__fish_kvwire_using_subcommand kubelet-identity" -s v -l verbose -d 'More detail on stderr: -v steps, -vv HTTP requests, -vvv headers and ARM bodies (always redacted)'
 complete -c kvwire -n "__fish_kvwire_using_subcommand kubelet-identity" -s q -l quiet -d 'Only errors on stderr; no progress bars'
@@ -237,6 +244,7 @@ complete -c kvwire -n "__fish_kvwire_using_subcommand workload-identity" -l reso
 complete -c kvwire -n "__fish_kvwire_using_subcommand workload-identity" -l timeout -d 'Give up on one HTTP request after this many seconds' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand workload-identity" -l retries -d 'Retries for throttled (429), failed (5xx) or dropped requests, with exponential backoff' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand workload-identity" -l lro-timeout -d 'Give up waiting for one long-running Azure operation after this many seconds' -r
+complete -c kvwire -n "__fish_kvwire_using_subcommand workload-identity" -l keyvault-rate -d 'Requests kvwire sends one Key Vault in 10 seconds, at most (Key Vault allows 4,000 per vault per region; the default leaves headroom for the vault\'s other clients)' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand workload-identity" -l overwrite -d 'Rewrite a federated credential of the same name that trusts another issuer or subject (held otherwise: the pods it trusts now would lose access; at a terminal kvwire asks)'
 complete -c kvwire -n "__fish_kvwire_using_subcommand workload-identity" -l no-wait -d 'Start the long-running operation and return once Azure accepted it; `kvwire wait` (or a later run, which adopts it) waits for the end'
 complete -c kvwire -n "__fish_kvwire_using_subcommand workload-identity" -l dry-run -d 'Observe and print the plan, but write nothing (reads only)'
@@ -270,6 +278,7 @@ complete -c kvwire -n "__fish_kvwire_using_subcommand grant" -l resolve -d 'Conn
 complete -c kvwire -n "__fish_kvwire_using_subcommand grant" -l timeout -d 'Give up on one HTTP request after this many seconds' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand grant" -l retries -d 'Retries for throttled (429), failed (5xx) or dropped requests, with exponential backoff' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand grant" -l lro-timeout -d 'Give up waiting for one long-running Azure operation after this many seconds' -r
+complete -c kvwire -n "__fish_kvwire_using_subcommand grant" -l keyvault-rate -d 'Requests kvwire sends one Key Vault in 10 seconds, at most (Key Vault allows 4,000 per vault per region; the default leaves headroom for the vault\'s other clients)' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand grant" -l allow-list -d 'Access-policy vaults: also grant `list` (enumerate secret names), not only `get`'
 complete -c kvwire -n "__fish_kvwire_using_subcommand grant" -l allow-broad -d 'Allow a role broader than reading secrets (Secrets Officer, Key Vault Administrator, Owner, …) for a workload'
 complete -c kvwire -n "__fish_kvwire_using_subcommand grant" -l dry-run -d 'Observe and print the plan, but write nothing (reads only)'
@@ -291,6 +300,7 @@ complete -c kvwire -n "__fish_kvwire_using_subcommand secrets; and not __fish_se
 complete -c kvwire -n "__fish_kvwire_using_subcommand secrets; and not __fish_seen_subcommand_from seed help" -l timeout -d 'Give up on one HTTP request after this many seconds' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand secrets; and not __fish_seen_subcommand_from seed help" -l retries -d 'Retries for throttled (429), failed (5xx) or dropped requests, with exponential backoff' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand secrets; and not __fish_seen_subcommand_from seed help" -l lro-timeout -d 'Give up waiting for one long-running Azure operation after this many seconds' -r
+complete -c kvwire -n "__fish_kvwire_using_subcommand secrets; and not __fish_seen_subcommand_from seed help" -l keyvault-rate -d 'Requests kvwire sends one Key Vault in 10 seconds, at most (Key Vault allows 4,000 per vault per region; the default leaves headroom for the vault\'s other clients)' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand secrets; and not __fish_seen_subcommand_from seed help" -s h -l help -d 'Print help (`kvwire help COMMAND` describes every option in full)'
 complete -c kvwire -n "__fish_kvwire_using_subcommand secrets; and not __fish_seen_subcommand_from seed help" -s v -l verbose -d 'More detail on stderr: -v steps, -vv HTTP requests, -vvv headers and ARM bodies (always redacted)'
 complete -c kvwire -n "__fish_kvwire_using_subcommand secrets; and not __fish_seen_subcommand_from seed help" -s q -l quiet -d 'Only errors on stderr; no progress bars'
@@ -319,6 +329,7 @@ complete -c kvwire -n "__fish_kvwire_using_subcommand secrets; and __fish_seen_s
 complete -c kvwire -n "__fish_kvwire_using_subcommand secrets; and __fish_seen_subcommand_from seed" -l timeout -d 'Give up on one HTTP request after this many seconds' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand secrets; and __fish_seen_subcommand_from seed" -l retries -d 'Retries for throttled (429), failed (5xx) or dropped requests, with exponential backoff' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand secrets; and __fish_seen_subcommand_from seed" -l lro-timeout -d 'Give up waiting for one long-running Azure operation after this many seconds' -r
+complete -c kvwire -n "__fish_kvwire_using_subcommand secrets; and __fish_seen_subcommand_from seed" -l keyvault-rate -d 'Requests kvwire sends one Key Vault in 10 seconds, at most (Key Vault allows 4,000 per vault per region; the default leaves headroom for the vault\'s other clients)' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand secrets; and __fish_seen_subcommand_from seed" -l from-env -d 'Take each value from the environment variable named by its KEY'
 complete -c kvwire -n "__fish_kvwire_using_subcommand secrets; and __fish_seen_subcommand_from seed" -l stdin -d 'Take values from .env-style KEY=value lines on standard input'
 complete -c kvwire -n "__fish_kvwire_using_subcommand secrets; and __fish_seen_subcommand_from seed" -l all -d 'Seed every key of the file or stdin (env-style names); not with --from-env, which would take the whole environment'
@@ -371,6 +382,7 @@ complete -c kvwire -n "__fish_kvwire_using_subcommand manifests" -l resolve -d '
 complete -c kvwire -n "__fish_kvwire_using_subcommand manifests" -l timeout -d 'Give up on one HTTP request after this many seconds' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand manifests" -l retries -d 'Retries for throttled (429), failed (5xx) or dropped requests, with exponential backoff' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand manifests" -l lro-timeout -d 'Give up waiting for one long-running Azure operation after this many seconds' -r
+complete -c kvwire -n "__fish_kvwire_using_subcommand manifests" -l keyvault-rate -d 'Requests kvwire sends one Key Vault in 10 seconds, at most (Key Vault allows 4,000 per vault per region; the default leaves headroom for the vault\'s other clients)' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand manifests" -l offline -d 'Read nothing from Azure: take the tenant and client IDs from --tenant-id and --client-id'
 complete -c kvwire -n "__fish_kvwire_using_subcommand manifests" -s h -l help -d 'Print help (`kvwire help COMMAND` describes every option in full)'
 complete -c kvwire -n "__fish_kvwire_using_subcommand manifests" -s v -l verbose -d 'More detail on stderr: -v steps, -vv HTTP requests, -vvv headers and ARM bodies (always redacted)'
@@ -391,6 +403,7 @@ complete -c kvwire -n "__fish_kvwire_using_subcommand lint" -l resolve -d 'Conne
 complete -c kvwire -n "__fish_kvwire_using_subcommand lint" -l timeout -d 'Give up on one HTTP request after this many seconds' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand lint" -l retries -d 'Retries for throttled (429), failed (5xx) or dropped requests, with exponential backoff' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand lint" -l lro-timeout -d 'Give up waiting for one long-running Azure operation after this many seconds' -r
+complete -c kvwire -n "__fish_kvwire_using_subcommand lint" -l keyvault-rate -d 'Requests kvwire sends one Key Vault in 10 seconds, at most (Key Vault allows 4,000 per vault per region; the default leaves headroom for the vault\'s other clients)' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand lint" -l online -d 'Also check, with your Azure credentials, that each secret exists in its vault'
 complete -c kvwire -n "__fish_kvwire_using_subcommand lint" -l strict -d 'Treat warnings as errors'
 complete -c kvwire -n "__fish_kvwire_using_subcommand lint" -s h -l help -d 'Print help (`kvwire help COMMAND` describes every option in full)'
@@ -414,6 +427,7 @@ complete -c kvwire -n "__fish_kvwire_using_subcommand plan" -l resolve -d 'Conne
 complete -c kvwire -n "__fish_kvwire_using_subcommand plan" -l timeout -d 'Give up on one HTTP request after this many seconds' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand plan" -l retries -d 'Retries for throttled (429), failed (5xx) or dropped requests, with exponential backoff' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand plan" -l lro-timeout -d 'Give up waiting for one long-running Azure operation after this many seconds' -r
+complete -c kvwire -n "__fish_kvwire_using_subcommand plan" -l keyvault-rate -d 'Requests kvwire sends one Key Vault in 10 seconds, at most (Key Vault allows 4,000 per vault per region; the default leaves headroom for the vault\'s other clients)' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand plan" -l no-wait -d 'With --out: refuse, naming the operation, instead of waiting for one that runs on the cluster or its pools (a plan saved meanwhile would be stale before it is reviewed)'
 complete -c kvwire -n "__fish_kvwire_using_subcommand plan" -l detailed-exitcode -d 'Exit 4 when the plan has changes (0 = nothing to do)'
 complete -c kvwire -n "__fish_kvwire_using_subcommand plan" -s h -l help -d 'Print help (`kvwire help COMMAND` describes every option in full)'
@@ -437,6 +451,7 @@ complete -c kvwire -n "__fish_kvwire_using_subcommand up" -l resolve -d 'Connect
 complete -c kvwire -n "__fish_kvwire_using_subcommand up" -l timeout -d 'Give up on one HTTP request after this many seconds' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand up" -l retries -d 'Retries for throttled (429), failed (5xx) or dropped requests, with exponential backoff' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand up" -l lro-timeout -d 'Give up waiting for one long-running Azure operation after this many seconds' -r
+complete -c kvwire -n "__fish_kvwire_using_subcommand up" -l keyvault-rate -d 'Requests kvwire sends one Key Vault in 10 seconds, at most (Key Vault allows 4,000 per vault per region; the default leaves headroom for the vault\'s other clients)' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand up" -l no-wait -d 'Start the long-running operation and return once Azure accepted it; `kvwire wait` (or a later run, which adopts it) waits for the end'
 complete -c kvwire -n "__fish_kvwire_using_subcommand up" -l dry-run -d 'Observe and print the plan, but write nothing (reads only)'
 complete -c kvwire -n "__fish_kvwire_using_subcommand up" -s y -l yes -d 'Apply without asking. Required to apply when there is no terminal (CI)'
@@ -460,6 +475,7 @@ complete -c kvwire -n "__fish_kvwire_using_subcommand show" -l resolve -d 'Conne
 complete -c kvwire -n "__fish_kvwire_using_subcommand show" -l timeout -d 'Give up on one HTTP request after this many seconds' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand show" -l retries -d 'Retries for throttled (429), failed (5xx) or dropped requests, with exponential backoff' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand show" -l lro-timeout -d 'Give up waiting for one long-running Azure operation after this many seconds' -r
+complete -c kvwire -n "__fish_kvwire_using_subcommand show" -l keyvault-rate -d 'Requests kvwire sends one Key Vault in 10 seconds, at most (Key Vault allows 4,000 per vault per region; the default leaves headroom for the vault\'s other clients)' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand show" -s h -l help -d 'Print help (`kvwire help COMMAND` describes every option in full)'
 complete -c kvwire -n "__fish_kvwire_using_subcommand show" -s v -l verbose -d 'More detail on stderr: -v steps, -vv HTTP requests, -vvv headers and ARM bodies (always redacted)'
 complete -c kvwire -n "__fish_kvwire_using_subcommand show" -s q -l quiet -d 'Only errors on stderr; no progress bars'
@@ -480,6 +496,7 @@ complete -c kvwire -n "__fish_kvwire_using_subcommand down" -l resolve -d 'Conne
 complete -c kvwire -n "__fish_kvwire_using_subcommand down" -l timeout -d 'Give up on one HTTP request after this many seconds' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand down" -l retries -d 'Retries for throttled (429), failed (5xx) or dropped requests, with exponential backoff' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand down" -l lro-timeout -d 'Give up waiting for one long-running Azure operation after this many seconds' -r
+complete -c kvwire -n "__fish_kvwire_using_subcommand down" -l keyvault-rate -d 'Requests kvwire sends one Key Vault in 10 seconds, at most (Key Vault allows 4,000 per vault per region; the default leaves headroom for the vault\'s other clients)' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand down" -l include-secrets -d 'Also soft-delete the secrets kvwire seeded (tagged managed-by=kvwire); they stay recoverable'
 complete -c kvwire -n "__fish_kvwire_using_subcommand down" -l dry-run -d 'Observe and print the plan, but write nothing (reads only)'
 complete -c kvwire -n "__fish_kvwire_using_subcommand down" -s y -l yes -d 'Apply without asking. Required to apply when there is no terminal (CI)'
@@ -504,6 +521,7 @@ complete -c kvwire -n "__fish_kvwire_using_subcommand verify" -l resolve -d 'Con
 complete -c kvwire -n "__fish_kvwire_using_subcommand verify" -l timeout -d 'Give up on one HTTP request after this many seconds' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand verify" -l retries -d 'Retries for throttled (429), failed (5xx) or dropped requests, with exponential backoff' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand verify" -l lro-timeout -d 'Give up waiting for one long-running Azure operation after this many seconds' -r
+complete -c kvwire -n "__fish_kvwire_using_subcommand verify" -l keyvault-rate -d 'Requests kvwire sends one Key Vault in 10 seconds, at most (Key Vault allows 4,000 per vault per region; the default leaves headroom for the vault\'s other clients)' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand verify" -s h -l help -d 'Print help (`kvwire help COMMAND` describes every option in full)'
 complete -c kvwire -n "__fish_kvwire_using_subcommand verify" -s v -l verbose -d 'More detail on stderr: -v steps, -vv HTTP requests, -vvv headers and ARM bodies (always redacted)'
 complete -c kvwire -n "__fish_kvwire_using_subcommand verify" -s q -l quiet -d 'Only errors on stderr; no progress bars'
@@ -530,6 +548,7 @@ complete -c kvwire -n "__fish_kvwire_using_subcommand init" -l resolve -d 'Conne
 complete -c kvwire -n "__fish_kvwire_using_subcommand init" -l timeout -d 'Give up on one HTTP request after this many seconds' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand init" -l retries -d 'Retries for throttled (429), failed (5xx) or dropped requests, with exponential backoff' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand init" -l lro-timeout -d 'Give up waiting for one long-running Azure operation after this many seconds' -r
+complete -c kvwire -n "__fish_kvwire_using_subcommand init" -l keyvault-rate -d 'Requests kvwire sends one Key Vault in 10 seconds, at most (Key Vault allows 4,000 per vault per region; the default leaves headroom for the vault\'s other clients)' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand init" -l force -d 'Overwrite --file if it exists'
 complete -c kvwire -n "__fish_kvwire_using_subcommand init" -l offline -d 'Read nothing from Azure: fill in only what the flags say'
 complete -c kvwire -n "__fish_kvwire_using_subcommand init" -s h -l help -d 'Print help (`kvwire help COMMAND` describes every option in full)'
@@ -551,6 +570,7 @@ complete -c kvwire -n "__fish_kvwire_using_subcommand wait" -l resolve -d 'Conne
 complete -c kvwire -n "__fish_kvwire_using_subcommand wait" -l timeout -d 'Give up on one HTTP request after this many seconds' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand wait" -l retries -d 'Retries for throttled (429), failed (5xx) or dropped requests, with exponential backoff' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand wait" -l lro-timeout -d 'Give up waiting for one long-running Azure operation after this many seconds' -r
+complete -c kvwire -n "__fish_kvwire_using_subcommand wait" -l keyvault-rate -d 'Requests kvwire sends one Key Vault in 10 seconds, at most (Key Vault allows 4,000 per vault per region; the default leaves headroom for the vault\'s other clients)' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand wait" -s h -l help -d 'Print help (`kvwire help COMMAND` describes every option in full)'
 complete -c kvwire -n "__fish_kvwire_using_subcommand wait" -s v -l verbose -d 'More detail on stderr: -v steps, -vv HTTP requests, -vvv headers and ARM bodies (always redacted)'
 complete -c kvwire -n "__fish_kvwire_using_subcommand wait" -s q -l quiet -d 'Only errors on stderr; no progress bars'
@@ -567,6 +587,7 @@ complete -c kvwire -n "__fish_kvwire_using_subcommand completions" -l resolve -d
 complete -c kvwire -n "__fish_kvwire_using_subcommand completions" -l timeout -d 'Give up on one HTTP request after this many seconds' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand completions" -l retries -d 'Retries for throttled (429), failed (5xx) or dropped requests, with exponential backoff' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand completions" -l lro-timeout -d 'Give up waiting for one long-running Azure operation after this many seconds' -r
+complete -c kvwire -n "__fish_kvwire_using_subcommand completions" -l keyvault-rate -d 'Requests kvwire sends one Key Vault in 10 seconds, at most (Key Vault allows 4,000 per vault per region; the default leaves headroom for the vault\'s other clients)' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand completions" -s h -l help -d 'Print help (`kvwire help COMMAND` describes every option in full)'
 complete -c kvwire -n "__fish_kvwire_using_subcommand completions" -s v -l verbose -d 'More detail on stderr: -v steps, -vv HTTP requests, -vvv headers and ARM bodies (always redacted)'
 complete -c kvwire -n "__fish_kvwire_using_subcommand completions" -s q -l quiet -d 'Only errors on stderr; no progress bars'

@@ -50,9 +50,9 @@ impl Settings {
         if let Some(ms) = std::env::var(RETRY_BASE_ENV).ok().and_then(|v| v.parse::<u64>().ok()) {
             retry.base_delay = Duration::from_millis(ms.min(60_000));
         }
+        let cloud = Cloud::resolve(&g.cloud)?;
         Ok(Settings {
             azure: AzureSettings {
-                cloud: Cloud::resolve(&g.cloud)?,
                 subscription: g.subscription.clone(),
                 auth: g.auth,
                 http: HttpOptions {
@@ -60,7 +60,9 @@ impl Settings {
                     resolve: g.resolve.clone(),
                     timeout: Some(Duration::from_secs(g.timeout)),
                     retries: g.retries,
+                    keyvault_pace: Some((cloud.keyvault_dns_suffix.clone(), g.keyvault_rate)),
                 },
+                cloud,
                 retry,
                 lro: LroPolicy {
                     timeout: Duration::from_secs(g.lro_timeout),

@@ -140,6 +140,7 @@ fn http(f: &Fake) -> (SharedHttp, Cloud) {
             resolve: f.resolve_rules().split(',').map(|r| r.parse().unwrap()).collect(),
             timeout: None,
             retries: 1,
+            keyvault_pace: None,
         })
         .unwrap(),
     );

@@ -25,6 +25,7 @@ fn client(f: &Fake) -> azure_security_keyvault_secrets::SecretClient {
             resolve: f.resolve_rules().split(',').map(|r| r.parse().unwrap()).collect(),
             timeout: None,
             retries: 3,
+            keyvault_pace: None,
         })
         .unwrap(),
     );

@@ -546,3 +546,59 @@ fn seed_all_never_echoes_a_wrapped_value_as_a_key() {
     }
     assert!(fake.journal().is_empty(), "{:#?}", fake.journal());
 }
+
+#[test]
+fn a_large_seed_is_paced_under_the_vaults_limit_and_never_throttled() {
+    let fake = Fake::start();
+    fake.seed_vault("kv-demo", true, true);
+    // The service's rule, on a shorter clock: at most 32 requests per vault in any 2 seconds.
+    fake.state.lock().unwrap().kv_limit = (32, std::time::Duration::from_secs(2));
+    let env = fake.dir.join("many.env");
+    let text: String = (0..20).map(|i| format!("SECRET_{i:02}=value-{i}\n")).collect();
+    std::fs::write(&env, text).unwrap();
+    // 100 per 10 s: a burst of 10, then 10 a second — at most 30 in any 2 seconds.
+    let (_, all, code) = support::outcome(
+        fake.kvwire()
+            .args([
+                "--keyvault-rate",
+                "100",
+                "--yes",
+                "secrets",
+                "seed",
+                "--vault",
+                "kv-demo",
+                "--all",
+                "--from-file",
+            ])
+            .arg(&env),
+    );
+    assert_eq!(code, 0, "{all}");
+    assert_eq!(
+        fake.state.lock().unwrap().kv_throttled,
+        0,
+        "paced, never throttled:\n{all}"
+    );
+    assert_eq!(fake.secret_versions("kv-demo", "SECRET-19").len(), 1, "{all}");
+
+    // Unpaced, the same seed (new values) meets the limit and leans on 429s.
+    let text: String = (0..20).map(|i| format!("SECRET_{i:02}=other-{i}\n")).collect();
+    std::fs::write(&env, text).unwrap();
+    let (_, all, code) = support::outcome(
+        fake.kvwire()
+            .args([
+                "--keyvault-rate",
+                "100000",
+                "--yes",
+                "secrets",
+                "seed",
+                "--vault",
+                "kv-demo",
+                "--all",
+                "--overwrite",
+                "--from-file",
+            ])
+            .arg(&env),
+    );
+    assert_eq!(code, 0, "{all}");
+    assert!(fake.state.lock().unwrap().kv_throttled > 0, "the fake's limit bites");
+}

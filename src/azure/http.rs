@@ -60,6 +60,9 @@ pub struct HttpOptions {
     pub timeout: Option<Duration>,
     /// Retries the Azure SDK clients (Key Vault, sign-in) may make, as `--retries` says.
     pub retries: u32,
+    /// Pace requests to hosts under this DNS suffix (the cloud's Key Vault) to this many per host
+    /// per 10 seconds (`--keyvault-rate`).
+    pub keyvault_pace: Option<(String, u32)>,
 }
 
 /// The Azure Instance Metadata Service: managed identity tokens come from here over plain http by design;
@@ -218,6 +221,8 @@ pub struct Http {
     /// `--resolve` rules: where a host is really dialled.
     resolve: Vec<ResolveRule>,
     retries: u32,
+    /// Key Vault hosts (`.` + the cloud's suffix) and their pacing.
+    keyvault: Option<(String, std::sync::Arc<crate::azure::pace::Pacer>)>,
 }
 
 /// The proxy for https, from `HTTPS_PROXY` (else `ALL_PROXY`), with `NO_PROXY`'s exclusions and
@@ -281,6 +286,12 @@ impl Http {
             client,
             resolve: opts.resolve.clone(),
             retries: opts.retries,
+            keyvault: opts.keyvault_pace.as_ref().map(|(suffix, rate)| {
+                (
+                    format!(".{}", suffix.trim_start_matches('.').to_ascii_lowercase()),
+                    std::sync::Arc::new(crate::azure::pace::Pacer::new(*rate)),
+                )
+            }),
         })
     }
 
@@ -341,6 +352,11 @@ impl Http {
             message,
             retryable: false,
         })?;
+        if let (Some((suffix, pacer)), Some(host)) = (&self.keyvault, req.url().host_str())
+            && host.to_ascii_lowercase().ends_with(suffix.as_str())
+        {
+            pacer.pace(host).await;
+        }
         let started = Instant::now();
         let line = format!("{} {}", req.method(), loggable_url(req.url()));
         debug!("→ {line}");

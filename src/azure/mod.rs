@@ -9,6 +9,7 @@ pub mod grants;
 pub mod http;
 pub mod ids;
 pub mod keyvault;
+pub mod pace;
 pub mod profile;
 pub mod registry;
 pub mod vault;

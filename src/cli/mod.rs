@@ -178,6 +178,19 @@ pub struct GlobalArgs {
     )]
     pub lro_timeout: u64,
 
+    /// Requests kvwire sends one Key Vault in 10 seconds, at most (Key Vault allows 4,000 per vault
+    /// per region; the default leaves headroom for the vault's other clients).
+    #[arg(
+        long,
+        global = true,
+        env = "KVWIRE_KEYVAULT_RATE",
+        hide_short_help = true,
+        default_value_t = crate::azure::pace::DEFAULT_KEYVAULT_RATE,
+        value_name = "REQUESTS",
+        value_parser = clap::value_parser!(u32).range(10..=100_000)
+    )]
+    pub keyvault_rate: u32,
+
     /// No colour in text output (NO_COLOR is honoured too).
     #[arg(long, global = true)]
     pub no_color: bool,

@@ -71,6 +71,33 @@ fn deleted_bundle(vault: &str, port: u16, item: &SecretItem) -> Value {
     b
 }
 
+/// 429 when this request would take the vault past its limit within the window (see
+/// [`FakeState::kv_limit`]); `Retry-After` says when the oldest request leaves the window.
+pub fn over_limit(c: &Ctx) -> Option<Reply> {
+    let mut s = c.state.lock().unwrap();
+    let (limit, window) = s.kv_limit;
+    let now = std::time::Instant::now();
+    let seen = s.kv_window.entry(c.vault.clone()).or_default();
+    while seen.front().is_some_and(|t| now.duration_since(*t) >= window) {
+        seen.pop_front();
+    }
+    if seen.len() < limit {
+        seen.push_back(now);
+        return None;
+    }
+    let wait = window.saturating_sub(now.duration_since(*seen.front().expect("over the limit")));
+    s.kv_throttled += 1;
+    Some(
+        error(
+            429,
+            "Throttled",
+            "Request was not processed because too many requests were received. Reason: VaultRequestTypeLimitReached",
+            None,
+        )
+        .header("retry-after", wait.as_secs().max(1).to_string()),
+    )
+}
+
 fn not_found(name: &str) -> Reply {
     error(
         404,

@@ -428,6 +428,11 @@ async fn route(
         lro_failure,
     };
     if service == Service::KeyVault
+        && let Some(throttled) = keyvault::over_limit(&ctx)
+    {
+        return throttled;
+    }
+    if service == Service::KeyVault
         && let Some(denied) = keyvault::authorize(&ctx)
     {
         return denied;

@@ -185,6 +185,14 @@ pub struct FakeState {
     /// `EtagMismatch` ("Operation is not allowed: Another operation is in progress",
     /// Azure/terraform-azurerm-aks#604) instead of `OperationNotAllowed`: real AKS sends both.
     pub busy_etag_mismatch: bool,
+    /// Key Vault's service limit: at most this many requests per vault in the window ("All other
+    /// transactions: 4,000" per vault per region in 10 seconds; Key Vault service limits), past
+    /// which the vault answers 429 with `Retry-After` (Key Vault throttling guidance).
+    pub kv_limit: (usize, Duration),
+    /// Each vault's requests in the current window (vault name → arrival times).
+    pub kv_window: HashMap<String, std::collections::VecDeque<Instant>>,
+    /// Requests the vault refused for being over its limit.
+    pub kv_throttled: usize,
     /// Identities (lower-cased ID) with a federated-credential write in progress, until when.
     pub fic_writing: HashMap<String, Instant>,
     /// Refuse a concurrent federated-credential write with plain 409 `Conflict` instead of
@@ -229,6 +237,9 @@ impl FakeState {
             assignment_get_lag: Duration::ZERO,
             assignment_created: HashMap::new(),
             busy_etag_mismatch: false,
+            kv_limit: (4000, Duration::from_secs(10)),
+            kv_window: HashMap::new(),
+            kv_throttled: 0,
             fic_writing: Default::default(),
             fic_conflict_plain: false,
             fic_parent_lag: Duration::ZERO,
