@@ -308,8 +308,12 @@ pub async fn run(plan: Plan, opts: &RunOptions, ui: &Ui) -> Result<ExitStatus> {
                 count(Outcome::NotRun)
             ));
         } else if held > 0 {
+            let waiting = match count(Outcome::NotRun) {
+                0 => String::new(),
+                n => format!("; {n} not run: they need what was held back"),
+            };
             ui.print(&format!(
-                "{} {verb} complete except {held} held back: {applied} {done}{kept} and verified.\n",
+                "{} {verb} complete except {held} held back: {applied} {done}{kept} and verified{waiting}.\n",
                 ui.paint("!", Style::Change)
             ));
         } else {
@@ -458,7 +462,13 @@ async fn apply_all(
         ProgressDrawTarget::hidden()
     });
     let style = ProgressStyle::with_template("{spinner} {prefix} {wide_msg} {elapsed}").expect("valid template");
-    let satisfied = |o: Outcome| matches!(o, Outcome::Unchanged | Outcome::Applied | Outcome::Held);
+    // A held step lets what needs it go on (it stays as it is), except an adoption not consented
+    // to: what would use the resource must not treat it as this runbook's.
+    let satisfied = |n: usize, o: Outcome| match o {
+        Outcome::Unchanged | Outcome::Applied => true,
+        Outcome::Held => !planned[n].adoption,
+        _ => false,
+    };
     let board: Board = Default::default();
     let mut started = vec![false; planned.len()];
     let mut running = FuturesUnordered::new();
@@ -474,7 +484,7 @@ async fn apply_all(
                 if running.len() >= opts.parallel.max(1) {
                     break;
                 }
-                let ready = pending[i] && !started[i] && plan.needs[i].iter().all(|&n| satisfied(outcomes[n].0));
+                let ready = pending[i] && !started[i] && plan.needs[i].iter().all(|&n| satisfied(n, outcomes[n].0));
                 if ready {
                     started[i] = true;
                     let bar = multi.add(ProgressBar::new_spinner().with_style(style.clone()));
