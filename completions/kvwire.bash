@@ -561,7 +561,7 @@ _kvwire() {
             return 0
             ;;
         kvwire__subcmd__down)
-            opts="-f -o -y -h -v -q --file --include-secrets --output --dry-run --yes --detailed-exitcode --help --subscription --verbose --quiet --cloud --auth --ca-bundle --resolve --timeout --retries --lro-timeout --keyvault-rate --no-color"
+            opts="-f -o -y -h -v -q --file --include-secrets --include-adopted --output --dry-run --yes --detailed-exitcode --help --subscription --verbose --quiet --cloud --auth --ca-bundle --resolve --timeout --retries --lro-timeout --keyvault-rate --no-color"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1885,7 +1885,7 @@ _kvwire() {
             return 0
             ;;
         kvwire__subcmd__up)
-            opts="-f -o -y -h -v -q --file --plan --no-wait --output --dry-run --yes --detailed-exitcode --help --subscription --verbose --quiet --cloud --auth --ca-bundle --resolve --timeout --retries --lro-timeout --keyvault-rate --no-color"
+            opts="-f -o -y -h -v -q --file --plan --no-wait --adopt --output --dry-run --yes --detailed-exitcode --help --subscription --verbose --quiet --cloud --auth --ca-bundle --resolve --timeout --retries --lro-timeout --keyvault-rate --no-color"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -453,6 +453,7 @@ complete -c kvwire -n "__fish_kvwire_using_subcommand up" -l retries -d 'Retries
 complete -c kvwire -n "__fish_kvwire_using_subcommand up" -l lro-timeout -d 'Give up waiting for one long-running Azure operation after this many seconds' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand up" -l keyvault-rate -d 'Requests kvwire sends one Key Vault in 10 seconds, at most (Key Vault allows 4,000 per vault per region; the default leaves headroom for the vault\'s other clients)' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand up" -l no-wait -d 'Start the long-running operation and return once Azure accepted it; `kvwire wait` (or a later run, which adopts it) waits for the end'
+complete -c kvwire -n "__fish_kvwire_using_subcommand up" -l adopt -d 'Adopt, without asking, an identity, role assignment or secret that exists and that this runbook did not make (made outside kvwire, or by `kvwire grant`/`secrets seed`): its claim is recorded as adopted, which `down` keeps unless --include-adopted. Without it, each adoption is asked at a terminal and held otherwise, and what needs it does not run'
 complete -c kvwire -n "__fish_kvwire_using_subcommand up" -l dry-run -d 'Observe and print the plan, but write nothing (reads only)'
 complete -c kvwire -n "__fish_kvwire_using_subcommand up" -s y -l yes -d 'Apply without asking. Required to apply when there is no terminal (CI)'
 complete -c kvwire -n "__fish_kvwire_using_subcommand up" -l detailed-exitcode -d 'Exit 4 when changes are pending and were not applied (0 = nothing to do)'
@@ -498,6 +499,7 @@ complete -c kvwire -n "__fish_kvwire_using_subcommand down" -l retries -d 'Retri
 complete -c kvwire -n "__fish_kvwire_using_subcommand down" -l lro-timeout -d 'Give up waiting for one long-running Azure operation after this many seconds' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand down" -l keyvault-rate -d 'Requests kvwire sends one Key Vault in 10 seconds, at most (Key Vault allows 4,000 per vault per region; the default leaves headroom for the vault\'s other clients)' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand down" -l include-secrets -d 'Also soft-delete the secrets kvwire seeded (tagged managed-by=kvwire); they stay recoverable'
+complete -c kvwire -n "__fish_kvwire_using_subcommand down" -l include-adopted -d 'Also remove what this runbook adopted rather than made (`up --adopt`, or a yes at its prompt); without it, those are held, kept unless confirmed at the prompt'
 complete -c kvwire -n "__fish_kvwire_using_subcommand down" -l dry-run -d 'Observe and print the plan, but write nothing (reads only)'
 complete -c kvwire -n "__fish_kvwire_using_subcommand down" -s y -l yes -d 'Apply without asking. Required to apply when there is no terminal (CI)'
 complete -c kvwire -n "__fish_kvwire_using_subcommand down" -l detailed-exitcode -d 'Exit 4 when changes are pending and were not applied (0 = nothing to do)'

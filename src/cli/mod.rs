@@ -325,6 +325,7 @@ pub enum Command {
         "kvwire up -f onboard.toml",
         "kvwire up -f onboard.toml --yes              # in CI: no prompt",
         "kvwire up -f onboard.toml --no-wait && kvwire wait -f onboard.toml",
+        "kvwire up -f onboard.toml --yes --adopt      # in CI: adopt what exists, made outside this runbook",
         "kvwire up --plan plan.kvwire                 # exactly what `plan --out` saved",
     ]))]
     Up(UpArgs),
@@ -339,6 +340,7 @@ pub enum Command {
         "kvwire down -f onboard.toml --dry-run",
         "kvwire down -f onboard.toml                  # asks for the word yes",
         "kvwire down -f onboard.toml --include-secrets",
+        "kvwire down -f onboard.toml --include-adopted   # also what the runbook adopted",
     ]))]
     Down(DownArgs),
     /// Check a runbook's setup end to end: ✔/✘ per check with the command that fixes it.
@@ -781,6 +783,12 @@ pub struct UpArgs {
     /// later run, which adopts it) waits for the end.
     #[arg(long)]
     pub no_wait: bool,
+    /// Adopt, without asking, an identity, role assignment or secret that exists and that this
+    /// runbook did not make (made outside kvwire, or by `kvwire grant`/`secrets seed`): its claim
+    /// is recorded as adopted, which `down` keeps unless --include-adopted. Without it, each
+    /// adoption is asked at a terminal and held otherwise, and what needs it does not run.
+    #[arg(long, conflicts_with = "plan")]
+    pub adopt: bool,
     #[command(flatten)]
     pub apply: ApplyArgs,
 }
@@ -805,6 +813,10 @@ pub struct DownArgs {
     /// Also soft-delete the secrets kvwire seeded (tagged managed-by=kvwire); they stay recoverable.
     #[arg(long)]
     pub include_secrets: bool,
+    /// Also remove what this runbook adopted rather than made (`up --adopt`, or a yes at its
+    /// prompt); without it, those are held, kept unless confirmed at the prompt.
+    #[arg(long)]
+    pub include_adopted: bool,
     #[command(flatten)]
     pub apply: ApplyArgs,
 }

@@ -21,6 +21,7 @@ pub async fn run(args: &GrantArgs, s: &Settings) -> Result<ExitStatus> {
         allow_broad: args.allow_broad,
         principal_wait: args.principal_wait.duration(),
         claim: None,
+        adopt: false,
     };
     spec.check_offline(&principal)?;
     let az = Arc::new(s.connect().await?);

@@ -28,13 +28,15 @@ pub struct Saved<'a> {
     pub apply: Option<&'a Path>,
 }
 
-/// `plan` (dry run) and `up`; `saved` writes or applies a saved plan.
+/// `plan` (dry run) and `up`; `saved` writes or applies a saved plan; `adopt` (`up --adopt`)
+/// adopts what exists and this runbook did not make without asking.
 pub async fn up(
     file: Option<&Path>,
     s: &Settings,
     dry_run: bool,
     no_wait: bool,
     saved: Saved<'_>,
+    adopt: bool,
 ) -> Result<ExitStatus> {
     // All input — the saved plan, the runbook and every secret value — is read and checked
     // before any request.
@@ -95,7 +97,7 @@ pub async fn up(
     // One observation for building the plan and for its steps: the cluster, its pools and Graph
     // are read once.
     let observation = crate::util::observation::Observation::default();
-    let (p, _) = observation.run(build::up(&az, &rb, seeds)).await?;
+    let (p, _) = observation.run(build::up(&az, &rb, seeds, adopt)).await?;
     let mut opts = s.run_options(
         if dry_run { "plan" } else { "up" },
         PARALLEL,
@@ -157,11 +159,11 @@ pub fn show(file: &Path, s: &Settings) -> Result<ExitStatus> {
     Ok(ExitStatus::Success)
 }
 
-/// `down`: remove only what kvwire created.
-pub async fn down(file: &Path, include_secrets: bool, s: &Settings) -> Result<ExitStatus> {
+/// `down`: remove only what kvwire created (and, `include_adopted`, what the runbook adopted).
+pub async fn down(file: &Path, include_secrets: bool, include_adopted: bool, s: &Settings) -> Result<ExitStatus> {
     let rb = runbook::load(file)?;
     let az = Arc::new(s.connect().await?);
-    let p = build::down(&az, &rb, include_secrets).await?;
+    let p = build::down(&az, &rb, include_secrets, include_adopted).await?;
     let mut opts = s.run_options("down", 1, format!("kvwire down -f {}", file.display()))?;
     // As `terraform destroy`: only the word `yes` approves, and the run speaks of destroying.
     opts.confirm_word = true;

@@ -37,6 +37,7 @@ pub async fn run(args: &SeedArgs, s: &Settings) -> Result<ExitStatus> {
     let vault = vault::find(&az, &args.vault, args.resource_group.as_deref()).await?;
     let policy = SeedPolicy {
         claim: None,
+        adopt: false,
         overwrite: args.overwrite,
         recover: args.recover,
         content_type: args.content_type.clone(),

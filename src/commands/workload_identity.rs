@@ -39,6 +39,7 @@ pub async fn run(args: &WorkloadIdentityArgs, s: &Settings) -> Result<ExitStatus
         Box::new(Identity {
             identity: identity.clone(),
             claim: None,
+            adopt: false,
         }),
         &[],
     );

@@ -42,6 +42,12 @@ pub fn description_claims(description: Option<&str>) -> std::collections::BTreeS
     claims(description.and_then(|d| d.strip_prefix(DESCRIPTION_PREFIX)))
 }
 
+/// Whether a role assignment's description may carry claims: empty, or kvwire's form. Someone's
+/// own text is never replaced.
+pub fn description_is_free(description: Option<&str>) -> bool {
+    description.is_none_or(|d| d.trim().is_empty() || d.starts_with(DESCRIPTION_PREFIX))
+}
+
 /// A role assignment description naming `claims`.
 pub fn claims_description(claims: &std::collections::BTreeSet<String>) -> String {
     format!("{DESCRIPTION_PREFIX}{}", claims_value(claims))
@@ -55,11 +61,50 @@ pub fn runbooks_tag_patch(doc: &serde_json::Value, claims: &std::collections::BT
     serde_json::json!({ "tags": t })
 }
 
+/// How a runbook's claim reads when it adopted the resource rather than made it: it existed
+/// before, made outside kvwire or by kvwire outside any runbook (`kvwire grant`, `secrets seed`).
+/// `down` keeps what a runbook only adopted unless `--include-adopted`. A kvwire that predates
+/// the marker reads `NAME(adopted)` as another runbook's claim, and keeps the resource too.
+pub const ADOPTED_MARK: &str = "(adopted)";
+
+/// `runbook`'s claim on a resource it adopted (see [`ADOPTED_MARK`]).
+pub fn adopted(runbook: &str) -> String {
+    format!("{runbook}{ADOPTED_MARK}")
+}
+
+/// Whether `me` is recorded on a resource: `Some(false)` as its maker, `Some(true)` as adopter.
+pub fn claimed_by(claims: &std::collections::BTreeSet<String>, me: &str) -> Option<bool> {
+    if claims.contains(me) {
+        Some(false)
+    } else if claims.contains(&adopted(me)) {
+        Some(true)
+    } else {
+        None
+    }
+}
+
+/// Why `up` holds the adoption of a resource this runbook did not make (`kvwire_made`: it carries
+/// `managed-by=kvwire` but no runbook's claim). Released by a yes at the prompt or `--adopt`.
+pub fn adoption_hold(kvwire_made: bool, runbook: &str) -> String {
+    let by = if kvwire_made {
+        "by kvwire outside any runbook (`kvwire grant`, `secrets seed`, or before runbooks were recorded)"
+    } else {
+        "outside kvwire"
+    };
+    format!(
+        "exists, made {by}: adopt it? Adopting records runbook {runbook} on it as {} (`down` keeps it unless --include-adopted) and lets the steps that use it go on; confirm at the prompt, or pass --adopt",
+        adopted(runbook)
+    )
+}
+
 /// What `down` may do with a shared resource, given the runbooks recorded on it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Release {
     /// No runbook is recorded on it: nobody can say whose it is.
     Unclaimed,
+    /// Only this runbook uses it, and it adopted it rather than made it: kept unless
+    /// `--include-adopted`.
+    Adopted,
     /// Other runbooks use it and this one never did (their names, joined).
     NotMine(String),
     /// Others still use it: only this runbook's name comes off; the claims left, and their names.
@@ -68,19 +113,21 @@ pub enum Release {
     Last,
 }
 
-/// The claims without `me`.
+/// The claims without `me` (as maker or adopter).
 pub fn without(claims: &std::collections::BTreeSet<String>, me: &str) -> std::collections::BTreeSet<String> {
-    claims.iter().filter(|c| *c != me).cloned().collect()
+    let adopted = adopted(me);
+    claims.iter().filter(|c| *c != me && **c != adopted).cloned().collect()
 }
 
 pub fn release(claims: &std::collections::BTreeSet<String>, me: &str) -> Release {
     let others = without(claims, me);
     let names = others.iter().cloned().collect::<Vec<_>>().join(", ");
-    match (claims.is_empty(), claims.contains(me), others.is_empty()) {
+    match (claims.is_empty(), claimed_by(claims, me), others.is_empty()) {
         (true, _, _) => Release::Unclaimed,
-        (false, false, _) => Release::NotMine(names),
-        (false, true, false) => Release::Shared(others, names),
-        (false, true, true) => Release::Last,
+        (false, None, _) => Release::NotMine(names),
+        (false, Some(_), false) => Release::Shared(others, names),
+        (false, Some(true), true) => Release::Adopted,
+        (false, Some(false), true) => Release::Last,
     }
 }
 
@@ -105,5 +152,15 @@ mod tests {
             Release::Shared(claims(Some("b")), "b".into())
         );
         assert_eq!(release(&claims(Some("a")), "a"), Release::Last);
+        assert_eq!(release(&claims(Some("a(adopted)")), "a"), Release::Adopted);
+        assert_eq!(
+            release(&claims(Some("a(adopted),b")), "a"),
+            Release::Shared(claims(Some("b")), "b".into())
+        );
+        assert_eq!(
+            release(&claims(Some("b(adopted)")), "a"),
+            Release::NotMine("b(adopted)".into())
+        );
+        assert_eq!(claimed_by(&claims(Some("a(adopted)")), "a"), Some(true));
     }
 }

@@ -318,8 +318,12 @@ pub async fn run_in(observation: Observation, plan: Plan, opts: &RunOptions, ui:
                 count(Outcome::NotRun)
             ));
         } else if held > 0 {
+            let waiting = match count(Outcome::NotRun) {
+                0 => String::new(),
+                n => format!("; {n} not run: they need what was held back"),
+            };
             ui.print(&format!(
-                "{} {verb} complete except {held} held back: {applied} {done}{kept} and verified.\n",
+                "{} {verb} complete except {held} held back: {applied} {done}{kept} and verified{waiting}.\n",
                 ui.paint("!", Style::Change)
             ));
         } else {
@@ -472,7 +476,13 @@ async fn apply_all(
         ProgressDrawTarget::hidden()
     });
     let style = ProgressStyle::with_template("{spinner} {prefix} {wide_msg} {elapsed}").expect("valid template");
-    let satisfied = |o: Outcome| matches!(o, Outcome::Unchanged | Outcome::Applied | Outcome::Held);
+    // A held step lets what needs it go on (it stays as it is), except an adoption not consented
+    // to: what would use the resource must not treat it as this runbook's.
+    let satisfied = |n: usize, o: Outcome| match o {
+        Outcome::Unchanged | Outcome::Applied => true,
+        Outcome::Held => !planned[n].adoption,
+        _ => false,
+    };
     let board: Board = Default::default();
     let mut started = vec![false; planned.len()];
     let waits_on_operation: Vec<bool> = plan.steps.iter().map(|s| s.operation().is_some()).collect();
@@ -489,7 +499,7 @@ async fn apply_all(
     loop {
         if !failed {
             for i in 0..planned.len() {
-                let ready = pending[i] && !started[i] && plan.needs[i].iter().all(|&n| satisfied(outcomes[n].0));
+                let ready = pending[i] && !started[i] && plan.needs[i].iter().all(|&n| satisfied(n, outcomes[n].0));
                 let kind = usize::from(waits_on_operation[i]);
                 if ready && slots[kind] >= limit[kind] {
                     continue;

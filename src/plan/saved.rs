@@ -223,6 +223,14 @@ impl SavedPlan {
                 continue;
             };
             let now = SavedStep::of(p);
+            if s.action == action_name(Action::Create) && p.adoption {
+                // Reviewed as "kvwire makes it": finding someone else's in its place is not done.
+                differences.push(format!(
+                    "{}: planned create, but it now exists and this runbook did not make it (made outside kvwire, or outside any runbook); adopting it was not reviewed",
+                    p.address
+                ));
+                continue;
+            }
             if p.action == Action::NoOp {
                 // Already done (a re-run after a partial apply): doing less is allowed.
                 continue;

@@ -138,6 +138,10 @@ pub struct Planned {
     /// Applying a saved plan: a write refuses, rather than re-plans, when what it reads is no
     /// longer what was observed (`If-Match` with the observed entity tag, a 412 ends the step).
     pub exact: bool,
+    /// The resource exists and this run did not make it: it was made outside kvwire, or by kvwire
+    /// outside any runbook. Adopting it is held for consent (`--adopt`), and while held, the
+    /// steps that need it do not run; a saved plan that meant to create it refuses.
+    pub adoption: bool,
 }
 
 impl Planned {
@@ -155,6 +159,7 @@ impl Planned {
             blocks: false,
             observed: None,
             exact: false,
+            adoption: false,
         }
     }
 
@@ -185,6 +190,13 @@ impl Planned {
 
     pub fn held(mut self, why: Option<String>) -> Planned {
         self.held = why;
+        self
+    }
+
+    /// Adopting what exists: held with `why` unless `adopt` (see [`Planned::adoption`]).
+    pub fn adopting(mut self, adopt: bool, why: String) -> Planned {
+        self.adoption = true;
+        self.held = (!adopt).then_some(why);
         self
     }
 

@@ -65,7 +65,8 @@ pub fn read_seeds(rb: &Loaded, allow_missing: bool) -> Result<Option<Seeds>> {
 /// identity, and the role assignment (whose wait for Entra replication overlaps the upgrades);
 /// the federated credentials once the issuer exists; the secrets from the start. Without `seeds`
 /// (verify's drift check) no secret steps are planned.
-pub async fn up(az: &Arc<Azure>, rb: &Loaded, seeds: Option<Seeds>) -> Result<(Plan, Vault)> {
+/// `adopt`: what exists and this runbook did not make is adopted without asking (`up --adopt`).
+pub async fn up(az: &Arc<Azure>, rb: &Loaded, seeds: Option<Seeds>, adopt: bool) -> Result<(Plan, Vault)> {
     let b = &rb.book;
     let cluster = ClusterRef::new(az.clone(), &b.cluster.resource_group, &b.cluster.name);
     let workload = b.identity.mode == IdentityMode::WorkloadIdentity;
@@ -140,6 +141,7 @@ pub async fn up(az: &Arc<Azure>, rb: &Loaded, seeds: Option<Seeds>) -> Result<(P
                 Box::new(Identity {
                     identity: identity.clone(),
                     claim: Some(rb.id.clone()),
+                    adopt,
                 }),
                 &[],
             );
@@ -202,6 +204,7 @@ pub async fn up(az: &Arc<Azure>, rb: &Loaded, seeds: Option<Seeds>) -> Result<(P
         allow_broad: false,
         principal_wait: PRINCIPAL_WAIT,
         claim: Some(rb.id.clone()),
+        adopt,
     };
     plan.add(
         grant_step(az.clone(), vault.clone(), principal, &spec, None)?,
@@ -211,6 +214,7 @@ pub async fn up(az: &Arc<Azure>, rb: &Loaded, seeds: Option<Seeds>) -> Result<(P
         let s = b.secrets.as_ref().expect("seeds come from [secrets]");
         let policy = SeedPolicy {
             claim: Some(rb.id.clone()),
+            adopt,
             overwrite: s.overwrite,
             recover: s.recover,
             ..Default::default()
@@ -270,7 +274,8 @@ pub fn kvwire_assignment(vault: &Vault, principal_id: &str) -> String {
 
 /// `down`: only what kvwire created — its federated credentials, its role assignment, the
 /// identity when kvwire tagged it, and (asked for) the secrets it tagged. Never cluster settings.
-pub async fn down(az: &Arc<Azure>, rb: &Loaded, include_secrets: bool) -> Result<Plan> {
+/// `include_adopted`: also what the runbook only adopted (`down --include-adopted`).
+pub async fn down(az: &Arc<Azure>, rb: &Loaded, include_secrets: bool, include_adopted: bool) -> Result<Plan> {
     let b = &rb.book;
     let vault = vault::find(az, &b.vault.name, b.vault.resource_group.as_deref()).await?;
     let mut plan = Plan::new();
@@ -308,6 +313,7 @@ pub async fn down(az: &Arc<Azure>, rb: &Loaded, include_secrets: bool) -> Result
                         only_if_tagged: false,
                         shared: None,
                         own_credentials: None,
+                        include_adopted,
                     }),
                     &needs,
                 ));
@@ -322,6 +328,7 @@ pub async fn down(az: &Arc<Azure>, rb: &Loaded, include_secrets: bool) -> Result
                 only_if_tagged: true,
                 shared: Some(Shared::Tag { runbook: rb.id.clone() }),
                 own_credentials: identity_use.clone(),
+                include_adopted,
             });
             Principal::Identity {
                 rg: rb.identity_rg().into(),
@@ -353,6 +360,7 @@ pub async fn down(az: &Arc<Azure>, rb: &Loaded, include_secrets: bool) -> Result
                 only_if_tagged: false,
                 shared: Some(Shared::Description { runbook: rb.id.clone() }),
                 own_credentials: identity_use.clone(),
+                include_adopted,
             }),
             &credentials,
         ));
@@ -371,6 +379,7 @@ pub async fn down(az: &Arc<Azure>, rb: &Loaded, include_secrets: bool) -> Result
                     vault: vault.name.clone(),
                     name,
                     runbook: rb.id.clone(),
+                    include_adopted,
                 }),
                 &access,
             );

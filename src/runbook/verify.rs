@@ -255,7 +255,7 @@ pub async fn run(az: &Arc<Azure>, rb: &Loaded, file: &Path) -> Result<Report> {
     }
 
     // Drift: what `up` would still change (secret values are not compared: they need the sources).
-    let (up_plan, _) = super::build::up(az, rb, None).await?;
+    let (up_plan, _) = super::build::up(az, rb, None, false).await?;
     let drift: Vec<Planned> = plan::observe(&up_plan, plan::OBSERVE_CONCURRENCY)
         .await?
         .into_iter()

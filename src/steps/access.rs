@@ -142,6 +142,8 @@ pub struct GrantSpec {
     /// The runbook this grant is for: recorded on the role assignment, so `down` for one runbook
     /// keeps an assignment another still uses.
     pub claim: Option<String>,
+    /// Adopt an assignment this runbook did not make without asking (`up --adopt`).
+    pub adopt: bool,
 }
 
 impl GrantSpec {
@@ -259,6 +261,7 @@ pub fn grant_step(
             role_guid: spec.role.guid(),
             wait: spec.principal_wait,
             claim: spec.claim.clone(),
+            adopt: spec.adopt,
             why: None,
         }));
     }
@@ -339,6 +342,7 @@ pub fn role_step(
         role_guid: role.guid.to_string(),
         wait,
         claim: None,
+        adopt: false,
         why,
     })
 }
@@ -377,6 +381,8 @@ pub struct RoleAssignment {
     wait: Duration,
     /// See [`GrantSpec::claim`].
     claim: Option<String>,
+    /// See [`GrantSpec::adopt`].
+    adopt: bool,
     /// Why a new assignment is planned, when the caller knows better than "create".
     why: Option<String>,
 }
@@ -524,6 +530,43 @@ impl RoleAssignment {
         }
     }
 
+    /// Record this runbook on an existing assignment — kvwire's, or one adopted under another
+    /// name: PUT it back whole (its condition kept) with the runbooks read now (another may have
+    /// recorded itself since the plan). Its principal, role and scope are never changed.
+    async fn record_claim(&self, planned: &Planned, on: Progress<'_>) -> Result<()> {
+        let Some(me) = &self.claim else { return Ok(()) };
+        if planned.planned_value("properties.description").is_none() {
+            // An adoption consented to where nothing can be recorded (see `plan`).
+            return Ok(());
+        }
+        let pid = self.principal.require(&self.az).await?;
+        let existing = match self.by_name(&pid).await? {
+            Some(a) => a,
+            None => self.same(&self.held(&pid).await?).cloned().ok_or_else(|| {
+                Error::runtime(format!(
+                    "the role assignment for {} on {} is gone since the plan; nothing was written: run again",
+                    self.who, self.scope_label
+                ))
+            })?,
+        };
+        let description = existing.pointer("/properties/description").and_then(Value::as_str);
+        if !tags::description_is_free(description) {
+            return Err(Error::runtime(format!(
+                "the role assignment for {} on {} got its own description since the plan; nothing was written: run again",
+                self.who, self.scope_label
+            )));
+        }
+        let mut claims = tags::description_claims(description);
+        claims.insert(if planned.adoption {
+            tags::adopted(me)
+        } else {
+            me.clone()
+        });
+        let body = grants::assignment_with_description(&existing, &tags::claims_description(&claims));
+        let id = existing["id"].as_str().unwrap_or_default().to_string();
+        self.az.arm.put(&id, api::AUTHORIZATION, &body, on).await.map(|_| ())
+    }
+
     fn path(&self, principal_id: &str) -> String {
         ids::role_assignment(
             &self.scope,
@@ -573,33 +616,59 @@ impl Step for RoleAssignment {
             let existing = a["name"].as_str().unwrap_or("?");
             let description = a.pointer("/properties/description").and_then(Value::as_str);
             let mut claims = tags::description_claims(description);
-            if existing == name
-                && let Some(c) = &self.claim
-                && claims.insert(c.clone())
-            {
-                // kvwire's assignment, made for another runbook (or before runbooks were
-                // recorded): add this one, keep the others.
+            let kvwires = existing == name;
+            let found = if kvwires {
+                "assigned".to_string()
+            } else {
+                format!("already assigned as {existing}")
+            };
+            let no_op = |why: String, adoption: bool| Planned {
+                action: Action::NoOp,
+                adoption,
+                ..planned.clone().reason(why).warnings(warnings.clone())
+            };
+            let Some(me) = &self.claim else {
+                let why = if kvwires { found } else { format!("{found} (adopted)") };
+                return Ok(no_op(why, !kvwires));
+            };
+            let adopting = match tags::claimed_by(&claims, me) {
+                Some(false) => return Ok(no_op(found, false)),
+                Some(true) => return Ok(no_op(format!("{found} (adopted by runbook {me})"), true)),
+                // kvwire's assignment, made for other runbooks: add this one, keep the others.
+                None if kvwires && !claims.is_empty() => false,
+                // Made outside kvwire, or by `kvwire grant`: never a silent no-op.
+                None => true,
+            };
+            claims.insert(if adopting { tags::adopted(me) } else { me.clone() });
+            let record = FieldChange::set(
+                "properties.description",
+                description.map(|d| json!(d)),
+                json!(tags::claims_description(&claims)),
+            );
+            if !adopting {
                 return Ok(Planned {
                     action: Action::Update,
                     ..planned
-                        .reason(format!("kvwire's assignment: record that runbook {c} uses it too"))
+                        .reason(format!("kvwire's assignment: record that runbook {me} uses it too"))
                         .warnings(warnings)
-                        .changes(vec![FieldChange::set(
-                            "properties.description",
-                            description.map(|d| json!(d)),
-                            json!(tags::claims_description(&claims)),
-                        )])
+                        .changes(vec![record])
                 });
             }
-            let why = if existing == name {
-                "assigned".to_string()
+            let mut warnings = warnings;
+            let changes = if tags::description_is_free(description) {
+                vec![record]
             } else {
-                format!("already assigned as {existing} (adopted)")
+                // Someone's own description stays: the adoption is consented to, not recorded.
+                warnings.push(format!(
+                    "role assignment {existing} has its own description: adopting it records nothing on it, and the next run asks again"
+                ));
+                vec![]
             };
             return Ok(Planned {
-                action: Action::NoOp,
-                ..planned.reason(why).warnings(warnings)
-            });
+                action: Action::Update,
+                ..planned.reason(found).warnings(warnings).changes(changes)
+            }
+            .adopting(self.adopt, tags::adoption_hold(kvwires, me)));
         }
         let mut changes = vec![
             FieldChange::set("name", None, json!(name)),
@@ -617,6 +686,9 @@ impl Step for RoleAssignment {
     }
 
     async fn apply(&self, planned: &Planned, on: Progress<'_>) -> Result<()> {
+        if planned.action == Action::Update {
+            return self.record_claim(planned, on).await;
+        }
         let pid = match planned.planned_value("properties.principalId").and_then(Value::as_str) {
             Some(p) => p.to_string(),
             None => self.principal.require(&self.az).await?,
@@ -628,19 +700,8 @@ impl Step for RoleAssignment {
             "principalType": self.principal.kind(),
         }});
         if let Some(d) = planned.planned_value("properties.description") {
-            // Written in the same PUT (an existing assignment's description may change; its
-            // principal, role and scope may not).
+            // Written in the same PUT.
             body["properties"]["description"] = d.clone();
-        }
-        if planned.action == Action::Update
-            && let Some(existing) = self.az.arm.get_opt(&path, api::AUTHORIZATION).await?
-        {
-            // Recording a runbook on kvwire's assignment: PUT it back whole — its condition kept —
-            // with the runbooks read now (another may have recorded itself since the plan).
-            let mut claims =
-                tags::description_claims(existing.pointer("/properties/description").and_then(Value::as_str));
-            claims.extend(self.claim.clone());
-            body = grants::assignment_with_description(&existing, &tags::claims_description(&claims));
         }
         let started = Instant::now();
         let mut delay = Duration::from_secs(2);

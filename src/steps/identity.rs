@@ -97,6 +97,8 @@ pub struct Identity {
     pub identity: IdentityRef,
     /// The runbook that uses it, recorded in its `kvwire-runbooks` tag (see `down`).
     pub claim: Option<String>,
+    /// Adopt an existing identity this runbook did not make without asking (`up --adopt`).
+    pub adopt: bool,
 }
 
 #[async_trait::async_trait]
@@ -127,26 +129,45 @@ impl Step for Identity {
                 .pointer(&format!("/tags/{}", tags::RUNBOOKS))
                 .and_then(Value::as_str);
             let mut claims = tags::claims(before);
-            if ours
-                && let Some(c) = &self.claim
-                && claims.insert(c.clone())
-            {
-                return Ok(Planned {
-                    action: Action::Update,
-                    ..planned
-                        .reason(format!(
-                            "exists (clientId {client}, {whose}): record that runbook {c} uses it"
-                        ))
-                        .changes(vec![FieldChange::set(
-                            &format!("tags.{}", tags::RUNBOOKS),
-                            before.map(Value::from),
-                            json!(tags::claims_value(&claims)),
-                        )])
-                });
-            }
-            return Ok(Planned {
+            let no_op = |why: String, adoption: bool| Planned {
                 action: Action::NoOp,
-                ..planned.reason(format!("exists (clientId {client}, {whose})"))
+                adoption,
+                ..planned.clone().reason(why)
+            };
+            let Some(me) = &self.claim else {
+                return Ok(no_op(format!("exists (clientId {client}, {whose})"), !ours));
+            };
+            let adopting = match tags::claimed_by(&claims, me) {
+                Some(false) => return Ok(no_op(format!("exists (clientId {client}, {whose})"), false)),
+                Some(true) => {
+                    return Ok(no_op(
+                        format!("exists (clientId {client}, adopted by runbook {me})"),
+                        true,
+                    ));
+                }
+                // Made by kvwire for other runbooks: shared, this one is recorded beside them.
+                None if ours && !claims.is_empty() => false,
+                // Made outside kvwire, or by kvwire outside any runbook: never a silent no-op.
+                None => true,
+            };
+            claims.insert(if adopting { tags::adopted(me) } else { me.clone() });
+            let change = FieldChange::set(
+                &format!("tags.{}", tags::RUNBOOKS),
+                before.map(Value::from),
+                json!(tags::claims_value(&claims)),
+            );
+            let update = Planned {
+                action: Action::Update,
+                ..planned.changes(vec![change])
+            };
+            return Ok(if adopting {
+                update
+                    .reason(format!("exists (clientId {client}, {whose})"))
+                    .adopting(self.adopt, tags::adoption_hold(ours, me))
+            } else {
+                update.reason(format!(
+                    "exists (clientId {client}, {whose}): record that runbook {me} uses it"
+                ))
             });
         }
         // New identities go where the cluster is.
@@ -164,25 +185,38 @@ impl Step for Identity {
     }
 
     /// The body is the plan's: its location and tags, nothing else. Recording a runbook on an
-    /// existing identity PATCHes its tags, which replaces the whole map: the others go back as read.
+    /// existing identity PATCHes its tags, which replaces the whole map: the others go back as
+    /// read, and the claim is read back (no `If-Match` here: see `claims::write_until_it_holds`).
     async fn apply(&self, planned: &Planned, on: Progress<'_>) -> Result<()> {
         let arm = &self.identity.cluster.az.arm;
         if planned.action == Action::Update {
+            let Some(me) = &self.claim else { return Ok(()) };
+            let mine = if planned.adoption {
+                tags::adopted(me)
+            } else {
+                me.clone()
+            };
+            let id = self.identity.id();
+            let id = id.as_str();
+            let runbooks = |doc: &Value| {
+                tags::claims(
+                    doc.pointer(&format!("/tags/{}", tags::RUNBOOKS))
+                        .and_then(Value::as_str),
+                )
+            };
             // Read again: another runbook may have recorded itself since the plan.
-            let doc = arm.get(&self.identity.id(), api::MANAGED_IDENTITY).await?;
-            let mut claims = tags::claims(
-                doc.pointer(&format!("/tags/{}", tags::RUNBOOKS))
-                    .and_then(Value::as_str),
-            );
-            claims.extend(self.claim.clone());
-            arm.patch(
-                &self.identity.id(),
-                api::MANAGED_IDENTITY,
-                &tags::runbooks_tag_patch(&doc, &claims),
-                on,
+            return super::claims::write_until_it_holds(
+                &self.address(),
+                || arm.get(id, api::MANAGED_IDENTITY),
+                |body| async move { arm.patch(id, api::MANAGED_IDENTITY, &body, on).await.map(|_| ()) },
+                |doc| {
+                    let mut claims = runbooks(doc);
+                    claims.insert(mine.clone());
+                    tags::runbooks_tag_patch(doc, &claims)
+                },
+                |doc| tags::claimed_by(&runbooks(doc), me).is_some(),
             )
-            .await?;
-            return Ok(());
+            .await;
         }
         let body = diff::body_of(&planned.changes);
         self.identity

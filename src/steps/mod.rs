@@ -4,6 +4,7 @@
 pub mod access;
 pub mod acr;
 pub mod addons;
+pub mod claims;
 pub mod cluster;
 pub mod files;
 pub mod identity;

@@ -72,6 +72,15 @@ pub struct Remove {
     /// credential it did not make means pods of another app still use the identity: the identity,
     /// and the access granted to it, are kept.
     pub own_credentials: Option<(String, Vec<String>)>,
+    /// `down --include-adopted`: delete what this runbook only adopted, as what it made.
+    pub include_adopted: bool,
+}
+
+/// Why `down` keeps what a runbook adopted (see `tags::ADOPTED_MARK`), unless told otherwise.
+pub fn adopted_hold(runbook: &str) -> String {
+    format!(
+        "runbook {runbook} adopted it (it existed before, made outside kvwire or outside any runbook): kept unless `down --include-adopted`, or a yes at the prompt"
+    )
 }
 
 #[async_trait::async_trait]
@@ -93,7 +102,11 @@ impl Step for Remove {
         let Some(doc) = self.az.arm.get_opt(&self.id, self.api).await? else {
             return Ok(no_op("absent"));
         };
-        if self.only_if_tagged && !tags::is_kvwire(doc.get("tags")) {
+        let adopted_by_me = self
+            .shared
+            .as_ref()
+            .is_some_and(|sh| tags::claimed_by(&sh.claims(&doc), sh.runbook()) == Some(true));
+        if self.only_if_tagged && !tags::is_kvwire(doc.get("tags")) && !adopted_by_me {
             return Ok(no_op("not created by kvwire (no managed-by=kvwire tag): kept"));
         }
         // Pods of another app still federate with this identity: it stays whoever claims it.
@@ -147,8 +160,12 @@ impl Step for Remove {
                 (tags::Release::Shared(others, names), None) => {
                     release(&others, format!("runbook(s) {names} still use it"))
                 }
-                (tags::Release::Last, Some(f)) => release(&BTreeSet::new(), f),
+                (tags::Release::Last | tags::Release::Adopted, Some(f)) => release(&BTreeSet::new(), f),
                 (tags::Release::Last, None) => planned,
+                (tags::Release::Adopted, None) if self.include_adopted => {
+                    planned.reason(format!("adopted by runbook {me}; --include-adopted"))
+                }
+                (tags::Release::Adopted, None) => planned.held(Some(adopted_hold(me))),
             });
         } else if let Some(why) = foreign_why {
             return Ok(no_op(&format!("kept: {why}")));
@@ -163,16 +180,24 @@ impl Step for Remove {
             let doc = self.az.arm.get(&self.id, self.api).await?;
             let others = tags::without(&shared.claims(&doc), shared.runbook());
             if planned.action == Action::Update || !others.is_empty() {
-                let body = match shared {
-                    Shared::Description { .. } => {
-                        crate::azure::grants::assignment_with_description(&doc, &shared.written(&others))
-                    }
-                    Shared::Tag { .. } => tags::runbooks_tag_patch(&doc, &others),
-                };
                 return match shared {
-                    // A role assignment is PUT back whole; a PATCH of tags sends them all.
-                    Shared::Description { .. } => self.az.arm.put(&self.id, self.api, &body, on).await.map(|_| ()),
-                    Shared::Tag { .. } => self.az.arm.patch(&self.id, self.api, &body, on).await.map(|_| ()),
+                    // A role assignment is PUT back whole.
+                    Shared::Description { .. } => {
+                        let body = crate::azure::grants::assignment_with_description(&doc, &shared.written(&others));
+                        self.az.arm.put(&self.id, self.api, &body, on).await.map(|_| ())
+                    }
+                    // A PATCH of tags sends them all, and is read back (no `If-Match` here: see
+                    // `claims::write_until_it_holds`).
+                    Shared::Tag { runbook } => {
+                        super::claims::write_until_it_holds(
+                            &self.address,
+                            || self.az.arm.get(&self.id, self.api),
+                            |body| async move { self.az.arm.patch(&self.id, self.api, &body, on).await.map(|_| ()) },
+                            |doc| tags::runbooks_tag_patch(doc, &tags::without(&shared.claims(doc), runbook)),
+                            |doc| tags::claimed_by(&shared.claims(doc), runbook).is_none(),
+                        )
+                        .await
+                    }
                 };
             }
         }

@@ -19,7 +19,7 @@ use azure_core::http::RequestContent;
 use azure_security_keyvault_secrets::{
     SecretClient,
     models::{
-        SecretAttributes, SecretClientUpdateSecretPropertiesOptions, SetSecretParameters,
+        SecretAttributes, SecretClientGetSecretOptions, SecretClientUpdateSecretPropertiesOptions, SetSecretParameters,
         UpdateSecretPropertiesParameters,
     },
 };
@@ -30,6 +30,8 @@ use std::{collections::HashMap, sync::Arc, time::Duration};
 pub struct SeedPolicy {
     /// The runbook seeding it, recorded in the `kvwire-runbooks` tag (see `down`).
     pub claim: Option<String>,
+    /// Adopt a secret this runbook did not seed without asking (`up --adopt`).
+    pub adopt: bool,
     pub overwrite: bool,
     pub recover: bool,
     pub content_type: Option<String>,
@@ -131,17 +133,21 @@ impl SeedSecret {
         })
     }
 
-    /// The `kvwire-runbooks` value with this runbook added to what `existing` tags name.
-    fn claims_with_mine(&self, existing: Option<&HashMap<String, String>>) -> Option<String> {
+    /// The `kvwire-runbooks` value with this runbook added to what `existing` tags name, as its
+    /// maker or (`adopting`) as adopter.
+    fn claims_with_mine(&self, existing: Option<&HashMap<String, String>>, adopting: bool) -> Option<String> {
         let mine = self.policy.claim.as_ref()?;
         let mut claims = tags::claims(existing.and_then(|t| t.get(tags::RUNBOOKS)).map(String::as_str));
-        claims.insert(mine.clone());
+        if tags::claimed_by(&claims, mine).is_none() {
+            claims.insert(if adopting { tags::adopted(mine) } else { mine.clone() });
+        }
         Some(tags::claims_value(&claims))
     }
 
     /// The tags a new version gets. A new name: `managed-by=kvwire` and this runbook. An existing
     /// secret keeps its tags (Key Vault gives a new version only the tags sent): its owner's, and
-    /// other runbooks' claims; this runbook is added only where kvwire made the secret.
+    /// other runbooks' claims; this runbook is added only beside other runbooks on a secret kvwire
+    /// made — anything else is an adoption, which a new value does not make (the plan asks for it).
     fn new_version_tags(&self, existing: Option<&HashMap<String, String>>) -> HashMap<String, String> {
         let Some(t) = existing else {
             let mut t = HashMap::new();
@@ -153,7 +159,11 @@ impl SeedSecret {
         };
         let mut t = t.clone();
         let ours = t.get(tags::MANAGED_BY.0).map(String::as_str) == Some(tags::MANAGED_BY.1);
-        if ours && let Some(claims) = self.claims_with_mine(Some(&t)) {
+        let claimed = !tags::claims(t.get(tags::RUNBOOKS).map(String::as_str)).is_empty();
+        if ours
+            && claimed
+            && let Some(claims) = self.claims_with_mine(Some(&t), false)
+        {
             t.insert(tags::RUNBOOKS.to_string(), claims);
         }
         t
@@ -172,13 +182,35 @@ impl SeedSecret {
         })
     }
 
-    /// Record this runbook on the version as it is (no new version): PATCH its tags, all of them.
-    async fn claim_only(&self, version: &str, existing: &HashMap<String, String>) -> Result<()> {
-        let mut t = existing.clone();
-        if let Some(claims) = self.claims_with_mine(Some(existing)) {
-            t.insert(tags::RUNBOOKS.to_string(), claims);
-        }
-        set_tags(&self.client, &self.vault_name, self.name(), version, t).await
+    /// Record this runbook on the secret as it is (no new version): PATCH the current version's
+    /// tags, all of them, and read them back (no `If-Match` here: see
+    /// `claims::write_until_it_holds`). A new version since the plan stops it.
+    async fn claim_only(&self, planned_version: &str, adopting: bool) -> Result<()> {
+        let Some(mine) = &self.policy.claim else { return Ok(()) };
+        let read = || async {
+            match self.current().await? {
+                Some((_, version, inherited)) if version == planned_version => Ok(inherited.tags),
+                _ => Err(Error::runtime(format!(
+                    "secret {} in vault {} changed since the plan; nothing more was written: run again",
+                    self.name(),
+                    self.vault_name
+                ))),
+            }
+        };
+        super::claims::write_until_it_holds(
+            &self.address(),
+            read,
+            |t| set_tags(&self.client, &self.vault_name, self.name(), planned_version, t),
+            |t| {
+                let mut t = t.clone();
+                if let Some(claims) = self.claims_with_mine(Some(&t), adopting) {
+                    t.insert(tags::RUNBOOKS.to_string(), claims);
+                }
+                t
+            },
+            |t| tags::claimed_by(&tags::claims(t.get(tags::RUNBOOKS).map(String::as_str)), mine).is_some(),
+        )
+        .await
     }
 
     fn soft_deleted_error(&self) -> Error {
@@ -325,33 +357,42 @@ impl Step for SeedSecret {
             if value == given {
                 let before = current_tags.get(tags::RUNBOOKS).map(String::as_str);
                 let ours = current_tags.get(tags::MANAGED_BY.0).map(String::as_str) == Some(tags::MANAGED_BY.1);
-                if let Some(mine) = &self.policy.claim
-                    && ours
-                    && !tags::claims(before).contains(mine)
-                {
-                    return Ok(Planned {
-                        action: Action::Update,
-                        ..planned
-                            .reason(format!(
-                                "value matches; record that runbook {mine} uses it (no new version)"
-                            ))
-                            .changes(vec![
-                                FieldChange::set(
-                                    &format!("tags.{}", tags::RUNBOOKS),
-                                    before.map(serde_json::Value::from),
-                                    serde_json::json!(self.claims_with_mine(Some(&current_tags))),
-                                ),
-                                FieldChange::set(
-                                    "version",
-                                    Some(serde_json::json!(version)),
-                                    serde_json::json!(version),
-                                ),
-                            ])
-                    });
-                }
-                return Ok(Planned {
+                let claims = tags::claims(before);
+                let no_op = |why: String, adoption: bool| Planned {
                     action: Action::NoOp,
-                    ..planned.reason("value matches")
+                    adoption,
+                    ..planned.clone().reason(why)
+                };
+                let Some(mine) = &self.policy.claim else {
+                    return Ok(no_op("value matches".into(), false));
+                };
+                let adopting = match tags::claimed_by(&claims, mine) {
+                    Some(false) => return Ok(no_op("value matches".into(), false)),
+                    Some(true) => return Ok(no_op(format!("value matches (adopted by runbook {mine})"), true)),
+                    // Seeded by kvwire for other runbooks: shared, this one is recorded beside them.
+                    None if ours && !claims.is_empty() => false,
+                    // Made outside kvwire, or by `secrets seed`: never a silent no-op.
+                    None => true,
+                };
+                let update = Planned {
+                    action: Action::Update,
+                    ..planned.changes(vec![
+                        FieldChange::set(
+                            &format!("tags.{}", tags::RUNBOOKS),
+                            before.map(serde_json::Value::from),
+                            serde_json::json!(self.claims_with_mine(Some(&current_tags), adopting)),
+                        ),
+                        FieldChange::set("version", Some(serde_json::json!(version)), serde_json::json!(version)),
+                    ])
+                };
+                return Ok(if adopting {
+                    update
+                        .reason("value matches")
+                        .adopting(self.policy.adopt, tags::adoption_hold(ours, mine))
+                } else {
+                    update.reason(format!(
+                        "value matches; record that runbook {mine} uses it (no new version)"
+                    ))
                 });
             }
             return Ok(Planned {
@@ -438,9 +479,9 @@ impl Step for SeedSecret {
                 _ => {}
             }
             let tags_only = !planned.changes.iter().any(|c| c.path == "value");
-            if let (true, Some((_, version, existing))) = (tags_only, &now) {
+            if let (true, Some((_, version, _))) = (tags_only, &now) {
                 on("tagging");
-                return self.claim_only(version, &existing.tags).await;
+                return self.claim_only(version, planned.adoption).await;
             }
             on("writing");
             if self.set(now.as_ref().map(|n| &n.2)).await? {
@@ -515,6 +556,8 @@ pub struct RemoveSecret {
     pub vault: String,
     pub name: String,
     pub runbook: String,
+    /// See `remove::Remove::include_adopted`.
+    pub include_adopted: bool,
 }
 
 #[async_trait::async_trait]
@@ -538,10 +581,11 @@ impl Step for RemoveSecret {
             Err(e) if KvFailure::from_sdk(&e).status == Some(404) => return Ok(no_op("absent".into())),
             Err(e) => return Err(sdk_error(&KvFailure::from_sdk(&e), "read", &self.name, &self.vault)),
         };
-        if t.get(tags::MANAGED_BY.0).map(String::as_str) != Some(tags::MANAGED_BY.1) {
+        let before = t.get(tags::RUNBOOKS).map(String::as_str);
+        let adopted_by_me = tags::claimed_by(&tags::claims(before), &self.runbook) == Some(true);
+        if t.get(tags::MANAGED_BY.0).map(String::as_str) != Some(tags::MANAGED_BY.1) && !adopted_by_me {
             return Ok(no_op("not seeded by kvwire: kept".into()));
         }
-        let before = t.get(tags::RUNBOOKS).map(String::as_str);
         match tags::release(&tags::claims(before), &self.runbook) {
             tags::Release::Unclaimed => Ok(planned.held(Some(
                 "no runbook is recorded on it (seeded by `secrets seed`, or before kvwire recorded runbooks): it may be another runbook's. Confirm at the prompt to delete it"
@@ -561,7 +605,10 @@ impl Step for RemoveSecret {
                         serde_json::json!(tags::claims_value(&others)),
                     )])
             }),
-            tags::Release::Last => Ok(planned.reason("soft delete: recoverable for the vault's retention period")),
+            tags::Release::Adopted if !self.include_adopted => Ok(planned.held(Some(super::remove::adopted_hold(&self.runbook)))),
+            tags::Release::Last | tags::Release::Adopted => {
+                Ok(planned.reason("soft delete: recoverable for the vault's retention period"))
+            }
         }
     }
 
@@ -575,13 +622,44 @@ impl Step for RemoveSecret {
             .map_err(|e| err(&e, "read"))?
             .into_model()
             .map_err(|e| Error::runtime(format!("reading secret {}: {e}", self.name)))?;
-        let mut t = s.tags.unwrap_or_default();
-        let others = tags::without(&tags::claims(t.get(tags::RUNBOOKS).map(String::as_str)), &self.runbook);
+        let t = s.tags.unwrap_or_default();
+        let runbooks = |t: &HashMap<String, String>| tags::claims(t.get(tags::RUNBOOKS).map(String::as_str));
+        let others = tags::without(&runbooks(&t), &self.runbook);
         if planned.action == Action::Update || !others.is_empty() {
-            // PATCH replaces the version's tags: send them all, this runbook's name taken off.
+            // PATCH replaces the version's tags: send them all, this runbook's name taken off,
+            // and read them back (no `If-Match` here: see `claims::write_until_it_holds`).
             let version = version_of(s.id.as_deref());
-            t.insert(tags::RUNBOOKS.to_string(), tags::claims_value(&others));
-            return set_tags(&self.client, &self.vault, &self.name, &version, t).await;
+            let read = || async {
+                let s = self
+                    .client
+                    .get_secret(
+                        &self.name,
+                        Some(SecretClientGetSecretOptions {
+                            secret_version: Some(version.clone()),
+                            ..Default::default()
+                        }),
+                    )
+                    .await
+                    .map_err(|e| err(&e, "read"))?
+                    .into_model()
+                    .map_err(|e| Error::runtime(format!("reading secret {}: {e}", self.name)))?;
+                Ok(s.tags.unwrap_or_default())
+            };
+            return super::claims::write_until_it_holds(
+                &self.address(),
+                read,
+                |t| set_tags(&self.client, &self.vault, &self.name, &version, t),
+                |t| {
+                    let mut t = t.clone();
+                    t.insert(
+                        tags::RUNBOOKS.to_string(),
+                        tags::claims_value(&tags::without(&runbooks(&t), &self.runbook)),
+                    );
+                    t
+                },
+                |t| tags::claimed_by(&runbooks(t), &self.runbook).is_none(),
+            )
+            .await;
         }
         self.client
             .delete_secret(&self.name, None)
