@@ -527,3 +527,42 @@ fn twelve_pools_reimage_together_not_in_waves() {
         .count();
     assert_eq!(before_any_ended, 4, "four at once, as --parallel 4 says");
 }
+
+#[test]
+fn a_cluster_put_over_the_aks_budget_waits_out_retry_after() {
+    let fake = Fake::start();
+    fake.seed_sp_cluster("rg1", "aks1", &[("pool1", "img-1", "img-1")], serde_json::json!({}));
+    // AKS's PUT budget (a burst of 20, then 1 a minute per cluster), on a shorter clock.
+    fake.state.lock().unwrap().aks_put_budget = (2.0, Duration::from_secs(2));
+    for flags in [
+        &["--rotation"][..],
+        &["--no-rotation"],
+        &["--rotation-poll-interval", "5m"],
+    ] {
+        let out = fake
+            .kvwire()
+            .args(["--yes", "cluster", "enable-csi-driver", "-g", "rg1", "-n", "aks1"])
+            .args(flags)
+            .output()
+            .unwrap();
+        let all = format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert_eq!(out.status.code(), Some(0), "{flags:?}: {all}");
+    }
+    let puts: Vec<u16> = fake
+        .journal()
+        .into_iter()
+        .filter(is_switch_put)
+        .map(|e| e.status)
+        .collect();
+    assert_eq!(
+        puts,
+        [200, 200, 429, 200],
+        "the third update waited out Retry-After, then went through"
+    );
+    let addon = &fake.resource(&Fake::cluster_id("rg1", "aks1")).unwrap()["properties"]["addonProfiles"]["azureKeyvaultSecretsProvider"];
+    assert_eq!(addon["config"]["rotationPollInterval"], "5m");
+}

@@ -185,6 +185,15 @@ pub struct FakeState {
     /// `EtagMismatch` ("Operation is not allowed: Another operation is in progress",
     /// Azure/terraform-azurerm-aks#604) instead of `OperationNotAllowed`: real AKS sends both.
     pub busy_etag_mismatch: bool,
+    /// AKS's throttling budgets, token buckets as the AKS quotas page gives them
+    /// (learn.microsoft.com/azure/aks/quotas-skus-regions, "Throttling limits": "PUT — 20 requests —
+    /// 1 request / 1 minute — ManagedClusters"; "LIST — 500 requests — 1 requests / 1 second —
+    /// Subscription"; throttled requests get `Throttled`, 429, with `Retry-After`): (bucket size,
+    /// time to refill one).
+    pub aks_put_budget: (f64, Duration),
+    pub aks_list_budget: (f64, Duration),
+    /// Bucket state by key (a cluster's ID for PUTs, `list:` + subscription for LISTs).
+    pub aks_buckets: HashMap<String, (f64, Instant)>,
     /// Key Vault's service limit: at most this many requests per vault in the window ("All other
     /// transactions: 4,000" per vault per region in 10 seconds; Key Vault service limits), past
     /// which the vault answers 429 with `Retry-After` (Key Vault throttling guidance).
@@ -237,6 +246,9 @@ impl FakeState {
             assignment_get_lag: Duration::ZERO,
             assignment_created: HashMap::new(),
             busy_etag_mismatch: false,
+            aks_put_budget: (20.0, Duration::from_secs(60)),
+            aks_list_budget: (500.0, Duration::from_secs(1)),
+            aks_buckets: HashMap::new(),
             kv_limit: (4000, Duration::from_secs(10)),
             kv_window: HashMap::new(),
             kv_throttled: 0,
@@ -245,6 +257,21 @@ impl FakeState {
             fic_parent_lag: Duration::ZERO,
             ops: HashMap::new(),
             counter: 0,
+        }
+    }
+
+    /// Take one request from the AKS budget `(size, refill)` kept under `key`; the wait before one
+    /// is left when there is none.
+    pub fn aks_take(&mut self, key: &str, (size, refill): (f64, Duration)) -> Option<Duration> {
+        let now = Instant::now();
+        let (tokens, at) = self.aks_buckets.entry(key.to_ascii_lowercase()).or_insert((size, now));
+        *tokens = (*tokens + now.duration_since(*at).as_secs_f64() / refill.as_secs_f64()).min(size);
+        *at = now;
+        if *tokens >= 1.0 {
+            *tokens -= 1.0;
+            None
+        } else {
+            Some(refill.mul_f64(1.0 - *tokens))
         }
     }
 

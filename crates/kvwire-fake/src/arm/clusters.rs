@@ -71,6 +71,10 @@ pub fn get_cluster(c: &Ctx) -> Reply {
 pub fn put_cluster(c: &Ctx) -> Reply {
     let id = cluster_id(c);
     let mut s = c.state.lock().unwrap();
+    let budget = s.aks_put_budget;
+    if let Some(r) = super::throttled(&mut s, &id, budget) {
+        return r;
+    }
     if let Some(r) = busy(&s, c, &cluster_and_pools(&s, &id)) {
         return r;
     }
@@ -270,7 +274,11 @@ pub fn sync_profiles(s: &mut FakeState, cluster: &str) {
 
 pub fn list_pools(c: &Ctx) -> Reply {
     let id = cluster_id(c);
-    let s = c.state.lock().unwrap();
+    let mut s = c.state.lock().unwrap();
+    let budget = s.aks_list_budget;
+    if let Some(r) = super::throttled(&mut s, &format!("list:{}", c.p("sub")), budget) {
+        return r;
+    }
     if s.resource(&id).is_none() {
         return not_found(&id);
     }

@@ -127,6 +127,20 @@ pub fn busy(s: &FakeState, c: &Ctx, ids: &[String]) -> Option<Reply> {
     })
 }
 
+/// 429 `Throttled` with `Retry-After` when the AKS budget under `key` is spent (see
+/// [`FakeState::aks_put_budget`]).
+pub fn throttled(s: &mut FakeState, key: &str, budget: (f64, std::time::Duration)) -> Option<Reply> {
+    let wait = s.aks_take(key, budget)?;
+    Some(
+        Reply::arm_error(
+            429,
+            "Throttled",
+            "The request was throttled: the number of requests exceeded the limit. Retry after the time in the Retry-After header.",
+        )
+        .header("retry-after", wait.as_secs_f64().ceil().max(1.0).to_string()),
+    )
+}
+
 /// The entity tag of an AKS resource: top-level `eTag` on managedClusters, `properties.eTag` on
 /// agentPools (both read-only in the API definition).
 pub fn etag_of(v: &Value) -> Option<&str> {
