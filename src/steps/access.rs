@@ -213,17 +213,18 @@ impl GrantSpec {
             .and_then(Value::as_str)
             .unwrap_or(&guid)
             .to_string();
-        match roles::custom_role_changes(&def) {
-            Some(action) if workload => Err(Error::usage(format!(
-                "--role: {who}, and role {name} allows {action}, which changes things; a workload gets a role that only reads. Pass --allow-broad if it really needs it"
-            ))),
-            Some(action) if action.to_ascii_lowercase().contains("microsoft.authorization/") => {
-                Err(Error::usage(format!(
-                    "--role: role {name} allows {action}: whoever holds it can grant access. Pass --allow-broad if this principal really needs it"
-                )))
-            }
-            _ => Ok(()),
+        // Workloads: only what reads (an allow-list); anyone else: nothing that grants access.
+        if workload && let Some(action) = roles::custom_role_beyond_reading(&def) {
+            return Err(Error::usage(format!(
+                "--role: {who}, and role {name} allows {action}, which is more than reading: a workload may hold only `…/read` actions and the data actions Microsoft.KeyVault/vaults/secrets/getSecret/action and …/readMetadata/action. Pass --allow-broad if it really needs {action}"
+            )));
         }
+        if !workload && let Some(action) = roles::custom_role_grants_access(&def) {
+            return Err(Error::usage(format!(
+                "--role: role {name} allows {action}: whoever holds it can grant access. Pass --allow-broad if this principal really needs it"
+            )));
+        }
+        Ok(())
     }
 }
 
