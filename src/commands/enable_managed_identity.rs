@@ -20,7 +20,7 @@ pub async fn run(args: &EnableManagedIdentityArgs, s: &Settings) -> Result<ExitS
     let (rg, name) = (&args.cluster.resource_group, &args.cluster.name);
     let cluster = ClusterRef::new(az.clone(), rg, name);
     let (_, mc) = cluster.read().await?;
-    let mut acr = AcrRegrant::find(&cluster, &mc, &args.acr, !args.no_regrant_acr).await?;
+    let mut acr = AcrRegrant::find(&cluster, &mc, &args.acr, "named with --acr", !args.no_regrant_acr).await?;
     // What az re-creates for the add-ons after the switch: only for a cluster this run switches,
     // or one kvwire switched (a re-run, a resume).
     let addons = if mc.uses_service_principal() || mc.switched_by_kvwire() {

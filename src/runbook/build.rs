@@ -83,7 +83,14 @@ pub async fn up(az: &Arc<Azure>, rb: &Loaded, seeds: Option<Seeds>) -> Result<(P
         },
         async {
             let (_, mc) = cluster.read().await?;
-            let acr = AcrRegrant::find(&cluster, &mc, &explicit_acr, switch && b.cluster.regrant_acr).await?;
+            let acr = AcrRegrant::find(
+                &cluster,
+                &mc,
+                &explicit_acr,
+                "named in the runbook ([cluster] acr)",
+                switch && b.cluster.regrant_acr,
+            )
+            .await?;
             // What az re-creates for the add-ons after the switch: for a cluster this run
             // switches, or one kvwire switched (a re-run, a resume).
             let addons = if switch && (mc.uses_service_principal() || mc.switched_by_kvwire()) {

@@ -307,6 +307,7 @@ pub fn acr_pull_step(
     registry: &crate::azure::registry::Registry,
     principal: Principal,
     wait: Duration,
+    origin: Option<String>,
 ) -> Box<dyn Step> {
     role_step(
         az,
@@ -315,7 +316,7 @@ pub fn acr_pull_step(
         principal,
         roles::pull_role(registry.abac),
         wait,
-        None,
+        origin,
     )
 }
 
