@@ -55,6 +55,50 @@ pub fn runbooks_tag_patch(doc: &serde_json::Value, claims: &std::collections::BT
     serde_json::json!({ "tags": t })
 }
 
+/// How a runbook records itself on what it uses, and which recorded claims are its own.
+///
+/// A runbook without `name` is named after its file plus a digest of what it wires up (cluster,
+/// vault, identity, service accounts), so that name is its claim. A runbook with `name` claims
+/// `name@DIGEST`: two runbooks given one name for different things then claim differently, and
+/// each sees the other's claim (see [`clash`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Claim {
+    /// What `up` records (`kvwire-runbooks`, a role assignment's description).
+    pub token: String,
+    /// The runbook's name: a claim of just this name was recorded before claims carried the
+    /// digest, and is this runbook's too.
+    pub name: String,
+    /// Claims that are this runbook's only where the caller checked the resource is this
+    /// runbook's identity's (the default name runbooks without `name` shared before, `onboard`).
+    pub aliases: Vec<String>,
+}
+
+impl Claim {
+    pub fn is_mine(&self, recorded: &str) -> bool {
+        recorded == self.token || recorded == self.name || self.aliases.iter().any(|a| a == recorded)
+    }
+
+    /// The same claim without its aliases.
+    pub fn without_aliases(&self) -> Claim {
+        Claim {
+            aliases: vec![],
+            ..self.clone()
+        }
+    }
+}
+
+/// A claim recorded under the name in `token` (`name@DIGEST`) for something else (another
+/// digest): two runbooks share the name. What the plan warns.
+pub fn clash(token: &str, claims: &std::collections::BTreeSet<String>) -> Option<String> {
+    let (name, digest) = token.split_once('@')?;
+    let other = claims
+        .iter()
+        .find(|c| c.split_once('@').is_some_and(|(n, d)| n == name && d != digest))?;
+    Some(format!(
+        "runbook name {name} is already recorded here as {other}, by a runbook with the same name for another cluster, vault, identity or service accounts (this one is {token}): give each runbook its own `name`"
+    ))
+}
+
 /// What `down` may do with a shared resource, given the runbooks recorded on it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Release {
@@ -68,15 +112,16 @@ pub enum Release {
     Last,
 }
 
-/// The claims without `me`.
-pub fn without(claims: &std::collections::BTreeSet<String>, me: &str) -> std::collections::BTreeSet<String> {
-    claims.iter().filter(|c| *c != me).cloned().collect()
+/// The claims without `me`'s.
+pub fn without(claims: &std::collections::BTreeSet<String>, me: &Claim) -> std::collections::BTreeSet<String> {
+    claims.iter().filter(|c| !me.is_mine(c)).cloned().collect()
 }
 
-pub fn release(claims: &std::collections::BTreeSet<String>, me: &str) -> Release {
+pub fn release(claims: &std::collections::BTreeSet<String>, me: &Claim) -> Release {
     let others = without(claims, me);
     let names = others.iter().cloned().collect::<Vec<_>>().join(", ");
-    match (claims.is_empty(), claims.contains(me), others.is_empty()) {
+    let mine = others.len() < claims.len();
+    match (claims.is_empty(), mine, others.is_empty()) {
         (true, _, _) => Release::Unclaimed,
         (false, false, _) => Release::NotMine(names),
         (false, true, false) => Release::Shared(others, names),
@@ -96,14 +141,46 @@ mod tests {
         assert!(description_claims(Some("made by hand")).is_empty());
     }
 
+    fn claim(token: &str, name: &str, aliases: &[&str]) -> Claim {
+        Claim {
+            token: token.into(),
+            name: name.into(),
+            aliases: aliases.iter().map(|a| a.to_string()).collect(),
+        }
+    }
+
     #[test]
     fn release_decisions() {
-        assert_eq!(release(&claims(None), "a"), Release::Unclaimed);
-        assert_eq!(release(&claims(Some("b,c")), "a"), Release::NotMine("b, c".into()));
+        let a = claim("a", "a", &[]);
+        assert_eq!(release(&claims(None), &a), Release::Unclaimed);
+        assert_eq!(release(&claims(Some("b,c")), &a), Release::NotMine("b, c".into()));
         assert_eq!(
-            release(&claims(Some("a,b")), "a"),
+            release(&claims(Some("a,b")), &a),
             Release::Shared(claims(Some("b")), "b".into())
         );
-        assert_eq!(release(&claims(Some("a")), "a"), Release::Last);
+        assert_eq!(release(&claims(Some("a")), &a), Release::Last);
+    }
+
+    #[test]
+    fn a_named_claim_carries_its_digest_and_sees_a_clash() {
+        let me = claim("shop@1a2b3c", "shop", &["onboard"]);
+        // Its own token, the bare name older kvwire wrote, and the checked alias are its own.
+        assert_eq!(release(&claims(Some("shop@1a2b3c,shop,onboard")), &me), Release::Last);
+        // The same name for something else is another runbook's.
+        assert_eq!(
+            release(&claims(Some("shop@1a2b3c,shop@ffffff")), &me),
+            Release::Shared(claims(Some("shop@ffffff")), "shop@ffffff".into())
+        );
+        assert!(
+            clash(&me.token, &claims(Some("shop@ffffff")))
+                .unwrap()
+                .contains("shop@ffffff")
+        );
+        assert_eq!(clash(&me.token, &claims(Some("shop@1a2b3c,shop,other@ffffff"))), None);
+        // Without the alias, the old default name is someone else's.
+        assert_eq!(
+            release(&claims(Some("onboard")), &me.without_aliases()),
+            Release::NotMine("onboard".into())
+        );
     }
 }

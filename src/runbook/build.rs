@@ -146,7 +146,7 @@ pub async fn up(az: &Arc<Azure>, rb: &Loaded, seeds: Option<Seeds>) -> Result<(P
             let created = plan.add(
                 Box::new(Identity {
                     identity: identity.clone(),
-                    claim: Some(rb.id.clone()),
+                    claim: Some(rb.claim.token.clone()),
                 }),
                 &[],
             );
@@ -208,7 +208,7 @@ pub async fn up(az: &Arc<Azure>, rb: &Loaded, seeds: Option<Seeds>) -> Result<(P
         allow_list: false,
         allow_broad: false,
         principal_wait: PRINCIPAL_WAIT,
-        claim: Some(rb.id.clone()),
+        claim: Some(rb.claim.token.clone()),
     };
     plan.add(
         grant_step(az.clone(), vault.clone(), principal, &spec, None)?,
@@ -217,7 +217,7 @@ pub async fn up(az: &Arc<Azure>, rb: &Loaded, seeds: Option<Seeds>) -> Result<(P
     if let Some((mappings, values)) = seeds {
         let s = b.secrets.as_ref().expect("seeds come from [secrets]");
         let policy = SeedPolicy {
-            claim: Some(rb.id.clone()),
+            claim: Some(rb.claim.token.clone()),
             overwrite: s.overwrite,
             recover: s.recover,
             ..Default::default()
@@ -327,7 +327,9 @@ pub async fn down(az: &Arc<Azure>, rb: &Loaded, include_secrets: bool) -> Result
                 id: identity,
                 api: api::MANAGED_IDENTITY,
                 only_if_tagged: true,
-                shared: Some(Shared::Tag { runbook: rb.id.clone() }),
+                shared: Some(Shared::Tag {
+                    claim: rb.claim.clone(),
+                }),
                 own_credentials: identity_use.clone(),
             });
             Principal::Identity {
@@ -358,7 +360,9 @@ pub async fn down(az: &Arc<Azure>, rb: &Loaded, include_secrets: bool) -> Result
                 id: kvwire_assignment(&vault, &pid),
                 api: api::AUTHORIZATION,
                 only_if_tagged: false,
-                shared: Some(Shared::Description { runbook: rb.id.clone() }),
+                shared: Some(Shared::Description {
+                    claim: rb.claim.clone(),
+                }),
                 own_credentials: identity_use.clone(),
             }),
             &credentials,
@@ -377,7 +381,7 @@ pub async fn down(az: &Arc<Azure>, rb: &Loaded, include_secrets: bool) -> Result
                     client: client.clone(),
                     vault: vault.name.clone(),
                     name,
-                    runbook: rb.id.clone(),
+                    claim: rb.claim.clone(),
                 }),
                 &access,
             );

@@ -563,7 +563,7 @@ impl Step for RoleAssignment {
             return Ok(planned.reason(reason).changes(changes));
         };
         let held = self.held(&pid).await?;
-        let warnings = self.broader(&held).await;
+        let mut warnings = self.broader(&held).await;
         let by_name = match self.same(&held) {
             Some(_) => None,
             // Lists lag behind writes: one made moments ago may only show by name.
@@ -575,6 +575,9 @@ impl Step for RoleAssignment {
             let existing = a["name"].as_str().unwrap_or("?");
             let description = a.pointer("/properties/description").and_then(Value::as_str);
             let mut claims = tags::description_claims(description);
+            if let Some(c) = &self.claim {
+                warnings.extend(tags::clash(c, &claims));
+            }
             if existing == name
                 && let Some(c) = &self.claim
                 && claims.insert(c.clone())

@@ -127,6 +127,7 @@ impl Step for Identity {
                 .pointer(&format!("/tags/{}", tags::RUNBOOKS))
                 .and_then(Value::as_str);
             let mut claims = tags::claims(before);
+            let clash: Vec<String> = self.claim.iter().filter_map(|c| tags::clash(c, &claims)).collect();
             if ours
                 && let Some(c) = &self.claim
                 && claims.insert(c.clone())
@@ -142,11 +143,14 @@ impl Step for Identity {
                             before.map(Value::from),
                             json!(tags::claims_value(&claims)),
                         )])
+                        .warnings(clash)
                 });
             }
             return Ok(Planned {
                 action: Action::NoOp,
-                ..planned.reason(format!("exists (clientId {client}, {whose})"))
+                ..planned
+                    .reason(format!("exists (clientId {client}, {whose})"))
+                    .warnings(clash)
             });
         }
         // New identities go where the cluster is.

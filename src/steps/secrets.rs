@@ -322,6 +322,14 @@ impl Step for SeedSecret {
         if live.as_ref().is_none_or(|n| n.contains_key(&key))
             && let Some((value, version, Inherited { tags: current_tags, .. })) = self.current().await?
         {
+            // Another runbook recorded this runbook's name for something else: say so.
+            let clash: Vec<String> = self
+                .policy
+                .claim
+                .iter()
+                .filter_map(|c| tags::clash(c, &tags::claims(current_tags.get(tags::RUNBOOKS).map(String::as_str))))
+                .collect();
+            let planned = planned.warnings(clash);
             if value == given {
                 let before = current_tags.get(tags::RUNBOOKS).map(String::as_str);
                 let ours = current_tags.get(tags::MANAGED_BY.0).map(String::as_str) == Some(tags::MANAGED_BY.1);
@@ -514,7 +522,9 @@ pub struct RemoveSecret {
     pub client: Arc<SecretClient>,
     pub vault: String,
     pub name: String,
-    pub runbook: String,
+    /// This runbook's claim. A secret is not bound to an identity, so the claim's aliases (the
+    /// old shared default name) are not taken as this runbook's: such a secret is held.
+    pub claim: tags::Claim,
 }
 
 #[async_trait::async_trait]
@@ -542,7 +552,16 @@ impl Step for RemoveSecret {
             return Ok(no_op("not seeded by kvwire: kept".into()));
         }
         let before = t.get(tags::RUNBOOKS).map(String::as_str);
-        match tags::release(&tags::claims(before), &self.runbook) {
+        let claims = tags::claims(before);
+        let mine = self.claim.without_aliases();
+        let others = tags::without(&claims, &mine);
+        if !others.is_empty() && others.iter().all(|c| self.claim.aliases.contains(c)) {
+            return Ok(planned.held(Some(format!(
+                "claimed only as runbook {}, the default name every runbook without `name` in a file of that name had before: it may be another runbook's. Confirm at the prompt to delete it",
+                others.iter().cloned().collect::<Vec<_>>().join(", ")
+            ))));
+        }
+        match tags::release(&claims, &mine) {
             tags::Release::Unclaimed => Ok(planned.held(Some(
                 "no runbook is recorded on it (seeded by `secrets seed`, or before kvwire recorded runbooks): it may be another runbook's. Confirm at the prompt to delete it"
                     .into(),
@@ -553,7 +572,7 @@ impl Step for RemoveSecret {
                 ..planned
                     .reason(format!(
                         "kept: runbook(s) {names} still use it; only runbook {}'s claim is removed",
-                        self.runbook
+                        self.claim.name
                     ))
                     .changes(vec![FieldChange::set(
                         &format!("tags.{}", tags::RUNBOOKS),
@@ -576,7 +595,16 @@ impl Step for RemoveSecret {
             .into_model()
             .map_err(|e| Error::runtime(format!("reading secret {}: {e}", self.name)))?;
         let mut t = s.tags.unwrap_or_default();
-        let others = tags::without(&tags::claims(t.get(tags::RUNBOOKS).map(String::as_str)), &self.runbook);
+        let claims = tags::claims(t.get(tags::RUNBOOKS).map(String::as_str));
+        // Held at plan time when only the old default name claims it: a yes at the prompt
+        // deleted it, so that claim goes too.
+        let held_alias = planned.held.is_some();
+        let mine = if held_alias {
+            self.claim.clone()
+        } else {
+            self.claim.without_aliases()
+        };
+        let others = tags::without(&claims, &mine);
         if planned.action == Action::Update || !others.is_empty() {
             // PATCH replaces the version's tags: send them all, this runbook's name taken off.
             let version = version_of(s.id.as_deref());
