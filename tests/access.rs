@@ -513,3 +513,37 @@ fn workloads_get_reading_roles_only_whatever_the_target_says() {
     );
     assert!(fake.journal().is_empty());
 }
+
+/// Issue 21 item 5: `…/action` operations change things too. A custom role that may set secrets
+/// (data action `Microsoft.KeyVault/vaults/secrets/setSecret/action`, Azure built-in roles
+/// reference, Key Vault Secrets Officer) is not read-only: a workload gets it only with
+/// --allow-broad, and the refusal names the action.
+#[test]
+fn a_custom_role_that_sets_secrets_is_refused_for_a_workload_unless_allow_broad() {
+    let fake = Fake::start();
+    fake.seed_vault("kv-demo", true, false);
+    let pid = fake.seed_identity("rg1", "id-app", false);
+    let setter = "5e75e7e7-0000-4000-8000-00000000c0de";
+    fake.seed_custom_role(
+        setter,
+        "Secret Setter (custom)",
+        &["Microsoft.KeyVault/vaults/read"],
+        &[
+            "Microsoft.KeyVault/vaults/secrets/getSecret/action",
+            "Microsoft.KeyVault/vaults/secrets/setSecret/action",
+        ],
+    );
+    let (_, all, code) = run(&fake, &grant(&["--role", setter]));
+    assert_eq!(code, 2, "{all}");
+    assert!(
+        all.contains("Microsoft.KeyVault/vaults/secrets/setSecret/action") && all.contains("--allow-broad"),
+        "{all}"
+    );
+    assert!(fake.writes().is_empty(), "nothing written");
+    assert!(assignments_for(&fake, &pid).is_empty());
+
+    let (_, all, code) = run(&fake, &grant(&["--role", setter, "--allow-broad"]));
+    assert_eq!(code, 0, "{all}");
+    let granted: Vec<String> = assignments_for(&fake, &pid).into_iter().map(|a| a.2).collect();
+    assert_eq!(granted, vec![setter.to_string()]);
+}

@@ -137,6 +137,10 @@ fn a_run_interrupted_after_the_switch_grants_acr_pull_when_resumed() {
     let (_, all, code) = switch(&fake, &[]);
     assert_eq!(code, 0, "{all}");
     assert_eq!(acr_pulls(&fake, &acr, &kubelet), 1, "{all}");
+    assert!(
+        all.contains("recorded at kvwire's switch to a managed identity"),
+        "{all}"
+    );
     let writes = fake.writes();
     assert!(
         writes.iter().all(|w| w.path.contains("roleAssignments")),
@@ -284,4 +288,56 @@ fn an_abac_registry_gets_repository_reader_not_acr_pull() {
         })
         .count();
     assert_eq!(granted, 1);
+}
+
+/// Issue 21 item 4: whoever may write the cluster's tags (ARM "Tags - Update At Scope",
+/// `PATCH {scope}/providers/Microsoft.Resources/tags/default`, needs only
+/// `Microsoft.Resources/tags/write`) may add `kvwire-acr-pull-*` tags. The fake's state is edited
+/// the way such a write leaves it. A tag kvwire's switch did not record grants nothing and is
+/// named in a warning; a value that is no registry ID never fails the plan.
+#[test]
+fn registry_tags_kvwire_did_not_record_grant_nothing_and_never_fail_the_plan() {
+    let (fake, acr) = setup();
+    let other = fake.seed_registry("rg1", "otheracr02");
+    let planted = fake.seed_registry("rg1", "plantedacr03");
+    let cluster = Fake::cluster_id("rg1", "aks1");
+    let tag = |k: &str, v: &str| {
+        let mut s = fake.state.lock().unwrap();
+        let mut mc = s.resource(&cluster).unwrap().clone();
+        mc["tags"][k] = json!(v);
+        s.put_resource(&cluster, mc);
+    };
+    // Before the switch: the service principal's role assignments decide, not tags.
+    tag("kvwire-acr-pull-plantedacr03", &planted);
+    let (_, all, code) = switch(&fake, &[]);
+    assert_eq!(code, 0, "{all}");
+    let kubelet = kubelet_object_id(&fake);
+    assert_eq!(acr_pulls(&fake, &acr, &kubelet), 1, "{all}");
+    assert_eq!(acr_pulls(&fake, &planted, &kubelet), 0, "{all}");
+    assert!(
+        all.contains("cluster tag kvwire-acr-pull-plantedacr03 was not written by kvwire's switch"),
+        "{all}"
+    );
+    assert!(
+        all.contains("found through service principal") && all.contains("role assignments"),
+        "where the registry came from: {all}"
+    );
+
+    // After the switch: a tag naming another registry, and one that names none.
+    tag("kvwire-acr-pull-otheracr02", &other);
+    tag("kvwire-acr-pull-junk", "not a registry");
+    fake.clear_journal();
+    let (_, all, code) = switch(&fake, &[]);
+    assert_eq!(code, 0, "the plan still succeeds: {all}");
+    assert_eq!(acr_pulls(&fake, &other, &kubelet), 0, "{all}");
+    assert_eq!(acr_pulls(&fake, &planted, &kubelet), 0, "{all}");
+    assert!(fake.writes().is_empty(), "nothing granted: {:#?}", fake.writes());
+    for warned in [
+        "cluster tag kvwire-acr-pull-otheracr02 names registry",
+        "cluster tag kvwire-acr-pull-plantedacr03 names registry",
+        "cluster tag kvwire-acr-pull-junk = \"not a registry\": not the resource ID of registry junk",
+    ] {
+        assert!(all.contains(warned), "{warned}: {all}");
+    }
+    assert!(all.contains("--acr otheracr02"), "{all}");
 }

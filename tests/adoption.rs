@@ -32,6 +32,15 @@ fn fresh() -> Fake {
     fake
 }
 
+/// The claim kvwire records for the runbook in `file` (`fresh` writes each with the same text): a
+/// runbook without `name` is named after its file plus a digest of what it wires up.
+fn claim(file: &str) -> String {
+    kvwire::runbook::parse(support::ONBOARD_RUNBOOK, std::path::Path::new(file))
+        .unwrap()
+        .claim
+        .token
+}
+
 fn kvwire(fake: &Fake, args: &[&str]) -> (Value, String, i32) {
     let mut cmd = fake.kvwire();
     for (k, v) in DB {
@@ -134,7 +143,10 @@ fn up_holds_an_identity_made_outside_kvwire_until_adopt() {
     // --adopt: recorded as adopted, and the rest goes on.
     let (_, all, code) = kvwire(&fake, &["--yes", "up", "-f", "onboard.toml", "--adopt"]);
     assert_eq!(code, 0, "{all}");
-    assert_eq!(identity(&fake)["tags"], json!({"kvwire-runbooks": "onboard(adopted)"}));
+    assert_eq!(
+        identity(&fake)["tags"],
+        json!({"kvwire-runbooks": format!("{}(adopted)", claim("onboard.toml"))})
+    );
     assert_eq!(secrets_user_for(&fake, &theirs).len(), 1);
     // Adopted once, it is this runbook's to use: nothing is asked again.
     let (_, all, code) = kvwire(&fake, &["--yes", "up", "-f", "onboard.toml", "--detailed-exitcode"]);
@@ -200,11 +212,11 @@ fn down_keeps_what_up_found_made_by_plain_grant_and_seed() {
     assert_eq!(code, 0, "{all}");
     assert_eq!(
         assignment().unwrap()["properties"]["description"],
-        json!("kvwire runbooks: onboard(adopted)")
+        json!(format!("kvwire runbooks: {}(adopted)", claim("onboard.toml")))
     );
     assert_eq!(
         secret_tags(&fake, "db-password")["kvwire-runbooks"],
-        json!("onboard(adopted)")
+        json!(format!("{}(adopted)", claim("onboard.toml")))
     );
     let (doc, all, code) = kvwire(
         &fake,
@@ -215,7 +227,7 @@ fn down_keeps_what_up_found_made_by_plain_grant_and_seed() {
         step(&doc, "role Key Vault Secrets User")["held"]
             .as_str()
             .unwrap()
-            .contains("runbook onboard adopted it"),
+            .contains(&format!("runbook {} adopted it", claim("onboard.toml"))),
         "{doc:#}"
     );
     assert!(assignment().is_some(), "{all}");
@@ -247,7 +259,7 @@ fn down_keeps_what_up_found_made_by_plain_grant_and_seed() {
 fn stale_identity_tags(s: &mut FakeState) {
     let id = support::fake::Fake::identity_id("rg1", "id-shop");
     let mut doc = s.resource(&id).unwrap().clone();
-    doc["tags"] = json!({"managed-by": "kvwire", "kvwire-runbooks": "shop-a"});
+    doc["tags"] = json!({"managed-by": "kvwire", "kvwire-runbooks": claim("shop-a.toml")});
     s.put_resource(&id, doc);
 }
 
@@ -266,7 +278,7 @@ fn stale_secret_tags(s: &mut FakeState) {
         .secrets
         .get_mut(&("kv-demo".to_string(), "db-password".to_string()))
         .unwrap();
-    item.versions.last_mut().unwrap().tags = json!({"managed-by": "kvwire", "kvwire-runbooks": "shop-a"});
+    item.versions.last_mut().unwrap().tags = json!({"managed-by": "kvwire", "kvwire-runbooks": claim("shop-a.toml")});
 }
 
 fn arm_stale_secret_tags(s: &mut FakeState) {
@@ -301,12 +313,12 @@ fn a_claim_lost_to_a_competing_tag_write_is_written_again() {
     assert_eq!(code, 0, "{all}");
     assert_eq!(
         identity(&fake)["tags"]["kvwire-runbooks"],
-        json!("shop-a,shop-b"),
+        json!(format!("{},{}", claim("shop-a.toml"), claim("shop-b.toml"))),
         "{all}"
     );
     assert_eq!(
         secret_tags(&fake, "db-password")["kvwire-runbooks"],
-        json!("shop-a,shop-b"),
+        json!(format!("{},{}", claim("shop-a.toml"), claim("shop-b.toml"))),
         "{all}"
     );
     let patches = fake

@@ -32,6 +32,11 @@ fn fresh() -> (Fake, std::path::PathBuf) {
     (fake, rb)
 }
 
+/// The name kvwire gives a runbook without `name` (its file name and a digest of what it wires up).
+fn name_of(rb: &std::path::Path) -> String {
+    kvwire::runbook::load(rb).unwrap().id
+}
+
 fn kvwire(fake: &Fake, args: &[&str], rb: &std::path::Path) -> (Value, String, i32) {
     let mut cmd = fake.kvwire();
     for (k, v) in DB {
@@ -481,9 +486,11 @@ fn down_keeps_what_another_runbook_still_uses() {
     };
     let ra = secrets_user(&fake);
     assert_eq!(ra.len(), 1, "one shared assignment: {ra:#?}");
+    let (na, nb) = (name_of(&a), name_of(&b));
+    assert!(na.starts_with("shop-a-") && nb.starts_with("shop-b-"), "{na} {nb}");
     assert_eq!(
         ra[0]["properties"]["description"],
-        json!("kvwire runbooks: shop-a,shop-b")
+        json!(format!("kvwire runbooks: {na},{nb}"))
     );
     let tags = |fake: &Fake, name: &str| {
         fake.state.lock().unwrap().secrets[&("kv-demo".to_string(), name.to_string())]
@@ -493,7 +500,10 @@ fn down_keeps_what_another_runbook_still_uses() {
             .tags
             .clone()
     };
-    assert_eq!(tags(&fake, "db-password")["kvwire-runbooks"], json!("shop-a,shop-b"));
+    assert_eq!(
+        tags(&fake, "db-password")["kvwire-runbooks"],
+        json!(format!("{na},{nb}"))
+    );
     assert_eq!(
         fake.secret_versions("kv-demo", "db-password").len(),
         1,
@@ -504,15 +514,19 @@ fn down_keeps_what_another_runbook_still_uses() {
     let (doc, all, code) = kvwire(&fake, &["-o", "json", "--yes", "down", "--include-secrets"], &a);
     assert_eq!(code, 0, "{all}");
     assert!(
-        doc.to_string()
-            .contains("kept: runbook(s) shop-b still use it; only runbook shop-a's claim is removed"),
+        doc.to_string().contains(&format!(
+            "kept: runbook(s) {nb} still use it; only runbook {na}'s claim is removed"
+        )),
         "{doc:#}"
     );
     let ra = secrets_user(&fake);
     assert_eq!(ra.len(), 1, "shop-b's pods keep their access");
-    assert_eq!(ra[0]["properties"]["description"], json!("kvwire runbooks: shop-b"));
+    assert_eq!(
+        ra[0]["properties"]["description"],
+        json!(format!("kvwire runbooks: {nb}"))
+    );
     assert!(fake.state.lock().unwrap().secrets.values().all(|s| s.deleted.is_none()));
-    assert_eq!(tags(&fake, "db-password")["kvwire-runbooks"], json!("shop-b"));
+    assert_eq!(tags(&fake, "db-password")["kvwire-runbooks"], json!(nb));
     let (_, all, code) = kvwire(&fake, &["verify", "-o", "text"], &b);
     assert_eq!(code, 0, "{all}");
 
@@ -540,9 +554,10 @@ fn a_shared_workload_identity_stays_while_another_runbook_uses_it() {
     }
     let identity = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg1/providers/Microsoft.ManagedIdentity/userAssignedIdentities/id-shop";
     let tags = |fake: &Fake| fake.resource(identity).map(|i| i["tags"].clone());
+    let (na, nb) = (name_of(&a), name_of(&b));
     assert_eq!(
         tags(&fake).unwrap(),
-        json!({"managed-by": "kvwire", "kvwire-runbooks": "checkout,orders"})
+        json!({"managed-by": "kvwire", "kvwire-runbooks": format!("{na},{nb}")})
     );
 
     let (doc, all, code) = kvwire(&fake, &["-o", "json", "--yes", "down"], &a);
@@ -559,9 +574,9 @@ fn a_shared_workload_identity_stays_while_another_runbook_uses_it() {
     assert_eq!(step("identity rg1/id-shop")["action"], json!("update"));
     assert_eq!(
         step("identity rg1/id-shop")["reason"],
-        json!(
-            "kept: runbook(s) orders still use it, and federated credential(s) kvwire-shop-orders that this runbook did not make still use the identity; only runbook checkout's claim is removed"
-        )
+        json!(format!(
+            "kept: runbook(s) {nb} still use it, and federated credential(s) kvwire-shop-orders that this runbook did not make still use the identity; only runbook {na}'s claim is removed"
+        ))
     );
     assert_eq!(
         step("federated credential rg1/id-shop/kvwire-shop-checkout")["action"],
@@ -569,7 +584,7 @@ fn a_shared_workload_identity_stays_while_another_runbook_uses_it() {
     );
     assert_eq!(
         tags(&fake).unwrap(),
-        json!({"managed-by": "kvwire", "kvwire-runbooks": "orders"}),
+        json!({"managed-by": "kvwire", "kvwire-runbooks": nb}),
         "the other tags are kept"
     );
     let (_, all, code) = kvwire(&fake, &["verify", "-o", "text"], &b);
@@ -604,7 +619,7 @@ fn new_versions_keep_tags_and_down_holds_what_nobody_claims() {
         .unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     assert_eq!(fake.secret_versions("kv-demo", "db-password").len(), 2);
-    assert_eq!(tags(&fake, "db-password")["kvwire-runbooks"], json!("onboard"));
+    assert_eq!(tags(&fake, "db-password")["kvwire-runbooks"], json!(name_of(&rb)));
 
     // A secret someone else made keeps its owner's tags when a runbook overwrites its value, and
     // is not made kvwire's: down never deletes it.
@@ -804,5 +819,96 @@ fn up_never_writes_a_manifest_through_a_symlink() {
         fake.writes().is_empty(),
         "refused before any write: {:#?}",
         fake.writes()
+    );
+}
+
+/// Issue 21 item 13: two runbooks both in a file named `onboard.toml` (two teams, two clusters,
+/// one vault and its secrets) used to share the claim `onboard`, so one team's `down` deleted
+/// what the other still used. The default name now carries a digest of what each wires up.
+/// Claims written under that old name are this runbook's only where the resource is bound to its
+/// identity (kvwire's role assignment), and two runbooks given one `name` for different clusters
+/// are warned about.
+#[test]
+fn two_default_named_runbooks_never_share_a_claim() {
+    let (fake, _) = fresh();
+    fake.seed_sp_cluster("rg1", "aks2", &[("nodepool1", "img-1", "img-2")], json!({}));
+    let (da, db) = (fake.dir.join("team-a"), fake.dir.join("team-b"));
+    std::fs::create_dir_all(&da).unwrap();
+    std::fs::create_dir_all(&db).unwrap();
+    let (a, b) = (da.join("onboard.toml"), db.join("onboard.toml"));
+    std::fs::write(&a, KUBELET_RUNBOOK).unwrap();
+    std::fs::write(&b, KUBELET_RUNBOOK.replace("name = \"aks1\"", "name = \"aks2\"")).unwrap();
+    for rb in [&a, &b] {
+        let (_, all, code) = kvwire(&fake, &["--yes", "up"], rb);
+        assert_eq!(code, 0, "{all}");
+    }
+    let secret_deleted = |fake: &Fake| {
+        fake.state.lock().unwrap().secrets[&("kv-demo".to_string(), "db-password".to_string())]
+            .deleted
+            .is_some()
+    };
+    let (_, all, code) = kvwire(&fake, &["--yes", "down", "--include-secrets"], &a);
+    assert_eq!(code, 0, "{all}");
+    assert!(!secret_deleted(&fake), "team b still uses the secrets: {all}");
+    assert!(all.contains("still use it"), "{all}");
+
+    // Claims an older kvwire wrote under the shared default name: kvwire's role assignment for
+    // team b's kubelet is team b's (alias); a secret claimed only so is held, not deleted.
+    {
+        let mut s = fake.state.lock().unwrap();
+        for v in s.resources.values_mut() {
+            if v.pointer("/properties/description").is_some() {
+                v["properties"]["description"] = json!("kvwire runbooks: onboard");
+            }
+        }
+        let item = s
+            .secrets
+            .get_mut(&("kv-demo".to_string(), "db-password".to_string()))
+            .unwrap();
+        item.versions.last_mut().unwrap().tags["kvwire-runbooks"] = json!("onboard");
+    }
+    let (doc, all, code) = kvwire(&fake, &["-o", "json", "--dry-run", "down", "--include-secrets"], &b);
+    assert_eq!(code, 0, "{all}");
+    let step = |prefix: &str| {
+        doc["steps"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["address"].as_str().unwrap().starts_with(prefix))
+            .unwrap_or_else(|| panic!("{prefix}: {doc:#}"))
+            .clone()
+    };
+    assert_eq!(
+        step("role Key Vault Secrets User")["action"],
+        json!("delete"),
+        "{doc:#}"
+    );
+    let secret = step("secret kv-demo/db-password");
+    assert!(
+        secret
+            .to_string()
+            .contains("the default name every runbook without `name`"),
+        "{secret:#}"
+    );
+
+    // One `name` for two clusters: each claims name@digest, and the second is warned.
+    let c = fake.dir.join("c.toml");
+    let d = fake.dir.join("d.toml");
+    std::fs::write(&c, format!("name = \"shop\"\n{KUBELET_RUNBOOK}")).unwrap();
+    std::fs::write(
+        &d,
+        format!(
+            "name = \"shop\"\n{}",
+            KUBELET_RUNBOOK.replace("name = \"aks1\"", "name = \"aks2\"")
+        ),
+    )
+    .unwrap();
+    let (_, all, code) = kvwire(&fake, &["--yes", "up"], &c);
+    assert_eq!(code, 0, "{all}");
+    let (_, all, code) = kvwire(&fake, &["--yes", "up"], &d);
+    assert_eq!(code, 0, "{all}");
+    assert!(
+        all.contains("runbook name shop is already recorded here as shop@"),
+        "{all}"
     );
 }

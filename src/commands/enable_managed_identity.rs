@@ -23,7 +23,13 @@ pub async fn run(args: &EnableManagedIdentityArgs, s: &Settings) -> Result<ExitS
     let observation = crate::util::observation::Observation::default();
     let (_, mc) = observation.run(cluster.read()).await?;
     let mut acr = observation
-        .run(AcrRegrant::find(&cluster, &mc, &args.acr, !args.no_regrant_acr))
+        .run(AcrRegrant::find(
+            &cluster,
+            &mc,
+            &args.acr,
+            "named with --acr",
+            !args.no_regrant_acr,
+        ))
         .await?;
     // What az re-creates for the add-ons after the switch: only for a cluster this run switches,
     // or one kvwire switched (a re-run, a resume).

@@ -165,7 +165,8 @@ fn render(args: &InitArgs, o: &Observed) -> String {
 ///
 /// A short digest of the pair ends it: `a-b`/`c` and `a`/`b-c` would otherwise both read `a-b-c`.
 fn runbook_name(namespace: &str, service_account: &str) -> String {
-    let name = crate::model::names::runbook_slug(&format!("{namespace}-{service_account}"), 55);
-    let digest = crate::plan::saved::sha256(format!("{namespace}/{service_account}").as_bytes());
-    format!("{name}-{}", &digest[..6])
+    crate::runbook::digested_name(
+        &format!("{namespace}-{service_account}"),
+        &format!("{namespace}/{service_account}"),
+    )
 }

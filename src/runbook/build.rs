@@ -84,7 +84,14 @@ pub async fn up(az: &Arc<Azure>, rb: &Loaded, seeds: Option<Seeds>, adopt: bool)
         },
         async {
             let (_, mc) = cluster.read().await?;
-            let acr = AcrRegrant::find(&cluster, &mc, &explicit_acr, switch && b.cluster.regrant_acr).await?;
+            let acr = AcrRegrant::find(
+                &cluster,
+                &mc,
+                &explicit_acr,
+                "named in the runbook ([cluster] acr)",
+                switch && b.cluster.regrant_acr,
+            )
+            .await?;
             // What az re-creates for the add-ons after the switch: for a cluster this run
             // switches, or one kvwire switched (a re-run, a resume).
             let addons = if switch && (mc.uses_service_principal() || mc.switched_by_kvwire()) {
@@ -140,7 +147,7 @@ pub async fn up(az: &Arc<Azure>, rb: &Loaded, seeds: Option<Seeds>, adopt: bool)
             let created = plan.add(
                 Box::new(Identity {
                     identity: identity.clone(),
-                    claim: Some(rb.id.clone()),
+                    claim: Some(rb.claim.clone()),
                     adopt,
                 }),
                 &[],
@@ -203,7 +210,7 @@ pub async fn up(az: &Arc<Azure>, rb: &Loaded, seeds: Option<Seeds>, adopt: bool)
         allow_list: false,
         allow_broad: false,
         principal_wait: PRINCIPAL_WAIT,
-        claim: Some(rb.id.clone()),
+        claim: Some(rb.claim.clone()),
         adopt,
     };
     plan.add(
@@ -213,7 +220,8 @@ pub async fn up(az: &Arc<Azure>, rb: &Loaded, seeds: Option<Seeds>, adopt: bool)
     if let Some((mappings, values)) = seeds {
         let s = b.secrets.as_ref().expect("seeds come from [secrets]");
         let policy = SeedPolicy {
-            claim: Some(rb.id.clone()),
+            // A secret is bound to no identity: the old default name is not this runbook's there.
+            claim: Some(rb.claim.without_aliases()),
             adopt,
             overwrite: s.overwrite,
             recover: s.recover,
@@ -326,7 +334,9 @@ pub async fn down(az: &Arc<Azure>, rb: &Loaded, include_secrets: bool, include_a
                 id: identity,
                 api: api::MANAGED_IDENTITY,
                 only_if_tagged: true,
-                shared: Some(Shared::Tag { runbook: rb.id.clone() }),
+                shared: Some(Shared::Tag {
+                    claim: rb.claim.clone(),
+                }),
                 own_credentials: identity_use.clone(),
                 include_adopted,
             });
@@ -358,7 +368,9 @@ pub async fn down(az: &Arc<Azure>, rb: &Loaded, include_secrets: bool, include_a
                 id: kvwire_assignment(&vault, &pid),
                 api: api::AUTHORIZATION,
                 only_if_tagged: false,
-                shared: Some(Shared::Description { runbook: rb.id.clone() }),
+                shared: Some(Shared::Description {
+                    claim: rb.claim.clone(),
+                }),
                 own_credentials: identity_use.clone(),
                 include_adopted,
             }),
@@ -378,7 +390,7 @@ pub async fn down(az: &Arc<Azure>, rb: &Loaded, include_secrets: bool, include_a
                     client: client.clone(),
                     vault: vault.name.clone(),
                     name,
-                    runbook: rb.id.clone(),
+                    claim: rb.claim.clone(),
                     include_adopted,
                 }),
                 &access,

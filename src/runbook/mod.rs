@@ -13,6 +13,7 @@ use crate::{
         Consumer,
         csi::{CsiDriver, InstalledBy},
         names, secrets,
+        tags::Claim,
     },
 };
 use serde::Deserialize;
@@ -191,8 +192,11 @@ pub struct CsiDriverSection {
 #[derive(Debug)]
 pub struct Loaded {
     pub book: Runbook,
-    /// The runbook's name: `name`, else the file name without `.toml`.
+    /// The runbook's name: `name`, else the file name without `.toml` and a digest of what the
+    /// runbook wires up ([`identity_digest`]).
     pub id: String,
+    /// What the runbook records on shared resources, and which records are its own.
+    pub claim: Claim,
     pub path: PathBuf,
     /// The runbook's directory: relative paths in it are relative to here.
     pub dir: PathBuf,
@@ -308,24 +312,74 @@ pub fn parse(text: &str, path: &Path) -> Result<Loaded> {
         }
     }
     let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
-    let id = match &book.name {
-        Some(n) => n.0.clone(),
+    let digest = identity_digest(&book);
+    let stem = path.file_stem().map(|s| s.to_string_lossy()).unwrap_or_default();
+    let claim = match &book.name {
+        Some(n) => Claim {
+            token: format!("{}@{digest}", n.0),
+            name: n.0.clone(),
+            aliases: vec![],
+        },
         None => {
-            // The file name, lower-cased, other characters as hyphens: `Shop_Prod.toml` is shop-prod.
-            let stem = names::runbook_slug(&path.file_stem().map(|s| s.to_string_lossy()).unwrap_or_default(), 63);
-            names::runbook_name(&stem).map_err(|why| {
-                Error::usage(format!(
-                    "{origin}: the file name is the runbook's default name, but {why}: set name = \"…\" at the top of the file"
-                ))
-            })?
+            // The file name, lower-cased, other characters as hyphens, plus the digest:
+            // `Shop_Prod.toml` is shop-prod-1a2b3c. Two `onboard.toml` for different clusters,
+            // vaults, identities or service accounts get different names.
+            let name = digested_name(&stem, &digest);
+            // What kvwire named such a runbook before: the file name alone.
+            let legacy = names::runbook_name(&names::runbook_slug(&stem, 63)).ok();
+            Claim {
+                token: name.clone(),
+                name,
+                aliases: legacy.into_iter().collect(),
+            }
         }
     };
+    let id = claim.name.clone();
     Ok(Loaded {
         book,
         id,
+        claim,
         path: path.to_path_buf(),
         dir,
     })
+}
+
+/// `raw` as a runbook name ([`names::runbook_slug`], at most 55 characters) ending in the first 6
+/// hex digits of SHA-256 over `what`: `kvwire init`'s names and runbooks' default names.
+pub fn digested_name(raw: &str, what: &str) -> String {
+    let slug = names::runbook_slug(raw, 55);
+    let digest = crate::plan::saved::sha256(what.as_bytes());
+    if slug.is_empty() {
+        digest[..6].to_string()
+    } else {
+        format!("{slug}-{}", &digest[..6])
+    }
+}
+
+/// What a runbook wires up, as names resolve (lower-cased, Azure names ignore case): the cluster,
+/// the vault, the identity (mode, and the user-assigned identity with its resource group) and
+/// the service accounts, sorted. Its SHA-256, cut to 6 hex digits, tells runbooks apart.
+pub fn identity_digest(book: &Runbook) -> String {
+    let i = &book.identity;
+    let mut accounts: Vec<String> = book
+        .service_accounts
+        .iter()
+        .map(|sa| format!("{}/{}", sa.namespace.0, sa.name.0))
+        .collect();
+    accounts.sort();
+    let text = format!(
+        "cluster {}/{}\nvault {}/{}\nidentity {:?} {}/{}\nservice accounts {}",
+        book.cluster.resource_group.0,
+        book.cluster.name.0,
+        book.vault.resource_group.as_deref().unwrap_or(""),
+        book.vault.name.0,
+        i.mode,
+        i.resource_group.as_deref().unwrap_or(&book.cluster.resource_group.0),
+        i.name.as_deref().unwrap_or(""),
+        accounts.join(",")
+    )
+    .to_ascii_lowercase();
+    crate::plan::saved::sha256(text.as_bytes())[..6].to_string()
 }
 
 /// toml's message already holds line, column and a caret; prefix the file in the usual form.

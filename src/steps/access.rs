@@ -141,7 +141,7 @@ pub struct GrantSpec {
     pub principal_wait: Duration,
     /// The runbook this grant is for: recorded on the role assignment, so `down` for one runbook
     /// keeps an assignment another still uses.
-    pub claim: Option<String>,
+    pub claim: Option<tags::Claim>,
     /// Adopt an assignment this runbook did not make without asking (`up --adopt`).
     pub adopt: bool,
 }
@@ -215,17 +215,18 @@ impl GrantSpec {
             .and_then(Value::as_str)
             .unwrap_or(&guid)
             .to_string();
-        match roles::custom_role_changes(&def) {
-            Some(action) if workload => Err(Error::usage(format!(
-                "--role: {who}, and role {name} allows {action}, which changes things; a workload gets a role that only reads. Pass --allow-broad if it really needs it"
-            ))),
-            Some(action) if action.to_ascii_lowercase().contains("microsoft.authorization/") => {
-                Err(Error::usage(format!(
-                    "--role: role {name} allows {action}: whoever holds it can grant access. Pass --allow-broad if this principal really needs it"
-                )))
-            }
-            _ => Ok(()),
+        // Workloads: only what reads (an allow-list); anyone else: nothing that grants access.
+        if workload && let Some(action) = roles::custom_role_beyond_reading(&def) {
+            return Err(Error::usage(format!(
+                "--role: {who}, and role {name} allows {action}, which is more than reading: a workload may hold only `…/read` actions and the data actions Microsoft.KeyVault/vaults/secrets/getSecret/action and …/readMetadata/action. Pass --allow-broad if it really needs {action}"
+            )));
         }
+        if !workload && let Some(action) = roles::custom_role_grants_access(&def) {
+            return Err(Error::usage(format!(
+                "--role: role {name} allows {action}: whoever holds it can grant access. Pass --allow-broad if this principal really needs it"
+            )));
+        }
+        Ok(())
     }
 }
 
@@ -309,6 +310,7 @@ pub fn acr_pull_step(
     registry: &crate::azure::registry::Registry,
     principal: Principal,
     wait: Duration,
+    origin: Option<String>,
 ) -> Box<dyn Step> {
     role_step(
         az,
@@ -317,7 +319,7 @@ pub fn acr_pull_step(
         principal,
         roles::pull_role(registry.abac),
         wait,
-        None,
+        origin,
     )
 }
 
@@ -380,7 +382,7 @@ pub struct RoleAssignment {
     role_guid: String,
     wait: Duration,
     /// See [`GrantSpec::claim`].
-    claim: Option<String>,
+    claim: Option<tags::Claim>,
     /// See [`GrantSpec::adopt`].
     adopt: bool,
     /// Why a new assignment is planned, when the caller knows better than "create".
@@ -455,7 +457,7 @@ impl RoleAssignment {
         Some(FieldChange::set(
             "properties.description",
             None,
-            json!(tags::claims_description(&[c.clone()].into())),
+            json!(tags::claims_description(&[c.token.clone()].into())),
         ))
     }
 
@@ -560,7 +562,7 @@ impl RoleAssignment {
         claims.insert(if planned.adoption {
             tags::adopted(me)
         } else {
-            me.clone()
+            me.token.clone()
         });
         let body = grants::assignment_with_description(&existing, &tags::claims_description(&claims));
         let id = existing["id"].as_str().unwrap_or_default().to_string();
@@ -604,7 +606,7 @@ impl Step for RoleAssignment {
             return Ok(planned.reason(reason).changes(changes));
         };
         let held = self.held(&pid).await?;
-        let warnings = self.broader(&held).await;
+        let mut warnings = self.broader(&held).await;
         let by_name = match self.same(&held) {
             Some(_) => None,
             // Lists lag behind writes: one made moments ago may only show by name.
@@ -622,6 +624,10 @@ impl Step for RoleAssignment {
             } else {
                 format!("already assigned as {existing}")
             };
+            // Another runbook recorded this runbook's name for something else: say so.
+            if let Some(c) = &self.claim {
+                warnings.extend(tags::clash(&c.token, &claims));
+            }
             let no_op = |why: String, adoption: bool| Planned {
                 action: Action::NoOp,
                 adoption,
@@ -631,15 +637,23 @@ impl Step for RoleAssignment {
                 let why = if kvwires { found } else { format!("{found} (adopted)") };
                 return Ok(no_op(why, !kvwires));
             };
-            let adopting = match tags::claimed_by(&claims, me) {
-                Some(false) => return Ok(no_op(found, false)),
-                Some(true) => return Ok(no_op(format!("{found} (adopted by runbook {me})"), true)),
-                // kvwire's assignment, made for other runbooks: add this one, keep the others.
+            // kvwire's assignment is bound to this principal and vault by its name, so the
+            // claim's aliases count on it; on one made under another name they do not.
+            let me = if kvwires { me.clone() } else { me.without_aliases() };
+            let adopting = match tags::claimed_by(&claims, &me) {
+                Some(false) if tags::records(&claims, &me) => return Ok(no_op(found, false)),
+                // Claimed under its bare name or the old default only: the token goes beside it.
+                Some(false) => false,
+                Some(true) => {
+                    return Ok(no_op(format!("{found} (adopted by runbook {})", me.token), true));
+                }
+                // kvwire's assignment, made for other runbooks (or before runbooks were
+                // recorded): add this one, keep the others.
                 None if kvwires && !claims.is_empty() => false,
                 // Made outside kvwire, or by `kvwire grant`: never a silent no-op.
                 None => true,
             };
-            claims.insert(if adopting { tags::adopted(me) } else { me.clone() });
+            claims.insert(if adopting { tags::adopted(&me) } else { me.token.clone() });
             let record = FieldChange::set(
                 "properties.description",
                 description.map(|d| json!(d)),
@@ -649,7 +663,10 @@ impl Step for RoleAssignment {
                 return Ok(Planned {
                     action: Action::Update,
                     ..planned
-                        .reason(format!("kvwire's assignment: record that runbook {me} uses it too"))
+                        .reason(format!(
+                            "kvwire's assignment: record that runbook {} uses it too",
+                            me.token
+                        ))
                         .warnings(warnings)
                         .changes(vec![record])
                 });
@@ -668,7 +685,7 @@ impl Step for RoleAssignment {
                 action: Action::Update,
                 ..planned.reason(found).warnings(warnings).changes(changes)
             }
-            .adopting(self.adopt, tags::adoption_hold(kvwires, me)));
+            .adopting(self.adopt, tags::adoption_hold(kvwires, &me.token)));
         }
         let mut changes = vec![
             FieldChange::set("name", None, json!(name)),

@@ -6,18 +6,22 @@
 
 use crate::{
     azure::{
-        arm::{api, models::ManagedCluster},
+        arm::{
+            api,
+            models::{ACR_PULL_BINDING, ACR_PULL_PREFIX, ManagedCluster},
+        },
         context::Azure,
         grants, ids,
         registry::{self, Registry},
     },
     error::{Error, Result},
     model::roles,
-    plan::{Plan, Step, StepId},
+    plan::{Plan, Step, StepId, saved::sha256},
     steps::{
         access::{Principal, acr_pull_step},
         cluster::ClusterRef,
     },
+    util::text::quoted,
 };
 use std::time::Duration;
 
@@ -26,6 +30,8 @@ use std::time::Duration;
 pub struct AcrRegrant {
     /// Found through the old service principal, recorded by an earlier switch, named with `--acr`.
     pub registries: Vec<Registry>,
+    /// Where each registry came from, for the plan (lower-cased resource ID, words).
+    pub origins: Vec<(String, String)>,
     /// What the plan must say: grants not carried over, lookups that failed.
     pub notes: Vec<String>,
     /// Why the switch must not happen yet: registries exist, and which of them the service
@@ -36,34 +42,38 @@ pub struct AcrRegrant {
 
 impl AcrRegrant {
     /// Find the registries, from the cluster `mc` as read. `explicit` are `--acr` values (names or
-    /// IDs, validated); `discover` adds those the switch recorded on the cluster (an earlier
-    /// run's), and, while the cluster still runs as a service principal, those where it holds a
-    /// role that pulls (Microsoft Graph, then its role assignments).
+    /// IDs, validated), `named` says where they were named; `discover` adds those the switch
+    /// recorded on the cluster (an earlier run's, when [`AcrRegrant::recorded`] trusts them), and,
+    /// while the cluster still runs as a service principal, those where it holds a role that pulls
+    /// (Microsoft Graph, then its role assignments).
     pub async fn find(
         cluster: &ClusterRef,
         mc: &ManagedCluster,
         explicit: &[String],
+        named: &str,
         discover: bool,
     ) -> Result<AcrRegrant> {
         let az = &cluster.az;
         let mut out = AcrRegrant::default();
         for r in explicit {
             let found = registry::find(az, r).await?;
-            out.add(found);
+            out.add(found, named.to_string());
         }
         if !discover {
             return Ok(out);
         }
-        // Carried over by an earlier run's switch: known without Graph.
-        let mut ids_found: Vec<String> = mc.acr_pull_records().into_iter().map(str::to_owned).collect();
+        // Carried over by an earlier run's switch: known without Graph, when kvwire recorded them.
+        let recorded = out.recorded(mc);
         // Grants found through the service principal, by registry: kept where they pull in the
         // registry's mode (read below).
+        let mut ids_found: Vec<String> = vec![];
         let mut pulls: Vec<grants::PullGrant> = vec![];
-        if let Some(sp) = mc.service_principal().map(str::to_owned) {
+        let sp = mc.service_principal().map(str::to_owned);
+        if let Some(sp) = &sp {
             let fix =
                 "name each registry the cluster pulls from with --acr NAME_OR_ID (in a runbook: [cluster] acr = [...])";
             let found = async {
-                match grants::service_principal_object_id(az, &sp).await? {
+                match grants::service_principal_object_id(az, sp).await? {
                     Some(oid) => grants::pull_grants(az, &oid).await.map(Some),
                     None => Ok(None),
                 }
@@ -91,22 +101,24 @@ impl AcrRegrant {
                 Ok(None) => out.notes.push(format!(
                     "service principal {sp} was not found in the directory, so its registry pulls could not be read; {fix}"
                 )),
-                Err(e) if explicit.is_empty() => out.blocked = hold(az, &sp, &e).await,
+                Err(e) if explicit.is_empty() => out.blocked = hold(az, sp, &e).await,
                 Err(e) => out.notes.push(format!(
                     "could not check which registries service principal {sp} pulls from ({e}); only the registries named with --acr are granted"
                 )),
             }
         }
         // Each registry's permission mode decides the role (AcrPull is not honoured in ABAC mode).
-        ids_found.retain(|id| !out.registries.iter().any(|r| r.id.eq_ignore_ascii_case(id)));
+        ids_found.retain(|id| !out.has(id));
         ids_found.sort_by_key(|id| id.to_ascii_lowercase());
         ids_found.dedup_by(|a, b| a.eq_ignore_ascii_case(b));
         let read = futures::future::try_join_all(ids_found.iter().map(|id| registry::read(az, id))).await?;
         for (id, r) in ids_found.iter().zip(read) {
             let through: Vec<&grants::PullGrant> = pulls.iter().filter(|g| g.scope.eq_ignore_ascii_case(id)).collect();
+            let sp = sp.as_deref().unwrap_or("?");
             match r {
-                // Recorded at an earlier switch, or a role that pulls in this registry's mode.
-                Some(r) if through.is_empty() || through.iter().any(|g| g.pulls(r.abac)) => out.add(r),
+                Some(r) if through.iter().any(|g| g.pulls(r.abac)) => {
+                    out.add(r, format!("found through service principal {sp}'s role assignments"))
+                }
                 Some(_) => out.notes.push(format!(
                     "registry {id} uses ABAC repository permissions, where the service principal's role there does not pull: nothing to carry over"
                 )),
@@ -115,13 +127,80 @@ impl AcrRegrant {
                     .push(format!("registry {id} no longer exists: no pull role is granted on it")),
             }
         }
+        if mc.uses_service_principal() && out.registries.len() > 27 {
+            out.notes.push(format!(
+                "{} registries are carried over, and the switch can record 27 in a tag value: should this run stop after the switch, name the others with --acr when you run it again",
+                out.registries.len()
+            ));
+        }
+        // A record is only a hint: reading it must never fail the plan.
+        for id in recorded {
+            if out.has(&id) {
+                continue;
+            }
+            match registry::read(az, &id).await {
+                Ok(Some(r)) => out.add(r, "recorded at kvwire's switch to a managed identity".to_string()),
+                Ok(None) => out
+                    .notes
+                    .push(format!("registry {id} no longer exists: no pull role is granted on it")),
+                Err(e) => out.notes.push(format!(
+                    "registry {id}, recorded at the switch, could not be read ({e}): no pull role is granted on it this run"
+                )),
+            }
+        }
         Ok(out)
     }
 
-    fn add(&mut self, r: Registry) {
-        if !self.registries.iter().any(|x| x.id.eq_ignore_ascii_case(&r.id)) {
+    /// The registries the switch recorded in `kvwire-acr-pull-<registry>` tags that kvwire trusts;
+    /// a note for each tag it does not. Anyone who may write the cluster's tags may add such a
+    /// tag, so a record counts only when (1) its value is a registry resource ID whose name is the
+    /// one in its key, (2) the cluster no longer runs as its service principal (before the switch
+    /// the service principal's role assignments decide, and the switch writes the records), and
+    /// (3) [`ACR_PULL_BINDING`] holds its digest: written in the switch's own PUT, over the
+    /// cluster, its migration records and the registry, so a tag added later is in no digest.
+    fn recorded(&mut self, mc: &ManagedCluster) -> Vec<String> {
+        let bound: Vec<&str> = mc
+            .tag(ACR_PULL_BINDING)
+            .map(|v| v.split_whitespace().collect())
+            .unwrap_or_default();
+        let mut trusted = vec![];
+        for (name, value) in mc.acr_pull_records() {
+            let key = format!("{ACR_PULL_PREFIX}{name}");
+            if !ids::is_registry(value) || !ids::name_of(value).eq_ignore_ascii_case(name) {
+                self.notes.push(format!(
+                    "cluster tag {key} = {}: not the resource ID of registry {name} (kvwire records /subscriptions/…/providers/Microsoft.ContainerRegistry/registries/{name}); ignored",
+                    quoted(value)
+                ));
+            } else if mc.uses_service_principal() {
+                self.notes.push(format!(
+                    "cluster tag {key} was not written by kvwire's switch (the cluster still runs as its service principal, whose role assignments decide); ignored"
+                ));
+            } else if !bound.contains(&binding_item(mc, value).as_str()) {
+                self.notes.push(format!(
+                    "cluster tag {key} names registry {value}, but kvwire's switch did not record it ({ACR_PULL_BINDING} does not bind it): no pull role is granted there. If the kubelet needs it, name it with --acr {name} (runbook: [cluster] acr)"
+                ));
+            } else {
+                trusted.push(value.to_string());
+            }
+        }
+        trusted
+    }
+
+    fn has(&self, id: &str) -> bool {
+        self.registries.iter().any(|r| r.id.eq_ignore_ascii_case(id))
+    }
+
+    fn add(&mut self, r: Registry, origin: String) {
+        if !self.has(&r.id) {
+            self.origins.push((r.id.to_ascii_lowercase(), origin));
             self.registries.push(r);
         }
+    }
+
+    /// Where `r` came from, in words.
+    fn origin(&self, r: &Registry) -> Option<String> {
+        let id = r.id.to_ascii_lowercase();
+        self.origins.iter().find(|(i, _)| *i == id).map(|(_, o)| o.clone())
     }
 
     /// Whether `grant` (as [`grants::held_by`] words it) is carried over by this run.
@@ -141,10 +220,43 @@ impl AcrRegrant {
                 rg: cluster.rg.clone(),
                 cluster: cluster.name.clone(),
             };
-            let step: Box<dyn Step> = acr_pull_step(cluster.az.clone(), r, kubelet, wait);
+            let step: Box<dyn Step> = acr_pull_step(cluster.az.clone(), r, kubelet, wait, self.origin(r));
             plan.add(step, needs);
         }
     }
+}
+
+/// The [`ACR_PULL_BINDING`] tag value the switch writes for `registries`: the digest of each,
+/// space-separated, as many as ARM's 256-character tag value holds (27).
+pub fn switch_binding(mc: &ManagedCluster, registries: &[Registry]) -> String {
+    let items: Vec<String> = registries.iter().take(27).map(|r| binding_item(mc, &r.id)).collect();
+    items.join(" ")
+}
+
+/// One registry's digest: SHA-256 over the cluster's ID, the node images its pools ran at the
+/// switch (the migration records the same PUT writes, or the pools as read before it) and the
+/// registry's ID, cut to 8 hex digits. It binds a record to this cluster's switch; it is no
+/// secret (docs/security.md says what that leaves open).
+fn binding_item(mc: &ManagedCluster, registry_id: &str) -> String {
+    let mut pools: Vec<(&str, &str)> = if mc.uses_service_principal() {
+        // At the switch: what the same PUT records.
+        mc.properties
+            .agent_pool_profiles
+            .iter()
+            .filter_map(|p| Some((p.name.as_deref()?, p.node_image_version.as_deref()?)))
+            .collect()
+    } else {
+        mc.migration_records()
+    };
+    pools.sort();
+    let pools: Vec<String> = pools.iter().map(|(p, i)| format!("{p}={i}")).collect();
+    let text = format!(
+        "kvwire-acr-pull\n{}\n{}\n{}",
+        mc.id.as_deref().unwrap_or_default().to_ascii_lowercase(),
+        pools.join(","),
+        registry_id.to_ascii_lowercase()
+    );
+    sha256(text.as_bytes())[..8].to_string()
 }
 
 /// The switch is held when the service principal's pulls could not be read (`why`) and the

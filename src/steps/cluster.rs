@@ -11,8 +11,8 @@ use crate::{
         arm::{
             ArmError, ErrorCode, api,
             models::{
-                ACR_PULL_PREFIX, CONFIG_ROTATION_POLL_INTERVAL, CONFIG_SECRET_ROTATION, KEYVAULT_SECRETS_PROVIDER,
-                KUBELET_MIGRATION_PREFIX, ManagedCluster,
+                ACR_PULL_BINDING, ACR_PULL_PREFIX, CONFIG_ROTATION_POLL_INTERVAL, CONFIG_SECRET_ROTATION,
+                KEYVAULT_SECRETS_PROVIDER, KUBELET_MIGRATION_PREFIX, ManagedCluster,
             },
             writable::cluster_put_body,
         },
@@ -313,6 +313,10 @@ fn set_identity(
         for registry in acr {
             body["tags"][format!("{ACR_PULL_PREFIX}{}", registry.name())] = json!(registry.id);
         }
+        if !acr.is_empty() {
+            // What makes those records kvwire's: a tag added later is not bound (steps/acr.rs).
+            body["tags"][ACR_PULL_BINDING] = json!(crate::steps::acr::switch_binding(mc, acr));
+        }
         for p in &mc.properties.agent_pool_profiles {
             if let (Some(name), Some(image)) = (&p.name, &p.node_image_version) {
                 body["tags"][format!("{KUBELET_MIGRATION_PREFIX}{name}")] = json!(image);
@@ -459,12 +463,18 @@ impl Step for ClusterUpdate {
             .reason(reasons.join("; "))
             .observed(mc.e_tag.clone());
         let planned = plan_write(self, planned, &read, &mc, &done.join("; "));
+        // After the switch, what the registry records said (tags ignored) is said here.
+        let switched_notes = if mc.uses_service_principal() {
+            vec![]
+        } else {
+            self.acr.notes.clone()
+        };
         if planned.action != Action::Update {
-            return Ok(planned);
+            return Ok(planned.warnings(switched_notes));
         }
         let touches = |prefix: &str| planned.changes.iter().any(|c| c.path.starts_with(prefix));
         let mut effects = vec![];
-        let mut warnings = vec![];
+        let mut warnings = switched_notes;
         if touches("identity") && self.managed_identity == Some(None) {
             effects.push(FieldChange::unknown("identity.principalId"));
         }

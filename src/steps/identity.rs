@@ -95,8 +95,9 @@ impl IdentityRef {
 
 pub struct Identity {
     pub identity: IdentityRef,
-    /// The runbook that uses it, recorded in its `kvwire-runbooks` tag (see `down`).
-    pub claim: Option<String>,
+    /// The runbook that uses it, recorded in its `kvwire-runbooks` tag (see `down`). The identity
+    /// is the runbook's own, so the claim's aliases count.
+    pub claim: Option<tags::Claim>,
     /// Adopt an existing identity this runbook did not make without asking (`up --adopt`).
     pub adopt: bool,
 }
@@ -129,19 +130,29 @@ impl Step for Identity {
                 .pointer(&format!("/tags/{}", tags::RUNBOOKS))
                 .and_then(Value::as_str);
             let mut claims = tags::claims(before);
+            // Another runbook recorded this runbook's name for something else: say so.
+            let clash: Vec<String> = self
+                .claim
+                .iter()
+                .filter_map(|c| tags::clash(&c.token, &claims))
+                .collect();
             let no_op = |why: String, adoption: bool| Planned {
                 action: Action::NoOp,
                 adoption,
-                ..planned.clone().reason(why)
+                ..planned.clone().reason(why).warnings(clash.clone())
             };
             let Some(me) = &self.claim else {
                 return Ok(no_op(format!("exists (clientId {client}, {whose})"), !ours));
             };
             let adopting = match tags::claimed_by(&claims, me) {
-                Some(false) => return Ok(no_op(format!("exists (clientId {client}, {whose})"), false)),
+                Some(false) if tags::records(&claims, me) => {
+                    return Ok(no_op(format!("exists (clientId {client}, {whose})"), false));
+                }
+                // Claimed under its bare name or the old default only: the token goes beside it.
+                Some(false) => false,
                 Some(true) => {
                     return Ok(no_op(
-                        format!("exists (clientId {client}, adopted by runbook {me})"),
+                        format!("exists (clientId {client}, adopted by runbook {})", me.token),
                         true,
                     ));
                 }
@@ -150,7 +161,7 @@ impl Step for Identity {
                 // Made outside kvwire, or by kvwire outside any runbook: never a silent no-op.
                 None => true,
             };
-            claims.insert(if adopting { tags::adopted(me) } else { me.clone() });
+            claims.insert(if adopting { tags::adopted(me) } else { me.token.clone() });
             let change = FieldChange::set(
                 &format!("tags.{}", tags::RUNBOOKS),
                 before.map(Value::from),
@@ -158,15 +169,16 @@ impl Step for Identity {
             );
             let update = Planned {
                 action: Action::Update,
-                ..planned.changes(vec![change])
+                ..planned.changes(vec![change]).warnings(clash)
             };
             return Ok(if adopting {
                 update
                     .reason(format!("exists (clientId {client}, {whose})"))
-                    .adopting(self.adopt, tags::adoption_hold(ours, me))
+                    .adopting(self.adopt, tags::adoption_hold(ours, &me.token))
             } else {
                 update.reason(format!(
-                    "exists (clientId {client}, {whose}): record that runbook {me} uses it"
+                    "exists (clientId {client}, {whose}): record that runbook {} uses it",
+                    me.token
                 ))
             });
         }
@@ -174,7 +186,7 @@ impl Step for Identity {
         let (_, mc) = self.identity.cluster.read().await?;
         let mut t = tags::kvwire_tags();
         if let Some(c) = &self.claim {
-            t[tags::RUNBOOKS] = json!(c);
+            t[tags::RUNBOOKS] = json!(c.token);
         }
         Ok(planned
             .changes(diff::changes(&json!({}), &json!({"location": mc.location, "tags": t})))
@@ -194,7 +206,7 @@ impl Step for Identity {
             let mine = if planned.adoption {
                 tags::adopted(me)
             } else {
-                me.clone()
+                me.token.clone()
             };
             let id = self.identity.id();
             let id = id.as_str();
@@ -214,7 +226,7 @@ impl Step for Identity {
                     claims.insert(mine.clone());
                     tags::runbooks_tag_patch(doc, &claims)
                 },
-                |doc| tags::claimed_by(&runbooks(doc), me).is_some(),
+                |doc| tags::records(&runbooks(doc), me),
             )
             .await;
         }

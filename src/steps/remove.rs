@@ -12,18 +12,20 @@ use crate::{
 use serde_json::{Value, json};
 use std::{collections::BTreeSet, sync::Arc};
 
-/// Where a shared resource records the runbooks that use it ([`tags::RUNBOOKS`]).
+/// Where a shared resource records the runbooks that use it ([`tags::RUNBOOKS`]), and this
+/// runbook's claim. Both are bound to this runbook's identity (kvwire's assignment name covers the
+/// principal and the vault; the identity is the runbook's own), so the claim's aliases count.
 pub enum Shared {
     /// A role assignment: its description.
-    Description { runbook: String },
+    Description { claim: tags::Claim },
     /// An identity: its `kvwire-runbooks` tag.
-    Tag { runbook: String },
+    Tag { claim: tags::Claim },
 }
 
 impl Shared {
-    fn runbook(&self) -> &str {
+    fn claim(&self) -> &tags::Claim {
         match self {
-            Shared::Description { runbook } | Shared::Tag { runbook } => runbook,
+            Shared::Description { claim } | Shared::Tag { claim } => claim,
         }
     }
 
@@ -105,7 +107,7 @@ impl Step for Remove {
         let adopted_by_me = self
             .shared
             .as_ref()
-            .is_some_and(|sh| tags::claimed_by(&sh.claims(&doc), sh.runbook()) == Some(true));
+            .is_some_and(|sh| tags::claimed_by(&sh.claims(&doc), sh.claim()) == Some(true));
         if self.only_if_tagged && !tags::is_kvwire(doc.get("tags")) && !adopted_by_me {
             return Ok(no_op("not created by kvwire (no managed-by=kvwire tag): kept"));
         }
@@ -131,7 +133,7 @@ impl Step for Remove {
             )
         });
         if let Some(shared) = &self.shared {
-            let me = shared.runbook();
+            let me = &shared.claim().name;
             let release = |others: &BTreeSet<String>, why: String| Planned {
                 action: Action::Update,
                 ..planned
@@ -143,7 +145,7 @@ impl Step for Remove {
                         json!(shared.written(others)),
                     )])
             };
-            return Ok(match (tags::release(&shared.claims(&doc), me), foreign_why) {
+            return Ok(match (tags::release(&shared.claims(&doc), shared.claim()), foreign_why) {
                 (tags::Release::Unclaimed, Some(why)) => no_op(&format!("kept: {why}")),
                 // Made before kvwire recorded runbooks, or tagged by hand: nobody can say whose.
                 (tags::Release::Unclaimed, None) => planned.held(Some(
@@ -178,7 +180,7 @@ impl Step for Remove {
     async fn apply(&self, planned: &Planned, on: Progress<'_>) -> Result<()> {
         if let Some(shared) = &self.shared {
             let doc = self.az.arm.get(&self.id, self.api).await?;
-            let others = tags::without(&shared.claims(&doc), shared.runbook());
+            let others = tags::without(&shared.claims(&doc), shared.claim());
             if planned.action == Action::Update || !others.is_empty() {
                 return match shared {
                     // A role assignment is PUT back whole.
@@ -188,13 +190,13 @@ impl Step for Remove {
                     }
                     // A PATCH of tags sends them all, and is read back (no `If-Match` here: see
                     // `claims::write_until_it_holds`).
-                    Shared::Tag { runbook } => {
+                    Shared::Tag { claim } => {
                         super::claims::write_until_it_holds(
                             &self.address,
                             || self.az.arm.get(&self.id, self.api),
                             |body| async move { self.az.arm.patch(&self.id, self.api, &body, on).await.map(|_| ()) },
-                            |doc| tags::runbooks_tag_patch(doc, &tags::without(&shared.claims(doc), runbook)),
-                            |doc| tags::claimed_by(&shared.claims(doc), runbook).is_none(),
+                            |doc| tags::runbooks_tag_patch(doc, &tags::without(&shared.claims(doc), claim)),
+                            |doc| tags::claimed_by(&shared.claims(doc), claim).is_none(),
                         )
                         .await
                     }

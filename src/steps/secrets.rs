@@ -28,8 +28,10 @@ use std::{collections::HashMap, sync::Arc, time::Duration};
 /// How existing and deleted secrets are treated, and what new versions carry.
 #[derive(Debug, Clone, Default)]
 pub struct SeedPolicy {
-    /// The runbook seeding it, recorded in the `kvwire-runbooks` tag (see `down`).
-    pub claim: Option<String>,
+    /// The runbook seeding it, recorded in the `kvwire-runbooks` tag (see `down`). A secret is not
+    /// bound to an identity, so the claim's aliases (the old shared default name) are not taken
+    /// as this runbook's: callers pass it [`tags::Claim::without_aliases`].
+    pub claim: Option<tags::Claim>,
     /// Adopt a secret this runbook did not seed without asking (`up --adopt`).
     pub adopt: bool,
     pub overwrite: bool,
@@ -138,8 +140,12 @@ impl SeedSecret {
     fn claims_with_mine(&self, existing: Option<&HashMap<String, String>>, adopting: bool) -> Option<String> {
         let mine = self.policy.claim.as_ref()?;
         let mut claims = tags::claims(existing.and_then(|t| t.get(tags::RUNBOOKS)).map(String::as_str));
-        if tags::claimed_by(&claims, mine).is_none() {
-            claims.insert(if adopting { tags::adopted(mine) } else { mine.clone() });
+        if tags::claimed_by(&claims, mine) != Some(true) && !tags::records(&claims, mine) {
+            claims.insert(if adopting {
+                tags::adopted(mine)
+            } else {
+                mine.token.clone()
+            });
         }
         Some(tags::claims_value(&claims))
     }
@@ -153,7 +159,7 @@ impl SeedSecret {
             let mut t = HashMap::new();
             t.insert(tags::MANAGED_BY.0.to_string(), tags::MANAGED_BY.1.to_string());
             if let Some(mine) = &self.policy.claim {
-                t.insert(tags::RUNBOOKS.to_string(), mine.clone());
+                t.insert(tags::RUNBOOKS.to_string(), mine.token.clone());
             }
             return t;
         };
@@ -208,7 +214,7 @@ impl SeedSecret {
                 }
                 t
             },
-            |t| tags::claimed_by(&tags::claims(t.get(tags::RUNBOOKS).map(String::as_str)), mine).is_some(),
+            |t| tags::records(&tags::claims(t.get(tags::RUNBOOKS).map(String::as_str)), mine),
         )
         .await
     }
@@ -354,6 +360,19 @@ impl Step for SeedSecret {
         if live.as_ref().is_none_or(|n| n.contains_key(&key))
             && let Some((value, version, Inherited { tags: current_tags, .. })) = self.current().await?
         {
+            // Another runbook recorded this runbook's name for something else: say so.
+            let clash: Vec<String> = self
+                .policy
+                .claim
+                .iter()
+                .filter_map(|c| {
+                    tags::clash(
+                        &c.token,
+                        &tags::claims(current_tags.get(tags::RUNBOOKS).map(String::as_str)),
+                    )
+                })
+                .collect();
+            let planned = planned.warnings(clash);
             if value == given {
                 let before = current_tags.get(tags::RUNBOOKS).map(String::as_str);
                 let ours = current_tags.get(tags::MANAGED_BY.0).map(String::as_str) == Some(tags::MANAGED_BY.1);
@@ -367,8 +386,15 @@ impl Step for SeedSecret {
                     return Ok(no_op("value matches".into(), false));
                 };
                 let adopting = match tags::claimed_by(&claims, mine) {
-                    Some(false) => return Ok(no_op("value matches".into(), false)),
-                    Some(true) => return Ok(no_op(format!("value matches (adopted by runbook {mine})"), true)),
+                    Some(false) if tags::records(&claims, mine) => return Ok(no_op("value matches".into(), false)),
+                    // Claimed under its bare name only: the token goes beside it.
+                    Some(false) => false,
+                    Some(true) => {
+                        return Ok(no_op(
+                            format!("value matches (adopted by runbook {})", mine.token),
+                            true,
+                        ));
+                    }
                     // Seeded by kvwire for other runbooks: shared, this one is recorded beside them.
                     None if ours && !claims.is_empty() => false,
                     // Made outside kvwire, or by `secrets seed`: never a silent no-op.
@@ -388,10 +414,11 @@ impl Step for SeedSecret {
                 return Ok(if adopting {
                     update
                         .reason("value matches")
-                        .adopting(self.policy.adopt, tags::adoption_hold(ours, mine))
+                        .adopting(self.policy.adopt, tags::adoption_hold(ours, &mine.token))
                 } else {
                     update.reason(format!(
-                        "value matches; record that runbook {mine} uses it (no new version)"
+                        "value matches; record that runbook {} uses it (no new version)",
+                        mine.token
                     ))
                 });
             }
@@ -555,7 +582,9 @@ pub struct RemoveSecret {
     pub client: Arc<SecretClient>,
     pub vault: String,
     pub name: String,
-    pub runbook: String,
+    /// This runbook's claim. A secret is not bound to an identity, so the claim's aliases (the
+    /// old shared default name) are not taken as this runbook's: such a secret is held.
+    pub claim: tags::Claim,
     /// See `remove::Remove::include_adopted`.
     pub include_adopted: bool,
 }
@@ -582,11 +611,20 @@ impl Step for RemoveSecret {
             Err(e) => return Err(sdk_error(&KvFailure::from_sdk(&e), "read", &self.name, &self.vault)),
         };
         let before = t.get(tags::RUNBOOKS).map(String::as_str);
-        let adopted_by_me = tags::claimed_by(&tags::claims(before), &self.runbook) == Some(true);
+        let claims = tags::claims(before);
+        let mine = self.claim.without_aliases();
+        let adopted_by_me = tags::claimed_by(&claims, &mine) == Some(true);
         if t.get(tags::MANAGED_BY.0).map(String::as_str) != Some(tags::MANAGED_BY.1) && !adopted_by_me {
             return Ok(no_op("not seeded by kvwire: kept".into()));
         }
-        match tags::release(&tags::claims(before), &self.runbook) {
+        let others = tags::without(&claims, &mine);
+        if !others.is_empty() && others.iter().all(|c| self.claim.aliases.contains(c)) {
+            return Ok(planned.held(Some(format!(
+                "claimed only as runbook {}, the default name every runbook without `name` in a file of that name had before: it may be another runbook's. Confirm at the prompt to delete it",
+                others.iter().cloned().collect::<Vec<_>>().join(", ")
+            ))));
+        }
+        match tags::release(&claims, &mine) {
             tags::Release::Unclaimed => Ok(planned.held(Some(
                 "no runbook is recorded on it (seeded by `secrets seed`, or before kvwire recorded runbooks): it may be another runbook's. Confirm at the prompt to delete it"
                     .into(),
@@ -597,7 +635,7 @@ impl Step for RemoveSecret {
                 ..planned
                     .reason(format!(
                         "kept: runbook(s) {names} still use it; only runbook {}'s claim is removed",
-                        self.runbook
+                        self.claim.name
                     ))
                     .changes(vec![FieldChange::set(
                         &format!("tags.{}", tags::RUNBOOKS),
@@ -605,7 +643,9 @@ impl Step for RemoveSecret {
                         serde_json::json!(tags::claims_value(&others)),
                     )])
             }),
-            tags::Release::Adopted if !self.include_adopted => Ok(planned.held(Some(super::remove::adopted_hold(&self.runbook)))),
+            tags::Release::Adopted if !self.include_adopted => {
+                Ok(planned.held(Some(super::remove::adopted_hold(&self.claim.name))))
+            }
             tags::Release::Last | tags::Release::Adopted => {
                 Ok(planned.reason("soft delete: recoverable for the vault's retention period"))
             }
@@ -624,7 +664,14 @@ impl Step for RemoveSecret {
             .map_err(|e| Error::runtime(format!("reading secret {}: {e}", self.name)))?;
         let t = s.tags.unwrap_or_default();
         let runbooks = |t: &HashMap<String, String>| tags::claims(t.get(tags::RUNBOOKS).map(String::as_str));
-        let others = tags::without(&runbooks(&t), &self.runbook);
+        // Held at plan time when only the old default name claims it: a yes at the prompt
+        // deleted it, so that claim goes too.
+        let mine = if planned.held.is_some() {
+            self.claim.clone()
+        } else {
+            self.claim.without_aliases()
+        };
+        let others = tags::without(&runbooks(&t), &mine);
         if planned.action == Action::Update || !others.is_empty() {
             // PATCH replaces the version's tags: send them all, this runbook's name taken off,
             // and read them back (no `If-Match` here: see `claims::write_until_it_holds`).
@@ -653,11 +700,11 @@ impl Step for RemoveSecret {
                     let mut t = t.clone();
                     t.insert(
                         tags::RUNBOOKS.to_string(),
-                        tags::claims_value(&tags::without(&runbooks(&t), &self.runbook)),
+                        tags::claims_value(&tags::without(&runbooks(&t), &mine)),
                     );
                     t
                 },
-                |t| tags::claimed_by(&runbooks(t), &self.runbook).is_none(),
+                |t| tags::claimed_by(&runbooks(t), &mine).is_none(),
             )
             .await;
         }

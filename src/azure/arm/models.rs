@@ -20,6 +20,12 @@ pub const KUBELET_MIGRATION_PREFIX: &str = "kvwire-kubelet-migration-";
 /// a re-run must still know the registries — without asking Microsoft Graph again.
 pub const ACR_PULL_PREFIX: &str = "kvwire-acr-pull-";
 
+/// The cluster tag the same PUT writes beside those records: one short digest per registry the
+/// switch carried over, each over the cluster, its migration records and the registry
+/// (`steps::acr::binding_item`). A `kvwire-acr-pull-*` tag someone adds later is in no digest, so
+/// it is only a hint. Outside [`ACR_PULL_PREFIX`] (and registry names have no hyphen).
+pub const ACR_PULL_BINDING: &str = "kvwire-acr-switch";
+
 /// Wire: `managed-cluster#resource`
 #[derive(Debug, Clone, Deserialize, Default)]
 #[serde(rename_all = "camelCase")]
@@ -187,14 +193,28 @@ impl ManagedCluster {
             .and_then(|p| p.client_id.as_deref())
     }
 
-    /// Registries whose AcrPull the switch carried over to the kubelet (their resource IDs).
-    pub fn acr_pull_records(&self) -> Vec<&str> {
+    /// `kvwire-acr-pull-<registry>` tags as read: (the registry name in the key, the value).
+    /// Anyone who may write the cluster's tags may add one: hints, checked by `steps::acr`.
+    pub fn acr_pull_records(&self) -> Vec<(&str, &str)> {
         self.tags
             .iter()
             .flatten()
-            .filter(|(k, _)| k.starts_with(ACR_PULL_PREFIX))
-            .map(|(_, v)| v.as_str())
+            .filter_map(|(k, v)| Some((k.strip_prefix(ACR_PULL_PREFIX)?, v.as_str())))
             .collect()
+    }
+
+    /// The `kvwire-kubelet-migration-<pool>` records: (pool, node image at the switch).
+    pub fn migration_records(&self) -> Vec<(&str, &str)> {
+        self.tags
+            .iter()
+            .flatten()
+            .filter_map(|(k, v)| Some((k.strip_prefix(KUBELET_MIGRATION_PREFIX)?, v.as_str())))
+            .collect()
+    }
+
+    /// The tag value for `key`, when the cluster carries it.
+    pub fn tag(&self, key: &str) -> Option<&str> {
+        self.tags.as_ref()?.get(key).map(String::as_str)
     }
 
     /// The node image `pool` ran when kvwire switched the cluster to managed identity.
