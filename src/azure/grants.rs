@@ -3,7 +3,14 @@
 //! leaves behind.
 
 use crate::{
-    azure::{arm::api, context::Azure, ids},
+    azure::{
+        arm::{
+            api,
+            models::{RoleAssignment, RoleDefinition},
+        },
+        context::Azure,
+        ids,
+    },
     error::{Error, Result},
     model::roles,
 };
@@ -70,12 +77,9 @@ impl PullGrant {
 
 pub async fn pull_grants(az: &Azure, object_id: &str) -> Result<Vec<PullGrant>> {
     let mut found = vec![];
-    for a in assignments_of(az, object_id).await? {
-        let role = a
-            .pointer("/properties/roleDefinitionId")
-            .and_then(Value::as_str)
-            .unwrap_or("")
-            .to_string();
+    for doc in assignments_of(az, object_id).await? {
+        let a = RoleAssignment::of(&doc);
+        let role = a.role().to_string();
         let builtin = roles::pulls_images(&role, false) || roles::pulls_images(&role, true);
         let custom = !builtin
             && roles::by_guid(&role).is_none()
@@ -83,21 +87,15 @@ pub async fn pull_grants(az: &Azure, object_id: &str) -> Result<Vec<PullGrant>> 
                 .arm
                 .get_opt(&role, api::AUTHORIZATION)
                 .await?
-                .is_some_and(|d| roles::custom_role_pulls(&d));
-        if !builtin && !custom {
+                .is_some_and(|d| RoleDefinition::of(&d).pulls_images());
+        if !builtin && !custom || a.properties.scope.is_none() {
             continue;
         }
-        let Some(scope) = a.pointer("/properties/scope").and_then(Value::as_str) else {
-            continue;
-        };
         found.push(PullGrant {
-            scope: scope.to_owned(),
+            scope: a.scope().to_owned(),
             role,
             custom,
-            conditional: a
-                .pointer("/properties/condition")
-                .and_then(Value::as_str)
-                .is_some_and(|c| !c.trim().is_empty()),
+            conditional: a.conditional(),
         });
     }
     found.sort_by_key(|g| (g.scope.to_ascii_lowercase(), g.conditional, g.role.to_ascii_lowercase()));
@@ -154,11 +152,7 @@ pub async fn role_name(az: &Azure, role_definition_id: &str) -> String {
         return r.name.to_string();
     }
     match az.arm.get_opt(role_definition_id, api::AUTHORIZATION).await {
-        Ok(Some(d)) => d
-            .pointer("/properties/roleName")
-            .and_then(Value::as_str)
-            .unwrap_or(&guid)
-            .to_string(),
+        Ok(Some(d)) => RoleDefinition::of(&d).name().unwrap_or(&guid).to_string(),
         _ => format!("role {guid}"),
     }
 }
@@ -193,12 +187,12 @@ pub async fn recent_assignment(az: &Azure, id: &str) -> Result<Option<String>> {
     let Some(a) = az.arm.get_opt(id, api::AUTHORIZATION).await? else {
         return Ok(None);
     };
-    let Some(created) = a.pointer("/properties/createdOn").and_then(Value::as_str) else {
+    let Some(created) = RoleAssignment::of(&a).properties.created_on else {
         return Ok(None);
     };
     let recent =
-        OffsetDateTime::parse(created, &Rfc3339).is_ok_and(|t| OffsetDateTime::now_utc() - t < RBAC_PROPAGATION);
-    Ok(recent.then(|| created.to_string()))
+        OffsetDateTime::parse(&created, &Rfc3339).is_ok_and(|t| OffsetDateTime::now_utc() - t < RBAC_PROPAGATION);
+    Ok(recent.then_some(created))
 }
 
 /// How `object_id` can read `secret` in `vault`, or `None` when it cannot: a data role at the

@@ -175,29 +175,14 @@ pub fn pulls_images(guid_or_id: &str, abac: bool) -> bool {
 }
 
 /// The data action of a registry pull (ACR docs, "Azure Container Registry custom roles":
-/// `Microsoft.ContainerRegistry/registries/pull/read`).
-const PULL_ACTION: &str = "microsoft.containerregistry/registries/pull/read";
+/// `Microsoft.ContainerRegistry/registries/pull/read`). Lower-case.
+pub const PULL_ACTION: &str = "microsoft.containerregistry/registries/pull/read";
 
-/// Whether a custom role definition lets its holder pull images: an action (not excluded by
-/// `notActions`) that matches the pull action, wildcards included (`*`,
-/// `Microsoft.ContainerRegistry/*`, `…/registries/*/read`).
-pub fn custom_role_pulls(definition: &serde_json::Value) -> bool {
-    let Some(perms) = definition.pointer("/properties/permissions").and_then(|p| p.as_array()) else {
-        return false;
-    };
-    let matches = |list: &serde_json::Value| {
-        list.as_array()
-            .into_iter()
-            .flatten()
-            .filter_map(|a| a.as_str())
-            .any(|a| wildcard_match(&a.to_ascii_lowercase(), PULL_ACTION))
-    };
-    perms
-        .iter()
-        .any(|p| matches(&p["actions"]) && !matches(&p["notActions"]))
+/// ARM action patterns: `*` matches any run of characters; actions compare without case.
+pub fn action_matches(pattern: &str, action: &str) -> bool {
+    wildcard_match(&pattern.to_ascii_lowercase(), &action.to_ascii_lowercase())
 }
 
-/// ARM action patterns: `*` matches any run of characters.
 fn wildcard_match(pattern: &str, text: &str) -> bool {
     match pattern.split_once('*') {
         None => pattern == text,
@@ -214,160 +199,24 @@ pub fn pull_role(abac: bool) -> Role {
 }
 
 /// The data actions a workload may hold through a custom role: reading a secret's value and its
-/// metadata (Azure built-in roles reference, Key Vault Secrets User). Lower-case.
-const WORKLOAD_DATA_ACTIONS: &[&str] = &[
+/// metadata (Azure built-in roles reference, Key Vault Secrets User). Lower-case. With `…/read`
+/// actions, all a workload's custom role may allow: an allow-list, not a deny-list, because
+/// `…/action` operations change things too (`setSecret/action`, `purge/action`,
+/// `runCommand/action`, `listClusterAdminCredential/action`).
+pub const WORKLOAD_DATA_ACTIONS: &[&str] = &[
     "microsoft.keyvault/vaults/secrets/getsecret/action",
     "microsoft.keyvault/vaults/secrets/readmetadata/action",
 ];
 
-/// The first action or data action of a custom role (`properties.permissions[]`) that a workload
-/// (a kubelet, an add-on, a user-assigned identity) may not hold: an allow-list, not a deny-list,
-/// because `…/action` operations change things too (`setSecret/action`, `purge/action`,
-/// `runCommand/action`, `listClusterAdminCredential/action`). Allowed are `actions` ending in
-/// `/read` (`*/read` included: a wildcard that still matches only reads) and the data actions in
-/// [`WORKLOAD_DATA_ACTIONS`]; everything else, other wildcards included, is returned. `None`:
-/// read only.
-pub fn custom_role_beyond_reading(definition: &serde_json::Value) -> Option<String> {
-    let perms = definition.pointer("/properties/permissions")?.as_array()?;
-    let listed = |p: &serde_json::Value, key: &str| -> Vec<String> {
-        p[key]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .filter_map(|a| a.as_str().map(str::to_string))
-            .collect()
-    };
-    for p in perms {
-        let action = listed(p, "actions")
-            .into_iter()
-            .find(|a| !a.to_ascii_lowercase().ends_with("/read"));
-        let data = listed(p, "dataActions")
-            .into_iter()
-            .find(|a| !WORKLOAD_DATA_ACTIONS.contains(&a.to_ascii_lowercase().as_str()));
-        if let Some(a) = action.or(data) {
-            return Some(a);
-        }
-    }
-    None
-}
-
-/// What in a custom role lets its holder grant access (write role assignments or role
-/// definitions), wildcards included (`*`, `Microsoft.Authorization/*`). `None`: it cannot.
-pub fn custom_role_grants_access(definition: &serde_json::Value) -> Option<String> {
-    const GRANTING: &[&str] = &[
-        "microsoft.authorization/roleassignments/write",
-        "microsoft.authorization/roledefinitions/write",
-    ];
-    let perms = definition.pointer("/properties/permissions")?.as_array()?;
-    perms
-        .iter()
-        .flat_map(|p| p["actions"].as_array().into_iter().flatten().filter_map(|a| a.as_str()))
-        .find(|a| GRANTING.iter().any(|g| wildcard_match(&a.to_ascii_lowercase(), g)))
-        .map(str::to_string)
-}
+/// Actions that let their holder grant access: writing role assignments or role definitions.
+pub const GRANTING_ACTIONS: &[&str] = &[
+    "microsoft.authorization/roleassignments/write",
+    "microsoft.authorization/roledefinitions/write",
+];
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
-
-    fn def(actions: &[&str], data: &[&str]) -> serde_json::Value {
-        json!({"properties": {"permissions": [{"actions": actions, "dataActions": data}]}})
-    }
-
-    #[test]
-    fn a_workload_custom_role_may_only_read() {
-        // Read only: `*/read` and other reads in actions, the two secret-reading data actions.
-        assert_eq!(
-            custom_role_beyond_reading(&def(
-                &[
-                    "*/read",
-                    "Microsoft.Authorization/*/read",
-                    "Microsoft.KeyVault/vaults/read"
-                ],
-                &[
-                    "Microsoft.KeyVault/vaults/secrets/getSecret/action",
-                    "microsoft.keyvault/vaults/secrets/readmetadata/action"
-                ]
-            )),
-            None
-        );
-        // Everything else is named, `…/action` operations and wildcards included.
-        for action in [
-            "Microsoft.KeyVault/vaults/write",
-            "Microsoft.KeyVault/vaults/secrets/delete",
-            "Microsoft.Authorization/roleAssignments/write",
-            "Microsoft.Authorization/roleAssignments/*",
-            "Microsoft.Compute/virtualMachines/runCommand/action",
-            "Microsoft.ContainerService/managedClusters/listClusterAdminCredential/action",
-            "Microsoft.ContainerService/managedClusters/runCommand/action",
-            "Microsoft.KeyVault/*",
-            "Microsoft.KeyVault/*/action",
-            "Microsoft.KeyVault/vaults/*read",
-            "read",
-            "*",
-        ] {
-            assert_eq!(
-                custom_role_beyond_reading(&def(&["*/read", action], &[])).as_deref(),
-                Some(action)
-            );
-        }
-        for data in [
-            "Microsoft.KeyVault/vaults/secrets/setSecret/action",
-            "Microsoft.KeyVault/vaults/secrets/purge/action",
-            "Microsoft.KeyVault/*/action",
-            "Microsoft.KeyVault/vaults/secrets/*",
-            "Microsoft.KeyVault/vaults/keys/decrypt/action",
-            "*",
-        ] {
-            assert_eq!(
-                custom_role_beyond_reading(&def(&[], &["Microsoft.KeyVault/vaults/secrets/getSecret/action", data]))
-                    .as_deref(),
-                Some(data)
-            );
-        }
-    }
-
-    #[test]
-    fn custom_roles_that_grant_access_are_found() {
-        for grants in [
-            "Microsoft.Authorization/roleAssignments/write",
-            "Microsoft.Authorization/roleAssignments/*",
-            "Microsoft.Authorization/*",
-            "microsoft.authorization/roledefinitions/write",
-            "*",
-        ] {
-            assert_eq!(
-                custom_role_grants_access(&def(&["Microsoft.KeyVault/vaults/write", grants], &[])).as_deref(),
-                Some(grants)
-            );
-        }
-        assert_eq!(
-            custom_role_grants_access(&def(
-                &["Microsoft.Authorization/*/read", "Microsoft.KeyVault/*"],
-                &["Microsoft.KeyVault/vaults/secrets/setSecret/action"]
-            )),
-            None
-        );
-    }
-
-    #[test]
-    fn custom_roles_that_pull_are_found() {
-        let def = |actions: &[&str], not: &[&str]| json!({"properties": {"permissions": [{"actions": actions, "notActions": not}]}});
-        for pulls in [
-            "Microsoft.ContainerRegistry/registries/pull/read",
-            "Microsoft.ContainerRegistry/*",
-            "Microsoft.ContainerRegistry/registries/*/read",
-            "*",
-        ] {
-            assert!(custom_role_pulls(&def(&[pulls], &[])), "{pulls}");
-        }
-        assert!(!custom_role_pulls(&def(
-            &["Microsoft.ContainerRegistry/registries/read"],
-            &[]
-        )));
-        assert!(!custom_role_pulls(&def(&["*"], &["Microsoft.ContainerRegistry/*"])));
-    }
 
     #[test]
     fn the_pull_role_follows_the_registry_mode() {

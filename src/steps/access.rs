@@ -3,7 +3,15 @@
 //! whole vault).
 
 use crate::{
-    azure::{arm::ErrorCode, arm::api, context::Azure, grants, ids, vault::Vault},
+    azure::{
+        arm::{
+            ErrorCode, api,
+            models::{RoleAssignment as Assignment, RoleDefinition},
+        },
+        context::Azure,
+        grants, ids,
+        vault::Vault,
+    },
     error::{Error, Result},
     info,
     model::{
@@ -210,18 +218,15 @@ impl GrantSpec {
                 az.subscription
             )));
         };
-        let name = def
-            .pointer("/properties/roleName")
-            .and_then(Value::as_str)
-            .unwrap_or(&guid)
-            .to_string();
+        let def = RoleDefinition::of(&def);
+        let name = def.name().unwrap_or(&guid);
         // Workloads: only what reads (an allow-list); anyone else: nothing that grants access.
-        if workload && let Some(action) = roles::custom_role_beyond_reading(&def) {
+        if workload && let Some(action) = def.beyond_reading() {
             return Err(Error::usage(format!(
                 "--role: {who}, and role {name} allows {action}, which is more than reading: a workload may hold only `…/read` actions and the data actions Microsoft.KeyVault/vaults/secrets/getSecret/action and …/readMetadata/action. Pass --allow-broad if it really needs {action}"
             )));
         }
-        if !workload && let Some(action) = roles::custom_role_grants_access(&def) {
+        if !workload && let Some(action) = def.grants_access() {
             return Err(Error::usage(format!(
                 "--role: role {name} allows {action}: whoever holds it can grant access. Pass --allow-broad if this principal really needs it"
             )));
@@ -416,17 +421,9 @@ impl RoleAssignment {
         let rg = ids::resource_group(&self.az.subscription, &self.on.resource_group).to_ascii_lowercase();
         let resource = self.on.id.to_ascii_lowercase();
         let mut out = vec![];
-        for a in held {
-            let scope = a
-                .pointer("/properties/scope")
-                .and_then(Value::as_str)
-                .unwrap_or("")
-                .to_ascii_lowercase();
-            let guid = roles::guid_of(
-                a.pointer("/properties/roleDefinitionId")
-                    .and_then(Value::as_str)
-                    .unwrap_or(""),
-            );
+        for a in held.iter().map(Assignment::of) {
+            let scope = a.scope().to_ascii_lowercase();
+            let guid = roles::guid_of(a.role());
             let this = format!("the {}", self.on.kind);
             let level = if scope == resource {
                 this.as_str()
@@ -463,15 +460,9 @@ impl RoleAssignment {
 
     /// This role at this scope, under any name, among `held`.
     fn same<'a>(&self, held: &'a [Value]) -> Option<&'a Value> {
-        held.iter().find(|a| {
-            a.pointer("/properties/scope")
-                .and_then(Value::as_str)
-                .is_some_and(|s| s.eq_ignore_ascii_case(&self.scope))
-                && roles::guid_of(
-                    a.pointer("/properties/roleDefinitionId")
-                        .and_then(Value::as_str)
-                        .unwrap_or(""),
-                ) == self.role_guid
+        held.iter().find(|doc| {
+            let a = Assignment::of(doc);
+            a.scope().eq_ignore_ascii_case(&self.scope) && roles::guid_of(a.role()) == self.role_guid
         })
     }
 
@@ -484,8 +475,7 @@ impl RoleAssignment {
             .get_opt(&self.path(principal_id), api::AUTHORIZATION)
             .await?
             .filter(|a| {
-                a.pointer("/properties/principalId").and_then(Value::as_str) == Some(principal_id)
-                    && self.same(std::slice::from_ref(a)).is_some()
+                Assignment::of(a).principal() == Some(principal_id) && self.same(std::slice::from_ref(a)).is_some()
             }))
     }
 
@@ -551,7 +541,8 @@ impl RoleAssignment {
                 ))
             })?,
         };
-        let description = existing.pointer("/properties/description").and_then(Value::as_str);
+        let view = Assignment::of(&existing);
+        let description = view.description();
         if !tags::description_is_free(description) {
             return Err(Error::runtime(format!(
                 "the role assignment for {} on {} got its own description since the plan; nothing was written: run again",
@@ -616,7 +607,8 @@ impl Step for RoleAssignment {
         let name = ids::role_assignment_name(&self.scope, &pid, &self.role_guid);
         if let Some(a) = same {
             let existing = a["name"].as_str().unwrap_or("?");
-            let description = a.pointer("/properties/description").and_then(Value::as_str);
+            let view = Assignment::of(a);
+            let description = view.description();
             let mut claims = tags::description_claims(description);
             let kvwires = existing == name;
             let found = if kvwires {

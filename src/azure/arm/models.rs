@@ -1,6 +1,7 @@
 //! Typed *views* of ARM resources: just the fields kvwire reads. Writes never serialise these
 //! (that would drop fields kvwire does not know); they edit the JSON that was read.
 
+use crate::model::roles;
 use serde::Deserialize;
 use std::collections::BTreeMap;
 
@@ -358,4 +359,253 @@ pub struct AgentPoolUpgradeProfile {
 pub struct AgentPoolUpgradeProfileProperties {
     pub kubernetes_version: Option<String>,
     pub latest_node_image_version: Option<String>,
+}
+
+/// A role assignment as read (`roleAssignments` GET and lists).
+/// Wire: `role-assignment#resource`
+#[derive(Debug, Clone, Deserialize, Default)]
+pub struct RoleAssignment {
+    pub name: Option<String>,
+    #[serde(default)]
+    pub properties: RoleAssignmentProperties,
+}
+
+/// Wire: `role-assignment#resource/properties`
+#[derive(Debug, Clone, Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+pub struct RoleAssignmentProperties {
+    pub scope: Option<String>,
+    pub role_definition_id: Option<String>,
+    pub principal_id: Option<String>,
+    /// An ABAC condition (say, only some repositories).
+    pub condition: Option<String>,
+    pub description: Option<String>,
+    pub created_on: Option<String>,
+}
+
+impl RoleAssignment {
+    /// The typed view of an assignment document; what does not fit reads as absent.
+    pub fn of(doc: &serde_json::Value) -> RoleAssignment {
+        serde_json::from_value(doc.clone()).unwrap_or_default()
+    }
+
+    pub fn scope(&self) -> &str {
+        self.properties.scope.as_deref().unwrap_or("")
+    }
+
+    /// The role definition ID.
+    pub fn role(&self) -> &str {
+        self.properties.role_definition_id.as_deref().unwrap_or("")
+    }
+
+    pub fn principal(&self) -> Option<&str> {
+        self.properties.principal_id.as_deref()
+    }
+
+    pub fn description(&self) -> Option<&str> {
+        self.properties.description.as_deref()
+    }
+
+    /// Whether it carries an ABAC condition: copied without it, it would grant more.
+    pub fn conditional(&self) -> bool {
+        self.properties
+            .condition
+            .as_deref()
+            .is_some_and(|c| !c.trim().is_empty())
+    }
+}
+
+/// A role definition as read (`roleDefinitions` GET): its name and what it permits.
+/// Wire: `role-definition#resource`
+#[derive(Debug, Clone, Deserialize, Default)]
+pub struct RoleDefinition {
+    #[serde(default)]
+    pub properties: RoleDefinitionProperties,
+}
+
+/// Wire: `role-definition#resource/properties`
+#[derive(Debug, Clone, Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+pub struct RoleDefinitionProperties {
+    pub role_name: Option<String>,
+    #[serde(default)]
+    pub permissions: Vec<Permission>,
+}
+
+/// Wire: `role-definition#resource/properties/permissions/0`
+#[derive(Debug, Clone, Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+pub struct Permission {
+    #[serde(default)]
+    pub actions: Vec<String>,
+    #[serde(default)]
+    pub not_actions: Vec<String>,
+    #[serde(default)]
+    pub data_actions: Vec<String>,
+}
+
+impl RoleDefinition {
+    /// The typed view of a definition document; what does not fit reads as absent.
+    pub fn of(doc: &serde_json::Value) -> RoleDefinition {
+        serde_json::from_value(doc.clone()).unwrap_or_default()
+    }
+
+    pub fn name(&self) -> Option<&str> {
+        self.properties.role_name.as_deref()
+    }
+
+    /// Whether it lets its holder pull images: an action (not excluded by `notActions`) that
+    /// matches the pull action, wildcards included (`*`, `Microsoft.ContainerRegistry/*`,
+    /// `…/registries/*/read`).
+    pub fn pulls_images(&self) -> bool {
+        let any = |list: &[String]| list.iter().any(|a| roles::action_matches(a, roles::PULL_ACTION));
+        self.properties
+            .permissions
+            .iter()
+            .any(|p| any(&p.actions) && !any(&p.not_actions))
+    }
+
+    /// The first action or data action a workload (a kubelet, an add-on, a user-assigned
+    /// identity) may not hold through it: allowed are `actions` ending in `/read` (`*/read`
+    /// included: a wildcard that still matches only reads) and [`roles::WORKLOAD_DATA_ACTIONS`];
+    /// everything else, other wildcards included, is returned. `None`: read only.
+    pub fn beyond_reading(&self) -> Option<&str> {
+        self.properties.permissions.iter().find_map(|p| {
+            let action = p.actions.iter().find(|a| !a.to_ascii_lowercase().ends_with("/read"));
+            let data = p
+                .data_actions
+                .iter()
+                .find(|a| !roles::WORKLOAD_DATA_ACTIONS.contains(&a.to_ascii_lowercase().as_str()));
+            action.or(data).map(String::as_str)
+        })
+    }
+
+    /// What in it lets its holder grant access ([`roles::GRANTING_ACTIONS`]), wildcards included
+    /// (`*`, `Microsoft.Authorization/*`). `None`: it cannot.
+    pub fn grants_access(&self) -> Option<&str> {
+        self.properties
+            .permissions
+            .iter()
+            .flat_map(|p| &p.actions)
+            .find(|a| roles::GRANTING_ACTIONS.iter().any(|g| roles::action_matches(a, g)))
+            .map(String::as_str)
+    }
+}
+
+#[cfg(test)]
+mod role_definition_tests {
+    use super::RoleDefinition;
+    use serde_json::json;
+
+    fn def(actions: &[&str], data: &[&str]) -> RoleDefinition {
+        RoleDefinition::of(&json!({"properties": {"permissions": [{"actions": actions, "dataActions": data}]}}))
+    }
+
+    fn custom_role_beyond_reading(d: &RoleDefinition) -> Option<String> {
+        d.beyond_reading().map(str::to_string)
+    }
+
+    fn custom_role_grants_access(d: &RoleDefinition) -> Option<String> {
+        d.grants_access().map(str::to_string)
+    }
+
+    fn custom_role_pulls(d: &RoleDefinition) -> bool {
+        d.pulls_images()
+    }
+
+    #[test]
+    fn a_workload_custom_role_may_only_read() {
+        // Read only: `*/read` and other reads in actions, the two secret-reading data actions.
+        assert_eq!(
+            custom_role_beyond_reading(&def(
+                &[
+                    "*/read",
+                    "Microsoft.Authorization/*/read",
+                    "Microsoft.KeyVault/vaults/read"
+                ],
+                &[
+                    "Microsoft.KeyVault/vaults/secrets/getSecret/action",
+                    "microsoft.keyvault/vaults/secrets/readmetadata/action"
+                ]
+            )),
+            None
+        );
+        // Everything else is named, `…/action` operations and wildcards included.
+        for action in [
+            "Microsoft.KeyVault/vaults/write",
+            "Microsoft.KeyVault/vaults/secrets/delete",
+            "Microsoft.Authorization/roleAssignments/write",
+            "Microsoft.Authorization/roleAssignments/*",
+            "Microsoft.Compute/virtualMachines/runCommand/action",
+            "Microsoft.ContainerService/managedClusters/listClusterAdminCredential/action",
+            "Microsoft.ContainerService/managedClusters/runCommand/action",
+            "Microsoft.KeyVault/*",
+            "Microsoft.KeyVault/*/action",
+            "Microsoft.KeyVault/vaults/*read",
+            "read",
+            "*",
+        ] {
+            assert_eq!(
+                custom_role_beyond_reading(&def(&["*/read", action], &[])).as_deref(),
+                Some(action)
+            );
+        }
+        for data in [
+            "Microsoft.KeyVault/vaults/secrets/setSecret/action",
+            "Microsoft.KeyVault/vaults/secrets/purge/action",
+            "Microsoft.KeyVault/*/action",
+            "Microsoft.KeyVault/vaults/secrets/*",
+            "Microsoft.KeyVault/vaults/keys/decrypt/action",
+            "*",
+        ] {
+            assert_eq!(
+                custom_role_beyond_reading(&def(&[], &["Microsoft.KeyVault/vaults/secrets/getSecret/action", data]))
+                    .as_deref(),
+                Some(data)
+            );
+        }
+    }
+
+    #[test]
+    fn custom_roles_that_grant_access_are_found() {
+        for grants in [
+            "Microsoft.Authorization/roleAssignments/write",
+            "Microsoft.Authorization/roleAssignments/*",
+            "Microsoft.Authorization/*",
+            "microsoft.authorization/roledefinitions/write",
+            "*",
+        ] {
+            assert_eq!(
+                custom_role_grants_access(&def(&["Microsoft.KeyVault/vaults/write", grants], &[])).as_deref(),
+                Some(grants)
+            );
+        }
+        assert_eq!(
+            custom_role_grants_access(&def(
+                &["Microsoft.Authorization/*/read", "Microsoft.KeyVault/*"],
+                &["Microsoft.KeyVault/vaults/secrets/setSecret/action"]
+            )),
+            None
+        );
+    }
+
+    #[test]
+    fn custom_roles_that_pull_are_found() {
+        let def = |actions: &[&str], not: &[&str]| {
+            RoleDefinition::of(&json!({"properties": {"permissions": [{"actions": actions, "notActions": not}]}}))
+        };
+        for pulls in [
+            "Microsoft.ContainerRegistry/registries/pull/read",
+            "Microsoft.ContainerRegistry/*",
+            "Microsoft.ContainerRegistry/registries/*/read",
+            "*",
+        ] {
+            assert!(custom_role_pulls(&def(&[pulls], &[])), "{pulls}");
+        }
+        assert!(!custom_role_pulls(&def(
+            &["Microsoft.ContainerRegistry/registries/read"],
+            &[]
+        )));
+        assert!(!custom_role_pulls(&def(&["*"], &["Microsoft.ContainerRegistry/*"])));
+    }
 }
