@@ -307,26 +307,17 @@ fn a_bare_etag_mismatch_is_waited_out_and_the_switch_planned_again_not_resent() 
         1,
         support::fake::FaultKind::Before(another_pipeline_updates_the_cluster),
     );
-    let out = fake
-        .kvwire()
-        .args([
-            "--yes",
-            "cluster",
-            "enable-managed-identity",
-            "-g",
-            "rg1",
-            "-n",
-            "aks1",
-            "--no-regrant-acr",
-        ])
-        .output()
-        .unwrap();
-    let all = format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    assert_eq!(out.status.code(), Some(0), "{all}");
+    let (_, all, code) = support::outcome(fake.kvwire().args([
+        "--yes",
+        "cluster",
+        "enable-managed-identity",
+        "-g",
+        "rg1",
+        "-n",
+        "aks1",
+        "--no-regrant-acr",
+    ]));
+    assert_eq!(code, 0, "{all}");
     let puts: Vec<Entry> = fake.journal().into_iter().filter(is_switch_put).collect();
     assert_eq!(
         puts.iter().map(|e| e.status).collect::<Vec<_>>(),
@@ -360,27 +351,18 @@ fn a_pool_another_run_is_reimaging_is_awaited_and_never_reimaged_again() {
         1,
         support::fake::FaultKind::Before(another_run_reimages_pool1),
     );
-    let out = fake
-        .kvwire()
-        .args([
-            "--yes",
-            "nodepool",
-            "upgrade-image",
-            "-g",
-            "rg1",
-            "--cluster",
-            "aks1",
-            "--nodepool",
-            "pool1",
-        ])
-        .output()
-        .unwrap();
-    let all = format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    assert_eq!(out.status.code(), Some(0), "{all}");
+    let (_, all, code) = support::outcome(fake.kvwire().args([
+        "--yes",
+        "nodepool",
+        "upgrade-image",
+        "-g",
+        "rg1",
+        "--cluster",
+        "aks1",
+        "--nodepool",
+        "pool1",
+    ]));
+    assert_eq!(code, 0, "{all}");
     let posts: Vec<u16> = fake
         .journal()
         .into_iter()
@@ -417,26 +399,17 @@ fn the_switch_is_verified_once_another_runs_reimage_has_finished() {
         1,
         support::fake::FaultKind::Before(another_run_reimages_pool2),
     );
-    let out = fake
-        .kvwire()
-        .args([
-            "--yes",
-            "cluster",
-            "enable-managed-identity",
-            "-g",
-            "rg1",
-            "-n",
-            "aks1",
-            "--no-regrant-acr",
-        ])
-        .output()
-        .unwrap();
-    let all = format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    assert_eq!(out.status.code(), Some(0), "{all}");
+    let (_, all, code) = support::outcome(fake.kvwire().args([
+        "--yes",
+        "cluster",
+        "enable-managed-identity",
+        "-g",
+        "rg1",
+        "-n",
+        "aks1",
+        "--no-regrant-acr",
+    ]));
+    assert_eq!(code, 0, "{all}");
     assert!(
         fake.journal()
             .iter()
@@ -464,13 +437,8 @@ fn twelve_pools_reimage_together_not_in_waves() {
         "[cluster]\nresource_group = \"rg1\"\nname = \"aks1\"\n[vault]\nname = \"kv-demo\"\n[identity]\nmode = \"kubelet\"\n",
     )
     .unwrap();
-    let out = fake.kvwire().args(["--yes", "up", "-f"]).arg(&rb).output().unwrap();
-    let all = format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    assert_eq!(out.status.code(), Some(0), "{all}");
+    let (_, all, code) = support::outcome(fake.kvwire().args(["--yes", "up", "-f"]).arg(&rb));
+    assert_eq!(code, 0, "{all}");
     let posts: Vec<Entry> = fake
         .journal()
         .into_iter()
@@ -493,28 +461,19 @@ fn twelve_pools_reimage_together_not_in_waves() {
         .values_mut()
         .for_each(|v| *v = "img-3".into());
     fake.clear_journal();
-    let out = fake
-        .kvwire()
-        .args([
-            "--yes",
-            "nodepool",
-            "upgrade-image",
-            "-g",
-            "rg1",
-            "--cluster",
-            "aks1",
-            "--all",
-            "--parallel",
-            "4",
-        ])
-        .output()
-        .unwrap();
-    let all = format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    assert_eq!(out.status.code(), Some(0), "{all}");
+    let (_, all, code) = support::outcome(fake.kvwire().args([
+        "--yes",
+        "nodepool",
+        "upgrade-image",
+        "-g",
+        "rg1",
+        "--cluster",
+        "aks1",
+        "--all",
+        "--parallel",
+        "4",
+    ]));
+    assert_eq!(code, 0, "{all}");
     let posts: Vec<Entry> = fake
         .journal()
         .into_iter()
@@ -539,18 +498,12 @@ fn a_cluster_put_over_the_aks_budget_waits_out_retry_after() {
         &["--no-rotation"],
         &["--rotation-poll-interval", "5m"],
     ] {
-        let out = fake
-            .kvwire()
-            .args(["--yes", "cluster", "enable-csi-driver", "-g", "rg1", "-n", "aks1"])
-            .args(flags)
-            .output()
-            .unwrap();
-        let all = format!(
-            "{}{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
+        let (_, all, code) = support::outcome(
+            fake.kvwire()
+                .args(["--yes", "cluster", "enable-csi-driver", "-g", "rg1", "-n", "aks1"])
+                .args(flags),
         );
-        assert_eq!(out.status.code(), Some(0), "{flags:?}: {all}");
+        assert_eq!(code, 0, "{flags:?}: {all}");
     }
     let puts: Vec<u16> = fake
         .journal()
