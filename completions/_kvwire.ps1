@@ -470,8 +470,8 @@ Register-ArgumentCompleter -Native -CommandName 'kvwire' -ScriptBlock {
             break
         }
         'kvwire;plan' {
-            [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'The runbook (TOML; see docs/runbook.md)')
-            [CompletionResult]::new('--file', '--file', [CompletionResultType]::ParameterName, 'The runbook (TOML; see docs/runbook.md)')
+            [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'The runbook (TOML; see docs/runbook.md). Give -f again, or a directory (its *.toml files), to run many runbooks as one fleet: one observation, one write per cluster for what they all need, each runbook reported apart; one runbook''s failure does not stop the others')
+            [CompletionResult]::new('--file', '--file', [CompletionResultType]::ParameterName, 'The runbook (TOML; see docs/runbook.md). Give -f again, or a directory (its *.toml files), to run many runbooks as one fleet: one observation, one write per cluster for what they all need, each runbook reported apart; one runbook''s failure does not stop the others')
             [CompletionResult]::new('--out', '--out', [CompletionResultType]::ParameterName, 'Also save the plan to FILE (mode 0600, written whole or not at all), for `kvwire up --plan FILE` to apply exactly it later; see docs/plan-format.md')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format. Default: text on a terminal, json when stdout is piped')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format. Default: text on a terminal, json when stdout is piped')
@@ -496,8 +496,8 @@ Register-ArgumentCompleter -Native -CommandName 'kvwire' -ScriptBlock {
             break
         }
         'kvwire;up' {
-            [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'The runbook (TOML; see docs/runbook.md). With --plan: default, the one the plan names')
-            [CompletionResult]::new('--file', '--file', [CompletionResultType]::ParameterName, 'The runbook (TOML; see docs/runbook.md). With --plan: default, the one the plan names')
+            [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'The runbook (TOML; see docs/runbook.md). With --plan: default, the one the plan names. Give -f again, or a directory (its *.toml files), to run many runbooks as one fleet: one observation, one write per cluster for what they all need, each runbook reported apart; one runbook''s failure does not stop the others, and the exit code is the worst')
+            [CompletionResult]::new('--file', '--file', [CompletionResultType]::ParameterName, 'The runbook (TOML; see docs/runbook.md). With --plan: default, the one the plan names. Give -f again, or a directory (its *.toml files), to run many runbooks as one fleet: one observation, one write per cluster for what they all need, each runbook reported apart; one runbook''s failure does not stop the others, and the exit code is the worst')
             [CompletionResult]::new('--plan', '--plan', [CompletionResultType]::ParameterName, 'Apply exactly this saved plan (`kvwire plan --out FILE`): refused, before any write, when the runbook or Azure changed since; nothing is asked, the plan was the review')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format. Default: text on a terminal, json when stdout is piped')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format. Default: text on a terminal, json when stdout is piped')
@@ -576,8 +576,8 @@ Register-ArgumentCompleter -Native -CommandName 'kvwire' -ScriptBlock {
             break
         }
         'kvwire;verify' {
-            [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'The runbook (TOML; see docs/runbook.md)')
-            [CompletionResult]::new('--file', '--file', [CompletionResultType]::ParameterName, 'The runbook (TOML; see docs/runbook.md)')
+            [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'The runbook (TOML; see docs/runbook.md). Give -f again, or a directory (its *.toml files), to run many runbooks as one fleet: one observation, one write per cluster for what they all need, each runbook reported apart; one runbook''s failure does not stop the others')
+            [CompletionResult]::new('--file', '--file', [CompletionResultType]::ParameterName, 'The runbook (TOML; see docs/runbook.md). Give -f again, or a directory (its *.toml files), to run many runbooks as one fleet: one observation, one write per cluster for what they all need, each runbook reported apart; one runbook''s failure does not stop the others')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format. Default: text on a terminal, json when stdout is piped')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format. Default: text on a terminal, json when stdout is piped')
             [CompletionResult]::new('--subscription', '--subscription', [CompletionResultType]::ParameterName, 'Subscription holding the resources, by ID or name (default: the Azure CLI''s default)')

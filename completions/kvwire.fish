@@ -410,7 +410,7 @@ complete -c kvwire -n "__fish_kvwire_using_subcommand lint" -s h -l help -d 'Pri
 complete -c kvwire -n "__fish_kvwire_using_subcommand lint" -s v -l verbose -d 'More detail on stderr: -v steps, -vv HTTP requests, -vvv headers and ARM bodies (always redacted)'
 complete -c kvwire -n "__fish_kvwire_using_subcommand lint" -s q -l quiet -d 'Only errors on stderr; no progress bars'
 complete -c kvwire -n "__fish_kvwire_using_subcommand lint" -l no-color -d 'No colour in text output (NO_COLOR is honoured too)'
-complete -c kvwire -n "__fish_kvwire_using_subcommand plan" -s f -l file -d 'The runbook (TOML; see docs/runbook.md)' -r -F
+complete -c kvwire -n "__fish_kvwire_using_subcommand plan" -s f -l file -d 'The runbook (TOML; see docs/runbook.md). Give -f again, or a directory (its *.toml files), to run many runbooks as one fleet: one observation, one write per cluster for what they all need, each runbook reported apart; one runbook\'s failure does not stop the others' -r -F
 complete -c kvwire -n "__fish_kvwire_using_subcommand plan" -l out -d 'Also save the plan to FILE (mode 0600, written whole or not at all), for `kvwire up --plan FILE` to apply exactly it later; see docs/plan-format.md' -r -F
 complete -c kvwire -n "__fish_kvwire_using_subcommand plan" -s o -l output -d 'Output format. Default: text on a terminal, json when stdout is piped' -r -f -a "text\t'For people: aligned, coloured on a terminal'
 json\t'One stable JSON document on stdout (docs/plan-format.md)'
@@ -434,7 +434,7 @@ complete -c kvwire -n "__fish_kvwire_using_subcommand plan" -s h -l help -d 'Pri
 complete -c kvwire -n "__fish_kvwire_using_subcommand plan" -s v -l verbose -d 'More detail on stderr: -v steps, -vv HTTP requests, -vvv headers and ARM bodies (always redacted)'
 complete -c kvwire -n "__fish_kvwire_using_subcommand plan" -s q -l quiet -d 'Only errors on stderr; no progress bars'
 complete -c kvwire -n "__fish_kvwire_using_subcommand plan" -l no-color -d 'No colour in text output (NO_COLOR is honoured too)'
-complete -c kvwire -n "__fish_kvwire_using_subcommand up" -s f -l file -d 'The runbook (TOML; see docs/runbook.md). With --plan: default, the one the plan names' -r -F
+complete -c kvwire -n "__fish_kvwire_using_subcommand up" -s f -l file -d 'The runbook (TOML; see docs/runbook.md). With --plan: default, the one the plan names. Give -f again, or a directory (its *.toml files), to run many runbooks as one fleet: one observation, one write per cluster for what they all need, each runbook reported apart; one runbook\'s failure does not stop the others, and the exit code is the worst' -r -F
 complete -c kvwire -n "__fish_kvwire_using_subcommand up" -l plan -d 'Apply exactly this saved plan (`kvwire plan --out FILE`): refused, before any write, when the runbook or Azure changed since; nothing is asked, the plan was the review' -r -F
 complete -c kvwire -n "__fish_kvwire_using_subcommand up" -s o -l output -d 'Output format. Default: text on a terminal, json when stdout is piped' -r -f -a "text\t'For people: aligned, coloured on a terminal'
 json\t'One stable JSON document on stdout (docs/plan-format.md)'
@@ -507,7 +507,7 @@ complete -c kvwire -n "__fish_kvwire_using_subcommand down" -s h -l help -d 'Pri
 complete -c kvwire -n "__fish_kvwire_using_subcommand down" -s v -l verbose -d 'More detail on stderr: -v steps, -vv HTTP requests, -vvv headers and ARM bodies (always redacted)'
 complete -c kvwire -n "__fish_kvwire_using_subcommand down" -s q -l quiet -d 'Only errors on stderr; no progress bars'
 complete -c kvwire -n "__fish_kvwire_using_subcommand down" -l no-color -d 'No colour in text output (NO_COLOR is honoured too)'
-complete -c kvwire -n "__fish_kvwire_using_subcommand verify" -s f -l file -d 'The runbook (TOML; see docs/runbook.md)' -r -F
+complete -c kvwire -n "__fish_kvwire_using_subcommand verify" -s f -l file -d 'The runbook (TOML; see docs/runbook.md). Give -f again, or a directory (its *.toml files), to run many runbooks as one fleet: one observation, one write per cluster for what they all need, each runbook reported apart; one runbook\'s failure does not stop the others' -r -F
 complete -c kvwire -n "__fish_kvwire_using_subcommand verify" -s o -l output -d 'Output format. Default: text on a terminal, json when stdout is piped' -r -f -a "text\t'For people: aligned, coloured on a terminal'
 json\t'One stable JSON document on stdout (docs/plan-format.md)'
 yaml\t'The JSON document as YAML'"

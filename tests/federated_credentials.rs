@@ -160,10 +160,10 @@ fn a_plain_conflict_on_a_credential_write_is_retried() {
     );
     let (_, all, code) = run(&fake, &workload_identity("shop", "checkout", &[]));
     assert_eq!(code, 0, "{all}");
-    assert_eq!(
-        credential_puts(&fake),
-        [409, 201],
-        "refused once with plain Conflict, then written"
+    let puts = credential_puts(&fake);
+    assert!(
+        puts.len() >= 2 && puts[..puts.len() - 1].iter().all(|s| *s == 409) && puts.last() == Some(&201),
+        "refused with plain Conflict while the other write runs, then written: {puts:?}"
     );
     assert_eq!(credentials(&fake).len(), 1);
 }

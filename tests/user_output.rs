@@ -300,3 +300,33 @@ fn env_output_is_safe_in_eval() {
     );
     assert!(!fake.dir.join("pwned").exists() && !fake.dir.join("pwned2").exists());
 }
+
+#[test]
+fn a_fleet_plan_shows_the_shared_cluster_once_and_each_runbook_apart() {
+    let fake = Fake::start();
+    fake.seed_sp_cluster("rg1", "aks1", &[("nodepool1", "img-1", "img-2")], json!({}));
+    fake.seed_vault("kv-demo", true, true);
+    let dir = fake.dir.join("apps");
+    std::fs::create_dir_all(&dir).unwrap();
+    for app in ["billing", "shop"] {
+        std::fs::write(
+            dir.join(format!("{app}.toml")),
+            format!(
+                "name = \"{app}\"\n[cluster]\nresource_group = \"rg1\"\nname = \"aks1\"\n[vault]\nname = \"kv-demo\"\n[identity]\nmode = \"workload-identity\"\nname = \"id-{app}\"\n[[service_accounts]]\nnamespace = \"{app}\"\nname = \"api\"\n"
+            ),
+        )
+        .unwrap();
+    }
+    let (stdout, stderr, code) = text(&fake, &["plan", "-f", &dir.display().to_string()]);
+    assert_eq!(code, 0, "{stderr}");
+    let at = regex_escape(&dir.display().to_string());
+    insta::with_settings!({filters => vec![(at.as_str(), "[dir]")]}, {
+        insta::assert_snapshot!("fleet_plan", stdout);
+    });
+}
+
+fn regex_escape(s: &str) -> String {
+    s.chars()
+        .map(|c| if c.is_ascii_alphanumeric() || c == '/' || c == '_' || c == '-' { c.to_string() } else { format!("\\{c}") })
+        .collect()
+}

@@ -318,6 +318,7 @@ pub enum Command {
         "kvwire plan -f onboard.toml",
         "kvwire plan -f onboard.toml -o json --detailed-exitcode > plan.json   # exit 4: changes pending",
         "kvwire plan -f onboard.toml --out plan.kvwire   # then: kvwire up --plan plan.kvwire",
+        "kvwire plan -f apps/                         # every runbook in apps/, as one fleet",
     ]))]
     Plan(PlanArgs),
     /// Apply a runbook in dependency order; re-running continues after a failure and duplicates nothing.
@@ -327,6 +328,7 @@ pub enum Command {
         "kvwire up -f onboard.toml --no-wait && kvwire wait -f onboard.toml",
         "kvwire up -f onboard.toml --yes --adopt      # in CI: adopt what exists, made outside this runbook",
         "kvwire up --plan plan.kvwire                 # exactly what `plan --out` saved",
+        "kvwire up -f shop.toml -f billing.toml --yes # a fleet: one cluster write, each app reported",
     ]))]
     Up(UpArgs),
     /// Print a saved plan (`kvwire plan --out FILE`) as text, or as JSON with -o json.
@@ -347,6 +349,7 @@ pub enum Command {
     #[command(after_help = examples(&[
         "kvwire verify -f onboard.toml",
         "kvwire verify -f onboard.toml -o json",
+        "kvwire verify -f apps/                       # every runbook in apps/",
     ]))]
     Verify(VerifyArgs),
     /// Write a commented runbook for a cluster and a vault, pre-filled from what Azure holds.
@@ -734,10 +737,20 @@ pub struct RunbookArgs {
     pub file: PathBuf,
 }
 
+/// One runbook, or many run together as a fleet.
+#[derive(Debug, Args)]
+pub struct RunbooksArgs {
+    /// The runbook (TOML; see docs/runbook.md). Give -f again, or a directory (its *.toml files),
+    /// to run many runbooks as one fleet: one observation, one write per cluster for what they
+    /// all need, each runbook reported apart; one runbook's failure does not stop the others.
+    #[arg(short = 'f', long = "file", value_name = "RUNBOOK", required = true)]
+    pub files: Vec<PathBuf>,
+}
+
 #[derive(Debug, Args)]
 pub struct PlanArgs {
     #[command(flatten)]
-    pub runbook: RunbookArgs,
+    pub runbook: RunbooksArgs,
     /// Also save the plan to FILE (mode 0600, written whole or not at all), for
     /// `kvwire up --plan FILE` to apply exactly it later; see docs/plan-format.md.
     #[arg(long, value_name = "FILE")]
@@ -765,7 +778,7 @@ pub struct ShowArgs {
 #[derive(Debug, Args)]
 pub struct VerifyArgs {
     #[command(flatten)]
-    pub runbook: RunbookArgs,
+    pub runbook: RunbooksArgs,
     #[command(flatten)]
     pub output: OutputArg,
 }
@@ -773,8 +786,11 @@ pub struct VerifyArgs {
 #[derive(Debug, Args)]
 pub struct UpArgs {
     /// The runbook (TOML; see docs/runbook.md). With --plan: default, the one the plan names.
+    /// Give -f again, or a directory (its *.toml files), to run many runbooks as one fleet: one
+    /// observation, one write per cluster for what they all need, each runbook reported apart;
+    /// one runbook's failure does not stop the others, and the exit code is the worst.
     #[arg(short = 'f', long = "file", value_name = "RUNBOOK", required_unless_present = "plan")]
-    pub file: Option<PathBuf>,
+    pub files: Vec<PathBuf>,
     /// Apply exactly this saved plan (`kvwire plan --out FILE`): refused, before any write, when
     /// the runbook or Azure changed since; nothing is asked, the plan was the review.
     #[arg(long, value_name = "FILE")]

@@ -43,18 +43,18 @@ pub async fn dispatch(cli: Cli) -> Result<ExitStatus> {
                 out: args.out.as_deref(),
                 ..Default::default()
             };
-            runbook::up(Some(&args.runbook.file), &s, true, args.no_wait, saved, false).await
+            runbook::up(&args.runbook.files, &s, true, args.no_wait, saved, false).await
         }
         Command::Up(args) => {
             let saved = runbook::Saved {
                 apply: args.plan.as_deref(),
                 ..Default::default()
             };
-            runbook::up(args.file.as_deref(), &s, false, args.no_wait, saved, args.adopt).await
+            runbook::up(&args.files, &s, false, args.no_wait, saved, args.adopt).await
         }
         Command::Show(args) => runbook::show(&args.file, &s),
         Command::Down(args) => runbook::down(&args.runbook.file, args.include_secrets, args.include_adopted, &s).await,
-        Command::Verify(args) => verify::run(&args.runbook.file, &s).await,
+        Command::Verify(args) => verify::run(&args.runbook.files, &s).await,
         Command::KubeletIdentity(args) => kubelet_identity::run(&args, &s).await,
         Command::Init(args) => init::run(&args, &s).await,
         Command::Wait(args) => wait::run(&args, &s).await,

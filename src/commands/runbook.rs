@@ -1,11 +1,10 @@
 //! `kvwire plan|up|down -f runbook.toml`: a runbook's plans, run.
 
-use crate::util::input::{self, Source, read_bounded_bytes};
 use crate::{
     error::{Error, ExitStatus, Result},
     plan::{
         self,
-        saved::{self, Origin, SavedPlan},
+        saved::{Origin, SavedPlan},
     },
     runbook::{self, build},
     settings::Settings,
@@ -29,19 +28,29 @@ pub struct Saved<'a> {
 }
 
 /// `plan` (dry run) and `up`; `saved` writes or applies a saved plan; `adopt` (`up --adopt`)
-/// adopts what exists and this runbook did not make without asking.
+/// adopts what exists and this runbook did not make without asking. More than one runbook (or a
+/// directory) is a fleet: see [`fleet`].
 pub async fn up(
-    file: Option<&Path>,
+    files: &[PathBuf],
     s: &Settings,
     dry_run: bool,
     no_wait: bool,
     saved: Saved<'_>,
     adopt: bool,
 ) -> Result<ExitStatus> {
+    if files.len() > 1 || files.iter().any(|f| f.is_dir()) {
+        if saved.out.is_some() || saved.apply.is_some() {
+            return Err(Error::usage(format!(
+                "{}: a saved plan holds one runbook; plan and apply each runbook of the fleet apart, or run them together without it",
+                if saved.out.is_some() { "--out" } else { "--plan" }
+            )));
+        }
+        return fleet(files, s, dry_run, no_wait, adopt).await;
+    }
     // All input — the saved plan, the runbook and every secret value — is read and checked
     // before any request.
     let applying = saved.apply.map(SavedPlan::read).transpose()?;
-    let file: PathBuf = match (file, &applying) {
+    let file: PathBuf = match (files.first(), &applying) {
         (Some(f), _) => f.to_path_buf(),
         (None, Some(p)) => p.runbook.clone(),
         (None, None) => unreachable!("clap requires -f without --plan"),
@@ -50,11 +59,8 @@ pub async fn up(
         refuse_out(out, &file)?;
     }
     let rb = runbook::load(&file)?;
-    let sha = saved::sha256(&read_bounded_bytes(
-        Source::File(&file),
-        input::RUNBOOK,
-        &file.display().to_string(),
-    )?);
+    // The digest of the very text that was parsed.
+    let sha = rb.sha256.clone();
     if let Some(p) = &applying
         && p.runbook_sha256 != sha
     {
@@ -121,6 +127,37 @@ pub async fn up(
         opts.replan_hint = Some(format!("kvwire plan -f {} --out {}", file.display(), path.display()));
     }
     opts.saved = applying;
+    plan::run_in(observation, p, &opts, &s.ui).await
+}
+
+/// Many runbooks in one process (`up -f a.toml -f b.toml`, or `-f DIR`): every runbook and its
+/// secret values read and checked first; one sign-in and token cache; one observation, so the
+/// cluster, its pools and each vault are read once; one write per cluster that merges what all of
+/// them need; then each runbook's own steps side by side, each reported apart. A runbook's failure
+/// stops only its own steps; the exit code is the worst.
+async fn fleet(files: &[PathBuf], s: &Settings, dry_run: bool, no_wait: bool, adopt: bool) -> Result<ExitStatus> {
+    let books = runbook::load_fleet(files)?;
+    let mut seeds = vec![];
+    for rb in &books {
+        seeds.push(build::read_seeds(rb, dry_run)?);
+    }
+    // Refused before any request: runbooks that disagree about a cluster's settings.
+    let clusters = build::merge_clusters(&books.iter().collect::<Vec<_>>())?;
+    let az = Arc::new(s.connect_waiting(!no_wait).await?);
+    let observation = crate::util::observation::Observation::default();
+    let (p, _) = observation
+        .run(build::up_fleet(&az, books.iter().zip(seeds).collect(), adopt))
+        .await?;
+    let list: Vec<String> = files.iter().map(|f| format!("-f {}", f.display())).collect();
+    let again = format!("kvwire up {}", list.join(" "));
+    let mut opts = s.run_options(if dry_run { "plan" } else { "up" }, PARALLEL, again)?;
+    opts.dry_run |= dry_run;
+    opts.no_wait = no_wait;
+    opts.wait_hint = clusters
+        .iter()
+        .map(|c| format!("kvwire wait -g {} -n {}", c.resource_group, c.name))
+        .collect::<Vec<_>>()
+        .join(" && ");
     plan::run_in(observation, p, &opts, &s.ui).await
 }
 

@@ -10,58 +10,137 @@ use crate::{
     util::observation::Observation,
 };
 use serde_json::json;
-use std::{path::Path, sync::Arc};
+use std::{path::PathBuf, sync::Arc};
 
-pub async fn run(file: &Path, s: &Settings) -> Result<ExitStatus> {
+/// `verify -f R` for one runbook; more (`-f a -f b`, or a directory) are checked side by side in
+/// one observation and reported apart, each under its name; the exit code is the worst.
+pub async fn run(files: &[PathBuf], s: &Settings) -> Result<ExitStatus> {
+    if files.len() > 1 || files.iter().any(|f| f.is_dir()) {
+        return fleet(files, s).await;
+    }
+    let file = &files[0];
     let rb = runbook::load(file)?;
     let az = Arc::new(s.connect().await?);
     // One observation: the checks and the drift plan share their reads.
     let report = Observation::default().run(verify::run(&az, &rb, file)).await?;
     let ui = &s.ui;
-    let failed = report.checks.iter().filter(|c| !c.ok).count();
+    let failed = failed(&report);
     match ui.format {
-        OutputFormat::Json | OutputFormat::Yaml => {
-            let drift: Vec<_> = report
-                .drift
-                .iter()
-                .map(|p| json!({"address": p.address, "phase": p.phase, "resource_type": p.resource_type, "action": p.action, "reason": p.reason,
-                                "changes": p.changes.iter().map(document::ChangeDoc::from).collect::<Vec<_>>()}))
-                .collect();
-            ui.print_document(
-                &json!({"checks": report.checks, "drift": drift, "warnings": report.warnings, "failed": failed}),
-            );
-        }
-        _ => {
-            for c in &report.checks {
-                let mark = if c.pending {
-                    ui.paint("!", Style::Change)
-                } else if c.ok {
-                    ui.paint("✔", Style::Add)
-                } else {
-                    ui.paint("✘", Style::Remove)
-                };
-                let detail = if c.detail.is_empty() {
-                    String::new()
-                } else {
-                    format!(" ({})", c.detail)
-                };
-                ui.print(&format!("{mark} {}{detail}\n", c.check));
-                if let Some(fix) = &c.fix {
-                    ui.print(&format!("    fix: {fix}\n"));
-                }
-            }
-            for w in &report.warnings {
-                ui.print(&format!("{} {w}\n", ui.paint("!", Style::Change)));
-            }
-            if !report.drift.is_empty() {
-                ui.print("\nDrift (what `up` would change):\n");
-                ui.print(&render::text(&report.drift, ui, false));
-            }
-        }
+        OutputFormat::Json | OutputFormat::Yaml => ui.print_document(&report_doc(&report)),
+        _ => ui.print(&report_text(&report, ui)),
     }
     Ok(if failed > 0 {
         ExitStatus::ChecksFailed
     } else {
         ExitStatus::Success
     })
+}
+
+async fn fleet(files: &[PathBuf], s: &Settings) -> Result<ExitStatus> {
+    let books = runbook::load_fleet(files)?;
+    let az = Arc::new(s.connect().await?);
+    let observation = Observation::default();
+    let reports = observation
+        .run(futures::future::join_all(
+            books.iter().map(|rb| verify::run(&az, rb, &rb.path)),
+        ))
+        .await;
+    let ui = &s.ui;
+    let (mut checks_failed, mut errors) = (0, 0);
+    let mut docs = vec![];
+    let mut text = String::new();
+    for (rb, r) in books.iter().zip(&reports) {
+        let name = crate::util::text::printable(&rb.id);
+        match r {
+            Ok(report) => {
+                let n = failed(report);
+                checks_failed += n;
+                let mut doc = report_doc(report);
+                doc["name"] = json!(rb.id);
+                doc["file"] = json!(rb.path.display().to_string());
+                docs.push(doc);
+                let mark = if n > 0 {
+                    ui.paint("✘", Style::Remove)
+                } else {
+                    ui.paint("✔", Style::Add)
+                };
+                text.push_str(&format!("{mark} {name} ({})\n", rb.path.display()));
+                for line in report_text(report, ui).lines() {
+                    text.push_str(&format!("  {line}\n"));
+                }
+            }
+            Err(e) => {
+                errors += 1;
+                docs.push(json!({"name": rb.id, "file": rb.path.display().to_string(), "error": e.to_string()}));
+                text.push_str(&format!(
+                    "{} {name} ({}): {e}\n",
+                    ui.paint("✘", Style::Remove),
+                    rb.path.display()
+                ));
+            }
+        }
+        text.push('\n');
+    }
+    match ui.format {
+        OutputFormat::Json | OutputFormat::Yaml => {
+            ui.print_document(&json!({"apps": docs, "failed": checks_failed, "errors": errors}))
+        }
+        _ => ui.print(&text),
+    }
+    // The worst: a runbook that could not be checked, then a failed check.
+    if errors > 0 {
+        return Err(crate::error::Error::runtime(format!(
+            "{errors} of {} runbook(s) could not be checked",
+            books.len()
+        )));
+    }
+    Ok(if checks_failed > 0 {
+        ExitStatus::ChecksFailed
+    } else {
+        ExitStatus::Success
+    })
+}
+
+fn failed(report: &verify::Report) -> usize {
+    report.checks.iter().filter(|c| !c.ok).count()
+}
+
+fn report_doc(report: &verify::Report) -> serde_json::Value {
+    let drift: Vec<_> = report
+        .drift
+        .iter()
+        .map(|p| json!({"address": p.address, "phase": p.phase, "resource_type": p.resource_type, "action": p.action, "reason": p.reason,
+                        "changes": p.changes.iter().map(document::ChangeDoc::from).collect::<Vec<_>>()}))
+        .collect();
+    json!({"checks": report.checks, "drift": drift, "warnings": report.warnings, "failed": failed(report)})
+}
+
+fn report_text(report: &verify::Report, ui: &crate::ui::output::Ui) -> String {
+    let mut out = String::new();
+    for c in &report.checks {
+        let mark = if c.pending {
+            ui.paint("!", Style::Change)
+        } else if c.ok {
+            ui.paint("✔", Style::Add)
+        } else {
+            ui.paint("✘", Style::Remove)
+        };
+        let detail = if c.detail.is_empty() {
+            String::new()
+        } else {
+            format!(" ({})", c.detail)
+        };
+        out.push_str(&format!("{mark} {}{detail}\n", c.check));
+        if let Some(fix) = &c.fix {
+            out.push_str(&format!("    fix: {fix}\n"));
+        }
+    }
+    for w in &report.warnings {
+        out.push_str(&format!("{} {w}\n", ui.paint("!", Style::Change)));
+    }
+    if !report.drift.is_empty() {
+        out.push_str("\nDrift (what `up` would change):\n");
+        out.push_str(&render::text(&report.drift, ui, false));
+    }
+    out
 }

@@ -38,6 +38,53 @@ pub struct Document {
     /// Values the user needs afterwards (an identity's client ID, the OIDC issuer URL).
     pub outputs: BTreeMap<String, Value>,
     pub summary: Summary,
+    /// A fleet (`-f a.toml -f b.toml`): what became of each runbook, apart.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub apps: Vec<AppDoc>,
+}
+
+/// One runbook of a fleet: its steps' outcomes, counted, and the one word for them all.
+#[derive(Debug, Serialize)]
+pub struct AppDoc {
+    pub name: String,
+    /// The worst of its steps' outcomes: failed, not_run, held, started, applied, planned,
+    /// unchanged (in that order).
+    pub outcome: Outcome,
+    /// How many of its steps ended each way.
+    pub outcomes: BTreeMap<&'static str, usize>,
+}
+
+impl Outcome {
+    /// The name the document uses.
+    pub fn name(self) -> &'static str {
+        match self {
+            Outcome::Unchanged => "unchanged",
+            Outcome::Planned => "planned",
+            Outcome::Applied => "applied",
+            Outcome::Started => "started",
+            Outcome::Failed => "failed",
+            Outcome::NotRun => "not_run",
+            Outcome::Held => "held",
+        }
+    }
+
+    /// What a group of steps amounts to: the worst of them.
+    pub fn worst(outcomes: impl IntoIterator<Item = Outcome>) -> Outcome {
+        const ORDER: [Outcome; 7] = [
+            Outcome::Failed,
+            Outcome::NotRun,
+            Outcome::Held,
+            Outcome::Started,
+            Outcome::Applied,
+            Outcome::Planned,
+            Outcome::Unchanged,
+        ];
+        let all: Vec<Outcome> = outcomes.into_iter().collect();
+        ORDER
+            .into_iter()
+            .find(|o| all.contains(o))
+            .unwrap_or(Outcome::Unchanged)
+    }
 }
 
 #[derive(Debug, Serialize)]
@@ -55,6 +102,9 @@ pub struct StepDoc {
     pub held: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
+    /// In a fleet: the runbook the step is for; absent for what the runbooks share.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub app: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
@@ -139,9 +189,40 @@ pub fn document(
                 warnings: p.warnings.clone(),
                 held: p.held.clone(),
                 error: error.clone(),
+                app: None,
             })
             .collect(),
         outputs: outputs.iter().cloned().collect(),
         summary: Summary::of(planned),
+        apps: vec![],
     }
+}
+
+/// A fleet's document: each step says its app, and each app what became of it.
+/// `app_of[i]`: step i's app name (`None`: shared); `names`: every app, in order.
+pub fn with_apps(mut doc: Document, names: &[String], app_of: &[Option<String>]) -> Document {
+    for (step, app) in doc.steps.iter_mut().zip(app_of) {
+        step.app = app.clone();
+    }
+    doc.apps = names
+        .iter()
+        .map(|name| {
+            let mine: Vec<Outcome> = doc
+                .steps
+                .iter()
+                .filter(|s| s.app.as_deref() == Some(name.as_str()))
+                .map(|s| s.outcome)
+                .collect();
+            let mut outcomes = BTreeMap::new();
+            for o in &mine {
+                *outcomes.entry(o.name()).or_insert(0) += 1;
+            }
+            AppDoc {
+                name: name.clone(),
+                outcome: Outcome::worst(mine),
+                outcomes,
+            }
+        })
+        .collect();
+    doc
 }

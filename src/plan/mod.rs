@@ -9,5 +9,5 @@ mod runner;
 pub mod saved;
 mod step;
 
-pub use runner::{OBSERVE_CONCURRENCY, Plan, RunOptions, StepId, observe, run, run_in};
+pub use runner::{AppId, OBSERVE_CONCURRENCY, Plan, RunOptions, StepId, observe, run, run_in};
 pub use step::{Action, After, FieldChange, Phase, Planned, Step};

@@ -32,7 +32,14 @@ fn change_line(c: &FieldChange, out: &mut String, indent: &str) {
 pub fn text(planned: &[Planned], ui: &Ui, show_unchanged: bool) -> String {
     let mut out = String::new();
     let mut phase: Option<Phase> = None;
-    for p in planned.iter().filter(|p| show_unchanged || p.action != Action::NoOp) {
+    // Shown by phase, each heading once (a fleet's runbooks' steps under it, one after another);
+    // within a phase, in plan order.
+    let mut shown: Vec<&Planned> = planned
+        .iter()
+        .filter(|p| show_unchanged || p.action != Action::NoOp)
+        .collect();
+    shown.sort_by_key(|p| p.phase);
+    for p in shown {
         if phase != Some(p.phase) {
             out.push_str(&format!("{}\n", ui.paint(&format!("── {}", p.phase.name), Style::Dim)));
             phase = Some(p.phase);

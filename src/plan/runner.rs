@@ -16,11 +16,19 @@ use serde_json::Value;
 /// Index of a step in its [`Plan`].
 pub type StepId = usize;
 
+/// Index of an app (one runbook of a fleet) in its [`Plan`].
+pub type AppId = usize;
+
 /// Steps and what each needs to have succeeded (or found nothing to do) before it applies.
 #[derive(Default)]
 pub struct Plan {
     steps: Vec<Box<dyn Step>>,
     needs: Vec<Vec<StepId>>,
+    /// The app each step belongs to in a fleet (`kvwire up -f a.toml -f b.toml`); `None`: shared
+    /// by all (the cluster, its pools), or a plan of one runbook.
+    app: Vec<Option<AppId>>,
+    /// Each app's name (its runbook's), shown before its steps' addresses.
+    apps: Vec<String>,
 }
 
 impl Plan {
@@ -30,14 +38,36 @@ impl Plan {
 
     /// Add a step that applies only after every step in `needs`.
     pub fn add(&mut self, step: Box<dyn Step>, needs: &[StepId]) -> StepId {
+        self.add_to(None, step, needs)
+    }
+
+    /// A new app of a fleet, named `name`: its steps ([`Plan::add_to`]) are shown as `[name] …`,
+    /// reported apart, and a failure among them stops only them.
+    pub fn app(&mut self, name: &str) -> AppId {
+        self.apps.push(name.to_string());
+        self.apps.len() - 1
+    }
+
+    /// [`Plan::add`], for `app` (`None`: shared).
+    pub fn add_to(&mut self, app: Option<AppId>, step: Box<dyn Step>, needs: &[StepId]) -> StepId {
         debug_assert!(
-            !self.steps.iter().any(|s| s.address() == step.address()),
+            !self
+                .steps
+                .iter()
+                .zip(&self.app)
+                .any(|(s, a)| *a == app && s.address() == step.address()),
             "two steps with address {}",
             step.address()
         );
         self.steps.push(step);
         self.needs.push(needs.to_vec());
+        self.app.push(app);
         self.steps.len() - 1
+    }
+
+    /// The name of the app step `i` belongs to, in a fleet.
+    fn app_name(&self, i: StepId) -> Option<&str> {
+        self.app[i].map(|a| self.apps[a].as_str())
     }
 
     pub fn is_empty(&self) -> bool {
@@ -97,8 +127,19 @@ pub struct RunOptions {
 pub const OBSERVE_CONCURRENCY: usize = 8;
 
 /// Observe every step (reads only), in plan order, as one observation: identical reads of
-/// different steps are made once (inside an observation already in effect, that one).
+/// different steps are made once (inside an observation already in effect, that one). In a fleet
+/// each app's steps are addressed `[app] …`.
 pub async fn observe(plan: &Plan, concurrency: usize) -> Result<Vec<Planned>> {
+    let (planned, mut failures) = observe_apps(plan, concurrency).await?;
+    match failures.pop() {
+        Some((_, e)) => Err(e),
+        None => Ok(planned),
+    }
+}
+
+/// [`observe`], where a step of a fleet's app that cannot be observed fails only its app: it is
+/// shown as not planned and returned with its error. Any other failure ends the observation.
+async fn observe_apps(plan: &Plan, concurrency: usize) -> Result<(Vec<Planned>, Vec<(StepId, Error)>)> {
     let observation = Observation::current().unwrap_or_default();
     let results: Vec<Result<Planned>> = observation
         .run(
@@ -107,7 +148,24 @@ pub async fn observe(plan: &Plan, concurrency: usize) -> Result<Vec<Planned>> {
                 .collect(),
         )
         .await;
-    results.into_iter().collect()
+    let mut planned = Vec::with_capacity(results.len());
+    let mut failures = vec![];
+    for (i, r) in results.into_iter().enumerate() {
+        let mut p = match r {
+            Ok(p) => p,
+            Err(e) if plan.app[i].is_some() => {
+                failures.push((i, e));
+                let s = &plan.steps[i];
+                Planned::new(s.address(), s.phase(), "", Action::NoOp).reason("could not be observed")
+            }
+            Err(e) => return Err(e),
+        };
+        if let Some(app) = plan.app_name(i) {
+            p.address = format!("[{app}] {}", p.address);
+        }
+        planned.push(p);
+    }
+    Ok((planned, failures))
 }
 
 /// Observe, show, confirm, apply, verify. Returns how kvwire should exit.
@@ -118,7 +176,7 @@ pub async fn run(plan: Plan, opts: &RunOptions, ui: &Ui) -> Result<ExitStatus> {
 /// [`run`], observing inside `observation`: reads the command made while building the plan (the
 /// cluster, Graph, the pools) are not made again, and Azure's refusals are not asked twice.
 pub async fn run_in(observation: Observation, plan: Plan, opts: &RunOptions, ui: &Ui) -> Result<ExitStatus> {
-    let planned = observation.run(observe(&plan, opts.observe_parallel)).await?;
+    let (planned, unobserved) = observation.run(observe_apps(&plan, opts.observe_parallel)).await?;
     // A saved plan applies exactly or not at all: checked on this observation, before any write.
     if let Some(saved) = &opts.saved {
         saved.check(&planned)?;
@@ -144,6 +202,16 @@ pub async fn run_in(observation: Observation, plan: Plan, opts: &RunOptions, ui:
             (o, None)
         })
         .collect();
+    // A fleet's app that could not be observed has failed already; the others go on.
+    let unobserved_apps: std::collections::HashSet<Option<AppId>> = unobserved.iter().map(|(i, _)| plan.app[*i]).collect();
+    for (i, e) in &unobserved {
+        outcomes[*i] = (Outcome::Failed, Some(e.to_string()));
+    }
+    for (i, o) in outcomes.iter_mut().enumerate() {
+        if o.0 == Outcome::Planned && unobserved_apps.contains(&plan.app[i]) {
+            o.0 = Outcome::NotRun;
+        }
+    }
 
     let text = ui.format == OutputFormat::Text;
     if !ui.quiet {
@@ -157,6 +225,9 @@ pub async fn run_in(observation: Observation, plan: Plan, opts: &RunOptions, ui:
         if changes {
             ui.print(&format!("\n{}", render::summary(&planned)));
         }
+        if !plan.apps.is_empty() {
+            ui.print(&format!("\n{}", app_lines(&plan, &outcomes, ui)));
+        }
     } else if changes && !opts.dry_run && will_ask(opts, ui) {
         // stdout holds the document (`kvwire up -f r.toml | tee log`): the person asked at the
         // terminal still sees what they approve, there, before the question.
@@ -167,6 +238,21 @@ pub async fn run_in(observation: Observation, plan: Plan, opts: &RunOptions, ui:
             render::summary(&planned)
         ));
     }
+    if !unobserved.is_empty() && text {
+        ui.print("\n");
+        ui.print(&failure_lines(&planned, &outcomes, ui));
+    }
+    if (!changes || opts.dry_run) && !unobserved.is_empty() {
+        if text {
+            ui.print(&app_lines(&plan, &outcomes, ui));
+        } else {
+            ui.print_document(&the_document(&plan, opts, opts.dry_run, &planned, &outcomes, &[]));
+        }
+        return Err(Error::runtime(format!(
+            "{} runbook(s) could not be planned",
+            unobserved_apps.len()
+        )));
+    }
     if !changes || opts.dry_run {
         // Nothing changed since the observation: its reads serve the outputs too.
         let outputs = if opts.dry_run {
@@ -175,13 +261,7 @@ pub async fn run_in(observation: Observation, plan: Plan, opts: &RunOptions, ui:
             observation.run(collect_outputs(&plan)).await?
         };
         if !text {
-            ui.print_document(&document::document(
-                &opts.command,
-                opts.dry_run,
-                &planned,
-                &outcomes,
-                &outputs,
-            ));
+            ui.print_document(&the_document(&plan, opts, opts.dry_run, &planned, &outcomes, &outputs));
         } else if changes {
             let to = if opts.destroy { "To destroy" } else { "To apply" };
             ui.print(&format!("\nDry run: nothing was changed. {to}: {}\n", opts.apply_hint));
@@ -238,7 +318,17 @@ pub async fn run_in(observation: Observation, plan: Plan, opts: &RunOptions, ui:
         })
         .collect();
     let mut stale = false;
-    let interrupted = apply_all(&plan, &planned, &pending, &mut outcomes, &mut stale, opts, ui).await;
+    let interrupted = apply_all(
+        &plan,
+        &planned,
+        &pending,
+        &mut outcomes,
+        unobserved_apps,
+        &mut stale,
+        opts,
+        ui,
+    )
+    .await;
     for (o, _) in outcomes.iter_mut() {
         if *o == Outcome::Planned {
             *o = Outcome::NotRun;
@@ -247,34 +337,31 @@ pub async fn run_in(observation: Observation, plan: Plan, opts: &RunOptions, ui:
     if let Some(running) = interrupted {
         report_interrupt(&running, opts, ui);
         if ui.format != OutputFormat::Text {
-            ui.print_document(&document::document(&opts.command, false, &planned, &outcomes, &[]));
+            ui.print_document(&the_document(&plan, opts, false, &planned, &outcomes, &[]));
         }
         return Err(Error::Interrupted);
     }
     let count = |x: Outcome| outcomes.iter().filter(|o| o.0 == x).count();
     let (failed, held, started) = (count(Outcome::Failed), count(Outcome::Held), count(Outcome::Started));
-    let outputs = if failed == 0 {
-        collect_outputs(&plan).await?
+    // Outputs of what succeeded: all of them, or in a fleet those of the apps that did not fail.
+    let outputs = if failed == 0 || !plan.apps.is_empty() {
+        collect_outputs_where(&plan, |i| {
+            outcomes
+                .iter()
+                .enumerate()
+                .filter(|(j, (o, _))| *o == Outcome::Failed && (plan.app[*j].is_none() || plan.app[*j] == plan.app[i]))
+                .count()
+                == 0
+        })
+        .await?
     } else {
         vec![]
     };
     if text {
         ui.print("\n");
-        for (i, (o, err)) in outcomes.iter().enumerate() {
-            match (o, err) {
-                (Outcome::Failed, Some(e)) => ui.print(&format!(
-                    "{} {}: {e}\n",
-                    ui.paint("✘", Style::Remove),
-                    planned[i].address
-                )),
-                (Outcome::Held, _) => ui.print(&format!(
-                    "{} {}: not changed: {}\n",
-                    ui.paint("!", Style::Change),
-                    planned[i].address,
-                    planned[i].held.as_deref().unwrap_or("")
-                )),
-                _ => {}
-            }
+        ui.print(&failure_lines(&planned, &outcomes, ui));
+        if !plan.apps.is_empty() {
+            ui.print(&app_lines(&plan, &outcomes, ui));
         }
         let applied = count(Outcome::Applied);
         // `down` that only took its name off a shared resource did not destroy it: say so.
@@ -334,7 +421,7 @@ pub async fn run_in(observation: Observation, plan: Plan, opts: &RunOptions, ui:
         }
         ui.print(&render::outputs(&outputs));
     } else {
-        ui.print_document(&document::document(&opts.command, false, &planned, &outcomes, &outputs));
+        ui.print_document(&the_document(&plan, opts, false, &planned, &outcomes, &outputs));
     }
     if failed > 0 {
         return Err(Error::runtime(format!("{failed} of {to_apply} step(s) failed")));
@@ -457,14 +544,17 @@ fn minutes(d: std::time::Duration) -> String {
 /// wait on a long-running operation (a re-image, a cluster update), which only `operations` bounds:
 /// they spend their time polling, AKS bounds them (one operation per pool or cluster), and their
 /// polls share one budget (`PollBudget`), so 32 pools re-image together instead of in waves of 8.
-/// After a failure nothing
-/// new starts (what runs finishes); steps that never became ready stay not run. On Ctrl-C or
+/// After a failure nothing new starts (what runs finishes) — in a fleet, nothing new of the failed
+/// step's app, or of any app when a shared step (the cluster, a pool) failed; steps that never
+/// became ready stay not run. On Ctrl-C or
 /// SIGTERM nothing new starts and the steps in flight are let go: returns what was running.
 async fn apply_all(
     plan: &Plan,
     planned: &[Planned],
     pending: &[bool],
     outcomes: &mut [(Outcome, Option<String>)],
+    // What a failure stopped: every app (`None`), or one.
+    mut stopped: std::collections::HashSet<Option<AppId>>,
     stale: &mut bool,
     opts: &RunOptions,
     ui: &Ui,
@@ -490,16 +580,18 @@ async fn apply_all(
     let mut slots = [0usize; 2];
     let limit = [opts.parallel.max(1), opts.operations.unwrap_or(usize::MAX).max(1)];
     let mut running = FuturesUnordered::new();
-    let mut failed = false;
     let mut interrupt = std::pin::pin!(interrupted());
     let mut heartbeat = opts
         .heartbeat
         .filter(|_| !ui.interactive_stderr && !ui.quiet)
         .map(|every| tokio::time::interval_at(tokio::time::Instant::now() + every, every));
     loop {
-        if !failed {
+        if !stopped.contains(&None) {
             for i in 0..planned.len() {
-                let ready = pending[i] && !started[i] && plan.needs[i].iter().all(|&n| satisfied(n, outcomes[n].0));
+                let ready = pending[i]
+                    && !started[i]
+                    && !stopped.contains(&plan.app[i])
+                    && plan.needs[i].iter().all(|&n| satisfied(n, outcomes[n].0));
                 let kind = usize::from(waits_on_operation[i]);
                 if ready && slots[kind] >= limit[kind] {
                     continue;
@@ -540,7 +632,7 @@ async fn apply_all(
                 outcomes[i] = match r {
                     Ok(o) => (o, None),
                     Err(e) => {
-                        failed = true;
+                        stopped.insert(plan.app[i]);
                         *stale |= matches!(e, Error::Stale(_));
                         (Outcome::Failed, Some(e.to_string()))
                     }
@@ -646,11 +738,105 @@ async fn apply_one(
 }
 
 async fn collect_outputs(plan: &Plan) -> Result<Vec<(String, Value)>> {
+    collect_outputs_where(plan, |_| true).await
+}
+
+/// The outputs of the steps `keep` says; in a fleet, each app's named `app.output`.
+async fn collect_outputs_where(plan: &Plan, keep: impl Fn(StepId) -> bool) -> Result<Vec<(String, Value)>> {
     let mut all = vec![];
-    for s in &plan.steps {
-        all.extend(s.outputs().await?);
+    for (i, s) in plan.steps.iter().enumerate() {
+        if !keep(i) {
+            continue;
+        }
+        let outputs = s.outputs().await?;
+        all.extend(outputs.into_iter().map(|(name, v)| match plan.app_name(i) {
+            Some(app) => (format!("{app}.{name}"), v),
+            None => (name, v),
+        }));
     }
     Ok(all)
+}
+
+/// The plan document, with each app's part in a fleet.
+fn the_document(
+    plan: &Plan,
+    opts: &RunOptions,
+    dry_run: bool,
+    planned: &[Planned],
+    outcomes: &[(Outcome, Option<String>)],
+    outputs: &[(String, Value)],
+) -> document::Document {
+    let doc = document::document(&opts.command, dry_run, planned, outcomes, outputs);
+    if plan.apps.is_empty() {
+        return doc;
+    }
+    let app_of: Vec<Option<String>> = (0..plan.steps.len())
+        .map(|i| plan.app_name(i).map(str::to_owned))
+        .collect();
+    document::with_apps(doc, &plan.apps, &app_of)
+}
+
+/// A line per step that failed or was held, with why.
+fn failure_lines(planned: &[Planned], outcomes: &[(Outcome, Option<String>)], ui: &Ui) -> String {
+    let mut out = String::new();
+    for (i, (o, err)) in outcomes.iter().enumerate() {
+        match (o, err) {
+            (Outcome::Failed, Some(e)) => out.push_str(&format!(
+                "{} {}: {e}\n",
+                ui.paint("✘", Style::Remove),
+                planned[i].address
+            )),
+            (Outcome::Held, _) => out.push_str(&format!(
+                "{} {}: not changed: {}\n",
+                ui.paint("!", Style::Change),
+                planned[i].address,
+                planned[i].held.as_deref().unwrap_or("")
+            )),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// A fleet's text report: a line per app with what became of its steps.
+fn app_lines(plan: &Plan, outcomes: &[(Outcome, Option<String>)], ui: &Ui) -> String {
+    let mut out = String::new();
+    for (a, name) in plan.apps.iter().enumerate() {
+        let mine: Vec<Outcome> = outcomes
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| plan.app[*i] == Some(a))
+            .map(|(_, (o, _))| *o)
+            .collect();
+        let worst = Outcome::worst(mine.iter().copied());
+        let mark = match worst {
+            Outcome::Failed => ui.paint("✘", Style::Remove),
+            Outcome::NotRun | Outcome::Held | Outcome::Started | Outcome::Planned => ui.paint("!", Style::Change),
+            Outcome::Applied | Outcome::Unchanged => ui.paint("✔", Style::Add),
+        };
+        let mut counts: Vec<String> = vec![];
+        for o in [
+            Outcome::Applied,
+            Outcome::Planned,
+            Outcome::Started,
+            Outcome::Held,
+            Outcome::Failed,
+            Outcome::NotRun,
+            Outcome::Unchanged,
+        ] {
+            let n = mine.iter().filter(|m| **m == o).count();
+            if n > 0 {
+                counts.push(format!("{n} {}", o.name().replace('_', " ")));
+            }
+        }
+        out.push_str(&format!(
+            "{mark} {}: {} ({})\n",
+            crate::util::text::printable(name),
+            worst.name().replace('_', " "),
+            counts.join(", ")
+        ));
+    }
+    out
 }
 
 #[cfg(test)]

@@ -14,6 +14,7 @@ use crate::{
     k8s::manifests,
     model::{
         PodIdentity,
+        csi::CsiDriver,
         grant::{GrantScope, RoleChoice},
         secrets::{self, SecretMapping, SecretValue},
     },
@@ -67,16 +68,193 @@ pub fn read_seeds(rb: &Loaded, allow_missing: bool) -> Result<Option<Seeds>> {
 /// (verify's drift check) no secret steps are planned.
 /// `adopt`: what exists and this runbook did not make is adopted without asking (`up --adopt`).
 pub async fn up(az: &Arc<Azure>, rb: &Loaded, seeds: Option<Seeds>, adopt: bool) -> Result<(Plan, Vault)> {
-    let b = &rb.book;
-    let cluster = ClusterRef::new(az.clone(), &b.cluster.resource_group, &b.cluster.name);
-    let workload = b.identity.mode == IdentityMode::WorkloadIdentity;
-    let csi_driver = rb.csi_driver();
-    let explicit_acr: Vec<String> = b.cluster.acr.iter().map(|r| r.0.clone()).collect();
-    let switch = b.cluster.managed_identity;
-    let (vault, pools, (acr, addons)) = futures::try_join!(
-        vault::find(az, &b.vault.name, b.vault.resource_group.as_deref()),
+    let (plan, mut vaults) = up_fleet(az, vec![(rb, seeds)], adopt).await?;
+    Ok((plan, vaults.remove(0)))
+}
+
+/// What the runbooks of a fleet that name one cluster want of it, together: each thing any of
+/// them turns on ([`merge_clusters`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct SharedCluster {
+    pub resource_group: String,
+    pub name: String,
+    pub managed_identity: bool,
+    pub workload_identity: bool,
+    pub csi_driver: Option<CsiDriver>,
+    pub upgrade_node_images: bool,
+    /// Find and carry over the old service principal's registry pulls (a runbook that switches
+    /// and keeps `regrant_acr`).
+    pub regrant_acr: bool,
+    /// Every registry any of them names, once.
+    pub acr: Vec<String>,
+    /// The runbooks (indexes) that name it.
+    pub apps: Vec<usize>,
+}
+
+/// The cluster settings of many runbooks as one write per cluster, decided before any request.
+/// Separate runs would each turn on what they want, so together the cluster gets each thing any
+/// runbook turns on; the CSI driver's settings, when two runbooks name different values, are a
+/// usage error naming both (one run must not overwrite what the other asked for).
+pub fn merge_clusters(books: &[&Loaded]) -> Result<Vec<SharedCluster>> {
+    let mut out: Vec<SharedCluster> = vec![];
+    // Who set each CSI setting, for the error.
+    let mut csi_from: Vec<(Option<&Loaded>, Option<&Loaded>)> = vec![];
+    for (i, rb) in books.iter().enumerate() {
+        let b = &rb.book;
+        let same = |c: &SharedCluster| {
+            c.resource_group.eq_ignore_ascii_case(&b.cluster.resource_group)
+                && c.name.eq_ignore_ascii_case(&b.cluster.name)
+        };
+        let at = match out.iter().position(same) {
+            Some(at) => at,
+            None => {
+                out.push(SharedCluster {
+                    resource_group: b.cluster.resource_group.0.clone(),
+                    name: b.cluster.name.0.clone(),
+                    managed_identity: false,
+                    workload_identity: false,
+                    csi_driver: None,
+                    upgrade_node_images: false,
+                    regrant_acr: false,
+                    acr: vec![],
+                    apps: vec![],
+                });
+                csi_from.push((None, None));
+                out.len() - 1
+            }
+        };
+        let c = &mut out[at];
+        c.apps.push(i);
+        c.managed_identity |= b.cluster.managed_identity;
+        c.workload_identity |= b.identity.mode == IdentityMode::WorkloadIdentity;
+        c.upgrade_node_images |= b.cluster.upgrade_node_images;
+        c.regrant_acr |= b.cluster.managed_identity && b.cluster.regrant_acr;
+        for r in &b.cluster.acr {
+            if !c.acr.iter().any(|a| a.eq_ignore_ascii_case(&r.0)) {
+                c.acr.push(r.0.clone());
+            }
+        }
+        let Some(want) = rb.csi_driver() else { continue };
+        let have = c.csi_driver.get_or_insert_with(CsiDriver::default);
+        let (rotation_from, interval_from) = &mut csi_from[at];
+        if let Some(r) = want.rotation {
+            match (have.rotation, *rotation_from) {
+                (Some(h), Some(other)) if h != r => return Err(csi_clash("rotation", other, rb)),
+                _ => {
+                    have.rotation = Some(r);
+                    *rotation_from = Some(rb);
+                }
+            }
+        }
+        if let Some(iv) = want.rotation_poll_interval {
+            match (&have.rotation_poll_interval, *interval_from) {
+                (Some(h), Some(other)) if *h != iv => return Err(csi_clash("rotation_poll_interval", other, rb)),
+                _ => {
+                    have.rotation_poll_interval = Some(iv);
+                    *interval_from = Some(rb);
+                }
+            }
+        }
+    }
+    Ok(out)
+}
+
+fn csi_clash(key: &str, first: &Loaded, second: &Loaded) -> crate::error::Error {
+    crate::error::Error::usage(format!(
+        "{}: [csi_driver] {key} differs from {} for the same cluster {}/{}; runbooks run together must agree on the cluster's settings (or leave {key} out of one of them)",
+        second.path.display(),
+        first.path.display(),
+        second.book.cluster.resource_group.0,
+        second.book.cluster.name.0
+    ))
+}
+
+/// [`up`] for many runbooks in one plan (`kvwire up -f a.toml -f b.toml`): one write per cluster
+/// that merges what they all need ([`merge_clusters`]) and its pools' upgrades, shared; then each
+/// runbook's own steps, as an app of the plan (reported apart; its failure stops only it). One
+/// runbook makes a plan with no apps, exactly as before. Returns each runbook's vault.
+pub async fn up_fleet(az: &Arc<Azure>, apps: Vec<(&Loaded, Option<Seeds>)>, adopt: bool) -> Result<(Plan, Vec<Vault>)> {
+    let books: Vec<&Loaded> = apps.iter().map(|(rb, _)| *rb).collect();
+    let clusters = merge_clusters(&books)?;
+    let fleet = apps.len() > 1;
+    // Every read the plan is built from, at once: each vault, and per cluster its pools, its
+    // registries and add-ons (identical reads are shared by the observation in effect).
+    let (vaults, observed) = futures::join!(
+        futures::future::join_all(
+            books
+                .iter()
+                .map(|rb| vault::find(az, &rb.book.vault.name, rb.book.vault.resource_group.as_deref()))
+        ),
+        futures::future::try_join_all(clusters.iter().map(|c| observe_cluster(az, c)))
+    );
+    let observed = observed?;
+    let mut plan = Plan::new();
+    let mut updates: Vec<Vec<StepId>> = vec![vec![]; books.len()];
+    for (c, (cluster, pools, acr, addons)) in clusters.iter().zip(observed) {
+        let update = shared_steps(&mut plan, c, &cluster, pools, acr, addons);
+        for &i in &c.apps {
+            updates[i] = update.clone();
+        }
+    }
+    let mut found = vec![];
+    for (((rb, seeds), update), vault) in apps.into_iter().zip(updates).zip(vaults) {
+        let app = fleet.then(|| plan.app(&rb.id));
+        // In a fleet, a runbook whose plan cannot be built fails alone.
+        let built = match vault {
+            Ok(vault) => app_steps(&mut plan, app, az, rb, seeds, adopt, &vault, &update).map(|_| vault),
+            Err(e) => Err(e),
+        };
+        match built {
+            Ok(vault) => found.push(vault),
+            Err(e) if fleet => {
+                plan.add_to(
+                    app,
+                    Box::new(Unplanned {
+                        address: format!("runbook {}", rb.path.display()),
+                        error: e.to_string(),
+                    }),
+                    &[],
+                );
+            }
+            Err(e) => return Err(e),
+        }
+    }
+    Ok((plan, found))
+}
+
+/// A fleet's runbook whose plan could not be built (its vault is not found, say): observing it
+/// fails with why, which fails that runbook alone.
+struct Unplanned {
+    address: String,
+    error: String,
+}
+
+#[async_trait::async_trait]
+impl crate::plan::Step for Unplanned {
+    fn address(&self) -> String {
+        self.address.clone()
+    }
+    fn phase(&self) -> crate::plan::Phase {
+        crate::plan::Phase::ACCESS
+    }
+    async fn plan(&self) -> Result<crate::plan::Planned> {
+        Err(crate::error::Error::runtime(self.error.clone()))
+    }
+    async fn apply(&self, _: &crate::plan::Planned, _: crate::util::Progress<'_>) -> Result<()> {
+        Err(crate::error::Error::runtime(self.error.clone()))
+    }
+}
+
+/// What the plan of a shared cluster is built from: the cluster, the pools to upgrade, the
+/// registries to carry over and the add-ons' grants.
+async fn observe_cluster(
+    az: &Arc<Azure>,
+    c: &SharedCluster,
+) -> Result<(ClusterRef, Vec<String>, AcrRegrant, AddonGrants)> {
+    let cluster = ClusterRef::new(az.clone(), &c.resource_group, &c.name);
+    let (pools, (acr, addons)) = futures::try_join!(
         async {
-            if b.cluster.upgrade_node_images {
+            if c.upgrade_node_images {
                 pool_names(&cluster).await
             } else {
                 Ok(vec![])
@@ -87,14 +265,14 @@ pub async fn up(az: &Arc<Azure>, rb: &Loaded, seeds: Option<Seeds>, adopt: bool)
             let acr = AcrRegrant::find(
                 &cluster,
                 &mc,
-                &explicit_acr,
+                &c.acr,
                 "named in the runbook ([cluster] acr)",
-                switch && b.cluster.regrant_acr,
+                c.regrant_acr,
             )
             .await?;
             // What az re-creates for the add-ons after the switch: for a cluster this run
             // switches, or one kvwire switched (a re-run, a resume).
-            let addons = if switch && (mc.uses_service_principal() || mc.switched_by_kvwire()) {
+            let addons = if c.managed_identity && (mc.uses_service_principal() || mc.switched_by_kvwire()) {
                 AddonGrants::find(&mc, &cluster.id(), az.cloud.is_national())
             } else {
                 AddonGrants::default()
@@ -102,16 +280,27 @@ pub async fn up(az: &Arc<Azure>, rb: &Loaded, seeds: Option<Seeds>, adopt: bool)
             Ok((acr, addons))
         }
     )?;
-    let mut plan = Plan::new();
+    Ok((cluster, pools, acr, addons))
+}
 
-    let update: Vec<StepId> = if b.cluster.managed_identity || workload || csi_driver.is_some() {
+/// The cluster's steps, once for every runbook that names it: its one update, the grants that
+/// follow the switch, the pools' upgrades. Returns what the runbooks' own steps wait for.
+fn shared_steps(
+    plan: &mut Plan,
+    c: &SharedCluster,
+    cluster: &ClusterRef,
+    pools: Vec<String>,
+    acr: AcrRegrant,
+    addons: AddonGrants,
+) -> Vec<StepId> {
+    let update: Vec<StepId> = if c.managed_identity || c.workload_identity || c.csi_driver.is_some() {
         vec![plan.add(
             Box::new(ClusterUpdate {
                 cluster: cluster.clone(),
-                managed_identity: b.cluster.managed_identity.then_some(None),
-                workload_identity: workload,
-                csi_driver,
-                node_images_follow: b.cluster.upgrade_node_images,
+                managed_identity: c.managed_identity.then_some(None),
+                workload_identity: c.workload_identity,
+                csi_driver: c.csi_driver.clone(),
+                node_images_follow: c.upgrade_node_images,
                 acr: acr.clone(),
                 addons: addons.clone(),
             }),
@@ -121,21 +310,39 @@ pub async fn up(az: &Arc<Azure>, rb: &Loaded, seeds: Option<Seeds>, adopt: bool)
         vec![]
     };
     // The kubelet identity exists once the switch is done.
-    acr.add_steps(&mut plan, &cluster, &update, PRINCIPAL_WAIT);
-    addons.add_steps(&mut plan, &cluster, &update, PRINCIPAL_WAIT);
+    acr.add_steps(plan, cluster, &update, PRINCIPAL_WAIT);
+    addons.add_steps(plan, cluster, &update, PRINCIPAL_WAIT);
     for pool in &pools {
         plan.add(
             Box::new(UpgradeNodeImage {
                 cluster: cluster.clone(),
                 pool: pool.clone(),
                 force: false,
-                after_switch: b.cluster.managed_identity,
+                after_switch: c.managed_identity,
                 only_for_kubelet: true,
             }),
             &update,
         );
     }
+    update
+}
 
+/// One runbook's own steps (`app` in a fleet): its identity and federated credentials, its
+/// access to the vault, its secrets and its files, after the cluster's `update`.
+#[allow(clippy::too_many_arguments)]
+fn app_steps(
+    plan: &mut Plan,
+    app: Option<crate::plan::AppId>,
+    az: &Arc<Azure>,
+    rb: &Loaded,
+    seeds: Option<Seeds>,
+    adopt: bool,
+    vault: &Vault,
+    update: &[StepId],
+) -> Result<()> {
+    let b = &rb.book;
+    let cluster = ClusterRef::new(az.clone(), &b.cluster.resource_group, &b.cluster.name);
+    let update = update.to_vec();
     let (principal, client, identity_ready) = match b.identity.mode {
         IdentityMode::WorkloadIdentity => {
             let name = b.identity.name.as_deref().expect("checked when the runbook was read");
@@ -144,7 +351,7 @@ pub async fn up(az: &Arc<Azure>, rb: &Loaded, seeds: Option<Seeds>, adopt: bool)
                 rg: rb.identity_rg().into(),
                 name: name.into(),
             };
-            let created = plan.add(
+            let created = plan.add_to(app, 
                 Box::new(Identity {
                     identity: identity.clone(),
                     claim: Some(rb.claim.clone()),
@@ -156,7 +363,7 @@ pub async fn up(az: &Arc<Azure>, rb: &Loaded, seeds: Option<Seeds>, adopt: bool)
             // per identity at a time, so each waits for the last.
             let mut last: Vec<StepId> = update.iter().copied().chain([created]).collect();
             for sa in &b.service_accounts {
-                last = vec![plan.add(
+                last = vec![plan.add_to(app, 
                     Box::new(FederatedCredential {
                         identity: identity.clone(),
                         binding: Binding {
@@ -213,7 +420,7 @@ pub async fn up(az: &Arc<Azure>, rb: &Loaded, seeds: Option<Seeds>, adopt: bool)
         claim: Some(rb.claim.clone()),
         adopt,
     };
-    plan.add(
+    plan.add_to(app, 
         grant_step(az.clone(), vault.clone(), principal, &spec, None)?,
         &identity_ready,
     );
@@ -230,7 +437,7 @@ pub async fn up(az: &Arc<Azure>, rb: &Loaded, seeds: Option<Seeds>, adopt: bool)
         // kvwire's own principal writes them: they need nothing else of the run.
         let client = Arc::new(az.secret_client(&vault.uri)?);
         for step in seed_steps(client, &vault, mappings, &values, &policy) {
-            plan.add(step, &[]);
+            plan.add_to(app, step, &[]);
         }
     }
     if let Some(m) = &b.manifests {
@@ -259,7 +466,7 @@ pub async fn up(az: &Arc<Azure>, rb: &Loaded, seeds: Option<Seeds>, adopt: bool)
             name: m.name.as_ref().map(|n| n.0.clone()),
         };
         // The files carry the identity's client ID: they need only that.
-        plan.add(
+        plan.add_to(app, 
             Box::new(ManifestFiles {
                 az: az.clone(),
                 vault: vault.clone(),
@@ -270,7 +477,7 @@ pub async fn up(az: &Arc<Azure>, rb: &Loaded, seeds: Option<Seeds>, adopt: bool)
             &identity_ready,
         );
     }
-    Ok((plan, vault))
+    Ok(())
 }
 
 /// The ID of the role assignment `up` makes for `principal_id` on an RBAC vault (Key Vault Secrets

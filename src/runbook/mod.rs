@@ -200,6 +200,8 @@ pub struct Loaded {
     pub path: PathBuf,
     /// The runbook's directory: relative paths in it are relative to here.
     pub dir: PathBuf,
+    /// SHA-256 of the very text that was parsed (what a saved plan records).
+    pub sha256: String,
 }
 
 impl Loaded {
@@ -341,7 +343,59 @@ pub fn parse(text: &str, path: &Path) -> Result<Loaded> {
         claim,
         path: path.to_path_buf(),
         dir,
+        sha256: crate::plan::saved::sha256(text.as_bytes()),
     })
+}
+
+/// Many runbooks for one run (`up -f a.toml -f b.toml`, or `-f DIR` for every `*.toml` directly
+/// in it, by name): all read and checked before any request. The same file twice, or two
+/// runbooks of one name (their claims on shared resources would be one), is a usage error.
+pub fn load_fleet(paths: &[PathBuf]) -> Result<Vec<Loaded>> {
+    let mut files = vec![];
+    for p in paths {
+        if p.is_dir() {
+            let mut inside: Vec<PathBuf> = std::fs::read_dir(p)
+                .map_err(|e| Error::usage(format!("-f {}: cannot list the directory: {e}", p.display())))?
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|f| f.is_file() && f.extension().is_some_and(|x| x == "toml"))
+                .collect();
+            if inside.is_empty() {
+                return Err(Error::usage(format!(
+                    "-f {}: the directory holds no runbook (*.toml)",
+                    p.display()
+                )));
+            }
+            inside.sort();
+            files.extend(inside);
+        } else {
+            files.push(p.clone());
+        }
+    }
+    let mut loaded: Vec<Loaded> = vec![];
+    for f in files {
+        let rb = load(&f)?;
+        let same_file = |a: &Path, b: &Path| match (std::fs::canonicalize(a), std::fs::canonicalize(b)) {
+            (Ok(a), Ok(b)) => a == b,
+            _ => a == b,
+        };
+        if let Some(other) = loaded.iter().find(|o| same_file(&o.path, &rb.path)) {
+            return Err(Error::usage(format!(
+                "-f {}: given twice (also as {})",
+                rb.path.display(),
+                other.path.display()
+            )));
+        }
+        if let Some(other) = loaded.iter().find(|o| o.id == rb.id) {
+            return Err(Error::usage(format!(
+                "-f {}: its name {} is also the name of {}; runbooks run together need names of their own (name = \"…\")",
+                rb.path.display(),
+                crate::util::text::quoted(&rb.id),
+                other.path.display()
+            )));
+        }
+        loaded.push(rb);
+    }
+    Ok(loaded)
 }
 
 /// `raw` as a runbook name ([`names::runbook_slug`], at most 55 characters) ending in the first 6

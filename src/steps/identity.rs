@@ -199,9 +199,24 @@ impl Step for Identity {
     /// The body is the plan's: its location and tags, nothing else. Recording a runbook on an
     /// existing identity PATCHes its tags, which replaces the whole map: the others go back as
     /// read, and the claim is read back (no `If-Match` here: see `claims::write_until_it_holds`).
+    /// Runbooks of one fleet that share the identity take turns here; one that finds it created
+    /// since the plan by another runbook of kvwire records itself on it instead of creating it
+    /// again (a second PUT would replace the first one's tags).
     async fn apply(&self, planned: &Planned, on: Progress<'_>) -> Result<()> {
         let arm = &self.identity.cluster.az.arm;
-        if planned.action == Action::Update {
+        let _turn = crate::util::turns::turn(&self.identity.id()).await;
+        let joining = planned.action == Action::Create
+            && match self.identity.read().await? {
+                None => false,
+                Some(doc) if doc.pointer(&format!("/tags/{}", tags::RUNBOOKS)).is_some() => true,
+                Some(_) => {
+                    return Err(Error::Stale(format!(
+                        "{} was created outside kvwire since the plan; run again to see it and decide whether to adopt it",
+                        self.address()
+                    )));
+                }
+            };
+        if planned.action == Action::Update || joining {
             let Some(me) = &self.claim else { return Ok(()) };
             let mine = if planned.adoption {
                 tags::adopted(me)
@@ -414,7 +429,7 @@ pub async fn put_credential(
 ) -> Result<()> {
     let az = &identity.cluster.az;
     let path = ids::federated_credential(&identity.id(), name);
-    one_credential_write_at_a_time(wait, on, || async {
+    one_credential_write_at_a_time(&path, wait, on, || async {
         match body {
             Some(b) => az.arm.put(&path, api::MANAGED_IDENTITY, b, on).await.map(|_| ()),
             None => az.arm.delete(&path, api::MANAGED_IDENTITY, on).await,
@@ -438,16 +453,55 @@ fn refused_for_now(code: &ErrorCode) -> Option<&'static str> {
     }
 }
 
-/// Run one federated-credential write — create, update, delete; every one goes here — retrying
-/// what [`refused_for_now`] names with a growing, jittered pause for up to `wait`
+/// The identity a federated credential's ID is under (its ID up to `/federatedIdentityCredentials/`),
+/// lower-cased: ARM IDs compare without case.
+fn parent_identity(credential: &str) -> String {
+    let lower = credential.to_ascii_lowercase();
+    match lower.find("/federatedidentitycredentials/") {
+        Some(i) => lower[..i].to_string(),
+        None => lower,
+    }
+}
+
+/// Azure refuses concurrent credential writes on one identity (workload identity federation
+/// considerations: "Creating multiple federated identity credentials under the same user-assigned
+/// managed identity concurrently triggers concurrency detection logic, which causes requests to
+/// fail with 409-conflict"; terraform-provider-azurerm 3.40.0 creates them one at a time under a
+/// lock on the parent identity for the same reason). Writes of this run — of every runbook in a
+/// fleet — take turns on the identity instead of finding out by a 409.
+fn credential_turn_key(credential: &str) -> String {
+    format!("federated credentials of {}", parent_identity(credential))
+}
+
+/// The first pause after a refused write. Within one process writes take turns
+/// ([`credential_turn_key`]), so a refusal means another process (another pipeline) wrote: its write
+/// takes about one round trip, so a short first pause, growing, is enough.
+const FIRST_PAUSE: Duration = Duration::from_millis(100);
+
+/// Run one federated-credential write to `credential` (its ID) — create, update, delete; every one
+/// goes here — after the writes of this process to the same identity, retrying what
+/// [`refused_for_now`] names with a growing, jittered pause for up to `wait`
 /// (`--principal-wait`: the one bound on waiting for Entra and ARM to catch up).
-pub async fn one_credential_write_at_a_time<F, Fut>(wait: Duration, on: Progress<'_>, write: F) -> Result<()>
+pub async fn one_credential_write_at_a_time<F, Fut>(
+    credential: &str,
+    wait: Duration,
+    on: Progress<'_>,
+    write: F,
+) -> Result<()>
 where
     F: Fn() -> Fut,
     Fut: std::future::Future<Output = Result<()>>,
 {
+    let key = credential_turn_key(credential);
+    let _turn = match crate::util::turns::try_turn(&key) {
+        Some(t) => t,
+        None => {
+            on("waiting for this run's other credential write on the identity");
+            crate::util::turns::turn(&key).await
+        }
+    };
     let started = Instant::now();
-    let mut delay = Duration::from_millis(500);
+    let mut delay = FIRST_PAUSE;
     loop {
         let e = match write().await {
             Err(Error::Arm(e)) => e,

@@ -204,7 +204,7 @@ impl Step for Remove {
             }
         }
         if self.resource_type == ids::FEDERATED_CREDENTIAL {
-            return one_credential_write_at_a_time(PRINCIPAL_WAIT, on, || self.az.arm.delete(&self.id, self.api, on))
+            return one_credential_write_at_a_time(&self.id, PRINCIPAL_WAIT, on, || self.az.arm.delete(&self.id, self.api, on))
                 .await;
         }
         self.az.arm.delete(&self.id, self.api, on).await

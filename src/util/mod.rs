@@ -10,4 +10,5 @@ pub mod uuid5;
 pub type Progress<'a> = &'a (dyn Fn(&str) + Send + Sync);
 pub mod observation;
 pub mod text;
+pub mod turns;
 pub mod yaml;
