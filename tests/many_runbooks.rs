@@ -204,7 +204,9 @@ fn fleet_dir(fake: &Fake, body: impl Fn(usize) -> String) -> std::path::PathBuf 
 fn cluster_puts(fake: &Fake) -> usize {
     fake.writes()
         .iter()
-        .filter(|e| e.method == "PUT" && e.status < 400 && e.path.to_ascii_lowercase().ends_with("managedclusters/aks1"))
+        .filter(|e| {
+            e.method == "PUT" && e.status < 400 && e.path.to_ascii_lowercase().ends_with("managedclusters/aks1")
+        })
         .count()
 }
 
@@ -240,7 +242,11 @@ fn a_fleet_of_ten_in_one_process_writes_the_cluster_once_and_reports_each_app() 
             .filter(|e| e.method == "POST" && e.status < 400 && e.path.contains(&format!("agentPools/{pool}/")))
             .count()
     };
-    assert_eq!((reimages("system"), reimages("user1")), (1, 1), "each pool re-imaged once");
+    assert_eq!(
+        (reimages("system"), reimages("user1")),
+        (1, 1),
+        "each pool re-imaged once"
+    );
     let apps = doc["apps"].as_array().expect("a fleet reports its apps");
     assert_eq!(apps.len(), APPS);
     for (i, app) in apps.iter().enumerate() {
@@ -254,9 +260,21 @@ fn a_fleet_of_ten_in_one_process_writes_the_cluster_once_and_reports_each_app() 
     }
     // Each app's steps carry its name; the cluster's are shared.
     let steps = doc["steps"].as_array().unwrap();
-    assert!(steps.iter().any(|s| s["app"].is_null() && s["address"].as_str().unwrap().starts_with("cluster ")));
-    assert!(steps.iter().any(|s| s["app"] == "app3" && s["address"].as_str().unwrap().starts_with("[app3] ")));
-    assert!(doc["outputs"].get("app3.identity_client_id").is_some(), "{}", doc["outputs"]);
+    assert!(
+        steps
+            .iter()
+            .any(|s| s["app"].is_null() && s["address"].as_str().unwrap().starts_with("cluster "))
+    );
+    assert!(
+        steps
+            .iter()
+            .any(|s| s["app"] == "app3" && s["address"].as_str().unwrap().starts_with("[app3] "))
+    );
+    assert!(
+        doc["outputs"].get("app3.identity_client_id").is_some(),
+        "{}",
+        doc["outputs"]
+    );
 
     // Observed once for all: the cluster was read once before its write.
     let journal = fake.journal();
@@ -269,12 +287,20 @@ fn a_fleet_of_ten_in_one_process_writes_the_cluster_once_and_reports_each_app() 
         .filter(|e| e.method == "GET" && e.path.to_ascii_lowercase().ends_with("managedclusters/aks1"))
         .count();
     // One read observes it for all ten; the write reads it once more, fresh, for its entity tag.
-    assert_eq!(cluster_reads, 2, "the cluster is read as for one runbook, not ten times");
+    assert_eq!(
+        cluster_reads, 2,
+        "the cluster is read as for one runbook, not ten times"
+    );
 
     // Again: nothing to do, and every runbook checks out.
     fake.clear_journal();
     let again = fake.kvwire().args(["up", "--yes", "-f"]).arg(&dir).output().unwrap();
-    assert_eq!(again.status.code(), Some(0), "{}", String::from_utf8_lossy(&again.stderr));
+    assert_eq!(
+        again.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&again.stderr)
+    );
     assert!(fake.writes().is_empty(), "{:#?}", fake.writes());
     let verify = fake
         .kvwire()
@@ -334,7 +360,12 @@ fn one_apps_failure_does_not_stop_the_others_and_the_exit_code_is_the_worst() {
     }
 
     // In text: a line per app says what became of it.
-    let text = fake.kvwire().args(["-o", "text", "up", "--yes", "-f"]).arg(&dir).output().unwrap();
+    let text = fake
+        .kvwire()
+        .args(["-o", "text", "up", "--yes", "-f"])
+        .arg(&dir)
+        .output()
+        .unwrap();
     let all = String::from_utf8_lossy(&text.stdout);
     assert_eq!(text.status.code(), Some(1), "{all}");
     assert!(all.contains("✘ app3: failed"), "{all}");
@@ -345,22 +376,41 @@ fn one_apps_failure_does_not_stop_the_others_and_the_exit_code_is_the_worst() {
 fn runbooks_that_disagree_about_the_cluster_are_refused_before_any_request() {
     let fake = Fake::start();
     busy_estate(&fake);
-    let with_rotation = |i: usize, on: bool| {
-        format!("{}\n[csi_driver]\nenabled = true\nrotation = {on}\n", runbook(i))
-    };
+    let with_rotation = |i: usize, on: bool| format!("{}\n[csi_driver]\nenabled = true\nrotation = {on}\n", runbook(i));
     let a = fake.dir.join("a.toml");
     let b = fake.dir.join("b.toml");
     std::fs::write(&a, with_rotation(0, true)).unwrap();
     std::fs::write(&b, with_rotation(1, false)).unwrap();
     fake.clear_journal();
-    let out = fake.kvwire().args(["up", "--yes", "-f"]).arg(&a).arg("-f").arg(&b).output().unwrap();
+    let out = fake
+        .kvwire()
+        .args(["up", "--yes", "-f"])
+        .arg(&a)
+        .arg("-f")
+        .arg(&b)
+        .output()
+        .unwrap();
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(2), "{err}");
-    assert!(err.contains("rotation") && err.contains("a.toml") && err.contains("b.toml"), "{err}");
-    assert!(fake.journal().is_empty(), "nothing was asked of Azure: {:#?}", fake.journal());
+    assert!(
+        err.contains("rotation") && err.contains("a.toml") && err.contains("b.toml"),
+        "{err}"
+    );
+    assert!(
+        fake.journal().is_empty(),
+        "nothing was asked of Azure: {:#?}",
+        fake.journal()
+    );
 
     // The same file twice, a saved plan of a fleet: refused too.
-    let twice = fake.kvwire().args(["plan", "-f"]).arg(&a).arg("-f").arg(&a).output().unwrap();
+    let twice = fake
+        .kvwire()
+        .args(["plan", "-f"])
+        .arg(&a)
+        .arg("-f")
+        .arg(&a)
+        .output()
+        .unwrap();
     assert_eq!(twice.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&twice.stderr).contains("given twice"));
     let c = fake.dir.join("c.toml");
@@ -404,7 +454,10 @@ fn apps_of_a_fleet_that_share_an_identity_take_turns_writing_its_credentials() {
         .iter()
         .filter(|e| e.status == 409 && e.path.contains("federatedIdentityCredentials"))
         .count();
-    assert_eq!(refused, 0, "kvwire serialises its own writes; Azure never had to refuse one");
+    assert_eq!(
+        refused, 0,
+        "kvwire serialises its own writes; Azure never had to refuse one"
+    );
     let identity = support::fake::Fake::identity_id("rg1", "id-shared");
     for i in 0..APPS {
         for sa in [format!("app{i}"), "worker".to_string()] {

@@ -157,3 +157,47 @@ fn the_cluster_put_is_the_cluster_read_plus_exactly_the_planned_changes() {
         "the PUT body is what the plan showed, applied to what was read"
     );
 }
+
+#[test]
+fn a_fleets_documents_match_the_schema_and_say_each_runbooks_part() {
+    let fake = Fake::start();
+    let rb = runbook(&fake);
+    // A second runbook beside the first, on the same cluster and vault.
+    let other = fake.dir.join("billing.toml");
+    std::fs::write(
+        &other,
+        "name = \"billing\"\n[cluster]\nresource_group = \"rg1\"\nname = \"aks1\"\n[vault]\nname = \"kv-demo\"\n[identity]\nmode = \"workload-identity\"\nname = \"id-billing\"\n[[service_accounts]]\nnamespace = \"billing\"\nname = \"api\"\n",
+    )
+    .unwrap();
+    for verb in [&["plan"][..], &["--yes", "up"][..]] {
+        let (doc, all, code) = support::outcome(
+            with_secrets(fake.kvwire())
+                .args(["-o", "json"])
+                .args(verb)
+                .arg("-f")
+                .arg(&rb)
+                .arg("-f")
+                .arg(&other),
+        );
+        assert_eq!(code, 0, "{all}");
+        assert_valid(&doc);
+        let apps: Vec<&str> = doc["apps"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|a| a["name"].as_str().unwrap())
+            .collect();
+        assert_eq!(apps.len(), 2, "{apps:?}");
+        assert!(apps.contains(&"billing"), "{apps:?}");
+        let mut addresses: Vec<&str> = doc["steps"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s["address"].as_str().unwrap())
+            .collect();
+        let n = addresses.len();
+        addresses.sort();
+        addresses.dedup();
+        assert_eq!(addresses.len(), n, "addresses are unique across the fleet");
+    }
+}

@@ -203,7 +203,8 @@ pub async fn run_in(observation: Observation, plan: Plan, opts: &RunOptions, ui:
         })
         .collect();
     // A fleet's app that could not be observed has failed already; the others go on.
-    let unobserved_apps: std::collections::HashSet<Option<AppId>> = unobserved.iter().map(|(i, _)| plan.app[*i]).collect();
+    let unobserved_apps: std::collections::HashSet<Option<AppId>> =
+        unobserved.iter().map(|(i, _)| plan.app[*i]).collect();
     for (i, e) in &unobserved {
         outcomes[*i] = (Outcome::Failed, Some(e.to_string()));
     }
@@ -317,18 +318,12 @@ pub async fn run_in(observation: Observation, plan: Plan, opts: &RunOptions, ui:
             ..p
         })
         .collect();
-    let mut stale = false;
-    let interrupted = apply_all(
-        &plan,
-        &planned,
-        &pending,
-        &mut outcomes,
-        unobserved_apps,
-        &mut stale,
-        opts,
-        ui,
-    )
-    .await;
+    let mut stops = Stops {
+        apps: unobserved_apps,
+        stale: false,
+    };
+    let interrupted = apply_all(&plan, &planned, &pending, &mut outcomes, &mut stops, opts, ui).await;
+    let stale = stops.stale;
     for (o, _) in outcomes.iter_mut() {
         if *o == Outcome::Planned {
             *o = Outcome::NotRun;
@@ -521,6 +516,14 @@ fn ask(prompt: &str) -> Result<Option<String>> {
     Ok((n > 0).then_some(line))
 }
 
+/// What failures stopped while applying.
+struct Stops {
+    /// Every app (`None`: a shared step, or a plan of one runbook, failed), or these.
+    apps: std::collections::HashSet<Option<AppId>>,
+    /// A failure was a saved plan found stale.
+    stale: bool,
+}
+
 /// A step being applied: what it is doing, for heartbeats and interrupt reports.
 struct Running {
     address: String,
@@ -553,9 +556,7 @@ async fn apply_all(
     planned: &[Planned],
     pending: &[bool],
     outcomes: &mut [(Outcome, Option<String>)],
-    // What a failure stopped: every app (`None`), or one.
-    mut stopped: std::collections::HashSet<Option<AppId>>,
-    stale: &mut bool,
+    stops: &mut Stops,
     opts: &RunOptions,
     ui: &Ui,
 ) -> Option<Vec<Running>> {
@@ -586,11 +587,11 @@ async fn apply_all(
         .filter(|_| !ui.interactive_stderr && !ui.quiet)
         .map(|every| tokio::time::interval_at(tokio::time::Instant::now() + every, every));
     loop {
-        if !stopped.contains(&None) {
+        if !stops.apps.contains(&None) {
             for i in 0..planned.len() {
                 let ready = pending[i]
                     && !started[i]
-                    && !stopped.contains(&plan.app[i])
+                    && !stops.apps.contains(&plan.app[i])
                     && plan.needs[i].iter().all(|&n| satisfied(n, outcomes[n].0));
                 let kind = usize::from(waits_on_operation[i]);
                 if ready && slots[kind] >= limit[kind] {
@@ -632,8 +633,8 @@ async fn apply_all(
                 outcomes[i] = match r {
                     Ok(o) => (o, None),
                     Err(e) => {
-                        stopped.insert(plan.app[i]);
-                        *stale |= matches!(e, Error::Stale(_));
+                        stops.apps.insert(plan.app[i]);
+                        stops.stale |= matches!(e, Error::Stale(_));
                         (Outcome::Failed, Some(e.to_string()))
                     }
                 };

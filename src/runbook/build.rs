@@ -180,11 +180,11 @@ pub async fn up_fleet(az: &Arc<Azure>, apps: Vec<(&Loaded, Option<Seeds>)>, adop
     // Every read the plan is built from, at once: each vault, and per cluster its pools, its
     // registries and add-ons (identical reads are shared by the observation in effect).
     let (vaults, observed) = futures::join!(
-        futures::future::join_all(
-            books
-                .iter()
-                .map(|rb| vault::find(az, &rb.book.vault.name, rb.book.vault.resource_group.as_deref()))
-        ),
+        futures::future::join_all(books.iter().map(|rb| vault::find(
+            az,
+            &rb.book.vault.name,
+            rb.book.vault.resource_group.as_deref()
+        ))),
         futures::future::try_join_all(clusters.iter().map(|c| observe_cluster(az, c)))
     );
     let observed = observed?;
@@ -351,7 +351,8 @@ fn app_steps(
                 rg: rb.identity_rg().into(),
                 name: name.into(),
             };
-            let created = plan.add_to(app, 
+            let created = plan.add_to(
+                app,
                 Box::new(Identity {
                     identity: identity.clone(),
                     claim: Some(rb.claim.clone()),
@@ -363,7 +364,8 @@ fn app_steps(
             // per identity at a time, so each waits for the last.
             let mut last: Vec<StepId> = update.iter().copied().chain([created]).collect();
             for sa in &b.service_accounts {
-                last = vec![plan.add_to(app, 
+                last = vec![plan.add_to(
+                    app,
                     Box::new(FederatedCredential {
                         identity: identity.clone(),
                         binding: Binding {
@@ -420,7 +422,8 @@ fn app_steps(
         claim: Some(rb.claim.clone()),
         adopt,
     };
-    plan.add_to(app, 
+    plan.add_to(
+        app,
         grant_step(az.clone(), vault.clone(), principal, &spec, None)?,
         &identity_ready,
     );
@@ -436,7 +439,7 @@ fn app_steps(
         };
         // kvwire's own principal writes them: they need nothing else of the run.
         let client = Arc::new(az.secret_client(&vault.uri)?);
-        for step in seed_steps(client, &vault, mappings, &values, &policy) {
+        for step in seed_steps(client, vault, mappings, &values, &policy) {
             plan.add_to(app, step, &[]);
         }
     }
@@ -466,7 +469,8 @@ fn app_steps(
             name: m.name.as_ref().map(|n| n.0.clone()),
         };
         // The files carry the identity's client ID: they need only that.
-        plan.add_to(app, 
+        plan.add_to(
+            app,
             Box::new(ManifestFiles {
                 az: az.clone(),
                 vault: vault.clone(),

@@ -204,8 +204,10 @@ impl Step for Remove {
             }
         }
         if self.resource_type == ids::FEDERATED_CREDENTIAL {
-            return one_credential_write_at_a_time(&self.id, PRINCIPAL_WAIT, on, || self.az.arm.delete(&self.id, self.api, on))
-                .await;
+            return one_credential_write_at_a_time(&self.id, PRINCIPAL_WAIT, on, || {
+                self.az.arm.delete(&self.id, self.api, on)
+            })
+            .await;
         }
         self.az.arm.delete(&self.id, self.api, on).await
     }
