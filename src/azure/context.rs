@@ -135,12 +135,26 @@ impl Azure {
     /// Like [`Azure::kubelet_identity`], but a service-principal cluster is an error naming the two
     /// commands that give it a kubelet identity.
     pub async fn require_kubelet_identity(&self, rg: &str, name: &str) -> Result<UserAssignedIdentity> {
-        self.kubelet_identity(rg, name).await?.ok_or_else(|| {
-            Error::runtime(format!(
-                "cluster {rg}/{name} has no kubelet managed identity: it still uses a service principal. \
-                 Run `kvwire cluster enable-managed-identity -g {rg} -n {name}`, then `kvwire nodepool upgrade-image -g {rg} --cluster {name} --all`"
-            ))
-        })
+        self.kubelet_identity(rg, name)
+            .await?
+            .ok_or_else(|| Azure::no_kubelet_identity(rg, name))
+    }
+
+    /// The one wording of "this cluster has no kubelet identity", naming the two commands that
+    /// give it one.
+    pub fn no_kubelet_identity(rg: &str, name: &str) -> Error {
+        Error::runtime(format!(
+            "cluster {rg}/{name} has no kubelet managed identity: it still uses a service principal. \
+             Run `kvwire cluster enable-managed-identity -g {rg} -n {name}`, then `kvwire nodepool upgrade-image -g {rg} --cluster {name} --all`"
+        ))
+    }
+
+    /// The one wording of "this cluster has no CSI driver add-on identity", naming the command
+    /// that enables the add-on.
+    pub fn no_addon_identity(rg: &str, name: &str) -> Error {
+        Error::runtime(format!(
+            "cluster {rg}/{name} has no Secrets Store CSI driver add-on identity: enable the add-on with `kvwire cluster enable-csi-driver -g {rg} -n {name}`"
+        ))
     }
 
     /// The CSI driver add-on's own identity; `None` while the add-on is off (AKS creates the
@@ -153,11 +167,9 @@ impl Azure {
     /// Like [`Azure::addon_identity`], but an add-on that is off is an error naming the command
     /// that enables it.
     pub async fn require_addon_identity(&self, rg: &str, name: &str) -> Result<UserAssignedIdentity> {
-        self.addon_identity(rg, name).await?.ok_or_else(|| {
-            Error::runtime(format!(
-                "cluster {rg}/{name} has no Secrets Store CSI driver add-on identity: enable the add-on with `kvwire cluster enable-csi-driver -g {rg} -n {name}`"
-            ))
-        })
+        self.addon_identity(rg, name)
+            .await?
+            .ok_or_else(|| Azure::no_addon_identity(rg, name))
     }
 
     /// A user-assigned identity's document, or `None` when it does not exist.

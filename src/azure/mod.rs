@@ -4,12 +4,15 @@
 pub mod arm;
 pub mod auth;
 pub mod cloud;
+pub mod cluster;
 pub mod context;
 pub mod grants;
 pub mod http;
+pub mod identity;
 pub mod ids;
 pub mod keyvault;
 pub mod pace;
+pub mod principal;
 pub mod profile;
 pub mod registry;
 pub mod vault;

@@ -1,12 +1,13 @@
 //! `kvwire cluster enable-csi-driver`: the Secrets Store CSI driver add-on, with its rotation.
 
+use crate::azure::cluster::ClusterRef;
 use crate::{
     cli::EnableCsiDriverArgs,
     error::{ExitStatus, Result},
     model::csi::CsiDriver,
     plan::{self, Plan},
     settings::Settings,
-    steps::cluster::{ClusterRef, ClusterUpdate},
+    steps::cluster::ClusterUpdate,
 };
 use std::sync::Arc;
 

@@ -1,17 +1,13 @@
 //! `kvwire cluster enable-managed-identity`: move the control plane off its service principal,
 //! and carry the service principal's AcrPull over to the kubelet identity.
 
+use crate::azure::cluster::ClusterRef;
 use crate::{
     cli::EnableManagedIdentityArgs,
     error::{ExitStatus, Result},
     plan::{self, Plan},
     settings::Settings,
-    steps::{
-        access::PRINCIPAL_WAIT,
-        acr::AcrRegrant,
-        addons::AddonGrants,
-        cluster::{ClusterRef, ClusterUpdate},
-    },
+    steps::{access::PRINCIPAL_WAIT, acr::AcrRegrant, addons::AddonGrants, cluster::ClusterUpdate},
 };
 use std::sync::Arc;
 

@@ -1,6 +1,7 @@
 //! `kvwire grant`: least-privilege access to a vault's secrets (a role assignment, or an access
 //! policy on vaults that use them).
 
+use crate::azure::principal::Principal;
 use crate::{
     azure::vault,
     cli::GrantArgs,
@@ -8,7 +9,7 @@ use crate::{
     model::grant::GrantTarget,
     plan::{self, Plan},
     settings::Settings,
-    steps::access::{GrantSpec, Principal, grant_step},
+    steps::access::{GrantSpec, grant_step},
 };
 use std::sync::Arc;
 

@@ -11,7 +11,7 @@ use crate::{
     ui::output::{OutputFormat, to_yaml},
     util::fs as write,
 };
-use serde_json::{Value, json};
+use serde_json::json;
 
 fn config(a: &ManifestsArgs) -> Config {
     Config {
@@ -151,8 +151,8 @@ async fn online(args: &ManifestsArgs, s: &Settings) -> Result<Resolved> {
                     "managed identity {rg}/{name} was not found (create it with `kvwire workload-identity`)"
                 ))
             })?;
-            doc.pointer("/properties/clientId")
-                .and_then(Value::as_str)
+            crate::azure::arm::models::Identity::of(&doc)
+                .client_id()
                 .map(str::to_owned)
         }
         _ => None,

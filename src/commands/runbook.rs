@@ -1,5 +1,6 @@
 //! `kvwire plan|up|down -f runbook.toml`: a runbook's plans, run.
 
+use crate::azure::cluster::ClusterRef;
 use crate::{
     error::{Error, ExitStatus, Result},
     plan::{
@@ -8,7 +9,6 @@ use crate::{
     },
     runbook::{self, build},
     settings::Settings,
-    steps::cluster::ClusterRef,
 };
 use std::{
     path::{Path, PathBuf},

@@ -1,14 +1,12 @@
 //! `kvwire nodepool upgrade-image`: re-image the pools that need it, several at once.
 
+use crate::azure::cluster::ClusterRef;
 use crate::{
     cli::UpgradeImageArgs,
     error::{ExitStatus, Result},
     plan::{self, Plan},
     settings::Settings,
-    steps::{
-        cluster::ClusterRef,
-        nodepool::{UpgradeNodeImage, pool_names},
-    },
+    steps::nodepool::UpgradeNodeImage,
 };
 use std::sync::Arc;
 
@@ -18,7 +16,7 @@ pub async fn run(args: &UpgradeImageArgs, s: &Settings) -> Result<ExitStatus> {
     let cluster = ClusterRef::new(az, rg, name);
     let pools = match (&args.nodepool, args.all) {
         (Some(p), false) => vec![p.clone()],
-        _ => pool_names(&cluster).await?,
+        _ => cluster.pool_names().await?,
     };
     let mut p = Plan::new();
     for pool in &pools {

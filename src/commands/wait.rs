@@ -1,12 +1,12 @@
 //! `kvwire wait`: until no operation runs on a cluster or its node pools, with a progress line
 //! now and then; then what each ended as.
 
+use crate::azure::cluster::ClusterRef;
 use crate::{
     cli::WaitArgs,
     error::{Error, ExitStatus, Result},
     runbook,
     settings::Settings,
-    steps::cluster::ClusterRef,
 };
 use std::{sync::Arc, sync::Mutex, time::Instant};
 

@@ -1,14 +1,16 @@
 //! `kvwire workload-identity`: OIDC issuer + workload identity on the cluster, a user-assigned
 //! identity, and one federated credential for NAMESPACE/SERVICE_ACCOUNT.
 
+use crate::azure::cluster::ClusterRef;
+use crate::azure::identity::IdentityRef;
 use crate::{
     cli::WorkloadIdentityArgs,
     error::{ExitStatus, Result},
     plan::{self, Plan},
     settings::Settings,
     steps::{
-        cluster::{ClusterRef, ClusterUpdate},
-        identity::{Binding, FederatedCredential, Identity, IdentityRef},
+        cluster::ClusterUpdate,
+        identity::{Binding, FederatedCredential, Identity},
     },
 };
 use std::sync::Arc;

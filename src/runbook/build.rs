@@ -2,6 +2,9 @@
 //! kvwire made, in reverse).
 
 use super::{IdentityMode, Loaded, SecretSource};
+use crate::azure::cluster::ClusterRef;
+use crate::azure::identity::IdentityRef;
+use crate::azure::principal::Principal;
 use crate::util::input::{self, Source, read_bounded};
 use crate::{
     azure::{
@@ -20,13 +23,13 @@ use crate::{
     },
     plan::{Plan, StepId},
     steps::{
-        access::{GrantSpec, PRINCIPAL_WAIT, Principal, grant_step},
+        access::{GrantSpec, PRINCIPAL_WAIT, grant_step},
         acr::AcrRegrant,
         addons::AddonGrants,
-        cluster::{ClusterRef, ClusterUpdate},
-        files::{ClientSource, ManifestFiles},
-        identity::{Binding, FederatedCredential, Identity, IdentityRef},
-        nodepool::{UpgradeNodeImage, pool_names},
+        cluster::ClusterUpdate,
+        files::ManifestFiles,
+        identity::{Binding, FederatedCredential, Identity},
+        nodepool::UpgradeNodeImage,
         remove::{Remove, Shared},
         secrets::{RemoveSecret, SeedPolicy, seed_steps},
     },
@@ -255,7 +258,7 @@ async fn observe_cluster(
     let (pools, (acr, addons)) = futures::try_join!(
         async {
             if c.upgrade_node_images {
-                pool_names(&cluster).await
+                cluster.pool_names().await
             } else {
                 Ok(vec![])
             }
@@ -343,7 +346,7 @@ fn app_steps(
     let b = &rb.book;
     let cluster = ClusterRef::new(az.clone(), &b.cluster.resource_group, &b.cluster.name);
     let update = update.to_vec();
-    let (principal, client, identity_ready) = match b.identity.mode {
+    let (principal, identity_ready) = match b.identity.mode {
         IdentityMode::WorkloadIdentity => {
             let name = b.identity.name.as_deref().expect("checked when the runbook was read");
             let identity = IdentityRef {
@@ -384,7 +387,6 @@ fn app_steps(
                     rg: identity.rg.clone(),
                     name: identity.name.clone(),
                 },
-                ClientSource::Identity(identity.id()),
                 vec![created],
             )
         }
@@ -394,19 +396,11 @@ fn app_steps(
                 rg: cluster.rg.clone(),
                 cluster: cluster.name.clone(),
             },
-            ClientSource::Addon {
-                rg: cluster.rg.clone(),
-                cluster: cluster.name.clone(),
-            },
             update.clone(),
         ),
         // The kubelet identity exists once the switch is done.
         IdentityMode::Kubelet => (
             Principal::Kubelet {
-                rg: cluster.rg.clone(),
-                cluster: cluster.name.clone(),
-            },
-            ClientSource::Kubelet {
                 rg: cluster.rg.clone(),
                 cluster: cluster.name.clone(),
             },
@@ -424,7 +418,7 @@ fn app_steps(
     };
     plan.add_to(
         app,
-        grant_step(az.clone(), vault.clone(), principal, &spec, None)?,
+        grant_step(az.clone(), vault.clone(), principal.clone(), &spec, None)?,
         &identity_ready,
     );
     if let Some((mappings, values)) = seeds {
@@ -476,7 +470,7 @@ fn app_steps(
                 vault: vault.clone(),
                 cfg,
                 out_dir: rb.resolve(&m.out_dir),
-                client,
+                client: principal,
             }),
             &identity_ready,
         );

@@ -2,6 +2,7 @@
 //! it, and what `up` would still change is reported as drift.
 
 use super::{IdentityMode, Loaded};
+use crate::azure::principal::Principal;
 use crate::util::input::{self, Source, read_bounded};
 use crate::{
     azure::{
@@ -19,7 +20,7 @@ use crate::{
     k8s::{manifests, spc},
     model::{csi::InstalledBy, secrets},
     plan::{self, Action, Planned},
-    steps::{access::Principal, addons::AddonGrants, identity},
+    steps::{addons::AddonGrants, identity},
 };
 use serde::Serialize;
 use serde_json::Value;
@@ -415,11 +416,11 @@ async fn identity_checks(
                 .ok_or_else(|| Error::usage("[identity] needs name"))?;
             let id_rg = rb.identity_rg();
             let found = az.identity(id_rg, name).await?;
-            let client_id = found
-                .as_ref()
-                .and_then(|d| d.pointer("/properties/clientId"))
-                .and_then(Value::as_str)
-                .map(str::to_owned);
+            let client_id = found.as_ref().and_then(|d| {
+                crate::azure::arm::models::Identity::of(d)
+                    .client_id()
+                    .map(str::to_owned)
+            });
             let wi_fix = |ns: &str, sa: &str| {
                 format!(
                     "kvwire workload-identity -g {rg} --cluster {cluster} --identity {name} --identity-resource-group {id_rg} --namespace {ns} --service-account {sa}"

@@ -2,6 +2,7 @@
 //! that uses access policies, a policy added through `accessPolicies/add` (never a rewrite of the
 //! whole vault).
 
+use crate::azure::principal::Principal;
 use crate::{
     azure::{
         arm::{
@@ -29,114 +30,6 @@ use std::{
 
 /// Secret permissions an access policy gets for Secrets Officer.
 const OFFICER_PERMISSIONS: &[&str] = &["get", "list", "set", "delete", "recover", "backup", "restore"];
-
-/// Who gets access. Resolved when needed: in a runbook the identity (or the kubelet identity)
-/// may only come into being in an earlier step of the same run.
-#[derive(Debug, Clone)]
-pub enum Principal {
-    Known {
-        object_id: String,
-        kind: &'static str,
-    },
-    Identity {
-        rg: String,
-        name: String,
-    },
-    Kubelet {
-        rg: String,
-        cluster: String,
-    },
-    /// The CSI driver add-on's identity of a cluster.
-    Addon {
-        rg: String,
-        cluster: String,
-    },
-    /// Another add-on's identity (monitoring, the application gateway ingress controller, virtual
-    /// nodes): AKS creates it in the node resource group once the cluster runs as a managed
-    /// identity. `addon` is the add-on's key as the cluster spells it.
-    AddonOf {
-        rg: String,
-        cluster: String,
-        addon: String,
-    },
-}
-
-impl Principal {
-    pub fn label(&self) -> String {
-        match self {
-            Principal::Known { object_id, .. } => format!("principal {object_id}"),
-            Principal::Identity { rg, name } => format!("identity {rg}/{name}"),
-            Principal::Kubelet { rg, cluster } => format!("kubelet of {rg}/{cluster}"),
-            Principal::Addon { rg, cluster } => format!("CSI driver add-on of {rg}/{cluster}"),
-            Principal::AddonOf { rg, cluster, addon } => format!("add-on {addon} of {rg}/{cluster}"),
-        }
-    }
-
-    pub fn kind(&self) -> &'static str {
-        match self {
-            Principal::Known { kind, .. } => kind,
-            _ => "ServicePrincipal",
-        }
-    }
-
-    pub fn is_workload(&self) -> bool {
-        !matches!(self, Principal::Known { .. })
-    }
-
-    /// The `kvwire grant` command that gives this principal access to `vault`.
-    pub fn grant_command(&self, vault: &str) -> String {
-        let to = match self {
-            Principal::Identity { rg, name } => format!("identity:{rg}/{name}"),
-            Principal::Kubelet { rg, cluster } => format!("kubelet:{rg}/{cluster}"),
-            Principal::Addon { rg, cluster } => format!("addon:{rg}/{cluster}"),
-            Principal::Known { object_id, .. } => format!("principal:{object_id}"),
-            Principal::AddonOf { rg, cluster, addon } => {
-                format!("principal:OBJECT_ID (`kvwire up` grants the {addon} add-on of {rg}/{cluster} what az does)")
-            }
-        };
-        format!("kvwire grant --vault {vault} --to {to}")
-    }
-
-    /// The object ID, or `None` while the identity does not exist yet.
-    pub async fn object_id(&self, az: &Azure) -> Result<Option<String>> {
-        match self {
-            Principal::Known { object_id, .. } => Ok(Some(object_id.clone())),
-            Principal::Identity { rg, name } => Ok(az.identity(rg, name).await?.and_then(|d| {
-                d.pointer("/properties/principalId")
-                    .and_then(Value::as_str)
-                    .map(str::to_owned)
-            })),
-            Principal::Kubelet { rg, cluster } => Ok(az.kubelet_identity(rg, cluster).await?.and_then(|k| k.object_id)),
-            Principal::Addon { rg, cluster } => Ok(az.addon_identity(rg, cluster).await?.and_then(|k| k.object_id)),
-            Principal::AddonOf { rg, cluster, addon } => {
-                let (_, mc) = az.cluster(rg, cluster).await?;
-                Ok(mc
-                    .addon(addon)
-                    .and_then(|a| a.identity.as_ref())
-                    .and_then(|i| i.object_id.clone()))
-            }
-        }
-    }
-
-    /// Like [`Principal::object_id`], but a missing identity is an error saying how to create it.
-    pub async fn require(&self, az: &Azure) -> Result<String> {
-        self.object_id(az).await?.ok_or_else(|| match self {
-            Principal::Identity { rg, name } => Error::runtime(format!(
-                "managed identity {rg}/{name} was not found: create it with `kvwire workload-identity … --identity {name}`"
-            )),
-            Principal::Kubelet { rg, cluster } => Error::runtime(format!(
-                "cluster {rg}/{cluster} has no kubelet managed identity: run `kvwire cluster enable-managed-identity -g {rg} -n {cluster}` first"
-            )),
-            Principal::Addon { rg, cluster } => Error::runtime(format!(
-                "cluster {rg}/{cluster} has no Secrets Store CSI driver add-on identity: run `kvwire cluster enable-csi-driver -g {rg} -n {cluster}` first"
-            )),
-            Principal::AddonOf { rg, cluster, addon } => Error::runtime(format!(
-                "cluster {rg}/{cluster}: add-on {addon} has no identity (AKS creates one when the cluster runs as a managed identity and the add-on is enabled); check `az aks show -g {rg} -n {cluster} --query addonProfiles`"
-            )),
-            Principal::Known { .. } => unreachable!("a known principal always resolves"),
-        })
-    }
-}
 
 /// What to grant.
 #[derive(Debug, Clone)]

@@ -4,6 +4,8 @@
 //! AKS": run `az aks update --attach-acr` after updating the cluster). kvwire finds the registries
 //! where the old service principal holds AcrPull and plans the same grant for the kubelet.
 
+use crate::azure::cluster::ClusterRef;
+use crate::azure::principal::Principal;
 use crate::{
     azure::{
         arm::{
@@ -17,10 +19,7 @@ use crate::{
     error::{Error, Result},
     model::roles,
     plan::{Plan, Step, StepId, saved::sha256},
-    steps::{
-        access::{Principal, acr_pull_step},
-        cluster::ClusterRef,
-    },
+    steps::access::acr_pull_step,
     util::text::quoted,
 };
 use std::time::Duration;

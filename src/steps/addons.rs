@@ -8,14 +8,13 @@
 //! `acs/addonconfiguration.py`): the same roles at the same scopes, to the add-on's identity, once
 //! the switch has finished and the identity exists.
 
+use crate::azure::cluster::ClusterRef;
+use crate::azure::principal::Principal;
 use crate::{
     azure::arm::models::{KEYVAULT_SECRETS_PROVIDER, ManagedCluster},
     model::roles::{self, Role},
     plan::{Plan, StepId},
-    steps::{
-        access::{OnResource, Principal, role_step},
-        cluster::ClusterRef,
-    },
+    steps::access::{OnResource, role_step},
 };
 use std::time::Duration;
 

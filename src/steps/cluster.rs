@@ -9,14 +9,14 @@
 use crate::{
     azure::{
         arm::{
-            ArmError, ErrorCode, api,
+            ErrorCode, api,
             models::{
                 ACR_PULL_BINDING, ACR_PULL_PREFIX, CONFIG_ROTATION_POLL_INTERVAL, CONFIG_SECRET_ROTATION,
                 KEYVAULT_SECRETS_PROVIDER, KUBELET_MIGRATION_PREFIX, ManagedCluster,
             },
             writable::cluster_put_body,
         },
-        context::Azure,
+        cluster::{ClusterRef, REPLANS},
         grants, ids,
     },
     error::{Error, Result},
@@ -27,90 +27,6 @@ use crate::{
     util::Progress,
 };
 use serde_json::{Value, json};
-use std::sync::Arc;
-
-/// The cluster one step rewrites.
-#[derive(Clone)]
-pub struct ClusterRef {
-    pub az: Arc<Azure>,
-    pub rg: String,
-    pub name: String,
-}
-
-impl ClusterRef {
-    pub fn new(az: Arc<Azure>, rg: &str, name: &str) -> ClusterRef {
-        ClusterRef {
-            az,
-            rg: rg.into(),
-            name: name.into(),
-        }
-    }
-
-    pub fn id(&self) -> String {
-        self.az.cluster_id(&self.rg, &self.name)
-    }
-
-    pub fn label(&self) -> String {
-        format!("{}/{}", self.rg, self.name)
-    }
-
-    /// `-g RG --cluster NAME`, for the follow-up commands kvwire suggests.
-    pub fn hint(&self) -> String {
-        format!("-g {} --cluster {}", self.rg, self.name)
-    }
-
-    pub async fn read(&self) -> Result<(Value, ManagedCluster)> {
-        self.az.cluster(&self.rg, &self.name).await
-    }
-
-    /// The cluster once no operation runs on it or its pools (AKS takes one at a time), saying
-    /// what it waits for; bounded by `--lro-timeout`.
-    pub async fn settled(&self, on: Progress<'_>) -> Result<(Value, ManagedCluster)> {
-        let lro = &self.az.arm.lro;
-        let deadline = tokio::time::Instant::now() + lro.timeout;
-        let mut n = 0;
-        loop {
-            let (read, mc) = self.read().await?;
-            let Some(what) = mc.busy() else {
-                return Ok((read, mc));
-            };
-            let wait = lro.poll_interval(n);
-            if tokio::time::Instant::now() + wait > deadline {
-                return Err(Error::runtime(format!(
-                    "cluster {}: {what} was still running after {}s (raise --lro-timeout, or run `kvwire wait`); nothing was written",
-                    self.label(),
-                    lro.timeout.as_secs()
-                )));
-            }
-            on(&format!("waiting for {what} to finish"));
-            info!("cluster {}: waiting for {what} to finish", self.label());
-            tokio::time::sleep(wait).await;
-            n += 1;
-        }
-    }
-
-    /// After AKS answered a write with a busy 409 (`OperationNotAllowed`, `EtagMismatch`): wait
-    /// until the running operation has ended, so the caller reads and plans again — never resends.
-    /// AKS also answers `OperationNotAllowed` for what it will never allow: when nothing runs, that
-    /// answer is the error. An `EtagMismatch` with nothing running means the tag moved: plan again.
-    pub async fn wait_out(&self, e: ArmError, on: Progress<'_>) -> Result<()> {
-        let (_, mc) = self.read().await?;
-        if mc.busy().is_none() && !e.is(&ErrorCode::EtagMismatch) {
-            return Err(Error::Arm(e));
-        }
-        info!(
-            "cluster {}: {} ({}); waiting, then planning again",
-            self.label(),
-            e.code.as_str(),
-            e.status
-        );
-        on("another operation is running: waiting, then planning again");
-        self.settled(on).await.map(|_| ())
-    }
-}
-
-/// How many times one write plans again after someone else's write or operation got in between.
-pub const REPLANS: u32 = 8;
 
 /// What a cluster-rewriting step wants: from the PUT body (the cluster as read, minus what Azure
 /// owns) and the typed view, the body it wants to send.
@@ -357,13 +273,8 @@ impl ClusterUpdate {
     /// Pools already on the newest node image: AKS re-images only to a newer one, so their kubelet
     /// stays on the service principal until the next image is released.
     async fn pools_on_newest_image(&self) -> Result<Vec<String>> {
-        let names = super::nodepool::pool_names(&self.cluster).await?;
-        let pools = futures::future::try_join_all(
-            names
-                .iter()
-                .map(|pool| super::nodepool::observe_pool(&self.cluster, pool)),
-        )
-        .await?;
+        let names = self.cluster.pool_names().await?;
+        let pools = futures::future::try_join_all(names.iter().map(|pool| self.cluster.pool(pool))).await?;
         let mut out = vec![];
         for (pool, (p, latest)) in names.iter().zip(pools) {
             if latest.is_some() && latest == p.properties.node_image_version {

@@ -1,8 +1,9 @@
 //! The manifest files a runbook writes, rendered from what Azure holds.
 
+use crate::azure::principal::Principal;
 use crate::util::input::{self, Source, read_bounded};
 use crate::{
-    azure::{arm::api, context::Azure, vault::Vault},
+    azure::{context::Azure, vault::Vault},
     error::{Error, Result},
     k8s::{
         self,
@@ -11,24 +12,8 @@ use crate::{
     plan::{Action, FieldChange, Phase, Planned, Step},
     util::{Progress, fs as write},
 };
-use serde_json::{Value, json};
+use serde_json::json;
 use std::{path::PathBuf, sync::Arc};
-
-/// Where the pods' client ID comes from when the identity may be created in the same run.
-#[derive(Debug, Clone)]
-pub enum ClientSource {
-    /// A user-assigned identity's resource ID.
-    Identity(String),
-    Kubelet {
-        rg: String,
-        cluster: String,
-    },
-    /// The CSI driver add-on's identity of the cluster.
-    Addon {
-        rg: String,
-        cluster: String,
-    },
-}
 
 /// SecretProviderClass, ServiceAccount and Deployment files in `out_dir`.
 pub struct ManifestFiles {
@@ -36,23 +21,14 @@ pub struct ManifestFiles {
     pub vault: Vault,
     pub cfg: Config,
     pub out_dir: PathBuf,
-    pub client: ClientSource,
+    /// Whose client ID the files carry.
+    pub client: Principal,
 }
 
 impl ManifestFiles {
     /// The files, or `None` while the identity does not exist yet.
     async fn render(&self) -> Result<Option<Vec<(String, String)>>> {
-        let client_id = match &self.client {
-            ClientSource::Identity(id) => self.az.arm.get_opt(id, api::MANAGED_IDENTITY).await?.and_then(|d| {
-                d.pointer("/properties/clientId")
-                    .and_then(Value::as_str)
-                    .map(str::to_owned)
-            }),
-            ClientSource::Kubelet { rg, cluster } => {
-                self.az.kubelet_identity(rg, cluster).await?.and_then(|k| k.client_id)
-            }
-            ClientSource::Addon { rg, cluster } => self.az.addon_identity(rg, cluster).await?.and_then(|k| k.client_id),
-        };
+        let client_id = self.client.client_id(&self.az).await?;
         let Some(client_id) = client_id else { return Ok(None) };
         let resolved = Resolved {
             vault_uri: self.vault.uri.to_string(),

@@ -1,7 +1,7 @@
 //! A user-assigned identity and its federated credentials: what lets a pod's service account
 //! token be exchanged for an Entra token.
 
-use super::cluster::ClusterRef;
+use crate::azure::identity::IdentityRef;
 use crate::{
     azure::{arm::ErrorCode, arm::api, ids},
     error::{Error, Result},
@@ -61,34 +61,7 @@ impl Binding {
 /// Whether a federated credential does the job: this issuer (verbatim), this subject, and the
 /// token-exchange audience.
 pub fn credential_matches(cred: &Value, issuer: &str, subject: &str) -> bool {
-    let p = |f: &str| cred.pointer(&format!("/properties/{f}"));
-    p("issuer").and_then(Value::as_str) == Some(issuer)
-        && p("subject").and_then(Value::as_str) == Some(subject)
-        && p("audiences")
-            .and_then(Value::as_array)
-            .is_some_and(|a| a.iter().any(|x| x == AUDIENCE))
-}
-
-/// A user-assigned identity, by resource group and name.
-#[derive(Clone)]
-pub struct IdentityRef {
-    pub cluster: ClusterRef,
-    pub rg: String,
-    pub name: String,
-}
-
-impl IdentityRef {
-    pub fn id(&self) -> String {
-        self.cluster.az.identity_id(&self.rg, &self.name)
-    }
-
-    pub fn label(&self) -> String {
-        format!("{}/{}", self.rg, self.name)
-    }
-
-    pub async fn read(&self) -> Result<Option<Value>> {
-        self.cluster.az.identity(&self.rg, &self.name).await
-    }
+    crate::azure::arm::models::FederatedCredentialDoc::of(cred).trusts(issuer, subject, AUDIENCE)
 }
 
 // ---- the identity --------------------------------------------------------------------------
@@ -120,10 +93,8 @@ impl Step for Identity {
             Action::Create,
         );
         if let Some(existing) = self.identity.read().await? {
-            let client = existing
-                .pointer("/properties/clientId")
-                .and_then(Value::as_str)
-                .unwrap_or("?");
+            let view = crate::azure::arm::models::Identity::of(&existing);
+            let client = view.client_id().unwrap_or("?");
             let ours = tags::is_kvwire(existing.get("tags"));
             let whose = if ours { "created by kvwire" } else { "adopted" };
             let before = existing

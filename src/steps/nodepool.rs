@@ -2,13 +2,10 @@
 //! that needs it, several pools at once. An upgrade already running is adopted and awaited, never
 //! started twice; after a switch to managed identity each pool is re-imaged once.
 
-use super::cluster::ClusterRef;
 use crate::{
     azure::{
-        arm::{
-            api, is_terminal,
-            models::{AgentPool, AgentPoolUpgradeProfile},
-        },
+        arm::{api, is_terminal},
+        cluster::{ClusterRef, REPLANS},
         ids,
     },
     error::{Error, Result},
@@ -17,50 +14,6 @@ use crate::{
     util::Progress,
 };
 use serde_json::json;
-
-/// The names of the cluster's pools, sorted.
-pub async fn pool_names(c: &ClusterRef) -> Result<Vec<String>> {
-    let pools =
-        c.az.arm
-            .list(&ids::agent_pools(&c.id()), api::CONTAINER_SERVICE)
-            .await
-            .map_err(|e| match e {
-                Error::Arm(a) if a.is_not_found() => Error::runtime(format!(
-                    "cluster {} was not found in subscription {}",
-                    c.label(),
-                    c.az.subscription
-                )),
-                other => other,
-            })?;
-    let mut names: Vec<String> = pools
-        .iter()
-        .filter_map(|p| p["name"].as_str().map(str::to_owned))
-        .collect();
-    names.sort();
-    Ok(names)
-}
-
-/// A pool and the newest node image it could run (both read at once).
-pub async fn observe_pool(c: &ClusterRef, pool: &str) -> Result<(AgentPool, Option<String>)> {
-    let az = &c.az;
-    let id = ids::agent_pool(&c.id(), pool);
-    let profile_path = format!("{id}/upgradeProfiles/default");
-    let (doc, profile) = futures::try_join!(
-        az.arm.get_opt(&id, api::CONTAINER_SERVICE),
-        az.arm.get_opt(&profile_path, api::CONTAINER_SERVICE)
-    )?;
-    let not_found = || {
-        Error::runtime(format!(
-            "nodepool {}/{pool} was not found (list the pools with `az aks nodepool list`)",
-            c.label()
-        ))
-    };
-    let p: AgentPool = serde_json::from_value(doc.ok_or_else(not_found)?)
-        .map_err(|e| Error::runtime(format!("unexpected agentPool document: {e}")))?;
-    let profile: AgentPoolUpgradeProfile = serde_json::from_value(profile.ok_or_else(not_found)?)
-        .map_err(|e| Error::runtime(format!("unexpected upgradeProfile document: {e}")))?;
-    Ok((p, profile.properties.latest_node_image_version))
-}
 
 pub struct UpgradeNodeImage {
     pub cluster: ClusterRef,
@@ -88,7 +41,7 @@ impl UpgradeNodeImage {
         let deadline = tokio::time::Instant::now() + lro.timeout;
         let mut n = 0;
         loop {
-            let (pool, _) = observe_pool(&self.cluster, &self.pool).await?;
+            let (pool, _) = self.cluster.pool(&self.pool).await?;
             let state = pool.properties.provisioning_state.unwrap_or_default();
             if is_terminal(&state) || state.is_empty() {
                 if state.eq_ignore_ascii_case("Failed") {
@@ -129,8 +82,7 @@ impl Step for UpgradeNodeImage {
     }
 
     async fn plan(&self) -> Result<Planned> {
-        let ((pool, latest), (_, mc)) =
-            futures::try_join!(observe_pool(&self.cluster, &self.pool), self.cluster.read())?;
+        let ((pool, latest), (_, mc)) = futures::try_join!(self.cluster.pool(&self.pool), self.cluster.read())?;
         let current = pool.properties.node_image_version.clone();
         let state = pool.properties.provisioning_state.clone().unwrap_or_default();
         let planned = Planned::new(self.address(), self.phase(), ids::NODE_IMAGE_UPGRADE, Action::Run);
@@ -204,8 +156,8 @@ impl Step for UpgradeNodeImage {
             .and_then(|c| c.before.as_ref())
             .and_then(|v| v.as_str())
             .map(str::to_owned);
-        for _ in 0..super::cluster::REPLANS {
-            let (pool, latest) = observe_pool(&self.cluster, &self.pool).await?;
+        for _ in 0..REPLANS {
+            let (pool, latest) = self.cluster.pool(&self.pool).await?;
             let state = pool.properties.provisioning_state.unwrap_or_default();
             if state.eq_ignore_ascii_case("UpgradingNodeImageVersion") || planned.reason.as_deref() == Some(ADOPT) {
                 self.await_pool(on).await?;
@@ -242,13 +194,13 @@ impl Step for UpgradeNodeImage {
         Err(Error::runtime(format!(
             "{}: other operations kept the cluster busy through {} attempts; run again",
             self.address(),
-            super::cluster::REPLANS
+            REPLANS
         )))
     }
 
     /// Done when the pool is not mid-operation, did not fail, and nothing is left to do.
     async fn verify(&self, _planned: &Planned) -> Result<()> {
-        let (pool, latest) = observe_pool(&self.cluster, &self.pool).await?;
+        let (pool, latest) = self.cluster.pool(&self.pool).await?;
         let state = pool.properties.provisioning_state.unwrap_or_default();
         if !state.is_empty() && !state.eq_ignore_ascii_case("Succeeded") {
             return Err(Error::runtime(format!(

@@ -38,11 +38,16 @@ impl Shared {
 
     fn read(&self, doc: &Value) -> Option<String> {
         match self {
-            Shared::Description { .. } => doc.pointer("/properties/description"),
-            Shared::Tag { .. } => doc.pointer(&format!("/tags/{}", tags::RUNBOOKS)),
+            Shared::Description { .. } => {
+                crate::azure::arm::models::RoleAssignment::of(doc)
+                    .properties
+                    .description
+            }
+            Shared::Tag { .. } => doc
+                .pointer(&format!("/tags/{}", tags::RUNBOOKS))
+                .and_then(Value::as_str)
+                .map(str::to_owned),
         }
-        .and_then(Value::as_str)
-        .map(str::to_owned)
     }
 
     fn claims(&self, doc: &Value) -> BTreeSet<String> {

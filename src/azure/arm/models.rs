@@ -361,6 +361,71 @@ pub struct AgentPoolUpgradeProfileProperties {
     pub latest_node_image_version: Option<String>,
 }
 
+/// A user-assigned identity as read.
+/// Wire: `user-assigned-identity#resource`
+#[derive(Debug, Clone, Deserialize, Default)]
+pub struct Identity {
+    #[serde(default)]
+    pub properties: IdentityProperties,
+    #[serde(default)]
+    pub tags: std::collections::BTreeMap<String, String>,
+}
+
+/// Wire: `user-assigned-identity#resource/properties`
+#[derive(Debug, Clone, Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+pub struct IdentityProperties {
+    pub client_id: Option<String>,
+    pub principal_id: Option<String>,
+    pub tenant_id: Option<String>,
+}
+
+impl Identity {
+    /// The typed view of an identity document; what does not fit reads as absent.
+    pub fn of(doc: &serde_json::Value) -> Identity {
+        serde_json::from_value(doc.clone()).unwrap_or_default()
+    }
+
+    pub fn client_id(&self) -> Option<&str> {
+        self.properties.client_id.as_deref()
+    }
+
+    pub fn principal_id(&self) -> Option<&str> {
+        self.properties.principal_id.as_deref()
+    }
+}
+
+/// A federated identity credential as read.
+/// Wire: `federated-identity-credential#resource`
+#[derive(Debug, Clone, Deserialize, Default)]
+pub struct FederatedCredentialDoc {
+    #[serde(default)]
+    pub properties: FederatedCredentialProperties,
+}
+
+/// Wire: `federated-identity-credential#resource/properties`
+#[derive(Debug, Clone, Deserialize, Default)]
+pub struct FederatedCredentialProperties {
+    pub issuer: Option<String>,
+    pub subject: Option<String>,
+    #[serde(default)]
+    pub audiences: Vec<String>,
+}
+
+impl FederatedCredentialDoc {
+    pub fn of(doc: &serde_json::Value) -> FederatedCredentialDoc {
+        serde_json::from_value(doc.clone()).unwrap_or_default()
+    }
+
+    /// Whether it does the job: this issuer (verbatim), this subject, and `audience`.
+    pub fn trusts(&self, issuer: &str, subject: &str, audience: &str) -> bool {
+        let p = &self.properties;
+        p.issuer.as_deref() == Some(issuer)
+            && p.subject.as_deref() == Some(subject)
+            && p.audiences.iter().any(|a| a == audience)
+    }
+}
+
 /// A role assignment as read (`roleAssignments` GET and lists).
 /// Wire: `role-assignment#resource`
 #[derive(Debug, Clone, Deserialize, Default)]
