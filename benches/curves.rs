@@ -42,7 +42,8 @@
 //!
 //! Run: `cargo bench --bench curves` (all curves, several minutes), or pick curves and points:
 //! `cargo bench --bench curves -- pools accounts` or `KVWIRE_BENCH_CURVE=secrets
-//! KVWIRE_BENCH_POINTS=10,100 cargo bench --bench curves`.
+//! KVWIRE_BENCH_POINTS=10,100 cargo bench --bench curves`. `KVWIRE_BENCH_JOURNAL=1` prints every
+//! request of each point.
 
 #[path = "../tests/support/mod.rs"]
 mod support;
@@ -380,7 +381,31 @@ fn report(
         chain.len(),
         note.map(|n| format!("  ({n})")).unwrap_or_default()
     );
+    if std::env::var_os("KVWIRE_BENCH_JOURNAL").is_some() {
+        let mut all: Vec<&kvwire_fake::Entry> = journal.iter().collect();
+        all.sort_by_key(|e| e.started);
+        for e in all {
+            println!(
+                "  | {:>6} ms  {:>6} ms  {} {} {}{}",
+                e.started.as_millis(),
+                e.at.as_millis(),
+                e.status,
+                e.method,
+                e.host,
+                e.path
+            );
+        }
+    }
     if std::env::var_os("KVWIRE_BENCH_CHAIN").is_some() {
+        let mut refusals: std::collections::BTreeMap<String, usize> = Default::default();
+        for e in journal.iter().filter(|e| e.status == 409 || e.status == 429) {
+            *refusals
+                .entry(format!("{} {} {}", e.status, e.method, e.path))
+                .or_default() += 1;
+        }
+        for (what, n) in refusals {
+            println!("  refused {n}×: {what}");
+        }
         for e in &chain {
             println!(
                 "    {:>6} ms  {:>6} ms  {} {} {}{}",
