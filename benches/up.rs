@@ -15,6 +15,9 @@
 //! A re-run or `plan` has no operations; its floor is token, read, read (pools, vault and
 //! identity at once, after the cluster read names them): 3 round trips.
 //!
+//! Under `--auth cli` with a stand-in `az` that takes 1 s a run (as a real one does), one run
+//! replaces the token's round trip on that chain: the scopes' runs can all happen at once.
+//!
 //! Run: `cargo bench --bench up` (`KVWIRE_BENCH_CHAIN=1` also prints each critical path).
 
 #[path = "../tests/support/mod.rs"]
@@ -33,9 +36,12 @@ const RERUN_ROUND_TRIPS: u32 = 3;
 #[derive(Clone, Copy)]
 enum Auth {
     Env,
-    /// `--auth cli` with the fake's stand-in `az` first on PATH.
-    Cli,
+    /// `--auth cli` with the fake's stand-in `az` first on PATH, taking this long per run.
+    Cli(Duration),
 }
+
+/// About what a real `az account get-access-token` takes (Python start-up).
+const AZ_RUN: Duration = Duration::from_secs(1);
 
 fn main() {
     println!(
@@ -54,10 +60,17 @@ fn main() {
     for (label, retry_after, auth) in [
         ("up, Retry-After: 1", Some(1), Auth::Env),
         ("up, no Retry-After", None, Auth::Env),
-        ("up, --auth cli, Retry-After: 1", Some(1), Auth::Cli),
+        ("up, --auth cli, Retry-After: 1", Some(1), Auth::Cli(Duration::ZERO)),
+        ("up, --auth cli, az takes 1 s", Some(1), Auth::Cli(AZ_RUN)),
     ] {
         let fake = setup(retry_after);
         let first = run(&fake, auth, "up");
+        // A slow `az` puts one run (not one per scope: they run side by side) on the chain, in
+        // place of the token's round trip.
+        let floor = match auth {
+            Auth::Cli(az) if !az.is_zero() => floor - LATENCY + az,
+            _ => floor,
+        };
         report(label, &fake, first, floor);
         if matches!(auth, Auth::Env) && retry_after.is_some() {
             // The finished setup: a re-run and a plan change nothing and read as little as they can.
@@ -106,8 +119,8 @@ fn run(fake: &support::Fake, auth: Auth, verb: &str) -> Duration {
     let mut cmd = fake.kvwire();
     // Real retry timing, not the suite's shortened one.
     cmd.env_remove(kvwire_settings_retry_env());
-    if let Auth::Cli = auth {
-        let stub = fake.az_cli_stub();
+    if let Auth::Cli(az) = auth {
+        let stub = fake.az_cli_stub_taking(az);
         let path = format!("{}:{}", stub.display(), std::env::var("PATH").unwrap_or_default());
         cmd.env("PATH", path).env("KVWIRE_AUTH", "cli");
     }

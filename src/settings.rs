@@ -3,6 +3,7 @@
 use crate::{
     azure::{
         arm::{LroPolicy, RetryPolicy},
+        auth::Scope,
         cloud::Cloud,
         context::{Azure, AzureSettings},
         http::HttpOptions,
@@ -68,6 +69,8 @@ impl Settings {
                     timeout: Duration::from_secs(g.lro_timeout),
                     ..LroPolicy::default()
                 },
+                // Commands that need more say so (commands::token_scopes).
+                scopes: vec![Scope::Arm],
             },
             ui: Ui::detect(f.output, g.no_color, g.quiet),
             output: f.output,

@@ -445,3 +445,80 @@ fn auth_cli_starts_az_once_per_scope() {
         "no client-secret sign-in"
     );
 }
+
+/// The host a token scope is for (`https://graph.microsoft.com:PORT/.default` → the name).
+fn scope_host(scope: &str) -> &str {
+    scope
+        .trim_start_matches("https://")
+        .split([':', '/'])
+        .next()
+        .unwrap_or("")
+}
+
+/// `kvwire` under `--auth cli` with a stand-in `az` that takes `run_time` per run.
+fn with_slow_az(fake: &Fake, run_time: std::time::Duration) -> assert_cmd::Command {
+    let stub = fake.az_cli_stub_taking(run_time);
+    let path = format!("{}:{}", stub.display(), std::env::var("PATH").unwrap_or_default());
+    let mut cmd = fake.kvwire();
+    cmd.env("PATH", path)
+        .env("KVWIRE_AUTH", "cli")
+        .env_remove("AZURE_CLIENT_SECRET");
+    cmd
+}
+
+#[test]
+fn auth_cli_fetches_the_tokens_of_every_scope_together_at_start_up() {
+    let fake = Fake::start();
+    fake.seed_sp_cluster("rg1", "aks1", &[("pool1", "img-1", "img-2")], json!({}));
+    fake.seed_vault("kv-demo", true, true);
+    let rb = fake.dir.join("onboard.toml");
+    std::fs::write(&rb, support::ONBOARD_RUNBOOK).unwrap();
+    // A real `az` takes about a second per run; one after another, three would take three.
+    let run_time = std::time::Duration::from_millis(700);
+    let (_, all, code) = support::outcome(
+        with_slow_az(&fake, run_time)
+            .envs([
+                ("DB_HOST", "h"),
+                ("DB_NAME", "n"),
+                ("DB_USERNAME", "u"),
+                ("DB_PASSWORD", "p"),
+            ])
+            .args(["-o", "json", "--yes", "up", "-f"])
+            .arg(&rb),
+    );
+    assert_eq!(code, 0, "{all}");
+    let times = fake.az_cli_times();
+    let mut hosts: Vec<&str> = times.iter().map(|(_, _, s)| scope_host(s)).collect();
+    hosts.sort();
+    assert_eq!(
+        hosts,
+        ["graph.microsoft.com", "management.azure.com", "vault.azure.net"],
+        "one run per scope: {times:#?}"
+    );
+    // Every run started before the first one ended: they ran side by side.
+    let first_end = times.iter().map(|(_, end, _)| *end).min().unwrap();
+    let last_start = times.iter().map(|(start, _, _)| *start).max().unwrap();
+    assert!(last_start < first_end, "the az runs did not overlap: {times:#?}");
+}
+
+#[test]
+fn auth_cli_fetches_no_token_a_command_never_uses() {
+    let fake = Fake::start();
+    fake.seed_sp_cluster("rg1", "aks1", &[("pool1", "img-1", "img-2")], json!({}));
+    let (_, all, code) = support::outcome(with_slow_az(&fake, std::time::Duration::from_millis(100)).args([
+        "-o",
+        "json",
+        "--dry-run",
+        "nodepool",
+        "upgrade-image",
+        "-g",
+        "rg1",
+        "--cluster",
+        "aks1",
+        "--all",
+    ]));
+    assert_eq!(code, 0, "{all}");
+    let times = fake.az_cli_times();
+    let hosts: Vec<&str> = times.iter().map(|(_, _, s)| scope_host(s)).collect();
+    assert_eq!(hosts, ["management.azure.com"], "{all}");
+}

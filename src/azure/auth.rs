@@ -119,6 +119,11 @@ fn sign_in_help(mode: AuthMode) -> &'static str {
 /// Build the credential, behind kvwire's one token cache. Construction reads no network; the first
 /// token request does. Half-set variables and a missing `az` are exit 2 here, before any request.
 pub fn credential(mode: AuthMode, http: &SharedHttp, cloud: &Cloud) -> Result<Arc<dyn TokenCredential>> {
+    Ok(cached(mode, http, cloud)?)
+}
+
+/// [`credential`], as the cache itself (for [`Cached::prefetch`]).
+pub fn cached(mode: AuthMode, http: &SharedHttp, cloud: &Cloud) -> Result<Arc<Cached>> {
     if mode == AuthMode::Auto
         && let Some(why) = half_set()
     {
@@ -202,16 +207,52 @@ fn which(program: &str) -> bool {
         .unwrap_or(false)
 }
 
+/// The token audiences kvwire talks to: what a command may need a token for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    /// Azure Resource Manager: every command that talks to Azure.
+    Arm,
+    /// Microsoft Graph: the service principal a cluster still runs as.
+    Graph,
+    /// Key Vault's data plane: secret values.
+    KeyVault,
+}
+
+impl Scope {
+    /// The OAuth scope in `cloud`; `None` for Graph in a cloud without a Graph endpoint.
+    pub fn in_cloud(self, cloud: &Cloud) -> Option<String> {
+        match self {
+            Scope::Arm => Some(cloud.arm_scope()),
+            Scope::KeyVault => Some(cloud.keyvault_scope()),
+            Scope::Graph => cloud
+                .microsoft_graph
+                .as_ref()
+                .map(|base| format!("{}/.default", base.as_str().trim_end_matches('/'))),
+        }
+    }
+}
+
 /// Tokens, cached per scope and reused until five minutes before they expire, whatever the
 /// credential: `AzureCliCredential` keeps no cache of its own, so without this every request
-/// would start `az account get-access-token`. One fetch at a time, so concurrent requests for a
-/// scope share the one that is under way.
+/// would start `az account get-access-token`. One fetch at a time per scope, so concurrent
+/// requests for a scope share the one that is under way; fetches for different scopes run side
+/// by side (under `--auth cli`, one `az` run each).
 #[derive(Debug)]
 pub struct Cached {
     inner: Arc<dyn TokenCredential>,
-    tokens: tokio::sync::Mutex<std::collections::HashMap<String, azure_core::credentials::AccessToken>>,
+    slots: std::sync::Mutex<std::collections::HashMap<String, Arc<tokio::sync::Mutex<Slot>>>>,
     /// Added to a failure: what to do about it.
     help: &'static str,
+}
+
+/// One scope's token, or the failure of a fetch started ahead ([`Cached::prefetch`]) that no
+/// request has met yet.
+#[derive(Debug, Default)]
+enum Slot {
+    #[default]
+    Empty,
+    Token(azure_core::credentials::AccessToken),
+    Failed(azure_core::Error),
 }
 
 /// A cached token is renewed this long before it expires.
@@ -221,9 +262,66 @@ impl Cached {
     pub fn new(inner: Arc<dyn TokenCredential>, help: &'static str) -> Cached {
         Cached {
             inner,
-            tokens: Default::default(),
+            slots: Default::default(),
             help,
         }
+    }
+
+    fn slot(&self, key: &str) -> Arc<tokio::sync::Mutex<Slot>> {
+        self.slots
+            .lock()
+            .expect("token slots")
+            .entry(key.to_string())
+            .or_default()
+            .clone()
+    }
+
+    fn fresh(slot: &Slot) -> Option<&azure_core::credentials::AccessToken> {
+        let fresh_until = azure_core::time::OffsetDateTime::now_utc() + RENEW_BEFORE;
+        match slot {
+            Slot::Token(t) if t.expires_on > fresh_until => Some(t),
+            _ => None,
+        }
+    }
+
+    async fn fetch(
+        &self,
+        scopes: &[&str],
+        options: Option<azure_core::credentials::TokenRequestOptions<'_>>,
+    ) -> azure_core::Result<azure_core::credentials::AccessToken> {
+        self.inner.get_token(scopes, options).await.map_err(|e| {
+            // A transport failure (an untrusted certificate, a refused connection) has its own advice;
+            // the sign-in help would send the user to the wrong place.
+            if crate::azure::http::transport_failure(&e).is_some() {
+                return e;
+            }
+            let why = crate::azure::http::error_chain(&e);
+            azure_core::Error::with_message(e.kind().clone(), format!("{why}. {}", self.help))
+        })
+    }
+
+    /// Start fetching `scope`'s token in the background unless it is cached or under way, so it is
+    /// there when the first request needs it. A failure is kept for that request to report (it
+    /// is not fetched again for it); nothing is said when no request needs the scope after all.
+    pub fn prefetch(self: &Arc<Self>, scope: String) {
+        if tokio::runtime::Handle::try_current().is_err() {
+            return;
+        }
+        let this = self.clone();
+        let slot = self.slot(&scope);
+        // Taken before the task starts, so a request made right after this call waits for it.
+        let Ok(mut held) = slot.clone().try_lock_owned() else {
+            return; // under way
+        };
+        tokio::spawn(async move {
+            if matches!(*held, Slot::Failed(_)) || Cached::fresh(&held).is_some() {
+                return;
+            }
+            *held = match this.fetch(&[&scope], None).await {
+                Ok(t) => Slot::Token(t),
+                Err(e) => Slot::Failed(e),
+            };
+        });
     }
 }
 
@@ -234,22 +332,16 @@ impl TokenCredential for Cached {
         scopes: &[&str],
         options: Option<azure_core::credentials::TokenRequestOptions<'_>>,
     ) -> azure_core::Result<azure_core::credentials::AccessToken> {
-        let key = scopes.join(" ");
-        let mut tokens = self.tokens.lock().await;
-        let fresh_until = azure_core::time::OffsetDateTime::now_utc() + RENEW_BEFORE;
-        if let Some(t) = tokens.get(&key).filter(|t| t.expires_on > fresh_until) {
+        let slot = self.slot(&scopes.join(" "));
+        let mut held = slot.lock().await;
+        if let Some(t) = Cached::fresh(&held) {
             return Ok(t.clone());
         }
-        let t = self.inner.get_token(scopes, options).await.map_err(|e| {
-            // A transport failure (an untrusted certificate, a refused connection) has its own advice;
-            // the sign-in help would send the user to the wrong place.
-            if crate::azure::http::transport_failure(&e).is_some() {
-                return e;
-            }
-            let why = crate::azure::http::error_chain(&e);
-            azure_core::Error::with_message(e.kind().clone(), format!("{why}. {}", self.help))
-        })?;
-        tokens.insert(key, t.clone());
+        if let Slot::Failed(e) = std::mem::take(&mut *held) {
+            return Err(e);
+        }
+        let t = self.fetch(scopes, options).await?;
+        *held = Slot::Token(t.clone());
         Ok(t)
     }
 }

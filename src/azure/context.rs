@@ -6,7 +6,7 @@ use crate::{
             Arm, LroPolicy, RetryPolicy, api,
             models::{ManagedCluster, UserAssignedIdentity},
         },
-        auth::{self, AuthMode},
+        auth::{self, AuthMode, Scope},
         cloud::Cloud,
         http::{Http, HttpOptions, SharedHttp},
         ids, profile,
@@ -26,6 +26,10 @@ pub struct AzureSettings {
     pub http: HttpOptions,
     pub retry: RetryPolicy,
     pub lro: LroPolicy,
+    /// The token scopes the command will need: under `--auth cli` their tokens are all fetched at
+    /// once when it connects (one `az` run each, side by side) rather than one after another as
+    /// requests first need them.
+    pub scopes: Vec<Scope>,
 }
 
 pub struct Azure {
@@ -53,7 +57,14 @@ impl Azure {
         {
             http.check_url(url).map_err(Error::Usage)?;
         }
-        let credential = auth::credential(s.auth, &http, &s.cloud)?;
+        let tokens = auth::cached(s.auth, &http, &s.cloud)?;
+        if auth::detect(s.auth) == AuthMode::Cli {
+            // Each fetch is a run of `az` (about a second of Python start-up): start them all now.
+            for scope in s.scopes.iter().filter_map(|scope| scope.in_cloud(&s.cloud)) {
+                tokens.prefetch(scope);
+            }
+        }
+        let credential: Arc<dyn TokenCredential> = tokens;
         let mut arm = Arm::new(
             http.clone(),
             credential.clone(),
@@ -75,7 +86,7 @@ impl Azure {
     /// A client for Microsoft Graph (same retries and transport as ARM), when the cloud has one.
     pub fn graph(&self) -> Option<Arm> {
         let base = self.cloud.microsoft_graph.clone()?;
-        let scope = format!("{}/.default", base.as_str().trim_end_matches('/'));
+        let scope = Scope::Graph.in_cloud(&self.cloud)?;
         let mut graph = Arm::new(self.http.clone(), self.credential.clone(), base, scope);
         graph.retry = self.arm.retry.clone();
         Some(graph)

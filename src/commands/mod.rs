@@ -10,6 +10,7 @@ mod lint;
 mod manifests;
 mod runbook;
 mod seed;
+mod tokens;
 mod upgrade_image;
 mod verify;
 mod wait;
@@ -27,7 +28,8 @@ pub async fn dispatch(cli: Cli) -> Result<ExitStatus> {
     if let Command::Completions { shell } = cli.command {
         return Ok(completions::run(shell));
     }
-    let s = Settings::from_args(&cli.global, &flags)?;
+    let mut s = Settings::from_args(&cli.global, &flags)?;
+    s.azure.scopes = tokens::scopes(&cli.command);
     match cli.command {
         Command::Completions { .. } => unreachable!("handled above"),
         Command::Cluster(ClusterCommand::EnableManagedIdentity(args)) => enable_managed_identity::run(&args, &s).await,

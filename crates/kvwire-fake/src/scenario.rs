@@ -246,6 +246,13 @@ impl Fake {
     /// format (`accessToken`, `expires_on`, `tokenType`; azure_identity's AzureCliCredential reads
     /// these), and appends a line to `az-runs` in the same directory so callers can count runs.
     pub fn az_cli_stub(&self) -> std::path::PathBuf {
+        self.az_cli_stub_taking(std::time::Duration::ZERO)
+    }
+
+    /// The same stand-in, taking `run_time` per run (as a real `az` takes about a second of
+    /// Python start-up), and recording each run's start and end (nanoseconds since the epoch)
+    /// and scope in `az-times`: see [`Fake::az_cli_times`].
+    pub fn az_cli_stub_taking(&self, run_time: std::time::Duration) -> std::path::PathBuf {
         let dir = self.dir.join("az-cli");
         std::fs::create_dir_all(&dir).unwrap();
         let mut s = self.state.lock().unwrap();
@@ -257,16 +264,28 @@ impl Fake {
             s.tokens.insert(format!("fake-az-cli-{name}"), scope.to_string());
         }
         let runs = dir.join("az-runs");
+        let (started, timed) = if run_time.is_zero() {
+            (String::new(), String::new())
+        } else {
+            (
+                "started=$(date +%s%N)\n".to_string(),
+                format!(
+                    "sleep {:.3}\necho \"$started $(date +%s%N) $scope\" >> '{}'\n",
+                    run_time.as_secs_f64(),
+                    dir.join("az-times").display()
+                ),
+            )
+        };
         let script = format!(
             r#"#!/bin/sh
 # kvwire-fake's stand-in for `az account get-access-token`.
-echo "$*" >> '{runs}'
+{started}echo "$*" >> '{runs}'
 scope=""
 while [ $# -gt 0 ]; do
   if [ "$1" = "--scope" ]; then scope="$2"; fi
   shift
 done
-case "$scope" in
+{timed}case "$scope" in
   https://management.azure.com*) tok=fake-az-cli-arm ;;
   https://vault.azure.net*) tok=fake-az-cli-vault ;;
   https://graph.microsoft.com*) tok=fake-az-cli-graph ;;
@@ -284,6 +303,21 @@ printf '{{"accessToken": "%s", "expires_on": %s, "tokenType": "Bearer", "tenant"
             std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
         }
         dir
+    }
+
+    /// Runs of [`Fake::az_cli_stub_taking`]'s stand-in: (start, end, scope), in order of ending.
+    pub fn az_cli_times(&self) -> Vec<(std::time::Duration, std::time::Duration, String)> {
+        let ns = |t: &str| std::time::Duration::from_nanos(t.parse().expect("date +%s%N"));
+        std::fs::read_to_string(self.dir.join("az-cli/az-times"))
+            .map(|t| {
+                t.lines()
+                    .filter_map(|l| {
+                        let mut f = l.split_whitespace();
+                        Some((ns(f.next()?), ns(f.next()?), f.next().unwrap_or("").to_string()))
+                    })
+                    .collect()
+            })
+            .unwrap_or_default()
     }
 
     /// How many times the `az` stub ran.

@@ -204,6 +204,14 @@ pub struct FakeState {
     pub kv_throttled: usize,
     /// Identities (lower-cased ID) with a federated-credential write in progress, until when.
     pub fic_writing: HashMap<String, Instant>,
+    /// How long one federated-credential write (PUT or DELETE) holds its identity: another write
+    /// to a credential of the same identity meanwhile is refused 409
+    /// `ConcurrentFederatedIdentityCredentialsWritesForSingleManagedIdentity` (Microsoft Entra
+    /// "Workload identity federation considerations", concurrent updates: "Creating multiple
+    /// federated identity credentials under the same user-assigned managed identity concurrently
+    /// triggers concurrency detection logic, which causes requests to fail with 409-conflict").
+    /// The article gives no duration; the default (30 ms) keeps tests fast, benchmarks set their own.
+    pub fic_write_hold: Duration,
     /// Refuse a concurrent federated-credential write with plain 409 `Conflict` instead of
     /// `ConcurrentFederatedIdentityCredentialsWritesForSingleManagedIdentity`: the considerations
     /// article's error table lists "409 | Conflict | Concurrent write request to federated identity
@@ -253,6 +261,7 @@ impl FakeState {
             kv_window: HashMap::new(),
             kv_throttled: 0,
             fic_writing: Default::default(),
+            fic_write_hold: Duration::from_millis(30),
             fic_conflict_plain: false,
             fic_parent_lag: Duration::ZERO,
             ops: HashMap::new(),

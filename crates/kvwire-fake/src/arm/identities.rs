@@ -116,7 +116,8 @@ pub fn get_credential(c: &Ctx) -> Reply {
 /// Writes (PUT and DELETE) hold the identity for a moment; another write meanwhile is refused.
 /// The write itself happens at once, on the service's side: a client that goes away while it
 /// waits for the answer does not undo it (nor leave the identity held).
-fn begin_write(c: &Ctx) -> Result<String, Box<Reply>> {
+/// Returns the identity and how long the write holds it ([`FakeState::fic_write_hold`]).
+fn begin_write(c: &Ctx) -> Result<(String, Duration), Box<Reply>> {
     let identity = identity_id(c).to_ascii_lowercase();
     let mut s = c.state.lock().unwrap();
     if s.resource(&identity).is_none() {
@@ -138,12 +139,10 @@ fn begin_write(c: &Ctx) -> Result<String, Box<Reply>> {
             )
         }));
     }
-    s.fic_writing.insert(identity.clone(), now + WRITE_TIME);
-    Ok(identity)
+    let hold = s.fic_write_hold;
+    s.fic_writing.insert(identity.clone(), now + hold);
+    Ok((identity, hold))
 }
-
-/// How long one credential write holds its identity.
-const WRITE_TIME: Duration = Duration::from_millis(30);
 
 /// Entra's rule for a credential's name (the considerations article's error table): "Alphanumeric,
 /// dash, underscore, no more than 3-120 symbols. First symbol is alphanumeric."
@@ -182,7 +181,7 @@ pub fn put_credential(c: Ctx) -> BoxFuture<'static, Reply> {
                 ),
             );
         }
-        let identity = match begin_write(&c) {
+        let (identity, hold) = match begin_write(&c) {
             Ok(i) => i,
             Err(r) => return *r,
         };
@@ -205,18 +204,19 @@ pub fn put_credential(c: Ctx) -> BoxFuture<'static, Reply> {
                 Reply::json(if existed { 200 } else { 201 }, v)
             }
         };
-        tokio::time::sleep(WRITE_TIME).await;
+        tokio::time::sleep(hold).await;
         reply
     })
 }
 
 pub fn delete_credential(c: Ctx) -> BoxFuture<'static, Reply> {
     Box::pin(async move {
-        if let Err(r) = begin_write(&c) {
-            return *r;
-        }
+        let hold = match begin_write(&c) {
+            Ok((_, hold)) => hold,
+            Err(r) => return *r,
+        };
         let reply = super::delete(&mut c.state.lock().unwrap(), &c.id());
-        tokio::time::sleep(WRITE_TIME).await;
+        tokio::time::sleep(hold).await;
         reply
     })
 }
