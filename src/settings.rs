@@ -120,8 +120,15 @@ impl Settings {
 
     /// Clients whose writes return once Azure accepted them (`--no-wait`), or wait as usual.
     pub async fn connect_waiting(&self, wait: bool) -> Result<Azure> {
+        self.connect_for(wait, self.azure.scopes.clone()).await
+    }
+
+    /// [`Settings::connect_waiting`], with `scopes`: the tokens the command needs, known once its
+    /// input is read.
+    pub async fn connect_for(&self, wait: bool, scopes: Vec<crate::azure::auth::Scope>) -> Result<Azure> {
         let mut a = self.azure.clone();
         a.lro.no_wait = !wait;
+        a.scopes = scopes;
         Azure::connect(&a).await
     }
 }

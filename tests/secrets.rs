@@ -556,12 +556,13 @@ fn a_large_seed_is_paced_under_the_vaults_limit_and_never_throttled() {
     let env = fake.dir.join("many.env");
     let text: String = (0..20).map(|i| format!("SECRET_{i:02}=value-{i}\n")).collect();
     std::fs::write(&env, text).unwrap();
-    // 100 per 10 s: a burst of 10, then 10 a second — at most 30 in any 2 seconds.
+    // kvwire's window on the same clock: at most 30 in any 2 seconds.
     let (_, all, code) = support::outcome(
         fake.kvwire()
+            .env("KVWIRE_KEYVAULT_WINDOW_MS", "2000")
             .args([
                 "--keyvault-rate",
-                "100",
+                "30",
                 "--yes",
                 "secrets",
                 "seed",
@@ -585,6 +586,7 @@ fn a_large_seed_is_paced_under_the_vaults_limit_and_never_throttled() {
     std::fs::write(&env, text).unwrap();
     let (_, all, code) = support::outcome(
         fake.kvwire()
+            .env("KVWIRE_KEYVAULT_WINDOW_MS", "2000")
             .args([
                 "--keyvault-rate",
                 "100000",

@@ -73,7 +73,16 @@ pub async fn up(
     }
     // A plan only shown may lack secret values; a saved one is applied later and must be whole.
     let seeds = build::read_seeds(&rb, dry_run && saved.out.is_none())?;
-    let az = Arc::new(s.connect_waiting(!no_wait).await?);
+    // A saved plan's runbook may seed secrets whatever it says now: it is checked against the plan.
+    let scopes = if applying.is_some() {
+        super::tokens::runbook_scopes(std::iter::empty())
+            .into_iter()
+            .chain([crate::azure::auth::Scope::KeyVault])
+            .collect()
+    } else {
+        super::tokens::runbook_scopes(std::iter::once(&rb))
+    };
+    let az = Arc::new(s.connect_for(!no_wait, scopes).await?);
     let origin = Origin {
         runbook: file.clone(),
         runbook_sha256: sha,
@@ -143,7 +152,10 @@ async fn fleet(files: &[PathBuf], s: &Settings, dry_run: bool, no_wait: bool, ad
     }
     // Refused before any request: runbooks that disagree about a cluster's settings.
     let clusters = build::merge_clusters(&books.iter().collect::<Vec<_>>())?;
-    let az = Arc::new(s.connect_waiting(!no_wait).await?);
+    let az = Arc::new(
+        s.connect_for(!no_wait, super::tokens::runbook_scopes(books.iter()))
+            .await?,
+    );
     let observation = crate::util::observation::Observation::default();
     let (p, _) = observation
         .run(build::up_fleet(&az, books.iter().zip(seeds).collect(), adopt))

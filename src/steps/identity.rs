@@ -367,26 +367,49 @@ impl Step for FederatedCredential {
         ]))
     }
 
+    /// Sends the planned body. Only an issuer the plan could not know — the cluster step of this
+    /// same run turns it on — is read now.
     async fn apply(&self, planned: &Planned, on: Progress<'_>) -> Result<()> {
-        // The issuer may come from the cluster step of this same run: read it now, and insist on
-        // the planned one when the plan knew it.
+        let issuer = match planned.planned_value("properties.issuer").and_then(Value::as_str) {
+            Some(i) => i.to_owned(),
+            None => self.cluster_issuer().await?,
+        };
+        let body =
+            json!({"properties": {"issuer": issuer, "subject": self.binding.subject(), "audiences": [AUDIENCE]}});
+        put_credential(&self.identity, &self.name(), Some(&body), self.wait, on).await
+    }
+
+    /// The credential as written, against the cluster's issuer as it is now: one round trip (both
+    /// read at once), where observing again would list every credential of the identity.
+    async fn verify(&self, _planned: &Planned) -> Result<()> {
+        let az = &self.identity.cluster.az;
+        let id = ids::federated_credential(&self.identity.id(), &self.name());
+        let (issuer, written) = futures::try_join!(self.cluster_issuer(), az.arm.get_opt(&id, api::MANAGED_IDENTITY))?;
+        match written {
+            Some(c) if credential_matches(&c, &issuer, &self.binding.subject()) => Ok(()),
+            Some(_) => Err(Error::runtime(format!(
+                "verification failed for {}: it does not trust the cluster's issuer {issuer} and subject {}; the issuer may have changed since the plan: run again",
+                self.address(),
+                self.binding.subject()
+            ))),
+            None => Err(Error::runtime(format!(
+                "verification failed for {}: Azure does not show it after the write",
+                self.address()
+            ))),
+        }
+    }
+}
+
+impl FederatedCredential {
+    /// The cluster's OIDC issuer URL, which must exist by now.
+    async fn cluster_issuer(&self) -> Result<String> {
         let (_, mc) = self.identity.cluster.read().await?;
-        let issuer = mc.oidc_issuer().map(str::to_owned).ok_or_else(|| {
+        mc.oidc_issuer().map(str::to_owned).ok_or_else(|| {
             Error::runtime(format!(
                 "cluster {} has no OIDC issuer URL yet",
                 self.identity.cluster.label()
             ))
-        })?;
-        if let Some(p) = planned.planned_value("properties.issuer")
-            && p.as_str() != Some(issuer.as_str())
-        {
-            return Err(Error::runtime(format!(
-                "the cluster's OIDC issuer changed since the plan ({p} → {issuer}); run again"
-            )));
-        }
-        let body =
-            json!({"properties": {"issuer": issuer, "subject": self.binding.subject(), "audiences": [AUDIENCE]}});
-        put_credential(&self.identity, &self.name(), Some(&body), self.wait, on).await
+        })
     }
 }
 
