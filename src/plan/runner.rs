@@ -3,7 +3,7 @@
 use super::{
     document::{self, Outcome},
     render,
-    step::{Action, Phase, Planned, Step},
+    step::{Action, Planned, Step},
 };
 use crate::{
     error::{Error, ExitStatus, Result},
@@ -433,10 +433,9 @@ fn will_ask(opts: &RunOptions, ui: &Ui) -> bool {
     !opts.yes && ui.stdin_tty && ui.interactive_stderr
 }
 
-/// A change only the whole word `yes` approves: a cluster write that switches the control plane's
-/// identity (`identity.type`), which a stray `y` must never start.
+/// A change only the whole word `yes` approves, as its step declared ([`Planned::needs_word`]).
 fn needs_word(p: &Planned) -> bool {
-    p.action != Action::NoOp && p.phase == Phase::CLUSTER && p.changes.iter().any(|c| c.path == "identity.type")
+    p.action != Action::NoOp && p.needs_word
 }
 
 /// Ask about one held step, only at a terminal and only without --yes (which never implies consent).
@@ -862,24 +861,12 @@ mod tests {
     }
 
     #[test]
-    fn only_the_identity_switch_needs_the_word() {
-        let switch =
-            Planned::new("cluster rg/aks (managed identity)", Phase::CLUSTER, "t", Action::Update).changes(vec![
-                FieldChange::set("identity.type", None, serde_json::json!("SystemAssigned")),
-            ]);
+    fn a_step_that_asks_for_the_word_gets_it_while_it_changes_something() {
+        let switch = Planned {
+            needs_word: true,
+            ..Planned::new("cluster rg/aks (managed identity)", Phase::CLUSTER, "t", Action::Update)
+        };
         assert!(needs_word(&switch));
-        let oidc = Planned::new(
-            "cluster rg/aks (workload identity)",
-            Phase::CLUSTER,
-            "t",
-            Action::Update,
-        )
-        .changes(vec![FieldChange::set(
-            "properties.oidcIssuerProfile.enabled",
-            None,
-            serde_json::json!(true),
-        )]);
-        assert!(!needs_word(&oidc));
         assert!(!needs_word(&Planned {
             action: Action::NoOp,
             ..switch

@@ -142,6 +142,9 @@ pub struct Planned {
     /// outside any runbook. Adopting it is held for consent (`--adopt`), and while held, the
     /// steps that need it do not run; a saved plan that meant to create it refuses.
     pub adoption: bool,
+    /// Only the whole word `yes` approves this change (the step says so: the switch of a cluster's
+    /// control-plane identity, which a stray `y` must never start).
+    pub needs_word: bool,
 }
 
 impl Planned {
@@ -160,6 +163,7 @@ impl Planned {
             observed: None,
             exact: false,
             adoption: false,
+            needs_word: false,
         }
     }
 

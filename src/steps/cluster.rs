@@ -56,7 +56,11 @@ fn plan_write(d: &dyn Desired, planned: Planned, read: &Value, mc: &ManagedClust
             ..planned.reason(format!("(waits for {what})"))
         },
         (false, busy) => {
-            let planned = planned.changes(changes);
+            // The switch of the control plane's identity is approved only by the whole word yes.
+            let planned = Planned {
+                needs_word: changes.iter().any(|c| c.path == IDENTITY_TYPE),
+                ..planned.changes(changes)
+            };
             match busy {
                 Some(what) => {
                     let reason = planned.reason.clone().unwrap_or_default();
@@ -67,6 +71,9 @@ fn plan_write(d: &dyn Desired, planned: Planned, read: &Value, mc: &ManagedClust
         }
     }
 }
+
+/// The change that switches the control plane's identity.
+const IDENTITY_TYPE: &str = "identity.type";
 
 /// Wait until nothing runs on the cluster, read it, and PUT exactly the planned change with the
 /// entity tag just read. On 412 (someone wrote in between) or a busy 409 (someone's operation
