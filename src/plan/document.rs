@@ -1,5 +1,5 @@
 //! The plan document printed with `-o json` / `-o yaml` (docs/plan-format.md; its JSON Schema is
-//! docs/plan-schema.json, checked by tests/plan_document.rs).
+//! docs/plan-schema.json, checked by tests/e2e/plan_document.rs).
 
 use super::step::{Action, After, FieldChange, Phase, Planned};
 use serde::Serialize;

@@ -8,7 +8,7 @@ use serde_json::Value;
 
 /// Read-only properties of a managedCluster at api-version [`super::api::CONTAINER_SERVICE`], as
 /// JSON pointers (`*` = any array element or map key). From the wire vocabulary
-/// (tests/fixtures/wire/managed-cluster.json); tests/wire.rs fails when they drift apart.
+/// (tests/fixtures/wire/managed-cluster.json); tests/e2e/wire.rs fails when they drift apart.
 pub const MANAGED_CLUSTER_READ_ONLY: &[&str] = &[
     "/eTag",
     "/id",
