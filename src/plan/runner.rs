@@ -842,7 +842,7 @@ fn app_lines(plan: &Plan, outcomes: &[(Outcome, Option<String>)], ui: &Ui) -> St
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::plan::step::FieldChange;
+    use crate::plan::Phase;
 
     #[test]
     fn a_line_approves_only_as_a_whole() {
