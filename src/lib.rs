@@ -14,6 +14,7 @@ pub mod error;
 pub mod k8s;
 pub mod model;
 pub mod plan;
+pub mod report;
 pub mod runbook;
 pub mod settings;
 pub mod steps;

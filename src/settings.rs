@@ -93,6 +93,7 @@ impl Settings {
             ));
         }
         Ok(RunOptions {
+            reporter: std::sync::Arc::new(crate::report::Console::new(self.ui.clone())),
             command: command.into(),
             dry_run: self.dry_run,
             yes: self.yes,

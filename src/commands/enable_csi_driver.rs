@@ -41,5 +41,5 @@ pub async fn run(args: &EnableCsiDriverArgs, s: &Settings) -> Result<ExitStatus>
     )?;
     opts.no_wait = args.no_wait;
     opts.wait_hint = format!("kvwire wait -g {rg} -n {name}");
-    plan::run(p, &opts, &s.ui).await
+    plan::run(p, &opts).await
 }

@@ -68,5 +68,5 @@ pub async fn run(args: &EnableManagedIdentityArgs, s: &Settings) -> Result<ExitS
     )?;
     opts.no_wait = args.no_wait;
     opts.wait_hint = format!("kvwire wait -g {rg} -n {name}");
-    plan::run_in(observation, p, &opts, &s.ui).await
+    plan::run_in(observation, p, &opts).await
 }

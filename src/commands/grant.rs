@@ -38,7 +38,7 @@ pub async fn run(args: &GrantArgs, s: &Settings) -> Result<ExitStatus> {
     let mut p = Plan::new();
     p.add(grant_step(az, vault, principal, &spec, Some(label))?, &[]);
     let opts = s.run_options("grant", 1, "the same command without --dry-run")?;
-    plan::run(p, &opts, &s.ui).await
+    plan::run(p, &opts).await
 }
 
 fn principal_from(args: &GrantArgs) -> Result<Principal> {

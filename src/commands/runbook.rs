@@ -136,7 +136,7 @@ pub async fn up(
         opts.replan_hint = Some(format!("kvwire plan -f {} --out {}", file.display(), path.display()));
     }
     opts.saved = applying;
-    plan::run_in(observation, p, &opts, &s.ui).await
+    plan::run_in(observation, p, &opts).await
 }
 
 /// Many runbooks in one process (`up -f a.toml -f b.toml`, or `-f DIR`): every runbook and its
@@ -170,7 +170,7 @@ async fn fleet(files: &[PathBuf], s: &Settings, dry_run: bool, no_wait: bool, ad
         .map(|c| format!("kvwire wait -g {} -n {}", c.resource_group, c.name))
         .collect::<Vec<_>>()
         .join(" && ");
-    plan::run_in(observation, p, &opts, &s.ui).await
+    plan::run_in(observation, p, &opts).await
 }
 
 /// `plan --out FILE` would replace FILE: never the runbook itself (under any spelling, or a hard
@@ -217,5 +217,5 @@ pub async fn down(file: &Path, include_secrets: bool, include_adopted: bool, s: 
     // As `terraform destroy`: only the word `yes` approves, and the run speaks of destroying.
     opts.confirm_word = true;
     opts.destroy = true;
-    plan::run(p, &opts, &s.ui).await
+    plan::run(p, &opts).await
 }

@@ -54,7 +54,7 @@ pub async fn run(args: &SeedArgs, s: &Settings) -> Result<ExitStatus> {
         "the same command without --dry-run",
     )?;
     opts.observe_parallel = args.concurrency as usize;
-    plan::run(p, &opts, ui).await
+    plan::run(p, &opts).await
 }
 
 fn mappings(args: &SeedArgs) -> Result<Vec<SecretMapping>> {

@@ -45,5 +45,5 @@ pub async fn run(args: &UpgradeImageArgs, s: &Settings) -> Result<ExitStatus> {
     opts.operations = Some(args.parallel as usize);
     opts.no_wait = args.no_wait;
     opts.wait_hint = format!("kvwire wait -g {rg} -n {name}");
-    plan::run(p, &opts, &s.ui).await
+    plan::run(p, &opts).await
 }

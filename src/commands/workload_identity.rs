@@ -61,5 +61,5 @@ pub async fn run(args: &WorkloadIdentityArgs, s: &Settings) -> Result<ExitStatus
     let mut opts = s.run_options("workload-identity", 1, "the same command without --dry-run")?;
     opts.no_wait = args.no_wait;
     opts.wait_hint = format!("kvwire wait -g {rg} -n {name}");
-    plan::run(p, &opts, &s.ui).await
+    plan::run(p, &opts).await
 }

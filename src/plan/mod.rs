@@ -10,4 +10,10 @@ pub mod saved;
 mod step;
 
 pub use runner::{AppId, OBSERVE_CONCURRENCY, Plan, RunOptions, StepId, observe, run, run_in};
+
+/// What a run shows, as it happens: the runner sends a [`report::Reporter`] events; the console
+/// one is `crate::report::Console`.
+pub mod report {
+    pub use super::runner::{End, Reporter, RunView, Running, StepLine};
+}
 pub use step::{Action, After, FieldChange, Phase, Planned, Step};

@@ -1,17 +1,23 @@
-//! Observe every step, show the plan, confirm, apply in dependency order, verify.
+//! Observe every step, show the plan, confirm, apply in dependency order, verify. The runner
+//! schedules and decides; what is shown is a [`Reporter`]'s, which gets events: nothing in plan/
+//! prints.
 
 use super::{
-    document::{self, Outcome},
-    render,
+    document::Outcome,
     step::{Action, Planned, Step},
 };
 use crate::{
     error::{Error, ExitStatus, Result},
-    ui::output::{OutputFormat, Style, Ui},
     util::observation::Observation,
 };
 use futures::{StreamExt, stream::FuturesUnordered};
 use serde_json::Value;
+use std::{
+    collections::HashSet,
+    path::Path,
+    sync::Arc,
+    time::{Duration, Instant},
+};
 
 /// Index of a step in its [`Plan`].
 pub type StepId = usize;
@@ -66,8 +72,18 @@ impl Plan {
     }
 
     /// The name of the app step `i` belongs to, in a fleet.
-    fn app_name(&self, i: StepId) -> Option<&str> {
+    pub fn app_name(&self, i: StepId) -> Option<&str> {
         self.app[i].map(|a| self.apps[a].as_str())
+    }
+
+    /// The app step `i` belongs to, in a fleet.
+    pub fn app_of(&self, i: StepId) -> Option<AppId> {
+        self.app[i]
+    }
+
+    /// The apps' names (none: a plan of one runbook).
+    pub fn apps(&self) -> &[String] {
+        &self.apps
     }
 
     pub fn is_empty(&self) -> bool {
@@ -79,9 +95,11 @@ impl Plan {
     }
 }
 
-/// Flags that shape a run.
-#[derive(Debug, Clone)]
+/// Flags that shape a run, and who shows it.
+#[derive(Clone)]
 pub struct RunOptions {
+    /// What the run shows, and how (text or a document, progress, questions).
+    pub reporter: Arc<dyn Reporter>,
     /// The command line, for the plan document, e.g. `cluster enable-managed-identity`.
     pub command: String,
     pub dry_run: bool,
@@ -169,13 +187,15 @@ async fn observe_apps(plan: &Plan, concurrency: usize) -> Result<(Vec<Planned>, 
 }
 
 /// Observe, show, confirm, apply, verify. Returns how kvwire should exit.
-pub async fn run(plan: Plan, opts: &RunOptions, ui: &Ui) -> Result<ExitStatus> {
-    run_in(Observation::default(), plan, opts, ui).await
+pub async fn run(plan: Plan, opts: &RunOptions) -> Result<ExitStatus> {
+    run_in(Observation::default(), plan, opts).await
 }
 
 /// [`run`], observing inside `observation`: reads the command made while building the plan (the
 /// cluster, Graph, the pools) are not made again, and Azure's refusals are not asked twice.
-pub async fn run_in(observation: Observation, plan: Plan, opts: &RunOptions, ui: &Ui) -> Result<ExitStatus> {
+/// What is shown, and how, is `opts.reporter`'s.
+pub async fn run_in(observation: Observation, plan: Plan, opts: &RunOptions) -> Result<ExitStatus> {
+    let r = opts.reporter.as_ref();
     let (planned, unobserved) = observation.run(observe_apps(&plan, opts.observe_parallel)).await?;
     // A saved plan applies exactly or not at all: checked on this observation, before any write.
     if let Some(saved) = &opts.saved {
@@ -183,14 +203,116 @@ pub async fn run_in(observation: Observation, plan: Plan, opts: &RunOptions, ui:
     }
     if let Some((path, origin)) = &opts.save {
         super::saved::SavedPlan::new(origin, &planned).write(path)?;
-        if !ui.quiet {
-            ui.eprint(&format!(
-                "Saved the plan to {}: apply exactly it with `kvwire up --plan {}`\n",
-                path.display(),
-                path.display()
-            ));
+        r.saved(path);
+    }
+    let mut outcomes = first_outcomes(&plan, &planned, &unobserved);
+    // A fleet's app that could not be observed has failed already; the others go on.
+    let unobserved_apps: HashSet<Option<AppId>> = unobserved.iter().map(|(i, _)| plan.app[*i]).collect();
+    let view = |outcomes| RunView {
+        plan: &plan,
+        planned: &planned,
+        outcomes,
+        opts,
+    };
+    r.warnings(&planned);
+    let changes = planned.iter().any(|p| p.action != Action::NoOp);
+    r.plan(&view(&outcomes), changes && !opts.dry_run && will_ask(opts));
+    if !unobserved.is_empty() && (!changes || opts.dry_run) {
+        r.end(&view(&outcomes), &End::Unplannable);
+        return Err(Error::runtime(format!(
+            "{} runbook(s) could not be planned",
+            unobserved_apps.len()
+        )));
+    }
+    if !changes || opts.dry_run {
+        // Nothing changed since the observation: its reads serve the outputs too.
+        let outputs = if opts.dry_run {
+            vec![]
+        } else {
+            observation.run(collect_outputs(&plan, |_| true)).await?
+        };
+        r.end(&view(&outcomes), &End::Observed { outputs });
+        return Ok(if changes && opts.detailed_exitcode {
+            ExitStatus::Changes
+        } else {
+            ExitStatus::Success
+        });
+    }
+    let pending = decide(&planned, &mut outcomes, opts)?;
+    apply_and_end(&plan, planned, &pending, outcomes, unobserved_apps, opts).await
+}
+
+/// Apply what was decided, then say how it ended; the exit status.
+async fn apply_and_end(
+    plan: &Plan,
+    planned: Vec<Planned>,
+    pending: &[bool],
+    mut outcomes: Vec<(Outcome, Option<String>)>,
+    failed_apps: HashSet<Option<AppId>>,
+    opts: &RunOptions,
+) -> Result<ExitStatus> {
+    let r = opts.reporter.as_ref();
+    let to_apply = pending.iter().filter(|p| **p).count();
+    let planned: Vec<Planned> = planned
+        .into_iter()
+        .map(|p| Planned {
+            exact: opts.saved.is_some(),
+            ..p
+        })
+        .collect();
+    let mut stops = Stops {
+        apps: failed_apps,
+        stale: false,
+    };
+    let interrupted = apply_all(plan, &planned, pending, &mut outcomes, &mut stops, opts).await;
+    for (o, _) in outcomes.iter_mut() {
+        if *o == Outcome::Planned {
+            *o = Outcome::NotRun;
         }
     }
+    let view = RunView {
+        plan,
+        planned: &planned,
+        outcomes: &outcomes,
+        opts,
+    };
+    if let Some(running) = interrupted {
+        r.end(&view, &End::Interrupted { running });
+        return Err(Error::Interrupted);
+    }
+    let (failed, held) = (view.count(Outcome::Failed), view.count(Outcome::Held));
+    // Outputs of what succeeded: all of them, or in a fleet those of the apps that did not fail.
+    let outputs = if failed == 0 || !plan.apps.is_empty() {
+        let spoiled = |i: StepId| {
+            outcomes
+                .iter()
+                .enumerate()
+                .any(|(j, (o, _))| *o == Outcome::Failed && (plan.app[j].is_none() || plan.app[j] == plan.app[i]))
+        };
+        collect_outputs(plan, |i| !spoiled(i)).await?
+    } else {
+        vec![]
+    };
+    r.end(
+        &view,
+        &End::Applied {
+            stale: stops.stale,
+            outputs,
+        },
+    );
+    if failed > 0 {
+        return Err(Error::runtime(format!("{failed} of {to_apply} step(s) failed")));
+    }
+    Ok(if held > 0 && opts.detailed_exitcode {
+        ExitStatus::Changes
+    } else {
+        ExitStatus::Success
+    })
+}
+
+/// Each step's outcome before anything is applied: unchanged or planned, and failed where a
+/// fleet's app could not be observed (its other steps will not run).
+fn first_outcomes(plan: &Plan, planned: &[Planned], unobserved: &[(StepId, Error)]) -> Vec<(Outcome, Option<String>)> {
     let mut outcomes: Vec<(Outcome, Option<String>)> = planned
         .iter()
         .map(|p| {
@@ -202,89 +324,21 @@ pub async fn run_in(observation: Observation, plan: Plan, opts: &RunOptions, ui:
             (o, None)
         })
         .collect();
-    // A fleet's app that could not be observed has failed already; the others go on.
-    let unobserved_apps: std::collections::HashSet<Option<AppId>> =
-        unobserved.iter().map(|(i, _)| plan.app[*i]).collect();
-    for (i, e) in &unobserved {
+    let failed_apps: HashSet<Option<AppId>> = unobserved.iter().map(|(i, _)| plan.app[*i]).collect();
+    for (i, e) in unobserved {
         outcomes[*i] = (Outcome::Failed, Some(e.to_string()));
     }
     for (i, o) in outcomes.iter_mut().enumerate() {
-        if o.0 == Outcome::Planned && unobserved_apps.contains(&plan.app[i]) {
+        if o.0 == Outcome::Planned && failed_apps.contains(&plan.app[i]) {
             o.0 = Outcome::NotRun;
         }
     }
+    outcomes
+}
 
-    let text = ui.format == OutputFormat::Text;
-    if !ui.quiet {
-        for w in planned.iter().flat_map(|p| &p.warnings) {
-            ui.eprint(&format!("{}: {w}\n", ui.for_stderr().paint("warning", Style::Change)));
-        }
-    }
-    let changes = planned.iter().any(|p| p.action != Action::NoOp);
-    if text {
-        ui.print(&render::text(&planned, ui, opts.show_unchanged));
-        if changes {
-            ui.print(&format!("\n{}", render::summary(&planned)));
-        }
-        if !plan.apps.is_empty() {
-            ui.print(&format!("\n{}", app_lines(&plan, &outcomes, ui)));
-        }
-    } else if changes && !opts.dry_run && will_ask(opts, ui) {
-        // stdout holds the document (`kvwire up -f r.toml | tee log`): the person asked at the
-        // terminal still sees what they approve, there, before the question.
-        let ui = ui.for_stderr();
-        ui.eprint(&format!(
-            "{}\n{}",
-            render::text(&planned, &ui, opts.show_unchanged),
-            render::summary(&planned)
-        ));
-    }
-    if !unobserved.is_empty() && text {
-        ui.print("\n");
-        ui.print(&failure_lines(&planned, &outcomes, ui));
-    }
-    if (!changes || opts.dry_run) && !unobserved.is_empty() {
-        if text {
-            ui.print(&app_lines(&plan, &outcomes, ui));
-        } else {
-            ui.print_document(&the_document(&plan, opts, opts.dry_run, &planned, &outcomes, &[]));
-        }
-        return Err(Error::runtime(format!(
-            "{} runbook(s) could not be planned",
-            unobserved_apps.len()
-        )));
-    }
-    if !changes || opts.dry_run {
-        // Nothing changed since the observation: its reads serve the outputs too.
-        let outputs = if opts.dry_run {
-            vec![]
-        } else {
-            observation.run(collect_outputs(&plan)).await?
-        };
-        if !text {
-            ui.print_document(&the_document(&plan, opts, opts.dry_run, &planned, &outcomes, &outputs));
-        } else if changes {
-            let to = if opts.destroy { "To destroy" } else { "To apply" };
-            ui.print(&format!("\nDry run: nothing was changed. {to}: {}\n", opts.apply_hint));
-        } else if opts.destroy {
-            ui.print(&format!(
-                "No changes: nothing kvwire created is left to destroy ({} step(s) checked).\n",
-                planned.len()
-            ));
-        } else {
-            ui.print(&format!(
-                "No changes: Azure already matches ({} step(s) checked).\n",
-                planned.len()
-            ));
-            ui.print(&render::outputs(&outputs));
-        }
-        return Ok(if changes && opts.detailed_exitcode {
-            ExitStatus::Changes
-        } else {
-            ExitStatus::Success
-        });
-    }
-
+/// What will be applied: refused outright when a step blocks, each held step asked about (or
+/// left held), then the whole plan confirmed. Returns, per step, whether it applies.
+fn decide(planned: &[Planned], outcomes: &mut [(Outcome, Option<String>)], opts: &RunOptions) -> Result<Vec<bool>> {
     // A hold no consent releases (the switch, while the registries it would break are unknown):
     // nothing at all is written, and the reason says how to go on.
     if let Some(p) = planned.iter().find(|p| p.blocks && p.action != Action::NoOp) {
@@ -299,138 +353,24 @@ pub async fn run_in(observation: Observation, plan: Plan, opts: &RunOptions, ui:
     for (i, p) in planned.iter().enumerate() {
         match (&p.action, &p.held) {
             (Action::NoOp, _) => {}
+            _ if outcomes[i].0 != Outcome::Planned => {}
             (_, None) => pending[i] = true,
             // A saved plan's held steps stay held: applying it asks nothing.
-            (_, Some(why)) if opts.saved.is_none() && consent(ui, opts, &p.address, why)? => pending[i] = true,
+            (_, Some(why)) if opts.saved.is_none() && consent(opts, &p.address, why)? => pending[i] = true,
             (_, Some(_)) => outcomes[i].0 = Outcome::Held,
         }
     }
     let to_apply = pending.iter().filter(|p| **p).count();
     if to_apply > 0 && opts.saved.is_none() {
         let word = opts.confirm_word || planned.iter().zip(&pending).any(|(p, &go)| go && needs_word(p));
-        confirm(opts, ui, to_apply, word)?;
+        confirm(opts, to_apply, word)?;
     }
-
-    let planned: Vec<Planned> = planned
-        .into_iter()
-        .map(|p| Planned {
-            exact: opts.saved.is_some(),
-            ..p
-        })
-        .collect();
-    let mut stops = Stops {
-        apps: unobserved_apps,
-        stale: false,
-    };
-    let interrupted = apply_all(&plan, &planned, &pending, &mut outcomes, &mut stops, opts, ui).await;
-    let stale = stops.stale;
-    for (o, _) in outcomes.iter_mut() {
-        if *o == Outcome::Planned {
-            *o = Outcome::NotRun;
-        }
-    }
-    if let Some(running) = interrupted {
-        report_interrupt(&running, opts, ui);
-        if ui.format != OutputFormat::Text {
-            ui.print_document(&the_document(&plan, opts, false, &planned, &outcomes, &[]));
-        }
-        return Err(Error::Interrupted);
-    }
-    let count = |x: Outcome| outcomes.iter().filter(|o| o.0 == x).count();
-    let (failed, held, started) = (count(Outcome::Failed), count(Outcome::Held), count(Outcome::Started));
-    // Outputs of what succeeded: all of them, or in a fleet those of the apps that did not fail.
-    let outputs = if failed == 0 || !plan.apps.is_empty() {
-        collect_outputs_where(&plan, |i| {
-            outcomes
-                .iter()
-                .enumerate()
-                .filter(|(j, (o, _))| *o == Outcome::Failed && (plan.app[*j].is_none() || plan.app[*j] == plan.app[i]))
-                .count()
-                == 0
-        })
-        .await?
-    } else {
-        vec![]
-    };
-    if text {
-        ui.print("\n");
-        ui.print(&failure_lines(&planned, &outcomes, ui));
-        if !plan.apps.is_empty() {
-            ui.print(&app_lines(&plan, &outcomes, ui));
-        }
-        let applied = count(Outcome::Applied);
-        // `down` that only took its name off a shared resource did not destroy it: say so.
-        let released = outcomes
-            .iter()
-            .zip(&planned)
-            .filter(|((o, _), p)| *o == Outcome::Applied && p.action == Action::Update)
-            .count();
-        let kept = if opts.destroy && released > 0 {
-            format!(" ({released} of them kept for other runbooks, only this runbook's name removed)")
-        } else {
-            String::new()
-        };
-        let (verb, done) = if opts.destroy {
-            ("Destroy", "destroyed")
-        } else {
-            ("Apply", "applied")
-        };
-        if started > 0 {
-            ui.print(&format!(
-                "Started {started} operation(s) that go on in Azure (--no-wait); {applied} applied, {} waiting for them. Next: {}, then {}.\n",
-                count(Outcome::NotRun),
-                opts.wait_hint,
-                opts.apply_hint
-            ));
-        } else if let (true, Some(replan)) = (failed > 0 && stale, &opts.replan_hint) {
-            // Applying the same file again cannot help: only a new plan can.
-            ui.print(&format!(
-                "{verb} failed: {applied} {done}, {failed} failed, {} not run. The saved plan is stale: plan again (`{replan}`), review it, then apply the new plan.\n",
-                count(Outcome::NotRun)
-            ));
-        } else if failed > 0 {
-            // Re-running goes on where this stopped: done steps do nothing.
-            let again = if opts.apply_hint.starts_with("kvwire ") {
-                format!("`{}`", opts.apply_hint)
-            } else {
-                "the same command".to_string()
-            };
-            ui.print(&format!(
-                "{verb} failed: {applied} {done}, {failed} failed, {} not run. Fix the cause, then run {again} again.\n",
-                count(Outcome::NotRun)
-            ));
-        } else if held > 0 {
-            let waiting = match count(Outcome::NotRun) {
-                0 => String::new(),
-                n => format!("; {n} not run: they need what was held back"),
-            };
-            ui.print(&format!(
-                "{} {verb} complete except {held} held back: {applied} {done}{kept} and verified{waiting}.\n",
-                ui.paint("!", Style::Change)
-            ));
-        } else {
-            ui.print(&format!(
-                "{} {verb} complete: {applied} {done}{kept} and verified.\n",
-                ui.paint("✔", Style::Add)
-            ));
-        }
-        ui.print(&render::outputs(&outputs));
-    } else {
-        ui.print_document(&the_document(&plan, opts, false, &planned, &outcomes, &outputs));
-    }
-    if failed > 0 {
-        return Err(Error::runtime(format!("{failed} of {to_apply} step(s) failed")));
-    }
-    Ok(if held > 0 && opts.detailed_exitcode {
-        ExitStatus::Changes
-    } else {
-        ExitStatus::Success
-    })
+    Ok(pending)
 }
 
 /// Whether a prompt will be shown: at a terminal (stdin and stderr), without --yes.
-fn will_ask(opts: &RunOptions, ui: &Ui) -> bool {
-    !opts.yes && ui.stdin_tty && ui.interactive_stderr
+fn will_ask(opts: &RunOptions) -> bool {
+    !opts.yes && opts.reporter.can_ask()
 }
 
 /// A change only the whole word `yes` approves, as its step declared ([`Planned::needs_word`]).
@@ -439,20 +379,22 @@ fn needs_word(p: &Planned) -> bool {
 }
 
 /// Ask about one held step, only at a terminal and only without --yes (which never implies consent).
-fn consent(ui: &Ui, opts: &RunOptions, address: &str, why: &str) -> Result<bool> {
-    if !will_ask(opts, ui) {
+fn consent(opts: &RunOptions, address: &str, why: &str) -> Result<bool> {
+    if !will_ask(opts) {
         return Ok(false);
     }
-    let answer = ask(&format!("{address}: {why}. Change it anyway? [y/N] "))?;
+    let answer = opts
+        .reporter
+        .ask(&format!("{address}: {why}. Change it anyway? [y/N] "))?;
     Ok(approves(answer.as_deref(), false))
 }
 
 /// Ask once for the whole plan. `word`: only `yes` approves, as `terraform apply` asks.
-fn confirm(opts: &RunOptions, ui: &Ui, n: usize, word: bool) -> Result<()> {
+fn confirm(opts: &RunOptions, n: usize, word: bool) -> Result<()> {
     if opts.yes {
         return Ok(());
     }
-    if !will_ask(opts, ui) {
+    if !will_ask(opts) {
         return Err(Error::usage(
             "changes need confirmation, but there is no terminal to ask on: pass --yes to apply, or --dry-run to only show the plan",
         ));
@@ -462,18 +404,17 @@ fn confirm(opts: &RunOptions, ui: &Ui, n: usize, word: bool) -> Result<()> {
     } else {
         format!("Apply {n} change(s)?")
     };
-    let answer = if word {
+    let prompt = if word {
         let what = if opts.destroy {
             "kvwire will delete what it created, as shown above. There is no undo."
         } else {
             "kvwire will make the changes shown above, including the cluster's identity."
         };
-        ask(&format!(
-            "\n{question}\n  {what}\n  Only 'yes' will be accepted to approve.\n\n  Enter a value: "
-        ))?
+        format!("\n{question}\n  {what}\n  Only 'yes' will be accepted to approve.\n\n  Enter a value: ")
     } else {
-        ask(&format!("{question} [y/N] "))?
+        format!("{question} [y/N] ")
     };
+    let answer = opts.reporter.ask(&prompt)?;
     if approves(answer.as_deref(), word) {
         Ok(())
     } else if word && approves(answer.as_deref(), false) {
@@ -497,50 +438,16 @@ fn approves(answer: Option<&str>, word: bool) -> bool {
     }
 }
 
-/// Show `prompt` on stderr and read one whole line (Enter required) from the terminal; `None` at
-/// end of input. Reading a line, not a key, keeps the rest of a typed `yes` away from the shell.
-fn ask(prompt: &str) -> Result<Option<String>> {
-    use std::io::{BufRead, Write};
-    let mut err = std::io::stderr().lock();
-    // The prompt names a step and why it is held: text from Azure, escaped as all output is.
-    err.write_all(crate::util::text::printable(prompt).as_bytes())
-        .and_then(|_| err.flush())
-        .map_err(|e| Error::runtime(format!("prompt failed: {e}")))?;
-    drop(err);
-    let mut line = String::new();
-    let n = std::io::stdin()
-        .lock()
-        .read_line(&mut line)
-        .map_err(|e| Error::runtime(format!("prompt failed: {e}")))?;
-    Ok((n > 0).then_some(line))
-}
-
 /// What failures stopped while applying.
 struct Stops {
     /// Every app (`None`: a shared step, or a plan of one runbook, failed), or these.
-    apps: std::collections::HashSet<Option<AppId>>,
+    apps: HashSet<Option<AppId>>,
     /// A failure was a saved plan found stale.
     stale: bool,
 }
 
-/// A step being applied: what it is doing, for heartbeats and interrupt reports.
-struct Running {
-    address: String,
-    operation: Option<&'static str>,
-    started: std::time::Instant,
-    status: String,
-}
-
+/// What is applying now, by step.
 type Board = std::sync::Mutex<std::collections::BTreeMap<usize, Running>>;
-
-fn minutes(d: std::time::Duration) -> String {
-    let s = d.as_secs();
-    if s < 60 {
-        format!("{s}s")
-    } else {
-        format!("{}m", s / 60)
-    }
-}
 
 /// Apply pending steps as their needs are met, up to `parallel` at once — not counting steps that
 /// wait on a long-running operation (a re-image, a cluster update), which only `operations` bounds:
@@ -548,8 +455,8 @@ fn minutes(d: std::time::Duration) -> String {
 /// polls share one budget (`PollBudget`), so 32 pools re-image together instead of in waves of 8.
 /// After a failure nothing new starts (what runs finishes) — in a fleet, nothing new of the failed
 /// step's app, or of any app when a shared step (the cluster, a pool) failed; steps that never
-/// became ready stay not run. On Ctrl-C or
-/// SIGTERM nothing new starts and the steps in flight are let go: returns what was running.
+/// became ready stay not run. On Ctrl-C or SIGTERM nothing new starts and the steps in flight are
+/// let go: returns what was running.
 async fn apply_all(
     plan: &Plan,
     planned: &[Planned],
@@ -557,22 +464,7 @@ async fn apply_all(
     outcomes: &mut [(Outcome, Option<String>)],
     stops: &mut Stops,
     opts: &RunOptions,
-    ui: &Ui,
 ) -> Option<Vec<Running>> {
-    use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
-    let multi = MultiProgress::with_draw_target(if ui.interactive_stderr {
-        ProgressDrawTarget::stderr()
-    } else {
-        ProgressDrawTarget::hidden()
-    });
-    let style = ProgressStyle::with_template("{spinner} {prefix} {wide_msg} {elapsed}").expect("valid template");
-    // A held step lets what needs it go on (it stays as it is), except an adoption not consented
-    // to: what would use the resource must not treat it as this runbook's.
-    let satisfied = |n: usize, o: Outcome| match o {
-        Outcome::Unchanged | Outcome::Applied => true,
-        Outcome::Held => !planned[n].adoption,
-        _ => false,
-    };
     let board: Board = Default::default();
     let mut started = vec![false; planned.len()];
     let waits_on_operation: Vec<bool> = plan.steps.iter().map(|s| s.operation().is_some()).collect();
@@ -582,45 +474,35 @@ async fn apply_all(
     let mut running = FuturesUnordered::new();
     let mut interrupt = std::pin::pin!(interrupted());
     let mut heartbeat = opts
-        .heartbeat
-        .filter(|_| !ui.interactive_stderr && !ui.quiet)
+        .reporter
+        .heartbeat_every(opts.heartbeat)
         .map(|every| tokio::time::interval_at(tokio::time::Instant::now() + every, every));
     loop {
-        if !stops.apps.contains(&None) {
-            for i in 0..planned.len() {
-                let ready = pending[i]
-                    && !started[i]
-                    && !stops.apps.contains(&plan.app[i])
-                    && plan.needs[i].iter().all(|&n| satisfied(n, outcomes[n].0));
-                let kind = usize::from(waits_on_operation[i]);
-                if ready && slots[kind] >= limit[kind] {
-                    continue;
-                }
-                if ready {
-                    started[i] = true;
-                    slots[kind] += 1;
-                    let bar = multi.add(ProgressBar::new_spinner().with_style(style.clone()));
-                    bar.set_prefix(crate::util::text::printable(&planned[i].address).into_owned());
-                    bar.enable_steady_tick(std::time::Duration::from_millis(120));
-                    board.lock().unwrap().insert(
-                        i,
-                        Running {
-                            address: planned[i].address.clone(),
-                            operation: plan.steps[i].operation(),
-                            started: std::time::Instant::now(),
-                            status: "starting".into(),
-                        },
-                    );
-                    running.push(apply_one(
-                        i,
-                        plan.steps[i].as_ref(),
-                        &planned[i],
-                        bar,
-                        &board,
-                        opts.no_wait,
-                    ));
-                }
+        for i in ready(plan, planned, pending, &started, outcomes, stops) {
+            let kind = usize::from(waits_on_operation[i]);
+            if slots[kind] >= limit[kind] {
+                continue;
             }
+            started[i] = true;
+            slots[kind] += 1;
+            board.lock().unwrap().insert(
+                i,
+                Running {
+                    address: planned[i].address.clone(),
+                    operation: plan.steps[i].operation(),
+                    started: std::time::Instant::now(),
+                    status: "starting".into(),
+                },
+            );
+            let line = opts.reporter.step(&planned[i].address);
+            running.push(apply_one(
+                i,
+                plan.steps[i].as_ref(),
+                &planned[i],
+                line,
+                &board,
+                opts.no_wait,
+            ));
         }
         if running.is_empty() {
             break;
@@ -640,23 +522,44 @@ async fn apply_all(
             }
             _ = &mut interrupt => {
                 drop(running);
-                multi.clear().ok();
                 return Some(std::mem::take(&mut *board.lock().unwrap()).into_values().collect());
             }
             _ = async { heartbeat.as_mut().expect("guarded").tick().await }, if heartbeat.is_some() => {
-                for r in board.lock().unwrap().values() {
-                    ui.eprint(&format!(
-                        "{}: {}, {}, {}\n",
-                        r.address,
-                        r.operation.unwrap_or("applying"),
-                        minutes(r.started.elapsed()),
-                        r.status
-                    ));
-                }
+                let now: Vec<Running> = board.lock().unwrap().values().cloned().collect();
+                opts.reporter.heartbeat(&now);
             }
         }
     }
     None
+}
+
+/// The steps that may start now: pending, not started, not stopped by a failure, and everything
+/// they need done. A held step lets what needs it go on (it stays as it is), except an adoption
+/// not consented to: what would use the resource must not treat it as this runbook's.
+fn ready(
+    plan: &Plan,
+    planned: &[Planned],
+    pending: &[bool],
+    started: &[bool],
+    outcomes: &[(Outcome, Option<String>)],
+    stops: &Stops,
+) -> Vec<StepId> {
+    if stops.apps.contains(&None) {
+        return vec![];
+    }
+    let satisfied = |n: usize| match outcomes[n].0 {
+        Outcome::Unchanged | Outcome::Applied => true,
+        Outcome::Held => !planned[n].adoption,
+        _ => false,
+    };
+    (0..planned.len())
+        .filter(|&i| {
+            pending[i]
+                && !started[i]
+                && !stops.apps.contains(&plan.app[i])
+                && plan.needs[i].iter().all(|&n| satisfied(n))
+        })
+        .collect()
 }
 
 /// Ctrl-C, or SIGTERM (what CI runners and `kill` send).
@@ -680,43 +583,18 @@ async fn interrupted() {
     let _ = tokio::signal::ctrl_c().await;
 }
 
-/// What an interrupt leaves running in Azure, and how to go on.
-fn report_interrupt(running: &[Running], opts: &RunOptions, ui: &Ui) {
-    ui.eprint(&format!(
-        "\n{} Interrupted: nothing new was started.\n",
-        ui.for_stderr().paint("!", Style::Change)
-    ));
-    let in_azure: Vec<&Running> = running.iter().filter(|r| r.operation.is_some()).collect();
-    if !in_azure.is_empty() {
-        ui.eprint("These may still be running in Azure; they go on without kvwire:\n");
-        for r in in_azure {
-            ui.eprint(&format!(
-                "  {}: {} ({}, {})\n",
-                r.address,
-                r.operation.unwrap_or("applying"),
-                minutes(r.started.elapsed()),
-                r.status
-            ));
-        }
-    }
-    ui.eprint(&format!(
-        "To wait for them: {}\nTo go on (what is done stays done, what runs is adopted): {}\n",
-        opts.wait_hint, opts.apply_hint
-    ));
-}
-
-/// Apply then verify one step, reporting on its progress line and the board.
+/// Apply then verify one step, reporting on its line and the board.
 async fn apply_one(
     i: usize,
     step: &dyn Step,
     planned: &Planned,
-    bar: indicatif::ProgressBar,
+    line: Box<dyn StepLine>,
     board: &Board,
     no_wait: bool,
 ) -> (usize, Result<Outcome>) {
     crate::info!("applying {}", planned.address);
     let on = |status: &str| {
-        bar.set_message(crate::util::text::printable(status).into_owned());
+        line.status(status);
         if let Some(r) = board.lock().unwrap().get_mut(&i) {
             r.status = status.to_string();
         }
@@ -729,7 +607,7 @@ async fn apply_one(
         }
         Err(e) => Err(e),
     };
-    bar.finish_with_message(match &r {
+    line.finish(match &r {
         Ok(Outcome::Started) => "started",
         Ok(_) => "done",
         Err(_) => "failed",
@@ -737,12 +615,8 @@ async fn apply_one(
     (i, r)
 }
 
-async fn collect_outputs(plan: &Plan) -> Result<Vec<(String, Value)>> {
-    collect_outputs_where(plan, |_| true).await
-}
-
 /// The outputs of the steps `keep` says; in a fleet, each app's named `app.output`.
-async fn collect_outputs_where(plan: &Plan, keep: impl Fn(StepId) -> bool) -> Result<Vec<(String, Value)>> {
+async fn collect_outputs(plan: &Plan, keep: impl Fn(StepId) -> bool) -> Result<Vec<(String, Value)>> {
     let mut all = vec![];
     for (i, s) in plan.steps.iter().enumerate() {
         if !keep(i) {
@@ -757,86 +631,78 @@ async fn collect_outputs_where(plan: &Plan, keep: impl Fn(StepId) -> bool) -> Re
     Ok(all)
 }
 
-/// The plan document, with each app's part in a fleet.
-fn the_document(
-    plan: &Plan,
-    opts: &RunOptions,
-    dry_run: bool,
-    planned: &[Planned],
-    outcomes: &[(Outcome, Option<String>)],
-    outputs: &[(String, Value)],
-) -> document::Document {
-    let doc = document::document(&opts.command, dry_run, planned, outcomes, outputs);
-    if plan.apps.is_empty() {
-        return doc;
-    }
-    let app_of: Vec<Option<String>> = (0..plan.steps.len())
-        .map(|i| plan.app_name(i).map(str::to_owned))
-        .collect();
-    document::with_apps(doc, &plan.apps, &app_of)
+// ---- what a run shows: the reporter's side -----------------------------------------------
+
+/// One run as it stands: the plan, what each step was observed to do, and what became of it.
+pub struct RunView<'a> {
+    pub plan: &'a Plan,
+    pub planned: &'a [Planned],
+    pub outcomes: &'a [(Outcome, Option<String>)],
+    pub opts: &'a RunOptions,
 }
 
-/// A line per step that failed or was held, with why.
-fn failure_lines(planned: &[Planned], outcomes: &[(Outcome, Option<String>)], ui: &Ui) -> String {
-    let mut out = String::new();
-    for (i, (o, err)) in outcomes.iter().enumerate() {
-        match (o, err) {
-            (Outcome::Failed, Some(e)) => out.push_str(&format!(
-                "{} {}: {e}\n",
-                ui.paint("✘", Style::Remove),
-                planned[i].address
-            )),
-            (Outcome::Held, _) => out.push_str(&format!(
-                "{} {}: not changed: {}\n",
-                ui.paint("!", Style::Change),
-                planned[i].address,
-                planned[i].held.as_deref().unwrap_or("")
-            )),
-            _ => {}
-        }
+impl RunView<'_> {
+    /// How many steps ended `o`.
+    pub fn count(&self, o: Outcome) -> usize {
+        self.outcomes.iter().filter(|x| x.0 == o).count()
     }
-    out
+
+    /// Whether anything was to change.
+    pub fn changes(&self) -> bool {
+        self.planned.iter().any(|p| p.action != Action::NoOp)
+    }
 }
 
-/// A fleet's text report: a line per app with what became of its steps.
-fn app_lines(plan: &Plan, outcomes: &[(Outcome, Option<String>)], ui: &Ui) -> String {
-    let mut out = String::new();
-    for (a, name) in plan.apps.iter().enumerate() {
-        let mine: Vec<Outcome> = outcomes
-            .iter()
-            .enumerate()
-            .filter(|(i, _)| plan.app[*i] == Some(a))
-            .map(|(_, (o, _))| *o)
-            .collect();
-        let worst = Outcome::worst(mine.iter().copied());
-        let mark = match worst {
-            Outcome::Failed => ui.paint("✘", Style::Remove),
-            Outcome::NotRun | Outcome::Held | Outcome::Started | Outcome::Planned => ui.paint("!", Style::Change),
-            Outcome::Applied | Outcome::Unchanged => ui.paint("✔", Style::Add),
-        };
-        let mut counts: Vec<String> = vec![];
-        for o in [
-            Outcome::Applied,
-            Outcome::Planned,
-            Outcome::Started,
-            Outcome::Held,
-            Outcome::Failed,
-            Outcome::NotRun,
-            Outcome::Unchanged,
-        ] {
-            let n = mine.iter().filter(|m| **m == o).count();
-            if n > 0 {
-                counts.push(format!("{n} {}", o.name().replace('_', " ")));
-            }
-        }
-        out.push_str(&format!(
-            "{mark} {}: {} ({})\n",
-            crate::util::text::printable(name),
-            worst.name().replace('_', " "),
-            counts.join(", ")
-        ));
-    }
-    out
+/// How a run ended.
+pub enum End {
+    /// The observation was the whole run: a dry run, or nothing to change. The outputs are read
+    /// only when nothing was to change.
+    Observed { outputs: Vec<(String, Value)> },
+    /// A fleet's runbook could not be observed; nothing was applied.
+    Unplannable,
+    /// Ctrl-C or SIGTERM while these were applying.
+    Interrupted { running: Vec<Running> },
+    /// Applied as far as it went. `stale`: a saved plan no longer matched Azure.
+    Applied { stale: bool, outputs: Vec<(String, Value)> },
+}
+
+/// A step being applied: what it is doing, for heartbeats and interrupt reports.
+#[derive(Debug, Clone)]
+pub struct Running {
+    pub address: String,
+    /// The long-running Azure operation it started, in words.
+    pub operation: Option<&'static str>,
+    pub started: Instant,
+    pub status: String,
+}
+
+/// One step's line while it applies.
+pub trait StepLine: Send + Sync {
+    fn status(&self, status: &str);
+    /// It ended: `done`, `started` (`--no-wait`) or `failed`.
+    fn finish(&self, word: &'static str);
+}
+
+pub trait Reporter: Send + Sync {
+    /// `plan --out`: the observed plan was saved to `path`.
+    fn saved(&self, path: &Path);
+    /// What the user must know before confirming.
+    fn warnings(&self, planned: &[Planned]);
+    /// The observed plan, before anything is asked or applied; `asking`: a question follows.
+    fn plan(&self, run: &RunView<'_>, asking: bool);
+    /// The run is over.
+    fn end(&self, run: &RunView<'_>, end: &End);
+    /// Whether a question can be asked (a terminal on stdin and stderr).
+    fn can_ask(&self) -> bool;
+    /// Ask `prompt`; one whole line back, `None` at end of input.
+    fn ask(&self, prompt: &str) -> Result<Option<String>>;
+    /// A line for a step that starts applying.
+    fn step(&self, address: &str) -> Box<dyn StepLine>;
+    /// How often to say what is still running, given the configured interval: `None` where a
+    /// terminal already shows it live (or `-q`).
+    fn heartbeat_every(&self, configured: Option<Duration>) -> Option<Duration>;
+    /// What is still running.
+    fn heartbeat(&self, running: &[Running]);
 }
 
 #[cfg(test)]

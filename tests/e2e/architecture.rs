@@ -14,7 +14,7 @@ const LAYERS: &[&[&str]] = &[
     &["ui", "model"],
     &["azure", "k8s"],
     &["plan"],
-    &["steps"],
+    &["steps", "report"],
     &["runbook"],
     &["cli"],
     &["settings"],
@@ -425,4 +425,38 @@ fn use_trees_and_inline_paths_are_expanded_to_files() {
         Some(src.join("azure/arm/models.rs"))
     );
     assert_eq!(file_of(&src, &here, "crate::steps"), Some(src.join("steps/mod.rs")));
+}
+
+/// The runner schedules and the steps change Azure; neither prints. What a run shows goes through
+/// a `plan::report::Reporter` (the console one is src/report/).
+#[test]
+fn plan_and_steps_print_nothing() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut files = vec![];
+    rust_files(&root.join("plan"), &mut files);
+    rust_files(&root.join("steps"), &mut files);
+    let mut offenders = vec![];
+    for f in files {
+        let whole = std::fs::read_to_string(&f).unwrap();
+        let text = whole.split("#[cfg(test)]").next().unwrap_or_default();
+        for needle in [
+            "print!(",
+            "println!(",
+            "eprint!(",
+            "eprintln!(",
+            "out!(",
+            "outln!(",
+            ".print(",
+            ".eprint(",
+            "print_document(",
+            "stderr()",
+            "stdout()",
+            "indicatif",
+        ] {
+            if text.contains(needle) {
+                offenders.push(format!("{}: {needle}", f.strip_prefix(&root).unwrap().display()));
+            }
+        }
+    }
+    assert!(offenders.is_empty(), "report through the Reporter: {offenders:#?}");
 }
