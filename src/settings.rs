@@ -18,32 +18,32 @@ use std::time::Duration;
 /// A command's own flags that shape output and runs: `-o`, `--dry-run`, `--yes`,
 /// `--detailed-exitcode` (false where the command has none).
 #[derive(Debug, Clone, Default)]
-pub struct CommandFlags {
-    pub output: Option<OutputFormat>,
-    pub dry_run: bool,
-    pub yes: bool,
-    pub detailed_exitcode: bool,
+pub(crate) struct CommandFlags {
+    pub(crate) output: Option<OutputFormat>,
+    pub(crate) dry_run: bool,
+    pub(crate) yes: bool,
+    pub(crate) detailed_exitcode: bool,
 }
 
 /// What every command runs with.
-pub struct Settings {
-    pub azure: AzureSettings,
-    pub ui: Ui,
+pub(crate) struct Settings {
+    pub(crate) azure: AzureSettings,
+    pub(crate) ui: Ui,
     /// `-o` as given (some commands differ from the default when it is absent).
-    pub output: Option<OutputFormat>,
-    pub dry_run: bool,
-    pub yes: bool,
-    pub detailed_exitcode: bool,
-    pub verbose: u8,
+    pub(crate) output: Option<OutputFormat>,
+    pub(crate) dry_run: bool,
+    pub(crate) yes: bool,
+    pub(crate) detailed_exitcode: bool,
+    pub(crate) verbose: u8,
 }
 
 /// Shortens the ARM client's first retry backoff (milliseconds). For tests and the local Azure,
 /// where waiting 0.8 s for a scripted 503 only slows the suite; documented in docs/testing.md.
-pub const RETRY_BASE_ENV: &str = "KVWIRE_RETRY_BASE_MS";
+pub(crate) const RETRY_BASE_ENV: &str = "KVWIRE_RETRY_BASE_MS";
 
 impl Settings {
     /// Validate configuration (cloud, CA bundle path, durations) before any request.
-    pub fn from_args(g: &GlobalArgs, f: &CommandFlags) -> Result<Settings> {
+    pub(crate) fn from_args(g: &GlobalArgs, f: &CommandFlags) -> Result<Settings> {
         let mut retry = RetryPolicy {
             max_attempts: g.retries + 1,
             ..RetryPolicy::default()
@@ -81,12 +81,17 @@ impl Settings {
         })
     }
 
-    pub async fn connect(&self) -> Result<Azure> {
+    pub(crate) async fn connect(&self) -> Result<Azure> {
         Azure::connect(&self.azure).await
     }
 
     /// Plan-runner options for `command`, applying up to `parallel` steps at once.
-    pub fn run_options(&self, command: &str, parallel: usize, apply_hint: impl Into<String>) -> Result<RunOptions> {
+    pub(crate) fn run_options(
+        &self,
+        command: &str,
+        parallel: usize,
+        apply_hint: impl Into<String>,
+    ) -> Result<RunOptions> {
         if self.ui.format == OutputFormat::Env {
             return Err(Error::usage(
                 "-o env prints values and only fits commands such as kubelet-identity; use text, json or yaml here",
@@ -115,18 +120,18 @@ impl Settings {
     }
 
     /// How often to say what is still running when there is no terminal.
-    pub fn heartbeat(&self) -> Duration {
+    pub(crate) fn heartbeat(&self) -> Duration {
         heartbeat()
     }
 
     /// Clients whose writes return once Azure accepted them (`--no-wait`), or wait as usual.
-    pub async fn connect_waiting(&self, wait: bool) -> Result<Azure> {
+    pub(crate) async fn connect_waiting(&self, wait: bool) -> Result<Azure> {
         self.connect_for(wait, self.azure.scopes.clone()).await
     }
 
     /// [`Settings::connect_waiting`], with `scopes`: the tokens the command needs, known once its
     /// input is read.
-    pub async fn connect_for(&self, wait: bool, scopes: Vec<crate::azure::auth::Scope>) -> Result<Azure> {
+    pub(crate) async fn connect_for(&self, wait: bool, scopes: Vec<crate::azure::auth::Scope>) -> Result<Azure> {
         let mut a = self.azure.clone();
         a.lro.no_wait = !wait;
         a.scopes = scopes;
@@ -135,7 +140,7 @@ impl Settings {
 }
 
 /// Seconds between progress lines without a terminal (default 30); tests shorten it.
-pub const HEARTBEAT_ENV: &str = "KVWIRE_HEARTBEAT_SECS";
+pub(crate) const HEARTBEAT_ENV: &str = "KVWIRE_HEARTBEAT_SECS";
 
 fn heartbeat() -> Duration {
     let secs = std::env::var(HEARTBEAT_ENV)

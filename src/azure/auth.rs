@@ -15,7 +15,7 @@ use std::sync::Arc;
 
 /// `--auth`: where tokens come from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum AuthMode {
+pub(crate) enum AuthMode {
     /// Workload identity, then client secret (from AZURE_* env vars), then managed identity when
     /// IDENTITY_ENDPOINT or MSI_ENDPOINT is set, else the Azure CLI / Azure Developer CLI login.
     Auto,
@@ -53,7 +53,7 @@ fn need(mode: &str, names: &[&str]) -> Result<Vec<String>> {
 }
 
 /// Pick `auto`'s concrete mode from the environment, the way the Azure SDKs' default chain does.
-pub fn detect(mode: AuthMode) -> AuthMode {
+pub(crate) fn detect(mode: AuthMode) -> AuthMode {
     if mode != AuthMode::Auto {
         return mode;
     }
@@ -116,14 +116,10 @@ fn sign_in_help(mode: AuthMode) -> &'static str {
     }
 }
 
-/// Build the credential, behind kvwire's one token cache. Construction reads no network; the first
-/// token request does. Half-set variables and a missing `az` are exit 2 here, before any request.
-pub fn credential(mode: AuthMode, http: &SharedHttp, cloud: &Cloud) -> Result<Arc<dyn TokenCredential>> {
-    Ok(cached(mode, http, cloud)?)
-}
-
-/// [`credential`], as the cache itself (for [`Cached::prefetch`]).
-pub fn cached(mode: AuthMode, http: &SharedHttp, cloud: &Cloud) -> Result<Arc<Cached>> {
+/// Build the credential, behind kvwire's one token cache (returned as the cache itself, for
+/// [`Cached::prefetch`]). Construction reads no network; the first token request does. Half-set
+/// variables and a missing `az` are exit 2 here, before any request.
+pub(crate) fn cached(mode: AuthMode, http: &SharedHttp, cloud: &Cloud) -> Result<Arc<Cached>> {
     if mode == AuthMode::Auto
         && let Some(why) = half_set()
     {
@@ -209,7 +205,7 @@ fn which(program: &str) -> bool {
 
 /// The token audiences kvwire talks to: what a command may need a token for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Scope {
+pub(crate) enum Scope {
     /// Azure Resource Manager: every command that talks to Azure.
     Arm,
     /// Microsoft Graph: the service principal a cluster still runs as.
@@ -220,7 +216,7 @@ pub enum Scope {
 
 impl Scope {
     /// The OAuth scope in `cloud`; `None` for Graph in a cloud without a Graph endpoint.
-    pub fn in_cloud(self, cloud: &Cloud) -> Option<String> {
+    pub(crate) fn in_cloud(self, cloud: &Cloud) -> Option<String> {
         match self {
             Scope::Arm => Some(cloud.arm_scope()),
             Scope::KeyVault => Some(cloud.keyvault_scope()),
@@ -238,7 +234,7 @@ impl Scope {
 /// requests for a scope share the one that is under way; fetches for different scopes run side
 /// by side (under `--auth cli`, one `az` run each).
 #[derive(Debug)]
-pub struct Cached {
+pub(crate) struct Cached {
     inner: Arc<dyn TokenCredential>,
     slots: std::sync::Mutex<std::collections::HashMap<String, Arc<tokio::sync::Mutex<Slot>>>>,
     /// Added to a failure: what to do about it.
@@ -259,7 +255,7 @@ enum Slot {
 const RENEW_BEFORE: std::time::Duration = std::time::Duration::from_secs(300);
 
 impl Cached {
-    pub fn new(inner: Arc<dyn TokenCredential>, help: &'static str) -> Cached {
+    pub(crate) fn new(inner: Arc<dyn TokenCredential>, help: &'static str) -> Cached {
         Cached {
             inner,
             slots: Default::default(),
@@ -303,7 +299,7 @@ impl Cached {
     /// Start fetching `scope`'s token in the background unless it is cached or under way, so it is
     /// there when the first request needs it. A failure is kept for that request to report (it
     /// is not fetched again for it); nothing is said when no request needs the scope after all.
-    pub fn prefetch(self: &Arc<Self>, scope: String) {
+    pub(crate) fn prefetch(self: &Arc<Self>, scope: String) {
         if tokio::runtime::Handle::try_current().is_err() {
             return;
         }

@@ -10,25 +10,25 @@ use url::Url;
 /// The endpoints kvwire needs to talk to one Azure cloud.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Cloud {
-    pub name: String,
+    pub(crate) name: String,
     /// Azure Resource Manager, e.g. `https://management.azure.com/`.
     pub resource_manager: Url,
     /// Microsoft Entra authority, e.g. `https://login.microsoftonline.com/`.
-    pub authority_host: Url,
+    pub(crate) authority_host: Url,
     /// Token audience for ARM; the scope requested is `{audience}/.default`.
-    pub arm_audience: String,
+    pub(crate) arm_audience: String,
     /// DNS suffix of Key Vault data-plane hosts, e.g. `vault.azure.net`.
-    pub keyvault_dns_suffix: String,
+    pub(crate) keyvault_dns_suffix: String,
     /// Microsoft Graph root, e.g. `https://graph.microsoft.com/`; only used to find what a service
     /// principal was granted. `None` (allowed in cloud files) skips that lookup.
-    pub microsoft_graph: Option<Url>,
+    pub(crate) microsoft_graph: Option<Url>,
 }
 
 impl Cloud {
     /// A national cloud (US Government, China), where some public-cloud features are missing —
     /// az, for one, grants the monitoring add-on nothing there. A cloud file is taken to model the
     /// public cloud unless it carries one of those names.
-    pub fn is_national(&self) -> bool {
+    pub(crate) fn is_national(&self) -> bool {
         ["AzureUSGovernment", "AzureChinaCloud"]
             .iter()
             .any(|n| self.name.eq_ignore_ascii_case(n))
@@ -75,13 +75,13 @@ const BUILT_IN: &[(&str, &str, &str, &str, &str, &str)] = &[
     ),
 ];
 
-pub fn built_in_names() -> impl Iterator<Item = &'static str> {
+pub(crate) fn built_in_names() -> impl Iterator<Item = &'static str> {
     BUILT_IN.iter().map(|c| c.0)
 }
 
 impl Cloud {
     /// `--cloud NAME|FILE`: a built-in name (case-insensitive) or a path to a TOML file.
-    pub fn resolve(name_or_file: &str) -> Result<Cloud> {
+    pub(crate) fn resolve(name_or_file: &str) -> Result<Cloud> {
         if let Some(c) = BUILT_IN.iter().find(|c| c.0.eq_ignore_ascii_case(name_or_file)) {
             return Ok(Cloud {
                 name: c.0.into(),
@@ -157,12 +157,12 @@ impl Cloud {
 
     /// The OAuth scope of Key Vault tokens: what the vault's 401 challenge names
     /// (`resource="https://vault.azure.net"` in the public cloud, the DNS suffix in every cloud).
-    pub fn keyvault_scope(&self) -> String {
+    pub(crate) fn keyvault_scope(&self) -> String {
         format!("https://{}/.default", self.keyvault_dns_suffix)
     }
 
     /// The SDK's view of this cloud (authority host only; audiences come from challenges).
-    pub fn sdk_cloud(&self) -> azure_core::cloud::CloudConfiguration {
+    pub(crate) fn sdk_cloud(&self) -> azure_core::cloud::CloudConfiguration {
         let mut custom = azure_core::cloud::CustomConfiguration::default();
         custom.authority_host = self.authority_host.as_str().trim_end_matches('/').to_string();
         custom.into()

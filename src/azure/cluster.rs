@@ -19,14 +19,14 @@ use std::sync::Arc;
 
 /// The cluster one step rewrites.
 #[derive(Clone)]
-pub struct ClusterRef {
-    pub az: Arc<Azure>,
-    pub rg: String,
-    pub name: String,
+pub(crate) struct ClusterRef {
+    pub(crate) az: Arc<Azure>,
+    pub(crate) rg: String,
+    pub(crate) name: String,
 }
 
 impl ClusterRef {
-    pub fn new(az: Arc<Azure>, rg: &str, name: &str) -> ClusterRef {
+    pub(crate) fn new(az: Arc<Azure>, rg: &str, name: &str) -> ClusterRef {
         ClusterRef {
             az,
             rg: rg.into(),
@@ -34,26 +34,26 @@ impl ClusterRef {
         }
     }
 
-    pub fn id(&self) -> String {
+    pub(crate) fn id(&self) -> String {
         self.az.cluster_id(&self.rg, &self.name)
     }
 
-    pub fn label(&self) -> String {
+    pub(crate) fn label(&self) -> String {
         format!("{}/{}", self.rg, self.name)
     }
 
     /// `-g RG --cluster NAME`, for the follow-up commands kvwire suggests.
-    pub fn hint(&self) -> String {
+    pub(crate) fn hint(&self) -> String {
         format!("-g {} --cluster {}", self.rg, self.name)
     }
 
-    pub async fn read(&self) -> Result<(Value, ManagedCluster)> {
+    pub(crate) async fn read(&self) -> Result<(Value, ManagedCluster)> {
         self.az.cluster(&self.rg, &self.name).await
     }
 
     /// The cluster once no operation runs on it or its pools (AKS takes one at a time), saying
     /// what it waits for; bounded by `--lro-timeout`.
-    pub async fn settled(&self, on: Progress<'_>) -> Result<(Value, ManagedCluster)> {
+    pub(crate) async fn settled(&self, on: Progress<'_>) -> Result<(Value, ManagedCluster)> {
         let lro = &self.az.arm.lro;
         let deadline = tokio::time::Instant::now() + lro.timeout;
         let mut n = 0;
@@ -81,7 +81,7 @@ impl ClusterRef {
     /// until the running operation has ended, so the caller reads and plans again — never resends.
     /// AKS also answers `OperationNotAllowed` for what it will never allow: when nothing runs, that
     /// answer is the error. An `EtagMismatch` with nothing running means the tag moved: plan again.
-    pub async fn wait_out(&self, e: ArmError, on: Progress<'_>) -> Result<()> {
+    pub(crate) async fn wait_out(&self, e: ArmError, on: Progress<'_>) -> Result<()> {
         let (_, mc) = self.read().await?;
         if mc.busy().is_none() && !e.is(&ErrorCode::EtagMismatch) {
             return Err(Error::Arm(e));
@@ -97,7 +97,7 @@ impl ClusterRef {
     }
 
     /// The names of the cluster's pools, sorted.
-    pub async fn pool_names(&self) -> Result<Vec<String>> {
+    pub(crate) async fn pool_names(&self) -> Result<Vec<String>> {
         let c = self;
         let pools =
             c.az.arm
@@ -120,7 +120,7 @@ impl ClusterRef {
     }
 
     /// A pool and the newest node image it could run (both read at once).
-    pub async fn pool(&self, pool: &str) -> Result<(AgentPool, Option<String>)> {
+    pub(crate) async fn pool(&self, pool: &str) -> Result<(AgentPool, Option<String>)> {
         let c = self;
         let az = &c.az;
         let id = ids::agent_pool(&c.id(), pool);
@@ -144,4 +144,4 @@ impl ClusterRef {
 }
 
 /// How many times one write plans again after someone else's write or operation got in between.
-pub const REPLANS: u32 = 8;
+pub(crate) const REPLANS: u32 = 8;

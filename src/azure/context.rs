@@ -19,32 +19,32 @@ use std::sync::Arc;
 
 /// How to reach Azure: from the global flags, validated before any request.
 #[derive(Debug, Clone)]
-pub struct AzureSettings {
-    pub cloud: Cloud,
-    pub subscription: Option<String>,
-    pub auth: AuthMode,
-    pub http: HttpOptions,
-    pub retry: RetryPolicy,
-    pub lro: LroPolicy,
+pub(crate) struct AzureSettings {
+    pub(crate) cloud: Cloud,
+    pub(crate) subscription: Option<String>,
+    pub(crate) auth: AuthMode,
+    pub(crate) http: HttpOptions,
+    pub(crate) retry: RetryPolicy,
+    pub(crate) lro: LroPolicy,
     /// The token scopes the command will need: under `--auth cli` their tokens are all fetched at
     /// once when it connects (one `az` run each, side by side) rather than one after another as
     /// requests first need them.
-    pub scopes: Vec<Scope>,
+    pub(crate) scopes: Vec<Scope>,
 }
 
-pub struct Azure {
-    pub arm: Arm,
-    pub credential: Arc<dyn TokenCredential>,
-    pub cloud: Cloud,
-    pub http: SharedHttp,
-    pub subscription: String,
+pub(crate) struct Azure {
+    pub(crate) arm: Arm,
+    pub(crate) credential: Arc<dyn TokenCredential>,
+    pub(crate) cloud: Cloud,
+    pub(crate) http: SharedHttp,
+    pub(crate) subscription: String,
 }
 
 impl Azure {
     /// Build the clients. No network I/O unless the subscription is given by a name the Azure
     /// CLI's profile does not know (then ARM lists the subscriptions the identity sees); the first
     /// token request happens on first use.
-    pub async fn connect(s: &AzureSettings) -> Result<Azure> {
+    pub(crate) async fn connect(s: &AzureSettings) -> Result<Azure> {
         let http = Arc::new(Http::new(&s.http).map_err(Error::Usage)?);
         // Plain http endpoints (a local cloud file) must stay on this host whatever --resolve says.
         for url in [
@@ -84,7 +84,7 @@ impl Azure {
     }
 
     /// A client for Microsoft Graph (same retries and transport as ARM), when the cloud has one.
-    pub fn graph(&self) -> Option<Arm> {
+    pub(crate) fn graph(&self) -> Option<Arm> {
         let base = self.cloud.microsoft_graph.clone()?;
         let scope = Scope::Graph.in_cloud(&self.cloud)?;
         let mut graph = Arm::new(self.http.clone(), self.credential.clone(), base, scope);
@@ -97,7 +97,7 @@ impl Azure {
     /// The client's first request is sent without a token to learn the scope from the vault's
     /// challenge; the token for that scope is fetched now, beside the reads that come first,
     /// so it is in the cache when the challenge asks for it (one round trip less).
-    pub fn secret_client(&self, vault_uri: &url::Url) -> Result<azure_security_keyvault_secrets::SecretClient> {
+    pub(crate) fn secret_client(&self, vault_uri: &url::Url) -> Result<azure_security_keyvault_secrets::SecretClient> {
         let client =
             crate::azure::keyvault::secret_client(&self.http, self.credential.clone(), &self.cloud, vault_uri)?;
         let (credential, scope) = (self.credential.clone(), self.cloud.keyvault_scope());
@@ -108,16 +108,16 @@ impl Azure {
         Ok(client)
     }
 
-    pub fn cluster_id(&self, rg: &str, name: &str) -> String {
+    pub(crate) fn cluster_id(&self, rg: &str, name: &str) -> String {
         ids::managed_cluster(&self.subscription, rg, name)
     }
 
-    pub fn identity_id(&self, rg: &str, name: &str) -> String {
+    pub(crate) fn identity_id(&self, rg: &str, name: &str) -> String {
         ids::user_assigned_identity(&self.subscription, rg, name)
     }
 
     /// The cluster as read — raw JSON (for read-modify-write) and its typed view. Not found is an error.
-    pub async fn cluster(&self, rg: &str, name: &str) -> Result<(serde_json::Value, ManagedCluster)> {
+    pub(crate) async fn cluster(&self, rg: &str, name: &str) -> Result<(serde_json::Value, ManagedCluster)> {
         let doc = self
             .arm
             .get_opt(&self.cluster_id(rg, name), api::CONTAINER_SERVICE)
@@ -135,7 +135,7 @@ impl Azure {
 
     /// The kubelet's managed identity; `None` while the cluster still runs on a service principal.
     /// A cluster that does not exist is an error.
-    pub async fn kubelet_identity(&self, rg: &str, name: &str) -> Result<Option<UserAssignedIdentity>> {
+    pub(crate) async fn kubelet_identity(&self, rg: &str, name: &str) -> Result<Option<UserAssignedIdentity>> {
         let (_, mc) = self.cluster(rg, name).await?;
         Ok(match (mc.uses_service_principal(), mc.kubelet_identity()) {
             (false, Some(k)) => Some(k.clone()),
@@ -145,7 +145,7 @@ impl Azure {
 
     /// Like [`Azure::kubelet_identity`], but a service-principal cluster is an error naming the two
     /// commands that give it a kubelet identity.
-    pub async fn require_kubelet_identity(&self, rg: &str, name: &str) -> Result<UserAssignedIdentity> {
+    pub(crate) async fn require_kubelet_identity(&self, rg: &str, name: &str) -> Result<UserAssignedIdentity> {
         self.kubelet_identity(rg, name)
             .await?
             .ok_or_else(|| Azure::no_kubelet_identity(rg, name))
@@ -153,7 +153,7 @@ impl Azure {
 
     /// The one wording of "this cluster has no kubelet identity", naming the two commands that
     /// give it one.
-    pub fn no_kubelet_identity(rg: &str, name: &str) -> Error {
+    pub(crate) fn no_kubelet_identity(rg: &str, name: &str) -> Error {
         Error::runtime(format!(
             "cluster {rg}/{name} has no kubelet managed identity: it still uses a service principal. \
              Run `kvwire cluster enable-managed-identity -g {rg} -n {name}`, then `kvwire nodepool upgrade-image -g {rg} --cluster {name} --all`"
@@ -162,7 +162,7 @@ impl Azure {
 
     /// The one wording of "this cluster has no CSI driver add-on identity", naming the command
     /// that enables the add-on.
-    pub fn no_addon_identity(rg: &str, name: &str) -> Error {
+    pub(crate) fn no_addon_identity(rg: &str, name: &str) -> Error {
         Error::runtime(format!(
             "cluster {rg}/{name} has no Secrets Store CSI driver add-on identity: enable the add-on with `kvwire cluster enable-csi-driver -g {rg} -n {name}`"
         ))
@@ -170,21 +170,21 @@ impl Azure {
 
     /// The CSI driver add-on's own identity; `None` while the add-on is off (AKS creates the
     /// identity when the add-on is enabled). A cluster that does not exist is an error.
-    pub async fn addon_identity(&self, rg: &str, name: &str) -> Result<Option<UserAssignedIdentity>> {
+    pub(crate) async fn addon_identity(&self, rg: &str, name: &str) -> Result<Option<UserAssignedIdentity>> {
         let (_, mc) = self.cluster(rg, name).await?;
         Ok(mc.csi_addon_identity().cloned())
     }
 
     /// Like [`Azure::addon_identity`], but an add-on that is off is an error naming the command
     /// that enables it.
-    pub async fn require_addon_identity(&self, rg: &str, name: &str) -> Result<UserAssignedIdentity> {
+    pub(crate) async fn require_addon_identity(&self, rg: &str, name: &str) -> Result<UserAssignedIdentity> {
         self.addon_identity(rg, name)
             .await?
             .ok_or_else(|| Azure::no_addon_identity(rg, name))
     }
 
     /// A user-assigned identity's document, or `None` when it does not exist.
-    pub async fn identity(&self, rg: &str, name: &str) -> Result<Option<serde_json::Value>> {
+    pub(crate) async fn identity(&self, rg: &str, name: &str) -> Result<Option<serde_json::Value>> {
         self.arm
             .get_opt(&self.identity_id(rg, name), api::MANAGED_IDENTITY)
             .await
@@ -192,7 +192,7 @@ impl Azure {
 
     /// The user-assigned identity in this subscription whose principal (object) ID is
     /// `object_id`, if kvwire can see one: kubelet and add-on identities are user-assigned too.
-    pub async fn identity_with_principal(&self, object_id: &str) -> Result<Option<serde_json::Value>> {
+    pub(crate) async fn identity_with_principal(&self, object_id: &str) -> Result<Option<serde_json::Value>> {
         let all = self
             .arm
             .list(

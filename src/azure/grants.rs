@@ -17,10 +17,10 @@ use crate::{
 use serde_json::Value;
 
 /// One grant, described for people: "AcrPull on /subscriptions/…/registries/acr1".
-pub type Grant = String;
+pub(crate) type Grant = String;
 
 /// The object ID of the service principal with application (client) ID `app_id`, via Microsoft Graph.
-pub async fn service_principal_object_id(az: &Azure, app_id: &str) -> Result<Option<String>> {
+pub(crate) async fn service_principal_object_id(az: &Azure, app_id: &str) -> Result<Option<String>> {
     let graph = az
         .graph()
         .ok_or_else(|| Error::runtime("this cloud has no Microsoft Graph endpoint configured"))?;
@@ -55,27 +55,27 @@ async fn assignments_of(az: &Azure, object_id: &str) -> Result<Vec<Value>> {
 /// AcrPush, Contributor, Owner, the repository Writer/Contributor roles, and custom roles whose
 /// actions include `…/registries/pull/read` — since each lets the service principal pull today.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PullGrant {
-    pub scope: String,
+pub(crate) struct PullGrant {
+    pub(crate) scope: String,
     /// The role definition ID.
-    pub role: String,
+    pub(crate) role: String,
     /// A custom role that pulls (built-in roles are judged per registry mode, see
     /// [`roles::pulls_images`]).
-    pub custom: bool,
+    pub(crate) custom: bool,
     /// The assignment has an ABAC condition (say, only some repositories): copying it without the
     /// condition would grant more.
-    pub conditional: bool,
+    pub(crate) conditional: bool,
 }
 
 impl PullGrant {
     /// Whether this grant lets its holder pull from a registry in that mode (ACR docs: legacy
     /// roles are not honoured in ABAC mode; custom roles are judged by their actions).
-    pub fn pulls(&self, abac: bool) -> bool {
+    pub(crate) fn pulls(&self, abac: bool) -> bool {
         self.custom || roles::pulls_images(&self.role, abac)
     }
 }
 
-pub async fn pull_grants(az: &Azure, object_id: &str) -> Result<Vec<PullGrant>> {
+pub(crate) async fn pull_grants(az: &Azure, object_id: &str) -> Result<Vec<PullGrant>> {
     let mut found = vec![];
     for doc in assignments_of(az, object_id).await? {
         let a = RoleAssignment::of(&doc);
@@ -103,7 +103,7 @@ pub async fn pull_grants(az: &Azure, object_id: &str) -> Result<Vec<PullGrant>> 
 }
 
 /// Role assignments anywhere in the subscription, and vault access policies, held by `object_id`.
-pub async fn held_by(az: &Azure, object_id: &str) -> Result<Vec<Grant>> {
+pub(crate) async fn held_by(az: &Azure, object_id: &str) -> Result<Vec<Grant>> {
     let mut grants = vec![];
     for a in &assignments_of(az, object_id).await? {
         let role_id = a
@@ -146,7 +146,7 @@ pub async fn held_by(az: &Azure, object_id: &str) -> Result<Vec<Grant>> {
 }
 
 /// A role's display name: from the built-in table, else read from ARM.
-pub async fn role_name(az: &Azure, role_definition_id: &str) -> String {
+pub(crate) async fn role_name(az: &Azure, role_definition_id: &str) -> String {
     let guid = roles::guid_of(role_definition_id);
     if let Some(r) = roles::by_guid(&guid) {
         return r.name.to_string();
@@ -159,7 +159,7 @@ pub async fn role_name(az: &Azure, role_definition_id: &str) -> String {
 
 /// The PUT body that writes role assignment `existing` back with `description`: its role,
 /// principal and condition as read (an assignment's description may change; those may not).
-pub fn assignment_with_description(existing: &Value, description: &str) -> Value {
+pub(crate) fn assignment_with_description(existing: &Value, description: &str) -> Value {
     let mut props = serde_json::json!({ "description": description });
     for k in [
         "roleDefinitionId",
@@ -178,11 +178,11 @@ pub fn assignment_with_description(existing: &Value, description: &str) -> Value
 /// How long Azure may take to honour a new role assignment (Azure RBAC troubleshooting: "When you
 /// assign roles or remove role assignments, it can take up to 10 minutes for changes to take
 /// effect").
-pub const RBAC_PROPAGATION: std::time::Duration = std::time::Duration::from_secs(600);
+pub(crate) const RBAC_PROPAGATION: std::time::Duration = std::time::Duration::from_secs(600);
 
 /// The `createdOn` of role assignment `id` when it exists and was made within
 /// [`RBAC_PROPAGATION`]: Azure may not show or honour it everywhere yet.
-pub async fn recent_assignment(az: &Azure, id: &str) -> Result<Option<String>> {
+pub(crate) async fn recent_assignment(az: &Azure, id: &str) -> Result<Option<String>> {
     use time::{OffsetDateTime, format_description::well_known::Rfc3339};
     let Some(a) = az.arm.get_opt(id, api::AUTHORIZATION).await? else {
         return Ok(None);
@@ -197,7 +197,7 @@ pub async fn recent_assignment(az: &Azure, id: &str) -> Result<Option<String>> {
 
 /// How `object_id` can read `secret` in `vault`, or `None` when it cannot: a data role at the
 /// secret, the vault or above (RBAC vaults), or an access policy with `get` (the others).
-pub async fn secret_read_access(
+pub(crate) async fn secret_read_access(
     az: &Azure,
     vault: &crate::azure::vault::Vault,
     object_id: &str,
@@ -214,7 +214,7 @@ pub async fn secret_read_access(
 
 /// How `object_id` can pull from registry `registry_id`, or `None`: a role that pulls images, at
 /// the registry or above (the list at a scope includes inherited assignments).
-pub async fn registry_pull_access(
+pub(crate) async fn registry_pull_access(
     az: &Azure,
     registry: &crate::azure::registry::Registry,
     object_id: &str,
@@ -227,7 +227,7 @@ pub async fn registry_pull_access(
 
 /// How `object_id` holds `role` at `target` or above (or Owner, which includes every role), or
 /// `None`.
-pub async fn role_held(az: &Azure, target: &str, object_id: &str, role: roles::Role) -> Result<Option<String>> {
+pub(crate) async fn role_held(az: &Azure, target: &str, object_id: &str, role: roles::Role) -> Result<Option<String>> {
     role_covering(az, target, object_id, |r| {
         let g = roles::guid_of(r);
         g == role.guid || g == roles::OWNER.guid

@@ -12,14 +12,14 @@ use std::{
 };
 use url::Url;
 
-pub const USER_AGENT: &str = concat!("kvwire/", env!("CARGO_PKG_VERSION"));
+pub(crate) const USER_AGENT: &str = concat!("kvwire/", env!("CARGO_PKG_VERSION"));
 
 /// curl-style `HOST:PORT:ADDR` (PORT may be `*`): connect to ADDR whenever a URL names HOST.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ResolveRule {
-    pub host: String,
-    pub port: Option<u16>,
-    pub addr: IpAddr,
+    pub(crate) host: String,
+    pub(crate) port: Option<u16>,
+    pub(crate) addr: IpAddr,
 }
 
 impl FromStr for ResolveRule {
@@ -71,7 +71,7 @@ const IMDS: std::net::Ipv4Addr = std::net::Ipv4Addr::new(169, 254, 169, 254);
 
 /// Refuse plain http except to loopback (and IMDS): a bearer token must never cross a network in
 /// clear text. This looks at the URL only; [`Http`] also checks where `--resolve` sends it.
-pub fn check_scheme(url: &Url) -> Result<(), String> {
+pub(crate) fn check_scheme(url: &Url) -> Result<(), String> {
     match url.scheme() {
         "https" => Ok(()),
         "http" if is_loopback(url) || url.host() == Some(url::Host::Ipv4(IMDS)) => Ok(()),
@@ -95,7 +95,7 @@ fn is_loopback(url: &Url) -> bool {
 /// A header value fit for logs: an absolute URL (`Location`, `Azure-AsyncOperation`, whose ARM
 /// operation URLs carry signatures such as `…?api-version=…&t=…&c=MIIH…&s=…&h=…`) as
 /// [`loggable_url`] shows URLs; anything else as it is.
-pub fn loggable_header_value(value: &str) -> String {
+pub(crate) fn loggable_header_value(value: &str) -> String {
     match Url::parse(value) {
         Ok(u) if matches!(u.scheme(), "http" | "https") => loggable_url(&u),
         _ => value.to_string(),
@@ -103,7 +103,7 @@ pub fn loggable_header_value(value: &str) -> String {
 }
 
 /// A URL fit for logs: no query values other than api-version.
-pub fn loggable_url(url: &Url) -> String {
+pub(crate) fn loggable_url(url: &Url) -> String {
     let mut u = url.clone();
     let pairs: Vec<(String, String)> = url
         .query_pairs()
@@ -127,10 +127,10 @@ pub fn loggable_url(url: &Url) -> String {
 /// A transport failure: no HTTP response was received (or its body could not be read).
 #[derive(Debug, thiserror::Error)]
 #[error("{message}")]
-pub struct TransportError {
-    pub message: String,
+pub(crate) struct TransportError {
+    pub(crate) message: String,
     /// Worth another try: connection refused/reset, timeout.
-    pub retryable: bool,
+    pub(crate) retryable: bool,
 }
 
 impl From<reqwest::Error> for TransportError {
@@ -178,7 +178,7 @@ fn untrusted_certificate(e: &reqwest::Error) -> Option<String> {
 }
 
 /// The transport failure somewhere in an error's chain (an SDK error wraps it in context).
-pub fn transport_failure<'a>(e: &'a (dyn std::error::Error + 'static)) -> Option<&'a TransportError> {
+pub(crate) fn transport_failure<'a>(e: &'a (dyn std::error::Error + 'static)) -> Option<&'a TransportError> {
     let mut cur = Some(e);
     while let Some(err) = cur {
         if let Some(t) = err.downcast_ref::<TransportError>() {
@@ -190,7 +190,7 @@ pub fn transport_failure<'a>(e: &'a (dyn std::error::Error + 'static)) -> Option
 }
 
 /// An error and its causes, each said once: what the SDK's "authentication failed" wraps.
-pub fn error_chain(e: &(dyn std::error::Error + 'static)) -> String {
+pub(crate) fn error_chain(e: &(dyn std::error::Error + 'static)) -> String {
     let mut parts: Vec<String> = vec![];
     let mut cur = Some(e);
     while let Some(err) = cur {
@@ -315,7 +315,7 @@ impl Http {
 
     /// [`check_scheme`], and for plain http also the address `--resolve` really dials: a rule
     /// that sends `localhost` elsewhere must not take a bearer token across the network.
-    pub fn check_url(&self, url: &Url) -> Result<(), String> {
+    pub(crate) fn check_url(&self, url: &Url) -> Result<(), String> {
         check_scheme(url)?;
         if url.scheme() != "http" {
             return Ok(());
@@ -342,12 +342,12 @@ impl Http {
         }
     }
 
-    pub fn request(&self, method: reqwest::Method, url: Url) -> reqwest::RequestBuilder {
+    pub(crate) fn request(&self, method: reqwest::Method, url: Url) -> reqwest::RequestBuilder {
         self.client.request(method, url)
     }
 
     /// Send one request: the scheme guard, then the wire, with redacted logging.
-    pub async fn execute(&self, req: reqwest::Request) -> Result<reqwest::Response, TransportError> {
+    pub(crate) async fn execute(&self, req: reqwest::Request) -> Result<reqwest::Response, TransportError> {
         self.check_url(req.url()).map_err(|message| TransportError {
             message,
             retryable: false,

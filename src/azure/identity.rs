@@ -5,22 +5,22 @@ use serde_json::Value;
 
 /// A user-assigned identity, by resource group and name.
 #[derive(Clone)]
-pub struct IdentityRef {
-    pub cluster: ClusterRef,
-    pub rg: String,
-    pub name: String,
+pub(crate) struct IdentityRef {
+    pub(crate) cluster: ClusterRef,
+    pub(crate) rg: String,
+    pub(crate) name: String,
 }
 
 impl IdentityRef {
-    pub fn id(&self) -> String {
+    pub(crate) fn id(&self) -> String {
         self.cluster.az.identity_id(&self.rg, &self.name)
     }
 
-    pub fn label(&self) -> String {
+    pub(crate) fn label(&self) -> String {
         format!("{}/{}", self.rg, self.name)
     }
 
-    pub async fn read(&self) -> Result<Option<Value>> {
+    pub(crate) async fn read(&self) -> Result<Option<Value>> {
         self.cluster.az.identity(&self.rg, &self.name).await
     }
 }

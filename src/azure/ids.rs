@@ -2,66 +2,68 @@
 
 use crate::util::uuid5;
 
-pub const MANAGED_CLUSTER: &str = "Microsoft.ContainerService/managedClusters";
-pub const NODE_IMAGE_UPGRADE: &str = "Microsoft.ContainerService/managedClusters/agentPools/upgradeNodeImageVersion";
-pub const USER_ASSIGNED_IDENTITY: &str = "Microsoft.ManagedIdentity/userAssignedIdentities";
-pub const FEDERATED_CREDENTIAL: &str = "Microsoft.ManagedIdentity/userAssignedIdentities/federatedIdentityCredentials";
-pub const ROLE_ASSIGNMENT: &str = "Microsoft.Authorization/roleAssignments";
-pub const ACCESS_POLICY: &str = "Microsoft.KeyVault/vaults/accessPolicies";
-pub const VAULT: &str = "Microsoft.KeyVault/vaults";
-pub const SECRET: &str = "Microsoft.KeyVault/vaults/secrets";
-pub const REGISTRY: &str = "Microsoft.ContainerRegistry/registries";
+pub(crate) const MANAGED_CLUSTER: &str = "Microsoft.ContainerService/managedClusters";
+pub(crate) const NODE_IMAGE_UPGRADE: &str =
+    "Microsoft.ContainerService/managedClusters/agentPools/upgradeNodeImageVersion";
+pub(crate) const USER_ASSIGNED_IDENTITY: &str = "Microsoft.ManagedIdentity/userAssignedIdentities";
+pub(crate) const FEDERATED_CREDENTIAL: &str =
+    "Microsoft.ManagedIdentity/userAssignedIdentities/federatedIdentityCredentials";
+pub(crate) const ROLE_ASSIGNMENT: &str = "Microsoft.Authorization/roleAssignments";
+pub(crate) const ACCESS_POLICY: &str = "Microsoft.KeyVault/vaults/accessPolicies";
+pub(crate) const VAULT: &str = "Microsoft.KeyVault/vaults";
+pub(crate) const SECRET: &str = "Microsoft.KeyVault/vaults/secrets";
+pub(crate) const REGISTRY: &str = "Microsoft.ContainerRegistry/registries";
 
-pub fn subscription(sub: &str) -> String {
+pub(crate) fn subscription(sub: &str) -> String {
     format!("/subscriptions/{sub}")
 }
 
-pub fn resource_group(sub: &str, rg: &str) -> String {
+pub(crate) fn resource_group(sub: &str, rg: &str) -> String {
     format!("/subscriptions/{sub}/resourceGroups/{rg}")
 }
 
-pub fn managed_cluster(sub: &str, rg: &str, name: &str) -> String {
+pub(crate) fn managed_cluster(sub: &str, rg: &str, name: &str) -> String {
     format!("/subscriptions/{sub}/resourceGroups/{rg}/providers/{MANAGED_CLUSTER}/{name}")
 }
 
-pub fn agent_pools(cluster_id: &str) -> String {
+pub(crate) fn agent_pools(cluster_id: &str) -> String {
     format!("{cluster_id}/agentPools")
 }
 
-pub fn agent_pool(cluster_id: &str, pool: &str) -> String {
+pub(crate) fn agent_pool(cluster_id: &str, pool: &str) -> String {
     format!("{cluster_id}/agentPools/{pool}")
 }
 
-pub fn user_assigned_identity(sub: &str, rg: &str, name: &str) -> String {
+pub(crate) fn user_assigned_identity(sub: &str, rg: &str, name: &str) -> String {
     format!("/subscriptions/{sub}/resourceGroups/{rg}/providers/{USER_ASSIGNED_IDENTITY}/{name}")
 }
 
-pub fn user_assigned_identities_in_subscription(sub: &str) -> String {
+pub(crate) fn user_assigned_identities_in_subscription(sub: &str) -> String {
     format!("/subscriptions/{sub}/providers/{USER_ASSIGNED_IDENTITY}")
 }
 
-pub fn federated_credentials(identity_id: &str) -> String {
+pub(crate) fn federated_credentials(identity_id: &str) -> String {
     format!("{identity_id}/federatedIdentityCredentials")
 }
 
-pub fn federated_credential(identity_id: &str, name: &str) -> String {
+pub(crate) fn federated_credential(identity_id: &str, name: &str) -> String {
     format!("{identity_id}/federatedIdentityCredentials/{name}")
 }
 
-pub fn vault(sub: &str, rg: &str, name: &str) -> String {
+pub(crate) fn vault(sub: &str, rg: &str, name: &str) -> String {
     format!("/subscriptions/{sub}/resourceGroups/{rg}/providers/{VAULT}/{name}")
 }
 
-pub fn vaults_in_subscription(sub: &str) -> String {
+pub(crate) fn vaults_in_subscription(sub: &str) -> String {
     format!("/subscriptions/{sub}/providers/{VAULT}")
 }
 
-pub fn registries_in_subscription(sub: &str) -> String {
+pub(crate) fn registries_in_subscription(sub: &str) -> String {
     format!("/subscriptions/{sub}/providers/{REGISTRY}")
 }
 
 /// Whether `scope` is a container registry itself (not a group or subscription above it).
-pub fn is_registry(scope: &str) -> bool {
+pub(crate) fn is_registry(scope: &str) -> bool {
     let parts: Vec<&str> = scope.trim_matches('/').split('/').collect();
     parts.len() == 8
         && parts[5].eq_ignore_ascii_case("Microsoft.ContainerRegistry")
@@ -69,26 +71,26 @@ pub fn is_registry(scope: &str) -> bool {
 }
 
 /// The last segment of a resource ID: the resource's name.
-pub fn name_of(id: &str) -> &str {
+pub(crate) fn name_of(id: &str) -> &str {
     id.trim_end_matches('/').rsplit('/').next().unwrap_or(id)
 }
 
-pub fn role_assignments(scope: &str) -> String {
+pub(crate) fn role_assignments(scope: &str) -> String {
     format!("{scope}/providers/{ROLE_ASSIGNMENT}")
 }
 
-pub fn role_assignment(scope: &str, name: &str) -> String {
+pub(crate) fn role_assignment(scope: &str, name: &str) -> String {
     format!("{scope}/providers/{ROLE_ASSIGNMENT}/{name}")
 }
 
-pub fn role_definition(sub: &str, guid: &str) -> String {
+pub(crate) fn role_definition(sub: &str, guid: &str) -> String {
     format!("/subscriptions/{sub}/providers/Microsoft.Authorization/roleDefinitions/{guid}")
 }
 
 /// kvwire's name for the assignment of `role_guid` to `principal_id` at `scope`: the same inputs
 /// always give the same name (UUIDv5), so a replayed PUT never makes a twin, and `down` finds
 /// exactly what kvwire made.
-pub fn role_assignment_name(scope: &str, principal_id: &str, role_guid: &str) -> String {
+pub(crate) fn role_assignment_name(scope: &str, principal_id: &str, role_guid: &str) -> String {
     let key = format!(
         "{}|{}|{}",
         scope.to_ascii_lowercase(),
@@ -99,7 +101,7 @@ pub fn role_assignment_name(scope: &str, principal_id: &str, role_guid: &str) ->
 }
 
 /// The resource group named in a resource ID.
-pub fn resource_group_of(id: &str) -> Option<&str> {
+pub(crate) fn resource_group_of(id: &str) -> Option<&str> {
     let mut parts = id.trim_start_matches('/').split('/');
     while let Some(p) = parts.next() {
         if p.eq_ignore_ascii_case("resourceGroups") {

@@ -47,8 +47,8 @@ pub struct KvFailure {
     /// `error.code`, e.g. `Conflict`, `SecretNotFound`, `Forbidden`.
     pub code: Option<String>,
     /// `error.innererror.code`, e.g. `ObjectIsDeletedButRecoverable`, `ForbiddenByRbac`.
-    pub inner_code: Option<String>,
-    pub message: String,
+    pub(crate) inner_code: Option<String>,
+    pub(crate) message: String,
 }
 
 impl KvFailure {
@@ -91,7 +91,7 @@ impl KvFailure {
 
 /// Whether a secret can be used, as its vault reports it.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum SecretState {
+pub(crate) enum SecretState {
     Enabled,
     Disabled,
     Missing,
@@ -102,7 +102,7 @@ pub enum SecretState {
 /// A secret's state from the vault's listing (its properties: the listing carries no values), so
 /// checking that a secret exists never downloads it. Without permission to list, it is not
 /// checked: reading the secret itself would fetch its value.
-pub async fn secret_state(client: &SecretClient, vault: &Url, name: &str) -> SecretState {
+pub(crate) async fn secret_state(client: &SecretClient, vault: &Url, name: &str) -> SecretState {
     match secret_names(client, vault, false).await {
         Ok(Some(names)) => match names.get(&name.to_ascii_lowercase()) {
             Some(true) => SecretState::Enabled,
@@ -118,7 +118,7 @@ pub async fn secret_state(client: &SecretClient, vault: &Url, name: &str) -> Sec
 /// whether each is enabled, from one paged listing shared by every step of an observation (25 a
 /// page, the service's most); `None` when kvwire's identity may not list them. Listing returns no
 /// values.
-pub async fn secret_names(client: &SecretClient, vault: &Url, deleted: bool) -> Result<Names> {
+pub(crate) async fn secret_names(client: &SecretClient, vault: &Url, deleted: bool) -> Result<Names> {
     use futures::TryStreamExt;
     let fetch = || async {
         let name = |id: Option<String>| {

@@ -16,18 +16,18 @@ use std::{
 
 /// Requests per vault per 10 seconds when `--keyvault-rate` is not given: 90% of the documented
 /// 4,000, leaving headroom for other clients of the same vault.
-pub const DEFAULT_KEYVAULT_RATE: u32 = 3600;
+pub(crate) const DEFAULT_KEYVAULT_RATE: u32 = 3600;
 
 /// The service's window.
 const WINDOW: Duration = Duration::from_secs(10);
 
 /// Milliseconds to use as the window instead of 10 s: for tests only, which model the service's
 /// rule on a shorter clock.
-pub const WINDOW_ENV: &str = "KVWIRE_KEYVAULT_WINDOW_MS";
+pub(crate) const WINDOW_ENV: &str = "KVWIRE_KEYVAULT_WINDOW_MS";
 
 /// Per vault host, when its last `rate` requests are (or are due to be) sent.
 #[derive(Debug)]
-pub struct Pacer {
+pub(crate) struct Pacer {
     rate: usize,
     window: Duration,
     sent: Mutex<HashMap<String, VecDeque<Instant>>>,
@@ -35,7 +35,7 @@ pub struct Pacer {
 
 impl Pacer {
     /// `rate` requests per 10 seconds per host.
-    pub fn new(rate: u32) -> Pacer {
+    pub(crate) fn new(rate: u32) -> Pacer {
         let window = std::env::var(WINDOW_ENV)
             .ok()
             .and_then(|v| v.parse::<u64>().ok())
@@ -71,7 +71,7 @@ impl Pacer {
     }
 
     /// Wait for `host`'s turn.
-    pub async fn pace(&self, host: &str) {
+    pub(crate) async fn pace(&self, host: &str) {
         if let Some(wait) = self.take(host) {
             crate::trace!("pacing {host}: waiting {} ms", wait.as_millis());
             tokio::time::sleep(wait).await;

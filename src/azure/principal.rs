@@ -9,7 +9,7 @@ use crate::{
 /// Who gets access. Resolved when needed: in a runbook the identity (or the kubelet identity)
 /// may only come into being in an earlier step of the same run.
 #[derive(Debug, Clone)]
-pub enum Principal {
+pub(crate) enum Principal {
     Known {
         object_id: String,
         kind: &'static str,
@@ -38,7 +38,7 @@ pub enum Principal {
 }
 
 impl Principal {
-    pub fn label(&self) -> String {
+    pub(crate) fn label(&self) -> String {
         match self {
             Principal::Known { object_id, .. } => format!("principal {object_id}"),
             Principal::Identity { rg, name } => format!("identity {rg}/{name}"),
@@ -48,7 +48,7 @@ impl Principal {
         }
     }
 
-    pub fn kind(&self) -> &'static str {
+    pub(crate) fn kind(&self) -> &'static str {
         match self {
             Principal::Known { kind, .. } => kind,
             _ => "ServicePrincipal",
@@ -56,7 +56,7 @@ impl Principal {
     }
 
     /// The `kvwire grant` command that gives this principal access to `vault`.
-    pub fn grant_command(&self, vault: &str) -> String {
+    pub(crate) fn grant_command(&self, vault: &str) -> String {
         let to = match self {
             Principal::Identity { rg, name } => format!("identity:{rg}/{name}"),
             Principal::Kubelet { rg, cluster } => format!("kubelet:{rg}/{cluster}"),
@@ -70,7 +70,7 @@ impl Principal {
     }
 
     /// The object ID, or `None` while the identity does not exist yet.
-    pub async fn object_id(&self, az: &Azure) -> Result<Option<String>> {
+    pub(crate) async fn object_id(&self, az: &Azure) -> Result<Option<String>> {
         match self {
             Principal::Known { object_id, .. } => Ok(Some(object_id.clone())),
             Principal::Identity { rg, name } => Ok(az
@@ -91,7 +91,7 @@ impl Principal {
 
     /// The client (application) ID a pod uses to sign in as it, or `None` while it does not exist
     /// yet. A principal known only by its object ID has none kvwire can read.
-    pub async fn client_id(&self, az: &Azure) -> Result<Option<String>> {
+    pub(crate) async fn client_id(&self, az: &Azure) -> Result<Option<String>> {
         match self {
             Principal::Known { .. } => Ok(None),
             Principal::Identity { rg, name } => Ok(az
@@ -111,7 +111,7 @@ impl Principal {
     }
 
     /// Like [`Principal::object_id`], but a missing identity is an error saying how to create it.
-    pub async fn require(&self, az: &Azure) -> Result<String> {
+    pub(crate) async fn require(&self, az: &Azure) -> Result<String> {
         self.object_id(az).await?.ok_or_else(|| match self {
             Principal::Identity { rg, name } => Error::runtime(format!(
                 "managed identity {rg}/{name} was not found: create it with `kvwire workload-identity … --identity {name}`"

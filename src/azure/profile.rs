@@ -11,16 +11,16 @@ use std::path::PathBuf;
 
 #[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
 #[serde(rename_all = "camelCase")]
-pub struct CliSubscription {
-    pub id: String,
+pub(crate) struct CliSubscription {
+    pub(crate) id: String,
     #[serde(default)]
-    pub name: String,
+    pub(crate) name: String,
     #[serde(default)]
-    pub is_default: bool,
+    pub(crate) is_default: bool,
     #[serde(default)]
-    pub tenant_id: Option<String>,
+    pub(crate) tenant_id: Option<String>,
     #[serde(default)]
-    pub environment_name: Option<String>,
+    pub(crate) environment_name: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -30,7 +30,7 @@ struct Profile {
 }
 
 /// Where the CLI keeps its profile.
-pub fn path() -> Option<PathBuf> {
+pub(crate) fn path() -> Option<PathBuf> {
     let dir = std::env::var_os("AZURE_CONFIG_DIR")
         .filter(|d| !d.is_empty())
         .map(PathBuf::from)
@@ -40,7 +40,7 @@ pub fn path() -> Option<PathBuf> {
 
 /// The CLI's subscriptions in `cloud` (by its name, e.g. `AzureCloud`); none when there is no
 /// profile or it cannot be read (the CLI itself then starts afresh).
-pub fn subscriptions(cloud: &str) -> Vec<CliSubscription> {
+pub(crate) fn subscriptions(cloud: &str) -> Vec<CliSubscription> {
     let Some(text) = path().and_then(|p| read_bounded(Source::File(&p), input::AZURE_PROFILE, "").ok()) else {
         return vec![];
     };
@@ -59,11 +59,6 @@ fn parse(text: &str) -> Vec<CliSubscription> {
     serde_json::from_str::<Profile>(text)
         .map(|p| p.subscriptions)
         .unwrap_or_default()
-}
-
-/// The subscription `az account set` chose, in `cloud`.
-pub fn default_subscription(cloud: &str) -> Option<CliSubscription> {
-    subscriptions(cloud).into_iter().find(|s| s.is_default)
 }
 
 #[cfg(test)]

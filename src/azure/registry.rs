@@ -9,14 +9,14 @@ use serde_json::Value;
 
 /// A registry, as far as granting pulls goes.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Registry {
+pub(crate) struct Registry {
     /// The resource ID as ARM spells it.
-    pub id: String,
+    pub(crate) id: String,
     /// `properties.roleAssignmentMode` is `AbacRepositoryPermissions`: AcrPull is not honoured
     /// there, Container Registry Repository Reader is (ACR docs, "Azure ABAC repository
     /// permissions": "Legacy ACR roles such as AcrPull, AcrPush, and AcrDelete are not honored in
     /// ABAC-enabled registries").
-    pub abac: bool,
+    pub(crate) abac: bool,
 }
 
 impl Registry {
@@ -28,13 +28,13 @@ impl Registry {
         })
     }
 
-    pub fn name(&self) -> &str {
+    pub(crate) fn name(&self) -> &str {
         ids::name_of(&self.id)
     }
 }
 
 /// The registry named with `--acr` (a name or a resource ID); not finding it is an error.
-pub async fn find(az: &Azure, name_or_id: &str) -> Result<Registry> {
+pub(crate) async fn find(az: &Azure, name_or_id: &str) -> Result<Registry> {
     let doc = if name_or_id.starts_with('/') {
         az.arm.get_opt(name_or_id, api::CONTAINER_REGISTRY).await?
     } else {
@@ -56,7 +56,7 @@ pub async fn find(az: &Azure, name_or_id: &str) -> Result<Registry> {
 }
 
 /// The registry with this resource ID, or `None` when it no longer exists.
-pub async fn read(az: &Azure, id: &str) -> Result<Option<Registry>> {
+pub(crate) async fn read(az: &Azure, id: &str) -> Result<Option<Registry>> {
     Ok(az
         .arm
         .get_opt(id, api::CONTAINER_REGISTRY)

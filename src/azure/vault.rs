@@ -8,21 +8,19 @@ use serde_json::Value;
 use url::Url;
 
 #[derive(Debug, Clone)]
-pub struct Vault {
-    pub id: String,
-    pub name: String,
-    pub resource_group: String,
+pub(crate) struct Vault {
+    pub(crate) id: String,
+    pub(crate) name: String,
+    pub(crate) resource_group: String,
     /// Data-plane URI, e.g. `https://kv-demo.vault.azure.net/`.
-    pub uri: Url,
-    pub tenant_id: String,
+    pub(crate) uri: Url,
+    pub(crate) tenant_id: String,
     /// `properties.enableRbacAuthorization`: Azure RBAC (true) or access policies (false).
-    pub rbac: bool,
-    /// The vault document as read.
-    pub doc: Value,
+    pub(crate) rbac: bool,
 }
 
 /// Read the vault: by ID, by name in `resource_group`, or by name anywhere in the subscription.
-pub async fn find(az: &Azure, vault: &str, resource_group: Option<&str>) -> Result<Vault> {
+pub(crate) async fn find(az: &Azure, vault: &str, resource_group: Option<&str>) -> Result<Vault> {
     let doc = if vault.starts_with('/') {
         az.arm.get_opt(vault, api::KEY_VAULT).await?
     } else if let Some(rg) = resource_group {
@@ -48,7 +46,7 @@ pub async fn find(az: &Azure, vault: &str, resource_group: Option<&str>) -> Resu
 impl Vault {
     /// The secret permissions (lower-case) of `object_id`'s own access policy — not one for a
     /// compound identity (with an applicationId) — read fresh from the vault; `None`: no policy.
-    pub async fn secret_permissions(&self, az: &Azure, object_id: &str) -> Result<Option<Vec<String>>> {
+    pub(crate) async fn secret_permissions(&self, az: &Azure, object_id: &str) -> Result<Option<Vec<String>>> {
         let doc = az.arm.get(&self.id, api::KEY_VAULT).await?;
         let policies = doc
             .pointer("/properties/accessPolicies")
@@ -96,6 +94,5 @@ fn from_doc(doc: Value) -> Result<Vault> {
             .and_then(Value::as_bool)
             .unwrap_or(false),
         id,
-        doc,
     })
 }

@@ -78,24 +78,24 @@ pub struct Cli {
     #[command(flatten)]
     pub global: GlobalArgs,
     #[command(flatten)]
-    pub early: EarlyArgs,
+    pub(crate) early: EarlyArgs,
     #[command(subcommand)]
-    pub command: Command,
+    pub(crate) command: Command,
 }
 
 /// `-o`, `--dry-run`, `--yes` and `--detailed-exitcode` belong to the commands that use them
 /// (`kvwire up --yes`). Given before the command (`kvwire --yes up`, as before), they are taken
 /// here, unlisted, and refused for a command that has no use for them.
 #[derive(Debug, Clone, Default, Args)]
-pub struct EarlyArgs {
+pub(crate) struct EarlyArgs {
     #[arg(short = 'o', long, value_enum, hide = true)]
-    pub output: Option<OutputFormat>,
+    pub(crate) output: Option<OutputFormat>,
     #[arg(long, hide = true)]
-    pub dry_run: bool,
+    pub(crate) dry_run: bool,
     #[arg(short = 'y', long, hide = true)]
-    pub yes: bool,
+    pub(crate) yes: bool,
     #[arg(long, hide = true)]
-    pub detailed_exitcode: bool,
+    pub(crate) detailed_exitcode: bool,
 }
 
 /// Flags of every command, listed once under "Global options" after the command's own.
@@ -107,7 +107,7 @@ pub struct GlobalArgs {
     /// Without --subscription and AZURE_SUBSCRIPTION_ID, the subscription `az account set` chose is
     /// read from the Azure CLI's profile (AZURE_CONFIG_DIR or ~/.azure), without starting az.
     #[arg(long, global = true, env = "AZURE_SUBSCRIPTION_ID", value_parser = names::subscription, value_name = "ID_OR_NAME")]
-    pub subscription: Option<String>,
+    pub(crate) subscription: Option<String>,
 
     /// More detail on stderr: -v steps, -vv HTTP requests, -vvv headers and ARM bodies (always redacted).
     #[arg(short = 'v', long, global = true, action = ArgAction::Count)]
@@ -125,11 +125,11 @@ pub struct GlobalArgs {
         default_value = "AzureCloud",
         value_name = "NAME|FILE"
     )]
-    pub cloud: String,
+    pub(crate) cloud: String,
 
     /// How to authenticate.
     #[arg(long, global = true, env = "KVWIRE_AUTH", value_enum, default_value = "auto")]
-    pub auth: AuthMode,
+    pub(crate) auth: AuthMode,
 
     /// Extra PEM CA certificates to trust, e.g. for a TLS-intercepting corporate proxy.
     #[arg(
@@ -139,7 +139,7 @@ pub struct GlobalArgs {
         hide_short_help = true,
         value_name = "PEM"
     )]
-    pub ca_bundle: Option<PathBuf>,
+    pub(crate) ca_bundle: Option<PathBuf>,
 
     /// Connect to ADDR for HOST (curl-style HOST:PORT:ADDR; repeat, or comma-separate in KVWIRE_RESOLVE).
     #[arg(
@@ -150,7 +150,7 @@ pub struct GlobalArgs {
         value_delimiter = ',',
         value_name = "HOST:PORT:ADDR"
     )]
-    pub resolve: Vec<ResolveRule>,
+    pub(crate) resolve: Vec<ResolveRule>,
 
     /// Give up on one HTTP request after this many seconds.
     #[arg(
@@ -161,11 +161,11 @@ pub struct GlobalArgs {
         value_name = "SECONDS",
         value_parser = clap::value_parser!(u64).range(1..=3600)
     )]
-    pub timeout: u64,
+    pub(crate) timeout: u64,
 
     /// Retries for throttled (429), failed (5xx) or dropped requests, with exponential backoff.
     #[arg(long, global = true, env = "KVWIRE_RETRIES", hide_short_help = true, default_value_t = 5, value_parser = clap::value_parser!(u32).range(0..=20))]
-    pub retries: u32,
+    pub(crate) retries: u32,
 
     /// Give up waiting for one long-running Azure operation after this many seconds.
     #[arg(
@@ -176,7 +176,7 @@ pub struct GlobalArgs {
         value_name = "SECONDS",
         value_parser = clap::value_parser!(u64).range(1..=7 * 24 * 3600)
     )]
-    pub lro_timeout: u64,
+    pub(crate) lro_timeout: u64,
 
     /// Requests kvwire sends one Key Vault in 10 seconds, at most (Key Vault allows 4,000 per vault
     /// per region; the default leaves headroom for the vault's other clients).
@@ -189,16 +189,16 @@ pub struct GlobalArgs {
         value_name = "REQUESTS",
         value_parser = clap::value_parser!(u32).range(10..=100_000)
     )]
-    pub keyvault_rate: u32,
+    pub(crate) keyvault_rate: u32,
 
     /// No colour in text output (NO_COLOR is honoured too).
     #[arg(long, global = true)]
-    pub no_color: bool,
+    pub(crate) no_color: bool,
 }
 
 /// `-o` of commands that print a plan or a report.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum DocFormat {
+pub(crate) enum DocFormat {
     /// For people: aligned, coloured on a terminal
     Text,
     /// One stable JSON document on stdout (docs/plan-format.md)
@@ -219,7 +219,7 @@ impl From<DocFormat> for OutputFormat {
 
 /// `-o` of `manifests`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum ManifestFormat {
+pub(crate) enum ManifestFormat {
     /// Kubernetes YAML documents separated by `---` (the default, piped or not)
     Yaml,
     /// One Kubernetes `v1` List holding every object
@@ -236,30 +236,30 @@ impl From<ManifestFormat> for OutputFormat {
 }
 
 #[derive(Debug, Clone, Args)]
-pub struct OutputArg {
+pub(crate) struct OutputArg {
     /// Output format. Default: text on a terminal, json when stdout is piped.
     #[arg(short = 'o', long, value_enum, value_name = "FORMAT")]
-    pub output: Option<DocFormat>,
+    pub(crate) output: Option<DocFormat>,
 }
 
 /// The flags of commands that change Azure.
 #[derive(Debug, Clone, Args)]
-pub struct ApplyArgs {
+pub(crate) struct ApplyArgs {
     #[command(flatten)]
-    pub output: OutputArg,
+    pub(crate) output: OutputArg,
     /// Observe and print the plan, but write nothing (reads only).
     #[arg(long)]
-    pub dry_run: bool,
+    pub(crate) dry_run: bool,
     /// Apply without asking. Required to apply when there is no terminal (CI).
     #[arg(short = 'y', long)]
-    pub yes: bool,
+    pub(crate) yes: bool,
     /// Exit 4 when changes are pending and were not applied (0 = nothing to do).
     #[arg(long)]
-    pub detailed_exitcode: bool,
+    pub(crate) detailed_exitcode: bool,
 }
 
 #[derive(Debug, Subcommand)]
-pub enum Command {
+pub(crate) enum Command {
     /// Cluster-level changes.
     #[command(subcommand, after_help = examples(&[
         "kvwire cluster enable-managed-identity -g rg-demo -n aks-demo --dry-run",
@@ -379,7 +379,7 @@ pub enum Command {
 }
 
 #[derive(Debug, Subcommand)]
-pub enum ClusterCommand {
+pub(crate) enum ClusterCommand {
     /// Switch the cluster's control plane from a service principal to a managed identity.
     #[command(after_help = examples(&[
         "kvwire cluster enable-managed-identity -g rg-demo -n aks-demo --dry-run",
@@ -398,64 +398,64 @@ pub enum ClusterCommand {
 }
 
 #[derive(Debug, Args)]
-pub struct ClusterRef {
+pub(crate) struct ClusterRef {
     /// Resource group of the cluster.
     #[arg(short = 'g', long, value_parser = names::resource_group)]
-    pub resource_group: String,
+    pub(crate) resource_group: String,
     /// Name of the AKS cluster.
     #[arg(short = 'n', long = "name", visible_alias = "cluster", value_parser = names::cluster_name)]
-    pub name: String,
+    pub(crate) name: String,
 }
 
 #[derive(Debug, Args)]
-pub struct EnableManagedIdentityArgs {
+pub(crate) struct EnableManagedIdentityArgs {
     #[command(flatten)]
-    pub cluster: ClusterRef,
+    pub(crate) cluster: ClusterRef,
     /// Use this user-assigned identity (resource ID) instead of a system-assigned one.
     #[arg(long, value_parser = names::identity_resource_id, value_name = "RESOURCE_ID")]
-    pub assign_identity: Option<String>,
+    pub(crate) assign_identity: Option<String>,
     /// Also grant the kubelet identity AcrPull on this registry (name or resource ID;
     /// repeatable), beside the registries where the old service principal holds AcrPull.
     #[arg(long = "acr", value_parser = names::registry_ref, value_name = "NAME_OR_ID")]
-    pub acr: Vec<String>,
+    pub(crate) acr: Vec<String>,
     /// Do not look up the registries where the old service principal holds AcrPull (that needs
     /// Microsoft Graph read access); only `--acr` ones are granted.
     #[arg(long)]
-    pub no_regrant_acr: bool,
+    pub(crate) no_regrant_acr: bool,
     /// Start the long-running operation and return once Azure accepted it; `kvwire wait` (or a
     /// later run, which adopts it) waits for the end. AcrPull is granted by the next run.
     #[arg(long)]
-    pub no_wait: bool,
+    pub(crate) no_wait: bool,
     #[command(flatten)]
-    pub apply: ApplyArgs,
+    pub(crate) apply: ApplyArgs,
 }
 
 #[derive(Debug, Args)]
-pub struct EnableCsiDriverArgs {
+pub(crate) struct EnableCsiDriverArgs {
     #[command(flatten)]
-    pub cluster: ClusterRef,
+    pub(crate) cluster: ClusterRef,
     /// Re-read mounted secrets from Key Vault periodically, so pods see new versions (the
     /// add-on's `enableSecretRotation`). Neither this nor --no-rotation: as the cluster has it
     /// (off on a new add-on, as in AKS).
     #[arg(long, overrides_with = "no_rotation")]
-    pub rotation: bool,
+    pub(crate) rotation: bool,
     /// Turn secret rotation off.
     #[arg(long)]
-    pub no_rotation: bool,
+    pub(crate) no_rotation: bool,
     /// How often rotation re-reads (a Go duration: 2m, 90s, 1h30m). Absent: as the cluster has
     /// it (2m on a new add-on, as in AKS).
     #[arg(long, value_parser = names::rotation_poll_interval, value_name = "DURATION")]
-    pub rotation_poll_interval: Option<String>,
+    pub(crate) rotation_poll_interval: Option<String>,
     /// Start the long-running operation and return once Azure accepted it; `kvwire wait` (or a
     /// later run, which adopts it) waits for the end.
     #[arg(long)]
-    pub no_wait: bool,
+    pub(crate) no_wait: bool,
     #[command(flatten)]
-    pub apply: ApplyArgs,
+    pub(crate) apply: ApplyArgs,
 }
 
 #[derive(Debug, Subcommand)]
-pub enum NodepoolCommand {
+pub(crate) enum NodepoolCommand {
     /// Upgrade node images (only pools that need it), so nodes get the latest image and the kubelet identity.
     #[command(after_help = examples(&[
         "kvwire nodepool upgrade-image -g rg-demo --cluster aks-demo --all --dry-run",
@@ -466,124 +466,124 @@ pub enum NodepoolCommand {
 }
 
 #[derive(Debug, Args)]
-pub struct UpgradeImageArgs {
+pub(crate) struct UpgradeImageArgs {
     #[command(flatten)]
-    pub cluster: ClusterRef,
+    pub(crate) cluster: ClusterRef,
     /// The node pool to upgrade.
     #[arg(long, value_parser = names::nodepool_name, required_unless_present = "all", conflicts_with = "all")]
-    pub nodepool: Option<String>,
+    pub(crate) nodepool: Option<String>,
     /// Every node pool of the cluster.
     #[arg(long)]
-    pub all: bool,
+    pub(crate) all: bool,
     /// Upgrade even when the pool already runs the latest node image (re-images its nodes).
     #[arg(long)]
-    pub force: bool,
+    pub(crate) force: bool,
     /// How many pools to upgrade at once.
     #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u16).range(1..=20))]
-    pub parallel: u16,
+    pub(crate) parallel: u16,
     /// Start the long-running operation and return once Azure accepted it; `kvwire wait` (or a
     /// later run, which adopts it) waits for the end.
     #[arg(long)]
-    pub no_wait: bool,
+    pub(crate) no_wait: bool,
     #[command(flatten)]
-    pub apply: ApplyArgs,
+    pub(crate) apply: ApplyArgs,
 }
 
 #[derive(Debug, Args)]
-pub struct KubeletIdentityArgs {
+pub(crate) struct KubeletIdentityArgs {
     #[command(flatten)]
-    pub cluster: ClusterRef,
+    pub(crate) cluster: ClusterRef,
     /// Output format. Default: text on a terminal, json when stdout is piped.
     #[arg(short = 'o', long, value_enum, value_name = "FORMAT")]
-    pub output: Option<OutputFormat>,
+    pub(crate) output: Option<OutputFormat>,
 }
 
 #[derive(Debug, Args)]
-pub struct WorkloadIdentityArgs {
+pub(crate) struct WorkloadIdentityArgs {
     #[command(flatten)]
-    pub cluster: ClusterRef,
+    pub(crate) cluster: ClusterRef,
     /// User-assigned identity to create, or adopt when it exists.
     #[arg(long, value_parser = names::identity_name)]
-    pub identity: String,
+    pub(crate) identity: String,
     /// Resource group of the identity (default: the cluster's).
     #[arg(long, value_parser = names::resource_group)]
-    pub identity_resource_group: Option<String>,
+    pub(crate) identity_resource_group: Option<String>,
     /// Kubernetes namespace of the service account.
     #[arg(long, value_parser = names::k8s_namespace)]
-    pub namespace: String,
+    pub(crate) namespace: String,
     /// Kubernetes service account the pods run as.
     #[arg(long, value_parser = names::k8s_service_account)]
-    pub service_account: String,
+    pub(crate) service_account: String,
     /// Name of the federated credential (default: kvwire-NAMESPACE-SERVICE_ACCOUNT).
     #[arg(long, value_parser = names::credential_name)]
-    pub credential_name: Option<String>,
+    pub(crate) credential_name: Option<String>,
     /// Rewrite a federated credential of the same name that trusts another issuer or subject
     /// (held otherwise: the pods it trusts now would lose access; at a terminal kvwire asks).
     #[arg(long)]
-    pub overwrite: bool,
+    pub(crate) overwrite: bool,
     #[command(flatten)]
-    pub principal_wait: PrincipalWaitArg,
+    pub(crate) principal_wait: PrincipalWaitArg,
     /// Start the long-running operation and return once Azure accepted it; `kvwire wait` (or a
     /// later run, which adopts it) waits for the end.
     #[arg(long)]
-    pub no_wait: bool,
+    pub(crate) no_wait: bool,
     #[command(flatten)]
-    pub apply: ApplyArgs,
+    pub(crate) apply: ApplyArgs,
 }
 
 #[derive(Debug, Args)]
-pub struct GrantArgs {
+pub(crate) struct GrantArgs {
     /// The vault: a name (looked up in -g, else in the whole subscription) or its resource ID.
     #[arg(long, value_parser = names::vault_ref)]
-    pub vault: String,
+    pub(crate) vault: String,
     /// Resource group of the vault; also the default group for kubelet:, addon: and identity: targets.
     #[arg(short = 'g', long, value_parser = names::resource_group)]
-    pub resource_group: Option<String>,
+    pub(crate) resource_group: Option<String>,
     /// Who gets access: kubelet:[RG/]CLUSTER, addon:[RG/]CLUSTER (the CSI driver add-on's
     /// identity), identity:[RG/]NAME or principal:OBJECT_ID.
     #[arg(long, value_parser = GrantTarget::parse, value_name = "TARGET")]
-    pub to: GrantTarget,
+    pub(crate) to: GrantTarget,
     /// secrets-user (read secret values; the default), secrets-officer (manage secrets; not for
     /// workloads), or a role definition GUID.
     #[arg(long, default_value = "secrets-user", value_parser = RoleChoice::parse)]
-    pub role: RoleChoice,
+    pub(crate) role: RoleChoice,
     /// The whole vault, or one secret (secret:NAME, RBAC vaults only).
     #[arg(long, default_value = "vault", value_parser = GrantScope::parse, value_name = "vault|secret:NAME")]
-    pub scope: GrantScope,
+    pub(crate) scope: GrantScope,
     /// Kind of principal for principal: targets (identities and kubelets are service principals).
     #[arg(long, value_enum, default_value = "service-principal")]
-    pub principal_type: PrincipalType,
+    pub(crate) principal_type: PrincipalType,
     /// Access-policy vaults: also grant `list` (enumerate secret names), not only `get`.
     #[arg(long)]
-    pub allow_list: bool,
+    pub(crate) allow_list: bool,
     /// Allow a role broader than reading secrets (Secrets Officer, Key Vault Administrator, Owner, …) for a workload.
     #[arg(long)]
-    pub allow_broad: bool,
+    pub(crate) allow_broad: bool,
     #[command(flatten)]
-    pub principal_wait: PrincipalWaitArg,
+    pub(crate) principal_wait: PrincipalWaitArg,
     #[command(flatten)]
-    pub apply: ApplyArgs,
+    pub(crate) apply: ApplyArgs,
 }
 
 /// `--principal-wait`: one bound on every wait for Entra and ARM to catch up with a new identity.
 #[derive(Debug, Args)]
-pub struct PrincipalWaitArg {
+pub(crate) struct PrincipalWaitArg {
     /// Keep retrying this long while a just-created identity is not yet known to Azure RBAC
     /// (PrincipalNotFound) or to its federated credentials (ParentResourceNotFound), while
     /// another federated credential write holds the identity (409), and while a new role
     /// assignment does not show in Azure yet.
     #[arg(long = "principal-wait", default_value_t = PRINCIPAL_WAIT.as_secs(), value_name = "SECONDS", value_parser = clap::value_parser!(u64).range(0..=3600))]
-    pub seconds: u64,
+    pub(crate) seconds: u64,
 }
 
 impl PrincipalWaitArg {
-    pub fn duration(&self) -> Duration {
+    pub(crate) fn duration(&self) -> Duration {
         Duration::from_secs(self.seconds)
     }
 }
 
 #[derive(Debug, Subcommand)]
-pub enum SecretsCommand {
+pub(crate) enum SecretsCommand {
     /// Write secrets (by default DB_HOST, DB_NAME, DB_USERNAME, DB_PASSWORD) into a vault.
     /// Values come from the environment, a .env file, stdin or a hidden prompt — never from arguments.
     #[command(after_help = examples(&[
@@ -596,46 +596,46 @@ pub enum SecretsCommand {
 }
 
 #[derive(Debug, Args)]
-pub struct SeedArgs {
+pub(crate) struct SeedArgs {
     /// The vault: a name (looked up in -g, else in the whole subscription) or its resource ID.
     #[arg(long, value_parser = names::vault_ref)]
-    pub vault: String,
+    pub(crate) vault: String,
     /// Resource group of the vault.
     #[arg(short = 'g', long, value_parser = names::resource_group)]
-    pub resource_group: Option<String>,
+    pub(crate) resource_group: Option<String>,
     /// Take each value from the environment variable named by its KEY.
     #[arg(long, group = "source")]
-    pub from_env: bool,
+    pub(crate) from_env: bool,
     /// Take values from a .env file (KEY=value lines).
     #[arg(long, group = "source", value_name = "FILE")]
-    pub from_file: Option<PathBuf>,
+    pub(crate) from_file: Option<PathBuf>,
     /// Take values from .env-style KEY=value lines on standard input.
     #[arg(long, group = "source")]
-    pub stdin: bool,
+    pub(crate) stdin: bool,
     /// KEY=secret-name, or KEY alone for DB_PASSWORD → db-password; repeat for each secret.
     /// Default: DB_HOST, DB_NAME, DB_USERNAME, DB_PASSWORD.
     #[arg(long = "map", value_parser = SecretMapping::parse, value_name = "KEY[=NAME]")]
-    pub map: Vec<SecretMapping>,
+    pub(crate) map: Vec<SecretMapping>,
     /// Seed every key of the file or stdin (env-style names); not with --from-env, which would take the whole environment.
     #[arg(long, conflicts_with_all = ["map", "from_env"])]
-    pub all: bool,
+    pub(crate) all: bool,
     /// Replace secrets whose value in the vault differs (each replacement is a new version).
     #[arg(long)]
-    pub overwrite: bool,
+    pub(crate) overwrite: bool,
     /// Recover a soft-deleted secret of the same name, then set it (kvwire never purges).
     #[arg(long)]
-    pub recover: bool,
+    pub(crate) recover: bool,
     /// Content type stored with each new version, e.g. text/plain.
     #[arg(long, value_name = "TYPE")]
-    pub content_type: Option<String>,
+    pub(crate) content_type: Option<String>,
     /// Expiry of each new version, RFC 3339 (e.g. 2027-01-31T00:00:00Z).
     #[arg(long, value_parser = parse_rfc3339, value_name = "TIME")]
-    pub expires: Option<time::OffsetDateTime>,
+    pub(crate) expires: Option<time::OffsetDateTime>,
     /// Secrets read and written at once.
     #[arg(long, default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..=64))]
-    pub concurrency: u16,
+    pub(crate) concurrency: u16,
     #[command(flatten)]
-    pub apply: ApplyArgs,
+    pub(crate) apply: ApplyArgs,
 }
 
 fn parse_rfc3339(s: &str) -> Result<time::OffsetDateTime, String> {
@@ -648,231 +648,231 @@ fn parse_rfc3339(s: &str) -> Result<time::OffsetDateTime, String> {
 }
 
 #[derive(Debug, Args)]
-pub struct ManifestsArgs {
+pub(crate) struct ManifestsArgs {
     /// The vault: a name (looked up in -g, else in the whole subscription) or its resource ID.
     #[arg(long, value_parser = names::vault_ref)]
-    pub vault: String,
+    pub(crate) vault: String,
     /// Resource group of the vault, and the default for --cluster and --identity.
     #[arg(short = 'g', long, value_parser = names::resource_group)]
-    pub resource_group: Option<String>,
+    pub(crate) resource_group: Option<String>,
     /// Kubernetes namespace of the emitted objects.
     #[arg(long, value_parser = names::k8s_namespace)]
-    pub namespace: String,
+    pub(crate) namespace: String,
     /// Identity the pods use to reach Key Vault.
     #[arg(long, value_enum, default_value = "workload-identity")]
-    pub mode: PodIdentity,
+    pub(crate) mode: PodIdentity,
     /// How the app reads the secrets: mounted files, its own Azure SDK, or both.
     ///
     /// sdk: the Deployment gets KEYVAULT_URL and one NAME_SECRET_NAME per secret (and
     /// AZURE_CLIENT_ID on node identities) instead of a CSI volume; no SecretProviderClass.
     #[arg(long, value_enum, default_value = "csi")]
-    pub consumer: Consumer,
+    pub(crate) consumer: Consumer,
     /// A secret to mount (repeat). Default: db-host, db-name, db-username, db-password.
     #[arg(long = "secret", value_parser = names::secret_name, value_name = "NAME")]
-    pub secrets: Vec<String>,
+    pub(crate) secrets: Vec<String>,
     /// Also sync the secrets into this Kubernetes Secret (keys DB_HOST, …), for env vars.
     #[arg(long, value_parser = names::k8s_service_account, value_name = "NAME")]
-    pub sync_as_k8s_secret: Option<String>,
+    pub(crate) sync_as_k8s_secret: Option<String>,
     /// Emit a Deployment with this name that mounts the secrets read-only.
     #[arg(long, value_parser = names::k8s_namespace, requires = "image")]
-    pub deployment: Option<String>,
+    pub(crate) deployment: Option<String>,
     /// Container image of the Deployment ([REGISTRY/]NAME[:TAG][@DIGEST]).
     #[arg(long, requires = "deployment", value_parser = names::container_image)]
-    pub image: Option<String>,
+    pub(crate) image: Option<String>,
     /// workload-identity: the user-assigned identity; vm-identity: the VMSS identity (omit for system-assigned).
     #[arg(long, value_parser = names::identity_name)]
-    pub identity: Option<String>,
+    pub(crate) identity: Option<String>,
     /// Resource group of --identity (default: -g).
     #[arg(long, value_parser = names::resource_group)]
-    pub identity_resource_group: Option<String>,
+    pub(crate) identity_resource_group: Option<String>,
     /// kubelet and addon-identity modes: the AKS cluster (in -g).
     #[arg(long, value_parser = names::cluster_name)]
-    pub cluster: Option<String>,
+    pub(crate) cluster: Option<String>,
     /// Service account the pods run as (workload identity).
     #[arg(long, default_value = "workload", value_parser = names::k8s_service_account)]
-    pub service_account: String,
+    pub(crate) service_account: String,
     /// Name of the SecretProviderClass (default: kvwire-VAULT).
     #[arg(long, value_parser = names::k8s_service_account, value_name = "NAME")]
-    pub spc_name: Option<String>,
+    pub(crate) spc_name: Option<String>,
     /// The old name of --spc-name, refused with a message saying so (`-n`/`--name` is the
     /// cluster in every other command).
     #[arg(long = "name", hide = true, value_name = "NAME")]
-    pub renamed_name: Option<String>,
+    pub(crate) renamed_name: Option<String>,
     /// Write one file per object into this directory instead of printing them.
     #[arg(long, value_name = "DIR")]
-    pub out_dir: Option<PathBuf>,
+    pub(crate) out_dir: Option<PathBuf>,
     /// Read nothing from Azure: take the tenant and client IDs from --tenant-id and --client-id.
     #[arg(long)]
-    pub offline: bool,
+    pub(crate) offline: bool,
     /// With --offline: the vault's tenant ID.
     #[arg(long, requires = "offline", value_parser = names::guid)]
-    pub tenant_id: Option<String>,
+    pub(crate) tenant_id: Option<String>,
     /// With --offline: the client ID of the identity the pods use.
     #[arg(long, requires = "offline", value_parser = names::guid)]
-    pub client_id: Option<String>,
+    pub(crate) client_id: Option<String>,
     /// Output format: YAML documents, also when piped (json: one v1 List).
     #[arg(short = 'o', long, value_enum, value_name = "FORMAT")]
-    pub output: Option<ManifestFormat>,
+    pub(crate) output: Option<ManifestFormat>,
 }
 
 #[derive(Debug, Args)]
-pub struct LintArgs {
+pub(crate) struct LintArgs {
     /// Manifest files (YAML, several documents allowed); `-` reads standard input.
     #[arg(required = true, value_name = "FILE")]
-    pub files: Vec<PathBuf>,
+    pub(crate) files: Vec<PathBuf>,
     /// Also check, with your Azure credentials, that each secret exists in its vault.
     #[arg(long)]
-    pub online: bool,
+    pub(crate) online: bool,
     /// Treat warnings as errors.
     #[arg(long)]
-    pub strict: bool,
+    pub(crate) strict: bool,
     #[command(flatten)]
-    pub output: OutputArg,
+    pub(crate) output: OutputArg,
 }
 
 #[derive(Debug, Args)]
-pub struct RunbookArgs {
+pub(crate) struct RunbookArgs {
     /// The runbook (TOML; see docs/runbook.md).
     #[arg(short = 'f', long = "file", value_name = "RUNBOOK")]
-    pub file: PathBuf,
+    pub(crate) file: PathBuf,
 }
 
 /// One runbook, or many run together as a fleet.
 #[derive(Debug, Args)]
-pub struct RunbooksArgs {
+pub(crate) struct RunbooksArgs {
     /// The runbook (TOML; see docs/runbook.md). Give -f again, or a directory (its *.toml files),
     /// to run many runbooks as one fleet: one observation, one write per cluster for what they
     /// all need, each runbook reported apart; one runbook's failure does not stop the others.
     #[arg(short = 'f', long = "file", value_name = "RUNBOOK", required = true)]
-    pub files: Vec<PathBuf>,
+    pub(crate) files: Vec<PathBuf>,
 }
 
 #[derive(Debug, Args)]
-pub struct PlanArgs {
+pub(crate) struct PlanArgs {
     #[command(flatten)]
-    pub runbook: RunbooksArgs,
+    pub(crate) runbook: RunbooksArgs,
     /// Also save the plan to FILE (mode 0600, written whole or not at all), for
     /// `kvwire up --plan FILE` to apply exactly it later; see docs/plan-format.md.
     #[arg(long, value_name = "FILE")]
-    pub out: Option<PathBuf>,
+    pub(crate) out: Option<PathBuf>,
     /// With --out: refuse, naming the operation, instead of waiting for one that runs on the
     /// cluster or its pools (a plan saved meanwhile would be stale before it is reviewed).
     #[arg(long, requires = "out")]
-    pub no_wait: bool,
+    pub(crate) no_wait: bool,
     #[command(flatten)]
-    pub output: OutputArg,
+    pub(crate) output: OutputArg,
     /// Exit 4 when the plan has changes (0 = nothing to do).
     #[arg(long)]
-    pub detailed_exitcode: bool,
+    pub(crate) detailed_exitcode: bool,
 }
 
 #[derive(Debug, Args)]
-pub struct ShowArgs {
+pub(crate) struct ShowArgs {
     /// The saved plan.
     #[arg(value_name = "FILE")]
-    pub file: PathBuf,
+    pub(crate) file: PathBuf,
     #[command(flatten)]
-    pub output: OutputArg,
+    pub(crate) output: OutputArg,
 }
 
 #[derive(Debug, Args)]
-pub struct VerifyArgs {
+pub(crate) struct VerifyArgs {
     #[command(flatten)]
-    pub runbook: RunbooksArgs,
+    pub(crate) runbook: RunbooksArgs,
     #[command(flatten)]
-    pub output: OutputArg,
+    pub(crate) output: OutputArg,
 }
 
 #[derive(Debug, Args)]
-pub struct UpArgs {
+pub(crate) struct UpArgs {
     /// The runbook (TOML; see docs/runbook.md). With --plan: default, the one the plan names.
     /// Give -f again, or a directory (its *.toml files), to run many runbooks as one fleet: one
     /// observation, one write per cluster for what they all need, each runbook reported apart;
     /// one runbook's failure does not stop the others, and the exit code is the worst.
     #[arg(short = 'f', long = "file", value_name = "RUNBOOK", required_unless_present = "plan")]
-    pub files: Vec<PathBuf>,
+    pub(crate) files: Vec<PathBuf>,
     /// Apply exactly this saved plan (`kvwire plan --out FILE`): refused, before any write, when
     /// the runbook or Azure changed since; nothing is asked, the plan was the review.
     #[arg(long, value_name = "FILE")]
-    pub plan: Option<PathBuf>,
+    pub(crate) plan: Option<PathBuf>,
     /// Start the long-running operation and return once Azure accepted it; `kvwire wait` (or a
     /// later run, which adopts it) waits for the end.
     #[arg(long)]
-    pub no_wait: bool,
+    pub(crate) no_wait: bool,
     /// Adopt, without asking, an identity, role assignment or secret that exists and that this
     /// runbook did not make (made outside kvwire, or by `kvwire grant`/`secrets seed`): its claim
     /// is recorded as adopted, which `down` keeps unless --include-adopted. Without it, each
     /// adoption is asked at a terminal and held otherwise, and what needs it does not run.
     #[arg(long, conflicts_with = "plan")]
-    pub adopt: bool,
+    pub(crate) adopt: bool,
     #[command(flatten)]
-    pub apply: ApplyArgs,
+    pub(crate) apply: ApplyArgs,
 }
 
 #[derive(Debug, Args)]
-pub struct WaitArgs {
+pub(crate) struct WaitArgs {
     /// The runbook whose cluster to wait for.
     #[arg(short = 'f', long = "file", value_name = "RUNBOOK", required_unless_present = "name", conflicts_with_all = ["name", "resource_group"])]
-    pub file: Option<PathBuf>,
+    pub(crate) file: Option<PathBuf>,
     /// Resource group of the cluster (with -n).
     #[arg(short = 'g', long, value_parser = names::resource_group, requires = "name")]
-    pub resource_group: Option<String>,
+    pub(crate) resource_group: Option<String>,
     /// The cluster to wait for (with -g).
     #[arg(short = 'n', long = "name", visible_alias = "cluster", value_parser = names::cluster_name, requires = "resource_group")]
-    pub name: Option<String>,
+    pub(crate) name: Option<String>,
 }
 
 #[derive(Debug, Args)]
-pub struct DownArgs {
+pub(crate) struct DownArgs {
     #[command(flatten)]
-    pub runbook: RunbookArgs,
+    pub(crate) runbook: RunbookArgs,
     /// Also soft-delete the secrets kvwire seeded (tagged managed-by=kvwire); they stay recoverable.
     #[arg(long)]
-    pub include_secrets: bool,
+    pub(crate) include_secrets: bool,
     /// Also remove what this runbook adopted rather than made (`up --adopt`, or a yes at its
     /// prompt); without it, those are held, kept unless confirmed at the prompt.
     #[arg(long)]
-    pub include_adopted: bool,
+    pub(crate) include_adopted: bool,
     #[command(flatten)]
-    pub apply: ApplyArgs,
+    pub(crate) apply: ApplyArgs,
 }
 
 #[derive(Debug, Args)]
-pub struct InitArgs {
+pub(crate) struct InitArgs {
     #[command(flatten)]
-    pub cluster: ClusterRef,
+    pub(crate) cluster: ClusterRef,
     /// The vault's name.
     #[arg(long, value_parser = names::vault_name)]
-    pub vault: String,
+    pub(crate) vault: String,
     /// Resource group of the vault (default: looked up in Azure, else the cluster's).
     #[arg(long, value_parser = names::resource_group)]
-    pub vault_resource_group: Option<String>,
+    pub(crate) vault_resource_group: Option<String>,
     /// How pods reach the vault.
     #[arg(long, value_enum, default_value = "workload-identity")]
-    pub mode: InitMode,
+    pub(crate) mode: InitMode,
     /// workload-identity: the user-assigned identity to create (default: id-SERVICE_ACCOUNT).
     #[arg(long, value_parser = names::identity_name)]
-    pub identity: Option<String>,
+    pub(crate) identity: Option<String>,
     /// Kubernetes namespace of the app.
     #[arg(long, default_value = "default", value_parser = names::k8s_namespace)]
-    pub namespace: String,
+    pub(crate) namespace: String,
     /// Kubernetes service account the app runs as.
     #[arg(long, default_value = "app", value_parser = names::k8s_service_account)]
-    pub service_account: String,
+    pub(crate) service_account: String,
     /// Write the runbook to this file (refused if it exists, unless --force) instead of stdout.
     #[arg(short = 'f', long = "file", value_name = "RUNBOOK")]
-    pub file: Option<PathBuf>,
+    pub(crate) file: Option<PathBuf>,
     /// Overwrite --file if it exists.
     #[arg(long, requires = "file")]
-    pub force: bool,
+    pub(crate) force: bool,
     /// Read nothing from Azure: fill in only what the flags say.
     #[arg(long)]
-    pub offline: bool,
+    pub(crate) offline: bool,
 }
 
 /// `init --mode`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum InitMode {
+pub(crate) enum InitMode {
     /// A user-assigned identity federated with the app's service account (recommended).
     WorkloadIdentity,
     /// The cluster's kubelet identity (every pod on the nodes shares it).

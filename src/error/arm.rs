@@ -9,7 +9,7 @@ macro_rules! error_codes {
     ($($(#[$doc:meta])* $name:ident),* $(,)?) => {
         /// The ARM error codes kvwire acts on. Anything else is kept verbatim in `Other`.
         #[derive(Debug, Clone, PartialEq, Eq)]
-        pub enum ErrorCode {
+        pub(crate) enum ErrorCode {
             $($(#[$doc])* $name,)*
             Other(String),
         }
@@ -17,7 +17,7 @@ macro_rules! error_codes {
         impl ErrorCode {
             const KNOWN: &'static [ErrorCode] = &[$(ErrorCode::$name),*];
 
-            pub fn as_str(&self) -> &str {
+            pub(crate) fn as_str(&self) -> &str {
                 match self {
                     $(ErrorCode::$name => stringify!($name),)*
                     ErrorCode::Other(s) => s,
@@ -57,7 +57,7 @@ error_codes! {
 impl ErrorCode {
     /// ARM codes are matched without case: services spell some differently (AKS answers 412 with
     /// `PreConditionFailed`).
-    pub fn parse(code: &str) -> ErrorCode {
+    pub(crate) fn parse(code: &str) -> ErrorCode {
         ErrorCode::KNOWN
             .iter()
             .find(|k| k.as_str().eq_ignore_ascii_case(code))
@@ -66,7 +66,7 @@ impl ErrorCode {
     }
 
     /// AKS is busy with another operation on the resource: wait, read again, plan again.
-    pub fn is_busy(&self) -> bool {
+    pub(crate) fn is_busy(&self) -> bool {
         matches!(self, ErrorCode::OperationNotAllowed | ErrorCode::EtagMismatch)
     }
 }
@@ -76,27 +76,27 @@ impl ErrorCode {
 #[error("{} failed: {}{} ({}): {}", self.operation, self.code.as_str(), self.subcode.as_deref().map(|s| format!("/{s}")).unwrap_or_default(), self.status, self.message)]
 pub struct ArmError {
     /// HTTP status of the answer that carried the error (for LROs: of the status poll).
-    pub status: u16,
-    pub code: ErrorCode,
+    pub(crate) status: u16,
+    pub(crate) code: ErrorCode,
     /// AKS's `subcode` (e.g. `PutManagedClusterAndOperationIsInProgress`), kept for the message.
-    pub subcode: Option<String>,
-    pub message: String,
+    pub(crate) subcode: Option<String>,
+    pub(crate) message: String,
     /// "PUT https://…" (query values redacted), to say what was being done.
-    pub operation: String,
+    pub(crate) operation: String,
 }
 
 impl ArmError {
-    pub fn is(&self, code: &ErrorCode) -> bool {
+    pub(crate) fn is(&self, code: &ErrorCode) -> bool {
         &self.code == code
     }
 
-    pub fn is_not_found(&self) -> bool {
+    pub(crate) fn is_not_found(&self) -> bool {
         self.status == 404
     }
 
     /// Parse ARM's `{"error":{"code","message"}}` (ARM RPC, "Error Response Content"), or the
     /// bare `{"code","message","subcode"}` AKS sends for some 409s (Azure/terraform-azurerm-aks#604).
-    pub fn from_body(status: u16, body: &[u8], operation: String) -> ArmError {
+    pub(crate) fn from_body(status: u16, body: &[u8], operation: String) -> ArmError {
         #[derive(Deserialize)]
         struct Inner {
             code: Option<String>,

@@ -4,7 +4,7 @@
 
 mod arm;
 
-pub use arm::{ArmError, ErrorCode};
+pub(crate) use arm::{ArmError, ErrorCode};
 
 /// How kvwire exits (README.md, man page EXIT STATUS).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -63,13 +63,13 @@ pub enum Error {
 }
 
 impl Error {
-    pub fn usage(msg: impl Into<String>) -> Self {
+    pub(crate) fn usage(msg: impl Into<String>) -> Self {
         Error::Usage(msg.into())
     }
-    pub fn runtime(msg: impl Into<String>) -> Self {
+    pub(crate) fn runtime(msg: impl Into<String>) -> Self {
         Error::Runtime(msg.into())
     }
-    pub fn stale(msg: impl Into<String>) -> Self {
+    pub(crate) fn stale(msg: impl Into<String>) -> Self {
         Error::Stale(msg.into())
     }
     pub fn exit_status(&self) -> ExitStatus {
@@ -81,4 +81,4 @@ impl Error {
     }
 }
 
-pub type Result<T, E = Error> = std::result::Result<T, E>;
+pub(crate) type Result<T, E = Error> = std::result::Result<T, E>;

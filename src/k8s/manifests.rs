@@ -16,50 +16,50 @@ const MOUNT_PATH: &str = "/mnt/secrets-store";
 const VOLUME: &str = "secrets-store";
 
 /// The IDs that come from Azure.
-pub struct Resolved {
-    pub keyvault_name: String,
+pub(crate) struct Resolved {
+    pub(crate) keyvault_name: String,
     /// The vault's `vaultUri` (what an SDK client is built with).
-    pub vault_uri: String,
-    pub tenant_id: String,
-    pub client_id: Option<String>,
-    pub cloud: Cloud,
+    pub(crate) vault_uri: String,
+    pub(crate) tenant_id: String,
+    pub(crate) client_id: Option<String>,
+    pub(crate) cloud: Cloud,
 }
 
 /// The env var an SDK app reads a vault's URL from.
-pub const KEYVAULT_URL_ENV: &str = "KEYVAULT_URL";
+pub(crate) const KEYVAULT_URL_ENV: &str = "KEYVAULT_URL";
 
 /// The env var that names one secret for an SDK app: `DB_PASSWORD_SECRET_NAME=db-password`.
-pub fn secret_name_env(secret: &str) -> String {
+pub(crate) fn secret_name_env(secret: &str) -> String {
     format!("{}_SECRET_NAME", secrets::env_key(secret))
 }
 
 /// What to emit, independent of where the IDs come from.
 #[derive(Debug, Clone)]
-pub struct Config {
-    pub namespace: String,
-    pub mode: PodIdentity,
-    pub consumer: Consumer,
-    pub secrets: Vec<String>,
-    pub sync_secret: Option<String>,
+pub(crate) struct Config {
+    pub(crate) namespace: String,
+    pub(crate) mode: PodIdentity,
+    pub(crate) consumer: Consumer,
+    pub(crate) secrets: Vec<String>,
+    pub(crate) sync_secret: Option<String>,
     /// (name, image)
-    pub deployment: Option<(String, String)>,
-    pub service_account: String,
-    pub name: Option<String>,
+    pub(crate) deployment: Option<(String, String)>,
+    pub(crate) service_account: String,
+    pub(crate) name: Option<String>,
 }
 
 impl Config {
     /// The four DB secrets, env-style: what `secrets seed` writes when nothing else is said.
-    pub fn default_secrets() -> Vec<String> {
+    pub(crate) fn default_secrets() -> Vec<String> {
         secrets::default_mappings().into_iter().map(|m| m.secret).collect()
     }
 }
 
 /// Every name [`files`] gives: a runbook's manifests step checks them all for links before any
 /// write, even before it knows which it will write.
-pub const FILE_NAMES: [&str; 3] = ["secretproviderclass.yaml", "serviceaccount.yaml", "deployment.yaml"];
+pub(crate) const FILE_NAMES: [&str; 3] = ["secretproviderclass.yaml", "serviceaccount.yaml", "deployment.yaml"];
 
 /// One file per object: `secretproviderclass.yaml`, `serviceaccount.yaml`, `deployment.yaml`.
-pub fn files(docs: &[Value]) -> Vec<(String, String)> {
+pub(crate) fn files(docs: &[Value]) -> Vec<(String, String)> {
     docs.iter()
         .map(|d| {
             let name = format!("{}.yaml", d["kind"].as_str().unwrap_or("object").to_ascii_lowercase());
@@ -70,7 +70,7 @@ pub fn files(docs: &[Value]) -> Vec<(String, String)> {
 }
 
 /// The provider's cloudName for kvwire's built-in clouds (the public cloud is its default).
-pub fn provider_cloud_name(cloud: &Cloud) -> Option<String> {
+pub(crate) fn provider_cloud_name(cloud: &Cloud) -> Option<String> {
     match cloud.name.as_str() {
         "AzureUSGovernment" => Some("AzureUSGovernmentCloud".into()),
         "AzureChinaCloud" => Some("AzureChinaCloud".into()),
@@ -78,7 +78,7 @@ pub fn provider_cloud_name(cloud: &Cloud) -> Option<String> {
     }
 }
 
-pub fn build(cfg: &Config, r: &Resolved) -> Result<Vec<Value>> {
+pub(crate) fn build(cfg: &Config, r: &Resolved) -> Result<Vec<Value>> {
     if cfg.sync_secret.is_some() && !cfg.consumer.mounts() {
         return Err(Error::usage(
             "sync_as_k8s_secret (--sync-as-k8s-secret) syncs what the CSI driver mounts: it needs consumer csi or both",

@@ -1,10 +1,10 @@
 //! Kubernetes documents: the SecretProviderClass and its lint rules, YAML in and out.
 
-pub mod manifests;
+pub(crate) mod manifests;
 pub mod spc;
 pub mod yaml;
 
 /// The label on every object kvwire emits (the Kubernetes recommended `managed-by` label).
-pub fn managed_by_label() -> serde_json::Value {
+pub(crate) fn managed_by_label() -> serde_json::Value {
     serde_json::json!({"app.kubernetes.io/managed-by": "kvwire"})
 }

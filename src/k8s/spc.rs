@@ -4,12 +4,12 @@
 
 use serde_json::{Value, json};
 
-pub const API_VERSION: &str = "secrets-store.csi.x-k8s.io/v1";
-pub const DEPRECATED_API_VERSION: &str = "secrets-store.csi.x-k8s.io/v1alpha1";
-pub const CSI_DRIVER: &str = "secrets-store.csi.k8s.io";
+pub(crate) const API_VERSION: &str = "secrets-store.csi.x-k8s.io/v1";
+pub(crate) const DEPRECATED_API_VERSION: &str = "secrets-store.csi.x-k8s.io/v1alpha1";
+pub(crate) const CSI_DRIVER: &str = "secrets-store.csi.k8s.io";
 
 /// Every parameter the Azure provider reads, spelled exactly as it reads them.
-pub const PARAMETERS: &[&str] = &[
+pub(crate) const PARAMETERS: &[&str] = &[
     "keyvaultName",
     "cloudName",
     "usePodIdentity",
@@ -25,7 +25,7 @@ pub const PARAMETERS: &[&str] = &[
 ];
 
 /// Fields of one entry of `objects` (KeyVaultObject).
-pub const OBJECT_FIELDS: &[&str] = &[
+pub(crate) const OBJECT_FIELDS: &[&str] = &[
     "objectName",
     "objectAlias",
     "objectVersion",
@@ -38,8 +38,10 @@ pub const OBJECT_FIELDS: &[&str] = &[
 ];
 
 /// How pods authenticate to Key Vault.
+// The variants are Azure's names for these identities ("workload identity", "pod identity").
+#[allow(clippy::enum_variant_names)]
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum IdentityMode {
+pub(crate) enum IdentityMode {
     /// `clientID` of a user-assigned identity federated with the pod's service account.
     WorkloadIdentity { client_id: String },
     /// `useVMManagedIdentity` with the identity of the nodes (the kubelet's, or another one on the VMSS;
@@ -51,36 +53,36 @@ pub enum IdentityMode {
 
 /// One Key Vault object to mount.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct VaultObject {
-    pub name: String,
+pub(crate) struct VaultObject {
+    pub(crate) name: String,
     /// `secret`, `key` or `cert`.
-    pub kind: String,
-    pub alias: Option<String>,
+    pub(crate) kind: String,
+    pub(crate) alias: Option<String>,
 }
 
 impl VaultObject {
-    pub fn file_name(&self) -> &str {
+    pub(crate) fn file_name(&self) -> &str {
         self.alias.as_deref().unwrap_or(&self.name)
     }
 }
 
 /// Everything that goes into an SPC.
 #[derive(Debug, Clone)]
-pub struct SpcSpec {
-    pub name: String,
-    pub namespace: String,
-    pub keyvault_name: String,
-    pub tenant_id: String,
+pub(crate) struct SpcSpec {
+    pub(crate) name: String,
+    pub(crate) namespace: String,
+    pub(crate) keyvault_name: String,
+    pub(crate) tenant_id: String,
     /// The provider's cloud name, for clouds other than the public one.
-    pub cloud_name: Option<String>,
-    pub mode: IdentityMode,
-    pub objects: Vec<VaultObject>,
+    pub(crate) cloud_name: Option<String>,
+    pub(crate) mode: IdentityMode,
+    pub(crate) objects: Vec<VaultObject>,
     /// Sync the mounted objects into this Kubernetes Secret (keys: env-style names).
-    pub sync_secret: Option<String>,
+    pub(crate) sync_secret: Option<String>,
 }
 
 /// The provider's `objects` parameter: a YAML string holding `array:` of YAML strings.
-pub fn objects_parameter(objects: &[VaultObject]) -> String {
+pub(crate) fn objects_parameter(objects: &[VaultObject]) -> String {
     let mut out = String::from("array:\n");
     for o in objects {
         out.push_str(&format!(
@@ -94,7 +96,7 @@ pub fn objects_parameter(objects: &[VaultObject]) -> String {
     out
 }
 
-pub fn secret_provider_class(s: &SpcSpec) -> Value {
+pub(crate) fn secret_provider_class(s: &SpcSpec) -> Value {
     let mut params = serde_json::Map::new();
     match &s.mode {
         IdentityMode::WorkloadIdentity { client_id } => {

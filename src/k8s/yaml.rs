@@ -17,9 +17,9 @@ use yaml_rust2::{
 };
 
 /// The deepest nesting of sequences and mappings.
-pub const MAX_DEPTH: usize = 64;
+pub(crate) const MAX_DEPTH: usize = 64;
 /// The most nodes in all documents.
-pub const MAX_NODES: usize = 200_000;
+pub(crate) const MAX_NODES: usize = 200_000;
 
 /// Every document of a YAML stream. Errors name the origin, line and column.
 pub fn parse_documents(text: &str, origin: &str) -> Result<Vec<Value>> {
@@ -146,7 +146,7 @@ fn scalar(v: String, style: TScalarStyle, tag: Option<&Tag>) -> Value {
     }
 }
 
-pub fn to_json(y: &Yaml) -> Value {
+pub(crate) fn to_json(y: &Yaml) -> Value {
     match y {
         Yaml::Real(r) => r
             .parse::<f64>()

@@ -6,7 +6,7 @@
 /// kubernetes-sigs/secrets-store-csi-driver#1260), so with `Helm` kvwire never enables the add-on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Deserialize)]
 #[serde(rename_all = "kebab-case")]
-pub enum InstalledBy {
+pub(crate) enum InstalledBy {
     /// The AKS add-on `azureKeyvaultSecretsProvider`, enabled by kvwire when off.
     #[default]
     Addon,
@@ -18,16 +18,16 @@ pub enum InstalledBy {
 /// leaves it as the cluster has it (AKS's own default, `"false"`/`"2m"`, on a new add-on), never
 /// turning off what someone else turned on.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct CsiDriver {
+pub(crate) struct CsiDriver {
     /// Re-read mounted secrets from Key Vault every `rotation_poll_interval`.
-    pub rotation: Option<bool>,
+    pub(crate) rotation: Option<bool>,
     /// A Go duration, checked by [`super::names::rotation_poll_interval`].
-    pub rotation_poll_interval: Option<String>,
+    pub(crate) rotation_poll_interval: Option<String>,
 }
 
 impl CsiDriver {
     /// The settings in words, for plans and fixes.
-    pub fn describe(&self) -> String {
+    pub(crate) fn describe(&self) -> String {
         match (self.rotation, &self.rotation_poll_interval) {
             (Some(true), Some(i)) => format!("rotation every {i}"),
             (Some(true), None) => "rotation on".into(),
@@ -38,7 +38,7 @@ impl CsiDriver {
     }
 
     /// The flags that ask `kvwire cluster enable-csi-driver` for the same.
-    pub fn flags(&self) -> String {
+    pub(crate) fn flags(&self) -> String {
         let mut out = String::new();
         match self.rotation {
             Some(true) => out.push_str(" --rotation"),

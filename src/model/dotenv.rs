@@ -5,21 +5,21 @@
 use crate::error::{Error, Result};
 use std::collections::BTreeMap;
 
-pub fn parse(text: &str, origin: &str) -> Result<BTreeMap<String, String>> {
+pub(crate) fn parse(text: &str, origin: &str) -> Result<BTreeMap<String, String>> {
     Ok(entries(text, origin)?.into_iter().map(|e| (e.key, e.value)).collect())
 }
 
 /// One `KEY=value` line, with its number: where the names themselves come from the input
 /// (`seed --all`), a complaint names the line, never the name (it may be part of a value).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Entry {
-    pub line: usize,
-    pub key: String,
-    pub value: String,
+pub(crate) struct Entry {
+    pub(crate) line: usize,
+    pub(crate) key: String,
+    pub(crate) value: String,
 }
 
 /// The lines in order (a key given twice appears twice).
-pub fn entries(text: &str, origin: &str) -> Result<Vec<Entry>> {
+pub(crate) fn entries(text: &str, origin: &str) -> Result<Vec<Entry>> {
     let mut out = vec![];
     for (i, raw) in text.lines().enumerate() {
         let line = raw.trim();
@@ -49,7 +49,7 @@ pub fn entries(text: &str, origin: &str) -> Result<Vec<Entry>> {
     Ok(out)
 }
 
-pub fn valid_key(key: &str) -> bool {
+pub(crate) fn valid_key(key: &str) -> bool {
     !key.is_empty()
         && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
         && !key.chars().next().is_some_and(|c| c.is_ascii_digit())

@@ -4,7 +4,7 @@ use super::{names, roles};
 
 /// Who `grant` gives access to.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum GrantTarget {
+pub(crate) enum GrantTarget {
     /// The kubelet identity of an AKS cluster: (resource group, cluster).
     Kubelet(Option<String>, String),
     /// A user-assigned managed identity: (resource group, name).
@@ -16,7 +16,7 @@ pub enum GrantTarget {
 }
 
 impl GrantTarget {
-    pub fn parse(s: &str) -> Result<GrantTarget, String> {
+    pub(crate) fn parse(s: &str) -> Result<GrantTarget, String> {
         let split_rg = |rest: &str| match rest.split_once('/') {
             Some((rg, name)) => names::resource_group(rg).map(|rg| (Some(rg), name.to_string())),
             None => Ok((None, rest.to_string())),
@@ -49,7 +49,7 @@ impl GrantTarget {
 
 /// `grant --role`.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum RoleChoice {
+pub(crate) enum RoleChoice {
     SecretsUser,
     SecretsOfficer,
     /// A role definition GUID.
@@ -57,7 +57,7 @@ pub enum RoleChoice {
 }
 
 impl RoleChoice {
-    pub fn parse(s: &str) -> Result<RoleChoice, String> {
+    pub(crate) fn parse(s: &str) -> Result<RoleChoice, String> {
         match s {
             "secrets-user" => Ok(RoleChoice::SecretsUser),
             "secrets-officer" => Ok(RoleChoice::SecretsOfficer),
@@ -70,7 +70,7 @@ impl RoleChoice {
         }
     }
 
-    pub fn guid(&self) -> String {
+    pub(crate) fn guid(&self) -> String {
         match self {
             RoleChoice::SecretsUser => roles::SECRETS_USER.guid.to_string(),
             RoleChoice::SecretsOfficer => roles::SECRETS_OFFICER.guid.to_string(),
@@ -81,13 +81,13 @@ impl RoleChoice {
 
 /// `grant --scope`.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum GrantScope {
+pub(crate) enum GrantScope {
     Vault,
     Secret(String),
 }
 
 impl GrantScope {
-    pub fn parse(s: &str) -> Result<GrantScope, String> {
+    pub(crate) fn parse(s: &str) -> Result<GrantScope, String> {
         match s.split_once(':') {
             None if s == "vault" => Ok(GrantScope::Vault),
             Some(("secret", name)) => names::secret_name(name).map(GrantScope::Secret),
@@ -101,14 +101,14 @@ impl GrantScope {
 
 /// The kind of Entra principal, as role assignments record it (`principalType`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum PrincipalType {
+pub(crate) enum PrincipalType {
     ServicePrincipal,
     User,
     Group,
 }
 
 impl PrincipalType {
-    pub fn as_arm(self) -> &'static str {
+    pub(crate) fn as_arm(self) -> &'static str {
         match self {
             PrincipalType::ServicePrincipal => "ServicePrincipal",
             PrincipalType::User => "User",

@@ -1,16 +1,18 @@
 //! The domain: validated names, roles, grant targets, secret mappings, tags. No I/O.
 
-pub mod csi;
-pub mod dotenv;
-pub mod grant;
-pub mod names;
-pub mod roles;
-pub mod secrets;
-pub mod tags;
+pub(crate) mod csi;
+pub(crate) mod dotenv;
+pub(crate) mod grant;
+pub(crate) mod names;
+pub(crate) mod roles;
+pub(crate) mod secrets;
+pub(crate) mod tags;
 
 /// How pods authenticate to Key Vault (manifests and runbooks).
+// The variants are Azure's names for these identities ("workload identity", "pod identity").
+#[allow(clippy::enum_variant_names)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum PodIdentity {
+pub(crate) enum PodIdentity {
     /// A user-assigned identity federated with the pod's service account (recommended).
     WorkloadIdentity,
     /// The cluster's kubelet identity (every pod on the node can use it).
@@ -28,7 +30,7 @@ impl PodIdentity {
     /// The pods reach Key Vault through an identity of the nodes (IMDS): an SDK there needs the
     /// identity's client ID, since the nodes carry several (AKS nodes: the kubelet's and the
     /// add-on's; IMDS: "Required, if your VM has multiple user-assigned managed identities").
-    pub fn uses_node_identity(self) -> bool {
+    pub(crate) fn uses_node_identity(self) -> bool {
         matches!(
             self,
             PodIdentity::Kubelet | PodIdentity::VmIdentity | PodIdentity::AddonIdentity
@@ -39,7 +41,7 @@ impl PodIdentity {
 /// How the app reads its secrets.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Deserialize)]
 #[serde(rename_all = "kebab-case")]
-pub enum Consumer {
+pub(crate) enum Consumer {
     /// Files mounted by the Secrets Store CSI driver (a SecretProviderClass and a CSI volume).
     #[default]
     Csi,
@@ -50,11 +52,11 @@ pub enum Consumer {
 }
 
 impl Consumer {
-    pub fn mounts(self) -> bool {
+    pub(crate) fn mounts(self) -> bool {
         matches!(self, Consumer::Csi | Consumer::Both)
     }
 
-    pub fn reads_with_sdk(self) -> bool {
+    pub(crate) fn reads_with_sdk(self) -> bool {
         matches!(self, Consumer::Sdk | Consumer::Both)
     }
 }

@@ -2,7 +2,7 @@
 //! Each message names what is allowed.
 
 /// `--subscription`: an ID (a GUID) or a display name (1-64 characters, as the portal allows).
-pub fn subscription(s: &str) -> Result<String, String> {
+pub(crate) fn subscription(s: &str) -> Result<String, String> {
     if let Ok(id) = guid(s) {
         return Ok(id);
     }
@@ -13,7 +13,7 @@ pub fn subscription(s: &str) -> Result<String, String> {
     }
 }
 
-pub fn guid(s: &str) -> Result<String, String> {
+pub(crate) fn guid(s: &str) -> Result<String, String> {
     let groups: Vec<&str> = s.split('-').collect();
     let lens = [8, 4, 4, 4, 12];
     let ok = groups.len() == 5
@@ -29,7 +29,7 @@ pub fn guid(s: &str) -> Result<String, String> {
 }
 
 /// Resource group: 1-90 of letters, digits, `_ - . ( )`, not ending in `.`.
-pub fn resource_group(s: &str) -> Result<String, String> {
+pub(crate) fn resource_group(s: &str) -> Result<String, String> {
     let ok = (1..=90).contains(&s.len())
         && s.chars().all(|c| c.is_alphanumeric() || "_-.()".contains(c))
         && !s.ends_with('.');
@@ -44,7 +44,7 @@ pub fn resource_group(s: &str) -> Result<String, String> {
 }
 
 /// AKS cluster: 1-63 of letters, digits, `_ -`, starting and ending with a letter or digit.
-pub fn cluster_name(s: &str) -> Result<String, String> {
+pub(crate) fn cluster_name(s: &str) -> Result<String, String> {
     let ok = (1..=63).contains(&s.len())
         && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
         && s.chars().next().is_some_and(|c| c.is_ascii_alphanumeric())
@@ -60,7 +60,7 @@ pub fn cluster_name(s: &str) -> Result<String, String> {
 }
 
 /// Agent pool: 1-12 lowercase letters and digits, starting with a letter.
-pub fn nodepool_name(s: &str) -> Result<String, String> {
+pub(crate) fn nodepool_name(s: &str) -> Result<String, String> {
     let ok = (1..=12).contains(&s.len())
         && s.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
         && s.chars().next().is_some_and(|c| c.is_ascii_lowercase());
@@ -90,22 +90,22 @@ fn azure_name(s: &str, min: usize, max: usize, what: &str) -> Result<String, Str
 }
 
 /// User-assigned identity: 3-128 characters.
-pub fn identity_name(s: &str) -> Result<String, String> {
+pub(crate) fn identity_name(s: &str) -> Result<String, String> {
     azure_name(s, 3, 128, "managed identity name")
 }
 
 /// The longest federated identity credential name Entra accepts (workload identity federation
 /// considerations, error table: "Alphanumeric, dash, underscore, no more than 3-120 symbols. First
 /// symbol is alphanumeric.").
-pub const CREDENTIAL_NAME_MAX: usize = 120;
+pub(crate) const CREDENTIAL_NAME_MAX: usize = 120;
 
 /// Federated identity credential: 3-120 characters.
-pub fn credential_name(s: &str) -> Result<String, String> {
+pub(crate) fn credential_name(s: &str) -> Result<String, String> {
     azure_name(s, 3, CREDENTIAL_NAME_MAX, "federated credential name")
 }
 
 /// Kubernetes namespace (DNS-1123 label): 1-63 lowercase letters, digits, `-`, alphanumeric at both ends.
-pub fn k8s_namespace(s: &str) -> Result<String, String> {
+pub(crate) fn k8s_namespace(s: &str) -> Result<String, String> {
     if dns1123_label(s) {
         Ok(s.to_string())
     } else {
@@ -117,7 +117,7 @@ pub fn k8s_namespace(s: &str) -> Result<String, String> {
 }
 
 /// Kubernetes service account (DNS-1123 subdomain): up to 253 characters, dot-separated labels.
-pub fn k8s_service_account(s: &str) -> Result<String, String> {
+pub(crate) fn k8s_service_account(s: &str) -> Result<String, String> {
     if s.len() <= 253 && s.split('.').all(dns1123_label) {
         Ok(s.to_string())
     } else {
@@ -137,7 +137,7 @@ fn dns1123_label(s: &str) -> bool {
 }
 
 /// Key Vault secret name, as kvwire allows it: a letter, then up to 126 letters, digits or `-`.
-pub fn secret_name(s: &str) -> Result<String, String> {
+pub(crate) fn secret_name(s: &str) -> Result<String, String> {
     let ok = (1..=127).contains(&s.len())
         && s.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
         && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
@@ -154,7 +154,7 @@ pub fn secret_name(s: &str) -> Result<String, String> {
 /// Any Key Vault object's name, as the vault allows it (Key Vault docs, "About keys, secrets, and
 /// certificates": 1-127 characters, 0-9, a-z, A-Z and `-`): what `lint` accepts from a manifest
 /// before it becomes part of a URL.
-pub fn keyvault_object_name(s: &str) -> Result<String, String> {
+pub(crate) fn keyvault_object_name(s: &str) -> Result<String, String> {
     if (1..=127).contains(&s.len()) && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
         Ok(s.to_string())
     } else {
@@ -166,7 +166,7 @@ pub fn keyvault_object_name(s: &str) -> Result<String, String> {
 }
 
 /// A user-assigned identity resource ID.
-pub fn identity_resource_id(s: &str) -> Result<String, String> {
+pub(crate) fn identity_resource_id(s: &str) -> Result<String, String> {
     let parts: Vec<&str> = s.trim_matches('/').split('/').collect();
     let ok = parts.len() == 8
         && parts[0].eq_ignore_ascii_case("subscriptions")
@@ -188,7 +188,7 @@ pub fn identity_resource_id(s: &str) -> Result<String, String> {
 }
 
 /// Vault name rules: 3-24 letters, digits and single hyphens, starting with a letter, not ending in a hyphen.
-pub fn vault_name(s: &str) -> Result<String, String> {
+pub(crate) fn vault_name(s: &str) -> Result<String, String> {
     let ok = (3..=24).contains(&s.len())
         && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
         && s.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
@@ -205,7 +205,7 @@ pub fn vault_name(s: &str) -> Result<String, String> {
 }
 
 /// `--vault` value: a resource ID or a name (validated here, before any request).
-pub fn vault_ref(s: &str) -> Result<String, String> {
+pub(crate) fn vault_ref(s: &str) -> Result<String, String> {
     if s.starts_with("/subscriptions/") {
         let parts: Vec<&str> = s.trim_matches('/').split('/').collect();
         let ok = parts.len() == 8
@@ -226,7 +226,7 @@ pub fn vault_ref(s: &str) -> Result<String, String> {
 /// A runbook's name, which kvwire records on what the runbook uses (`down` keeps what another
 /// runbook still claims): 1-63 lower-case letters, digits and hyphens, starting with a letter or
 /// digit — it goes into tags and descriptions, so no separators.
-pub fn runbook_name(s: &str) -> Result<String, String> {
+pub(crate) fn runbook_name(s: &str) -> Result<String, String> {
     let ok = (1..=63).contains(&s.len())
         && s.chars()
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
@@ -243,7 +243,7 @@ pub fn runbook_name(s: &str) -> Result<String, String> {
 
 /// `raw` in runbook-name letters: lower-cased, other characters as hyphens, at most `max`
 /// characters, no hyphen at either end (`Shop_Prod` → `shop-prod`).
-pub fn runbook_slug(raw: &str, max: usize) -> String {
+pub(crate) fn runbook_slug(raw: &str, max: usize) -> String {
     let slug: String = raw
         .to_ascii_lowercase()
         .chars()
@@ -255,7 +255,7 @@ pub fn runbook_slug(raw: &str, max: usize) -> String {
 
 /// `--acr` value: a container registry's name (5-50 letters and digits, Azure's naming rules
 /// for Microsoft.ContainerRegistry/registries) or its resource ID.
-pub fn registry_ref(s: &str) -> Result<String, String> {
+pub(crate) fn registry_ref(s: &str) -> Result<String, String> {
     if s.starts_with("/subscriptions/") {
         let parts: Vec<&str> = s.trim_matches('/').split('/').collect();
         let ok = parts.len() == 8
@@ -334,7 +334,7 @@ mod tests {
 /// containerd and Docker use: `[DOMAIN[:PORT]/]PATH[:TAG][@DIGEST]`, path components of lower-case
 /// letters and digits joined by `.`, `_`, `__` or dashes, a tag of up to 128 word characters, dots
 /// and dashes, a digest `ALGORITHM:HEX`. Whatever else a manifest would carry is refused here.
-pub fn container_image(s: &str) -> Result<String, String> {
+pub(crate) fn container_image(s: &str) -> Result<String, String> {
     let err = || {
         format!(
             "{} is not a container image reference ([REGISTRY/]NAME[:TAG][@DIGEST], e.g. ghcr.io/example/app:1.4)",
@@ -414,7 +414,7 @@ pub fn container_image(s: &str) -> Result<String, String> {
 
 /// The CSI driver's `rotationPollInterval`: a positive Go duration (`2m`, `90s`, `1h30m`), which the
 /// driver parses with Go's `time.ParseDuration` (units ns, us, µs, ms, s, m, h).
-pub fn rotation_poll_interval(s: &str) -> Result<String, String> {
+pub(crate) fn rotation_poll_interval(s: &str) -> Result<String, String> {
     let err = || {
         format!(
             "{s_q}: expected a duration such as 2m, 90s or 1h30m",

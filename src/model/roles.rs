@@ -2,41 +2,41 @@
 //! (GUIDs from Azure's built-in roles reference; they are the same in every tenant and cloud).
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Role {
-    pub guid: &'static str,
-    pub name: &'static str,
+pub(crate) struct Role {
+    pub(crate) guid: &'static str,
+    pub(crate) name: &'static str,
     /// A Key Vault data role that reads secret values.
-    pub reads_values: bool,
+    pub(crate) reads_values: bool,
     /// Why a workload should not hold it, when it does more than read.
-    pub broad: Option<&'static str>,
+    pub(crate) broad: Option<&'static str>,
 }
 
-pub const SECRETS_USER: Role = Role {
+pub(crate) const SECRETS_USER: Role = Role {
     guid: "4633458b-17de-408a-b874-0445c86b69e6",
     name: "Key Vault Secrets User",
     reads_values: true,
     broad: None,
 };
-pub const SECRETS_OFFICER: Role = Role {
+pub(crate) const SECRETS_OFFICER: Role = Role {
     guid: "b86a8fe4-44ce-4948-aee5-eccb2c155cd7",
     name: "Key Vault Secrets Officer",
     reads_values: true,
     broad: Some("Key Vault Secrets Officer can create, change and delete every secret"),
 };
-pub const ACR_PULL: Role = Role {
+pub(crate) const ACR_PULL: Role = Role {
     guid: "7f951dda-4ed3-4680-a7ca-43fe172d538d",
     name: "AcrPull",
     reads_values: false,
     broad: None,
 };
 
-pub const CERTIFICATE_USER: Role = Role {
+pub(crate) const CERTIFICATE_USER: Role = Role {
     guid: "db79e9a7-68ee-4b58-9aeb-b90e7c24fcba",
     name: "Key Vault Certificate User",
     reads_values: false,
     broad: None,
 };
-pub const CRYPTO_USER: Role = Role {
+pub(crate) const CRYPTO_USER: Role = Role {
     guid: "12338af0-0e69-4776-bea7-57ae8d297424",
     name: "Key Vault Crypto User",
     reads_values: false,
@@ -45,9 +45,9 @@ pub const CRYPTO_USER: Role = Role {
 
 /// The built-in roles a workload may get without `--allow-broad`: they read or use what is in a
 /// vault and change nothing.
-pub const WORKLOAD_ROLES: &[Role] = &[SECRETS_USER, CERTIFICATE_USER, CRYPTO_USER];
+pub(crate) const WORKLOAD_ROLES: &[Role] = &[SECRETS_USER, CERTIFICATE_USER, CRYPTO_USER];
 
-pub const ACR_PUSH: Role = Role {
+pub(crate) const ACR_PUSH: Role = Role {
     guid: "8311e382-0749-4cb8-b61a-304f252e45ec",
     name: "AcrPush",
     reads_values: false,
@@ -56,26 +56,26 @@ pub const ACR_PUSH: Role = Role {
 
 /// What AcrPull is in a registry in ABAC repository-permissions mode (registry-wide when the
 /// assignment has no condition).
-pub const REPOSITORY_READER: Role = Role {
+pub(crate) const REPOSITORY_READER: Role = Role {
     guid: "b93aa761-3e63-49ed-ac28-beffa264f7ac",
     name: "Container Registry Repository Reader",
     reads_values: false,
     broad: None,
 };
 
-pub const OWNER: Role = Role {
+pub(crate) const OWNER: Role = Role {
     guid: "8e3af657-a8ff-443c-a75c-2fe8c4bcb635",
     name: "Owner",
     reads_values: false,
     broad: Some("Owner can do anything, including granting access"),
 };
-pub const CONTRIBUTOR: Role = Role {
+pub(crate) const CONTRIBUTOR: Role = Role {
     guid: "b24988ac-6180-42a0-ab88-20f7382dd24c",
     name: "Contributor",
     reads_values: false,
     broad: Some("Contributor can change the vault itself"),
 };
-pub const NETWORK_CONTRIBUTOR: Role = Role {
+pub(crate) const NETWORK_CONTRIBUTOR: Role = Role {
     guid: "4d97b98b-1d4f-4787-a291-c67834d212e7",
     name: "Network Contributor",
     reads_values: false,
@@ -83,7 +83,7 @@ pub const NETWORK_CONTRIBUTOR: Role = Role {
 };
 /// What the monitoring add-on (Container insights) publishes custom metrics with, when it does not
 /// use managed-identity auth (azure-cli `addonconfiguration.py::add_monitoring_role_assignment`).
-pub const MONITORING_METRICS_PUBLISHER: Role = Role {
+pub(crate) const MONITORING_METRICS_PUBLISHER: Role = Role {
     guid: "3913510d-42f4-4e42-8a64-420c390055eb",
     name: "Monitoring Metrics Publisher",
     reads_values: false,
@@ -91,7 +91,7 @@ pub const MONITORING_METRICS_PUBLISHER: Role = Role {
 };
 
 /// Every role kvwire knows by name.
-pub const ROLES: &[Role] = &[
+pub(crate) const ROLES: &[Role] = &[
     SECRETS_USER,
     SECRETS_OFFICER,
     CERTIFICATE_USER,
@@ -136,23 +136,23 @@ pub const ROLES: &[Role] = &[
 ];
 
 /// The GUID at the end of a role definition ID (or a bare GUID), lower-cased.
-pub fn guid_of(role_definition_id: &str) -> String {
+pub(crate) fn guid_of(role_definition_id: &str) -> String {
     role_definition_id.rsplit('/').next().unwrap_or("").to_ascii_lowercase()
 }
 
 /// The built-in role with this GUID (or role definition ID).
-pub fn by_guid(guid_or_id: &str) -> Option<&'static Role> {
+pub(crate) fn by_guid(guid_or_id: &str) -> Option<&'static Role> {
     let g = guid_of(guid_or_id);
     ROLES.iter().find(|r| r.guid == g)
 }
 
 /// Data roles that read secret values (Secrets User, Secrets Officer, Administrator).
-pub fn reads_values(guid_or_id: &str) -> bool {
+pub(crate) fn reads_values(guid_or_id: &str) -> bool {
     by_guid(guid_or_id).is_some_and(|r| r.reads_values)
 }
 
 /// Why a workload should not hold this role, when it should not.
-pub fn too_broad(guid_or_id: &str) -> Option<&'static str> {
+pub(crate) fn too_broad(guid_or_id: &str) -> Option<&'static str> {
     by_guid(guid_or_id)?.broad
 }
 
@@ -160,7 +160,7 @@ pub fn too_broad(guid_or_id: &str) -> Option<&'static str> {
 /// roles and permissions"): in the default mode AcrPull, AcrPush, Contributor and Owner; in ABAC
 /// repository-permissions mode, where those are not honoured, the Container Registry Repository
 /// Reader, Writer and Contributor roles.
-pub fn pulls_images(guid_or_id: &str, abac: bool) -> bool {
+pub(crate) fn pulls_images(guid_or_id: &str, abac: bool) -> bool {
     let g = guid_of(guid_or_id);
     let roles: &[&str] = if abac {
         &[
@@ -176,10 +176,10 @@ pub fn pulls_images(guid_or_id: &str, abac: bool) -> bool {
 
 /// The data action of a registry pull (ACR docs, "Azure Container Registry custom roles":
 /// `Microsoft.ContainerRegistry/registries/pull/read`). Lower-case.
-pub const PULL_ACTION: &str = "microsoft.containerregistry/registries/pull/read";
+pub(crate) const PULL_ACTION: &str = "microsoft.containerregistry/registries/pull/read";
 
 /// ARM action patterns: `*` matches any run of characters; actions compare without case.
-pub fn action_matches(pattern: &str, action: &str) -> bool {
+pub(crate) fn action_matches(pattern: &str, action: &str) -> bool {
     wildcard_match(&pattern.to_ascii_lowercase(), &action.to_ascii_lowercase())
 }
 
@@ -194,7 +194,7 @@ fn wildcard_match(pattern: &str, text: &str) -> bool {
 }
 
 /// The role a kubelet needs to pull from a registry in that mode.
-pub fn pull_role(abac: bool) -> Role {
+pub(crate) fn pull_role(abac: bool) -> Role {
     if abac { REPOSITORY_READER } else { ACR_PULL }
 }
 
@@ -203,13 +203,13 @@ pub fn pull_role(abac: bool) -> Role {
 /// actions, all a workload's custom role may allow: an allow-list, not a deny-list, because
 /// `…/action` operations change things too (`setSecret/action`, `purge/action`,
 /// `runCommand/action`, `listClusterAdminCredential/action`).
-pub const WORKLOAD_DATA_ACTIONS: &[&str] = &[
+pub(crate) const WORKLOAD_DATA_ACTIONS: &[&str] = &[
     "microsoft.keyvault/vaults/secrets/getsecret/action",
     "microsoft.keyvault/vaults/secrets/readmetadata/action",
 ];
 
 /// Actions that let their holder grant access: writing role assignments or role definitions.
-pub const GRANTING_ACTIONS: &[&str] = &[
+pub(crate) const GRANTING_ACTIONS: &[&str] = &[
     "microsoft.authorization/roleassignments/write",
     "microsoft.authorization/roledefinitions/write",
 ];

@@ -6,17 +6,17 @@ use crate::error::{Error, Result};
 use std::collections::{BTreeMap, HashMap};
 
 /// The four database values seeded when nothing else is said.
-pub const DEFAULT_KEYS: [&str; 4] = ["DB_HOST", "DB_NAME", "DB_USERNAME", "DB_PASSWORD"];
+pub(crate) const DEFAULT_KEYS: [&str; 4] = ["DB_HOST", "DB_NAME", "DB_USERNAME", "DB_PASSWORD"];
 
 /// `KEY=secret-name`, or `KEY` for the env-style mapping (DB_PASSWORD → db-password).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SecretMapping {
-    pub key: String,
-    pub secret: String,
+pub(crate) struct SecretMapping {
+    pub(crate) key: String,
+    pub(crate) secret: String,
 }
 
 impl SecretMapping {
-    pub fn parse(s: &str) -> Result<SecretMapping, String> {
+    pub(crate) fn parse(s: &str) -> Result<SecretMapping, String> {
         let (key, secret) = match s.split_once('=') {
             Some((k, n)) => (k.to_string(), n.to_string()),
             None => (s.to_string(), env_style(s)),
@@ -31,7 +31,7 @@ impl SecretMapping {
     }
 
     /// The env-style mapping of `key`.
-    pub fn env_style(key: &str) -> SecretMapping {
+    pub(crate) fn env_style(key: &str) -> SecretMapping {
         SecretMapping {
             key: key.to_string(),
             secret: env_style(key),
@@ -39,28 +39,28 @@ impl SecretMapping {
     }
 
     /// Whether the secret name is the env-style name of the key.
-    pub fn is_env_style(&self) -> bool {
+    pub(crate) fn is_env_style(&self) -> bool {
         env_style(&self.key) == self.secret
     }
 }
 
 /// DB_PASSWORD → db-password.
-pub fn env_style(key: &str) -> String {
+pub(crate) fn env_style(key: &str) -> String {
     key.to_ascii_lowercase().replace('_', "-")
 }
 
 /// db-password → DB_PASSWORD: the key a secret takes in a Kubernetes Secret or an env var.
-pub fn env_key(secret: &str) -> String {
+pub(crate) fn env_key(secret: &str) -> String {
     secret.to_ascii_uppercase().replace('-', "_")
 }
 
 /// The four DB values, env-style.
-pub fn default_mappings() -> Vec<SecretMapping> {
+pub(crate) fn default_mappings() -> Vec<SecretMapping> {
     DEFAULT_KEYS.iter().map(|k| SecretMapping::env_style(k)).collect()
 }
 
 /// Two keys may not write one secret (Key Vault names are case-insensitive).
-pub fn check_unique(list: &[SecretMapping]) -> Result<()> {
+pub(crate) fn check_unique(list: &[SecretMapping]) -> Result<()> {
     let mut seen: BTreeMap<String, &str> = BTreeMap::new();
     for m in list {
         if let Some(other) = seen.insert(m.secret.to_ascii_lowercase(), &m.key) {
@@ -75,15 +75,15 @@ pub fn check_unique(list: &[SecretMapping]) -> Result<()> {
 
 /// A secret value. Its Debug never shows it, so it cannot leak through `{:?}` or a panic message.
 #[derive(Clone, PartialEq, Eq)]
-pub struct SecretValue(String);
+pub(crate) struct SecretValue(String);
 
 impl SecretValue {
-    pub fn new(value: String) -> SecretValue {
+    pub(crate) fn new(value: String) -> SecretValue {
         SecretValue(value)
     }
 
     /// The value, for the one place that sends it to Key Vault or compares it.
-    pub fn expose(&self) -> &str {
+    pub(crate) fn expose(&self) -> &str {
         &self.0
     }
 }
@@ -95,7 +95,7 @@ impl std::fmt::Debug for SecretValue {
 }
 
 /// The values of `mappings`' keys in the process environment (the one place kvwire reads them).
-pub fn from_env(mappings: &[SecretMapping]) -> BTreeMap<String, String> {
+pub(crate) fn from_env(mappings: &[SecretMapping]) -> BTreeMap<String, String> {
     mappings
         .iter()
         .filter_map(|m| std::env::var(&m.key).ok().map(|v| (m.key.clone(), v)))
@@ -104,7 +104,7 @@ pub fn from_env(mappings: &[SecretMapping]) -> BTreeMap<String, String> {
 
 /// One value per mapping from `source` (KEY → value); missing or empty keys are usage errors
 /// that name the keys, never the values.
-pub fn values_for(
+pub(crate) fn values_for(
     mappings: &[SecretMapping],
     source: BTreeMap<String, String>,
     origin: &str,
@@ -114,7 +114,7 @@ pub fn values_for(
 
 /// Like [`values_for`]; with `allow_missing` (a read-only `plan`) keys not set are left out
 /// instead of refused.
-pub fn values_of(
+pub(crate) fn values_of(
     mappings: &[SecretMapping],
     source: BTreeMap<String, String>,
     origin: &str,

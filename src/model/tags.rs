@@ -1,28 +1,28 @@
 //! Tags kvwire writes on what it creates, and reads to know what it may remove.
 
 /// On identities and secrets kvwire created: `managed-by=kvwire`.
-pub const MANAGED_BY: (&str, &str) = ("managed-by", "kvwire");
+pub(crate) const MANAGED_BY: (&str, &str) = ("managed-by", "kvwire");
 
 /// Whether tags (a JSON object, or a map) say kvwire created the thing.
-pub fn is_kvwire(tags: Option<&serde_json::Value>) -> bool {
+pub(crate) fn is_kvwire(tags: Option<&serde_json::Value>) -> bool {
     tags.and_then(|t| t.get(MANAGED_BY.0))
         .and_then(|v| v.as_str())
         .is_some_and(|v| v == MANAGED_BY.1)
 }
 
 /// The tags kvwire puts on what it creates, as JSON.
-pub fn kvwire_tags() -> serde_json::Value {
+pub(crate) fn kvwire_tags() -> serde_json::Value {
     serde_json::json!({ MANAGED_BY.0: MANAGED_BY.1 })
 }
 
 /// Which runbooks use a shared resource, so that `down` for one keeps what another still uses. On
 /// identities and secrets a tag (`kvwire-runbooks` = `a,b`); on role assignments, which have no
 /// tags, the description (`kvwire runbooks: a,b`).
-pub const RUNBOOKS: &str = "kvwire-runbooks";
+pub(crate) const RUNBOOKS: &str = "kvwire-runbooks";
 const DESCRIPTION_PREFIX: &str = "kvwire runbooks: ";
 
 /// The runbooks named in a claims value (`a,b`).
-pub fn claims(value: Option<&str>) -> std::collections::BTreeSet<String> {
+pub(crate) fn claims(value: Option<&str>) -> std::collections::BTreeSet<String> {
     value
         .unwrap_or("")
         .split(',')
@@ -33,29 +33,32 @@ pub fn claims(value: Option<&str>) -> std::collections::BTreeSet<String> {
 }
 
 /// `claims` written back (sorted, so the same set is always the same text).
-pub fn claims_value(claims: &std::collections::BTreeSet<String>) -> String {
+pub(crate) fn claims_value(claims: &std::collections::BTreeSet<String>) -> String {
     claims.iter().cloned().collect::<Vec<_>>().join(",")
 }
 
 /// The runbooks a role assignment's description names (empty when it is not kvwire's form).
-pub fn description_claims(description: Option<&str>) -> std::collections::BTreeSet<String> {
+pub(crate) fn description_claims(description: Option<&str>) -> std::collections::BTreeSet<String> {
     claims(description.and_then(|d| d.strip_prefix(DESCRIPTION_PREFIX)))
 }
 
 /// Whether a role assignment's description may carry claims: empty, or kvwire's form. Someone's
 /// own text is never replaced.
-pub fn description_is_free(description: Option<&str>) -> bool {
+pub(crate) fn description_is_free(description: Option<&str>) -> bool {
     description.is_none_or(|d| d.trim().is_empty() || d.starts_with(DESCRIPTION_PREFIX))
 }
 
 /// A role assignment description naming `claims`.
-pub fn claims_description(claims: &std::collections::BTreeSet<String>) -> String {
+pub(crate) fn claims_description(claims: &std::collections::BTreeSet<String>) -> String {
     format!("{DESCRIPTION_PREFIX}{}", claims_value(claims))
 }
 
 /// A PATCH body that sets the `kvwire-runbooks` tag to `claims` and keeps every other tag of
 /// `doc` (ARM's PATCH replaces the whole tag map).
-pub fn runbooks_tag_patch(doc: &serde_json::Value, claims: &std::collections::BTreeSet<String>) -> serde_json::Value {
+pub(crate) fn runbooks_tag_patch(
+    doc: &serde_json::Value,
+    claims: &std::collections::BTreeSet<String>,
+) -> serde_json::Value {
     let mut t = doc.get("tags").cloned().unwrap_or_else(|| serde_json::json!({}));
     t[RUNBOOKS] = serde_json::json!(claims_value(claims));
     serde_json::json!({ "tags": t })
@@ -73,20 +76,20 @@ pub struct Claim {
     pub token: String,
     /// The runbook's name: a claim of just this name was recorded before claims carried the
     /// digest, and is this runbook's too.
-    pub name: String,
+    pub(crate) name: String,
     /// Claims that are this runbook's only where the caller checked the resource is this
     /// runbook's identity's (the default name runbooks without `name` shared before, `onboard`).
-    pub aliases: Vec<String>,
+    pub(crate) aliases: Vec<String>,
 }
 
 impl Claim {
     /// Whether `recorded` is this runbook's claim as maker (see [`claimed_by`] for adopters).
-    pub fn is_mine(&self, recorded: &str) -> bool {
+    pub(crate) fn is_mine(&self, recorded: &str) -> bool {
         recorded == self.token || recorded == self.name || self.aliases.iter().any(|a| a == recorded)
     }
 
     /// The same claim without its aliases.
-    pub fn without_aliases(&self) -> Claim {
+    pub(crate) fn without_aliases(&self) -> Claim {
         Claim {
             aliases: vec![],
             ..self.clone()
@@ -97,7 +100,7 @@ impl Claim {
 /// A claim recorded under the name in `token` (`name@DIGEST`) for something else (another
 /// digest): two runbooks share the name. What the plan warns. An adopter's claim counts as its
 /// token (`name@DIGEST(adopted)`).
-pub fn clash(token: &str, claims: &std::collections::BTreeSet<String>) -> Option<String> {
+pub(crate) fn clash(token: &str, claims: &std::collections::BTreeSet<String>) -> Option<String> {
     let (name, digest) = token.split_once('@')?;
     let other = claims.iter().find(|c| {
         let c = c.strip_suffix(ADOPTED_MARK).unwrap_or(c);
@@ -112,15 +115,15 @@ pub fn clash(token: &str, claims: &std::collections::BTreeSet<String>) -> Option
 /// before, made outside kvwire or by kvwire outside any runbook (`kvwire grant`, `secrets seed`).
 /// `down` keeps what a runbook only adopted unless `--include-adopted`. A kvwire that predates
 /// the marker reads `NAME(adopted)` as another runbook's claim, and keeps the resource too.
-pub const ADOPTED_MARK: &str = "(adopted)";
+pub(crate) const ADOPTED_MARK: &str = "(adopted)";
 
 /// `me`'s claim on a resource it adopted: its token and [`ADOPTED_MARK`].
-pub fn adopted(me: &Claim) -> String {
+pub(crate) fn adopted(me: &Claim) -> String {
     format!("{}{ADOPTED_MARK}", me.token)
 }
 
 /// Whether `me` is recorded on a resource: `Some(false)` as its maker, `Some(true)` as adopter.
-pub fn claimed_by(claims: &std::collections::BTreeSet<String>, me: &Claim) -> Option<bool> {
+pub(crate) fn claimed_by(claims: &std::collections::BTreeSet<String>, me: &Claim) -> Option<bool> {
     if claims.iter().any(|c| me.is_mine(c)) {
         Some(false)
     } else if claims
@@ -135,14 +138,14 @@ pub fn claimed_by(claims: &std::collections::BTreeSet<String>, me: &Claim) -> Op
 
 /// Whether `me`'s token is recorded on a resource, as maker or adopter. A claim recorded only under
 /// the bare name or an alias ([`claimed_by`] still finds it) gets the token beside it on `up`.
-pub fn records(claims: &std::collections::BTreeSet<String>, me: &Claim) -> bool {
+pub(crate) fn records(claims: &std::collections::BTreeSet<String>, me: &Claim) -> bool {
     claims.contains(&me.token) || claims.contains(&adopted(me))
 }
 
 /// Why `up` holds the adoption of a resource this runbook did not make (`kvwire_made`: it carries
 /// `managed-by=kvwire` but no runbook's claim). Released by a yes at the prompt or `--adopt`.
 /// `token`: the claim's token ([`Claim::token`]).
-pub fn adoption_hold(kvwire_made: bool, token: &str) -> String {
+pub(crate) fn adoption_hold(kvwire_made: bool, token: &str) -> String {
     let by = if kvwire_made {
         "by kvwire outside any runbook (`kvwire grant`, `secrets seed`, or before runbooks were recorded)"
     } else {
@@ -155,7 +158,7 @@ pub fn adoption_hold(kvwire_made: bool, token: &str) -> String {
 
 /// What `down` may do with a shared resource, given the runbooks recorded on it.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Release {
+pub(crate) enum Release {
     /// No runbook is recorded on it: nobody can say whose it is.
     Unclaimed,
     /// Only this runbook uses it, and it adopted it rather than made it: kept unless
@@ -170,7 +173,7 @@ pub enum Release {
 }
 
 /// The claims without `me`'s (as maker or adopter).
-pub fn without(claims: &std::collections::BTreeSet<String>, me: &Claim) -> std::collections::BTreeSet<String> {
+pub(crate) fn without(claims: &std::collections::BTreeSet<String>, me: &Claim) -> std::collections::BTreeSet<String> {
     claims
         .iter()
         .filter(|c| !me.is_mine(c) && !c.strip_suffix(ADOPTED_MARK).is_some_and(|c| me.is_mine(c)))
@@ -178,7 +181,7 @@ pub fn without(claims: &std::collections::BTreeSet<String>, me: &Claim) -> std::
         .collect()
 }
 
-pub fn release(claims: &std::collections::BTreeSet<String>, me: &Claim) -> Release {
+pub(crate) fn release(claims: &std::collections::BTreeSet<String>, me: &Claim) -> Release {
     let others = without(claims, me);
     let names = others.iter().cloned().collect::<Vec<_>>().join(", ");
     match (claims.is_empty(), claimed_by(claims, me), others.is_empty()) {

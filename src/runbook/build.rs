@@ -37,11 +37,11 @@ use crate::{
 use std::{collections::HashMap, sync::Arc};
 
 /// The runbook's secret values, read before any request: (mappings, values).
-pub type Seeds = (Vec<SecretMapping>, HashMap<String, SecretValue>);
+pub(crate) type Seeds = (Vec<SecretMapping>, HashMap<String, SecretValue>);
 
 /// Read every secret value the runbook names, from its source. Missing values are usage errors,
 /// unless `allow_missing` (`plan` only reads: it shows "(value not provided)").
-pub fn read_seeds(rb: &Loaded, allow_missing: bool) -> Result<Option<Seeds>> {
+pub(crate) fn read_seeds(rb: &Loaded, allow_missing: bool) -> Result<Option<Seeds>> {
     let Some(s) = &rb.book.secrets else { return Ok(None) };
     let mappings: Vec<SecretMapping> = rb
         .secret_map()
@@ -70,7 +70,7 @@ pub fn read_seeds(rb: &Loaded, allow_missing: bool) -> Result<Option<Seeds>> {
 /// the federated credentials once the issuer exists; the secrets from the start. Without `seeds`
 /// (verify's drift check) no secret steps are planned.
 /// `adopt`: what exists and this runbook did not make is adopted without asking (`up --adopt`).
-pub async fn up(az: &Arc<Azure>, rb: &Loaded, seeds: Option<Seeds>, adopt: bool) -> Result<(Plan, Vault)> {
+pub(crate) async fn up(az: &Arc<Azure>, rb: &Loaded, seeds: Option<Seeds>, adopt: bool) -> Result<(Plan, Vault)> {
     let (plan, mut vaults) = up_fleet(az, vec![(rb, seeds)], adopt).await?;
     Ok((plan, vaults.remove(0)))
 }
@@ -78,27 +78,27 @@ pub async fn up(az: &Arc<Azure>, rb: &Loaded, seeds: Option<Seeds>, adopt: bool)
 /// What the runbooks of a fleet that name one cluster want of it, together: each thing any of
 /// them turns on ([`merge_clusters`]).
 #[derive(Debug, Clone, PartialEq)]
-pub struct SharedCluster {
-    pub resource_group: String,
-    pub name: String,
-    pub managed_identity: bool,
-    pub workload_identity: bool,
-    pub csi_driver: Option<CsiDriver>,
-    pub upgrade_node_images: bool,
+pub(crate) struct SharedCluster {
+    pub(crate) resource_group: String,
+    pub(crate) name: String,
+    pub(crate) managed_identity: bool,
+    pub(crate) workload_identity: bool,
+    pub(crate) csi_driver: Option<CsiDriver>,
+    pub(crate) upgrade_node_images: bool,
     /// Find and carry over the old service principal's registry pulls (a runbook that switches
     /// and keeps `regrant_acr`).
-    pub regrant_acr: bool,
+    pub(crate) regrant_acr: bool,
     /// Every registry any of them names, once.
-    pub acr: Vec<String>,
+    pub(crate) acr: Vec<String>,
     /// The runbooks (indexes) that name it.
-    pub apps: Vec<usize>,
+    pub(crate) apps: Vec<usize>,
 }
 
 /// The cluster settings of many runbooks as one write per cluster, decided before any request.
 /// Separate runs would each turn on what they want, so together the cluster gets each thing any
 /// runbook turns on; the CSI driver's settings, when two runbooks name different values, are a
 /// usage error naming both (one run must not overwrite what the other asked for).
-pub fn merge_clusters(books: &[&Loaded]) -> Result<Vec<SharedCluster>> {
+pub(crate) fn merge_clusters(books: &[&Loaded]) -> Result<Vec<SharedCluster>> {
     let mut out: Vec<SharedCluster> = vec![];
     // Who set each CSI setting, for the error.
     let mut csi_from: Vec<(Option<&Loaded>, Option<&Loaded>)> = vec![];
@@ -176,7 +176,11 @@ fn csi_clash(key: &str, first: &Loaded, second: &Loaded) -> crate::error::Error 
 /// that merges what they all need ([`merge_clusters`]) and its pools' upgrades, shared; then each
 /// runbook's own steps, as an app of the plan (reported apart; its failure stops only it). One
 /// runbook makes a plan with no apps, exactly as before. Returns each runbook's vault.
-pub async fn up_fleet(az: &Arc<Azure>, apps: Vec<(&Loaded, Option<Seeds>)>, adopt: bool) -> Result<(Plan, Vec<Vault>)> {
+pub(crate) async fn up_fleet(
+    az: &Arc<Azure>,
+    apps: Vec<(&Loaded, Option<Seeds>)>,
+    adopt: bool,
+) -> Result<(Plan, Vec<Vault>)> {
     let books: Vec<&Loaded> = apps.iter().map(|(rb, _)| *rb).collect();
     let clusters = merge_clusters(&books)?;
     let fleet = apps.len() > 1;
@@ -480,7 +484,7 @@ fn app_steps(
 
 /// The ID of the role assignment `up` makes for `principal_id` on an RBAC vault (Key Vault Secrets
 /// User at the vault, under kvwire's deterministic name).
-pub fn kvwire_assignment(vault: &Vault, principal_id: &str) -> String {
+pub(crate) fn kvwire_assignment(vault: &Vault, principal_id: &str) -> String {
     let name = ids::role_assignment_name(&vault.id, principal_id, crate::model::roles::SECRETS_USER.guid);
     ids::role_assignment(&vault.id, &name)
 }
@@ -488,7 +492,7 @@ pub fn kvwire_assignment(vault: &Vault, principal_id: &str) -> String {
 /// `down`: only what kvwire created — its federated credentials, its role assignment, the
 /// identity when kvwire tagged it, and (asked for) the secrets it tagged. Never cluster settings.
 /// `include_adopted`: also what the runbook only adopted (`down --include-adopted`).
-pub async fn down(az: &Arc<Azure>, rb: &Loaded, include_secrets: bool, include_adopted: bool) -> Result<Plan> {
+pub(crate) async fn down(az: &Arc<Azure>, rb: &Loaded, include_secrets: bool, include_adopted: bool) -> Result<Plan> {
     let b = &rb.book;
     let vault = vault::find(az, &b.vault.name, b.vault.resource_group.as_deref()).await?;
     let mut plan = Plan::new();

@@ -3,8 +3,8 @@
 //! say what is allowed; unknown keys are errors. `build` turns a runbook into plans; `verify`
 //! checks what it set up.
 
-pub mod build;
-pub mod verify;
+pub(crate) mod build;
+pub(crate) mod verify;
 
 use crate::util::input::{self, Source, read_bounded};
 use crate::{
@@ -27,7 +27,7 @@ macro_rules! checked {
     ($name:ident, $rule:path) => {
         #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
         #[serde(try_from = "String")]
-        pub struct $name(pub String);
+        pub struct $name(pub(crate) String);
         impl TryFrom<String> for $name {
             type Error = String;
             fn try_from(s: String) -> std::result::Result<Self, String> {
@@ -59,38 +59,38 @@ checked!(RunbookName, names::runbook_name);
 #[serde(deny_unknown_fields)]
 pub struct Runbook {
     /// What kvwire records on shared resources this runbook uses (default: the file's name).
-    pub name: Option<RunbookName>,
+    pub(crate) name: Option<RunbookName>,
     pub cluster: ClusterSection,
-    pub vault: VaultSection,
-    pub identity: IdentitySection,
+    pub(crate) vault: VaultSection,
+    pub(crate) identity: IdentitySection,
     /// Who may use the workload identity (workload-identity mode).
     #[serde(default)]
-    pub service_accounts: Vec<ServiceAccountSection>,
-    pub secrets: Option<SecretsSection>,
-    pub manifests: Option<ManifestsSection>,
+    pub(crate) service_accounts: Vec<ServiceAccountSection>,
+    pub(crate) secrets: Option<SecretsSection>,
+    pub(crate) manifests: Option<ManifestsSection>,
     /// The Secrets Store CSI driver.
-    pub csi_driver: Option<CsiDriverSection>,
+    pub(crate) csi_driver: Option<CsiDriverSection>,
 }
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ClusterSection {
-    pub resource_group: ResourceGroup,
+    pub(crate) resource_group: ResourceGroup,
     pub name: ClusterName,
     /// Switch a service-principal cluster to a system-assigned managed identity.
     #[serde(default = "yes")]
-    pub managed_identity: bool,
+    pub(crate) managed_identity: bool,
     /// Upgrade node images when needed (always after a switch to managed identity).
     #[serde(default = "yes")]
-    pub upgrade_node_images: bool,
+    pub(crate) upgrade_node_images: bool,
     /// Grant the kubelet identity AcrPull on each registry where the old service principal holds
     /// it (found through Microsoft Graph and the subscription's role assignments).
     #[serde(default = "yes")]
-    pub regrant_acr: bool,
+    pub(crate) regrant_acr: bool,
     /// Registries (names or resource IDs) the kubelet identity gets AcrPull on in any case;
     /// `verify` checks each.
     #[serde(default)]
-    pub acr: Vec<RegistryRef>,
+    pub(crate) acr: Vec<RegistryRef>,
 }
 
 fn yes() -> bool {
@@ -99,15 +99,15 @@ fn yes() -> bool {
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct VaultSection {
-    pub name: VaultName,
+pub(crate) struct VaultSection {
+    pub(crate) name: VaultName,
     /// Default: found anywhere in the subscription.
-    pub resource_group: Option<ResourceGroup>,
+    pub(crate) resource_group: Option<ResourceGroup>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "kebab-case")]
-pub enum IdentityMode {
+pub(crate) enum IdentityMode {
     WorkloadIdentity,
     Kubelet,
     /// The CSI driver add-on's own identity (created by AKS with the add-on).
@@ -116,28 +116,28 @@ pub enum IdentityMode {
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct IdentitySection {
-    pub mode: IdentityMode,
+pub(crate) struct IdentitySection {
+    pub(crate) mode: IdentityMode,
     /// workload-identity: the user-assigned identity to create or adopt.
-    pub name: Option<IdentityName>,
+    pub(crate) name: Option<IdentityName>,
     /// Default: the cluster's resource group.
-    pub resource_group: Option<ResourceGroup>,
+    pub(crate) resource_group: Option<ResourceGroup>,
     /// Rewrite federated credentials of kvwire's names that trust another issuer or subject
     /// (held otherwise, as a changed secret value is).
     #[serde(default)]
-    pub overwrite_credentials: bool,
+    pub(crate) overwrite_credentials: bool,
 }
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct ServiceAccountSection {
-    pub namespace: Namespace,
-    pub name: ServiceAccountName,
+pub(crate) struct ServiceAccountSection {
+    pub(crate) namespace: Namespace,
+    pub(crate) name: ServiceAccountName,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "kebab-case")]
-pub enum SecretSource {
+pub(crate) enum SecretSource {
     /// Environment variables named by the keys of `map`.
     Env,
     /// A .env file (`file`, relative to the runbook).
@@ -146,46 +146,46 @@ pub enum SecretSource {
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct SecretsSection {
-    pub source: SecretSource,
-    pub file: Option<PathBuf>,
+pub(crate) struct SecretsSection {
+    pub(crate) source: SecretSource,
+    pub(crate) file: Option<PathBuf>,
     /// KEY = "secret-name". Default: DB_HOST, DB_NAME, DB_USERNAME, DB_PASSWORD → db-host, ….
     #[serde(default)]
-    pub map: BTreeMap<String, SecretName>,
+    pub(crate) map: BTreeMap<String, SecretName>,
     #[serde(default)]
-    pub overwrite: bool,
+    pub(crate) overwrite: bool,
     #[serde(default)]
-    pub recover: bool,
+    pub(crate) recover: bool,
 }
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct ManifestsSection {
+pub(crate) struct ManifestsSection {
     /// Where the YAML files go, relative to the runbook.
-    pub out_dir: PathBuf,
+    pub(crate) out_dir: PathBuf,
     /// Default: the first service account's namespace.
-    pub namespace: Option<Namespace>,
-    pub name: Option<ServiceAccountName>,
-    pub sync_as_k8s_secret: Option<ServiceAccountName>,
-    pub deployment: Option<Namespace>,
-    pub image: Option<ContainerImage>,
+    pub(crate) namespace: Option<Namespace>,
+    pub(crate) name: Option<ServiceAccountName>,
+    pub(crate) sync_as_k8s_secret: Option<ServiceAccountName>,
+    pub(crate) deployment: Option<Namespace>,
+    pub(crate) image: Option<ContainerImage>,
     /// How the app reads the secrets: mounted by the CSI driver, with the Azure SDK, or both.
     #[serde(default)]
-    pub consumer: Consumer,
+    pub(crate) consumer: Consumer,
 }
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct CsiDriverSection {
+pub(crate) struct CsiDriverSection {
     /// Default: on when the runbook emits a SecretProviderClass or uses the add-on's identity.
-    pub enabled: Option<bool>,
+    pub(crate) enabled: Option<bool>,
     /// `addon` (kvwire enables the AKS add-on) or `helm` (installed outside kvwire: never enabled).
     #[serde(default)]
-    pub installed_by: InstalledBy,
+    pub(crate) installed_by: InstalledBy,
     /// Absent: as the cluster has it (AKS's default on a new add-on).
-    pub rotation: Option<bool>,
+    pub(crate) rotation: Option<bool>,
     /// Absent: as the cluster has it (AKS's default, 2m, on a new add-on).
-    pub rotation_poll_interval: Option<RotationInterval>,
+    pub(crate) rotation_poll_interval: Option<RotationInterval>,
 }
 
 /// A parsed, checked runbook and where it came from.
@@ -197,15 +197,15 @@ pub struct Loaded {
     pub id: String,
     /// What the runbook records on shared resources, and which records are its own.
     pub claim: Claim,
-    pub path: PathBuf,
+    pub(crate) path: PathBuf,
     /// The runbook's directory: relative paths in it are relative to here.
-    pub dir: PathBuf,
+    pub(crate) dir: PathBuf,
     /// SHA-256 of the very text that was parsed (what a saved plan records).
-    pub sha256: String,
+    pub(crate) sha256: String,
 }
 
 impl Loaded {
-    pub fn resolve(&self, p: &Path) -> PathBuf {
+    pub(crate) fn resolve(&self, p: &Path) -> PathBuf {
         if p.is_absolute() {
             p.to_path_buf()
         } else {
@@ -214,7 +214,7 @@ impl Loaded {
     }
 
     /// The secrets to seed: (ENV_KEY, secret name).
-    pub fn secret_map(&self) -> Vec<(String, String)> {
+    pub(crate) fn secret_map(&self) -> Vec<(String, String)> {
         match &self.book.secrets {
             Some(s) if !s.map.is_empty() => s.map.iter().map(|(k, v)| (k.clone(), v.0.clone())).collect(),
             _ => secrets::default_mappings()
@@ -226,7 +226,7 @@ impl Loaded {
 
     /// The CSI driver add-on as kvwire enables it, or `None` when the runbook does not want it
     /// (or installs the driver with Helm).
-    pub fn csi_driver(&self) -> Option<CsiDriver> {
+    pub(crate) fn csi_driver(&self) -> Option<CsiDriver> {
         let b = &self.book;
         let wanted_by_default =
             b.identity.mode == IdentityMode::AddonIdentity || b.manifests.as_ref().is_some_and(|m| m.consumer.mounts());
@@ -241,7 +241,7 @@ impl Loaded {
         })
     }
 
-    pub fn identity_rg(&self) -> &str {
+    pub(crate) fn identity_rg(&self) -> &str {
         self.book
             .identity
             .resource_group
@@ -350,7 +350,7 @@ pub fn parse(text: &str, path: &Path) -> Result<Loaded> {
 /// Many runbooks for one run (`up -f a.toml -f b.toml`, or `-f DIR` for every `*.toml` directly
 /// in it, by name): all read and checked before any request. The same file twice, or two
 /// runbooks of one name (their claims on shared resources would be one), is a usage error.
-pub fn load_fleet(paths: &[PathBuf]) -> Result<Vec<Loaded>> {
+pub(crate) fn load_fleet(paths: &[PathBuf]) -> Result<Vec<Loaded>> {
     let mut files = vec![];
     for p in paths {
         if p.is_dir() {
@@ -400,7 +400,7 @@ pub fn load_fleet(paths: &[PathBuf]) -> Result<Vec<Loaded>> {
 
 /// `raw` as a runbook name ([`names::runbook_slug`], at most 55 characters) ending in the first 6
 /// hex digits of SHA-256 over `what`: `kvwire init`'s names and runbooks' default names.
-pub fn digested_name(raw: &str, what: &str) -> String {
+pub(crate) fn digested_name(raw: &str, what: &str) -> String {
     let slug = names::runbook_slug(raw, 55);
     let digest = crate::plan::saved::sha256(what.as_bytes());
     if slug.is_empty() {
@@ -413,7 +413,7 @@ pub fn digested_name(raw: &str, what: &str) -> String {
 /// What a runbook wires up, as names resolve (lower-cased, Azure names ignore case): the cluster,
 /// the vault, the identity (mode, and the user-assigned identity with its resource group) and
 /// the service accounts, sorted. Its SHA-256, cut to 6 hex digits, tells runbooks apart.
-pub fn identity_digest(book: &Runbook) -> String {
+pub(crate) fn identity_digest(book: &Runbook) -> String {
     let i = &book.identity;
     let mut accounts: Vec<String> = book
         .service_accounts

@@ -27,26 +27,26 @@ use serde_json::Value;
 use std::{path::Path, sync::Arc};
 
 #[derive(Debug, Serialize)]
-pub struct Check {
-    pub check: String,
-    pub ok: bool,
-    pub detail: String,
+pub(crate) struct Check {
+    pub(crate) check: String,
+    pub(crate) ok: bool,
+    pub(crate) detail: String,
     /// Not confirmed yet, and not a failure: a grant made minutes ago that Azure may still be
     /// propagating (`ok` is true so it does not fail the run).
     #[serde(skip_serializing_if = "std::ops::Not::not")]
-    pub pending: bool,
+    pub(crate) pending: bool,
     /// The command that fixes it.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub fix: Option<String>,
+    pub(crate) fix: Option<String>,
 }
 
 /// What `verify` found.
-pub struct Report {
-    pub checks: Vec<Check>,
+pub(crate) struct Report {
+    pub(crate) checks: Vec<Check>,
     /// Steps `up` would still change.
-    pub drift: Vec<Planned>,
+    pub(crate) drift: Vec<Planned>,
     /// Worth knowing, not failures (e.g. a vault on legacy access policies).
-    pub warnings: Vec<String>,
+    pub(crate) warnings: Vec<String>,
 }
 
 fn check(checks: &mut Vec<Check>, check: String, ok: bool, detail: impl Into<String>, fix: impl Into<String>) {
@@ -59,7 +59,7 @@ fn check(checks: &mut Vec<Check>, check: String, ok: bool, detail: impl Into<Str
     });
 }
 
-pub async fn run(az: &Arc<Azure>, rb: &Loaded, file: &Path) -> Result<Report> {
+pub(crate) async fn run(az: &Arc<Azure>, rb: &Loaded, file: &Path) -> Result<Report> {
     let up = format!("kvwire up -f {}", file.display());
     let mut checks = vec![];
     let b = &rb.book;

@@ -33,18 +33,18 @@ const OFFICER_PERMISSIONS: &[&str] = &["get", "list", "set", "delete", "recover"
 
 /// What to grant.
 #[derive(Debug, Clone)]
-pub struct GrantSpec {
-    pub role: RoleChoice,
-    pub scope: GrantScope,
+pub(crate) struct GrantSpec {
+    pub(crate) role: RoleChoice,
+    pub(crate) scope: GrantScope,
     /// Access-policy vaults: also `list`.
-    pub allow_list: bool,
-    pub allow_broad: bool,
-    pub principal_wait: Duration,
+    pub(crate) allow_list: bool,
+    pub(crate) allow_broad: bool,
+    pub(crate) principal_wait: Duration,
     /// The runbook this grant is for: recorded on the role assignment, so `down` for one runbook
     /// keeps an assignment another still uses.
-    pub claim: Option<tags::Claim>,
+    pub(crate) claim: Option<tags::Claim>,
     /// Adopt an assignment this runbook did not make without asking (`up --adopt`).
-    pub adopt: bool,
+    pub(crate) adopt: bool,
 }
 
 impl GrantSpec {
@@ -55,7 +55,7 @@ impl GrantSpec {
     ///
     /// This part needs no request: `Ok(true)` when it decided, `Ok(false)` when [`Self::check`]
     /// must read Azure (is the principal a managed identity? what does a custom role allow?).
-    pub fn check_offline(&self, principal: &Principal) -> Result<bool> {
+    pub(crate) fn check_offline(&self, principal: &Principal) -> Result<bool> {
         let guid = self.role.guid();
         if self.allow_broad || roles::WORKLOAD_ROLES.iter().any(|r| r.guid == guid) {
             return Ok(true);
@@ -85,7 +85,7 @@ impl GrantSpec {
     }
 
     /// The whole check: [`Self::check_offline`], then what needs Azure.
-    pub async fn check(&self, az: &Azure, principal: &Principal) -> Result<()> {
+    pub(crate) async fn check(&self, az: &Azure, principal: &Principal) -> Result<()> {
         if self.check_offline(principal)? {
             return Ok(());
         }
@@ -130,7 +130,7 @@ impl GrantSpec {
 
 /// The one step that gives `principal` access to `vault`, by the vault's permission model.
 /// `who` overrides the label shown in plans.
-pub fn grant_step(
+pub(crate) fn grant_step(
     az: Arc<Azure>,
     vault: Vault,
     principal: Principal,
@@ -199,11 +199,11 @@ const VISIBLE_MAX_DELAY: Duration = Duration::from_secs(15);
 /// principal to reach Azure RBAC (400 `PrincipalNotFound`), a federated credential for the
 /// identity to replicate or for its turn (`identity::one_credential_write_at_a_time`) — unless
 /// `--principal-wait` says otherwise.
-pub const PRINCIPAL_WAIT: Duration = Duration::from_secs(300);
+pub(crate) const PRINCIPAL_WAIT: Duration = Duration::from_secs(300);
 
 /// The pull role for `principal` on a registry — AcrPull, or Container Registry Repository Reader
 /// in ABAC mode — the grant `az aks update --attach-acr` makes.
-pub fn acr_pull_step(
+pub(crate) fn acr_pull_step(
     az: Arc<Azure>,
     registry: &crate::azure::registry::Registry,
     principal: Principal,
@@ -223,7 +223,7 @@ pub fn acr_pull_step(
 
 /// `role` for `principal` on the resource `on` (no runbook claim: what the switch carries over
 /// belongs to the cluster, not to one runbook). `why` is the plan's reason for a new assignment.
-pub fn role_step(
+pub(crate) fn role_step(
     az: Arc<Azure>,
     on: OnResource,
     scope_label: String,
@@ -252,15 +252,15 @@ pub fn role_step(
 /// The resource a role assignment is made on (a vault, a registry): its ID and resource group,
 /// for reporting roles already held above it.
 #[derive(Debug, Clone)]
-pub struct OnResource {
-    pub id: String,
-    pub resource_group: String,
+pub(crate) struct OnResource {
+    pub(crate) id: String,
+    pub(crate) resource_group: String,
     /// "vault", "registry": how messages name it.
-    pub kind: &'static str,
+    pub(crate) kind: &'static str,
 }
 
 impl OnResource {
-    pub fn of(id: &str, kind: &'static str) -> OnResource {
+    pub(crate) fn of(id: &str, kind: &'static str) -> OnResource {
         OnResource {
             id: id.to_string(),
             resource_group: ids::resource_group_of(id).unwrap_or_default().to_string(),
@@ -269,7 +269,7 @@ impl OnResource {
     }
 }
 
-pub struct RoleAssignment {
+pub(crate) struct RoleAssignment {
     az: Arc<Azure>,
     on: OnResource,
     /// The resource's ID, or below it (`{vault}/secrets/{name}`).
@@ -643,7 +643,7 @@ impl Step for RoleAssignment {
 
 // ---- access-policy vaults -------------------------------------------------------------------
 
-pub struct AccessPolicy {
+pub(crate) struct AccessPolicy {
     az: Arc<Azure>,
     vault: Vault,
     principal: Principal,

@@ -26,17 +26,17 @@ use std::time::Duration;
 
 /// What the switch carries over: registries to grant a pull role on, and what could not be checked.
 #[derive(Debug, Clone, Default)]
-pub struct AcrRegrant {
+pub(crate) struct AcrRegrant {
     /// Found through the old service principal, recorded by an earlier switch, named with `--acr`.
-    pub registries: Vec<Registry>,
+    pub(crate) registries: Vec<Registry>,
     /// Where each registry came from, for the plan (lower-cased resource ID, words).
-    pub origins: Vec<(String, String)>,
+    pub(crate) origins: Vec<(String, String)>,
     /// What the plan must say: grants not carried over, lookups that failed.
-    pub notes: Vec<String>,
+    pub(crate) notes: Vec<String>,
     /// Why the switch must not happen yet: registries exist, and which of them the service
     /// principal pulls from could not be read. Switching anyway would leave every re-imaged node
     /// unable to pull (ImagePullBackOff); the user names the registries or says there are none.
-    pub blocked: Option<String>,
+    pub(crate) blocked: Option<String>,
 }
 
 impl AcrRegrant {
@@ -45,7 +45,7 @@ impl AcrRegrant {
     /// recorded on the cluster (an earlier run's, when [`AcrRegrant::recorded`] trusts them), and,
     /// while the cluster still runs as a service principal, those where it holds a role that pulls
     /// (Microsoft Graph, then its role assignments).
-    pub async fn find(
+    pub(crate) async fn find(
         cluster: &ClusterRef,
         mc: &ManagedCluster,
         explicit: &[String],
@@ -203,7 +203,7 @@ impl AcrRegrant {
     }
 
     /// Whether `grant` (as [`grants::held_by`] words it) is carried over by this run.
-    pub fn carries(&self, grant: &str) -> bool {
+    pub(crate) fn carries(&self, grant: &str) -> bool {
         self.registries.iter().any(|r| {
             [roles::ACR_PULL.name, roles::REPOSITORY_READER.name]
                 .iter()
@@ -213,7 +213,7 @@ impl AcrRegrant {
 
     /// One pull-role step per registry for the cluster's kubelet, after `needs` (the switch,
     /// which creates the kubelet identity).
-    pub fn add_steps(&self, plan: &mut Plan, cluster: &ClusterRef, needs: &[StepId], wait: Duration) {
+    pub(crate) fn add_steps(&self, plan: &mut Plan, cluster: &ClusterRef, needs: &[StepId], wait: Duration) {
         for r in &self.registries {
             let kubelet = Principal::Kubelet {
                 rg: cluster.rg.clone(),
@@ -227,7 +227,7 @@ impl AcrRegrant {
 
 /// The [`ACR_PULL_BINDING`] tag value the switch writes for `registries`: the digest of each,
 /// space-separated, as many as ARM's 256-character tag value holds (27).
-pub fn switch_binding(mc: &ManagedCluster, registries: &[Registry]) -> String {
+pub(crate) fn switch_binding(mc: &ManagedCluster, registries: &[Registry]) -> String {
     let items: Vec<String> = registries.iter().take(27).map(|r| binding_item(mc, &r.id)).collect();
     items.join(" ")
 }

@@ -29,29 +29,29 @@ const VIRTUAL_NODE: &str = "aciConnectorLinux";
 
 /// One role assignment az makes for an add-on's identity after the switch.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct AddonGrant {
+pub(crate) struct AddonGrant {
     /// The add-on's key as the cluster spells it.
-    pub addon: String,
-    pub role: Role,
-    pub scope: String,
+    pub(crate) addon: String,
+    pub(crate) role: Role,
+    pub(crate) scope: String,
     /// "cluster", "resource group", "subnet", "virtual network".
-    pub scope_kind: &'static str,
+    pub(crate) scope_kind: &'static str,
     /// Where az does it, for the plan's reason.
-    pub source: &'static str,
+    pub(crate) source: &'static str,
 }
 
 /// What the switch carries over for add-ons, and what it cannot.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct AddonGrants {
-    pub grants: Vec<AddonGrant>,
+pub(crate) struct AddonGrants {
+    pub(crate) grants: Vec<AddonGrant>,
     /// Add-ons that get nothing, and why — never skipped silently.
-    pub notes: Vec<String>,
+    pub(crate) notes: Vec<String>,
 }
 
 impl AddonGrants {
     /// The grants for the cluster's enabled add-ons. `sovereign`: a national cloud, where az makes
     /// no Monitoring Metrics Publisher assignment (`if cloud_name.lower() == "azurecloud"`).
-    pub fn find(mc: &ManagedCluster, cluster_id: &str, sovereign: bool) -> AddonGrants {
+    pub(crate) fn find(mc: &ManagedCluster, cluster_id: &str, sovereign: bool) -> AddonGrants {
         let mut out = AddonGrants::default();
         // az takes the first agent pool's subnet (`fetch_agentpool`: `safe_list_get(agentpools, 0)`).
         let pool_subnet = mc
@@ -152,7 +152,7 @@ impl AddonGrants {
 
     /// One role step per grant for the add-on's identity, after `needs` (the switch, which
     /// creates the identity).
-    pub fn add_steps(&self, plan: &mut Plan, cluster: &ClusterRef, needs: &[StepId], wait: Duration) {
+    pub(crate) fn add_steps(&self, plan: &mut Plan, cluster: &ClusterRef, needs: &[StepId], wait: Duration) {
         for g in &self.grants {
             let principal = Principal::AddonOf {
                 rg: cluster.rg.clone(),

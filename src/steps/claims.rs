@@ -4,14 +4,14 @@ use crate::error::{Error, Result};
 use std::future::Future;
 
 /// How many times a claim is written before kvwire gives up on a writer that keeps replacing it.
-pub const ATTEMPTS: usize = 5;
+pub(crate) const ATTEMPTS: usize = 5;
 
 /// A managed identity's tags (PATCH) and a Key Vault secret's tags (Update Secret) take no
 /// `If-Match`, and both replace the whole map: a writer that read before this write and writes
 /// after it puts its old map back, and this change is lost without a word. So the change is
 /// made on what is read now, read back, and made again while it is not there.
 /// `change` turns what was read into what is written; `holds` says whether a read shows it.
-pub async fn write_until_it_holds<T, R, RF, W, WF>(
+pub(crate) async fn write_until_it_holds<T, R, RF, W, WF>(
     what: &str,
     read: R,
     write: W,

@@ -135,21 +135,21 @@ async fn write(c: &ClusterRef, d: &dyn Desired, planned: &Planned, on: Progress<
 /// `az aks update --enable-managed-identity --enable-oidc-issuer --enable-workload-identity` sends
 /// them (azure-cli `managed_cluster_decorator.py`: one ManagedCluster, one `begin_create_or_update`).
 /// One AKS operation instead of two, on a cluster that takes one at a time.
-pub struct ClusterUpdate {
-    pub cluster: ClusterRef,
+pub(crate) struct ClusterUpdate {
+    pub(crate) cluster: ClusterRef,
     /// Switch the control plane to a managed identity: `Some(None)` system-assigned,
     /// `Some(Some(resource ID))` that user-assigned one.
-    pub managed_identity: Option<Option<String>>,
+    pub(crate) managed_identity: Option<Option<String>>,
     /// The OIDC issuer and the workload identity webhook: what federated credentials need.
-    pub workload_identity: bool,
+    pub(crate) workload_identity: bool,
     /// The Secrets Store CSI driver add-on (`azureKeyvaultSecretsProvider`) on, configured so.
-    pub csi_driver: Option<CsiDriver>,
+    pub(crate) csi_driver: Option<CsiDriver>,
     /// The same run upgrades the node images after the switch (a runbook): no advice to do it.
-    pub node_images_follow: bool,
+    pub(crate) node_images_follow: bool,
     /// AcrPull the same run carries over to the kubelet, and what it could not check.
-    pub acr: AcrRegrant,
+    pub(crate) acr: AcrRegrant,
     /// What the same run re-creates for the add-ons' identities after the switch, and what not.
-    pub addons: AddonGrants,
+    pub(crate) addons: AddonGrants,
 }
 
 impl Desired for ClusterUpdate {

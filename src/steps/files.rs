@@ -16,13 +16,13 @@ use serde_json::json;
 use std::{path::PathBuf, sync::Arc};
 
 /// SecretProviderClass, ServiceAccount and Deployment files in `out_dir`.
-pub struct ManifestFiles {
-    pub az: Arc<Azure>,
-    pub vault: Vault,
-    pub cfg: Config,
-    pub out_dir: PathBuf,
+pub(crate) struct ManifestFiles {
+    pub(crate) az: Arc<Azure>,
+    pub(crate) vault: Vault,
+    pub(crate) cfg: Config,
+    pub(crate) out_dir: PathBuf,
     /// Whose client ID the files carry.
-    pub client: Principal,
+    pub(crate) client: Principal,
 }
 
 impl ManifestFiles {

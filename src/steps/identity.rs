@@ -14,24 +14,24 @@ use serde_json::{Value, json};
 use std::time::{Duration, Instant};
 
 /// Audience Entra expects for Kubernetes service account token exchange.
-pub const AUDIENCE: &str = "api://AzureADTokenExchange";
+pub(crate) const AUDIENCE: &str = "api://AzureADTokenExchange";
 /// Azure allows at most this many federated credentials on one identity.
-pub const MAX_CREDENTIALS: usize = 20;
+pub(crate) const MAX_CREDENTIALS: usize = 20;
 
 /// One Kubernetes service account that may use the identity.
 #[derive(Debug, Clone)]
-pub struct Binding {
-    pub namespace: String,
-    pub service_account: String,
+pub(crate) struct Binding {
+    pub(crate) namespace: String,
+    pub(crate) service_account: String,
     /// Federated credential name; default [`default_credential_name`].
-    pub credential: Option<String>,
+    pub(crate) credential: Option<String>,
 }
 
 /// kvwire's name for the credential of NAMESPACE/SERVICE_ACCOUNT: `kvwire-NS-SA` (dots as dashes)
 /// when Entra accepts that, as always. A name that would break Entra's rule (longer than 120: a
 /// namespace may have 63 characters, a service account 253) is cut and ends in `-` and the first
 /// 10 hex digits of SHA-256 of `NS/SA`, so two long names that share a prefix stay apart.
-pub fn default_credential_name(namespace: &str, service_account: &str) -> String {
+pub(crate) fn default_credential_name(namespace: &str, service_account: &str) -> String {
     let plain = format!("kvwire-{namespace}-{}", service_account.replace('.', "-"));
     if names::credential_name(&plain).is_ok() {
         return plain;
@@ -47,32 +47,32 @@ pub fn default_credential_name(namespace: &str, service_account: &str) -> String
 }
 
 impl Binding {
-    pub fn credential_name(&self) -> String {
+    pub(crate) fn credential_name(&self) -> String {
         self.credential
             .clone()
             .unwrap_or_else(|| default_credential_name(&self.namespace, &self.service_account))
     }
 
-    pub fn subject(&self) -> String {
+    pub(crate) fn subject(&self) -> String {
         format!("system:serviceaccount:{}:{}", self.namespace, self.service_account)
     }
 }
 
 /// Whether a federated credential does the job: this issuer (verbatim), this subject, and the
 /// token-exchange audience.
-pub fn credential_matches(cred: &Value, issuer: &str, subject: &str) -> bool {
+pub(crate) fn credential_matches(cred: &Value, issuer: &str, subject: &str) -> bool {
     crate::azure::arm::models::FederatedCredentialDoc::of(cred).trusts(issuer, subject, AUDIENCE)
 }
 
 // ---- the identity --------------------------------------------------------------------------
 
-pub struct Identity {
-    pub identity: IdentityRef,
+pub(crate) struct Identity {
+    pub(crate) identity: IdentityRef,
     /// The runbook that uses it, recorded in its `kvwire-runbooks` tag (see `down`). The identity
     /// is the runbook's own, so the claim's aliases count.
-    pub claim: Option<tags::Claim>,
+    pub(crate) claim: Option<tags::Claim>,
     /// Adopt an existing identity this runbook did not make without asking (`up --adopt`).
-    pub adopt: bool,
+    pub(crate) adopt: bool,
 }
 
 #[async_trait::async_trait]
@@ -243,14 +243,14 @@ impl Step for Identity {
 
 // ---- one federated credential ----------------------------------------------------------------
 
-pub struct FederatedCredential {
-    pub identity: IdentityRef,
-    pub binding: Binding,
+pub(crate) struct FederatedCredential {
+    pub(crate) identity: IdentityRef,
+    pub(crate) binding: Binding,
     /// Rewrite a credential of the same name that trusts another issuer or subject. Without it
     /// that change is held (as a changed secret value is): the pods it trusts now would lose access.
-    pub overwrite: bool,
+    pub(crate) overwrite: bool,
     /// How long the write waits for the identity to replicate or for its turn (`--principal-wait`).
-    pub wait: Duration,
+    pub(crate) wait: Duration,
 }
 
 impl FederatedCredential {
@@ -414,7 +414,7 @@ impl FederatedCredential {
 }
 
 /// PUT (or, without a body, DELETE) one federated credential, waiting its turn.
-pub async fn put_credential(
+pub(crate) async fn put_credential(
     identity: &IdentityRef,
     name: &str,
     body: Option<&Value>,
@@ -476,7 +476,7 @@ const FIRST_PAUSE: Duration = Duration::from_millis(100);
 /// goes here — after the writes of this process to the same identity, retrying what
 /// [`refused_for_now`] names with a growing, jittered pause for up to `wait`
 /// (`--principal-wait`: the one bound on waiting for Entra and ARM to catch up).
-pub async fn one_credential_write_at_a_time<F, Fut>(
+pub(crate) async fn one_credential_write_at_a_time<F, Fut>(
     credential: &str,
     wait: Duration,
     on: Progress<'_>,

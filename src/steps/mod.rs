@@ -1,13 +1,13 @@
 //! Every Step kvwire knows: cluster, node pools, identities, access, secrets, files, removal.
 //! No printing, no clap: commands and the runbook compose them into plans.
 
-pub mod access;
-pub mod acr;
-pub mod addons;
-pub mod claims;
-pub mod cluster;
-pub mod files;
-pub mod identity;
-pub mod nodepool;
-pub mod remove;
-pub mod secrets;
+pub(crate) mod access;
+pub(crate) mod acr;
+pub(crate) mod addons;
+pub(crate) mod claims;
+pub(crate) mod cluster;
+pub(crate) mod files;
+pub(crate) mod identity;
+pub(crate) mod nodepool;
+pub(crate) mod remove;
+pub(crate) mod secrets;

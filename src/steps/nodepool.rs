@@ -15,16 +15,16 @@ use crate::{
 };
 use serde_json::json;
 
-pub struct UpgradeNodeImage {
-    pub cluster: ClusterRef,
-    pub pool: String,
+pub(crate) struct UpgradeNodeImage {
+    pub(crate) cluster: ClusterRef,
+    pub(crate) pool: String,
     /// Re-image even when the pool runs the newest image.
-    pub force: bool,
+    pub(crate) force: bool,
     /// Part of a run that also switches the cluster to managed identity (a runbook).
-    pub after_switch: bool,
+    pub(crate) after_switch: bool,
     /// Re-image only where the kubelet's move to its managed identity needs it (a runbook): a
     /// newer image alone re-images nothing the user did not ask for.
-    pub only_for_kubelet: bool,
+    pub(crate) only_for_kubelet: bool,
 }
 
 /// What the plan said about a running upgrade: apply waits for it instead of starting one.

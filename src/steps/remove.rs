@@ -15,7 +15,7 @@ use std::{collections::BTreeSet, sync::Arc};
 /// Where a shared resource records the runbooks that use it ([`tags::RUNBOOKS`]), and this
 /// runbook's claim. Both are bound to this runbook's identity (kvwire's assignment name covers the
 /// principal and the vault; the identity is the runbook's own), so the claim's aliases count.
-pub enum Shared {
+pub(crate) enum Shared {
     /// A role assignment: its description.
     Description { claim: tags::Claim },
     /// An identity: its `kvwire-runbooks` tag.
@@ -67,24 +67,24 @@ impl Shared {
 
 /// Delete one ARM resource if it exists (and, for `only_if_tagged`, carries `managed-by=kvwire`).
 /// With `shared`, a resource other runbooks also claim is kept and only this runbook's claim goes.
-pub struct Remove {
-    pub az: Arc<Azure>,
-    pub address: String,
-    pub resource_type: &'static str,
-    pub id: String,
-    pub api: &'static str,
-    pub only_if_tagged: bool,
-    pub shared: Option<Shared>,
+pub(crate) struct Remove {
+    pub(crate) az: Arc<Azure>,
+    pub(crate) address: String,
+    pub(crate) resource_type: &'static str,
+    pub(crate) id: String,
+    pub(crate) api: &'static str,
+    pub(crate) only_if_tagged: bool,
+    pub(crate) shared: Option<Shared>,
     /// An identity (its resource ID) and the federated credentials this runbook made on it. A
     /// credential it did not make means pods of another app still use the identity: the identity,
     /// and the access granted to it, are kept.
-    pub own_credentials: Option<(String, Vec<String>)>,
+    pub(crate) own_credentials: Option<(String, Vec<String>)>,
     /// `down --include-adopted`: delete what this runbook only adopted, as what it made.
-    pub include_adopted: bool,
+    pub(crate) include_adopted: bool,
 }
 
 /// Why `down` keeps what a runbook adopted (see `tags::ADOPTED_MARK`), unless told otherwise.
-pub fn adopted_hold(runbook: &str) -> String {
+pub(crate) fn adopted_hold(runbook: &str) -> String {
     format!(
         "runbook {runbook} adopted it (it existed before, made outside kvwire or outside any runbook): kept unless `down --include-adopted`, or a yes at the prompt"
     )

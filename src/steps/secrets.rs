@@ -27,17 +27,17 @@ use std::{collections::HashMap, sync::Arc, time::Duration};
 
 /// How existing and deleted secrets are treated, and what new versions carry.
 #[derive(Debug, Clone, Default)]
-pub struct SeedPolicy {
+pub(crate) struct SeedPolicy {
     /// The runbook seeding it, recorded in the `kvwire-runbooks` tag (see `down`). A secret is not
     /// bound to an identity, so the claim's aliases (the old shared default name) are not taken
     /// as this runbook's: callers pass it [`tags::Claim::without_aliases`].
-    pub claim: Option<tags::Claim>,
+    pub(crate) claim: Option<tags::Claim>,
     /// Adopt a secret this runbook did not seed without asking (`up --adopt`).
-    pub adopt: bool,
-    pub overwrite: bool,
-    pub recover: bool,
-    pub content_type: Option<String>,
-    pub expires: Option<time::OffsetDateTime>,
+    pub(crate) adopt: bool,
+    pub(crate) overwrite: bool,
+    pub(crate) recover: bool,
+    pub(crate) content_type: Option<String>,
+    pub(crate) expires: Option<time::OffsetDateTime>,
 }
 
 /// What a new version takes over from the version it replaces: Key Vault gives a new version only
@@ -50,7 +50,7 @@ struct Inherited {
 
 /// One step per mapping; `values` holds a value for every mapping's key, except in a read-only
 /// plan, where a missing one shows as "(value not provided)".
-pub fn seed_steps(
+pub(crate) fn seed_steps(
     client: Arc<SecretClient>,
     vault: &Vault,
     mappings: Vec<SecretMapping>,
@@ -72,7 +72,7 @@ pub fn seed_steps(
         .collect()
 }
 
-pub struct SeedSecret {
+pub(crate) struct SeedSecret {
     client: Arc<SecretClient>,
     vault_name: String,
     vault_uri: url::Url,
@@ -578,15 +578,15 @@ async fn set_tags(
 /// Soft-delete a secret kvwire seeded (tagged `managed-by=kvwire`); recoverable, never purged.
 /// One another runbook still uses (its `kvwire-runbooks` tag) is kept, with this runbook's name
 /// taken off.
-pub struct RemoveSecret {
-    pub client: Arc<SecretClient>,
-    pub vault: String,
-    pub name: String,
+pub(crate) struct RemoveSecret {
+    pub(crate) client: Arc<SecretClient>,
+    pub(crate) vault: String,
+    pub(crate) name: String,
     /// This runbook's claim. A secret is not bound to an identity, so the claim's aliases (the
     /// old shared default name) are not taken as this runbook's: such a secret is held.
-    pub claim: tags::Claim,
+    pub(crate) claim: tags::Claim,
     /// See `remove::Remove::include_adopted`.
-    pub include_adopted: bool,
+    pub(crate) include_adopted: bool,
 }
 
 #[async_trait::async_trait]

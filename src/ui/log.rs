@@ -11,7 +11,7 @@ pub fn set_level(verbose: u8, quiet: bool) {
     LEVEL.store(level, Ordering::Relaxed);
 }
 
-pub fn enabled(level: i8) -> bool {
+pub(crate) fn enabled(level: i8) -> bool {
     LEVEL.load(Ordering::Relaxed) >= level
 }
 

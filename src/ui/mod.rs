@@ -1,6 +1,6 @@
 //! What reaches the user: output formats and colour, leveled logging, redaction.
 
 pub mod log;
-pub mod output;
-pub mod redact;
+pub(crate) mod output;
+pub(crate) mod redact;
 pub mod stdout;

@@ -9,7 +9,7 @@ const RESET: &str = "\x1b[0m";
 
 /// `-o/--output`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum OutputFormat {
+pub(crate) enum OutputFormat {
     /// For people: aligned, coloured on a terminal.
     Text,
     /// One stable JSON document on stdout (see docs/plan-format.md).
@@ -23,18 +23,18 @@ pub enum OutputFormat {
 /// Terminal facts and user choices, decided once at start-up.
 #[derive(Debug, Clone)]
 pub struct Ui {
-    pub format: OutputFormat,
-    pub color: bool,
+    pub(crate) format: OutputFormat,
+    pub(crate) color: bool,
     /// Colour for text written to stderr (a plan shown there while stdout is piped).
-    pub stderr_color: bool,
+    pub(crate) stderr_color: bool,
     /// Progress bars and prompts go to stderr, only when it is a terminal.
-    pub interactive_stderr: bool,
-    pub stdin_tty: bool,
-    pub quiet: bool,
+    pub(crate) interactive_stderr: bool,
+    pub(crate) stdin_tty: bool,
+    pub(crate) quiet: bool,
 }
 
 impl Ui {
-    pub fn detect(format: Option<OutputFormat>, no_color: bool, quiet: bool) -> Ui {
+    pub(crate) fn detect(format: Option<OutputFormat>, no_color: bool, quiet: bool) -> Ui {
         let stdout_tty = std::io::stdout().is_terminal();
         let stderr_tty = std::io::stderr().is_terminal();
         let no_color_env = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
@@ -54,14 +54,14 @@ impl Ui {
     }
 
     /// The same, painting for stderr.
-    pub fn for_stderr(&self) -> Ui {
+    pub(crate) fn for_stderr(&self) -> Ui {
         Ui {
             color: self.stderr_color,
             ..self.clone()
         }
     }
 
-    pub fn paint(&self, text: &str, style: Style) -> String {
+    pub(crate) fn paint(&self, text: &str, style: Style) -> String {
         if !self.color {
             return text.to_string();
         }
@@ -72,7 +72,7 @@ impl Ui {
     /// ([`printable`]), except kvwire's own colour codes when colour is on. Those are the only
     /// escape sequences kvwire writes; a value that carries one shows at most one of these
     /// colours, none of which hides text.
-    pub fn printable(&self, text: &str) -> String {
+    pub(crate) fn printable(&self, text: &str) -> String {
         if !self.color {
             return printable(text).into_owned();
         }
@@ -99,17 +99,17 @@ impl Ui {
     }
 
     /// Write `text` to stdout, [`Self::printable`]: whatever it quotes from Azure or a file.
-    pub fn print(&self, text: &str) {
+    pub(crate) fn print(&self, text: &str) {
         out!("{}", self.printable(text));
     }
 
     /// Write `text` to stderr the same way (painted with [`Self::for_stderr`]).
-    pub fn eprint(&self, text: &str) {
+    pub(crate) fn eprint(&self, text: &str) {
         eprint!("{}", self.for_stderr().printable(text));
     }
 
     /// Print a machine document (json/yaml) to stdout.
-    pub fn print_document<T: serde::Serialize>(&self, doc: &T) {
+    pub(crate) fn print_document<T: serde::Serialize>(&self, doc: &T) {
         let doc = serde_json::to_value(doc).expect("documents serialise");
         match self.format {
             OutputFormat::Yaml => out!("{}", to_yaml(&doc)),
@@ -135,12 +135,12 @@ impl Ui {
 
 /// `export KEY='value'` for POSIX shells: the value single-quoted, each `'` written `'\''`, so
 /// `eval` assigns it verbatim whatever it holds.
-pub fn shell_export(key: &str, value: &str) -> String {
+pub(crate) fn shell_export(key: &str, value: &str) -> String {
     format!("export {key}='{}'", value.replace('\'', r"'\''"))
 }
 
 #[derive(Debug, Clone, Copy)]
-pub enum Style {
+pub(crate) enum Style {
     Add,
     Change,
     Remove,
@@ -172,7 +172,7 @@ impl Style {
     }
 }
 
-pub use crate::util::yaml::to_yaml;
+pub(crate) use crate::util::yaml::to_yaml;
 
 #[cfg(test)]
 mod tests {

@@ -4,7 +4,7 @@ use serde_json::Value;
 
 /// HTTP headers whose values are credentials, by name (lower case): never printed, at any
 /// verbosity. `Metadata: true` (IMDS) is a marker, not a secret, and stays visible.
-pub const CREDENTIAL_HEADERS: &[&str] = &[
+pub(crate) const CREDENTIAL_HEADERS: &[&str] = &[
     "authorization",
     "proxy-authorization",
     "cookie",
@@ -21,7 +21,7 @@ pub const CREDENTIAL_HEADERS: &[&str] = &[
 ];
 
 /// Whether a header's value is a credential (names compare without case).
-pub fn credential_header(name: &str) -> bool {
+pub(crate) fn credential_header(name: &str) -> bool {
     CREDENTIAL_HEADERS.iter().any(|h| h.eq_ignore_ascii_case(name))
 }
 
@@ -33,7 +33,7 @@ fn sensitive(key: &str) -> bool {
 }
 
 /// Compact JSON with the string values of sensitive-looking keys replaced.
-pub fn json(v: &Value) -> String {
+pub(crate) fn json(v: &Value) -> String {
     fn walk(v: &Value) -> Value {
         match v {
             Value::Object(m) => Value::Object(

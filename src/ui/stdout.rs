@@ -13,7 +13,7 @@ use std::sync::OnceLock;
 static FAILED: OnceLock<std::io::ErrorKind> = OnceLock::new();
 
 /// Write `bytes` to stdout unless an earlier write failed.
-pub fn write(bytes: &[u8]) {
+pub(crate) fn write(bytes: &[u8]) {
     if FAILED.get().is_some() {
         return;
     }
@@ -24,7 +24,7 @@ pub fn write(bytes: &[u8]) {
     }
 }
 
-pub fn write_fmt(args: std::fmt::Arguments<'_>) {
+pub(crate) fn write_fmt(args: std::fmt::Arguments<'_>) {
     match args.as_str() {
         Some(s) => write(s.as_bytes()),
         None => write(args.to_string().as_bytes()),

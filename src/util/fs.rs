@@ -18,13 +18,13 @@ use std::{
 /// Who may read the file: a plan names resources and principals (owner only); manifests and
 /// runbooks are ordinary files (the umask decides).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Access {
+pub(crate) enum Access {
     Owner,
     Umask,
 }
 
 #[derive(Debug)]
-pub enum WriteError {
+pub(crate) enum WriteError {
     /// The target is a symbolic link.
     Link(PathBuf),
     Io(PathBuf, std::io::Error),
@@ -46,7 +46,7 @@ impl std::fmt::Display for WriteError {
 impl WriteError {
     /// As kvwire's error, after `label` (the flag or step): a link is bad input (exit 2); an I/O
     /// failure is what `io` makes of it.
-    pub fn into_error(self, label: &str, io: fn(String) -> crate::error::Error) -> crate::error::Error {
+    pub(crate) fn into_error(self, label: &str, io: fn(String) -> crate::error::Error) -> crate::error::Error {
         match self {
             WriteError::Link(_) => crate::error::Error::usage(format!("{label}: {self}")),
             WriteError::Io(..) => io(format!("{label}: {self}")),
@@ -57,7 +57,7 @@ impl WriteError {
 /// Refuse a symbolic link at `path`: checked before any work, so a command stops before it
 /// changes anything, and again by [`write_atomic`]. Anything else (no file, no directory yet) is
 /// for the write itself to report.
-pub fn check_target(path: &Path) -> Result<(), WriteError> {
+pub(crate) fn check_target(path: &Path) -> Result<(), WriteError> {
     match std::fs::symlink_metadata(path) {
         Ok(m) if m.file_type().is_symlink() => Err(WriteError::Link(path.to_path_buf())),
         _ => Ok(()),
@@ -65,7 +65,7 @@ pub fn check_target(path: &Path) -> Result<(), WriteError> {
 }
 
 /// Write `bytes` to `path` whole or not at all; see the module's comment.
-pub fn write_atomic(path: &Path, bytes: &[u8], access: Access) -> Result<(), WriteError> {
+pub(crate) fn write_atomic(path: &Path, bytes: &[u8], access: Access) -> Result<(), WriteError> {
     check_target(path)?;
     let io = |e| WriteError::Io(path.to_path_buf(), e);
     let dir = path

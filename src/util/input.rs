@@ -11,7 +11,7 @@ use std::path::Path;
 pub struct Limit {
     pub bytes: usize,
     /// What it is read as, for the message: "a runbook".
-    pub what: &'static str,
+    pub(crate) what: &'static str,
 }
 
 const MIB: usize = 1024 * 1024;
@@ -22,53 +22,53 @@ pub const RUNBOOK: Limit = Limit {
     what: "a runbook",
 };
 /// KEY=value pairs: `secrets seed --from-file` / `--stdin`, a runbook's `[secrets] file`.
-pub const DOTENV: Limit = Limit {
+pub(crate) const DOTENV: Limit = Limit {
     bytes: MIB,
     what: "KEY=value input",
 };
 /// YAML: `lint` (files and stdin), the manifests `verify` reads back. Kubernetes objects are
 /// limited to about 1.5 MB by etcd.
-pub const YAML: Limit = Limit {
+pub(crate) const YAML: Limit = Limit {
     bytes: 4 * MIB,
     what: "YAML",
 };
 /// A saved plan (`up --plan`): JSON that carries every planned field of every step.
-pub const SAVED_PLAN: Limit = Limit {
+pub(crate) const SAVED_PLAN: Limit = Limit {
     bytes: 16 * MIB,
     what: "a saved plan",
 };
 /// A cloud file (`--cloud FILE`): a dozen endpoints in TOML.
-pub const CLOUD_FILE: Limit = Limit {
+pub(crate) const CLOUD_FILE: Limit = Limit {
     bytes: MIB,
     what: "a cloud file",
 };
 /// A CA bundle (`--ca-bundle`): Mozilla's whole bundle is about 220 KB.
-pub const CA_BUNDLE: Limit = Limit {
+pub(crate) const CA_BUNDLE: Limit = Limit {
     bytes: 4 * MIB,
     what: "a CA bundle",
 };
 /// The Azure CLI's `azureProfile.json`: one short entry per subscription.
-pub const AZURE_PROFILE: Limit = Limit {
+pub(crate) const AZURE_PROFILE: Limit = Limit {
     bytes: 16 * MIB,
     what: "an Azure CLI profile",
 };
 
 /// Where input comes from.
 #[derive(Debug, Clone, Copy)]
-pub enum Source<'a> {
+pub(crate) enum Source<'a> {
     File(&'a Path),
     Stdin,
 }
 
 /// Text from `from`, refused (usage error) past `limit` or when not UTF-8. `origin` starts every
 /// message ("--from-file x.env", "stdin").
-pub fn read_bounded(from: Source<'_>, limit: Limit, origin: &str) -> Result<String> {
+pub(crate) fn read_bounded(from: Source<'_>, limit: Limit, origin: &str) -> Result<String> {
     String::from_utf8(read_bounded_bytes(from, limit, origin)?)
         .map_err(|_| Error::usage(format!("{origin}: not UTF-8 text: not read")))
 }
 
 /// The same as bytes (a CA bundle, a runbook's digest).
-pub fn read_bounded_bytes(from: Source<'_>, limit: Limit, origin: &str) -> Result<Vec<u8>> {
+pub(crate) fn read_bounded_bytes(from: Source<'_>, limit: Limit, origin: &str) -> Result<Vec<u8>> {
     let cannot = |e: std::io::Error| Error::usage(format!("{origin}: cannot read: {e}"));
     let mut buf = Vec::new();
     // One byte past the bound tells "exactly at the limit" from "over it" without reading on.

@@ -1,14 +1,14 @@
 //! Small pieces with no knowledge of the rest of kvwire.
 
-pub mod backoff;
-pub mod fs;
+pub(crate) mod backoff;
+pub(crate) mod fs;
 pub mod input;
 pub mod uuid5;
 
 /// Progress of one piece of work ("InProgress", "waiting for …"), e.g. for a spinner or a
 /// heartbeat line. The plan runner gives one to each step; the ARM client reports through it.
-pub type Progress<'a> = &'a (dyn Fn(&str) + Send + Sync);
-pub mod observation;
+pub(crate) type Progress<'a> = &'a (dyn Fn(&str) + Send + Sync);
+pub(crate) mod observation;
 pub mod text;
-pub mod turns;
-pub mod yaml;
+pub(crate) mod turns;
+pub(crate) mod yaml;

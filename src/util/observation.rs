@@ -12,12 +12,12 @@ use std::{
 use tokio::sync::OnceCell;
 
 /// What one read returned: a document, or none (404).
-pub type Read = Option<Value>;
+pub(crate) type Read = Option<Value>;
 
 /// An answer as shared: Azure's error answers are shared too (a 403 from Graph, a 404 list of a
 /// child collection whose parent does not exist yet), so twenty steps that ask the same get one
 /// request, not twenty identical refusals. Transport failures are not kept: the next asker retries.
-pub type Answer<T> = Result<T, crate::error::ArmError>;
+pub(crate) type Answer<T> = Result<T, crate::error::ArmError>;
 
 /// One shared answer per key: the first caller fetches, the others wait for it.
 type Shared<T> = Arc<Mutex<HashMap<String, Arc<OnceCell<T>>>>>;
@@ -32,7 +32,7 @@ pub struct Observation {
 
 /// What a listing found: each name (lower-cased) and whether its current version is enabled, or
 /// `None` when listing was not allowed.
-pub type Names = Option<std::collections::BTreeMap<String, bool>>;
+pub(crate) type Names = Option<std::collections::BTreeMap<String, bool>>;
 
 tokio::task_local! {
     static CURRENT: Observation;
@@ -40,17 +40,17 @@ tokio::task_local! {
 
 impl Observation {
     /// Run `f` with this observation in effect.
-    pub async fn run<F: Future>(&self, f: F) -> F::Output {
+    pub(crate) async fn run<F: Future>(&self, f: F) -> F::Output {
         CURRENT.scope(self.clone(), f).await
     }
 
     /// The observation in effect, if any.
-    pub fn current() -> Option<Observation> {
+    pub(crate) fn current() -> Option<Observation> {
         CURRENT.try_with(Observation::clone).ok()
     }
 
     /// The shared slot for a read of `key`: the first caller fills it, the others wait for it.
-    pub fn read(&self, key: &str) -> Arc<OnceCell<Answer<Read>>> {
+    pub(crate) fn read(&self, key: &str) -> Arc<OnceCell<Answer<Read>>> {
         self.reads
             .lock()
             .expect("observation")
@@ -60,7 +60,7 @@ impl Observation {
     }
 
     /// The shared slot for the names a listing of `key` found.
-    pub fn names(&self, key: &str) -> Arc<OnceCell<Names>> {
+    pub(crate) fn names(&self, key: &str) -> Arc<OnceCell<Names>> {
         self.names
             .lock()
             .expect("observation")
@@ -70,7 +70,7 @@ impl Observation {
     }
 
     /// The shared slot for a whole (paged) list of `key`.
-    pub fn list(&self, key: &str) -> Arc<OnceCell<Answer<Vec<Value>>>> {
+    pub(crate) fn list(&self, key: &str) -> Arc<OnceCell<Answer<Vec<Value>>>> {
         self.lists
             .lock()
             .expect("observation")

@@ -7,7 +7,7 @@ use std::borrow::Cow;
 /// controls (ESC [ … moves the cursor or clears a line, OSC retitles the window, `\r` and backspace
 /// overwrite what came before), and the bidi embeddings, overrides and isolates, which reorder
 /// what is shown.
-pub fn acts_on_terminal(c: char) -> bool {
+pub(crate) fn acts_on_terminal(c: char) -> bool {
     (c.is_control() && c != '\n' && c != '\t') || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
 }
 
@@ -30,10 +30,10 @@ pub fn printable(s: &str) -> Cow<'_, str> {
 }
 
 /// Characters of an input an error quotes at most.
-pub const QUOTE_MAX: usize = 64;
+pub(crate) const QUOTE_MAX: usize = 64;
 
 /// `s` in double quotes, escaped; cut after [`QUOTE_MAX`] characters, saying how many more there were.
-pub fn quoted(s: impl AsRef<str>) -> String {
+pub(crate) fn quoted(s: impl AsRef<str>) -> String {
     let s = s.as_ref();
     let len = s.chars().count();
     if len <= QUOTE_MAX {

@@ -12,7 +12,7 @@ static TURNS: LazyLock<Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>> = La
 
 /// Wait for this process's turn at `key` (an ARM ID, say; compared without case, as ARM does),
 /// held until the guard is dropped. Turns are taken in the order asked for.
-pub async fn turn(key: &str) -> OwnedMutexGuard<()> {
+pub(crate) async fn turn(key: &str) -> OwnedMutexGuard<()> {
     let lock = TURNS
         .lock()
         .expect("turns")
@@ -23,7 +23,7 @@ pub async fn turn(key: &str) -> OwnedMutexGuard<()> {
 }
 
 /// [`turn`] without waiting: `None` when another holds it.
-pub fn try_turn(key: &str) -> Option<OwnedMutexGuard<()>> {
+pub(crate) fn try_turn(key: &str) -> Option<OwnedMutexGuard<()>> {
     let lock = TURNS
         .lock()
         .expect("turns")

@@ -9,7 +9,7 @@
 use serde_json::Value;
 
 /// Block-style YAML for a JSON value.
-pub fn to_yaml(v: &Value) -> String {
+pub(crate) fn to_yaml(v: &Value) -> String {
     let mut out = String::new();
     match v {
         Value::Object(m) if !m.is_empty() => write_map(&mut out, m, 0),
@@ -115,7 +115,7 @@ fn literal_block_ok(s: &str) -> bool {
 
 /// `s` as YAML: plain when safe, else double-quoted with everything outside printable ASCII and
 /// the safe ranges escaped (`\uXXXX` / `\UXXXXXXXX` mean the same in YAML 1.1 and 1.2).
-pub fn string(s: &str) -> String {
+pub(crate) fn string(s: &str) -> String {
     if plain_ok(s) {
         return s.to_string();
     }

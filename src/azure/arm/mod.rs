@@ -5,7 +5,7 @@ pub mod api;
 pub mod models;
 pub mod writable;
 
-pub use crate::error::{ArmError, ErrorCode};
+pub(crate) use crate::error::{ArmError, ErrorCode};
 
 use crate::{
     azure::http::{SharedHttp, loggable_url},
@@ -23,14 +23,14 @@ use url::Url;
 
 /// Retry tuning. Defaults suit real Azure; tests shorten the base delay through the environment.
 #[derive(Debug, Clone)]
-pub struct RetryPolicy {
+pub(crate) struct RetryPolicy {
     /// Total tries per request, first included.
-    pub max_attempts: u32,
+    pub(crate) max_attempts: u32,
     /// First backoff when the server does not say how long to wait; doubles each try.
-    pub base_delay: Duration,
-    pub max_delay: Duration,
+    pub(crate) base_delay: Duration,
+    pub(crate) max_delay: Duration,
     /// A `Retry-After` longer than this is clamped (a CLI should not sleep for an hour).
-    pub max_retry_after: Duration,
+    pub(crate) max_retry_after: Duration,
 }
 
 impl Default for RetryPolicy {
@@ -53,11 +53,11 @@ impl RetryPolicy {
 
 /// How long-running operations are awaited.
 #[derive(Debug, Clone)]
-pub struct LroPolicy {
+pub(crate) struct LroPolicy {
     /// Give up (with an error naming the operation) after this long.
-    pub timeout: Duration,
+    pub(crate) timeout: Duration,
     /// `--no-wait`: start operations and return after Azure accepted them.
-    pub no_wait: bool,
+    pub(crate) no_wait: bool,
 }
 
 impl Default for LroPolicy {
@@ -73,7 +73,7 @@ impl LroPolicy {
     /// How long to wait after the `n`th look at an operation that gave no `Retry-After`: every
     /// 2 s for the first half minute (most cluster operations end within minutes, and a late look
     /// costs the whole run its wait), then backing off to every 30 s.
-    pub fn poll_interval(&self, n: u32) -> Duration {
+    pub(crate) fn poll_interval(&self, n: u32) -> Duration {
         let two = Duration::from_secs(2);
         if n < 15 {
             two
@@ -120,11 +120,11 @@ impl PollBudget {
 /// A `provisioningState` that will not change on its own: anything else means an operation is
 /// still running (AKS reports Updating, Upgrading, UpgradingNodeImageVersion, Scaling, Creating,
 /// Deleting, Starting, Stopping, … and new ones appear), as cluster-api-provider-azure treats it.
-pub fn is_terminal(state: &str) -> bool {
+pub(crate) fn is_terminal(state: &str) -> bool {
     TERMINAL.contains(&state.to_ascii_lowercase().as_str())
 }
 
-pub use crate::util::Progress as OnStatus;
+pub(crate) use crate::util::Progress as OnStatus;
 
 /// One HTTP answer from ARM, body already read.
 #[derive(Debug)]
@@ -162,8 +162,8 @@ pub struct Arm {
     credential: Arc<dyn TokenCredential>,
     base: Url,
     scope: String,
-    pub retry: RetryPolicy,
-    pub lro: LroPolicy,
+    pub(crate) retry: RetryPolicy,
+    pub(crate) lro: LroPolicy,
     polls: Arc<std::sync::Mutex<PollBudget>>,
 }
 
@@ -185,7 +185,7 @@ impl Arm {
 
     /// `path` is a resource ID or other path starting with `/`; an empty `api_version` adds none
     /// (Microsoft Graph versions its paths instead).
-    pub fn url(&self, path: &str, api_version: &str) -> Url {
+    pub(crate) fn url(&self, path: &str, api_version: &str) -> Url {
         let mut u = self.base.clone();
         u.set_path(path);
         if !api_version.is_empty() {
@@ -209,7 +209,7 @@ impl Arm {
     }
 
     /// Like [`Arm::get`], but a 404 is `None`.
-    pub async fn get_opt(&self, path: &str, api_version: &str) -> Result<Option<Value>> {
+    pub(crate) async fn get_opt(&self, path: &str, api_version: &str) -> Result<Option<Value>> {
         self.read(&self.url(path, api_version)).await
     }
 
@@ -229,12 +229,17 @@ impl Arm {
     }
 
     /// All items of a collection, following `nextLink`.
-    pub async fn list(&self, path: &str, api_version: &str) -> Result<Vec<Value>> {
+    pub(crate) async fn list(&self, path: &str, api_version: &str) -> Result<Vec<Value>> {
         self.list_filtered(path, api_version, None).await
     }
 
     /// Like [`Arm::list`] with an OData `$filter`.
-    pub async fn list_filtered(&self, path: &str, api_version: &str, filter: Option<&str>) -> Result<Vec<Value>> {
+    pub(crate) async fn list_filtered(
+        &self,
+        path: &str,
+        api_version: &str,
+        filter: Option<&str>,
+    ) -> Result<Vec<Value>> {
         let mut url = self.url(path, api_version);
         if let Some(f) = filter {
             url.query_pairs_mut().append_pair("$filter", f);
@@ -262,13 +267,13 @@ impl Arm {
     // ---- writes (each awaits its long-running operation) --------------------------------------
 
     /// PUT and wait; returns the resource as it is once the operation has finished.
-    pub async fn put(&self, path: &str, api_version: &str, body: &Value, on: OnStatus<'_>) -> Result<Value> {
+    pub(crate) async fn put(&self, path: &str, api_version: &str, body: &Value, on: OnStatus<'_>) -> Result<Value> {
         self.put_if_match(path, api_version, body, None, on).await
     }
 
     /// PUT only if the resource still has entity tag `etag` (ARM answers 412 PreconditionFailed
     /// otherwise): a change someone made since kvwire read the resource is never overwritten.
-    pub async fn put_if_match(
+    pub(crate) async fn put_if_match(
         &self,
         path: &str,
         api_version: &str,
@@ -290,14 +295,14 @@ impl Arm {
             .map(|v| v.unwrap_or(Value::Null))
     }
 
-    pub async fn patch(&self, path: &str, api_version: &str, body: &Value, on: OnStatus<'_>) -> Result<Value> {
+    pub(crate) async fn patch(&self, path: &str, api_version: &str, body: &Value, on: OnStatus<'_>) -> Result<Value> {
         self.write(Method::PATCH, path, api_version, Some(body), &[], on)
             .await
             .map(|v| v.unwrap_or(Value::Null))
     }
 
     /// POST an action and wait; returns the final body when the operation has one.
-    pub async fn post(
+    pub(crate) async fn post(
         &self,
         path: &str,
         api_version: &str,
@@ -308,7 +313,7 @@ impl Arm {
     }
 
     /// DELETE and wait. A resource that is already gone is success.
-    pub async fn delete(&self, path: &str, api_version: &str, on: OnStatus<'_>) -> Result<()> {
+    pub(crate) async fn delete(&self, path: &str, api_version: &str, on: OnStatus<'_>) -> Result<()> {
         match self.write(Method::DELETE, path, api_version, None, &[], on).await {
             Ok(_) => Ok(()),
             Err(Error::Arm(e)) if e.is_not_found() => Ok(()),
@@ -642,7 +647,7 @@ fn lro_failure(doc: &Value, status: &str, method: &Method, url: &Url) -> Error {
 
 /// `retry-after-ms` / `x-ms-retry-after-ms` (milliseconds) win over `Retry-After` (seconds or an
 /// HTTP date). At most an hour: a broken or hostile header must not park kvwire for longer.
-pub fn retry_after(headers: &HeaderMap) -> Option<Duration> {
+pub(crate) fn retry_after(headers: &HeaderMap) -> Option<Duration> {
     retry_after_unbounded(headers).map(|d| d.min(Duration::from_secs(3600)))
 }
 

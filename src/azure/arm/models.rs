@@ -13,32 +13,31 @@ use std::collections::BTreeMap;
 /// image is still the recorded one has not moved, and one whose image changed has: the record
 /// costs no operation, survives interruptions, and never asks to re-image a pool twice. The tags
 /// stay afterwards (a record of the switch); a tag whose pool moved on means nothing more.
-pub const KUBELET_MIGRATION_PREFIX: &str = "kvwire-kubelet-migration-";
+pub(crate) const KUBELET_MIGRATION_PREFIX: &str = "kvwire-kubelet-migration-";
 
 /// Tags the switch to a managed identity writes, in the same PUT, one per registry whose AcrPull
 /// it carries over to the kubelet (`kvwire-acr-pull-<registry>` = the registry's resource ID):
 /// after the switch the service principal is no longer named by the cluster, and a resumed run or
 /// a re-run must still know the registries — without asking Microsoft Graph again.
-pub const ACR_PULL_PREFIX: &str = "kvwire-acr-pull-";
+pub(crate) const ACR_PULL_PREFIX: &str = "kvwire-acr-pull-";
 
 /// The cluster tag the same PUT writes beside those records: one short digest per registry the
 /// switch carried over, each over the cluster, its migration records and the registry
 /// (`steps::acr::binding_item`). A `kvwire-acr-pull-*` tag someone adds later is in no digest, so
 /// it is only a hint. Outside [`ACR_PULL_PREFIX`] (and registry names have no hyphen).
-pub const ACR_PULL_BINDING: &str = "kvwire-acr-switch";
+pub(crate) const ACR_PULL_BINDING: &str = "kvwire-acr-switch";
 
 /// Wire: `managed-cluster#resource`
 #[derive(Debug, Clone, Deserialize, Default)]
 #[serde(rename_all = "camelCase")]
 pub struct ManagedCluster {
-    pub id: Option<String>,
+    pub(crate) id: Option<String>,
     /// Entity tag, for `If-Match` on writes.
     #[serde(rename = "eTag")]
-    pub e_tag: Option<String>,
-    pub name: Option<String>,
-    pub location: Option<String>,
-    pub tags: Option<BTreeMap<String, String>>,
-    pub identity: Option<ManagedServiceIdentity>,
+    pub(crate) e_tag: Option<String>,
+    pub(crate) location: Option<String>,
+    pub(crate) tags: Option<BTreeMap<String, String>>,
+    pub(crate) identity: Option<ManagedServiceIdentity>,
     #[serde(default)]
     pub properties: ManagedClusterProperties,
 }
@@ -46,59 +45,54 @@ pub struct ManagedCluster {
 /// Wire: `managed-cluster#resource/identity`
 #[derive(Debug, Clone, Deserialize, Default)]
 #[serde(rename_all = "camelCase")]
-pub struct ManagedServiceIdentity {
+pub(crate) struct ManagedServiceIdentity {
     /// `SystemAssigned`, `UserAssigned` or `None`.
     #[serde(rename = "type")]
-    pub kind: Option<String>,
-    pub principal_id: Option<String>,
-    pub tenant_id: Option<String>,
-    pub user_assigned_identities: Option<BTreeMap<String, serde_json::Value>>,
+    pub(crate) kind: Option<String>,
 }
 
 /// Wire: `managed-cluster#resource/properties`
 #[derive(Debug, Clone, Deserialize, Default)]
 #[serde(rename_all = "camelCase")]
 pub struct ManagedClusterProperties {
-    pub provisioning_state: Option<String>,
-    pub kubernetes_version: Option<String>,
-    pub node_resource_group: Option<String>,
+    pub(crate) provisioning_state: Option<String>,
     pub service_principal_profile: Option<ServicePrincipalProfile>,
     /// Keyed by role; kvwire reads `kubeletidentity`.
-    pub identity_profile: Option<BTreeMap<String, UserAssignedIdentity>>,
+    pub(crate) identity_profile: Option<BTreeMap<String, UserAssignedIdentity>>,
     #[serde(default)]
     pub agent_pool_profiles: Vec<AgentPoolProfile>,
-    pub oidc_issuer_profile: Option<OidcIssuerProfile>,
-    pub security_profile: Option<SecurityProfile>,
+    pub(crate) oidc_issuer_profile: Option<OidcIssuerProfile>,
+    pub(crate) security_profile: Option<SecurityProfile>,
     /// Keyed by add-on name; kvwire reads `azureKeyvaultSecretsProvider`.
-    pub addon_profiles: Option<BTreeMap<String, AddonProfile>>,
+    pub(crate) addon_profiles: Option<BTreeMap<String, AddonProfile>>,
 }
 
 /// The Secrets Store CSI driver with the Azure Key Vault provider, as an AKS add-on, and the
 /// keys of its `config` (azure-cli `acs/_consts.py`: `CONST_AZURE_KEYVAULT_SECRETS_PROVIDER_ADDON_NAME`,
 /// `CONST_SECRET_ROTATION_ENABLED`, `CONST_ROTATION_POLL_INTERVAL`). Config values are strings
 /// (the API's `config` is a map of string to string): "true"/"false", a Go duration such as "2m".
-pub const KEYVAULT_SECRETS_PROVIDER: &str = "azureKeyvaultSecretsProvider";
-pub const CONFIG_SECRET_ROTATION: &str = "enableSecretRotation";
-pub const CONFIG_ROTATION_POLL_INTERVAL: &str = "rotationPollInterval";
+pub(crate) const KEYVAULT_SECRETS_PROVIDER: &str = "azureKeyvaultSecretsProvider";
+pub(crate) const CONFIG_SECRET_ROTATION: &str = "enableSecretRotation";
+pub(crate) const CONFIG_ROTATION_POLL_INTERVAL: &str = "rotationPollInterval";
 /// What AKS (and az) use when the add-on is enabled without saying (azure-cli
 /// `managed_cluster_decorator.py`; AKS docs "csi-secrets-store-driver": `"enableSecretRotation":
 /// "false", "rotationPollInterval": "2m"`).
-pub const DEFAULT_ROTATION_POLL_INTERVAL: &str = "2m";
+pub(crate) const DEFAULT_ROTATION_POLL_INTERVAL: &str = "2m";
 
 /// Wire: `managed-cluster#resource/properties/addonProfiles/azureKeyvaultSecretsProvider`
 #[derive(Debug, Clone, Deserialize, Default)]
 #[serde(rename_all = "camelCase")]
-pub struct AddonProfile {
-    pub enabled: Option<bool>,
-    pub config: Option<BTreeMap<String, String>>,
+pub(crate) struct AddonProfile {
+    pub(crate) enabled: Option<bool>,
+    pub(crate) config: Option<BTreeMap<String, String>>,
     /// Created by AKS when the add-on is enabled (read-only): for the CSI add-on, the identity
     /// `azurekeyvaultsecretsprovider-<cluster>` in the node resource group.
-    pub identity: Option<UserAssignedIdentity>,
+    pub(crate) identity: Option<UserAssignedIdentity>,
 }
 
 impl AddonProfile {
     /// A config value, its key matched without case (see [`ManagedCluster::addon`]).
-    pub fn setting(&self, key: &str) -> Option<&str> {
+    pub(crate) fn setting(&self, key: &str) -> Option<&str> {
         self.config
             .as_ref()?
             .iter()
@@ -117,47 +111,45 @@ pub struct ServicePrincipalProfile {
 /// Wire: `managed-cluster#resource/properties/identityProfile/kubeletidentity`
 #[derive(Debug, Clone, Deserialize, Default, PartialEq, Eq)]
 #[serde(rename_all = "camelCase")]
-pub struct UserAssignedIdentity {
-    pub client_id: Option<String>,
-    pub object_id: Option<String>,
-    pub resource_id: Option<String>,
+pub(crate) struct UserAssignedIdentity {
+    pub(crate) client_id: Option<String>,
+    pub(crate) object_id: Option<String>,
+    pub(crate) resource_id: Option<String>,
 }
 
 /// Wire: `managed-cluster#resource/properties/agentPoolProfiles/0`
 #[derive(Debug, Clone, Deserialize, Default)]
 #[serde(rename_all = "camelCase")]
 pub struct AgentPoolProfile {
-    pub name: Option<String>,
-    pub provisioning_state: Option<String>,
-    pub count: Option<u32>,
-    pub mode: Option<String>,
-    pub node_image_version: Option<String>,
+    pub(crate) name: Option<String>,
+    pub(crate) provisioning_state: Option<String>,
+    pub(crate) node_image_version: Option<String>,
     /// The pool's subnet in a custom virtual network (absent on AKS's managed one).
     #[serde(rename = "vnetSubnetID")]
-    pub vnet_subnet_id: Option<String>,
+    pub(crate) vnet_subnet_id: Option<String>,
 }
 
 /// Wire: `managed-cluster#resource/properties/oidcIssuerProfile`
 #[derive(Debug, Clone, Deserialize, Default)]
 #[serde(rename_all = "camelCase")]
-pub struct OidcIssuerProfile {
-    pub enabled: Option<bool>,
+pub(crate) struct OidcIssuerProfile {
+    pub(crate) enabled: Option<bool>,
     /// The wire name is `issuerURL` (az prints `issuerUrl` only because it re-serialises).
     #[serde(rename = "issuerURL")]
-    pub issuer_url: Option<String>,
+    pub(crate) issuer_url: Option<String>,
 }
 
 /// Wire: `managed-cluster#resource/properties/securityProfile`
 #[derive(Debug, Clone, Deserialize, Default)]
 #[serde(rename_all = "camelCase")]
-pub struct SecurityProfile {
-    pub workload_identity: Option<Toggle>,
+pub(crate) struct SecurityProfile {
+    pub(crate) workload_identity: Option<Toggle>,
 }
 
 /// Wire: `managed-cluster#resource/properties/securityProfile/workloadIdentity`
 #[derive(Debug, Clone, Deserialize, Default)]
-pub struct Toggle {
-    pub enabled: Option<bool>,
+pub(crate) struct Toggle {
+    pub(crate) enabled: Option<bool>,
 }
 
 impl ManagedCluster {
@@ -176,7 +168,7 @@ impl ManagedCluster {
         }
     }
 
-    pub fn identity_type(&self) -> Option<&str> {
+    pub(crate) fn identity_type(&self) -> Option<&str> {
         self.identity
             .as_ref()
             .and_then(|i| i.kind.as_deref())
@@ -184,7 +176,7 @@ impl ManagedCluster {
     }
 
     /// The service principal the cluster runs as, while it does.
-    pub fn service_principal(&self) -> Option<&str> {
+    pub(crate) fn service_principal(&self) -> Option<&str> {
         if !self.uses_service_principal() {
             return None;
         }
@@ -196,7 +188,7 @@ impl ManagedCluster {
 
     /// `kvwire-acr-pull-<registry>` tags as read: (the registry name in the key, the value).
     /// Anyone who may write the cluster's tags may add one: hints, checked by `steps::acr`.
-    pub fn acr_pull_records(&self) -> Vec<(&str, &str)> {
+    pub(crate) fn acr_pull_records(&self) -> Vec<(&str, &str)> {
         self.tags
             .iter()
             .flatten()
@@ -205,7 +197,7 @@ impl ManagedCluster {
     }
 
     /// The `kvwire-kubelet-migration-<pool>` records: (pool, node image at the switch).
-    pub fn migration_records(&self) -> Vec<(&str, &str)> {
+    pub(crate) fn migration_records(&self) -> Vec<(&str, &str)> {
         self.tags
             .iter()
             .flatten()
@@ -214,12 +206,12 @@ impl ManagedCluster {
     }
 
     /// The tag value for `key`, when the cluster carries it.
-    pub fn tag(&self, key: &str) -> Option<&str> {
+    pub(crate) fn tag(&self, key: &str) -> Option<&str> {
         self.tags.as_ref()?.get(key).map(String::as_str)
     }
 
     /// The node image `pool` ran when kvwire switched the cluster to managed identity.
-    pub fn migration_baseline(&self, pool: &str) -> Option<&str> {
+    pub(crate) fn migration_baseline(&self, pool: &str) -> Option<&str> {
         self.tags
             .as_ref()?
             .get(&format!("{KUBELET_MIGRATION_PREFIX}{pool}"))
@@ -228,7 +220,7 @@ impl ManagedCluster {
 
     /// Pools whose kubelet still runs on the service principal: still on the image recorded at the
     /// switch.
-    pub fn pools_awaiting_reimage(&self) -> Vec<&str> {
+    pub(crate) fn pools_awaiting_reimage(&self) -> Vec<&str> {
         self.properties
             .agent_pool_profiles
             .iter()
@@ -241,7 +233,7 @@ impl ManagedCluster {
     }
 
     /// An operation runs on the cluster or one of its pools: what, in words.
-    pub fn busy(&self) -> Option<String> {
+    pub(crate) fn busy(&self) -> Option<String> {
         if let Some(s) = self
             .properties
             .provisioning_state
@@ -257,7 +249,7 @@ impl ManagedCluster {
     }
 
     /// The OIDC issuer URL, verbatim (trailing slash included), once the issuer is on.
-    pub fn oidc_issuer(&self) -> Option<&str> {
+    pub(crate) fn oidc_issuer(&self) -> Option<&str> {
         self.properties
             .oidc_issuer_profile
             .as_ref()
@@ -266,7 +258,7 @@ impl ManagedCluster {
     }
 
     /// The OIDC issuer and the workload identity webhook are both on.
-    pub fn workload_identity_ready(&self) -> bool {
+    pub(crate) fn workload_identity_ready(&self) -> bool {
         let wi = self
             .properties
             .security_profile
@@ -277,13 +269,13 @@ impl ManagedCluster {
         wi && self.oidc_issuer().is_some()
     }
 
-    pub fn kubelet_identity(&self) -> Option<&UserAssignedIdentity> {
+    pub(crate) fn kubelet_identity(&self) -> Option<&UserAssignedIdentity> {
         self.properties.identity_profile.as_ref()?.get("kubeletidentity")
     }
 
     /// An add-on's profile. AKS treats add-on names and config keys without case and stores them
     /// as sent (Azure/azure-cli#15376), so they are matched without case.
-    pub fn addon(&self, name: &str) -> Option<&AddonProfile> {
+    pub(crate) fn addon(&self, name: &str) -> Option<&AddonProfile> {
         self.properties
             .addon_profiles
             .as_ref()?
@@ -293,7 +285,7 @@ impl ManagedCluster {
     }
 
     /// The enabled add-ons, by their key as the cluster spells it.
-    pub fn enabled_addons(&self) -> Vec<(&str, &AddonProfile)> {
+    pub(crate) fn enabled_addons(&self) -> Vec<(&str, &AddonProfile)> {
         self.properties
             .addon_profiles
             .iter()
@@ -305,7 +297,7 @@ impl ManagedCluster {
 
     /// kvwire switched this cluster to a managed identity (its switch left the per-pool
     /// migration records in the cluster's tags).
-    pub fn switched_by_kvwire(&self) -> bool {
+    pub(crate) fn switched_by_kvwire(&self) -> bool {
         self.tags
             .iter()
             .flatten()
@@ -313,13 +305,13 @@ impl ManagedCluster {
     }
 
     /// The Secrets Store CSI driver add-on, when enabled.
-    pub fn csi_addon(&self) -> Option<&AddonProfile> {
+    pub(crate) fn csi_addon(&self) -> Option<&AddonProfile> {
         self.addon(KEYVAULT_SECRETS_PROVIDER)
             .filter(|a| a.enabled == Some(true))
     }
 
     /// The CSI add-on's own identity, once AKS created it.
-    pub fn csi_addon_identity(&self) -> Option<&UserAssignedIdentity> {
+    pub(crate) fn csi_addon_identity(&self) -> Option<&UserAssignedIdentity> {
         self.csi_addon()?.identity.as_ref().filter(|i| i.client_id.is_some())
     }
 }
@@ -328,8 +320,6 @@ impl ManagedCluster {
 #[derive(Debug, Clone, Deserialize, Default)]
 #[serde(rename_all = "camelCase")]
 pub struct AgentPool {
-    pub id: Option<String>,
-    pub name: Option<String>,
     #[serde(default)]
     pub properties: AgentPoolProperties,
 }
@@ -340,57 +330,51 @@ pub struct AgentPool {
 pub struct AgentPoolProperties {
     pub node_image_version: Option<String>,
     pub provisioning_state: Option<String>,
-    pub mode: Option<String>,
-    pub count: Option<u32>,
 }
 
 /// `agentPools/{p}/upgradeProfiles/default`.
 /// Wire: `agent-pool#upgrade_profile`
 #[derive(Debug, Clone, Deserialize, Default)]
 #[serde(rename_all = "camelCase")]
-pub struct AgentPoolUpgradeProfile {
+pub(crate) struct AgentPoolUpgradeProfile {
     #[serde(default)]
-    pub properties: AgentPoolUpgradeProfileProperties,
+    pub(crate) properties: AgentPoolUpgradeProfileProperties,
 }
 
 /// Wire: `agent-pool#upgrade_profile/properties`
 #[derive(Debug, Clone, Deserialize, Default)]
 #[serde(rename_all = "camelCase")]
-pub struct AgentPoolUpgradeProfileProperties {
-    pub kubernetes_version: Option<String>,
-    pub latest_node_image_version: Option<String>,
+pub(crate) struct AgentPoolUpgradeProfileProperties {
+    pub(crate) latest_node_image_version: Option<String>,
 }
 
 /// A user-assigned identity as read.
 /// Wire: `user-assigned-identity#resource`
 #[derive(Debug, Clone, Deserialize, Default)]
-pub struct Identity {
+pub(crate) struct Identity {
     #[serde(default)]
-    pub properties: IdentityProperties,
-    #[serde(default)]
-    pub tags: std::collections::BTreeMap<String, String>,
+    pub(crate) properties: IdentityProperties,
 }
 
 /// Wire: `user-assigned-identity#resource/properties`
 #[derive(Debug, Clone, Deserialize, Default)]
 #[serde(rename_all = "camelCase")]
-pub struct IdentityProperties {
-    pub client_id: Option<String>,
-    pub principal_id: Option<String>,
-    pub tenant_id: Option<String>,
+pub(crate) struct IdentityProperties {
+    pub(crate) client_id: Option<String>,
+    pub(crate) principal_id: Option<String>,
 }
 
 impl Identity {
     /// The typed view of an identity document; what does not fit reads as absent.
-    pub fn of(doc: &serde_json::Value) -> Identity {
+    pub(crate) fn of(doc: &serde_json::Value) -> Identity {
         serde_json::from_value(doc.clone()).unwrap_or_default()
     }
 
-    pub fn client_id(&self) -> Option<&str> {
+    pub(crate) fn client_id(&self) -> Option<&str> {
         self.properties.client_id.as_deref()
     }
 
-    pub fn principal_id(&self) -> Option<&str> {
+    pub(crate) fn principal_id(&self) -> Option<&str> {
         self.properties.principal_id.as_deref()
     }
 }
@@ -398,27 +382,27 @@ impl Identity {
 /// A federated identity credential as read.
 /// Wire: `federated-identity-credential#resource`
 #[derive(Debug, Clone, Deserialize, Default)]
-pub struct FederatedCredentialDoc {
+pub(crate) struct FederatedCredentialDoc {
     #[serde(default)]
-    pub properties: FederatedCredentialProperties,
+    pub(crate) properties: FederatedCredentialProperties,
 }
 
 /// Wire: `federated-identity-credential#resource/properties`
 #[derive(Debug, Clone, Deserialize, Default)]
-pub struct FederatedCredentialProperties {
-    pub issuer: Option<String>,
-    pub subject: Option<String>,
+pub(crate) struct FederatedCredentialProperties {
+    pub(crate) issuer: Option<String>,
+    pub(crate) subject: Option<String>,
     #[serde(default)]
-    pub audiences: Vec<String>,
+    pub(crate) audiences: Vec<String>,
 }
 
 impl FederatedCredentialDoc {
-    pub fn of(doc: &serde_json::Value) -> FederatedCredentialDoc {
+    pub(crate) fn of(doc: &serde_json::Value) -> FederatedCredentialDoc {
         serde_json::from_value(doc.clone()).unwrap_or_default()
     }
 
     /// Whether it does the job: this issuer (verbatim), this subject, and `audience`.
-    pub fn trusts(&self, issuer: &str, subject: &str, audience: &str) -> bool {
+    pub(crate) fn trusts(&self, issuer: &str, subject: &str, audience: &str) -> bool {
         let p = &self.properties;
         p.issuer.as_deref() == Some(issuer)
             && p.subject.as_deref() == Some(subject)
@@ -429,50 +413,49 @@ impl FederatedCredentialDoc {
 /// A role assignment as read (`roleAssignments` GET and lists).
 /// Wire: `role-assignment#resource`
 #[derive(Debug, Clone, Deserialize, Default)]
-pub struct RoleAssignment {
-    pub name: Option<String>,
+pub(crate) struct RoleAssignment {
     #[serde(default)]
-    pub properties: RoleAssignmentProperties,
+    pub(crate) properties: RoleAssignmentProperties,
 }
 
 /// Wire: `role-assignment#resource/properties`
 #[derive(Debug, Clone, Deserialize, Default)]
 #[serde(rename_all = "camelCase")]
-pub struct RoleAssignmentProperties {
-    pub scope: Option<String>,
-    pub role_definition_id: Option<String>,
-    pub principal_id: Option<String>,
+pub(crate) struct RoleAssignmentProperties {
+    pub(crate) scope: Option<String>,
+    pub(crate) role_definition_id: Option<String>,
+    pub(crate) principal_id: Option<String>,
     /// An ABAC condition (say, only some repositories).
-    pub condition: Option<String>,
-    pub description: Option<String>,
-    pub created_on: Option<String>,
+    pub(crate) condition: Option<String>,
+    pub(crate) description: Option<String>,
+    pub(crate) created_on: Option<String>,
 }
 
 impl RoleAssignment {
     /// The typed view of an assignment document; what does not fit reads as absent.
-    pub fn of(doc: &serde_json::Value) -> RoleAssignment {
+    pub(crate) fn of(doc: &serde_json::Value) -> RoleAssignment {
         serde_json::from_value(doc.clone()).unwrap_or_default()
     }
 
-    pub fn scope(&self) -> &str {
+    pub(crate) fn scope(&self) -> &str {
         self.properties.scope.as_deref().unwrap_or("")
     }
 
     /// The role definition ID.
-    pub fn role(&self) -> &str {
+    pub(crate) fn role(&self) -> &str {
         self.properties.role_definition_id.as_deref().unwrap_or("")
     }
 
-    pub fn principal(&self) -> Option<&str> {
+    pub(crate) fn principal(&self) -> Option<&str> {
         self.properties.principal_id.as_deref()
     }
 
-    pub fn description(&self) -> Option<&str> {
+    pub(crate) fn description(&self) -> Option<&str> {
         self.properties.description.as_deref()
     }
 
     /// Whether it carries an ABAC condition: copied without it, it would grant more.
-    pub fn conditional(&self) -> bool {
+    pub(crate) fn conditional(&self) -> bool {
         self.properties
             .condition
             .as_deref()
@@ -483,46 +466,46 @@ impl RoleAssignment {
 /// A role definition as read (`roleDefinitions` GET): its name and what it permits.
 /// Wire: `role-definition#resource`
 #[derive(Debug, Clone, Deserialize, Default)]
-pub struct RoleDefinition {
+pub(crate) struct RoleDefinition {
     #[serde(default)]
-    pub properties: RoleDefinitionProperties,
+    pub(crate) properties: RoleDefinitionProperties,
 }
 
 /// Wire: `role-definition#resource/properties`
 #[derive(Debug, Clone, Deserialize, Default)]
 #[serde(rename_all = "camelCase")]
-pub struct RoleDefinitionProperties {
-    pub role_name: Option<String>,
+pub(crate) struct RoleDefinitionProperties {
+    pub(crate) role_name: Option<String>,
     #[serde(default)]
-    pub permissions: Vec<Permission>,
+    pub(crate) permissions: Vec<Permission>,
 }
 
 /// Wire: `role-definition#resource/properties/permissions/0`
 #[derive(Debug, Clone, Deserialize, Default)]
 #[serde(rename_all = "camelCase")]
-pub struct Permission {
+pub(crate) struct Permission {
     #[serde(default)]
-    pub actions: Vec<String>,
+    pub(crate) actions: Vec<String>,
     #[serde(default)]
-    pub not_actions: Vec<String>,
+    pub(crate) not_actions: Vec<String>,
     #[serde(default)]
-    pub data_actions: Vec<String>,
+    pub(crate) data_actions: Vec<String>,
 }
 
 impl RoleDefinition {
     /// The typed view of a definition document; what does not fit reads as absent.
-    pub fn of(doc: &serde_json::Value) -> RoleDefinition {
+    pub(crate) fn of(doc: &serde_json::Value) -> RoleDefinition {
         serde_json::from_value(doc.clone()).unwrap_or_default()
     }
 
-    pub fn name(&self) -> Option<&str> {
+    pub(crate) fn name(&self) -> Option<&str> {
         self.properties.role_name.as_deref()
     }
 
     /// Whether it lets its holder pull images: an action (not excluded by `notActions`) that
     /// matches the pull action, wildcards included (`*`, `Microsoft.ContainerRegistry/*`,
     /// `…/registries/*/read`).
-    pub fn pulls_images(&self) -> bool {
+    pub(crate) fn pulls_images(&self) -> bool {
         let any = |list: &[String]| list.iter().any(|a| roles::action_matches(a, roles::PULL_ACTION));
         self.properties
             .permissions
@@ -534,7 +517,7 @@ impl RoleDefinition {
     /// identity) may not hold through it: allowed are `actions` ending in `/read` (`*/read`
     /// included: a wildcard that still matches only reads) and [`roles::WORKLOAD_DATA_ACTIONS`];
     /// everything else, other wildcards included, is returned. `None`: read only.
-    pub fn beyond_reading(&self) -> Option<&str> {
+    pub(crate) fn beyond_reading(&self) -> Option<&str> {
         self.properties.permissions.iter().find_map(|p| {
             let action = p.actions.iter().find(|a| !a.to_ascii_lowercase().ends_with("/read"));
             let data = p
@@ -547,7 +530,7 @@ impl RoleDefinition {
 
     /// What in it lets its holder grant access ([`roles::GRANTING_ACTIONS`]), wildcards included
     /// (`*`, `Microsoft.Authorization/*`). `None`: it cannot.
-    pub fn grants_access(&self) -> Option<&str> {
+    pub(crate) fn grants_access(&self) -> Option<&str> {
         self.properties
             .permissions
             .iter()

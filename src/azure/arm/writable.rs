@@ -46,7 +46,7 @@ pub const MANAGED_CLUSTER_READ_ONLY: &[&str] = &[
 /// Writable, but echoing a stale value starts an operation: since api-version 2026-04-01 a
 /// profile's `nodeImageVersion` rolls the pool's nodes to that image. kvwire never changes it
 /// through the cluster (node images go through `upgradeNodeImageVersion`), so it is left out.
-pub const MANAGED_CLUSTER_TRIGGERS: &[&str] = &["/properties/agentPoolProfiles/*/nodeImageVersion"];
+pub(crate) const MANAGED_CLUSTER_TRIGGERS: &[&str] = &["/properties/agentPoolProfiles/*/nodeImageVersion"];
 
 /// The body for a managedCluster PUT, from the document as read.
 pub fn cluster_put_body(read: &Value) -> Value {
@@ -58,7 +58,7 @@ pub fn cluster_put_body(read: &Value) -> Value {
 }
 
 /// Remove the value at `pointer` (where `*` matches every array element or map key).
-pub fn remove_pointer(doc: &mut Value, pointer: &str) {
+pub(crate) fn remove_pointer(doc: &mut Value, pointer: &str) {
     let segs: Vec<&str> = pointer.trim_start_matches('/').split('/').collect();
     remove_at(doc, &segs);
 }
