@@ -6,7 +6,7 @@
 #![deny(clippy::print_stdout)]
 
 // Everything is `pub(crate)` unless used from outside the library, so the compiler reports dead
-// code. What the outside uses (plan/ and commands/ are not narrowed yet):
+// code. What the outside uses:
 // - src/main.rs: cli::Cli (its global verbose, quiet), commands::dispatch, error::{Error,
 //   ExitStatus}, ui::log::set_level, ui::stdout::failure, util::text::{printable, shorten_quotes}.
 // - tests/: cli::{Cli, EXIT_STATUS}; runbook::{load, parse} (the Loaded fields id, book, claim);
@@ -16,8 +16,6 @@
 //   spc::{lint, is_spc, declared_objects, Finding, Severity}}; util::{input::RUNBOOK,
 //   uuid5::{v5, ROLE_ASSIGNMENT_NAMESPACE}}; plan::saved::{DIGEST, content_sha256, sha256}.
 // - benches/ and crates/kvwire-fake use none of it (they run the binary).
-// Types in the signatures of plan/ and commands/ items stay `pub` too (ui::output::Ui,
-// util::observation::Observation, error::Error).
 
 pub mod ui;
 
@@ -28,7 +26,7 @@ pub mod error;
 pub mod k8s;
 pub(crate) mod model;
 pub mod plan;
-pub mod report;
+pub(crate) mod report;
 pub mod runbook;
 pub(crate) mod settings;
 pub(crate) mod steps;

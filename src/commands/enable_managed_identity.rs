@@ -11,7 +11,7 @@ use crate::{
 };
 use std::sync::Arc;
 
-pub async fn run(args: &EnableManagedIdentityArgs, s: &Settings) -> Result<ExitStatus> {
+pub(crate) async fn run(args: &EnableManagedIdentityArgs, s: &Settings) -> Result<ExitStatus> {
     let az = Arc::new(s.connect_waiting(!args.no_wait).await?);
     let (rg, name) = (&args.cluster.resource_group, &args.cluster.name);
     let cluster = ClusterRef::new(az.clone(), rg, name);

@@ -13,7 +13,7 @@ use crate::{
 };
 use std::sync::Arc;
 
-pub async fn run(args: &GrantArgs, s: &Settings) -> Result<ExitStatus> {
+pub(crate) async fn run(args: &GrantArgs, s: &Settings) -> Result<ExitStatus> {
     let principal = principal_from(args)?;
     let spec = GrantSpec {
         role: args.role.clone(),

@@ -18,7 +18,7 @@ struct Observed {
     vault_rg: Option<String>,
 }
 
-pub async fn run(args: &InitArgs, s: &Settings) -> Result<ExitStatus> {
+pub(crate) async fn run(args: &InitArgs, s: &Settings) -> Result<ExitStatus> {
     // Refuse before any request: never overwrite a runbook by accident.
     if let Some(f) = &args.file
         && f.exists()

@@ -8,7 +8,7 @@ use crate::{
 };
 use serde_json::json;
 
-pub async fn run(args: &KubeletIdentityArgs, s: &Settings) -> Result<ExitStatus> {
+pub(crate) async fn run(args: &KubeletIdentityArgs, s: &Settings) -> Result<ExitStatus> {
     let az = s.connect().await?;
     let (rg, name) = (&args.cluster.resource_group, &args.cluster.name);
     let kubelet = az.require_kubelet_identity(rg, name).await?;

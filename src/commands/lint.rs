@@ -21,7 +21,7 @@ struct Report {
     findings: Vec<Finding>,
 }
 
-pub async fn run(args: &LintArgs, s: &Settings) -> Result<ExitStatus> {
+pub(crate) async fn run(args: &LintArgs, s: &Settings) -> Result<ExitStatus> {
     let ui = &s.ui;
     let mut reports = vec![];
     for path in &args.files {

@@ -30,7 +30,7 @@ fn config(a: &ManifestsArgs) -> Config {
     }
 }
 
-pub async fn run(args: &ManifestsArgs, s: &Settings) -> Result<ExitStatus> {
+pub(crate) async fn run(args: &ManifestsArgs, s: &Settings) -> Result<ExitStatus> {
     if let Some(name) = &args.renamed_name {
         return Err(Error::usage(format!(
             "--name is now --spc-name (the SecretProviderClass's name): --spc-name {name}; the cluster is --cluster"

@@ -20,17 +20,17 @@ const PARALLEL: usize = 8;
 
 /// What `plan` and `up` are asked to do with saved plans.
 #[derive(Default)]
-pub struct Saved<'a> {
+pub(crate) struct Saved<'a> {
     /// `plan --out FILE`.
-    pub out: Option<&'a Path>,
+    pub(crate) out: Option<&'a Path>,
     /// `up --plan FILE`.
-    pub apply: Option<&'a Path>,
+    pub(crate) apply: Option<&'a Path>,
 }
 
 /// `plan` (dry run) and `up`; `saved` writes or applies a saved plan; `adopt` (`up --adopt`)
 /// adopts what exists and this runbook did not make without asking. More than one runbook (or a
 /// directory) is a fleet: see [`fleet`].
-pub async fn up(
+pub(crate) async fn up(
     files: &[PathBuf],
     s: &Settings,
     dry_run: bool,
@@ -198,7 +198,7 @@ fn refuse_out(out: &Path, runbook: &Path) -> Result<()> {
 }
 
 /// `show FILE`: a saved plan as text, or the file itself as a document.
-pub fn show(file: &Path, s: &Settings) -> Result<ExitStatus> {
+pub(crate) fn show(file: &Path, s: &Settings) -> Result<ExitStatus> {
     let p = SavedPlan::read(file)?;
     if s.ui.format == crate::ui::output::OutputFormat::Text {
         s.ui.print(&p.text(&s.ui));
@@ -209,7 +209,12 @@ pub fn show(file: &Path, s: &Settings) -> Result<ExitStatus> {
 }
 
 /// `down`: remove only what kvwire created (and, `include_adopted`, what the runbook adopted).
-pub async fn down(file: &Path, include_secrets: bool, include_adopted: bool, s: &Settings) -> Result<ExitStatus> {
+pub(crate) async fn down(
+    file: &Path,
+    include_secrets: bool,
+    include_adopted: bool,
+    s: &Settings,
+) -> Result<ExitStatus> {
     let rb = runbook::load(file)?;
     let az = Arc::new(s.connect().await?);
     let p = build::down(&az, &rb, include_secrets, include_adopted).await?;

@@ -22,7 +22,7 @@ use std::{
     sync::Arc,
 };
 
-pub async fn run(args: &SeedArgs, s: &Settings) -> Result<ExitStatus> {
+pub(crate) async fn run(args: &SeedArgs, s: &Settings) -> Result<ExitStatus> {
     let ui = &s.ui;
     // All input is read and checked before the first request.
     let (mappings, values) = if args.all {

@@ -8,7 +8,7 @@ use crate::{
     runbook,
 };
 
-pub fn scopes(command: &Command) -> Vec<Scope> {
+pub(crate) fn scopes(command: &Command) -> Vec<Scope> {
     use Scope::{Arm, Graph, KeyVault};
     match command {
         // The switch reads, through Graph, what the cluster's service principal was granted.
@@ -26,7 +26,7 @@ pub fn scopes(command: &Command) -> Vec<Scope> {
 /// that still runs on a service principal — known only once the cluster is read, and waiting for
 /// that would put a whole `az` run in the way, so its token is fetched beside the others (unused
 /// on a managed-identity cluster); Key Vault when a runbook seeds secrets.
-pub fn runbook_scopes<'a>(mut books: impl Iterator<Item = &'a runbook::Loaded>) -> Vec<Scope> {
+pub(crate) fn runbook_scopes<'a>(mut books: impl Iterator<Item = &'a runbook::Loaded>) -> Vec<Scope> {
     if books.any(|rb| rb.book.secrets.is_some()) {
         vec![Scope::Arm, Scope::Graph, Scope::KeyVault]
     } else {

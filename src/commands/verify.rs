@@ -14,7 +14,7 @@ use std::{path::PathBuf, sync::Arc};
 
 /// `verify -f R` for one runbook; more (`-f a -f b`, or a directory) are checked side by side in
 /// one observation and reported apart, each under its name; the exit code is the worst.
-pub async fn run(files: &[PathBuf], s: &Settings) -> Result<ExitStatus> {
+pub(crate) async fn run(files: &[PathBuf], s: &Settings) -> Result<ExitStatus> {
     if files.len() > 1 || files.iter().any(|f| f.is_dir()) {
         return fleet(files, s).await;
     }

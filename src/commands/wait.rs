@@ -12,7 +12,7 @@ use std::{sync::Arc, sync::Mutex, time::Instant};
 
 /// Progress on stderr while waiting for a cluster: a line when what it waits for changes, and at
 /// least every heartbeat interval.
-pub fn progress_lines<'a>(cluster: &'a ClusterRef, s: &Settings) -> impl Fn(&str) + 'a {
+pub(crate) fn progress_lines<'a>(cluster: &'a ClusterRef, s: &Settings) -> impl Fn(&str) + 'a {
     let started = Instant::now();
     let every = s.heartbeat();
     let last: Mutex<Option<(String, Instant)>> = Mutex::new(None);
@@ -32,7 +32,7 @@ pub fn progress_lines<'a>(cluster: &'a ClusterRef, s: &Settings) -> impl Fn(&str
     }
 }
 
-pub async fn run(args: &WaitArgs, s: &Settings) -> Result<ExitStatus> {
+pub(crate) async fn run(args: &WaitArgs, s: &Settings) -> Result<ExitStatus> {
     let (rg, name) = match (&args.file, &args.resource_group, &args.name) {
         (Some(f), _, _) => {
             let rb = runbook::load(f)?;

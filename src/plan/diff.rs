@@ -6,7 +6,7 @@ use serde_json::Value;
 /// Every leaf that differs between `before` and `after`, as dotted paths. Objects are compared
 /// member by member; anything else (arrays included) is compared whole. A member that disappears
 /// is one change at its own path; one that appears shows its leaves.
-pub fn changes(before: &Value, after: &Value) -> Vec<FieldChange> {
+pub(crate) fn changes(before: &Value, after: &Value) -> Vec<FieldChange> {
     let mut out = vec![];
     walk(before, after, "", &mut out);
     out
@@ -46,7 +46,7 @@ fn walk(before: &Value, after: &Value, path: &str, out: &mut Vec<FieldChange>) {
 
 /// Whether two plans of the same write agree on what it changes, from what to what (values
 /// Azure assigns aside).
-pub fn same_change(a: &[FieldChange], b: &[FieldChange]) -> bool {
+pub(crate) fn same_change(a: &[FieldChange], b: &[FieldChange]) -> bool {
     let key = |c: &FieldChange| {
         (
             c.path.clone(),
@@ -68,7 +68,7 @@ pub fn same_change(a: &[FieldChange], b: &[FieldChange]) -> bool {
 
 /// The object the `After::Value` changes describe, built from their dotted paths: a body made
 /// from the plan, so what is sent is what was shown.
-pub fn body_of(changes: &[FieldChange]) -> Value {
+pub(crate) fn body_of(changes: &[FieldChange]) -> Value {
     let mut body = Value::Object(Default::default());
     for c in changes {
         if let After::Value(v) = &c.after {

@@ -7,12 +7,12 @@ use serde_json::Value;
 use std::collections::BTreeMap;
 
 /// Bump on any breaking change to the document.
-pub const FORMAT_VERSION: &str = "2";
+pub(crate) const FORMAT_VERSION: &str = "2";
 
 /// What became of a step.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
-pub enum Outcome {
+pub(crate) enum Outcome {
     /// Nothing to do.
     Unchanged,
     /// Would change (dry run), or was about to when the run stopped.
@@ -29,34 +29,34 @@ pub enum Outcome {
 }
 
 #[derive(Debug, Serialize)]
-pub struct Document {
-    pub format_version: &'static str,
+pub(crate) struct Document {
+    pub(crate) format_version: &'static str,
     /// The command line that made it, e.g. `cluster enable-managed-identity`.
-    pub command: String,
-    pub dry_run: bool,
-    pub steps: Vec<StepDoc>,
+    pub(crate) command: String,
+    pub(crate) dry_run: bool,
+    pub(crate) steps: Vec<StepDoc>,
     /// Values the user needs afterwards (an identity's client ID, the OIDC issuer URL).
-    pub outputs: BTreeMap<String, Value>,
-    pub summary: Summary,
+    pub(crate) outputs: BTreeMap<String, Value>,
+    pub(crate) summary: Summary,
     /// A fleet (`-f a.toml -f b.toml`): what became of each runbook, apart.
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub apps: Vec<AppDoc>,
+    pub(crate) apps: Vec<AppDoc>,
 }
 
 /// One runbook of a fleet: its steps' outcomes, counted, and the one word for them all.
 #[derive(Debug, Serialize)]
-pub struct AppDoc {
-    pub name: String,
+pub(crate) struct AppDoc {
+    pub(crate) name: String,
     /// The worst of its steps' outcomes: failed, not_run, held, started, applied, planned,
     /// unchanged (in that order).
-    pub outcome: Outcome,
+    pub(crate) outcome: Outcome,
     /// How many of its steps ended each way.
-    pub outcomes: BTreeMap<&'static str, usize>,
+    pub(crate) outcomes: BTreeMap<&'static str, usize>,
 }
 
 impl Outcome {
     /// The name the document uses.
-    pub fn name(self) -> &'static str {
+    pub(crate) fn name(self) -> &'static str {
         match self {
             Outcome::Unchanged => "unchanged",
             Outcome::Planned => "planned",
@@ -69,7 +69,7 @@ impl Outcome {
     }
 
     /// What a group of steps amounts to: the worst of them.
-    pub fn worst(outcomes: impl IntoIterator<Item = Outcome>) -> Outcome {
+    pub(crate) fn worst(outcomes: impl IntoIterator<Item = Outcome>) -> Outcome {
         const ORDER: [Outcome; 7] = [
             Outcome::Failed,
             Outcome::NotRun,
@@ -88,36 +88,36 @@ impl Outcome {
 }
 
 #[derive(Debug, Serialize)]
-pub struct StepDoc {
-    pub address: String,
-    pub phase: Phase,
-    pub resource_type: &'static str,
-    pub action: Action,
-    pub reason: Option<String>,
-    pub changes: Vec<ChangeDoc>,
-    pub effects: Vec<ChangeDoc>,
-    pub outcome: Outcome,
-    pub warnings: Vec<String>,
+pub(crate) struct StepDoc {
+    pub(crate) address: String,
+    pub(crate) phase: Phase,
+    pub(crate) resource_type: &'static str,
+    pub(crate) action: Action,
+    pub(crate) reason: Option<String>,
+    pub(crate) changes: Vec<ChangeDoc>,
+    pub(crate) effects: Vec<ChangeDoc>,
+    pub(crate) outcome: Outcome,
+    pub(crate) warnings: Vec<String>,
     /// Why the step needs consent that was not given, when it does.
-    pub held: Option<String>,
+    pub(crate) held: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub error: Option<String>,
+    pub(crate) error: Option<String>,
     /// In a fleet: the runbook the step is for; absent for what the runbooks share.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub app: Option<String>,
+    pub(crate) app: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
-pub struct ChangeDoc {
-    pub path: String,
+pub(crate) struct ChangeDoc {
+    pub(crate) path: String,
     /// `null` for a new field (and always for a secret).
-    pub before: Value,
+    pub(crate) before: Value,
     /// `null` when unknown or sensitive.
-    pub after: Value,
+    pub(crate) after: Value,
     /// Azure assigns it during apply: "(known after apply)".
-    pub after_unknown: bool,
+    pub(crate) after_unknown: bool,
     /// A secret: only the fact that it changes is shown.
-    pub sensitive: bool,
+    pub(crate) sensitive: bool,
 }
 
 impl From<&FieldChange> for ChangeDoc {
@@ -142,16 +142,16 @@ impl From<&FieldChange> for ChangeDoc {
 }
 
 #[derive(Debug, Serialize)]
-pub struct Summary {
-    pub create: usize,
-    pub update: usize,
-    pub run: usize,
-    pub delete: usize,
-    pub no_op: usize,
+pub(crate) struct Summary {
+    pub(crate) create: usize,
+    pub(crate) update: usize,
+    pub(crate) run: usize,
+    pub(crate) delete: usize,
+    pub(crate) no_op: usize,
 }
 
 impl Summary {
-    pub fn of(planned: &[Planned]) -> Summary {
+    pub(crate) fn of(planned: &[Planned]) -> Summary {
         let count = |a: Action| planned.iter().filter(|p| p.action == a).count();
         Summary {
             create: count(Action::Create),
@@ -163,7 +163,7 @@ impl Summary {
     }
 }
 
-pub fn document(
+pub(crate) fn document(
     command: &str,
     dry_run: bool,
     planned: &[Planned],
@@ -200,7 +200,7 @@ pub fn document(
 
 /// A fleet's document: each step says its app, and each app what became of it.
 /// `app_of[i]`: step i's app name (`None`: shared); `names`: every app, in order.
-pub fn with_apps(mut doc: Document, names: &[String], app_of: &[Option<String>]) -> Document {
+pub(crate) fn with_apps(mut doc: Document, names: &[String], app_of: &[Option<String>]) -> Document {
     for (step, app) in doc.steps.iter_mut().zip(app_of) {
         step.app = app.clone();
     }

@@ -2,18 +2,18 @@
 //! observe → plan → (confirm) → apply → verify. Observation is read-only, so `--dry-run`
 //! performs only reads; apply gets back exactly what plan showed.
 
-pub mod diff;
-pub mod document;
-pub mod render;
+pub(crate) mod diff;
+pub(crate) mod document;
+pub(crate) mod render;
 mod runner;
 pub mod saved;
 mod step;
 
-pub use runner::{AppId, OBSERVE_CONCURRENCY, Plan, RunOptions, StepId, observe, run, run_in};
+pub(crate) use runner::{AppId, OBSERVE_CONCURRENCY, Plan, RunOptions, StepId, observe, run, run_in};
 
 /// What a run shows, as it happens: the runner sends a [`report::Reporter`] events; the console
 /// one is `crate::report::Console`.
-pub mod report {
-    pub use super::runner::{End, Reporter, RunView, Running, StepLine};
+pub(crate) mod report {
+    pub(crate) use super::runner::{End, Reporter, RunView, Running, StepLine};
 }
-pub use step::{Action, After, FieldChange, Phase, Planned, Step};
+pub(crate) use step::{Action, After, FieldChange, Phase, Planned, Step};

@@ -29,7 +29,7 @@ fn change_line(c: &FieldChange, out: &mut String, indent: &str) {
 }
 
 /// The plan as text. Unchanged steps are listed only with `show_unchanged` (`-v`).
-pub fn text(planned: &[Planned], ui: &Ui, show_unchanged: bool) -> String {
+pub(crate) fn text(planned: &[Planned], ui: &Ui, show_unchanged: bool) -> String {
     let mut out = String::new();
     let mut phase: Option<Phase> = None;
     // Shown by phase, each heading once (a fleet's runbooks' steps under it, one after another);
@@ -73,7 +73,7 @@ pub fn text(planned: &[Planned], ui: &Ui, show_unchanged: bool) -> String {
 }
 
 /// The counts line.
-pub fn summary(planned: &[Planned]) -> String {
+pub(crate) fn summary(planned: &[Planned]) -> String {
     let count = |a: Action| planned.iter().filter(|p| p.action == a).count();
     format!(
         "Plan: {} to create, {} to update, {} to run, {} to delete, {} unchanged.\n",
@@ -85,7 +85,7 @@ pub fn summary(planned: &[Planned]) -> String {
     )
 }
 
-pub fn outputs(outputs: &[(String, Value)]) -> String {
+pub(crate) fn outputs(outputs: &[(String, Value)]) -> String {
     if outputs.is_empty() {
         return String::new();
     }

@@ -20,14 +20,14 @@ use std::{
 };
 
 /// Index of a step in its [`Plan`].
-pub type StepId = usize;
+pub(crate) type StepId = usize;
 
 /// Index of an app (one runbook of a fleet) in its [`Plan`].
-pub type AppId = usize;
+pub(crate) type AppId = usize;
 
 /// Steps and what each needs to have succeeded (or found nothing to do) before it applies.
 #[derive(Default)]
-pub struct Plan {
+pub(crate) struct Plan {
     steps: Vec<Box<dyn Step>>,
     needs: Vec<Vec<StepId>>,
     /// The app each step belongs to in a fleet (`kvwire up -f a.toml -f b.toml`); `None`: shared
@@ -38,24 +38,24 @@ pub struct Plan {
 }
 
 impl Plan {
-    pub fn new() -> Plan {
+    pub(crate) fn new() -> Plan {
         Plan::default()
     }
 
     /// Add a step that applies only after every step in `needs`.
-    pub fn add(&mut self, step: Box<dyn Step>, needs: &[StepId]) -> StepId {
+    pub(crate) fn add(&mut self, step: Box<dyn Step>, needs: &[StepId]) -> StepId {
         self.add_to(None, step, needs)
     }
 
     /// A new app of a fleet, named `name`: its steps ([`Plan::add_to`]) are shown as `[name] …`,
     /// reported apart, and a failure among them stops only them.
-    pub fn app(&mut self, name: &str) -> AppId {
+    pub(crate) fn app(&mut self, name: &str) -> AppId {
         self.apps.push(name.to_string());
         self.apps.len() - 1
     }
 
     /// [`Plan::add`], for `app` (`None`: shared).
-    pub fn add_to(&mut self, app: Option<AppId>, step: Box<dyn Step>, needs: &[StepId]) -> StepId {
+    pub(crate) fn add_to(&mut self, app: Option<AppId>, step: Box<dyn Step>, needs: &[StepId]) -> StepId {
         debug_assert!(
             !self
                 .steps
@@ -72,82 +72,74 @@ impl Plan {
     }
 
     /// The name of the app step `i` belongs to, in a fleet.
-    pub fn app_name(&self, i: StepId) -> Option<&str> {
+    pub(crate) fn app_name(&self, i: StepId) -> Option<&str> {
         self.app[i].map(|a| self.apps[a].as_str())
     }
 
     /// The app step `i` belongs to, in a fleet.
-    pub fn app_of(&self, i: StepId) -> Option<AppId> {
+    pub(crate) fn app_of(&self, i: StepId) -> Option<AppId> {
         self.app[i]
     }
 
     /// The apps' names (none: a plan of one runbook).
-    pub fn apps(&self) -> &[String] {
+    pub(crate) fn apps(&self) -> &[String] {
         &self.apps
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.steps.is_empty()
-    }
-
-    pub fn addresses(&self) -> Vec<String> {
-        self.steps.iter().map(|s| s.address()).collect()
     }
 }
 
 /// Flags that shape a run, and who shows it.
 #[derive(Clone)]
-pub struct RunOptions {
+pub(crate) struct RunOptions {
     /// What the run shows, and how (text or a document, progress, questions).
-    pub reporter: Arc<dyn Reporter>,
+    pub(crate) reporter: Arc<dyn Reporter>,
     /// The command line, for the plan document, e.g. `cluster enable-managed-identity`.
-    pub command: String,
-    pub dry_run: bool,
-    pub yes: bool,
-    pub detailed_exitcode: bool,
+    pub(crate) command: String,
+    pub(crate) dry_run: bool,
+    pub(crate) yes: bool,
+    pub(crate) detailed_exitcode: bool,
     /// List unchanged steps too (`-v`).
-    pub show_unchanged: bool,
+    pub(crate) show_unchanged: bool,
     /// How many steps may apply at once, not counting those that wait on a long-running
     /// operation (see `operations`).
-    pub parallel: usize,
+    pub(crate) parallel: usize,
     /// How many steps that wait on a long-running operation may run at once: `None` leaves it to
     /// AKS (one operation per pool or cluster); a command whose user bounds it (`upgrade-image
     /// --parallel`, to keep capacity) says so.
-    pub operations: Option<usize>,
+    pub(crate) operations: Option<usize>,
     /// How many steps may observe (read) at once.
-    pub observe_parallel: usize,
+    pub(crate) observe_parallel: usize,
     /// What to run to apply a dry run's plan, e.g. `kvwire up -f onboard.toml`; also how to
     /// resume after an interrupt.
-    pub apply_hint: String,
+    pub(crate) apply_hint: String,
     /// What waits for the operations this run started, e.g. `kvwire wait -f onboard.toml`.
-    pub wait_hint: String,
+    pub(crate) wait_hint: String,
     /// `--no-wait`: start long-running operations and return; what needs them waits for a later run.
-    pub no_wait: bool,
+    pub(crate) no_wait: bool,
     /// Without a terminal: a progress line per running operation this often (CI runners kill jobs
     /// that print nothing for a while).
-    pub heartbeat: Option<std::time::Duration>,
+    pub(crate) heartbeat: Option<std::time::Duration>,
     /// Only the whole word `yes` approves (`down`, as `terraform destroy`). A plan that switches
     /// the control plane's identity (`identity.type`) asks so whatever this says.
-    pub confirm_word: bool,
+    pub(crate) confirm_word: bool,
     /// `down`: the question and the last line speak of destroying.
-    pub destroy: bool,
+    pub(crate) destroy: bool,
     /// `plan --out FILE`: save the observed plan there, with where it came from.
-    pub save: Option<(std::path::PathBuf, super::saved::Origin)>,
+    pub(crate) save: Option<(std::path::PathBuf, super::saved::Origin)>,
     /// `up --plan FILE`: apply only what this saved plan says, after checking that a fresh
     /// observation matches it; the plan was reviewed, so nothing is asked.
-    pub saved: Option<super::saved::SavedPlan>,
+    pub(crate) saved: Option<super::saved::SavedPlan>,
     /// With `saved`: how to make a new plan when this one turns out stale, e.g.
     /// `kvwire plan -f onboard.toml --out plan.json`.
-    pub replan_hint: Option<String>,
+    pub(crate) replan_hint: Option<String>,
 }
 
 /// Steps observe at once (reads only), up to this many in flight, unless a command says otherwise.
-pub const OBSERVE_CONCURRENCY: usize = 8;
+pub(crate) const OBSERVE_CONCURRENCY: usize = 8;
 
 /// Observe every step (reads only), in plan order, as one observation: identical reads of
 /// different steps are made once (inside an observation already in effect, that one). In a fleet
 /// each app's steps are addressed `[app] …`.
-pub async fn observe(plan: &Plan, concurrency: usize) -> Result<Vec<Planned>> {
+pub(crate) async fn observe(plan: &Plan, concurrency: usize) -> Result<Vec<Planned>> {
     let (planned, mut failures) = observe_apps(plan, concurrency).await?;
     match failures.pop() {
         Some((_, e)) => Err(e),
@@ -187,14 +179,14 @@ async fn observe_apps(plan: &Plan, concurrency: usize) -> Result<(Vec<Planned>, 
 }
 
 /// Observe, show, confirm, apply, verify. Returns how kvwire should exit.
-pub async fn run(plan: Plan, opts: &RunOptions) -> Result<ExitStatus> {
+pub(crate) async fn run(plan: Plan, opts: &RunOptions) -> Result<ExitStatus> {
     run_in(Observation::default(), plan, opts).await
 }
 
 /// [`run`], observing inside `observation`: reads the command made while building the plan (the
 /// cluster, Graph, the pools) are not made again, and Azure's refusals are not asked twice.
 /// What is shown, and how, is `opts.reporter`'s.
-pub async fn run_in(observation: Observation, plan: Plan, opts: &RunOptions) -> Result<ExitStatus> {
+pub(crate) async fn run_in(observation: Observation, plan: Plan, opts: &RunOptions) -> Result<ExitStatus> {
     let r = opts.reporter.as_ref();
     let (planned, unobserved) = observation.run(observe_apps(&plan, opts.observe_parallel)).await?;
     // A saved plan applies exactly or not at all: checked on this observation, before any write.
@@ -634,27 +626,27 @@ async fn collect_outputs(plan: &Plan, keep: impl Fn(StepId) -> bool) -> Result<V
 // ---- what a run shows: the reporter's side -----------------------------------------------
 
 /// One run as it stands: the plan, what each step was observed to do, and what became of it.
-pub struct RunView<'a> {
-    pub plan: &'a Plan,
-    pub planned: &'a [Planned],
-    pub outcomes: &'a [(Outcome, Option<String>)],
-    pub opts: &'a RunOptions,
+pub(crate) struct RunView<'a> {
+    pub(crate) plan: &'a Plan,
+    pub(crate) planned: &'a [Planned],
+    pub(crate) outcomes: &'a [(Outcome, Option<String>)],
+    pub(crate) opts: &'a RunOptions,
 }
 
 impl RunView<'_> {
     /// How many steps ended `o`.
-    pub fn count(&self, o: Outcome) -> usize {
+    pub(crate) fn count(&self, o: Outcome) -> usize {
         self.outcomes.iter().filter(|x| x.0 == o).count()
     }
 
     /// Whether anything was to change.
-    pub fn changes(&self) -> bool {
+    pub(crate) fn changes(&self) -> bool {
         self.planned.iter().any(|p| p.action != Action::NoOp)
     }
 }
 
 /// How a run ended.
-pub enum End {
+pub(crate) enum End {
     /// The observation was the whole run: a dry run, or nothing to change. The outputs are read
     /// only when nothing was to change.
     Observed { outputs: Vec<(String, Value)> },
@@ -668,22 +660,22 @@ pub enum End {
 
 /// A step being applied: what it is doing, for heartbeats and interrupt reports.
 #[derive(Debug, Clone)]
-pub struct Running {
-    pub address: String,
+pub(crate) struct Running {
+    pub(crate) address: String,
     /// The long-running Azure operation it started, in words.
-    pub operation: Option<&'static str>,
-    pub started: Instant,
-    pub status: String,
+    pub(crate) operation: Option<&'static str>,
+    pub(crate) started: Instant,
+    pub(crate) status: String,
 }
 
 /// One step's line while it applies.
-pub trait StepLine: Send + Sync {
+pub(crate) trait StepLine: Send + Sync {
     fn status(&self, status: &str);
     /// It ended: `done`, `started` (`--no-wait`) or `failed`.
     fn finish(&self, word: &'static str);
 }
 
-pub trait Reporter: Send + Sync {
+pub(crate) trait Reporter: Send + Sync {
     /// `plan --out`: the observed plan was saved to `path`.
     fn saved(&self, path: &Path);
     /// What the user must know before confirming.

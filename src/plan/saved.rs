@@ -19,9 +19,9 @@ use serde_json::Value;
 use std::path::{Path, PathBuf};
 
 /// What a saved plan file is, for a reader that finds one.
-pub const KIND: &str = "kvwire saved plan";
+pub(crate) const KIND: &str = "kvwire saved plan";
 /// The file format; a reader refuses another. 2 added `content_sha256` and made `observed` required.
-pub const FORMAT_VERSION: u32 = 2;
+pub(crate) const FORMAT_VERSION: u32 = 2;
 
 /// The key holding the SHA-256 of the rest of the file ([`content_sha256`]).
 pub const DIGEST: &str = "content_sha256";
@@ -46,35 +46,35 @@ pub fn content_sha256(doc: &Value) -> String {
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
-pub struct SavedPlan {
-    pub kind: String,
-    pub format_version: u32,
+pub(crate) struct SavedPlan {
+    pub(crate) kind: String,
+    pub(crate) format_version: u32,
     /// kvwire's version: another version may plan differently, so it refuses the file.
-    pub kvwire_version: String,
+    pub(crate) kvwire_version: String,
     /// The runbook as given to `plan -f` (relative to where it ran).
-    pub runbook: PathBuf,
+    pub(crate) runbook: PathBuf,
     /// SHA-256 of the runbook's bytes, hex.
-    pub runbook_sha256: String,
-    pub subscription: String,
-    pub steps: Vec<SavedStep>,
+    pub(crate) runbook_sha256: String,
+    pub(crate) subscription: String,
+    pub(crate) steps: Vec<SavedStep>,
     /// [`content_sha256`] of everything above; empty until written or read.
     #[serde(default, skip_serializing_if = "String::is_empty")]
-    pub content_sha256: String,
+    pub(crate) content_sha256: String,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
-pub struct SavedStep {
-    pub address: String,
-    pub action: String,
-    pub reason: Option<String>,
-    pub changes: Vec<ChangeDoc>,
+pub(crate) struct SavedStep {
+    pub(crate) address: String,
+    pub(crate) action: String,
+    pub(crate) reason: Option<String>,
+    pub(crate) changes: Vec<ChangeDoc>,
     /// Why the step waits for consent (then it is not applied from the file either).
-    pub held: Option<String>,
+    pub(crate) held: Option<String>,
     /// The entity tag of what the step read, where Azure has one. Required in the file (`null`
     /// where there is none): a file that lost it must not skip the drift check.
     #[serde(deserialize_with = "Option::deserialize")]
-    pub observed: Option<String>,
+    pub(crate) observed: Option<String>,
 }
 
 impl SavedStep {
@@ -109,14 +109,14 @@ pub fn sha256(bytes: &[u8]) -> String {
 
 /// Where the plan comes from: written with the observation.
 #[derive(Debug, Clone)]
-pub struct Origin {
-    pub runbook: PathBuf,
-    pub runbook_sha256: String,
-    pub subscription: String,
+pub(crate) struct Origin {
+    pub(crate) runbook: PathBuf,
+    pub(crate) runbook_sha256: String,
+    pub(crate) subscription: String,
 }
 
 impl SavedPlan {
-    pub fn new(origin: &Origin, planned: &[Planned]) -> SavedPlan {
+    pub(crate) fn new(origin: &Origin, planned: &[Planned]) -> SavedPlan {
         SavedPlan {
             kind: KIND.into(),
             format_version: FORMAT_VERSION,
@@ -131,7 +131,7 @@ impl SavedPlan {
 
     /// Write `path` whole or not at all, never through a link (`util::fs`), readable by its owner
     /// only: a plan names resources and principals. The digest of the content goes in with it.
-    pub fn write(&self, path: &Path) -> Result<()> {
+    pub(crate) fn write(&self, path: &Path) -> Result<()> {
         let mut doc = serde_json::to_value(SavedPlan {
             content_sha256: String::new(),
             ..self.clone()
@@ -146,7 +146,7 @@ impl SavedPlan {
 
     /// Read a plan file, refusing one of another format or kvwire version, or one edited since
     /// kvwire wrote it.
-    pub fn read(path: &Path) -> Result<SavedPlan> {
+    pub(crate) fn read(path: &Path) -> Result<SavedPlan> {
         let text = read_bounded(
             Source::File(path),
             input::SAVED_PLAN,
@@ -188,7 +188,7 @@ impl SavedPlan {
     }
 
     /// The runbook and subscription this apply uses are the planned ones.
-    pub fn check_origin(&self, origin: &Origin) -> Result<()> {
+    pub(crate) fn check_origin(&self, origin: &Origin) -> Result<()> {
         if origin.runbook_sha256 != self.runbook_sha256 {
             return Err(Error::runtime(format!(
                 "the runbook {} changed since the plan (SHA-256 {} → {}); nothing was written: plan again",
@@ -208,7 +208,7 @@ impl SavedPlan {
 
     /// Every step would do exactly what was saved (or, already done, nothing); else the
     /// differences, each naming the step and the field.
-    pub fn check(&self, planned: &[Planned]) -> Result<()> {
+    pub(crate) fn check(&self, planned: &[Planned]) -> Result<()> {
         let mut differences = vec![];
         for s in &self.steps {
             if !planned.iter().any(|p| p.address == s.address) {
@@ -286,7 +286,7 @@ impl SavedPlan {
     }
 
     /// The plan as text, for `kvwire show`.
-    pub fn text(&self, ui: &Ui) -> String {
+    pub(crate) fn text(&self, ui: &Ui) -> String {
         let mut out = format!(
             "Saved plan of {} (SHA-256 {}), subscription {}, kvwire {}\n",
             self.runbook.display(),

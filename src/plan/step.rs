@@ -6,7 +6,7 @@ use serde_json::Value;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
-pub enum Action {
+pub(crate) enum Action {
     NoOp,
     Create,
     Update,
@@ -18,38 +18,38 @@ pub enum Action {
 /// A named stage of a run, shown in plans. Ordering comes from each step's dependencies; the
 /// phase says what kind of work it is and groups the text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct Phase {
-    pub rank: u8,
-    pub name: &'static str,
+pub(crate) struct Phase {
+    pub(crate) rank: u8,
+    pub(crate) name: &'static str,
 }
 
 impl Phase {
-    pub const CLUSTER: Phase = Phase {
+    pub(crate) const CLUSTER: Phase = Phase {
         rank: 10,
         name: "cluster",
     };
-    pub const NODE_IMAGES: Phase = Phase {
+    pub(crate) const NODE_IMAGES: Phase = Phase {
         rank: 20,
         name: "node-images",
     };
-    pub const WORKLOAD_IDENTITY: Phase = Phase {
+    pub(crate) const WORKLOAD_IDENTITY: Phase = Phase {
         rank: 30,
         name: "workload-identity",
     };
-    pub const ACCESS: Phase = Phase {
+    pub(crate) const ACCESS: Phase = Phase {
         rank: 40,
         name: "access",
     };
-    pub const SECRETS: Phase = Phase {
+    pub(crate) const SECRETS: Phase = Phase {
         rank: 50,
         name: "secrets",
     };
-    pub const MANIFESTS: Phase = Phase {
+    pub(crate) const MANIFESTS: Phase = Phase {
         rank: 60,
         name: "manifests",
     };
     /// `down`: what kvwire made goes, in the reverse order.
-    pub const REMOVE: Phase = Phase {
+    pub(crate) const REMOVE: Phase = Phase {
         rank: 70,
         name: "remove",
     };
@@ -63,7 +63,7 @@ impl Serialize for Phase {
 
 /// The value a field will have.
 #[derive(Debug, Clone, PartialEq)]
-pub enum After {
+pub(crate) enum After {
     Value(Value),
     /// Azure assigns it during apply (an identity's principalId, say).
     KnownAfterApply,
@@ -74,15 +74,15 @@ pub enum After {
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub struct FieldChange {
+pub(crate) struct FieldChange {
     /// Dotted JSON path, e.g. `identity.type`.
-    pub path: String,
-    pub before: Option<Value>,
-    pub after: After,
+    pub(crate) path: String,
+    pub(crate) before: Option<Value>,
+    pub(crate) after: After,
 }
 
 impl FieldChange {
-    pub fn set(path: &str, before: Option<Value>, after: Value) -> FieldChange {
+    pub(crate) fn set(path: &str, before: Option<Value>, after: Value) -> FieldChange {
         FieldChange {
             path: path.into(),
             before,
@@ -90,7 +90,7 @@ impl FieldChange {
         }
     }
 
-    pub fn unknown(path: &str) -> FieldChange {
+    pub(crate) fn unknown(path: &str) -> FieldChange {
         FieldChange {
             path: path.into(),
             before: None,
@@ -99,7 +99,7 @@ impl FieldChange {
     }
 
     /// A secret value that changes; `existed` says whether there was one before.
-    pub fn sensitive(path: &str, existed: bool) -> FieldChange {
+    pub(crate) fn sensitive(path: &str, existed: bool) -> FieldChange {
         FieldChange {
             path: path.into(),
             before: existed.then_some(Value::Null),
@@ -110,45 +110,50 @@ impl FieldChange {
 
 /// What one step will do, as observed.
 #[derive(Debug, Clone)]
-pub struct Planned {
+pub(crate) struct Planned {
     /// Unique, stable, human-readable: `cluster rg-demo/aks-demo (managed identity)`.
-    pub address: String,
-    pub phase: Phase,
+    pub(crate) address: String,
+    pub(crate) phase: Phase,
     /// ARM type or action, e.g. `Microsoft.ContainerService/managedClusters`.
-    pub resource_type: &'static str,
-    pub action: Action,
+    pub(crate) resource_type: &'static str,
+    pub(crate) action: Action,
     /// Why (especially for no-ops and runs): "node image is already the latest".
-    pub reason: Option<String>,
+    pub(crate) reason: Option<String>,
     /// Exactly what apply writes: the request body's changes against what was read.
-    pub changes: Vec<FieldChange>,
+    pub(crate) changes: Vec<FieldChange>,
     /// What Azure does in consequence (not sent): a kubelet identity appears, say.
-    pub effects: Vec<FieldChange>,
+    pub(crate) effects: Vec<FieldChange>,
     /// Things the user must know before confirming (printed to stderr, and in the JSON document).
-    pub warnings: Vec<String>,
+    pub(crate) warnings: Vec<String>,
     /// Applied only with explicit consent (a flag such as `--overwrite`, or a per-step prompt):
     /// why it is held, e.g. "the vault holds a different value; pass --overwrite to replace it".
-    pub held: Option<String>,
+    pub(crate) held: Option<String>,
     /// The hold is not a question: no consent releases it, and a run that would apply this step
     /// stops with exit 2 before any write (`plan` shows it and succeeds). The reason says how to
     /// go on.
-    pub blocks: bool,
+    pub(crate) blocks: bool,
     /// The entity tag of what was read, where Azure has one: a saved plan refuses to apply when
     /// it changed.
-    pub observed: Option<String>,
+    pub(crate) observed: Option<String>,
     /// Applying a saved plan: a write refuses, rather than re-plans, when what it reads is no
     /// longer what was observed (`If-Match` with the observed entity tag, a 412 ends the step).
-    pub exact: bool,
+    pub(crate) exact: bool,
     /// The resource exists and this run did not make it: it was made outside kvwire, or by kvwire
     /// outside any runbook. Adopting it is held for consent (`--adopt`), and while held, the
     /// steps that need it do not run; a saved plan that meant to create it refuses.
-    pub adoption: bool,
+    pub(crate) adoption: bool,
     /// Only the whole word `yes` approves this change (the step says so: the switch of a cluster's
     /// control-plane identity, which a stray `y` must never start).
-    pub needs_word: bool,
+    pub(crate) needs_word: bool,
 }
 
 impl Planned {
-    pub fn new(address: impl Into<String>, phase: Phase, resource_type: &'static str, action: Action) -> Planned {
+    pub(crate) fn new(
+        address: impl Into<String>,
+        phase: Phase,
+        resource_type: &'static str,
+        action: Action,
+    ) -> Planned {
         Planned {
             address: address.into(),
             phase,
@@ -167,52 +172,52 @@ impl Planned {
         }
     }
 
-    pub fn reason(mut self, r: impl Into<String>) -> Planned {
+    pub(crate) fn reason(mut self, r: impl Into<String>) -> Planned {
         self.reason = Some(r.into());
         self
     }
 
-    pub fn changes(mut self, c: Vec<FieldChange>) -> Planned {
+    pub(crate) fn changes(mut self, c: Vec<FieldChange>) -> Planned {
         self.changes = c;
         self
     }
 
-    pub fn effects(mut self, e: Vec<FieldChange>) -> Planned {
+    pub(crate) fn effects(mut self, e: Vec<FieldChange>) -> Planned {
         self.effects = e;
         self
     }
 
-    pub fn warnings(mut self, w: Vec<String>) -> Planned {
+    pub(crate) fn warnings(mut self, w: Vec<String>) -> Planned {
         self.warnings = w;
         self
     }
 
-    pub fn observed(mut self, etag: Option<String>) -> Planned {
+    pub(crate) fn observed(mut self, etag: Option<String>) -> Planned {
         self.observed = etag;
         self
     }
 
-    pub fn held(mut self, why: Option<String>) -> Planned {
+    pub(crate) fn held(mut self, why: Option<String>) -> Planned {
         self.held = why;
         self
     }
 
     /// Adopting what exists: held with `why` unless `adopt` (see [`Planned::adoption`]).
-    pub fn adopting(mut self, adopt: bool, why: String) -> Planned {
+    pub(crate) fn adopting(mut self, adopt: bool, why: String) -> Planned {
         self.adoption = true;
         self.held = (!adopt).then_some(why);
         self
     }
 
     /// Held until the user changes the command or the runbook (see [`Planned::blocks`]).
-    pub fn blocked(mut self, why: String) -> Planned {
+    pub(crate) fn blocked(mut self, why: String) -> Planned {
         self.held = Some(why);
         self.blocks = true;
         self
     }
 
     /// The planned value of the change at `path`, when it is known.
-    pub fn planned_value(&self, path: &str) -> Option<&Value> {
+    pub(crate) fn planned_value(&self, path: &str) -> Option<&Value> {
         self.changes
             .iter()
             .find(|c| c.path == path)
@@ -226,7 +231,7 @@ impl Planned {
 /// One unit of change. `plan` only reads; `apply` makes exactly the change `plan` described (it
 /// gets that plan back, so nothing is remembered between the two); neither keeps state.
 #[async_trait::async_trait]
-pub trait Step: Send + Sync {
+pub(crate) trait Step: Send + Sync {
     /// The step's address, known before anything is read (unique within a plan).
     fn address(&self) -> String;
     fn phase(&self) -> Phase;

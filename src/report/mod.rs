@@ -18,13 +18,13 @@ use std::{path::Path, time::Duration};
 
 /// Reports to stdout (the plan, the verdict, the document) and stderr (warnings, progress,
 /// questions), as `ui` says.
-pub struct Console {
+pub(crate) struct Console {
     ui: Ui,
     lines: MultiProgress,
 }
 
 impl Console {
-    pub fn new(ui: Ui) -> Console {
+    pub(crate) fn new(ui: Ui) -> Console {
         let lines = MultiProgress::with_draw_target(if ui.interactive_stderr {
             ProgressDrawTarget::stderr()
         } else {
