@@ -18,6 +18,13 @@ use std::{
 /// Steps applied at once (node pools, secrets).
 const PARALLEL: usize = 8;
 
+/// At most this many steps of a fleet apply at once: each runbook brings a few independent writes
+/// (its identity, credential, role assignment), and ARM's subscription write budget (a burst of
+/// 200, then 10 a second per subscription and principal: Azure Resource Manager, "Request limits
+/// and throttling", regional token-bucket limits)
+/// takes 32 in flight without a 429.
+const FLEET_PARALLEL: usize = 32;
+
 /// What `plan` and `up` are asked to do with saved plans.
 #[derive(Default)]
 pub(crate) struct Saved<'a> {
@@ -162,7 +169,8 @@ async fn fleet(files: &[PathBuf], s: &Settings, dry_run: bool, no_wait: bool, ad
         .await?;
     let list: Vec<String> = files.iter().map(|f| format!("-f {}", f.display())).collect();
     let again = format!("kvwire up {}", list.join(" "));
-    let mut opts = s.run_options(if dry_run { "plan" } else { "up" }, PARALLEL, again)?;
+    let parallel = (PARALLEL * books.len()).min(FLEET_PARALLEL);
+    let mut opts = s.run_options(if dry_run { "plan" } else { "up" }, parallel, again)?;
     opts.dry_run |= dry_run;
     opts.no_wait = no_wait;
     opts.wait_hint = clusters
