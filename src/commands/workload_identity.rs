@@ -39,6 +39,7 @@ pub(crate) async fn run(args: &WorkloadIdentityArgs, s: &Settings) -> Result<Exi
     );
     let created = p.add(
         Box::new(Identity {
+            shared_in_run: false,
             identity: identity.clone(),
             claim: None,
             adopt: false,

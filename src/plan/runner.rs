@@ -607,14 +607,12 @@ async fn apply_one(
     (i, r)
 }
 
-/// The outputs of the steps `keep` says; in a fleet, each app's named `app.output`.
+/// The outputs of the steps `keep` says, read at once; in a fleet, each app's named `app.output`.
 async fn collect_outputs(plan: &Plan, keep: impl Fn(StepId) -> bool) -> Result<Vec<(String, Value)>> {
+    let kept: Vec<StepId> = (0..plan.steps.len()).filter(|&i| keep(i)).collect();
+    let read = futures::future::try_join_all(kept.iter().map(|&i| plan.steps[i].outputs())).await?;
     let mut all = vec![];
-    for (i, s) in plan.steps.iter().enumerate() {
-        if !keep(i) {
-            continue;
-        }
-        let outputs = s.outputs().await?;
+    for (i, outputs) in kept.into_iter().zip(read) {
         all.extend(outputs.into_iter().map(|(name, v)| match plan.app_name(i) {
             Some(app) => (format!("{app}.{name}"), v),
             None => (name, v),

@@ -203,12 +203,23 @@ pub(crate) async fn up_fleet(
             updates[i] = update.clone();
         }
     }
+    // Identities more than one runbook of the run uses (workload-identity mode).
+    let identity_of = |rb: &Loaded| {
+        (rb.book.identity.mode == IdentityMode::WorkloadIdentity)
+            .then_some(rb.book.identity.name.as_deref())
+            .flatten()
+            .map(|name| format!("{}/{name}", rb.identity_rg()).to_ascii_lowercase())
+    };
+    let shared = |rb: &Loaded| {
+        identity_of(rb).is_some_and(|mine| books.iter().filter(|o| identity_of(o).as_ref() == Some(&mine)).count() > 1)
+    };
     let mut found = vec![];
     for (((rb, seeds), update), vault) in apps.into_iter().zip(updates).zip(vaults) {
         let app = fleet.then(|| plan.app(&rb.id));
+        let shared_in_run = shared(rb);
         // In a fleet, a runbook whose plan cannot be built fails alone.
         let built = match vault {
-            Ok(vault) => app_steps(&mut plan, app, az, rb, seeds, adopt, &vault, &update).map(|_| vault),
+            Ok(vault) => app_steps(&mut plan, app, az, rb, seeds, adopt, &vault, &update, shared_in_run).map(|_| vault),
             Err(e) => Err(e),
         };
         match built {
@@ -346,6 +357,7 @@ fn app_steps(
     adopt: bool,
     vault: &Vault,
     update: &[StepId],
+    shared_in_run: bool,
 ) -> Result<()> {
     let b = &rb.book;
     let cluster = ClusterRef::new(az.clone(), &b.cluster.resource_group, &b.cluster.name);
@@ -361,6 +373,7 @@ fn app_steps(
             let created = plan.add_to(
                 app,
                 Box::new(Identity {
+                    shared_in_run,
                     identity: identity.clone(),
                     claim: Some(rb.claim.clone()),
                     adopt,

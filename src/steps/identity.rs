@@ -73,6 +73,9 @@ pub(crate) struct Identity {
     pub(crate) claim: Option<tags::Claim>,
     /// Adopt an existing identity this runbook did not make without asking (`up --adopt`).
     pub(crate) adopt: bool,
+    /// Other runbooks of this run (a fleet) use it too: the one that comes second finds it made
+    /// and records itself on it instead of creating it again over the first one's tags.
+    pub(crate) shared_in_run: bool,
 }
 
 #[async_trait::async_trait]
@@ -172,11 +175,12 @@ impl Step for Identity {
     /// read, and the claim is read back (no `If-Match` here: see `claims::write_until_it_holds`).
     /// Runbooks of one fleet that share the identity take turns here; one that finds it created
     /// since the plan by another runbook of kvwire records itself on it instead of creating it
-    /// again (a second PUT would replace the first one's tags).
+    /// again (a second PUT would replace the first one's tags). Only a shared one is read again.
     async fn apply(&self, planned: &Planned, on: Progress<'_>) -> Result<()> {
         let arm = &self.identity.cluster.az.arm;
         let _turn = crate::util::turns::turn(&self.identity.id()).await;
         let joining = planned.action == Action::Create
+            && self.shared_in_run
             && match self.identity.read().await? {
                 None => false,
                 Some(doc) if doc.pointer(&format!("/tags/{}", tags::RUNBOOKS)).is_some() => true,
