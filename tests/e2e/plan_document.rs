@@ -201,3 +201,106 @@ fn a_fleets_documents_match_the_schema_and_say_each_runbooks_part() {
         assert_eq!(addresses.len(), n, "addresses are unique across the fleet");
     }
 }
+
+/// Every leaf of `v` as (dotted path, value); arrays are leaves.
+fn leaves(v: &Value, at: &str, out: &mut Vec<(String, Value)>) {
+    match v {
+        Value::Object(m) if !m.is_empty() => {
+            for (k, x) in m {
+                let path = if at.is_empty() { k.clone() } else { format!("{at}.{k}") };
+                leaves(x, &path, out);
+            }
+        }
+        _ => out.push((at.to_string(), v.clone())),
+    }
+}
+
+/// The value at a dotted path.
+fn at_path<'a>(v: &'a Value, path: &str) -> Option<&'a Value> {
+    path.split('.').try_fold(v, |v, k| v.get(k))
+}
+
+/// The plan is the request: for every step the runbook's plan shows, the write its apply sends
+/// carries each planned value it knew, and a step that creates sends nothing the plan did not show
+/// (values Azure assigns aside, which the plan shows as known after apply).
+#[test]
+fn every_write_sends_what_its_plan_showed() {
+    let fake = Fake::start();
+    let rb = runbook(&fake);
+    let (plan, all, code) = support::outcome(with_secrets(fake.kvwire()).args(["-o", "json", "plan", "-f"]).arg(&rb));
+    assert_eq!(code, 0, "{all}");
+    fake.clear_journal();
+    let (_, all, code) = support::outcome(
+        with_secrets(fake.kvwire())
+            .args(["-o", "json", "--yes", "up", "-f"])
+            .arg(&rb),
+    );
+    assert_eq!(code, 0, "{all}");
+    let writes: Vec<_> = fake
+        .journal()
+        .into_iter()
+        .filter(|e| e.is_write() && e.status < 400)
+        .collect();
+    let mut checked = 0;
+    for step in plan["steps"].as_array().unwrap() {
+        let action = step["action"].as_str().unwrap();
+        if !["create", "update"].contains(&action) {
+            continue;
+        }
+        let known: Vec<(String, Value)> = step["changes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|c| c["after_unknown"] == false && c["sensitive"] == false)
+            .map(|c| (c["path"].as_str().unwrap().to_string(), c["after"].clone()))
+            .collect();
+        if known.is_empty() {
+            continue;
+        }
+        let address = step["address"].as_str().unwrap();
+        // The request that carries every planned value: in its body, at the planned path, or in
+        // its URL (a role assignment's name and scope address it).
+        // Of the step's own resource type: the URL's next-to-last segment is the type's last.
+        let kind = step["resource_type"]
+            .as_str()
+            .unwrap()
+            .rsplit('/')
+            .next()
+            .unwrap()
+            .to_ascii_lowercase();
+        let sent = writes.iter().find(|e| {
+            let url = e.path.to_ascii_lowercase();
+            let segments: Vec<&str> = url.trim_end_matches('/').split('/').collect();
+            segments.len() >= 2
+                && segments[segments.len() - 2] == kind
+                && known.iter().all(|(path, value)| {
+                    e.body.as_ref().and_then(|b| at_path(b, path)) == Some(value)
+                        || value.as_str().is_some_and(|v| url.contains(&v.to_ascii_lowercase()))
+                })
+        });
+        let Some(body) = sent.and_then(|e| e.body.as_ref()) else {
+            panic!("{address}: no write sent its planned values {known:#?}");
+        };
+        if action == "create" {
+            let planned: Vec<&str> = step["changes"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|c| c["path"].as_str().unwrap())
+                .collect();
+            let mut sent_leaves = vec![];
+            leaves(body, "", &mut sent_leaves);
+            for (path, value) in sent_leaves {
+                let shown = planned
+                    .iter()
+                    .any(|p| *p == path || path.starts_with(&format!("{p}.")) || p.starts_with(&format!("{path}.")));
+                assert!(shown, "{address}: sent {path} = {value}, which its plan did not show");
+            }
+        }
+        checked += 1;
+    }
+    assert!(
+        checked >= 4,
+        "the cluster, the identity, the credential and the grant at least: {checked}"
+    );
+}
