@@ -9,7 +9,7 @@
 // code. What the outside uses:
 // - src/main.rs: cli::Cli (its global verbose, quiet), commands::dispatch, error::{Error,
 //   ExitStatus}, ui::log::set_level, ui::stdout::failure, util::text::{printable, shorten_quotes}.
-// - tests/: cli::{Cli, EXIT_STATUS}; runbook::{load, parse} (the Loaded fields id, book, claim);
+// - tests/: cli::Cli, error::ExitStatus::{ALL, code, meaning}; runbook::{load, parse} (the Loaded fields id, book, claim);
 //   azure::{auth::client_secret, cloud::Cloud, http::{Http, HttpOptions, ResolveRule, SharedHttp},
 //   keyvault::{secret_client, KvFailure}, arm::{Arm, api::*, models::{ManagedCluster, AgentPool},
 //   writable::{cluster_put_body, MANAGED_CLUSTER_READ_ONLY}}}; k8s::{yaml::parse_documents,

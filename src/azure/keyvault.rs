@@ -40,6 +40,23 @@ pub fn secret_client(
     SecretClient::new(vault_uri.as_str(), credential, Some(options)).map_err(|e| Error::runtime(e.to_string()))
 }
 
+/// The Key Vault data-plane codes kvwire acts on (`error.code` or `error.innererror.code`), each
+/// spelled once, as the ARM ones are (`error::arm::ErrorCode`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KvCode {
+    /// 409: a secret of that name is soft-deleted; recover it or pick another name (Key Vault
+    /// soft-delete overview).
+    ObjectIsDeletedButRecoverable,
+}
+
+impl KvCode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            KvCode::ObjectIsDeletedButRecoverable => "ObjectIsDeletedButRecoverable",
+        }
+    }
+}
+
 /// A Key Vault data-plane failure, keyed on the service's codes, never on message text.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct KvFailure {
@@ -84,7 +101,8 @@ impl KvFailure {
     }
 
     /// True when `code` is this failure's code or inner code.
-    pub fn is(&self, code: &str) -> bool {
+    pub fn is(&self, code: KvCode) -> bool {
+        let code = code.as_str();
         self.code.as_deref() == Some(code) || self.inner_code.as_deref() == Some(code)
     }
 }

@@ -2,6 +2,7 @@
 
 use crate::{
     azure::{auth::AuthMode, http::ResolveRule},
+    error::ExitStatus,
     model::{
         Consumer, PodIdentity,
         grant::{GrantScope, GrantTarget, PrincipalType, RoleChoice},
@@ -13,22 +14,6 @@ use crate::{
 };
 use clap::{ArgAction, Args, Parser, Subcommand};
 use std::{path::PathBuf, time::Duration};
-
-/// What `kvwire --help` ends with, and the man page's EXIT STATUS: each code and its meaning.
-pub const EXIT_STATUS: &[(u8, &str)] = &[
-    (0, "success; with --detailed-exitcode also \"nothing left to change\""),
-    (1, "runtime, network or Azure error"),
-    (
-        2,
-        "bad input or usage, or a cancelled confirmation: nothing was written",
-    ),
-    (3, "checks failed (verify, lint)"),
-    (
-        4,
-        "changes pending: not applied with --dry-run, or held back (only with --detailed-exitcode)",
-    ),
-    (130, "interrupted (Ctrl-C or SIGTERM): nothing new was started"),
-];
 
 /// A help section: a heading styled like clap's own, then indented lines.
 fn section(heading: &str, lines: &[&str]) -> String {
@@ -45,8 +30,13 @@ fn examples(lines: &[&str]) -> String {
     section("Examples", lines)
 }
 
+/// `kvwire --help` ends with the exit statuses, from `ExitStatus`, their one list (the man page's
+/// EXIT STATUS too).
 fn top_after_help() -> String {
-    let codes: Vec<String> = EXIT_STATUS.iter().map(|(c, m)| format!("{c:>3}  {m}")).collect();
+    let codes: Vec<String> = ExitStatus::ALL
+        .iter()
+        .map(|s| format!("{:>3}  {}", s.code(), s.meaning()))
+        .collect();
     let codes: Vec<&str> = codes.iter().map(String::as_str).collect();
     format!(
         "{}\n\n{}\n\nEach command's --help lists its own options and examples; docs/ has the details.",

@@ -24,6 +24,16 @@ pub enum ExitStatus {
 }
 
 impl ExitStatus {
+    /// Every exit status, in the order `--help` and the man page list them.
+    pub const ALL: [ExitStatus; 6] = [
+        ExitStatus::Success,
+        ExitStatus::Failure,
+        ExitStatus::Usage,
+        ExitStatus::ChecksFailed,
+        ExitStatus::Changes,
+        ExitStatus::Interrupted,
+    ];
+
     pub fn code(self) -> u8 {
         match self {
             ExitStatus::Success => 0,
@@ -32,6 +42,20 @@ impl ExitStatus {
             ExitStatus::ChecksFailed => 3,
             ExitStatus::Changes => 4,
             ExitStatus::Interrupted => 130,
+        }
+    }
+
+    /// What the code means, as `kvwire --help` and the man page's EXIT STATUS say it.
+    pub fn meaning(self) -> &'static str {
+        match self {
+            ExitStatus::Success => "success; with --detailed-exitcode also \"nothing left to change\"",
+            ExitStatus::Failure => "runtime, network or Azure error",
+            ExitStatus::Usage => "bad input or usage, or a cancelled confirmation: nothing was written",
+            ExitStatus::ChecksFailed => "checks failed (verify, lint)",
+            ExitStatus::Changes => {
+                "changes pending: not applied with --dry-run, or held back (only with --detailed-exitcode)"
+            }
+            ExitStatus::Interrupted => "interrupted (Ctrl-C or SIGTERM): nothing new was started",
         }
     }
 }

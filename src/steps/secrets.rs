@@ -303,7 +303,7 @@ impl SeedSecret {
             Ok(_) => Ok(true),
             Err(e) => {
                 let f = KvFailure::from_sdk(&e);
-                if f.is("ObjectIsDeletedButRecoverable") {
+                if f.is(crate::azure::keyvault::KvCode::ObjectIsDeletedButRecoverable) {
                     return Ok(false);
                 }
                 Err(self.sdk_error(f, "write"))

@@ -96,7 +96,10 @@ async fn every_set_makes_a_version_and_soft_delete_blocks_reuse() {
     let failure = kvwire::azure::keyvault::KvFailure::from_sdk(&err);
     assert_eq!(failure.status, Some(409));
     assert_eq!(failure.code.as_deref(), Some("Conflict"));
-    assert!(failure.is("ObjectIsDeletedButRecoverable"), "{failure:?}");
+    assert!(
+        failure.is(kvwire::azure::keyvault::KvCode::ObjectIsDeletedButRecoverable),
+        "{failure:?}"
+    );
 
     c.recover_deleted_secret("db-host", None).await.unwrap();
     c.set_secret("db-host", params("b"), None).await.unwrap();

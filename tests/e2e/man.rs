@@ -53,8 +53,12 @@ fn page(cmd: &clap::Command, parent: Option<&str>) -> Vec<u8> {
         roff.push_str(&format!("{}\n", escape(l)));
     }
     roff.push_str(".fi\n.SH \"EXIT STATUS\"\n");
-    for (code, meaning) in kvwire::cli::EXIT_STATUS {
-        roff.push_str(&format!(".TP\n\\fB{code}\\fR\n{}\n", escape(meaning)));
+    for status in kvwire::error::ExitStatus::ALL {
+        roff.push_str(&format!(
+            ".TP\n\\fB{}\\fR\n{}\n",
+            status.code(),
+            escape(status.meaning())
+        ));
     }
     roff.push_str(".SH \"SEE ALSO\"\n");
     let mut see = vec![];
