@@ -29,10 +29,12 @@
 //!   an empty vault, at the default `--concurrency` (8) and `--keyvault-rate` (3,600 per 10 s).
 //!   kvwire never overwrites a value someone wrote since the plan, and `SetSecret` takes no
 //!   precondition, so each new secret costs a read that checks it is still absent, then the PUT:
-//!   2 requests, one after the other. Chain: token, the vault's ARM lookup, one listing of the
-//!   (empty) vault, then the secrets in waves of the concurrency — and no more than the vault's
-//!   4,000 requests in any 10 s (Key Vault service limits) —
-//!   `floor = 3 RT + max(⌈N / c⌉ × 2 RT, (⌈(2N + 1) / 4000⌉ − 1) × 10 s)`, c = 8. This is the floor
+//!   2 requests, one after the other. Chain: token, the vault's ARM lookup, the official Key Vault
+//!   client's first request without a token (it learns the vault's scope from the 401 challenge
+//!   and never sends a body before it has: `azure_security_keyvault_secrets`' `KeyVaultAuthorizer`),
+//!   one listing of the (empty) vault, then the secrets in waves of the concurrency — and no more
+//!   than the vault's 4,000 requests in any 10 s (Key Vault service limits) —
+//!   `floor = 4 RT + max(⌈N / c⌉ × 2 RT, (⌈(2N + 1) / 4000⌉ − 1) × 10 s)`, c = 8. This is the floor
 //!   of a client with kvwire's guarantee at that concurrency; the service's own (unlimited
 //!   concurrency, one request per secret) is printed as `service floor` in the note.
 //! * **runbooks** (1, 10, 50): K separate `kvwire up` processes started at once on one
@@ -286,7 +288,7 @@ fn secrets(n: usize) {
     const CONCURRENCY: u32 = 8;
     let waves = (n as u32).div_ceil(CONCURRENCY) * 2 * LATENCY;
     let limit = KV_LIMIT.1 * ((2 * n + 1).div_ceil(KV_LIMIT.0) as u32 - 1);
-    let floor = 3 * LATENCY + waves.max(limit);
+    let floor = 4 * LATENCY + waves.max(limit);
     let service = 4 * LATENCY + KV_LIMIT.1 * ((n + 1).div_ceil(KV_LIMIT.0) as u32 - 1);
     let pace = KV_LIMIT.1.mul_f64(((2 * n + 3) as f64 / KV_PACE).floor());
     let note = format!(
