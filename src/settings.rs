@@ -10,7 +10,7 @@ use crate::{
     },
     cli::GlobalArgs,
     error::{Error, Result},
-    plan::{OBSERVE_CONCURRENCY, RunOptions},
+    plan::{OBSERVE_CONCURRENCY, RunOptions, RunSpec},
     ui::output::{OutputFormat, Ui},
 };
 use std::time::Duration;
@@ -19,6 +19,8 @@ use std::time::Duration;
 /// `--detailed-exitcode` (false where the command has none).
 #[derive(Debug, Clone, Default)]
 pub(crate) struct CommandFlags {
+    /// The command's name as typed (`cluster enable-managed-identity`): the plan document's `command`.
+    pub(crate) command: &'static str,
     pub(crate) output: Option<OutputFormat>,
     pub(crate) dry_run: bool,
     pub(crate) yes: bool,
@@ -27,6 +29,8 @@ pub(crate) struct CommandFlags {
 
 /// What every command runs with.
 pub(crate) struct Settings {
+    /// The command's name as typed, e.g. `secrets seed`.
+    pub(crate) command: &'static str,
     pub(crate) azure: AzureSettings,
     pub(crate) ui: Ui,
     /// `-o` as given (some commands differ from the default when it is absent).
@@ -72,6 +76,7 @@ impl Settings {
                 // Commands that need more say so (commands::token_scopes).
                 scopes: vec![Scope::Arm],
             },
+            command: f.command,
             ui: Ui::detect(f.output, g.no_color, g.quiet),
             output: f.output,
             dry_run: f.dry_run,
@@ -85,37 +90,35 @@ impl Settings {
         Azure::connect(&self.azure).await
     }
 
-    /// Plan-runner options for `command`, applying up to `parallel` steps at once.
-    pub(crate) fn run_options(
-        &self,
-        command: &str,
-        parallel: usize,
-        apply_hint: impl Into<String>,
-    ) -> Result<RunOptions> {
+    /// The plan runner's options, built once: these settings, and what the command asks (`spec`).
+    pub(crate) fn run_options(&self, spec: RunSpec) -> Result<RunOptions> {
         if self.ui.format == OutputFormat::Env {
             return Err(Error::usage(
                 "-o env prints values and only fits commands such as kubelet-identity; use text, json or yaml here",
             ));
         }
+        let parallel = spec.parallel.max(1);
         Ok(RunOptions {
             reporter: std::sync::Arc::new(crate::report::Console::new(self.ui.clone())),
-            command: command.into(),
-            dry_run: self.dry_run,
+            command: spec.command.unwrap_or(self.command).to_string(),
+            dry_run: self.dry_run || spec.dry_run,
             yes: self.yes,
             detailed_exitcode: self.detailed_exitcode,
             show_unchanged: self.verbose > 0,
             parallel,
-            operations: None,
-            observe_parallel: parallel.max(OBSERVE_CONCURRENCY),
-            apply_hint: apply_hint.into(),
-            wait_hint: "kvwire wait with the same -g/-n (or -f RUNBOOK)".into(),
-            no_wait: false,
+            operations: spec.operations,
+            observe_parallel: spec.observe_parallel.unwrap_or(parallel.max(OBSERVE_CONCURRENCY)),
+            apply_hint: spec.apply_hint,
+            wait_hint: spec
+                .wait_hint
+                .unwrap_or_else(|| "kvwire wait with the same -g/-n (or -f RUNBOOK)".into()),
+            no_wait: spec.no_wait,
             heartbeat: Some(heartbeat()),
-            confirm_word: false,
-            destroy: false,
-            save: None,
-            saved: None,
-            replan_hint: None,
+            confirm_word: spec.confirm_word,
+            destroy: spec.destroy,
+            save: spec.save,
+            saved: spec.saved,
+            replan_hint: spec.replan_hint,
         })
     }
 

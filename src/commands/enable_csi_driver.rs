@@ -1,6 +1,7 @@
 //! `kvwire cluster enable-csi-driver`: the Secrets Store CSI driver add-on, with its rotation.
 
 use crate::azure::cluster::ClusterRef;
+use crate::plan::RunSpec;
 use crate::{
     cli::EnableCsiDriverArgs,
     error::{ExitStatus, Result},
@@ -34,12 +35,12 @@ pub(crate) async fn run(args: &EnableCsiDriverArgs, s: &Settings) -> Result<Exit
         }),
         &[],
     );
-    let mut opts = s.run_options(
-        "cluster enable-csi-driver",
-        1,
-        format!("kvwire cluster enable-csi-driver -g {rg} -n {name}"),
-    )?;
-    opts.no_wait = args.no_wait;
-    opts.wait_hint = format!("kvwire wait -g {rg} -n {name}");
+    let opts = s.run_options(RunSpec {
+        parallel: 1,
+        apply_hint: format!("kvwire cluster enable-csi-driver -g {rg} -n {name}"),
+        no_wait: args.no_wait,
+        wait_hint: Some(format!("kvwire wait -g {rg} -n {name}")),
+        ..RunSpec::default()
+    })?;
     plan::run(p, &opts).await
 }

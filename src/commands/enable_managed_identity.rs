@@ -2,6 +2,7 @@
 //! and carry the service principal's AcrPull over to the kubelet identity.
 
 use crate::azure::cluster::ClusterRef;
+use crate::plan::RunSpec;
 use crate::{
     cli::EnableManagedIdentityArgs,
     error::{ExitStatus, Result},
@@ -61,12 +62,12 @@ pub(crate) async fn run(args: &EnableManagedIdentityArgs, s: &Settings) -> Resul
         acr.add_steps(&mut p, &cluster, &[update], PRINCIPAL_WAIT);
         addons.add_steps(&mut p, &cluster, &[update], PRINCIPAL_WAIT);
     }
-    let mut opts = s.run_options(
-        "cluster enable-managed-identity",
-        1,
-        format!("kvwire cluster enable-managed-identity -g {rg} -n {name}"),
-    )?;
-    opts.no_wait = args.no_wait;
-    opts.wait_hint = format!("kvwire wait -g {rg} -n {name}");
+    let opts = s.run_options(RunSpec {
+        parallel: 1,
+        apply_hint: format!("kvwire cluster enable-managed-identity -g {rg} -n {name}"),
+        no_wait: args.no_wait,
+        wait_hint: Some(format!("kvwire wait -g {rg} -n {name}")),
+        ..RunSpec::default()
+    })?;
     plan::run_in(observation, p, &opts).await
 }

@@ -2,6 +2,7 @@
 //! policy on vaults that use them).
 
 use crate::azure::principal::Principal;
+use crate::plan::RunSpec;
 use crate::{
     azure::vault,
     cli::GrantArgs,
@@ -37,7 +38,11 @@ pub(crate) async fn run(args: &GrantArgs, s: &Settings) -> Result<ExitStatus> {
     };
     let mut p = Plan::new();
     p.add(grant_step(az, vault, principal, &spec, Some(label))?, &[]);
-    let opts = s.run_options("grant", 1, "the same command without --dry-run")?;
+    let opts = s.run_options(RunSpec {
+        parallel: 1,
+        apply_hint: "the same command without --dry-run".into(),
+        ..RunSpec::default()
+    })?;
     plan::run(p, &opts).await
 }
 

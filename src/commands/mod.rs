@@ -17,50 +17,191 @@ mod wait;
 mod workload_identity;
 
 use crate::{
-    cli::{ApplyArgs, Cli, ClusterCommand, Command, EarlyArgs, NodepoolCommand, OutputArg, SecretsCommand},
+    azure::auth::Scope,
+    cli::{ApplyArgs, Cli, ClusterCommand, Command, EarlyArgs, GlobalArgs, NodepoolCommand, OutputArg, SecretsCommand},
     error::{Error, ExitStatus, Result},
     settings::{CommandFlags, Settings},
     ui::output::OutputFormat,
 };
+use futures::future::LocalBoxFuture;
 
+/// Run the command. One match says, per command, everything about it: its name as typed, the
+/// output formats and plan flags it takes, the token scopes it needs, and what runs it.
 pub async fn dispatch(cli: Cli) -> Result<ExitStatus> {
-    let flags = command_flags(&cli.command, &cli.early)?;
-    if let Command::Completions { shell } = cli.command {
-        return Ok(completions::run(shell));
+    use Scope::{Arm, Graph, KeyVault};
+    const MANIFESTS: &[OutputFormat] = &[OutputFormat::Yaml, OutputFormat::Json];
+    const KUBELET: &[OutputFormat] = &[
+        OutputFormat::Text,
+        OutputFormat::Json,
+        OutputFormat::Yaml,
+        OutputFormat::Env,
+    ];
+    let Cli {
+        global, early, command, ..
+    } = cli;
+    let (g, e) = (&global, &early);
+    // Settings for `takes` (refusing early flags the command has no use for), then `run`.
+    macro_rules! go {
+        ($takes:expr, $flags:expr, $scopes:expr, |$s:ident| $run:expr) => {
+            go(g, e, $takes, $flags, $scopes, |$s| {
+                Box::pin(async move { $run.await })
+            })
+            .await
+        };
     }
-    let mut s = Settings::from_args(&cli.global, &flags)?;
-    s.azure.scopes = tokens::scopes(&cli.command);
-    match cli.command {
-        Command::Completions { .. } => unreachable!("handled above"),
-        Command::Cluster(ClusterCommand::EnableManagedIdentity(args)) => enable_managed_identity::run(&args, &s).await,
-        Command::Cluster(ClusterCommand::EnableCsiDriver(args)) => enable_csi_driver::run(&args, &s).await,
-        Command::Nodepool(NodepoolCommand::UpgradeImage(args)) => upgrade_image::run(&args, &s).await,
-        Command::WorkloadIdentity(args) => workload_identity::run(&args, &s).await,
-        Command::Grant(args) => grant::run(&args, &s).await,
-        Command::Secrets(SecretsCommand::Seed(args)) => seed::run(&args, &s).await,
-        Command::Manifests(args) => manifests::run(&args, &s).await,
-        Command::Lint(args) => lint::run(&args, &s).await,
-        Command::Plan(args) => {
-            let saved = runbook::Saved {
-                out: args.out.as_deref(),
-                ..Default::default()
-            };
-            runbook::up(&args.runbook.files, &s, true, args.no_wait, saved, false).await
+    match &command {
+        Command::Completions { shell } => {
+            merge(
+                &Takes::new("completions", &[], false, false),
+                CommandFlags::default(),
+                e,
+            )?;
+            Ok(completions::run(*shell))
         }
-        Command::Up(args) => {
-            let saved = runbook::Saved {
-                apply: args.plan.as_deref(),
-                ..Default::default()
-            };
-            runbook::up(&args.files, &s, false, args.no_wait, saved, args.adopt).await
-        }
-        Command::Show(args) => runbook::show(&args.file, &s),
-        Command::Down(args) => runbook::down(&args.runbook.file, args.include_secrets, args.include_adopted, &s).await,
-        Command::Verify(args) => verify::run(&args.runbook.files, &s).await,
-        Command::KubeletIdentity(args) => kubelet_identity::run(&args, &s).await,
-        Command::Init(args) => init::run(&args, &s).await,
-        Command::Wait(args) => wait::run(&args, &s).await,
+        Command::Cluster(ClusterCommand::EnableManagedIdentity(a)) => go!(
+            Takes::new("cluster enable-managed-identity", DOCUMENTS, true, true),
+            applying(&a.apply),
+            // The switch reads, through Graph, what the cluster's service principal was granted.
+            &[Arm, Graph],
+            |s| enable_managed_identity::run(a, &s)
+        ),
+        Command::Cluster(ClusterCommand::EnableCsiDriver(a)) => go!(
+            Takes::new("cluster enable-csi-driver", DOCUMENTS, true, true),
+            applying(&a.apply),
+            &[Arm],
+            |s| enable_csi_driver::run(a, &s)
+        ),
+        Command::Nodepool(NodepoolCommand::UpgradeImage(a)) => go!(
+            Takes::new("nodepool upgrade-image", DOCUMENTS, true, true),
+            applying(&a.apply),
+            &[Arm],
+            |s| upgrade_image::run(a, &s)
+        ),
+        Command::WorkloadIdentity(a) => go!(
+            Takes::new("workload-identity", DOCUMENTS, true, true),
+            applying(&a.apply),
+            &[Arm],
+            |s| workload_identity::run(a, &s)
+        ),
+        Command::Grant(a) => go!(
+            Takes::new("grant", DOCUMENTS, true, true),
+            applying(&a.apply),
+            &[Arm],
+            |s| grant::run(a, &s)
+        ),
+        Command::Secrets(SecretsCommand::Seed(a)) => go!(
+            Takes::new("secrets seed", DOCUMENTS, true, true),
+            applying(&a.apply),
+            &[Arm, KeyVault],
+            |s| seed::run(a, &s)
+        ),
+        Command::Manifests(a) => go!(
+            Takes::new("manifests", MANIFESTS, false, false),
+            CommandFlags {
+                output: a.output.map(Into::into),
+                ..CommandFlags::default()
+            },
+            &[Arm],
+            |s| manifests::run(a, &s)
+        ),
+        Command::Lint(a) => go!(
+            Takes::new("lint", DOCUMENTS, false, false),
+            output(&a.output),
+            &[Arm, KeyVault],
+            |s| lint::run(a, &s)
+        ),
+        // `plan` and `up` ask for more tokens once their runbooks are read (tokens::runbook_scopes).
+        Command::Plan(a) => go!(
+            Takes::new("plan", DOCUMENTS, false, true),
+            CommandFlags {
+                detailed_exitcode: a.detailed_exitcode,
+                ..output(&a.output)
+            },
+            &[Arm],
+            |s| {
+                let saved = runbook::Saved {
+                    out: a.out.as_deref(),
+                    ..Default::default()
+                };
+                runbook::up(&a.runbook.files, &s, true, a.no_wait, saved, false)
+            }
+        ),
+        Command::Up(a) => go!(
+            Takes::new("up", DOCUMENTS, true, true),
+            applying(&a.apply),
+            &[Arm],
+            |s| {
+                let saved = runbook::Saved {
+                    apply: a.plan.as_deref(),
+                    ..Default::default()
+                };
+                runbook::up(&a.files, &s, false, a.no_wait, saved, a.adopt)
+            }
+        ),
+        Command::Show(a) => go!(
+            Takes::new("show", DOCUMENTS, false, false),
+            output(&a.output),
+            &[],
+            |s| async { runbook::show(&a.file, &s) }
+        ),
+        Command::Down(a) => go!(
+            Takes::new("down", DOCUMENTS, true, true),
+            applying(&a.apply),
+            if a.include_secrets {
+                &[Arm, KeyVault][..]
+            } else {
+                &[Arm][..]
+            },
+            |s| runbook::down(&a.runbook.file, a.include_secrets, a.include_adopted, &s)
+        ),
+        // Checks the runbook's secrets (the default names when it has no [secrets]).
+        Command::Verify(a) => go!(
+            Takes::new("verify", DOCUMENTS, false, false),
+            output(&a.output),
+            &[Arm, KeyVault],
+            |s| verify::run(&a.runbook.files, &s)
+        ),
+        Command::KubeletIdentity(a) => go!(
+            Takes::new("kubelet-identity", KUBELET, false, false),
+            CommandFlags {
+                output: a.output,
+                ..CommandFlags::default()
+            },
+            &[Arm],
+            |s| kubelet_identity::run(a, &s)
+        ),
+        Command::Init(a) => go!(
+            Takes::new("init", &[], false, false),
+            CommandFlags::default(),
+            &[Arm],
+            |s| init::run(a, &s)
+        ),
+        Command::Wait(a) => go!(
+            Takes::new("wait", &[], false, false),
+            CommandFlags::default(),
+            &[Arm],
+            |s| wait::run(a, &s)
+        ),
     }
+}
+
+/// Settings for a command that `takes` these flags (its own, and those given before it), its
+/// token scopes, then the command.
+async fn go<'a>(
+    global: &GlobalArgs,
+    early: &EarlyArgs,
+    takes: Takes,
+    flags: CommandFlags,
+    scopes: &[Scope],
+    run: impl FnOnce(Settings) -> LocalBoxFuture<'a, Result<ExitStatus>>,
+) -> Result<ExitStatus> {
+    let flags = CommandFlags {
+        command: takes.name,
+        ..merge(&takes, flags, early)?
+    };
+    let mut s = Settings::from_args(global, &flags)?;
+    s.azure.scopes = scopes.to_vec();
+    run(s).await
 }
 
 /// Which of `-o`, `--dry-run`, `--yes` and `--detailed-exitcode` a command has a use for.
@@ -90,6 +231,7 @@ fn applying(a: &ApplyArgs) -> CommandFlags {
         dry_run: a.dry_run,
         yes: a.yes,
         detailed_exitcode: a.detailed_exitcode,
+        ..CommandFlags::default()
     }
 }
 
@@ -98,70 +240,6 @@ fn output(o: &OutputArg) -> CommandFlags {
         output: o.output.map(Into::into),
         ..CommandFlags::default()
     }
-}
-
-/// The command's own flags, and those given before it (`kvwire --yes up`, still accepted) where
-/// the command takes them; elsewhere they are refused (exit 2) rather than ignored.
-fn command_flags(command: &Command, early: &EarlyArgs) -> Result<CommandFlags> {
-    const MANIFESTS: &[OutputFormat] = &[OutputFormat::Yaml, OutputFormat::Json];
-    const KUBELET: &[OutputFormat] = &[
-        OutputFormat::Text,
-        OutputFormat::Json,
-        OutputFormat::Yaml,
-        OutputFormat::Env,
-    ];
-    let (takes, flags) = match command {
-        Command::Cluster(ClusterCommand::EnableManagedIdentity(a)) => (
-            Takes::new("cluster enable-managed-identity", DOCUMENTS, true, true),
-            applying(&a.apply),
-        ),
-        Command::Cluster(ClusterCommand::EnableCsiDriver(a)) => (
-            Takes::new("cluster enable-csi-driver", DOCUMENTS, true, true),
-            applying(&a.apply),
-        ),
-        Command::Nodepool(NodepoolCommand::UpgradeImage(a)) => (
-            Takes::new("nodepool upgrade-image", DOCUMENTS, true, true),
-            applying(&a.apply),
-        ),
-        Command::WorkloadIdentity(a) => (
-            Takes::new("workload-identity", DOCUMENTS, true, true),
-            applying(&a.apply),
-        ),
-        Command::Grant(a) => (Takes::new("grant", DOCUMENTS, true, true), applying(&a.apply)),
-        Command::Secrets(SecretsCommand::Seed(a)) => {
-            (Takes::new("secrets seed", DOCUMENTS, true, true), applying(&a.apply))
-        }
-        Command::Up(a) => (Takes::new("up", DOCUMENTS, true, true), applying(&a.apply)),
-        Command::Down(a) => (Takes::new("down", DOCUMENTS, true, true), applying(&a.apply)),
-        Command::Plan(a) => (
-            Takes::new("plan", DOCUMENTS, false, true),
-            CommandFlags {
-                detailed_exitcode: a.detailed_exitcode,
-                ..output(&a.output)
-            },
-        ),
-        Command::Verify(a) => (Takes::new("verify", DOCUMENTS, false, false), output(&a.output)),
-        Command::Show(a) => (Takes::new("show", DOCUMENTS, false, false), output(&a.output)),
-        Command::Lint(a) => (Takes::new("lint", DOCUMENTS, false, false), output(&a.output)),
-        Command::Manifests(a) => (
-            Takes::new("manifests", MANIFESTS, false, false),
-            CommandFlags {
-                output: a.output.map(Into::into),
-                ..CommandFlags::default()
-            },
-        ),
-        Command::KubeletIdentity(a) => (
-            Takes::new("kubelet-identity", KUBELET, false, false),
-            CommandFlags {
-                output: a.output,
-                ..CommandFlags::default()
-            },
-        ),
-        Command::Init(_) => (Takes::new("init", &[], false, false), CommandFlags::default()),
-        Command::Wait(_) => (Takes::new("wait", &[], false, false), CommandFlags::default()),
-        Command::Completions { .. } => (Takes::new("completions", &[], false, false), CommandFlags::default()),
-    };
-    merge(&takes, flags, early)
 }
 
 fn format_name(f: OutputFormat) -> &'static str {

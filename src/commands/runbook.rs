@@ -1,6 +1,7 @@
 //! `kvwire plan|up|down -f runbook.toml`: a runbook's plans, run.
 
 use crate::azure::cluster::ClusterRef;
+use crate::plan::RunSpec;
 use crate::{
     error::{Error, ExitStatus, Result},
     plan::{
@@ -120,29 +121,30 @@ pub(crate) async fn up(
     // are read once.
     let observation = crate::util::observation::Observation::default();
     let (p, _) = observation.run(build::up(&az, &rb, seeds, adopt)).await?;
-    let mut opts = s.run_options(
-        if dry_run { "plan" } else { "up" },
-        PARALLEL,
-        format!("kvwire up -f {}", file.display()),
-    )?;
-    opts.dry_run |= dry_run;
-    opts.no_wait = no_wait;
-    opts.wait_hint = format!("kvwire wait -f {}", file.display());
-    opts.save = saved.out.map(|o| (o.to_path_buf(), origin));
-    if let Some(path) = saved.out {
-        opts.apply_hint = format!("kvwire up --plan {}", path.display());
-    }
-    if let Some(path) = saved.apply {
-        // Resuming goes on with the reviewed plan, not a new one — once what this run started in
-        // Azure has finished (a saved plan does not adopt a running operation: it compares).
-        opts.apply_hint = format!(
+    // Resuming a saved plan goes on with the reviewed plan, not a new one — once what this run
+    // started in Azure has finished (a saved plan does not adopt a running operation: it compares).
+    let apply_hint = match (saved.out, saved.apply) {
+        (Some(path), _) => format!("kvwire up --plan {}", path.display()),
+        (None, Some(path)) => format!(
             "kvwire wait -f {} && kvwire up --plan {}",
             file.display(),
             path.display()
-        );
-        opts.replan_hint = Some(format!("kvwire plan -f {} --out {}", file.display(), path.display()));
-    }
-    opts.saved = applying;
+        ),
+        (None, None) => format!("kvwire up -f {}", file.display()),
+    };
+    let opts = s.run_options(RunSpec {
+        parallel: PARALLEL,
+        dry_run,
+        no_wait,
+        apply_hint,
+        wait_hint: Some(format!("kvwire wait -f {}", file.display())),
+        save: saved.out.map(|o| (o.to_path_buf(), origin)),
+        replan_hint: saved
+            .apply
+            .map(|path| format!("kvwire plan -f {} --out {}", file.display(), path.display())),
+        saved: applying,
+        ..RunSpec::default()
+    })?;
     plan::run_in(observation, p, &opts).await
 }
 
@@ -169,15 +171,20 @@ async fn fleet(files: &[PathBuf], s: &Settings, dry_run: bool, no_wait: bool, ad
         .await?;
     let list: Vec<String> = files.iter().map(|f| format!("-f {}", f.display())).collect();
     let again = format!("kvwire up {}", list.join(" "));
-    let parallel = (PARALLEL * books.len()).min(FLEET_PARALLEL);
-    let mut opts = s.run_options(if dry_run { "plan" } else { "up" }, parallel, again)?;
-    opts.dry_run |= dry_run;
-    opts.no_wait = no_wait;
-    opts.wait_hint = clusters
-        .iter()
-        .map(|c| format!("kvwire wait -g {} -n {}", c.resource_group, c.name))
-        .collect::<Vec<_>>()
-        .join(" && ");
+    let opts = s.run_options(RunSpec {
+        parallel: (PARALLEL * books.len()).min(FLEET_PARALLEL),
+        dry_run,
+        no_wait,
+        apply_hint: again,
+        wait_hint: Some(
+            clusters
+                .iter()
+                .map(|c| format!("kvwire wait -g {} -n {}", c.resource_group, c.name))
+                .collect::<Vec<_>>()
+                .join(" && "),
+        ),
+        ..RunSpec::default()
+    })?;
     plan::run_in(observation, p, &opts).await
 }
 
@@ -226,9 +233,13 @@ pub(crate) async fn down(
     let rb = runbook::load(file)?;
     let az = Arc::new(s.connect().await?);
     let p = build::down(&az, &rb, include_secrets, include_adopted).await?;
-    let mut opts = s.run_options("down", 1, format!("kvwire down -f {}", file.display()))?;
     // As `terraform destroy`: only the word `yes` approves, and the run speaks of destroying.
-    opts.confirm_word = true;
-    opts.destroy = true;
+    let opts = s.run_options(RunSpec {
+        parallel: 1,
+        apply_hint: format!("kvwire down -f {}", file.display()),
+        confirm_word: true,
+        destroy: true,
+        ..RunSpec::default()
+    })?;
     plan::run(p, &opts).await
 }

@@ -2,6 +2,7 @@
 //! environment, a .env file, stdin or a hidden prompt; they are never arguments, never printed,
 //! and plans show only whether a value changes.
 
+use crate::plan::RunSpec;
 use crate::util::input::{self, Source, read_bounded};
 use crate::{
     azure::vault,
@@ -48,12 +49,12 @@ pub(crate) async fn run(args: &SeedArgs, s: &Settings) -> Result<ExitStatus> {
     for step in seed_steps(client, &vault, mappings, &values, &policy) {
         p.add(step, &[]);
     }
-    let mut opts = s.run_options(
-        "secrets seed",
-        args.concurrency as usize,
-        "the same command without --dry-run",
-    )?;
-    opts.observe_parallel = args.concurrency as usize;
+    let opts = s.run_options(RunSpec {
+        parallel: args.concurrency as usize,
+        observe_parallel: Some(args.concurrency as usize),
+        apply_hint: "the same command without --dry-run".into(),
+        ..RunSpec::default()
+    })?;
     plan::run(p, &opts).await
 }
 

@@ -2,25 +2,7 @@
 //! fetches them all at start-up, side by side (`Azure::connect`), instead of one `az` run after
 //! another as requests first need them. A scope a command never talks to is not fetched.
 
-use crate::{
-    azure::auth::Scope,
-    cli::{ClusterCommand, Command, SecretsCommand},
-    runbook,
-};
-
-pub(crate) fn scopes(command: &Command) -> Vec<Scope> {
-    use Scope::{Arm, Graph, KeyVault};
-    match command {
-        // The switch reads, through Graph, what the cluster's service principal was granted.
-        Command::Cluster(ClusterCommand::EnableManagedIdentity(_)) => vec![Arm, Graph],
-        Command::Secrets(SecretsCommand::Seed(_)) | Command::Lint(_) => vec![Arm, KeyVault],
-        // `plan` and `up` decide once their runbooks are read ([`runbook_scopes`]).
-        // Checks the runbook's secrets (the default names when it has no [secrets]).
-        Command::Verify(_) => vec![Arm, KeyVault],
-        Command::Down(a) if a.include_secrets => vec![Arm, KeyVault],
-        _ => vec![Arm],
-    }
-}
+use crate::{azure::auth::Scope, runbook};
 
 /// `plan` and `up`, once their runbooks are read: ARM; Graph, which is needed only for a cluster
 /// that still runs on a service principal — known only once the cluster is read, and waiting for

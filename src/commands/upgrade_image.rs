@@ -1,6 +1,7 @@
 //! `kvwire nodepool upgrade-image`: re-image the pools that need it, several at once.
 
 use crate::azure::cluster::ClusterRef;
+use crate::plan::RunSpec;
 use crate::{
     cli::UpgradeImageArgs,
     error::{ExitStatus, Result},
@@ -36,14 +37,14 @@ pub(crate) async fn run(args: &UpgradeImageArgs, s: &Settings) -> Result<ExitSta
     } else {
         format!("--nodepool {}", args.nodepool.as_deref().unwrap_or_default())
     };
-    let mut opts = s.run_options(
-        "nodepool upgrade-image",
-        args.parallel as usize,
-        format!("kvwire nodepool upgrade-image -g {rg} --cluster {name} {which}"),
-    )?;
-    // `--parallel` is the user's bound on pools re-imaging at once (capacity): it holds.
-    opts.operations = Some(args.parallel as usize);
-    opts.no_wait = args.no_wait;
-    opts.wait_hint = format!("kvwire wait -g {rg} -n {name}");
+    let opts = s.run_options(RunSpec {
+        parallel: args.parallel as usize,
+        // `--parallel` is the user's bound on pools re-imaging at once (capacity): it holds.
+        operations: Some(args.parallel as usize),
+        apply_hint: format!("kvwire nodepool upgrade-image -g {rg} --cluster {name} {which}"),
+        no_wait: args.no_wait,
+        wait_hint: Some(format!("kvwire wait -g {rg} -n {name}")),
+        ..RunSpec::default()
+    })?;
     plan::run(p, &opts).await
 }

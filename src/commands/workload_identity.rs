@@ -3,6 +3,7 @@
 
 use crate::azure::cluster::ClusterRef;
 use crate::azure::identity::IdentityRef;
+use crate::plan::RunSpec;
 use crate::{
     cli::WorkloadIdentityArgs,
     error::{ExitStatus, Result},
@@ -59,8 +60,12 @@ pub(crate) async fn run(args: &WorkloadIdentityArgs, s: &Settings) -> Result<Exi
         }),
         &[features, created],
     );
-    let mut opts = s.run_options("workload-identity", 1, "the same command without --dry-run")?;
-    opts.no_wait = args.no_wait;
-    opts.wait_hint = format!("kvwire wait -g {rg} -n {name}");
+    let opts = s.run_options(RunSpec {
+        parallel: 1,
+        apply_hint: "the same command without --dry-run".into(),
+        no_wait: args.no_wait,
+        wait_hint: Some(format!("kvwire wait -g {rg} -n {name}")),
+        ..RunSpec::default()
+    })?;
     plan::run(p, &opts).await
 }

@@ -9,7 +9,7 @@ mod runner;
 pub mod saved;
 mod step;
 
-pub(crate) use runner::{AppId, OBSERVE_CONCURRENCY, Plan, RunOptions, StepId, observe, run, run_in};
+pub(crate) use runner::{AppId, OBSERVE_CONCURRENCY, Plan, RunOptions, RunSpec, StepId, observe, run, run_in};
 
 /// What a run shows, as it happens: the runner sends a [`report::Reporter`] events; the console
 /// one is `crate::report::Console`.

@@ -133,6 +133,30 @@ pub(crate) struct RunOptions {
     pub(crate) replan_hint: Option<String>,
 }
 
+/// What a command asks of a run beside its settings; `Settings::run_options` builds the
+/// [`RunOptions`] from both, once.
+#[derive(Default)]
+pub(crate) struct RunSpec {
+    /// Steps applied at once (at least 1).
+    pub(crate) parallel: usize,
+    /// See [`RunOptions::operations`].
+    pub(crate) operations: Option<usize>,
+    /// Steps observed at once; default the larger of `parallel` and [`OBSERVE_CONCURRENCY`].
+    pub(crate) observe_parallel: Option<usize>,
+    pub(crate) apply_hint: String,
+    pub(crate) wait_hint: Option<String>,
+    pub(crate) no_wait: bool,
+    /// Only observe, whatever the flags say (`plan`).
+    pub(crate) dry_run: bool,
+    /// The plan document's `command`, when not the command's own name (a dry-run `up` is a `plan`).
+    pub(crate) command: Option<&'static str>,
+    pub(crate) confirm_word: bool,
+    pub(crate) destroy: bool,
+    pub(crate) save: Option<(std::path::PathBuf, super::saved::Origin)>,
+    pub(crate) saved: Option<super::saved::SavedPlan>,
+    pub(crate) replan_hint: Option<String>,
+}
+
 /// Steps observe at once (reads only), up to this many in flight, unless a command says otherwise.
 pub(crate) const OBSERVE_CONCURRENCY: usize = 8;
 
