@@ -28,6 +28,9 @@ use std::{
     time::{Duration, Instant},
 };
 
+/// A role assignment's planned changes that are its URL, not its body.
+const IN_THE_URL: &[&str] = &["name", "properties.scope"];
+
 /// Secret permissions an access policy gets for Secrets Officer.
 const OFFICER_PERMISSIONS: &[&str] = &["get", "list", "set", "delete", "recover", "backup", "restore"];
 
@@ -596,15 +599,16 @@ impl Step for RoleAssignment {
             None => self.principal.require(&self.az).await?,
         };
         let path = self.path(&pid);
-        let mut body = json!({"properties": {
-            "roleDefinitionId": self.role_definition_id(),
-            "principalId": pid,
-            "principalType": self.principal.kind(),
-        }});
-        if let Some(d) = planned.planned_value("properties.description") {
-            // Written in the same PUT.
-            body["properties"]["description"] = d.clone();
-        }
+        // The body is the plan's: its changes, minus the two that address the request (the name
+        // and the scope are in the URL), with the principal filled in once it exists.
+        let sent: Vec<FieldChange> = planned
+            .changes
+            .iter()
+            .filter(|c| !IN_THE_URL.contains(&c.path.as_str()))
+            .cloned()
+            .collect();
+        let mut body = crate::plan::diff::body_of(&sent);
+        body["properties"]["principalId"] = json!(pid);
         let started = Instant::now();
         let mut delay = Duration::from_secs(2);
         loop {
@@ -652,6 +656,21 @@ pub(crate) struct AccessPolicy {
     permissions: Vec<String>,
 }
 
+impl AccessPolicy {
+    /// The one entry `accessPolicies/add` sends: the tenant, the principal (known after apply
+    /// while it does not exist yet), and the secret permissions it needs.
+    fn entry(&self, object_id: Option<&str>) -> Vec<FieldChange> {
+        vec![
+            FieldChange::set("tenantId", None, json!(self.vault.tenant_id)),
+            match object_id {
+                Some(o) => FieldChange::set("objectId", None, json!(o)),
+                None => FieldChange::unknown("objectId"),
+            },
+            FieldChange::set("permissions.secrets", None, json!(self.permissions)),
+        ]
+    }
+}
+
 #[async_trait::async_trait]
 impl Step for AccessPolicy {
     fn address(&self) -> String {
@@ -667,10 +686,7 @@ impl Step for AccessPolicy {
         let Some(object_id) = self.principal.object_id(&self.az).await? else {
             return Ok(planned
                 .reason(format!("{} is created earlier in this run", self.principal.label()))
-                .changes(vec![
-                    FieldChange::unknown("objectId"),
-                    FieldChange::set("permissions.secrets", None, json!(self.permissions)),
-                ]));
+                .changes(self.entry(None)));
         };
         let current = self.vault.secret_permissions(&self.az, &object_id).await?;
         let have = current.clone().unwrap_or_default();
@@ -703,24 +719,24 @@ impl Step for AccessPolicy {
             ..planned
                 .reason("the vault uses access policies (enableRbacAuthorization is not true)")
                 .warnings(warnings)
-                .changes(vec![
-                    FieldChange::set("objectId", None, json!(object_id)),
-                    FieldChange::set("permissions.secrets", current.map(|_| json!(have)), json!(after)),
-                ])
+                .changes(self.entry(Some(&object_id)))
+                // `add` merges into the principal's policy: what the vault then holds.
+                .effects(vec![FieldChange::set(
+                    "accessPolicies[objectId].permissions.secrets",
+                    current.map(|_| json!(have)),
+                    json!(after),
+                )])
         })
     }
 
+    /// Sends the planned entry, the principal filled in once it exists. `add` merges into the
+    /// existing policy; the rest of the vault is never rewritten.
     async fn apply(&self, planned: &Planned, on: Progress<'_>) -> Result<()> {
-        // `add` merges into the existing policy; the rest of the vault is never rewritten.
-        let object_id = match planned.planned_value("objectId").and_then(Value::as_str) {
-            Some(o) => o.to_string(),
-            None => self.principal.require(&self.az).await?,
-        };
-        let body = json!({"properties": {"accessPolicies": [{
-            "tenantId": self.vault.tenant_id,
-            "objectId": object_id,
-            "permissions": {"secrets": self.permissions},
-        }]}});
+        let mut entry = crate::plan::diff::body_of(&planned.changes);
+        if planned.planned_value("objectId").is_none() {
+            entry["objectId"] = json!(self.principal.require(&self.az).await?);
+        }
+        let body = json!({"properties": {"accessPolicies": [entry]}});
         self.az
             .arm
             .put(

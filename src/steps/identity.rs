@@ -15,6 +15,9 @@ use std::time::{Duration, Instant};
 
 /// Audience Entra expects for Kubernetes service account token exchange.
 pub(crate) const AUDIENCE: &str = "api://AzureADTokenExchange";
+/// The paths of a credential's changes that apply and the policy read back, by name.
+const ISSUER: &str = "properties.issuer";
+const SUBJECT: &str = "properties.subject";
 /// Azure allows at most this many federated credentials on one identity.
 pub(crate) const MAX_CREDENTIALS: usize = 20;
 
@@ -307,10 +310,10 @@ impl Step for FederatedCredential {
             });
         }
         let issuer_change = |before: Option<Value>| match &issuer {
-            Some(i) => FieldChange::set("properties.issuer", before, json!(i)),
+            Some(i) => FieldChange::set(ISSUER, before, json!(i)),
             None => FieldChange {
                 before,
-                ..FieldChange::unknown("properties.issuer")
+                ..FieldChange::unknown(ISSUER)
             },
         };
         let field = |c: &Value, f: &str| c.pointer(&format!("/properties/{f}")).cloned();
@@ -325,15 +328,13 @@ impl Step for FederatedCredential {
             }
             let cur_subject = field(current, "subject");
             if cur_subject.as_ref().and_then(Value::as_str) != Some(subject.as_str()) {
-                changes.push(FieldChange::set("properties.subject", cur_subject, json!(subject)));
+                changes.push(FieldChange::set(SUBJECT, cur_subject, json!(subject)));
             }
             let cur_aud = field(current, "audiences");
             if cur_aud != Some(json!([AUDIENCE])) {
                 changes.push(FieldChange::set("properties.audiences", cur_aud, json!([AUDIENCE])));
             }
-            let trusts_other = changes
-                .iter()
-                .any(|c| c.path == "properties.issuer" || c.path == "properties.subject");
+            let trusts_other = changes.iter().any(|c| c.path == ISSUER || c.path == SUBJECT);
             let held = (trusts_other && !self.overwrite).then(|| {
                 format!(
                     "federated credential {} trusts another issuer or subject; rewriting it cuts off the pods it trusts now: pass --overwrite (runbook: [identity] overwrite_credentials = true) or name this one differently with --credential-name",
@@ -366,7 +367,7 @@ impl Step for FederatedCredential {
         }
         Ok(planned.changes(vec![
             issuer_change(None),
-            FieldChange::set("properties.subject", None, json!(subject)),
+            FieldChange::set(SUBJECT, None, json!(subject)),
             FieldChange::set("properties.audiences", None, json!([AUDIENCE])),
         ]))
     }
@@ -374,7 +375,7 @@ impl Step for FederatedCredential {
     /// Sends the planned body. Only an issuer the plan could not know — the cluster step of this
     /// same run turns it on — is read now.
     async fn apply(&self, planned: &Planned, on: Progress<'_>) -> Result<()> {
-        let issuer = match planned.planned_value("properties.issuer").and_then(Value::as_str) {
+        let issuer = match planned.planned_value(ISSUER).and_then(Value::as_str) {
             Some(i) => i.to_owned(),
             None => self.cluster_issuer().await?,
         };

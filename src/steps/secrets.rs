@@ -25,6 +25,12 @@ use azure_security_keyvault_secrets::{
 };
 use std::{collections::HashMap, sync::Arc, time::Duration};
 
+/// The paths of a secret step's changes: what apply acts on is what the plan showed, by name.
+const VALUE: &str = "value";
+const VERSION: &str = "version";
+/// The secret is soft-deleted and is recovered first (`--recover`).
+const RECOVER: &str = "recover";
+
 /// How existing and deleted secrets are treated, and what new versions carry.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct SeedPolicy {
@@ -106,12 +112,12 @@ impl SeedSecret {
             Some(false) if deleted && !self.policy.recover => Err(self.soft_deleted_error()),
             Some(false) => {
                 let mut changes = vec![FieldChange {
-                    path: "value".into(),
+                    path: VALUE.into(),
                     before: None,
                     after: After::NotProvided,
                 }];
                 if deleted {
-                    changes.insert(0, FieldChange::set("recover", None, serde_json::json!(true)));
+                    changes.insert(0, FieldChange::set(RECOVER, None, serde_json::json!(true)));
                 } else {
                     changes.push(FieldChange::set(
                         &format!("tags.{}", tags::MANAGED_BY.0),
@@ -408,7 +414,7 @@ impl Step for SeedSecret {
                             before.map(serde_json::Value::from),
                             serde_json::json!(self.claims_with_mine(Some(&current_tags), adopting)),
                         ),
-                        FieldChange::set("version", Some(serde_json::json!(version)), serde_json::json!(version)),
+                        FieldChange::set(VERSION, Some(serde_json::json!(version)), serde_json::json!(version)),
                     ])
                 };
                 return Ok(if adopting {
@@ -428,9 +434,9 @@ impl Step for SeedSecret {
                     .reason("the vault holds a different value")
                     .changes(
                         [
-                            FieldChange::sensitive("value", true),
+                            FieldChange::sensitive(VALUE, true),
                             FieldChange {
-                                path: "version".into(),
+                                path: VERSION.into(),
                                 before: Some(serde_json::json!(version)),
                                 after: After::KnownAfterApply,
                             },
@@ -455,8 +461,8 @@ impl Step for SeedSecret {
             };
             return Ok(planned.reason("soft-deleted: recover it, then set the value").changes(
                 [
-                    FieldChange::set("recover", None, serde_json::json!(true)),
-                    FieldChange::sensitive("value", false),
+                    FieldChange::set(RECOVER, None, serde_json::json!(true)),
+                    FieldChange::sensitive(VALUE, false),
                 ]
                 .into_iter()
                 .chain(self.claim_change(Some(&deleted_tags)))
@@ -465,7 +471,7 @@ impl Step for SeedSecret {
         }
         Ok(planned.changes(
             [
-                FieldChange::sensitive("value", false),
+                FieldChange::sensitive(VALUE, false),
                 FieldChange::set(&format!("tags.{}", tags::MANAGED_BY.0), None, tags::MANAGED_BY.1.into()),
             ]
             .into_iter()
@@ -477,13 +483,13 @@ impl Step for SeedSecret {
     /// Write only if the secret is still as planned: nobody created it (or wrote a new version)
     /// since, as a concurrent `secrets seed` would have. A changed secret is not overwritten.
     async fn apply(&self, planned: &Planned, on: Progress<'_>) -> Result<()> {
-        if planned.planned_value("recover").is_some() {
+        if planned.planned_value(RECOVER).is_some() {
             self.recover(on).await?;
         } else {
             let planned_version = planned
                 .changes
                 .iter()
-                .find(|c| c.path == "version")
+                .find(|c| c.path == VERSION)
                 .and_then(|c| c.before.as_ref())
                 .and_then(|v| v.as_str().map(str::to_owned));
             let now = self.current().await?;
@@ -505,7 +511,7 @@ impl Step for SeedSecret {
                 }
                 _ => {}
             }
-            let tags_only = !planned.changes.iter().any(|c| c.path == "value");
+            let tags_only = !planned.changes.iter().any(|c| c.path == VALUE);
             if let (true, Some((_, version, _))) = (tags_only, &now) {
                 on("tagging");
                 return self.claim_only(version, planned.adoption).await;
@@ -515,7 +521,7 @@ impl Step for SeedSecret {
                 return Ok(());
             }
         }
-        if planned.planned_value("recover").is_some() {
+        if planned.planned_value(RECOVER).is_some() {
             on("writing");
             // The recovered version is the one replaced: its owner's tags go on.
             let recovered = self.current().await?;

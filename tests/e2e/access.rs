@@ -289,8 +289,17 @@ fn access_policy_vault_gets_get_via_add_and_never_a_vault_rewrite() {
     with_list.push("--allow-list");
     let (doc, _, code) = run(&fake, &with_list);
     assert_eq!(code, 0);
-    assert_eq!(doc["steps"][0]["changes"][1]["path"], "permissions.secrets");
-    assert_eq!(doc["steps"][0]["changes"][1]["after"], json!(["get", "list"]));
+    // The plan shows the entry `add` sends, and what the vault's policy then holds.
+    let sent = doc["steps"][0]["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["path"] == "permissions.secrets")
+        .cloned()
+        .unwrap();
+    assert_eq!(sent["after"], json!(["get", "list"]));
+    assert_eq!(doc["steps"][0]["effects"][0]["before"], json!(["get"]));
+    assert_eq!(doc["steps"][0]["effects"][0]["after"], json!(["get", "list"]));
 
     let mut secret_scope = args.to_vec();
     secret_scope.extend(["--scope", "secret:db-password"]);
