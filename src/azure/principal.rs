@@ -2,7 +2,10 @@
 //! kubelet's or an add-on's identity, created earlier in the same run), read when needed.
 
 use crate::{
-    azure::{arm::models::Identity, context::Azure},
+    azure::{
+        arm::models::{Identity, UserAssignedIdentity},
+        context::Azure,
+    },
     error::{Error, Result},
 };
 
@@ -71,43 +74,38 @@ impl Principal {
 
     /// The object ID, or `None` while the identity does not exist yet.
     pub(crate) async fn object_id(&self, az: &Azure) -> Result<Option<String>> {
-        match self {
-            Principal::Known { object_id, .. } => Ok(Some(object_id.clone())),
-            Principal::Identity { rg, name } => Ok(az
-                .identity(rg, name)
-                .await?
-                .and_then(|d| Identity::of(&d).principal_id().map(str::to_owned))),
-            Principal::Kubelet { rg, cluster } => Ok(az.kubelet_identity(rg, cluster).await?.and_then(|k| k.object_id)),
-            Principal::Addon { rg, cluster } => Ok(az.addon_identity(rg, cluster).await?.and_then(|k| k.object_id)),
-            Principal::AddonOf { rg, cluster, addon } => {
-                let (_, mc) = az.cluster(rg, cluster).await?;
-                Ok(mc
-                    .addon(addon)
-                    .and_then(|a| a.identity.as_ref())
-                    .and_then(|i| i.object_id.clone()))
-            }
+        if let Principal::Known { object_id, .. } = self {
+            return Ok(Some(object_id.clone()));
         }
+        Ok(self.ids(az).await?.and_then(|i| i.object_id))
     }
 
     /// The client (application) ID a pod uses to sign in as it, or `None` while it does not exist
     /// yet. A principal known only by its object ID has none kvwire can read.
     pub(crate) async fn client_id(&self, az: &Azure) -> Result<Option<String>> {
-        match self {
-            Principal::Known { .. } => Ok(None),
-            Principal::Identity { rg, name } => Ok(az
-                .identity(rg, name)
-                .await?
-                .and_then(|d| Identity::of(&d).client_id().map(str::to_owned))),
-            Principal::Kubelet { rg, cluster } => Ok(az.kubelet_identity(rg, cluster).await?.and_then(|k| k.client_id)),
-            Principal::Addon { rg, cluster } => Ok(az.addon_identity(rg, cluster).await?.and_then(|k| k.client_id)),
+        Ok(self.ids(az).await?.and_then(|i| i.client_id))
+    }
+
+    /// The identity's IDs as Azure shows them, or `None` while it does not exist (or is known
+    /// only by its object ID).
+    async fn ids(&self, az: &Azure) -> Result<Option<UserAssignedIdentity>> {
+        Ok(match self {
+            Principal::Known { .. } => None,
+            Principal::Identity { rg, name } => az.identity(rg, name).await?.map(|d| {
+                let view = Identity::of(&d);
+                UserAssignedIdentity {
+                    client_id: view.client_id().map(str::to_owned),
+                    object_id: view.principal_id().map(str::to_owned),
+                    resource_id: None,
+                }
+            }),
+            Principal::Kubelet { rg, cluster } => az.kubelet_identity(rg, cluster).await?,
+            Principal::Addon { rg, cluster } => az.addon_identity(rg, cluster).await?,
             Principal::AddonOf { rg, cluster, addon } => {
                 let (_, mc) = az.cluster(rg, cluster).await?;
-                Ok(mc
-                    .addon(addon)
-                    .and_then(|a| a.identity.as_ref())
-                    .and_then(|i| i.client_id.clone()))
+                mc.addon(addon).and_then(|a| a.identity.clone())
             }
-        }
+        })
     }
 
     /// Like [`Principal::object_id`], but a missing identity is an error saying how to create it.

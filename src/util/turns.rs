@@ -13,24 +13,21 @@ static TURNS: LazyLock<Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>> = La
 /// Wait for this process's turn at `key` (an ARM ID, say; compared without case, as ARM does),
 /// held until the guard is dropped. Turns are taken in the order asked for.
 pub(crate) async fn turn(key: &str) -> OwnedMutexGuard<()> {
-    let lock = TURNS
-        .lock()
-        .expect("turns")
-        .entry(key.to_ascii_lowercase())
-        .or_default()
-        .clone();
-    lock.lock_owned().await
+    lock_of(key).lock_owned().await
 }
 
 /// [`turn`] without waiting: `None` when another holds it.
 pub(crate) fn try_turn(key: &str) -> Option<OwnedMutexGuard<()>> {
-    let lock = TURNS
+    lock_of(key).try_lock_owned().ok()
+}
+
+fn lock_of(key: &str) -> Arc<tokio::sync::Mutex<()>> {
+    TURNS
         .lock()
         .expect("turns")
         .entry(key.to_ascii_lowercase())
         .or_default()
-        .clone();
-    lock.try_lock_owned().ok()
+        .clone()
 }
 
 #[cfg(test)]

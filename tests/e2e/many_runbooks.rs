@@ -67,21 +67,7 @@ fn wave(fake: &Fake, books: &[std::path::PathBuf]) -> Vec<(i32, String)> {
 #[test]
 fn ten_runbooks_at_once_reimage_each_pool_once_and_a_second_wave_writes_nothing() {
     let fake = Fake::start();
-    fake.seed_sp_cluster(
-        "rg1",
-        "aks1",
-        &[("system", "img-1", "img-2"), ("user1", "img-1", "img-2")],
-        serde_json::json!({}),
-    );
-    fake.seed_vault("kv-demo", true, true);
-    {
-        let mut s = fake.state.lock().unwrap();
-        s.op_duration.insert(OpKind::ClusterUpdate, Duration::from_millis(1500));
-        s.op_duration
-            .insert(OpKind::NodeImageUpgrade, Duration::from_millis(2000));
-        s.lro_polls = 0;
-        s.poll_retry_after = Some(0);
-    }
+    busy_estate(&fake);
     let books: Vec<_> = (0..APPS)
         .map(|i| {
             let p = fake.dir.join(format!("app{i}.toml"));
