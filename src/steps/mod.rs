@@ -120,13 +120,24 @@ pub(crate) mod recorded {
 
         /// A GET from Microsoft Graph (which versions its paths, not its queries).
         pub(crate) fn graph_get(mut self, path: &str, doc: Option<Value>) -> Recorded {
-            let url = self.az.graph().expect("the public cloud has Graph").url(path, "").to_string();
+            let url = self
+                .az
+                .graph()
+                .expect("the public cloud has Graph")
+                .url(path, "")
+                .to_string();
             self.reads.push((url, Ok(doc)));
             self
         }
 
         /// A whole list of `path` (every page).
-        pub(crate) fn list(mut self, path: &str, api_version: &str, filter: Option<&str>, items: Vec<Value>) -> Recorded {
+        pub(crate) fn list(
+            mut self,
+            path: &str,
+            api_version: &str,
+            filter: Option<&str>,
+            items: Vec<Value>,
+        ) -> Recorded {
             let url = self.az.arm.list_url(path, api_version, filter).to_string();
             self.lists.push((url, Ok(items)));
             self
@@ -146,10 +157,9 @@ pub(crate) mod recorded {
             self.get(&id, api::CONTAINER_SERVICE, Some(doc))
         }
 
-        /// Pool `name` as `pool` says (its `properties`), with `latest` the newest image it could run.
-        pub(crate) fn pool(self, name: &str, properties: Value, latest: &str) -> Recorded {
+        /// Pool `name` of the cluster as read (`pool`), and `latest`, the newest image it could run.
+        pub(crate) fn pool(self, name: &str, pool: Value, latest: &str) -> Recorded {
             let id = ids::agent_pool(&self.cluster_ref().id(), name);
-            let pool = json!({"id": id, "name": name, "properties": properties});
             let profile = json!({"properties": {"latestNodeImageVersion": latest}});
             self.get(&id, api::CONTAINER_SERVICE, Some(pool)).get(
                 &format!("{id}/upgradeProfiles/default"),
