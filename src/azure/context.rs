@@ -264,3 +264,48 @@ async fn subscription(given: Option<&str>, cloud: &Cloud, arm: &Arm) -> Result<S
         ))
     })
 }
+
+#[cfg(test)]
+impl Azure {
+    /// The subscription of [`Azure::offline`]: the one the official ARM examples name.
+    pub(crate) const OFFLINE_SUBSCRIPTION: &'static str = "00000000-0000-0000-0000-000000000000";
+
+    /// A context for unit tests that does no I/O: the public cloud, a fixed subscription, and a
+    /// credential that panics when asked for a token — a read the test did not record (see
+    /// `Observation::recorded`) fails loudly instead of going to Azure.
+    pub(crate) fn offline() -> Azure {
+        #[derive(Debug)]
+        struct NoToken;
+
+        #[async_trait::async_trait]
+        impl TokenCredential for NoToken {
+            async fn get_token(
+                &self,
+                scopes: &[&str],
+                _: Option<azure_core::credentials::TokenRequestOptions<'_>>,
+            ) -> azure_core::Result<azure_core::credentials::AccessToken> {
+                panic!(
+                    "a token for {} was asked for: the test made a request it did not record",
+                    scopes.join(" ")
+                )
+            }
+        }
+
+        let cloud = Cloud::resolve("AzureCloud").expect("a built-in cloud");
+        let http = Arc::new(Http::new(&HttpOptions::default()).expect("an HTTP client"));
+        let credential: Arc<dyn TokenCredential> = Arc::new(NoToken);
+        let arm = Arm::new(
+            http.clone(),
+            credential.clone(),
+            cloud.resource_manager.clone(),
+            cloud.arm_scope(),
+        );
+        Azure {
+            arm,
+            credential,
+            cloud,
+            http,
+            subscription: Azure::OFFLINE_SUBSCRIPTION.to_string(),
+        }
+    }
+}

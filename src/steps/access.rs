@@ -749,3 +749,134 @@ impl Step for AccessPolicy {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    //! The role assignment's plan against recorded observations (steps::recorded).
+
+    use super::*;
+    use crate::steps::recorded::{RG, Recorded, example};
+
+    /// The principal of the IdentityCreate example.
+    const PRINCIPAL: &str = "25cc773c-7f05-40fc-a104-32d2300754ad";
+
+    fn vault_id() -> String {
+        ids::vault(Azure::OFFLINE_SUBSCRIPTION, RG, "vault1")
+    }
+
+    /// Key Vault Secrets User on vault1 for the identity of the IdentityCreate example.
+    fn grant(r: &Recorded) -> RoleAssignment {
+        let principal = Principal::Identity {
+            rg: RG.into(),
+            name: "identityName".into(),
+        };
+        RoleAssignment {
+            az: r.az.clone(),
+            on: OnResource::of(&vault_id(), "vault"),
+            scope: vault_id(),
+            scope_label: "vault vault1".into(),
+            who: principal.label(),
+            principal,
+            role_guid: roles::SECRETS_USER.guid.into(),
+            wait: Duration::ZERO,
+            claim: None,
+            adopt: false,
+            why: None,
+        }
+    }
+
+    /// The identity exists; the principal holds `held` at or above the vault; a GET of kvwire's
+    /// name for the assignment finds `by_name`.
+    fn reads(held: Vec<Value>, by_name: Option<Value>) -> Recorded {
+        let r = Recorded::new();
+        let identity = r.az.identity_id(RG, "identityName");
+        let filter = format!("principalId eq '{PRINCIPAL}'");
+        let path = ids::role_assignment(
+            &vault_id(),
+            &ids::role_assignment_name(&vault_id(), PRINCIPAL, roles::SECRETS_USER.guid),
+        );
+        r.get(
+            &identity,
+            api::MANAGED_IDENTITY,
+            Some(example("IdentityCreate.2026-05-31.json", "200")),
+        )
+        .list(
+            &ids::role_assignments(&vault_id()),
+            api::AUTHORIZATION,
+            Some(&filter),
+            held,
+        )
+        .get(&path, api::AUTHORIZATION, by_name)
+    }
+
+    /// The RoleAssignments_CreateForResource example, made Secrets User for PRINCIPAL on the
+    /// vault, under `name`.
+    fn assignment(name: &str) -> Value {
+        let mut a = example("RoleAssignments_CreateForResource.2022-04-01.json", "200");
+        a["name"] = json!(name);
+        a["id"] = json!(ids::role_assignment(&vault_id(), name));
+        a["properties"]["scope"] = json!(vault_id());
+        a["properties"]["roleDefinitionId"] = json!(ids::role_definition(
+            Azure::OFFLINE_SUBSCRIPTION,
+            roles::SECRETS_USER.guid
+        ));
+        a["properties"]["principalId"] = json!(PRINCIPAL);
+        a["properties"]["principalType"] = json!("ServicePrincipal");
+        a
+    }
+
+    /// kvwire's name for this assignment, as it has always been (`down` finds what `up` made by it).
+    const NAME: &str = "c2cd1c93-e3ca-5f20-952a-c99c9d37a827";
+
+    #[tokio::test]
+    async fn a_new_assignment_is_created_under_its_deterministic_name() {
+        let r = reads(vec![], None);
+        let step = grant(&r);
+        let p = r.plan(&step).await.unwrap();
+        assert_eq!(p.action, Action::Create);
+        assert_eq!(
+            p.changes,
+            [
+                FieldChange::set("name", None, json!(NAME)),
+                FieldChange::set(
+                    "properties.roleDefinitionId",
+                    None,
+                    json!(
+                        "/subscriptions/00000000-0000-0000-0000-000000000000/providers/Microsoft.Authorization/roleDefinitions/4633458b-17de-408a-b874-0445c86b69e6"
+                    )
+                ),
+                FieldChange::set("properties.principalId", None, json!(PRINCIPAL)),
+                FieldChange::set("properties.principalType", None, json!("ServicePrincipal")),
+                FieldChange::set("properties.scope", None, json!(vault_id())),
+            ]
+        );
+        assert!(p.warnings.is_empty() && p.held.is_none());
+    }
+
+    #[tokio::test]
+    async fn an_assignment_already_made_is_left_alone() {
+        let r = reads(vec![assignment(NAME)], None);
+        let step = grant(&r);
+        let p = r.plan(&step).await.unwrap();
+        assert_eq!(p.action, Action::NoOp);
+        assert_eq!(p.reason.as_deref(), Some("assigned"));
+        assert!(!p.adoption && p.changes.is_empty());
+
+        // Lists lag behind writes: one made moments ago shows only by name.
+        let r = reads(vec![], Some(assignment(NAME)));
+        let step = grant(&r);
+        let p = r.plan(&step).await.unwrap();
+        assert_eq!(p.action, Action::NoOp);
+
+        // The same role under another name (the example's) is adopted, not made twice.
+        let r = reads(vec![assignment("05c5a614-a7d6-4502-b150-c2fb455033ff")], None);
+        let step = grant(&r);
+        let p = r.plan(&step).await.unwrap();
+        assert_eq!(p.action, Action::NoOp);
+        assert_eq!(
+            p.reason.as_deref(),
+            Some("already assigned as 05c5a614-a7d6-4502-b150-c2fb455033ff (adopted)")
+        );
+        assert!(p.adoption);
+    }
+}

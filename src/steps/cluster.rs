@@ -469,3 +469,157 @@ impl Step for ClusterUpdate {
             .unwrap_or_default())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    //! The cluster update's plan against recorded observations (steps::recorded).
+
+    use super::*;
+    use crate::{
+        azure::arm::models::KUBELET_MIGRATION_PREFIX,
+        plan::After,
+        steps::recorded::{Recorded, mi_cluster, sp_cluster},
+    };
+
+    const IMAGE: &str = "AKSUbuntu:1604:2020.03.11";
+
+    /// What `up` plans for a runbook that needs a managed identity and workload identity.
+    fn update(r: &Recorded) -> ClusterUpdate {
+        ClusterUpdate {
+            cluster: r.cluster_ref(),
+            managed_identity: Some(None),
+            workload_identity: true,
+            csi_driver: None,
+            node_images_follow: true,
+            acr: AcrRegrant::default(),
+            addons: AddonGrants::default(),
+        }
+    }
+
+    /// The cluster as `doc`, and what planning the switch of a service-principal cluster reads
+    /// besides: its one pool, already on the newest image, and the service principal, which
+    /// Microsoft Graph does not know (404).
+    fn switch_reads(doc: Value) -> Recorded {
+        let r = Recorded::new();
+        let id = r.cluster_ref().id();
+        r.cluster(doc)
+            .list(
+                &ids::agent_pools(&id),
+                api::CONTAINER_SERVICE,
+                None,
+                vec![json!({"name": "nodepool1"})],
+            )
+            .pool(
+                "nodepool1",
+                json!({"name": "nodepool1", "properties": {"nodeImageVersion": IMAGE, "provisioningState": "Succeeded"}}),
+                IMAGE,
+            )
+            .graph_get("/v1.0/servicePrincipals(appId='clientid')", None)
+    }
+
+    fn paths(p: &Planned) -> Vec<&str> {
+        let mut paths: Vec<&str> = p.changes.iter().map(|c| c.path.as_str()).collect();
+        paths.sort();
+        paths
+    }
+
+    #[tokio::test]
+    async fn a_service_principal_cluster_plans_the_switch_that_only_the_word_yes_approves() {
+        let r = switch_reads(sp_cluster());
+        let step = update(&r);
+        let p = r.plan(&step).await.unwrap();
+
+        assert_eq!(p.action, Action::Update);
+        assert!(p.needs_word, "the identity switch needs the whole word yes");
+        let migration = format!("tags.{KUBELET_MIGRATION_PREFIX}nodepool1");
+        // Exactly these fields are written: nothing else of the example is touched.
+        assert_eq!(
+            paths(&p),
+            [
+                "identity.type",
+                "properties.oidcIssuerProfile.enabled",
+                "properties.securityProfile.workloadIdentity.enabled",
+                migration.as_str(),
+            ]
+        );
+        assert_eq!(p.planned_value("identity.type"), Some(&json!("SystemAssigned")));
+        assert_eq!(p.planned_value(&migration), Some(&json!(IMAGE)));
+        assert_eq!(p.observed.as_deref(), Some("beywbwei"), "the entity tag read");
+        assert!(p.effects.contains(&FieldChange::set(
+            "properties.servicePrincipalProfile.clientId",
+            Some(json!("clientid")),
+            json!("msi")
+        )));
+        for unknown in [
+            "identity.principalId",
+            "properties.identityProfile.kubeletidentity",
+            "properties.oidcIssuerProfile.issuerURL",
+        ] {
+            assert!(
+                p.effects
+                    .iter()
+                    .any(|e| e.path == unknown && e.after == After::KnownAfterApply),
+                "{unknown} in {:?}",
+                p.effects
+            );
+        }
+        assert!(
+            p.warnings
+                .iter()
+                .any(|w| w.starts_with("pool nodepool1 already runs the newest node image")),
+            "{:#?}",
+            p.warnings
+        );
+        assert!(
+            p.warnings
+                .iter()
+                .any(|w| w.starts_with("service principal clientid was not found in the directory")),
+            "{:#?}",
+            p.warnings
+        );
+        assert!(p.held.is_none());
+    }
+
+    #[tokio::test]
+    async fn a_cluster_already_on_managed_identity_with_workload_identity_is_left_alone() {
+        let r = Recorded::new().cluster(mi_cluster());
+        let step = update(&r);
+        let p = r.plan(&step).await.unwrap();
+        assert_eq!(p.action, Action::NoOp, "{:?}", p.changes);
+        assert!(p.changes.is_empty() && p.effects.is_empty() && !p.needs_word);
+        assert_eq!(
+            p.reason.as_deref(),
+            Some("uses a SystemAssigned managed identity; OIDC issuer and workload identity are enabled")
+        );
+    }
+
+    #[tokio::test]
+    async fn a_busy_cluster_is_waited_for() {
+        // Its change is already in the document, but the operation that makes it still runs.
+        let mut doc = mi_cluster();
+        doc["properties"]["provisioningState"] = json!("Updating");
+        let r = Recorded::new().cluster(doc);
+        let step = update(&r);
+        let p = r.plan(&step).await.unwrap();
+        assert_eq!(p.action, Action::Run);
+        assert_eq!(
+            p.reason.as_deref(),
+            Some("(waits for the cluster's Updating operation)")
+        );
+
+        // Still to be changed: the update is planned, after the running operation.
+        let mut doc = sp_cluster();
+        doc["properties"]["provisioningState"] = json!("Updating");
+        let r = switch_reads(doc);
+        let step = update(&r);
+        let p = r.plan(&step).await.unwrap();
+        assert_eq!(p.action, Action::Update);
+        assert!(
+            p.reason
+                .as_deref()
+                .is_some_and(|r| r.ends_with("(after the cluster's Updating operation finishes)")),
+            "{:?}",
+            p.reason
+        );
+    }
+}

@@ -566,3 +566,243 @@ mod tests {
         assert!(names::credential_name(&n).is_ok(), "{n}");
     }
 }
+
+#[cfg(test)]
+mod plan_tests {
+    //! The identity's and the federated credential's plans against recorded observations
+    //! (steps::recorded).
+
+    use super::*;
+    use crate::{
+        plan::After,
+        steps::recorded::{ISSUER, Recorded, example, mi_cluster, sp_cluster},
+    };
+
+    const NAME: &str = "identityName";
+
+    fn claim() -> tags::Claim {
+        tags::Claim {
+            token: "shop@1a2b3c4d".into(),
+            name: "shop".into(),
+            aliases: vec![],
+        }
+    }
+
+    fn identity(r: &Recorded, adopt: bool) -> Identity {
+        Identity {
+            identity: r.identity_ref(NAME),
+            claim: Some(claim()),
+            adopt,
+            shared_in_run: false,
+        }
+    }
+
+    /// The identity as the IdentityCreate example answers, with these tags.
+    fn existing(tags: Value) -> Value {
+        let mut doc = example("IdentityCreate.2026-05-31.json", "200");
+        doc["tags"] = tags;
+        doc
+    }
+
+    fn reads(doc: Option<Value>) -> Recorded {
+        let r = Recorded::new();
+        let id = r.identity_ref(NAME).id();
+        r.get(&id, api::MANAGED_IDENTITY, doc).cluster(sp_cluster())
+    }
+
+    #[tokio::test]
+    async fn an_absent_identity_is_created_where_the_cluster_is_with_the_claim() {
+        let r = reads(None);
+        let step = identity(&r, false);
+        let p = r.plan(&step).await.unwrap();
+        assert_eq!(p.action, Action::Create);
+        assert_eq!(
+            p.changes,
+            [
+                FieldChange::set("location", None, json!("location1")),
+                FieldChange::set("tags.managed-by", None, json!("kvwire")),
+                FieldChange::set("tags.kvwire-runbooks", None, json!("shop@1a2b3c4d")),
+            ]
+        );
+        assert!(
+            p.effects
+                .iter()
+                .any(|e| e.path == "properties.principalId" && e.after == After::KnownAfterApply)
+        );
+        assert!(p.held.is_none() && !p.adoption);
+    }
+
+    #[tokio::test]
+    async fn an_identity_kvwire_may_not_read_is_an_error_not_a_create() {
+        let r = Recorded::new();
+        let id = r.identity_ref(NAME).id();
+        let r = r
+            .get_refused(&id, api::MANAGED_IDENTITY, 403, "AuthorizationFailed")
+            .cluster(sp_cluster());
+        let step = identity(&r, false);
+        let e = r.plan(&step).await.unwrap_err();
+        assert!(
+            matches!(&e, Error::Arm(a) if a.is(&ErrorCode::AuthorizationFailed) && a.status == 403),
+            "{e}"
+        );
+    }
+
+    #[tokio::test]
+    async fn an_identity_another_runbook_claimed_gets_this_claim_beside_it() {
+        let r = reads(Some(existing(
+            json!({"managed-by": "kvwire", "kvwire-runbooks": "billing@9f8e7d6c"}),
+        )));
+        let step = identity(&r, false);
+        let p = r.plan(&step).await.unwrap();
+        assert_eq!(p.action, Action::Update);
+        assert_eq!(
+            p.changes,
+            [FieldChange::set(
+                "tags.kvwire-runbooks",
+                Some(json!("billing@9f8e7d6c")),
+                json!("billing@9f8e7d6c,shop@1a2b3c4d")
+            )]
+        );
+        assert!(p.held.is_none() && !p.adoption, "shared, not adopted: {:?}", p.held);
+        assert!(
+            p.reason
+                .as_deref()
+                .unwrap()
+                .contains("4024ab25-56a8-4370-aea6-6389221caf29")
+        );
+    }
+
+    #[tokio::test]
+    async fn an_identity_made_outside_kvwire_is_adopted_only_with_consent() {
+        // The example's own tags: no managed-by, no runbook.
+        let doc = example("IdentityCreate.2026-05-31.json", "200");
+        let r = reads(Some(doc.clone()));
+        let step = identity(&r, false);
+        let p = r.plan(&step).await.unwrap();
+        assert_eq!(p.action, Action::Update);
+        assert!(p.adoption);
+        assert!(
+            p.held.as_deref().is_some_and(|h| h.contains("outside kvwire")),
+            "{:?}",
+            p.held
+        );
+        assert_eq!(
+            p.planned_value("tags.kvwire-runbooks"),
+            Some(&json!(tags::adopted(&claim())))
+        );
+
+        let r = reads(Some(doc));
+        let step = identity(&r, true);
+        let p = r.plan(&step).await.unwrap();
+        assert!(p.adoption && p.held.is_none(), "--adopt releases it");
+    }
+
+    // ---- the federated credential --------------------------------------------------------
+
+    fn credential(r: &Recorded, sa: &str, name: Option<&str>, overwrite: bool) -> FederatedCredential {
+        FederatedCredential {
+            identity: r.identity_ref(NAME),
+            binding: Binding {
+                namespace: "ns".into(),
+                service_account: sa.into(),
+                credential: name.map(str::to_owned),
+            },
+            overwrite,
+            wait: Duration::ZERO,
+        }
+    }
+
+    /// The cluster, with its issuer on, and the identity's credentials.
+    fn credentials(existing: Vec<Value>) -> Recorded {
+        let r = Recorded::new();
+        let list = ids::federated_credentials(&r.identity_ref(NAME).id());
+        r.cluster(mi_cluster())
+            .list(&list, api::MANAGED_IDENTITY, None, existing)
+    }
+
+    /// The FederatedIdentityCredentialCreate example: `ficResourceName` trusts ISSUER and
+    /// `system:serviceaccount:ns:svcaccount`.
+    fn fic() -> Value {
+        example("FederatedIdentityCredentialCreate.2026-05-31.json", "200")
+    }
+
+    #[tokio::test]
+    async fn a_credential_of_an_identity_not_made_yet_is_created() {
+        let r = Recorded::new();
+        let list = ids::federated_credentials(&r.identity_ref(NAME).id());
+        let r = r
+            .cluster(mi_cluster())
+            .list_refused(&list, api::MANAGED_IDENTITY, 404, "ResourceNotFound");
+        let step = credential(&r, "svcaccount", None, false);
+        let p = r.plan(&step).await.unwrap();
+        assert_eq!(p.action, Action::Create);
+        assert_eq!(p.address, "federated credential rg1/identityName/kvwire-ns-svcaccount");
+        assert_eq!(
+            p.changes,
+            [
+                FieldChange::set("properties.issuer", None, json!(ISSUER)),
+                FieldChange::set("properties.subject", None, json!("system:serviceaccount:ns:svcaccount")),
+                FieldChange::set("properties.audiences", None, json!([AUDIENCE])),
+            ]
+        );
+    }
+
+    #[tokio::test]
+    async fn a_credential_with_the_same_issuer_and_subject_under_another_name_is_adopted() {
+        let r = credentials(vec![fic()]);
+        let step = credential(&r, "svcaccount", None, false);
+        let p = r.plan(&step).await.unwrap();
+        assert_eq!(p.action, Action::NoOp);
+        assert_eq!(
+            p.reason.as_deref(),
+            Some("adopted existing credential ficResourceName (same issuer and subject)")
+        );
+    }
+
+    #[tokio::test]
+    async fn a_credential_of_the_same_name_for_another_subject_is_rewritten_only_with_overwrite() {
+        let r = credentials(vec![fic()]);
+        let step = credential(&r, "other", Some("ficResourceName"), false);
+        let p = r.plan(&step).await.unwrap();
+        assert_eq!(p.action, Action::Update);
+        assert_eq!(
+            p.changes,
+            [FieldChange::set(
+                "properties.subject",
+                Some(json!("system:serviceaccount:ns:svcaccount")),
+                json!("system:serviceaccount:ns:other")
+            )]
+        );
+        assert!(
+            p.held.as_deref().is_some_and(|h| h.contains("--overwrite")),
+            "{:?}",
+            p.held
+        );
+
+        let r = credentials(vec![fic()]);
+        let step = credential(&r, "other", Some("ficResourceName"), true);
+        let p = r.plan(&step).await.unwrap();
+        assert_eq!(p.action, Action::Update);
+        assert!(p.held.is_none());
+        assert!(p.warnings[0].contains("lose access"), "{:?}", p.warnings);
+    }
+
+    #[tokio::test]
+    async fn a_twenty_first_credential_is_refused_naming_the_limit() {
+        let full: Vec<Value> = (0..MAX_CREDENTIALS)
+            .map(|i| {
+                let mut c = fic();
+                c["name"] = json!(format!("fic-{i}"));
+                c["properties"]["subject"] = json!(format!("system:serviceaccount:ns:sa-{i}"));
+                c
+            })
+            .collect();
+        let r = credentials(full);
+        let step = credential(&r, "svcaccount", None, false);
+        let e = r.plan(&step).await.unwrap_err().to_string();
+        assert!(
+            e.contains("already has 20 federated credentials, the most Azure allows (20)"),
+            "{e}"
+        );
+    }
+}

@@ -219,3 +219,127 @@ impl Step for UpgradeNodeImage {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    //! The node-image upgrade's plan against recorded observations (steps::recorded).
+
+    use super::*;
+    use crate::{
+        azure::arm::models::KUBELET_MIGRATION_PREFIX,
+        steps::recorded::{Recorded, example, mi_cluster},
+    };
+    use serde_json::Value;
+
+    const OLD: &str = "AKSUbuntu-1604-2020.03.11";
+    const NEW: &str = "AKSUbuntu-1604-2020.04.08";
+
+    fn pool(image: &str) -> Value {
+        json!({"name": "nodepool1", "properties": {"nodeImageVersion": image, "provisioningState": "Succeeded"}})
+    }
+
+    /// The cluster after the switch; `baseline`, the image kvwire recorded for the pool then.
+    fn cluster(baseline: Option<&str>) -> Value {
+        let mut mc = mi_cluster();
+        if let Some(b) = baseline {
+            mc["tags"][format!("{KUBELET_MIGRATION_PREFIX}nodepool1")] = json!(b);
+        }
+        mc
+    }
+
+    /// `runbook`: as `up` plans it after a switch (re-image only where the kubelet needs it);
+    /// else as `kvwire nodepool upgrade-image` does.
+    fn upgrade(r: &Recorded, runbook: bool) -> UpgradeNodeImage {
+        UpgradeNodeImage {
+            cluster: r.cluster_ref(),
+            pool: "nodepool1".into(),
+            force: false,
+            after_switch: runbook,
+            only_for_kubelet: runbook,
+        }
+    }
+
+    #[tokio::test]
+    async fn a_pool_on_the_latest_image_is_left_alone() {
+        let r = Recorded::new().cluster(cluster(None)).pool("nodepool1", pool(OLD), OLD);
+        let step = upgrade(&r, false);
+        let p = r.plan(&step).await.unwrap();
+        assert_eq!(p.action, Action::NoOp);
+        assert_eq!(p.reason, Some(format!("node image {OLD} is the latest")));
+        assert!(p.warnings.is_empty());
+
+        // Its kubelet has not moved yet (still on the image of the switch), but AKS re-images only
+        // to a newer one: nothing to do yet, and the plan says so.
+        let r = Recorded::new()
+            .cluster(cluster(Some(OLD)))
+            .pool("nodepool1", pool(OLD), OLD);
+        let step = upgrade(&r, true);
+        let p = r.plan(&step).await.unwrap();
+        assert_eq!(p.action, Action::NoOp);
+        assert_eq!(
+            p.reason,
+            Some(format!("node image {OLD} is the newest: nothing to re-image to yet"))
+        );
+        assert!(
+            p.warnings[0].contains("the kubelet stays on the service principal"),
+            "{:?}",
+            p.warnings
+        );
+    }
+
+    #[tokio::test]
+    async fn an_outdated_pool_after_the_switch_is_reimaged_for_its_kubelet() {
+        let r = Recorded::new()
+            .cluster(cluster(Some(OLD)))
+            .pool("nodepool1", pool(OLD), NEW);
+        let step = upgrade(&r, true);
+        let p = r.plan(&step).await.unwrap();
+        assert_eq!(p.action, Action::Run);
+        assert_eq!(
+            p.reason.as_deref(),
+            Some("the kubelet still uses the service principal until its nodes are re-imaged")
+        );
+        assert_eq!(
+            p.changes,
+            [FieldChange::set(
+                "properties.nodeImageVersion",
+                Some(json!(OLD)),
+                json!(NEW)
+            )]
+        );
+
+        // Once re-imaged (the kubelet moved), a newer image alone re-images nothing in a runbook.
+        let newer = "AKSUbuntu-1604-2020.05.13";
+        let r = Recorded::new()
+            .cluster(cluster(Some(OLD)))
+            .pool("nodepool1", pool(NEW), newer);
+        let step = upgrade(&r, true);
+        let p = r.plan(&step).await.unwrap();
+        assert_eq!(p.action, Action::NoOp);
+        assert!(
+            p.reason.as_deref().is_some_and(|r| r.starts_with(&format!(
+                "the kubelet does not need it; a newer node image is available ({NEW} → {newer})"
+            ))),
+            "{:?}",
+            p.reason
+        );
+    }
+
+    #[tokio::test]
+    async fn an_upgrade_already_running_is_adopted() {
+        // The pool as the AgentPoolsUpgradeNodeImageVersion example answers: UpgradingNodeImageVersion.
+        let running = example("AgentPoolsUpgradeNodeImageVersion.2025-10-01.json", "202");
+        let r = Recorded::new()
+            .cluster(cluster(Some(OLD)))
+            .pool("nodepool1", running, NEW);
+        let step = upgrade(&r, true);
+        let p = r.plan(&step).await.unwrap();
+        assert_eq!(p.action, Action::Run);
+        assert_eq!(
+            p.reason.as_deref(),
+            Some(ADOPT),
+            "apply waits for it instead of starting one"
+        );
+        assert!(p.changes.is_empty());
+    }
+}

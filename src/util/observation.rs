@@ -79,3 +79,24 @@ impl Observation {
             .clone()
     }
 }
+
+#[cfg(test)]
+impl Observation {
+    /// An observation whose answers are already in: each read (by URL: a document, `None` for a
+    /// 404, or an ARM error answer) and each whole list (by the URL of its first page). A read
+    /// made during it that is not among them goes to the network, as in any observation: give
+    /// the test an `Azure` whose credential refuses ([`crate::azure::context::Azure::offline`]).
+    pub(crate) fn recorded(
+        reads: Vec<(String, Answer<Read>)>,
+        lists: Vec<(String, Answer<Vec<Value>>)>,
+    ) -> Observation {
+        let o = Observation::default();
+        for (url, answer) in reads {
+            assert!(o.read(&url).set(answer).is_ok(), "read {url} recorded twice");
+        }
+        for (url, answer) in lists {
+            assert!(o.list(&url).set(answer).is_ok(), "list {url} recorded twice");
+        }
+        o
+    }
+}

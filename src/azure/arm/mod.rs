@@ -240,10 +240,7 @@ impl Arm {
         api_version: &str,
         filter: Option<&str>,
     ) -> Result<Vec<Value>> {
-        let mut url = self.url(path, api_version);
-        if let Some(f) = filter {
-            url.query_pairs_mut().append_pair("$filter", f);
-        }
+        let url = self.list_url(path, api_version, filter);
         let fetch = || async {
             let mut url = url.clone();
             let mut items = Vec::new();
@@ -262,6 +259,16 @@ impl Arm {
             Some(o) => shared(o.list(url.as_str()), fetch).await,
             None => fetch().await,
         }
+    }
+
+    /// The first page's URL of a list: [`Arm::url`] and the OData `$filter`, if any (also the key
+    /// of the list's slot in an observation).
+    pub(crate) fn list_url(&self, path: &str, api_version: &str, filter: Option<&str>) -> Url {
+        let mut url = self.url(path, api_version);
+        if let Some(f) = filter {
+            url.query_pairs_mut().append_pair("$filter", f);
+        }
+        url
     }
 
     // ---- writes (each awaits its long-running operation) --------------------------------------
