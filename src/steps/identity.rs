@@ -299,7 +299,7 @@ impl Step for FederatedCredential {
             && let Some(found) = existing.iter().find(|c| credential_matches(c, issuer, &subject))
         {
             let name = found["name"].as_str().unwrap_or("?");
-            let why = if name == self.name() {
+            let why = if name.eq_ignore_ascii_case(&self.name()) {
                 "matches".to_string()
             } else {
                 format!("adopted existing credential {name} (same issuer and subject)")
@@ -308,6 +308,23 @@ impl Step for FederatedCredential {
                 action: Action::NoOp,
                 ..planned.reason(why)
             });
+        }
+        // Entra takes one credential per issuer and subject on an identity ("The combination of
+        // issuer and subject must be unique", workload identity federation considerations): one
+        // under another name that trusts them for another audience would make a Create fail.
+        if let Some(issuer) = &issuer
+            && let Some(other) = existing.iter().find(|c| {
+                let view = crate::azure::arm::models::FederatedCredentialDoc::of(c);
+                let mine = c["name"].as_str().is_some_and(|n| n.eq_ignore_ascii_case(&self.name()));
+                !mine
+                    && view.properties.issuer.as_deref() == Some(issuer.as_str())
+                    && view.properties.subject.as_deref() == Some(subject.as_str())
+            })
+        {
+            let name = other["name"].as_str().unwrap_or("?");
+            return Ok(planned.blocked(format!(
+                "federated credential {name} already trusts this issuer and subject, for another audience than {AUDIENCE}; Entra takes one credential per issuer and subject: give {name} that audience, or remove it, then run again"
+            )));
         }
         let issuer_change = |before: Option<Value>| match &issuer {
             Some(i) => FieldChange::set(ISSUER, before, json!(i)),
@@ -756,6 +773,27 @@ mod plan_tests {
         assert_eq!(
             p.reason.as_deref(),
             Some("adopted existing credential ficResourceName (same issuer and subject)")
+        );
+    }
+
+    #[tokio::test]
+    async fn another_credential_for_the_same_issuer_and_subject_but_another_audience_blocks() {
+        let mut other = fic();
+        other["properties"]["audiences"] = json!(["api://SomethingElse"]);
+        let r = credentials(vec![other]);
+        let step = credential(&r, "svcaccount", None, false);
+        let p = r.plan(&step).await.unwrap();
+        assert_eq!(p.action, Action::Create);
+        assert!(
+            p.blocks,
+            "a Create would fail: Entra takes one credential per issuer and subject"
+        );
+        assert!(
+            p.held
+                .as_deref()
+                .is_some_and(|h| h.contains("ficResourceName") && h.contains(AUDIENCE)),
+            "{:?}",
+            p.held
         );
     }
 
