@@ -15,6 +15,16 @@ use crate::{
 };
 use serde_json::json;
 
+/// Why a pool that is not outdated is left alone: it runs the newest image AKS names, or AKS's
+/// upgrade profile names none (then kvwire cannot know a newer one exists, and says so).
+fn up_to_date(current: Option<&str>, latest: Option<&str>) -> String {
+    let current = current.unwrap_or("(unknown)");
+    match latest {
+        Some(_) => format!("node image {current} is the latest"),
+        None => format!("node image {current}: the pool's upgrade profile names no newer one"),
+    }
+}
+
 pub(crate) struct UpgradeNodeImage {
     pub(crate) cluster: ClusterRef,
     pub(crate) pool: String,
@@ -122,14 +132,11 @@ impl Step for UpgradeNodeImage {
                     self.pool
                 )
             } else {
-                format!("node image {} is the latest", current.as_deref().unwrap_or("(unknown)"))
+                up_to_date(current.as_deref(), latest.as_deref())
             }));
         }
         if !outdated && !self.force {
-            return Ok(no_op(format!(
-                "node image {} is the latest",
-                current.as_deref().unwrap_or("(unknown)")
-            )));
+            return Ok(no_op(up_to_date(current.as_deref(), latest.as_deref())));
         }
         let reason = if awaiting {
             "the kubelet still uses the service principal until its nodes are re-imaged"
@@ -257,6 +264,18 @@ mod tests {
             after_switch: runbook,
             only_for_kubelet: runbook,
         }
+    }
+
+    #[test]
+    fn a_pool_with_no_latest_image_named_is_not_called_the_latest() {
+        assert_eq!(
+            up_to_date(Some("img-1"), Some("img-1")),
+            "node image img-1 is the latest"
+        );
+        assert_eq!(
+            up_to_date(Some("img-1"), None),
+            "node image img-1: the pool's upgrade profile names no newer one"
+        );
     }
 
     #[tokio::test]
