@@ -16,4 +16,4 @@ pub(crate) use runner::{AppId, OBSERVE_CONCURRENCY, Plan, RunOptions, RunSpec, S
 pub(crate) mod report {
     pub(crate) use super::runner::{End, Reporter, RunView, Running, StepLine};
 }
-pub(crate) use step::{Action, After, FieldChange, Phase, Planned, Step};
+pub(crate) use step::{Action, After, FieldChange, Phase, Planned, Request, Step};

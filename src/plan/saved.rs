@@ -21,7 +21,7 @@ use std::path::{Path, PathBuf};
 /// What a saved plan file is, for a reader that finds one.
 pub(crate) const KIND: &str = "kvwire saved plan";
 /// The file format; a reader refuses another. 2 added `content_sha256` and made `observed` required.
-pub(crate) const FORMAT_VERSION: u32 = 2;
+pub(crate) const FORMAT_VERSION: u32 = 3;
 
 /// The key holding the SHA-256 of the rest of the file ([`content_sha256`]).
 pub const DIGEST: &str = "content_sha256";
@@ -75,6 +75,9 @@ pub(crate) struct SavedStep {
     /// where there is none): a file that lost it must not skip the drift check.
     #[serde(deserialize_with = "Option::deserialize")]
     pub(crate) observed: Option<String>,
+    /// The write the step will send, where the plan knew it whole (`null` otherwise).
+    #[serde(deserialize_with = "Option::deserialize")]
+    pub(crate) request: Option<super::step::Request>,
 }
 
 impl SavedStep {
@@ -86,6 +89,7 @@ impl SavedStep {
             changes: p.changes.iter().map(ChangeDoc::from).collect(),
             held: p.held.clone(),
             observed: p.observed.clone(),
+            request: p.request.clone(),
         }
     }
 }
@@ -268,6 +272,15 @@ impl SavedPlan {
             {
                 differences.push(format!("{}: {} would change too ({})", p.address, n.path, shown(n)));
             }
+            // The write itself: where both the plan and now know it whole, it is the same one.
+            if let (Some(was), Some(is)) = (&s.request, &now.request)
+                && was != is
+            {
+                differences.push(format!(
+                    "{}: the write differs from the plan's ({} {} then, {} {} now)",
+                    p.address, was.method, was.path, is.method, is.path
+                ));
+            }
             if now.held != s.held {
                 differences.push(format!(
                     "{}: held {:?} at plan time, now {:?}",
@@ -362,6 +375,38 @@ fn shown(c: &ChangeDoc) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_saved_plan_refuses_a_write_that_is_not_the_one_it_planned() {
+        use crate::plan::{Action, FieldChange, Phase, Request};
+        let planned = |subject: &str| {
+            Planned::new(
+                "federated credential rg/id/c",
+                Phase::WORKLOAD_IDENTITY,
+                "t",
+                Action::Create,
+            )
+            .changes(vec![FieldChange::set(
+                "properties.subject",
+                None,
+                serde_json::json!("s"),
+            )])
+            .request(Request::put(
+                "/subscriptions/s/x",
+                "2024-11-30",
+                serde_json::json!({"properties": {"subject": subject}}),
+            ))
+        };
+        let origin = Origin {
+            runbook: "r.toml".into(),
+            runbook_sha256: "0".into(),
+            subscription: "s".into(),
+        };
+        let saved = SavedPlan::new(&origin, &[planned("s")]);
+        assert!(saved.check(&[planned("s")]).is_ok(), "the same write");
+        let e = saved.check(&[planned("other")]).unwrap_err().to_string();
+        assert!(e.contains("the write differs from the plan's"), "{e}");
+    }
 
     #[test]
     fn sha256_of_a_known_input() {

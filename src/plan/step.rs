@@ -108,6 +108,34 @@ impl FieldChange {
     }
 }
 
+/// An ARM write exactly as apply will send it, where the plan knows it whole: the method, the
+/// resource path, the api-version, the body and the entity tag it must still have. What the plan
+/// shows is derived from it, a saved plan keeps it and refuses to apply when it differs, and the
+/// step sends it unchanged. `None` where a value is known only after apply (an identity created
+/// earlier in the run), or the write is not ARM's (Key Vault secrets).
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct Request {
+    pub(crate) method: String,
+    pub(crate) path: String,
+    pub(crate) api_version: String,
+    pub(crate) body: Option<Value>,
+    /// `If-Match`: the entity tag the resource must still have.
+    pub(crate) if_match: Option<String>,
+}
+
+impl Request {
+    pub(crate) fn put(path: impl Into<String>, api_version: &str, body: Value) -> Request {
+        Request {
+            method: "PUT".into(),
+            path: path.into(),
+            api_version: api_version.into(),
+            body: Some(body),
+            if_match: None,
+        }
+    }
+}
+
 /// What one step will do, as observed.
 #[derive(Debug, Clone)]
 pub(crate) struct Planned {
@@ -145,6 +173,8 @@ pub(crate) struct Planned {
     /// Only the whole word `yes` approves this change (the step says so: the switch of a cluster's
     /// control-plane identity, which a stray `y` must never start).
     pub(crate) needs_word: bool,
+    /// The write apply sends, where the plan knows it whole ([`Request`]).
+    pub(crate) request: Option<Request>,
 }
 
 impl Planned {
@@ -169,7 +199,14 @@ impl Planned {
             exact: false,
             adoption: false,
             needs_word: false,
+            request: None,
         }
+    }
+
+    /// The write apply will send.
+    pub(crate) fn request(mut self, r: Request) -> Planned {
+        self.request = Some(r);
+        self
     }
 
     pub(crate) fn reason(mut self, r: impl Into<String>) -> Planned {

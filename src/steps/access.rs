@@ -19,7 +19,7 @@ use crate::{
         grant::{GrantScope, RoleChoice},
         roles, tags,
     },
-    plan::{Action, FieldChange, Phase, Planned, Step},
+    plan::{Action, FieldChange, Phase, Planned, Request, Step},
     util::{Progress, backoff::jittered},
 };
 use serde_json::{Value, json};
@@ -30,6 +30,16 @@ use std::{
 
 /// A role assignment's planned changes that are its URL, not its body.
 const IN_THE_URL: &[&str] = &["name", "properties.scope"];
+
+/// A role assignment's body: its planned changes but those that address it.
+fn body_of_assignment(changes: &[FieldChange]) -> Value {
+    let sent: Vec<FieldChange> = changes
+        .iter()
+        .filter(|c| !IN_THE_URL.contains(&c.path.as_str()))
+        .cloned()
+        .collect();
+    crate::plan::diff::body_of(&sent)
+}
 
 /// Secret permissions an access policy gets for Secrets Officer.
 const OFFICER_PERMISSIONS: &[&str] = &["get", "list", "set", "delete", "recover", "backup", "restore"];
@@ -587,7 +597,8 @@ impl Step for RoleAssignment {
             Some(w) => planned.reason(w.clone()),
             None => planned,
         };
-        Ok(planned.warnings(warnings).changes(changes))
+        let request = Request::put(self.path(&pid), api::AUTHORIZATION, body_of_assignment(&changes));
+        Ok(planned.warnings(warnings).changes(changes).request(request))
     }
 
     async fn apply(&self, planned: &Planned, on: Progress<'_>) -> Result<()> {
@@ -598,17 +609,16 @@ impl Step for RoleAssignment {
             Some(p) => p.to_string(),
             None => self.principal.require(&self.az).await?,
         };
-        let path = self.path(&pid);
-        // The body is the plan's: its changes, minus the two that address the request (the name
-        // and the scope are in the URL), with the principal filled in once it exists.
-        let sent: Vec<FieldChange> = planned
-            .changes
-            .iter()
-            .filter(|c| !IN_THE_URL.contains(&c.path.as_str()))
-            .cloned()
-            .collect();
-        let mut body = crate::plan::diff::body_of(&sent);
-        body["properties"]["principalId"] = json!(pid);
+        // The plan's request; or, for a principal made earlier in this run, the same built from the
+        // plan's changes with the principal filled in now that it exists.
+        let (path, body) = match &planned.request {
+            Some(r) => (r.path.clone(), r.body.clone().unwrap_or_default()),
+            None => {
+                let mut body = body_of_assignment(&planned.changes);
+                body["properties"]["principalId"] = json!(pid);
+                (self.path(&pid), body)
+            }
+        };
         let started = Instant::now();
         let mut delay = Duration::from_secs(2);
         loop {
@@ -720,6 +730,11 @@ impl Step for AccessPolicy {
                 .reason("the vault uses access policies (enableRbacAuthorization is not true)")
                 .warnings(warnings)
                 .changes(self.entry(Some(&object_id)))
+                .request(Request::put(
+                    format!("{}/accessPolicies/add", self.vault.id),
+                    api::KEY_VAULT,
+                    json!({"properties": {"accessPolicies": [crate::plan::diff::body_of(&self.entry(Some(&object_id)))]}}),
+                ))
                 // `add` merges into the principal's policy: what the vault then holds.
                 .effects(vec![FieldChange::set(
                     "accessPolicies[objectId].permissions.secrets",
@@ -732,20 +747,18 @@ impl Step for AccessPolicy {
     /// Sends the planned entry, the principal filled in once it exists. `add` merges into the
     /// existing policy; the rest of the vault is never rewritten.
     async fn apply(&self, planned: &Planned, on: Progress<'_>) -> Result<()> {
-        let mut entry = crate::plan::diff::body_of(&planned.changes);
-        if planned.planned_value("objectId").is_none() {
-            entry["objectId"] = json!(self.principal.require(&self.az).await?);
-        }
-        let body = json!({"properties": {"accessPolicies": [entry]}});
-        self.az
-            .arm
-            .put(
-                &format!("{}/accessPolicies/add", self.vault.id),
-                api::KEY_VAULT,
-                &body,
-                on,
-            )
-            .await?;
+        let (path, body) = match &planned.request {
+            Some(r) => (r.path.clone(), r.body.clone().unwrap_or_default()),
+            None => {
+                let object_id = self.principal.require(&self.az).await?;
+                let entry = crate::plan::diff::body_of(&self.entry(Some(&object_id)));
+                (
+                    format!("{}/accessPolicies/add", self.vault.id),
+                    json!({"properties": {"accessPolicies": [entry]}}),
+                )
+            }
+        };
+        self.az.arm.put(&path, api::KEY_VAULT, &body, on).await?;
         Ok(())
     }
 }

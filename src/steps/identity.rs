@@ -7,7 +7,7 @@ use crate::{
     error::{Error, Result},
     info,
     model::{names, tags},
-    plan::{Action, FieldChange, Phase, Planned, Step, diff, saved},
+    plan::{Action, FieldChange, Phase, Planned, Request, Step, diff, saved},
     util::Progress,
 };
 use serde_json::{Value, json};
@@ -165,8 +165,10 @@ impl Step for Identity {
         if let Some(c) = &self.claim {
             t[tags::RUNBOOKS] = json!(c.token);
         }
+        let body = json!({"location": mc.location, "tags": t});
         Ok(planned
-            .changes(diff::changes(&json!({}), &json!({"location": mc.location, "tags": t})))
+            .changes(diff::changes(&json!({}), &body))
+            .request(Request::put(self.identity.id(), api::MANAGED_IDENTITY, body))
             .effects(vec![
                 FieldChange::unknown("properties.clientId"),
                 FieldChange::unknown("properties.principalId"),
@@ -223,13 +225,11 @@ impl Step for Identity {
             )
             .await;
         }
-        let body = diff::body_of(&planned.changes);
-        self.identity
-            .cluster
-            .az
-            .arm
-            .put(&self.identity.id(), api::MANAGED_IDENTITY, &body, on)
-            .await?;
+        let Some(r) = &planned.request else {
+            return Err(Error::runtime(format!("{}: the plan holds no write", self.address())));
+        };
+        let body = r.body.clone().unwrap_or_default();
+        arm.put(&r.path, &r.api_version, &body, on).await?;
         Ok(())
     }
 
@@ -366,6 +366,10 @@ impl Step for FederatedCredential {
             } else {
                 vec![]
             };
+            let planned = match &issuer {
+                Some(i) => planned.request(self.request(i)),
+                None => planned,
+            };
             return Ok(Planned {
                 action: Action::Update,
                 ..planned
@@ -382,23 +386,30 @@ impl Step for FederatedCredential {
                 existing.len()
             )));
         }
-        Ok(planned.changes(vec![
-            issuer_change(None),
-            FieldChange::set(SUBJECT, None, json!(subject)),
-            FieldChange::set("properties.audiences", None, json!([AUDIENCE])),
-        ]))
+        // A new credential: its changes are its request's body, or, while the issuer is known only
+        // after the cluster step of this run, the same with the issuer unknown.
+        Ok(match &issuer {
+            Some(i) => {
+                let r = self.request(i);
+                let body = r.body.clone().unwrap_or_default();
+                planned.changes(diff::changes(&json!({}), &body)).request(r)
+            }
+            None => planned.changes(vec![
+                issuer_change(None),
+                FieldChange::set(SUBJECT, None, json!(subject)),
+                FieldChange::set("properties.audiences", None, json!([AUDIENCE])),
+            ]),
+        })
     }
 
     /// Sends the planned body. Only an issuer the plan could not know — the cluster step of this
     /// same run turns it on — is read now.
     async fn apply(&self, planned: &Planned, on: Progress<'_>) -> Result<()> {
-        let issuer = match planned.planned_value(ISSUER).and_then(Value::as_str) {
-            Some(i) => i.to_owned(),
-            None => self.cluster_issuer().await?,
+        let r = match &planned.request {
+            Some(r) => r.clone(),
+            None => self.request(&self.cluster_issuer().await?),
         };
-        let body =
-            json!({"properties": {"issuer": issuer, "subject": self.binding.subject(), "audiences": [AUDIENCE]}});
-        put_credential(&self.identity, &self.name(), Some(&body), self.wait, on).await
+        put_credential(&self.identity, &self.name(), r.body.as_ref(), self.wait, on).await
     }
 
     /// The credential as written, against the cluster's issuer as it is now: one round trip (both
@@ -423,6 +434,15 @@ impl Step for FederatedCredential {
 }
 
 impl FederatedCredential {
+    /// The write of this credential trusting `issuer`: what plan shows and apply sends.
+    fn request(&self, issuer: &str) -> Request {
+        Request::put(
+            ids::federated_credential(&self.identity.id(), &self.name()),
+            api::MANAGED_IDENTITY,
+            json!({"properties": {"issuer": issuer, "subject": self.binding.subject(), "audiences": [AUDIENCE]}}),
+        )
+    }
+
     /// The cluster's OIDC issuer URL, which must exist by now.
     async fn cluster_issuer(&self) -> Result<String> {
         let (_, mc) = self.identity.cluster.read().await?;
