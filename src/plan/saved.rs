@@ -77,7 +77,34 @@ pub(crate) struct SavedStep {
     pub(crate) observed: Option<String>,
     /// The write the step will send, where the plan knew it whole (`null` otherwise).
     #[serde(deserialize_with = "Option::deserialize")]
-    pub(crate) request: Option<super::step::Request>,
+    pub(crate) request: Option<SavedRequest>,
+}
+
+/// A step's write as a saved plan keeps it: its body by digest only, as a cluster's body is the
+/// whole cluster as read (the reviewed changes are in the plan already).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct SavedRequest {
+    pub(crate) method: String,
+    pub(crate) path: String,
+    pub(crate) api_version: String,
+    /// SHA-256 (hex) of the body as compact JSON; `null` for a write without one.
+    #[serde(deserialize_with = "Option::deserialize")]
+    pub(crate) body_sha256: Option<String>,
+    #[serde(deserialize_with = "Option::deserialize")]
+    pub(crate) if_match: Option<String>,
+}
+
+impl SavedRequest {
+    fn of(r: &super::step::Request) -> SavedRequest {
+        SavedRequest {
+            method: r.method.clone(),
+            path: r.path.clone(),
+            api_version: r.api_version.clone(),
+            body_sha256: r.body.as_ref().map(|b| sha256(b.to_string().as_bytes())),
+            if_match: r.if_match.clone(),
+        }
+    }
 }
 
 impl SavedStep {
@@ -89,7 +116,7 @@ impl SavedStep {
             changes: p.changes.iter().map(ChangeDoc::from).collect(),
             held: p.held.clone(),
             observed: p.observed.clone(),
-            request: p.request.clone(),
+            request: p.request.as_ref().map(SavedRequest::of),
         }
     }
 }

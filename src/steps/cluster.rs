@@ -22,7 +22,7 @@ use crate::{
     error::{Error, Result},
     info,
     model::csi::CsiDriver,
-    plan::{Action, FieldChange, Phase, Planned, Step, diff},
+    plan::{Action, FieldChange, Phase, Planned, Request, Step, diff},
     steps::{acr::AcrRegrant, addons::AddonGrants},
     util::Progress,
 };
@@ -44,8 +44,15 @@ fn desired_body(d: &dyn Desired, read: &Value, mc: &ManagedCluster) -> (Value, V
 
 /// The plan of a cluster-rewriting step: its changes, or — while an operation runs on the
 /// cluster — a wait for it (an update whose change is already in the document is not done yet).
-fn plan_write(d: &dyn Desired, planned: Planned, read: &Value, mc: &ManagedCluster, done: &str) -> Planned {
-    let (_, changes) = desired_body(d, read, mc);
+fn plan_write(
+    c: &ClusterRef,
+    d: &dyn Desired,
+    planned: Planned,
+    read: &Value,
+    mc: &ManagedCluster,
+    done: &str,
+) -> Planned {
+    let (body, changes) = desired_body(d, read, mc);
     match (changes.is_empty(), mc.busy()) {
         (true, None) => Planned {
             action: Action::NoOp,
@@ -66,7 +73,12 @@ fn plan_write(d: &dyn Desired, planned: Planned, read: &Value, mc: &ManagedClust
                     let reason = planned.reason.clone().unwrap_or_default();
                     planned.reason(format!("{reason} (after {what} finishes)"))
                 }
-                None => planned,
+                // The PUT as it will go: the cluster as read with the change, only if it still
+                // has the entity tag read.
+                None => planned.request(Request {
+                    if_match: mc.e_tag.clone(),
+                    ..Request::put(c.id(), api::CONTAINER_SERVICE, body)
+                }),
             }
         }
     }
@@ -75,11 +87,35 @@ fn plan_write(d: &dyn Desired, planned: Planned, read: &Value, mc: &ManagedClust
 /// The change that switches the control plane's identity.
 const IDENTITY_TYPE: &str = "identity.type";
 
-/// Wait until nothing runs on the cluster, read it, and PUT exactly the planned change with the
+/// Send the planned PUT with the planned entity tag; if the cluster moved since (412, or a busy
+/// 409): wait until nothing runs on it, read it, and PUT exactly the planned change with the
 /// entity tag just read. On 412 (someone wrote in between) or a busy 409 (someone's operation
 /// started in between), wait, read and compare again: apply only if the same change still holds,
 /// else stop and say what differs. Nothing is ever resent unchanged.
 async fn write(c: &ClusterRef, d: &dyn Desired, planned: &Planned, on: Progress<'_>) -> Result<()> {
+    // First the planned PUT itself, guarded by the entity tag the plan read: nothing to read again.
+    if let Some(r) = &planned.request {
+        let body = r.body.clone().unwrap_or_default();
+        match c
+            .az
+            .arm
+            .put_if_match(&r.path, &r.api_version, &body, r.if_match.as_deref(), on)
+            .await
+        {
+            Err(Error::Arm(e)) if e.is(&ErrorCode::PreconditionFailed) && planned.exact => {
+                return Err(Error::stale(format!(
+                    "cluster {} changed since the plan (412 on If-Match); nothing was written to it",
+                    c.label()
+                )));
+            }
+            // Someone wrote or started an operation since the plan: plan again from a fresh read.
+            Err(Error::Arm(e)) if e.is(&ErrorCode::PreconditionFailed) => {
+                on("the cluster changed since it was planned: reading it again");
+            }
+            Err(Error::Arm(e)) if e.code.is_busy() => c.wait_out(e, on).await?,
+            other => return other.map(|_| ()),
+        }
+    }
     let mut attempt = 0;
     loop {
         attempt += 1;
@@ -380,7 +416,7 @@ impl Step for ClusterUpdate {
         let planned = Planned::new(self.address(), self.phase(), ids::MANAGED_CLUSTER, Action::Update)
             .reason(reasons.join("; "))
             .observed(mc.e_tag.clone());
-        let planned = plan_write(self, planned, &read, &mc, &done.join("; "));
+        let planned = plan_write(&self.cluster, self, planned, &read, &mc, &done.join("; "));
         // After the switch, what the registry records said (tags ignored) is said here.
         let switched_notes = if mc.uses_service_principal() {
             vec![]
