@@ -892,4 +892,85 @@ mod tests {
         );
         assert!(p.adoption);
     }
+
+    // ---- the access policy -------------------------------------------------------------------
+
+    const TENANT: &str = "72f988bf-86f1-41af-91ab-2d7cd011db47";
+
+    /// `get` for the identity of the IdentityCreate example on an access-policy vault holding
+    /// `policies`.
+    fn policy(policies: Value) -> (Recorded, AccessPolicy) {
+        let r = Recorded::new();
+        let identity = r.az.identity_id(RG, "identityName");
+        let vault = Vault {
+            id: vault_id(),
+            name: "vault1".into(),
+            resource_group: RG.into(),
+            uri: "https://vault1.vault.azure.net/".parse().unwrap(),
+            tenant_id: TENANT.into(),
+            rbac: false,
+        };
+        let r = r
+            .get(
+                &identity,
+                api::MANAGED_IDENTITY,
+                Some(example("IdentityCreate.2026-05-31.json", "200")),
+            )
+            .get(
+                &vault_id(),
+                api::KEY_VAULT,
+                Some(json!({"id": vault_id(), "properties": {"tenantId": TENANT, "accessPolicies": policies}})),
+            );
+        let principal = Principal::Identity {
+            rg: RG.into(),
+            name: "identityName".into(),
+        };
+        let step = AccessPolicy {
+            az: r.az.clone(),
+            vault,
+            who: principal.label(),
+            principal,
+            permissions: vec!["get".into()],
+        };
+        (r, step)
+    }
+
+    #[tokio::test]
+    async fn an_access_policy_plan_is_the_entry_add_sends() {
+        let (r, step) = policy(json!([]));
+        let p = r.plan(&step).await.unwrap();
+        assert_eq!(p.action, Action::Create);
+        let entry = json!({"tenantId": TENANT, "objectId": PRINCIPAL, "permissions": {"secrets": ["get"]}});
+        assert_eq!(
+            crate::plan::diff::body_of(&p.changes),
+            entry,
+            "the changes are the entry"
+        );
+        let r = p.request.expect("the plan knows the whole write");
+        assert_eq!(r.path, format!("{}/accessPolicies/add", vault_id()));
+        assert_eq!(r.body, Some(json!({"properties": {"accessPolicies": [entry]}})));
+    }
+
+    #[tokio::test]
+    async fn an_access_policy_adds_only_what_is_missing_and_shows_the_merged_result() {
+        let held = json!([{"tenantId": TENANT, "objectId": PRINCIPAL, "permissions": {"secrets": ["list"]}}]);
+        let (r, step) = policy(held);
+        let p = r.plan(&step).await.unwrap();
+        assert_eq!(p.action, Action::Update);
+        assert_eq!(
+            p.effects,
+            [FieldChange::set(
+                "accessPolicies[objectId].permissions.secrets",
+                Some(json!(["list"])),
+                json!(["list", "get"])
+            )]
+        );
+        assert!(p.warnings[0].contains("beyond what it needs"), "{:?}", p.warnings);
+
+        let (r, step) =
+            policy(json!([{"tenantId": TENANT, "objectId": PRINCIPAL, "permissions": {"secrets": ["get"]}}]));
+        let p = r.plan(&step).await.unwrap();
+        assert_eq!(p.action, Action::NoOp);
+        assert!(p.request.is_none());
+    }
 }
