@@ -100,7 +100,7 @@ impl Settings {
         let parallel = spec.parallel.max(1);
         Ok(RunOptions {
             reporter: std::sync::Arc::new(crate::report::Console::new(self.ui.clone())),
-            command: spec.command.unwrap_or(self.command).to_string(),
+            command: self.command.to_string(),
             dry_run: self.dry_run || spec.dry_run,
             yes: self.yes,
             detailed_exitcode: self.detailed_exitcode,

@@ -167,7 +167,12 @@ async fn fleet(files: &[PathBuf], s: &Settings, dry_run: bool, no_wait: bool, ad
     );
     let observation = crate::util::observation::Observation::default();
     let (p, _) = observation
-        .run(build::up_fleet(&az, books.iter().zip(seeds).collect(), adopt))
+        .run(build::up_fleet(
+            &az,
+            books.iter().zip(seeds).collect(),
+            &clusters,
+            adopt,
+        ))
         .await?;
     let list: Vec<String> = files.iter().map(|f| format!("-f {}", f.display())).collect();
     let again = format!("kvwire up {}", list.join(" "));

@@ -198,31 +198,41 @@ pub(crate) fn document(
     }
 }
 
-/// A fleet's document: each step says its app, and each app what became of it.
-/// `app_of[i]`: step i's app name (`None`: shared); `names`: every app, in order.
-pub(crate) fn with_apps(mut doc: Document, names: &[String], app_of: &[Option<String>]) -> Document {
-    for (step, app) in doc.steps.iter_mut().zip(app_of) {
-        step.app = app.clone();
-    }
-    doc.apps = names
+/// What became of each app of a fleet (`names`), from its steps' outcomes; `app_of(i)` is step
+/// i's app.
+pub(crate) fn app_docs(
+    names: &[String],
+    app_of: impl Fn(usize) -> Option<usize>,
+    outcomes: &[(Outcome, Option<String>)],
+) -> Vec<AppDoc> {
+    names
         .iter()
-        .map(|name| {
-            let mine: Vec<Outcome> = doc
-                .steps
+        .enumerate()
+        .map(|(a, name)| {
+            let mine: Vec<Outcome> = outcomes
                 .iter()
-                .filter(|s| s.app.as_deref() == Some(name.as_str()))
-                .map(|s| s.outcome)
+                .enumerate()
+                .filter(|(i, _)| app_of(*i) == Some(a))
+                .map(|(_, (o, _))| *o)
                 .collect();
-            let mut outcomes = BTreeMap::new();
+            let mut counts = BTreeMap::new();
             for o in &mine {
-                *outcomes.entry(o.name()).or_insert(0) += 1;
+                *counts.entry(o.name()).or_insert(0) += 1;
             }
             AppDoc {
                 name: name.clone(),
                 outcome: Outcome::worst(mine),
-                outcomes,
+                outcomes: counts,
             }
         })
-        .collect();
+        .collect()
+}
+
+/// A fleet's document: each step says its app (`app_of`, by name), and each app what became of it.
+pub(crate) fn with_apps(mut doc: Document, app_of: &[Option<String>], apps: Vec<AppDoc>) -> Document {
+    for (step, app) in doc.steps.iter_mut().zip(app_of) {
+        step.app = app.clone();
+    }
+    doc.apps = apps;
     doc
 }

@@ -148,8 +148,6 @@ pub(crate) struct RunSpec {
     pub(crate) no_wait: bool,
     /// Only observe, whatever the flags say (`plan`).
     pub(crate) dry_run: bool,
-    /// The plan document's `command`, when not the command's own name (a dry-run `up` is a `plan`).
-    pub(crate) command: Option<&'static str>,
     pub(crate) confirm_word: bool,
     pub(crate) destroy: bool,
     pub(crate) save: Option<(std::path::PathBuf, super::saved::Origin)>,
@@ -221,9 +219,9 @@ pub(crate) async fn run_in(observation: Observation, plan: Plan, opts: &RunOptio
         super::saved::SavedPlan::new(origin, &planned).write(path)?;
         r.saved(path);
     }
-    let mut outcomes = first_outcomes(&plan, &planned, &unobserved);
     // A fleet's app that could not be observed has failed already; the others go on.
     let unobserved_apps: HashSet<Option<AppId>> = unobserved.iter().map(|(i, _)| plan.app[*i]).collect();
+    let mut outcomes = first_outcomes(&plan, &planned, &unobserved, &unobserved_apps);
     let view = |outcomes| RunView {
         plan: &plan,
         planned: &planned,
@@ -328,7 +326,12 @@ async fn apply_and_end(
 
 /// Each step's outcome before anything is applied: unchanged or planned, and failed where a
 /// fleet's app could not be observed (its other steps will not run).
-fn first_outcomes(plan: &Plan, planned: &[Planned], unobserved: &[(StepId, Error)]) -> Vec<(Outcome, Option<String>)> {
+fn first_outcomes(
+    plan: &Plan,
+    planned: &[Planned],
+    unobserved: &[(StepId, Error)],
+    failed_apps: &HashSet<Option<AppId>>,
+) -> Vec<(Outcome, Option<String>)> {
     let mut outcomes: Vec<(Outcome, Option<String>)> = planned
         .iter()
         .map(|p| {
@@ -340,7 +343,6 @@ fn first_outcomes(plan: &Plan, planned: &[Planned], unobserved: &[(StepId, Error
             (o, None)
         })
         .collect();
-    let failed_apps: HashSet<Option<AppId>> = unobserved.iter().map(|(i, _)| plan.app[*i]).collect();
     for (i, e) in unobserved {
         outcomes[*i] = (Outcome::Failed, Some(e.to_string()));
     }

@@ -193,7 +193,12 @@ fn the_document(run: &RunView<'_>, dry_run: bool, outputs: &[(String, Value)]) -
     let app_of: Vec<Option<String>> = (0..run.planned.len())
         .map(|i| run.plan.app_name(i).map(str::to_owned))
         .collect();
-    document::with_apps(doc, run.plan.apps(), &app_of)
+    document::with_apps(doc, &app_of, apps(run))
+}
+
+/// What became of each app of a fleet.
+fn apps(run: &RunView<'_>) -> Vec<document::AppDoc> {
+    document::app_docs(run.plan.apps(), |i| run.plan.app_of(i), run.outcomes)
 }
 
 /// The end of a dry run, or of a run with nothing to change.
@@ -327,22 +332,13 @@ fn failure_lines(run: &RunView<'_>, ui: &Ui) -> String {
 /// A fleet's text report: a line per app with what became of its steps.
 fn app_lines(run: &RunView<'_>, ui: &Ui) -> String {
     let mut out = String::new();
-    for (a, name) in run.plan.apps().iter().enumerate() {
-        let mine: Vec<Outcome> = run
-            .outcomes
-            .iter()
-            .enumerate()
-            .filter(|(i, _)| run.plan.app_of(*i) == Some(a))
-            .map(|(_, (o, _))| *o)
-            .collect();
-        let worst = Outcome::worst(mine.iter().copied());
-        let mark = match worst {
+    for app in apps(run) {
+        let mark = match app.outcome {
             Outcome::Failed => ui.paint("✘", Style::Remove),
             Outcome::NotRun | Outcome::Held | Outcome::Started | Outcome::Planned => ui.paint("!", Style::Change),
             Outcome::Applied | Outcome::Unchanged => ui.paint("✔", Style::Add),
         };
-        let mut counts: Vec<String> = vec![];
-        for o in [
+        let counts: Vec<String> = [
             Outcome::Applied,
             Outcome::Planned,
             Outcome::Started,
@@ -350,16 +346,18 @@ fn app_lines(run: &RunView<'_>, ui: &Ui) -> String {
             Outcome::Failed,
             Outcome::NotRun,
             Outcome::Unchanged,
-        ] {
-            let n = mine.iter().filter(|m| **m == o).count();
-            if n > 0 {
-                counts.push(format!("{n} {}", o.name().replace('_', " ")));
-            }
-        }
+        ]
+        .into_iter()
+        .filter_map(|o| {
+            app.outcomes
+                .get(o.name())
+                .map(|n| format!("{n} {}", o.name().replace('_', " ")))
+        })
+        .collect();
         out.push_str(&format!(
             "{mark} {}: {} ({})\n",
-            crate::util::text::printable(name),
-            worst.name().replace('_', " "),
+            crate::util::text::printable(&app.name),
+            app.outcome.name().replace('_', " "),
             counts.join(", ")
         ));
     }

@@ -71,7 +71,8 @@ pub(crate) fn read_seeds(rb: &Loaded, allow_missing: bool) -> Result<Option<Seed
 /// (verify's drift check) no secret steps are planned.
 /// `adopt`: what exists and this runbook did not make is adopted without asking (`up --adopt`).
 pub(crate) async fn up(az: &Arc<Azure>, rb: &Loaded, seeds: Option<Seeds>, adopt: bool) -> Result<(Plan, Vault)> {
-    let (plan, mut vaults) = up_fleet(az, vec![(rb, seeds)], adopt).await?;
+    let clusters = merge_clusters(&[rb])?;
+    let (plan, mut vaults) = up_fleet(az, vec![(rb, seeds)], &clusters, adopt).await?;
     Ok((plan, vaults.remove(0)))
 }
 
@@ -173,16 +174,17 @@ fn csi_clash(key: &str, first: &Loaded, second: &Loaded) -> crate::error::Error 
 }
 
 /// [`up`] for many runbooks in one plan (`kvwire up -f a.toml -f b.toml`): one write per cluster
-/// that merges what they all need ([`merge_clusters`]) and its pools' upgrades, shared; then each
+/// of `clusters` (what they all need, [`merge_clusters`], decided by the caller before any
+/// request) and its pools' upgrades, shared; then each
 /// runbook's own steps, as an app of the plan (reported apart; its failure stops only it). One
 /// runbook makes a plan with no apps, exactly as before. Returns each runbook's vault.
 pub(crate) async fn up_fleet(
     az: &Arc<Azure>,
     apps: Vec<(&Loaded, Option<Seeds>)>,
+    clusters: &[SharedCluster],
     adopt: bool,
 ) -> Result<(Plan, Vec<Vault>)> {
     let books: Vec<&Loaded> = apps.iter().map(|(rb, _)| *rb).collect();
-    let clusters = merge_clusters(&books)?;
     let fleet = apps.len() > 1;
     // Every read the plan is built from, at once: each vault, and per cluster its pools, its
     // registries and add-ons (identical reads are shared by the observation in effect).

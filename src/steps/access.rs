@@ -679,6 +679,15 @@ impl AccessPolicy {
             FieldChange::set("permissions.secrets", None, json!(self.permissions)),
         ]
     }
+
+    /// The `accessPolicies/add` write of `entry` ([`AccessPolicy::entry`]).
+    fn add(&self, entry: &[FieldChange]) -> Request {
+        Request::put(
+            format!("{}/accessPolicies/add", self.vault.id),
+            api::KEY_VAULT,
+            json!({"properties": {"accessPolicies": [crate::plan::diff::body_of(entry)]}}),
+        )
+    }
 }
 
 #[async_trait::async_trait]
@@ -720,6 +729,7 @@ impl Step for AccessPolicy {
         }
         let mut after = have.clone();
         after.extend(missing.iter().map(|s| s.to_string()));
+        let entry = self.entry(Some(&object_id));
         Ok(Planned {
             action: if current.is_some() {
                 Action::Update
@@ -729,12 +739,8 @@ impl Step for AccessPolicy {
             ..planned
                 .reason("the vault uses access policies (enableRbacAuthorization is not true)")
                 .warnings(warnings)
-                .changes(self.entry(Some(&object_id)))
-                .request(Request::put(
-                    format!("{}/accessPolicies/add", self.vault.id),
-                    api::KEY_VAULT,
-                    json!({"properties": {"accessPolicies": [crate::plan::diff::body_of(&self.entry(Some(&object_id)))]}}),
-                ))
+                .request(self.add(&entry))
+                .changes(entry)
                 // `add` merges into the principal's policy: what the vault then holds.
                 .effects(vec![FieldChange::set(
                     "accessPolicies[objectId].permissions.secrets",
@@ -750,12 +756,8 @@ impl Step for AccessPolicy {
         let (path, body) = match &planned.request {
             Some(r) => (r.path.clone(), r.body.clone().unwrap_or_default()),
             None => {
-                let object_id = self.principal.require(&self.az).await?;
-                let entry = crate::plan::diff::body_of(&self.entry(Some(&object_id)));
-                (
-                    format!("{}/accessPolicies/add", self.vault.id),
-                    json!({"properties": {"accessPolicies": [entry]}}),
-                )
+                let r = self.add(&self.entry(Some(&self.principal.require(&self.az).await?)));
+                (r.path, r.body.unwrap_or_default())
             }
         };
         self.az.arm.put(&path, api::KEY_VAULT, &body, on).await?;

@@ -75,10 +75,7 @@ fn plan_write(
                 }
                 // The PUT as it will go: the cluster as read with the change, only if it still
                 // has the entity tag read.
-                None => planned.request(Request {
-                    if_match: mc.e_tag.clone(),
-                    ..Request::put(c.id(), api::CONTAINER_SERVICE, body)
-                }),
+                None => planned.request(put_request(c, body, mc)),
             }
         }
     }
@@ -93,58 +90,27 @@ const IDENTITY_TYPE: &str = "identity.type";
 /// started in between), wait, read and compare again: apply only if the same change still holds,
 /// else stop and say what differs. Nothing is ever resent unchanged.
 async fn write(c: &ClusterRef, d: &dyn Desired, planned: &Planned, on: Progress<'_>) -> Result<()> {
-    // First the planned PUT itself, guarded by the entity tag the plan read: nothing to read again.
-    if let Some(r) = &planned.request {
-        let body = r.body.clone().unwrap_or_default();
+    // The first PUT is the planned one, guarded by the entity tag the plan read: nothing to read
+    // again. Each later one comes from a fresh read (`replan`); those are the attempts counted.
+    let mut next = planned.request.clone();
+    let mut attempt = 0;
+    loop {
+        let r = match next.take() {
+            Some(r) => r,
+            None => {
+                attempt += 1;
+                match replan(c, d, planned, on).await? {
+                    Some(r) => r,
+                    // Someone (or an earlier, interrupted run) already made this change.
+                    None => return Ok(()),
+                }
+            }
+        };
+        let body = r.body.unwrap_or_default();
         match c
             .az
             .arm
             .put_if_match(&r.path, &r.api_version, &body, r.if_match.as_deref(), on)
-            .await
-        {
-            Err(Error::Arm(e)) if e.is(&ErrorCode::PreconditionFailed) && planned.exact => {
-                return Err(Error::stale(format!(
-                    "cluster {} changed since the plan (412 on If-Match); nothing was written to it",
-                    c.label()
-                )));
-            }
-            // Someone wrote or started an operation since the plan: plan again from a fresh read.
-            Err(Error::Arm(e)) if e.is(&ErrorCode::PreconditionFailed) => {
-                on("the cluster changed since it was planned: reading it again");
-            }
-            Err(Error::Arm(e)) if e.code.is_busy() => c.wait_out(e, on).await?,
-            other => return other.map(|_| ()),
-        }
-    }
-    let mut attempt = 0;
-    loop {
-        attempt += 1;
-        let (read, mc) = c.settled(on).await?;
-        if planned.exact && planned.observed.is_some() && mc.e_tag != planned.observed {
-            return Err(Error::stale(format!(
-                "cluster {} changed since the plan (entity tag {} → {}); nothing was written to it",
-                c.label(),
-                planned.observed.as_deref().unwrap_or("-"),
-                mc.e_tag.as_deref().unwrap_or("-")
-            )));
-        }
-        let (body, now) = desired_body(d, &read, &mc);
-        if now.is_empty() {
-            // Someone (or an earlier, interrupted run) already made this change.
-            return Ok(());
-        }
-        if !diff::same_change(&now, &planned.changes) {
-            let paths: Vec<&str> = now.iter().map(|c| c.path.as_str()).collect();
-            return Err(Error::runtime(format!(
-                "cluster {} changed since it was planned: the change would now touch {}; nothing was written. Run again to plan against what it is now",
-                c.label(),
-                paths.join(", ")
-            )));
-        }
-        match c
-            .az
-            .arm
-            .put_if_match(&c.id(), api::CONTAINER_SERVICE, &body, mc.e_tag.as_deref(), on)
             .await
         {
             // A saved plan applies exactly: someone else's write in between ends it.
@@ -161,6 +127,42 @@ async fn write(c: &ClusterRef, d: &dyn Desired, planned: &Planned, on: Progress<
             Err(Error::Arm(e)) if e.code.is_busy() && attempt < REPLANS => c.wait_out(e, on).await?,
             other => return other.map(|_| ()),
         }
+    }
+}
+
+/// Once nothing runs on the cluster, read it and build the planned change's PUT again, with the
+/// entity tag just read; `None` when the change is already made. Refuses when the change would
+/// now be another than the planned one, or (a saved plan) the cluster moved at all.
+async fn replan(c: &ClusterRef, d: &dyn Desired, planned: &Planned, on: Progress<'_>) -> Result<Option<Request>> {
+    let (read, mc) = c.settled(on).await?;
+    if planned.exact && planned.observed.is_some() && mc.e_tag != planned.observed {
+        return Err(Error::stale(format!(
+            "cluster {} changed since the plan (entity tag {} → {}); nothing was written to it",
+            c.label(),
+            planned.observed.as_deref().unwrap_or("-"),
+            mc.e_tag.as_deref().unwrap_or("-")
+        )));
+    }
+    let (body, now) = desired_body(d, &read, &mc);
+    if now.is_empty() {
+        return Ok(None);
+    }
+    if !diff::same_change(&now, &planned.changes) {
+        let paths: Vec<&str> = now.iter().map(|c| c.path.as_str()).collect();
+        return Err(Error::runtime(format!(
+            "cluster {} changed since it was planned: the change would now touch {}; nothing was written. Run again to plan against what it is now",
+            c.label(),
+            paths.join(", ")
+        )));
+    }
+    Ok(Some(put_request(c, body, &mc)))
+}
+
+/// The cluster's PUT of `body`, only if it still has the entity tag of `mc`, as read.
+fn put_request(c: &ClusterRef, body: Value, mc: &ManagedCluster) -> Request {
+    Request {
+        if_match: mc.e_tag.clone(),
+        ..Request::put(c.id(), api::CONTAINER_SERVICE, body)
     }
 }
 
