@@ -55,26 +55,27 @@ impl ClusterRef {
     /// what it waits for; bounded by `--lro-timeout`.
     pub(crate) async fn settled(&self, on: Progress<'_>) -> Result<(Value, ManagedCluster)> {
         let lro = &self.az.arm.lro;
-        let deadline = tokio::time::Instant::now() + lro.timeout;
-        let mut n = 0;
-        loop {
-            let (read, mc) = self.read().await?;
-            let Some(what) = mc.busy() else {
-                return Ok((read, mc));
-            };
-            let wait = lro.poll_interval(n);
-            if tokio::time::Instant::now() + wait > deadline {
-                return Err(Error::runtime(format!(
+        lro.wait_until(
+            || async {
+                let (read, mc) = self.read().await?;
+                Ok(match mc.busy() {
+                    None => Ok((read, mc)),
+                    Some(what) => Err(what),
+                })
+            },
+            |what| {
+                on(&format!("waiting for {what} to finish"));
+                info!("cluster {}: waiting for {what} to finish", self.label());
+            },
+            |what| {
+                Error::runtime(format!(
                     "cluster {}: {what} was still running after {}s (raise --lro-timeout, or run `kvwire wait`); nothing was written",
                     self.label(),
                     lro.timeout.as_secs()
-                )));
-            }
-            on(&format!("waiting for {what} to finish"));
-            info!("cluster {}: waiting for {what} to finish", self.label());
-            tokio::time::sleep(wait).await;
-            n += 1;
-        }
+                ))
+            },
+        )
+        .await
     }
 
     /// After AKS answered a write with a busy 409 (`OperationNotAllowed`, `EtagMismatch`): wait

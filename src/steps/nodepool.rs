@@ -48,32 +48,34 @@ impl UpgradeNodeImage {
     /// Wait until the pool's running operation ends; fail if it failed.
     async fn await_pool(&self, on: Progress<'_>) -> Result<()> {
         let lro = &self.cluster.az.arm.lro;
-        let deadline = tokio::time::Instant::now() + lro.timeout;
-        let mut n = 0;
-        loop {
-            let (pool, _) = self.cluster.pool(&self.pool).await?;
-            let state = pool.properties.provisioning_state.unwrap_or_default();
-            if is_terminal(&state) || state.is_empty() {
-                if state.eq_ignore_ascii_case("Failed") {
-                    return Err(Error::runtime(format!(
-                        "the node image upgrade of {} failed (provisioningState Failed); run again to retry this pool",
-                        self.address()
-                    )));
-                }
-                return Ok(());
-            }
-            let wait = lro.poll_interval(n);
-            if tokio::time::Instant::now() + wait > deadline {
-                return Err(Error::runtime(format!(
-                    "{} was still {state} after {}s (raise --lro-timeout, or run `kvwire wait`); it goes on in Azure",
-                    self.address(),
-                    lro.timeout.as_secs()
-                )));
-            }
-            on(&format!("waiting for the running upgrade ({state})"));
-            tokio::time::sleep(wait).await;
-            n += 1;
+        let state = lro
+            .wait_until(
+                || async {
+                    let (pool, _) = self.cluster.pool(&self.pool).await?;
+                    let state = pool.properties.provisioning_state.unwrap_or_default();
+                    Ok(if is_terminal(&state) || state.is_empty() {
+                        Ok(state)
+                    } else {
+                        Err(state)
+                    })
+                },
+                |state| on(&format!("waiting for the running upgrade ({state})")),
+                |state| {
+                    Error::runtime(format!(
+                        "{} was still {state} after {}s (raise --lro-timeout, or run `kvwire wait`); it goes on in Azure",
+                        self.address(),
+                        lro.timeout.as_secs()
+                    ))
+                },
+            )
+            .await?;
+        if state.eq_ignore_ascii_case("Failed") {
+            return Err(Error::runtime(format!(
+                "the node image upgrade of {} failed (provisioningState Failed); run again to retry this pool",
+                self.address()
+            )));
         }
+        Ok(())
     }
 }
 

@@ -81,6 +81,37 @@ impl LroPolicy {
             two.saturating_mul(1 << (n - 14).min(4)).min(Duration::from_secs(30))
         }
     }
+
+    /// Look at something that is not ours to poll (the cluster or a pool busy with someone's
+    /// operation) at [`LroPolicy::poll_interval`] until `look` finds it done (`Ok(value)`), while
+    /// it says what still runs (`Err(status)`), telling `waiting` before each wait; within
+    /// `--lro-timeout`, past which the error is `timed_out(last status)`.
+    pub(crate) async fn wait_until<T, F, Fut>(
+        &self,
+        mut look: F,
+        waiting: impl Fn(&str),
+        timed_out: impl FnOnce(&str) -> Error,
+    ) -> Result<T>
+    where
+        F: FnMut() -> Fut,
+        Fut: std::future::Future<Output = Result<std::result::Result<T, String>>>,
+    {
+        let deadline = tokio::time::Instant::now() + self.timeout;
+        let mut n = 0;
+        loop {
+            let status = match look().await? {
+                Ok(done) => return Ok(done),
+                Err(status) => status,
+            };
+            let wait = self.poll_interval(n);
+            if tokio::time::Instant::now() + wait > deadline {
+                return Err(timed_out(&status));
+            }
+            waiting(&status);
+            tokio::time::sleep(wait).await;
+            n += 1;
+        }
+    }
 }
 
 /// AKS throttles status polls to about two a second per subscription after a burst of 200
