@@ -1286,7 +1286,7 @@ _kvwire() {
                     return 0
                     ;;
                 --mode)
-                    COMPREPLY=($(compgen -W "workload-identity kubelet vm-identity pod-identity addon-identity" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "workload-identity identity-binding kubelet vm-identity pod-identity addon-identity" -- "${cur}"))
                     return 0
                     ;;
                 --consumer)
@@ -2099,7 +2099,7 @@ _kvwire() {
             return 0
             ;;
         kvwire__subcmd__workload__subcmd__identity)
-            opts="-g -n -o -y -h -v -q --resource-group --cluster --name --identity --identity-resource-group --namespace --service-account --credential-name --overwrite --principal-wait --no-wait --output --dry-run --yes --detailed-exitcode --help --subscription --verbose --quiet --cloud --auth --ca-bundle --resolve --timeout --retries --lro-timeout --keyvault-rate --no-color"
+            opts="-g -n -o -y -h -v -q --resource-group --cluster --name --identity --identity-resource-group --namespace --service-account --credential-name --overwrite --binding --binding-name --principal-wait --no-wait --output --dry-run --yes --detailed-exitcode --help --subscription --verbose --quiet --cloud --auth --ca-bundle --resolve --timeout --retries --lro-timeout --keyvault-rate --no-color"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2142,6 +2142,10 @@ _kvwire() {
                     return 0
                     ;;
                 --credential-name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --binding-name)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -228,6 +228,7 @@ complete -c kvwire -n "__fish_kvwire_using_subcommand workload-identity" -l iden
 complete -c kvwire -n "__fish_kvwire_using_subcommand workload-identity" -l namespace -d 'Kubernetes namespace of the service account' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand workload-identity" -l service-account -d 'Kubernetes service account the pods run as' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand workload-identity" -l credential-name -d 'Name of the federated credential (default: kvwire-NAMESPACE-SERVICE_ACCOUNT)' -r
+complete -c kvwire -n "__fish_kvwire_using_subcommand workload-identity" -l binding-name -d 'Identity binding name (default: the identity\'s, lower-case letters and digits)' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand workload-identity" -l principal-wait -d 'Keep retrying this long while a just-created identity is not yet known to Azure RBAC (PrincipalNotFound) or to its federated credentials (ParentResourceNotFound), while another federated credential write holds the identity (409), and while a new role assignment does not show in Azure yet' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand workload-identity" -s o -l output -d 'Output format. Default: text on a terminal, json when stdout is piped' -r -f -a "text\t'For people: aligned, coloured on a terminal'
 json\t'One stable JSON document on stdout (docs/plan-format.md)'
@@ -246,6 +247,7 @@ complete -c kvwire -n "__fish_kvwire_using_subcommand workload-identity" -l retr
 complete -c kvwire -n "__fish_kvwire_using_subcommand workload-identity" -l lro-timeout -d 'Give up waiting for one long-running Azure operation after this many seconds' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand workload-identity" -l keyvault-rate -d 'Requests kvwire sends one Key Vault in 10 seconds, at most (Key Vault allows 4,000 per vault per region; the default leaves headroom for the vault\'s other clients)' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand workload-identity" -l overwrite -d 'Rewrite a federated credential of the same name that trusts another issuer or subject (held otherwise: the pods it trusts now would lose access; at a terminal kvwire asks)'
+complete -c kvwire -n "__fish_kvwire_using_subcommand workload-identity" -l binding -d 'An AKS identity binding instead of a federated credential: any number of service accounts (RBAC from `kvwire manifests --mode identity-binding`)'
 complete -c kvwire -n "__fish_kvwire_using_subcommand workload-identity" -l no-wait -d 'Start the long-running operation and return once Azure accepted it; `kvwire wait` (or a later run, which adopts it) waits for the end'
 complete -c kvwire -n "__fish_kvwire_using_subcommand workload-identity" -l dry-run -d 'Observe and print the plan, but write nothing (reads only)'
 complete -c kvwire -n "__fish_kvwire_using_subcommand workload-identity" -s y -l yes -d 'Apply without asking. Required to apply when there is no terminal (CI)'
@@ -348,6 +350,7 @@ complete -c kvwire -n "__fish_kvwire_using_subcommand manifests" -l vault -d 'Th
 complete -c kvwire -n "__fish_kvwire_using_subcommand manifests" -s g -l resource-group -d 'Resource group of the vault, and the default for --cluster and --identity' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand manifests" -l namespace -d 'Kubernetes namespace of the emitted objects' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand manifests" -l mode -d 'Identity the pods use to reach Key Vault' -r -f -a "workload-identity\t'A user-assigned identity federated with the pod\'s service account (recommended)'
+identity-binding\t'A user-assigned identity bound to the cluster (AKS identity binding), with RBAC for the service accounts'
 kubelet\t'The cluster\'s kubelet identity (every pod on the node can use it)'
 vm-identity\t'A managed identity of the node VMSS (--identity), or its system-assigned one'
 pod-identity\t'Deprecated AAD pod identity; emitted with a warning'

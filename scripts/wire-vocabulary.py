@@ -123,6 +123,17 @@ FILES = [
         },
     ),
     dict(
+        # AKS identity bindings (GA in 2026-04-01; `az aks identity-binding create`).
+        file="identity-binding.json",
+        src=CS,
+        roots={
+            "resource": "IdentityBinding",
+            "list": ("synth-list", "azure.mgmt.containerservice.operations", "IdentityBindingsOperations",
+                     "list_by_managed_cluster", "IdentityBindingListResult"),
+            "error": "ErrorResponse",
+        },
+    ),
+    dict(
         file="role-assignment.json",
         src=AUTH,
         roots={

@@ -5,6 +5,7 @@ use crate::util::uuid5;
 pub(crate) const MANAGED_CLUSTER: &str = "Microsoft.ContainerService/managedClusters";
 pub(crate) const NODE_IMAGE_UPGRADE: &str =
     "Microsoft.ContainerService/managedClusters/agentPools/upgradeNodeImageVersion";
+pub(crate) const IDENTITY_BINDING: &str = "Microsoft.ContainerService/managedClusters/identityBindings";
 pub(crate) const USER_ASSIGNED_IDENTITY: &str = "Microsoft.ManagedIdentity/userAssignedIdentities";
 pub(crate) const FEDERATED_CREDENTIAL: &str =
     "Microsoft.ManagedIdentity/userAssignedIdentities/federatedIdentityCredentials";
@@ -32,6 +33,10 @@ pub(crate) fn agent_pools(cluster_id: &str) -> String {
 
 pub(crate) fn agent_pool(cluster_id: &str, pool: &str) -> String {
     format!("{cluster_id}/agentPools/{pool}")
+}
+
+pub(crate) fn identity_binding(cluster_id: &str, name: &str) -> String {
+    format!("{cluster_id}/identityBindings/{name}")
 }
 
 pub(crate) fn user_assigned_identity(sub: &str, rg: &str, name: &str) -> String {

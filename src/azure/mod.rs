@@ -3,6 +3,7 @@
 
 pub mod arm;
 pub mod auth;
+pub(crate) mod binding;
 pub mod cloud;
 pub(crate) mod cluster;
 pub(crate) mod context;

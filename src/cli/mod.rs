@@ -505,12 +505,19 @@ pub(crate) struct WorkloadIdentityArgs {
     #[arg(long, value_parser = names::k8s_service_account)]
     pub(crate) service_account: String,
     /// Name of the federated credential (default: kvwire-NAMESPACE-SERVICE_ACCOUNT).
-    #[arg(long, value_parser = names::credential_name)]
+    #[arg(long, value_parser = names::credential_name, conflicts_with = "binding")]
     pub(crate) credential_name: Option<String>,
     /// Rewrite a federated credential of the same name that trusts another issuer or subject
     /// (held otherwise: the pods it trusts now would lose access; at a terminal kvwire asks).
-    #[arg(long)]
+    #[arg(long, conflicts_with = "binding")]
     pub(crate) overwrite: bool,
+    /// An AKS identity binding instead of a federated credential: any number of service accounts
+    /// (RBAC from `kvwire manifests --mode identity-binding`).
+    #[arg(long)]
+    pub(crate) binding: bool,
+    /// Identity binding name (default: the identity's, lower-case letters and digits).
+    #[arg(long, value_parser = names::identity_binding_name, requires = "binding")]
+    pub(crate) binding_name: Option<String>,
     #[command(flatten)]
     pub(crate) principal_wait: PrincipalWaitArg,
     /// Start the long-running operation and return once Azure accepted it; `kvwire wait` (or a
@@ -902,6 +909,7 @@ value_enum!(AuthMode {
 
 value_enum!(PodIdentity {
     PodIdentity::WorkloadIdentity => "workload-identity": "A user-assigned identity federated with the pod's service account (recommended)",
+    PodIdentity::IdentityBinding => "identity-binding": "A user-assigned identity bound to the cluster (AKS identity binding), with RBAC for the service accounts",
     PodIdentity::Kubelet => "kubelet": "The cluster's kubelet identity (every pod on the node can use it)",
     PodIdentity::VmIdentity => "vm-identity": "A managed identity of the node VMSS (--identity), or its system-assigned one",
     PodIdentity::PodIdentity => "pod-identity": "Deprecated AAD pod identity; emitted with a warning",

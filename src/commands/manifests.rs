@@ -27,6 +27,8 @@ fn config(a: &ManifestsArgs) -> Config {
         deployment: a.deployment.clone().zip(a.image.clone()),
         service_account: a.service_account.clone(),
         name: a.spc_name.clone(),
+        bound: vec![],
+        owner: None,
     }
 }
 
@@ -83,7 +85,10 @@ fn offline(args: &ManifestsArgs, s: &Settings) -> Result<Resolved> {
         .ok_or_else(|| Error::usage("--offline needs --tenant-id (the vault's tenant)"))?;
     let needs_client = matches!(
         args.mode,
-        PodIdentity::WorkloadIdentity | PodIdentity::Kubelet | PodIdentity::AddonIdentity
+        PodIdentity::WorkloadIdentity
+            | PodIdentity::IdentityBinding
+            | PodIdentity::Kubelet
+            | PodIdentity::AddonIdentity
     );
     if needs_client && args.client_id.is_none() {
         return Err(Error::usage(
@@ -114,9 +119,9 @@ async fn online(args: &ManifestsArgs, s: &Settings) -> Result<Resolved> {
     };
     // Check the mode's flags before the first request.
     match args.mode {
-        PodIdentity::WorkloadIdentity if args.identity.is_none() => {
+        PodIdentity::WorkloadIdentity | PodIdentity::IdentityBinding if args.identity.is_none() => {
             return Err(Error::usage(
-                "--mode workload-identity needs --identity NAME (the user-assigned identity of the pods)",
+                "--mode workload-identity and identity-binding need --identity NAME (the user-assigned identity of the pods)",
             ));
         }
         PodIdentity::Kubelet if args.cluster.is_none() => {
@@ -144,7 +149,7 @@ async fn online(args: &ManifestsArgs, s: &Settings) -> Result<Resolved> {
                 .ok_or_else(|| Error::usage("--cluster needs -g"))?;
             az.require_addon_identity(&rg, cluster).await?.client_id
         }
-        (PodIdentity::WorkloadIdentity | PodIdentity::VmIdentity, Some(name), _) => {
+        (PodIdentity::WorkloadIdentity | PodIdentity::IdentityBinding | PodIdentity::VmIdentity, Some(name), _) => {
             let rg = rg_for("--identity")?;
             let doc = az.identity(&rg, name).await?.ok_or_else(|| {
                 Error::runtime(format!(

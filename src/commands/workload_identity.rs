@@ -1,6 +1,8 @@
 //! `kvwire workload-identity`: OIDC issuer + workload identity on the cluster, a user-assigned
-//! identity, and one federated credential for NAMESPACE/SERVICE_ACCOUNT.
+//! identity, and one federated credential for NAMESPACE/SERVICE_ACCOUNT — or, with `--binding`,
+//! one AKS identity binding instead.
 
+use crate::azure::binding::BindingRef;
 use crate::azure::cluster::ClusterRef;
 use crate::azure::identity::IdentityRef;
 use crate::plan::RunSpec;
@@ -10,6 +12,7 @@ use crate::{
     plan::{self, Plan},
     settings::Settings,
     steps::{
+        binding::IdentityBinding,
         cluster::ClusterUpdate,
         identity::{Binding, FederatedCredential, Identity},
     },
@@ -47,19 +50,38 @@ pub(crate) async fn run(args: &WorkloadIdentityArgs, s: &Settings) -> Result<Exi
         }),
         &[],
     );
-    p.add(
-        Box::new(FederatedCredential {
-            identity,
-            binding: Binding {
-                namespace: args.namespace.clone(),
-                service_account: args.service_account.clone(),
-                credential: args.credential_name.clone(),
-            },
-            overwrite: args.overwrite,
-            wait: args.principal_wait.duration(),
-        }),
-        &[features, created],
-    );
+    if args.binding {
+        let name = args
+            .binding_name
+            .clone()
+            .unwrap_or_else(|| crate::model::names::default_binding_name(&args.identity));
+        p.add(
+            Box::new(IdentityBinding {
+                binding: BindingRef {
+                    cluster: identity.cluster.clone(),
+                    name,
+                },
+                identity,
+            }),
+            &[features, created],
+        );
+    } else {
+        let binding = Binding {
+            namespace: args.namespace.clone(),
+            service_account: args.service_account.clone(),
+            credential: args.credential_name.clone(),
+        };
+        p.add(
+            Box::new(FederatedCredential {
+                identity,
+                siblings: Arc::new(vec![binding.clone()]),
+                binding,
+                overwrite: args.overwrite,
+                wait: args.principal_wait.duration(),
+            }),
+            &[features, created],
+        );
+    }
     let opts = s.run_options(RunSpec {
         parallel: 1,
         apply_hint: "the same command without --dry-run".into(),

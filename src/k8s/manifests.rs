@@ -45,6 +45,12 @@ pub(crate) struct Config {
     pub(crate) deployment: Option<(String, String)>,
     pub(crate) service_account: String,
     pub(crate) name: Option<String>,
+    /// identity-binding: every service account that may use the identity, as (namespace, name);
+    /// empty: the one above. Each gets an annotated ServiceAccount and a subject in the RBAC.
+    pub(crate) bound: Vec<(String, String)>,
+    /// identity-binding: whose ClusterRoleBinding this is (the runbook's name), so two runbooks on
+    /// one identity do not overwrite each other's subjects; `None`: the namespace.
+    pub(crate) owner: Option<String>,
 }
 
 impl Config {
@@ -56,17 +62,78 @@ impl Config {
 
 /// Every name [`files`] gives: a runbook's manifests step checks them all for links before any
 /// write, even before it knows which it will write.
-pub(crate) const FILE_NAMES: [&str; 3] = ["secretproviderclass.yaml", "serviceaccount.yaml", "deployment.yaml"];
+pub(crate) const FILE_NAMES: [&str; 5] = [
+    "secretproviderclass.yaml",
+    "serviceaccount.yaml",
+    "clusterrole.yaml",
+    "clusterrolebinding.yaml",
+    "deployment.yaml",
+];
 
-/// One file per object: `secretproviderclass.yaml`, `serviceaccount.yaml`, `deployment.yaml`.
+/// One file per kind of object, in the order they come: `secretproviderclass.yaml`,
+/// `serviceaccount.yaml` (one document per account), `clusterrole.yaml`,
+/// `clusterrolebinding.yaml`, `deployment.yaml`.
 pub(crate) fn files(docs: &[Value]) -> Vec<(String, String)> {
-    docs.iter()
-        .map(|d| {
-            let name = format!("{}.yaml", d["kind"].as_str().unwrap_or("object").to_ascii_lowercase());
-            debug_assert!(FILE_NAMES.contains(&name.as_str()), "{name} missing from FILE_NAMES");
-            (name, to_yaml(d))
-        })
-        .collect()
+    let mut out: Vec<(String, String)> = vec![];
+    for d in docs {
+        let name = format!("{}.yaml", d["kind"].as_str().unwrap_or("object").to_ascii_lowercase());
+        debug_assert!(FILE_NAMES.contains(&name.as_str()), "{name} missing from FILE_NAMES");
+        match out.iter_mut().find(|(n, _)| *n == name) {
+            Some((_, text)) => {
+                text.push_str("---\n");
+                text.push_str(&to_yaml(d));
+            }
+            None => out.push((name, to_yaml(d))),
+        }
+    }
+    out
+}
+
+/// The RBAC verb, API group and resource (the identity's client ID) that AKS's identity binding
+/// checks before it exchanges a service account's token (identity-bindings.md, "Authorize
+/// namespaces and service accounts").
+const USE_IDENTITY_VERB: &str = "use-managed-identity";
+const USE_IDENTITY_GROUP: &str = "cid.wi.aks.azure.com";
+
+/// The ClusterRole that lets its subjects use the identity `client_id` through a binding, as the
+/// AKS docs name it (`use-mi-<client id>`): the same for every runbook on that identity.
+fn use_identity_role(client_id: &str) -> Value {
+    json!({
+        "apiVersion": "rbac.authorization.k8s.io/v1",
+        "kind": "ClusterRole",
+        "metadata": {"name": format!("use-mi-{client_id}"), "labels": super::managed_by_label()},
+        "rules": [{"verbs": [USE_IDENTITY_VERB], "apiGroups": [USE_IDENTITY_GROUP], "resources": [client_id]}],
+    })
+}
+
+/// Which service accounts may use it: one ClusterRoleBinding per owner.
+fn use_identity_binding(client_id: &str, owner: &str, accounts: &[(String, String)]) -> Value {
+    let role = format!("use-mi-{client_id}");
+    let subjects: Vec<Value> = accounts
+        .iter()
+        .map(|(ns, sa)| json!({"kind": "ServiceAccount", "name": sa, "namespace": ns}))
+        .collect();
+    json!({
+        "apiVersion": "rbac.authorization.k8s.io/v1",
+        "kind": "ClusterRoleBinding",
+        "metadata": {"name": format!("{role}-{owner}"), "labels": super::managed_by_label()},
+        "roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": "ClusterRole", "name": role},
+        "subjects": subjects,
+    })
+}
+
+/// The service accounts an identity binding's RBAC names, from its documents (for `verify`).
+pub(crate) fn bound_subjects(doc: &Value, client_id: &str) -> Option<Vec<(String, String)>> {
+    let role = format!("use-mi-{client_id}");
+    (doc["kind"] == "ClusterRoleBinding" && doc["roleRef"]["name"].as_str() == Some(role.as_str())).then(|| {
+        doc["subjects"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter(|s| s["kind"] == "ServiceAccount")
+            .filter_map(|s| Some((s["namespace"].as_str()?.to_string(), s["name"].as_str()?.to_string())))
+            .collect()
+    })
 }
 
 /// The provider's cloudName for kvwire's built-in clouds (the public cloud is its default).
@@ -86,6 +153,12 @@ pub(crate) fn build(cfg: &Config, r: &Resolved) -> Result<Vec<Value>> {
     }
     let mode = match cfg.mode {
         PodIdentity::WorkloadIdentity => IdentityMode::WorkloadIdentity {
+            client_id: r
+                .client_id
+                .clone()
+                .ok_or_else(|| Error::runtime("the identity has no clientId"))?,
+        },
+        PodIdentity::IdentityBinding => IdentityMode::IdentityBinding {
             client_id: r
                 .client_id
                 .clone()
@@ -133,21 +206,34 @@ pub(crate) fn build(cfg: &Config, r: &Resolved) -> Result<Vec<Value>> {
     if cfg.consumer.mounts() {
         docs.push(spc::secret_provider_class(&spec));
     }
-    let workload = matches!(spec.mode, IdentityMode::WorkloadIdentity { .. });
+    let bound = matches!(spec.mode, IdentityMode::IdentityBinding { .. });
+    let workload = bound || matches!(spec.mode, IdentityMode::WorkloadIdentity { .. });
+    let accounts = if bound && !cfg.bound.is_empty() {
+        cfg.bound.clone()
+    } else {
+        vec![(cfg.namespace.clone(), cfg.service_account.clone())]
+    };
     if workload {
-        docs.push(json!({
-            "apiVersion": "v1",
-            "kind": "ServiceAccount",
-            "metadata": {
-                "name": cfg.service_account,
-                "namespace": cfg.namespace,
-                "labels": super::managed_by_label(),
-                "annotations": {
-                    "azure.workload.identity/client-id": r.client_id,
-                    "azure.workload.identity/tenant-id": r.tenant_id,
+        for (ns, sa) in &accounts {
+            docs.push(json!({
+                "apiVersion": "v1",
+                "kind": "ServiceAccount",
+                "metadata": {
+                    "name": sa,
+                    "namespace": ns,
+                    "labels": super::managed_by_label(),
+                    "annotations": {
+                        "azure.workload.identity/client-id": r.client_id,
+                        "azure.workload.identity/tenant-id": r.tenant_id,
+                    },
                 },
-            },
-        }));
+            }));
+        }
+    }
+    if let IdentityMode::IdentityBinding { client_id } = &spec.mode {
+        let owner = cfg.owner.clone().unwrap_or_else(|| cfg.namespace.clone());
+        docs.push(use_identity_role(client_id));
+        docs.push(use_identity_binding(client_id, &owner, &accounts));
     }
     if let Some((name, image)) = &cfg.deployment {
         let app = App {
@@ -156,6 +242,7 @@ pub(crate) fn build(cfg: &Config, r: &Resolved) -> Result<Vec<Value>> {
             namespace: &cfg.namespace,
             spc: cfg.consumer.mounts().then_some(&spec),
             service_account: workload.then_some(cfg.service_account.as_str()),
+            token_proxy: bound,
             sdk: cfg.consumer.reads_with_sdk().then(|| sdk_env(cfg, r)),
         };
         docs.push(deployment(&app));
@@ -190,6 +277,9 @@ struct App<'a> {
     /// Mount this SecretProviderClass.
     spc: Option<&'a SpcSpec>,
     service_account: Option<&'a str>,
+    /// Through an identity binding: the webhook injects the token proxy's settings into pods
+    /// annotated `azure.workload.identity/use-identity-binding: "true"` (identity-bindings.md).
+    token_proxy: bool,
     /// Env vars for an app that reads Key Vault itself.
     sdk: Option<Vec<Value>>,
 }
@@ -227,6 +317,10 @@ fn deployment(app: &App) -> Value {
     if let Some(sa) = app.service_account {
         pod_spec["serviceAccountName"] = json!(sa);
     }
+    let mut template = json!({"metadata": {"labels": pod_labels}, "spec": pod_spec});
+    if app.token_proxy {
+        template["metadata"]["annotations"] = json!({"azure.workload.identity/use-identity-binding": "true"});
+    }
     json!({
         "apiVersion": "apps/v1",
         "kind": "Deployment",
@@ -234,7 +328,7 @@ fn deployment(app: &App) -> Value {
         "spec": {
             "replicas": 1,
             "selector": {"matchLabels": {"app": name}},
-            "template": {"metadata": {"labels": pod_labels}, "spec": pod_spec},
+            "template": template,
         },
     })
 }

@@ -44,6 +44,10 @@ pub(crate) const OBJECT_FIELDS: &[&str] = &[
 pub(crate) enum IdentityMode {
     /// `clientID` of a user-assigned identity federated with the pod's service account.
     WorkloadIdentity { client_id: String },
+    /// `clientID` and `useAzureTokenProxy`: the identity through an AKS identity binding (the
+    /// provider's "Identity Binding" access mode, website/content/en/configurations/
+    /// identity-access-modes/identity-binding-mode.md).
+    IdentityBinding { client_id: String },
     /// `useVMManagedIdentity` with the identity of the nodes (the kubelet's, or another one on the VMSS;
     /// `None` = the VMSS's system-assigned identity).
     VmIdentity { user_assigned_client_id: Option<String> },
@@ -101,6 +105,11 @@ pub(crate) fn secret_provider_class(s: &SpcSpec) -> Value {
     match &s.mode {
         IdentityMode::WorkloadIdentity { client_id } => {
             params.insert("usePodIdentity".into(), json!("false"));
+            params.insert("clientID".into(), json!(client_id));
+        }
+        IdentityMode::IdentityBinding { client_id } => {
+            params.insert("usePodIdentity".into(), json!("false"));
+            params.insert("useAzureTokenProxy".into(), json!("true"));
             params.insert("clientID".into(), json!(client_id));
         }
         IdentityMode::VmIdentity {
@@ -486,6 +495,7 @@ mod tests {
     fn emitted_spcs_pass_their_own_lint() {
         for mode in [
             IdentityMode::WorkloadIdentity { client_id: "c".into() },
+            IdentityMode::IdentityBinding { client_id: "c".into() },
             IdentityMode::VmIdentity {
                 user_assigned_client_id: Some("k".into()),
             },

@@ -15,6 +15,9 @@ pub(crate) mod tags;
 pub(crate) enum PodIdentity {
     /// A user-assigned identity federated with the pod's service account (recommended).
     WorkloadIdentity,
+    /// A user-assigned identity bound to the cluster with an AKS identity binding; Kubernetes RBAC
+    /// says which service accounts may use it (past 20 service accounts).
+    IdentityBinding,
     /// The cluster's kubelet identity (every pod on the node can use it).
     Kubelet,
     /// A managed identity assigned to the node VMSS, or its system-assigned one.

@@ -94,6 +94,35 @@ pub(crate) fn identity_name(s: &str) -> Result<String, String> {
     azure_name(s, 3, 128, "managed identity name")
 }
 
+/// AKS identity binding: `^[a-z][a-z0-9]{0,63}$` (the API definition's `identityBindingName`, as
+/// the Bicep reference for managedClusters/identityBindings gives it).
+pub(crate) fn identity_binding_name(s: &str) -> Result<String, String> {
+    if (1..=64).contains(&s.len())
+        && s.starts_with(|c: char| c.is_ascii_lowercase())
+        && s.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+    {
+        Ok(s.to_string())
+    } else {
+        Err(format!(
+            "{} is not an identity binding name: 1-64 lower-case letters and digits, starting with a letter",
+            crate::util::text::quoted(s)
+        ))
+    }
+}
+
+/// The binding kvwire names for an identity when the runbook names none: its name's lower-case
+/// letters and digits, from the first letter, at most 64 (`id-Shop-1` → `idshop1`).
+pub(crate) fn default_binding_name(identity: &str) -> String {
+    let kept: String = identity
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .map(|c| c.to_ascii_lowercase())
+        .skip_while(|c| !c.is_ascii_lowercase())
+        .take(64)
+        .collect();
+    if kept.is_empty() { "kvwire".into() } else { kept }
+}
+
 /// The longest federated identity credential name Entra accepts (workload identity federation
 /// considerations, error table: "Alphanumeric, dash, underscore, no more than 3-120 symbols. First
 /// symbol is alphanumeric.").

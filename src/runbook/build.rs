@@ -2,6 +2,7 @@
 //! kvwire made, in reverse).
 
 use super::{IdentityMode, Loaded, SecretSource};
+use crate::azure::binding::BindingRef;
 use crate::azure::cluster::ClusterRef;
 use crate::azure::identity::IdentityRef;
 use crate::azure::principal::Principal;
@@ -26,6 +27,7 @@ use crate::{
         access::{GrantSpec, PRINCIPAL_WAIT, grant_step},
         acr::AcrRegrant,
         addons::AddonGrants,
+        binding::IdentityBinding,
         cluster::ClusterUpdate,
         files::ManifestFiles,
         identity::{Binding, FederatedCredential, Identity},
@@ -130,7 +132,7 @@ pub(crate) fn merge_clusters(books: &[&Loaded]) -> Result<Vec<SharedCluster>> {
         let c = &mut out[at];
         c.apps.push(i);
         c.managed_identity |= b.cluster.managed_identity;
-        c.workload_identity |= b.identity.mode == IdentityMode::WorkloadIdentity;
+        c.workload_identity |= b.identity.mode.user_assigned();
         c.upgrade_node_images |= b.cluster.upgrade_node_images;
         c.regrant_acr |= b.cluster.managed_identity && b.cluster.regrant_acr;
         for r in &b.cluster.acr {
@@ -207,7 +209,10 @@ pub(crate) async fn up_fleet(
     }
     // Identities more than one runbook of the run uses (workload-identity mode).
     let identity_of = |rb: &Loaded| {
-        (rb.book.identity.mode == IdentityMode::WorkloadIdentity)
+        rb.book
+            .identity
+            .mode
+            .user_assigned()
             .then_some(rb.book.identity.name.as_deref())
             .flatten()
             .map(|name| format!("{}/{name}", rb.identity_rg()).to_ascii_lowercase())
@@ -365,7 +370,7 @@ fn app_steps(
     let cluster = ClusterRef::new(az.clone(), &b.cluster.resource_group, &b.cluster.name);
     let update = update.to_vec();
     let (principal, identity_ready) = match b.identity.mode {
-        IdentityMode::WorkloadIdentity => {
+        IdentityMode::WorkloadIdentity | IdentityMode::IdentityBinding => {
             let name = b.identity.name.as_deref().expect("checked when the runbook was read");
             let identity = IdentityRef {
                 cluster: cluster.clone(),
@@ -385,7 +390,36 @@ fn app_steps(
             // The issuer exists once the cluster update is done; Azure takes one credential write
             // per identity at a time, so each waits for the last.
             let mut last: Vec<StepId> = update.iter().copied().chain([created]).collect();
-            for sa in &b.service_accounts {
+            if b.identity.mode == IdentityMode::IdentityBinding {
+                // One binding for every service account: RBAC in the cluster says which may use it.
+                plan.add_to(
+                    app,
+                    Box::new(IdentityBinding {
+                        binding: BindingRef {
+                            cluster: cluster.clone(),
+                            name: rb.binding_name(),
+                        },
+                        identity: identity.clone(),
+                    }),
+                    &last,
+                );
+            }
+            let federated = if b.identity.mode == IdentityMode::WorkloadIdentity {
+                b.service_accounts.as_slice()
+            } else {
+                &[]
+            };
+            let siblings: Arc<Vec<Binding>> = Arc::new(
+                federated
+                    .iter()
+                    .map(|sa| Binding {
+                        namespace: sa.namespace.0.clone(),
+                        service_account: sa.name.0.clone(),
+                        credential: None,
+                    })
+                    .collect(),
+            );
+            for sa in federated {
                 last = vec![plan.add_to(
                     app,
                     Box::new(FederatedCredential {
@@ -397,6 +431,7 @@ fn app_steps(
                         },
                         overwrite: b.identity.overwrite_credentials,
                         wait: PRINCIPAL_WAIT,
+                        siblings: siblings.clone(),
                     }),
                     &last,
                 )];
@@ -467,6 +502,7 @@ fn app_steps(
                 .unwrap_or_default(),
             mode: match b.identity.mode {
                 IdentityMode::WorkloadIdentity => PodIdentity::WorkloadIdentity,
+                IdentityMode::IdentityBinding => PodIdentity::IdentityBinding,
                 IdentityMode::Kubelet => PodIdentity::Kubelet,
                 IdentityMode::AddonIdentity => PodIdentity::AddonIdentity,
             },
@@ -480,6 +516,12 @@ fn app_steps(
                 .zip(m.image.as_ref().map(|i| i.0.clone())),
             service_account: first_sa.map(|s| s.name.0.clone()).unwrap_or_else(|| "default".into()),
             name: m.name.as_ref().map(|n| n.0.clone()),
+            bound: b
+                .service_accounts
+                .iter()
+                .map(|sa| (sa.namespace.0.clone(), sa.name.0.clone()))
+                .collect(),
+            owner: Some(rb.id.clone()),
         };
         // The files carry the identity's client ID: they need only that.
         plan.add_to(
@@ -516,12 +558,20 @@ pub(crate) async fn down(az: &Arc<Azure>, rb: &Loaded, include_secrets: bool, in
     // The identity and this runbook's credentials on it: what keeps it (and its access) when
     // another app's pods federate with it too.
     let mut identity_use: Option<(String, Vec<String>)> = None;
+    let mut binding_removal = None;
     let principal = match b.identity.mode {
-        IdentityMode::WorkloadIdentity => {
+        IdentityMode::WorkloadIdentity | IdentityMode::IdentityBinding => {
             let name = b.identity.name.as_deref().expect("checked when the runbook was read");
             let identity = az.identity_id(rb.identity_rg(), name);
-            let own: Vec<String> = b
-                .service_accounts
+            if b.identity.mode == IdentityMode::IdentityBinding {
+                binding_removal = binding_removal_of(az, rb, &identity, include_adopted).await?;
+            }
+            let federated = if b.identity.mode == IdentityMode::WorkloadIdentity {
+                b.service_accounts.as_slice()
+            } else {
+                &[]
+            };
+            let own: Vec<String> = federated
                 .iter()
                 .map(|sa| {
                     Binding {
@@ -550,7 +600,13 @@ pub(crate) async fn down(az: &Arc<Azure>, rb: &Loaded, include_secrets: bool, in
                     &needs,
                 ));
             }
-            identity_use = Some((identity.clone(), own.clone()));
+            // AKS's credential for the bindings goes with the binding this run removes (a kept
+            // binding keeps the identity: it is another runbook's too).
+            let mut using = own.clone();
+            if binding_removal.is_some() {
+                using.push(crate::azure::binding::AKS_CREDENTIAL.to_string());
+            }
+            identity_use = Some((identity.clone(), using));
             identity_removal = Some(Remove {
                 az: az.clone(),
                 address: format!("identity {}/{name}", rb.identity_rg()),
@@ -601,9 +657,14 @@ pub(crate) async fn down(az: &Arc<Azure>, rb: &Loaded, include_secrets: bool, in
             &credentials,
         ));
     }
+    let unbound: Vec<StepId> = binding_removal
+        .map(|r| plan.add(Box::new(r), &[]))
+        .into_iter()
+        .collect();
     if let Some(r) = identity_removal {
         let mut needs = credentials.clone();
         needs.extend(&access);
+        needs.extend(&unbound);
         plan.add(Box::new(r), &needs);
     }
     if include_secrets {
@@ -622,4 +683,50 @@ pub(crate) async fn down(az: &Arc<Azure>, rb: &Loaded, include_secrets: bool, in
         }
     }
     Ok(plan)
+}
+
+/// The identity binding goes with the identity: only when this runbook made the identity and no
+/// other runbook is recorded on it (the binding has no tags of its own, and every runbook on this
+/// identity and cluster shares it: AKS docs, one binding per identity and cluster). A binding
+/// that binds another identity is not this runbook's.
+async fn binding_removal_of(
+    az: &Arc<Azure>,
+    rb: &Loaded,
+    identity: &str,
+    include_adopted: bool,
+) -> Result<Option<Remove>> {
+    let Some(doc) = az.arm.get_opt(identity, api::MANAGED_IDENTITY).await? else {
+        return Ok(None);
+    };
+    let claims = crate::model::tags::claims(
+        doc.pointer(&format!("/tags/{}", crate::model::tags::RUNBOOKS))
+            .and_then(serde_json::Value::as_str),
+    );
+    let only_mine = claims.iter().all(|c| {
+        let c = c.strip_suffix(crate::model::tags::ADOPTED_MARK).unwrap_or(c);
+        rb.claim.is_mine(c)
+    });
+    let made_here = crate::model::tags::claimed_by(&claims, &rb.claim) == Some(false);
+    if !only_mine || !(made_here || include_adopted) {
+        return Ok(None);
+    }
+    let cluster = ClusterRef::new(az.clone(), &rb.book.cluster.resource_group, &rb.book.cluster.name);
+    let binding = BindingRef {
+        cluster,
+        name: rb.binding_name(),
+    };
+    match binding.read().await? {
+        Some((_, view)) if view.maps(identity) => Ok(Some(Remove {
+            az: az.clone(),
+            address: format!("identity binding {}", binding.label()),
+            resource_type: ids::IDENTITY_BINDING,
+            id: binding.id(),
+            api: api::CONTAINER_SERVICE,
+            only_if_tagged: false,
+            shared: None,
+            own_credentials: None,
+            include_adopted,
+        })),
+        _ => Ok(None),
+    }
 }

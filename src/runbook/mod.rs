@@ -54,6 +54,7 @@ checked!(ContainerImage, names::container_image);
 checked!(RotationInterval, names::rotation_poll_interval);
 checked!(RegistryRef, names::registry_ref);
 checked!(RunbookName, names::runbook_name);
+checked!(BindingName, names::identity_binding_name);
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -109,9 +110,29 @@ pub(crate) struct VaultSection {
 #[serde(rename_all = "kebab-case")]
 pub(crate) enum IdentityMode {
     WorkloadIdentity,
+    /// A user-assigned identity bound to the cluster with an AKS identity binding: no federated
+    /// credential per service account, so past Entra's 20 (AKS docs, "Identity bindings").
+    IdentityBinding,
     Kubelet,
     /// The CSI driver add-on's own identity (created by AKS with the add-on).
     AddonIdentity,
+}
+
+impl IdentityMode {
+    /// The runbook names a user-assigned identity, and service accounts that use it.
+    pub(crate) fn user_assigned(self) -> bool {
+        matches!(self, IdentityMode::WorkloadIdentity | IdentityMode::IdentityBinding)
+    }
+
+    /// The word the runbook spells it with.
+    pub(crate) fn word(self) -> &'static str {
+        match self {
+            IdentityMode::WorkloadIdentity => "workload-identity",
+            IdentityMode::IdentityBinding => "identity-binding",
+            IdentityMode::Kubelet => "kubelet",
+            IdentityMode::AddonIdentity => "addon-identity",
+        }
+    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -122,6 +143,9 @@ pub(crate) struct IdentitySection {
     pub(crate) name: Option<IdentityName>,
     /// Default: the cluster's resource group.
     pub(crate) resource_group: Option<ResourceGroup>,
+    /// identity-binding: the binding's name. Default: the identity's name, lower-case letters and
+    /// digits only.
+    pub(crate) binding: Option<BindingName>,
     /// Rewrite federated credentials of kvwire's names that trust another issuer or subject
     /// (held otherwise, as a changed secret value is).
     #[serde(default)]
@@ -241,6 +265,15 @@ impl Loaded {
         })
     }
 
+    /// identity-binding: the binding's name.
+    pub(crate) fn binding_name(&self) -> String {
+        let i = &self.book.identity;
+        match &i.binding {
+            Some(b) => b.0.clone(),
+            None => names::default_binding_name(i.name.as_deref().unwrap_or("")),
+        }
+    }
+
     pub(crate) fn identity_rg(&self) -> &str {
         self.book
             .identity
@@ -260,18 +293,25 @@ pub fn parse(text: &str, path: &Path) -> Result<Loaded> {
     let origin = path.display().to_string();
     let book: Runbook = toml::from_str(text).map_err(|e| Error::usage(located(&origin, text, &e)))?;
     let at = |section: &str| format!("{origin}:{}: [{section}]", line_of(text, &format!("[{section}]")));
-    if book.identity.mode == IdentityMode::WorkloadIdentity {
+    if book.identity.mode.user_assigned() {
+        let mode = book.identity.mode.word();
         if book.identity.name.is_none() {
             return Err(Error::usage(format!(
-                "{}: mode = \"workload-identity\" needs name = \"the user-assigned identity\"",
+                "{}: mode = \"{mode}\" needs name = \"the user-assigned identity\"",
                 at("identity")
             )));
         }
         if book.service_accounts.is_empty() {
             return Err(Error::usage(format!(
-                "{origin}: mode = \"workload-identity\" needs at least one [[service_accounts]] with namespace and name"
+                "{origin}: mode = \"{mode}\" needs at least one [[service_accounts]] with namespace and name"
             )));
         }
+    }
+    if book.identity.binding.is_some() && book.identity.mode != IdentityMode::IdentityBinding {
+        return Err(Error::usage(format!(
+            "{}: binding names an identity binding, which only mode = \"identity-binding\" makes",
+            at("identity")
+        )));
     }
     if book.identity.mode == IdentityMode::AddonIdentity
         && let Some(c) = &book.csi_driver
@@ -421,13 +461,19 @@ pub(crate) fn identity_digest(book: &Runbook) -> String {
         .map(|sa| format!("{}/{}", sa.namespace.0, sa.name.0))
         .collect();
     accounts.sort();
+    // Binding mode is workload identity past 20 accounts: a runbook that moves to it keeps its
+    // name, and so its claims on the identity and its grants.
+    let mode = match i.mode {
+        IdentityMode::IdentityBinding => IdentityMode::WorkloadIdentity,
+        m => m,
+    };
     let text = format!(
         "cluster {}/{}\nvault {}/{}\nidentity {:?} {}/{}\nservice accounts {}",
         book.cluster.resource_group.0,
         book.cluster.name.0,
         book.vault.resource_group.as_deref().unwrap_or(""),
         book.vault.name.0,
-        i.mode,
+        mode,
         i.resource_group.as_deref().unwrap_or(&book.cluster.resource_group.0),
         i.name.as_deref().unwrap_or(""),
         accounts.join(",")

@@ -226,6 +226,45 @@ pub(crate) async fn run(az: &Arc<Azure>, rb: &Loaded, file: &Path) -> Result<Rep
         );
     }
 
+    // Binding mode: the emitted RBAC lets every service account of the runbook use the identity.
+    if let (Some(m), IdentityMode::IdentityBinding, Some(cid)) = (&b.manifests, b.identity.mode, &client_id) {
+        let path = rb.resolve(&m.out_dir).join("clusterrolebinding.yaml");
+        let (ok, detail) = match read_bounded(Source::File(&path), input::YAML, &path.display().to_string()) {
+            Err(e) => (false, e.to_string()),
+            Ok(text) => match crate::k8s::yaml::parse_documents(&text, &path.display().to_string()) {
+                Err(e) => (false, e.to_string()),
+                Ok(docs) => {
+                    let bound: Vec<(String, String)> = docs
+                        .iter()
+                        .filter_map(|d| manifests::bound_subjects(d, cid))
+                        .flatten()
+                        .collect();
+                    let missing: Vec<String> = b
+                        .service_accounts
+                        .iter()
+                        .filter(|sa| !bound.iter().any(|(ns, n)| *ns == sa.namespace.0 && *n == sa.name.0))
+                        .map(|sa| format!("{}/{}", sa.namespace.0, sa.name.0))
+                        .collect();
+                    if missing.is_empty() {
+                        (true, format!("{} service accounts", bound.len()))
+                    } else {
+                        (false, format!("no use-mi-{cid} binding for {}", missing.join(", ")))
+                    }
+                }
+            },
+        };
+        check(
+            &mut checks,
+            format!(
+                "{} lets the runbook's service accounts use the identity",
+                path.display()
+            ),
+            ok,
+            detail,
+            up.clone(),
+        );
+    }
+
     // An app that reads Key Vault itself is pointed at this vault.
     if let Some(m) = b
         .manifests
@@ -366,7 +405,7 @@ fn access_model(
 
 /// Identity checks by mode; returns the principal and the client ID the SPC must carry.
 async fn identity_checks(
-    az: &Azure,
+    az: &Arc<Azure>,
     rb: &Loaded,
     mc: &ManagedCluster,
     checks: &mut Vec<Check>,
@@ -408,7 +447,8 @@ async fn identity_checks(
                 k.and_then(|k| k.client_id.clone()),
             ))
         }
-        IdentityMode::WorkloadIdentity => {
+        IdentityMode::WorkloadIdentity | IdentityMode::IdentityBinding => {
+            let binding_mode = b.identity.mode == IdentityMode::IdentityBinding;
             let name = b
                 .identity
                 .name
@@ -423,7 +463,8 @@ async fn identity_checks(
             });
             let wi_fix = |ns: &str, sa: &str| {
                 format!(
-                    "kvwire workload-identity -g {rg} --cluster {cluster} --identity {name} --identity-resource-group {id_rg} --namespace {ns} --service-account {sa}"
+                    "kvwire workload-identity -g {rg} --cluster {cluster} --identity {name} --identity-resource-group {id_rg} --namespace {ns} --service-account {sa}{}",
+                    if binding_mode { " --binding" } else { "" }
                 )
             };
             let first = b
@@ -446,6 +487,17 @@ async fn identity_checks(
                 issuer.unwrap_or_default(),
                 wi_fix(first.0, first.1),
             );
+            if binding_mode {
+                let fix = wi_fix(first.0, first.1);
+                verify_binding(az, rb, found.is_some(), checks, &fix).await?;
+                return Ok((
+                    Principal::Identity {
+                        rg: id_rg.into(),
+                        name: name.into(),
+                    },
+                    client_id,
+                ));
+            }
             let creds = match found {
                 Some(_) => {
                     az.arm
@@ -486,6 +538,73 @@ async fn identity_checks(
             ))
         }
     }
+}
+
+/// Binding mode: the binding binds the identity and has succeeded, and the identity holds AKS's
+/// credential for the binding's issuer (what token exchange through the binding relies on).
+async fn verify_binding(
+    az: &Arc<Azure>,
+    rb: &Loaded,
+    identity_exists: bool,
+    checks: &mut Vec<Check>,
+    fix: &str,
+) -> Result<()> {
+    let b = &rb.book;
+    let cluster = crate::azure::cluster::ClusterRef::new(az.clone(), &b.cluster.resource_group, &b.cluster.name);
+    let binding = crate::azure::binding::BindingRef {
+        cluster,
+        name: rb.binding_name(),
+    };
+    let identity = az.identity_id(rb.identity_rg(), b.identity.name.as_deref().unwrap_or(""));
+    let read = binding.read().await?;
+    let view = read.as_ref().map(|(_, v)| v);
+    let ok = view.is_some_and(|v| v.maps(&identity) && v.state().eq_ignore_ascii_case("Succeeded"));
+    let detail = match view {
+        None => "none".to_string(),
+        Some(v) if !v.maps(&identity) => format!(
+            "binds {}",
+            v.properties
+                .managed_identity
+                .resource_id
+                .as_deref()
+                .unwrap_or("another identity")
+        ),
+        Some(v) => format!("provisioning state {}", v.state()),
+    };
+    check(
+        checks,
+        format!("identity binding {} binds the identity", binding.label()),
+        ok,
+        detail,
+        fix,
+    );
+    let issuer = view.filter(|_| ok).and_then(|v| v.issuer());
+    let cred = match (issuer, identity_exists) {
+        (Some(_), true) => {
+            az.arm
+                .get_opt(
+                    &ids::federated_credential(&identity, crate::azure::binding::AKS_CREDENTIAL),
+                    api::MANAGED_IDENTITY,
+                )
+                .await?
+        }
+        _ => None,
+    };
+    let trusted = cred
+        .as_ref()
+        .map(models::FederatedCredentialDoc::of)
+        .and_then(|c| c.properties.issuer);
+    check(
+        checks,
+        format!(
+            "identity holds AKS's credential {} for the binding's issuer",
+            crate::azure::binding::AKS_CREDENTIAL
+        ),
+        issuer.is_some() && trusted.as_deref() == issuer,
+        issuer.unwrap_or("the binding reports no issuer"),
+        fix,
+    );
+    Ok(())
 }
 
 /// Why an emitted SecretProviderClass no longer matches Azure, if it does not.

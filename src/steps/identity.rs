@@ -11,7 +11,10 @@ use crate::{
     util::Progress,
 };
 use serde_json::{Value, json};
-use std::time::{Duration, Instant};
+use std::{
+    sync::Arc,
+    time::{Duration, Instant},
+};
 
 /// Audience Entra expects for Kubernetes service account token exchange.
 pub(crate) const AUDIENCE: &str = "api://AzureADTokenExchange";
@@ -258,11 +261,34 @@ pub(crate) struct FederatedCredential {
     pub(crate) overwrite: bool,
     /// How long the write waits for the identity to replicate or for its turn (`--principal-wait`).
     pub(crate) wait: Duration,
+    /// Every service account of the run that federates with this identity, this one included:
+    /// what the plan counts against Azure's 20 before any write.
+    pub(crate) siblings: Arc<Vec<Binding>>,
 }
+
+/// Past this many credentials on one identity, the plan warns that the limit is near.
+const CREDENTIALS_WARN_PAST: usize = 18;
 
 impl FederatedCredential {
     fn name(&self) -> String {
         self.binding.credential_name()
+    }
+
+    /// How many credentials the identity holds once the run has written its own: those it has, and
+    /// each sibling's that none of them already is (by name, or by issuer and subject).
+    fn after_run(&self, existing: &[Value], issuer: Option<&str>) -> usize {
+        let new = self
+            .siblings
+            .iter()
+            .filter(|b| {
+                let name = b.credential_name();
+                !existing.iter().any(|c| {
+                    c["name"].as_str().is_some_and(|n| n.eq_ignore_ascii_case(&name))
+                        || issuer.is_some_and(|i| credential_matches(c, i, &b.subject()))
+                })
+            })
+            .count();
+        existing.len() + new.max(1)
     }
 }
 
@@ -379,13 +405,25 @@ impl Step for FederatedCredential {
                     .held(held)
             });
         }
-        if existing.len() >= MAX_CREDENTIALS {
-            return Err(Error::runtime(format!(
-                "identity {} already has {} federated credentials, the most Azure allows ({MAX_CREDENTIALS}): remove one or use another identity",
+        // Azure's limit, counted for the whole run before any write (Workload identity docs: "A
+        // maximum of 20 federated identity credentials can be added to an application or
+        // user-assigned managed identity").
+        let total = self.after_run(&existing, issuer.as_deref());
+        if total > MAX_CREDENTIALS {
+            return Ok(planned.blocked(format!(
+                "identity {} would hold {total} federated credentials ({} now, and this run's service accounts), past the {MAX_CREDENTIALS} Azure allows: set mode = \"identity-binding\" in [identity] (one AKS identity binding for any number of service accounts), or use another identity",
                 self.identity.label(),
                 existing.len()
             )));
         }
+        let planned = if total > CREDENTIALS_WARN_PAST {
+            planned.warnings(vec![format!(
+                "identity {} will hold {total} of the {MAX_CREDENTIALS} federated credentials Azure allows; past that, use mode = \"identity-binding\"",
+                self.identity.label()
+            )])
+        } else {
+            planned
+        };
         // A new credential: its changes are its request's body, or, while the issuer is known only
         // after the cluster step of this run, the same with the issuer unknown.
         Ok(match &issuer {
@@ -737,16 +775,44 @@ mod plan_tests {
     // ---- the federated credential --------------------------------------------------------
 
     fn credential(r: &Recorded, sa: &str, name: Option<&str>, overwrite: bool) -> FederatedCredential {
+        let binding = Binding {
+            namespace: "ns".into(),
+            service_account: sa.into(),
+            credential: name.map(str::to_owned),
+        };
         FederatedCredential {
             identity: r.identity_ref(NAME),
-            binding: Binding {
-                namespace: "ns".into(),
-                service_account: sa.into(),
-                credential: name.map(str::to_owned),
-            },
+            siblings: Arc::new(vec![binding.clone()]),
+            binding,
             overwrite,
             wait: Duration::ZERO,
         }
+    }
+
+    /// A runbook's credential for `sa`, among `all` of its service accounts.
+    fn among(r: &Recorded, sa: &str, all: usize) -> FederatedCredential {
+        let mut step = credential(r, sa, None, false);
+        step.siblings = Arc::new(
+            (0..all)
+                .map(|i| Binding {
+                    namespace: "ns".into(),
+                    service_account: if i == 0 { sa.into() } else { format!("{sa}-{i}") },
+                    credential: None,
+                })
+                .collect(),
+        );
+        step
+    }
+
+    fn existing_credentials(n: usize) -> Vec<Value> {
+        (0..n)
+            .map(|i| {
+                let mut c = fic();
+                c["name"] = json!(format!("fic-{i}"));
+                c["properties"]["subject"] = json!(format!("system:serviceaccount:ns:sa-{i}"));
+                c
+            })
+            .collect()
     }
 
     /// The cluster, with its issuer on, and the identity's credentials.
@@ -846,21 +912,42 @@ mod plan_tests {
     }
 
     #[tokio::test]
-    async fn a_twenty_first_credential_is_refused_naming_the_limit() {
-        let full: Vec<Value> = (0..MAX_CREDENTIALS)
-            .map(|i| {
-                let mut c = fic();
-                c["name"] = json!(format!("fic-{i}"));
-                c["properties"]["subject"] = json!(format!("system:serviceaccount:ns:sa-{i}"));
-                c
-            })
-            .collect();
-        let r = credentials(full);
+    async fn a_twenty_first_credential_blocks_the_plan_pointing_at_identity_bindings() {
+        let r = credentials(existing_credentials(MAX_CREDENTIALS));
         let step = credential(&r, "svcaccount", None, false);
-        let e = r.plan(&step).await.unwrap_err().to_string();
+        let p = r.plan(&step).await.unwrap();
+        let why = p.held.clone().unwrap_or_default();
+        assert!(p.blocks, "{p:?}");
         assert!(
-            e.contains("already has 20 federated credentials, the most Azure allows (20)"),
-            "{e}"
+            why.contains("would hold 21 federated credentials (20 now") && why.contains("mode = \"identity-binding\""),
+            "{why}"
         );
+    }
+
+    #[tokio::test]
+    async fn the_run_is_counted_whole_before_any_write() {
+        // 17 exist; this runbook brings 4: every one of its credentials is blocked, the first too.
+        let r = credentials(existing_credentials(17));
+        let step = among(&r, "app", 4);
+        let p = r.plan(&step).await.unwrap();
+        assert!(
+            p.blocks && p.held.as_deref().unwrap_or("").contains("would hold 21"),
+            "{p:?}"
+        );
+        // 16 and 3: 19, past 18, warned and planned.
+        let r = credentials(existing_credentials(16));
+        let step = among(&r, "app", 3);
+        let p = r.plan(&step).await.unwrap();
+        assert!(!p.blocks && p.held.is_none(), "{p:?}");
+        assert!(
+            p.warnings.iter().any(|w| w.contains("will hold 19 of the 20")),
+            "{:?}",
+            p.warnings
+        );
+        // 15 and 3: 18, nothing to say.
+        let r = credentials(existing_credentials(15));
+        let step = among(&r, "app", 3);
+        let p = r.plan(&step).await.unwrap();
+        assert!(p.warnings.is_empty() && !p.blocks, "{p:?}");
     }
 }

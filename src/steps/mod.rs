@@ -4,6 +4,7 @@
 pub(crate) mod access;
 pub(crate) mod acr;
 pub(crate) mod addons;
+pub(crate) mod binding;
 pub(crate) mod claims;
 pub(crate) mod cluster;
 pub(crate) mod files;

@@ -27,7 +27,7 @@ use support::{
 /// or, for the one provider no vocabulary covers, the version the fake's route pins.
 fn pinned_by(name: &str) -> Option<Vec<(&'static str, String)>> {
     let files: &[&str] = match name {
-        "CONTAINER_SERVICE" => &["managed-cluster", "agent-pool"],
+        "CONTAINER_SERVICE" => &["managed-cluster", "agent-pool", "identity-binding"],
         "AUTHORIZATION" => &["role-assignment", "role-definition"],
         "MANAGED_IDENTITY" => &["user-assigned-identity", "federated-identity-credential"],
         "KEY_VAULT" => &["vault"],

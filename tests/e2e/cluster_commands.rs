@@ -482,8 +482,11 @@ fn twenty_credentials_is_a_clear_error_and_concurrent_writes_are_retried() {
         }
     }
     let (_, all, code) = run(&fake, WI);
-    assert_eq!(code, 1);
-    assert!(all.contains("already has 20 federated credentials"), "{all}");
+    assert_eq!(code, 2, "the plan holds it: {all}");
+    assert!(
+        all.contains("would hold 21 federated credentials (20 now") && all.contains("identity-binding"),
+        "{all}"
+    );
     assert!(fake.writes().is_empty(), "validated before the first write");
 
     fake.state

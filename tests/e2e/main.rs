@@ -30,6 +30,7 @@ mod fidelity;
 mod foundation;
 mod help;
 mod hostile_input;
+mod identity_bindings;
 mod init;
 mod keyvault_sdk;
 mod lived_in;

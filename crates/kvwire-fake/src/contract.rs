@@ -77,6 +77,10 @@ const FILES: &[(&str, &str)] = &[
         "federated-identity-credential",
         include_str!("../../../tests/fixtures/wire/federated-identity-credential.json"),
     ),
+    (
+        "identity-binding",
+        include_str!("../../../tests/fixtures/wire/identity-binding.json"),
+    ),
     ("vault", include_str!("../../../tests/fixtures/wire/vault.json")),
     (
         "container-registry",

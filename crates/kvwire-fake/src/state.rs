@@ -91,6 +91,8 @@ pub enum OpKind {
     ClusterUpdate,
     /// agentPools/upgradeNodeImageVersion POST.
     NodeImageUpgrade,
+    /// identityBindings PUT.
+    IdentityBinding,
 }
 
 /// What happens to the resources when an operation ends (`true` = succeeded).

@@ -1,8 +1,9 @@
 //! Pinned GA api-versions, one per resource provider (docs/architecture.md says why these). Each
 //! matches the official SDK models the wire vocabulary in tests/fixtures/wire was generated from.
 
-/// Microsoft.ContainerService (managedClusters, agentPools, upgradeProfiles): newest stable;
-/// has `eTag` with `If-Match` on clusters and pools.
+/// Microsoft.ContainerService (managedClusters, agentPools, upgradeProfiles, identityBindings):
+/// newest stable; has `eTag` with `If-Match` on clusters and pools; identity bindings are GA since
+/// 2026-04-01.
 pub const CONTAINER_SERVICE: &str = "2026-08-01";
 /// Microsoft.Authorization (roleAssignments, roleDefinitions).
 pub const AUTHORIZATION: &str = "2022-04-01";

@@ -410,6 +410,64 @@ impl FederatedCredentialDoc {
     }
 }
 
+/// An AKS identity binding as read.
+/// Wire: `identity-binding#resource`
+#[derive(Debug, Clone, Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct IdentityBindingDoc {
+    pub(crate) e_tag: Option<String>,
+    #[serde(default)]
+    pub(crate) properties: IdentityBindingProperties,
+}
+
+/// Wire: `identity-binding#resource/properties`
+#[derive(Debug, Clone, Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct IdentityBindingProperties {
+    #[serde(default)]
+    pub(crate) managed_identity: IdentityBindingIdentity,
+    #[serde(default)]
+    pub(crate) oidc_issuer: IdentityBindingIssuer,
+    pub(crate) provisioning_state: Option<String>,
+}
+
+/// Wire: `identity-binding#resource/properties/managedIdentity`
+#[derive(Debug, Clone, Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct IdentityBindingIdentity {
+    pub(crate) resource_id: Option<String>,
+}
+
+/// Wire: `identity-binding#resource/properties/oidcIssuer`
+#[derive(Debug, Clone, Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct IdentityBindingIssuer {
+    pub(crate) oidc_issuer_url: Option<String>,
+}
+
+impl IdentityBindingDoc {
+    pub(crate) fn of(doc: &serde_json::Value) -> IdentityBindingDoc {
+        serde_json::from_value(doc.clone()).unwrap_or_default()
+    }
+
+    /// The identity it maps (resource IDs compare case-insensitively).
+    pub(crate) fn maps(&self, identity_id: &str) -> bool {
+        self.properties
+            .managed_identity
+            .resource_id
+            .as_deref()
+            .is_some_and(|r| r.eq_ignore_ascii_case(identity_id))
+    }
+
+    pub(crate) fn state(&self) -> &str {
+        self.properties.provisioning_state.as_deref().unwrap_or("")
+    }
+
+    pub(crate) fn issuer(&self) -> Option<&str> {
+        self.properties.oidc_issuer.oidc_issuer_url.as_deref()
+    }
+}
+
 /// A role assignment as read (`roleAssignments` GET and lists).
 /// Wire: `role-assignment#resource`
 #[derive(Debug, Clone, Deserialize, Default)]

@@ -2,6 +2,7 @@
 //! long-running operations, busy resources and entity tags.
 
 pub mod authorization;
+pub mod bindings;
 pub mod clusters;
 pub mod identities;
 pub mod registries;
@@ -110,6 +111,7 @@ pub fn busy(s: &FakeState, c: &Ctx, ids: &[String]) -> Option<Reply> {
         let what = match s.ops[op].kind {
             OpKind::ClusterUpdate => "managed cluster - Updating",
             OpKind::NodeImageUpgrade => "nodepool - UpgradingNodeImageVersion",
+            OpKind::IdentityBinding => "identity binding - Creating",
         };
         if s.busy_etag_mismatch && c.header("if-match").is_some() {
             return Some(Reply::aks_bare_error(
@@ -278,6 +280,7 @@ pub fn operation_result(c: &Ctx) -> Reply {
             let wire = match o.kind {
                 OpKind::ClusterUpdate => clusters::CLUSTER,
                 OpKind::NodeImageUpgrade => clusters::POOL,
+                OpKind::IdentityBinding => bindings::BINDING,
             };
             match s.resource(&o.resource) {
                 Some(v) => Reply::json(200, v.clone()).shaped(wire),

@@ -1,0 +1,151 @@
+//! An AKS identity binding (`managedClusters/identityBindings`): the identity mapped to the
+//! cluster once, instead of one federated credential per service account. Which service accounts
+//! may use it is Kubernetes RBAC, emitted with the manifests.
+
+use crate::{
+    azure::{
+        arm::api,
+        binding::{AKS_CREDENTIAL, BindingRef},
+        identity::IdentityRef,
+        ids,
+    },
+    error::{Error, Result},
+    plan::{Action, Phase, Planned, Request, Step, diff},
+    util::Progress,
+};
+use serde_json::{Value, json};
+
+pub(crate) struct IdentityBinding {
+    pub(crate) binding: BindingRef,
+    pub(crate) identity: IdentityRef,
+}
+
+impl IdentityBinding {
+    /// The write that binds the identity: the plan's and apply's one request.
+    fn request(&self, if_match: Option<String>) -> Request {
+        Request {
+            if_match,
+            ..Request::put(
+                self.binding.id(),
+                api::CONTAINER_SERVICE,
+                BindingRef::body(&self.identity.id()),
+            )
+        }
+    }
+}
+
+#[async_trait::async_trait]
+impl Step for IdentityBinding {
+    fn address(&self) -> String {
+        format!("identity binding {}", self.binding.label())
+    }
+
+    fn phase(&self) -> Phase {
+        Phase::WORKLOAD_IDENTITY
+    }
+
+    fn operation(&self) -> Option<&'static str> {
+        Some("binding the identity")
+    }
+
+    async fn plan(&self) -> Result<Planned> {
+        let planned = Planned::new(self.address(), self.phase(), ids::IDENTITY_BINDING, Action::Create);
+        let identity = self.identity.id();
+        match self.binding.read().await? {
+            None => {
+                let r = self.request(None);
+                let body = r.body.clone().unwrap_or_default();
+                Ok(planned
+                    .reason(format!("binds identity {} to the cluster", self.identity.label()))
+                    .changes(diff::changes(&json!({}), &body))
+                    .request(r))
+            }
+            // The identity is written on create only: a binding of this name for another
+            // identity stays that identity's.
+            Some((_, view)) if !view.maps(&identity) => Ok(planned.blocked(format!(
+                "identity binding {} already binds {}, and a binding's identity cannot change: name another with [identity] binding = \"…\"",
+                self.binding.label(),
+                view.properties.managed_identity.resource_id.as_deref().unwrap_or("another identity")
+            ))),
+            Some((_, view)) if view.state().eq_ignore_ascii_case("Succeeded") => Ok(Planned {
+                action: Action::NoOp,
+                ..planned.reason("binds this identity").observed(view.e_tag)
+            }),
+            // Failed or cut short: the same PUT again, on the binding as it was read.
+            Some((_, view)) => {
+                let r = self.request(view.e_tag.clone());
+                Ok(Planned {
+                    action: Action::Update,
+                    ..planned
+                        .reason(format!(
+                            "the binding is {}: written again",
+                            if view.state().is_empty() { "in no known state" } else { view.state() }
+                        ))
+                        .observed(view.e_tag)
+                        .request(r)
+                })
+            }
+        }
+    }
+
+    async fn apply(&self, planned: &Planned, on: Progress<'_>) -> Result<()> {
+        let Some(r) = &planned.request else {
+            return Err(Error::runtime(format!("{}: the plan holds no write", self.address())));
+        };
+        let body = r.body.clone().unwrap_or_default();
+        self.binding
+            .cluster
+            .az
+            .arm
+            .put_if_match(&r.path, &r.api_version, &body, r.if_match.as_deref(), on)
+            .await?;
+        Ok(())
+    }
+
+    /// The binding has succeeded for this identity and reports its issuer, and the identity holds
+    /// AKS's credential for that issuer (what token exchange through the binding relies on).
+    async fn verify(&self, _planned: &Planned) -> Result<()> {
+        let cred = ids::federated_credential(&self.identity.id(), AKS_CREDENTIAL);
+        let az = &self.binding.cluster.az;
+        let (read, cred) = futures::try_join!(self.binding.read(), az.arm.get_opt(&cred, api::MANAGED_IDENTITY))?;
+        let failed = |why: String| {
+            Err(Error::runtime(format!(
+                "verification failed for {}: {why}",
+                self.address()
+            )))
+        };
+        let Some((_, view)) = read else {
+            return failed("Azure does not show it after the write".into());
+        };
+        if !view.maps(&self.identity.id()) {
+            return failed(format!("it does not bind identity {}", self.identity.label()));
+        }
+        if !view.state().eq_ignore_ascii_case("Succeeded") {
+            return failed(format!("its provisioning state is {}", view.state()));
+        }
+        let Some(issuer) = view.issuer() else {
+            return failed("it reports no OIDC issuer".into());
+        };
+        let trusted = cred
+            .as_ref()
+            .map(crate::azure::arm::models::FederatedCredentialDoc::of)
+            .and_then(|c| c.properties.issuer);
+        if trusted.as_deref() != Some(issuer) {
+            return failed(format!(
+                "identity {} has no federated credential {AKS_CREDENTIAL} for the binding's issuer {issuer} (AKS makes it with the binding; it must not be removed while bindings use it)",
+                self.identity.label()
+            ));
+        }
+        Ok(())
+    }
+
+    async fn outputs(&self) -> Result<Vec<(String, Value)>> {
+        Ok(match self.binding.read().await? {
+            Some((_, view)) => view
+                .issuer()
+                .map(|i| vec![("identity_binding_issuer".to_string(), json!(i))])
+                .unwrap_or_default(),
+            None => vec![],
+        })
+    }
+}

@@ -1,0 +1,301 @@
+//! Identity bindings (`[identity] mode = "identity-binding"`): past Entra's 20 federated
+//! credentials per identity, one AKS identity binding and Kubernetes RBAC instead of a credential
+//! per service account; and the plan-time count that points there.
+
+use crate::support;
+
+use serde_json::{Value, json};
+use support::Fake;
+
+const ACCOUNTS: usize = 25;
+
+fn runbook(fake: &Fake, mode: &str, accounts: usize) -> std::path::PathBuf {
+    fake.seed_sp_cluster("rg1", "aks1", &[("pool1", "img-1", "img-2")], json!({}));
+    fake.seed_vault("kv-demo", true, true);
+    let mut text = format!(
+        r#"
+[cluster]
+resource_group = "rg1"
+name = "aks1"
+
+[vault]
+name = "kv-demo"
+
+[identity]
+mode = "{mode}"
+name = "id-shop"
+
+[secrets]
+source = "env"
+
+[manifests]
+out_dir = "k8s"
+deployment = "checkout"
+image = "ghcr.io/example/checkout:1.4"
+consumer = "both"
+"#
+    );
+    for i in 0..accounts {
+        text.push_str(&format!(
+            "\n[[service_accounts]]\nnamespace = \"team{}\"\nname = \"app-{i}\"\n",
+            i % 3
+        ));
+    }
+    let rb = fake.dir.join("onboard.toml");
+    std::fs::write(&rb, text).unwrap();
+    rb
+}
+
+fn with_secrets(mut cmd: assert_cmd::Command) -> assert_cmd::Command {
+    for (k, v) in [
+        ("DB_HOST", "h"),
+        ("DB_NAME", "n"),
+        ("DB_USERNAME", "u"),
+        ("DB_PASSWORD", "p-not-shown"),
+    ] {
+        cmd.env(k, v);
+    }
+    cmd
+}
+
+fn credentials_of(fake: &Fake, identity: &str) -> Vec<String> {
+    let s = fake.state.lock().unwrap();
+    let prefix = format!("{}/federatedidentitycredentials/", identity.to_ascii_lowercase());
+    s.resources
+        .iter()
+        .filter(|(k, _)| k.starts_with(&prefix))
+        .map(|(_, v)| v["name"].as_str().unwrap_or("").to_string())
+        .collect()
+}
+
+#[test]
+fn twenty_five_service_accounts_share_one_binding() {
+    let fake = Fake::start();
+    let rb = runbook(&fake, "identity-binding", ACCOUNTS);
+    let (doc, all, code) = support::outcome(
+        with_secrets(fake.kvwire())
+            .args(["-o", "json", "--yes", "up", "-f"])
+            .arg(&rb),
+    );
+    assert_eq!(code, 0, "{all}");
+    let identity = kvwire_fake::Fake::identity_id("rg1", "id-shop");
+    let binding = fake
+        .resource(&format!("{}/identityBindings/idshop", Fake::cluster_id("rg1", "aks1")))
+        .expect("one binding, named after the identity");
+    assert_eq!(binding["properties"]["provisioningState"], "Succeeded");
+    assert!(
+        binding["properties"]["managedIdentity"]["resourceId"]
+            .as_str()
+            .unwrap()
+            .eq_ignore_ascii_case(&identity)
+    );
+    // No credential per service account: only the one AKS keeps for its bindings.
+    assert_eq!(
+        credentials_of(&fake, &identity),
+        vec!["aks-identity-binding".to_string()]
+    );
+    let puts: Vec<_> = fake
+        .writes()
+        .into_iter()
+        .filter(|e| e.path.contains("/federatedIdentityCredentials/"))
+        .collect();
+    assert!(puts.is_empty(), "kvwire wrote credentials itself: {puts:?}");
+    let steps = doc["steps"].as_array().unwrap();
+    assert_eq!(
+        steps
+            .iter()
+            .filter(|s| s["resource_type"] == "Microsoft.ContainerService/managedClusters/identityBindings")
+            .count(),
+        1,
+        "{doc:#}"
+    );
+
+    // The RBAC: one ClusterRole on the identity's client ID, one binding naming all 25.
+    let client_id = fake.resource(&identity).unwrap()["properties"]["clientId"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let k8s = fake.dir.join("k8s");
+    let role = std::fs::read_to_string(k8s.join("clusterrole.yaml")).unwrap();
+    assert!(role.contains(&format!("name: use-mi-{client_id}")), "{role}");
+    assert!(
+        role.contains("use-managed-identity") && role.contains("cid.wi.aks.azure.com"),
+        "{role}"
+    );
+    let rbac = std::fs::read_to_string(k8s.join("clusterrolebinding.yaml")).unwrap();
+    for i in 0..ACCOUNTS {
+        assert!(rbac.contains(&format!("name: app-{i}\n")), "app-{i} missing:\n{rbac}");
+    }
+    let accounts = std::fs::read_to_string(k8s.join("serviceaccount.yaml")).unwrap();
+    assert_eq!(accounts.matches("kind: ServiceAccount").count(), ACCOUNTS);
+    assert_eq!(
+        accounts.matches("azure.workload.identity/client-id").count(),
+        ACCOUNTS,
+        "{accounts}"
+    );
+    assert_eq!(accounts.matches(client_id.as_str()).count(), ACCOUNTS, "{accounts}");
+    let spc = std::fs::read_to_string(k8s.join("secretproviderclass.yaml")).unwrap();
+    assert!(
+        spc.contains("useAzureTokenProxy: \"true\"") && spc.contains(&client_id),
+        "{spc}"
+    );
+    let deployment = std::fs::read_to_string(k8s.join("deployment.yaml")).unwrap();
+    assert!(
+        deployment.contains("azure.workload.identity/use-identity-binding: \"true\""),
+        "{deployment}"
+    );
+
+    // Again: nothing to change. Then verify: all passes.
+    let (doc, all, code) = support::outcome(
+        with_secrets(fake.kvwire())
+            .args(["-o", "json", "--yes", "up", "-f"])
+            .arg(&rb),
+    );
+    assert_eq!(code, 0, "{all}");
+    let changed: Vec<&Value> = doc["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|s| s["action"] != "no_op")
+        .collect();
+    assert!(changed.is_empty(), "a re-run changes nothing: {changed:#?}");
+    let (doc, all, code) = support::outcome(fake.kvwire().args(["-o", "json", "verify", "-f"]).arg(&rb));
+    assert_eq!(code, 0, "{all}");
+    let checks = doc["checks"].as_array().unwrap();
+    assert!(checks.iter().all(|c| c["ok"] == true), "{checks:#?}");
+    for wanted in [
+        "identity binding rg1/aks1/idshop binds the identity",
+        "AKS's credential",
+        "lets the runbook's service accounts use the identity",
+    ] {
+        assert!(
+            checks.iter().any(|c| c["check"].as_str().unwrap().contains(wanted)),
+            "no check {wanted:?}: {checks:#?}"
+        );
+    }
+}
+
+#[test]
+fn verify_fails_when_aks_credential_is_gone_or_rbac_misses_an_account() {
+    let fake = Fake::start();
+    let rb = runbook(&fake, "identity-binding", 3);
+    let (_, all, code) = support::outcome(with_secrets(fake.kvwire()).args(["--yes", "up", "-f"]).arg(&rb));
+    assert_eq!(code, 0, "{all}");
+    let identity = kvwire_fake::Fake::identity_id("rg1", "id-shop");
+    fake.state
+        .lock()
+        .unwrap()
+        .resources
+        .remove(&format!("{identity}/federatedIdentityCredentials/aks-identity-binding").to_ascii_lowercase());
+    let rbac = fake.dir.join("k8s/clusterrolebinding.yaml");
+    let text = std::fs::read_to_string(&rbac)
+        .unwrap()
+        .replace("name: app-2\n", "name: someone-else\n");
+    std::fs::write(&rbac, text).unwrap();
+    let (doc, all, code) = support::outcome(fake.kvwire().args(["-o", "json", "verify", "-f"]).arg(&rb));
+    assert_ne!(code, 0, "{all}");
+    let failed: Vec<String> = doc["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["ok"] == false)
+        .map(|c| format!("{} — {}", c["check"], c["detail"]))
+        .collect();
+    assert!(failed.iter().any(|f| f.contains("AKS's credential")), "{failed:#?}");
+    assert!(failed.iter().any(|f| f.contains("team2/app-2")), "{failed:#?}");
+}
+
+#[test]
+fn a_binding_of_that_name_for_another_identity_blocks_the_plan() {
+    let fake = Fake::start();
+    let rb = runbook(&fake, "identity-binding", 1);
+    let other = fake.seed_identity("rg1", "id-other", false);
+    let cluster = Fake::cluster_id("rg1", "aks1");
+    fake.state.lock().unwrap().put_resource(
+        &format!("{cluster}/identityBindings/idshop"),
+        json!({"id": format!("{cluster}/identityBindings/idshop"), "name": "idshop",
+               "type": "Microsoft.ContainerService/managedClusters/identityBindings", "eTag": "e1",
+               "properties": {"managedIdentity": {"resourceId": other}, "provisioningState": "Succeeded"}}),
+    );
+    let (_, all, code) = support::outcome(with_secrets(fake.kvwire()).args(["--yes", "up", "-f"]).arg(&rb));
+    assert_eq!(code, 2, "{all}");
+    assert!(
+        all.contains("already binds") && all.contains("[identity] binding"),
+        "{all}"
+    );
+    assert!(
+        fake.writes().iter().all(|e| !e.path.contains("/identityBindings/")),
+        "nothing written over another identity's binding"
+    );
+}
+
+#[test]
+fn past_twenty_credentials_the_plan_refuses_and_points_at_bindings() {
+    let fake = Fake::start();
+    let rb = runbook(&fake, "workload-identity", 21);
+    let (_, all, code) = support::outcome(with_secrets(fake.kvwire()).args(["plan", "-f"]).arg(&rb));
+    assert_eq!(code, 0, "plan shows a blocked step and succeeds: {all}");
+    assert!(
+        all.contains("would hold 21 federated credentials") && all.contains("identity-binding"),
+        "{all}"
+    );
+    fake.clear_journal();
+    let (_, all, code) = support::outcome(with_secrets(fake.kvwire()).args(["--yes", "up", "-f"]).arg(&rb));
+    assert_eq!(code, 2, "{all}");
+    assert!(
+        fake.writes().is_empty(),
+        "no write before the refusal: {:?}",
+        fake.writes()
+    );
+}
+
+#[test]
+fn nineteen_credentials_are_warned_and_made() {
+    let fake = Fake::start();
+    let rb = runbook(&fake, "workload-identity", 19);
+    let (_, all, code) = support::outcome(with_secrets(fake.kvwire()).args(["plan", "-f"]).arg(&rb));
+    assert_eq!(code, 0, "{all}");
+    assert!(all.contains("will hold 19 of the 20 federated credentials"), "{all}");
+}
+
+#[test]
+fn down_removes_the_binding_with_the_identity_this_runbook_made_and_keeps_one_it_did_not() {
+    let fake = Fake::start();
+    let rb = runbook(&fake, "identity-binding", 2);
+    let (_, all, code) = support::outcome(with_secrets(fake.kvwire()).args(["--yes", "up", "-f"]).arg(&rb));
+    assert_eq!(code, 0, "{all}");
+    let binding = format!("{}/identityBindings/idshop", Fake::cluster_id("rg1", "aks1"));
+    let identity = kvwire_fake::Fake::identity_id("rg1", "id-shop");
+    // Another runbook's claim on the identity: both stay.
+    {
+        let mut s = fake.state.lock().unwrap();
+        let doc = s.resource_mut(&identity).unwrap();
+        let runbooks = doc["tags"]["kvwire-runbooks"].as_str().unwrap().to_string();
+        doc["tags"]["kvwire-runbooks"] = json!(format!("{runbooks},other@abc123"));
+    }
+    let (_, all, code) = support::outcome(fake.kvwire().args(["--yes", "down", "-f"]).arg(&rb));
+    assert_eq!(code, 0, "{all}");
+    assert!(
+        fake.resource(&binding).is_some(),
+        "another runbook still uses it: {all}"
+    );
+    assert!(fake.resource(&identity).is_some());
+    // Only this runbook's: the binding goes, then the identity.
+    let (_, all, code) = support::outcome(with_secrets(fake.kvwire()).args(["--yes", "up", "-f"]).arg(&rb));
+    assert_eq!(code, 0, "{all}");
+    {
+        let mut s = fake.state.lock().unwrap();
+        let doc = s.resource_mut(&identity).unwrap();
+        let mine: Vec<&str> = doc["tags"]["kvwire-runbooks"]
+            .as_str()
+            .unwrap()
+            .split(',')
+            .filter(|c| *c != "other@abc123")
+            .collect();
+        doc["tags"]["kvwire-runbooks"] = json!(mine.join(","));
+    }
+    let (_, all, code) = support::outcome(fake.kvwire().args(["--yes", "down", "-f"]).arg(&rb));
+    assert_eq!(code, 0, "{all}");
+    assert!(fake.resource(&binding).is_none(), "{all}");
+    assert!(fake.resource(&identity).is_none(), "{all}");
+}
