@@ -1,6 +1,7 @@
 //! Kubernetes documents: the SecretProviderClass and its lint rules, YAML in and out.
 
 pub(crate) mod manifests;
+pub(crate) mod podidentity;
 pub mod spc;
 pub mod yaml;
 

@@ -383,7 +383,7 @@ fn app_steps(
                     shared_in_run,
                     identity: identity.clone(),
                     claim: Some(rb.claim.clone()),
-                    adopt,
+                    adopt: adopt || b.identity.adopt,
                 }),
                 &[],
             );

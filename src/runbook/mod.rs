@@ -68,6 +68,9 @@ pub struct Runbook {
     #[serde(default)]
     pub(crate) service_accounts: Vec<ServiceAccountSection>,
     pub(crate) secrets: Option<SecretsSection>,
+    /// Secrets that exist already (a migrated app's): `up` never writes them, `verify` checks
+    /// that they exist and that the identity can read them.
+    pub(crate) existing_secrets: Option<ExistingSecretsSection>,
     pub(crate) manifests: Option<ManifestsSection>,
     /// The Secrets Store CSI driver.
     pub(crate) csi_driver: Option<CsiDriverSection>,
@@ -146,6 +149,10 @@ pub(crate) struct IdentitySection {
     /// identity-binding: the binding's name. Default: the identity's name, lower-case letters and
     /// digits only.
     pub(crate) binding: Option<BindingName>,
+    /// The identity exists and is reused as it is (a migration keeps the pods' identity): this
+    /// runbook records itself on it as adopter without asking. `down` keeps it.
+    #[serde(default)]
+    pub(crate) adopt: bool,
     /// Rewrite federated credentials of kvwire's names that trust another issuer or subject
     /// (held otherwise, as a changed secret value is).
     #[serde(default)]
@@ -180,6 +187,12 @@ pub(crate) struct SecretsSection {
     pub(crate) overwrite: bool,
     #[serde(default)]
     pub(crate) recover: bool,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct ExistingSecretsSection {
+    pub(crate) names: Vec<SecretName>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -245,6 +258,24 @@ impl Loaded {
                 .into_iter()
                 .map(|m| (m.key, m.secret))
                 .collect(),
+        }
+    }
+
+    /// The secrets `verify` checks: those `up` seeds and those that exist already; the four DB
+    /// values when the runbook names neither.
+    pub(crate) fn checked_secrets(&self) -> Vec<String> {
+        let existing = self
+            .book
+            .existing_secrets
+            .iter()
+            .flat_map(|e| e.names.iter().map(|n| n.0.clone()));
+        match &self.book.secrets {
+            None if self.book.existing_secrets.is_some() => existing.collect(),
+            _ => {
+                let mut all: Vec<String> = self.secret_map().into_iter().map(|(_, n)| n).collect();
+                all.extend(existing.filter(|n| !all.contains(n)).collect::<Vec<_>>());
+                all
+            }
         }
     }
 

@@ -152,7 +152,7 @@ pub(crate) async fn run(az: &Arc<Azure>, rb: &Loaded, file: &Path) -> Result<Rep
     let mut warnings = vec![];
     access_model(&vault, &principal, object_id.as_deref(), &mut checks, &mut warnings);
     let client = az.secret_client(&vault.uri)?;
-    let secret_names: Vec<String> = rb.secret_map().into_iter().map(|(_, n)| n).collect();
+    let secret_names: Vec<String> = rb.checked_secrets();
     for name in &secret_names {
         let access = match &object_id {
             Some(oid) => grants::secret_read_access(az, &vault, oid, name).await?,
