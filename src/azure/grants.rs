@@ -4,51 +4,18 @@
 
 use crate::{
     azure::{
-        arm::{
-            api,
-            models::{RoleAssignment, RoleDefinition},
-        },
+        arm::api,
         context::Azure,
         ids,
+        role_assignment::{Assignment, RoleDefinitionRef},
+        vault::AccessPolicyEntry,
     },
-    error::{Error, Result},
+    error::Result,
     model::roles,
 };
-use serde_json::Value;
 
 /// One grant, described for people: "AcrPull on /subscriptions/…/registries/acr1".
 pub(crate) type Grant = String;
-
-/// The object ID of the service principal with application (client) ID `app_id`, via Microsoft Graph.
-pub(crate) async fn service_principal_object_id(az: &Azure, app_id: &str) -> Result<Option<String>> {
-    let graph = az
-        .graph()
-        .ok_or_else(|| Error::runtime("this cloud has no Microsoft Graph endpoint configured"))?;
-    let path = format!("/v1.0/servicePrincipals(appId='{app_id}')");
-    Ok(graph
-        .get_opt(&path, "")
-        .await?
-        .and_then(|v| v["id"].as_str().map(str::to_owned)))
-}
-
-/// Role assignments anywhere in the subscription held by `object_id` itself (`assignedTo` also
-/// returns those of groups it belongs to).
-async fn assignments_of(az: &Azure, object_id: &str) -> Result<Vec<Value>> {
-    let sub = ids::subscription(&az.subscription);
-    let filter = format!("assignedTo('{object_id}')");
-    let assignments = az
-        .arm
-        .list_filtered(&ids::role_assignments(&sub), api::AUTHORIZATION, Some(&filter))
-        .await?;
-    Ok(assignments
-        .into_iter()
-        .filter(|a| {
-            a.pointer("/properties/principalId")
-                .and_then(Value::as_str)
-                .is_some_and(|p| p.eq_ignore_ascii_case(object_id))
-        })
-        .collect())
-}
 
 /// Where `object_id` holds a role that can pull images: registries, or groups and subscriptions
 /// above them. Any such role counts — AcrPull and Container Registry Repository Reader, but also
@@ -77,17 +44,16 @@ impl PullGrant {
 
 pub(crate) async fn pull_grants(az: &Azure, object_id: &str) -> Result<Vec<PullGrant>> {
     let mut found = vec![];
-    for doc in assignments_of(az, object_id).await? {
-        let a = RoleAssignment::of(&doc);
+    for held in Assignment::assigned_to(az, object_id).await? {
+        let a = &held.view;
         let role = a.role().to_string();
         let builtin = roles::pulls_images(&role, false) || roles::pulls_images(&role, true);
         let custom = !builtin
             && roles::by_guid(&role).is_none()
-            && az
-                .arm
-                .get_opt(&role, api::AUTHORIZATION)
+            && RoleDefinitionRef::by_id(&role)
+                .read(az)
                 .await?
-                .is_some_and(|d| RoleDefinition::of(&d).pulls_images());
+                .is_some_and(|d| d.pulls_images());
         if !builtin && !custom || a.properties.scope.is_none() {
             continue;
         }
@@ -105,35 +71,23 @@ pub(crate) async fn pull_grants(az: &Azure, object_id: &str) -> Result<Vec<PullG
 /// Role assignments anywhere in the subscription, and vault access policies, held by `object_id`.
 pub(crate) async fn held_by(az: &Azure, object_id: &str) -> Result<Vec<Grant>> {
     let mut grants = vec![];
-    for a in &assignments_of(az, object_id).await? {
-        let role_id = a
-            .pointer("/properties/roleDefinitionId")
-            .and_then(Value::as_str)
-            .unwrap_or("");
-        let scope = a.pointer("/properties/scope").and_then(Value::as_str).unwrap_or("?");
-        grants.push(format!("{} on {scope}", role_name(az, role_id).await));
+    for a in &Assignment::assigned_to(az, object_id).await? {
+        let scope = a.view.properties.scope.as_deref().unwrap_or("?");
+        let role = RoleDefinitionRef::by_id(a.view.role()).name(az).await;
+        grants.push(format!("{role} on {scope}"));
     }
     let vaults = az
         .arm
         .list(&ids::vaults_in_subscription(&az.subscription), api::KEY_VAULT)
         .await?;
     for v in &vaults {
-        let policies = v
-            .pointer("/properties/accessPolicies")
-            .and_then(Value::as_array)
-            .cloned()
-            .unwrap_or_default();
-        for p in policies.iter().filter(|p| p["objectId"].as_str() == Some(object_id)) {
-            let perms: Vec<String> = ["secrets", "keys", "certificates"]
-                .iter()
-                .filter_map(|k| {
-                    let list: Vec<&str> = p["permissions"][*k]
-                        .as_array()?
-                        .iter()
-                        .filter_map(Value::as_str)
-                        .collect();
-                    (!list.is_empty()).then(|| format!("{k}: {}", list.join(", ")))
-                })
+        let policies = AccessPolicyEntry::all_of(v);
+        for p in policies.iter().filter(|p| p.object_id.as_deref() == Some(object_id)) {
+            let perms: Vec<String> = p
+                .permissions()
+                .into_iter()
+                .filter(|(_, list)| !list.is_empty())
+                .map(|(k, list)| format!("{k}: {}", list.join(", ")))
                 .collect();
             grants.push(format!(
                 "Key Vault access policy on vault {} ({})",
@@ -145,36 +99,6 @@ pub(crate) async fn held_by(az: &Azure, object_id: &str) -> Result<Vec<Grant>> {
     Ok(grants)
 }
 
-/// A role's display name: from the built-in table, else read from ARM.
-pub(crate) async fn role_name(az: &Azure, role_definition_id: &str) -> String {
-    let guid = roles::guid_of(role_definition_id);
-    if let Some(r) = roles::by_guid(&guid) {
-        return r.name.to_string();
-    }
-    match az.arm.get_opt(role_definition_id, api::AUTHORIZATION).await {
-        Ok(Some(d)) => RoleDefinition::of(&d).name().unwrap_or(&guid).to_string(),
-        _ => format!("role {guid}"),
-    }
-}
-
-/// The PUT body that writes role assignment `existing` back with `description`: its role,
-/// principal and condition as read (an assignment's description may change; those may not).
-pub(crate) fn assignment_with_description(existing: &Value, description: &str) -> Value {
-    let mut props = serde_json::json!({ "description": description });
-    for k in [
-        "roleDefinitionId",
-        "principalId",
-        "principalType",
-        "condition",
-        "conditionVersion",
-    ] {
-        if let Some(v) = existing.pointer(&format!("/properties/{k}")).filter(|v| !v.is_null()) {
-            props[k] = v.clone();
-        }
-    }
-    serde_json::json!({ "properties": props })
-}
-
 /// How long Azure may take to honour a new role assignment (Azure RBAC troubleshooting: "When you
 /// assign roles or remove role assignments, it can take up to 10 minutes for changes to take
 /// effect").
@@ -184,10 +108,10 @@ pub(crate) const RBAC_PROPAGATION: std::time::Duration = std::time::Duration::fr
 /// [`RBAC_PROPAGATION`]: Azure may not show or honour it everywhere yet.
 pub(crate) async fn recent_assignment(az: &Azure, id: &str) -> Result<Option<String>> {
     use time::{OffsetDateTime, format_description::well_known::Rfc3339};
-    let Some(a) = az.arm.get_opt(id, api::AUTHORIZATION).await? else {
+    let Some(a) = Assignment::read(az, id).await? else {
         return Ok(None);
     };
-    let Some(created) = RoleAssignment::of(&a).properties.created_on else {
+    let Some(created) = a.view.properties.created_on else {
         return Ok(None);
     };
     let recent =
@@ -243,25 +167,14 @@ async fn role_covering(
     object_id: &str,
     fits: impl Fn(&str) -> bool,
 ) -> Result<Option<String>> {
-    let filter = format!("principalId eq '{object_id}'");
-    let held = az
-        .arm
-        .list_filtered(&ids::role_assignments(target), api::AUTHORIZATION, Some(&filter))
-        .await?;
-    let target = target.to_ascii_lowercase();
-    for a in held {
-        let scope = a
-            .pointer("/properties/scope")
-            .and_then(Value::as_str)
-            .unwrap_or("")
-            .to_ascii_lowercase();
-        let role = a
-            .pointer("/properties/roleDefinitionId")
-            .and_then(Value::as_str)
-            .unwrap_or("");
-        let covers = target == scope || target.starts_with(&format!("{}/", scope.trim_end_matches('/')));
-        if covers && fits(role) {
-            return Ok(Some(format!("{} at {scope}", role_name(az, role).await)));
+    for a in Assignment::held_at(az, target, object_id).await? {
+        let role = a.view.role();
+        if a.covers(target) && fits(role) {
+            let scope = a.view.scope().to_ascii_lowercase();
+            return Ok(Some(format!(
+                "{} at {scope}",
+                RoleDefinitionRef::by_id(role).name(az).await
+            )));
         }
     }
     Ok(None)

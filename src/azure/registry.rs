@@ -31,36 +31,50 @@ impl Registry {
     pub(crate) fn name(&self) -> &str {
         ids::name_of(&self.id)
     }
-}
 
-/// The registry named with `--acr` (a name or a resource ID); not finding it is an error.
-pub(crate) async fn find(az: &Azure, name_or_id: &str) -> Result<Registry> {
-    let doc = if name_or_id.starts_with('/') {
-        az.arm.get_opt(name_or_id, api::CONTAINER_REGISTRY).await?
-    } else {
+    /// The registry named with `--acr` (a name or a resource ID); not finding it is an error.
+    pub(crate) async fn find(az: &Azure, name_or_id: &str) -> Result<Registry> {
+        let doc = if name_or_id.starts_with('/') {
+            az.arm.get_opt(name_or_id, api::CONTAINER_REGISTRY).await?
+        } else {
+            Registry::all(az)
+                .await?
+                .into_iter()
+                .find(|r| r["name"].as_str().is_some_and(|n| n.eq_ignore_ascii_case(name_or_id)))
+        };
+        doc.as_ref().and_then(Registry::of).ok_or_else(|| {
+            Error::runtime(format!(
+                "container registry {name_or_id} was not found in subscription {}",
+                az.subscription
+            ))
+        })
+    }
+
+    /// The registry with this resource ID, or `None` when it no longer exists.
+    pub(crate) async fn read(az: &Azure, id: &str) -> Result<Option<Registry>> {
+        Ok(az
+            .arm
+            .get_opt(id, api::CONTAINER_REGISTRY)
+            .await?
+            .as_ref()
+            .and_then(Registry::of))
+    }
+
+    /// The names of the subscription's registries.
+    pub(crate) async fn names_in_subscription(az: &Azure) -> Result<Vec<String>> {
+        Ok(Registry::all(az)
+            .await?
+            .iter()
+            .filter_map(|r| r["name"].as_str().map(str::to_owned))
+            .collect())
+    }
+
+    async fn all(az: &Azure) -> Result<Vec<Value>> {
         az.arm
             .list(
                 &ids::registries_in_subscription(&az.subscription),
                 api::CONTAINER_REGISTRY,
             )
-            .await?
-            .into_iter()
-            .find(|r| r["name"].as_str().is_some_and(|n| n.eq_ignore_ascii_case(name_or_id)))
-    };
-    doc.as_ref().and_then(Registry::of).ok_or_else(|| {
-        Error::runtime(format!(
-            "container registry {name_or_id} was not found in subscription {}",
-            az.subscription
-        ))
-    })
-}
-
-/// The registry with this resource ID, or `None` when it no longer exists.
-pub(crate) async fn read(az: &Azure, id: &str) -> Result<Option<Registry>> {
-    Ok(az
-        .arm
-        .get_opt(id, api::CONTAINER_REGISTRY)
-        .await?
-        .as_ref()
-        .and_then(Registry::of))
+            .await
+    }
 }

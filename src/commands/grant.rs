@@ -4,7 +4,7 @@
 use crate::azure::principal::Principal;
 use crate::plan::RunSpec;
 use crate::{
-    azure::vault,
+    azure::vault::Vault,
     cli::GrantArgs,
     error::{Error, ExitStatus, Result},
     model::grant::GrantTarget,
@@ -28,7 +28,7 @@ pub(crate) async fn run(args: &GrantArgs, s: &Settings) -> Result<ExitStatus> {
     spec.check_offline(&principal)?;
     let az = Arc::new(s.connect().await?);
     spec.check(&az, &principal).await?;
-    let vault = vault::find(&az, &args.vault, args.resource_group.as_deref()).await?;
+    let vault = Vault::find(&az, &args.vault, args.resource_group.as_deref()).await?;
     // On its own, grant needs the principal to exist already.
     let label = principal.label();
     let object_id = principal.require(&az).await?;

@@ -3,7 +3,7 @@
 //! OIDC issuer, node pools, the vault's resource group and permission model).
 
 use crate::{
-    azure::vault,
+    azure::vault::Vault,
     cli::{InitArgs, InitMode},
     error::{Error, ExitStatus, Result},
     settings::Settings,
@@ -88,7 +88,7 @@ async fn observe(args: &InitArgs, s: &Settings) -> Result<Observed> {
     } else {
         "OIDC issuer: not enabled yet (workload-identity mode turns it on)".into()
     });
-    let v = vault::find(&az, &args.vault, args.vault_resource_group.as_deref()).await?;
+    let v = Vault::find(&az, &args.vault, args.vault_resource_group.as_deref()).await?;
     o.vault_rg = Some(v.resource_group.clone());
     o.vault.push(if v.rbac {
         "uses Azure RBAC: access is a Key Vault Secrets User role assignment".into()

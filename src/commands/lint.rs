@@ -3,7 +3,7 @@
 
 use crate::{
     azure::keyvault::{SecretState, secret_state},
-    azure::vault,
+    azure::vault::Vault,
     cli::LintArgs,
     error::{Error, ExitStatus, Result},
     k8s::spc::{self, Finding, Severity},
@@ -109,7 +109,7 @@ async fn check_vault(az: &crate::azure::context::Azure, doc: &Value) -> Result<V
     let Some(name) = doc.pointer("/spec/parameters/keyvaultName").and_then(Value::as_str) else {
         return Ok(out);
     };
-    let v = match vault::find(az, name.trim(), None).await {
+    let v = match Vault::find(az, name.trim(), None).await {
         Ok(v) => v,
         Err(e) => {
             out.push(Finding {

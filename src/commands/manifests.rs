@@ -2,7 +2,7 @@
 //! with every ID read from Azure (or, with --offline, from flags), never guessed.
 
 use crate::{
-    azure::vault,
+    azure::vault::Vault,
     cli::ManifestsArgs,
     error::{Error, ExitStatus, Result},
     k8s::manifests::{Config, Resolved, build, files},
@@ -133,7 +133,7 @@ async fn online(args: &ManifestsArgs, s: &Settings) -> Result<Resolved> {
         _ => {}
     }
     let az = s.connect().await?;
-    let v = vault::find(&az, &args.vault, args.resource_group.as_deref()).await?;
+    let v = Vault::find(&az, &args.vault, args.resource_group.as_deref()).await?;
     let client_id = match (args.mode, &args.identity, &args.cluster) {
         (PodIdentity::Kubelet, _, Some(cluster)) => {
             let rg = args

@@ -5,7 +5,7 @@
 use crate::plan::RunSpec;
 use crate::util::input::{self, Source, read_bounded};
 use crate::{
-    azure::vault,
+    azure::vault::Vault,
     cli::SeedArgs,
     error::{Error, ExitStatus, Result},
     model::{
@@ -35,7 +35,7 @@ pub(crate) async fn run(args: &SeedArgs, s: &Settings) -> Result<ExitStatus> {
         (maps, values)
     };
     let az = s.connect().await?;
-    let vault = vault::find(&az, &args.vault, args.resource_group.as_deref()).await?;
+    let vault = Vault::find(&az, &args.vault, args.resource_group.as_deref()).await?;
     let policy = SeedPolicy {
         claim: None,
         adopt: false,

@@ -8,12 +8,7 @@ use crate::azure::identity::IdentityRef;
 use crate::azure::principal::Principal;
 use crate::util::input::{self, Source, read_bounded};
 use crate::{
-    azure::{
-        arm::api,
-        context::Azure,
-        ids,
-        vault::{self, Vault},
-    },
+    azure::{arm::api, context::Azure, ids, vault::Vault},
     error::Result,
     k8s::manifests,
     model::{
@@ -191,7 +186,7 @@ pub(crate) async fn up_fleet(
     // Every read the plan is built from, at once: each vault, and per cluster its pools, its
     // registries and add-ons (identical reads are shared by the observation in effect).
     let (vaults, observed) = futures::join!(
-        futures::future::join_all(books.iter().map(|rb| vault::find(
+        futures::future::join_all(books.iter().map(|rb| Vault::find(
             az,
             &rb.book.vault.name,
             rb.book.vault.resource_group.as_deref()
@@ -542,8 +537,12 @@ fn app_steps(
 /// The ID of the role assignment `up` makes for `principal_id` on an RBAC vault (Key Vault Secrets
 /// User at the vault, under kvwire's deterministic name).
 pub(crate) fn kvwire_assignment(vault: &Vault, principal_id: &str) -> String {
-    let name = ids::role_assignment_name(&vault.id, principal_id, crate::model::roles::SECRETS_USER.guid);
-    ids::role_assignment(&vault.id, &name)
+    crate::azure::role_assignment::RoleAssignmentRef::new(
+        &vault.id,
+        principal_id,
+        crate::model::roles::SECRETS_USER.guid,
+    )
+    .id()
 }
 
 /// `down`: only what kvwire created — its federated credentials, its role assignment, the
@@ -551,7 +550,7 @@ pub(crate) fn kvwire_assignment(vault: &Vault, principal_id: &str) -> String {
 /// `include_adopted`: also what the runbook only adopted (`down --include-adopted`).
 pub(crate) async fn down(az: &Arc<Azure>, rb: &Loaded, include_secrets: bool, include_adopted: bool) -> Result<Plan> {
     let b = &rb.book;
-    let vault = vault::find(az, &b.vault.name, b.vault.resource_group.as_deref()).await?;
+    let vault = Vault::find(az, &b.vault.name, b.vault.resource_group.as_deref()).await?;
     let mut plan = Plan::new();
     let mut credentials = vec![];
     let mut identity_removal = None;

@@ -13,8 +13,8 @@ use crate::{
         context::Azure,
         grants, ids,
         keyvault::{SecretState, secret_state},
-        registry,
-        vault::{self, Vault},
+        registry::Registry,
+        vault::Vault,
     },
     error::{Error, Result},
     k8s::{manifests, spc},
@@ -91,7 +91,7 @@ pub(crate) async fn run(az: &Arc<Azure>, rb: &Loaded, file: &Path) -> Result<Rep
     if !b.cluster.acr.is_empty() {
         let kubelet = mc.kubelet_identity().and_then(|k| k.object_id.clone());
         for r in &b.cluster.acr {
-            let found = registry::find(az, r).await?;
+            let found = Registry::find(az, r).await?;
             let access = match &kubelet {
                 Some(oid) => grants::registry_pull_access(az, &found, oid).await?,
                 None => None,
@@ -147,7 +147,7 @@ pub(crate) async fn run(az: &Arc<Azure>, rb: &Loaded, file: &Path) -> Result<Rep
     let (principal, client_id) = identity_checks(az, rb, &mc, &mut checks).await?;
 
     // Access and secrets.
-    let vault = vault::find(az, &b.vault.name, b.vault.resource_group.as_deref()).await?;
+    let vault = Vault::find(az, &b.vault.name, b.vault.resource_group.as_deref()).await?;
     let object_id = principal.object_id(az).await?;
     let mut warnings = vec![];
     access_model(&vault, &principal, object_id.as_deref(), &mut checks, &mut warnings);

@@ -5,13 +5,12 @@
 use crate::azure::principal::Principal;
 use crate::{
     azure::{
-        arm::{
-            ErrorCode, api,
-            models::{RoleAssignment as Assignment, RoleDefinition},
-        },
+        arm::{ErrorCode, api},
         context::Azure,
-        grants, ids,
+        ids,
+        role_assignment::{Assignment, RoleAssignmentRef, RoleDefinitionRef},
         vault::Vault,
+        write::Write,
     },
     error::{Error, Result},
     info,
@@ -39,6 +38,19 @@ fn body_of_assignment(changes: &[FieldChange]) -> Value {
         .cloned()
         .collect();
     crate::plan::diff::body_of(&sent)
+}
+
+/// A write a resource's handle built, as the plan carries it.
+impl From<Write> for Request {
+    fn from(w: Write) -> Request {
+        Request {
+            method: w.method.into(),
+            path: w.path,
+            api_version: w.api_version.into(),
+            body: w.body,
+            if_match: None,
+        }
+    }
 }
 
 /// Secret permissions an access policy gets for Secrets Officer.
@@ -117,14 +129,12 @@ impl GrantSpec {
         if let Some(r) = roles::by_guid(&guid) {
             return Err(Self::too_much_for_a_workload(&who, r));
         }
-        let id = ids::role_definition(&az.subscription, &guid);
-        let Some(def) = az.arm.get_opt(&id, api::AUTHORIZATION).await? else {
+        let Some(def) = RoleDefinitionRef::of(&az.subscription, &guid).read(az).await? else {
             return Err(Error::usage(format!(
                 "--role: no role definition {guid} in subscription {}",
                 az.subscription
             )));
         };
-        let def = RoleDefinition::of(&def);
         let name = def.name().unwrap_or(&guid);
         // Workloads: only what reads (an allow-list); anyone else: nothing that grants access.
         if workload && let Some(action) = def.beyond_reading() {
@@ -301,8 +311,13 @@ pub(crate) struct RoleAssignment {
 }
 
 impl RoleAssignment {
+    /// kvwire's assignment of this role to `principal_id` at this scope.
+    fn handle(&self, principal_id: &str) -> RoleAssignmentRef {
+        RoleAssignmentRef::new(&self.scope, principal_id, &self.role_guid)
+    }
+
     fn role_definition_id(&self) -> String {
-        ids::role_definition(&self.az.subscription, &self.role_guid)
+        RoleDefinitionRef::of(&self.az.subscription, &self.role_guid).id
     }
 
     fn role_label(&self) -> String {
@@ -312,22 +327,18 @@ impl RoleAssignment {
     }
 
     /// Assignments this principal holds at or above the scope (ARM returns inherited ones too).
-    async fn held(&self, principal_id: &str) -> Result<Vec<Value>> {
-        let filter = format!("principalId eq '{principal_id}'");
-        self.az
-            .arm
-            .list_filtered(&ids::role_assignments(&self.scope), api::AUTHORIZATION, Some(&filter))
-            .await
+    async fn held(&self, principal_id: &str) -> Result<Vec<Assignment>> {
+        self.handle(principal_id).held(&self.az).await
     }
 
     /// Broad roles, or this same role at a broader level, already held on the resource, its
     /// resource group or the subscription: reported, never created or removed.
-    async fn broader(&self, held: &[Value]) -> Vec<String> {
+    async fn broader(&self, held: &[Assignment]) -> Vec<String> {
         let sub = ids::subscription(&self.az.subscription).to_ascii_lowercase();
         let rg = ids::resource_group(&self.az.subscription, &self.on.resource_group).to_ascii_lowercase();
         let resource = self.on.id.to_ascii_lowercase();
         let mut out = vec![];
-        for a in held.iter().map(Assignment::of) {
+        for a in held.iter().map(|a| &a.view) {
             let scope = a.scope().to_ascii_lowercase();
             let guid = roles::guid_of(a.role());
             let this = format!("the {}", self.on.kind);
@@ -344,7 +355,7 @@ impl RoleAssignment {
                 continue;
             }
             if roles::too_broad(&guid).is_some() || guid == self.role_guid {
-                let role = grants::role_name(&self.az, &ids::role_definition(&self.az.subscription, &guid)).await;
+                let role = RoleDefinitionRef::of(&self.az.subscription, &guid).name(&self.az).await;
                 out.push(format!(
                     "{} already holds {role} on {level} ({scope}); kvwire does not remove it",
                     self.who
@@ -365,24 +376,14 @@ impl RoleAssignment {
     }
 
     /// This role at this scope, under any name, among `held`.
-    fn same<'a>(&self, held: &'a [Value]) -> Option<&'a Value> {
-        held.iter().find(|doc| {
-            let a = Assignment::of(doc);
-            a.scope().eq_ignore_ascii_case(&self.scope) && roles::guid_of(a.role()) == self.role_guid
-        })
+    fn same<'a>(&self, held: &'a [Assignment]) -> Option<&'a Assignment> {
+        held.iter().find(|a| a.is(&self.scope, &self.role_guid))
     }
 
     /// kvwire's assignment read by name, when it is this principal's (the name may also hold an
     /// orphan of another principal, which apply reports).
-    async fn by_name(&self, principal_id: &str) -> Result<Option<Value>> {
-        Ok(self
-            .az
-            .arm
-            .get_opt(&self.path(principal_id), api::AUTHORIZATION)
-            .await?
-            .filter(|a| {
-                Assignment::of(a).principal() == Some(principal_id) && self.same(std::slice::from_ref(a)).is_some()
-            }))
+    async fn by_name(&self, principal_id: &str) -> Result<Option<Assignment>> {
+        self.handle(principal_id).read(&self.az).await
     }
 
     /// Whether Azure shows the assignment: kvwire's by name, or one adopted under another name
@@ -447,8 +448,7 @@ impl RoleAssignment {
                 ))
             })?,
         };
-        let view = Assignment::of(&existing);
-        let description = view.description();
+        let description = existing.view.description();
         if !tags::description_is_free(description) {
             return Err(Error::runtime(format!(
                 "the role assignment for {} on {} got its own description since the plan; nothing was written: run again",
@@ -461,16 +461,10 @@ impl RoleAssignment {
         } else {
             me.token.clone()
         });
-        let body = grants::assignment_with_description(&existing, &tags::claims_description(&claims));
-        let id = existing["id"].as_str().unwrap_or_default().to_string();
-        self.az.arm.put(&id, api::AUTHORIZATION, &body, on).await.map(|_| ())
-    }
-
-    fn path(&self, principal_id: &str) -> String {
-        ids::role_assignment(
-            &self.scope,
-            &ids::role_assignment_name(&self.scope, principal_id, &self.role_guid),
-        )
+        existing
+            .with_description(&tags::claims_description(&claims))
+            .send(&self.az, on)
+            .await
     }
 }
 
@@ -510,11 +504,11 @@ impl Step for RoleAssignment {
             None => self.by_name(&pid).await?,
         };
         let same = self.same(&held).or(by_name.as_ref());
-        let name = ids::role_assignment_name(&self.scope, &pid, &self.role_guid);
+        let kvwires_own = self.handle(&pid);
+        let name = kvwires_own.name();
         if let Some(a) = same {
-            let existing = a["name"].as_str().unwrap_or("?");
-            let view = Assignment::of(a);
-            let description = view.description();
+            let existing = a.name();
+            let description = a.view.description();
             let mut claims = tags::description_claims(description);
             let kvwires = existing == name;
             let found = if kvwires {
@@ -597,8 +591,8 @@ impl Step for RoleAssignment {
             Some(w) => planned.reason(w.clone()),
             None => planned,
         };
-        let request = Request::put(self.path(&pid), api::AUTHORIZATION, body_of_assignment(&changes));
-        Ok(planned.warnings(warnings).changes(changes).request(request))
+        let request = kvwires_own.create(body_of_assignment(&changes));
+        Ok(planned.warnings(warnings).changes(changes).request(request.into()))
     }
 
     async fn apply(&self, planned: &Planned, on: Progress<'_>) -> Result<()> {
@@ -616,7 +610,7 @@ impl Step for RoleAssignment {
             None => {
                 let mut body = body_of_assignment(&planned.changes);
                 body["properties"]["principalId"] = json!(pid);
-                (self.path(&pid), body)
+                (self.handle(&pid).id(), body)
             }
         };
         let started = Instant::now();
@@ -682,11 +676,7 @@ impl AccessPolicy {
 
     /// The `accessPolicies/add` write of `entry` ([`AccessPolicy::entry`]).
     fn add(&self, entry: &[FieldChange]) -> Request {
-        Request::put(
-            format!("{}/accessPolicies/add", self.vault.id),
-            api::KEY_VAULT,
-            json!({"properties": {"accessPolicies": [crate::plan::diff::body_of(entry)]}}),
-        )
+        self.vault.add_access_policy(crate::plan::diff::body_of(entry)).into()
     }
 }
 
@@ -766,16 +756,16 @@ impl Step for AccessPolicy {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     //! The role assignment's plan against recorded observations (steps::recorded).
 
     use super::*;
     use crate::steps::recorded::{RG, Recorded, example};
 
     /// The principal of the IdentityCreate example.
-    const PRINCIPAL: &str = "25cc773c-7f05-40fc-a104-32d2300754ad";
+    pub(crate) const PRINCIPAL: &str = "25cc773c-7f05-40fc-a104-32d2300754ad";
 
-    fn vault_id() -> String {
+    pub(crate) fn vault_id() -> String {
         ids::vault(Azure::OFFLINE_SUBSCRIPTION, RG, "vault1")
     }
 
@@ -826,7 +816,7 @@ mod tests {
 
     /// The RoleAssignments_CreateForResource example, made Secrets User for PRINCIPAL on the
     /// vault, under `name`.
-    fn assignment(name: &str) -> Value {
+    pub(crate) fn assignment(name: &str) -> Value {
         let mut a = example("RoleAssignments_CreateForResource.2022-04-01.json", "200");
         a["name"] = json!(name);
         a["id"] = json!(ids::role_assignment(&vault_id(), name));
@@ -841,7 +831,7 @@ mod tests {
     }
 
     /// kvwire's name for this assignment, as it has always been (`down` finds what `up` made by it).
-    const NAME: &str = "c2cd1c93-e3ca-5f20-952a-c99c9d37a827";
+    pub(crate) const NAME: &str = "c2cd1c93-e3ca-5f20-952a-c99c9d37a827";
 
     #[tokio::test]
     async fn a_new_assignment_is_created_under_its_deterministic_name() {

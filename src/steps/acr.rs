@@ -8,13 +8,12 @@ use crate::azure::cluster::ClusterRef;
 use crate::azure::principal::Principal;
 use crate::{
     azure::{
-        arm::{
-            api,
-            models::{ACR_PULL_BINDING, ACR_PULL_PREFIX, ManagedCluster},
-        },
+        arm::models::{ACR_PULL_BINDING, ACR_PULL_PREFIX, ManagedCluster},
         context::Azure,
-        grants, ids,
-        registry::{self, Registry},
+        grants,
+        graph::ServicePrincipal,
+        ids,
+        registry::Registry,
     },
     error::{Error, Result},
     model::roles,
@@ -55,7 +54,7 @@ impl AcrRegrant {
         let az = &cluster.az;
         let mut out = AcrRegrant::default();
         for r in explicit {
-            let found = registry::find(az, r).await?;
+            let found = Registry::find(az, r).await?;
             out.add(found, named.to_string());
         }
         if !discover {
@@ -72,7 +71,7 @@ impl AcrRegrant {
             let fix =
                 "name each registry the cluster pulls from with --acr NAME_OR_ID (in a runbook: [cluster] acr = [...])";
             let found = async {
-                match grants::service_principal_object_id(az, sp).await? {
+                match ServicePrincipal::of_app(sp).object_id(az).await? {
                     Some(oid) => grants::pull_grants(az, &oid).await.map(Some),
                     None => Ok(None),
                 }
@@ -110,7 +109,7 @@ impl AcrRegrant {
         ids_found.retain(|id| !out.has(id));
         ids_found.sort_by_key(|id| id.to_ascii_lowercase());
         ids_found.dedup_by(|a, b| a.eq_ignore_ascii_case(b));
-        let read = futures::future::try_join_all(ids_found.iter().map(|id| registry::read(az, id))).await?;
+        let read = futures::future::try_join_all(ids_found.iter().map(|id| Registry::read(az, id))).await?;
         for (id, r) in ids_found.iter().zip(read) {
             let through: Vec<&grants::PullGrant> = pulls.iter().filter(|g| g.scope.eq_ignore_ascii_case(id)).collect();
             let sp = sp.as_deref().unwrap_or("?");
@@ -137,7 +136,7 @@ impl AcrRegrant {
             if out.has(&id) {
                 continue;
             }
-            match registry::read(az, &id).await {
+            match Registry::read(az, &id).await {
                 Ok(Some(r)) => out.add(r, "recorded at kvwire's switch to a managed identity".to_string()),
                 Ok(None) => out
                     .notes
@@ -262,18 +261,11 @@ fn binding_item(mc: &ManagedCluster, registry_id: &str) -> String {
 /// subscription has registries — or they could not be listed either. A subscription without
 /// registries has nothing to break.
 async fn hold(az: &Azure, sp: &str, why: &Error) -> Option<String> {
-    let listed = az
-        .arm
-        .list(
-            &ids::registries_in_subscription(&az.subscription),
-            api::CONTAINER_REGISTRY,
-        )
-        .await;
+    let listed = Registry::names_in_subscription(az).await;
     let seen = match &listed {
-        Ok(list) if list.is_empty() => return None,
-        Ok(list) => {
-            let names: Vec<&str> = list.iter().filter_map(|r| r["name"].as_str()).collect();
-            let shown = names.iter().take(5).copied().collect::<Vec<_>>().join(", ");
+        Ok(names) if names.is_empty() => return None,
+        Ok(names) => {
+            let shown = names.iter().take(5).cloned().collect::<Vec<_>>().join(", ");
             let more = if names.len() > 5 { ", …" } else { "" };
             format!(
                 "subscription {} has {} container registr{} ({shown}{more})",

@@ -341,7 +341,7 @@ impl ClusterUpdate {
             self.cluster.hint()
         );
         let found = async {
-            let Some(oid) = grants::service_principal_object_id(az, sp).await? else {
+            let Some(oid) = crate::azure::graph::ServicePrincipal::of_app(sp).object_id(az).await? else {
                 return Ok(None);
             };
             grants::held_by(az, &oid).await.map(Some)

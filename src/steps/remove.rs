@@ -3,7 +3,7 @@
 
 use super::{access::PRINCIPAL_WAIT, identity::one_credential_write_at_a_time};
 use crate::{
-    azure::{arm::api, context::Azure, ids},
+    azure::{arm::api, context::Azure, ids, role_assignment::Assignment, write::Write},
     error::Result,
     model::tags,
     plan::{Action, FieldChange, Phase, Planned, Step},
@@ -38,11 +38,7 @@ impl Shared {
 
     fn read(&self, doc: &Value) -> Option<String> {
         match self {
-            Shared::Description { .. } => {
-                crate::azure::arm::models::RoleAssignment::of(doc)
-                    .properties
-                    .description
-            }
+            Shared::Description { .. } => Assignment::of(doc.clone()).view.properties.description,
             Shared::Tag { .. } => doc
                 .pointer(&format!("/tags/{}", tags::RUNBOOKS))
                 .and_then(Value::as_str)
@@ -61,6 +57,19 @@ impl Shared {
         match self {
             Shared::Description { .. } => tags::claims_description(claims),
             Shared::Tag { .. } => tags::claims_value(claims),
+        }
+    }
+
+    /// The write that leaves `others` recorded on resource `doc` (read at `id`): a role
+    /// assignment is PUT back whole with its description rewritten; an identity's tags are
+    /// PATCHed, all of them.
+    fn release(&self, id: &str, api: &'static str, doc: &Value, others: &BTreeSet<String>) -> Write {
+        match self {
+            Shared::Description { .. } => Write {
+                path: id.to_string(),
+                ..Assignment::of(doc.clone()).with_description(&self.written(others))
+            },
+            Shared::Tag { .. } => Write::patch(id, api, tags::runbooks_tag_patch(doc, others)),
         }
     }
 }
@@ -101,9 +110,11 @@ impl Step for Remove {
     }
 
     async fn plan(&self) -> Result<Planned> {
-        let planned = Planned::new(self.address(), self.phase(), self.resource_type, Action::Delete);
+        let planned = Planned::new(self.address(), self.phase(), self.resource_type, Action::Delete)
+            .request(self.delete().into());
         let no_op = |why: &str| Planned {
             action: Action::NoOp,
+            request: None,
             ..planned.clone().reason(why)
         };
         let Some(doc) = self.az.arm.get_opt(&self.id, self.api).await? else {
@@ -149,6 +160,7 @@ impl Step for Remove {
                         shared.read(&doc).map(Value::from),
                         json!(shared.written(others)),
                     )])
+                    .request(shared.release(&self.id, self.api, &doc, others).into())
             };
             return Ok(match (tags::release(&shared.claims(&doc), shared.claim()), foreign_why) {
                 (tags::Release::Unclaimed, Some(why)) => no_op(&format!("kept: {why}")),
@@ -188,19 +200,25 @@ impl Step for Remove {
             let others = tags::without(&shared.claims(&doc), shared.claim());
             if planned.action == Action::Update || !others.is_empty() {
                 return match shared {
-                    // A role assignment is PUT back whole.
                     Shared::Description { .. } => {
-                        let body = crate::azure::grants::assignment_with_description(&doc, &shared.written(&others));
-                        self.az.arm.put(&self.id, self.api, &body, on).await.map(|_| ())
+                        shared
+                            .release(&self.id, self.api, &doc, &others)
+                            .send(&self.az, on)
+                            .await
                     }
-                    // A PATCH of tags sends them all, and is read back (no `If-Match` here: see
-                    // `claims::write_until_it_holds`).
+                    // Tags are read back (no `If-Match` here: see `claims::write_until_it_holds`).
                     Shared::Tag { claim } => {
                         super::claims::write_until_it_holds(
                             &self.address,
                             || self.az.arm.get(&self.id, self.api),
                             |body| async move { self.az.arm.patch(&self.id, self.api, &body, on).await.map(|_| ()) },
-                            |doc| tags::runbooks_tag_patch(doc, &tags::without(&shared.claims(doc), claim)),
+                            |doc| {
+                                let others = tags::without(&shared.claims(doc), claim);
+                                shared
+                                    .release(&self.id, self.api, doc, &others)
+                                    .body
+                                    .unwrap_or_default()
+                            },
                             |doc| tags::claimed_by(&shared.claims(doc), claim).is_none(),
                         )
                         .await
@@ -208,12 +226,188 @@ impl Step for Remove {
                 };
             }
         }
+        let delete = self.delete();
         if self.resource_type == ids::FEDERATED_CREDENTIAL {
-            return one_credential_write_at_a_time(&self.id, PRINCIPAL_WAIT, on, || {
-                self.az.arm.delete(&self.id, self.api, on)
-            })
-            .await;
+            return one_credential_write_at_a_time(&self.id, PRINCIPAL_WAIT, on, || delete.send(&self.az, on)).await;
         }
-        self.az.arm.delete(&self.id, self.api, on).await
+        delete.send(&self.az, on).await
+    }
+}
+
+impl Remove {
+    /// The DELETE of the resource.
+    fn delete(&self) -> Write {
+        Write::delete(&self.id, self.api)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    //! The removal's plan against recorded observations (steps::recorded).
+
+    use super::*;
+    use crate::{
+        azure::role_assignment::RoleAssignmentRef,
+        model::roles,
+        steps::{
+            access::tests::{NAME, PRINCIPAL, assignment, vault_id},
+            recorded::{RG, Recorded, example},
+        },
+    };
+
+    /// This runbook's claim.
+    fn me() -> tags::Claim {
+        tags::Claim {
+            token: "app@1111".into(),
+            name: "app".into(),
+            aliases: vec![],
+        }
+    }
+
+    /// kvwire's Secrets User assignment on vault1 for the identity of the IdentityCreate example.
+    fn assignment_id() -> String {
+        RoleAssignmentRef::new(&vault_id(), PRINCIPAL, roles::SECRETS_USER.guid).id()
+    }
+
+    /// `down`'s removal of that assignment, which is read as `doc`.
+    fn remove_assignment(doc: Option<Value>) -> (Recorded, Remove) {
+        let r = Recorded::new().get(&assignment_id(), api::AUTHORIZATION, doc);
+        let step = Remove {
+            az: r.az.clone(),
+            address: "role Key Vault Secrets User for identity rg1/identityName on vault vault1".into(),
+            resource_type: ids::ROLE_ASSIGNMENT,
+            id: assignment_id(),
+            api: api::AUTHORIZATION,
+            only_if_tagged: false,
+            shared: Some(Shared::Description { claim: me() }),
+            own_credentials: None,
+            include_adopted: false,
+        };
+        (r, step)
+    }
+
+    /// kvwire's assignment, its description naming `claims`.
+    fn claimed_assignment(claims: &[&str]) -> Value {
+        let mut a = assignment(NAME);
+        a["id"] = json!(assignment_id());
+        let claims = claims.iter().map(|c| c.to_string()).collect();
+        a["properties"]["description"] = json!(tags::claims_description(&claims));
+        a
+    }
+
+    /// `down`'s removal of the identity of the IdentityCreate example, read with `tags`, whose
+    /// federated credentials are `credentials` (this runbook made `cred1`).
+    fn remove_identity(tags: Option<Value>, credentials: &[&str]) -> (Recorded, Remove) {
+        let r = Recorded::new();
+        let id = r.az.identity_id(RG, "identityName");
+        let doc = tags.map(|t| {
+            let mut d = example("IdentityCreate.2026-05-31.json", "200");
+            d["tags"] = t;
+            d
+        });
+        let creds = credentials.iter().map(|c| json!({ "name": c })).collect();
+        let r = r.get(&id, api::MANAGED_IDENTITY, doc).list(
+            &ids::federated_credentials(&id),
+            api::MANAGED_IDENTITY,
+            None,
+            creds,
+        );
+        let step = Remove {
+            az: r.az.clone(),
+            address: "identity rg1/identityName".into(),
+            resource_type: ids::USER_ASSIGNED_IDENTITY,
+            id: id.clone(),
+            api: api::MANAGED_IDENTITY,
+            only_if_tagged: true,
+            shared: Some(Shared::Tag { claim: me() }),
+            own_credentials: Some((id, vec!["cred1".into()])),
+            include_adopted: false,
+        };
+        (r, step)
+    }
+
+    #[tokio::test]
+    async fn what_only_this_runbook_uses_is_deleted() {
+        let (r, step) = remove_assignment(Some(claimed_assignment(&["app@1111"])));
+        let p = r.plan(&step).await.unwrap();
+        assert_eq!(p.action, Action::Delete);
+        assert!(p.held.is_none() && p.changes.is_empty());
+        let sent = p.request.expect("the plan knows the DELETE");
+        assert_eq!(
+            (sent.method.as_str(), sent.path, sent.api_version.as_str(), sent.body),
+            ("DELETE", assignment_id(), api::AUTHORIZATION, None)
+        );
+
+        let tags = json!({"managed-by": "kvwire", "kvwire-runbooks": "app@1111"});
+        let (r, step) = remove_identity(Some(tags), &["cred1"]);
+        let p = r.plan(&step).await.unwrap();
+        assert_eq!(p.action, Action::Delete);
+        let sent = p.request.expect("the plan knows the DELETE");
+        assert_eq!((sent.method.as_str(), sent.path), ("DELETE", step.id.clone()));
+    }
+
+    #[tokio::test]
+    async fn what_another_runbook_uses_is_kept_and_only_this_claim_goes() {
+        let (r, step) = remove_assignment(Some(claimed_assignment(&["app@1111", "other@2222"])));
+        let p = r.plan(&step).await.unwrap();
+        assert_eq!(p.action, Action::Update);
+        assert_eq!(
+            p.changes,
+            [FieldChange::set(
+                "properties.description",
+                Some(json!("kvwire runbooks: app@1111,other@2222")),
+                json!("kvwire runbooks: other@2222")
+            )]
+        );
+        // The assignment is PUT back whole: only its description changes.
+        let sent = p.request.expect("the plan knows the PUT");
+        let read = claimed_assignment(&[]);
+        assert_eq!((sent.method.as_str(), sent.path), ("PUT", assignment_id()));
+        assert_eq!(
+            sent.body,
+            Some(json!({"properties": {
+                "description": "kvwire runbooks: other@2222",
+                "roleDefinitionId": read["properties"]["roleDefinitionId"],
+                "principalId": PRINCIPAL,
+                "principalType": "ServicePrincipal",
+            }}))
+        );
+
+        // An identity's other tags stay as they are.
+        let tags = json!({"managed-by": "kvwire", "kvwire-runbooks": "app@1111,other@2222", "team": "x"});
+        let (r, step) = remove_identity(Some(tags), &["cred1"]);
+        let p = r.plan(&step).await.unwrap();
+        assert_eq!(p.action, Action::Update);
+        let sent = p.request.expect("the plan knows the PATCH");
+        assert_eq!((sent.method.as_str(), sent.path), ("PATCH", step.id.clone()));
+        assert_eq!(
+            sent.body,
+            Some(json!({"tags": {"managed-by": "kvwire", "kvwire-runbooks": "other@2222", "team": "x"}}))
+        );
+    }
+
+    #[tokio::test]
+    async fn what_another_app_federates_with_is_kept() {
+        let tags = json!({"managed-by": "kvwire", "kvwire-runbooks": "app@1111"});
+        let (r, step) = remove_identity(Some(tags), &["cred1", "theirs"]);
+        let p = r.plan(&step).await.unwrap();
+        // Only this runbook's name goes; the identity stays.
+        assert_eq!(p.action, Action::Update);
+        assert!(p.reason.as_deref().unwrap().contains("theirs"), "{:?}", p.reason);
+        assert_eq!(p.request.unwrap().method, "PATCH");
+    }
+
+    #[tokio::test]
+    async fn nothing_is_done_to_what_is_already_gone() {
+        let (r, step) = remove_assignment(None);
+        let p = r.plan(&step).await.unwrap();
+        assert_eq!(p.action, Action::NoOp);
+        assert_eq!(p.reason.as_deref(), Some("absent"));
+        assert!(p.request.is_none());
+
+        let (r, step) = remove_identity(None, &[]);
+        let p = r.plan(&step).await.unwrap();
+        assert_eq!(p.action, Action::NoOp);
+        assert!(p.request.is_none());
     }
 }

@@ -216,6 +216,14 @@ fn leaves(v: &Value, at: &str, out: &mut Vec<(String, Value)>) {
 }
 
 /// The value at a dotted path.
+/// Whether `e` writes a resource of `step`'s type: the URL's next-to-last segment is the type's last.
+fn of_its_type(step: &Value, e: &support::fake::Entry) -> bool {
+    let kind = step["resource_type"].as_str().unwrap().rsplit('/').next().unwrap();
+    let url = e.path.to_ascii_lowercase();
+    let segments: Vec<&str> = url.trim_end_matches('/').split('/').collect();
+    segments.len() >= 2 && segments[segments.len() - 2] == kind.to_ascii_lowercase()
+}
+
 fn at_path<'a>(v: &'a Value, path: &str) -> Option<&'a Value> {
     path.split('.').try_fold(v, |v, k| v.get(k))
 }
@@ -260,19 +268,9 @@ fn every_write_sends_what_its_plan_showed() {
         let address = step["address"].as_str().unwrap();
         // The request that carries every planned value: in its body, at the planned path, or in
         // its URL (a role assignment's name and scope address it).
-        // Of the step's own resource type: the URL's next-to-last segment is the type's last.
-        let kind = step["resource_type"]
-            .as_str()
-            .unwrap()
-            .rsplit('/')
-            .next()
-            .unwrap()
-            .to_ascii_lowercase();
         let sent = writes.iter().find(|e| {
             let url = e.path.to_ascii_lowercase();
-            let segments: Vec<&str> = url.trim_end_matches('/').split('/').collect();
-            segments.len() >= 2
-                && segments[segments.len() - 2] == kind
+            of_its_type(step, e)
                 && known.iter().all(|(path, value)| {
                     e.body.as_ref().and_then(|b| at_path(b, path)) == Some(value)
                         || value.as_str().is_some_and(|v| url.contains(&v.to_ascii_lowercase()))
@@ -303,4 +301,79 @@ fn every_write_sends_what_its_plan_showed() {
         checked >= 4,
         "the cluster, the identity, the credential and the grant at least: {checked}"
     );
+}
+
+/// `down`'s plan (`--dry-run`), then `down`: each write is one its plan showed — a DELETE for a
+/// step that deletes, a PUT or PATCH carrying the planned value for one that updates — of the
+/// step's resource type, and nothing else is written.
+fn down_writes_what_its_plan_showed(fake: &Fake, rb: &std::path::Path) -> Vec<String> {
+    let (plan, all, code) = support::outcome(fake.kvwire().args(["-o", "json", "down", "--dry-run", "-f"]).arg(rb));
+    assert_eq!(code, 0, "{all}");
+    fake.clear_journal();
+    let (_, all, code) = support::outcome(fake.kvwire().args(["-o", "json", "--yes", "down", "-f"]).arg(rb));
+    assert_eq!(code, 0, "{all}");
+    let mut writes: Vec<_> = fake
+        .journal()
+        .into_iter()
+        .filter(|e| e.is_write() && e.status < 400)
+        .collect();
+    let mut shown = vec![];
+    for step in plan["steps"].as_array().unwrap() {
+        let action = step["action"].as_str().unwrap();
+        let methods: &[&str] = match action {
+            "delete" => &["DELETE"],
+            "update" => &["PUT", "PATCH"],
+            _ => continue,
+        };
+        let address = step["address"].as_str().unwrap();
+        let planned: Vec<(&str, &Value)> = step["changes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| (c["path"].as_str().unwrap(), &c["after"]))
+            .collect();
+        let at = writes.iter().position(|e| {
+            methods.contains(&e.method.as_str())
+                && of_its_type(step, e)
+                && planned
+                    .iter()
+                    .all(|(path, value)| e.body.as_ref().and_then(|b| at_path(b, path)) == Some(*value))
+        });
+        let Some(at) = at else {
+            panic!("{address}: no {methods:?} sent what its plan showed {planned:#?}");
+        };
+        let e = writes.remove(at);
+        shown.push(format!(
+            "{} {action} ({})",
+            e.method,
+            step["resource_type"].as_str().unwrap()
+        ));
+    }
+    let unplanned: Vec<String> = writes.iter().map(|e| format!("{} {}", e.method, e.path)).collect();
+    assert!(
+        unplanned.is_empty(),
+        "writes no step of the plan showed: {unplanned:#?}"
+    );
+    shown
+}
+
+#[test]
+fn every_write_down_sends_is_one_its_plan_showed() {
+    let fake = Fake::start();
+    let onboard = runbook(&fake);
+    // Two apps on one cluster: the same kubelet reads the same vault.
+    let (a, b) = (fake.dir.join("shop-a.toml"), fake.dir.join("shop-b.toml"));
+    std::fs::write(&a, crate::runbook::KUBELET_RUNBOOK).unwrap();
+    std::fs::write(&b, crate::runbook::KUBELET_RUNBOOK).unwrap();
+    for rb in [&onboard, &a, &b] {
+        let (_, all, code) = support::outcome(with_secrets(fake.kvwire()).args(["--yes", "up", "-f"]).arg(rb));
+        assert_eq!(code, 0, "{all}");
+    }
+    // Shared with shop-b: only shop-a's name goes from the description of the kubelet's assignment.
+    let shown = down_writes_what_its_plan_showed(&fake, &a);
+    assert_eq!(shown, ["PUT update (Microsoft.Authorization/roleAssignments)"]);
+    // Its own: the credential, the role assignment and the identity are deleted.
+    let shown = down_writes_what_its_plan_showed(&fake, &onboard);
+    assert_eq!(shown.len(), 3, "{shown:#?}");
+    assert!(shown.iter().all(|s| s.starts_with("DELETE delete")), "{shown:#?}");
 }

@@ -439,7 +439,7 @@ fn plan_without_a_secret_value_shows_it_as_not_provided_and_up_refuses() {
     assert!(fake.writes().is_empty());
 }
 
-const KUBELET_RUNBOOK: &str = r#"
+pub(crate) const KUBELET_RUNBOOK: &str = r#"
 [cluster]
 resource_group = "rg1"
 name = "aks1"

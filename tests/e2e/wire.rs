@@ -172,7 +172,7 @@ fn every_json_pointer_kvwire_reads_exists_in_the_official_definitions() {
             }
         }
     }
-    assert!(seen > 10, "found the pointers ({seen})");
+    assert!(seen > 5, "found the pointers ({seen})");
     assert!(missing.is_empty(), "no official model has these paths: {missing:#?}");
 }
 
