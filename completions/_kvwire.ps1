@@ -48,7 +48,7 @@ Register-ArgumentCompleter -Native -CommandName 'kvwire' -ScriptBlock {
             [CompletionResult]::new('cluster', 'cluster', [CompletionResultType]::ParameterValue, 'Cluster-level changes')
             [CompletionResult]::new('nodepool', 'nodepool', [CompletionResultType]::ParameterValue, 'Node pool operations')
             [CompletionResult]::new('kubelet-identity', 'kubelet-identity', [CompletionResultType]::ParameterValue, 'Print the kubelet''s managed identity (clientId, objectId, resourceId); `-o env` prints `export KEY=''value''` lines for `eval`')
-            [CompletionResult]::new('workload-identity', 'workload-identity', [CompletionResultType]::ParameterValue, 'Set up workload identity: OIDC issuer + workload identity on the cluster, a user-assigned identity, and a federated credential for NAMESPACE/SERVICE_ACCOUNT')
+            [CompletionResult]::new('workload-identity', 'workload-identity', [CompletionResultType]::ParameterValue, 'Workload identity for a service account: OIDC issuer, a user-assigned identity, and a federated credential (or, with --binding, an AKS identity binding)')
             [CompletionResult]::new('grant', 'grant', [CompletionResultType]::ParameterValue, 'Give a workload least-privilege read access to Key Vault secrets (RBAC role or access policy)')
             [CompletionResult]::new('secrets', 'secrets', [CompletionResultType]::ParameterValue, 'Key Vault secrets')
             [CompletionResult]::new('manifests', 'manifests', [CompletionResultType]::ParameterValue, 'Emit Kubernetes YAML: SecretProviderClass, ServiceAccount and (optionally) a Deployment mounting the vault''s secrets. Values are read from Azure (or given with --offline)')
@@ -58,6 +58,7 @@ Register-ArgumentCompleter -Native -CommandName 'kvwire' -ScriptBlock {
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Print a saved plan (`kvwire plan --out FILE`) as text, or as JSON with -o json')
             [CompletionResult]::new('down', 'down', [CompletionResultType]::ParameterValue, 'Remove what kvwire created for a runbook (never cluster settings; secrets only when asked)')
             [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Check a runbook''s setup end to end: ✔/✘ per check with the command that fixes it')
+            [CompletionResult]::new('migrate', 'migrate', [CompletionResultType]::ParameterValue, 'Move a team off aad-pod-identity onto workload identity, keeping its identity')
             [CompletionResult]::new('init', 'init', [CompletionResultType]::ParameterValue, 'Write a commented runbook for a cluster and a vault, pre-filled from what Azure holds')
             [CompletionResult]::new('wait', 'wait', [CompletionResultType]::ParameterValue, 'Wait until no operation runs on a cluster or its node pools (after --no-wait, an interrupt or someone else''s change)')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print shell completions for SHELL to stdout')
@@ -600,6 +601,66 @@ Register-ArgumentCompleter -Native -CommandName 'kvwire' -ScriptBlock {
             [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'No colour in text output (NO_COLOR is honoured too)')
             break
         }
+        'kvwire;migrate' {
+            [CompletionResult]::new('--subscription', '--subscription', [CompletionResultType]::ParameterName, 'Subscription holding the resources, by ID or name (default: the Azure CLI''s default)')
+            [CompletionResult]::new('--cloud', '--cloud', [CompletionResultType]::ParameterName, 'Azure cloud: AzureCloud, AzureUSGovernment, AzureChinaCloud, or a TOML cloud file (docs/clouds.md)')
+            [CompletionResult]::new('--auth', '--auth', [CompletionResultType]::ParameterName, 'How to authenticate')
+            [CompletionResult]::new('--ca-bundle', '--ca-bundle', [CompletionResultType]::ParameterName, 'Extra PEM CA certificates to trust, e.g. for a TLS-intercepting corporate proxy')
+            [CompletionResult]::new('--resolve', '--resolve', [CompletionResultType]::ParameterName, 'Connect to ADDR for HOST (curl-style HOST:PORT:ADDR; repeat, or comma-separate in KVWIRE_RESOLVE)')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Give up on one HTTP request after this many seconds')
+            [CompletionResult]::new('--retries', '--retries', [CompletionResultType]::ParameterName, 'Retries for throttled (429), failed (5xx) or dropped requests, with exponential backoff')
+            [CompletionResult]::new('--lro-timeout', '--lro-timeout', [CompletionResultType]::ParameterName, 'Give up waiting for one long-running Azure operation after this many seconds')
+            [CompletionResult]::new('--keyvault-rate', '--keyvault-rate', [CompletionResultType]::ParameterName, 'Requests kvwire sends one Key Vault in 10 seconds, at most (Key Vault allows 4,000 per vault per region; the default leaves headroom for the vault''s other clients)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (`kvwire help COMMAND` describes every option in full)')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (`kvwire help COMMAND` describes every option in full)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail on stderr: -v steps, -vv HTTP requests, -vvv headers and ARM bodies (always redacted)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail on stderr: -v steps, -vv HTTP requests, -vvv headers and ARM bodies (always redacted)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Only errors on stderr; no progress bars')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Only errors on stderr; no progress bars')
+            [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'No colour in text output (NO_COLOR is honoured too)')
+            [CompletionResult]::new('pod-identity', 'pod-identity', [CompletionResultType]::ParameterValue, 'Read aad-pod-identity manifests (AzureIdentity, AzureIdentityBinding, labelled workloads, SecretProviderClasses) and write a runbook plus the rewritten manifests. Reads Azure, changes nothing there: `kvwire up -f` does')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'kvwire;migrate;pod-identity' {
+            [CompletionResult]::new('--from', '--from', [CompletionResultType]::ParameterName, 'The team''s manifests: YAML files, or directories of .yaml/.yml files (repeatable)')
+            [CompletionResult]::new('-g', '-g', [CompletionResultType]::ParameterName, 'Resource group of the cluster (with -n)')
+            [CompletionResult]::new('--resource-group', '--resource-group', [CompletionResultType]::ParameterName, 'Resource group of the cluster (with -n)')
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'The AKS cluster (default: the kubeconfig''s current context when it is an AKS cluster of the subscription, else the subscription''s only cluster)')
+            [CompletionResult]::new('--name', '--name', [CompletionResultType]::ParameterName, 'The AKS cluster (default: the kubeconfig''s current context when it is an AKS cluster of the subscription, else the subscription''s only cluster)')
+            [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'Write the runbook here (refused if it exists, unless --force)')
+            [CompletionResult]::new('--file', '--file', [CompletionResultType]::ParameterName, 'Write the runbook here (refused if it exists, unless --force)')
+            [CompletionResult]::new('--out-dir', '--out-dir', [CompletionResultType]::ParameterName, 'Write the rewritten manifests here (default: workload-identity/ beside the runbook)')
+            [CompletionResult]::new('--subscription', '--subscription', [CompletionResultType]::ParameterName, 'Subscription holding the resources, by ID or name (default: the Azure CLI''s default)')
+            [CompletionResult]::new('--cloud', '--cloud', [CompletionResultType]::ParameterName, 'Azure cloud: AzureCloud, AzureUSGovernment, AzureChinaCloud, or a TOML cloud file (docs/clouds.md)')
+            [CompletionResult]::new('--auth', '--auth', [CompletionResultType]::ParameterName, 'How to authenticate')
+            [CompletionResult]::new('--ca-bundle', '--ca-bundle', [CompletionResultType]::ParameterName, 'Extra PEM CA certificates to trust, e.g. for a TLS-intercepting corporate proxy')
+            [CompletionResult]::new('--resolve', '--resolve', [CompletionResultType]::ParameterName, 'Connect to ADDR for HOST (curl-style HOST:PORT:ADDR; repeat, or comma-separate in KVWIRE_RESOLVE)')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Give up on one HTTP request after this many seconds')
+            [CompletionResult]::new('--retries', '--retries', [CompletionResultType]::ParameterName, 'Retries for throttled (429), failed (5xx) or dropped requests, with exponential backoff')
+            [CompletionResult]::new('--lro-timeout', '--lro-timeout', [CompletionResultType]::ParameterName, 'Give up waiting for one long-running Azure operation after this many seconds')
+            [CompletionResult]::new('--keyvault-rate', '--keyvault-rate', [CompletionResultType]::ParameterName, 'Requests kvwire sends one Key Vault in 10 seconds, at most (Key Vault allows 4,000 per vault per region; the default leaves headroom for the vault''s other clients)')
+            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Overwrite the runbook if it exists')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (`kvwire help COMMAND` describes every option in full)')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (`kvwire help COMMAND` describes every option in full)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail on stderr: -v steps, -vv HTTP requests, -vvv headers and ARM bodies (always redacted)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail on stderr: -v steps, -vv HTTP requests, -vvv headers and ARM bodies (always redacted)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Only errors on stderr; no progress bars')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Only errors on stderr; no progress bars')
+            [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'No colour in text output (NO_COLOR is honoured too)')
+            break
+        }
+        'kvwire;migrate;help' {
+            [CompletionResult]::new('pod-identity', 'pod-identity', [CompletionResultType]::ParameterValue, 'Read aad-pod-identity manifests (AzureIdentity, AzureIdentityBinding, labelled workloads, SecretProviderClasses) and write a runbook plus the rewritten manifests. Reads Azure, changes nothing there: `kvwire up -f` does')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'kvwire;migrate;help;pod-identity' {
+            break
+        }
+        'kvwire;migrate;help;help' {
+            break
+        }
         'kvwire;init' {
             [CompletionResult]::new('-g', '-g', [CompletionResultType]::ParameterName, 'Resource group of the cluster')
             [CompletionResult]::new('--resource-group', '--resource-group', [CompletionResultType]::ParameterName, 'Resource group of the cluster')
@@ -683,7 +744,7 @@ Register-ArgumentCompleter -Native -CommandName 'kvwire' -ScriptBlock {
             [CompletionResult]::new('cluster', 'cluster', [CompletionResultType]::ParameterValue, 'Cluster-level changes')
             [CompletionResult]::new('nodepool', 'nodepool', [CompletionResultType]::ParameterValue, 'Node pool operations')
             [CompletionResult]::new('kubelet-identity', 'kubelet-identity', [CompletionResultType]::ParameterValue, 'Print the kubelet''s managed identity (clientId, objectId, resourceId); `-o env` prints `export KEY=''value''` lines for `eval`')
-            [CompletionResult]::new('workload-identity', 'workload-identity', [CompletionResultType]::ParameterValue, 'Set up workload identity: OIDC issuer + workload identity on the cluster, a user-assigned identity, and a federated credential for NAMESPACE/SERVICE_ACCOUNT')
+            [CompletionResult]::new('workload-identity', 'workload-identity', [CompletionResultType]::ParameterValue, 'Workload identity for a service account: OIDC issuer, a user-assigned identity, and a federated credential (or, with --binding, an AKS identity binding)')
             [CompletionResult]::new('grant', 'grant', [CompletionResultType]::ParameterValue, 'Give a workload least-privilege read access to Key Vault secrets (RBAC role or access policy)')
             [CompletionResult]::new('secrets', 'secrets', [CompletionResultType]::ParameterValue, 'Key Vault secrets')
             [CompletionResult]::new('manifests', 'manifests', [CompletionResultType]::ParameterValue, 'Emit Kubernetes YAML: SecretProviderClass, ServiceAccount and (optionally) a Deployment mounting the vault''s secrets. Values are read from Azure (or given with --offline)')
@@ -693,6 +754,7 @@ Register-ArgumentCompleter -Native -CommandName 'kvwire' -ScriptBlock {
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Print a saved plan (`kvwire plan --out FILE`) as text, or as JSON with -o json')
             [CompletionResult]::new('down', 'down', [CompletionResultType]::ParameterValue, 'Remove what kvwire created for a runbook (never cluster settings; secrets only when asked)')
             [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Check a runbook''s setup end to end: ✔/✘ per check with the command that fixes it')
+            [CompletionResult]::new('migrate', 'migrate', [CompletionResultType]::ParameterValue, 'Move a team off aad-pod-identity onto workload identity, keeping its identity')
             [CompletionResult]::new('init', 'init', [CompletionResultType]::ParameterValue, 'Write a commented runbook for a cluster and a vault, pre-filled from what Azure holds')
             [CompletionResult]::new('wait', 'wait', [CompletionResultType]::ParameterValue, 'Wait until no operation runs on a cluster or its node pools (after --no-wait, an interrupt or someone else''s change)')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print shell completions for SHELL to stdout')
@@ -752,6 +814,13 @@ Register-ArgumentCompleter -Native -CommandName 'kvwire' -ScriptBlock {
             break
         }
         'kvwire;help;verify' {
+            break
+        }
+        'kvwire;help;migrate' {
+            [CompletionResult]::new('pod-identity', 'pod-identity', [CompletionResultType]::ParameterValue, 'Read aad-pod-identity manifests (AzureIdentity, AzureIdentityBinding, labelled workloads, SecretProviderClasses) and write a runbook plus the rewritten manifests. Reads Azure, changes nothing there: `kvwire up -f` does')
+            break
+        }
+        'kvwire;help;migrate;pod-identity' {
             break
         }
         'kvwire;help;init' {

@@ -43,6 +43,9 @@ _kvwire() {
             kvwire,manifests)
                 cmd="kvwire__subcmd__manifests"
                 ;;
+            kvwire,migrate)
+                cmd="kvwire__subcmd__migrate"
+                ;;
             kvwire,nodepool)
                 cmd="kvwire__subcmd__nodepool"
                 ;;
@@ -112,6 +115,9 @@ _kvwire() {
             kvwire__subcmd__help,manifests)
                 cmd="kvwire__subcmd__help__subcmd__manifests"
                 ;;
+            kvwire__subcmd__help,migrate)
+                cmd="kvwire__subcmd__help__subcmd__migrate"
+                ;;
             kvwire__subcmd__help,nodepool)
                 cmd="kvwire__subcmd__help__subcmd__nodepool"
                 ;;
@@ -142,11 +148,26 @@ _kvwire() {
             kvwire__subcmd__help__subcmd__cluster,enable-managed-identity)
                 cmd="kvwire__subcmd__help__subcmd__cluster__subcmd__enable__subcmd__managed__subcmd__identity"
                 ;;
+            kvwire__subcmd__help__subcmd__migrate,pod-identity)
+                cmd="kvwire__subcmd__help__subcmd__migrate__subcmd__pod__subcmd__identity"
+                ;;
             kvwire__subcmd__help__subcmd__nodepool,upgrade-image)
                 cmd="kvwire__subcmd__help__subcmd__nodepool__subcmd__upgrade__subcmd__image"
                 ;;
             kvwire__subcmd__help__subcmd__secrets,seed)
                 cmd="kvwire__subcmd__help__subcmd__secrets__subcmd__seed"
+                ;;
+            kvwire__subcmd__migrate,help)
+                cmd="kvwire__subcmd__migrate__subcmd__help"
+                ;;
+            kvwire__subcmd__migrate,pod-identity)
+                cmd="kvwire__subcmd__migrate__subcmd__pod__subcmd__identity"
+                ;;
+            kvwire__subcmd__migrate__subcmd__help,help)
+                cmd="kvwire__subcmd__migrate__subcmd__help__subcmd__help"
+                ;;
+            kvwire__subcmd__migrate__subcmd__help,pod-identity)
+                cmd="kvwire__subcmd__migrate__subcmd__help__subcmd__pod__subcmd__identity"
                 ;;
             kvwire__subcmd__nodepool,help)
                 cmd="kvwire__subcmd__nodepool__subcmd__help"
@@ -179,7 +200,7 @@ _kvwire() {
 
     case "${cmd}" in
         kvwire)
-            opts="-h -v -q -o -y -V --help --subscription --verbose --quiet --cloud --auth --ca-bundle --resolve --timeout --retries --lro-timeout --keyvault-rate --no-color --output --dry-run --yes --detailed-exitcode --version cluster nodepool kubelet-identity workload-identity grant secrets manifests lint plan up show down verify init wait completions help"
+            opts="-h -v -q -o -y -V --help --subscription --verbose --quiet --cloud --auth --ca-bundle --resolve --timeout --retries --lro-timeout --keyvault-rate --no-color --output --dry-run --yes --detailed-exitcode --version cluster nodepool kubelet-identity workload-identity grant secrets manifests lint plan up show down verify migrate init wait completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -717,7 +738,7 @@ _kvwire() {
             return 0
             ;;
         kvwire__subcmd__help)
-            opts="cluster nodepool kubelet-identity workload-identity grant secrets manifests lint plan up show down verify init wait completions help"
+            opts="cluster nodepool kubelet-identity workload-identity grant secrets manifests lint plan up show down verify migrate init wait completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -873,6 +894,34 @@ _kvwire() {
         kvwire__subcmd__help__subcmd__manifests)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kvwire__subcmd__help__subcmd__migrate)
+            opts="pod-identity"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kvwire__subcmd__help__subcmd__migrate__subcmd__pod__subcmd__identity)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -1351,6 +1400,180 @@ _kvwire() {
                     ;;
                 -o)
                     COMPREPLY=($(compgen -W "yaml json" -- "${cur}"))
+                    return 0
+                    ;;
+                --subscription)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cloud)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --auth)
+                    COMPREPLY=($(compgen -W "auto cli env workload msi" -- "${cur}"))
+                    return 0
+                    ;;
+                --ca-bundle)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --resolve)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --retries)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --lro-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --keyvault-rate)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kvwire__subcmd__migrate)
+            opts="-h -v -q --help --subscription --verbose --quiet --cloud --auth --ca-bundle --resolve --timeout --retries --lro-timeout --keyvault-rate --no-color pod-identity help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --subscription)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cloud)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --auth)
+                    COMPREPLY=($(compgen -W "auto cli env workload msi" -- "${cur}"))
+                    return 0
+                    ;;
+                --ca-bundle)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --resolve)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --retries)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --lro-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --keyvault-rate)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kvwire__subcmd__migrate__subcmd__help)
+            opts="pod-identity help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kvwire__subcmd__migrate__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kvwire__subcmd__migrate__subcmd__help__subcmd__pod__subcmd__identity)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kvwire__subcmd__migrate__subcmd__pod__subcmd__identity)
+            opts="-g -n -f -h -v -q --from --resource-group --name --file --out-dir --force --help --subscription --verbose --quiet --cloud --auth --ca-bundle --resolve --timeout --retries --lro-timeout --keyvault-rate --no-color"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --from)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --resource-group)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -g)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -n)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -f)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --out-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --subscription)

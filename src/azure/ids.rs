@@ -27,6 +27,10 @@ pub(crate) fn managed_cluster(sub: &str, rg: &str, name: &str) -> String {
     format!("/subscriptions/{sub}/resourceGroups/{rg}/providers/{MANAGED_CLUSTER}/{name}")
 }
 
+pub(crate) fn managed_clusters_in_subscription(sub: &str) -> String {
+    format!("/subscriptions/{sub}/providers/Microsoft.ContainerService/managedClusters")
+}
+
 pub(crate) fn agent_pools(cluster_id: &str) -> String {
     format!("{cluster_id}/agentPools")
 }

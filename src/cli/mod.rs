@@ -269,8 +269,8 @@ pub(crate) enum Command {
         "eval \"$(kvwire kubelet-identity -g rg-demo -n aks-demo -o env)\"; echo \"$KUBELET_CLIENT_ID\"",
     ]))]
     KubeletIdentity(KubeletIdentityArgs),
-    /// Set up workload identity: OIDC issuer + workload identity on the cluster, a user-assigned
-    /// identity, and a federated credential for NAMESPACE/SERVICE_ACCOUNT.
+    /// Workload identity for a service account: OIDC issuer, a user-assigned identity, and a
+    /// federated credential (or, with --binding, an AKS identity binding).
     #[command(after_help = examples(&[
         "kvwire workload-identity -g rg1 --cluster aks1 --identity id-app --namespace shop --service-account checkout --dry-run",
         "kvwire workload-identity -g rg1 --cluster aks1 --identity id-app --namespace shop --service-account checkout",
@@ -342,6 +342,12 @@ pub(crate) enum Command {
         "kvwire verify -f apps/                       # every runbook in apps/",
     ]))]
     Verify(VerifyArgs),
+    /// Move a team off aad-pod-identity onto workload identity, keeping its identity.
+    #[command(subcommand, after_help = examples(&[
+        "kvwire migrate pod-identity --from k8s/ -g rg-shop -n aks-shop -f shop.toml",
+        "kvwire plan -f shop.toml && kvwire up -f shop.toml && kvwire verify -f shop.toml",
+    ]))]
+    Migrate(MigrateCommand),
     /// Write a commented runbook for a cluster and a vault, pre-filled from what Azure holds.
     #[command(after_help = examples(&[
         "kvwire init -g rg-shop -n aks-shop --vault kv-shop -f onboard.toml",
@@ -865,6 +871,41 @@ pub(crate) struct InitArgs {
     /// Read nothing from Azure: fill in only what the flags say.
     #[arg(long)]
     pub(crate) offline: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum MigrateCommand {
+    /// Read aad-pod-identity manifests (AzureIdentity, AzureIdentityBinding, labelled workloads,
+    /// SecretProviderClasses) and write a runbook plus the rewritten manifests. Reads Azure,
+    /// changes nothing there: `kvwire up -f` does.
+    #[command(after_help = examples(&[
+        "kvwire migrate pod-identity --from k8s/ -g rg-shop -n aks-shop -f shop.toml",
+        "kvwire migrate pod-identity --from identity.yaml --from apps.yaml --out-dir k8s-wi",
+    ]))]
+    PodIdentity(MigratePodIdentityArgs),
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct MigratePodIdentityArgs {
+    /// The team's manifests: YAML files, or directories of .yaml/.yml files (repeatable).
+    #[arg(long = "from", value_name = "PATH", required = true, num_args = 1..)]
+    pub(crate) from: Vec<PathBuf>,
+    /// Resource group of the cluster (with -n).
+    #[arg(short = 'g', long, value_parser = names::resource_group, requires = "name")]
+    pub(crate) resource_group: Option<String>,
+    /// The AKS cluster (default: the kubeconfig's current context when it is an AKS cluster of
+    /// the subscription, else the subscription's only cluster).
+    #[arg(short = 'n', long, alias = "cluster", value_parser = names::cluster_name, requires = "resource_group")]
+    pub(crate) name: Option<String>,
+    /// Write the runbook here (refused if it exists, unless --force).
+    #[arg(short = 'f', long = "file", value_name = "RUNBOOK", default_value = "migrate.toml")]
+    pub(crate) file: PathBuf,
+    /// Write the rewritten manifests here (default: workload-identity/ beside the runbook).
+    #[arg(long, value_name = "DIR")]
+    pub(crate) out_dir: Option<PathBuf>,
+    /// Overwrite the runbook if it exists.
+    #[arg(long)]
+    pub(crate) force: bool,
 }
 
 /// `init --mode`.

@@ -3,10 +3,11 @@
 //! OIDC issuer, node pools, the vault's resource group and permission model).
 
 use crate::{
-    azure::vault::Vault,
+    azure::{arm::api, ids, vault::Vault},
     cli::{InitArgs, InitMode},
     error::{Error, ExitStatus, Result},
     settings::Settings,
+    steps::identity::MAX_CREDENTIALS,
     util::fs as write,
 };
 
@@ -16,6 +17,8 @@ struct Observed {
     cluster: Vec<String>,
     vault: Vec<String>,
     vault_rg: Option<String>,
+    /// The federated credentials the identity holds already, when it exists.
+    credentials: Option<usize>,
 }
 
 pub(crate) async fn run(args: &InitArgs, s: &Settings) -> Result<ExitStatus> {
@@ -89,6 +92,18 @@ async fn observe(args: &InitArgs, s: &Settings) -> Result<Observed> {
         "OIDC issuer: not enabled yet (workload-identity mode turns it on)".into()
     });
     let v = Vault::find(&az, &args.vault, args.vault_resource_group.as_deref()).await?;
+    if args.mode == InitMode::WorkloadIdentity {
+        let identity = az.identity_id(rg, &identity_name(args));
+        o.credentials = match az
+            .arm
+            .list(&ids::federated_credentials(&identity), api::MANAGED_IDENTITY)
+            .await
+        {
+            Ok(list) => Some(list.len()),
+            Err(Error::Arm(e)) if e.is_not_found() => None,
+            Err(e) => return Err(e),
+        };
+    }
     o.vault_rg = Some(v.resource_group.clone());
     o.vault.push(if v.rbac {
         "uses Azure RBAC: access is a Key Vault Secrets User role assignment".into()
@@ -111,12 +126,16 @@ fn render(args: &InitArgs, o: &Observed) -> String {
     };
     let identity = match args.mode {
         InitMode::WorkloadIdentity => {
-            let id = args
-                .identity
-                .clone()
-                .unwrap_or_else(|| format!("id-{}", args.service_account.replace('.', "-")));
+            let id = identity_name(args);
+            // One more credential would pass Azure's 20: one identity binding instead.
+            let mode = match o.credentials {
+                Some(n) if n + 1 > MAX_CREDENTIALS => format!(
+                    "mode = \"identity-binding\"       # {id} holds {n} federated credentials already, the most Azure allows is {MAX_CREDENTIALS}: an AKS identity binding instead"
+                ),
+                _ => "mode = \"workload-identity\"     # a user-assigned identity federated with the app's service account".into(),
+            };
             format!(
-                "[identity]\nmode = \"workload-identity\"     # a user-assigned identity federated with the app's service account\nname = \"{id}\"                  # created, or adopted when it exists\n\n[[service_accounts]]             # one federated credential each (at most 20 per identity)\nnamespace = \"{ns}\"\nname = \"{sa}\"\n",
+                "[identity]\n{mode}\nname = \"{id}\"                  # created, or adopted when it exists\n\n[[service_accounts]]             # one federated credential each (at most 20 per identity)\nnamespace = \"{ns}\"\nname = \"{sa}\"\n",
                 ns = args.namespace,
                 sa = args.service_account
             )
@@ -169,4 +188,11 @@ fn runbook_name(namespace: &str, service_account: &str) -> String {
         &format!("{namespace}-{service_account}"),
         &format!("{namespace}/{service_account}"),
     )
+}
+
+/// The identity `init` names: `--identity`, else `id-SERVICE_ACCOUNT`.
+fn identity_name(args: &InitArgs) -> String {
+    args.identity
+        .clone()
+        .unwrap_or_else(|| format!("id-{}", args.service_account.replace('.', "-")))
 }

@@ -8,6 +8,7 @@ mod init;
 mod kubelet_identity;
 mod lint;
 mod manifests;
+mod migrate;
 mod runbook;
 mod seed;
 mod tokens;
@@ -18,7 +19,10 @@ mod workload_identity;
 
 use crate::{
     azure::auth::Scope,
-    cli::{ApplyArgs, Cli, ClusterCommand, Command, EarlyArgs, GlobalArgs, NodepoolCommand, OutputArg, SecretsCommand},
+    cli::{
+        ApplyArgs, Cli, ClusterCommand, Command, EarlyArgs, GlobalArgs, MigrateCommand, NodepoolCommand, OutputArg,
+        SecretsCommand,
+    },
     error::{Error, ExitStatus, Result},
     settings::{CommandFlags, Settings},
     ui::output::OutputFormat,
@@ -169,6 +173,12 @@ pub async fn dispatch(cli: Cli) -> Result<ExitStatus> {
             },
             &[Arm],
             |s| kubelet_identity::run(a, &s)
+        ),
+        Command::Migrate(MigrateCommand::PodIdentity(a)) => go!(
+            Takes::new("migrate pod-identity", &[], false, false),
+            CommandFlags::default(),
+            &[Arm],
+            |s| migrate::run(a, &s)
         ),
         Command::Init(a) => go!(
             Takes::new("init", &[], false, false),

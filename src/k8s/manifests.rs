@@ -97,7 +97,7 @@ const USE_IDENTITY_GROUP: &str = "cid.wi.aks.azure.com";
 
 /// The ClusterRole that lets its subjects use the identity `client_id` through a binding, as the
 /// AKS docs name it (`use-mi-<client id>`): the same for every runbook on that identity.
-fn use_identity_role(client_id: &str) -> Value {
+pub(crate) fn use_identity_role(client_id: &str) -> Value {
     json!({
         "apiVersion": "rbac.authorization.k8s.io/v1",
         "kind": "ClusterRole",
@@ -107,7 +107,7 @@ fn use_identity_role(client_id: &str) -> Value {
 }
 
 /// Which service accounts may use it: one ClusterRoleBinding per owner.
-fn use_identity_binding(client_id: &str, owner: &str, accounts: &[(String, String)]) -> Value {
+pub(crate) fn use_identity_binding(client_id: &str, owner: &str, accounts: &[(String, String)]) -> Value {
     let role = format!("use-mi-{client_id}");
     let subjects: Vec<Value> = accounts
         .iter()

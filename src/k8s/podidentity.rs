@@ -84,7 +84,10 @@ fn kind(doc: &Value) -> &str {
 }
 
 fn name(doc: &Value) -> String {
-    doc.pointer("/metadata/name").and_then(Value::as_str).unwrap_or("").to_string()
+    doc.pointer("/metadata/name")
+        .and_then(Value::as_str)
+        .unwrap_or("")
+        .to_string()
 }
 
 fn namespace(doc: &Value) -> String {
@@ -95,7 +98,13 @@ fn namespace(doc: &Value) -> String {
 }
 
 fn describe(d: &Doc) -> String {
-    format!("{} {}/{} ({})", kind(&d.value), namespace(&d.value), name(&d.value), d.file)
+    format!(
+        "{} {}/{} ({})",
+        kind(&d.value),
+        namespace(&d.value),
+        name(&d.value),
+        d.file
+    )
 }
 
 /// Whether a SecretProviderClass reads Key Vault through pod identity.
@@ -124,8 +133,8 @@ fn mounted_spcs(template: &Value) -> Vec<String> {
         .into_iter()
         .flatten()
         .filter_map(|v| {
-            v.pointer("/csi/volumeAttributes/secretProviderClass")
-                .and_then(Value::as_str)
+            v["csi"]["volumeAttributes"]["secretProviderClass"]
+                .as_str()
                 .map(str::to_owned)
         })
         .collect()
@@ -135,7 +144,10 @@ fn mounted_spcs(template: &Value) -> Vec<String> {
 pub(crate) fn inventory(docs: &[Doc]) -> Inventory {
     let mut inv = Inventory::default();
     let identities: Vec<&Doc> = docs.iter().filter(|d| kind(&d.value) == "AzureIdentity").collect();
-    let bindings: Vec<&Doc> = docs.iter().filter(|d| kind(&d.value) == "AzureIdentityBinding").collect();
+    let bindings: Vec<&Doc> = docs
+        .iter()
+        .filter(|d| kind(&d.value) == "AzureIdentityBinding")
+        .collect();
     let spcs: Vec<&Doc> = docs.iter().filter(|d| uses_pod_identity(&d.value)).collect();
     let mut used_selectors = vec![];
     let mut used_spcs = vec![];
@@ -166,7 +178,10 @@ pub(crate) fn inventory(docs: &[Doc]) -> Inventory {
         let mut workloads = vec![];
         for d in docs {
             let Some(t) = template(&d.value) else { continue };
-            let Some(selector) = t.pointer(&format!("/metadata/labels/{POD_LABEL}")).and_then(Value::as_str) else {
+            let Some(selector) = t
+                .pointer(&format!("/metadata/labels/{POD_LABEL}"))
+                .and_then(Value::as_str)
+            else {
                 continue;
             };
             if !selectors.iter().any(|s| s == selector) {
@@ -192,9 +207,12 @@ pub(crate) fn inventory(docs: &[Doc]) -> Inventory {
         }
         let mine: Vec<Doc> = spcs
             .iter()
-            .filter(|s| workloads.iter().any(|w| {
-                w.namespace == namespace(&s.value) && mounted_spcs(template(&w.doc.value).unwrap_or(&Value::Null)).contains(&name(&s.value))
-            }))
+            .filter(|s| {
+                workloads.iter().any(|w| {
+                    w.namespace == namespace(&s.value)
+                        && mounted_spcs(template(&w.doc.value).unwrap_or(&Value::Null)).contains(&name(&s.value))
+                })
+            })
             .map(|d| (*d).clone())
             .collect();
         inv.migrations.push(Migration {
@@ -206,7 +224,9 @@ pub(crate) fn inventory(docs: &[Doc]) -> Inventory {
         });
     }
     for b in &bindings {
-        let selector = get(&b.value, "spec").and_then(|s| text(s, "selector")).unwrap_or_default();
+        let selector = get(&b.value, "spec")
+            .and_then(|s| text(s, "selector"))
+            .unwrap_or_default();
         if !used_selectors.contains(&selector) {
             inv.unmapped.push(format!(
                 "{}: no Deployment, StatefulSet or DaemonSet carries {POD_LABEL}: {selector}",
@@ -216,7 +236,12 @@ pub(crate) fn inventory(docs: &[Doc]) -> Inventory {
     }
     // The vault: the first SecretProviderClass's; one naming another is not this runbook's.
     for s in &spcs {
-        let p = |k: &str| s.value.pointer(&format!("/spec/parameters/{k}")).and_then(Value::as_str).map(str::to_owned);
+        let p = |k: &str| {
+            s.value
+                .pointer(&format!("/spec/parameters/{k}"))
+                .and_then(Value::as_str)
+                .map(str::to_owned)
+        };
         let vault = p("keyvaultName").unwrap_or_default();
         match &inv.vault {
             None => {
@@ -241,7 +266,8 @@ pub(crate) fn inventory(docs: &[Doc]) -> Inventory {
             }
         }
         if !used_spcs.contains(&name(&s.value)) {
-            inv.unmapped.push(format!("{}: no migrated workload mounts it", describe(s)));
+            inv.unmapped
+                .push(format!("{}: no migrated workload mounts it", describe(s)));
         }
     }
     inv
@@ -310,24 +336,40 @@ mod tests {
 
     fn team() -> Vec<Doc> {
         vec![
-            doc(json!({"apiVersion": "aadpodidentity.k8s.io/v1", "kind": "AzureIdentity", "metadata": {"name": "shop-id"},
-                       "spec": {"type": 0, "ResourceID": "/subscriptions/s/resourceGroups/rg/providers/Microsoft.ManagedIdentity/userAssignedIdentities/id-shop", "ClientID": "c1"}})),
-            doc(json!({"apiVersion": "aadpodidentity.k8s.io/v1", "kind": "AzureIdentityBinding", "metadata": {"name": "shop-binding"},
-                       "spec": {"AzureIdentity": "shop-id", "Selector": "shop"}})),
-            doc(json!({"apiVersion": "aadpodidentity.k8s.io/v1", "kind": "AzureIdentityBinding", "metadata": {"name": "unused"},
-                       "spec": {"azureIdentity": "shop-id", "selector": "nobody"}})),
-            doc(json!({"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "checkout", "namespace": "shop"},
+            doc(
+                json!({"apiVersion": "aadpodidentity.k8s.io/v1", "kind": "AzureIdentity", "metadata": {"name": "shop-id"},
+                       "spec": {"type": 0, "ResourceID": "/subscriptions/s/resourceGroups/rg/providers/Microsoft.ManagedIdentity/userAssignedIdentities/id-shop", "ClientID": "c1"}}),
+            ),
+            doc(
+                json!({"apiVersion": "aadpodidentity.k8s.io/v1", "kind": "AzureIdentityBinding", "metadata": {"name": "shop-binding"},
+                       "spec": {"AzureIdentity": "shop-id", "Selector": "shop"}}),
+            ),
+            doc(
+                json!({"apiVersion": "aadpodidentity.k8s.io/v1", "kind": "AzureIdentityBinding", "metadata": {"name": "unused"},
+                       "spec": {"azureIdentity": "shop-id", "selector": "nobody"}}),
+            ),
+            doc(
+                json!({"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "checkout", "namespace": "shop"},
                        "spec": {"template": {"metadata": {"labels": {"app": "checkout", "aadpodidbinding": "shop"}},
-                                "spec": {"containers": [], "volumes": [{"name": "s", "csi": {"driver": "secrets-store.csi.k8s.io", "volumeAttributes": {"secretProviderClass": "kv"}}}]}}}})),
-            doc(json!({"apiVersion": "apps/v1", "kind": "StatefulSet", "metadata": {"name": "ledger", "namespace": "shop"},
-                       "spec": {"template": {"metadata": {"labels": {"aadpodidbinding": "shop"}}, "spec": {"serviceAccountName": "ledger-sa", "containers": []}}}})),
-            doc(json!({"apiVersion": "secrets-store.csi.x-k8s.io/v1alpha1", "kind": "SecretProviderClass", "metadata": {"name": "kv", "namespace": "shop"},
+                                "spec": {"containers": [], "volumes": [{"name": "s", "csi": {"driver": "secrets-store.csi.k8s.io", "volumeAttributes": {"secretProviderClass": "kv"}}}]}}}}),
+            ),
+            doc(
+                json!({"apiVersion": "apps/v1", "kind": "StatefulSet", "metadata": {"name": "ledger", "namespace": "shop"},
+                       "spec": {"template": {"metadata": {"labels": {"aadpodidbinding": "shop"}}, "spec": {"serviceAccountName": "ledger-sa", "containers": []}}}}),
+            ),
+            doc(
+                json!({"apiVersion": "secrets-store.csi.x-k8s.io/v1alpha1", "kind": "SecretProviderClass", "metadata": {"name": "kv", "namespace": "shop"},
                        "spec": {"provider": "azure", "parameters": {"usePodIdentity": "true", "keyvaultName": "kv-demo", "tenantId": "t1",
-                                "objects": "array:\n  - |\n    objectName: db-password\n    objectType: secret\n  - |\n    objectName: tls\n    objectType: cert\n"}}})),
-            doc(json!({"apiVersion": "secrets-store.csi.x-k8s.io/v1", "kind": "SecretProviderClass", "metadata": {"name": "other", "namespace": "shop"},
-                       "spec": {"provider": "azure", "parameters": {"usePodIdentity": "true", "keyvaultName": "kv-else", "objects": ""}}})),
-            doc(json!({"apiVersion": "aadpodidentity.k8s.io/v1", "kind": "AzureIdentity", "metadata": {"name": "legacy"},
-                       "spec": {"type": 1, "ClientID": "sp"}})),
+                                "objects": "array:\n  - |\n    objectName: db-password\n    objectType: secret\n  - |\n    objectName: tls\n    objectType: cert\n"}}}),
+            ),
+            doc(
+                json!({"apiVersion": "secrets-store.csi.x-k8s.io/v1", "kind": "SecretProviderClass", "metadata": {"name": "other", "namespace": "shop"},
+                       "spec": {"provider": "azure", "parameters": {"usePodIdentity": "true", "keyvaultName": "kv-else", "objects": ""}}}),
+            ),
+            doc(
+                json!({"apiVersion": "aadpodidentity.k8s.io/v1", "kind": "AzureIdentity", "metadata": {"name": "legacy"},
+                       "spec": {"type": 1, "ClientID": "sp"}}),
+            ),
         ]
     }
 
@@ -354,9 +396,18 @@ mod tests {
     fn reports_what_it_cannot_map() {
         let inv = inventory(&team());
         let all = inv.unmapped.join("\n");
-        assert!(all.contains("AzureIdentity default/legacy") && all.contains("service principal"), "{all}");
-        assert!(all.contains("AzureIdentityBinding default/unused") && all.contains("aadpodidbinding: nobody"), "{all}");
-        assert!(all.contains("SecretProviderClass shop/other") && all.contains("kv-else"), "{all}");
+        assert!(
+            all.contains("AzureIdentity default/legacy") && all.contains("service principal"),
+            "{all}"
+        );
+        assert!(
+            all.contains("AzureIdentityBinding default/unused") && all.contains("aadpodidbinding: nobody"),
+            "{all}"
+        );
+        assert!(
+            all.contains("SecretProviderClass shop/other") && all.contains("kv-else"),
+            "{all}"
+        );
         assert_eq!(inv.unmapped.len(), 3, "{all}");
     }
 
@@ -368,13 +419,22 @@ mod tests {
         assert_eq!(spc["apiVersion"], "secrets-store.csi.x-k8s.io/v1");
         assert_eq!(spc["spec"]["parameters"]["clientID"], "c1");
         assert_eq!(spc["spec"]["parameters"]["usePodIdentity"], "false");
-        assert_eq!(spc["spec"]["parameters"]["objects"], m.spcs[0].value["spec"]["parameters"]["objects"]);
+        assert_eq!(
+            spc["spec"]["parameters"]["objects"],
+            m.spcs[0].value["spec"]["parameters"]["objects"]
+        );
         assert_eq!(spc["spec"]["parameters"]["tenantId"], "t1");
         let d = rewrite_workload(&m.workloads[0]);
         let labels = &d["spec"]["template"]["metadata"]["labels"];
         assert_eq!(labels[USE_LABEL], "true");
-        assert_eq!(labels[POD_LABEL], "shop", "the old path keeps working until the label goes");
+        assert_eq!(
+            labels[POD_LABEL], "shop",
+            "the old path keeps working until the label goes"
+        );
         assert_eq!(d["spec"]["template"]["spec"]["serviceAccountName"], "checkout");
-        assert_eq!(d["spec"]["template"]["spec"]["volumes"], m.workloads[0].doc.value["spec"]["template"]["spec"]["volumes"]);
+        assert_eq!(
+            d["spec"]["template"]["spec"]["volumes"],
+            m.workloads[0].doc.value["spec"]["template"]["spec"]["volumes"]
+        );
     }
 }

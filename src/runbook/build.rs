@@ -463,7 +463,8 @@ fn app_steps(
         allow_broad: false,
         principal_wait: PRINCIPAL_WAIT,
         claim: Some(rb.claim.clone()),
-        adopt,
+        // A reused identity's existing access is reused with it.
+        adopt: adopt || b.identity.adopt,
     };
     plan.add_to(
         app,

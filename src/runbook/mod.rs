@@ -149,8 +149,9 @@ pub(crate) struct IdentitySection {
     /// identity-binding: the binding's name. Default: the identity's name, lower-case letters and
     /// digits only.
     pub(crate) binding: Option<BindingName>,
-    /// The identity exists and is reused as it is (a migration keeps the pods' identity): this
-    /// runbook records itself on it as adopter without asking. `down` keeps it.
+    /// The identity exists and is reused as it is, with its access to the vault (a migration keeps
+    /// the pods' identity): this runbook records itself on both as adopter without asking. `down`
+    /// keeps them.
     #[serde(default)]
     pub(crate) adopt: bool,
     /// Rewrite federated credentials of kvwire's names that trust another issuer or subject

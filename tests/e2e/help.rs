@@ -162,7 +162,18 @@ fn flags_are_offered_only_where_they_do_something() {
         }
         let detailed = applies || name == "plan";
         assert_eq!(offers("--detailed-exitcode"), detailed, "kvwire {name}\n{help}");
-        let output = !["", "cluster", "nodepool", "secrets", "init", "wait", "completions"].contains(&name.as_str());
+        let output = ![
+            "",
+            "cluster",
+            "nodepool",
+            "secrets",
+            "migrate",
+            "migrate pod-identity",
+            "init",
+            "wait",
+            "completions",
+        ]
+        .contains(&name.as_str());
         assert_eq!(offers("--output"), output, "kvwire {name}: -o\n{help}");
         let flat = help.split_whitespace().collect::<Vec<_>>().join(" ");
         let env_format = flat.contains("text, json, yaml, env]");

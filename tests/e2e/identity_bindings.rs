@@ -209,7 +209,8 @@ fn verify_fails_when_aks_credential_is_gone_or_rbac_misses_an_account() {
 fn a_binding_of_that_name_for_another_identity_blocks_the_plan() {
     let fake = Fake::start();
     let rb = runbook(&fake, "identity-binding", 1);
-    let other = fake.seed_identity("rg1", "id-other", false);
+    fake.seed_identity("rg1", "id-other", false);
+    let other = kvwire_fake::Fake::identity_id("rg1", "id-other");
     let cluster = Fake::cluster_id("rg1", "aks1");
     fake.state.lock().unwrap().put_resource(
         &format!("{cluster}/identityBindings/idshop"),
@@ -298,4 +299,72 @@ fn down_removes_the_binding_with_the_identity_this_runbook_made_and_keeps_one_it
     assert_eq!(code, 0, "{all}");
     assert!(fake.resource(&binding).is_none(), "{all}");
     assert!(fake.resource(&identity).is_none(), "{all}");
+}
+
+/// An identity that holds 20 credentials already.
+fn full_identity(fake: &Fake, name: &str) -> String {
+    let identity = kvwire_fake::Fake::identity_id("rg1", name);
+    fake.seed_identity("rg1", name, false);
+    let mut s = fake.state.lock().unwrap();
+    for i in 0..20 {
+        let id = format!("{identity}/federatedIdentityCredentials/other{i}");
+        s.put_resource(
+            &id,
+            json!({"id": id, "name": format!("other{i}"), "properties": {"issuer": "https://elsewhere/", "subject": format!("system:serviceaccount:x:s{i}"), "audiences": ["api://AzureADTokenExchange"]}}),
+        );
+    }
+    identity
+}
+
+#[test]
+fn init_and_migrate_choose_binding_mode_when_the_count_requires_it() {
+    let fake = Fake::start();
+    runbook(&fake, "workload-identity", 1);
+    full_identity(&fake, "id-shop");
+    let (out, all, code) = support::outcome(fake.kvwire().args([
+        "init",
+        "-g",
+        "rg1",
+        "-n",
+        "aks1",
+        "--vault",
+        "kv-demo",
+        "--identity",
+        "id-shop",
+        "--namespace",
+        "shop",
+        "--service-account",
+        "checkout",
+    ]));
+    assert_eq!(code, 0, "{all}");
+    let text = out.as_str().map(str::to_owned).unwrap_or(all.clone());
+    assert!(
+        text.contains("mode = \"identity-binding\"") && text.contains("holds 20 federated credentials"),
+        "{all}"
+    );
+
+    // The same identity, named by a team's aad-pod-identity manifests.
+    let runbook = fake.dir.join("shop.toml");
+    let (_, all, code) = support::outcome(
+        fake.kvwire()
+            .args([
+                "migrate",
+                "pod-identity",
+                "--from",
+                concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/k8s/pod-identity"),
+            ])
+            .args(["-g", "rg1", "-n", "aks1", "-f"])
+            .arg(&runbook),
+    );
+    assert_eq!(code, 0, "{all}");
+    let text = std::fs::read_to_string(&runbook).unwrap();
+    assert!(text.contains("mode = \"identity-binding\""), "{text}");
+    let out = fake.dir.join("workload-identity");
+    let spc = std::fs::read_to_string(out.join("secretproviderclass-shop-azure-kvname-podid.yaml")).unwrap();
+    assert!(spc.contains("useAzureTokenProxy"), "{spc}");
+    let rbac = std::fs::read_to_string(out.join("clusterrolebinding.yaml")).unwrap();
+    assert!(
+        rbac.contains("name: checkout") && rbac.contains("name: ledger"),
+        "{rbac}"
+    );
 }

@@ -38,6 +38,7 @@ mod long_operations;
 mod man;
 mod manifests;
 mod many_runbooks;
+mod migrate;
 mod network_safety;
 mod plan_document;
 mod runbook;

@@ -141,6 +141,16 @@ pub fn table() -> &'static [Route] {
             Row(
                 Arm,
                 "GET",
+                "/subscriptions/{sub}/providers/Microsoft.ContainerService/managedClusters".into(),
+                s(clusters::list_clusters),
+                None,
+                Some(clusters::CLUSTER_LIST),
+                arm_err,
+                B,
+            ),
+            Row(
+                Arm,
+                "GET",
                 MC.into(),
                 s(clusters::get_cluster),
                 None,

@@ -65,6 +65,30 @@ pub struct ManagedClusterProperties {
     pub(crate) security_profile: Option<SecurityProfile>,
     /// Keyed by add-on name; kvwire reads `azureKeyvaultSecretsProvider`.
     pub(crate) addon_profiles: Option<BTreeMap<String, AddonProfile>>,
+    /// The API server's names: what a kubeconfig's `server` points at.
+    pub(crate) fqdn: Option<String>,
+    #[serde(rename = "privateFQDN")]
+    pub(crate) private_fqdn: Option<String>,
+    /// The AKS-managed aad-pod-identity add-on (deprecated), if the cluster has it.
+    pub(crate) pod_identity_profile: Option<PodIdentityProfile>,
+}
+
+/// Wire: `managed-cluster#resource/properties/podIdentityProfile`
+#[derive(Debug, Clone, Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct PodIdentityProfile {
+    #[serde(default)]
+    pub(crate) user_assigned_identities: Vec<PodIdentity>,
+}
+
+/// Wire: `managed-cluster#resource/properties/podIdentityProfile/userAssignedIdentities/0`
+#[derive(Debug, Clone, Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct PodIdentity {
+    pub(crate) name: Option<String>,
+    pub(crate) namespace: Option<String>,
+    pub(crate) binding_selector: Option<String>,
+    pub(crate) identity: Option<UserAssignedIdentity>,
 }
 
 /// The Secrets Store CSI driver with the Azure Key Vault provider, as an AKS add-on, and the
@@ -153,6 +177,11 @@ pub(crate) struct Toggle {
 }
 
 impl ManagedCluster {
+    /// The typed view of a cluster document; what does not fit reads as absent.
+    pub(crate) fn of(doc: &serde_json::Value) -> ManagedCluster {
+        serde_json::from_value(doc.clone()).unwrap_or_default()
+    }
+
     /// A cluster whose control plane still uses a service principal: AKS reports
     /// `servicePrincipalProfile.clientId == "msi"` once it runs on managed identity.
     pub fn uses_service_principal(&self) -> bool {
@@ -362,6 +391,7 @@ pub(crate) struct Identity {
 pub(crate) struct IdentityProperties {
     pub(crate) client_id: Option<String>,
     pub(crate) principal_id: Option<String>,
+    pub(crate) tenant_id: Option<String>,
 }
 
 impl Identity {

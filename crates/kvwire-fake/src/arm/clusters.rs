@@ -64,6 +64,14 @@ fn cluster_and_pools(s: &FakeState, id: &str) -> Vec<String> {
     ids
 }
 
+/// Managed Clusters - List (by subscription), paged like every ARM list.
+pub fn list_clusters(c: &Ctx) -> Reply {
+    let s = c.state.lock().unwrap();
+    let items = super::of_type(&s, "Microsoft.ContainerService/managedClusters");
+    let base = s.arm_base();
+    Reply::json(200, super::page(c, &base, items, s.page_size))
+}
+
 pub fn get_cluster(c: &Ctx) -> Reply {
     super::get_polled(&mut c.state.lock().unwrap(), &cluster_id(c))
 }
