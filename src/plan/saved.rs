@@ -88,7 +88,8 @@ pub(crate) struct SavedRequest {
     pub(crate) method: String,
     pub(crate) path: String,
     pub(crate) api_version: String,
-    /// SHA-256 (hex) of the body as compact JSON; `null` for a write without one.
+    /// SHA-256 (hex) of the body in its canonical form ([`content_sha256`]: compact, keys sorted,
+    /// so a map's order is no difference); `null` for a write without one.
     #[serde(deserialize_with = "Option::deserialize")]
     pub(crate) body_sha256: Option<String>,
     #[serde(deserialize_with = "Option::deserialize")]
@@ -101,7 +102,7 @@ impl SavedRequest {
             method: r.method.clone(),
             path: r.path.clone(),
             api_version: r.api_version.clone(),
-            body_sha256: r.body.as_ref().map(|b| sha256(b.to_string().as_bytes())),
+            body_sha256: r.body.as_ref().map(content_sha256),
             if_match: r.if_match.clone(),
         }
     }

@@ -134,6 +134,17 @@ impl Request {
             if_match: None,
         }
     }
+
+    /// A POST without a body: an action on a resource (a pool's `upgradeNodeImageVersion`).
+    pub(crate) fn post(path: impl Into<String>, api_version: &str) -> Request {
+        Request {
+            method: "POST".into(),
+            path: path.into(),
+            api_version: api_version.into(),
+            body: None,
+            if_match: None,
+        }
+    }
 }
 
 /// What one step will do, as observed.
