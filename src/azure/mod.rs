@@ -15,4 +15,5 @@ pub(crate) mod pace;
 pub(crate) mod principal;
 pub(crate) mod profile;
 pub(crate) mod registry;
+pub(crate) mod secret;
 pub(crate) mod vault;

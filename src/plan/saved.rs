@@ -94,6 +94,9 @@ pub(crate) struct SavedRequest {
     pub(crate) body_sha256: Option<String>,
     #[serde(deserialize_with = "Option::deserialize")]
     pub(crate) if_match: Option<String>,
+    /// The data plane's base URL (a vault's URI); absent for Resource Manager.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) base: Option<String>,
 }
 
 impl SavedRequest {
@@ -104,6 +107,7 @@ impl SavedRequest {
             api_version: r.api_version.clone(),
             body_sha256: r.body.as_ref().map(content_sha256),
             if_match: r.if_match.clone(),
+            base: r.base.clone(),
         }
     }
 }
@@ -305,8 +309,14 @@ impl SavedPlan {
                 && was != is
             {
                 differences.push(format!(
-                    "{}: the write differs from the plan's ({} {} then, {} {} now)",
-                    p.address, was.method, was.path, is.method, is.path
+                    "{}: the write differs from the plan's ({} {}{} then, {} {}{} now)",
+                    p.address,
+                    was.method,
+                    was.base.as_deref().unwrap_or_default(),
+                    was.path,
+                    is.method,
+                    is.base.as_deref().unwrap_or_default(),
+                    is.path
                 ));
             }
             if now.held != s.held {

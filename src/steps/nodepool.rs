@@ -43,10 +43,7 @@ const ADOPT: &str = "(waits for the running node image upgrade)";
 impl UpgradeNodeImage {
     /// The write that re-images the pool: what the plan shows and apply sends.
     fn request(&self) -> Request {
-        Request::post(
-            self.cluster.node_image_upgrade_path(&self.pool),
-            api::CONTAINER_SERVICE,
-        )
+        Request::post(self.cluster.node_image_upgrade_path(&self.pool), api::CONTAINER_SERVICE)
     }
 
     /// Wait until the pool's running operation ends; fail if it failed.
@@ -345,6 +342,7 @@ mod tests {
                 api_version: api::CONTAINER_SERVICE.into(),
                 body: None,
                 if_match: None,
+                base: None,
             })
         );
         assert!(
