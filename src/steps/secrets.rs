@@ -1,5 +1,7 @@
 //! Key Vault secrets: seed one (idempotently: a matching value writes nothing, a differing one is
-//! held without consent), or soft-delete one kvwire seeded.
+//! held without consent), or soft-delete one kvwire seeded. The secret itself — its reads and
+//! writes — is `azure::secret::SecretRef`; a seed's plan records the PUT it sends (the value only
+//! as a marker) and apply sends that with the value from its source.
 
 use crate::{
     azure::{
