@@ -120,11 +120,21 @@ impl ClusterRef {
         Ok(names)
     }
 
+    /// The resource ID of pool `pool`.
+    pub(crate) fn pool_id(&self, pool: &str) -> String {
+        ids::agent_pool(&self.id(), pool)
+    }
+
+    /// The action that re-images pool `pool` (a POST without a body, a long-running operation).
+    pub(crate) fn node_image_upgrade_path(&self, pool: &str) -> String {
+        format!("{}/upgradeNodeImageVersion", self.pool_id(pool))
+    }
+
     /// A pool and the newest node image it could run (both read at once).
     pub(crate) async fn pool(&self, pool: &str) -> Result<(AgentPool, Option<String>)> {
         let c = self;
         let az = &c.az;
-        let id = ids::agent_pool(&c.id(), pool);
+        let id = c.pool_id(pool);
         let profile_path = format!("{id}/upgradeProfiles/default");
         let (doc, profile) = futures::try_join!(
             az.arm.get_opt(&id, api::CONTAINER_SERVICE),

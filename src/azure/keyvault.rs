@@ -132,6 +132,11 @@ pub(crate) async fn secret_state(client: &SecretClient, vault: &Url, name: &str)
     }
 }
 
+/// The observation's key for a listing of the vault's secrets (live, or soft-deleted).
+pub(crate) fn names_key(vault: &Url, deleted: bool) -> String {
+    format!("{}{vault}", if deleted { "deleted:" } else { "secrets:" })
+}
+
 /// Names of the vault's secrets — live ones, or soft-deleted ones with `deleted` — lower-cased, with
 /// whether each is enabled, from one paged listing shared by every step of an observation (25 a
 /// page, the service's most); `None` when kvwire's identity may not list them. Listing returns no
@@ -184,10 +189,11 @@ pub(crate) async fn secret_names(client: &SecretClient, vault: &Url, deleted: bo
         }
     };
     match Observation::current() {
-        Some(o) => {
-            let key = format!("{}{vault}", if deleted { "deleted:" } else { "secrets:" });
-            o.names(&key).get_or_try_init(fetch).await.cloned()
-        }
+        Some(o) => o
+            .names(&names_key(vault, deleted))
+            .get_or_try_init(fetch)
+            .await
+            .cloned(),
         None => fetch().await,
     }
 }

@@ -18,5 +18,6 @@ pub(crate) mod principal;
 pub(crate) mod profile;
 pub(crate) mod registry;
 pub(crate) mod role_assignment;
+pub(crate) mod secret;
 pub(crate) mod vault;
 pub(crate) mod write;

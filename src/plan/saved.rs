@@ -88,11 +88,15 @@ pub(crate) struct SavedRequest {
     pub(crate) method: String,
     pub(crate) path: String,
     pub(crate) api_version: String,
-    /// SHA-256 (hex) of the body as compact JSON; `null` for a write without one.
+    /// SHA-256 (hex) of the body in its canonical form ([`content_sha256`]: compact, keys sorted,
+    /// so a map's order is no difference); `null` for a write without one.
     #[serde(deserialize_with = "Option::deserialize")]
     pub(crate) body_sha256: Option<String>,
     #[serde(deserialize_with = "Option::deserialize")]
     pub(crate) if_match: Option<String>,
+    /// The data plane's base URL (a vault's URI); absent for Resource Manager.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) base: Option<String>,
 }
 
 impl SavedRequest {
@@ -101,8 +105,9 @@ impl SavedRequest {
             method: r.method.clone(),
             path: r.path.clone(),
             api_version: r.api_version.clone(),
-            body_sha256: r.body.as_ref().map(|b| sha256(b.to_string().as_bytes())),
+            body_sha256: r.body.as_ref().map(content_sha256),
             if_match: r.if_match.clone(),
+            base: r.base.clone(),
         }
     }
 }
@@ -304,8 +309,14 @@ impl SavedPlan {
                 && was != is
             {
                 differences.push(format!(
-                    "{}: the write differs from the plan's ({} {} then, {} {} now)",
-                    p.address, was.method, was.path, is.method, is.path
+                    "{}: the write differs from the plan's ({} {}{} then, {} {}{} now)",
+                    p.address,
+                    was.method,
+                    was.base.as_deref().unwrap_or_default(),
+                    was.path,
+                    is.method,
+                    is.base.as_deref().unwrap_or_default(),
+                    is.path
                 ));
             }
             if now.held != s.held {
@@ -433,6 +444,63 @@ mod tests {
         assert!(saved.check(&[planned("s")]).is_ok(), "the same write");
         let e = saved.check(&[planned("other")]).unwrap_err().to_string();
         assert!(e.contains("the write differs from the plan's"), "{e}");
+    }
+
+    /// A secret's set is kept with its vault and its body by digest: the body holds the value
+    /// only as a marker, so the file holds no value and nothing derived from one; another vault,
+    /// or another body (other tags), is another write.
+    #[test]
+    fn a_saved_plan_keeps_a_secret_set_without_its_value() {
+        use crate::plan::{Action, FieldChange, Phase, Request};
+        let planned = |base: &str, team: &str| {
+            Planned::new(
+                "secret kv/DB-PASSWORD (from DB_PASSWORD)",
+                Phase::SECRETS,
+                "t",
+                Action::Create,
+            )
+            .changes(vec![FieldChange::sensitive("value", false)])
+            .request(Request {
+                base: Some(base.into()),
+                ..Request::put(
+                    "/secrets/DB-PASSWORD",
+                    "2025-07-01",
+                    serde_json::json!({"tags": {"team": team}, "value": "(sensitive)"}),
+                )
+            })
+        };
+        let origin = Origin {
+            runbook: "r.toml".into(),
+            runbook_sha256: "0".into(),
+            subscription: "s".into(),
+        };
+        let kv = "https://kv.vault.azure.net";
+        let saved = SavedPlan::new(&origin, &[planned(kv, "a")]);
+        let text = serde_json::to_string(&saved).unwrap();
+        assert!(text.contains(r#""base":"https://kv.vault.azure.net""#), "{text}");
+        assert!(!text.contains("(sensitive)"), "the body is kept by digest only: {text}");
+        assert!(saved.check(&[planned(kv, "a")]).is_ok(), "the same write");
+        for other in [planned("https://other.vault.azure.net", "a"), planned(kv, "b")] {
+            let e = saved.check(&[other]).unwrap_err().to_string();
+            assert!(e.contains("the write differs from the plan's (PUT https://"), "{e}");
+        }
+    }
+
+    /// A POST without a body: its method and path, and no digest.
+    #[test]
+    fn a_saved_plan_keeps_a_post_without_a_body() {
+        let r = crate::plan::Request::post("/subscriptions/s/x/upgradeNodeImageVersion", "2026-08-01");
+        let saved = serde_json::to_value(SavedRequest::of(&r)).unwrap();
+        assert_eq!(
+            saved,
+            serde_json::json!({
+                "method": "POST",
+                "path": "/subscriptions/s/x/upgradeNodeImageVersion",
+                "api_version": "2026-08-01",
+                "body_sha256": null,
+                "if_match": null
+            })
+        );
     }
 
     #[test]

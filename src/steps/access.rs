@@ -49,6 +49,7 @@ impl From<Write> for Request {
             api_version: w.api_version.into(),
             body: w.body,
             if_match: None,
+            base: None,
         }
     }
 }

@@ -20,10 +20,12 @@ pub(crate) mod recorded {
     //! `Azure` that does no I/O. docs/testing.md, "Unit tests of steps: recorded observations".
 
     use crate::{
-        azure::{arm::api, cluster::ClusterRef, context::Azure, identity::IdentityRef, ids},
+        azure::{
+            arm::api, cluster::ClusterRef, context::Azure, identity::IdentityRef, ids, keyvault, secret::SecretRef,
+        },
         error::{ArmError, Result},
         plan::{Planned, Step},
-        util::observation::{Answer, Observation, Read},
+        util::observation::{Answer, Names, Observation, Read},
     };
     use serde_json::{Value, json};
     use std::sync::Arc;
@@ -70,6 +72,10 @@ pub(crate) mod recorded {
         mc
     }
 
+    /// The vault of the Key Vault data-plane recordings.
+    pub(crate) const VAULT: &str = "kv-demo";
+    pub(crate) const VAULT_URI: &str = "https://kv-demo.vault.azure.net/";
+
     /// An ARM error answer, in ARM's envelope.
     pub(crate) fn arm_error(status: u16, code: &str, operation: &str) -> ArmError {
         let body = json!({"error": {"code": code, "message": format!("recorded {code}")}});
@@ -81,6 +87,8 @@ pub(crate) mod recorded {
         pub(crate) az: Arc<Azure>,
         reads: Vec<(String, Answer<Read>)>,
         lists: Vec<(String, Answer<Vec<Value>>)>,
+        /// Key Vault listings: which secrets a vault lists (live or soft-deleted).
+        names: Vec<(String, Names)>,
     }
 
     impl Recorded {
@@ -89,7 +97,46 @@ pub(crate) mod recorded {
                 az: Arc::new(Azure::offline()),
                 reads: vec![],
                 lists: vec![],
+                names: vec![],
             }
+        }
+
+        /// Secret `name` of [`VAULT`], through a client on the offline credential: a request
+        /// nobody recorded fails (the vault's host is never asked for a token).
+        pub(crate) fn secret_ref(&self, name: &str) -> SecretRef {
+            let uri = url::Url::parse(VAULT_URI).expect("a URL");
+            let client = keyvault::secret_client(&self.az.http, self.az.credential.clone(), &self.az.cloud, &uri)
+                .expect("a Key Vault client");
+            SecretRef {
+                client: Arc::new(client),
+                vault: VAULT.into(),
+                vault_uri: uri,
+                name: name.into(),
+            }
+        }
+
+        /// The vault's listing of its secrets (`deleted`: the soft-deleted ones), each enabled;
+        /// `None`: kvwire may not list them.
+        pub(crate) fn vault_lists(mut self, deleted: bool, names: Option<&[&str]>) -> Recorded {
+            let uri = url::Url::parse(VAULT_URI).expect("a URL");
+            let names = names.map(|n| n.iter().map(|n| (n.to_ascii_lowercase(), true)).collect());
+            self.names.push((keyvault::names_key(&uri, deleted), names));
+            self
+        }
+
+        /// A GET of secret `name`: the secret as Key Vault answers (`id`, `value`, `tags`,
+        /// `contentType`), or `None` for a 404.
+        pub(crate) fn secret(mut self, name: &str, doc: Option<Value>) -> Recorded {
+            let key = self.secret_ref(name).live_key();
+            self.reads.push((key, Ok(doc)));
+            self
+        }
+
+        /// A GET of soft-deleted secret `name` (its tags and content type; never a value).
+        pub(crate) fn deleted_secret(mut self, name: &str, tags: Value) -> Recorded {
+            let key = self.secret_ref(name).deleted_key();
+            self.reads.push((key, Ok(Some(json!({"tags": tags})))));
+            self
         }
 
         pub(crate) fn cluster_ref(&self) -> ClusterRef {
@@ -171,7 +218,11 @@ pub(crate) mod recorded {
 
         /// `step.plan()` within an observation holding exactly these answers.
         pub(crate) async fn plan(self, step: &dyn Step) -> Result<Planned> {
-            Observation::recorded(self.reads, self.lists).run(step.plan()).await
+            let o = Observation::recorded(self.reads, self.lists);
+            for (key, names) in self.names {
+                assert!(o.names(&key).set(names).is_ok(), "listing {key} recorded twice");
+            }
+            o.run(step.plan()).await
         }
     }
 

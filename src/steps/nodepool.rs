@@ -10,7 +10,7 @@ use crate::{
     },
     error::{Error, Result},
     info,
-    plan::{Action, FieldChange, Phase, Planned, Step},
+    plan::{Action, FieldChange, Phase, Planned, Request, Step},
     util::Progress,
 };
 use serde_json::json;
@@ -41,8 +41,9 @@ pub(crate) struct UpgradeNodeImage {
 const ADOPT: &str = "(waits for the running node image upgrade)";
 
 impl UpgradeNodeImage {
-    fn id(&self) -> String {
-        ids::agent_pool(&self.cluster.id(), &self.pool)
+    /// The write that re-images the pool: what the plan shows and apply sends.
+    fn request(&self) -> Request {
+        Request::post(self.cluster.node_image_upgrade_path(&self.pool), api::CONTAINER_SERVICE)
     }
 
     /// Wait until the pool's running operation ends; fail if it failed.
@@ -147,17 +148,21 @@ impl Step for UpgradeNodeImage {
         } else {
             "--force: re-image with the current node image"
         };
-        Ok(planned.reason(reason).changes(vec![FieldChange::set(
-            "properties.nodeImageVersion",
-            Some(json!(current)),
-            json!(latest.or(current)),
-        )]))
+        Ok(planned
+            .reason(reason)
+            .changes(vec![FieldChange::set(
+                "properties.nodeImageVersion",
+                Some(json!(current)),
+                json!(latest.or(current)),
+            )])
+            .request(self.request()))
     }
 
     /// Re-image once. Every pass reads the pool afresh and decides again: an upgrade that is
     /// running (planned as such, or started since by another run) is awaited; a pool another run
     /// has already moved on from the planned image is done; a busy 409 is waited out and the pool
     /// read again. The POST is never resent as it was: a second one starts a second re-image.
+    /// The POST sent is the plan's request, unchanged.
     async fn apply(&self, planned: &Planned, on: Progress<'_>) -> Result<()> {
         let planned_image = planned
             .changes
@@ -183,17 +188,15 @@ impl Step for UpgradeNodeImage {
                 on("already re-imaged by another run");
                 return Ok(());
             }
+            let Some(r) = &planned.request else {
+                return Err(Error::runtime(format!("{}: the plan holds no write", self.address())));
+            };
             on("requesting upgrade");
             match self
                 .cluster
                 .az
                 .arm
-                .post(
-                    &format!("{}/upgradeNodeImageVersion", self.id()),
-                    api::CONTAINER_SERVICE,
-                    None,
-                    on,
-                )
+                .post(&r.path, &r.api_version, r.body.as_ref(), on)
                 .await
             {
                 Err(Error::Arm(e)) if e.code.is_busy() => self.cluster.wait_out(e, on).await?,
@@ -288,6 +291,7 @@ mod tests {
         assert_eq!(p.action, Action::NoOp);
         assert_eq!(p.reason, Some(format!("node image {OLD} is the latest")));
         assert!(p.warnings.is_empty());
+        assert_eq!(p.request, None, "nothing to send");
 
         // Its kubelet has not moved yet (still on the image of the switch), but AKS re-images only
         // to a newer one: nothing to do yet, and the plan says so.
@@ -328,6 +332,23 @@ mod tests {
                 json!(NEW)
             )]
         );
+        // The write apply sends: the pool's upgradeNodeImageVersion action, without a body.
+        let pool_id = step.cluster.pool_id("nodepool1");
+        assert_eq!(
+            p.request,
+            Some(Request {
+                method: "POST".into(),
+                path: format!("{pool_id}/upgradeNodeImageVersion"),
+                api_version: api::CONTAINER_SERVICE.into(),
+                body: None,
+                if_match: None,
+                base: None,
+            })
+        );
+        assert!(
+            pool_id.ends_with("/managedClusters/clustername1/agentPools/nodepool1"),
+            "{pool_id}"
+        );
 
         // Once re-imaged (the kubelet moved), a newer image alone re-images nothing in a runbook.
         let newer = "AKSUbuntu-1604-2020.05.13";
@@ -362,5 +383,28 @@ mod tests {
             "apply waits for it instead of starting one"
         );
         assert!(p.changes.is_empty());
+        assert_eq!(p.request, None, "apply sends nothing: it waits");
+    }
+
+    /// `kvwire nodepool upgrade-image`: a newer image is a run that sends the POST; the latest is
+    /// a no-op that sends nothing.
+    #[tokio::test]
+    async fn a_newer_image_is_a_run_with_its_post_and_the_latest_a_no_op() {
+        let r = Recorded::new().cluster(cluster(None)).pool("nodepool1", pool(OLD), NEW);
+        let step = upgrade(&r, false);
+        let expected = Request::post(
+            format!("{}/upgradeNodeImageVersion", r.cluster_ref().pool_id("nodepool1")),
+            api::CONTAINER_SERVICE,
+        );
+        let p = r.plan(&step).await.unwrap();
+        assert_eq!(p.action, Action::Run);
+        assert_eq!(p.reason.as_deref(), Some("a newer node image is available"));
+        assert_eq!(p.request, Some(expected));
+
+        let r = Recorded::new().cluster(cluster(None)).pool("nodepool1", pool(NEW), NEW);
+        let step = upgrade(&r, false);
+        let p = r.plan(&step).await.unwrap();
+        assert_eq!(p.action, Action::NoOp);
+        assert_eq!(p.request, None);
     }
 }

@@ -1,10 +1,12 @@
 //! Key Vault secrets: seed one (idempotently: a matching value writes nothing, a differing one is
-//! held without consent), or soft-delete one kvwire seeded.
+//! held without consent), or soft-delete one kvwire seeded. The secret itself — its reads and
+//! writes — is `azure::secret::SecretRef`; a seed's plan records the PUT it sends (the value only
+//! as a marker) and apply sends that with the value from its source.
 
 use crate::{
     azure::{
         ids,
-        keyvault::{KvFailure, secret_names},
+        secret::{self, Found, Live, SecretRef, Tags},
         vault::Vault,
     },
     error::{Error, Result},
@@ -12,18 +14,11 @@ use crate::{
         secrets::{SecretMapping, SecretValue},
         tags,
     },
-    plan::{Action, After, FieldChange, Phase, Planned, Step},
+    plan::{Action, After, FieldChange, Phase, Planned, Request, Step},
     util::Progress,
 };
-use azure_core::http::RequestContent;
-use azure_security_keyvault_secrets::{
-    SecretClient,
-    models::{
-        SecretAttributes, SecretClientGetSecretOptions, SecretClientUpdateSecretPropertiesOptions, SetSecretParameters,
-        UpdateSecretPropertiesParameters,
-    },
-};
-use std::{collections::HashMap, sync::Arc, time::Duration};
+use azure_security_keyvault_secrets::SecretClient;
+use std::{collections::HashMap, sync::Arc};
 
 /// The paths of a secret step's changes: what apply acts on is what the plan showed, by name.
 const VALUE: &str = "value";
@@ -46,14 +41,6 @@ pub(crate) struct SeedPolicy {
     pub(crate) expires: Option<time::OffsetDateTime>,
 }
 
-/// What a new version takes over from the version it replaces: Key Vault gives a new version only
-/// what the request carries, so an owner's tags and content type go back with it.
-#[derive(Debug, Clone, Default)]
-struct Inherited {
-    tags: HashMap<String, String>,
-    content_type: Option<String>,
-}
-
 /// One step per mapping; `values` holds a value for every mapping's key, except in a read-only
 /// plan, where a missing one shows as "(value not provided)".
 pub(crate) fn seed_steps(
@@ -67,9 +54,12 @@ pub(crate) fn seed_steps(
         .into_iter()
         .map(|m| {
             Box::new(SeedSecret {
-                client: client.clone(),
-                vault_name: vault.name.clone(),
-                vault_uri: vault.uri.clone(),
+                secret: SecretRef {
+                    client: client.clone(),
+                    vault: vault.name.clone(),
+                    vault_uri: vault.uri.clone(),
+                    name: m.secret.clone(),
+                },
                 value: values.get(&m.key).cloned(),
                 mapping: m,
                 policy: policy.clone(),
@@ -79,9 +69,7 @@ pub(crate) fn seed_steps(
 }
 
 pub(crate) struct SeedSecret {
-    client: Arc<SecretClient>,
-    vault_name: String,
-    vault_uri: url::Url,
+    secret: SecretRef,
     mapping: SecretMapping,
     /// `None` only in a read-only plan that was not given the value.
     value: Option<SecretValue>,
@@ -90,7 +78,7 @@ pub(crate) struct SeedSecret {
 
 impl SeedSecret {
     fn name(&self) -> &str {
-        &self.mapping.secret
+        &self.secret.name
     }
 
     /// The plan of a read-only run that was not given the value: what can be said without it.
@@ -200,19 +188,19 @@ impl SeedSecret {
     async fn claim_only(&self, planned_version: &str, adopting: bool) -> Result<()> {
         let Some(mine) = &self.policy.claim else { return Ok(()) };
         let read = || async {
-            match self.current().await? {
-                Some((_, version, inherited)) if version == planned_version => Ok(inherited.tags),
+            match self.secret.live(None).await? {
+                Some(l) if l.version == planned_version => Ok(l.tags),
                 _ => Err(Error::runtime(format!(
                     "secret {} in vault {} changed since the plan; nothing more was written: run again",
                     self.name(),
-                    self.vault_name
+                    self.secret.vault
                 ))),
             }
         };
         super::claims::write_until_it_holds(
             &self.address(),
             read,
-            |t| set_tags(&self.client, &self.vault_name, self.name(), planned_version, t),
+            |t| self.secret.set_tags(planned_version, t),
             |t| {
                 let mut t = t.clone();
                 if let Some(claims) = self.claims_with_mine(Some(&t), adopting) {
@@ -230,104 +218,36 @@ impl SeedSecret {
             "secret {} in vault {} is deleted but recoverable (soft delete): pass --recover to recover it and set the new value, \
              or purge it first (`az keyvault secret purge --vault-name {} --name {}`; kvwire never purges)",
             self.name(),
-            self.vault_name,
-            self.vault_name,
+            self.secret.vault,
+            self.secret.vault,
             self.name()
         ))
     }
 
-    fn sdk_error(&self, f: KvFailure, what: &str) -> Error {
-        sdk_error(&f, what, self.name(), &self.vault_name)
-    }
-
-    /// The secret's value, version and what a new version inherits, or `None` when it does not exist.
-    async fn current(&self) -> Result<Option<(String, String, Inherited)>> {
-        match self.client.get_secret(self.name(), None).await {
-            Ok(resp) => {
-                let s = resp
-                    .into_model()
-                    .map_err(|e| Error::runtime(format!("reading secret {}: {e}", self.name())))?;
-                let version = version_of(s.id.as_deref());
-                let inherited = Inherited {
-                    tags: s.tags.unwrap_or_default(),
-                    content_type: s.content_type,
-                };
-                Ok(Some((s.value.unwrap_or_default(), version, inherited)))
-            }
-            Err(e) => {
-                let f = KvFailure::from_sdk(&e);
-                if f.status == Some(404) {
-                    Ok(None)
-                } else {
-                    Err(self.sdk_error(f, "read"))
-                }
-            }
-        }
-    }
-
-    async fn recover(&self, on: Progress<'_>) -> Result<()> {
-        on("recovering");
-        if let Err(e) = self.client.recover_deleted_secret(self.name(), None).await {
-            return Err(self.sdk_error(KvFailure::from_sdk(&e), "recover"));
-        }
-        // Recovery finishes in the background; the name is usable once a read succeeds.
-        let mut waited = Duration::ZERO;
-        while self.current().await?.is_none() {
-            if waited > Duration::from_secs(60) {
-                return Err(Error::runtime(format!(
-                    "secret {} was not usable 60 s after recovery",
-                    self.name()
-                )));
-            }
-            tokio::time::sleep(Duration::from_secs(1)).await;
-            waited += Duration::from_secs(1);
-        }
-        Ok(())
-    }
-
-    /// PUT the value (a new version). `Ok(false)`: the name is soft-deleted (409 with inner code
-    /// `ObjectIsDeletedButRecoverable`) and nothing was written.
-    async fn set(&self, existing: Option<&Inherited>) -> Result<bool> {
-        let tag_map = self.new_version_tags(existing.map(|e| &e.tags));
-        let params = SetSecretParameters {
-            value: Some(self.value()?.to_string()),
-            content_type: self
-                .policy
+    /// The set (a new version) this step sends: Key Vault gives a new version only what the
+    /// request carries, so the tags and content type of the version it replaces (`existing`: its
+    /// tags and content type) go with it; the value is a marker until apply.
+    fn set_request(&self, existing: Option<(&Tags, Option<String>)>) -> Request {
+        let body = SecretRef::set_body(
+            self.policy
                 .content_type
                 .clone()
-                .or_else(|| existing.and_then(|e| e.content_type.clone())),
-            tags: Some(tag_map),
-            secret_attributes: self.policy.expires.map(|exp| SecretAttributes {
-                expires: Some(exp),
-                ..Default::default()
-            }),
-        };
-        let body: RequestContent<SetSecretParameters> = params
-            .try_into()
-            .map_err(|e: azure_core::Error| Error::runtime(format!("encoding secret {}: {e}", self.name())))?;
-        match self.client.set_secret(self.name(), body, None).await {
-            Ok(_) => Ok(true),
-            Err(e) => {
-                let f = KvFailure::from_sdk(&e);
-                if f.is(crate::azure::keyvault::KvCode::ObjectIsDeletedButRecoverable) {
-                    return Ok(false);
-                }
-                Err(self.sdk_error(f, "write"))
-            }
+                .or_else(|| existing.as_ref().and_then(|e| e.1.clone())),
+            self.new_version_tags(existing.as_ref().map(|e| e.0)),
+            self.policy.expires,
+        );
+        Request {
+            base: Some(self.secret.base()),
+            ..Request::put(self.secret.path(), secret::API_VERSION, body)
         }
     }
-}
 
-/// Data-plane failures in words; a 403 says which role or permissions kvwire's identity needs.
-fn sdk_error(f: &KvFailure, what: &str, name: &str, vault: &str) -> Error {
-    if f.status == Some(403) {
-        return Error::runtime(format!(
-            "cannot {what} secret {name} in vault {vault}: {} ({}); kvwire's identity needs Key Vault Secrets Officer on the vault (or get, list, set and recover access policy permissions)",
-            f.inner_code.as_deref().or(f.code.as_deref()).unwrap_or("error"),
-            f.status.map(|s| s.to_string()).unwrap_or_default()
-        ));
+    /// Send the set `r`, with the value in place of its marker. `Ok(false)`: the name is
+    /// soft-deleted and nothing was written.
+    async fn send(&self, r: &Request) -> Result<bool> {
+        let body = r.body.clone().unwrap_or_default();
+        self.secret.set(&body, self.value()?).await
     }
-    Error::runtime(format!("{what} secret {name} in vault {vault}: {}", f.message))
 }
 
 #[async_trait::async_trait]
@@ -336,7 +256,7 @@ impl Step for SeedSecret {
         let how = if self.mapping.is_env_style() { "" } else { ", mapped" };
         format!(
             "secret {}/{} (from {}{how})",
-            self.vault_name,
+            self.secret.vault,
             self.name(),
             self.mapping.key
         )
@@ -350,21 +270,17 @@ impl Step for SeedSecret {
     /// (and the read that checks nobody wrote it meanwhile), an existing one a read to compare.
     async fn plan(&self) -> Result<Planned> {
         let planned = Planned::new(self.address(), self.phase(), ids::SECRET, Action::Create);
-        let (live, deleted) = futures::try_join!(
-            secret_names(&self.client, &self.vault_uri, false),
-            secret_names(&self.client, &self.vault_uri, true)
-        )?;
-        let key = self.name().to_ascii_lowercase();
-        // Without permission to list, read the secret itself.
         let Some(given) = self.value.as_ref().map(SecretValue::expose) else {
-            return self.plan_without_value(
-                planned,
-                live.as_ref().map(|n| n.contains_key(&key)),
-                deleted.is_some_and(|d| d.contains_key(&key)),
-            );
+            let (live, deleted) = futures::try_join!(self.secret.listed(false), self.secret.listed(true))?;
+            return self.plan_without_value(planned, live, deleted == Some(true));
         };
-        if live.as_ref().is_none_or(|n| n.contains_key(&key))
-            && let Some((value, version, Inherited { tags: current_tags, .. })) = self.current().await?
+        let found = self.secret.state(given).await?;
+        if let Found::Live(Live {
+            version,
+            tags: current_tags,
+            content_type,
+            same,
+        }) = found
         {
             // Another runbook recorded this runbook's name for something else: say so.
             let clash: Vec<String> = self
@@ -379,7 +295,7 @@ impl Step for SeedSecret {
                 })
                 .collect();
             let planned = planned.warnings(clash);
-            if value == given {
+            if same {
                 let before = current_tags.get(tags::RUNBOOKS).map(String::as_str);
                 let ours = current_tags.get(tags::MANAGED_BY.0).map(String::as_str) == Some(tags::MANAGED_BY.1);
                 let claims = tags::claims(before);
@@ -448,43 +364,55 @@ impl Step for SeedSecret {
                     .held((!self.policy.overwrite).then(|| {
                         "the vault holds a different value; pass --overwrite to replace it (a new version)".into()
                     }))
+                    .request(self.set_request(Some((&current_tags, content_type))))
             });
         }
-        if deleted.is_some_and(|d| d.contains_key(&key)) {
+        if found == Found::Deleted {
             if !self.policy.recover {
                 return Err(self.soft_deleted_error());
             }
             // The recovered version's tags go on to the new one: read them (never its value).
-            let deleted_tags = match self.client.get_deleted_secret(self.name(), None).await {
-                Ok(r) => r.into_model().ok().and_then(|d| d.tags).unwrap_or_default(),
-                Err(e) => return Err(self.sdk_error(KvFailure::from_sdk(&e), "read")),
-            };
-            return Ok(planned.reason("soft-deleted: recover it, then set the value").changes(
+            let (deleted_tags, content_type) = self.secret.deleted().await?;
+            return Ok(planned
+                .reason("soft-deleted: recover it, then set the value")
+                .changes(
+                    [
+                        FieldChange::set(RECOVER, None, serde_json::json!(true)),
+                        FieldChange::sensitive(VALUE, false),
+                    ]
+                    .into_iter()
+                    .chain(self.claim_change(Some(&deleted_tags)))
+                    .collect(),
+                )
+                .request(self.set_request(Some((&deleted_tags, content_type)))));
+        }
+        Ok(planned
+            .changes(
                 [
-                    FieldChange::set(RECOVER, None, serde_json::json!(true)),
                     FieldChange::sensitive(VALUE, false),
+                    FieldChange::set(&format!("tags.{}", tags::MANAGED_BY.0), None, tags::MANAGED_BY.1.into()),
                 ]
                 .into_iter()
-                .chain(self.claim_change(Some(&deleted_tags)))
+                .chain(self.claim_change(None))
                 .collect(),
-            ));
-        }
-        Ok(planned.changes(
-            [
-                FieldChange::sensitive(VALUE, false),
-                FieldChange::set(&format!("tags.{}", tags::MANAGED_BY.0), None, tags::MANAGED_BY.1.into()),
-            ]
-            .into_iter()
-            .chain(self.claim_change(None))
-            .collect(),
-        ))
+            )
+            .request(self.set_request(None)))
     }
 
     /// Write only if the secret is still as planned: nobody created it (or wrote a new version)
     /// since, as a concurrent `secrets seed` would have. A changed secret is not overwritten.
     async fn apply(&self, planned: &Planned, on: Progress<'_>) -> Result<()> {
+        let (name, vault) = (self.name(), &self.secret.vault);
         if planned.planned_value(RECOVER).is_some() {
-            self.recover(on).await?;
+            on("recovering");
+            self.secret.recover().await?;
+            on("writing");
+            // The planned set: built from the deleted version's tags, which the recovered one has.
+            if let Some(r) = &planned.request
+                && self.send(r).await?
+            {
+                return Ok(());
+            }
         } else {
             let planned_version = planned
                 .changes
@@ -492,50 +420,56 @@ impl Step for SeedSecret {
                 .find(|c| c.path == VERSION)
                 .and_then(|c| c.before.as_ref())
                 .and_then(|v| v.as_str().map(str::to_owned));
-            let now = self.current().await?;
+            let given = self.value.as_ref().map(SecretValue::expose);
+            let now = self.secret.live(given).await?;
             match (&now, planned_version) {
-                (Some((value, _, _)), None) if value == self.value()? => return Ok(()),
-                (Some((_, version, _)), planned) if planned.as_deref() != Some(version.as_str()) => {
+                (Some(l), None) if l.same => return Ok(()),
+                (Some(l), planned) if planned.as_deref() != Some(l.version.as_str()) => {
                     return Err(Error::runtime(format!(
-                        "secret {} in vault {} changed since the plan (someone else wrote version {version}); nothing was written: run again to see the difference (a differing value is held without --overwrite)",
-                        self.name(),
-                        self.vault_name
+                        "secret {name} in vault {vault} changed since the plan (someone else wrote version {}); nothing was written: run again to see the difference (a differing value is held without --overwrite)",
+                        l.version
                     )));
                 }
                 (None, Some(_)) => {
                     return Err(Error::runtime(format!(
-                        "secret {} in vault {} was deleted since the plan; nothing was written: run again",
-                        self.name(),
-                        self.vault_name
+                        "secret {name} in vault {vault} was deleted since the plan; nothing was written: run again"
                     )));
                 }
                 _ => {}
             }
             let tags_only = !planned.changes.iter().any(|c| c.path == VALUE);
-            if let (true, Some((_, version, _))) = (tags_only, &now) {
+            if let (true, Some(l)) = (tags_only, &now) {
                 on("tagging");
-                return self.claim_only(version, planned.adoption).await;
+                return self.claim_only(&l.version, planned.adoption).await;
             }
+            // The planned set, unchanged; the secret as read now must still make the same one (its
+            // tags go with the new version: a tag written since the plan is not dropped).
+            let now_request = self.set_request(now.as_ref().map(|l| (&l.tags, l.content_type.clone())));
+            let r = match &planned.request {
+                Some(r) if *r != now_request => {
+                    return Err(Error::runtime(format!(
+                        "secret {name} in vault {vault} changed since the plan (its tags); nothing was written: run again"
+                    )));
+                }
+                Some(r) => r,
+                None => &now_request,
+            };
             on("writing");
-            if self.set(now.as_ref().map(|n| &n.2)).await? {
+            if self.send(r).await? {
                 return Ok(());
             }
         }
-        if planned.planned_value(RECOVER).is_some() {
-            on("writing");
-            // The recovered version is the one replaced: its owner's tags go on.
-            let recovered = self.current().await?;
-            if self.set(recovered.as_ref().map(|r| &r.2)).await? {
-                return Ok(());
-            }
-        }
-        // Soft-deleted since the plan (or not listable then): recover only when asked.
+        // Soft-deleted since the plan (or not listable then): recover only when asked, then set
+        // what the recovered version makes (planned again: the plan did not know it).
         if !self.policy.recover {
             return Err(self.soft_deleted_error());
         }
-        self.recover(on).await?;
-        let recovered = self.current().await?;
-        if self.set(recovered.as_ref().map(|r| &r.2)).await? {
+        on("recovering");
+        self.secret.recover().await?;
+        let recovered = self.secret.live(None).await?;
+        on("writing");
+        let r = self.set_request(recovered.as_ref().map(|l| (&l.tags, l.content_type.clone())));
+        if self.send(&r).await? {
             Ok(())
         } else {
             Err(self.soft_deleted_error())
@@ -546,39 +480,6 @@ impl Step for SeedSecret {
     async fn verify(&self, _planned: &Planned) -> Result<()> {
         Ok(())
     }
-}
-
-/// The version in a secret's ID (`https://VAULT/secrets/NAME/VERSION`).
-fn version_of(id: Option<&str>) -> String {
-    id.and_then(|id| id.trim_end_matches('/').rsplit('/').next())
-        .unwrap_or_default()
-        .to_string()
-}
-
-/// Replace the tags of one version (Update Secret, a PATCH; no new version). Key Vault replaces
-/// the whole tag map, so `tags` is all of them.
-async fn set_tags(
-    client: &SecretClient,
-    vault: &str,
-    name: &str,
-    version: &str,
-    tags: HashMap<String, String>,
-) -> Result<()> {
-    let body: RequestContent<UpdateSecretPropertiesParameters> = UpdateSecretPropertiesParameters {
-        tags: Some(tags),
-        ..Default::default()
-    }
-    .try_into()
-    .map_err(|e: azure_core::Error| Error::runtime(format!("encoding secret {name}: {e}")))?;
-    let options = SecretClientUpdateSecretPropertiesOptions {
-        secret_version: Some(version.to_string()),
-        ..Default::default()
-    };
-    client
-        .update_secret_properties(name, body, Some(options))
-        .await
-        .map(|_| ())
-        .map_err(|e| sdk_error(&KvFailure::from_sdk(&e), "tag", name, vault))
 }
 
 /// Soft-delete a secret kvwire seeded (tagged `managed-by=kvwire`); recoverable, never purged.
@@ -593,6 +494,12 @@ pub(crate) struct RemoveSecret {
     pub(crate) claim: tags::Claim,
     /// See `remove::Remove::include_adopted`.
     pub(crate) include_adopted: bool,
+}
+
+impl RemoveSecret {
+    fn secret(&self) -> SecretRef {
+        SecretRef::new(self.client.clone(), &self.vault, &self.name)
+    }
 }
 
 #[async_trait::async_trait]
@@ -611,10 +518,8 @@ impl Step for RemoveSecret {
             action: Action::NoOp,
             ..planned.clone().reason(why)
         };
-        let t = match self.client.get_secret(&self.name, None).await {
-            Ok(r) => r.into_model().ok().and_then(|s| s.tags).unwrap_or_default(),
-            Err(e) if KvFailure::from_sdk(&e).status == Some(404) => return Ok(no_op("absent".into())),
-            Err(e) => return Err(sdk_error(&KvFailure::from_sdk(&e), "read", &self.name, &self.vault)),
+        let Some((_, t)) = self.secret().tags(None).await? else {
+            return Ok(no_op("absent".into()));
         };
         let before = t.get(tags::RUNBOOKS).map(String::as_str);
         let claims = tags::claims(before);
@@ -660,15 +565,14 @@ impl Step for RemoveSecret {
 
     /// Claims are read again here: a runbook that recorded itself since the plan keeps the secret.
     async fn apply(&self, planned: &Planned, _on: Progress<'_>) -> Result<()> {
-        let err = |e: &azure_core::Error, what: &str| sdk_error(&KvFailure::from_sdk(e), what, &self.name, &self.vault);
-        let s = self
-            .client
-            .get_secret(&self.name, None)
-            .await
-            .map_err(|e| err(&e, "read"))?
-            .into_model()
-            .map_err(|e| Error::runtime(format!("reading secret {}: {e}", self.name)))?;
-        let t = s.tags.unwrap_or_default();
+        let secret = self.secret();
+        let gone = || {
+            Error::runtime(format!(
+                "read secret {} in vault {}: it no longer exists",
+                self.name, self.vault
+            ))
+        };
+        let (version, t) = secret.tags(None).await?.ok_or_else(gone)?;
         let runbooks = |t: &HashMap<String, String>| tags::claims(t.get(tags::RUNBOOKS).map(String::as_str));
         // Held at plan time when only the old default name claims it: a yes at the prompt
         // deleted it, so that claim goes too.
@@ -681,27 +585,11 @@ impl Step for RemoveSecret {
         if planned.action == Action::Update || !others.is_empty() {
             // PATCH replaces the version's tags: send them all, this runbook's name taken off,
             // and read them back (no `If-Match` here: see `claims::write_until_it_holds`).
-            let version = version_of(s.id.as_deref());
-            let read = || async {
-                let s = self
-                    .client
-                    .get_secret(
-                        &self.name,
-                        Some(SecretClientGetSecretOptions {
-                            secret_version: Some(version.clone()),
-                            ..Default::default()
-                        }),
-                    )
-                    .await
-                    .map_err(|e| err(&e, "read"))?
-                    .into_model()
-                    .map_err(|e| Error::runtime(format!("reading secret {}: {e}", self.name)))?;
-                Ok(s.tags.unwrap_or_default())
-            };
+            let read = || async { Ok(secret.tags(Some(&version)).await?.ok_or_else(gone)?.1) };
             return super::claims::write_until_it_holds(
                 &self.address(),
                 read,
-                |t| set_tags(&self.client, &self.vault, &self.name, &version, t),
+                |t| secret.set_tags(&version, t),
                 |t| {
                     let mut t = t.clone();
                     t.insert(
@@ -714,10 +602,207 @@ impl Step for RemoveSecret {
             )
             .await;
         }
-        self.client
-            .delete_secret(&self.name, None)
-            .await
-            .map(|_| ())
-            .map_err(|e| err(&e, "delete"))
+        secret.delete().await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    //! The seed step's plan against recorded observations (steps::recorded): the vault's
+    //! listings and the secret as Key Vault answers.
+
+    use super::*;
+    use crate::steps::recorded::{Recorded, VAULT_URI};
+    use serde_json::{Value, json};
+
+    const NAME: &str = "DB-PASSWORD";
+    const VERSION_ID: &str = "4387e9f3d6e14c459867679a90fd0f79";
+
+    fn seed(r: &Recorded, value: &str, policy: SeedPolicy) -> SeedSecret {
+        SeedSecret {
+            secret: r.secret_ref(NAME),
+            mapping: SecretMapping::parse(&format!("DB_PASSWORD={NAME}")).unwrap(),
+            value: Some(SecretValue::new(value.into())),
+            policy,
+        }
+    }
+
+    /// The secret as Key Vault's Get Secret answers it.
+    fn answer(value: &str, tags: Value) -> Value {
+        json!({
+            "id": format!("{VAULT_URI}secrets/{NAME}/{VERSION_ID}"),
+            "value": value,
+            "tags": tags,
+            "attributes": {"enabled": true}
+        })
+    }
+
+    /// The PUT a plan records: the vault's data plane, the value only as the marker.
+    fn put(body: Value) -> Request {
+        Request {
+            method: "PUT".into(),
+            path: format!("/secrets/{NAME}"),
+            api_version: "2025-07-01".into(),
+            body: Some(body),
+            if_match: None,
+            base: Some("https://kv-demo.vault.azure.net".into()),
+        }
+    }
+
+    /// Neither the value nor anything derived from it is in a plan's request.
+    fn assert_redacted(p: &Planned, value: &str) {
+        let shown = format!("{:?}", p.request);
+        assert!(!shown.contains(value), "{shown}");
+        let digest = crate::plan::saved::sha256(value.as_bytes());
+        assert!(!shown.contains(&digest), "{shown}");
+    }
+
+    #[tokio::test]
+    async fn a_new_secret_is_created_with_its_put() {
+        let r = Recorded::new()
+            .vault_lists(false, Some(&["OTHER"]))
+            .vault_lists(true, Some(&[]));
+        let step = seed(&r, "s3cr3t-new", SeedPolicy::default());
+        let p = r.plan(&step).await.unwrap();
+        assert_eq!(p.action, Action::Create);
+        assert_eq!(p.held, None);
+        assert_eq!(
+            p.changes,
+            [
+                FieldChange::sensitive(VALUE, false),
+                FieldChange::set("tags.managed-by", None, json!("kvwire")),
+            ]
+        );
+        assert_eq!(
+            p.request,
+            Some(put(json!({"tags": {"managed-by": "kvwire"}, "value": "(sensitive)"})))
+        );
+        assert_redacted(&p, "s3cr3t-new");
+    }
+
+    #[tokio::test]
+    async fn the_same_value_is_a_no_op() {
+        let r = Recorded::new()
+            .vault_lists(false, Some(&[NAME]))
+            .vault_lists(true, Some(&[]))
+            .secret(NAME, Some(answer("s3cr3t", json!({"managed-by": "kvwire"}))));
+        let step = seed(&r, "s3cr3t", SeedPolicy::default());
+        let p = r.plan(&step).await.unwrap();
+        assert_eq!(p.action, Action::NoOp);
+        assert_eq!(p.reason.as_deref(), Some("value matches"));
+        assert_eq!(p.request, None, "nothing to send");
+    }
+
+    #[tokio::test]
+    async fn a_different_value_is_held_for_overwrite() {
+        let recorded = || {
+            let mut doc = answer("old-value", json!({"managed-by": "kvwire", "team": "payments"}));
+            doc["contentType"] = json!("text/plain");
+            Recorded::new()
+                .vault_lists(false, Some(&[NAME]))
+                .vault_lists(true, Some(&[]))
+                .secret(NAME, Some(doc))
+        };
+        let r = recorded();
+        let step = seed(&r, "new-value", SeedPolicy::default());
+        let p = r.plan(&step).await.unwrap();
+        assert_eq!(p.action, Action::Update);
+        assert_eq!(
+            p.held.as_deref(),
+            Some("the vault holds a different value; pass --overwrite to replace it (a new version)")
+        );
+        assert_eq!(p.changes[0], FieldChange::sensitive(VALUE, true));
+        assert_eq!(
+            p.changes[1].before,
+            Some(json!(VERSION_ID)),
+            "apply refuses another version"
+        );
+        // The new version keeps the owner's tags and content type (Key Vault gives it only what
+        // the request carries).
+        let expected = put(json!({
+            "contentType": "text/plain",
+            "tags": {"managed-by": "kvwire", "team": "payments"},
+            "value": "(sensitive)"
+        }));
+        assert_eq!(p.request, Some(expected.clone()));
+        assert_redacted(&p, "new-value");
+        assert_redacted(&p, "old-value");
+
+        let r = recorded();
+        let overwrite = SeedPolicy {
+            overwrite: true,
+            ..SeedPolicy::default()
+        };
+        let step = seed(&r, "new-value", overwrite);
+        let p = r.plan(&step).await.unwrap();
+        assert_eq!((p.action, p.held), (Action::Update, None));
+        assert_eq!(p.request, Some(expected));
+    }
+
+    #[tokio::test]
+    async fn a_soft_deleted_secret_is_recovered_with_recover() {
+        let recorded = || {
+            Recorded::new()
+                .vault_lists(false, Some(&[]))
+                .vault_lists(true, Some(&[NAME]))
+                .deleted_secret(NAME, json!({"managed-by": "kvwire", "team": "payments"}))
+        };
+        let r = recorded();
+        let step = seed(&r, "s3cr3t", SeedPolicy::default());
+        let e = r.plan(&step).await.unwrap_err().to_string();
+        assert!(
+            e.contains("is deleted but recoverable (soft delete): pass --recover"),
+            "{e}"
+        );
+
+        let r = recorded();
+        let recover = SeedPolicy {
+            recover: true,
+            ..SeedPolicy::default()
+        };
+        let step = seed(&r, "s3cr3t", recover);
+        let p = r.plan(&step).await.unwrap();
+        assert_eq!(p.action, Action::Create);
+        assert_eq!(
+            p.reason.as_deref(),
+            Some("soft-deleted: recover it, then set the value")
+        );
+        assert_eq!(
+            p.changes,
+            [
+                FieldChange::set(RECOVER, None, json!(true)),
+                FieldChange::sensitive(VALUE, false),
+            ]
+        );
+        // The set after recovery: the deleted version's tags go on.
+        assert_eq!(
+            p.request,
+            Some(put(json!({
+                "tags": {"managed-by": "kvwire", "team": "payments"},
+                "value": "(sensitive)"
+            })))
+        );
+        assert_redacted(&p, "s3cr3t");
+    }
+
+    /// Key Vault's own code, never its message, says a name is soft-deleted.
+    #[test]
+    fn soft_deleted_is_told_by_its_code() {
+        let f = |code: Option<&str>, inner: Option<&str>, message: &str| crate::azure::keyvault::KvFailure {
+            status: Some(409),
+            code: code.map(str::to_owned),
+            inner_code: inner.map(str::to_owned),
+            message: message.into(),
+        };
+        let kv = crate::azure::keyvault::KvCode::ObjectIsDeletedButRecoverable;
+        assert!(f(Some("Conflict"), Some("ObjectIsDeletedButRecoverable"), "x").is(kv));
+        assert!(
+            !f(
+                Some("Conflict"),
+                None,
+                "Secret is currently in a deleted but recoverable state"
+            )
+            .is(kv)
+        );
     }
 }

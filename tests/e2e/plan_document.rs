@@ -377,3 +377,76 @@ fn every_write_down_sends_is_one_its_plan_showed() {
     assert_eq!(shown.len(), 3, "{shown:#?}");
     assert!(shown.iter().all(|s| s.starts_with("DELETE delete")), "{shown:#?}");
 }
+
+/// The saved plan's requests against the journal: every POST `up` sends (a node-image upgrade)
+/// and every secret set is one its plan recorded — the same method and path, and for a secret
+/// the same body with the value where the plan has its marker; and each was sent. A POST or a
+/// secret write the plan did not record fails the test.
+#[test]
+fn every_post_and_secret_set_is_a_request_its_saved_plan_recorded() {
+    let fake = Fake::start();
+    let rb = runbook(&fake);
+    let file = fake.dir.join("plan.kvwire");
+    let (_, all, code) = support::outcome(
+        with_secrets(fake.kvwire())
+            .args(["plan", "-f"])
+            .arg(&rb)
+            .arg("--out")
+            .arg(&file),
+    );
+    assert_eq!(code, 0, "{all}");
+    let saved: Value = serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+    let requests: Vec<&Value> = saved["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|s| s["request"].as_object().map(|_| &s["request"]))
+        .collect();
+    fake.clear_journal();
+    let (_, all, code) = support::outcome(with_secrets(fake.kvwire()).args(["--yes", "up", "--plan"]).arg(&file));
+    assert_eq!(code, 0, "{all}");
+
+    let mut sent = vec![];
+    for e in fake.journal().into_iter().filter(|e| e.is_write() && e.status < 400) {
+        let secret_set = e.method == "PUT" && e.path.starts_with("/secrets/");
+        if e.method != "POST" && !secret_set {
+            continue;
+        }
+        let body = e.body.clone().map(|mut b| {
+            if secret_set {
+                assert!(b["value"].is_string(), "{b}");
+                b["value"] = json!("(sensitive)");
+            }
+            kvwire::plan::saved::content_sha256(&b)
+        });
+        // A data-plane write names its vault in `base`; an ARM one has none.
+        let host = |h: &str| h.split(':').next().unwrap_or_default().to_ascii_lowercase();
+        let base = (host(&e.host) != support::fake::ARM_HOST).then(|| host(&e.host));
+        let planned = requests.iter().position(|r| {
+            r["method"] == e.method.as_str()
+                && r["path"].as_str().unwrap().eq_ignore_ascii_case(&e.path)
+                && r["base"].as_str().map(|b| host(b.trim_start_matches("https://"))) == base
+                && r["body_sha256"].as_str().map(str::to_owned) == body
+        });
+        let Some(i) = planned else {
+            panic!(
+                "{} {}{}: a write no step's plan recorded\n{:#?}",
+                e.method, e.host, e.path, requests
+            );
+        };
+        assert!(!sent.contains(&i), "{} {} sent twice", e.method, e.path);
+        sent.push(i);
+    }
+    let posts = requests.iter().filter(|r| r["method"] == "POST").count();
+    let secrets = requests.iter().filter(|r| r["base"].is_string()).count();
+    assert_eq!(
+        (posts, secrets),
+        (2, 4),
+        "both pools re-imaged, four secrets set: {requests:#?}"
+    );
+    for (i, r) in requests.iter().enumerate() {
+        if r["method"] == "POST" || r["base"].is_string() {
+            assert!(sent.contains(&i), "planned, never sent: {r}");
+        }
+    }
+}

@@ -96,6 +96,45 @@ fn a_saved_plan_applies_exactly_its_steps() {
         cluster["observed"].is_string(),
         "the cluster's entity tag is recorded: {cluster:#}"
     );
+    // The writes it keeps: a pool's re-image is its POST, without a body; a secret's set is a
+    // PUT to the vault's data plane, its body by digest (the value in it only as a marker).
+    let request_of = |prefix: &str| {
+        saved["steps"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["address"].as_str().unwrap().starts_with(prefix))
+            .map(|s| s["request"].clone())
+            .unwrap()
+    };
+    let pool = request_of("nodepool rg1/aks1/nodepool1");
+    assert_eq!(pool["method"], json!("POST"), "{pool:#}");
+    assert!(
+        pool["path"]
+            .as_str()
+            .unwrap()
+            .ends_with("/agentPools/nodepool1/upgradeNodeImageVersion"),
+        "{pool:#}"
+    );
+    assert_eq!(
+        (&pool["body_sha256"], pool.get("base")),
+        (&Value::Null, None),
+        "{pool:#}"
+    );
+    let secret = request_of("secret kv-demo/db-password");
+    assert_eq!(
+        (&secret["method"], &secret["path"], &secret["api_version"]),
+        (&json!("PUT"), &json!("/secrets/db-password"), &json!("2025-07-01")),
+        "{secret:#}"
+    );
+    assert!(
+        secret["base"]
+            .as_str()
+            .unwrap()
+            .starts_with("https://kv-demo.vault.azure.net"),
+        "{secret:#}"
+    );
+    assert!(secret["body_sha256"].is_string(), "{secret:#}");
 
     // `show` prints it.
     let (_, all, code) = kvwire(&fake, &["-o", "text", "show", "plan.kvwire"]);
