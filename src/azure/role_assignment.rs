@@ -7,7 +7,7 @@ use crate::{
         arm::{api, models},
         context::Azure,
         ids,
-        write::Write,
+        write::Request,
     },
     error::Result,
     model::roles,
@@ -59,8 +59,8 @@ impl RoleAssignmentRef {
     }
 
     /// The PUT that creates it with `body` (its role, principal and description).
-    pub(crate) fn create(&self, body: Value) -> Write {
-        Write::put(self.id(), api::AUTHORIZATION, body)
+    pub(crate) fn create(&self, body: Value) -> Request {
+        Request::put(self.id(), api::AUTHORIZATION, body)
     }
 }
 
@@ -101,7 +101,7 @@ impl Assignment {
 
     /// The PUT that writes it back with `description`: its role, principal and condition as read
     /// (an assignment's description may change; those may not).
-    pub(crate) fn with_description(&self, description: &str) -> Write {
+    pub(crate) fn with_description(&self, description: &str) -> Request {
         let mut props = json!({ "description": description });
         for k in [
             "roleDefinitionId",
@@ -114,7 +114,7 @@ impl Assignment {
                 props[k] = v.clone();
             }
         }
-        Write::put(self.id(), api::AUTHORIZATION, json!({ "properties": props }))
+        Request::put(self.id(), api::AUTHORIZATION, json!({ "properties": props }))
     }
 
     /// The assignments `principal_id` holds at `scope` or above (a list at a scope includes

@@ -2,7 +2,7 @@
 //! its access policies as read, and the `accessPolicies/add` write.
 
 use crate::{
-    azure::{arm::api, context::Azure, ids, write::Write},
+    azure::{arm::api, context::Azure, ids, write::Request},
     error::{Error, Result},
 };
 use serde::Deserialize;
@@ -114,8 +114,8 @@ impl Vault {
     /// The `accessPolicies/add` write of one access-policy `entry` (tenant, object ID,
     /// permissions): Azure merges it into the principal's policy; the rest of the vault is never
     /// rewritten.
-    pub(crate) fn add_access_policy(&self, entry: Value) -> Write {
-        Write::put(
+    pub(crate) fn add_access_policy(&self, entry: Value) -> Request {
+        Request::put(
             format!("{}/accessPolicies/add", self.id),
             api::KEY_VAULT,
             json!({"properties": {"accessPolicies": [entry]}}),

@@ -108,53 +108,8 @@ impl FieldChange {
     }
 }
 
-/// A write exactly as apply will send it, where the plan knows it whole: the method, the
-/// resource path, the api-version, the body and the entity tag it must still have. What the plan
-/// shows is derived from it, a saved plan keeps it and refuses to apply when it differs, and the
-/// step sends it unchanged. `None` where a value is known only after apply (an identity created
-/// earlier in the run).
-///
-/// An ARM write has no `base` (its path is under Resource Manager). A Key Vault data-plane write
-/// has the vault's URI as `base`, and its body holds a secret's value only as a marker
-/// (`azure::secret::VALUE_REDACTED`): apply puts the value from its source in its place.
-#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub(crate) struct Request {
-    pub(crate) method: String,
-    pub(crate) path: String,
-    pub(crate) api_version: String,
-    pub(crate) body: Option<Value>,
-    /// `If-Match`: the entity tag the resource must still have.
-    pub(crate) if_match: Option<String>,
-    /// The data plane the path is under (a vault's URI); `None`: Resource Manager.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub(crate) base: Option<String>,
-}
-
-impl Request {
-    pub(crate) fn put(path: impl Into<String>, api_version: &str, body: Value) -> Request {
-        Request {
-            method: "PUT".into(),
-            path: path.into(),
-            api_version: api_version.into(),
-            body: Some(body),
-            if_match: None,
-            base: None,
-        }
-    }
-
-    /// A POST without a body: an action on a resource (a pool's `upgradeNodeImageVersion`).
-    pub(crate) fn post(path: impl Into<String>, api_version: &str) -> Request {
-        Request {
-            method: "POST".into(),
-            path: path.into(),
-            api_version: api_version.into(),
-            body: None,
-            if_match: None,
-            base: None,
-        }
-    }
-}
+/// The write apply sends: one type for the plan, the saved plan and the handles that build it.
+pub(crate) use crate::azure::write::Request;
 
 /// What one step will do, as observed.
 #[derive(Debug, Clone)]

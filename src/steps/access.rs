@@ -10,7 +10,6 @@ use crate::{
         ids,
         role_assignment::{Assignment, RoleAssignmentRef, RoleDefinitionRef},
         vault::Vault,
-        write::Write,
     },
     error::{Error, Result},
     info,
@@ -38,20 +37,6 @@ fn body_of_assignment(changes: &[FieldChange]) -> Value {
         .cloned()
         .collect();
     crate::plan::diff::body_of(&sent)
-}
-
-/// A write a resource's handle built, as the plan carries it.
-impl From<Write> for Request {
-    fn from(w: Write) -> Request {
-        Request {
-            method: w.method.into(),
-            path: w.path,
-            api_version: w.api_version.into(),
-            body: w.body,
-            if_match: None,
-            base: None,
-        }
-    }
 }
 
 /// Secret permissions an access policy gets for Secrets Officer.
@@ -593,7 +578,7 @@ impl Step for RoleAssignment {
             None => planned,
         };
         let request = kvwires_own.create(body_of_assignment(&changes));
-        Ok(planned.warnings(warnings).changes(changes).request(request.into()))
+        Ok(planned.warnings(warnings).changes(changes).request(request))
     }
 
     async fn apply(&self, planned: &Planned, on: Progress<'_>) -> Result<()> {
@@ -677,7 +662,7 @@ impl AccessPolicy {
 
     /// The `accessPolicies/add` write of `entry` ([`AccessPolicy::entry`]).
     fn add(&self, entry: &[FieldChange]) -> Request {
-        self.vault.add_access_policy(crate::plan::diff::body_of(entry)).into()
+        self.vault.add_access_policy(crate::plan::diff::body_of(entry))
     }
 }
 

@@ -23,14 +23,12 @@ pub(crate) struct IdentityBinding {
 impl IdentityBinding {
     /// The write that binds the identity: the plan's and apply's one request.
     fn request(&self, if_match: Option<String>) -> Request {
-        Request {
-            if_match,
-            ..Request::put(
-                self.binding.id(),
-                api::CONTAINER_SERVICE,
-                BindingRef::body(&self.identity.id()),
-            )
-        }
+        Request::put(
+            self.binding.id(),
+            api::CONTAINER_SERVICE,
+            BindingRef::body(&self.identity.id()),
+        )
+        .if_match(if_match)
     }
 }
 
@@ -92,14 +90,7 @@ impl Step for IdentityBinding {
         let Some(r) = &planned.request else {
             return Err(Error::runtime(format!("{}: the plan holds no write", self.address())));
         };
-        let body = r.body.clone().unwrap_or_default();
-        self.binding
-            .cluster
-            .az
-            .arm
-            .put_if_match(&r.path, &r.api_version, &body, r.if_match.as_deref(), on)
-            .await?;
-        Ok(())
+        r.send(&self.binding.cluster.az, on).await
     }
 
     /// The binding has succeeded for this identity and reports its issuer, and the identity holds

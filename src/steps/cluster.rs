@@ -106,13 +106,7 @@ async fn write(c: &ClusterRef, d: &dyn Desired, planned: &Planned, on: Progress<
                 }
             }
         };
-        let body = r.body.unwrap_or_default();
-        match c
-            .az
-            .arm
-            .put_if_match(&r.path, &r.api_version, &body, r.if_match.as_deref(), on)
-            .await
-        {
+        match r.send(&c.az, on).await {
             // A saved plan applies exactly: someone else's write in between ends it.
             Err(Error::Arm(e)) if e.is(&ErrorCode::PreconditionFailed) && planned.exact => {
                 return Err(Error::stale(format!(
@@ -160,10 +154,7 @@ async fn replan(c: &ClusterRef, d: &dyn Desired, planned: &Planned, on: Progress
 
 /// The cluster's PUT of `body`, only if it still has the entity tag of `mc`, as read.
 fn put_request(c: &ClusterRef, body: Value, mc: &ManagedCluster) -> Request {
-    Request {
-        if_match: mc.e_tag.clone(),
-        ..Request::put(c.id(), api::CONTAINER_SERVICE, body)
-    }
+    Request::put(c.id(), api::CONTAINER_SERVICE, body).if_match(mc.e_tag.clone())
 }
 
 // ---- the cluster update ----------------------------------------------------------------------

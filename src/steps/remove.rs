@@ -3,7 +3,7 @@
 
 use super::{access::PRINCIPAL_WAIT, identity::one_credential_write_at_a_time};
 use crate::{
-    azure::{arm::api, context::Azure, ids, role_assignment::Assignment, write::Write},
+    azure::{arm::api, context::Azure, ids, role_assignment::Assignment, write::Request},
     error::Result,
     model::tags,
     plan::{Action, FieldChange, Phase, Planned, Step},
@@ -63,13 +63,13 @@ impl Shared {
     /// The write that leaves `others` recorded on resource `doc` (read at `id`): a role
     /// assignment is PUT back whole with its description rewritten; an identity's tags are
     /// PATCHed, all of them.
-    fn release(&self, id: &str, api: &'static str, doc: &Value, others: &BTreeSet<String>) -> Write {
+    fn release(&self, id: &str, api: &'static str, doc: &Value, others: &BTreeSet<String>) -> Request {
         match self {
-            Shared::Description { .. } => Write {
+            Shared::Description { .. } => Request {
                 path: id.to_string(),
                 ..Assignment::of(doc.clone()).with_description(&self.written(others))
             },
-            Shared::Tag { .. } => Write::patch(id, api, tags::runbooks_tag_patch(doc, others)),
+            Shared::Tag { .. } => Request::patch(id, api, tags::runbooks_tag_patch(doc, others)),
         }
     }
 }
@@ -110,8 +110,8 @@ impl Step for Remove {
     }
 
     async fn plan(&self) -> Result<Planned> {
-        let planned = Planned::new(self.address(), self.phase(), self.resource_type, Action::Delete)
-            .request(self.delete().into());
+        let planned =
+            Planned::new(self.address(), self.phase(), self.resource_type, Action::Delete).request(self.delete());
         let no_op = |why: &str| Planned {
             action: Action::NoOp,
             request: None,
@@ -160,7 +160,7 @@ impl Step for Remove {
                         shared.read(&doc).map(Value::from),
                         json!(shared.written(others)),
                     )])
-                    .request(shared.release(&self.id, self.api, &doc, others).into())
+                    .request(shared.release(&self.id, self.api, &doc, others))
             };
             return Ok(match (tags::release(&shared.claims(&doc), shared.claim()), foreign_why) {
                 (tags::Release::Unclaimed, Some(why)) => no_op(&format!("kept: {why}")),
@@ -236,8 +236,8 @@ impl Step for Remove {
 
 impl Remove {
     /// The DELETE of the resource.
-    fn delete(&self) -> Write {
-        Write::delete(&self.id, self.api)
+    fn delete(&self) -> Request {
+        Request::delete(&self.id, self.api)
     }
 }
 
