@@ -140,3 +140,81 @@ impl Step for IdentityBinding {
         })
     }
 }
+
+#[cfg(test)]
+mod plan_tests {
+    use super::*;
+    use crate::steps::recorded::{Recorded, example};
+
+    const EXAMPLE: &str = "IdentityBindings_Create_Or_Update.2026-04-01.json";
+
+    /// The example's binding, `identitybinding1` of clustername1, bound to `identity1`.
+    fn step(r: &Recorded, identity: &str) -> IdentityBinding {
+        IdentityBinding {
+            binding: BindingRef {
+                cluster: r.cluster_ref(),
+                name: "identitybinding1".into(),
+            },
+            identity: r.identity_ref(identity),
+        }
+    }
+
+    fn with(doc: Option<Value>) -> (Recorded, String) {
+        let r = Recorded::new();
+        let id = BindingRef {
+            cluster: r.cluster_ref(),
+            name: "identitybinding1".into(),
+        }
+        .id();
+        (r.get(&id, api::CONTAINER_SERVICE, doc), id)
+    }
+
+    #[tokio::test]
+    async fn an_absent_binding_is_created_with_the_example_request() {
+        let (r, id) = with(None);
+        let step = step(&r, "identity1");
+        let p = r.plan(&step).await.unwrap();
+        assert_eq!(p.action, Action::Create);
+        let sent = p.request.expect("the plan carries the PUT");
+        assert_eq!((sent.method.as_str(), sent.path.as_str()), ("PUT", id.as_str()));
+        assert_eq!(sent.if_match, None);
+        // The body is the official example's request parameters, exactly.
+        let text = std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/fixtures/arm/IdentityBindings_Create_Or_Update.2026-04-01.json"
+        ))
+        .unwrap();
+        let example_request: Value = serde_json::from_str::<Value>(&text).unwrap()["parameters"]["parameters"].clone();
+        assert_eq!(sent.body, Some(example_request));
+    }
+
+    #[tokio::test]
+    async fn a_succeeded_binding_of_this_identity_is_unchanged() {
+        let (r, _) = with(Some(example(EXAMPLE, "200")));
+        let step = step(&r, "identity1");
+        let p = r.plan(&step).await.unwrap();
+        assert_eq!(p.action, Action::NoOp, "{p:?}");
+        assert!(p.request.is_none());
+        assert_eq!(p.observed.as_deref(), Some("string"), "the entity tag read");
+    }
+
+    #[tokio::test]
+    async fn a_binding_of_that_name_for_another_identity_blocks() {
+        let (r, _) = with(Some(example(EXAMPLE, "200")));
+        let step = step(&r, "identity2");
+        let p = r.plan(&step).await.unwrap();
+        assert!(p.blocks, "{p:?}");
+        assert!(p.held.unwrap_or_default().contains("already binds"));
+    }
+
+    #[tokio::test]
+    async fn a_failed_binding_is_written_again_on_the_entity_tag_read() {
+        let mut doc = example(EXAMPLE, "200");
+        doc["properties"]["provisioningState"] = json!("Failed");
+        let (r, _) = with(Some(doc));
+        let step = step(&r, "identity1");
+        let p = r.plan(&step).await.unwrap();
+        assert_eq!(p.action, Action::Update);
+        assert_eq!(p.request.unwrap().if_match.as_deref(), Some("string"));
+    }
+}

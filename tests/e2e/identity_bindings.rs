@@ -5,7 +5,7 @@
 use crate::support;
 
 use serde_json::{Value, json};
-use support::Fake;
+use support::{Fake, with_secrets};
 
 const ACCOUNTS: usize = 25;
 
@@ -44,18 +44,6 @@ consumer = "both"
     let rb = fake.dir.join("onboard.toml");
     std::fs::write(&rb, text).unwrap();
     rb
-}
-
-fn with_secrets(mut cmd: assert_cmd::Command) -> assert_cmd::Command {
-    for (k, v) in [
-        ("DB_HOST", "h"),
-        ("DB_NAME", "n"),
-        ("DB_USERNAME", "u"),
-        ("DB_PASSWORD", "p-not-shown"),
-    ] {
-        cmd.env(k, v);
-    }
-    cmd
 }
 
 fn credentials_of(fake: &Fake, identity: &str) -> Vec<String> {
@@ -347,12 +335,7 @@ fn init_and_migrate_choose_binding_mode_when_the_count_requires_it() {
     let runbook = fake.dir.join("shop.toml");
     let (_, all, code) = support::outcome(
         fake.kvwire()
-            .args([
-                "migrate",
-                "pod-identity",
-                "--from",
-                concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/k8s/pod-identity"),
-            ])
+            .args(["migrate", "pod-identity", "--from", crate::migrate::FIXTURES])
             .args(["-g", "rg1", "-n", "aks1", "-f"])
             .arg(&runbook),
     );

@@ -6,7 +6,7 @@ use crate::support;
 use serde_json::{Value, json};
 use support::Fake;
 
-const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/k8s/pod-identity");
+pub(crate) const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/k8s/pod-identity");
 const KV_SECRETS_USER: &str = "4633458b-17de-408a-b874-0445c86b69e6";
 
 /// A lived-in cluster: the team's identity exists and already reads the vault; the secrets exist;

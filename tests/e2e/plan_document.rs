@@ -4,7 +4,7 @@
 use crate::support;
 
 use serde_json::{Value, json};
-use support::{Fake, schema};
+use support::{Fake, schema, with_secrets};
 
 fn plan_schema() -> Value {
     let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/plan-schema.json")).unwrap();
@@ -28,18 +28,6 @@ fn runbook(fake: &Fake) -> std::path::PathBuf {
     let rb = fake.dir.join("onboard.toml");
     std::fs::write(&rb, support::ONBOARD_RUNBOOK).unwrap();
     rb
-}
-
-fn with_secrets(mut cmd: assert_cmd::Command) -> assert_cmd::Command {
-    for (k, v) in [
-        ("DB_HOST", "h"),
-        ("DB_NAME", "n"),
-        ("DB_USERNAME", "u"),
-        ("DB_PASSWORD", "p-not-shown"),
-    ] {
-        cmd.env(k, v);
-    }
-    cmd
 }
 
 #[test]

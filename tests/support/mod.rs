@@ -38,6 +38,19 @@ image = "ghcr.io/example/checkout:1.4"
 sync_as_k8s_secret = "db-creds"
 "#;
 
+/// The four DB values a runbook's `[secrets] source = "env"` reads (the password is never shown).
+pub fn with_secrets(mut cmd: assert_cmd::Command) -> assert_cmd::Command {
+    for (k, v) in [
+        ("DB_HOST", "h"),
+        ("DB_NAME", "n"),
+        ("DB_USERNAME", "u"),
+        ("DB_PASSWORD", "p-not-shown"),
+    ] {
+        cmd.env(k, v);
+    }
+    cmd
+}
+
 /// A local Azure for one test. Dropping it fails the test if any request or answer broke the wire
 /// contract (see `kvwire_fake::contract`).
 pub struct Fake(fake::Fake);

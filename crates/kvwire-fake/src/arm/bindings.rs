@@ -23,7 +23,7 @@
 //!   `https://ib.oic.prod-aks.azure.com/<MI-tenant-id>/<MI-client-id>`. The docs do not give the
 //!   credential's subject: the fake writes a placeholder, and kvwire must not read it.
 
-use super::{identities::MAX_CREDENTIALS, not_found, page, precondition, started};
+use super::{clusters::cluster_id, identities::MAX_CREDENTIALS, not_found, page, precondition, started};
 use crate::{
     contract::{self, Wire, wire},
     router::{Ctx, Reply},
@@ -36,15 +36,6 @@ pub const BINDING_LIST: Wire = wire("identity-binding", "list");
 
 /// The credential AKS keeps on an identity for all its bindings.
 pub const CREDENTIAL_NAME: &str = "aks-identity-binding";
-
-fn cluster_id(c: &Ctx) -> String {
-    format!(
-        "/subscriptions/{}/resourceGroups/{}/providers/Microsoft.ContainerService/managedClusters/{}",
-        c.p("sub"),
-        c.p("rg"),
-        c.p("cluster")
-    )
-}
 
 fn binding_id(c: &Ctx) -> String {
     format!("{}/identityBindings/{}", cluster_id(c), c.p("binding"))

@@ -40,7 +40,7 @@ pub const POOL: Wire = wire("agent-pool", "resource");
 pub const POOL_LIST: Wire = wire("agent-pool", "list");
 pub const UPGRADE_PROFILE: Wire = wire("agent-pool", "upgrade_profile");
 
-fn cluster_id(c: &Ctx) -> String {
+pub(crate) fn cluster_id(c: &Ctx) -> String {
     format!(
         "/subscriptions/{}/resourceGroups/{}/providers/Microsoft.ContainerService/managedClusters/{}",
         c.p("sub"),
