@@ -176,11 +176,10 @@ pub(crate) async fn run(args: &MigratePodIdentityArgs, s: &Settings) -> Result<E
             .map_err(|e| e.into_error("--file", Error::usage))?;
         for a in &addon {
             warnings.push(format!(
-                "the cluster's pod identity add-on maps {}/{} to this identity: remove it after the cut-over, never in the same run (`az aks pod-identity delete -g {rg} --cluster-name {cluster} --namespace {} --name {}`)",
+                "the cluster's pod identity add-on maps {}/{} to this identity: remove it after the cut-over, never in the same run ([pod_identity_addon] in {}, commented out until then)",
                 a.namespace.as_deref().unwrap_or(""),
                 a.name.as_deref().unwrap_or(""),
-                a.namespace.as_deref().unwrap_or(""),
-                a.name.as_deref().unwrap_or("")
+                runbook.display()
             ));
         }
         eprintln!(
@@ -413,17 +412,25 @@ fn render(r: &Render) -> String {
             r.secrets.iter().map(|s| q(s)).collect::<Vec<_>>().join(", ")
         ));
     }
-    for a in r.addon {
+    if !r.addon.is_empty() {
+        let entries: Vec<String> = r
+            .addon
+            .iter()
+            .map(|a| {
+                format!(
+                    "{}/{}",
+                    a.namespace.as_deref().unwrap_or(""),
+                    a.name.as_deref().unwrap_or("")
+                )
+            })
+            .collect();
         t.push_str(&format!(
-            "# The cluster's pod identity add-on maps {}/{} (selector {}) to this identity. Remove it after\n\
-             # the cut-over, never in the same run: az aks pod-identity delete -g {} --cluster-name {} --namespace {} --name {}\n",
-            a.namespace.as_deref().unwrap_or(""),
-            a.name.as_deref().unwrap_or(""),
-            a.binding_selector.as_deref().unwrap_or(""),
-            r.rg,
-            r.cluster,
-            a.namespace.as_deref().unwrap_or(""),
-            a.name.as_deref().unwrap_or("")
+            "# The cluster's pod identity add-on maps {} to this identity. After the cut-over (the pods\n\
+             # run on workload identity and `verify` passes), uncomment this table: `up` then removes those\n\
+             # entries, and never in the run that sets up the new path.\n\
+             # [pod_identity_addon]\n# remove = [{}]\n\n",
+            entries.join(", "),
+            entries.iter().map(|e| q(e)).collect::<Vec<_>>().join(", ")
         ));
     }
     if !r.unmapped.is_empty() {

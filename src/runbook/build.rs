@@ -27,6 +27,7 @@ use crate::{
         files::ManifestFiles,
         identity::{Binding, FederatedCredential, Identity},
         nodepool::UpgradeNodeImage,
+        podidentity::{NewPath, PodIdentityAddonRemoval},
         remove::{Remove, Shared},
         secrets::{RemoveSecret, SeedPolicy, seed_steps},
     },
@@ -430,6 +431,29 @@ fn app_steps(
                     }),
                     &last,
                 )];
+            }
+            if let Some(addon) = &b.pod_identity_addon {
+                let new_path = match b.identity.mode {
+                    IdentityMode::IdentityBinding => NewPath::Binding(BindingRef {
+                        cluster: cluster.clone(),
+                        name: rb.binding_name(),
+                    }),
+                    _ => NewPath::Credentials(siblings.to_vec()),
+                };
+                plan.add_to(
+                    app,
+                    Box::new(PodIdentityAddonRemoval {
+                        cluster: cluster.clone(),
+                        entries: addon
+                            .remove
+                            .iter()
+                            .map(|e| (e.namespace.clone(), e.name.clone()))
+                            .collect(),
+                        identity: identity.clone(),
+                        new_path,
+                    }),
+                    &last,
+                );
             }
             (
                 Principal::Identity {

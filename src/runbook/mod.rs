@@ -68,6 +68,9 @@ pub struct Runbook {
     #[serde(default)]
     pub(crate) service_accounts: Vec<ServiceAccountSection>,
     pub(crate) secrets: Option<SecretsSection>,
+    /// The AKS pod identity add-on's entries this runbook's identity replaces: removed in a run
+    /// after the one that sets up the new path, never in it.
+    pub(crate) pod_identity_addon: Option<PodIdentityAddonSection>,
     /// Secrets that exist already (a migrated app's): `up` never writes them, `verify` checks
     /// that they exist and that the identity can read them.
     pub(crate) existing_secrets: Option<ExistingSecretsSection>,
@@ -188,6 +191,34 @@ pub(crate) struct SecretsSection {
     pub(crate) overwrite: bool,
     #[serde(default)]
     pub(crate) recover: bool,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct PodIdentityAddonSection {
+    /// `namespace/name` of each `podIdentityProfile.userAssignedIdentities` entry.
+    pub(crate) remove: Vec<PodIdentityEntry>,
+}
+
+/// `namespace/name`, each a Kubernetes name.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(try_from = "String")]
+pub struct PodIdentityEntry {
+    pub(crate) namespace: String,
+    pub(crate) name: String,
+}
+
+impl TryFrom<String> for PodIdentityEntry {
+    type Error = String;
+    fn try_from(s: String) -> std::result::Result<Self, String> {
+        let (ns, name) = s
+            .split_once('/')
+            .ok_or_else(|| format!("{} is not namespace/name", crate::util::text::quoted(&s)))?;
+        Ok(PodIdentityEntry {
+            namespace: names::k8s_namespace(ns)?,
+            name: names::k8s_service_account(name)?,
+        })
+    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -338,6 +369,11 @@ pub fn parse(text: &str, path: &Path) -> Result<Loaded> {
                 "{origin}: mode = \"{mode}\" needs at least one [[service_accounts]] with namespace and name"
             )));
         }
+    }
+    if book.pod_identity_addon.is_some() && !book.identity.mode.user_assigned() {
+        return Err(Error::usage(format!(
+            "{origin}: [pod_identity_addon] replaces the add-on with workload identity: it needs mode = \"workload-identity\" or \"identity-binding\""
+        )));
     }
     if book.identity.binding.is_some() && book.identity.mode != IdentityMode::IdentityBinding {
         return Err(Error::usage(format!(

@@ -30,7 +30,7 @@ use serde_json::{Value, json};
 
 /// What a cluster-rewriting step wants: from the PUT body (the cluster as read, minus what Azure
 /// owns) and the typed view, the body it wants to send.
-trait Desired: Send + Sync {
+pub(crate) trait Desired: Send + Sync {
     fn desired(&self, base: &Value, mc: &ManagedCluster) -> Value;
 }
 
@@ -44,7 +44,7 @@ fn desired_body(d: &dyn Desired, read: &Value, mc: &ManagedCluster) -> (Value, V
 
 /// The plan of a cluster-rewriting step: its changes, or — while an operation runs on the
 /// cluster — a wait for it (an update whose change is already in the document is not done yet).
-fn plan_write(
+pub(crate) fn plan_write(
     c: &ClusterRef,
     d: &dyn Desired,
     planned: Planned,
@@ -89,7 +89,7 @@ const IDENTITY_TYPE: &str = "identity.type";
 /// entity tag just read. On 412 (someone wrote in between) or a busy 409 (someone's operation
 /// started in between), wait, read and compare again: apply only if the same change still holds,
 /// else stop and say what differs. Nothing is ever resent unchanged.
-async fn write(c: &ClusterRef, d: &dyn Desired, planned: &Planned, on: Progress<'_>) -> Result<()> {
+pub(crate) async fn write(c: &ClusterRef, d: &dyn Desired, planned: &Planned, on: Progress<'_>) -> Result<()> {
     // The first PUT is the planned one, guarded by the entity tag the plan read: nothing to read
     // again. Each later one comes from a fresh read (`replan`); those are the attempts counted.
     let mut next = planned.request.clone();

@@ -10,6 +10,7 @@ pub(crate) mod cluster;
 pub(crate) mod files;
 pub(crate) mod identity;
 pub(crate) mod nodepool;
+pub(crate) mod podidentity;
 pub(crate) mod remove;
 pub(crate) mod secrets;
 

@@ -79,7 +79,8 @@ fn a_pod_identity_team_moves_to_workload_identity_on_the_same_identity() {
         assert!(all.contains(unmapped), "{unmapped} not reported: {all}");
         assert!(text.contains(unmapped), "{unmapped} not in the runbook:\n{text}");
     }
-    assert!(all.contains("az aks pod-identity delete"), "the add-on's entry: {all}");
+    assert!(all.contains("[pod_identity_addon]"), "the add-on's entry: {all}");
+    assert!(text.contains("# remove = [\"shop/shop-identity\"]"), "{text}");
     assert!(
         text.contains("adopt = true") && text.contains("name = \"id-shop\""),
         "{text}"
@@ -213,4 +214,55 @@ fn manifests_without_a_managed_identity_are_a_usage_error_naming_what_was_found(
     assert_eq!(code, 2, "{all}");
     assert!(all.contains("--from") && all.contains("service principal"), "{all}");
     assert!(fake.journal().is_empty(), "nothing asked of Azure");
+}
+
+#[test]
+fn the_add_on_entry_goes_after_the_cut_over_never_in_the_run_that_sets_up_the_new_path() {
+    let fake = Fake::start();
+    estate(&fake);
+    let runbook = fake.dir.join("shop.toml");
+    let (_, all, code) = support::outcome(
+        fake.kvwire()
+            .args([
+                "migrate",
+                "pod-identity",
+                "--from",
+                FIXTURES,
+                "-g",
+                "rg1",
+                "-n",
+                "aks1",
+                "-f",
+            ])
+            .arg(&runbook),
+    );
+    assert_eq!(code, 0, "{all}");
+    // The team asks for the removal from the start: the first run still keeps the entry.
+    let text = std::fs::read_to_string(&runbook)
+        .unwrap()
+        .replace("# [pod_identity_addon]\n# remove", "[pod_identity_addon]\nremove");
+    std::fs::write(&runbook, text).unwrap();
+    let entries = |fake: &Fake| {
+        fake.resource(&Fake::cluster_id("rg1", "aks1")).unwrap()["properties"]["podIdentityProfile"]["userAssignedIdentities"]
+            .as_array()
+            .map(Vec::len)
+            .unwrap_or(0)
+    };
+    let (_, all, code) = support::outcome(fake.kvwire().args(["--yes", "up", "-f"]).arg(&runbook));
+    assert_eq!(code, 0, "{all}");
+    assert_eq!(entries(&fake), 1, "kept in the run that made the credentials: {all}");
+    assert!(all.contains("kept for now"), "{all}");
+    // A later run: the credentials were there when it read Azure; the entry goes, nothing else.
+    let (_, all, code) = support::outcome(fake.kvwire().args(["--yes", "up", "-f"]).arg(&runbook));
+    assert_eq!(code, 0, "{all}");
+    assert_eq!(entries(&fake), 0, "{all}");
+    let mc = fake.resource(&Fake::cluster_id("rg1", "aks1")).unwrap();
+    assert_eq!(
+        mc["properties"]["podIdentityProfile"]["enabled"], true,
+        "only the entry changed"
+    );
+    fake.clear_journal();
+    let (_, all, code) = support::outcome(fake.kvwire().args(["--yes", "up", "-f"]).arg(&runbook));
+    assert_eq!(code, 0, "{all}");
+    assert!(fake.writes().is_empty(), "{:?}", fake.writes());
 }

@@ -87,7 +87,6 @@ pub(crate) struct PodIdentityProfile {
 pub(crate) struct PodIdentity {
     pub(crate) name: Option<String>,
     pub(crate) namespace: Option<String>,
-    pub(crate) binding_selector: Option<String>,
     pub(crate) identity: Option<UserAssignedIdentity>,
 }
 
