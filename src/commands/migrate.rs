@@ -88,7 +88,7 @@ pub(crate) async fn run(args: &MigratePodIdentityArgs, s: &Settings) -> Result<E
         let id_name = ids::name_of(&m.resource_id).to_string();
         let id_rg = ids::resource_group_of(&m.resource_id).unwrap_or(&rg).to_string();
         // The workloads whose names Kubernetes and kvwire accept; the others are reported.
-        let mut accounts: Vec<(String, String, String)> = vec![];
+        let mut accounts: Vec<Account> = vec![];
         for w in &m.workloads {
             if names::k8s_namespace(&w.namespace).is_err() || names::k8s_service_account(&w.service_account).is_err() {
                 warnings.push(format!(
@@ -97,22 +97,30 @@ pub(crate) async fn run(args: &MigratePodIdentityArgs, s: &Settings) -> Result<E
                 ));
                 continue;
             }
-            let pair = (w.namespace.clone(), w.service_account.clone());
-            if !accounts.iter().any(|(ns, sa, _)| (ns, sa) == (&pair.0, &pair.1)) {
-                let why = if w.new_service_account {
-                    " a new service account: it ran as default, and federating default would give every pod of the namespace the identity"
-                } else {
-                    ""
-                };
-                accounts.push((
-                    pair.0,
-                    pair.1,
-                    format!(
-                        "{} {}/{} (aadpodidbinding: {});{why}",
-                        w.kind, w.namespace, w.name, w.selector
-                    ),
-                ));
-            }
+            let at = match accounts
+                .iter()
+                .position(|a| a.namespace == w.namespace && a.name == w.service_account)
+            {
+                Some(at) => at,
+                None => {
+                    accounts.push(Account {
+                        namespace: w.namespace.clone(),
+                        name: w.service_account.clone(),
+                        new: w.new_service_account,
+                        workloads: vec![],
+                    });
+                    accounts.len() - 1
+                }
+            };
+            // What changes in Kubernetes for it, said in the plan beside the Azure change.
+            accounts[at].workloads.push(format!(
+                "{} {}/{} (aadpodidbinding: {}): kubectl apply -f {}",
+                w.kind,
+                w.namespace,
+                w.name,
+                w.selector,
+                out.join(file_name(&w.kind, &w.namespace, &w.name)).display()
+            ));
         }
         // Past 20 credentials on the identity, one binding instead (plan-time count, as `up` does).
         let existing = az
@@ -121,10 +129,10 @@ pub(crate) async fn run(args: &MigratePodIdentityArgs, s: &Settings) -> Result<E
             .await?;
         let new = accounts
             .iter()
-            .filter(|(ns, sa, _)| {
+            .filter(|a| {
                 let b = Binding {
-                    namespace: ns.clone(),
-                    service_account: sa.clone(),
+                    namespace: a.namespace.clone(),
+                    service_account: a.name.clone(),
                     credential: None,
                 };
                 let name = b.credential_name();
@@ -325,6 +333,21 @@ fn kubeconfig_server_host() -> Option<String> {
     server.host_str().map(str::to_owned)
 }
 
+/// A service account that moves, and what runs as it.
+struct Account {
+    namespace: String,
+    name: String,
+    /// Made for a workload that ran as `default`.
+    new: bool,
+    /// Each workload and its Kubernetes change, for the plan.
+    workloads: Vec<String>,
+}
+
+/// The rewritten manifest of one object: `kind-namespace-name.yaml`.
+fn file_name(kind: &str, namespace: &str, name: &str) -> String {
+    format!("{}-{namespace}-{name}.yaml", kind.to_ascii_lowercase())
+}
+
 struct Render<'a> {
     args: &'a MigratePodIdentityArgs,
     migration: &'a Migration,
@@ -332,8 +355,7 @@ struct Render<'a> {
     cluster: &'a str,
     vault: &'a Vault,
     identity: (&'a str, &'a str),
-    /// (namespace, service account, where it comes from)
-    accounts: &'a [(String, String, String)],
+    accounts: &'a [Account],
     existing: usize,
     binding_mode: bool,
     secrets: &'a [String],
@@ -399,11 +421,17 @@ fn render(r: &Render) -> String {
         q(id_name),
         q(id_rg)
     ));
-    for (ns, sa, from) in r.accounts {
+    for a in r.accounts {
+        let why = if a.new {
+            "   # a new service account: its workload ran as default, and federating default would give every pod of the namespace the identity"
+        } else {
+            ""
+        };
         t.push_str(&format!(
-            "[[service_accounts]]             # {from}\nnamespace = {}\nname = {}\n\n",
-            q(ns),
-            q(sa)
+            "[[service_accounts]]{why}\nnamespace = {}\nname = {}\nworkloads = [{}]\n\n",
+            q(&a.namespace),
+            q(&a.name),
+            a.workloads.iter().map(|w| q(w)).collect::<Vec<_>>().join(", ")
         ));
     }
     if !r.secrets.is_empty() {
@@ -447,13 +475,12 @@ fn render(r: &Render) -> String {
 /// for each service account.
 fn rewritten(m: &Migration, client_id: &str, tenant: &str, binding_mode: bool) -> Vec<(String, String)> {
     let file = |v: &Value| {
-        format!(
-            "{}-{}-{}.yaml",
-            v["kind"].as_str().unwrap_or("object").to_ascii_lowercase(),
+        file_name(
+            v["kind"].as_str().unwrap_or("object"),
             v.pointer("/metadata/namespace")
                 .and_then(Value::as_str)
                 .unwrap_or("default"),
-            v.pointer("/metadata/name").and_then(Value::as_str).unwrap_or("unnamed")
+            v.pointer("/metadata/name").and_then(Value::as_str).unwrap_or("unnamed"),
         )
     };
     let mut out = vec![];

@@ -62,6 +62,7 @@ pub(crate) async fn run(args: &WorkloadIdentityArgs, s: &Settings) -> Result<Exi
                     name,
                 },
                 identity,
+                workloads: vec![],
             }),
             &[features, created],
         );
@@ -75,6 +76,7 @@ pub(crate) async fn run(args: &WorkloadIdentityArgs, s: &Settings) -> Result<Exi
             Box::new(FederatedCredential {
                 identity,
                 siblings: Arc::new(vec![binding.clone()]),
+                workloads: vec![],
                 binding,
                 overwrite: args.overwrite,
                 wait: args.principal_wait.duration(),

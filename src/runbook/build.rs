@@ -396,6 +396,11 @@ fn app_steps(
                             name: rb.binding_name(),
                         },
                         identity: identity.clone(),
+                        workloads: b
+                            .service_accounts
+                            .iter()
+                            .flat_map(|sa| sa.workloads.iter().map(|w| w.0.clone()))
+                            .collect(),
                     }),
                     &last,
                 );
@@ -428,6 +433,7 @@ fn app_steps(
                         overwrite: b.identity.overwrite_credentials,
                         wait: PRINCIPAL_WAIT,
                         siblings: siblings.clone(),
+                        workloads: sa.workloads.iter().map(|w| w.0.clone()).collect(),
                     }),
                     &last,
                 )];

@@ -168,6 +168,28 @@ pub(crate) struct IdentitySection {
 pub(crate) struct ServiceAccountSection {
     pub(crate) namespace: Namespace,
     pub(crate) name: ServiceAccountName,
+    /// What runs as it and what changes for it in Kubernetes, in words (`migrate` writes them):
+    /// shown in the plan beside its Azure change.
+    #[serde(default)]
+    pub(crate) workloads: Vec<WorkloadNote>,
+}
+
+/// A line of text for the plan: printable, at most 300 characters.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(try_from = "String")]
+pub struct WorkloadNote(pub(crate) String);
+
+impl TryFrom<String> for WorkloadNote {
+    type Error = String;
+    fn try_from(s: String) -> std::result::Result<Self, String> {
+        if s.chars().count() > 300 || s.chars().any(char::is_control) {
+            return Err(format!(
+                "{} is not a workload note: one line of at most 300 characters",
+                crate::util::text::quoted(&s)
+            ));
+        }
+        Ok(WorkloadNote(s))
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]

@@ -18,6 +18,9 @@ use serde_json::{Value, json};
 pub(crate) struct IdentityBinding {
     pub(crate) binding: BindingRef,
     pub(crate) identity: IdentityRef,
+    /// What runs as the bound service accounts and what changes for them in Kubernetes (runbook
+    /// `workloads`): said in the plan.
+    pub(crate) workloads: Vec<String>,
 }
 
 impl IdentityBinding {
@@ -53,8 +56,12 @@ impl Step for IdentityBinding {
             None => {
                 let r = self.request(None);
                 let body = r.body.clone().unwrap_or_default();
+                let mut why = format!("binds identity {} to the cluster", self.identity.label());
+                if !self.workloads.is_empty() {
+                    why.push_str(&format!(", for {}", self.workloads.join("; ")));
+                }
                 Ok(planned
-                    .reason(format!("binds identity {} to the cluster", self.identity.label()))
+                    .reason(why)
                     .changes(diff::changes(&json!({}), &body))
                     .request(r))
             }
@@ -156,6 +163,7 @@ mod plan_tests {
                 name: "identitybinding1".into(),
             },
             identity: r.identity_ref(identity),
+            workloads: vec![],
         }
     }
 

@@ -264,6 +264,9 @@ pub(crate) struct FederatedCredential {
     /// Every service account of the run that federates with this identity, this one included:
     /// what the plan counts against Azure's 20 before any write.
     pub(crate) siblings: Arc<Vec<Binding>>,
+    /// What runs as the service account and what changes for it in Kubernetes (runbook
+    /// `workloads`): said in the plan.
+    pub(crate) workloads: Vec<String>,
 }
 
 /// Past this many credentials on one identity, the plan warns that the limit is near.
@@ -423,6 +426,11 @@ impl Step for FederatedCredential {
             )])
         } else {
             planned
+        };
+        let planned = if self.workloads.is_empty() {
+            planned
+        } else {
+            planned.reason(format!("for {}", self.workloads.join("; ")))
         };
         // A new credential: its changes are its request's body, or, while the issuer is known only
         // after the cluster step of this run, the same with the issuer unknown.
@@ -782,6 +790,7 @@ mod plan_tests {
         };
         FederatedCredential {
             identity: r.identity_ref(NAME),
+            workloads: vec![],
             siblings: Arc::new(vec![binding.clone()]),
             binding,
             overwrite,

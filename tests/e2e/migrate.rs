@@ -87,6 +87,33 @@ fn a_pod_identity_team_moves_to_workload_identity_on_the_same_identity() {
     );
     assert!(text.contains("names = [\"db-password\", \"db-host\"]"), "{text}");
 
+    // The plan says, per workload, what changes in Azure (its credential) and in Kubernetes.
+    let (plan, all, code) = support::outcome(fake.kvwire().args(["-o", "json", "plan", "-f"]).arg(&runbook));
+    assert_eq!(code, 0, "{all}");
+    let step = |address: &str| {
+        plan["steps"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["address"].as_str().unwrap().ends_with(address))
+            .cloned()
+            .unwrap_or_else(|| panic!("no step {address}: {plan:#}"))
+    };
+    let checkout = step("kvwire-shop-checkout");
+    let why = checkout["reason"].as_str().unwrap_or("");
+    assert!(
+        why.contains("Deployment shop/checkout")
+            && why.contains("kubectl apply -f")
+            && why.contains("deployment-shop-checkout.yaml"),
+        "{checkout:#}"
+    );
+    assert!(
+        step("kvwire-shop-ledger")["reason"]
+            .as_str()
+            .unwrap_or("")
+            .contains("StatefulSet shop/ledger")
+    );
+
     let identities = count_of(&fake, "Microsoft.ManagedIdentity/userAssignedIdentities");
     let assignments = fake.role_assignments().len();
     let (_, all, code) = support::outcome(fake.kvwire().args(["--yes", "up", "-f"]).arg(&runbook));
