@@ -107,31 +107,6 @@ impl KvFailure {
     }
 }
 
-/// Whether a secret can be used, as its vault reports it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) enum SecretState {
-    Enabled,
-    Disabled,
-    Missing,
-    /// The read failed for another reason (the service's code).
-    Unknown(String),
-}
-
-/// A secret's state from the vault's listing (its properties: the listing carries no values), so
-/// checking that a secret exists never downloads it. Without permission to list, it is not
-/// checked: reading the secret itself would fetch its value.
-pub(crate) async fn secret_state(client: &SecretClient, vault: &Url, name: &str) -> SecretState {
-    match secret_names(client, vault, false).await {
-        Ok(Some(names)) => match names.get(&name.to_ascii_lowercase()) {
-            Some(true) => SecretState::Enabled,
-            Some(false) => SecretState::Disabled,
-            None => SecretState::Missing,
-        },
-        Ok(None) => SecretState::Unknown("not allowed to list the vault's secrets (needs list)".into()),
-        Err(e) => SecretState::Unknown(e.to_string()),
-    }
-}
-
 /// The observation's key for a listing of the vault's secrets (live, or soft-deleted).
 pub(crate) fn names_key(vault: &Url, deleted: bool) -> String {
     format!("{}{vault}", if deleted { "deleted:" } else { "secrets:" })

@@ -60,6 +60,33 @@ pub(crate) enum Found {
     Deleted,
 }
 
+/// Whether a secret can be used, as its vault reports it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum SecretState {
+    Enabled,
+    Disabled,
+    Missing,
+    /// The read failed for another reason (the service's code).
+    Unknown(String),
+}
+
+impl SecretRef {
+    /// Its state from the vault's listing (its properties: the listing carries no values), so
+    /// checking that a secret exists never downloads it. Without permission to list, it is not
+    /// checked: reading the secret itself would fetch its value.
+    pub(crate) async fn usable(&self) -> SecretState {
+        match secret_names(&self.client, &self.vault_uri, false).await {
+            Ok(Some(names)) => match names.get(&self.name.to_ascii_lowercase()) {
+                Some(true) => SecretState::Enabled,
+                Some(false) => SecretState::Disabled,
+                None => SecretState::Missing,
+            },
+            Ok(None) => SecretState::Unknown("not allowed to list the vault's secrets (needs list)".into()),
+            Err(e) => SecretState::Unknown(e.to_string()),
+        }
+    }
+}
+
 impl SecretRef {
     /// Secret `name` of the vault `client` is for (its URI is the client's endpoint).
     pub(crate) fn new(client: Arc<SecretClient>, vault: &str, name: &str) -> SecretRef {

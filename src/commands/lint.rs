@@ -2,7 +2,7 @@
 //! `--online`, against the vaults they name.
 
 use crate::{
-    azure::keyvault::{SecretState, secret_state},
+    azure::secret::{SecretRef, SecretState},
     azure::vault::Vault,
     cli::LintArgs,
     error::{Error, ExitStatus, Result},
@@ -131,7 +131,7 @@ async fn check_vault(az: &crate::azure::context::Azure, doc: &Value) -> Result<V
             message: format!("vault {} is in tenant {}", v.name, v.tenant_id),
         });
     }
-    let client = az.secret_client(&v.uri)?;
+    let client = std::sync::Arc::new(az.secret_client(&v.uri)?);
     let objects = doc
         .pointer("/spec/parameters/objects")
         .and_then(Value::as_str)
@@ -151,7 +151,7 @@ async fn check_vault(az: &crate::azure::context::Azure, doc: &Value) -> Result<V
             });
             continue;
         }
-        let problem = match secret_state(&client, &v.uri, name).await {
+        let problem = match SecretRef::new(client.clone(), &v.name, name).usable().await {
             SecretState::Enabled => None,
             SecretState::Disabled => Some(format!("secret {name} is disabled in vault {}", v.name)),
             SecretState::Missing => Some(format!("secret {name} does not exist in vault {}", v.name)),

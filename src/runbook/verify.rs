@@ -12,8 +12,8 @@ use crate::{
         },
         context::Azure,
         grants, ids,
-        keyvault::{SecretState, secret_state},
         registry::Registry,
+        secret::{SecretRef, SecretState},
         vault::Vault,
     },
     error::{Error, Result},
@@ -151,7 +151,7 @@ pub(crate) async fn run(az: &Arc<Azure>, rb: &Loaded, file: &Path) -> Result<Rep
     let object_id = principal.object_id(az).await?;
     let mut warnings = vec![];
     access_model(&vault, &principal, object_id.as_deref(), &mut checks, &mut warnings);
-    let client = az.secret_client(&vault.uri)?;
+    let client = std::sync::Arc::new(az.secret_client(&vault.uri)?);
     let secret_names: Vec<String> = rb.checked_secrets();
     for name in &secret_names {
         let access = match &object_id {
@@ -182,7 +182,7 @@ pub(crate) async fn run(az: &Arc<Azure>, rb: &Loaded, file: &Path) -> Result<Rep
                 principal.grant_command(&vault.name),
             ),
         }
-        let (exists, detail) = match secret_state(&client, &vault.uri, name).await {
+        let (exists, detail) = match SecretRef::new(client.clone(), &vault.name, name).usable().await {
             SecretState::Enabled => (true, String::new()),
             SecretState::Disabled => (false, "disabled".to_string()),
             SecretState::Missing => (false, "missing".to_string()),
