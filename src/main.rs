@@ -10,7 +10,7 @@ fn main() -> ExitCode {
         // without clap's styles, so any escape sequence left is the argument's own. Help and
         // version are kvwire's own text and print as clap prints them.
         Err(e) if e.use_stderr() && e.kind() != ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
-            let e = e.with_cmd(&Cli::command().styles(clap::builder::Styles::plain()));
+            let e = plain_usage_error(e);
             eprint!("{}", printable(&e.render().ansi().to_string()));
             return ExitCode::from(u8::try_from(e.exit_code()).unwrap_or(2));
         }
@@ -43,5 +43,21 @@ fn main() -> ExitCode {
             eprintln!("error: {}", printable(&message));
             ExitCode::from(e.exit_status().code())
         }
+    }
+}
+
+/// The usage error as the user should read it: without clap's styles (the usage line was styled
+/// when the error was made), and with a usage line that names what was typed and what is required,
+/// not the globals the environment set (`AZURE_SUBSCRIPTION_ID`, `KVWIRE_AUTH`: clap counts those
+/// as given). Parsed again for that without the environment; when the environment was the error's
+/// cause, the first error stands, unstyled.
+fn plain_usage_error(e: clap::Error) -> clap::Error {
+    let plain = || Cli::command().styles(clap::builder::Styles::plain());
+    let again = plain()
+        .mut_args(|a| a.env(clap::builder::Resettable::Reset))
+        .try_get_matches_from(std::env::args_os());
+    match again {
+        Err(again) if again.kind() == e.kind() => again,
+        _ => e.with_cmd(&plain()),
     }
 }

@@ -244,3 +244,26 @@ fn up_help_snapshot() {
     assert_eq!(code, 0);
     insta::assert_snapshot!("up_help", help);
 }
+
+/// In CI the environment sets the globals (AZURE_SUBSCRIPTION_ID, KVWIRE_AUTH): a usage error
+/// names what is missing, not them, and carries no styling escapes when stderr is not a terminal.
+#[test]
+fn usage_errors_name_what_is_missing_not_what_the_environment_set() {
+    let out = assert_cmd::Command::cargo_bin("kvwire")
+        .unwrap()
+        .env("AZURE_SUBSCRIPTION_ID", "00000000-0000-0000-0000-000000000000")
+        .env("KVWIRE_AUTH", "cli")
+        .env("KVWIRE_CLOUD", "AzureCloud")
+        .arg("up")
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    let usage = err
+        .lines()
+        .find(|l| l.starts_with("Usage:"))
+        .unwrap_or_else(|| panic!("{err}"));
+    assert_eq!(usage, "Usage: kvwire up --file <RUNBOOK>", "{err}");
+    assert!(!err.contains("\\u{1b}") && !err.contains('\u{1b}'), "{err}");
+    assert!(err.contains("--file <RUNBOOK>"), "{err}");
+}
