@@ -260,7 +260,7 @@ complete -c kvwire -n "__fish_kvwire_using_subcommand workload-identity" -l no-c
 complete -c kvwire -n "__fish_kvwire_using_subcommand grant" -l vault -d 'The vault: a name (looked up in -g, else in the whole subscription) or its resource ID' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand grant" -s g -l resource-group -d 'Resource group of the vault; also the default group for kubelet:, addon: and identity: targets' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand grant" -l to -d 'Who gets access: kubelet:[RG/]CLUSTER, addon:[RG/]CLUSTER (the CSI driver add-on\'s identity), identity:[RG/]NAME or principal:OBJECT_ID' -r
-complete -c kvwire -n "__fish_kvwire_using_subcommand grant" -l role -d 'secrets-user (read secret values; the default), secrets-officer (manage secrets; not for workloads), or a role definition GUID' -r
+complete -c kvwire -n "__fish_kvwire_using_subcommand grant" -l role -d 'secrets-user (read secret values; the default), secrets-officer (manage secrets; not for workloads), a role\'s name as az takes it ("Key Vault Secrets User"), or a role definition GUID' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand grant" -l scope -d 'The whole vault, or one secret (secret:NAME, RBAC vaults only)' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand grant" -l principal-type -d 'Kind of principal for principal: targets (identities and kubelets are service principals)' -r -f -a "service-principal\t'An application or managed identity'
 user\t'A person'

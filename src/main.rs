@@ -11,7 +11,7 @@ fn main() -> ExitCode {
         // version are kvwire's own text and print as clap prints them.
         Err(e) if e.use_stderr() && e.kind() != ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
             let e = plain_usage_error(e);
-            eprint!("{}", printable(&e.render().ansi().to_string()));
+            eprint!("{}", printable(&with_habit_tip(&e)));
             return ExitCode::from(u8::try_from(e.exit_code()).unwrap_or(2));
         }
         Err(e) => e.exit(),
@@ -59,5 +59,23 @@ fn plain_usage_error(e: clap::Error) -> clap::Error {
     match again {
         Err(again) if again.kind() == e.kind() => again,
         _ => e.with_cmd(&plain()),
+    }
+}
+
+/// The rendered error, with kvwire's tip for an az, kubectl or Terraform habit (`cli::habit_tip`)
+/// above the last line.
+fn with_habit_tip(e: &clap::Error) -> String {
+    let text = e.render().ansi().to_string();
+    let invalid = e
+        .get(clap::error::ContextKind::InvalidArg)
+        .map(|v| v.to_string())
+        .unwrap_or_default();
+    let argv: Vec<String> = std::env::args_os().map(|a| a.to_string_lossy().into_owned()).collect();
+    match kvwire::cli::habit_tip(&invalid, &argv) {
+        Some(tip) => match text.rfind("\nFor more information") {
+            Some(at) => format!("{}  tip: {tip}\n\n{}", &text[..at + 1], &text[at + 1..]),
+            None => format!("{text}  tip: {tip}\n"),
+        },
+        None => text,
     }
 }

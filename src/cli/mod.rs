@@ -399,7 +399,7 @@ pub(crate) struct ClusterRef {
     #[arg(short = 'g', long, value_parser = names::resource_group)]
     pub(crate) resource_group: String,
     /// Name of the AKS cluster.
-    #[arg(short = 'n', long = "name", visible_alias = "cluster", value_parser = names::cluster_name)]
+    #[arg(short = 'n', long = "name", visible_alias = "cluster", alias = "cluster-name", value_parser = names::cluster_name)]
     pub(crate) name: String,
 }
 
@@ -466,7 +466,7 @@ pub(crate) struct UpgradeImageArgs {
     #[command(flatten)]
     pub(crate) cluster: ClusterRef,
     /// The node pool to upgrade.
-    #[arg(long, value_parser = names::nodepool_name, required_unless_present = "all", conflicts_with = "all")]
+    #[arg(long, alias = "nodepool-name", value_parser = names::nodepool_name, required_unless_present = "all", conflicts_with = "all")]
     pub(crate) nodepool: Option<String>,
     /// Every node pool of the cluster.
     #[arg(long)]
@@ -547,7 +547,7 @@ pub(crate) struct GrantArgs {
     #[arg(long, value_parser = GrantTarget::parse, value_name = "TARGET")]
     pub(crate) to: GrantTarget,
     /// secrets-user (read secret values; the default), secrets-officer (manage secrets; not for
-    /// workloads), or a role definition GUID.
+    /// workloads), a role's name as az takes it ("Key Vault Secrets User"), or a role definition GUID.
     #[arg(long, default_value = "secrets-user", value_parser = RoleChoice::parse)]
     pub(crate) role: RoleChoice,
     /// The whole vault, or one secret (secret:NAME, RBAC vaults only).
@@ -871,6 +871,27 @@ pub(crate) struct InitArgs {
     /// Read nothing from Azure: fill in only what the flags say.
     #[arg(long)]
     pub(crate) offline: bool,
+}
+
+/// What az, kubectl and Terraform users type, and kvwire's way to say it: a tip under the usage
+/// error. `invalid` is the argument clap refused, `argv` the command line.
+pub fn habit_tip(invalid: &str, argv: &[String]) -> Option<&'static str> {
+    let typed = |prefix: &str| argv.iter().any(|a| a.starts_with(prefix));
+    if invalid.starts_with("--auto-approve") {
+        Some("kvwire's flag for that is --yes (-y): apply without asking")
+    } else if invalid.starts_with("--dry-run") && typed("--dry-run=") {
+        Some(
+            "--dry-run takes no value: kvwire's dry run only reads Azure, what kubectl's client and server dry runs would both be",
+        )
+    } else if invalid.starts_with("--value") {
+        Some(
+            "secret values never come from arguments: ps, shell history and CI logs would show them. Use --from-env (the value in the environment), --from-file FILE, --stdin, or run at a terminal to be asked with a hidden prompt",
+        )
+    } else if (invalid.starts_with("--name") || invalid.starts_with("-n")) && typed("nodepool") {
+        Some("on nodepool commands -n is the cluster, as on every kvwire command; the pool is --nodepool (az's -n)")
+    } else {
+        None
+    }
 }
 
 #[derive(Debug, Subcommand)]

@@ -58,15 +58,24 @@ pub(crate) enum RoleChoice {
 
 impl RoleChoice {
     pub(crate) fn parse(s: &str) -> Result<RoleChoice, String> {
+        // A role's display name, as az takes it, names the same role.
+        let guid = |g: &str| match g {
+            g if g == roles::SECRETS_USER.guid => RoleChoice::SecretsUser,
+            g if g == roles::SECRETS_OFFICER.guid => RoleChoice::SecretsOfficer,
+            g => RoleChoice::Custom(g.to_string()),
+        };
         match s {
             "secrets-user" => Ok(RoleChoice::SecretsUser),
             "secrets-officer" => Ok(RoleChoice::SecretsOfficer),
-            other => names::guid(other).map(RoleChoice::Custom).map_err(|_| {
-                format!(
-                    "{other_q}: expected secrets-user, secrets-officer or a role definition GUID",
-                    other_q = crate::util::text::quoted(other)
-                )
-            }),
+            other => match roles::by_name(other) {
+                Some(r) => Ok(guid(r.guid)),
+                None => names::guid(other).map(RoleChoice::Custom).map_err(|_| {
+                    format!(
+                        "{other_q}: expected secrets-user, secrets-officer, a role's name (\"Key Vault Secrets User\") or a role definition GUID",
+                        other_q = crate::util::text::quoted(other)
+                    )
+                }),
+            },
         }
     }
 

@@ -141,6 +141,12 @@ pub(crate) fn guid_of(role_definition_id: &str) -> String {
 }
 
 /// The built-in role with this GUID (or role definition ID).
+/// A role kvwire knows by its display name, as az takes it (`--role "Key Vault Secrets User"`),
+/// without regard to case.
+pub(crate) fn by_name(name: &str) -> Option<&'static Role> {
+    ROLES.iter().find(|r| r.name.eq_ignore_ascii_case(name.trim()))
+}
+
 pub(crate) fn by_guid(guid_or_id: &str) -> Option<&'static Role> {
     let g = guid_of(guid_or_id);
     ROLES.iter().find(|r| r.guid == g)

@@ -556,3 +556,19 @@ fn a_custom_role_that_sets_secrets_is_refused_for_a_workload_unless_allow_broad(
     let granted: Vec<String> = assignments_for(&fake, &pid).into_iter().map(|a| a.2).collect();
     assert_eq!(granted, vec![setter.to_string()]);
 }
+
+#[test]
+fn a_role_is_taken_by_its_display_name_as_az_takes_it() {
+    let fake = Fake::start();
+    let vault = fake.seed_vault("kv-demo", true, false);
+    let pid = fake.seed_identity("rg1", "id-app", false);
+    let (_, all, code) = run(&fake, &grant(&["--role", "key vault secrets user"]));
+    assert_eq!(code, 0, "{all}");
+    assert_eq!(
+        assignments_for(&fake, &pid),
+        vec![(vault, pid.clone(), USER.to_string())]
+    );
+    let (_, all, code) = run(&fake, &grant(&["--role", "Key Vault Chief Officer"]));
+    assert_eq!(code, 2, "{all}");
+    assert!(all.contains("a role's name"), "{all}");
+}

@@ -267,3 +267,71 @@ fn usage_errors_name_what_is_missing_not_what_the_environment_set() {
     assert!(!err.contains("\\u{1b}") && !err.contains('\u{1b}'), "{err}");
     assert!(err.contains("--file <RUNBOOK>"), "{err}");
 }
+
+/// What az, kubectl and Terraform users type gets kvwire's way to say it, before any request.
+#[test]
+fn az_and_terraform_habits_get_a_tip_naming_kvwires_way() {
+    let cases: &[(&[&str], &str)] = &[
+        (
+            &["up", "-f", "x.toml", "--auto-approve"],
+            "tip: kvwire's flag for that is --yes",
+        ),
+        (
+            &["up", "-f", "x.toml", "--dry-run=client"],
+            "tip: --dry-run takes no value",
+        ),
+        (
+            &["secrets", "seed", "--vault", "kv-demo", "--value", "hunter2-not-shown"],
+            "tip: secret values never come from arguments",
+        ),
+        (
+            &[
+                "nodepool",
+                "upgrade-image",
+                "-g",
+                "rg",
+                "--cluster-name",
+                "aks",
+                "-n",
+                "pool1",
+            ],
+            "tip: on nodepool commands -n is the cluster",
+        ),
+    ];
+    for (args, tip) in cases {
+        let (_, err, code) = kvwire(args);
+        assert_eq!(code, 2, "{args:?}: {err}");
+        assert!(err.contains(tip), "{args:?}: {err}");
+        assert!(
+            !err.contains("hunter2"),
+            "a value typed where it should not be is not echoed: {err}"
+        );
+        assert!(err.trim_end().ends_with("For more information, try '--help'."), "{err}");
+    }
+    // az's names are taken where they do not conflict.
+    for args in [
+        &[
+            "nodepool",
+            "upgrade-image",
+            "-g",
+            "rg",
+            "--cluster-name",
+            "aks",
+            "--nodepool-name",
+            "p1",
+            "--help",
+        ][..],
+        &[
+            "cluster",
+            "enable-csi-driver",
+            "-g",
+            "rg",
+            "--cluster-name",
+            "aks",
+            "--help",
+        ][..],
+    ] {
+        let (_, err, code) = kvwire(args);
+        assert_eq!(code, 0, "{args:?}: {err}");
+    }
+}
