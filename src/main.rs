@@ -12,7 +12,9 @@ fn main() -> ExitCode {
         Err(e) if e.use_stderr() && e.kind() != ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
             let e = plain_usage_error(e);
             eprint!("{}", printable(&with_habit_tip(&e)));
-            return ExitCode::from(u8::try_from(e.exit_code()).unwrap_or(2));
+            let code = u8::try_from(e.exit_code()).unwrap_or(2);
+            detailed_exitcode_note(code);
+            return ExitCode::from(code);
         }
         Err(e) => e.exit(),
     };
@@ -41,6 +43,7 @@ fn main() -> ExitCode {
             // (an Azure error message, a file's text) reaches the terminal raw.
             let message = kvwire::util::text::shorten_quotes(&e.to_string());
             eprintln!("error: {}", printable(&message));
+            detailed_exitcode_note(e.exit_status().code());
             ExitCode::from(e.exit_status().code())
         }
     }
@@ -77,5 +80,16 @@ fn with_habit_tip(e: &clap::Error) -> String {
             None => format!("{text}  tip: {tip}\n"),
         },
         None => text,
+    }
+}
+
+/// With `--detailed-exitcode`, exit 2 is kvwire's (and az's) usage error, not Terraform's "changes
+/// pending" (kvwire's 4): a CI script's `|| [ $? -eq 2 ]` would turn a broken runbook green. The
+/// last line says so where the CI author looks.
+fn detailed_exitcode_note(code: u8) {
+    if code == ExitStatus::Usage.code() && std::env::args_os().any(|a| a == "--detailed-exitcode") {
+        eprintln!(
+            "note: with --detailed-exitcode, 2 means a usage error here (nothing was written) and 4 means changes pending; in CI: case $? in 0) …;; 4) …;; *) exit 1;; esac"
+        );
     }
 }

@@ -335,3 +335,24 @@ fn az_and_terraform_habits_get_a_tip_naming_kvwires_way() {
         assert_eq!(code, 0, "{args:?}: {err}");
     }
 }
+
+/// With --detailed-exitcode, exit 2 (a usage error here) ends with a line telling it from 4.
+#[test]
+fn a_usage_error_under_detailed_exitcode_says_what_2_and_4_mean() {
+    let (_, err, code) = kvwire(&["plan", "-f", "/nonexistent/onboard.toml", "--detailed-exitcode"]);
+    assert_eq!(code, 2, "{err}");
+    let last = err.trim_end().lines().last().unwrap_or("");
+    assert!(
+        last.starts_with("note: with --detailed-exitcode, 2 means a usage error")
+            && last.contains("4 means changes pending"),
+        "{err}"
+    );
+    let (_, err, code) = kvwire(&["plan", "--detailed-exitcode"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.trim_end().ends_with("esac"), "clap's usage errors too: {err}");
+    let (_, err, _) = kvwire(&["plan", "-f", "/nonexistent/onboard.toml"]);
+    assert!(
+        !err.contains("--detailed-exitcode"),
+        "only when it was asked for: {err}"
+    );
+}
