@@ -275,6 +275,12 @@ pub fn lint(doc: &Value) -> Vec<Finding> {
     let p = |k: &str| params.get(k).and_then(Value::as_str).unwrap_or("");
     if p("keyvaultName").trim().is_empty() {
         f.push(err("spec.parameters.keyvaultName", "is required"));
+    } else if let Err(why) = crate::model::names::vault_name(p("keyvaultName"))
+        && !p("keyvaultName").contains(['$', '<'])
+    {
+        // Azure's rule for a vault's name: no vault of that name can exist. A template's
+        // placeholder (`${KEYVAULT_NAME}`, `<vault>`) is filled in later.
+        f.push(err("spec.parameters.keyvaultName", why));
     }
     match (p("tenantID").trim().is_empty(), params.contains_key("tenantId")) {
         (true, true) => f.push(warn("spec.parameters.tenantId", "is deprecated: use tenantID")),
@@ -503,6 +509,21 @@ mod tests {
             let doc = secret_provider_class(&spec(mode));
             assert_eq!(lint(&doc), vec![], "{doc}");
         }
+    }
+
+    #[test]
+    fn a_vault_name_azure_would_refuse_is_an_error() {
+        let mut doc = secret_provider_class(&spec(IdentityMode::WorkloadIdentity { client_id: "c".into() }));
+        doc["spec"]["parameters"]["keyvaultName"] = json!("kv_demo");
+        let found = lint(&doc);
+        assert!(
+            found
+                .iter()
+                .any(|f| f.path == "spec.parameters.keyvaultName" && f.message.contains("is not a Key Vault name")),
+            "{found:?}"
+        );
+        doc["spec"]["parameters"]["keyvaultName"] = json!("kv-demo");
+        assert_eq!(lint(&doc), vec![]);
     }
 
     #[test]
