@@ -7,7 +7,7 @@ use crate::{
     cli::{InitArgs, InitMode},
     error::{Error, ExitStatus, Result},
     settings::Settings,
-    steps::identity::MAX_CREDENTIALS,
+    steps::identity::{Binding, MAX_CREDENTIALS, binding_fits, credentials_after},
     util::fs as write,
 };
 
@@ -17,8 +17,9 @@ struct Observed {
     cluster: Vec<String>,
     vault: Vec<String>,
     vault_rg: Option<String>,
-    /// The federated credentials the identity holds already, when it exists.
-    credentials: Option<usize>,
+    /// The identity's federated credentials, when it exists: (how many once this service account
+    /// has its own, whether an identity binding still fits).
+    credentials: Option<(usize, usize, bool)>,
 }
 
 pub(crate) async fn run(args: &InitArgs, s: &Settings) -> Result<ExitStatus> {
@@ -99,7 +100,15 @@ async fn observe(args: &InitArgs, s: &Settings) -> Result<Observed> {
             .list(&ids::federated_credentials(&identity), api::MANAGED_IDENTITY)
             .await
         {
-            Ok(list) => Some(list.len()),
+            Ok(list) => {
+                let me = Binding {
+                    namespace: args.namespace.clone(),
+                    service_account: args.service_account.clone(),
+                    credential: None,
+                };
+                let after = credentials_after(&list, &[me], mc.oidc_issuer());
+                Some((list.len(), after, binding_fits(&list)))
+            }
             Err(Error::Arm(e)) if e.is_not_found() => None,
             Err(e) => return Err(e),
         };
@@ -129,8 +138,11 @@ fn render(args: &InitArgs, o: &Observed) -> String {
             let id = identity_name(args);
             // One more credential would pass Azure's 20: one identity binding instead.
             let mode = match o.credentials {
-                Some(n) if n + 1 > MAX_CREDENTIALS => format!(
+                Some((n, after, true)) if after > MAX_CREDENTIALS => format!(
                     "mode = \"identity-binding\"       # {id} holds {n} federated credentials already, the most Azure allows is {MAX_CREDENTIALS}: an AKS identity binding instead"
+                ),
+                Some((n, after, false)) if after > MAX_CREDENTIALS => format!(
+                    "mode = \"workload-identity\"     # {id} holds {n} federated credentials, the most Azure allows ({MAX_CREDENTIALS}), and none is AKS's: remove one it no longer needs, or name another identity"
                 ),
                 _ => "mode = \"workload-identity\"     # a user-assigned identity federated with the app's service account".into(),
             };

@@ -15,7 +15,7 @@ use crate::{
     },
     model::names,
     settings::Settings,
-    steps::identity::{Binding, MAX_CREDENTIALS},
+    steps::identity::{Binding, MAX_CREDENTIALS, binding_fits, credentials_after},
     util::{
         fs as write,
         input::{self, Source, read_bounded},
@@ -64,6 +64,7 @@ pub(crate) async fn run(args: &MigratePodIdentityArgs, s: &Settings) -> Result<E
     let vault = Vault::find(&az, &vault_name, None).await?;
     let (_, mc) = az.cluster(&rg, &cluster).await?;
     let mut warnings: Vec<String> = inv.unmapped.clone();
+    let mut outputs: Vec<Output> = vec![];
     for (m, (runbook, out)) in inv.migrations.iter().zip(&targets) {
         let Some(found) = az.arm.get_opt(&m.resource_id, api::MANAGED_IDENTITY).await? else {
             warnings.push(format!(
@@ -127,21 +128,24 @@ pub(crate) async fn run(args: &MigratePodIdentityArgs, s: &Settings) -> Result<E
             .arm
             .list(&ids::federated_credentials(&m.resource_id), api::MANAGED_IDENTITY)
             .await?;
-        let new = accounts
+        let bindings: Vec<Binding> = accounts
             .iter()
-            .filter(|a| {
-                let b = Binding {
-                    namespace: a.namespace.clone(),
-                    service_account: a.name.clone(),
-                    credential: None,
-                };
-                let name = b.credential_name();
-                !existing
-                    .iter()
-                    .any(|c| c["name"].as_str().is_some_and(|n| n.eq_ignore_ascii_case(&name)))
+            .map(|a| Binding {
+                namespace: a.namespace.clone(),
+                service_account: a.name.clone(),
+                credential: None,
             })
-            .count();
-        let binding_mode = existing.len() + new > MAX_CREDENTIALS;
+            .collect();
+        let after = credentials_after(&existing, &bindings, mc.oidc_issuer());
+        let binding_mode = after > MAX_CREDENTIALS && binding_fits(&existing);
+        if after > MAX_CREDENTIALS && !binding_mode {
+            warnings.push(format!(
+                "identity {id_rg}/{id_name} holds {} federated credentials, the most Azure allows, and none is AKS's {}: neither a credential per service account nor an identity binding fits; remove credentials it no longer needs before `up`",
+                existing.len(),
+                crate::azure::binding::AKS_CREDENTIAL
+            ));
+        }
+        let runbook_name = crate::runbook::digested_name(&format!("migrate-{}", m.name), &m.resource_id);
         let addon: Vec<&models::PodIdentity> = mc
             .properties
             .pod_identity_profile
@@ -168,20 +172,11 @@ pub(crate) async fn run(args: &MigratePodIdentityArgs, s: &Settings) -> Result<E
             unmapped: &inv.unmapped,
             addon: &addon,
             out,
+            name: &runbook_name,
         });
         crate::runbook::parse(&text, runbook)
             .map_err(|e| Error::runtime(format!("kvwire migrate produced an invalid runbook (a bug): {e}")))?;
-        let files = rewritten(m, &client_id, &tenant, binding_mode);
-        std::fs::create_dir_all(out)
-            .map_err(|e| Error::usage(format!("--out-dir {}: cannot create: {e}", out.display())))?;
-        for (name, body) in &files {
-            let path = out.join(name);
-            write::check_target(&path).map_err(|e| e.into_error("--out-dir", Error::usage))?;
-            write::write_atomic(&path, body.as_bytes(), write::Access::Umask)
-                .map_err(|e| e.into_error("--out-dir", Error::usage))?;
-        }
-        write::write_atomic(runbook, text.as_bytes(), write::Access::Umask)
-            .map_err(|e| e.into_error("--file", Error::usage))?;
+        let files = rewritten(m, &client_id, &tenant, binding_mode, &runbook_name);
         for a in &addon {
             warnings.push(format!(
                 "the cluster's pod identity add-on maps {}/{} to this identity: remove it after the cut-over, never in the same run ([pod_identity_addon] in {}, commented out until then)",
@@ -190,7 +185,7 @@ pub(crate) async fn run(args: &MigratePodIdentityArgs, s: &Settings) -> Result<E
                 runbook.display()
             ));
         }
-        eprintln!(
+        let summary = format!(
             "wrote {} ({} for {} service account(s) on identity {id_rg}/{id_name}) and {} file(s) in {}; next: kvwire plan -f {}",
             runbook.display(),
             if binding_mode {
@@ -203,11 +198,53 @@ pub(crate) async fn run(args: &MigratePodIdentityArgs, s: &Settings) -> Result<E
             out.display(),
             runbook.display()
         );
+        outputs.push(Output {
+            runbook: runbook.clone(),
+            text,
+            files: files.into_iter().map(|(name, body)| (out.join(name), body)).collect(),
+            summary,
+        });
+    }
+    // Every read done: nothing is written unless all of it can be (no file overwritten without
+    // --force, none through a link).
+    for o in &outputs {
+        for (path, label) in
+            std::iter::once((&o.runbook, "--file")).chain(o.files.iter().map(|(p, _)| (p, "--out-dir")))
+        {
+            if path.exists() && !args.force {
+                return Err(Error::usage(format!(
+                    "{label}: {} exists; pass --force to overwrite it",
+                    path.display()
+                )));
+            }
+            write::check_target(path).map_err(|e| e.into_error(label, Error::usage))?;
+        }
+    }
+    for o in &outputs {
+        for (path, body) in &o.files {
+            if let Some(dir) = path.parent() {
+                std::fs::create_dir_all(dir)
+                    .map_err(|e| Error::usage(format!("--out-dir {}: cannot create: {e}", dir.display())))?;
+            }
+            write::write_atomic(path, body.as_bytes(), write::Access::Umask)
+                .map_err(|e| e.into_error("--out-dir", Error::usage))?;
+        }
+        write::write_atomic(&o.runbook, o.text.as_bytes(), write::Access::Umask)
+            .map_err(|e| e.into_error("--file", Error::usage))?;
+        eprintln!("{}", o.summary);
     }
     for w in &warnings {
         crate::warn!("{w}");
     }
     Ok(ExitStatus::Success)
+}
+
+/// What one identity's migration writes, once every read is done.
+struct Output {
+    runbook: PathBuf,
+    text: String,
+    files: Vec<(PathBuf, String)>,
+    summary: String,
 }
 
 /// Every `.yaml`/`.yml` file named, or found directly in a directory named, in a stable order.
@@ -362,6 +399,8 @@ struct Render<'a> {
     unmapped: &'a [String],
     addon: &'a [&'a models::PodIdentity],
     out: &'a Path,
+    /// The runbook's name (also the owner of its RBAC binding).
+    name: &'a str,
 }
 
 /// A TOML basic string.
@@ -387,13 +426,7 @@ fn render(r: &Render) -> String {
         m.name,
         r.out.display()
     ));
-    t.push_str(&format!(
-        "name = {}\n\n",
-        q(&crate::runbook::digested_name(
-            &format!("migrate-{}", m.name),
-            &m.resource_id
-        ))
-    ));
+    t.push_str(&format!("name = {}\n\n", q(r.name)));
     t.push_str(&format!(
         "[cluster]\nresource_group = {}\nname = {}\n\
          managed_identity = false        # the migration changes nothing else on the cluster\n\
@@ -473,7 +506,7 @@ fn render(r: &Render) -> String {
 /// The rewritten manifests, one file per object: the SecretProviderClasses on workload identity (or
 /// through the binding), the workloads labelled for the webhook, and an annotated ServiceAccount
 /// for each service account.
-fn rewritten(m: &Migration, client_id: &str, tenant: &str, binding_mode: bool) -> Vec<(String, String)> {
+fn rewritten(m: &Migration, client_id: &str, tenant: &str, binding_mode: bool, owner: &str) -> Vec<(String, String)> {
     let file = |v: &Value| {
         file_name(
             v["kind"].as_str().unwrap_or("object"),
@@ -516,10 +549,9 @@ fn rewritten(m: &Migration, client_id: &str, tenant: &str, binding_mode: bool) -
     }
     if binding_mode {
         // Which service accounts may use the identity through the binding (AKS identity-bindings).
-        let owner = names::runbook_slug(&format!("migrate-{}", m.name), 60);
         for v in [
             manifests::use_identity_role(client_id),
-            manifests::use_identity_binding(client_id, &owner, &accounts),
+            manifests::use_identity_binding(client_id, owner, &accounts),
         ] {
             out.push((
                 format!("{}.yaml", v["kind"].as_str().unwrap_or("object").to_ascii_lowercase()),

@@ -61,6 +61,12 @@ pub(crate) async fn run(args: &WorkloadIdentityArgs, s: &Settings) -> Result<Exi
                     cluster: identity.cluster.clone(),
                     name,
                 },
+                notes: vec![format!(
+                    "service account {ns}/{sa} may use the identity once Kubernetes RBAC lets it: `kvwire manifests --mode identity-binding --vault VAULT --identity {id} --namespace {ns} --service-account {sa}` writes that ClusterRole and ClusterRoleBinding",
+                    ns = args.namespace,
+                    sa = args.service_account,
+                    id = args.identity
+                )],
                 identity,
                 workloads: vec![],
             }),

@@ -401,6 +401,7 @@ fn app_steps(
                             .iter()
                             .flat_map(|sa| sa.workloads.iter().map(|w| w.0.clone()))
                             .collect(),
+                        notes: vec![],
                     }),
                     &last,
                 );

@@ -11,6 +11,7 @@ use crate::{
     },
     error::{Error, Result},
     plan::{Action, Phase, Planned, Request, Step, diff},
+    steps::identity::binding_fits,
     util::Progress,
 };
 use serde_json::{Value, json};
@@ -21,7 +22,13 @@ pub(crate) struct IdentityBinding {
     /// What runs as the bound service accounts and what changes for them in Kubernetes (runbook
     /// `workloads`): said in the plan.
     pub(crate) workloads: Vec<String>,
+    /// Said with the plan (`workload-identity --binding`: the RBAC the service account still needs).
+    pub(crate) notes: Vec<String>,
 }
+
+/// A binding's provisioning states while AKS still works on it (the 2026-08-01 definition's
+/// `IdentityBindingProvisioningState`): waited for, never written over.
+const RUNNING: [&str; 3] = ["Creating", "Updating", "Deleting"];
 
 impl IdentityBinding {
     /// The write that binds the identity: the plan's and apply's one request.
@@ -32,6 +39,46 @@ impl IdentityBinding {
             BindingRef::body(&self.identity.id()),
         )
         .if_match(if_match)
+    }
+}
+
+impl IdentityBinding {
+    /// Until the binding's operation ends (bounded by `--lro-timeout`); it must end Succeeded.
+    async fn wait_for_operation(&self, on: Progress<'_>) -> Result<()> {
+        let lro = &self.binding.cluster.az.arm.lro;
+        let state = lro
+            .wait_until(
+                || async {
+                    Ok(match self.binding.read().await? {
+                        Some((_, v)) if RUNNING.iter().any(|s| v.state().eq_ignore_ascii_case(s)) => {
+                            Err(v.state().to_string())
+                        }
+                        Some((_, v)) => Ok(v.state().to_string()),
+                        None => Ok("gone".to_string()),
+                    })
+                },
+                |state| {
+                    on(&format!(
+                        "waiting for identity binding {} ({state})",
+                        self.binding.label()
+                    ))
+                },
+                |state| {
+                    Error::runtime(format!(
+                        "identity binding {} is still {state}: run again later",
+                        self.binding.label()
+                    ))
+                },
+            )
+            .await?;
+        if state.eq_ignore_ascii_case("Succeeded") {
+            Ok(())
+        } else {
+            Err(Error::runtime(format!(
+                "identity binding {}'s operation ended {state}: run again to write it again",
+                self.binding.label()
+            )))
+        }
     }
 }
 
@@ -50,9 +97,41 @@ impl Step for IdentityBinding {
     }
 
     async fn plan(&self) -> Result<Planned> {
-        let planned = Planned::new(self.address(), self.phase(), ids::IDENTITY_BINDING, Action::Create);
+        let planned = Planned::new(self.address(), self.phase(), ids::IDENTITY_BINDING, Action::Create)
+            .warnings(self.notes.clone());
         let identity = self.identity.id();
-        match self.binding.read().await? {
+        let az = &self.binding.cluster.az;
+        let creds = async {
+            match az
+                .arm
+                .list(&ids::federated_credentials(&identity), api::MANAGED_IDENTITY)
+                .await
+            {
+                Err(Error::Arm(e)) if e.is_not_found() => Ok(vec![]),
+                other => other,
+            }
+        };
+        let (read, (_, mc), creds) = futures::try_join!(self.binding.read(), self.binding.cluster.read(), creds)?;
+        if mc
+            .properties
+            .api_server_access_profile
+            .as_ref()
+            .and_then(|p| p.enable_vnet_integration)
+            == Some(true)
+        {
+            return Ok(planned.blocked(format!(
+                "cluster {} uses API server VNet integration, where AKS does not support identity bindings yet (AKS docs, identity bindings concepts): use mode = \"workload-identity\"",
+                self.binding.cluster.label()
+            )));
+        }
+        if read.is_none() && !binding_fits(&creds) {
+            return Ok(planned.blocked(format!(
+                "identity {} holds {} federated credentials, the most Azure allows; the binding needs one more (AKS's {AKS_CREDENTIAL}): remove one, or use another identity",
+                self.identity.label(),
+                creds.len()
+            )));
+        }
+        match read {
             None => {
                 let r = self.request(None);
                 let body = r.body.clone().unwrap_or_default();
@@ -76,6 +155,13 @@ impl Step for IdentityBinding {
                 action: Action::NoOp,
                 ..planned.reason("binds this identity").observed(view.e_tag)
             }),
+            // AKS still works on it (an interrupted run, `--no-wait`): wait, never write over it.
+            Some((_, view)) if RUNNING.iter().any(|s| view.state().eq_ignore_ascii_case(s)) => Ok(Planned {
+                action: Action::Run,
+                ..planned
+                    .reason(format!("(waits for the binding's running operation: {})", view.state()))
+                    .observed(view.e_tag)
+            }),
             // Failed or cut short: the same PUT again, on the binding as it was read.
             Some((_, view)) => {
                 let r = self.request(view.e_tag.clone());
@@ -94,6 +180,9 @@ impl Step for IdentityBinding {
     }
 
     async fn apply(&self, planned: &Planned, on: Progress<'_>) -> Result<()> {
+        if planned.action == Action::Run {
+            return self.wait_for_operation(on).await;
+        }
         let Some(r) = &planned.request else {
             return Err(Error::runtime(format!("{}: the plan holds no write", self.address())));
         };
@@ -151,7 +240,10 @@ impl Step for IdentityBinding {
 #[cfg(test)]
 mod plan_tests {
     use super::*;
-    use crate::steps::recorded::{Recorded, example};
+    use crate::{
+        azure::ids,
+        steps::recorded::{Recorded, example},
+    };
 
     const EXAMPLE: &str = "IdentityBindings_Create_Or_Update.2026-04-01.json";
 
@@ -164,17 +256,59 @@ mod plan_tests {
             },
             identity: r.identity_ref(identity),
             workloads: vec![],
+            notes: vec![],
         }
     }
 
-    fn with(doc: Option<Value>) -> (Recorded, String) {
+    /// The cluster, the binding as `doc` says, and `creds` federated credentials on `identity`.
+    fn recorded(doc: Option<Value>, identity: &str, creds: usize) -> (Recorded, String) {
         let r = Recorded::new();
         let id = BindingRef {
             cluster: r.cluster_ref(),
             name: "identitybinding1".into(),
         }
         .id();
-        (r.get(&id, api::CONTAINER_SERVICE, doc), id)
+        let list = ids::federated_credentials(&r.identity_ref(identity).id());
+        let existing: Vec<Value> = (0..creds)
+            .map(|i| json!({"name": format!("fic-{i}"), "properties": {"issuer": "https://elsewhere/", "subject": format!("system:serviceaccount:x:s{i}"), "audiences": ["api://AzureADTokenExchange"]}}))
+            .collect();
+        let r = r
+            .cluster(crate::steps::recorded::mi_cluster())
+            .get(&id, api::CONTAINER_SERVICE, doc)
+            .list(&list, api::MANAGED_IDENTITY, None, existing);
+        (r, id)
+    }
+
+    fn with(doc: Option<Value>) -> (Recorded, String) {
+        recorded(doc, "identity1", 0)
+    }
+
+    #[tokio::test]
+    async fn a_full_identity_blocks_the_binding_before_any_write() {
+        let (r, _) = recorded(None, "identity1", 20);
+        let full = step(&r, "identity1");
+        let p = r.plan(&full).await.unwrap();
+        assert!(p.blocks, "{p:?}");
+        assert!(
+            p.held
+                .unwrap_or_default()
+                .contains("needs one more (AKS's aks-identity-binding)")
+        );
+        // 19: room for AKS's.
+        let (r, _) = recorded(None, "identity1", 19);
+        let nineteen = step(&r, "identity1");
+        assert!(!r.plan(&nineteen).await.unwrap().blocks);
+    }
+
+    #[tokio::test]
+    async fn a_binding_aks_still_works_on_is_waited_for_not_written_over() {
+        let mut doc = example(EXAMPLE, "200");
+        doc["properties"]["provisioningState"] = json!("Creating");
+        let (r, _) = with(Some(doc));
+        let step = step(&r, "identity1");
+        let p = r.plan(&step).await.unwrap();
+        assert_eq!(p.action, Action::Run, "{p:?}");
+        assert!(p.request.is_none(), "nothing is sent while it runs");
     }
 
     #[tokio::test]
@@ -208,7 +342,7 @@ mod plan_tests {
 
     #[tokio::test]
     async fn a_binding_of_that_name_for_another_identity_blocks() {
-        let (r, _) = with(Some(example(EXAMPLE, "200")));
+        let (r, _) = recorded(Some(example(EXAMPLE, "200")), "identity2", 0);
         let step = step(&r, "identity2");
         let p = r.plan(&step).await.unwrap();
         assert!(p.blocks, "{p:?}");

@@ -277,22 +277,39 @@ impl FederatedCredential {
         self.binding.credential_name()
     }
 
-    /// How many credentials the identity holds once the run has written its own: those it has, and
-    /// each sibling's that none of them already is (by name, or by issuer and subject).
+    /// How many credentials the identity holds once the run has written its own (this one counted
+    /// even when a sibling list leaves it out).
     fn after_run(&self, existing: &[Value], issuer: Option<&str>) -> usize {
-        let new = self
-            .siblings
-            .iter()
-            .filter(|b| {
-                let name = b.credential_name();
-                !existing.iter().any(|c| {
-                    c["name"].as_str().is_some_and(|n| n.eq_ignore_ascii_case(&name))
-                        || issuer.is_some_and(|i| credential_matches(c, i, &b.subject()))
-                })
-            })
-            .count();
-        existing.len() + new.max(1)
+        credentials_after(existing, &self.siblings, issuer).max(existing.len() + 1)
     }
+}
+
+/// How many federated credentials an identity holds once `accounts` have theirs: those it has, and
+/// each account's that none of them already is (by kvwire's name, or by issuer and subject when
+/// the issuer is known). What `up`'s plan, `init` and `migrate` count against [`MAX_CREDENTIALS`].
+pub(crate) fn credentials_after(existing: &[Value], accounts: &[Binding], issuer: Option<&str>) -> usize {
+    let new = accounts
+        .iter()
+        .filter(|b| {
+            let name = b.credential_name();
+            !existing.iter().any(|c| {
+                c["name"].as_str().is_some_and(|n| n.eq_ignore_ascii_case(&name))
+                    || issuer.is_some_and(|i| credential_matches(c, i, &b.subject()))
+            })
+        })
+        .count();
+    existing.len() + new
+}
+
+/// Whether an identity binding can be made for an identity with these credentials: AKS adds its
+/// own (`aks-identity-binding`) unless the identity has it, and it counts against the 20 ("If the
+/// caller lacks permission to create FIC resources, the identity binding creation fails", AKS
+/// identity-bindings concepts; the limit is the credential's own).
+pub(crate) fn binding_fits(existing: &[Value]) -> bool {
+    existing
+        .iter()
+        .any(|c| c["name"].as_str() == Some(crate::azure::binding::AKS_CREDENTIAL))
+        || existing.len() < MAX_CREDENTIALS
 }
 
 #[async_trait::async_trait]

@@ -289,16 +289,29 @@ fn down_removes_the_binding_with_the_identity_this_runbook_made_and_keeps_one_it
     assert!(fake.resource(&identity).is_none(), "{all}");
 }
 
-/// An identity that holds 20 credentials already.
-fn full_identity(fake: &Fake, name: &str) -> String {
+/// An identity that holds 20 credentials already, AKS's for an earlier binding among them or not.
+fn full_identity(fake: &Fake, name: &str, with_aks_credential: bool) -> String {
     let identity = kvwire_fake::Fake::identity_id("rg1", name);
     fake.seed_identity("rg1", name, false);
+    let client = fake.resource(&identity).unwrap()["properties"]["clientId"]
+        .as_str()
+        .unwrap()
+        .to_string();
     let mut s = fake.state.lock().unwrap();
     for i in 0..20 {
-        let id = format!("{identity}/federatedIdentityCredentials/other{i}");
+        // AKS's credential trusts the identity's binding issuer, whatever the cluster.
+        let (cred, issuer) = if with_aks_credential && i == 0 {
+            (
+                "aks-identity-binding".to_string(),
+                kvwire_fake::arm::bindings::issuer_of(kvwire_fake::TENANT, &client),
+            )
+        } else {
+            (format!("other{i}"), "https://elsewhere/".to_string())
+        };
+        let id = format!("{identity}/federatedIdentityCredentials/{cred}");
         s.put_resource(
             &id,
-            json!({"id": id, "name": format!("other{i}"), "properties": {"issuer": "https://elsewhere/", "subject": format!("system:serviceaccount:x:s{i}"), "audiences": ["api://AzureADTokenExchange"]}}),
+            json!({"id": id, "name": cred, "properties": {"issuer": issuer, "subject": format!("system:serviceaccount:x:s{i}"), "audiences": ["api://AzureADTokenExchange"]}}),
         );
     }
     identity
@@ -308,7 +321,7 @@ fn full_identity(fake: &Fake, name: &str) -> String {
 fn init_and_migrate_choose_binding_mode_when_the_count_requires_it() {
     let fake = Fake::start();
     runbook(&fake, "workload-identity", 1);
-    full_identity(&fake, "id-shop");
+    full_identity(&fake, "id-shop", true);
     let (out, all, code) = support::outcome(fake.kvwire().args([
         "init",
         "-g",
@@ -349,5 +362,48 @@ fn init_and_migrate_choose_binding_mode_when_the_count_requires_it() {
     assert!(
         rbac.contains("name: checkout") && rbac.contains("name: ledger"),
         "{rbac}"
+    );
+    // And the binding is made: AKS's credential is the identity's already.
+    let (_, all, code) = support::outcome(fake.kvwire().args(["--yes", "up", "-f"]).arg(&runbook));
+    assert_eq!(code, 0, "{all}");
+    let binding = format!("{}/identityBindings/idshop", Fake::cluster_id("rg1", "aks1"));
+    assert_eq!(
+        fake.resource(&binding).expect("bound")["properties"]["provisioningState"],
+        "Succeeded"
+    );
+}
+
+#[test]
+fn a_full_identity_without_akss_credential_gets_neither_mode_silently() {
+    let fake = Fake::start();
+    let rb = runbook(&fake, "identity-binding", 1);
+    full_identity(&fake, "id-shop", false);
+    // `up` in binding mode: blocked before any write, naming AKS's credential.
+    fake.clear_journal();
+    let (_, all, code) = support::outcome(with_secrets(fake.kvwire()).args(["--yes", "up", "-f"]).arg(&rb));
+    assert_eq!(code, 2, "{all}");
+    assert!(all.contains("needs one more (AKS's aks-identity-binding)"), "{all}");
+    assert!(fake.writes().is_empty(), "{:?}", fake.writes());
+    // init says so instead of choosing a mode that cannot work.
+    let (out, all, code) = support::outcome(fake.kvwire().args([
+        "init",
+        "-g",
+        "rg1",
+        "-n",
+        "aks1",
+        "--vault",
+        "kv-demo",
+        "--identity",
+        "id-shop",
+        "--namespace",
+        "shop",
+        "--service-account",
+        "checkout",
+    ]));
+    assert_eq!(code, 0, "{all}");
+    let text = out.as_str().map(str::to_owned).unwrap_or(all.clone());
+    assert!(
+        text.contains("mode = \"workload-identity\"") && text.contains("none is AKS's"),
+        "{all}"
     );
 }

@@ -71,6 +71,16 @@ pub struct ManagedClusterProperties {
     pub(crate) private_fqdn: Option<String>,
     /// The AKS-managed aad-pod-identity add-on (deprecated), if the cluster has it.
     pub(crate) pod_identity_profile: Option<PodIdentityProfile>,
+    pub(crate) api_server_access_profile: Option<ApiServerAccessProfile>,
+}
+
+/// Wire: `managed-cluster#resource/properties/apiServerAccessProfile`
+#[derive(Debug, Clone, Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct ApiServerAccessProfile {
+    /// API server VNet integration, where identity bindings are not supported (AKS docs,
+    /// identity-bindings-concepts "What limitations exist for identity bindings?").
+    pub(crate) enable_vnet_integration: Option<bool>,
 }
 
 /// Wire: `managed-cluster#resource/properties/podIdentityProfile`
