@@ -69,6 +69,8 @@ impl Request {
             self.base.is_none() && self.method != "POST",
             "not an ARM write: {self:?}"
         );
+        // Only PUT carries `If-Match` here: no PATCH or DELETE kvwire plans is conditional.
+        debug_assert!(self.if_match.is_none() || self.method == "PUT", "If-Match on {self:?}");
         let body = self.body.clone().unwrap_or_default();
         match self.method.as_str() {
             "DELETE" => az.arm.delete(&self.path, &self.api_version, on).await,

@@ -216,13 +216,35 @@ pub(crate) async fn up_fleet(
     let shared = |rb: &Loaded| {
         identity_of(rb).is_some_and(|mine| books.iter().filter(|o| identity_of(o).as_ref() == Some(&mine)).count() > 1)
     };
+    // Every service account of the run that federates with an identity: what each of its
+    // credentials counts against Azure's 20 (runbooks of a fleet share an identity's budget).
+    let federated_on = |rb: &Loaded| -> Arc<Vec<Binding>> {
+        let mine = identity_of(rb);
+        let mut all: Vec<Binding> = vec![];
+        for o in books.iter().filter(|o| {
+            o.book.identity.mode == IdentityMode::WorkloadIdentity && mine.is_some() && identity_of(o) == mine
+        }) {
+            for sa in &o.book.service_accounts {
+                if !all
+                    .iter()
+                    .any(|b| b.namespace == sa.namespace.0 && b.service_account == sa.name.0)
+                {
+                    all.push(sa.binding());
+                }
+            }
+        }
+        Arc::new(all)
+    };
     let mut found = vec![];
     for (((rb, seeds), update), vault) in apps.into_iter().zip(updates).zip(vaults) {
         let app = fleet.then(|| plan.app(&rb.id));
-        let shared_in_run = shared(rb);
+        let run = InRun {
+            shared: shared(rb),
+            federated: federated_on(rb),
+        };
         // In a fleet, a runbook whose plan cannot be built fails alone.
         let built = match vault {
-            Ok(vault) => app_steps(&mut plan, app, az, rb, seeds, adopt, &vault, &update, shared_in_run).map(|_| vault),
+            Ok(vault) => app_steps(&mut plan, app, az, rb, seeds, adopt, &vault, &update, run).map(|_| vault),
             Err(e) => Err(e),
         };
         match built {
@@ -348,6 +370,14 @@ fn shared_steps(
     update
 }
 
+/// What a runbook's steps share with the rest of the run.
+struct InRun {
+    /// Other runbooks of the run use its identity too.
+    shared: bool,
+    /// Every service account of the run that federates with its identity.
+    federated: Arc<Vec<Binding>>,
+}
+
 /// One runbook's own steps (`app` in a fleet): its identity and federated credentials, its
 /// access to the vault, its secrets and its files, after the cluster's `update`.
 #[allow(clippy::too_many_arguments)]
@@ -360,8 +390,9 @@ fn app_steps(
     adopt: bool,
     vault: &Vault,
     update: &[StepId],
-    shared_in_run: bool,
+    run: InRun,
 ) -> Result<()> {
+    let shared_in_run = run.shared;
     let b = &rb.book;
     let cluster = ClusterRef::new(az.clone(), &b.cluster.resource_group, &b.cluster.name);
     let update = update.to_vec();
@@ -411,26 +442,14 @@ fn app_steps(
             } else {
                 &[]
             };
-            let siblings: Arc<Vec<Binding>> = Arc::new(
-                federated
-                    .iter()
-                    .map(|sa| Binding {
-                        namespace: sa.namespace.0.clone(),
-                        service_account: sa.name.0.clone(),
-                        credential: None,
-                    })
-                    .collect(),
-            );
+            // The run's service accounts on this identity, every runbook's.
+            let siblings = run.federated.clone();
             for sa in federated {
                 last = vec![plan.add_to(
                     app,
                     Box::new(FederatedCredential {
                         identity: identity.clone(),
-                        binding: Binding {
-                            namespace: sa.namespace.0.clone(),
-                            service_account: sa.name.0.clone(),
-                            credential: None,
-                        },
+                        binding: sa.binding(),
                         overwrite: b.identity.overwrite_credentials,
                         wait: PRINCIPAL_WAIT,
                         siblings: siblings.clone(),
@@ -445,7 +464,7 @@ fn app_steps(
                         cluster: cluster.clone(),
                         name: rb.binding_name(),
                     }),
-                    _ => NewPath::Credentials(siblings.to_vec()),
+                    _ => NewPath::Credentials(federated.iter().map(|sa| sa.binding()).collect()),
                 };
                 plan.add_to(
                     app,
@@ -548,7 +567,7 @@ fn app_steps(
                 .iter()
                 .map(|sa| (sa.namespace.0.clone(), sa.name.0.clone()))
                 .collect(),
-            owner: Some(rb.id.clone()),
+            owner: Some(rb.stable_name()),
         };
         // The files carry the identity's client ID: they need only that.
         plan.add_to(
@@ -602,17 +621,7 @@ pub(crate) async fn down(az: &Arc<Azure>, rb: &Loaded, include_secrets: bool, in
             } else {
                 &[]
             };
-            let own: Vec<String> = federated
-                .iter()
-                .map(|sa| {
-                    Binding {
-                        namespace: sa.namespace.0.clone(),
-                        service_account: sa.name.0.clone(),
-                        credential: None,
-                    }
-                    .credential_name()
-                })
-                .collect();
+            let own: Vec<String> = federated.iter().map(|sa| sa.binding().credential_name()).collect();
             for cred in &own {
                 // One credential write per identity at a time: each deletion waits for the last.
                 let needs: Vec<StepId> = credentials.last().copied().into_iter().collect();

@@ -174,6 +174,17 @@ pub(crate) struct ServiceAccountSection {
     pub(crate) workloads: Vec<WorkloadNote>,
 }
 
+impl ServiceAccountSection {
+    /// The service account as the identity's federated credential names it (kvwire's name).
+    pub(crate) fn binding(&self) -> crate::steps::identity::Binding {
+        crate::steps::identity::Binding {
+            namespace: self.namespace.0.clone(),
+            service_account: self.name.0.clone(),
+            credential: None,
+        }
+    }
+}
+
 /// A line of text for the plan: printable, at most 300 characters.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(try_from = "String")]
@@ -348,6 +359,19 @@ impl Loaded {
                 .and_then(|c| c.rotation_poll_interval.as_ref())
                 .map(|i| i.0.clone()),
         })
+    }
+
+    /// A name for what this runbook owns in the cluster that stays when its service accounts
+    /// change: `name`, else the file's name (the runbook's id carries a digest of its service
+    /// accounts, and a renamed RBAC binding would leave the old one behind, still granting).
+    pub(crate) fn stable_name(&self) -> String {
+        match &self.book.name {
+            Some(n) => n.0.clone(),
+            None => names::runbook_slug(
+                &self.path.file_stem().map(|s| s.to_string_lossy()).unwrap_or_default(),
+                40,
+            ),
+        }
     }
 
     /// identity-binding: the binding's name.

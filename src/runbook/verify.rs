@@ -213,6 +213,7 @@ pub(crate) async fn run(az: &Arc<Azure>, rb: &Loaded, file: &Path) -> Result<Rep
                     &vault,
                     client_id.as_deref(),
                     &secret_names,
+                    b.identity.mode == IdentityMode::IdentityBinding,
                 )
                 .map_or((true, String::new()), |why| (false, why)),
             },
@@ -464,7 +465,11 @@ async fn identity_checks(
             let wi_fix = |ns: &str, sa: &str| {
                 format!(
                     "kvwire workload-identity -g {rg} --cluster {cluster} --identity {name} --identity-resource-group {id_rg} --namespace {ns} --service-account {sa}{}",
-                    if binding_mode { " --binding" } else { "" }
+                    match (binding_mode, &b.identity.binding) {
+                        (true, Some(n)) => format!(" --binding --binding-name {}", n.0),
+                        (true, None) => " --binding".to_string(),
+                        _ => String::new(),
+                    }
                 )
             };
             let first = b
@@ -510,12 +515,7 @@ async fn identity_checks(
                 None => vec![],
             };
             for sa in &b.service_accounts {
-                let subject = identity::Binding {
-                    namespace: sa.namespace.0.clone(),
-                    service_account: sa.name.0.clone(),
-                    credential: None,
-                }
-                .subject();
+                let subject = sa.binding().subject();
                 let matching = creds
                     .iter()
                     .find(|c| issuer.is_some_and(|i| identity::credential_matches(c, i, &subject)));
@@ -608,12 +608,23 @@ async fn verify_binding(
 }
 
 /// Why an emitted SecretProviderClass no longer matches Azure, if it does not.
-fn spc_mismatch(doc: &Value, vault: &Vault, client_id: Option<&str>, secrets: &[String]) -> Option<String> {
+fn spc_mismatch(
+    doc: &Value,
+    vault: &Vault,
+    client_id: Option<&str>,
+    secrets: &[String],
+    token_proxy: bool,
+) -> Option<String> {
     let p = |k: &str| {
         doc.pointer(&format!("/spec/parameters/{k}"))
             .and_then(Value::as_str)
             .unwrap_or("")
     };
+    // Through a binding the provider must ask AKS's token proxy: without it, it would look for a
+    // credential for the service account that binding mode never makes.
+    if token_proxy && !p("useAzureTokenProxy").eq_ignore_ascii_case("true") {
+        return Some("useAzureTokenProxy is not \"true\": in identity-binding mode the pods' tokens come through AKS's token proxy".into());
+    }
     if p("keyvaultName") != vault.name {
         return Some(format!("keyvaultName is {:?}", p("keyvaultName")));
     }

@@ -34,19 +34,31 @@ pub(crate) struct PodIdentityAddonRemoval {
 }
 
 impl Desired for PodIdentityAddonRemoval {
+    /// The cluster without the named entries that map this runbook's identity; an entry of that
+    /// name for another identity stays (the plan blocks on it).
     fn desired(&self, base: &Value, _: &ManagedCluster) -> Value {
         let mut body = base.clone();
         if let Some(list) = body
             .pointer_mut("/properties/podIdentityProfile/userAssignedIdentities")
             .and_then(Value::as_array_mut)
         {
-            list.retain(|e| {
-                !self.entries.iter().any(|(ns, name)| {
-                    e["namespace"].as_str() == Some(ns.as_str()) && e["name"].as_str() == Some(name.as_str())
-                })
-            });
+            list.retain(|e| !(self.named(e) && self.maps_mine(e)));
         }
         body
+    }
+}
+
+impl PodIdentityAddonRemoval {
+    fn named(&self, entry: &Value) -> bool {
+        self.entries.iter().any(|(ns, name)| {
+            entry["namespace"].as_str() == Some(ns.as_str()) && entry["name"].as_str() == Some(name.as_str())
+        })
+    }
+
+    fn maps_mine(&self, entry: &Value) -> bool {
+        entry["identity"]["resourceId"]
+            .as_str()
+            .is_some_and(|r| r.eq_ignore_ascii_case(&self.identity.id()))
     }
 }
 
@@ -102,6 +114,37 @@ impl Step for PodIdentityAddonRemoval {
             "the pods use identity {} without the pod identity add-on now",
             self.identity.label()
         ));
+        // An entry of that name for another identity is another team's mapping: never removed.
+        let mine = self.identity.id();
+        let others: Vec<String> = mc
+            .properties
+            .pod_identity_profile
+            .iter()
+            .flat_map(|p| &p.user_assigned_identities)
+            .filter(|e| {
+                let (ns, name) = (e.namespace.as_deref().unwrap_or(""), e.name.as_deref().unwrap_or(""));
+                self.entries.iter().any(|(n, m)| n == ns && m == name)
+                    && !e
+                        .identity
+                        .as_ref()
+                        .and_then(|i| i.resource_id.as_deref())
+                        .is_some_and(|r| r.eq_ignore_ascii_case(&mine))
+            })
+            .map(|e| {
+                format!(
+                    "{}/{}",
+                    e.namespace.as_deref().unwrap_or(""),
+                    e.name.as_deref().unwrap_or("")
+                )
+            })
+            .collect();
+        if !others.is_empty() {
+            return Ok(planned.blocked(format!(
+                "[pod_identity_addon] names {}, which the add-on maps to another identity than {}: take it out of remove",
+                others.join(", "),
+                self.identity.label()
+            )));
+        }
         let planned = plan_write(
             &self.cluster,
             self,
@@ -122,7 +165,13 @@ impl Step for PodIdentityAddonRemoval {
                 )
             });
         }
-        Ok(planned)
+        Ok(if planned.action == Action::Update {
+            planned.warnings(vec![
+                "kvwire sees Azure, not the pods: remove the add-on's entries only once the pods run with the workload identity label and their service account (docs/migrate-pod-identity.md)".into(),
+            ])
+        } else {
+            planned
+        })
     }
 
     async fn apply(&self, planned: &Planned, on: Progress<'_>) -> Result<()> {

@@ -407,3 +407,54 @@ fn a_full_identity_without_akss_credential_gets_neither_mode_silently() {
         "{all}"
     );
 }
+
+#[test]
+fn runbooks_of_one_run_share_their_identitys_twenty() {
+    let fake = Fake::start();
+    runbook(&fake, "workload-identity", 1);
+    let identity = kvwire_fake::Fake::identity_id("rg1", "id-shop");
+    fake.seed_identity("rg1", "id-shop", false);
+    {
+        let mut s = fake.state.lock().unwrap();
+        for i in 0..17 {
+            let id = format!("{identity}/federatedIdentityCredentials/other{i}");
+            s.put_resource(
+                &id,
+                json!({"id": id, "name": format!("other{i}"), "properties": {"issuer": "https://elsewhere/", "subject": format!("system:serviceaccount:x:s{i}"), "audiences": ["api://AzureADTokenExchange"]}}),
+            );
+        }
+    }
+    // Two runbooks on that identity, two service accounts each: 17 + 4 = 21.
+    let files: Vec<_> = ["a", "b"]
+        .iter()
+        .map(|team| {
+            let path = fake.dir.join(format!("{team}.toml"));
+            std::fs::write(
+                &path,
+                format!(
+                    "name = \"{team}\"\n[cluster]\nresource_group = \"rg1\"\nname = \"aks1\"\n[vault]\nname = \"kv-demo\"\n[identity]\nmode = \"workload-identity\"\nname = \"id-shop\"\n\
+                     [[service_accounts]]\nnamespace = \"{team}\"\nname = \"one\"\n[[service_accounts]]\nnamespace = \"{team}\"\nname = \"two\"\n"
+                ),
+            )
+            .unwrap();
+            path
+        })
+        .collect();
+    fake.clear_journal();
+    let (_, all, code) = support::outcome(
+        fake.kvwire()
+            .args(["--yes", "up", "-f"])
+            .arg(&files[0])
+            .arg("-f")
+            .arg(&files[1]),
+    );
+    assert_eq!(code, 2, "{all}");
+    assert!(all.contains("would hold 21 federated credentials (17 now"), "{all}");
+    assert!(
+        fake.writes()
+            .iter()
+            .all(|e| !e.path.contains("/federatedIdentityCredentials/")),
+        "no credential written before the refusal: {:?}",
+        fake.writes()
+    );
+}

@@ -293,3 +293,49 @@ fn the_add_on_entry_goes_after_the_cut_over_never_in_the_run_that_sets_up_the_ne
     assert_eq!(code, 0, "{all}");
     assert!(fake.writes().is_empty(), "{:?}", fake.writes());
 }
+
+#[test]
+fn an_add_on_entry_of_another_identity_is_never_removed() {
+    let fake = Fake::start();
+    estate(&fake);
+    // Another team's mapping under a name the runbook lists by mistake.
+    let other = kvwire_fake::Fake::identity_id("rg1", "id-other");
+    fake.seed_identity("rg1", "id-other", false);
+    fake.state.lock().unwrap().resource_mut(&Fake::cluster_id("rg1", "aks1")).unwrap()["properties"]["podIdentityProfile"]
+        ["userAssignedIdentities"]
+        .as_array_mut()
+        .unwrap()
+        .push(json!({"name": "ledger-identity", "namespace": "shop", "bindingSelector": "ledger", "identity": {"resourceId": other, "clientId": "c", "objectId": "o"}}));
+    let runbook = fake.dir.join("shop.toml");
+    let (_, all, code) = support::outcome(
+        fake.kvwire()
+            .args([
+                "migrate",
+                "pod-identity",
+                "--from",
+                FIXTURES,
+                "-g",
+                "rg1",
+                "-n",
+                "aks1",
+                "-f",
+            ])
+            .arg(&runbook),
+    );
+    assert_eq!(code, 0, "{all}");
+    let (_, all, code) = support::outcome(fake.kvwire().args(["--yes", "up", "-f"]).arg(&runbook));
+    assert_eq!(code, 0, "{all}");
+    let text = std::fs::read_to_string(&runbook).unwrap().replace(
+        "# [pod_identity_addon]\n# remove = [\"shop/shop-identity\"]",
+        "[pod_identity_addon]\nremove = [\"shop/shop-identity\", \"shop/ledger-identity\"]",
+    );
+    std::fs::write(&runbook, text).unwrap();
+    fake.clear_journal();
+    let (_, all, code) = support::outcome(fake.kvwire().args(["--yes", "up", "-f"]).arg(&runbook));
+    assert_eq!(code, 2, "{all}");
+    assert!(
+        all.contains("shop/ledger-identity") && all.contains("another identity"),
+        "{all}"
+    );
+    assert!(fake.writes().is_empty(), "{:?}", fake.writes());
+}
