@@ -9,10 +9,7 @@ use crate::{
     azure::{arm::api, arm::models, context::Azure, ids, vault::Vault},
     cli::MigratePodIdentityArgs,
     error::{Error, ExitStatus, Result},
-    k8s::{
-        manifests,
-        podidentity::{self, Doc, Migration},
-    },
+    k8s::podidentity::{self, Doc, Migration},
     model::names,
     settings::Settings,
     steps::identity::{Binding, MAX_CREDENTIALS, binding_fits, credentials_after},
@@ -120,7 +117,8 @@ pub(crate) async fn run(args: &MigratePodIdentityArgs, s: &Settings) -> Result<E
                 w.namespace,
                 w.name,
                 w.selector,
-                out.join(file_name(&w.kind, &w.namespace, &w.name)).display()
+                out.join(podidentity::file_name(&w.kind, &w.namespace, &w.name))
+                    .display()
             ));
         }
         // Past 20 credentials on the identity, one binding instead (plan-time count, as `up` does).
@@ -176,7 +174,7 @@ pub(crate) async fn run(args: &MigratePodIdentityArgs, s: &Settings) -> Result<E
         });
         crate::runbook::parse(&text, runbook)
             .map_err(|e| Error::runtime(format!("kvwire migrate produced an invalid runbook (a bug): {e}")))?;
-        let files = rewritten(m, &client_id, &tenant, binding_mode, &runbook_name);
+        let files = podidentity::manifests(m, &client_id, &tenant, binding_mode, &runbook_name);
         for a in &addon {
             warnings.push(format!(
                 "the cluster's pod identity add-on maps {}/{} to this identity: remove it after the cut-over, never in the same run ([pod_identity_addon] in {}, commented out until then)",
@@ -380,11 +378,6 @@ struct Account {
     workloads: Vec<String>,
 }
 
-/// The rewritten manifest of one object: `kind-namespace-name.yaml`.
-fn file_name(kind: &str, namespace: &str, name: &str) -> String {
-    format!("{}-{namespace}-{name}.yaml", kind.to_ascii_lowercase())
-}
-
 struct Render<'a> {
     args: &'a MigratePodIdentityArgs,
     migration: &'a Migration,
@@ -501,63 +494,4 @@ fn render(r: &Render) -> String {
         }
     }
     t
-}
-
-/// The rewritten manifests, one file per object: the SecretProviderClasses on workload identity (or
-/// through the binding), the workloads labelled for the webhook, and an annotated ServiceAccount
-/// for each service account.
-fn rewritten(m: &Migration, client_id: &str, tenant: &str, binding_mode: bool, owner: &str) -> Vec<(String, String)> {
-    let file = |v: &Value| {
-        file_name(
-            v["kind"].as_str().unwrap_or("object"),
-            v.pointer("/metadata/namespace")
-                .and_then(Value::as_str)
-                .unwrap_or("default"),
-            v.pointer("/metadata/name").and_then(Value::as_str).unwrap_or("unnamed"),
-        )
-    };
-    let mut out = vec![];
-    for s in &m.spcs {
-        let mut v = podidentity::rewrite_spc(&s.value, client_id);
-        if binding_mode {
-            v["spec"]["parameters"]["useAzureTokenProxy"] = serde_json::json!("true");
-        }
-        out.push((file(&v), crate::util::yaml::to_yaml(&v)));
-    }
-    let mut accounts: Vec<(String, String)> = vec![];
-    for w in &m.workloads {
-        let mut v = podidentity::rewrite_workload(w);
-        if binding_mode {
-            let t = if w.kind == "Pod" {
-                Some(&mut v)
-            } else {
-                v.pointer_mut("/spec/template")
-            };
-            if let Some(t) = t {
-                t["metadata"]["annotations"]["azure.workload.identity/use-identity-binding"] =
-                    serde_json::json!("true");
-            }
-        }
-        out.push((file(&v), crate::util::yaml::to_yaml(&v)));
-        if !accounts.contains(&(w.namespace.clone(), w.service_account.clone())) {
-            accounts.push((w.namespace.clone(), w.service_account.clone()));
-        }
-    }
-    for (ns, sa) in &accounts {
-        let v = podidentity::service_account(ns, sa, client_id, tenant);
-        out.push((file(&v), crate::util::yaml::to_yaml(&v)));
-    }
-    if binding_mode {
-        // Which service accounts may use the identity through the binding (AKS identity-bindings).
-        for v in [
-            manifests::use_identity_role(client_id),
-            manifests::use_identity_binding(client_id, owner, &accounts),
-        ] {
-            out.push((
-                format!("{}.yaml", v["kind"].as_str().unwrap_or("object").to_ascii_lowercase()),
-                crate::util::yaml::to_yaml(&v),
-            ));
-        }
-    }
-    out
 }

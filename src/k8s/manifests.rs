@@ -89,6 +89,10 @@ pub(crate) fn files(docs: &[Value]) -> Vec<(String, String)> {
     out
 }
 
+/// The pod annotation for which the workload identity webhook injects the token proxy's settings
+/// (AKS docs, identity-bindings.md).
+pub(crate) const USE_IDENTITY_BINDING: &str = "azure.workload.identity/use-identity-binding";
+
 /// The RBAC verb, API group and resource (the identity's client ID) that AKS's identity binding
 /// checks before it exchanges a service account's token (identity-bindings.md, "Authorize
 /// namespaces and service accounts").
@@ -319,7 +323,7 @@ fn deployment(app: &App) -> Value {
     }
     let mut template = json!({"metadata": {"labels": pod_labels}, "spec": pod_spec});
     if app.token_proxy {
-        template["metadata"]["annotations"] = json!({"azure.workload.identity/use-identity-binding": "true"});
+        template["metadata"]["annotations"] = json!({ USE_IDENTITY_BINDING: "true" });
     }
     json!({
         "apiVersion": "apps/v1",

@@ -10,6 +10,7 @@
 //! `ResourceID`, `ClientID`, `AzureIdentity` and `Selector`: keys are matched without case.
 
 use super::spc;
+use crate::util::yaml::to_yaml;
 use serde_json::{Value, json};
 
 /// The label aad-pod-identity matches a binding's selector against.
@@ -273,21 +274,26 @@ pub(crate) fn inventory(docs: &[Doc]) -> Inventory {
     inv
 }
 
-/// The SecretProviderClass on workload identity: `v1`, `clientID`, no `usePodIdentity`; every other
-/// parameter, `objects` and `secretObjects` as they were.
-pub(crate) fn rewrite_spc(doc: &Value, client_id: &str) -> Value {
+/// The SecretProviderClass on workload identity: `v1`, `clientID`, no `usePodIdentity` (and through
+/// an identity binding, `useAzureTokenProxy`); every other parameter, `objects` and
+/// `secretObjects` as they were.
+pub(crate) fn rewrite_spc(doc: &Value, client_id: &str, token_proxy: bool) -> Value {
     let mut out = doc.clone();
     out["apiVersion"] = json!(spc::API_VERSION);
     if let Some(p) = out.pointer_mut("/spec/parameters").and_then(Value::as_object_mut) {
         p.insert("usePodIdentity".into(), json!("false"));
         p.insert("clientID".into(), json!(client_id));
+        if token_proxy {
+            p.insert(spc::TOKEN_PROXY.into(), json!("true"));
+        }
     }
     out
 }
 
 /// The workload on workload identity: the webhook's label beside the old one (both paths work until
-/// the old label goes), and its service account.
-pub(crate) fn rewrite_workload(w: &Workload) -> Value {
+/// the old label goes), its service account, and through an identity binding the webhook's
+/// annotation for the token proxy.
+pub(crate) fn rewrite_workload(w: &Workload, token_proxy: bool) -> Value {
     let mut out = w.doc.value.clone();
     let t = match w.kind.as_str() {
         "Pod" => Some(&mut out),
@@ -302,6 +308,9 @@ pub(crate) fn rewrite_workload(w: &Workload) -> Value {
             t["spec"] = json!({});
         }
         t["spec"]["serviceAccountName"] = json!(w.service_account);
+        if token_proxy {
+            t["metadata"]["annotations"][super::manifests::USE_IDENTITY_BINDING] = json!("true");
+        }
     }
     out
 }
@@ -321,6 +330,62 @@ pub(crate) fn service_account(namespace: &str, name: &str, client_id: &str, tena
             },
         },
     })
+}
+
+/// The rewritten manifests, one file per object: the SecretProviderClasses on workload identity (or
+/// through the binding), the workloads labelled for the webhook, and an annotated ServiceAccount
+/// for each service account.
+pub(crate) fn manifests(
+    m: &Migration,
+    client_id: &str,
+    tenant: &str,
+    binding_mode: bool,
+    owner: &str,
+) -> Vec<(String, String)> {
+    let file = |v: &Value| {
+        file_name(
+            v["kind"].as_str().unwrap_or("object"),
+            v.pointer("/metadata/namespace")
+                .and_then(Value::as_str)
+                .unwrap_or("default"),
+            v.pointer("/metadata/name").and_then(Value::as_str).unwrap_or("unnamed"),
+        )
+    };
+    let mut out = vec![];
+    for s in &m.spcs {
+        let v = rewrite_spc(&s.value, client_id, binding_mode);
+        out.push((file(&v), to_yaml(&v)));
+    }
+    let mut accounts: Vec<(String, String)> = vec![];
+    for w in &m.workloads {
+        let v = rewrite_workload(w, binding_mode);
+        out.push((file(&v), to_yaml(&v)));
+        if !accounts.contains(&(w.namespace.clone(), w.service_account.clone())) {
+            accounts.push((w.namespace.clone(), w.service_account.clone()));
+        }
+    }
+    for (ns, sa) in &accounts {
+        let v = service_account(ns, sa, client_id, tenant);
+        out.push((file(&v), to_yaml(&v)));
+    }
+    if binding_mode {
+        // Which service accounts may use the identity through the binding (AKS identity-bindings).
+        for v in [
+            super::manifests::use_identity_role(client_id),
+            super::manifests::use_identity_binding(client_id, owner, &accounts),
+        ] {
+            out.push((
+                format!("{}.yaml", v["kind"].as_str().unwrap_or("object").to_ascii_lowercase()),
+                to_yaml(&v),
+            ));
+        }
+    }
+    out
+}
+
+/// The rewritten manifest of one object: `kind-namespace-name.yaml`.
+pub(crate) fn file_name(kind: &str, namespace: &str, name: &str) -> String {
+    format!("{}-{namespace}-{name}.yaml", kind.to_ascii_lowercase())
 }
 
 #[cfg(test)]
@@ -415,7 +480,7 @@ mod tests {
     fn rewrites_keep_everything_else() {
         let inv = inventory(&team());
         let m = &inv.migrations[0];
-        let spc = rewrite_spc(&m.spcs[0].value, "c1");
+        let spc = rewrite_spc(&m.spcs[0].value, "c1", false);
         assert_eq!(spc["apiVersion"], "secrets-store.csi.x-k8s.io/v1");
         assert_eq!(spc["spec"]["parameters"]["clientID"], "c1");
         assert_eq!(spc["spec"]["parameters"]["usePodIdentity"], "false");
@@ -424,7 +489,7 @@ mod tests {
             m.spcs[0].value["spec"]["parameters"]["objects"]
         );
         assert_eq!(spc["spec"]["parameters"]["tenantId"], "t1");
-        let d = rewrite_workload(&m.workloads[0]);
+        let d = rewrite_workload(&m.workloads[0], false);
         let labels = &d["spec"]["template"]["metadata"]["labels"];
         assert_eq!(labels[USE_LABEL], "true");
         assert_eq!(

@@ -7,6 +7,8 @@ use serde_json::{Value, json};
 pub(crate) const API_VERSION: &str = "secrets-store.csi.x-k8s.io/v1";
 pub(crate) const DEPRECATED_API_VERSION: &str = "secrets-store.csi.x-k8s.io/v1alpha1";
 pub(crate) const CSI_DRIVER: &str = "secrets-store.csi.k8s.io";
+/// The parameter that sends the provider through AKS's token proxy (identity bindings).
+pub(crate) const TOKEN_PROXY: &str = "useAzureTokenProxy";
 
 /// Every parameter the Azure provider reads, spelled exactly as it reads them.
 pub(crate) const PARAMETERS: &[&str] = &[
@@ -21,7 +23,7 @@ pub(crate) const PARAMETERS: &[&str] = &[
     "clientID",
     "objects",
     // Identity binding (a variant of workload identity through the AKS token proxy); needs clientID.
-    "useAzureTokenProxy",
+    TOKEN_PROXY,
 ];
 
 /// Fields of one entry of `objects` (KeyVaultObject).
@@ -109,7 +111,7 @@ pub(crate) fn secret_provider_class(s: &SpcSpec) -> Value {
         }
         IdentityMode::IdentityBinding { client_id } => {
             params.insert("usePodIdentity".into(), json!("false"));
-            params.insert("useAzureTokenProxy".into(), json!("true"));
+            params.insert(TOKEN_PROXY.into(), json!("true"));
             params.insert("clientID".into(), json!(client_id));
         }
         IdentityMode::VmIdentity {
@@ -305,7 +307,7 @@ pub fn lint(doc: &Value) -> Vec<Finding> {
     if !p("clientID").trim().is_empty() {
         modes.push("clientID (workload identity)");
     }
-    match parse_bool(p("useAzureTokenProxy")) {
+    match parse_bool(p(TOKEN_PROXY)) {
         Some(true) if p("clientID").trim().is_empty() => f.push(err(
             "spec.parameters.useAzureTokenProxy",
             "identity binding needs clientID (the user-assigned identity)",
@@ -313,7 +315,7 @@ pub fn lint(doc: &Value) -> Vec<Finding> {
         Some(_) => {}
         None => f.push(err(
             "spec.parameters.useAzureTokenProxy",
-            format!("{:?} is not a boolean", p("useAzureTokenProxy")),
+            format!("{:?} is not a boolean", p(TOKEN_PROXY)),
         )),
     }
     if modes.len() > 1 {

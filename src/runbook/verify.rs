@@ -622,7 +622,7 @@ fn spc_mismatch(
     };
     // Through a binding the provider must ask AKS's token proxy: without it, it would look for a
     // credential for the service account that binding mode never makes.
-    if token_proxy && !p("useAzureTokenProxy").eq_ignore_ascii_case("true") {
+    if token_proxy && !p(spc::TOKEN_PROXY).eq_ignore_ascii_case("true") {
         return Some("useAzureTokenProxy is not \"true\": in identity-binding mode the pods' tokens come through AKS's token proxy".into());
     }
     if p("keyvaultName") != vault.name {
