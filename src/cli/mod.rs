@@ -50,10 +50,32 @@ fn top_after_help() -> String {
     )
 }
 
+/// `kvwire --version`: the version, the commit it was built from, and the api-versions it speaks
+/// (one definition each: `azure::arm::api`, `azure::secret::API_VERSION`).
+fn long_version() -> &'static str {
+    use crate::azure::arm::api;
+    static TEXT: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    TEXT.get_or_init(|| {
+        format!(
+            "{} (commit {})\napi-versions: Microsoft.ContainerService {}, Microsoft.Authorization {}, Microsoft.ManagedIdentity {}, Microsoft.KeyVault {}, Key Vault data plane {}, Microsoft.ContainerRegistry {}, Microsoft.Resources (subscriptions) {}",
+            env!("CARGO_PKG_VERSION"),
+            env!("KVWIRE_COMMIT"),
+            api::CONTAINER_SERVICE,
+            api::AUTHORIZATION,
+            api::MANAGED_IDENTITY,
+            api::KEY_VAULT,
+            crate::azure::secret::API_VERSION,
+            api::CONTAINER_REGISTRY,
+            api::SUBSCRIPTIONS,
+        )
+    })
+}
+
 #[derive(Debug, Parser)]
 #[command(
     name = "kvwire",
     version,
+    long_version = long_version(),
     about = "Wire an AKS cluster to Azure Key Vault end to end",
     long_about = "Wire an AKS cluster to Azure Key Vault end to end.\n\n\
 Every command that changes Azure first observes, then shows a plan, asks for confirmation \

@@ -356,3 +356,26 @@ fn a_usage_error_under_detailed_exitcode_says_what_2_and_4_mean() {
         "only when it was asked for: {err}"
     );
 }
+
+/// `--version` says what was built and what it speaks: the version, the commit and every pinned
+/// api-version (read from src/azure/arm/api.rs, so a new pin shows up here or fails).
+#[test]
+fn version_names_the_commit_and_every_api_version() {
+    let (out, err, code) = kvwire(&["--version"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.starts_with(&format!("kvwire {} (commit ", env!("CARGO_PKG_VERSION"))),
+        "{out}"
+    );
+    let api = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/src/azure/arm/api.rs")).unwrap();
+    let pins: Vec<&str> = api
+        .lines()
+        .filter_map(|l| l.strip_prefix("pub const "))
+        .filter_map(|l| l.split('"').nth(1))
+        .collect();
+    assert!(pins.len() >= 6, "{pins:?}");
+    for pin in pins {
+        assert!(out.contains(pin), "{pin} missing: {out}");
+    }
+    assert!(out.contains("Key Vault data plane 2025-07-01"), "{out}");
+}

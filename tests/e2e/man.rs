@@ -101,8 +101,10 @@ fn pages() -> BTreeMap<String, Vec<u8>> {
             walk(sub, Some(&name), out);
         }
     }
-    // In a man page every option is described, also those `-h` leaves to `--help`.
+    // In a man page every option is described, also those `-h` leaves to `--help`. Its VERSION is
+    // the crate's: the commit `--version` adds would change the page with every commit.
     let mut cmd = kvwire::cli::Cli::command()
+        .long_version(None::<&str>)
         .disable_help_subcommand(true)
         .mut_args(|a| a.hide_short_help(false));
     cmd.build();
