@@ -76,6 +76,9 @@ impl Reporter for Console {
             if !run.plan.apps().is_empty() {
                 ui.print(&format!("\n{}", app_lines(run, ui)));
             }
+        } else if ui.log_to_stderr && !asking {
+            // CI: the document goes to stdout; the log says what the plan holds.
+            ui.eprint(&render::summary(run.planned));
         } else if asking {
             // stdout holds the document (`kvwire up -f r.toml | tee log`): the person asked at the
             // terminal still sees what they approve, there, before the question.
@@ -112,7 +115,13 @@ impl Reporter for Console {
                 ui.print(&verdict(run, ui, *stale));
                 ui.print(&render::outputs(outputs));
             }
-            End::Applied { outputs, .. } => self.document(run, false, outputs),
+            End::Applied { stale, outputs } => {
+                if ui.log_to_stderr {
+                    let ui = ui.for_stderr();
+                    ui.eprint(&format!("{}{}", failure_lines(run, &ui), verdict(run, &ui, *stale)));
+                }
+                self.document(run, false, outputs)
+            }
         }
     }
 
@@ -139,6 +148,14 @@ impl Reporter for Console {
     }
 
     fn step(&self, address: &str) -> Box<dyn StepLine> {
+        if self.ui.log_to_stderr {
+            // No terminal to redraw: one line when the step ends.
+            return Box::new(LogLine {
+                ui: self.ui.for_stderr(),
+                address: crate::util::text::printable(address).into_owned(),
+                started: std::time::Instant::now(),
+            });
+        }
         let style = ProgressStyle::with_template("{spinner} {prefix} {wide_msg} {elapsed}").expect("valid template");
         let bar = self.lines.add(ProgressBar::new_spinner().with_style(style));
         bar.set_prefix(crate::util::text::printable(address).into_owned());
@@ -160,6 +177,30 @@ impl Reporter for Console {
                 r.status
             ));
         }
+    }
+}
+
+/// A step's line in a CI log: written once, when it ends.
+struct LogLine {
+    ui: Ui,
+    address: String,
+    started: std::time::Instant,
+}
+
+impl StepLine for LogLine {
+    fn status(&self, _: &str) {}
+
+    fn finish(&self, word: &'static str) {
+        let mark = match word {
+            "failed" => self.ui.paint("✘", Style::Remove),
+            "done" => self.ui.paint("✔", Style::Add),
+            _ => self.ui.paint("…", Style::Change),
+        };
+        self.ui.eprint(&format!(
+            "{mark} {}: {word} ({})\n",
+            self.address,
+            minutes(self.started.elapsed())
+        ));
     }
 }
 

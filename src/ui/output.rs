@@ -31,6 +31,9 @@ pub struct Ui {
     pub(crate) interactive_stderr: bool,
     pub(crate) stdin_tty: bool,
     pub(crate) quiet: bool,
+    /// stdout holds a document for a machine and no terminal shows progress (CI): stderr gets the
+    /// human log instead — the plan's counts, a line per step, the verdict.
+    pub(crate) log_to_stderr: bool,
 }
 
 impl Ui {
@@ -50,6 +53,7 @@ impl Ui {
             interactive_stderr: stderr_tty && !quiet,
             stdin_tty: std::io::stdin().is_terminal(),
             quiet,
+            log_to_stderr: !stdout_tty && !stderr_tty && !quiet && format.is_none_or(|f| f != OutputFormat::Text),
         }
     }
 
@@ -187,6 +191,7 @@ mod tests {
             interactive_stderr: false,
             stdin_tty: false,
             quiet: false,
+            log_to_stderr: false,
         }
     }
 

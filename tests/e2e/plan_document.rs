@@ -438,3 +438,35 @@ fn every_post_and_secret_set_is_a_request_its_saved_plan_recorded() {
         }
     }
 }
+
+/// In CI (stdout and stderr not terminals) stdout is the document alone, and stderr is a log a
+/// person can read: the plan's counts, a line per step as it ends, and the verdict.
+#[test]
+fn ci_logs_say_what_happened_on_stderr_while_stdout_is_the_document() {
+    let fake = Fake::start();
+    let rb = runbook(&fake);
+    let out = with_secrets(fake.kvwire())
+        .args(["--yes", "up", "-f"])
+        .arg(&rb)
+        .output()
+        .unwrap();
+    let (stdout, stderr) = (
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr),
+    );
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    let doc: Value = serde_json::from_str(&stdout).expect("stdout is one JSON document");
+    assert_eq!(doc["command"], "up");
+    assert!(stderr.contains("Plan: "), "the counts: {stderr}");
+    for step in doc["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|s| s["outcome"] == "applied")
+    {
+        let address = step["address"].as_str().unwrap();
+        assert!(stderr.contains(&format!("✔ {address}: done (")), "{address}: {stderr}");
+    }
+    assert!(stderr.contains("✔ Apply complete:"), "{stderr}");
+    assert!(!stderr.contains("p-not-shown") && !stdout.contains("p-not-shown"));
+}
