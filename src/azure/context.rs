@@ -118,16 +118,31 @@ impl Azure {
 
     /// The cluster as read — raw JSON (for read-modify-write) and its typed view. Not found is an error.
     pub(crate) async fn cluster(&self, rg: &str, name: &str) -> Result<(serde_json::Value, ManagedCluster)> {
-        let doc = self
+        let Some(doc) = self
             .arm
             .get_opt(&self.cluster_id(rg, name), api::CONTAINER_SERVICE)
             .await?
-            .ok_or_else(|| {
-                Error::runtime(format!(
-                    "cluster {rg}/{name} was not found in subscription {}",
-                    self.subscription
-                ))
-            })?;
+        else {
+            // What exists instead, read only now that it is needed (a failed list adds nothing).
+            let hint = match self
+                .arm
+                .list(
+                    &ids::managed_clusters_in_subscription(&self.subscription),
+                    api::CONTAINER_SERVICE,
+                )
+                .await
+            {
+                Ok(all) => {
+                    let found: Vec<String> = all.iter().filter_map(|c| c["id"].as_str().map(str::to_owned)).collect();
+                    ids::nearby("AKS clusters", &found, Some(rg))
+                }
+                Err(_) => String::new(),
+            };
+            return Err(Error::runtime(format!(
+                "cluster {rg}/{name} was not found in subscription {}{hint}",
+                self.subscription
+            )));
+        };
         let mc = serde_json::from_value(doc.clone())
             .map_err(|e| Error::runtime(format!("unexpected managedCluster document: {e}")))?;
         Ok((doc, mc))

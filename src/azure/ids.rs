@@ -137,3 +137,27 @@ mod tests {
         );
     }
 }
+
+/// What exists near a name that was not found, for the error: those of `ids` (resource IDs) in
+/// resource group `rg` first, else all, at most 10, as `rg/name`; `kind` names them ("clusters").
+pub(crate) fn nearby(kind: &str, ids: &[String], rg: Option<&str>) -> String {
+    let label = |id: &String| format!("{}/{}", resource_group_of(id).unwrap_or("?"), name_of(id));
+    let in_rg: Vec<String> = ids
+        .iter()
+        .filter(|id| rg.is_some_and(|rg| resource_group_of(id).is_some_and(|r| r.eq_ignore_ascii_case(rg))))
+        .map(label)
+        .collect();
+    let (shown, where_) = if in_rg.is_empty() {
+        (
+            ids.iter().map(label).collect::<Vec<_>>(),
+            "the subscription has".to_string(),
+        )
+    } else {
+        (in_rg, format!("resource group {} has", rg.unwrap_or("")))
+    };
+    match shown.len() {
+        0 => format!("; the subscription has no {kind}"),
+        n if n > 10 => format!("; {where_} {n} {kind}, among them {}", shown[..10].join(", ")),
+        _ => format!("; {where_} {kind} {}", shown.join(", ")),
+    }
+}

@@ -74,25 +74,38 @@ impl AccessPolicyEntry {
 impl Vault {
     /// Read the vault: by ID, by name in `resource_group`, or by name anywhere in the subscription.
     pub(crate) async fn find(az: &Azure, vault: &str, resource_group: Option<&str>) -> Result<Vault> {
-        let doc = if vault.starts_with('/') {
-            az.arm.get_opt(vault, api::KEY_VAULT).await?
+        let in_subscription = ids::vaults_in_subscription(&az.subscription);
+        let list = || az.arm.list(&in_subscription, api::KEY_VAULT);
+        let (doc, listed) = if vault.starts_with('/') {
+            (az.arm.get_opt(vault, api::KEY_VAULT).await?, None)
         } else if let Some(rg) = resource_group {
             let id = ids::vault(&az.subscription, rg, vault);
-            az.arm.get_opt(&id, api::KEY_VAULT).await?
+            (az.arm.get_opt(&id, api::KEY_VAULT).await?, None)
         } else {
-            let all = az
-                .arm
-                .list(&ids::vaults_in_subscription(&az.subscription), api::KEY_VAULT)
-                .await?;
-            all.into_iter()
+            let all = list().await?;
+            let found = all
+                .iter()
                 .find(|v| v["name"].as_str().is_some_and(|n| n.eq_ignore_ascii_case(vault)))
+                .cloned();
+            (found, Some(all))
         };
-        let doc = doc.ok_or_else(|| {
-            Error::runtime(format!(
-                "Key Vault {vault} was not found in subscription {}",
+        let Some(doc) = doc else {
+            // What exists instead (listed only now, unless the search already did).
+            let all = match listed {
+                Some(all) => Some(all),
+                None => list().await.ok(),
+            };
+            let hint = all
+                .map(|all| {
+                    let found: Vec<String> = all.iter().filter_map(|v| v["id"].as_str().map(str::to_owned)).collect();
+                    ids::nearby("Key Vaults", &found, resource_group)
+                })
+                .unwrap_or_default();
+            return Err(Error::runtime(format!(
+                "Key Vault {vault} was not found in subscription {}{hint}",
                 az.subscription
-            ))
-        })?;
+            )));
+        };
         Vault::of(doc)
     }
 

@@ -724,3 +724,38 @@ fn a_pool_already_on_the_newest_image_is_not_reimaged_in_vain() {
     );
     assert!(fake.writes().is_empty());
 }
+
+/// A cluster or vault that is not there: the error lists what is, in the resource group first.
+#[test]
+fn what_is_not_found_comes_with_what_exists_nearby() {
+    let fake = Fake::start();
+    fake.seed_sp_cluster("rg1", "aks1", &[("nodepool1", "img-1", "img-1")], mi_extra());
+    fake.seed_sp_cluster("rg2", "aks-other", &[("nodepool1", "img-1", "img-1")], mi_extra());
+    fake.seed_vault("kv-demo", true, true);
+    let (_, all, code) = support::outcome(fake.kvwire().args(["kubelet-identity", "-g", "rg1", "-n", "aks-typo"]));
+    assert_eq!(code, 1, "{all}");
+    assert!(
+        all.contains("cluster rg1/aks-typo was not found")
+            && all.contains("resource group rg1 has AKS clusters rg1/aks1"),
+        "{all}"
+    );
+    assert!(!all.contains("aks-other"), "the resource group's first: {all}");
+    let (_, all, _) = support::outcome(fake.kvwire().args(["kubelet-identity", "-g", "rg-typo", "-n", "aks1"]));
+    assert!(
+        all.contains("the subscription has AKS clusters") && all.contains("rg2/aks-other"),
+        "{all}"
+    );
+    let (_, all, _) = support::outcome(fake.kvwire().args([
+        "manifests",
+        "--vault",
+        "kv-demox",
+        "--namespace",
+        "shop",
+        "--identity",
+        "id-app",
+    ]));
+    assert!(
+        all.contains("Key Vault kv-demox was not found") && all.contains("rg1/kv-demo"),
+        "{all}"
+    );
+}
