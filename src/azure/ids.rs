@@ -120,24 +120,6 @@ pub(crate) fn resource_group_of(id: &str) -> Option<&str> {
     None
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn names_are_stable() {
-        // Fixed: changing the formula would make `down` miss assignments kvwire made before.
-        assert_eq!(
-            role_assignment_name("/Subscriptions/S/x", "P", "4633458B-17de-408a-b874-0445c86b69e6"),
-            role_assignment_name("/subscriptions/s/x", "p", "4633458b-17de-408a-b874-0445c86b69e6")
-        );
-        assert_eq!(
-            resource_group_of("/subscriptions/s/resourceGroups/rg1/providers/x/y/z"),
-            Some("rg1")
-        );
-    }
-}
-
 /// What exists near a name that was not found, for the error: those of `ids` (resource IDs) in
 /// resource group `rg` first, else all, at most 10, as `rg/name`; `kind` names them ("clusters").
 pub(crate) fn nearby(kind: &str, ids: &[String], rg: Option<&str>) -> String {
@@ -159,5 +141,23 @@ pub(crate) fn nearby(kind: &str, ids: &[String], rg: Option<&str>) -> String {
         0 => format!("; the subscription has no {kind}"),
         n if n > 10 => format!("; {where_} {n} {kind}, among them {}", shown[..10].join(", ")),
         _ => format!("; {where_} {kind} {}", shown.join(", ")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_stable() {
+        // Fixed: changing the formula would make `down` miss assignments kvwire made before.
+        assert_eq!(
+            role_assignment_name("/Subscriptions/S/x", "P", "4633458B-17de-408a-b874-0445c86b69e6"),
+            role_assignment_name("/subscriptions/s/x", "p", "4633458b-17de-408a-b874-0445c86b69e6")
+        );
+        assert_eq!(
+            resource_group_of("/subscriptions/s/resourceGroups/rg1/providers/x/y/z"),
+            Some("rg1")
+        );
     }
 }
