@@ -170,12 +170,51 @@ async fn role_covering(
     for a in Assignment::held_at(az, target, object_id).await? {
         let role = a.view.role();
         if a.covers(target) && fits(role) {
-            let scope = a.view.scope().to_ascii_lowercase();
             return Ok(Some(format!(
-                "{} at {scope}",
-                RoleDefinitionRef::by_id(role).name(az).await
+                "{} {}",
+                RoleDefinitionRef::by_id(role).name(az).await,
+                scope_words(a.view.scope())
             )));
         }
     }
     Ok(None)
+}
+
+/// Where an assignment is, in words a line can carry once per secret: `at vault kv-demo`, `at
+/// resource group rg1`, `at the subscription`, `on secret db-password`; else the scope as written.
+fn scope_words(scope: &str) -> String {
+    let parts: Vec<&str> = scope.trim_matches('/').split('/').collect();
+    let at = |i: usize, key: &str| parts.get(i).is_some_and(|p| p.eq_ignore_ascii_case(key));
+    match parts.len() {
+        2 if at(0, "subscriptions") => "at the subscription".into(),
+        4 if at(2, "resourceGroups") => format!("at resource group {}", parts[3]),
+        8 if at(6, "vaults") => format!("at vault {}", parts[7]),
+        10 if at(8, "secrets") => format!("on secret {}", parts[9]),
+        _ => format!("at {scope}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::scope_words;
+
+    #[test]
+    fn scopes_read_as_words() {
+        let sub = "/subscriptions/00000000-0000-0000-0000-000000000000";
+        assert_eq!(scope_words(sub), "at the subscription");
+        assert_eq!(
+            scope_words(&format!("{sub}/resourceGroups/rg1")),
+            "at resource group rg1"
+        );
+        let vault = format!("{sub}/resourceGroups/rg1/providers/Microsoft.KeyVault/vaults/kv-demo");
+        assert_eq!(scope_words(&vault), "at vault kv-demo");
+        assert_eq!(
+            scope_words(&format!("{vault}/secrets/db-password")),
+            "on secret db-password"
+        );
+        assert_eq!(
+            scope_words("/providers/Microsoft.Management/managementGroups/mg1"),
+            "at /providers/Microsoft.Management/managementGroups/mg1"
+        );
+    }
 }

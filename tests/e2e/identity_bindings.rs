@@ -151,6 +151,12 @@ fn twenty_five_service_accounts_share_one_binding() {
     assert_eq!(code, 0, "{all}");
     let checks = doc["checks"].as_array().unwrap();
     assert!(checks.iter().all(|c| c["ok"] == true), "{checks:#?}");
+    // Each secret's line names where the grant is, in words, not the vault's whole scope again.
+    let read = checks
+        .iter()
+        .find(|c| c["check"] == "identity rg1/id-shop can read secret kv-demo/db-host")
+        .unwrap_or_else(|| panic!("{checks:#?}"));
+    assert_eq!(read["detail"], "Key Vault Secrets User at vault kv-demo", "{read:#}");
     for wanted in [
         "identity binding rg1/aks1/idshop binds the identity",
         "AKS's credential",
