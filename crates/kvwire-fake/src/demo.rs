@@ -80,8 +80,24 @@ pub fn run(kvwire: &Path, runbook: &Path, shown: &str, print: &mut dyn FnMut(&st
         let out = cmd
             .output()
             .map_err(|e| format!("cannot run {}: {e}", kvwire.display()))?;
-        say(&String::from_utf8_lossy(&out.stdout));
-        say(&String::from_utf8_lossy(&out.stderr));
+        // Paths as the user typed them: the scratch copy is gone when the demo ends.
+        let clean = |b: &[u8]| {
+            String::from_utf8_lossy(b)
+                .replace(&rb.display().to_string(), shown)
+                .replace(&work.display().to_string(), ".")
+        };
+        let stdout = clean(&out.stdout);
+        // `up` shows the plan again before applying it: once is enough here.
+        let stdout = match (args[0], stdout.find("\nPlan: ")) {
+            ("up", Some(at)) => {
+                let rest = &stdout[at + 1..];
+                let after = rest.find('\n').map(|n| &rest[n + 1..]).unwrap_or("");
+                format!("(the plan shown above)\n{after}")
+            }
+            _ => stdout,
+        };
+        say(&stdout);
+        say(&clean(&out.stderr));
         codes.push(out.status.code().unwrap_or(-1));
         if i == 2 {
             second_up_writes = fake.writes().len() - before;
@@ -100,5 +116,9 @@ pub fn run(kvwire: &Path, runbook: &Path, shown: &str, print: &mut dyn FnMut(&st
         fake.writes().len(),
         second_up_writes
     ));
+    say("\nNext:\n\
+         \x20 cargo install --locked --path .          # puts kvwire on PATH (~/.cargo/bin)\n\
+         \x20 cargo run --release --bin kvwire-fake    # a local Azure for your own runbook: docs/testing-your-runbook.md\n\
+         \x20 kvwire init -g RG -n CLUSTER --vault VAULT -f onboard.toml   # your own runbook, from what Azure holds\n");
     Ok(Outcome { transcript, ok })
 }

@@ -52,12 +52,30 @@ fn build_kvwire(root: &Path) -> PathBuf {
     let release = dir.file_name().is_some_and(|n| n == "release");
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let mut cmd = Command::new(cargo);
-    cmd.current_dir(root)
-        .args(["build", "--quiet", "-p", "kvwire", "--bin", "kvwire"]);
+    cmd.current_dir(root).args(["build", "-p", "kvwire", "--bin", "kvwire"]);
     if release {
         cmd.arg("--release");
     }
-    eprintln!("building kvwire…");
+    // `cargo run` set these for this process; passed on, they change the fingerprints of
+    // dependencies whose build scripts read them (ring's), so this build and the next `cargo run`
+    // would rebuild each other every time.
+    for (k, _) in std::env::vars_os() {
+        let k = k.to_string_lossy();
+        if k.starts_with("CARGO_PKG_")
+            || [
+                "CARGO_MANIFEST_DIR",
+                "CARGO_MANIFEST_PATH",
+                "CARGO_MANIFEST_LINKS",
+                "CARGO_CRATE_NAME",
+                "CARGO_BIN_NAME",
+                "CARGO_PRIMARY_PACKAGE",
+            ]
+            .contains(&k.as_ref())
+        {
+            cmd.env_remove(k.as_ref());
+        }
+    }
+    eprintln!("building kvwire (cargo's progress follows)…");
     match cmd.status() {
         Ok(s) if s.success() => dir.join(format!("kvwire{}", std::env::consts::EXE_SUFFIX)),
         other => {
