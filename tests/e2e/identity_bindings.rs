@@ -295,6 +295,25 @@ fn down_removes_the_binding_with_the_identity_this_runbook_made_and_keeps_one_it
     assert!(fake.resource(&identity).is_none(), "{all}");
 }
 
+/// `kvwire init` for shop/checkout on identity id-shop.
+fn init_shop(fake: &Fake) -> (Value, String, i32) {
+    support::outcome(fake.kvwire().args([
+        "init",
+        "-g",
+        "rg1",
+        "-n",
+        "aks1",
+        "--vault",
+        "kv-demo",
+        "--identity",
+        "id-shop",
+        "--namespace",
+        "shop",
+        "--service-account",
+        "checkout",
+    ]))
+}
+
 /// An identity that holds 20 credentials already, AKS's for an earlier binding among them or not.
 fn full_identity(fake: &Fake, name: &str, with_aks_credential: bool) -> String {
     let identity = kvwire_fake::Fake::identity_id("rg1", name);
@@ -328,21 +347,7 @@ fn init_and_migrate_choose_binding_mode_when_the_count_requires_it() {
     let fake = Fake::start();
     runbook(&fake, "workload-identity", 1);
     full_identity(&fake, "id-shop", true);
-    let (out, all, code) = support::outcome(fake.kvwire().args([
-        "init",
-        "-g",
-        "rg1",
-        "-n",
-        "aks1",
-        "--vault",
-        "kv-demo",
-        "--identity",
-        "id-shop",
-        "--namespace",
-        "shop",
-        "--service-account",
-        "checkout",
-    ]));
+    let (out, all, code) = init_shop(&fake);
     assert_eq!(code, 0, "{all}");
     let text = out.as_str().map(str::to_owned).unwrap_or(all.clone());
     assert!(
@@ -352,12 +357,7 @@ fn init_and_migrate_choose_binding_mode_when_the_count_requires_it() {
 
     // The same identity, named by a team's aad-pod-identity manifests.
     let runbook = fake.dir.join("shop.toml");
-    let (_, all, code) = support::outcome(
-        fake.kvwire()
-            .args(["migrate", "pod-identity", "--from", crate::migrate::FIXTURES])
-            .args(["-g", "rg1", "-n", "aks1", "-f"])
-            .arg(&runbook),
-    );
+    let (_, all, code) = crate::migrate::migrate(&fake, &runbook);
     assert_eq!(code, 0, "{all}");
     let text = std::fs::read_to_string(&runbook).unwrap();
     assert!(text.contains("mode = \"identity-binding\""), "{text}");
@@ -391,21 +391,7 @@ fn a_full_identity_without_akss_credential_gets_neither_mode_silently() {
     assert!(all.contains("needs one more (AKS's aks-identity-binding)"), "{all}");
     assert!(fake.writes().is_empty(), "{:?}", fake.writes());
     // init says so instead of choosing a mode that cannot work.
-    let (out, all, code) = support::outcome(fake.kvwire().args([
-        "init",
-        "-g",
-        "rg1",
-        "-n",
-        "aks1",
-        "--vault",
-        "kv-demo",
-        "--identity",
-        "id-shop",
-        "--namespace",
-        "shop",
-        "--service-account",
-        "checkout",
-    ]));
+    let (out, all, code) = init_shop(&fake);
     assert_eq!(code, 0, "{all}");
     let text = out.as_str().map(str::to_owned).unwrap_or(all.clone());
     assert!(

@@ -34,6 +34,25 @@ fn estate(fake: &Fake) -> (String, String) {
     (identity, client)
 }
 
+/// `kvwire migrate pod-identity` of the fixtures for rg1/aks1, writing `runbook`.
+pub(crate) fn migrate(fake: &Fake, runbook: &std::path::Path) -> (Value, String, i32) {
+    support::outcome(
+        fake.kvwire()
+            .args([
+                "migrate",
+                "pod-identity",
+                "--from",
+                FIXTURES,
+                "-g",
+                "rg1",
+                "-n",
+                "aks1",
+                "-f",
+            ])
+            .arg(runbook),
+    )
+}
+
 fn read_yaml(path: &std::path::Path) -> Value {
     let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     kvwire::k8s::yaml::parse_documents(&text, "out").unwrap().remove(0)
@@ -52,21 +71,7 @@ fn a_pod_identity_team_moves_to_workload_identity_on_the_same_identity() {
     let fake = Fake::start();
     let (identity, client) = estate(&fake);
     let runbook = fake.dir.join("shop.toml");
-    let (_, all, code) = support::outcome(
-        fake.kvwire()
-            .args([
-                "migrate",
-                "pod-identity",
-                "--from",
-                FIXTURES,
-                "-g",
-                "rg1",
-                "-n",
-                "aks1",
-                "-f",
-            ])
-            .arg(&runbook),
-    );
+    let (_, all, code) = migrate(&fake, &runbook);
     assert_eq!(code, 0, "{all}");
     assert!(
         fake.writes().is_empty(),
@@ -248,21 +253,7 @@ fn the_add_on_entry_goes_after_the_cut_over_never_in_the_run_that_sets_up_the_ne
     let fake = Fake::start();
     estate(&fake);
     let runbook = fake.dir.join("shop.toml");
-    let (_, all, code) = support::outcome(
-        fake.kvwire()
-            .args([
-                "migrate",
-                "pod-identity",
-                "--from",
-                FIXTURES,
-                "-g",
-                "rg1",
-                "-n",
-                "aks1",
-                "-f",
-            ])
-            .arg(&runbook),
-    );
+    let (_, all, code) = migrate(&fake, &runbook);
     assert_eq!(code, 0, "{all}");
     // The team asks for the removal from the start: the first run still keeps the entry.
     let text = std::fs::read_to_string(&runbook)
@@ -307,21 +298,7 @@ fn an_add_on_entry_of_another_identity_is_never_removed() {
         .unwrap()
         .push(json!({"name": "ledger-identity", "namespace": "shop", "bindingSelector": "ledger", "identity": {"resourceId": other, "clientId": "c", "objectId": "o"}}));
     let runbook = fake.dir.join("shop.toml");
-    let (_, all, code) = support::outcome(
-        fake.kvwire()
-            .args([
-                "migrate",
-                "pod-identity",
-                "--from",
-                FIXTURES,
-                "-g",
-                "rg1",
-                "-n",
-                "aks1",
-                "-f",
-            ])
-            .arg(&runbook),
-    );
+    let (_, all, code) = migrate(&fake, &runbook);
     assert_eq!(code, 0, "{all}");
     let (_, all, code) = support::outcome(fake.kvwire().args(["--yes", "up", "-f"]).arg(&runbook));
     assert_eq!(code, 0, "{all}");
