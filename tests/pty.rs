@@ -222,3 +222,34 @@ fn down_needs_the_word_yes_and_ends_destroy_complete() {
         fake.writes()
     );
 }
+
+/// At a terminal `error:` is red; NO_COLOR (any non-empty value) and --no-color turn it off.
+#[test]
+fn errors_are_red_at_a_terminal_unless_no_color() {
+    let fake = Fake::start();
+    let mut cmd = fake.kvwire_process();
+    cmd.args(["kubelet-identity", "-g", "rg1", "-n", "no-such-cluster"])
+        .env_remove("NO_COLOR");
+    let mut p = session(cmd);
+    let (code, out) = finish(&mut p);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains("\u{1b}[1;31merror\u{1b}[0m: cluster rg1/no-such-cluster was not found"),
+        "{out:?}"
+    );
+    let mut cmd = fake.kvwire_process();
+    cmd.args(["kubelet-identity", "-g", "rg1", "-n", "no-such-cluster"])
+        .env("NO_COLOR", "1");
+    let mut p = session(cmd);
+    let (_, out) = finish(&mut p);
+    assert!(
+        out.contains("error: cluster rg1/no-such-cluster") && !out.contains("\u{1b}[1;31m"),
+        "{out:?}"
+    );
+    let mut cmd = fake.kvwire_process();
+    cmd.args(["--no-color", "kubelet-identity", "-g", "rg1", "-n", "no-such-cluster"])
+        .env_remove("NO_COLOR");
+    let mut p = session(cmd);
+    let (_, out) = finish(&mut p);
+    assert!(!out.contains("\u{1b}[1;31m"), "{out:?}");
+}

@@ -205,7 +205,7 @@ pub struct GlobalArgs {
 
     /// No colour in text output (NO_COLOR is honoured too).
     #[arg(long, global = true)]
-    pub(crate) no_color: bool,
+    pub no_color: bool,
 }
 
 /// `-o` of commands that print a plan or a report.
