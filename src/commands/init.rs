@@ -3,7 +3,7 @@
 //! OIDC issuer, node pools, the vault's resource group and permission model).
 
 use crate::{
-    azure::{arm::api, ids, vault::Vault},
+    azure::vault::Vault,
     cli::{InitArgs, InitMode},
     error::{Error, ExitStatus, Result},
     settings::Settings,
@@ -95,11 +95,8 @@ async fn observe(args: &InitArgs, s: &Settings) -> Result<Observed> {
     let v = Vault::find(&az, &args.vault, args.vault_resource_group.as_deref()).await?;
     if args.mode == InitMode::WorkloadIdentity {
         let identity = az.identity_id(rg, &identity_name(args));
-        o.credentials = match az
-            .arm
-            .list(&ids::federated_credentials(&identity), api::MANAGED_IDENTITY)
-            .await
-        {
+        o.credentials = match crate::azure::identity::credentials_of(&az, &identity).await {
+            Ok(list) if list.is_empty() => None,
             Ok(list) => {
                 let me = Binding {
                     namespace: args.namespace.clone(),
@@ -109,7 +106,6 @@ async fn observe(args: &InitArgs, s: &Settings) -> Result<Observed> {
                 let after = credentials_after(&list, &[me], mc.oidc_issuer());
                 Some((list.len(), after, binding_fits(&list)))
             }
-            Err(Error::Arm(e)) if e.is_not_found() => None,
             Err(e) => return Err(e),
         };
     }

@@ -122,10 +122,7 @@ pub(crate) async fn run(args: &MigratePodIdentityArgs, s: &Settings) -> Result<E
             ));
         }
         // Past 20 credentials on the identity, one binding instead (plan-time count, as `up` does).
-        let existing = az
-            .arm
-            .list(&ids::federated_credentials(&m.resource_id), api::MANAGED_IDENTITY)
-            .await?;
+        let existing = crate::azure::identity::credentials_of(&az, &m.resource_id).await?;
         let bindings: Vec<Binding> = accounts
             .iter()
             .map(|a| Binding {

@@ -504,14 +504,7 @@ async fn identity_checks(
                 ));
             }
             let creds = match found {
-                Some(_) => {
-                    az.arm
-                        .list(
-                            &ids::federated_credentials(&az.identity_id(id_rg, name)),
-                            api::MANAGED_IDENTITY,
-                        )
-                        .await?
-                }
+                Some(_) => crate::azure::identity::credentials_of(az, &az.identity_id(id_rg, name)).await?,
                 None => vec![],
             };
             for sa in &b.service_accounts {

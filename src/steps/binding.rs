@@ -100,18 +100,11 @@ impl Step for IdentityBinding {
         let planned = Planned::new(self.address(), self.phase(), ids::IDENTITY_BINDING, Action::Create)
             .warnings(self.notes.clone());
         let identity = self.identity.id();
-        let az = &self.binding.cluster.az;
-        let creds = async {
-            match az
-                .arm
-                .list(&ids::federated_credentials(&identity), api::MANAGED_IDENTITY)
-                .await
-            {
-                Err(Error::Arm(e)) if e.is_not_found() => Ok(vec![]),
-                other => other,
-            }
-        };
-        let (read, (_, mc), creds) = futures::try_join!(self.binding.read(), self.binding.cluster.read(), creds)?;
+        let (read, (_, mc), creds) = futures::try_join!(
+            self.binding.read(),
+            self.binding.cluster.read(),
+            self.identity.credentials()
+        )?;
         if mc
             .properties
             .api_server_access_profile
@@ -192,9 +185,7 @@ impl Step for IdentityBinding {
     /// The binding has succeeded for this identity and reports its issuer, and the identity holds
     /// AKS's credential for that issuer (what token exchange through the binding relies on).
     async fn verify(&self, _planned: &Planned) -> Result<()> {
-        let cred = ids::federated_credential(&self.identity.id(), AKS_CREDENTIAL);
-        let az = &self.binding.cluster.az;
-        let (read, cred) = futures::try_join!(self.binding.read(), az.arm.get_opt(&cred, api::MANAGED_IDENTITY))?;
+        let (read, cred) = futures::try_join!(self.binding.read(), self.identity.credential(AKS_CREDENTIAL))?;
         let failed = |why: String| {
             Err(Error::runtime(format!(
                 "verification failed for {}: {why}",

@@ -325,18 +325,7 @@ impl Step for FederatedCredential {
     async fn plan(&self) -> Result<Planned> {
         // The cluster's issuer and the identity's credentials, read at once (an identity that does
         // not exist yet has none).
-        let az = &self.identity.cluster.az;
-        let creds = async {
-            match az
-                .arm
-                .list(&ids::federated_credentials(&self.identity.id()), api::MANAGED_IDENTITY)
-                .await
-            {
-                Err(Error::Arm(e)) if e.is_not_found() => Ok(vec![]),
-                other => other,
-            }
-        };
-        let ((_, mc), existing) = futures::try_join!(self.identity.cluster.read(), creds)?;
+        let ((_, mc), existing) = futures::try_join!(self.identity.cluster.read(), self.identity.credentials())?;
         let issuer = mc.oidc_issuer().map(str::to_owned);
         let subject = self.binding.subject();
         let planned = Planned::new(self.address(), self.phase(), ids::FEDERATED_CREDENTIAL, Action::Create);
@@ -478,9 +467,8 @@ impl Step for FederatedCredential {
     /// The credential as written, against the cluster's issuer as it is now: one round trip (both
     /// read at once), where observing again would list every credential of the identity.
     async fn verify(&self, _planned: &Planned) -> Result<()> {
-        let az = &self.identity.cluster.az;
-        let id = ids::federated_credential(&self.identity.id(), &self.name());
-        let (issuer, written) = futures::try_join!(self.cluster_issuer(), az.arm.get_opt(&id, api::MANAGED_IDENTITY))?;
+        let name = self.name();
+        let (issuer, written) = futures::try_join!(self.cluster_issuer(), self.identity.credential(&name))?;
         match written {
             Some(c) if credential_matches(&c, &issuer, &self.binding.subject()) => Ok(()),
             Some(_) => Err(Error::runtime(format!(
@@ -500,7 +488,7 @@ impl FederatedCredential {
     /// The write of this credential trusting `issuer`: what plan shows and apply sends.
     fn request(&self, issuer: &str) -> Request {
         Request::put(
-            ids::federated_credential(&self.identity.id(), &self.name()),
+            self.identity.credential_id(&self.name()),
             api::MANAGED_IDENTITY,
             json!({"properties": {"issuer": issuer, "subject": self.binding.subject(), "audiences": [AUDIENCE]}}),
         )
@@ -527,7 +515,7 @@ pub(crate) async fn put_credential(
     on: Progress<'_>,
 ) -> Result<()> {
     let az = &identity.cluster.az;
-    let path = ids::federated_credential(&identity.id(), name);
+    let path = identity.credential_id(name);
     one_credential_write_at_a_time(&path, wait, on, || async {
         match body {
             Some(b) => az.arm.put(&path, api::MANAGED_IDENTITY, b, on).await.map(|_| ()),

@@ -70,18 +70,7 @@ impl PodIdentityAddonRemoval {
                 let Some(issuer) = mc.oidc_issuer() else {
                     return Ok(false);
                 };
-                let az = &self.identity.cluster.az;
-                let creds = match az
-                    .arm
-                    .list(
-                        &ids::federated_credentials(&self.identity.id()),
-                        crate::azure::arm::api::MANAGED_IDENTITY,
-                    )
-                    .await
-                {
-                    Err(crate::error::Error::Arm(e)) if e.is_not_found() => vec![],
-                    other => other?,
-                };
+                let creds = self.identity.credentials().await?;
                 Ok(accounts
                     .iter()
                     .all(|b| creds.iter().any(|c| credential_matches(c, issuer, &b.subject()))))

@@ -3,7 +3,7 @@
 
 use super::{access::PRINCIPAL_WAIT, identity::one_credential_write_at_a_time};
 use crate::{
-    azure::{arm::api, context::Azure, ids, role_assignment::Assignment, write::Request},
+    azure::{context::Azure, ids, role_assignment::Assignment, write::Request},
     error::Result,
     model::tags,
     plan::{Action, FieldChange, Phase, Planned, Step},
@@ -130,11 +130,7 @@ impl Step for Remove {
         // Pods of another app still federate with this identity: it stays whoever claims it.
         let mut foreign: Vec<String> = vec![];
         if let Some((identity, ours)) = &self.own_credentials {
-            let creds = self
-                .az
-                .arm
-                .list(&ids::federated_credentials(identity), api::MANAGED_IDENTITY)
-                .await?;
+            let creds = crate::azure::identity::credentials_of(&self.az, identity).await?;
             foreign = creds
                 .iter()
                 .filter_map(|c| c["name"].as_str())
@@ -246,6 +242,7 @@ mod tests {
     //! The removal's plan against recorded observations (steps::recorded).
 
     use super::*;
+    use crate::azure::arm::api;
     use crate::{
         azure::role_assignment::RoleAssignmentRef,
         model::roles,
