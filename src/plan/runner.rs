@@ -627,6 +627,7 @@ async fn apply_one(
     };
     line.finish(match &r {
         Ok(Outcome::Started) => "started",
+        Ok(_) if planned.waits_only => "waited",
         Ok(_) => "done",
         Err(_) => "failed",
     });

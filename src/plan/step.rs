@@ -150,6 +150,9 @@ pub(crate) struct Planned {
     pub(crate) needs_word: bool,
     /// The write apply sends, where the plan knows it whole ([`Request`]).
     pub(crate) request: Option<Request>,
+    /// Apply only waits for an operation already running in Azure (an interrupted run's, or
+    /// someone else's): reported as waited for, not as applied.
+    pub(crate) waits_only: bool,
 }
 
 impl Planned {
@@ -175,7 +178,16 @@ impl Planned {
             adoption: false,
             needs_word: false,
             request: None,
+            waits_only: false,
         }
+    }
+
+    /// Apply only waits for what already runs; `why` says for what.
+    pub(crate) fn waiting(mut self, why: impl Into<String>) -> Planned {
+        self.action = Action::Run;
+        self.reason = Some(why.into());
+        self.waits_only = true;
+        self
     }
 
     /// The write apply will send.

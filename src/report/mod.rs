@@ -193,7 +193,7 @@ impl StepLine for LogLine {
     fn finish(&self, word: &'static str) {
         let mark = match word {
             "failed" => self.ui.paint("✘", Style::Remove),
-            "done" => self.ui.paint("✔", Style::Add),
+            "done" | "waited" => self.ui.paint("✔", Style::Add),
             _ => self.ui.paint("…", Style::Change),
         };
         self.ui.eprint(&format!(
@@ -273,6 +273,18 @@ fn verdict(run: &RunView<'_>, ui: &Ui, stale: bool) -> String {
         count(Outcome::Started),
         count(Outcome::NotRun),
     );
+    // Steps that only waited for what already ran (a resumed run) did not apply anything.
+    let waited = run
+        .outcomes
+        .iter()
+        .zip(run.planned)
+        .filter(|((o, _), p)| *o == Outcome::Applied && p.waits_only)
+        .count();
+    let applied = applied - waited;
+    let waited = match waited {
+        0 => String::new(),
+        n => format!("; {n} waited for (already running in Azure)"),
+    };
     // `down` that only took its name off a shared resource did not destroy it: say so.
     let released = run
         .outcomes
@@ -321,7 +333,7 @@ fn verdict(run: &RunView<'_>, ui: &Ui, stale: bool) -> String {
         )
     } else {
         format!(
-            "{} {verb} complete: {applied} {done}{kept} and verified.\n",
+            "{} {verb} complete: {applied} {done}{kept} and verified{waited}.\n",
             ui.paint("✔", Style::Add)
         )
     }

@@ -149,12 +149,9 @@ impl Step for IdentityBinding {
                 ..planned.reason("binds this identity").observed(view.e_tag)
             }),
             // AKS still works on it (an interrupted run, `--no-wait`): wait, never write over it.
-            Some((_, view)) if RUNNING.iter().any(|s| view.state().eq_ignore_ascii_case(s)) => Ok(Planned {
-                action: Action::Run,
-                ..planned
-                    .reason(format!("(waits for the binding's running operation: {})", view.state()))
-                    .observed(view.e_tag)
-            }),
+            Some((_, view)) if RUNNING.iter().any(|s| view.state().eq_ignore_ascii_case(s)) => Ok(planned
+                .waiting(format!("(waits for the binding's running operation: {})", view.state()))
+                .observed(view.e_tag)),
             // Failed or cut short: the same PUT again, on the binding as it was read.
             Some((_, view)) => {
                 let r = self.request(view.e_tag.clone());

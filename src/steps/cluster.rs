@@ -58,10 +58,7 @@ pub(crate) fn plan_write(
             action: Action::NoOp,
             ..planned.reason(done)
         },
-        (true, Some(what)) => Planned {
-            action: Action::Run,
-            ..planned.reason(format!("(waits for {what})"))
-        },
+        (true, Some(what)) => planned.waiting(format!("(waits for {what})")),
         (false, busy) => {
             // The switch of the control plane's identity is approved only by the whole word yes.
             let planned = Planned {

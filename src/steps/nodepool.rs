@@ -104,7 +104,7 @@ impl Step for UpgradeNodeImage {
             ..planned.clone().reason(why)
         };
         if state.eq_ignore_ascii_case("UpgradingNodeImageVersion") {
-            return Ok(planned.reason(ADOPT));
+            return Ok(planned.waiting(ADOPT));
         }
         let outdated = latest.is_some() && latest != current;
         // The kubelet moves to its managed identity only when its nodes get a newer image.

@@ -134,6 +134,12 @@ fn killed_during_the_pool_upgrades_then_run_again_adopts_them() {
     let (code, all) = finish(up(&fake, &rb, &[]).spawn().unwrap());
     assert_eq!(code, 0, "{all}");
     assert!(all.contains("waits for the running node image upgrade"), "{all}");
+    // Waiting is not applying: the verdict says what this run did.
+    assert!(
+        all.contains("0 applied and verified; 3 waited for (already running in Azure)"),
+        "the switch and both re-images were already running: {all}"
+    );
+    assert!(all.contains("nodepool rg1/aks1/pool1: waited ("), "{all}");
     let (puts, upgrades) = writes(&fake);
     assert_eq!(puts, 1);
     assert_eq!(
