@@ -18,6 +18,15 @@ use serde_json::{Value, json};
 /// identity … don't modify or delete it while identity bindings are in use", identity-bindings.md).
 pub(crate) const AKS_CREDENTIAL: &str = "aks-identity-binding";
 
+/// Whether AKS's credential `cred` (as read; `None`: absent) trusts the binding's `issuer`: what
+/// token exchange through the binding relies on.
+pub(crate) fn aks_credential_trusts(cred: Option<&Value>, issuer: &str) -> bool {
+    cred.map(crate::azure::arm::models::FederatedCredentialDoc::of)
+        .and_then(|c| c.properties.issuer)
+        .as_deref()
+        == Some(issuer)
+}
+
 /// One binding of a cluster, by name.
 #[derive(Clone)]
 pub(crate) struct BindingRef {

@@ -6,10 +6,7 @@ use crate::azure::principal::Principal;
 use crate::util::input::{self, Source, read_bounded};
 use crate::{
     azure::{
-        arm::{
-            api,
-            models::{self, ManagedCluster},
-        },
+        arm::models::{self, ManagedCluster},
         context::Azure,
         grants, ids,
         registry::Registry,
@@ -548,10 +545,15 @@ async fn verify_binding(
         cluster,
         name: rb.binding_name(),
     };
-    let identity = az.identity_id(rb.identity_rg(), b.identity.name.as_deref().unwrap_or(""));
+    let identity_ref = crate::azure::identity::IdentityRef {
+        cluster: binding.cluster.clone(),
+        rg: rb.identity_rg().into(),
+        name: b.identity.name.as_deref().unwrap_or("").into(),
+    };
+    let identity = identity_ref.id();
     let read = binding.read().await?;
     let view = read.as_ref().map(|(_, v)| v);
-    let ok = view.is_some_and(|v| v.maps(&identity) && v.state().eq_ignore_ascii_case("Succeeded"));
+    let ok = view.is_some_and(|v| v.binds(&identity));
     let detail = match view {
         None => "none".to_string(),
         Some(v) if !v.maps(&identity) => format!(
@@ -573,27 +575,16 @@ async fn verify_binding(
     );
     let issuer = view.filter(|_| ok).and_then(|v| v.issuer());
     let cred = match (issuer, identity_exists) {
-        (Some(_), true) => {
-            az.arm
-                .get_opt(
-                    &ids::federated_credential(&identity, crate::azure::binding::AKS_CREDENTIAL),
-                    api::MANAGED_IDENTITY,
-                )
-                .await?
-        }
+        (Some(_), true) => identity_ref.credential(crate::azure::binding::AKS_CREDENTIAL).await?,
         _ => None,
     };
-    let trusted = cred
-        .as_ref()
-        .map(models::FederatedCredentialDoc::of)
-        .and_then(|c| c.properties.issuer);
     check(
         checks,
         format!(
             "identity holds AKS's credential {} for the binding's issuer",
             crate::azure::binding::AKS_CREDENTIAL
         ),
-        issuer.is_some() && trusted.as_deref() == issuer,
+        issuer.is_some_and(|i| crate::azure::binding::aks_credential_trusts(cred.as_ref(), i)),
         issuer.unwrap_or("the binding reports no issuer"),
         fix,
     );

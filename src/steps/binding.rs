@@ -5,7 +5,7 @@
 use crate::{
     azure::{
         arm::api,
-        binding::{AKS_CREDENTIAL, BindingRef},
+        binding::{AKS_CREDENTIAL, BindingRef, aks_credential_trusts},
         identity::IdentityRef,
         ids,
     },
@@ -144,7 +144,7 @@ impl Step for IdentityBinding {
                 self.binding.label(),
                 view.properties.managed_identity.resource_id.as_deref().unwrap_or("another identity")
             ))),
-            Some((_, view)) if view.state().eq_ignore_ascii_case("Succeeded") => Ok(Planned {
+            Some((_, view)) if view.succeeded() => Ok(Planned {
                 action: Action::NoOp,
                 ..planned.reason("binds this identity").observed(view.e_tag)
             }),
@@ -195,17 +195,13 @@ impl Step for IdentityBinding {
         if !view.maps(&self.identity.id()) {
             return failed(format!("it does not bind identity {}", self.identity.label()));
         }
-        if !view.state().eq_ignore_ascii_case("Succeeded") {
+        if !view.succeeded() {
             return failed(format!("its provisioning state is {}", view.state()));
         }
         let Some(issuer) = view.issuer() else {
             return failed("it reports no OIDC issuer".into());
         };
-        let trusted = cred
-            .as_ref()
-            .map(crate::azure::arm::models::FederatedCredentialDoc::of)
-            .and_then(|c| c.properties.issuer);
-        if trusted.as_deref() != Some(issuer) {
+        if !aks_credential_trusts(cred.as_ref(), issuer) {
             return failed(format!(
                 "identity {} has no federated credential {AKS_CREDENTIAL} for the binding's issuer {issuer} (AKS makes it with the binding; it must not be removed while bindings use it)",
                 self.identity.label()

@@ -75,10 +75,7 @@ impl PodIdentityAddonRemoval {
                     .iter()
                     .all(|b| creds.iter().any(|c| credential_matches(c, issuer, &b.subject()))))
             }
-            NewPath::Binding(b) => Ok(b
-                .read()
-                .await?
-                .is_some_and(|(_, v)| v.maps(&self.identity.id()) && v.state().eq_ignore_ascii_case("Succeeded"))),
+            NewPath::Binding(b) => Ok(b.read().await?.is_some_and(|(_, v)| v.binds(&self.identity.id()))),
         }
     }
 }

@@ -502,6 +502,16 @@ impl IdentityBindingDoc {
         self.properties.provisioning_state.as_deref().unwrap_or("")
     }
 
+    /// Its last operation succeeded.
+    pub(crate) fn succeeded(&self) -> bool {
+        self.state().eq_ignore_ascii_case("Succeeded")
+    }
+
+    /// It binds `identity_id` and is in place: what pods using the binding rely on.
+    pub(crate) fn binds(&self, identity_id: &str) -> bool {
+        self.maps(identity_id) && self.succeeded()
+    }
+
     pub(crate) fn issuer(&self) -> Option<&str> {
         self.properties.oidc_issuer.oidc_issuer_url.as_deref()
     }
