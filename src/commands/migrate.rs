@@ -141,18 +141,7 @@ pub(crate) async fn run(args: &MigratePodIdentityArgs, s: &Settings) -> Result<E
             ));
         }
         let runbook_name = crate::runbook::digested_name(&format!("migrate-{}", m.name), &m.resource_id);
-        let addon: Vec<&models::PodIdentity> = mc
-            .properties
-            .pod_identity_profile
-            .iter()
-            .flat_map(|p| &p.user_assigned_identities)
-            .filter(|p| {
-                p.identity
-                    .as_ref()
-                    .and_then(|i| i.resource_id.as_deref())
-                    .is_some_and(|r| r.eq_ignore_ascii_case(&m.resource_id))
-            })
-            .collect();
+        let addon: Vec<&models::PodIdentity> = mc.pod_identities().filter(|p| p.maps(&m.resource_id)).collect();
         let text = render(&Render {
             args,
             migration: m,
@@ -174,9 +163,8 @@ pub(crate) async fn run(args: &MigratePodIdentityArgs, s: &Settings) -> Result<E
         let files = podidentity::manifests(m, &client_id, &tenant, binding_mode, &runbook_name);
         for a in &addon {
             warnings.push(format!(
-                "the cluster's pod identity add-on maps {}/{} to this identity: remove it after the cut-over, never in the same run ([pod_identity_addon] in {}, commented out until then)",
-                a.namespace.as_deref().unwrap_or(""),
-                a.name.as_deref().unwrap_or(""),
+                "the cluster's pod identity add-on maps {} to this identity: remove it after the cut-over, never in the same run ([pod_identity_addon] in {}, commented out until then)",
+                a.label(),
                 runbook.display()
             ));
         }
@@ -464,17 +452,7 @@ fn render(r: &Render) -> String {
         ));
     }
     if !r.addon.is_empty() {
-        let entries: Vec<String> = r
-            .addon
-            .iter()
-            .map(|a| {
-                format!(
-                    "{}/{}",
-                    a.namespace.as_deref().unwrap_or(""),
-                    a.name.as_deref().unwrap_or("")
-                )
-            })
-            .collect();
+        let entries: Vec<String> = r.addon.iter().map(|a| a.label()).collect();
         t.push_str(&format!(
             "# The cluster's pod identity add-on maps {} to this identity. After the cut-over (the pods\n\
              # run on workload identity and `verify` passes), uncomment this table: `up` then removes those\n\

@@ -6,7 +6,13 @@
 //! of that name and namespace, PUT the cluster (azure-cli aks-preview `aks_pod_identity_delete`).
 
 use crate::{
-    azure::{arm::models::ManagedCluster, binding::BindingRef, cluster::ClusterRef, identity::IdentityRef, ids},
+    azure::{
+        arm::models::{ManagedCluster, PodIdentity},
+        binding::BindingRef,
+        cluster::ClusterRef,
+        identity::IdentityRef,
+        ids,
+    },
     error::Result,
     plan::{Action, Phase, Planned, Step},
     steps::{
@@ -42,23 +48,21 @@ impl Desired for PodIdentityAddonRemoval {
             .pointer_mut("/properties/podIdentityProfile/userAssignedIdentities")
             .and_then(Value::as_array_mut)
         {
-            list.retain(|e| !(self.named(e) && self.maps_mine(e)));
+            let mine = self.identity.id();
+            list.retain(|e| {
+                let entry = PodIdentity::of(e);
+                !(self.named(&entry) && entry.maps(&mine))
+            });
         }
         body
     }
 }
 
 impl PodIdentityAddonRemoval {
-    fn named(&self, entry: &Value) -> bool {
+    fn named(&self, entry: &PodIdentity) -> bool {
         self.entries.iter().any(|(ns, name)| {
-            entry["namespace"].as_str() == Some(ns.as_str()) && entry["name"].as_str() == Some(name.as_str())
+            entry.namespace.as_deref() == Some(ns.as_str()) && entry.name.as_deref() == Some(name.as_str())
         })
-    }
-
-    fn maps_mine(&self, entry: &Value) -> bool {
-        entry["identity"]["resourceId"]
-            .as_str()
-            .is_some_and(|r| r.eq_ignore_ascii_case(&self.identity.id()))
     }
 }
 
@@ -103,26 +107,9 @@ impl Step for PodIdentityAddonRemoval {
         // An entry of that name for another identity is another team's mapping: never removed.
         let mine = self.identity.id();
         let others: Vec<String> = mc
-            .properties
-            .pod_identity_profile
-            .iter()
-            .flat_map(|p| &p.user_assigned_identities)
-            .filter(|e| {
-                let (ns, name) = (e.namespace.as_deref().unwrap_or(""), e.name.as_deref().unwrap_or(""));
-                self.entries.iter().any(|(n, m)| n == ns && m == name)
-                    && !e
-                        .identity
-                        .as_ref()
-                        .and_then(|i| i.resource_id.as_deref())
-                        .is_some_and(|r| r.eq_ignore_ascii_case(&mine))
-            })
-            .map(|e| {
-                format!(
-                    "{}/{}",
-                    e.namespace.as_deref().unwrap_or(""),
-                    e.name.as_deref().unwrap_or("")
-                )
-            })
+            .pod_identities()
+            .filter(|e| self.named(e) && !e.maps(&mine))
+            .map(PodIdentity::label)
             .collect();
         if !others.is_empty() {
             return Ok(planned.blocked(format!(

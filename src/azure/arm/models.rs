@@ -100,6 +100,29 @@ pub(crate) struct PodIdentity {
     pub(crate) identity: Option<UserAssignedIdentity>,
 }
 
+impl PodIdentity {
+    pub(crate) fn of(doc: &serde_json::Value) -> PodIdentity {
+        serde_json::from_value(doc.clone()).unwrap_or_default()
+    }
+
+    /// It maps the user-assigned identity `identity_id` (resource IDs compare case-insensitively).
+    pub(crate) fn maps(&self, identity_id: &str) -> bool {
+        self.identity
+            .as_ref()
+            .and_then(|i| i.resource_id.as_deref())
+            .is_some_and(|r| r.eq_ignore_ascii_case(identity_id))
+    }
+
+    /// `namespace/name`, as a runbook names it.
+    pub(crate) fn label(&self) -> String {
+        format!(
+            "{}/{}",
+            self.namespace.as_deref().unwrap_or(""),
+            self.name.as_deref().unwrap_or("")
+        )
+    }
+}
+
 /// The Secrets Store CSI driver with the Azure Key Vault provider, as an AKS add-on, and the
 /// keys of its `config` (azure-cli `acs/_consts.py`: `CONST_AZURE_KEYVAULT_SECRETS_PROVIDER_ADDON_NAME`,
 /// `CONST_SECRET_ROTATION_ENABLED`, `CONST_ROTATION_POLL_INTERVAL`). Config values are strings
@@ -186,6 +209,14 @@ pub(crate) struct Toggle {
 }
 
 impl ManagedCluster {
+    /// The AKS pod identity add-on's entries (none without the add-on).
+    pub(crate) fn pod_identities(&self) -> impl Iterator<Item = &PodIdentity> {
+        self.properties
+            .pod_identity_profile
+            .iter()
+            .flat_map(|p| &p.user_assigned_identities)
+    }
+
     /// The typed view of a cluster document; what does not fit reads as absent.
     pub(crate) fn of(doc: &serde_json::Value) -> ManagedCluster {
         serde_json::from_value(doc.clone()).unwrap_or_default()
