@@ -23,7 +23,11 @@
 //!   `https://ib.oic.prod-aks.azure.com/<MI-tenant-id>/<MI-client-id>`. The docs do not give the
 //!   credential's subject: the fake writes a placeholder, and kvwire must not read it.
 
-use super::{clusters::cluster_id, identities::MAX_CREDENTIALS, not_found, page, precondition, started};
+use super::{
+    clusters::cluster_id,
+    identities::{TOO_MANY_CREDENTIALS, room_for_credential},
+    not_found, page, precondition, started,
+};
 use crate::{
     contract::{self, Wire, wire},
     router::{Ctx, Reply},
@@ -45,6 +49,11 @@ fn valid_name(name: &str) -> bool {
     (1..=64).contains(&name.len())
         && name.starts_with(|c: char| c.is_ascii_lowercase())
         && name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+}
+
+/// The resource ID of AKS's credential on the identity `identity`.
+fn aks_credential_id(identity: &str) -> String {
+    format!("{identity}/federatedIdentityCredentials/{CREDENTIAL_NAME}")
 }
 
 /// The issuer AKS keeps for an identity's bindings (the docs' example output).
@@ -123,14 +132,9 @@ pub fn put_binding(c: &Ctx) -> Reply {
     };
     // AKS's credential would be the identity's 21st: the binding's operation fails (the FIC limit
     // and its error text are the federated credential's own, see identities.rs).
-    let cred_id = format!("{identity}/federatedIdentityCredentials/{CREDENTIAL_NAME}");
-    let prefix = format!("{}/federatedidentitycredentials/", identity.to_ascii_lowercase());
-    let count = s.resources.keys().filter(|k| k.starts_with(&prefix)).count();
-    let failure = if s.resource(&cred_id).is_none() && count >= MAX_CREDENTIALS {
-        Some((
-            "BadRequest".to_string(),
-            "Too many Federated Identity Credentials are assigned to the managed identity (limit 20).".to_string(),
-        ))
+    let cred_id = aks_credential_id(&identity);
+    let failure = if s.resource(&cred_id).is_none() && !room_for_credential(&s, &identity) {
+        Some(("BadRequest".to_string(), TOO_MANY_CREDENTIALS.to_string()))
     } else {
         c.lro_failure.clone()
     };
@@ -158,7 +162,7 @@ fn finish(s: &mut FakeState, id: &str, identity: &str, uami: &Value, ok: bool) {
     let client = uami.pointer("/properties/clientId").cloned().unwrap_or_default();
     let tenant = uami.pointer("/properties/tenantId").cloned().unwrap_or_default();
     let issuer = issuer_of(tenant.as_str().unwrap_or(""), client.as_str().unwrap_or(""));
-    let cred_id = format!("{identity}/federatedIdentityCredentials/{CREDENTIAL_NAME}");
+    let cred_id = aks_credential_id(identity);
     if ok && s.resource(&cred_id).is_none() {
         s.put_resource(
             &cred_id,

@@ -37,6 +37,16 @@ pub const CREDENTIAL_LIST: Wire = wire("federated-identity-credential", "list");
 /// The most federated credentials one identity may hold.
 pub const MAX_CREDENTIALS: usize = 20;
 
+/// The answer to a credential past the limit (400 `BadRequest`).
+pub const TOO_MANY_CREDENTIALS: &str =
+    "Too many Federated Identity Credentials are assigned to the managed identity (limit 20).";
+
+/// Whether the identity (its resource ID) has room for one more federated credential.
+pub fn room_for_credential(s: &FakeState, identity: &str) -> bool {
+    let prefix = format!("{}/federatedidentitycredentials/", identity.to_ascii_lowercase());
+    s.resources.keys().filter(|k| k.starts_with(&prefix)).count() < MAX_CREDENTIALS
+}
+
 /// UserAssignedIdentities - Update (PATCH): `tags`, when given, replace the identity's tags (ARM
 /// PATCH semantics: the object sent is the new tag map).
 pub fn patch_identity(c: &Ctx) -> Reply {
@@ -188,15 +198,9 @@ pub fn put_credential(c: Ctx) -> BoxFuture<'static, Reply> {
         let reply = {
             let id = c.id();
             let mut s = c.state.lock().unwrap();
-            let prefix = format!("{identity}/federatedidentitycredentials/");
-            let count = s.resources.keys().filter(|k| k.starts_with(&prefix)).count();
             let existed = s.resource(&id).is_some();
-            if !existed && count >= MAX_CREDENTIALS {
-                Reply::arm_error(
-                    400,
-                    "BadRequest",
-                    "Too many Federated Identity Credentials are assigned to the managed identity (limit 20).",
-                )
+            if !existed && !room_for_credential(&s, &identity) {
+                Reply::arm_error(400, "BadRequest", TOO_MANY_CREDENTIALS)
             } else {
                 let v = json!({"id": id, "name": c.p("credential"), "type": "Microsoft.ManagedIdentity/userAssignedIdentities/federatedIdentityCredentials",
                                "properties": {"issuer": c.body.pointer("/properties/issuer"), "subject": c.body.pointer("/properties/subject"), "audiences": c.body.pointer("/properties/audiences")}});
