@@ -8,7 +8,7 @@
 // Everything is `pub(crate)` unless used from outside the library, so the compiler reports dead
 // code. What the outside uses:
 // - src/main.rs: cli::{Cli (its global verbose, quiet, no_color), habit_tip}, commands::dispatch, error::{Error,
-//   ExitStatus}, ui::log::set_level, ui::stdout::failure, util::text::{printable, shorten_quotes}.
+//   ExitStatus}, ui::log::set_level, ui::{stderr_colour, stdout::failure}, util::text::{printable, shorten_quotes}.
 // - tests/: cli::Cli, error::ExitStatus::{ALL, code, meaning}; runbook::{load, parse} (the Loaded fields id, book, claim);
 //   azure::{auth::client_secret, cloud::Cloud, http::{Http, HttpOptions, ResolveRule, SharedHttp},
 //   keyvault::{secret_client, KvFailure}, arm::{Arm, api::*, models::{ManagedCluster, AgentPool},

@@ -19,7 +19,7 @@ fn main() -> ExitCode {
         Err(e) => e.exit(),
     };
     kvwire::ui::log::set_level(cli.global.verbose, cli.global.quiet);
-    let paint_errors = error_colour(cli.global.no_color);
+    let paint_errors = kvwire::ui::stderr_colour(cli.global.no_color);
     // One thread: kvwire waits on the network, it does not compute; concurrency is futures.
     let runtime = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
         Ok(rt) => rt,
@@ -98,11 +98,4 @@ fn detailed_exitcode_note(code: u8) {
             "note: with --detailed-exitcode, 2 means a usage error here (nothing was written) and 4 means changes pending; in CI: case $? in 0) …;; 4) …;; *) exit 1;; esac"
         );
     }
-}
-
-/// Whether `error:` is painted red: stderr is a terminal, and neither `--no-color` nor `NO_COLOR`
-/// (no-color.org: any non-empty value) says otherwise.
-fn error_colour(no_color_flag: bool) -> bool {
-    use std::io::IsTerminal;
-    std::io::stderr().is_terminal() && !no_color_flag && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
 }

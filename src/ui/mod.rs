@@ -2,5 +2,6 @@
 
 pub mod log;
 pub(crate) mod output;
+pub use output::stderr_colour;
 pub(crate) mod redact;
 pub mod stdout;

@@ -36,11 +36,21 @@ pub struct Ui {
     pub(crate) log_to_stderr: bool,
 }
 
+/// Colour on a stream that is a terminal, unless `--no-color` or `NO_COLOR` (no-color.org: any
+/// non-empty value) says otherwise.
+fn colour(tty: bool, no_color_flag: bool) -> bool {
+    tty && !no_color_flag && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+}
+
+/// Whether stderr gets colour (`main` paints `error:` with it, before any `Ui` exists).
+pub fn stderr_colour(no_color_flag: bool) -> bool {
+    colour(std::io::stderr().is_terminal(), no_color_flag)
+}
+
 impl Ui {
     pub(crate) fn detect(format: Option<OutputFormat>, no_color: bool, quiet: bool) -> Ui {
         let stdout_tty = std::io::stdout().is_terminal();
         let stderr_tty = std::io::stderr().is_terminal();
-        let no_color_env = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
         Ui {
             // Text for people at a terminal; JSON when piped, so scripts get a stable document.
             format: format.unwrap_or(if stdout_tty {
@@ -48,8 +58,8 @@ impl Ui {
             } else {
                 OutputFormat::Json
             }),
-            color: stdout_tty && !no_color && !no_color_env,
-            stderr_color: stderr_tty && !no_color && !no_color_env,
+            color: colour(stdout_tty, no_color),
+            stderr_color: colour(stderr_tty, no_color),
             interactive_stderr: stderr_tty && !quiet,
             stdin_tty: std::io::stdin().is_terminal(),
             quiet,
