@@ -221,10 +221,8 @@ pub(crate) async fn up_fleet(
     let federated_on = |rb: &Loaded| -> Arc<Vec<Binding>> {
         let mine = identity_of(rb);
         let mut all: Vec<Binding> = vec![];
-        for o in books.iter().filter(|o| {
-            o.book.identity.mode == IdentityMode::WorkloadIdentity && mine.is_some() && identity_of(o) == mine
-        }) {
-            for sa in &o.book.service_accounts {
+        for o in books.iter().filter(|o| mine.is_some() && identity_of(o) == mine) {
+            for sa in o.federated_accounts() {
                 if !all
                     .iter()
                     .any(|b| b.namespace == sa.namespace.0 && b.service_account == sa.name.0)
@@ -437,11 +435,7 @@ fn app_steps(
                     &last,
                 );
             }
-            let federated = if b.identity.mode == IdentityMode::WorkloadIdentity {
-                b.service_accounts.as_slice()
-            } else {
-                &[]
-            };
+            let federated = rb.federated_accounts();
             // The run's service accounts on this identity, every runbook's.
             let siblings = run.federated.clone();
             for sa in federated {
@@ -616,12 +610,11 @@ pub(crate) async fn down(az: &Arc<Azure>, rb: &Loaded, include_secrets: bool, in
             if b.identity.mode == IdentityMode::IdentityBinding {
                 binding_removal = binding_removal_of(az, rb, &identity, include_adopted).await?;
             }
-            let federated = if b.identity.mode == IdentityMode::WorkloadIdentity {
-                b.service_accounts.as_slice()
-            } else {
-                &[]
-            };
-            let own: Vec<String> = federated.iter().map(|sa| sa.binding().credential_name()).collect();
+            let own: Vec<String> = rb
+                .federated_accounts()
+                .iter()
+                .map(|sa| sa.binding().credential_name())
+                .collect();
             for cred in &own {
                 // One credential write per identity at a time: each deletion waits for the last.
                 let needs: Vec<StepId> = credentials.last().copied().into_iter().collect();
@@ -742,12 +735,13 @@ async fn binding_removal_of(
         doc.pointer(&format!("/tags/{}", crate::model::tags::RUNBOOKS))
             .and_then(serde_json::Value::as_str),
     );
-    let only_mine = claims.iter().all(|c| {
-        let c = c.strip_suffix(crate::model::tags::ADOPTED_MARK).unwrap_or(c);
-        rb.claim.is_mine(c)
-    });
-    let made_here = crate::model::tags::claimed_by(&claims, &rb.claim) == Some(false);
-    if !only_mine || !(made_here || include_adopted) {
+    use crate::model::tags::Release;
+    let goes = match crate::model::tags::release(&claims, &rb.claim) {
+        Release::Last => true,
+        Release::Adopted | Release::Unclaimed => include_adopted,
+        Release::NotMine(_) | Release::Shared(..) => false,
+    };
+    if !goes {
         return Ok(None);
     }
     let cluster = ClusterRef::new(az.clone(), &rb.book.cluster.resource_group, &rb.book.cluster.name);

@@ -361,6 +361,15 @@ impl Loaded {
         })
     }
 
+    /// The service accounts that get a federated credential each: workload-identity mode's (a
+    /// binding mode runbook federates none itself).
+    pub(crate) fn federated_accounts(&self) -> &[ServiceAccountSection] {
+        match self.book.identity.mode {
+            IdentityMode::WorkloadIdentity => &self.book.service_accounts,
+            _ => &[],
+        }
+    }
+
     /// A name for what this runbook owns in the cluster that stays when its service accounts
     /// change: `name`, else the file's name (the runbook's id carries a digest of its service
     /// accounts, and a renamed RBAC binding would leave the old one behind, still granting).
