@@ -243,11 +243,11 @@ _kvwire() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "text json yaml env" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "text json yaml env tsv table" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "text json yaml env" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "text json yaml env tsv table" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -308,7 +308,7 @@ _kvwire() {
             return 0
             ;;
         kvwire__subcmd__cluster__subcmd__enable__subcmd__csi__subcmd__driver)
-            opts="-g -n -o -y -h -v -q --resource-group --cluster --name --rotation --no-rotation --rotation-poll-interval --no-wait --output --dry-run --yes --detailed-exitcode --help --subscription --verbose --quiet --cloud --auth --ca-bundle --resolve --timeout --retries --lro-timeout --keyvault-rate --no-color"
+            opts="-g -n -o -y -h -v -q --resource-group --cluster --name --rotation --no-rotation --rotation-poll-interval --no-wait --output --query --dry-run --yes --detailed-exitcode --help --subscription --verbose --quiet --cloud --auth --ca-bundle --resolve --timeout --retries --lro-timeout --keyvault-rate --no-color"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -339,11 +339,15 @@ _kvwire() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "text json yaml" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "text json yaml tsv table" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "text json yaml" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "text json yaml tsv table" -- "${cur}"))
+                    return 0
+                    ;;
+                --query)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --subscription)
@@ -390,7 +394,7 @@ _kvwire() {
             return 0
             ;;
         kvwire__subcmd__cluster__subcmd__enable__subcmd__managed__subcmd__identity)
-            opts="-g -n -o -y -h -v -q --resource-group --cluster --name --assign-identity --acr --no-regrant-acr --no-wait --output --dry-run --yes --detailed-exitcode --help --subscription --verbose --quiet --cloud --auth --ca-bundle --resolve --timeout --retries --lro-timeout --keyvault-rate --no-color"
+            opts="-g -n -o -y -h -v -q --resource-group --cluster --name --assign-identity --acr --no-regrant-acr --no-wait --output --query --dry-run --yes --detailed-exitcode --help --subscription --verbose --quiet --cloud --auth --ca-bundle --resolve --timeout --retries --lro-timeout --keyvault-rate --no-color"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -425,11 +429,15 @@ _kvwire() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "text json yaml" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "text json yaml tsv table" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "text json yaml" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "text json yaml tsv table" -- "${cur}"))
+                    return 0
+                    ;;
+                --query)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --subscription)
@@ -582,7 +590,7 @@ _kvwire() {
             return 0
             ;;
         kvwire__subcmd__down)
-            opts="-f -o -y -h -v -q --file --include-secrets --include-adopted --output --dry-run --yes --detailed-exitcode --help --subscription --verbose --quiet --cloud --auth --ca-bundle --resolve --timeout --retries --lro-timeout --keyvault-rate --no-color"
+            opts="-f -o -y -h -v -q --file --include-secrets --include-adopted --output --query --dry-run --yes --detailed-exitcode --help --subscription --verbose --quiet --cloud --auth --ca-bundle --resolve --timeout --retries --lro-timeout --keyvault-rate --no-color"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -597,11 +605,15 @@ _kvwire() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "text json yaml" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "text json yaml tsv table" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "text json yaml" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "text json yaml tsv table" -- "${cur}"))
+                    return 0
+                    ;;
+                --query)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --subscription)
@@ -648,7 +660,7 @@ _kvwire() {
             return 0
             ;;
         kvwire__subcmd__grant)
-            opts="-g -o -y -h -v -q --vault --resource-group --to --role --scope --principal-type --allow-list --allow-broad --principal-wait --output --dry-run --yes --detailed-exitcode --help --subscription --verbose --quiet --cloud --auth --ca-bundle --resolve --timeout --retries --lro-timeout --keyvault-rate --no-color"
+            opts="-g -o -y -h -v -q --vault --resource-group --to --role --scope --principal-type --allow-list --allow-broad --principal-wait --output --query --dry-run --yes --detailed-exitcode --help --subscription --verbose --quiet --cloud --auth --ca-bundle --resolve --timeout --retries --lro-timeout --keyvault-rate --no-color"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -687,11 +699,15 @@ _kvwire() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "text json yaml" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "text json yaml tsv table" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "text json yaml" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "text json yaml tsv table" -- "${cur}"))
+                    return 0
+                    ;;
+                --query)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --subscription)
@@ -1176,7 +1192,7 @@ _kvwire() {
             return 0
             ;;
         kvwire__subcmd__kubelet__subcmd__identity)
-            opts="-g -n -o -h -v -q --resource-group --cluster --name --output --help --subscription --verbose --quiet --cloud --auth --ca-bundle --resolve --timeout --retries --lro-timeout --keyvault-rate --no-color"
+            opts="-g -n -o -h -v -q --resource-group --cluster --name --output --query --help --subscription --verbose --quiet --cloud --auth --ca-bundle --resolve --timeout --retries --lro-timeout --keyvault-rate --no-color"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1203,11 +1219,15 @@ _kvwire() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "text json yaml env" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "text json yaml env tsv table" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "text json yaml env" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "text json yaml env tsv table" -- "${cur}"))
+                    return 0
+                    ;;
+                --query)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --subscription)
@@ -1254,18 +1274,22 @@ _kvwire() {
             return 0
             ;;
         kvwire__subcmd__lint)
-            opts="-o -h -v -q --online --strict --output --help --subscription --verbose --quiet --cloud --auth --ca-bundle --resolve --timeout --retries --lro-timeout --keyvault-rate --no-color"
+            opts="-o -h -v -q --online --strict --output --query --help --subscription --verbose --quiet --cloud --auth --ca-bundle --resolve --timeout --retries --lro-timeout --keyvault-rate --no-color"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --output)
-                    COMPREPLY=($(compgen -W "text json yaml" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "text json yaml tsv table" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "text json yaml" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "text json yaml tsv table" -- "${cur}"))
+                    return 0
+                    ;;
+                --query)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --subscription)
@@ -1712,7 +1736,7 @@ _kvwire() {
             return 0
             ;;
         kvwire__subcmd__nodepool__subcmd__upgrade__subcmd__image)
-            opts="-g -n -o -y -h -v -q --resource-group --cluster --name --nodepool --all --force --parallel --no-wait --output --dry-run --yes --detailed-exitcode --help --subscription --verbose --quiet --cloud --auth --ca-bundle --resolve --timeout --retries --lro-timeout --keyvault-rate --no-color"
+            opts="-g -n -o -y -h -v -q --resource-group --cluster --name --nodepool --all --force --parallel --no-wait --output --query --dry-run --yes --detailed-exitcode --help --subscription --verbose --quiet --cloud --auth --ca-bundle --resolve --timeout --retries --lro-timeout --keyvault-rate --no-color"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1747,11 +1771,15 @@ _kvwire() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "text json yaml" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "text json yaml tsv table" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "text json yaml" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "text json yaml tsv table" -- "${cur}"))
+                    return 0
+                    ;;
+                --query)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --subscription)
@@ -1798,7 +1826,7 @@ _kvwire() {
             return 0
             ;;
         kvwire__subcmd__plan)
-            opts="-f -o -h -v -q --file --out --no-wait --output --detailed-exitcode --help --subscription --verbose --quiet --cloud --auth --ca-bundle --resolve --timeout --retries --lro-timeout --keyvault-rate --no-color"
+            opts="-f -o -h -v -q --file --out --no-wait --output --query --detailed-exitcode --help --subscription --verbose --quiet --cloud --auth --ca-bundle --resolve --timeout --retries --lro-timeout --keyvault-rate --no-color"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1817,11 +1845,15 @@ _kvwire() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "text json yaml" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "text json yaml tsv table" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "text json yaml" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "text json yaml tsv table" -- "${cur}"))
+                    return 0
+                    ;;
+                --query)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --subscription)
@@ -1960,7 +1992,7 @@ _kvwire() {
             return 0
             ;;
         kvwire__subcmd__secrets__subcmd__seed)
-            opts="-g -o -y -h -v -q --vault --resource-group --from-env --from-file --stdin --map --all --overwrite --recover --content-type --expires --concurrency --output --dry-run --yes --detailed-exitcode --help --subscription --verbose --quiet --cloud --auth --ca-bundle --resolve --timeout --retries --lro-timeout --keyvault-rate --no-color"
+            opts="-g -o -y -h -v -q --vault --resource-group --from-env --from-file --stdin --map --all --overwrite --recover --content-type --expires --concurrency --output --query --dry-run --yes --detailed-exitcode --help --subscription --verbose --quiet --cloud --auth --ca-bundle --resolve --timeout --retries --lro-timeout --keyvault-rate --no-color"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1999,11 +2031,15 @@ _kvwire() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "text json yaml" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "text json yaml tsv table" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "text json yaml" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "text json yaml tsv table" -- "${cur}"))
+                    return 0
+                    ;;
+                --query)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --subscription)
@@ -2050,18 +2086,22 @@ _kvwire() {
             return 0
             ;;
         kvwire__subcmd__show)
-            opts="-o -h -v -q --output --help --subscription --verbose --quiet --cloud --auth --ca-bundle --resolve --timeout --retries --lro-timeout --keyvault-rate --no-color"
+            opts="-o -h -v -q --output --query --help --subscription --verbose --quiet --cloud --auth --ca-bundle --resolve --timeout --retries --lro-timeout --keyvault-rate --no-color"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --output)
-                    COMPREPLY=($(compgen -W "text json yaml" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "text json yaml tsv table" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "text json yaml" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "text json yaml tsv table" -- "${cur}"))
+                    return 0
+                    ;;
+                --query)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --subscription)
@@ -2108,7 +2148,7 @@ _kvwire() {
             return 0
             ;;
         kvwire__subcmd__up)
-            opts="-f -o -y -h -v -q --file --plan --no-wait --adopt --output --dry-run --yes --detailed-exitcode --help --subscription --verbose --quiet --cloud --auth --ca-bundle --resolve --timeout --retries --lro-timeout --keyvault-rate --no-color"
+            opts="-f -o -y -h -v -q --file --plan --no-wait --adopt --output --query --dry-run --yes --detailed-exitcode --help --subscription --verbose --quiet --cloud --auth --ca-bundle --resolve --timeout --retries --lro-timeout --keyvault-rate --no-color"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2127,11 +2167,15 @@ _kvwire() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "text json yaml" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "text json yaml tsv table" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "text json yaml" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "text json yaml tsv table" -- "${cur}"))
+                    return 0
+                    ;;
+                --query)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --subscription)
@@ -2178,7 +2222,7 @@ _kvwire() {
             return 0
             ;;
         kvwire__subcmd__verify)
-            opts="-f -o -h -v -q --file --output --help --subscription --verbose --quiet --cloud --auth --ca-bundle --resolve --timeout --retries --lro-timeout --keyvault-rate --no-color"
+            opts="-f -o -h -v -q --file --output --query --help --subscription --verbose --quiet --cloud --auth --ca-bundle --resolve --timeout --retries --lro-timeout --keyvault-rate --no-color"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2193,11 +2237,15 @@ _kvwire() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "text json yaml" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "text json yaml tsv table" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "text json yaml" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "text json yaml tsv table" -- "${cur}"))
+                    return 0
+                    ;;
+                --query)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --subscription)
@@ -2322,7 +2370,7 @@ _kvwire() {
             return 0
             ;;
         kvwire__subcmd__workload__subcmd__identity)
-            opts="-g -n -o -y -h -v -q --resource-group --cluster --name --identity --identity-resource-group --namespace --service-account --credential-name --overwrite --binding --binding-name --principal-wait --no-wait --output --dry-run --yes --detailed-exitcode --help --subscription --verbose --quiet --cloud --auth --ca-bundle --resolve --timeout --retries --lro-timeout --keyvault-rate --no-color"
+            opts="-g -n -o -y -h -v -q --resource-group --cluster --name --identity --identity-resource-group --namespace --service-account --credential-name --overwrite --binding --binding-name --principal-wait --no-wait --output --query --dry-run --yes --detailed-exitcode --help --subscription --verbose --quiet --cloud --auth --ca-bundle --resolve --timeout --retries --lro-timeout --keyvault-rate --no-color"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2377,11 +2425,15 @@ _kvwire() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "text json yaml" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "text json yaml tsv table" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "text json yaml" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "text json yaml tsv table" -- "${cur}"))
+                    return 0
+                    ;;
+                --query)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --subscription)

@@ -40,7 +40,9 @@ complete -c kvwire -n "__fish_kvwire_needs_command" -l keyvault-rate -d 'Request
 complete -c kvwire -n "__fish_kvwire_needs_command" -s o -l output -r -f -a "text\t'For people: aligned, coloured on a terminal'
 json\t'One stable JSON document on stdout (docs/plan-format.md)'
 yaml\t'The JSON document as YAML'
-env\t'export KEY=\'value\' lines, safe in eval'"
+env\t'export KEY=\'value\' lines, safe in eval'
+tsv\t'Tab-separated values, as az -o tsv writes them (docs/output.md)'
+table\t'Columns, as az -o table writes them (docs/output.md)'"
 complete -c kvwire -n "__fish_kvwire_needs_command" -s h -l help -d 'Print help (`kvwire help COMMAND` describes every option in full)'
 complete -c kvwire -n "__fish_kvwire_needs_command" -s v -l verbose -d 'More detail on stderr: -v steps, -vv HTTP requests, -vvv headers and ARM bodies (always redacted)'
 complete -c kvwire -n "__fish_kvwire_needs_command" -s q -l quiet -d 'Only errors on stderr; no progress bars'
@@ -91,9 +93,12 @@ complete -c kvwire -n "__fish_kvwire_using_subcommand cluster; and __fish_seen_s
 complete -c kvwire -n "__fish_kvwire_using_subcommand cluster; and __fish_seen_subcommand_from enable-managed-identity" -s n -l name -l cluster -d 'Name of the AKS cluster' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand cluster; and __fish_seen_subcommand_from enable-managed-identity" -l assign-identity -d 'Use this user-assigned identity (resource ID) instead of a system-assigned one' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand cluster; and __fish_seen_subcommand_from enable-managed-identity" -l acr -d 'Also grant the kubelet identity AcrPull on this registry (name or resource ID; repeatable), beside the registries where the old service principal holds AcrPull' -r
-complete -c kvwire -n "__fish_kvwire_using_subcommand cluster; and __fish_seen_subcommand_from enable-managed-identity" -s o -l output -d 'Output format. Default: text on a terminal, json when stdout is piped' -r -f -a "text\t'For people: aligned, coloured on a terminal'
+complete -c kvwire -n "__fish_kvwire_using_subcommand cluster; and __fish_seen_subcommand_from enable-managed-identity" -s o -l output -d 'Output format (default: text at a terminal, else json; json with --query)' -r -f -a "text\t'For people: aligned, coloured on a terminal'
 json\t'One stable JSON document on stdout (docs/plan-format.md)'
-yaml\t'The JSON document as YAML'"
+yaml\t'The JSON document as YAML'
+tsv\t'Tab-separated values, as az -o tsv writes them (docs/output.md)'
+table\t'Columns, as az -o table writes them (docs/output.md)'"
+complete -c kvwire -n "__fish_kvwire_using_subcommand cluster; and __fish_seen_subcommand_from enable-managed-identity" -l query -d 'JMESPath query run on the document before it is written, as az\'s --query (jmespath.org)' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand cluster; and __fish_seen_subcommand_from enable-managed-identity" -l subscription -d 'Subscription holding the resources, by ID or name (default: the Azure CLI\'s default)' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand cluster; and __fish_seen_subcommand_from enable-managed-identity" -l cloud -d 'Azure cloud: AzureCloud, AzureUSGovernment, AzureChinaCloud, or a TOML cloud file (docs/clouds.md)' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand cluster; and __fish_seen_subcommand_from enable-managed-identity" -l auth -d 'How to authenticate' -r -f -a "auto\t'Workload identity, then a client secret, then managed identity, else the Azure CLI login'
@@ -119,9 +124,12 @@ complete -c kvwire -n "__fish_kvwire_using_subcommand cluster; and __fish_seen_s
 complete -c kvwire -n "__fish_kvwire_using_subcommand cluster; and __fish_seen_subcommand_from enable-csi-driver" -s g -l resource-group -d 'Resource group of the cluster' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand cluster; and __fish_seen_subcommand_from enable-csi-driver" -s n -l name -l cluster -d 'Name of the AKS cluster' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand cluster; and __fish_seen_subcommand_from enable-csi-driver" -l rotation-poll-interval -d 'How often rotation re-reads (a Go duration: 2m, 90s, 1h30m). Absent: as the cluster has it (2m on a new add-on, as in AKS)' -r
-complete -c kvwire -n "__fish_kvwire_using_subcommand cluster; and __fish_seen_subcommand_from enable-csi-driver" -s o -l output -d 'Output format. Default: text on a terminal, json when stdout is piped' -r -f -a "text\t'For people: aligned, coloured on a terminal'
+complete -c kvwire -n "__fish_kvwire_using_subcommand cluster; and __fish_seen_subcommand_from enable-csi-driver" -s o -l output -d 'Output format (default: text at a terminal, else json; json with --query)' -r -f -a "text\t'For people: aligned, coloured on a terminal'
 json\t'One stable JSON document on stdout (docs/plan-format.md)'
-yaml\t'The JSON document as YAML'"
+yaml\t'The JSON document as YAML'
+tsv\t'Tab-separated values, as az -o tsv writes them (docs/output.md)'
+table\t'Columns, as az -o table writes them (docs/output.md)'"
+complete -c kvwire -n "__fish_kvwire_using_subcommand cluster; and __fish_seen_subcommand_from enable-csi-driver" -l query -d 'JMESPath query run on the document before it is written, as az\'s --query (jmespath.org)' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand cluster; and __fish_seen_subcommand_from enable-csi-driver" -l subscription -d 'Subscription holding the resources, by ID or name (default: the Azure CLI\'s default)' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand cluster; and __fish_seen_subcommand_from enable-csi-driver" -l cloud -d 'Azure cloud: AzureCloud, AzureUSGovernment, AzureChinaCloud, or a TOML cloud file (docs/clouds.md)' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand cluster; and __fish_seen_subcommand_from enable-csi-driver" -l auth -d 'How to authenticate' -r -f -a "auto\t'Workload identity, then a client secret, then managed identity, else the Azure CLI login'
@@ -171,9 +179,12 @@ complete -c kvwire -n "__fish_kvwire_using_subcommand nodepool; and __fish_seen_
 complete -c kvwire -n "__fish_kvwire_using_subcommand nodepool; and __fish_seen_subcommand_from upgrade-image" -s n -l name -l cluster -d 'Name of the AKS cluster' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand nodepool; and __fish_seen_subcommand_from upgrade-image" -l nodepool -d 'The node pool to upgrade' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand nodepool; and __fish_seen_subcommand_from upgrade-image" -l parallel -d 'How many pools to upgrade at once' -r
-complete -c kvwire -n "__fish_kvwire_using_subcommand nodepool; and __fish_seen_subcommand_from upgrade-image" -s o -l output -d 'Output format. Default: text on a terminal, json when stdout is piped' -r -f -a "text\t'For people: aligned, coloured on a terminal'
+complete -c kvwire -n "__fish_kvwire_using_subcommand nodepool; and __fish_seen_subcommand_from upgrade-image" -s o -l output -d 'Output format (default: text at a terminal, else json; json with --query)' -r -f -a "text\t'For people: aligned, coloured on a terminal'
 json\t'One stable JSON document on stdout (docs/plan-format.md)'
-yaml\t'The JSON document as YAML'"
+yaml\t'The JSON document as YAML'
+tsv\t'Tab-separated values, as az -o tsv writes them (docs/output.md)'
+table\t'Columns, as az -o table writes them (docs/output.md)'"
+complete -c kvwire -n "__fish_kvwire_using_subcommand nodepool; and __fish_seen_subcommand_from upgrade-image" -l query -d 'JMESPath query run on the document before it is written, as az\'s --query (jmespath.org)' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand nodepool; and __fish_seen_subcommand_from upgrade-image" -l subscription -d 'Subscription holding the resources, by ID or name (default: the Azure CLI\'s default)' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand nodepool; and __fish_seen_subcommand_from upgrade-image" -l cloud -d 'Azure cloud: AzureCloud, AzureUSGovernment, AzureChinaCloud, or a TOML cloud file (docs/clouds.md)' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand nodepool; and __fish_seen_subcommand_from upgrade-image" -l auth -d 'How to authenticate' -r -f -a "auto\t'Workload identity, then a client secret, then managed identity, else the Azure CLI login'
@@ -201,10 +212,13 @@ complete -c kvwire -n "__fish_kvwire_using_subcommand nodepool; and __fish_seen_
 complete -c kvwire -n "__fish_kvwire_using_subcommand nodepool; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c kvwire -n "__fish_kvwire_using_subcommand kubelet-identity" -s g -l resource-group -d 'Resource group of the cluster' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand kubelet-identity" -s n -l name -l cluster -d 'Name of the AKS cluster' -r
-complete -c kvwire -n "__fish_kvwire_using_subcommand kubelet-identity" -s o -l output -d 'Output format. Default: text on a terminal, json when stdout is piped' -r -f -a "text\t'For people: aligned, coloured on a terminal'
+complete -c kvwire -n "__fish_kvwire_using_subcommand kubelet-identity" -s o -l output -d 'Output format (default: text at a terminal, else json; json with --query)' -r -f -a "text\t'For people: aligned, coloured on a terminal'
 json\t'One stable JSON document on stdout (docs/plan-format.md)'
 yaml\t'The JSON document as YAML'
-env\t'export KEY=\'value\' lines, safe in eval'"
+env\t'export KEY=\'value\' lines, safe in eval'
+tsv\t'Tab-separated values, as az -o tsv writes them (docs/output.md)'
+table\t'Columns, as az -o table writes them (docs/output.md)'"
+complete -c kvwire -n "__fish_kvwire_using_subcommand kubelet-identity" -l query -d 'JMESPath query run on the document before it is written, as az\'s --query (jmespath.org)' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand kubelet-identity" -l subscription -d 'Subscription holding the resources, by ID or name (default: the Azure CLI\'s default)' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand kubelet-identity" -l cloud -d 'Azure cloud: AzureCloud, AzureUSGovernment, AzureChinaCloud, or a TOML cloud file (docs/clouds.md)' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand kubelet-identity" -l auth -d 'How to authenticate' -r -f -a "auto\t'Workload identity, then a client secret, then managed identity, else the Azure CLI login'
@@ -230,10 +244,13 @@ complete -c kvwire -n "__fish_kvwire_using_subcommand workload-identity" -l name
 complete -c kvwire -n "__fish_kvwire_using_subcommand workload-identity" -l service-account -d 'Kubernetes service account the pods run as' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand workload-identity" -l credential-name -d 'Name of the federated credential (default: kvwire-NAMESPACE-SERVICE_ACCOUNT)' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand workload-identity" -l binding-name -d 'Identity binding name (default: the identity\'s, lower-case letters and digits)' -r
-complete -c kvwire -n "__fish_kvwire_using_subcommand workload-identity" -l principal-wait -d 'Keep retrying this long while a just-created identity is not yet known to Azure RBAC (PrincipalNotFound) or to its federated credentials (ParentResourceNotFound), while another federated credential write holds the identity (409), and while a new role assignment does not show in Azure yet' -r
-complete -c kvwire -n "__fish_kvwire_using_subcommand workload-identity" -s o -l output -d 'Output format. Default: text on a terminal, json when stdout is piped' -r -f -a "text\t'For people: aligned, coloured on a terminal'
+complete -c kvwire -n "__fish_kvwire_using_subcommand workload-identity" -l principal-wait -d 'Keep retrying this long while Azure catches up with a just-created identity' -r
+complete -c kvwire -n "__fish_kvwire_using_subcommand workload-identity" -s o -l output -d 'Output format (default: text at a terminal, else json; json with --query)' -r -f -a "text\t'For people: aligned, coloured on a terminal'
 json\t'One stable JSON document on stdout (docs/plan-format.md)'
-yaml\t'The JSON document as YAML'"
+yaml\t'The JSON document as YAML'
+tsv\t'Tab-separated values, as az -o tsv writes them (docs/output.md)'
+table\t'Columns, as az -o table writes them (docs/output.md)'"
+complete -c kvwire -n "__fish_kvwire_using_subcommand workload-identity" -l query -d 'JMESPath query run on the document before it is written, as az\'s --query (jmespath.org)' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand workload-identity" -l subscription -d 'Subscription holding the resources, by ID or name (default: the Azure CLI\'s default)' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand workload-identity" -l cloud -d 'Azure cloud: AzureCloud, AzureUSGovernment, AzureChinaCloud, or a TOML cloud file (docs/clouds.md)' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand workload-identity" -l auth -d 'How to authenticate' -r -f -a "auto\t'Workload identity, then a client secret, then managed identity, else the Azure CLI login'
@@ -265,10 +282,13 @@ complete -c kvwire -n "__fish_kvwire_using_subcommand grant" -l scope -d 'The wh
 complete -c kvwire -n "__fish_kvwire_using_subcommand grant" -l principal-type -d 'Kind of principal for principal: targets (identities and kubelets are service principals)' -r -f -a "service-principal\t'An application or managed identity'
 user\t'A person'
 group\t'An Entra group'"
-complete -c kvwire -n "__fish_kvwire_using_subcommand grant" -l principal-wait -d 'Keep retrying this long while a just-created identity is not yet known to Azure RBAC (PrincipalNotFound) or to its federated credentials (ParentResourceNotFound), while another federated credential write holds the identity (409), and while a new role assignment does not show in Azure yet' -r
-complete -c kvwire -n "__fish_kvwire_using_subcommand grant" -s o -l output -d 'Output format. Default: text on a terminal, json when stdout is piped' -r -f -a "text\t'For people: aligned, coloured on a terminal'
+complete -c kvwire -n "__fish_kvwire_using_subcommand grant" -l principal-wait -d 'Keep retrying this long while Azure catches up with a just-created identity' -r
+complete -c kvwire -n "__fish_kvwire_using_subcommand grant" -s o -l output -d 'Output format (default: text at a terminal, else json; json with --query)' -r -f -a "text\t'For people: aligned, coloured on a terminal'
 json\t'One stable JSON document on stdout (docs/plan-format.md)'
-yaml\t'The JSON document as YAML'"
+yaml\t'The JSON document as YAML'
+tsv\t'Tab-separated values, as az -o tsv writes them (docs/output.md)'
+table\t'Columns, as az -o table writes them (docs/output.md)'"
+complete -c kvwire -n "__fish_kvwire_using_subcommand grant" -l query -d 'JMESPath query run on the document before it is written, as az\'s --query (jmespath.org)' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand grant" -l subscription -d 'Subscription holding the resources, by ID or name (default: the Azure CLI\'s default)' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand grant" -l cloud -d 'Azure cloud: AzureCloud, AzureUSGovernment, AzureChinaCloud, or a TOML cloud file (docs/clouds.md)' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand grant" -l auth -d 'How to authenticate' -r -f -a "auto\t'Workload identity, then a client secret, then managed identity, else the Azure CLI login'
@@ -317,9 +337,12 @@ complete -c kvwire -n "__fish_kvwire_using_subcommand secrets; and __fish_seen_s
 complete -c kvwire -n "__fish_kvwire_using_subcommand secrets; and __fish_seen_subcommand_from seed" -l content-type -d 'Content type stored with each new version, e.g. text/plain' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand secrets; and __fish_seen_subcommand_from seed" -l expires -d 'Expiry of each new version, RFC 3339 (e.g. 2027-01-31T00:00:00Z)' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand secrets; and __fish_seen_subcommand_from seed" -l concurrency -d 'Secrets read and written at once' -r
-complete -c kvwire -n "__fish_kvwire_using_subcommand secrets; and __fish_seen_subcommand_from seed" -s o -l output -d 'Output format. Default: text on a terminal, json when stdout is piped' -r -f -a "text\t'For people: aligned, coloured on a terminal'
+complete -c kvwire -n "__fish_kvwire_using_subcommand secrets; and __fish_seen_subcommand_from seed" -s o -l output -d 'Output format (default: text at a terminal, else json; json with --query)' -r -f -a "text\t'For people: aligned, coloured on a terminal'
 json\t'One stable JSON document on stdout (docs/plan-format.md)'
-yaml\t'The JSON document as YAML'"
+yaml\t'The JSON document as YAML'
+tsv\t'Tab-separated values, as az -o tsv writes them (docs/output.md)'
+table\t'Columns, as az -o table writes them (docs/output.md)'"
+complete -c kvwire -n "__fish_kvwire_using_subcommand secrets; and __fish_seen_subcommand_from seed" -l query -d 'JMESPath query run on the document before it is written, as az\'s --query (jmespath.org)' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand secrets; and __fish_seen_subcommand_from seed" -l subscription -d 'Subscription holding the resources, by ID or name (default: the Azure CLI\'s default)' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand secrets; and __fish_seen_subcommand_from seed" -l cloud -d 'Azure cloud: AzureCloud, AzureUSGovernment, AzureChinaCloud, or a TOML cloud file (docs/clouds.md)' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand secrets; and __fish_seen_subcommand_from seed" -l auth -d 'How to authenticate' -r -f -a "auto\t'Workload identity, then a client secret, then managed identity, else the Azure CLI login'
@@ -392,9 +415,12 @@ complete -c kvwire -n "__fish_kvwire_using_subcommand manifests" -s h -l help -d
 complete -c kvwire -n "__fish_kvwire_using_subcommand manifests" -s v -l verbose -d 'More detail on stderr: -v steps, -vv HTTP requests, -vvv headers and ARM bodies (always redacted)'
 complete -c kvwire -n "__fish_kvwire_using_subcommand manifests" -s q -l quiet -d 'Only errors on stderr; no progress bars'
 complete -c kvwire -n "__fish_kvwire_using_subcommand manifests" -l no-color -d 'No colour in text output (NO_COLOR is honoured too)'
-complete -c kvwire -n "__fish_kvwire_using_subcommand lint" -s o -l output -d 'Output format. Default: text on a terminal, json when stdout is piped' -r -f -a "text\t'For people: aligned, coloured on a terminal'
+complete -c kvwire -n "__fish_kvwire_using_subcommand lint" -s o -l output -d 'Output format (default: text at a terminal, else json; json with --query)' -r -f -a "text\t'For people: aligned, coloured on a terminal'
 json\t'One stable JSON document on stdout (docs/plan-format.md)'
-yaml\t'The JSON document as YAML'"
+yaml\t'The JSON document as YAML'
+tsv\t'Tab-separated values, as az -o tsv writes them (docs/output.md)'
+table\t'Columns, as az -o table writes them (docs/output.md)'"
+complete -c kvwire -n "__fish_kvwire_using_subcommand lint" -l query -d 'JMESPath query run on the document before it is written, as az\'s --query (jmespath.org)' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand lint" -l subscription -d 'Subscription holding the resources, by ID or name (default: the Azure CLI\'s default)' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand lint" -l cloud -d 'Azure cloud: AzureCloud, AzureUSGovernment, AzureChinaCloud, or a TOML cloud file (docs/clouds.md)' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand lint" -l auth -d 'How to authenticate' -r -f -a "auto\t'Workload identity, then a client secret, then managed identity, else the Azure CLI login'
@@ -416,9 +442,12 @@ complete -c kvwire -n "__fish_kvwire_using_subcommand lint" -s q -l quiet -d 'On
 complete -c kvwire -n "__fish_kvwire_using_subcommand lint" -l no-color -d 'No colour in text output (NO_COLOR is honoured too)'
 complete -c kvwire -n "__fish_kvwire_using_subcommand plan" -s f -l file -d 'The runbook (TOML; see docs/runbook.md). Give -f again, or a directory (its *.toml files), to run many runbooks as one fleet: one observation, one write per cluster for what they all need, each runbook reported apart; one runbook\'s failure does not stop the others' -r -F
 complete -c kvwire -n "__fish_kvwire_using_subcommand plan" -l out -d 'Also save the plan to FILE (mode 0600, written whole or not at all), for `kvwire up --plan FILE` to apply exactly it later; see docs/plan-format.md' -r -F
-complete -c kvwire -n "__fish_kvwire_using_subcommand plan" -s o -l output -d 'Output format. Default: text on a terminal, json when stdout is piped' -r -f -a "text\t'For people: aligned, coloured on a terminal'
+complete -c kvwire -n "__fish_kvwire_using_subcommand plan" -s o -l output -d 'Output format (default: text at a terminal, else json; json with --query)' -r -f -a "text\t'For people: aligned, coloured on a terminal'
 json\t'One stable JSON document on stdout (docs/plan-format.md)'
-yaml\t'The JSON document as YAML'"
+yaml\t'The JSON document as YAML'
+tsv\t'Tab-separated values, as az -o tsv writes them (docs/output.md)'
+table\t'Columns, as az -o table writes them (docs/output.md)'"
+complete -c kvwire -n "__fish_kvwire_using_subcommand plan" -l query -d 'JMESPath query run on the document before it is written, as az\'s --query (jmespath.org)' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand plan" -l subscription -d 'Subscription holding the resources, by ID or name (default: the Azure CLI\'s default)' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand plan" -l cloud -d 'Azure cloud: AzureCloud, AzureUSGovernment, AzureChinaCloud, or a TOML cloud file (docs/clouds.md)' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand plan" -l auth -d 'How to authenticate' -r -f -a "auto\t'Workload identity, then a client secret, then managed identity, else the Azure CLI login'
@@ -440,9 +469,12 @@ complete -c kvwire -n "__fish_kvwire_using_subcommand plan" -s q -l quiet -d 'On
 complete -c kvwire -n "__fish_kvwire_using_subcommand plan" -l no-color -d 'No colour in text output (NO_COLOR is honoured too)'
 complete -c kvwire -n "__fish_kvwire_using_subcommand up" -s f -l file -d 'The runbook (TOML; see docs/runbook.md). With --plan: default, the one the plan names. Give -f again, or a directory (its *.toml files), to run many runbooks as one fleet: one observation, one write per cluster for what they all need, each runbook reported apart; one runbook\'s failure does not stop the others, and the exit code is the worst' -r -F
 complete -c kvwire -n "__fish_kvwire_using_subcommand up" -l plan -d 'Apply exactly this saved plan (`kvwire plan --out FILE`): refused, before any write, when the runbook or Azure changed since; nothing is asked, the plan was the review' -r -F
-complete -c kvwire -n "__fish_kvwire_using_subcommand up" -s o -l output -d 'Output format. Default: text on a terminal, json when stdout is piped' -r -f -a "text\t'For people: aligned, coloured on a terminal'
+complete -c kvwire -n "__fish_kvwire_using_subcommand up" -s o -l output -d 'Output format (default: text at a terminal, else json; json with --query)' -r -f -a "text\t'For people: aligned, coloured on a terminal'
 json\t'One stable JSON document on stdout (docs/plan-format.md)'
-yaml\t'The JSON document as YAML'"
+yaml\t'The JSON document as YAML'
+tsv\t'Tab-separated values, as az -o tsv writes them (docs/output.md)'
+table\t'Columns, as az -o table writes them (docs/output.md)'"
+complete -c kvwire -n "__fish_kvwire_using_subcommand up" -l query -d 'JMESPath query run on the document before it is written, as az\'s --query (jmespath.org)' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand up" -l subscription -d 'Subscription holding the resources, by ID or name (default: the Azure CLI\'s default)' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand up" -l cloud -d 'Azure cloud: AzureCloud, AzureUSGovernment, AzureChinaCloud, or a TOML cloud file (docs/clouds.md)' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand up" -l auth -d 'How to authenticate' -r -f -a "auto\t'Workload identity, then a client secret, then managed identity, else the Azure CLI login'
@@ -465,9 +497,12 @@ complete -c kvwire -n "__fish_kvwire_using_subcommand up" -s h -l help -d 'Print
 complete -c kvwire -n "__fish_kvwire_using_subcommand up" -s v -l verbose -d 'More detail on stderr: -v steps, -vv HTTP requests, -vvv headers and ARM bodies (always redacted)'
 complete -c kvwire -n "__fish_kvwire_using_subcommand up" -s q -l quiet -d 'Only errors on stderr; no progress bars'
 complete -c kvwire -n "__fish_kvwire_using_subcommand up" -l no-color -d 'No colour in text output (NO_COLOR is honoured too)'
-complete -c kvwire -n "__fish_kvwire_using_subcommand show" -s o -l output -d 'Output format. Default: text on a terminal, json when stdout is piped' -r -f -a "text\t'For people: aligned, coloured on a terminal'
+complete -c kvwire -n "__fish_kvwire_using_subcommand show" -s o -l output -d 'Output format (default: text at a terminal, else json; json with --query)' -r -f -a "text\t'For people: aligned, coloured on a terminal'
 json\t'One stable JSON document on stdout (docs/plan-format.md)'
-yaml\t'The JSON document as YAML'"
+yaml\t'The JSON document as YAML'
+tsv\t'Tab-separated values, as az -o tsv writes them (docs/output.md)'
+table\t'Columns, as az -o table writes them (docs/output.md)'"
+complete -c kvwire -n "__fish_kvwire_using_subcommand show" -l query -d 'JMESPath query run on the document before it is written, as az\'s --query (jmespath.org)' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand show" -l subscription -d 'Subscription holding the resources, by ID or name (default: the Azure CLI\'s default)' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand show" -l cloud -d 'Azure cloud: AzureCloud, AzureUSGovernment, AzureChinaCloud, or a TOML cloud file (docs/clouds.md)' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand show" -l auth -d 'How to authenticate' -r -f -a "auto\t'Workload identity, then a client secret, then managed identity, else the Azure CLI login'
@@ -486,9 +521,12 @@ complete -c kvwire -n "__fish_kvwire_using_subcommand show" -s v -l verbose -d '
 complete -c kvwire -n "__fish_kvwire_using_subcommand show" -s q -l quiet -d 'Only errors on stderr; no progress bars'
 complete -c kvwire -n "__fish_kvwire_using_subcommand show" -l no-color -d 'No colour in text output (NO_COLOR is honoured too)'
 complete -c kvwire -n "__fish_kvwire_using_subcommand down" -s f -l file -d 'The runbook (TOML; see docs/runbook.md)' -r -F
-complete -c kvwire -n "__fish_kvwire_using_subcommand down" -s o -l output -d 'Output format. Default: text on a terminal, json when stdout is piped' -r -f -a "text\t'For people: aligned, coloured on a terminal'
+complete -c kvwire -n "__fish_kvwire_using_subcommand down" -s o -l output -d 'Output format (default: text at a terminal, else json; json with --query)' -r -f -a "text\t'For people: aligned, coloured on a terminal'
 json\t'One stable JSON document on stdout (docs/plan-format.md)'
-yaml\t'The JSON document as YAML'"
+yaml\t'The JSON document as YAML'
+tsv\t'Tab-separated values, as az -o tsv writes them (docs/output.md)'
+table\t'Columns, as az -o table writes them (docs/output.md)'"
+complete -c kvwire -n "__fish_kvwire_using_subcommand down" -l query -d 'JMESPath query run on the document before it is written, as az\'s --query (jmespath.org)' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand down" -l subscription -d 'Subscription holding the resources, by ID or name (default: the Azure CLI\'s default)' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand down" -l cloud -d 'Azure cloud: AzureCloud, AzureUSGovernment, AzureChinaCloud, or a TOML cloud file (docs/clouds.md)' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand down" -l auth -d 'How to authenticate' -r -f -a "auto\t'Workload identity, then a client secret, then managed identity, else the Azure CLI login'
@@ -512,9 +550,12 @@ complete -c kvwire -n "__fish_kvwire_using_subcommand down" -s v -l verbose -d '
 complete -c kvwire -n "__fish_kvwire_using_subcommand down" -s q -l quiet -d 'Only errors on stderr; no progress bars'
 complete -c kvwire -n "__fish_kvwire_using_subcommand down" -l no-color -d 'No colour in text output (NO_COLOR is honoured too)'
 complete -c kvwire -n "__fish_kvwire_using_subcommand verify" -s f -l file -d 'The runbook (TOML; see docs/runbook.md). Give -f again, or a directory (its *.toml files), to run many runbooks as one fleet: one observation, one write per cluster for what they all need, each runbook reported apart; one runbook\'s failure does not stop the others' -r -F
-complete -c kvwire -n "__fish_kvwire_using_subcommand verify" -s o -l output -d 'Output format. Default: text on a terminal, json when stdout is piped' -r -f -a "text\t'For people: aligned, coloured on a terminal'
+complete -c kvwire -n "__fish_kvwire_using_subcommand verify" -s o -l output -d 'Output format (default: text at a terminal, else json; json with --query)' -r -f -a "text\t'For people: aligned, coloured on a terminal'
 json\t'One stable JSON document on stdout (docs/plan-format.md)'
-yaml\t'The JSON document as YAML'"
+yaml\t'The JSON document as YAML'
+tsv\t'Tab-separated values, as az -o tsv writes them (docs/output.md)'
+table\t'Columns, as az -o table writes them (docs/output.md)'"
+complete -c kvwire -n "__fish_kvwire_using_subcommand verify" -l query -d 'JMESPath query run on the document before it is written, as az\'s --query (jmespath.org)' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand verify" -l subscription -d 'Subscription holding the resources, by ID or name (default: the Azure CLI\'s default)' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand verify" -l cloud -d 'Azure cloud: AzureCloud, AzureUSGovernment, AzureChinaCloud, or a TOML cloud file (docs/clouds.md)' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand verify" -l auth -d 'How to authenticate' -r -f -a "auto\t'Workload identity, then a client secret, then managed identity, else the Azure CLI login'

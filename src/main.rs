@@ -31,6 +31,12 @@ fn main() -> ExitCode {
     match runtime.block_on(commands::dispatch(cli)) {
         Ok(status) => {
             // A reader that went away is not an error (ui/stdout.rs); a full disk is.
+            if let Some(why) = kvwire::ui::stdout::unwritten_reason() {
+                eprintln!("error: {}", printable(why));
+                if status == ExitStatus::Success {
+                    return ExitCode::from(ExitStatus::Failure.code());
+                }
+            }
             if let Some(kind) = kvwire::ui::stdout::failure() {
                 eprintln!("error: cannot write to stdout: {kind}");
                 if status == ExitStatus::Success {

@@ -11,7 +11,10 @@ use crate::{
     cli::GlobalArgs,
     error::{Error, Result},
     plan::{OBSERVE_CONCURRENCY, RunOptions, RunSpec},
-    ui::output::{OutputFormat, Ui},
+    ui::{
+        output::{OutputFormat, Ui},
+        query::Query,
+    },
 };
 use std::time::Duration;
 
@@ -22,6 +25,8 @@ pub(crate) struct CommandFlags {
     /// The command's name as typed (`cluster enable-managed-identity`): the plan document's `command`.
     pub(crate) command: &'static str,
     pub(crate) output: Option<OutputFormat>,
+    /// `--query`, on commands that print a document.
+    pub(crate) query: Option<Query>,
     pub(crate) dry_run: bool,
     pub(crate) yes: bool,
     pub(crate) detailed_exitcode: bool,
@@ -77,7 +82,7 @@ impl Settings {
                 scopes: vec![Scope::Arm],
             },
             command: f.command,
-            ui: Ui::detect(f.output, g.no_color, g.quiet),
+            ui: Ui::detect(f.output, f.query.clone(), g.no_color, g.quiet),
             output: f.output,
             dry_run: f.dry_run,
             yes: f.yes,
@@ -94,7 +99,7 @@ impl Settings {
     pub(crate) fn run_options(&self, spec: RunSpec) -> Result<RunOptions> {
         if self.ui.format == OutputFormat::Env {
             return Err(Error::usage(
-                "-o env prints values and only fits commands such as kubelet-identity; use text, json or yaml here",
+                "-o env prints values and only fits commands such as kubelet-identity; use text, json, yaml, tsv or table here",
             ));
         }
         let parallel = spec.parallel.max(1);

@@ -10,7 +10,7 @@ use crate::{
         secrets::SecretMapping,
     },
     steps::access::PRINCIPAL_WAIT,
-    ui::output::OutputFormat,
+    ui::{output::OutputFormat, query::Query},
 };
 use clap::{ArgAction, Args, Parser, Subcommand};
 use std::{path::PathBuf, time::Duration};
@@ -217,6 +217,10 @@ pub(crate) enum DocFormat {
     Json,
     /// The JSON document as YAML
     Yaml,
+    /// Tab-separated values, as az -o tsv writes them (docs/output.md)
+    Tsv,
+    /// Columns, as az -o table writes them (docs/output.md)
+    Table,
 }
 
 impl From<DocFormat> for OutputFormat {
@@ -225,6 +229,8 @@ impl From<DocFormat> for OutputFormat {
             DocFormat::Text => OutputFormat::Text,
             DocFormat::Json => OutputFormat::Json,
             DocFormat::Yaml => OutputFormat::Yaml,
+            DocFormat::Tsv => OutputFormat::Tsv,
+            DocFormat::Table => OutputFormat::Table,
         }
     }
 }
@@ -249,9 +255,22 @@ impl From<ManifestFormat> for OutputFormat {
 
 #[derive(Debug, Clone, Args)]
 pub(crate) struct OutputArg {
-    /// Output format. Default: text on a terminal, json when stdout is piped.
+    /// Output format (default: text at a terminal, else json; json with --query).
     #[arg(short = 'o', long, value_enum, value_name = "FORMAT")]
     pub(crate) output: Option<DocFormat>,
+    #[command(flatten)]
+    pub(crate) query: QueryArg,
+}
+
+/// `--query`, next to `-o` wherever a command prints a document.
+#[derive(Debug, Clone, Args)]
+pub(crate) struct QueryArg {
+    /// JMESPath query run on the document before it is written, as az's --query (jmespath.org).
+    ///
+    /// `--query clientId -o tsv` prints the bare value. Needs a document format: json (the
+    /// default with --query), yaml, tsv or table. A result of null prints nothing.
+    #[arg(long, value_name = "JMESPATH", value_parser = Query::parse)]
+    pub(crate) query: Option<Query>,
 }
 
 /// The flags of commands that change Azure.
@@ -511,9 +530,11 @@ pub(crate) struct UpgradeImageArgs {
 pub(crate) struct KubeletIdentityArgs {
     #[command(flatten)]
     pub(crate) cluster: ClusterRef,
-    /// Output format. Default: text on a terminal, json when stdout is piped.
+    /// Output format (default: text at a terminal, else json; json with --query).
     #[arg(short = 'o', long, value_enum, value_name = "FORMAT")]
     pub(crate) output: Option<OutputFormat>,
+    #[command(flatten)]
+    pub(crate) query: QueryArg,
 }
 
 #[derive(Debug, Args)]
@@ -593,10 +614,11 @@ pub(crate) struct GrantArgs {
 /// `--principal-wait`: one bound on every wait for Entra and ARM to catch up with a new identity.
 #[derive(Debug, Args)]
 pub(crate) struct PrincipalWaitArg {
-    /// Keep retrying this long while a just-created identity is not yet known to Azure RBAC
-    /// (PrincipalNotFound) or to its federated credentials (ParentResourceNotFound), while
-    /// another federated credential write holds the identity (409), and while a new role
-    /// assignment does not show in Azure yet.
+    /// Keep retrying this long while Azure catches up with a just-created identity.
+    ///
+    /// That is, while the identity is not yet known to Azure RBAC (PrincipalNotFound) or to its
+    /// federated credentials (ParentResourceNotFound), while another federated credential write
+    /// holds the identity (409), and while a new role assignment does not show in Azure yet.
     #[arg(long = "principal-wait", default_value_t = PRINCIPAL_WAIT.as_secs(), value_name = "SECONDS", value_parser = clap::value_parser!(u64).range(0..=3600))]
     pub(crate) seconds: u64,
 }
@@ -981,6 +1003,8 @@ value_enum!(OutputFormat {
     OutputFormat::Json => "json": "One stable JSON document on stdout (docs/plan-format.md)",
     OutputFormat::Yaml => "yaml": "The JSON document as YAML",
     OutputFormat::Env => "env": "export KEY='value' lines, safe in eval",
+    OutputFormat::Tsv => "tsv": "Tab-separated values, as az -o tsv writes them (docs/output.md)",
+    OutputFormat::Table => "table": "Columns, as az -o table writes them (docs/output.md)",
 });
 
 value_enum!(AuthMode {

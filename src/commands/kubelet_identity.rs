@@ -33,7 +33,7 @@ pub(crate) async fn run(args: &KubeletIdentityArgs, s: &Settings) -> Result<Exit
                 s.ui.print(&format!("{}\n", shell_export(key, value)));
             }
         }
-        OutputFormat::Json | OutputFormat::Yaml => {
+        _ => {
             s.ui.print_document(&json!({"clientId": client_id, "objectId": object_id, "resourceId": resource_id}));
         }
     }

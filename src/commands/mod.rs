@@ -39,6 +39,8 @@ pub async fn dispatch(cli: Cli) -> Result<ExitStatus> {
         OutputFormat::Json,
         OutputFormat::Yaml,
         OutputFormat::Env,
+        OutputFormat::Tsv,
+        OutputFormat::Table,
     ];
     let Cli {
         global, early, command, ..
@@ -169,6 +171,7 @@ pub async fn dispatch(cli: Cli) -> Result<ExitStatus> {
             Takes::new("kubelet-identity", KUBELET, false, false),
             CommandFlags {
                 output: a.output,
+                query: a.query.query.clone(),
                 ..CommandFlags::default()
             },
             &[Arm],
@@ -222,7 +225,13 @@ struct Takes {
     detailed_exitcode: bool,
 }
 
-const DOCUMENTS: &[OutputFormat] = &[OutputFormat::Text, OutputFormat::Json, OutputFormat::Yaml];
+const DOCUMENTS: &[OutputFormat] = &[
+    OutputFormat::Text,
+    OutputFormat::Json,
+    OutputFormat::Yaml,
+    OutputFormat::Tsv,
+    OutputFormat::Table,
+];
 
 impl Takes {
     const fn new(name: &'static str, formats: &'static [OutputFormat], apply: bool, detailed_exitcode: bool) -> Takes {
@@ -238,6 +247,7 @@ impl Takes {
 fn applying(a: &ApplyArgs) -> CommandFlags {
     CommandFlags {
         output: a.output.output.map(Into::into),
+        query: a.output.query.query.clone(),
         dry_run: a.dry_run,
         yes: a.yes,
         detailed_exitcode: a.detailed_exitcode,
@@ -248,6 +258,7 @@ fn applying(a: &ApplyArgs) -> CommandFlags {
 fn output(o: &OutputArg) -> CommandFlags {
     CommandFlags {
         output: o.output.map(Into::into),
+        query: o.query.query.clone(),
         ..CommandFlags::default()
     }
 }
@@ -258,6 +269,8 @@ fn format_name(f: OutputFormat) -> &'static str {
         OutputFormat::Json => "json",
         OutputFormat::Yaml => "yaml",
         OutputFormat::Env => "env",
+        OutputFormat::Tsv => "tsv",
+        OutputFormat::Table => "table",
     }
 }
 
@@ -277,6 +290,12 @@ fn merge(takes: &Takes, mut flags: CommandFlags, early: &EarlyArgs) -> Result<Co
             }));
         }
         flags.output = flags.output.or(Some(f));
+    }
+    if let Some(f) = flags.output.filter(|f| flags.query.is_some() && !f.is_document()) {
+        return Err(Error::usage(format!(
+            "--query: runs on a document; -o {} prints none (use json, yaml, tsv or table)",
+            format_name(f)
+        )));
     }
     let refuse = |flag: &str, why: &str| Err(Error::usage(format!("{flag}: `kvwire {name}` {why}")));
     if early.dry_run {

@@ -6,7 +6,7 @@ use crate::{
     plan::{document, render},
     runbook::{self, verify},
     settings::Settings,
-    ui::output::{OutputFormat, Style},
+    ui::output::Style,
     util::observation::Observation,
 };
 use serde_json::json;
@@ -26,7 +26,7 @@ pub(crate) async fn run(files: &[PathBuf], s: &Settings) -> Result<ExitStatus> {
     let ui = &s.ui;
     let failed = failed(&report);
     match ui.format {
-        OutputFormat::Json | OutputFormat::Yaml => ui.print_document(&report_doc(&report)),
+        f if f.is_document() => ui.print_document(&report_doc(&report)),
         _ => ui.print(&report_text(&report, ui)),
     }
     Ok(if failed > 0 {
@@ -82,9 +82,7 @@ async fn fleet(files: &[PathBuf], s: &Settings) -> Result<ExitStatus> {
         text.push('\n');
     }
     match ui.format {
-        OutputFormat::Json | OutputFormat::Yaml => {
-            ui.print_document(&json!({"apps": docs, "failed": checks_failed, "errors": errors}))
-        }
+        f if f.is_document() => ui.print_document(&json!({"apps": docs, "failed": checks_failed, "errors": errors})),
         _ => ui.print(&text),
     }
     // The worst: a runbook that could not be checked, then a failed check.

@@ -2,6 +2,8 @@
 
 pub mod log;
 pub(crate) mod output;
+pub mod query;
+pub(crate) mod tabular;
 pub use output::stderr_colour;
 pub(crate) mod redact;
 pub mod stdout;

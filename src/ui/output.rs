@@ -1,6 +1,8 @@
 //! How results reach the user: format choice, colour, TTY detection, YAML rendering.
 
+use super::query::Query;
 use super::stdout::{out, outln};
+use super::tabular;
 use crate::util::text::{acts_on_terminal, printable};
 use std::io::IsTerminal;
 
@@ -18,12 +20,28 @@ pub(crate) enum OutputFormat {
     Yaml,
     /// `export KEY='value'` lines, safe in `eval` (commands that print values, such as kubelet-identity).
     Env,
+    /// Tab-separated values, as `az -o tsv` writes them (ui/tabular.rs).
+    Tsv,
+    /// Columns, as `az -o table` writes them (ui/tabular.rs).
+    Table,
+}
+
+impl OutputFormat {
+    /// Whether this format writes the command's document (rather than text or `export` lines).
+    pub(crate) fn is_document(self) -> bool {
+        matches!(
+            self,
+            OutputFormat::Json | OutputFormat::Yaml | OutputFormat::Tsv | OutputFormat::Table
+        )
+    }
 }
 
 /// Terminal facts and user choices, decided once at start-up.
 #[derive(Debug, Clone)]
 pub struct Ui {
     pub(crate) format: OutputFormat,
+    /// `--query`: run on the document before it is written.
+    pub(crate) query: Option<Query>,
     pub(crate) color: bool,
     /// Colour for text written to stderr (a plan shown there while stdout is piped).
     pub(crate) stderr_color: bool,
@@ -48,16 +66,18 @@ pub fn stderr_colour(no_color_flag: bool) -> bool {
 }
 
 impl Ui {
-    pub(crate) fn detect(format: Option<OutputFormat>, no_color: bool, quiet: bool) -> Ui {
+    pub(crate) fn detect(format: Option<OutputFormat>, query: Option<Query>, no_color: bool, quiet: bool) -> Ui {
         let stdout_tty = std::io::stdout().is_terminal();
         let stderr_tty = std::io::stderr().is_terminal();
         Ui {
             // Text for people at a terminal; JSON when piped, so scripts get a stable document.
-            format: format.unwrap_or(if stdout_tty {
+            // A query's result is JSON, as az prints it by default.
+            format: format.unwrap_or(if stdout_tty && query.is_none() {
                 OutputFormat::Text
             } else {
                 OutputFormat::Json
             }),
+            query,
             color: colour(stdout_tty, no_color),
             stderr_color: colour(stderr_tty, no_color),
             interactive_stderr: stderr_tty && !quiet,
@@ -122,11 +142,22 @@ impl Ui {
         eprint!("{}", self.for_stderr().printable(text));
     }
 
-    /// Print a machine document (json/yaml) to stdout.
+    /// Print a machine document (json, yaml, tsv, table) to stdout, after `--query`.
     pub(crate) fn print_document<T: serde::Serialize>(&self, doc: &T) {
         let doc = serde_json::to_value(doc).expect("documents serialise");
+        let (doc, hashes) = match &self.query {
+            None => (doc, None),
+            Some(q) => match q.apply(&doc) {
+                Ok(Some(found)) => (found.value, Some(found.hashes)),
+                // JMESPath's null: az prints nothing at all.
+                Ok(None) => return,
+                Err(e) => return super::stdout::unwritten(format!("--query: {e}")),
+            },
+        };
         match self.format {
             OutputFormat::Yaml => out!("{}", to_yaml(&doc)),
+            OutputFormat::Tsv => self.print(&tabular::tsv(&doc, hashes.as_deref())),
+            OutputFormat::Table => self.print(&tabular::table(&doc, hashes.is_some())),
             _ => {
                 // serde_json escapes C0 controls but writes DEL, C1 and bidi controls raw; JSON
                 // may spell any character \uXXXX, so those are written that way too (same document).
@@ -196,6 +227,7 @@ mod tests {
     fn ui(color: bool) -> Ui {
         Ui {
             format: OutputFormat::Text,
+            query: None,
             color,
             stderr_color: color,
             interactive_stderr: false,

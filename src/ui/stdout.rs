@@ -31,6 +31,20 @@ pub(crate) fn write_fmt(args: std::fmt::Arguments<'_>) {
     }
 }
 
+/// Why the command's document was not written as `--query`/`-o` asked (a query that fails on
+/// this document): reported by main with status 1, like a failed write, after the command has
+/// finished what it was doing.
+static UNWRITTEN: OnceLock<String> = OnceLock::new();
+
+pub(crate) fn unwritten(why: String) {
+    let _ = UNWRITTEN.set(why);
+}
+
+/// See [`unwritten`].
+pub fn unwritten_reason() -> Option<&'static str> {
+    UNWRITTEN.get().map(String::as_str)
+}
+
 /// A write error other than a reader that went away, for main to report.
 pub fn failure() -> Option<std::io::ErrorKind> {
     FAILED.get().copied().filter(|k| *k != std::io::ErrorKind::BrokenPipe)

@@ -176,7 +176,7 @@ fn flags_are_offered_only_where_they_do_something() {
         .contains(&name.as_str());
         assert_eq!(offers("--output"), output, "kvwire {name}: -o\n{help}");
         let flat = help.split_whitespace().collect::<Vec<_>>().join(" ");
-        let env_format = flat.contains("text, json, yaml, env]");
+        let env_format = flat.contains("text, json, yaml, env, tsv, table]");
         assert_eq!(env_format, name == "kubelet-identity", "kvwire {name}: -o env\n{help}");
     }
 }

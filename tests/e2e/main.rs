@@ -41,6 +41,7 @@ mod many_runbooks;
 mod migrate;
 mod network_safety;
 mod plan_document;
+mod query;
 mod runbook;
 mod saved_plans;
 mod secrets;
