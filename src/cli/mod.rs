@@ -828,6 +828,30 @@ pub(crate) struct VerifyArgs {
     pub(crate) runbook: RunbooksArgs,
     #[command(flatten)]
     pub(crate) output: OutputArg,
+    /// Fail when the cluster's API cannot be reached (default: check inside the cluster when
+    /// it can be, else say why not and go on).
+    #[arg(long, conflicts_with = "no_in_cluster")]
+    pub(crate) in_cluster: bool,
+    /// Check Azure and the files only, not the objects and pods in the cluster.
+    #[arg(long)]
+    pub(crate) no_in_cluster: bool,
+    #[command(flatten)]
+    pub(crate) access: ClusterAccessArgs,
+}
+
+/// How kvwire reaches a cluster's Kubernetes API (docs/in-cluster.md).
+#[derive(Debug, Clone, Args)]
+pub(crate) struct ClusterAccessArgs {
+    /// Kubeconfig whose context reaches the cluster (default: KUBECONFIG, else ~/.kube/config);
+    /// without one that points at it, kvwire asks Azure for the cluster user credential.
+    #[arg(long, value_name = "FILE")]
+    pub(crate) kubeconfig: Option<PathBuf>,
+    /// Kubeconfig context to use (default: the current context, if it points at the cluster).
+    #[arg(long, value_name = "NAME")]
+    pub(crate) context: Option<String>,
+    /// The cluster admin credential from Azure instead of the user one.
+    #[arg(long)]
+    pub(crate) admin: bool,
 }
 
 #[derive(Debug, Args)]

@@ -304,7 +304,7 @@ async fn find_cluster(az: &Azure, args: &MigratePodIdentityArgs) -> Result<(Stri
             ids::name_of(id).to_string(),
         )
     };
-    if let Some(host) = kubeconfig_server_host() {
+    if let Some(host) = crate::k8s::access::current_server_host() {
         let found = all.iter().find(|d| {
             let p = models::ManagedCluster::of(d).properties;
             [p.fqdn, p.private_fqdn]
@@ -324,33 +324,6 @@ async fn find_cluster(az: &Azure, args: &MigratePodIdentityArgs) -> Result<(Stri
             all.len()
         ))),
     }
-}
-
-/// The host of the current context's API server (`KUBECONFIG`'s first file, else
-/// `~/.kube/config`); `None` when there is none to read.
-fn kubeconfig_server_host() -> Option<String> {
-    let path = match std::env::var_os("KUBECONFIG").filter(|v| !v.is_empty()) {
-        Some(v) => std::env::split_paths(&v).next()?,
-        None => PathBuf::from(std::env::var_os("HOME")?).join(".kube/config"),
-    };
-    let origin = path.display().to_string();
-    let text = read_bounded(Source::File(&path), input::YAML, &origin).ok()?;
-    let doc = crate::k8s::yaml::parse_documents(&text, &origin)
-        .ok()?
-        .into_iter()
-        .next()?;
-    let current = doc["current-context"].as_str()?;
-    let by_name = |list: &str, name: &str| {
-        doc[list]
-            .as_array()?
-            .iter()
-            .find(|e| e["name"].as_str() == Some(name))
-            .cloned()
-    };
-    let context = by_name("contexts", current)?;
-    let cluster = by_name("clusters", context["context"]["cluster"].as_str()?)?;
-    let server = url::Url::parse(cluster["cluster"]["server"].as_str()?).ok()?;
-    server.host_str().map(str::to_owned)
 }
 
 /// A service account that moves, and what runs as it.

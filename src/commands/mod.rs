@@ -165,7 +165,7 @@ pub async fn dispatch(cli: Cli) -> Result<ExitStatus> {
             Takes::new("verify", DOCUMENTS, false, false),
             output(&a.output),
             &[Arm, KeyVault],
-            |s| verify::run(&a.runbook.files, &s)
+            |s| verify::run(a, &s)
         ),
         Command::KubeletIdentity(a) => go!(
             Takes::new("kubelet-identity", KUBELET, false, false),

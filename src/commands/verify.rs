@@ -2,9 +2,14 @@
 //! `up` would still change; any ✘ exits 3.
 
 use crate::{
+    cli::VerifyArgs,
     error::{ExitStatus, Result},
+    k8s::access::AccessOptions,
     plan::{document, render},
-    runbook::{self, verify},
+    runbook::{
+        self,
+        verify::{self, ClusterChecks, InCluster},
+    },
     settings::Settings,
     ui::output::Style,
     util::observation::Observation,
@@ -14,15 +19,30 @@ use std::{path::PathBuf, sync::Arc};
 
 /// `verify -f R` for one runbook; more (`-f a -f b`, or a directory) are checked side by side in
 /// one observation and reported apart, each under its name; the exit code is the worst.
-pub(crate) async fn run(files: &[PathBuf], s: &Settings) -> Result<ExitStatus> {
+pub(crate) async fn run(a: &VerifyArgs, s: &Settings) -> Result<ExitStatus> {
+    let files = &a.runbook.files;
+    let inside = ClusterChecks {
+        mode: if a.no_in_cluster {
+            InCluster::Skip
+        } else if a.in_cluster {
+            InCluster::Required
+        } else {
+            InCluster::IfReachable
+        },
+        access: AccessOptions {
+            kubeconfig: a.access.kubeconfig.clone(),
+            context: a.access.context.clone(),
+            admin: a.access.admin,
+        },
+    };
     if files.len() > 1 || files.iter().any(|f| f.is_dir()) {
-        return fleet(files, s).await;
+        return fleet(files, &inside, s).await;
     }
     let file = &files[0];
     let rb = runbook::load(file)?;
     let az = Arc::new(s.connect().await?);
     // One observation: the checks and the drift plan share their reads.
-    let report = Observation::default().run(verify::run(&az, &rb, file)).await?;
+    let report = Observation::default().run(verify::run(&az, &rb, file, &inside)).await?;
     let ui = &s.ui;
     let failed = failed(&report);
     match ui.format {
@@ -36,13 +56,13 @@ pub(crate) async fn run(files: &[PathBuf], s: &Settings) -> Result<ExitStatus> {
     })
 }
 
-async fn fleet(files: &[PathBuf], s: &Settings) -> Result<ExitStatus> {
+async fn fleet(files: &[PathBuf], inside: &ClusterChecks, s: &Settings) -> Result<ExitStatus> {
     let books = runbook::load_fleet(files)?;
     let az = Arc::new(s.connect().await?);
     let observation = Observation::default();
     let reports = observation
         .run(futures::future::join_all(
-            books.iter().map(|rb| verify::run(&az, rb, &rb.path)),
+            books.iter().map(|rb| verify::run(&az, rb, &rb.path, inside)),
         ))
         .await;
     let ui = &s.ui;

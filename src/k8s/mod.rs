@@ -1,5 +1,7 @@
 //! Kubernetes documents: the SecretProviderClass and its lint rules, YAML in and out.
 
+pub(crate) mod access;
+pub(crate) mod inspect;
 pub(crate) mod manifests;
 pub(crate) mod podidentity;
 pub mod spc;

@@ -14,7 +14,10 @@ use crate::{
         vault::Vault,
     },
     error::{Error, Result},
-    k8s::{manifests, spc},
+    k8s::{
+        access::{self, AccessOptions},
+        inspect, manifests, spc,
+    },
     model::{csi::InstalledBy, secrets},
     plan::{self, Action, Planned},
     steps::{addons::AddonGrants, identity},
@@ -56,7 +59,25 @@ fn check(checks: &mut Vec<Check>, check: String, ok: bool, detail: impl Into<Str
     });
 }
 
-pub(crate) async fn run(az: &Arc<Azure>, rb: &Loaded, file: &Path) -> Result<Report> {
+/// Whether `verify` looks inside the cluster too (`--in-cluster`, `--no-in-cluster`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub(crate) enum InCluster {
+    /// When the cluster's API can be reached; otherwise say why not, and go on.
+    #[default]
+    IfReachable,
+    /// An unreachable API is a failed check.
+    Required,
+    Skip,
+}
+
+/// What `verify` needs to look inside the cluster.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct ClusterChecks {
+    pub(crate) mode: InCluster,
+    pub(crate) access: AccessOptions,
+}
+
+pub(crate) async fn run(az: &Arc<Azure>, rb: &Loaded, file: &Path, inside: &ClusterChecks) -> Result<Report> {
     let up = format!("kvwire up -f {}", file.display());
     let mut checks = vec![];
     let b = &rb.book;
@@ -292,6 +313,21 @@ pub(crate) async fn run(az: &Arc<Azure>, rb: &Loaded, file: &Path) -> Result<Rep
         );
     }
 
+    // Inside the cluster: what kvwire emitted, as the API server holds it, and the pods.
+    if inside.mode != InCluster::Skip {
+        in_cluster(
+            az,
+            rb,
+            &mc,
+            client_id.as_deref(),
+            &up,
+            inside,
+            &mut checks,
+            &mut warnings,
+        )
+        .await;
+    }
+
     // Drift: what `up` would still change (secret values are not compared: they need the sources).
     let (up_plan, _) = super::build::up(az, rb, None, false).await?;
     let drift: Vec<Planned> = plan::observe(&up_plan, plan::OBSERVE_CONCURRENCY)
@@ -311,6 +347,86 @@ pub(crate) async fn run(az: &Arc<Azure>, rb: &Loaded, file: &Path) -> Result<Rep
         drift,
         warnings,
     })
+}
+
+/// The chain inside the cluster (k8s/inspect.rs), when its API can be reached.
+#[allow(clippy::too_many_arguments)]
+async fn in_cluster(
+    az: &Azure,
+    rb: &Loaded,
+    mc: &ManagedCluster,
+    client_id: Option<&str>,
+    up: &str,
+    inside: &ClusterChecks,
+    checks: &mut Vec<Check>,
+    warnings: &mut Vec<String>,
+) {
+    let (rg, cluster) = (&*rb.book.cluster.resource_group, &*rb.book.cluster.name);
+    let required = inside.mode == InCluster::Required;
+    let mut unavailable = |why: String, fix: String| {
+        if required {
+            check(checks, "the cluster's API can be checked".into(), false, why, fix);
+        } else {
+            warnings.push(format!(
+                "in-cluster checks skipped: {why} (--in-cluster makes this a failure)"
+            ));
+        }
+    };
+    let Some(m) = &rb.book.manifests else {
+        return unavailable(
+            "the runbook emits no manifests ([manifests])".into(),
+            "add a [manifests] section (docs/runbook.md)".into(),
+        );
+    };
+    let dir = rb.resolve(&m.out_dir);
+    let mut docs = vec![];
+    for name in manifests::FILE_NAMES {
+        let path = dir.join(name);
+        if !path.exists() {
+            continue;
+        }
+        let origin = path.display().to_string();
+        match read_bounded(Source::File(&path), input::YAML, &origin)
+            .and_then(|text| crate::k8s::yaml::parse_documents(&text, &origin))
+        {
+            Ok(found) => docs.extend(found),
+            Err(e) => return unavailable(e.to_string(), up.to_string()),
+        }
+    }
+    if docs.is_empty() {
+        return unavailable(format!("no manifests in {} yet", dir.display()), up.to_string());
+    }
+    let reached = match access::connect(az, rg, cluster, mc, &inside.access).await {
+        Ok(r) => r,
+        Err(why) => {
+            return unavailable(
+                why.to_string(),
+                format!(
+                    "--context NAME for a kubeconfig that reaches it, or `az aks command invoke -g {rg} -n {cluster} --command \"kubectl get pods -A\"`"
+                ),
+            );
+        }
+    };
+    check(
+        checks,
+        "the cluster's API can be checked".into(),
+        true,
+        format!("through {}", reached.via),
+        String::new(),
+    );
+    let dir_shown = dir.display().to_string();
+    let enable_csi = format!("kvwire cluster enable-csi-driver -g {rg} -n {cluster}");
+    let want = inspect::Expected {
+        docs: &docs,
+        dir: &dir_shown,
+        client_id,
+        up,
+        enable_csi: &enable_csi,
+        issuer: mc.oidc_issuer(),
+    };
+    for f in inspect::check(&reached.client, &want).await {
+        check(checks, format!("in the cluster: {}", f.check), f.ok, f.detail, f.fix);
+    }
 }
 
 /// The value of env var `name` in a Deployment's first container.

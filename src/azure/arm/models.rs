@@ -72,6 +72,7 @@ pub struct ManagedClusterProperties {
     /// The AKS-managed aad-pod-identity add-on (deprecated), if the cluster has it.
     pub(crate) pod_identity_profile: Option<PodIdentityProfile>,
     pub(crate) api_server_access_profile: Option<ApiServerAccessProfile>,
+    pub(crate) aad_profile: Option<AadProfile>,
 }
 
 /// Wire: `managed-cluster#resource/properties/apiServerAccessProfile`
@@ -81,6 +82,16 @@ pub(crate) struct ApiServerAccessProfile {
     /// API server VNet integration, where identity bindings are not supported (AKS docs,
     /// identity-bindings-concepts "What limitations exist for identity bindings?").
     pub(crate) enable_vnet_integration: Option<bool>,
+    /// A private cluster: its API server answers only inside its virtual network.
+    pub(crate) enable_private_cluster: Option<bool>,
+}
+
+/// Wire: `managed-cluster#resource/properties/aadProfile`
+#[derive(Debug, Clone, Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct AadProfile {
+    /// AKS-managed Entra integration: kubeconfigs sign in with kubelogin.
+    pub(crate) managed: Option<bool>,
 }
 
 /// Wire: `managed-cluster#resource/properties/podIdentityProfile`
@@ -209,6 +220,30 @@ pub(crate) struct Toggle {
 }
 
 impl ManagedCluster {
+    /// The API server's host names, public first.
+    pub(crate) fn api_server_hosts(&self) -> Vec<&str> {
+        [&self.properties.fqdn, &self.properties.private_fqdn]
+            .into_iter()
+            .flatten()
+            .map(String::as_str)
+            .collect()
+    }
+
+    pub(crate) fn private(&self) -> bool {
+        self.properties
+            .api_server_access_profile
+            .as_ref()
+            .and_then(|p| p.enable_private_cluster)
+            .unwrap_or(false)
+    }
+
+    pub(crate) fn entra_integrated(&self) -> bool {
+        self.properties
+            .aad_profile
+            .as_ref()
+            .is_some_and(|a| a.managed.unwrap_or(true))
+    }
+
     /// The AKS pod identity add-on's entries (none without the add-on).
     pub(crate) fn pod_identities(&self) -> impl Iterator<Item = &PodIdentity> {
         self.properties
