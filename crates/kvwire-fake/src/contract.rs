@@ -58,6 +58,10 @@ const FILES: &[(&str, &str)] = &[
         include_str!("../../../tests/fixtures/wire/managed-cluster.json"),
     ),
     (
+        "managed-cluster-credentials",
+        include_str!("../../../tests/fixtures/wire/managed-cluster-credentials.json"),
+    ),
+    (
         "agent-pool",
         include_str!("../../../tests/fixtures/wire/agent-pool.json"),
     ),

@@ -14,6 +14,7 @@ pub mod demo;
 pub mod entra;
 pub mod graph;
 pub mod keyvault;
+pub mod kube;
 pub mod router;
 pub mod routes;
 pub mod scenario;
@@ -71,7 +72,9 @@ impl Fake {
 
     pub fn start_on(port: u16) -> Fake {
         let wildcard = format!("*.{VAULT_SUFFIX}");
-        let pki = tls::make_pki(&[LOGIN_HOST, ARM_HOST, GRAPH_HOST, &wildcard]);
+        // 127.0.0.1 and localhost: the Kubernetes API servers (`kube`) listen there, and their
+        // kubeconfigs name them so.
+        let pki = tls::make_pki(&[LOGIN_HOST, ARM_HOST, GRAPH_HOST, &wildcard, "127.0.0.1", "localhost"]);
         let std_listener = std::net::TcpListener::bind(("127.0.0.1", port)).expect("bind 127.0.0.1");
         std_listener.set_nonblocking(true).unwrap();
         let port = std_listener.local_addr().unwrap().port();
@@ -80,12 +83,14 @@ impl Fake {
         let config = pki.server_config.clone();
         let failed_handshakes = Arc::new(std::sync::atomic::AtomicUsize::new(0));
         let failed = failed_handshakes.clone();
+        let (rt_tx, rt_rx) = std::sync::mpsc::channel();
         std::thread::spawn(move || {
             let rt = tokio::runtime::Builder::new_multi_thread()
                 .worker_threads(2)
                 .enable_all()
                 .build()
                 .unwrap();
+            let _ = rt_tx.send(rt.handle().clone());
             rt.block_on(async move {
                 let listener = tls::TlsListener {
                     tcp: tokio::net::TcpListener::from_std(std_listener).unwrap(),
@@ -96,6 +101,13 @@ impl Fake {
             });
         });
 
+        state.lock().unwrap().kube_env = Some(Arc::new(kube::Env {
+            tls: pki.server_config.clone(),
+            rt: rt_rx.recv().expect("the fake's runtime starts"),
+            ca_pem: pki.ca_pem.clone(),
+            client_cert_pem: pki.client_cert_pem.clone(),
+            client_key_pem: pki.client_key_pem.clone(),
+        }));
         let dir = std::env::temp_dir().join(format!("kvwire-fake-{}-{port}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
         std::fs::write(dir.join("ca.pem"), &pki.ca_pem).unwrap();
@@ -472,7 +484,7 @@ fn set_pointer(doc: &mut Value, pointer: &str, value: Value) {
     }
 }
 
-fn into_response(r: Reply) -> Response {
+pub(crate) fn into_response(r: Reply) -> Response {
     let status = StatusCode::from_u16(r.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     let mut resp = match r.body {
         Some(b) => (status, axum::Json(b)).into_response(),

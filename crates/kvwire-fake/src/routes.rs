@@ -3,7 +3,9 @@
 //! depend on an endpoint nobody modelled.
 
 use crate::{
-    arm::{self, authorization as authz, bindings, clusters, identities, registries, subscriptions, vaults},
+    arm::{
+        self, authorization as authz, bindings, clusters, credentials, identities, registries, subscriptions, vaults,
+    },
     contract::Wire,
     entra, graph, keyvault as kv,
     router::{ApiVersion, Handler, Route, Service},
@@ -175,6 +177,26 @@ pub fn table() -> &'static [Route] {
                 s(clusters::patch_tags),
                 Some(clusters::TAGS),
                 Some(clusters::CLUSTER),
+                arm_err,
+                B,
+            ),
+            Row(
+                Arm,
+                "POST",
+                format!("{MC}/listClusterUserCredential"),
+                s(credentials::list_user),
+                None,
+                Some(credentials::CREDENTIALS),
+                arm_err,
+                B,
+            ),
+            Row(
+                Arm,
+                "POST",
+                format!("{MC}/listClusterAdminCredential"),
+                s(credentials::list_admin),
+                None,
+                Some(credentials::CREDENTIALS),
                 arm_err,
                 B,
             ),

@@ -260,6 +260,8 @@ impl Fake {
             ("arm", "https://management.azure.com/.default"),
             ("vault", "https://vault.azure.net/.default"),
             ("graph", "https://graph.microsoft.com/.default"),
+            // kubelogin's azurecli login asks for the AKS server application.
+            ("aks", "6dae42f8-4368-4678-94ff-3960e28e3630/.default"),
         ] {
             s.tokens.insert(format!("fake-az-cli-{name}"), scope.to_string());
         }
@@ -282,13 +284,14 @@ impl Fake {
 {started}echo "$*" >> '{runs}'
 scope=""
 while [ $# -gt 0 ]; do
-  if [ "$1" = "--scope" ]; then scope="$2"; fi
+  if [ "$1" = "--scope" ] || [ "$1" = "--resource" ]; then scope="$2"; fi
   shift
 done
 {timed}case "$scope" in
   https://management.azure.com*) tok=fake-az-cli-arm ;;
   https://vault.azure.net*) tok=fake-az-cli-vault ;;
   https://graph.microsoft.com*) tok=fake-az-cli-graph ;;
+  6dae42f8-4368-4678-94ff-3960e28e3630*) tok=fake-az-cli-aks ;;
   *) echo "ERROR: unknown scope $scope" >&2; exit 1 ;;
 esac
 printf '{{"accessToken": "%s", "expires_on": %s, "tokenType": "Bearer", "tenant": "{TENANT}", "subscription": "{SUB}"}}\n' "$tok" "$(( $(date +%s) + 3600 ))"
@@ -325,5 +328,205 @@ printf '{{"accessToken": "%s", "expires_on": %s, "tokenType": "Bearer", "tenant"
         std::fs::read_to_string(self.dir.join("az-cli/az-runs"))
             .map(|t| t.lines().map(str::to_owned).collect())
             .unwrap_or_default()
+    }
+}
+
+// ---- the clusters' Kubernetes API (see `kube`) ----------------------------------------------
+
+impl Fake {
+    /// A cluster ready for workload identity, as AKS reports one once `az aks update
+    /// --enable-oidc-issuer --enable-workload-identity` and `az aks enable-addons -a
+    /// azure-keyvault-secrets-provider` have run: the official ManagedClustersGet example (one pool)
+    /// with `oidcIssuerProfile` (and its `issuerURL`), `securityProfile.workloadIdentity.enabled` and
+    /// the CSI add-on with its identity. Returns the cluster's ID.
+    pub fn seed_wi_cluster(&self, rg: &str, name: &str) -> String {
+        let id = self.seed_sp_cluster(
+            rg,
+            name,
+            &[(
+                "nodepool1",
+                "AKSUbuntu-2204gen2containerd-202510.01.0",
+                "AKSUbuntu-2204gen2containerd-202510.01.0",
+            )],
+            json!({"oidcIssuerProfile": {"enabled": true},
+                   "securityProfile": {"workloadIdentity": {"enabled": true}}}),
+        );
+        let mut s = self.state.lock().unwrap();
+        let issuer = format!("https://eastus.oic.prod-aks.azure.com/{TENANT}/{}/", s.guid());
+        let mut mc = s.resource(&id).cloned().expect("seeded");
+        let node_rg = mc["properties"]["nodeResourceGroup"]
+            .as_str()
+            .unwrap_or("MC_rg")
+            .to_string();
+        let rid = format!(
+            "/subscriptions/{SUB}/resourcegroups/{node_rg}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/azurekeyvaultsecretsprovider-{name}"
+        );
+        let identity = s.new_identity(&rid, &json!("eastus"), json!({}));
+        let p = identity["properties"].clone();
+        s.principal_created.remove(p["principalId"].as_str().unwrap_or(""));
+        s.put_resource(&rid, identity);
+        mc["properties"]["oidcIssuerProfile"]["issuerURL"] = json!(issuer);
+        mc["properties"]["addonProfiles"] = json!({"azureKeyvaultSecretsProvider": {"enabled": true,
+            "config": {"enableSecretRotation": "false", "rotationPollInterval": "2m"},
+            "identity": {"clientId": p["clientId"], "objectId": p["principalId"], "resourceId": rid}}});
+        s.put_resource(&id, mc);
+        id
+    }
+
+    /// The cluster's OIDC issuer URL (empty when it has none).
+    pub fn oidc_issuer(&self, cluster_id: &str) -> String {
+        self.resource(cluster_id)
+            .and_then(|mc| mc.pointer("/properties/oidcIssuerProfile/issuerURL").cloned())
+            .and_then(|v| v.as_str().map(str::to_owned))
+            .unwrap_or_default()
+    }
+
+    /// An identity's client ID.
+    pub fn identity_client_id(&self, identity_id: &str) -> String {
+        self.resource(identity_id)
+            .and_then(|i| i.pointer("/properties/clientId").cloned())
+            .and_then(|v| v.as_str().map(str::to_owned))
+            .unwrap_or_default()
+    }
+
+    /// A federated identity credential on the identity, as `az identity federated-credential
+    /// create` makes one (audience `api://AzureADTokenExchange`).
+    pub fn seed_federated_credential(&self, identity_id: &str, name: &str, issuer: &str, subject: &str) {
+        let id = format!("{identity_id}/federatedIdentityCredentials/{name}");
+        self.state.lock().unwrap().put_resource(
+            &id,
+            json!({"id": id, "name": name, "type": "Microsoft.ManagedIdentity/userAssignedIdentities/federatedIdentityCredentials",
+                   "properties": {"issuer": issuer, "subject": subject, "audiences": ["api://AzureADTokenExchange"]}}),
+        );
+    }
+
+    /// Turn the Secrets Store CSI driver add-on on or off (`az aks enable-addons` /
+    /// `disable-addons -a azure-keyvault-secrets-provider`).
+    pub fn set_csi_addon(&self, cluster_id: &str, enabled: bool) {
+        let mut s = self.state.lock().unwrap();
+        if let Some(mc) = s.resource_mut(cluster_id) {
+            mc["properties"]["addonProfiles"]["azureKeyvaultSecretsProvider"]["enabled"] = json!(enabled);
+        }
+    }
+
+    /// Remove every role assignment of a principal (a chain broken in RBAC).
+    pub fn remove_role_assignments_of(&self, principal_id: &str) {
+        self.state.lock().unwrap().resources.retain(|k, v| {
+            !(k.contains("/providers/microsoft.authorization/roleassignments/")
+                && v.pointer("/properties/principalId").and_then(Value::as_str) == Some(principal_id))
+        });
+    }
+
+    /// The cluster's Kubernetes API server URL (`https://127.0.0.1:PORT`); starts it.
+    pub fn kube_url(&self, cluster_id: &str) -> String {
+        format!("https://127.0.0.1:{}", crate::kube::serve(&self.state, cluster_id))
+    }
+
+    /// The kubeconfig `listClusterUserCredential` (or, `admin`, `listClusterAdminCredential`)
+    /// returns for the cluster, decoded: its server, CA and credentials.
+    pub fn kubeconfig(&self, cluster_id: &str, admin: bool) -> String {
+        crate::arm::credentials::kubeconfig(&self.state, cluster_id, admin)
+    }
+
+    /// The admin kubeconfig written to a file in the fake's directory (for `KUBECONFIG`).
+    pub fn kubeconfig_file(&self, cluster_id: &str) -> std::path::PathBuf {
+        let name = cluster_id.rsplit('/').next().unwrap_or("cluster");
+        let path = self.dir.join(format!("kubeconfig-{name}"));
+        std::fs::write(&path, self.kubeconfig(cluster_id, true)).unwrap();
+        path
+    }
+
+    /// The static token of the cluster's admin kubeconfig.
+    pub fn kube_token(&self, cluster_id: &str) -> String {
+        let mut s = self.state.lock().unwrap();
+        crate::kube::cluster(&mut s, cluster_id).admin_token.clone()
+    }
+
+    /// Stop the cluster's API server: its port refuses connections (a cluster whose API is out
+    /// of reach: stopped, or behind authorized IP ranges) until [`Fake::kube_reachable`].
+    pub fn kube_unreachable(&self, cluster_id: &str) {
+        crate::kube::reachable(&self.state, cluster_id, false);
+    }
+
+    /// Serve the cluster's API again, on the same port.
+    pub fn kube_reachable(&self, cluster_id: &str) {
+        crate::kube::reachable(&self.state, cluster_id, true);
+    }
+
+    /// Make the cluster private (`apiServerAccessProfile.enablePrivateCluster`, with its
+    /// `privateFQDN`): its credential kubeconfigs name `https://{privateFQDN}:443`, which resolves
+    /// only inside the cluster's virtual network, and the public endpoint refuses connections.
+    pub fn kube_private(&self, cluster_id: &str) {
+        {
+            let mut s = self.state.lock().unwrap();
+            let guid = s.guid();
+            if let Some(mc) = s.resource_mut(cluster_id) {
+                let prefix = mc["properties"]["dnsPrefix"].as_str().unwrap_or("cluster").to_string();
+                mc["properties"]["apiServerAccessProfile"]["enablePrivateCluster"] = json!(true);
+                mc["properties"]["privateFQDN"] = json!(format!(
+                    "{prefix}-{}.{}.privatelink.eastus.azmk8s.io",
+                    &guid[..8],
+                    &guid[9..13]
+                ));
+            }
+        }
+        crate::kube::reachable(&self.state, cluster_id, false);
+    }
+
+    /// Put an object into the cluster as field manager `manager` would have applied it
+    /// (server-side apply, forced): fields another tool owns. Panics when the API server refuses it.
+    pub fn kube_seed(&self, cluster_id: &str, manager: &str, obj: Value) -> Value {
+        self.kube_write(cluster_id, manager, obj, "Apply")
+    }
+
+    /// The same, recorded as an `Update` (what `kubectl edit`, `kubectl apply` without
+    /// `--server-side`, or a controller's PUT leaves in managedFields).
+    pub fn kube_seed_update(&self, cluster_id: &str, manager: &str, obj: Value) -> Value {
+        self.kube_write(cluster_id, manager, obj, "Update")
+    }
+
+    fn kube_write(&self, cluster_id: &str, manager: &str, obj: Value, operation: &str) -> Value {
+        let mut s = self.state.lock().unwrap();
+        crate::kube::cluster(&mut s, cluster_id);
+        let r = crate::kube::api::apply_as(&mut s, cluster_id, manager, &obj, operation);
+        assert!(r.status < 300, "the API server refused the seeded object: {:?}", r.body);
+        crate::kube::controllers::reconcile(&mut s, cluster_id);
+        r.body.unwrap_or_default()
+    }
+
+    /// An object as the API server holds it now (controllers run first).
+    pub fn kube_object(&self, cluster_id: &str, plural: &str, namespace: &str, name: &str) -> Option<Value> {
+        let mut s = self.state.lock().unwrap();
+        crate::kube::cluster(&mut s, cluster_id);
+        crate::kube::controllers::reconcile(&mut s, cluster_id);
+        crate::kube::cluster(&mut s, cluster_id)
+            .get(plural, namespace, name)
+            .cloned()
+    }
+
+    /// Every object of a kind (`pods`, `events`, …) in a namespace ("" for all), controllers run first.
+    pub fn kube_objects(&self, cluster_id: &str, plural: &str, namespace: &str) -> Vec<Value> {
+        let mut s = self.state.lock().unwrap();
+        crate::kube::cluster(&mut s, cluster_id);
+        crate::kube::controllers::reconcile(&mut s, cluster_id);
+        crate::kube::cluster(&mut s, cluster_id)
+            .of(plural)
+            .filter(|(k, _)| namespace.is_empty() || k.1 == namespace)
+            .map(|(_, v)| v.clone())
+            .collect()
+    }
+
+    /// The FailedMount messages of the pods in a namespace, as (pod, message).
+    pub fn kube_failed_mounts(&self, cluster_id: &str, namespace: &str) -> Vec<(String, String)> {
+        self.kube_objects(cluster_id, "events", namespace)
+            .iter()
+            .filter(|e| e["reason"] == "FailedMount")
+            .map(|e| {
+                (
+                    e["involvedObject"]["name"].as_str().unwrap_or("").to_string(),
+                    e["message"].as_str().unwrap_or("").to_string(),
+                )
+            })
+            .collect()
     }
 }

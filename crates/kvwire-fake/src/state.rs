@@ -223,6 +223,10 @@ pub struct FakeState {
     /// PUTs with 404 `ParentResourceNotFound`, before it has replicated.
     pub fic_parent_lag: Duration,
     pub ops: HashMap<String, Operation>,
+    /// Each managed cluster's Kubernetes API server, by lower-cased cluster ID (see `kube`).
+    pub kube: BTreeMap<String, crate::kube::Cluster>,
+    /// What the Kubernetes API servers' listeners need (set when the fake starts).
+    pub kube_env: Option<Arc<crate::kube::Env>>,
     counter: u64,
 }
 
@@ -267,6 +271,8 @@ impl FakeState {
             fic_conflict_plain: false,
             fic_parent_lag: Duration::ZERO,
             ops: HashMap::new(),
+            kube: BTreeMap::new(),
+            kube_env: None,
             counter: 0,
         }
     }

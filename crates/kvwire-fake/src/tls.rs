@@ -8,9 +8,14 @@ use tokio_rustls::{TlsAcceptor, rustls, server::TlsStream};
 pub struct Pki {
     pub ca_pem: String,
     pub server_config: Arc<rustls::ServerConfig>,
+    /// A client certificate and its key (PEM) signed by the CA, `CN=masterclient, O=system:masters`
+    /// as in AKS's credential kubeconfigs.
+    pub client_cert_pem: String,
+    pub client_key_pem: String,
 }
 
-/// A CA and one leaf for every host name the fake answers to (`*.vault.azure.net` covers vaults).
+/// A CA and one leaf for every host name the fake answers to (`*.vault.azure.net` covers vaults;
+/// an IP address becomes an IP address SAN: the Kubernetes API servers listen on 127.0.0.1).
 pub fn make_pki(hosts: &[&str]) -> Pki {
     let mut ca_params = CertificateParams::new(Vec::<String>::new()).unwrap();
     ca_params
@@ -25,6 +30,14 @@ pub fn make_pki(hosts: &[&str]) -> Pki {
     leaf.distinguished_name.push(DnType::CommonName, "fake azure");
     let leaf_cert = leaf.signed_by(&leaf_key, &ca).unwrap();
 
+    let client_key = KeyPair::generate().unwrap();
+    let mut client = CertificateParams::new(Vec::<String>::new()).unwrap();
+    client.distinguished_name.push(DnType::CommonName, "masterclient");
+    client
+        .distinguished_name
+        .push(DnType::OrganizationName, "system:masters");
+    let client_cert = client.signed_by(&client_key, &ca).unwrap();
+
     let provider = Arc::new(rustls::crypto::ring::default_provider());
     let config = rustls::ServerConfig::builder_with_provider(provider)
         .with_safe_default_protocol_versions()
@@ -38,6 +51,8 @@ pub fn make_pki(hosts: &[&str]) -> Pki {
     Pki {
         ca_pem: ca.pem(),
         server_config: Arc::new(config),
+        client_cert_pem: client_cert.pem(),
+        client_key_pem: client_key.serialize_pem(),
     }
 }
 

@@ -4,6 +4,7 @@
 pub mod authorization;
 pub mod bindings;
 pub mod clusters;
+pub mod credentials;
 pub mod identities;
 pub mod registries;
 pub mod subscriptions;
