@@ -556,6 +556,8 @@ yaml\t'The JSON document as YAML'
 tsv\t'Tab-separated values, as az -o tsv writes them (docs/output.md)'
 table\t'Columns, as az -o table writes them (docs/output.md)'"
 complete -c kvwire -n "__fish_kvwire_using_subcommand verify" -l query -d 'JMESPath query run on the document before it is written, as az\'s --query (jmespath.org)' -r
+complete -c kvwire -n "__fish_kvwire_using_subcommand verify" -l kubeconfig -d 'Kubeconfig whose context reaches the cluster (default: KUBECONFIG, else ~/.kube/config); without one that points at it, kvwire asks Azure for the cluster user credential' -r -F
+complete -c kvwire -n "__fish_kvwire_using_subcommand verify" -l context -d 'Kubeconfig context to use (default: the current context, if it points at the cluster)' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand verify" -l subscription -d 'Subscription holding the resources, by ID or name (default: the Azure CLI\'s default)' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand verify" -l cloud -d 'Azure cloud: AzureCloud, AzureUSGovernment, AzureChinaCloud, or a TOML cloud file (docs/clouds.md)' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand verify" -l auth -d 'How to authenticate' -r -f -a "auto\t'Workload identity, then a client secret, then managed identity, else the Azure CLI login'
@@ -569,6 +571,9 @@ complete -c kvwire -n "__fish_kvwire_using_subcommand verify" -l timeout -d 'Giv
 complete -c kvwire -n "__fish_kvwire_using_subcommand verify" -l retries -d 'Retries for throttled (429), failed (5xx) or dropped requests, with exponential backoff' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand verify" -l lro-timeout -d 'Give up waiting for one long-running Azure operation after this many seconds' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand verify" -l keyvault-rate -d 'Requests kvwire sends one Key Vault in 10 seconds, at most (Key Vault allows 4,000 per vault per region; the default leaves headroom for the vault\'s other clients)' -r
+complete -c kvwire -n "__fish_kvwire_using_subcommand verify" -l in-cluster -d 'Fail when the cluster\'s API cannot be reached (default: check inside the cluster when it can be, else say why not and go on)'
+complete -c kvwire -n "__fish_kvwire_using_subcommand verify" -l no-in-cluster -d 'Check Azure and the files only, not the objects and pods in the cluster'
+complete -c kvwire -n "__fish_kvwire_using_subcommand verify" -l admin -d 'The cluster admin credential from Azure instead of the user one'
 complete -c kvwire -n "__fish_kvwire_using_subcommand verify" -s h -l help -d 'Print help (`kvwire help COMMAND` describes every option in full)'
 complete -c kvwire -n "__fish_kvwire_using_subcommand verify" -s v -l verbose -d 'More detail on stderr: -v steps, -vv HTTP requests, -vvv headers and ARM bodies (always redacted)'
 complete -c kvwire -n "__fish_kvwire_using_subcommand verify" -s q -l quiet -d 'Only errors on stderr; no progress bars'

@@ -112,6 +112,22 @@ fn key(k: &str) -> String {
     k.replace('~', "~0").replace('/', "~1")
 }
 
+/// How many of `docs` the cluster holds (a read that fails counts as held: the checks report it).
+pub(crate) async fn present(client: &kube::Client, docs: &[Value]) -> usize {
+    let mut n = 0;
+    for doc in docs {
+        let kind = doc["kind"].as_str().unwrap_or_default();
+        let name = text(doc, "/metadata/name").unwrap_or_default();
+        if !matches!(
+            get(client, kind, text(doc, "/metadata/namespace"), name).await,
+            Ok(None)
+        ) {
+            n += 1;
+        }
+    }
+    n
+}
+
 /// Every check of the chain inside the cluster, in the order a pod needs them.
 pub(crate) async fn check(client: &kube::Client, want: &Expected<'_>) -> Vec<Found> {
     let mut found = vec![];

@@ -154,12 +154,17 @@ fn camel(snake: &str) -> String {
 }
 
 /// Every `.pointer("/…")` kvwire reads from an Azure body resolves in some official model
-/// (Kubernetes documents, `/spec` and `/metadata`, are not Azure's).
+/// (Kubernetes documents, `/spec` and `/metadata`, are not Azure's; src/k8s reads Kubernetes
+/// objects, checked against Kubernetes' own definitions below).
 #[test]
 fn every_json_pointer_kvwire_reads_exists_in_the_official_definitions() {
     let mut missing = vec![];
     let mut seen = 0;
+    let k8s = std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/src/k8s"));
     for file in rust_files(std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/src"))) {
+        if file.starts_with(k8s) {
+            continue;
+        }
         let text = std::fs::read_to_string(&file).unwrap();
         for part in text.split(".pointer(\"").skip(1) {
             let pointer = part.split('"').next().unwrap();
@@ -174,6 +179,67 @@ fn every_json_pointer_kvwire_reads_exists_in_the_official_definitions() {
     }
     assert!(seen > 5, "found the pointers ({seen})");
     assert!(missing.is_empty(), "no official model has these paths: {missing:#?}");
+}
+
+/// Every path the in-cluster checks read from a Kubernetes object (`"/status/podName"`)
+/// resolves in Kubernetes' OpenAPI definitions or the CSI driver's CRDs
+/// (tests/fixtures/k8s/api-server.json), so a misspelt field cannot pass for an absent one.
+#[test]
+fn every_path_the_in_cluster_checks_read_exists_in_kubernetes_definitions() {
+    let vocab: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/fixtures/k8s/api-server.json"
+        ))
+        .unwrap(),
+    )
+    .unwrap();
+    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/src/k8s/inspect.rs")).unwrap();
+    let code = text.split("#[cfg(test)]").next().unwrap();
+    let pointers: Vec<&str> = code
+        .split('"')
+        .skip(1)
+        .step_by(2)
+        .filter(|s| s.starts_with('/') && s.len() > 1 && !s.contains(['{', ' ']))
+        .collect();
+    assert!(pointers.len() > 10, "found the paths: {pointers:?}");
+    let missing: Vec<&&str> = pointers.iter().filter(|p| !k8s_resolves(&vocab, p)).collect();
+    assert!(
+        missing.is_empty(),
+        "no Kubernetes definition has these paths: {missing:#?}"
+    );
+    // The check bites: a misspelt field does not resolve.
+    assert!(!k8s_resolves(&vocab, "/status/podname"));
+    assert!(k8s_resolves(&vocab, "/status/podName"));
+}
+
+/// Whether `pointer` walks through some top-level definition or CRD schema of `vocab`.
+fn k8s_resolves<'a>(vocab: &'a serde_json::Value, pointer: &str) -> bool {
+    let defs = &vocab["definitions"];
+    let roots = defs
+        .as_object()
+        .unwrap()
+        .values()
+        .chain(vocab["crds"].as_object().unwrap().values().map(|c| &c["schema"]));
+    let segments: Vec<&str> = pointer.trim_start_matches('/').split('/').collect();
+    let walk = |mut node: &'a serde_json::Value| {
+        for seg in &segments {
+            while let Some(r) = node["$ref"].as_str() {
+                node = &defs[r];
+            }
+            node = if seg.parse::<usize>().is_ok() && node.get("items").is_some() {
+                &node["items"]
+            } else if let Some(p) = node["properties"].get(*seg) {
+                p
+            } else if node.get("additionalProperties").is_some() {
+                &node["additionalProperties"]
+            } else {
+                return false;
+            };
+        }
+        true
+    };
+    roots.into_iter().any(walk)
 }
 
 fn rust_files(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
