@@ -425,7 +425,11 @@ fn without_a_role_the_mount_fails_with_key_vaults_403() {
     let (f, id, _, principal) = chain(true);
     f.remove_role_assignments_of(&principal);
     // Someone else may read the vault: that does not let this identity in.
-    f.seed_role_assignment(&Fake::vault_id("kv1"), crate::SP_OBJECT_ID, "4633458b-17de-408a-b874-0445c86b69e6");
+    f.seed_role_assignment(
+        &Fake::vault_id("kv1"),
+        crate::SP_OBJECT_ID,
+        "4633458b-17de-408a-b874-0445c86b69e6",
+    );
     apply(&f, &id, DEPLOY, "fieldManager=kvwire", &deployment(1, true, "web"));
     let m = failed_mount(&f, &id);
     assert!(m.contains("failed to get objectType:secret, objectName:db-password, objectVersion:: GET https://kv1.vault.azure.net/secrets/db-password/\n"), "{m}");
