@@ -454,6 +454,42 @@ fn without_the_csi_add_on_the_driver_is_not_registered() {
 }
 
 #[test]
+fn a_broken_rollout_leaves_the_old_pod_running() {
+    let (f, id, _, _) = chain(true);
+    apply(&f, &id, DEPLOY, "fieldManager=kvwire", &deployment(1, true, "web"));
+    let old = pods(&f, &id)[0]["metadata"]["name"].as_str().unwrap().to_string();
+    f.set_csi_addon(&id, false);
+    let mut restarted = deployment(1, true, "web");
+    restarted["spec"]["template"]["metadata"]["annotations"] =
+        json!({"kubectl.kubernetes.io/restartedAt": "2026-01-01T00:00:00Z"});
+    apply(&f, &id, DEPLOY, "fieldManager=kvwire", &restarted);
+    let ps = pods(&f, &id);
+    assert_eq!(ps.len(), 2, "the old pod stays while the new one cannot start");
+    let phase = |n: &str| {
+        ps.iter()
+            .find(|p| p["metadata"]["name"] == n)
+            .map(|p| p["status"]["phase"].clone())
+    };
+    assert_eq!(phase(&old), Some(json!("Running")));
+    let new = ps.iter().find(|p| p["metadata"]["name"] != old.as_str()).unwrap();
+    assert_eq!(new["status"]["phase"], "Pending");
+    let (_, d) = call(&f, &id, "GET", DEPLOY, "", "", None);
+    assert_eq!(
+        (
+            d["status"]["updatedReplicas"].as_u64(),
+            d["status"]["availableReplicas"].as_u64()
+        ),
+        (Some(1), Some(1))
+    );
+    // Mended: the new pod mounts and the old one goes.
+    f.set_csi_addon(&id, true);
+    let ps = pods(&f, &id);
+    let ps = if ps.len() == 2 { pods(&f, &id) } else { ps };
+    assert_eq!(ps.len(), 1);
+    assert_ne!(ps[0]["metadata"]["name"], old.as_str());
+}
+
+#[test]
 fn a_missing_service_account_stops_the_replica_set() {
     let (f, id) = fake();
     namespace(&f, &id);
