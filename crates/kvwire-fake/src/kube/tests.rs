@@ -558,12 +558,12 @@ fn discovery_lists_the_kinds_and_refuses_unknown_field_selectors() {
 // ---- over TLS -------------------------------------------------------------------------------
 
 /// One HTTPS request to 127.0.0.1:`port` trusting only the fake's CA (SNI `server_name`).
-fn https(f: &Fake, port: u16, server_name: &str, request: &str) -> std::io::Result<(u16, String)> {
+fn https(ca_pem: &str, port: u16, server_name: &str, request: &str) -> std::io::Result<(u16, String)> {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
     use tokio_rustls::rustls::{self, pki_types::pem::PemObject};
     let mut roots = rustls::RootCertStore::empty();
     roots
-        .add(rustls::pki_types::CertificateDer::from_pem_slice(f.ca_pem.as_bytes()).unwrap())
+        .add(rustls::pki_types::CertificateDer::from_pem_slice(ca_pem.as_bytes()).unwrap())
         .unwrap();
     let config =
         rustls::ClientConfig::builder_with_provider(std::sync::Arc::new(rustls::crypto::ring::default_provider()))
@@ -614,9 +614,15 @@ fn the_kubeconfig_reaches_the_api_server_over_tls_and_tokens_are_checked() {
     )));
     let token = f.kube_token(&id);
     assert!(config.contains(&format!("token: {token}")));
-    let (st, body) = https(&f, port, "127.0.0.1", &get("/api/v1/namespaces/default", Some(&token))).unwrap();
+    let (st, body) = https(
+        &f.ca_pem,
+        port,
+        "127.0.0.1",
+        &get("/api/v1/namespaces/default", Some(&token)),
+    )
+    .unwrap();
     assert_eq!(st, 200, "{body}");
-    let (st, body) = https(&f, port, "127.0.0.1", &get("/api/v1/namespaces", None)).unwrap();
+    let (st, body) = https(&f.ca_pem, port, "127.0.0.1", &get("/api/v1/namespaces", None)).unwrap();
     assert_eq!(st, 401);
     assert!(body.contains("\"reason\":\"Unauthorized\""), "{body}");
     // An Entra token for the AKS server application: only on an Entra-integrated cluster.
@@ -631,7 +637,9 @@ fn the_kubeconfig_reaches_the_api_server_over_tls_and_tokens_are_checked() {
         .tokens
         .insert("entra-arm".into(), "https://management.azure.com/.default".into());
     assert_eq!(
-        https(&f, port, "127.0.0.1", &get("/api", Some("entra-aks"))).unwrap().0,
+        https(&f.ca_pem, port, "127.0.0.1", &get("/api", Some("entra-aks")))
+            .unwrap()
+            .0,
         401
     );
     {
@@ -640,11 +648,15 @@ fn the_kubeconfig_reaches_the_api_server_over_tls_and_tokens_are_checked() {
         mc["properties"]["aadProfile"] = json!({"managed": true, "tenantID": crate::TENANT});
     }
     assert_eq!(
-        https(&f, port, "127.0.0.1", &get("/api", Some("entra-aks"))).unwrap().0,
+        https(&f.ca_pem, port, "127.0.0.1", &get("/api", Some("entra-aks")))
+            .unwrap()
+            .0,
         200
     );
     assert_eq!(
-        https(&f, port, "127.0.0.1", &get("/api", Some("entra-arm"))).unwrap().0,
+        https(&f.ca_pem, port, "127.0.0.1", &get("/api", Some("entra-arm")))
+            .unwrap()
+            .0,
         401
     );
     assert!(
@@ -657,12 +669,56 @@ fn the_kubeconfig_reaches_the_api_server_over_tls_and_tokens_are_checked() {
         f.kubeconfig(&id, true)
             .contains(&format!("server: https://127.0.0.1:{port}\n"))
     );
-    let refused = https(&f, port, "127.0.0.1", &get("/api", Some(&token))).unwrap_err();
+    let refused = https(&f.ca_pem, port, "127.0.0.1", &get("/api", Some(&token))).unwrap_err();
     assert_eq!(refused.kind(), std::io::ErrorKind::ConnectionRefused);
     f.kube_reachable(&id);
-    assert_eq!(https(&f, port, "127.0.0.1", &get("/api", Some(&token))).unwrap().0, 200);
+    assert_eq!(
+        https(&f.ca_pem, port, "127.0.0.1", &get("/api", Some(&token)))
+            .unwrap()
+            .0,
+        200
+    );
     f.kube_private(&id);
     assert!(f.kubeconfig(&id, true).contains(".privatelink.eastus.azmk8s.io:443\n"));
+}
+
+#[test]
+fn a_watch_streams_what_changes() {
+    let (f, id) = fake();
+    namespace(&f, &id);
+    let port: u16 = f.kube_url(&id).rsplit(':').next().unwrap().parse().unwrap();
+    let token = f.kube_token(&id);
+    let (_, list) = call(&f, &id, "GET", "/api/v1/namespaces/shop/pods", "", "", None);
+    let rv = list["metadata"]["resourceVersion"].as_str().unwrap().to_string();
+    let ca = f.ca_pem.clone();
+    let watcher = std::thread::spawn(move || {
+        https(
+            &ca,
+            port,
+            "127.0.0.1",
+            &get(
+                &format!("/api/v1/namespaces/shop/pods?watch=true&resourceVersion={rv}&timeoutSeconds=2"),
+                Some(&token),
+            ),
+        )
+    });
+    std::thread::sleep(std::time::Duration::from_millis(400));
+    apply(&f, &id, DEPLOY, "fieldManager=kvwire", &deployment(1, false, "default"));
+    let (st, body) = watcher.join().unwrap().unwrap();
+    assert_eq!(st, 200);
+    assert!(
+        body.contains("{\"type\":\"ADDED\",\"object\":{\"apiVersion\":\"v1\",\"kind\":\"Pod\""),
+        "{body}"
+    );
+    // Without a resourceVersion: the objects that exist, as ADDED, first.
+    let (_, body) = https(
+        &f.ca_pem,
+        port,
+        "127.0.0.1",
+        &get("/api/v1/namespaces?watch=1&timeoutSeconds=1", Some(&f.kube_token(&id))),
+    )
+    .unwrap();
+    assert!(body.matches("\"type\":\"ADDED\"").count() >= 5, "{body}");
 }
 
 #[test]
@@ -676,7 +732,7 @@ fn arm_lists_the_cluster_credentials_as_aks_does() {
     let request = format!(
         "POST {id}/listClusterUserCredential?api-version=2026-08-01 HTTP/1.1\r\nHost: management.azure.com\r\nAuthorization: Bearer arm\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
     );
-    let (st, body) = https(&f, f.port, "management.azure.com", &request).unwrap();
+    let (st, body) = https(&f.ca_pem, f.port, "management.azure.com", &request).unwrap();
     assert_eq!(st, 200, "{body}");
     let body: Value = serde_json::from_str(body.trim()).unwrap_or_else(|_| {
         // A chunked body: the JSON is the second line.
@@ -693,7 +749,7 @@ fn arm_lists_the_cluster_credentials_as_aks_does() {
         s.resource_mut(&id).unwrap()["properties"]["disableLocalAccounts"] = json!(true);
     }
     let admin = request.replace("listClusterUserCredential", "listClusterAdminCredential");
-    let (st, body) = https(&f, f.port, "management.azure.com", &admin).unwrap();
+    let (st, body) = https(&f.ca_pem, f.port, "management.azure.com", &admin).unwrap();
     assert_eq!(st, 400);
     assert!(
         body.contains(
