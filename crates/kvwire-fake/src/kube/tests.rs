@@ -343,6 +343,10 @@ fn the_webhook_injects_workload_identity_into_labelled_pods_only() {
     let ps = pods(&f, &id);
     assert_eq!(ps.len(), 1, "the new template replaced the pod");
     assert!(ps[0]["spec"]["containers"][0]["env"].is_null());
+    // It still mounts: the CSI driver asks for the service account's token itself and the provider
+    // takes the client ID from the SecretProviderClass (the provider's workload identity docs show
+    // the pod without the label); only the application's own SDK misses the variables.
+    assert_eq!(ps[0]["status"]["phase"], "Running");
     assert!(
         !ps[0]["spec"]["volumes"]
             .as_array()
