@@ -417,6 +417,18 @@ impl Fake {
         });
     }
 
+    /// AKS-managed Microsoft Entra integration (`aadProfile.managed`): the API server accepts Entra
+    /// tokens for the AKS server application and the user kubeconfig carries kubelogin; with
+    /// `local_accounts` false (`disableLocalAccounts`) static tokens are refused and the admin
+    /// credential is not to be had.
+    pub fn kube_entra(&self, cluster_id: &str, local_accounts: bool) {
+        let mut s = self.state.lock().unwrap();
+        if let Some(mc) = s.resource_mut(cluster_id) {
+            mc["properties"]["aadProfile"] = json!({"managed": true, "enableAzureRBAC": false, "tenantID": TENANT});
+            mc["properties"]["disableLocalAccounts"] = json!(!local_accounts);
+        }
+    }
+
     /// The cluster's Kubernetes API server URL (`https://127.0.0.1:PORT`); starts it.
     pub fn kube_url(&self, cluster_id: &str) -> String {
         format!("https://127.0.0.1:{}", crate::kube::serve(&self.state, cluster_id))

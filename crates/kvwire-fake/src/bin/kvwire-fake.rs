@@ -8,7 +8,7 @@ use std::{io::Write, time::Duration};
 
 const HELP: &str = "kvwire-fake: a local Azure (Entra, ARM, Key Vault) for kvwire, on 127.0.0.1
 
-Usage: kvwire-fake [--port N] [--empty] [--op-seconds S] [--env-file FILE]
+Usage: kvwire-fake [--port N] [--empty] [--op-seconds S] [--env-file FILE] [--kubeconfig FILE]
 
 Options:
   --port N          listen on 127.0.0.1:N (default: any free port)
@@ -16,6 +16,8 @@ Options:
                     (pools system and user, a newer node image available) and RBAC vault kv-demo
   --op-seconds S    cluster updates and node-image upgrades take S seconds (default 0)
   --env-file FILE   also write the export lines to FILE
+  --kubeconfig FILE write the admin kubeconfig of rg-demo/aks-demo's Kubernetes API (kubectl
+                    and kube-rs reach it on 127.0.0.1 with the fake's CA)
   -h, --help        this help
 
 Then, in another shell:  eval \"$(cat FILE)\"  and run kvwire as usual.";
@@ -23,6 +25,7 @@ Then, in another shell:  eval \"$(cat FILE)\"  and run kvwire as usual.";
 fn main() {
     let mut args = std::env::args().skip(1);
     let (mut port, mut empty, mut op_seconds, mut env_file) = (0u16, false, 0f64, None);
+    let mut kubeconfig = None;
     while let Some(a) = args.next() {
         let mut value = |name: &str| {
             args.next().unwrap_or_else(|| {
@@ -35,6 +38,7 @@ fn main() {
             "--empty" => empty = true,
             "--op-seconds" => op_seconds = parse(&value("--op-seconds"), "--op-seconds"),
             "--env-file" => env_file = Some(value("--env-file")),
+            "--kubeconfig" => kubeconfig = Some(value("--kubeconfig")),
             "-h" | "--help" => {
                 println!("{HELP}");
                 return;
@@ -57,6 +61,17 @@ fn main() {
         s.op_duration.insert(OpKind::NodeImageUpgrade, d);
         s.lro_polls = 0;
         s.poll_retry_after = Some(if op_seconds > 0.0 { 1 } else { 0 });
+    }
+    if let Some(f) = kubeconfig {
+        if empty {
+            eprintln!("error: --kubeconfig needs the demo cluster (drop --empty)");
+            std::process::exit(2);
+        }
+        let text = fake.kubeconfig(&Fake::cluster_id("rg-demo", "aks-demo"), true);
+        if let Err(e) = std::fs::write(&f, text) {
+            eprintln!("error: --kubeconfig {f}: {e}");
+            std::process::exit(1);
+        }
     }
     let lines: String = fake.env().iter().map(|(k, v)| format!("export {k}='{v}'\n")).collect();
     print!("{lines}");

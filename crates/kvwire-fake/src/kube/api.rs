@@ -32,8 +32,8 @@
 //!   takes its objects with it. Pods answer with the object, other kinds with a `Success` Status
 //!   (apiserver registry `finalizeDelete`).
 //!
-//! Not modelled (a request for them is recorded as a violation and refused): watch, PUT, other
-//! patch types (415 as the API server answers), subresources.
+//! Not modelled (a request for them is recorded as a violation and refused): PUT, other patch
+//! types (415 as the API server answers), subresources.
 
 use super::{Cluster, Resource, controllers, not_found, schema, status};
 use crate::{
@@ -253,9 +253,6 @@ fn objects(
     }
     let ns = ns.unwrap_or("");
     match (req.method, name) {
-        ("GET", _) if matches!(req.param("watch").as_deref(), Some("true" | "1")) => {
-            unmodelled(s, req, context, "watch")
-        }
         ("GET", None) => list(s, arm_id, r, ns, req),
         ("GET", Some(name)) => {
             let c = super::cluster(s, arm_id);
@@ -302,29 +299,50 @@ fn unmodelled(s: &mut FakeState, req: &Req, context: &str, what: &str) -> Reply 
 
 // ---- reads ----------------------------------------------------------------------------------
 
-fn list(s: &mut FakeState, arm_id: &str, r: &Resource, ns: &str, req: &Req) -> Reply {
+type Selectors = (Vec<Requirement>, Vec<(String, bool, String)>);
+
+/// The request's `labelSelector` and `fieldSelector` (400 when one does not parse).
+fn selectors(r: &Resource, req: &Req) -> Result<Selectors, Box<Reply>> {
     let labels = match req.param("labelSelector").map(|l| parse_label_selector(&l)) {
-        Some(Err(e)) => return status(400, "BadRequest", &e, None),
+        Some(Err(e)) => return Err(Box::new(status(400, "BadRequest", &e, None))),
         Some(Ok(l)) => l,
         None => vec![],
     };
     let fields = match req.param("fieldSelector").map(|f| parse_field_selector(r, &f)) {
-        Some(Err(e)) => return status(400, "BadRequest", &e, None),
+        Some(Err(e)) => return Err(Box::new(status(400, "BadRequest", &e, None))),
         Some(Ok(f)) => f,
         None => vec![],
     };
-    let c = super::cluster(s, arm_id);
-    let items: Vec<Value> = c
-        .of(r.plural)
+    Ok((labels, fields))
+}
+
+/// The objects of `r` in `ns` ("" for all) that the selectors match.
+fn matching<'c>(
+    c: &'c Cluster,
+    r: &Resource,
+    ns: &str,
+    (labels, fields): &Selectors,
+) -> Vec<(&'c super::Key, &'c Value)> {
+    c.of(r.plural)
         .filter(|(k, _)| ns.is_empty() || k.1 == ns)
-        .map(|(_, v)| v)
-        .filter(|o| labels.iter().all(|l| l.matches(&o["metadata"]["labels"])))
-        .filter(|o| {
+        .filter(|(_, o)| labels.iter().all(|l| l.matches(&o["metadata"]["labels"])))
+        .filter(|(_, o)| {
             fields
                 .iter()
                 .all(|(f, op_eq, want)| (field_value(o, f) == *want) == *op_eq)
         })
-        .map(|o| {
+        .collect()
+}
+
+fn list(s: &mut FakeState, arm_id: &str, r: &Resource, ns: &str, req: &Req) -> Reply {
+    let sel = match selectors(r, req) {
+        Ok(s) => s,
+        Err(e) => return *e,
+    };
+    let c = super::cluster(s, arm_id);
+    let items: Vec<Value> = matching(c, r, ns, &sel)
+        .into_iter()
+        .map(|(_, o)| {
             let mut o = o.clone();
             if !r.custom
                 && let Some(m) = o.as_object_mut()
@@ -340,6 +358,125 @@ fn list(s: &mut FakeState, arm_id: &str, r: &Resource, ns: &str, req: &Req) -> R
         json!({"kind": format!("{}List", r.kind), "apiVersion": r.api_version(),
                "metadata": {"resourceVersion": c.rv.to_string()}, "items": items}),
     )
+}
+
+// ---- watch ----------------------------------------------------------------------------------
+
+/// A watch (`GET …?watch=true`; API concepts, "Efficient detection of changes"): events
+/// `{"type": "ADDED"|"MODIFIED"|"DELETED", "object": …}`, one JSON document per line, for the
+/// objects the selectors match; with no `resourceVersion` (or "0") first a synthetic ADDED for
+/// each existing object, with one only the changes after it. The fake looks for changes every
+/// 100 ms (running the controllers, as any request does) and ends the watch after
+/// `timeoutSeconds` (at most 300), as the API server may end any watch; clients watch again.
+pub struct Watch {
+    arm_id: String,
+    r: &'static Resource,
+    ns: String,
+    query: String,
+    since: Option<u64>,
+    pub timeout: std::time::Duration,
+    /// What the client has been told: key → the object as last sent.
+    known: BTreeMap<super::Key, Value>,
+    started: bool,
+}
+
+/// The watch a request asks for, or the answer that refuses it.
+pub fn watch(state: &Shared, key: &str, req: &Req) -> Result<Watch, Box<Reply>> {
+    let s = state.lock().unwrap();
+    let Some(c) = s.kube.get(key) else {
+        return Err(Box::new(status(503, "ServiceUnavailable", "the cluster is gone", None)));
+    };
+    if !super::authenticated(&s, c, req.headers) {
+        return Err(Box::new(status(401, "Unauthorized", "Unauthorized", None)));
+    }
+    let segs: Vec<&str> = req
+        .path
+        .trim_matches('/')
+        .split('/')
+        .filter(|x| !x.is_empty())
+        .collect();
+    let (group, version, rest) = match segs.as_slice() {
+        ["api", "v1", rest @ ..] => ("", "v1", rest),
+        ["apis", g, v, rest @ ..] => (*g, *v, rest),
+        _ => return Err(Box::new(no_such_path())),
+    };
+    let (ns, plural) = match rest {
+        ["namespaces", ns, plural] => (*ns, *plural),
+        [plural] => ("", *plural),
+        _ => return Err(Box::new(no_such_path())),
+    };
+    let Some(r) = super::resource(group, version, plural) else {
+        return Err(Box::new(no_such_path()));
+    };
+    selectors(r, req)?;
+    let since = req
+        .param("resourceVersion")
+        .and_then(|v| v.parse::<u64>().ok())
+        .filter(|v| *v > 0);
+    let timeout = req
+        .param("timeoutSeconds")
+        .and_then(|t| t.parse::<u64>().ok())
+        .unwrap_or(300)
+        .min(300);
+    Ok(Watch {
+        arm_id: c.arm_id.clone(),
+        r,
+        ns: ns.to_string(),
+        query: req.query.to_string(),
+        since,
+        timeout: std::time::Duration::from_secs(timeout),
+        known: BTreeMap::new(),
+        started: false,
+    })
+}
+
+impl Watch {
+    /// The events since the last poll, as lines.
+    pub fn poll(&mut self, state: &Shared) -> Vec<String> {
+        let mut s = state.lock().unwrap();
+        controllers::reconcile(&mut s, &self.arm_id);
+        let headers = HeaderMap::new();
+        let req = Req {
+            method: "GET",
+            path: "",
+            query: &self.query,
+            headers: &headers,
+            body: &[],
+        };
+        let Ok(sel) = selectors(self.r, &req) else {
+            return vec![];
+        };
+        let c = super::cluster(&mut s, &self.arm_id);
+        let now: BTreeMap<super::Key, Value> = matching(c, self.r, &self.ns, &sel)
+            .into_iter()
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
+        let rv_of = |o: &Value| {
+            o["metadata"]["resourceVersion"]
+                .as_str()
+                .and_then(|v| v.parse::<u64>().ok())
+                .unwrap_or(0)
+        };
+        let mut events = vec![];
+        for (k, o) in &now {
+            match self.known.get(k) {
+                None if !self.started && self.since.is_some_and(|since| rv_of(o) <= since) => {}
+                None => events.push(json!({"type": "ADDED", "object": o})),
+                Some(old) if old != o => events.push(json!({"type": "MODIFIED", "object": o})),
+                Some(_) => {}
+            }
+        }
+        for (k, o) in &self.known {
+            if !now.contains_key(k) {
+                let mut gone = o.clone();
+                gone["metadata"]["resourceVersion"] = json!(c.rv.to_string());
+                events.push(json!({"type": "DELETED", "object": gone}));
+            }
+        }
+        self.known = now;
+        self.started = true;
+        events.iter().map(|e| format!("{e}\n")).collect()
+    }
 }
 
 /// A label selector requirement (`k=v`, `k!=v`, `k in (a,b)`, `k notin (a,b)`, `k`, `!k`).

@@ -6,8 +6,9 @@
 //! Behaviour and its sources:
 //! * Deployment controller: `spec.replicas` (default 1) pods named
 //!   `{deployment}-{pod-template-hash}-{5 chars}` from `spec.template`, owned by the ReplicaSet
-//!   `{deployment}-{hash}` and labelled `pod-template-hash`; a changed template replaces them (the
-//!   rolling update, done at once); `status` replicas, readyReplicas, availableReplicas,
+//!   `{deployment}-{hash}` and labelled `pod-template-hash`; a changed template replaces them
+//!   (RollingUpdate: the new pods first, the old ones deleted once the new ones run, so a broken
+//!   rollout leaves the old pods serving; Recreate: the old ones first); `status` replicas, readyReplicas, availableReplicas,
 //!   updatedReplicas, observedGeneration and the Available condition (apps/v1 API reference).
 //!   ReplicaSets themselves are not served.
 //! * ServiceAccount admission plugin: `serviceAccountName` defaults to `default`; a pod whose
@@ -303,16 +304,31 @@ fn deployments(c: &mut Cluster, aks: &Aks) {
             .filter(|(k, p)| k.1 == ns && owned_by_deployment(p, &name))
             .map(|(k, p)| (k.clone(), p.clone()))
             .collect();
-        let mut current = 0;
+        // The rollout: new pods first; the old ones go once the new ones run (RollingUpdate with
+        // its default 25% surge and 25% unavailable, which for small replica counts rounds to
+        // "one more, none less"), or at once with the Recreate strategy.
+        let recreate = d["spec"]["strategy"]["type"] == "Recreate";
+        let (mut current, mut ready) = (0, 0);
+        let mut doomed = vec![];
+        let mut old = vec![];
         for (k, p) in &mine {
             if p["metadata"]["labels"]["pod-template-hash"] == hash.as_str() && current < replicas {
                 current += 1;
+                ready += usize::from(p["status"]["phase"] == "Running");
+            } else if p["metadata"]["labels"]["pod-template-hash"] == hash.as_str() {
+                doomed.push(k.clone());
             } else {
-                if let Some(o) = c.objects.remove(k) {
-                    collect_garbage(c, &o, false);
-                }
-                c.rv += 1;
+                old.push(k.clone());
             }
+        }
+        if recreate || ready >= replicas {
+            doomed.extend(old);
+        }
+        for k in doomed {
+            if let Some(o) = c.objects.remove(&k) {
+                collect_garbage(c, &o, false);
+            }
+            c.rv += 1;
         }
         while current < replicas {
             match new_pod(c, aks, &d, &rs, &hash) {

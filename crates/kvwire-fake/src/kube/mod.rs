@@ -456,6 +456,37 @@ fn stop(state: &Shared, arm_id: &str) {
     }
 }
 
+/// A watch's answer: its events as they happen, one JSON document per line, until its timeout.
+fn watch_response(state: Shared, w: api::Watch) -> Response {
+    let deadline = tokio::time::Instant::now() + w.timeout;
+    let stream = futures::stream::unfold(
+        (state, w, std::collections::VecDeque::<String>::new()),
+        move |(state, mut w, mut pending)| async move {
+            loop {
+                if let Some(line) = pending.pop_front() {
+                    return Some((
+                        Ok::<_, std::io::Error>(axum::body::Bytes::from(line)),
+                        (state, w, pending),
+                    ));
+                }
+                if tokio::time::Instant::now() >= deadline {
+                    return None;
+                }
+                pending.extend(w.poll(&state));
+                if pending.is_empty() {
+                    tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+                }
+            }
+        },
+    );
+    let mut resp = Response::new(axum::body::Body::from_stream(stream));
+    resp.headers_mut().insert(
+        axum::http::header::CONTENT_TYPE,
+        axum::http::HeaderValue::from_static("application/json"),
+    );
+    resp
+}
+
 async fn handle(State((state, key)): State<(Shared, String)>, req: Request) -> Response {
     let started = state.lock().unwrap().started.elapsed();
     let (parts, body) = req.into_parts();
@@ -469,6 +500,37 @@ async fn handle(State((state, key)): State<(Shared, String)>, req: Request) -> R
     let path = parts.uri.path().to_string();
     let query = parts.uri.query().unwrap_or("").to_string();
     let method = parts.method.to_string();
+    let watching = method == "GET"
+        && url::form_urlencoded::parse(query.as_bytes()).any(|(k, v)| k == "watch" && (v == "true" || v == "1"));
+    if watching {
+        let req = api::Req {
+            method: &method,
+            path: &path,
+            query: &query,
+            headers: &parts.headers,
+            body: &raw,
+        };
+        let plan = api::watch(&state, &key, &req);
+        {
+            let mut s = state.lock().unwrap();
+            let at = s.started.elapsed();
+            s.journal.push(crate::Entry {
+                started,
+                at,
+                method: method.clone(),
+                host: host.clone(),
+                path: path.clone(),
+                query: query.clone(),
+                status: plan.as_ref().map(|_| 200).unwrap_or_else(|r| r.status),
+                body: None,
+                if_match: None,
+            });
+        }
+        return match plan {
+            Err(reply) => crate::into_response(*reply),
+            Ok(w) => watch_response(state, w),
+        };
+    }
     let reply = api::request(
         &state,
         &key,

@@ -343,6 +343,10 @@ fn the_webhook_injects_workload_identity_into_labelled_pods_only() {
     let ps = pods(&f, &id);
     assert_eq!(ps.len(), 1, "the new template replaced the pod");
     assert!(ps[0]["spec"]["containers"][0]["env"].is_null());
+    // It still mounts: the CSI driver asks for the service account's token itself and the provider
+    // takes the client ID from the SecretProviderClass (the provider's workload identity docs show
+    // the pod without the label); only the application's own SDK misses the variables.
+    assert_eq!(ps[0]["status"]["phase"], "Running");
     assert!(
         !ps[0]["spec"]["volumes"]
             .as_array()
@@ -454,6 +458,42 @@ fn without_the_csi_add_on_the_driver_is_not_registered() {
 }
 
 #[test]
+fn a_broken_rollout_leaves_the_old_pod_running() {
+    let (f, id, _, _) = chain(true);
+    apply(&f, &id, DEPLOY, "fieldManager=kvwire", &deployment(1, true, "web"));
+    let old = pods(&f, &id)[0]["metadata"]["name"].as_str().unwrap().to_string();
+    f.set_csi_addon(&id, false);
+    let mut restarted = deployment(1, true, "web");
+    restarted["spec"]["template"]["metadata"]["annotations"] =
+        json!({"kubectl.kubernetes.io/restartedAt": "2026-01-01T00:00:00Z"});
+    apply(&f, &id, DEPLOY, "fieldManager=kvwire", &restarted);
+    let ps = pods(&f, &id);
+    assert_eq!(ps.len(), 2, "the old pod stays while the new one cannot start");
+    let phase = |n: &str| {
+        ps.iter()
+            .find(|p| p["metadata"]["name"] == n)
+            .map(|p| p["status"]["phase"].clone())
+    };
+    assert_eq!(phase(&old), Some(json!("Running")));
+    let new = ps.iter().find(|p| p["metadata"]["name"] != old.as_str()).unwrap();
+    assert_eq!(new["status"]["phase"], "Pending");
+    let (_, d) = call(&f, &id, "GET", DEPLOY, "", "", None);
+    assert_eq!(
+        (
+            d["status"]["updatedReplicas"].as_u64(),
+            d["status"]["availableReplicas"].as_u64()
+        ),
+        (Some(1), Some(1))
+    );
+    // Mended: the new pod mounts and the old one goes.
+    f.set_csi_addon(&id, true);
+    let ps = pods(&f, &id);
+    let ps = if ps.len() == 2 { pods(&f, &id) } else { ps };
+    assert_eq!(ps.len(), 1);
+    assert_ne!(ps[0]["metadata"]["name"], old.as_str());
+}
+
+#[test]
 fn a_missing_service_account_stops_the_replica_set() {
     let (f, id) = fake();
     namespace(&f, &id);
@@ -522,12 +562,12 @@ fn discovery_lists_the_kinds_and_refuses_unknown_field_selectors() {
 // ---- over TLS -------------------------------------------------------------------------------
 
 /// One HTTPS request to 127.0.0.1:`port` trusting only the fake's CA (SNI `server_name`).
-fn https(f: &Fake, port: u16, server_name: &str, request: &str) -> std::io::Result<(u16, String)> {
+fn https(ca_pem: &str, port: u16, server_name: &str, request: &str) -> std::io::Result<(u16, String)> {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
     use tokio_rustls::rustls::{self, pki_types::pem::PemObject};
     let mut roots = rustls::RootCertStore::empty();
     roots
-        .add(rustls::pki_types::CertificateDer::from_pem_slice(f.ca_pem.as_bytes()).unwrap())
+        .add(rustls::pki_types::CertificateDer::from_pem_slice(ca_pem.as_bytes()).unwrap())
         .unwrap();
     let config =
         rustls::ClientConfig::builder_with_provider(std::sync::Arc::new(rustls::crypto::ring::default_provider()))
@@ -578,9 +618,15 @@ fn the_kubeconfig_reaches_the_api_server_over_tls_and_tokens_are_checked() {
     )));
     let token = f.kube_token(&id);
     assert!(config.contains(&format!("token: {token}")));
-    let (st, body) = https(&f, port, "127.0.0.1", &get("/api/v1/namespaces/default", Some(&token))).unwrap();
+    let (st, body) = https(
+        &f.ca_pem,
+        port,
+        "127.0.0.1",
+        &get("/api/v1/namespaces/default", Some(&token)),
+    )
+    .unwrap();
     assert_eq!(st, 200, "{body}");
-    let (st, body) = https(&f, port, "127.0.0.1", &get("/api/v1/namespaces", None)).unwrap();
+    let (st, body) = https(&f.ca_pem, port, "127.0.0.1", &get("/api/v1/namespaces", None)).unwrap();
     assert_eq!(st, 401);
     assert!(body.contains("\"reason\":\"Unauthorized\""), "{body}");
     // An Entra token for the AKS server application: only on an Entra-integrated cluster.
@@ -595,7 +641,9 @@ fn the_kubeconfig_reaches_the_api_server_over_tls_and_tokens_are_checked() {
         .tokens
         .insert("entra-arm".into(), "https://management.azure.com/.default".into());
     assert_eq!(
-        https(&f, port, "127.0.0.1", &get("/api", Some("entra-aks"))).unwrap().0,
+        https(&f.ca_pem, port, "127.0.0.1", &get("/api", Some("entra-aks")))
+            .unwrap()
+            .0,
         401
     );
     {
@@ -604,11 +652,15 @@ fn the_kubeconfig_reaches_the_api_server_over_tls_and_tokens_are_checked() {
         mc["properties"]["aadProfile"] = json!({"managed": true, "tenantID": crate::TENANT});
     }
     assert_eq!(
-        https(&f, port, "127.0.0.1", &get("/api", Some("entra-aks"))).unwrap().0,
+        https(&f.ca_pem, port, "127.0.0.1", &get("/api", Some("entra-aks")))
+            .unwrap()
+            .0,
         200
     );
     assert_eq!(
-        https(&f, port, "127.0.0.1", &get("/api", Some("entra-arm"))).unwrap().0,
+        https(&f.ca_pem, port, "127.0.0.1", &get("/api", Some("entra-arm")))
+            .unwrap()
+            .0,
         401
     );
     assert!(
@@ -621,12 +673,56 @@ fn the_kubeconfig_reaches_the_api_server_over_tls_and_tokens_are_checked() {
         f.kubeconfig(&id, true)
             .contains(&format!("server: https://127.0.0.1:{port}\n"))
     );
-    let refused = https(&f, port, "127.0.0.1", &get("/api", Some(&token))).unwrap_err();
+    let refused = https(&f.ca_pem, port, "127.0.0.1", &get("/api", Some(&token))).unwrap_err();
     assert_eq!(refused.kind(), std::io::ErrorKind::ConnectionRefused);
     f.kube_reachable(&id);
-    assert_eq!(https(&f, port, "127.0.0.1", &get("/api", Some(&token))).unwrap().0, 200);
+    assert_eq!(
+        https(&f.ca_pem, port, "127.0.0.1", &get("/api", Some(&token)))
+            .unwrap()
+            .0,
+        200
+    );
     f.kube_private(&id);
     assert!(f.kubeconfig(&id, true).contains(".privatelink.eastus.azmk8s.io:443\n"));
+}
+
+#[test]
+fn a_watch_streams_what_changes() {
+    let (f, id) = fake();
+    namespace(&f, &id);
+    let port: u16 = f.kube_url(&id).rsplit(':').next().unwrap().parse().unwrap();
+    let token = f.kube_token(&id);
+    let (_, list) = call(&f, &id, "GET", "/api/v1/namespaces/shop/pods", "", "", None);
+    let rv = list["metadata"]["resourceVersion"].as_str().unwrap().to_string();
+    let ca = f.ca_pem.clone();
+    let watcher = std::thread::spawn(move || {
+        https(
+            &ca,
+            port,
+            "127.0.0.1",
+            &get(
+                &format!("/api/v1/namespaces/shop/pods?watch=true&resourceVersion={rv}&timeoutSeconds=2"),
+                Some(&token),
+            ),
+        )
+    });
+    std::thread::sleep(std::time::Duration::from_millis(400));
+    apply(&f, &id, DEPLOY, "fieldManager=kvwire", &deployment(1, false, "default"));
+    let (st, body) = watcher.join().unwrap().unwrap();
+    assert_eq!(st, 200);
+    assert!(
+        body.contains("{\"type\":\"ADDED\",\"object\":{\"apiVersion\":\"v1\",\"kind\":\"Pod\""),
+        "{body}"
+    );
+    // Without a resourceVersion: the objects that exist, as ADDED, first.
+    let (_, body) = https(
+        &f.ca_pem,
+        port,
+        "127.0.0.1",
+        &get("/api/v1/namespaces?watch=1&timeoutSeconds=1", Some(&f.kube_token(&id))),
+    )
+    .unwrap();
+    assert!(body.matches("\"type\":\"ADDED\"").count() >= 5, "{body}");
 }
 
 #[test]
@@ -640,7 +736,7 @@ fn arm_lists_the_cluster_credentials_as_aks_does() {
     let request = format!(
         "POST {id}/listClusterUserCredential?api-version=2026-08-01 HTTP/1.1\r\nHost: management.azure.com\r\nAuthorization: Bearer arm\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
     );
-    let (st, body) = https(&f, f.port, "management.azure.com", &request).unwrap();
+    let (st, body) = https(&f.ca_pem, f.port, "management.azure.com", &request).unwrap();
     assert_eq!(st, 200, "{body}");
     let body: Value = serde_json::from_str(body.trim()).unwrap_or_else(|_| {
         // A chunked body: the JSON is the second line.
@@ -657,7 +753,7 @@ fn arm_lists_the_cluster_credentials_as_aks_does() {
         s.resource_mut(&id).unwrap()["properties"]["disableLocalAccounts"] = json!(true);
     }
     let admin = request.replace("listClusterUserCredential", "listClusterAdminCredential");
-    let (st, body) = https(&f, f.port, "management.azure.com", &admin).unwrap();
+    let (st, body) = https(&f.ca_pem, f.port, "management.azure.com", &admin).unwrap();
     assert_eq!(st, 400);
     assert!(
         body.contains(
