@@ -751,8 +751,22 @@ pub(crate) struct LintArgs {
     /// Treat warnings as errors.
     #[arg(long)]
     pub(crate) strict: bool,
-    #[command(flatten)]
-    pub(crate) output: OutputArg,
+    /// Output format. Default: text on a terminal, json when stdout is piped.
+    #[arg(short = 'o', long, value_enum, value_name = "FORMAT")]
+    pub(crate) output: Option<LintFormat>,
+}
+
+/// `-o` of `lint`: the documents' formats, and SARIF.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub(crate) enum LintFormat {
+    /// For people: FILE:LINE:COL: error: …, coloured on a terminal
+    Text,
+    /// One JSON document on stdout (docs/lint.md)
+    Json,
+    /// The JSON document as YAML
+    Yaml,
+    /// SARIF 2.1.0, for GitHub code scanning (docs/lint.md)
+    Sarif,
 }
 
 #[derive(Debug, Args)]

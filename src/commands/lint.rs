@@ -1,11 +1,13 @@
 //! `kvwire lint`: SecretProviderClass manifests against the Azure provider's rules, and with
 //! `--online`, against the vaults they name. Findings read like a compiler's (FILE:LINE:COL), or
-//! as a JSON or YAML document.
+//! as a document: JSON, YAML, or SARIF for code scanning.
+
+mod sarif;
 
 use crate::{
     azure::secret::{SecretRef, SecretState},
     azure::vault::Vault,
-    cli::LintArgs,
+    cli::{LintArgs, LintFormat},
     error::{Error, ExitStatus, Result},
     k8s::spc::{self, Finding, Rule, Severity, Spot},
     k8s::yaml::Pos,
@@ -14,6 +16,15 @@ use crate::{
     util::input::{self, Source, read_bounded},
 };
 use serde_json::{Value, json};
+
+/// The format the Ui is set up for: SARIF is a JSON document.
+pub(crate) fn document_format(f: LintFormat) -> OutputFormat {
+    match f {
+        LintFormat::Text => OutputFormat::Text,
+        LintFormat::Json | LintFormat::Sarif => OutputFormat::Json,
+        LintFormat::Yaml => OutputFormat::Yaml,
+    }
+}
 
 /// One SecretProviderClass's findings, each with where it is in the file.
 struct Report {
@@ -81,8 +92,9 @@ pub(crate) async fn run(args: &LintArgs, s: &Settings) -> Result<ExitStatus> {
         .flat_map(|r| &r.findings)
         .filter(|(f, _)| f.severity == Severity::Error || args.strict)
         .count();
-    match ui.format {
-        OutputFormat::Json | OutputFormat::Yaml => {
+    match (args.output, ui.format) {
+        (Some(LintFormat::Sarif), _) => ui.print_document(&sarif::log(&reports, &rules())),
+        (_, OutputFormat::Json | OutputFormat::Yaml) => {
             let docs: Vec<Value> = reports
                 .iter()
                 .map(|r| {
@@ -134,6 +146,13 @@ pub(crate) async fn run(args: &LintArgs, s: &Settings) -> Result<ExitStatus> {
         ExitStatus::Success
     })
 }
+
+/// Every rule, offline and online, in ID order.
+fn rules() -> Vec<&'static Rule> {
+    spc::RULES.iter().copied().chain(ONLINE_RULES.iter().copied()).collect()
+}
+
+const ONLINE_RULES: &[&Rule] = &[&RULE_VAULT, &RULE_SECRET];
 
 pub(crate) const RULE_VAULT: Rule = Rule {
     id: "KVW014",

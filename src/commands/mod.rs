@@ -110,7 +110,10 @@ pub async fn dispatch(cli: Cli) -> Result<ExitStatus> {
         ),
         Command::Lint(a) => go!(
             Takes::new("lint", DOCUMENTS, false, false),
-            output(&a.output),
+            CommandFlags {
+                output: a.output.map(lint::document_format),
+                ..CommandFlags::default()
+            },
             &[Arm, KeyVault],
             |s| lint::run(a, &s)
         ),

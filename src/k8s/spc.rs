@@ -173,6 +173,23 @@ pub struct Rule {
     pub help: &'static str,
 }
 
+/// Every rule `lint` checks offline, in ID order (`commands::lint` adds those of `--online`).
+pub(crate) const RULES: &[&Rule] = &[
+    &RULE_API_VERSION,
+    &RULE_NAME,
+    &RULE_PROVIDER,
+    &RULE_PARAMETER_NAME,
+    &RULE_PARAMETER_TYPE,
+    &RULE_VAULT_NAME,
+    &RULE_TENANT,
+    &RULE_BOOLEAN,
+    &RULE_IDENTITY,
+    &RULE_OBJECTS,
+    &RULE_OBJECT_FIELDS,
+    &RULE_OBJECT_FILE,
+    &RULE_SECRET_OBJECTS,
+];
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
@@ -1301,6 +1318,20 @@ mod tests {
             let got = found[0].hint.as_deref().unwrap_or("");
             assert!(got.contains(hint), "{what}: hint {got:?} lacks {hint:?}");
         }
+    }
+
+    #[test]
+    fn rule_ids_are_unique_and_in_order() {
+        let ids: Vec<&str> = RULES.iter().map(|r| r.id).collect();
+        let expected: Vec<String> = (1..=RULES.len()).map(|i| format!("KVW{i:03}")).collect();
+        assert_eq!(ids, expected);
+        for r in RULES {
+            assert!(
+                !r.summary.is_empty() && !r.help.is_empty() && !r.name.contains(' '),
+                "{r:?}"
+            );
+        }
+        assert_eq!(lint(&good()), vec![]);
     }
 
     #[test]

@@ -1,7 +1,9 @@
-//! `kvwire lint` as a CI job runs it: each finding placed at FILE:LINE:COL in text and JSON.
+//! `kvwire lint` as a CI job runs it: each finding placed at FILE:LINE:COL in text, JSON and
+//! SARIF, and the SARIF valid against the official SARIF 2.1.0 schema (tests/fixtures/sarif).
 
 use crate::support::Fake;
 use serde_json::Value;
+use std::path::PathBuf;
 
 /// Three SecretProviderClasses: one with a finding per rule it breaks, one whose `objects` is a
 /// mapping (one finding, not two), one clean. The comments say where each finding must point.
@@ -132,4 +134,87 @@ fn findings_are_placed_at_their_line_and_column_in_text_and_json() {
         cache["findings"][0]["hint"].as_str().unwrap().contains("`objects: |`"),
         "the hint that fixes a mapping under objects: {cache}"
     );
+}
+
+fn sarif_schema() -> Value {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/sarif/sarif-schema-2.1.0.json");
+    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
+fn schema_errors(validator: &jsonschema::Validator, doc: &Value) -> Vec<String> {
+    validator
+        .iter_errors(doc)
+        .map(|e| format!("{}: {e}", e.instance_path()))
+        .collect()
+}
+
+#[test]
+fn sarif_is_valid_sarif_2_1_0_with_rules_and_placed_results() {
+    let validator = jsonschema::options()
+        .should_validate_formats(true)
+        .build(&sarif_schema())
+        .unwrap();
+    // The validator does reject what the schema forbids (so a pass below means something).
+    for broken in [
+        serde_json::json!({"runs": []}),
+        serde_json::json!({"version": "2.1.0", "runs": [{"tool": {"driver": {}}}]}),
+        serde_json::json!({"version": "2.1.0", "runs": [{"tool": {"driver": {"name": "x"}}, "results": [{"message": {"text": "m"}, "level": "fatal"}]}]}),
+    ] {
+        assert!(!schema_errors(&validator, &broken).is_empty(), "{broken}");
+    }
+
+    let f = Fake::start();
+    let (sarif, code) = lint(&f, &["lint", "-o", "sarif"]);
+    assert_eq!(code, 3, "findings fail the job, as with -o json");
+    let doc: Value = serde_json::from_str(&sarif).unwrap();
+    let errors = schema_errors(&validator, &doc);
+    assert!(errors.is_empty(), "{errors:#?}\n{sarif}");
+
+    // What GitHub code scanning reads.
+    assert_eq!(doc["version"], "2.1.0");
+    let runs = doc["runs"].as_array().unwrap();
+    assert_eq!(runs.len(), 1);
+    let driver = &runs[0]["tool"]["driver"];
+    assert_eq!(driver["name"], "kvwire");
+    assert_eq!(driver["version"], env!("CARGO_PKG_VERSION"));
+    let rules = driver["rules"].as_array().unwrap();
+    let ids: Vec<&str> = rules.iter().map(|r| r["id"].as_str().unwrap()).collect();
+    let mut unique = ids.clone();
+    unique.dedup();
+    assert_eq!(ids, unique, "one rule per id");
+    for r in rules {
+        assert!(
+            r["shortDescription"]["text"].as_str().is_some_and(|t| !t.is_empty()),
+            "{r}"
+        );
+        assert!(r["help"]["text"].as_str().is_some_and(|t| !t.is_empty()), "{r}");
+    }
+    let results = runs[0]["results"].as_array().unwrap();
+    let placed: Vec<(String, usize, usize)> = results
+        .iter()
+        .map(|r| {
+            let i = r["ruleIndex"].as_u64().unwrap() as usize;
+            assert_eq!(rules[i]["id"], r["ruleId"], "ruleIndex names the rule: {r}");
+            assert_eq!(r["level"], "error");
+            assert!(r["message"]["text"].as_str().unwrap().contains("hint: "), "{r}");
+            let location = &r["locations"][0]["physicalLocation"];
+            assert_eq!(location["artifactLocation"]["uri"], "bad.yaml", "the path as given");
+            (
+                r["ruleId"].as_str().unwrap().to_string(),
+                location["region"]["startLine"].as_u64().unwrap() as usize,
+                location["region"]["startColumn"].as_u64().unwrap() as usize,
+            )
+        })
+        .collect();
+    let expected: Vec<(String, usize, usize)> = EXPECTED.iter().map(|(r, l, c)| (r.to_string(), *l, *c)).collect();
+    assert_eq!(placed, expected, "{sarif}");
+
+    // A clean file: a valid log with no results, exit 0.
+    let clean = f.dir.join("clean.yaml");
+    std::fs::write(&clean, MANIFEST.rsplit("---\n").next().unwrap()).unwrap();
+    let out = f.kvwire().args(["lint", "-o", "sarif"]).arg(&clean).output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(schema_errors(&validator, &doc), Vec::<String>::new());
+    assert_eq!(doc["runs"][0]["results"], serde_json::json!([]));
 }
