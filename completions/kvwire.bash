@@ -1281,11 +1281,11 @@ _kvwire() {
             fi
             case "${prev}" in
                 --output)
-                    COMPREPLY=($(compgen -W "text json yaml tsv table" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "text json yaml sarif tsv table" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "text json yaml tsv table" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "text json yaml sarif tsv table" -- "${cur}"))
                     return 0
                     ;;
                 --query)

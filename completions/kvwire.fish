@@ -415,9 +415,10 @@ complete -c kvwire -n "__fish_kvwire_using_subcommand manifests" -s h -l help -d
 complete -c kvwire -n "__fish_kvwire_using_subcommand manifests" -s v -l verbose -d 'More detail on stderr: -v steps, -vv HTTP requests, -vvv headers and ARM bodies (always redacted)'
 complete -c kvwire -n "__fish_kvwire_using_subcommand manifests" -s q -l quiet -d 'Only errors on stderr; no progress bars'
 complete -c kvwire -n "__fish_kvwire_using_subcommand manifests" -l no-color -d 'No colour in text output (NO_COLOR is honoured too)'
-complete -c kvwire -n "__fish_kvwire_using_subcommand lint" -s o -l output -d 'Output format (default: text at a terminal, else json; json with --query)' -r -f -a "text\t'For people: aligned, coloured on a terminal'
-json\t'One stable JSON document on stdout (docs/plan-format.md)'
+complete -c kvwire -n "__fish_kvwire_using_subcommand lint" -s o -l output -d 'Output format (default: text at a terminal, else json; json with --query)' -r -f -a "text\t'For people: FILE:LINE:COL: error: …, coloured on a terminal'
+json\t'One JSON document on stdout (docs/lint.md)'
 yaml\t'The JSON document as YAML'
+sarif\t'SARIF 2.1.0, for GitHub code scanning (docs/lint.md)'
 tsv\t'Tab-separated values, as az -o tsv writes them (docs/output.md)'
 table\t'Columns, as az -o table writes them (docs/output.md)'"
 complete -c kvwire -n "__fish_kvwire_using_subcommand lint" -l query -d 'JMESPath query run on the document before it is written, as az\'s --query (jmespath.org)' -r

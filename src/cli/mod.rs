@@ -773,8 +773,28 @@ pub(crate) struct LintArgs {
     /// Treat warnings as errors.
     #[arg(long)]
     pub(crate) strict: bool,
+    /// Output format (default: text at a terminal, else json; json with --query).
+    #[arg(short = 'o', long, value_enum, value_name = "FORMAT")]
+    pub(crate) output: Option<LintFormat>,
     #[command(flatten)]
-    pub(crate) output: OutputArg,
+    pub(crate) query: QueryArg,
+}
+
+/// `-o` of `lint`: the documents' formats, and SARIF.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub(crate) enum LintFormat {
+    /// For people: FILE:LINE:COL: error: …, coloured on a terminal
+    Text,
+    /// One JSON document on stdout (docs/lint.md)
+    Json,
+    /// The JSON document as YAML
+    Yaml,
+    /// SARIF 2.1.0, for GitHub code scanning (docs/lint.md)
+    Sarif,
+    /// Tab-separated values, as az -o tsv writes them (docs/output.md)
+    Tsv,
+    /// Columns, as az -o table writes them (docs/output.md)
+    Table,
 }
 
 #[derive(Debug, Args)]

@@ -112,7 +112,11 @@ pub async fn dispatch(cli: Cli) -> Result<ExitStatus> {
         ),
         Command::Lint(a) => go!(
             Takes::new("lint", DOCUMENTS, false, false),
-            output(&a.output),
+            CommandFlags {
+                output: a.output.map(lint::document_format),
+                query: a.query.query.clone(),
+                ..CommandFlags::default()
+            },
             &[Arm, KeyVault],
             |s| lint::run(a, &s)
         ),

@@ -216,18 +216,38 @@ pub(crate) fn identity_resource_id(s: &str) -> Result<String, String> {
     }
 }
 
-/// Vault name rules: 3-24 letters, digits and single hyphens, starting with a letter, not ending in a hyphen.
+/// Why `s` cannot name a Key Vault, or `None`. Azure's rule for Microsoft.KeyVault/vaults
+/// ("Naming rules and restrictions for Azure resources", learn.microsoft.com,
+/// azure-resource-manager/management/resource-name-rules): 3-24 alphanumerics and hyphens, start
+/// with a letter, end with a letter or digit, no consecutive hyphens. The REST API's `vaultName`
+/// pattern (`^[a-zA-Z0-9-]{3,24}$`, azure-rest-api-specs keyvault.json) checks only the first.
+pub(crate) fn vault_name_problem(s: &str) -> Option<String> {
+    let len = s.chars().count();
+    if let Some(c) = s.chars().find(|c| !c.is_ascii_alphanumeric() && *c != '-') {
+        Some(format!(
+            "{} is not allowed (letters, digits and hyphens only)",
+            crate::util::text::quoted(c.to_string())
+        ))
+    } else if !(3..=24).contains(&len) {
+        Some(format!("{len} characters, not 3-24"))
+    } else if !s.starts_with(|c: char| c.is_ascii_alphabetic()) {
+        Some("it must start with a letter".into())
+    } else if s.ends_with('-') {
+        Some("it must end with a letter or digit".into())
+    } else if s.contains("--") {
+        Some("two hyphens in a row are not allowed".into())
+    } else {
+        None
+    }
+}
+
+/// Vault name rules ([`vault_name_problem`]).
 pub(crate) fn vault_name(s: &str) -> Result<String, String> {
-    let ok = (3..=24).contains(&s.len())
-        && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
-        && s.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
-        && !s.ends_with('-')
-        && !s.contains("--");
-    if ok {
+    if vault_name_problem(s).is_none() {
         Ok(s.to_string())
     } else {
         Err(format!(
-            "{s_q} is not a Key Vault name: 3-24 letters, digits and single hyphens, starting with a letter (or pass the vault's resource ID)",
+            "{s_q} is not a Key Vault name: 3-24 letters, digits and single hyphens, starting with a letter and ending with a letter or digit (or pass the vault's resource ID)",
             s_q = crate::util::text::quoted(s)
         ))
     }
@@ -333,6 +353,29 @@ mod tests {
         assert!(vault_ref("1kv").is_err());
         assert!(vault_ref("/subscriptions/s/resourceGroups/rg/providers/Microsoft.KeyVault/vaults/kv").is_ok());
         assert!(vault_ref("/subscriptions/s/resourceGroups/rg").is_err());
+    }
+
+    /// Each of Azure's rules for a vault's name, at its edges.
+    #[test]
+    fn vault_names_follow_every_azure_rule() {
+        for ok in ["kv1", "KV-demo-2", "a23456789012345678901234", "k-v-1"] {
+            assert_eq!(vault_name_problem(ok), None, "{ok}");
+        }
+        for (bad, why) in [
+            ("kv", "2 characters, not 3-24"),
+            ("a234567890123456789012345", "25 characters"),
+            ("kv_demo", "\"_\" is not allowed"),
+            ("kv.demo", "\".\" is not allowed"),
+            ("1kv", "start with a letter"),
+            ("-kv", "start with a letter"),
+            ("kv-", "end with a letter or digit"),
+            ("kv--demo", "two hyphens in a row"),
+            ("kvé", "is not allowed"),
+        ] {
+            let got = vault_name_problem(bad).unwrap_or_default();
+            assert!(got.contains(why), "{bad}: {got:?}");
+            assert!(vault_name(bad).is_err(), "{bad}");
+        }
     }
 
     #[test]

@@ -33,6 +33,7 @@ mod hostile_input;
 mod identity_bindings;
 mod init;
 mod keyvault_sdk;
+mod lint;
 mod lived_in;
 mod long_operations;
 mod man;
