@@ -27,7 +27,10 @@ pub(crate) async fn run(files: &[PathBuf], s: &Settings) -> Result<ExitStatus> {
     let failed = failed(&report);
     match ui.format {
         OutputFormat::Json | OutputFormat::Yaml => ui.print_document(&report_doc(&report)),
-        _ => ui.print(&report_text(&report, ui)),
+        _ => ui.print(&crate::ui::width::wrap(
+            &report_text(&report, ui),
+            crate::ui::width::stdout(),
+        )),
     }
     Ok(if failed > 0 {
         ExitStatus::ChecksFailed
@@ -140,7 +143,7 @@ fn report_text(report: &verify::Report, ui: &crate::ui::output::Ui) -> String {
     }
     if !report.drift.is_empty() {
         out.push_str("\nDrift (what `up` would change):\n");
-        out.push_str(&render::text(&report.drift, ui, false));
+        out.push_str(&render::text(&report.drift, ui, false, crate::ui::width::stdout()));
     }
     out
 }

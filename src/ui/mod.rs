@@ -5,3 +5,4 @@ pub(crate) mod output;
 pub use output::stderr_colour;
 pub(crate) mod redact;
 pub mod stdout;
+pub(crate) mod width;
