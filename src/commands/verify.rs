@@ -47,7 +47,10 @@ pub(crate) async fn run(a: &VerifyArgs, s: &Settings) -> Result<ExitStatus> {
     let failed = failed(&report);
     match ui.format {
         f if f.is_document() => ui.print_document(&report_doc(&report)),
-        _ => ui.print(&report_text(&report, ui)),
+        _ => ui.print(&crate::ui::width::wrap(
+            &report_text(&report, ui),
+            crate::ui::width::stdout(),
+        )),
     }
     Ok(if failed > 0 {
         ExitStatus::ChecksFailed
@@ -158,7 +161,7 @@ fn report_text(report: &verify::Report, ui: &crate::ui::output::Ui) -> String {
     }
     if !report.drift.is_empty() {
         out.push_str("\nDrift (what `up` would change):\n");
-        out.push_str(&render::text(&report.drift, ui, false));
+        out.push_str(&render::text(&report.drift, ui, false, crate::ui::width::stdout()));
     }
     out
 }

@@ -60,8 +60,8 @@ pub(crate) async fn run(args: &WaitArgs, s: &Settings) -> Result<ExitStatus> {
     }
     if !s.ui.quiet {
         s.ui.eprint(&format!(
-            "cluster {rg}/{name}: nothing running ({}, after {}s)\n",
-            cluster_state,
+            "cluster {rg}/{name}: nothing running (the last operation {}, after {}s)\n",
+            crate::azure::arm::in_words(cluster_state),
             started.elapsed().as_secs()
         ));
     }

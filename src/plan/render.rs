@@ -1,7 +1,10 @@
 //! Terraform-like text: steps grouped by phase, one line each, indented field changes.
 
 use super::step::{Action, After, FieldChange, Phase, Planned};
-use crate::ui::output::{Style, Ui};
+use crate::ui::{
+    output::{Style, Ui},
+    width,
+};
 use serde_json::Value;
 
 fn symbol(a: Action) -> (&'static str, &'static str, Style) {
@@ -14,7 +17,7 @@ fn symbol(a: Action) -> (&'static str, &'static str, Style) {
     }
 }
 
-fn change_line(c: &FieldChange, out: &mut String, indent: &str) {
+fn change_line(c: &FieldChange, indent: &str) -> String {
     let after = match &c.after {
         After::Value(v) => v.to_string(),
         After::KnownAfterApply => "(known after apply)".into(),
@@ -22,15 +25,27 @@ fn change_line(c: &FieldChange, out: &mut String, indent: &str) {
         After::NotProvided => "(value not provided)".into(),
     };
     match (&c.before, &c.after) {
-        (_, After::Sensitive) => out.push_str(&format!("{indent}{} = (sensitive value changes)\n", c.path)),
-        (Some(b), _) => out.push_str(&format!("{indent}{}: {b} → {after}\n", c.path)),
-        (None, _) => out.push_str(&format!("{indent}{} = {after}\n", c.path)),
+        (_, After::Sensitive) => format!("{indent}{} = (sensitive value changes)", c.path),
+        (Some(b), _) => format!("{indent}{}: {b} → {after}", c.path),
+        (None, _) => format!("{indent}{} = {after}", c.path),
     }
 }
 
-/// The plan as text. Unchanged steps are listed only with `show_unchanged` (`-v`).
-pub(crate) fn text(planned: &[Planned], ui: &Ui, show_unchanged: bool) -> String {
+/// Where a step's address starts: after `  + create    `.
+const ADDRESS_AT: usize = 14;
+
+/// The plan as text. Unchanged steps are listed only with `show_unchanged` (`-v`). `width`: the
+/// terminal's, where the plan is shown at one; lines are then broken between words to fit it.
+pub(crate) fn text(planned: &[Planned], ui: &Ui, show_unchanged: bool, width: Option<usize>) -> String {
     let mut out = String::new();
+    // A line as it fits the terminal, continued `hang` columns in.
+    let mut push = |line: String, hang: usize| {
+        match width {
+            Some(w) => out.push_str(&width::wrap_line(&line, w, hang)),
+            None => out.push_str(&line),
+        }
+        out.push('\n');
+    };
     let mut phase: Option<Phase> = None;
     // Shown by phase, each heading once (a fleet's runbooks' steps under it, one after another);
     // within a phase, in plan order.
@@ -39,33 +54,54 @@ pub(crate) fn text(planned: &[Planned], ui: &Ui, show_unchanged: bool) -> String
         .filter(|p| show_unchanged || p.action != Action::NoOp)
         .collect();
     shown.sort_by_key(|p| p.phase);
+    // At a terminal too narrow for some step's line with its resource type, every type goes on a
+    // line of its own under its address: one layout for the whole plan.
+    let type_below = width.is_some_and(|w| {
+        shown
+            .iter()
+            .any(|p| ADDRESS_AT + width::of(&p.address) + 2 + width::of(p.resource_type) > w)
+    });
     for p in shown {
         if phase != Some(p.phase) {
-            out.push_str(&format!("{}\n", ui.paint(&format!("── {}", p.phase.name), Style::Dim)));
+            push(ui.paint(&format!("── {}", p.phase.name), Style::Dim), 3);
             phase = Some(p.phase);
         }
         let (sym, verb, style) = symbol(p.action);
-        out.push_str(&format!(
-            "  {} {:<9} {}  {}\n",
+        let step = format!(
+            "  {} {:<9} {}",
             ui.paint(sym, style),
             verb,
-            ui.paint(&p.address, Style::Bold),
-            ui.paint(p.resource_type, Style::Dim)
-        ));
+            ui.paint(&p.address, Style::Bold)
+        );
+        match width {
+            Some(w) if type_below => {
+                push(step, ADDRESS_AT);
+                let room = w.saturating_sub(ADDRESS_AT).max(1);
+                push(
+                    format!(
+                        "{}{}",
+                        " ".repeat(ADDRESS_AT),
+                        ui.paint(&width::middle(p.resource_type, room), Style::Dim)
+                    ),
+                    ADDRESS_AT,
+                );
+            }
+            _ => push(format!("{step}  {}", ui.paint(p.resource_type, Style::Dim)), ADDRESS_AT),
+        }
         if let Some(r) = &p.reason {
-            out.push_str(&format!("      {}\n", ui.paint(&format!("# {r}"), Style::Dim)));
+            push(format!("      {}", ui.paint(&format!("# {r}"), Style::Dim)), 8);
         }
         if let Some(h) = &p.held {
             // Not applied without its own yes: say so where the change is shown.
-            out.push_str(&format!("      {}\n", ui.paint(&format!("# held: {h}"), Style::Change)));
+            push(format!("      {}", ui.paint(&format!("# held: {h}"), Style::Change)), 8);
         }
         for c in &p.changes {
-            change_line(c, &mut out, "      ");
+            push(change_line(c, "      "), 8);
         }
         if !p.effects.is_empty() {
-            out.push_str(&format!("      {}\n", ui.paint("# then Azure sets:", Style::Dim)));
+            push(format!("      {}", ui.paint("# then Azure sets:", Style::Dim)), 8);
             for c in &p.effects {
-                change_line(c, &mut out, "        ");
+                push(change_line(c, "        "), 10);
             }
         }
     }

@@ -503,16 +503,15 @@ async fn apply_all(
             }
             started[i] = true;
             slots[kind] += 1;
-            board.lock().unwrap().insert(
-                i,
-                Running {
-                    address: planned[i].address.clone(),
-                    operation: plan.steps[i].operation(),
-                    started: std::time::Instant::now(),
-                    status: "starting".into(),
-                },
-            );
-            let line = opts.reporter.step(&planned[i].address);
+            let now = Running {
+                address: planned[i].address.clone(),
+                operation: plan.steps[i].operation(),
+                waits: planned[i].waits_only,
+                started: std::time::Instant::now(),
+                status: "starting".into(),
+            };
+            let line = opts.reporter.step(&now);
+            board.lock().unwrap().insert(i, now);
             running.push(apply_one(
                 i,
                 plan.steps[i].as_ref(),
@@ -689,8 +688,23 @@ pub(crate) struct Running {
     pub(crate) address: String,
     /// The long-running Azure operation it started, in words.
     pub(crate) operation: Option<&'static str>,
+    /// It only waits for an operation already running in Azure ([`Planned::waits_only`]).
+    pub(crate) waits: bool,
     pub(crate) started: Instant,
     pub(crate) status: String,
+}
+
+impl Running {
+    /// What the step does, in words: waiting for someone else's operation is never called
+    /// applying or updating.
+    pub(crate) fn doing(&self) -> String {
+        match (self.waits, self.operation) {
+            (true, Some(op)) => format!("waiting for Azure to finish {op}"),
+            (true, None) => "waiting for Azure".into(),
+            (false, Some(op)) => op.into(),
+            (false, None) => "applying".into(),
+        }
+    }
 }
 
 /// One step's line while it applies.
@@ -714,7 +728,7 @@ pub(crate) trait Reporter: Send + Sync {
     /// Ask `prompt`; one whole line back, `None` at end of input.
     fn ask(&self, prompt: &str) -> Result<Option<String>>;
     /// A line for a step that starts applying.
-    fn step(&self, address: &str) -> Box<dyn StepLine>;
+    fn step(&self, running: &Running) -> Box<dyn StepLine>;
     /// How often to say what is still running, given the configured interval: `None` where a
     /// terminal already shows it live (or `-q`).
     fn heartbeat_every(&self, configured: Option<Duration>) -> Option<Duration>;
@@ -726,6 +740,22 @@ pub(crate) trait Reporter: Send + Sync {
 mod tests {
     use super::*;
     use crate::plan::Phase;
+
+    #[test]
+    fn waiting_for_someone_elses_operation_is_said_as_waiting() {
+        let mut r = Running {
+            address: "cluster rg/aks".into(),
+            operation: Some("updating the cluster"),
+            waits: false,
+            started: Instant::now(),
+            status: "starting".into(),
+        };
+        assert_eq!(r.doing(), "updating the cluster");
+        r.waits = true;
+        assert_eq!(r.doing(), "waiting for Azure to finish updating the cluster");
+        r.operation = None;
+        assert_eq!(r.doing(), "waiting for Azure");
+    }
 
     #[test]
     fn a_line_approves_only_as_a_whole() {

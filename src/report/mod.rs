@@ -10,11 +10,18 @@ use crate::{
         render,
         report::{End, Reporter, RunView, Running, StepLine},
     },
-    ui::output::{OutputFormat, Style, Ui},
+    ui::{
+        output::{OutputFormat, Style, Ui},
+        width,
+    },
 };
-use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
+use dialoguer::console::Term;
+use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressState, ProgressStyle, TermLike};
 use serde_json::Value;
-use std::{path::Path, time::Duration};
+use std::{
+    path::Path,
+    time::{Duration, Instant},
+};
 
 /// Reports to stdout (the plan, the verdict, the document) and stderr (warnings, progress,
 /// questions), as `ui` says.
@@ -26,7 +33,7 @@ pub(crate) struct Console {
 impl Console {
     pub(crate) fn new(ui: Ui) -> Console {
         let lines = MultiProgress::with_draw_target(if ui.interactive_stderr {
-            ProgressDrawTarget::stderr()
+            ProgressDrawTarget::term_like_with_hz(Box::new(Rows::default()), 20)
         } else {
             ProgressDrawTarget::hidden()
         });
@@ -45,11 +52,14 @@ impl Console {
 impl Reporter for Console {
     fn saved(&self, path: &Path) {
         if !self.ui.quiet {
-            self.ui.eprint(&format!(
-                "Saved the plan to {}: apply exactly it with `kvwire up --plan {}`\n",
-                path.display(),
-                path.display()
-            ));
+            eprint(
+                &self.ui,
+                &format!(
+                    "Saved the plan to {}: apply exactly it with `kvwire up --plan {}`\n",
+                    path.display(),
+                    path.display()
+                ),
+            );
         }
     }
 
@@ -58,10 +68,10 @@ impl Reporter for Console {
             return;
         }
         for w in planned.iter().flat_map(|p| &p.warnings) {
-            self.ui.eprint(&format!(
-                "{}: {w}\n",
-                self.ui.for_stderr().paint("warning", Style::Change)
-            ));
+            eprint(
+                &self.ui,
+                &format!("{}: {w}\n", self.ui.for_stderr().paint("warning", Style::Change)),
+            );
         }
     }
 
@@ -69,24 +79,24 @@ impl Reporter for Console {
         let ui = &self.ui;
         let show_unchanged = run.opts.show_unchanged;
         if self.text() {
-            ui.print(&render::text(run.planned, ui, show_unchanged));
+            ui.print(&render::text(run.planned, ui, show_unchanged, width::stdout()));
             if run.changes() {
-                ui.print(&format!("\n{}", render::summary(run.planned)));
+                print(ui, &format!("\n{}", render::summary(run.planned)));
             }
             if !run.plan.apps().is_empty() {
-                ui.print(&format!("\n{}", app_lines(run, ui)));
+                print(ui, &format!("\n{}", app_lines(run, ui)));
             }
         } else if ui.log_to_stderr && !asking {
             // CI: the document goes to stdout; the log says what the plan holds.
-            ui.eprint(&render::summary(run.planned));
+            eprint(ui, &render::summary(run.planned));
         } else if asking {
             // stdout holds the document (`kvwire up -f r.toml | tee log`): the person asked at the
             // terminal still sees what they approve, there, before the question.
             let ui = ui.for_stderr();
             ui.eprint(&format!(
                 "{}\n{}",
-                render::text(run.planned, &ui, show_unchanged),
-                render::summary(run.planned)
+                render::text(run.planned, &ui, show_unchanged, width::stderr()),
+                width::wrap(&render::summary(run.planned), width::stderr())
             ));
         }
     }
@@ -95,7 +105,7 @@ impl Reporter for Console {
         let ui = &self.ui;
         match end {
             End::Unplannable if self.text() => {
-                ui.print(&format!("\n{}{}", failure_lines(run, ui), app_lines(run, ui)));
+                print(ui, &format!("\n{}{}", failure_lines(run, ui), app_lines(run, ui)));
             }
             End::Unplannable => self.document(run, run.opts.dry_run, &[]),
             End::Observed { outputs } if !self.text() => self.document(run, run.opts.dry_run, outputs),
@@ -108,17 +118,20 @@ impl Reporter for Console {
                 }
             }
             End::Applied { stale, outputs } if self.text() => {
-                ui.print(&format!("\n{}", failure_lines(run, ui)));
+                print(ui, &format!("\n{}", failure_lines(run, ui)));
                 if !run.plan.apps().is_empty() {
-                    ui.print(&app_lines(run, ui));
+                    print(ui, &app_lines(run, ui));
                 }
-                ui.print(&verdict(run, ui, *stale));
-                ui.print(&render::outputs(outputs));
+                print(ui, &verdict(run, ui, *stale));
+                print(ui, &render::outputs(outputs));
             }
             End::Applied { stale, outputs } => {
                 if ui.log_to_stderr {
                     let ui = ui.for_stderr();
-                    ui.eprint(&format!("{}{}", failure_lines(run, &ui), verdict(run, &ui, *stale)));
+                    eprint(
+                        &ui,
+                        &format!("{}{}", failure_lines(run, &ui), verdict(run, &ui, *stale)),
+                    );
                 }
                 self.document(run, false, outputs)
             }
@@ -135,7 +148,8 @@ impl Reporter for Console {
         use std::io::{BufRead, Write};
         let mut err = std::io::stderr().lock();
         // The prompt names a step and why it is held: text from Azure, escaped as all output is.
-        err.write_all(crate::util::text::printable(prompt).as_bytes())
+        let prompt = width::wrap(&crate::util::text::printable(prompt), width::stderr());
+        err.write_all(prompt.as_bytes())
             .and_then(|_| err.flush())
             .map_err(|e| Error::runtime(format!("prompt failed: {e}")))?;
         drop(err);
@@ -147,20 +161,32 @@ impl Reporter for Console {
         Ok((n > 0).then_some(line))
     }
 
-    fn step(&self, address: &str) -> Box<dyn StepLine> {
+    fn step(&self, running: &Running) -> Box<dyn StepLine> {
+        let address = crate::util::text::printable(&running.address).into_owned();
         if self.ui.log_to_stderr {
             // No terminal to redraw: one line when the step ends.
             return Box::new(LogLine {
                 ui: self.ui.for_stderr(),
-                address: crate::util::text::printable(address).into_owned(),
-                started: std::time::Instant::now(),
+                address,
+                started: Instant::now(),
             });
         }
-        let style = ProgressStyle::with_template("{spinner} {prefix} {wide_msg} {elapsed}").expect("valid template");
+        let style = ProgressStyle::with_template("{spinner} {msg} ({took})")
+            .expect("valid template")
+            .with_key("took", |s: &ProgressState, w: &mut dyn std::fmt::Write| {
+                let _ = w.write_str(&minutes(s.elapsed()));
+            });
         let bar = self.lines.add(ProgressBar::new_spinner().with_style(style));
-        bar.set_prefix(crate::util::text::printable(address).into_owned());
-        bar.enable_steady_tick(Duration::from_millis(120));
-        Box::new(Spinner(bar))
+        let line = Spinner {
+            bar,
+            lines: self.lines.clone(),
+            ui: self.ui.for_stderr(),
+            address,
+            started: Instant::now(),
+        };
+        line.status(&running.doing());
+        line.bar.enable_steady_tick(Duration::from_millis(120));
+        Box::new(line)
     }
 
     fn heartbeat_every(&self, configured: Option<Duration>) -> Option<Duration> {
@@ -172,7 +198,7 @@ impl Reporter for Console {
             self.ui.eprint(&format!(
                 "{}: {}, {}, {}\n",
                 r.address,
-                r.operation.unwrap_or("applying"),
+                r.doing(),
                 minutes(r.started.elapsed()),
                 r.status
             ));
@@ -184,36 +210,182 @@ impl Reporter for Console {
 struct LogLine {
     ui: Ui,
     address: String,
-    started: std::time::Instant,
+    started: Instant,
 }
 
 impl StepLine for LogLine {
     fn status(&self, _: &str) {}
 
     fn finish(&self, word: &'static str) {
-        let mark = match word {
-            "failed" => self.ui.paint("✘", Style::Remove),
-            "done" | "waited" => self.ui.paint("✔", Style::Add),
-            _ => self.ui.paint("…", Style::Change),
-        };
         self.ui.eprint(&format!(
-            "{mark} {}: {word} ({})\n",
-            self.address,
-            minutes(self.started.elapsed())
+            "{}\n",
+            finished(&self.ui, &self.address, word, self.started, None)
         ));
     }
 }
 
-struct Spinner(ProgressBar);
+/// A step's line at a terminal: a spinner while it runs, a line kept above the spinners once it
+/// ends, so that Ctrl-C, which clears the spinners, leaves what finished on the screen.
+struct Spinner {
+    bar: ProgressBar,
+    lines: MultiProgress,
+    ui: Ui,
+    address: String,
+    started: Instant,
+}
+
+/// What a spinner line takes besides its text: `⠁ ` before it, ` (59s)` after, and room for the
+/// `^C` a terminal echoes after it on Ctrl-C, which must not wrap.
+const SPINNER_FRAME: usize = 2 + 6 + 2;
 
 impl StepLine for Spinner {
     fn status(&self, status: &str) {
-        self.0.set_message(crate::util::text::printable(status).into_owned());
+        let room = width::stderr().map(|w| w.saturating_sub(SPINNER_FRAME));
+        let status = crate::util::text::printable(status);
+        self.bar.set_message(fitted(&self.address, &status, room));
     }
 
     fn finish(&self, word: &'static str) {
-        self.0.finish_with_message(word);
+        self.bar.finish_and_clear();
+        self.lines.remove(&self.bar);
+        let line = finished(&self.ui, &self.address, word, self.started, width::stderr());
+        let _ = self.lines.println(line);
     }
+}
+
+/// Stderr for the spinners, with the cursor left at the end of the last line drawn instead of
+/// past it: indicatif pads each line to the terminal's edge so that the next one starts a row
+/// down, and then the `^C` a terminal echoes on Ctrl-C lands on a row of its own, and the clear
+/// that follows erases one row too low (the top spinner stays). Here the padding clears the rest
+/// of the row, and the row ends only when another line follows.
+#[derive(Debug)]
+struct Rows {
+    term: Term,
+    /// A line was drawn: the next text starts on a new row.
+    ended: std::sync::atomic::AtomicBool,
+}
+
+impl Default for Rows {
+    fn default() -> Rows {
+        Rows {
+            term: Term::stderr(),
+            ended: Default::default(),
+        }
+    }
+}
+
+impl Rows {
+    /// Drawing moves the cursor itself: the row it was at no longer ends.
+    fn moved(&self) {
+        self.ended.store(false, std::sync::atomic::Ordering::Relaxed);
+    }
+}
+
+impl TermLike for Rows {
+    fn width(&self) -> u16 {
+        self.term.size().1
+    }
+
+    fn height(&self) -> u16 {
+        self.term.size().0
+    }
+
+    fn move_cursor_up(&self, n: usize) -> std::io::Result<()> {
+        if n > 0 {
+            self.moved();
+        }
+        self.term.move_cursor_up(n)
+    }
+
+    fn move_cursor_down(&self, n: usize) -> std::io::Result<()> {
+        if n > 0 {
+            self.moved();
+        }
+        self.term.move_cursor_down(n)
+    }
+
+    fn move_cursor_right(&self, n: usize) -> std::io::Result<()> {
+        self.term.move_cursor_right(n)
+    }
+
+    fn move_cursor_left(&self, n: usize) -> std::io::Result<()> {
+        self.term.move_cursor_left(n)
+    }
+
+    fn write_line(&self, s: &str) -> std::io::Result<()> {
+        self.write_str(s)?;
+        self.term.write_str("\r\n")?;
+        self.moved();
+        Ok(())
+    }
+
+    fn write_str(&self, s: &str) -> std::io::Result<()> {
+        use std::sync::atomic::Ordering::Relaxed;
+        if !s.is_empty() && s.bytes().all(|b| b == b' ') {
+            // The padding after a line.
+            self.ended.store(true, Relaxed);
+            return self.term.write_str("\x1b[K");
+        }
+        if self.ended.swap(false, Relaxed) {
+            self.term.write_str("\r\n")?;
+        }
+        self.term.write_str(s)
+    }
+
+    fn clear_line(&self) -> std::io::Result<()> {
+        self.moved();
+        self.term.clear_line()
+    }
+
+    fn flush(&self) -> std::io::Result<()> {
+        self.term.flush()
+    }
+}
+
+/// A step's last line: `✔ ADDRESS: done (12s)`, fitted to `width` when it goes to a terminal.
+fn finished(ui: &Ui, address: &str, word: &str, started: Instant, width: Option<usize>) -> String {
+    let mark = match word {
+        "failed" => ui.paint("✘", Style::Remove),
+        "done" | "waited" => ui.paint("✔", Style::Add),
+        _ => ui.paint("…", Style::Change),
+    };
+    let took = minutes(started.elapsed());
+    // The mark and its space, then ` (12s)`.
+    let room = width.map(|w| w.saturating_sub(2 + took.len() + 3));
+    format!("{mark} {} ({took})", fitted(address, word, room))
+}
+
+/// The fewest columns a shortened address keeps on a progress line.
+const ADDRESS_KEEPS: usize = 24;
+
+/// `ADDRESS: STATUS` in `room` columns (`None`: as it is). The address gives way first, shortened
+/// in its middle, so the status word at the end stays whole; a status too long even then is cut.
+fn fitted(address: &str, status: &str, room: Option<usize>) -> String {
+    let line = if status.is_empty() {
+        address.to_string()
+    } else {
+        format!("{address}: {status}")
+    };
+    let Some(room) = room.filter(|&r| width::of(&line) > r) else {
+        return line;
+    };
+    if status.is_empty() {
+        return width::middle(address, room);
+    }
+    let keeps = width::of(address).min(ADDRESS_KEEPS);
+    let status = width::end(status, room.saturating_sub(keeps + 2));
+    let address = width::middle(address, room.saturating_sub(width::of(&status) + 2));
+    format!("{address}: {status}")
+}
+
+/// `text` on stdout, fitted to the terminal where it is one.
+fn print(ui: &Ui, text: &str) {
+    ui.print(&width::wrap(text, width::stdout()));
+}
+
+/// `text` on stderr, fitted to the terminal where it is one.
+fn eprint(ui: &Ui, text: &str) {
+    ui.eprint(&width::wrap(text, width::stderr()));
 }
 
 fn minutes(d: Duration) -> String {
@@ -247,18 +419,27 @@ fn observed(run: &RunView<'_>, ui: &Ui, outputs: &[(String, Value)]) {
     let opts = run.opts;
     if run.changes() {
         let to = if opts.destroy { "To destroy" } else { "To apply" };
-        ui.print(&format!("\nDry run: nothing was changed. {to}: {}\n", opts.apply_hint));
+        print(
+            ui,
+            &format!("\nDry run: nothing was changed. {to}: {}\n", opts.apply_hint),
+        );
     } else if opts.destroy {
-        ui.print(&format!(
-            "No changes: nothing kvwire created is left to destroy ({} step(s) checked).\n",
-            run.planned.len()
-        ));
+        print(
+            ui,
+            &format!(
+                "No changes: nothing kvwire created is left to destroy ({} step(s) checked).\n",
+                run.planned.len()
+            ),
+        );
     } else {
-        ui.print(&format!(
-            "No changes: Azure already matches ({} step(s) checked).\n",
-            run.planned.len()
-        ));
-        ui.print(&render::outputs(outputs));
+        print(
+            ui,
+            &format!(
+                "No changes: Azure already matches ({} step(s) checked).\n",
+                run.planned.len()
+            ),
+        );
+        print(ui, &render::outputs(outputs));
     }
 }
 
@@ -341,27 +522,36 @@ fn verdict(run: &RunView<'_>, ui: &Ui, stale: bool) -> String {
 
 /// What an interrupt leaves running in Azure, and how to go on.
 fn interrupted(run: &RunView<'_>, ui: &Ui, running: &[Running]) {
-    ui.eprint(&format!(
-        "\n{} Interrupted: nothing new was started.\n",
-        ui.for_stderr().paint("!", Style::Change)
-    ));
+    eprint(
+        ui,
+        &format!(
+            "\n{} Interrupted: nothing new was started.\n",
+            ui.for_stderr().paint("!", Style::Change)
+        ),
+    );
     let in_azure: Vec<&Running> = running.iter().filter(|r| r.operation.is_some()).collect();
     if !in_azure.is_empty() {
-        ui.eprint("These may still be running in Azure; they go on without kvwire:\n");
+        eprint(ui, "These may still be running in Azure; they go on without kvwire:\n");
         for r in in_azure {
-            ui.eprint(&format!(
-                "  {}: {} ({}, {})\n",
-                r.address,
-                r.operation.unwrap_or("applying"),
-                minutes(r.started.elapsed()),
-                r.status
-            ));
+            eprint(
+                ui,
+                &format!(
+                    "  {}: {} ({}, {})\n",
+                    r.address,
+                    r.doing(),
+                    minutes(r.started.elapsed()),
+                    r.status
+                ),
+            );
         }
     }
-    ui.eprint(&format!(
-        "To wait for them: {}\nTo go on (what is done stays done, what runs is adopted): {}\n",
-        run.opts.wait_hint, run.opts.apply_hint
-    ));
+    eprint(
+        ui,
+        &format!(
+            "To wait for them: {}\nTo go on (what is done stays done, what runs is adopted): {}\n",
+            run.opts.wait_hint, run.opts.apply_hint
+        ),
+    );
 }
 
 /// A line per step that failed or was held, with why.
@@ -415,4 +605,33 @@ fn app_lines(run: &RunView<'_>, ui: &Ui) -> String {
         ));
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const CLUSTER: &str = "cluster rg1/aks1 (managed identity, workload identity, CSI driver add-on)";
+
+    #[test]
+    fn a_progress_line_gives_up_its_address_before_its_status() {
+        let line = fitted(CLUSTER, "done", Some(60));
+        assert_eq!(width::of(&line), 60, "{line}");
+        assert!(
+            line.starts_with("cluster rg1/aks1 (") && line.ends_with("add-on): done"),
+            "{line}"
+        );
+        // A status too long even then is cut; the address keeps its share.
+        let line = fitted("identity rg1/id-shop", &"waiting ".repeat(20), Some(40));
+        assert_eq!(width::of(&line), 40, "{line}");
+        assert!(
+            line.starts_with("identity rg1/id-shop: waiting") && line.ends_with('…'),
+            "{line}"
+        );
+        assert_eq!(
+            fitted(CLUSTER, "done", None),
+            format!("{CLUSTER}: done"),
+            "no terminal: whole"
+        );
+    }
 }

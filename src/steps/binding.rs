@@ -59,8 +59,9 @@ impl IdentityBinding {
                 },
                 |state| {
                     on(&format!(
-                        "waiting for identity binding {} ({state})",
-                        self.binding.label()
+                        "waiting for identity binding {} ({})",
+                        self.binding.label(),
+                        crate::azure::arm::in_words(state)
                     ))
                 },
                 |state| {
@@ -150,7 +151,10 @@ impl Step for IdentityBinding {
             }),
             // AKS still works on it (an interrupted run, `--no-wait`): wait, never write over it.
             Some((_, view)) if RUNNING.iter().any(|s| view.state().eq_ignore_ascii_case(s)) => Ok(planned
-                .waiting(format!("(waits for the binding's running operation: {})", view.state()))
+                .waiting(format!(
+                    "(waits for the binding's running operation: {})",
+                    crate::azure::arm::in_words(view.state())
+                ))
                 .observed(view.e_tag)),
             // Failed or cut short: the same PUT again, on the binding as it was read.
             Some((_, view)) => {

@@ -4,7 +4,7 @@
 
 use crate::{
     azure::{
-        arm::{api, is_terminal},
+        arm::{api, in_words, is_terminal},
         cluster::{ClusterRef, REPLANS},
         ids,
     },
@@ -60,7 +60,7 @@ impl UpgradeNodeImage {
                         Err(state)
                     })
                 },
-                |state| on(&format!("waiting for the running upgrade ({state})")),
+                |state| on(&format!("waiting for the running upgrade ({})", in_words(state))),
                 |state| {
                     Error::runtime(format!(
                         "{} was still {state} after {}s (raise --lro-timeout, or run `kvwire wait`); it goes on in Azure",

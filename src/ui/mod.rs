@@ -7,3 +7,4 @@ pub(crate) mod tabular;
 pub use output::stderr_colour;
 pub(crate) mod redact;
 pub mod stdout;
+pub(crate) mod width;

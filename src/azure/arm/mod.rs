@@ -155,6 +155,36 @@ pub(crate) fn is_terminal(state: &str) -> bool {
     TERMINAL.contains(&state.to_ascii_lowercase().as_str())
 }
 
+/// An operation's status or a resource's `provisioningState` in kvwire's words, for progress
+/// lines: ARM's spelling (`InProgress`, `Accepted`) never reaches the terminal raw. States ARM
+/// documents are named here; any other (AKS adds its own: `UpgradingNodeImageVersion`) becomes
+/// lower-case words ("upgrading node image version").
+pub(crate) fn in_words(state: &str) -> String {
+    let named = match state.to_ascii_lowercase().as_str() {
+        // Accepted: the provider has the request but has not started on it.
+        "accepted" => "waiting for Azure",
+        "inprogress" | "running" | "" => "in progress",
+        "creating" => "creating",
+        "updating" => "updating",
+        "deleting" => "deleting",
+        "upgrading" => "upgrading",
+        "succeeded" => "succeeded",
+        "failed" => "failed",
+        "canceled" | "cancelled" => "canceled",
+        _ => {
+            let mut words = String::new();
+            for c in state.chars() {
+                if c.is_uppercase() && !words.is_empty() {
+                    words.push(' ');
+                }
+                words.extend(c.to_lowercase());
+            }
+            return words;
+        }
+    };
+    named.to_string()
+}
+
 pub(crate) use crate::util::Progress as OnStatus;
 
 /// One HTTP answer from ARM, body already read.
@@ -412,7 +442,7 @@ impl Arm {
                     .and_then(Value::as_str)
                     .unwrap_or("InProgress")
                     .to_string();
-                on(&status);
+                on(&in_words(&status));
                 info!("operation {}: {status}", loggable_url(&op_url));
                 if TERMINAL.contains(&status.to_ascii_lowercase().as_str()) {
                     if !status.eq_ignore_ascii_case("succeeded") {
@@ -431,10 +461,10 @@ impl Arm {
                     polls.pause(&loc_url).await?;
                     let a = self.checked(Method::GET, loc_url.clone(), None, &[]).await?;
                     if a.status != StatusCode::ACCEPTED {
-                        on("Succeeded");
+                        on(&in_words("Succeeded"));
                         return Ok(non_null(a.json()?));
                     }
-                    on("InProgress");
+                    on(&in_words("InProgress"));
                     polls.retry_after = self.retry_after(&a.headers);
                 }
             }
@@ -450,7 +480,7 @@ impl Arm {
                 let state = provisioning_state(&doc);
                 match state {
                     Some(s) if !TERMINAL.contains(&s.to_ascii_lowercase().as_str()) => {
-                        on(&s);
+                        on(&in_words(&s));
                         polls.pause(url).await?;
                         let a = self.checked(Method::GET, url.clone(), None, &[]).await?;
                         polls.retry_after = self.retry_after(&a.headers);
@@ -744,6 +774,21 @@ mod tests {
         );
         assert_eq!(retry_after(&headers(&[("retry-after", "soon")])), None);
         assert_eq!(retry_after(&HeaderMap::new()), None);
+    }
+
+    #[test]
+    fn statuses_are_said_in_kvwires_words() {
+        for (arm, words) in [
+            ("InProgress", "in progress"),
+            ("Accepted", "waiting for Azure"),
+            ("Running", "in progress"),
+            ("Updating", "updating"),
+            ("Succeeded", "succeeded"),
+            ("Cancelled", "canceled"),
+            ("UpgradingNodeImageVersion", "upgrading node image version"),
+        ] {
+            assert_eq!(in_words(arm), words, "{arm}");
+        }
     }
 
     #[test]
