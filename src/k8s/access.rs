@@ -116,23 +116,34 @@ pub(crate) async fn connect(
             "cannot use the API server of cluster {rg}/{name} ({server}): {e}"
         ))
     })?;
-    match client.list_core_api_versions().await {
+    // The connect timeout does not cover the name lookup (a private FQDN outside its network may
+    // take its resolver's time to fail): the whole probe is bounded too.
+    let probe = tokio::time::timeout(CONNECT_TIMEOUT + READ_TIMEOUT, client.list_core_api_versions()).await;
+    let out_of_reach = |what: String| {
+        let private = if mc.private() {
+            " It is a private cluster: its API server answers only inside its virtual network."
+        } else {
+            ""
+        };
+        Unreachable(format!(
+            "cannot reach the API server of cluster {rg}/{name} ({server}): {what}.{private} Run kvwire where it can reach the API server, or run kubectl in the cluster with `az aks command invoke -g {rg} -n {name} --command \"kubectl get pods -A\"`"
+        ))
+    };
+    let Ok(probe) = probe else {
+        return Err(out_of_reach(format!(
+            "no answer in {} s",
+            (CONNECT_TIMEOUT + READ_TIMEOUT).as_secs()
+        )));
+    };
+    match probe {
         Ok(_) => Ok(Reached { client, via }),
         Err(kube::Error::Api(s)) if s.code == 401 || s.code == 403 => Err(Unreachable(format!(
             "the API server of cluster {rg}/{name} refused kvwire's credential ({} {}): {}",
             s.code, s.reason, s.message
         ))),
-        Err(e) => {
-            let private = if mc.private() {
-                " It is a private cluster: its API server answers only inside its virtual network."
-            } else {
-                ""
-            };
-            Err(Unreachable(format!(
-                "cannot reach the API server of cluster {rg}/{name} ({server}): {}.{private} Run kvwire where it can reach the API server, or run kubectl in the cluster with `az aks command invoke -g {rg} -n {name} --command \"kubectl get pods -A\"`",
-                e.to_string().lines().next().unwrap_or_default()
-            )))
-        }
+        Err(e) => Err(out_of_reach(
+            e.to_string().lines().next().unwrap_or_default().to_string(),
+        )),
     }
 }
 

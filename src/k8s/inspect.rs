@@ -362,21 +362,43 @@ async fn deployment(
                     && text(s, "/status/secretProviderClassName") == Some(spc_name)
                     && s.pointer("/status/mounted") == Some(&Value::Bool(true))
             });
-            let cause = causes
-                .iter()
-                .find(|c| c.pod.as_deref() == Some(pod_name))
-                .or(causes.first());
+            let cause = causes.iter().find(|c| c.pod.as_deref() == Some(pod_name));
             push(
                 format!("pod {ns}/{pod_name} mounted the secrets of {spc_name}"),
                 mounted,
-                cause.map_or("no SecretProviderClassPodStatus says mounted".into(), |c| c.why.clone()),
+                if mounted {
+                    String::new()
+                } else {
+                    cause.map_or("no SecretProviderClassPodStatus says mounted".into(), Cause::said)
+                },
                 cause.map_or(format!("kubectl describe pod {pod_name} -n {ns}"), |c| c.fix.clone()),
             );
         }
     }
-    // Pods that never ran: each distinct cause once, with its fix.
-    if running.is_empty() {
-        for c in &causes {
+    // Pods that do not run: a rollout stuck behind a pod that cannot mount (the old pod may still
+    // serve, which hides it), each with the cause its events give.
+    for pod in pods
+        .iter()
+        .filter(|p| !matches!(text(p, "/status/phase"), Some("Running" | "Succeeded")))
+    {
+        let pod_name = text(pod, "/metadata/name").unwrap_or_default();
+        let cause = causes.iter().find(|c| c.pod.as_deref() == Some(pod_name));
+        push(
+            format!("pod {ns}/{pod_name} is running"),
+            false,
+            cause.map_or(
+                format!(
+                    "{}, no event says why",
+                    text(pod, "/status/phase").unwrap_or("not running")
+                ),
+                Cause::said,
+            ),
+            cause.map_or(format!("kubectl describe pod {pod_name} -n {ns}"), |c| c.fix.clone()),
+        );
+    }
+    // No pod at all: what stopped the ReplicaSet from making one (FailedCreate).
+    if pods.is_empty() {
+        for c in causes.iter().filter(|c| c.pod.is_none()) {
             push(
                 format!("{} {}: {}", c.reason, c.object, c.what),
                 false,
@@ -426,11 +448,37 @@ pub(crate) fn diagnose(events: &[Value], deployment: &str, want: &Expected<'_>) 
             pod: (text(e, "/involvedObject/kind") == Some("Pod")).then(|| object.clone()),
             object,
             what,
-            why: message.lines().next().unwrap_or_default().to_string(),
+            why: gist(message),
             fix,
         });
     }
     causes
+}
+
+/// An event's message in one line: its first, and the line that carries the code (Entra's
+/// `AADSTS…` and Key Vault's `RESPONSE 403` come lines later in azidentity's and azcore's text).
+fn gist(message: &str) -> String {
+    let lines: Vec<&str> = message.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
+    let first = lines.first().copied().unwrap_or_default();
+    // The most telling code first: Entra's own error beats the HTTP status that carried it.
+    let coded = CODES
+        .iter()
+        .find_map(|c| lines.iter().find(|l| l.contains(c)))
+        .filter(|l| **l != first);
+    match coded {
+        Some(coded) => format!("{first} … {coded}"),
+        None => first.to_string(),
+    }
+}
+
+/// What marks the line of a message that says what went wrong, most telling first.
+const CODES: [&str; 4] = ["AADSTS", "RESPONSE ", "StatusCode=", "ERROR CODE"];
+
+impl Cause {
+    /// The cause, then the event's own words.
+    fn said(&self) -> String {
+        format!("{}: {} ({})", self.reason, self.what, self.why)
+    }
 }
 
 fn event_time(e: &Value) -> &str {

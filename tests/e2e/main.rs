@@ -31,6 +31,7 @@ mod foundation;
 mod help;
 mod hostile_input;
 mod identity_bindings;
+mod in_cluster;
 mod init;
 mod keyvault_sdk;
 mod lint;
