@@ -138,7 +138,43 @@ fn report_doc(report: &verify::Report) -> serde_json::Value {
 
 fn report_text(report: &verify::Report, ui: &crate::ui::output::Ui) -> String {
     let mut out = String::new();
-    for c in &report.checks {
+    // Passing checks of one family with one detail read as one line ("can read secrets a, b, c"),
+    // where the first of them stood; failures and single ones stay lines of their own.
+    let foldable = |c: &verify::Check| c.ok && !c.pending && c.family.is_some();
+    let kin = |a: &verify::Check, b: &verify::Check| {
+        foldable(b) && b.detail == a.detail && b.family.as_ref().map(|f| &f.0) == a.family.as_ref().map(|f| &f.0)
+    };
+    let mut folded: Vec<usize> = vec![];
+    for (i, c) in report.checks.iter().enumerate() {
+        if folded.contains(&i) {
+            continue;
+        }
+        let family: Vec<usize> = if foldable(c) {
+            (i..report.checks.len())
+                .filter(|j| kin(c, &report.checks[*j]))
+                .collect()
+        } else {
+            vec![]
+        };
+        if family.len() > 1 {
+            let items: Vec<&str> = family
+                .iter()
+                .filter_map(|j| report.checks[*j].family.as_ref().map(|f| f.1.as_str()))
+                .collect();
+            let template = c.family.as_ref().map(|f| f.0.as_str()).unwrap_or_default();
+            let detail = if c.detail.is_empty() {
+                String::new()
+            } else {
+                format!(" ({})", c.detail)
+            };
+            out.push_str(&format!(
+                "{} {}{detail}\n",
+                ui.paint("✔", Style::Add),
+                template.replace("{}", &items.join(", "))
+            ));
+            folded.extend(family);
+            continue;
+        }
         let mark = if c.pending {
             ui.paint("!", Style::Change)
         } else if c.ok {

@@ -38,6 +38,10 @@ pub(crate) struct Check {
     /// The command that fixes it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) fix: Option<String>,
+    /// Text may fold passing checks of one kind into a line: the line with `{}` for the items,
+    /// and this check's item (`("… can read secrets {} of vault kv", "db-host")`). JSON keeps each.
+    #[serde(skip)]
+    pub(crate) family: Option<(String, String)>,
 }
 
 /// What `verify` found.
@@ -56,6 +60,19 @@ fn check(checks: &mut Vec<Check>, check: String, ok: bool, detail: impl Into<Str
         pending: false,
         detail: detail.into(),
         fix: (!ok).then(|| fix.into()),
+        family: None,
+    });
+}
+
+/// The same, one of a family that text may fold into a line (see [`Check::family`]).
+fn check_of(checks: &mut Vec<Check>, family: (String, &str), check: String, ok: bool, detail: String, fix: String) {
+    checks.push(Check {
+        check,
+        ok,
+        pending: false,
+        detail,
+        fix: (!ok).then_some(fix),
+        family: Some((family.0, family.1.to_string())),
     });
 }
 
@@ -191,9 +208,14 @@ pub(crate) async fn run(az: &Arc<Azure>, rb: &Loaded, file: &Path, inside: &Clus
                 pending: true,
                 detail: format!("granted at {created}; may still be propagating (Azure RBAC can take minutes)"),
                 fix: None,
+                family: None,
             }),
-            None => check(
+            None => check_of(
                 &mut checks,
+                (
+                    format!("{} can read secrets {{}} of vault {}", principal.label(), vault.name),
+                    name,
+                ),
                 what,
                 access.is_some(),
                 access.unwrap_or_else(|| "no role assignment or access policy grants it".into()),
@@ -206,8 +228,12 @@ pub(crate) async fn run(az: &Arc<Azure>, rb: &Loaded, file: &Path, inside: &Clus
             SecretState::Missing => (false, "missing".to_string()),
             SecretState::Unknown(code) => (false, code),
         };
-        check(
+        check_of(
             &mut checks,
+            (
+                format!("secrets {{}} of vault {} exist and are enabled", vault.name),
+                name,
+            ),
             format!("secret {}/{name} exists and is enabled", vault.name),
             exists,
             detail,

@@ -54,10 +54,12 @@ pub struct Ui {
     pub(crate) log_to_stderr: bool,
 }
 
-/// Colour on a stream that is a terminal, unless `--no-color` or `NO_COLOR` (no-color.org: any
-/// non-empty value) says otherwise.
+/// Colour on a stream that is a terminal, or any stream with `CLICOLOR_FORCE` set to other than
+/// `0` (bixense.com/clicolors: a wrapper that shows the output at a terminal, such as the demo),
+/// unless `--no-color` or `NO_COLOR` (no-color.org: any non-empty value) says otherwise.
 fn colour(tty: bool, no_color_flag: bool) -> bool {
-    tty && !no_color_flag && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+    let forced = std::env::var_os("CLICOLOR_FORCE").is_some_and(|v| !v.is_empty() && v != "0");
+    (tty || forced) && !no_color_flag && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
 }
 
 /// Whether stderr gets colour (`main` paints `error:` with it, before any `Ui` exists).

@@ -136,3 +136,30 @@ fn an_argument_clap_rejects_is_echoed_escaped() {
         assert_escaped(&all, "text");
     }
 }
+
+/// `CLICOLOR_FORCE` colours output that is not a terminal (bixense.com/clicolors: for wrappers
+/// such as the demo that show it at one); `NO_COLOR` and `--no-color` still win.
+#[test]
+fn clicolor_force_colours_piped_text_unless_no_color_says_otherwise() {
+    let (fake, rb) = fresh();
+    let plan = |env: &[(&str, &str)], extra: &[&str]| {
+        let mut cmd = fake.kvwire();
+        cmd.env_remove("NO_COLOR");
+        for (k, v) in DB.iter().chain(env) {
+            cmd.env(k, v);
+        }
+        let out = cmd
+            .args(["plan", "-o", "text", "-f"])
+            .arg(&rb)
+            .args(extra)
+            .output()
+            .unwrap();
+        String::from_utf8(out.stdout).unwrap()
+    };
+    assert!(!plan(&[], &[]).contains('\x1b'));
+    assert!(!plan(&[("CLICOLOR_FORCE", "0")], &[]).contains('\x1b'));
+    let forced = plan(&[("CLICOLOR_FORCE", "1")], &[]);
+    assert!(forced.contains("\x1b[32m+\x1b[0m"), "{forced}");
+    assert!(!plan(&[("CLICOLOR_FORCE", "1"), ("NO_COLOR", "1")], &[]).contains('\x1b'));
+    assert!(!plan(&[("CLICOLOR_FORCE", "1")], &["--no-color"]).contains('\x1b'));
+}

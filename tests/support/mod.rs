@@ -107,6 +107,7 @@ impl Fake {
             "KVWIRE_CA_BUNDLE",
             "KVWIRE_AUTH",
             "AZURE_CONFIG_DIR",
+            "CLICOLOR_FORCE",
         ] {
             cmd.env_remove(var);
         }
@@ -116,6 +117,8 @@ impl Fake {
         cmd.env("KVWIRE_RETRY_BASE_MS", "20").env("NO_COLOR", "1");
         // Never the Azure CLI profile of whoever runs the tests (its default subscription).
         cmd.env("AZURE_CONFIG_DIR", self.dir.join("az-config"));
+        // Nor their kubeconfig: a cluster is reached as the test sets up (--kubeconfig, or Azure).
+        cmd.env("KUBECONFIG", self.dir.join("no-kubeconfig"));
         cmd
     }
 }

@@ -31,7 +31,9 @@ fn main() {
         None => build_kvwire(&root),
     };
     let mut out = std::io::stdout();
-    let result = kvwire_fake::demo::run(&kvwire, &runbook, &shown, &mut |s| {
+    // Colour as kvwire itself would at this terminal (no-color.org's NO_COLOR is honoured there).
+    let colour = std::io::IsTerminal::is_terminal(&out);
+    let result = kvwire_fake::demo::run(&kvwire, &runbook, &shown, colour, &mut |s| {
         let _ = out.write_all(s.as_bytes());
         let _ = out.flush();
     });
