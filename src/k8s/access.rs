@@ -162,6 +162,15 @@ fn local_context(opts: &AccessOptions, hosts: &[&str]) -> Option<(Kubeconfig, St
             .then(|| (kc.clone(), named.clone()));
     }
     let name = kc.current_context.clone()?;
+    let host = server_host(&kc, &name)?;
+    hosts
+        .iter()
+        .any(|h| h.eq_ignore_ascii_case(&host))
+        .then_some((kc.clone(), name))
+}
+
+/// The host of context `name`'s API server.
+fn server_host(kc: &Kubeconfig, name: &str) -> Option<String> {
     let context = kc.contexts.iter().find(|c| c.name == name)?.context.as_ref()?;
     let cluster = kc
         .clusters
@@ -169,12 +178,10 @@ fn local_context(opts: &AccessOptions, hosts: &[&str]) -> Option<(Kubeconfig, St
         .find(|c| c.name == context.cluster)?
         .cluster
         .as_ref()?;
-    let server = url::Url::parse(cluster.server.as_deref()?).ok()?;
-    let host = server.host_str()?;
-    hosts
-        .iter()
-        .any(|h| h.eq_ignore_ascii_case(host))
-        .then_some((kc.clone(), name))
+    url::Url::parse(cluster.server.as_deref()?)
+        .ok()?
+        .host_str()
+        .map(str::to_owned)
 }
 
 /// `listClusterUserCredential` (or the admin one): the kubeconfig AKS hands out, as
@@ -214,16 +221,5 @@ fn uses_kubelogin(user: &kube::config::AuthInfo) -> bool {
 /// find the cluster).
 pub(crate) fn current_server_host() -> Option<String> {
     let kc = Kubeconfig::read().ok()?;
-    let name = kc.current_context.as_deref()?;
-    let context = kc.contexts.iter().find(|c| c.name == name)?.context.as_ref()?;
-    let cluster = kc
-        .clusters
-        .iter()
-        .find(|c| c.name == context.cluster)?
-        .cluster
-        .as_ref()?;
-    url::Url::parse(cluster.server.as_deref()?)
-        .ok()?
-        .host_str()
-        .map(str::to_owned)
+    server_host(&kc, kc.current_context.as_deref()?)
 }

@@ -6,49 +6,38 @@ use crate::support;
 use serde_json::{Value, json};
 use support::{Fake, outcome, with_secrets};
 
-const RUNBOOK: &str = r#"
-[cluster]
-resource_group = "rg1"
-name = "aks1"
-managed_identity = true
-upgrade_node_images = true
+/// The suite's runbook on a cluster that starts on a service principal (switched and re-imaged
+/// by `up`), without a synced Kubernetes Secret (the fake does not model Secrets).
+fn runbook() -> String {
+    support::ONBOARD_RUNBOOK
+        .replace(
+            "name = \"aks1\"\n",
+            "name = \"aks1\"\nmanaged_identity = true\nupgrade_node_images = true\n",
+        )
+        .replace("sync_as_k8s_secret = \"db-creds\"\n", "")
+}
 
-[vault]
-name = "kv-demo"
-
-[identity]
-mode = "workload-identity"
-name = "id-shop"
-
-[[service_accounts]]
-namespace = "shop"
-name = "checkout"
-
-[secrets]
-source = "env"
-
-[manifests]
-out_dir = "k8s"
-deployment = "checkout"
-image = "ghcr.io/example/checkout:1.4"
-"#;
-
-/// A workload-identity cluster, the runbook applied by kvwire in Azure and by "kubectl" in the
-/// cluster (kvwire does not apply manifests itself yet). Returns the cluster's ID and the runbook.
-fn deployed() -> (Fake, String, std::path::PathBuf) {
+/// The runbook applied by `up`: a service-principal cluster switched, re-imaged, and given the
+/// OIDC issuer, workload identity and the CSI add-on; nothing in the cluster yet.
+fn set_up() -> (Fake, String, std::path::PathBuf) {
     let fake = Fake::start();
-    // A service-principal cluster: the runbook switches it, re-images its pool, and turns on the
-    // OIDC issuer, workload identity and the CSI add-on.
     let id = fake.seed_sp_cluster("rg1", "aks1", &[("nodepool1", "img-1", "img-2")], json!({}));
     fake.seed_vault("kv-demo", true, true);
     let rb = fake.dir.join("onboard.toml");
-    std::fs::write(&rb, RUNBOOK).unwrap();
+    std::fs::write(&rb, runbook()).unwrap();
     let (_, all, code) = outcome(
         with_secrets(fake.kvwire())
             .args(["-o", "json", "up", "--yes", "-f"])
             .arg(&rb),
     );
     assert_eq!(code, 0, "{all}");
+    (fake, id, rb)
+}
+
+/// A workload-identity cluster, the runbook applied by kvwire in Azure and by "kubectl" in the
+/// cluster (kvwire does not apply manifests itself yet). Returns the cluster's ID and the runbook.
+fn deployed() -> (Fake, String, std::path::PathBuf) {
+    let (fake, id, rb) = set_up();
     fake.kube_seed(
         &id,
         "kubectl",
@@ -212,17 +201,7 @@ fn a_credential_for_another_subject_is_diagnosed_from_the_mount_failure() {
 
 #[test]
 fn nothing_applied_yet_is_a_warning_unless_required() {
-    let fake = Fake::start();
-    fake.seed_sp_cluster("rg1", "aks1", &[("nodepool1", "img-1", "img-2")], json!({}));
-    fake.seed_vault("kv-demo", true, true);
-    let rb = fake.dir.join("onboard.toml");
-    std::fs::write(&rb, RUNBOOK).unwrap();
-    let (_, all, code) = outcome(
-        with_secrets(fake.kvwire())
-            .args(["-o", "json", "up", "--yes", "-f"])
-            .arg(&rb),
-    );
-    assert_eq!(code, 0, "{all}");
+    let (fake, _, rb) = set_up();
     let (doc, all, code) = verify(&fake, &rb, &[]);
     assert_eq!(code, 0, "{all}");
     let warnings = doc["warnings"].to_string();
