@@ -20,8 +20,8 @@ mod workload_identity;
 use crate::{
     azure::auth::Scope,
     cli::{
-        ApplyArgs, Cli, ClusterAccessArgs, ClusterCommand, Command, EarlyArgs, GlobalArgs, MigrateCommand, NodepoolCommand, OutputArg,
-        SecretsCommand,
+        ApplyArgs, Cli, ClusterAccessArgs, ClusterCommand, Command, EarlyArgs, GlobalArgs, MigrateCommand,
+        NodepoolCommand, OutputArg, SecretsCommand,
     },
     error::{Error, ExitStatus, Result},
     settings::{CommandFlags, Settings},

@@ -243,7 +243,13 @@ pub(crate) fn comparable(doc: &Value) -> Value {
     if let Some(m) = d.as_object_mut() {
         m.remove("status");
         if let Some(meta) = m.get_mut("metadata").and_then(Value::as_object_mut) {
-            for k in ["managedFields", "resourceVersion", "generation", "uid", "creationTimestamp"] {
+            for k in [
+                "managedFields",
+                "resourceVersion",
+                "generation",
+                "uid",
+                "creationTimestamp",
+            ] {
                 meta.remove(k);
             }
         }

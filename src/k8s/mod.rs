@@ -23,7 +23,13 @@ pub(crate) const RUNBOOK_LABEL: &str = "kvwire.io/runbook";
 pub(crate) fn runbook_label(name: &str) -> (String, String) {
     let clean: String = name
         .chars()
-        .map(|c| if c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.') { c } else { '-' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.') {
+                c
+            } else {
+                '-'
+            }
+        })
         .collect();
     let clean = clean.trim_matches(|c: char| !c.is_ascii_alphanumeric()).to_string();
     let value = if clean.len() <= 63 && clean == name {
@@ -35,7 +41,11 @@ pub(crate) fn runbook_label(name: &str) -> (String, String) {
             .map(|b| format!("{b:02x}"))
             .collect();
         let keep: String = clean.chars().take(54).collect();
-        format!("{}-{}", keep.trim_end_matches(|c: char| !c.is_ascii_alphanumeric()), &digest[..8])
+        format!(
+            "{}-{}",
+            keep.trim_end_matches(|c: char| !c.is_ascii_alphanumeric()),
+            &digest[..8]
+        )
     };
     (RUNBOOK_LABEL.to_string(), value)
 }

@@ -25,8 +25,8 @@ use crate::{
         binding::IdentityBinding,
         cluster::ClusterUpdate,
         files::ManifestFiles,
-        kube::{ApplyObject, DeleteObject, KubeCluster, KubeOptions, Render as KubeRender, Slot},
         identity::{Binding, FederatedCredential, Identity},
+        kube::{ApplyObject, DeleteObject, KubeCluster, KubeOptions, Render as KubeRender, Slot},
         nodepool::UpgradeNodeImage,
         podidentity::{NewPath, PodIdentityAddonRemoval},
         remove::{Remove, Shared},
@@ -605,7 +605,10 @@ fn add_apply_steps(
     };
     let mut needs: Vec<StepId> = identity_ready.to_vec();
     if create_namespace {
-        let mut namespaces: Vec<&str> = docs.iter().filter_map(|d| d["metadata"]["namespace"].as_str()).collect();
+        let mut namespaces: Vec<&str> = docs
+            .iter()
+            .filter_map(|d| d["metadata"]["namespace"].as_str())
+            .collect();
         namespaces.dedup();
         namespaces.sort_unstable();
         namespaces.dedup();
@@ -627,34 +630,34 @@ fn manifest_config(rb: &Loaded) -> Option<manifests::Config> {
     let m = b.manifests.as_ref()?;
     let first_sa = b.service_accounts.first();
     Some(manifests::Config {
-            namespace: m
-                .namespace
-                .as_ref()
-                .map(|n| n.0.clone())
-                .or(first_sa.map(|s| s.namespace.0.clone()))
-                .unwrap_or_default(),
-            mode: match b.identity.mode {
-                IdentityMode::WorkloadIdentity => PodIdentity::WorkloadIdentity,
-                IdentityMode::IdentityBinding => PodIdentity::IdentityBinding,
-                IdentityMode::Kubelet => PodIdentity::Kubelet,
-                IdentityMode::AddonIdentity => PodIdentity::AddonIdentity,
-            },
-            consumer: m.consumer,
-            secrets: rb.secret_map().into_iter().map(|(_, name)| name).collect(),
-            sync_secret: m.sync_as_k8s_secret.as_ref().map(|s| s.0.clone()),
-            deployment: m
-                .deployment
-                .as_ref()
-                .map(|d| d.0.clone())
-                .zip(m.image.as_ref().map(|i| i.0.clone())),
-            service_account: first_sa.map(|s| s.name.0.clone()).unwrap_or_else(|| "default".into()),
-            name: m.name.as_ref().map(|n| n.0.clone()),
-            bound: b
-                .service_accounts
-                .iter()
-                .map(|sa| (sa.namespace.0.clone(), sa.name.0.clone()))
-                .collect(),
-            owner: Some(rb.stable_name()),
+        namespace: m
+            .namespace
+            .as_ref()
+            .map(|n| n.0.clone())
+            .or(first_sa.map(|s| s.namespace.0.clone()))
+            .unwrap_or_default(),
+        mode: match b.identity.mode {
+            IdentityMode::WorkloadIdentity => PodIdentity::WorkloadIdentity,
+            IdentityMode::IdentityBinding => PodIdentity::IdentityBinding,
+            IdentityMode::Kubelet => PodIdentity::Kubelet,
+            IdentityMode::AddonIdentity => PodIdentity::AddonIdentity,
+        },
+        consumer: m.consumer,
+        secrets: rb.secret_map().into_iter().map(|(_, name)| name).collect(),
+        sync_secret: m.sync_as_k8s_secret.as_ref().map(|s| s.0.clone()),
+        deployment: m
+            .deployment
+            .as_ref()
+            .map(|d| d.0.clone())
+            .zip(m.image.as_ref().map(|i| i.0.clone())),
+        service_account: first_sa.map(|s| s.name.0.clone()).unwrap_or_else(|| "default".into()),
+        name: m.name.as_ref().map(|n| n.0.clone()),
+        bound: b
+            .service_accounts
+            .iter()
+            .map(|sa| (sa.namespace.0.clone(), sa.name.0.clone()))
+            .collect(),
+        owner: Some(rb.stable_name()),
     })
 }
 

@@ -92,7 +92,9 @@ impl Render {
 
     /// The objects, or `None` while the identity does not exist yet.
     async fn docs(&self) -> Result<Option<Vec<Value>>> {
-        let Some(id) = self.client.client_id(&self.az).await? else { return Ok(None) };
+        let Some(id) = self.client.client_id(&self.az).await? else {
+            return Ok(None);
+        };
         Ok(Some(build(&self.cfg, &self.resolved(Some(id)))?))
     }
 

@@ -30,7 +30,7 @@ fn fresh(namespace: bool) -> (Fake, String) {
 }
 
 fn run(fake: &Fake, args: &[&str]) -> (Value, String, i32) {
-    support::outcome(&mut support::with_secrets(fake.kvwire()).args(args))
+    support::outcome(support::with_secrets(fake.kvwire()).args(args))
 }
 
 /// The steps of the kubernetes phase: address → (action, held).
@@ -126,7 +126,11 @@ fn up_applies_the_objects_then_a_rerun_writes_nothing() {
         .unwrap()
         .to_string();
     let identity = support::fake::Fake::identity_id("rg1", "id-shop");
-    assert_eq!(fake.identity_client_id(&identity), client_id, "the ServiceAccount names the identity's client ID");
+    assert_eq!(
+        fake.identity_client_id(&identity),
+        client_id,
+        "the ServiceAccount names the identity's client ID"
+    );
     let rv = fake.kube_object(&id, "deployments", "shop", "checkout").unwrap()["metadata"]["resourceVersion"].clone();
 
     let mark = fake.journal().len();
@@ -137,7 +141,11 @@ fn up_applies_the_objects_then_a_rerun_writes_nothing() {
         "{:?}",
         kube_steps(&doc)
     );
-    assert_eq!(kube_writes(&fake, mark), Vec::<String>::new(), "the re-run applies nothing");
+    assert_eq!(
+        kube_writes(&fake, mark),
+        Vec::<String>::new(),
+        "the re-run applies nothing"
+    );
     assert_eq!(azure_writes(&fake, mark), Vec::<String>::new(), "nor writes to Azure");
     assert_eq!(
         fake.kube_object(&id, "deployments", "shop", "checkout").unwrap()["metadata"]["resourceVersion"],
@@ -159,13 +167,18 @@ fn a_missing_namespace_blocks_unless_create_namespace() {
         .map(|(_, _, h)| h.as_str().unwrap_or("").to_string())
         .collect();
     assert!(
-        held.iter().all(|h| h.contains("namespace shop does not exist") && h.contains("create_namespace")),
+        held.iter()
+            .all(|h| h.contains("namespace shop does not exist") && h.contains("create_namespace")),
         "{held:?}"
     );
     let (_, all, code) = run(&fake, &["--yes", "up", "-f", rbs]);
     assert_eq!(code, 2, "{all}");
     assert!(all.contains("create_namespace"), "{all}");
-    assert!(azure_writes(&fake, 0).is_empty(), "nothing written: {:?}", azure_writes(&fake, 0));
+    assert!(
+        azure_writes(&fake, 0).is_empty(),
+        "nothing written: {:?}",
+        azure_writes(&fake, 0)
+    );
 
     let rb = runbook(&fake, "create_namespace = true\n");
     let (_, all, code) = run(&fake, &["--yes", "up", "-f", rb.to_str().unwrap()]);
@@ -230,16 +243,29 @@ fn down_removes_only_what_carries_the_runbooks_label() {
     let rbs = rb.to_str().unwrap();
     let (_, all, code) = run(&fake, &["--yes", "up", "-f", rbs]);
     assert_eq!(code, 0, "{all}");
-    let other = json!({"apiVersion": "v1", "kind": "ServiceAccount", "metadata": {"name": "other", "namespace": "shop"}});
+    let other =
+        json!({"apiVersion": "v1", "kind": "ServiceAccount", "metadata": {"name": "other", "namespace": "shop"}});
     fake.kube_seed(&id, "kubectl", other);
 
     let (_, all, code) = run(&fake, &["--yes", "down", "-f", rbs]);
     assert_eq!(code, 0, "{all}");
-    assert!(fake.kube_object(&id, "deployments", "shop", "checkout").is_none(), "{all}");
-    assert!(fake.kube_object(&id, "serviceaccounts", "shop", "checkout").is_none(), "{all}");
-    assert!(fake.kube_object(&id, "secretproviderclasses", "shop", "kvwire-kv-demo").is_none());
+    assert!(
+        fake.kube_object(&id, "deployments", "shop", "checkout").is_none(),
+        "{all}"
+    );
+    assert!(
+        fake.kube_object(&id, "serviceaccounts", "shop", "checkout").is_none(),
+        "{all}"
+    );
+    assert!(
+        fake.kube_object(&id, "secretproviderclasses", "shop", "kvwire-kv-demo")
+            .is_none()
+    );
     assert!(fake.kube_object(&id, "serviceaccounts", "shop", "other").is_some());
-    assert!(fake.kube_object(&id, "namespaces", "", "shop").is_some(), "the namespace stays");
+    assert!(
+        fake.kube_object(&id, "namespaces", "", "shop").is_some(),
+        "the namespace stays"
+    );
 
     // A Deployment of the same name that this runbook did not apply: left, with a note.
     fake.kube_seed(
@@ -252,8 +278,14 @@ fn down_removes_only_what_carries_the_runbooks_label() {
     );
     let (_, all, code) = run(&fake, &["--yes", "down", "-f", rbs]);
     assert_eq!(code, 0, "{all}");
-    assert!(fake.kube_object(&id, "deployments", "shop", "checkout").is_some(), "{all}");
-    assert!(all.contains("left in place") && all.contains("kvwire.io/runbook=onboard"), "{all}");
+    assert!(
+        fake.kube_object(&id, "deployments", "shop", "checkout").is_some(),
+        "{all}"
+    );
+    assert!(
+        all.contains("left in place") && all.contains("kvwire.io/runbook=onboard"),
+        "{all}"
+    );
 }
 
 #[test]
@@ -264,7 +296,9 @@ fn a_saved_plan_refuses_when_an_object_changed() {
     let (_, all, code) = run(&fake, &["--yes", "up", "-f", rbs]);
     assert_eq!(code, 0, "{all}");
     // A new image: the saved plan updates the Deployment.
-    let text = std::fs::read_to_string(&rb).unwrap().replace("checkout:1.4", "checkout:1.5");
+    let text = std::fs::read_to_string(&rb)
+        .unwrap()
+        .replace("checkout:1.4", "checkout:1.5");
     std::fs::write(&rb, text).unwrap();
     let out = fake.dir.join("plan.kvwire");
     let (_, all, code) = run(&fake, &["plan", "-f", rbs, "--out", out.to_str().unwrap()]);
