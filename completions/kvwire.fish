@@ -449,6 +449,8 @@ yaml\t'The JSON document as YAML'
 tsv\t'Tab-separated values, as az -o tsv writes them (docs/output.md)'
 table\t'Columns, as az -o table writes them (docs/output.md)'"
 complete -c kvwire -n "__fish_kvwire_using_subcommand plan" -l query -d 'JMESPath query run on the document before it is written, as az\'s --query (jmespath.org)' -r
+complete -c kvwire -n "__fish_kvwire_using_subcommand plan" -l kubeconfig -d 'Kubeconfig whose context reaches the cluster (default: KUBECONFIG, else ~/.kube/config); without one that points at it, kvwire asks Azure for the cluster user credential' -r -F
+complete -c kvwire -n "__fish_kvwire_using_subcommand plan" -l context -d 'Kubeconfig context to use (default: the current context, if it points at the cluster)' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand plan" -l subscription -d 'Subscription holding the resources, by ID or name (default: the Azure CLI\'s default)' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand plan" -l cloud -d 'Azure cloud: AzureCloud, AzureUSGovernment, AzureChinaCloud, or a TOML cloud file (docs/clouds.md)' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand plan" -l auth -d 'How to authenticate' -r -f -a "auto\t'Workload identity, then a client secret, then managed identity, else the Azure CLI login'
@@ -464,6 +466,9 @@ complete -c kvwire -n "__fish_kvwire_using_subcommand plan" -l lro-timeout -d 'G
 complete -c kvwire -n "__fish_kvwire_using_subcommand plan" -l keyvault-rate -d 'Requests kvwire sends one Key Vault in 10 seconds, at most (Key Vault allows 4,000 per vault per region; the default leaves headroom for the vault\'s other clients)' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand plan" -l no-wait -d 'With --out: refuse, naming the operation, instead of waiting for one that runs on the cluster or its pools (a plan saved meanwhile would be stale before it is reviewed)'
 complete -c kvwire -n "__fish_kvwire_using_subcommand plan" -l detailed-exitcode -d 'Exit 4 when the plan has changes (0 = nothing to do)'
+complete -c kvwire -n "__fish_kvwire_using_subcommand plan" -l apply-manifests -d 'Also apply the manifests\' objects to the cluster, as `[manifests] apply = true` does (server-side apply; docs/in-cluster.md)'
+complete -c kvwire -n "__fish_kvwire_using_subcommand plan" -l force-conflicts -d 'Take over the fields of those objects another field manager owns (else a conflict blocks)'
+complete -c kvwire -n "__fish_kvwire_using_subcommand plan" -l admin -d 'The cluster admin credential from Azure instead of the user one'
 complete -c kvwire -n "__fish_kvwire_using_subcommand plan" -s h -l help -d 'Print help (`kvwire help COMMAND` describes every option in full)'
 complete -c kvwire -n "__fish_kvwire_using_subcommand plan" -s v -l verbose -d 'More detail on stderr: -v steps, -vv HTTP requests, -vvv headers and ARM bodies (always redacted)'
 complete -c kvwire -n "__fish_kvwire_using_subcommand plan" -s q -l quiet -d 'Only errors on stderr; no progress bars'
@@ -476,6 +481,8 @@ yaml\t'The JSON document as YAML'
 tsv\t'Tab-separated values, as az -o tsv writes them (docs/output.md)'
 table\t'Columns, as az -o table writes them (docs/output.md)'"
 complete -c kvwire -n "__fish_kvwire_using_subcommand up" -l query -d 'JMESPath query run on the document before it is written, as az\'s --query (jmespath.org)' -r
+complete -c kvwire -n "__fish_kvwire_using_subcommand up" -l kubeconfig -d 'Kubeconfig whose context reaches the cluster (default: KUBECONFIG, else ~/.kube/config); without one that points at it, kvwire asks Azure for the cluster user credential' -r -F
+complete -c kvwire -n "__fish_kvwire_using_subcommand up" -l context -d 'Kubeconfig context to use (default: the current context, if it points at the cluster)' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand up" -l subscription -d 'Subscription holding the resources, by ID or name (default: the Azure CLI\'s default)' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand up" -l cloud -d 'Azure cloud: AzureCloud, AzureUSGovernment, AzureChinaCloud, or a TOML cloud file (docs/clouds.md)' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand up" -l auth -d 'How to authenticate' -r -f -a "auto\t'Workload identity, then a client secret, then managed identity, else the Azure CLI login'
@@ -494,6 +501,9 @@ complete -c kvwire -n "__fish_kvwire_using_subcommand up" -l adopt -d 'Adopt, wi
 complete -c kvwire -n "__fish_kvwire_using_subcommand up" -l dry-run -d 'Observe and print the plan, but write nothing (reads only)'
 complete -c kvwire -n "__fish_kvwire_using_subcommand up" -s y -l yes -d 'Apply without asking. Required to apply when there is no terminal (CI)'
 complete -c kvwire -n "__fish_kvwire_using_subcommand up" -l detailed-exitcode -d 'Exit 4 when changes are pending and were not applied (0 = nothing to do)'
+complete -c kvwire -n "__fish_kvwire_using_subcommand up" -l apply-manifests -d 'Also apply the manifests\' objects to the cluster, as `[manifests] apply = true` does (server-side apply; docs/in-cluster.md)'
+complete -c kvwire -n "__fish_kvwire_using_subcommand up" -l force-conflicts -d 'Take over the fields of those objects another field manager owns (else a conflict blocks)'
+complete -c kvwire -n "__fish_kvwire_using_subcommand up" -l admin -d 'The cluster admin credential from Azure instead of the user one'
 complete -c kvwire -n "__fish_kvwire_using_subcommand up" -s h -l help -d 'Print help (`kvwire help COMMAND` describes every option in full)'
 complete -c kvwire -n "__fish_kvwire_using_subcommand up" -s v -l verbose -d 'More detail on stderr: -v steps, -vv HTTP requests, -vvv headers and ARM bodies (always redacted)'
 complete -c kvwire -n "__fish_kvwire_using_subcommand up" -s q -l quiet -d 'Only errors on stderr; no progress bars'

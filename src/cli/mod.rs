@@ -831,6 +831,15 @@ pub(crate) struct PlanArgs {
     /// Exit 4 when the plan has changes (0 = nothing to do).
     #[arg(long)]
     pub(crate) detailed_exitcode: bool,
+    /// Also apply the manifests' objects to the cluster, as `[manifests] apply = true` does
+    /// (server-side apply; docs/in-cluster.md).
+    #[arg(long)]
+    pub(crate) apply_manifests: bool,
+    /// Take over the fields of those objects another field manager owns (else a conflict blocks).
+    #[arg(long)]
+    pub(crate) force_conflicts: bool,
+    #[command(flatten)]
+    pub(crate) access: ClusterAccessArgs,
 }
 
 #[derive(Debug, Args)]
@@ -898,6 +907,15 @@ pub(crate) struct UpArgs {
     pub(crate) adopt: bool,
     #[command(flatten)]
     pub(crate) apply: ApplyArgs,
+    /// Also apply the manifests' objects to the cluster, as `[manifests] apply = true` does
+    /// (server-side apply; docs/in-cluster.md).
+    #[arg(long)]
+    pub(crate) apply_manifests: bool,
+    /// Take over the fields of those objects another field manager owns (else a conflict blocks).
+    #[arg(long)]
+    pub(crate) force_conflicts: bool,
+    #[command(flatten)]
+    pub(crate) access: ClusterAccessArgs,
 }
 
 #[derive(Debug, Args)]

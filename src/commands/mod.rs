@@ -20,8 +20,8 @@ mod workload_identity;
 use crate::{
     azure::auth::Scope,
     cli::{
-        ApplyArgs, Cli, ClusterCommand, Command, EarlyArgs, GlobalArgs, MigrateCommand, NodepoolCommand, OutputArg,
-        SecretsCommand,
+        ApplyArgs, Cli, ClusterAccessArgs, ClusterCommand, Command, EarlyArgs, GlobalArgs, MigrateCommand,
+        NodepoolCommand, OutputArg, SecretsCommand,
     },
     error::{Error, ExitStatus, Result},
     settings::{CommandFlags, Settings},
@@ -133,7 +133,8 @@ pub async fn dispatch(cli: Cli) -> Result<ExitStatus> {
                     out: a.out.as_deref(),
                     ..Default::default()
                 };
-                runbook::up(&a.runbook.files, &s, true, a.no_wait, saved, false)
+                let kube = kube_options(a.apply_manifests, a.force_conflicts, &a.access);
+                runbook::up(&a.runbook.files, &s, true, a.no_wait, saved, false, kube)
             }
         ),
         Command::Up(a) => go!(
@@ -145,7 +146,8 @@ pub async fn dispatch(cli: Cli) -> Result<ExitStatus> {
                     apply: a.plan.as_deref(),
                     ..Default::default()
                 };
-                runbook::up(&a.files, &s, false, a.no_wait, saved, a.adopt)
+                let kube = kube_options(a.apply_manifests, a.force_conflicts, &a.access);
+                runbook::up(&a.files, &s, false, a.no_wait, saved, a.adopt, kube)
             }
         ),
         Command::Show(a) => go!(
@@ -321,4 +323,17 @@ fn merge(takes: &Takes, mut flags: CommandFlags, early: &EarlyArgs) -> Result<Co
         flags.detailed_exitcode = true;
     }
     Ok(flags)
+}
+
+/// `--apply-manifests`, `--force-conflicts` and how to reach the cluster, as `up` and `plan` take them.
+fn kube_options(apply: bool, force_conflicts: bool, access: &ClusterAccessArgs) -> crate::steps::kube::KubeOptions {
+    crate::steps::kube::KubeOptions {
+        apply,
+        force_conflicts,
+        access: crate::k8s::access::AccessOptions {
+            kubeconfig: access.kubeconfig.clone(),
+            context: access.context.clone(),
+            admin: access.admin,
+        },
+    }
 }

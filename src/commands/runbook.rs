@@ -10,6 +10,7 @@ use crate::{
     },
     runbook::{self, build},
     settings::Settings,
+    steps::kube::KubeOptions,
 };
 use std::{
     path::{Path, PathBuf},
@@ -45,7 +46,9 @@ pub(crate) async fn up(
     no_wait: bool,
     saved: Saved<'_>,
     adopt: bool,
+    kube: KubeOptions,
 ) -> Result<ExitStatus> {
+    let kube = &kube;
     if files.len() > 1 || files.iter().any(|f| f.is_dir()) {
         if saved.out.is_some() || saved.apply.is_some() {
             return Err(Error::usage(format!(
@@ -53,7 +56,7 @@ pub(crate) async fn up(
                 if saved.out.is_some() { "--out" } else { "--plan" }
             )));
         }
-        return fleet(files, s, dry_run, no_wait, adopt).await;
+        return fleet(files, s, dry_run, no_wait, adopt, kube).await;
     }
     // All input — the saved plan, the runbook and every secret value — is read and checked
     // before any request.
@@ -120,7 +123,9 @@ pub(crate) async fn up(
     // One observation for building the plan and for its steps: the cluster, its pools and Graph
     // are read once.
     let observation = crate::util::observation::Observation::default();
-    let (p, _) = observation.run(build::up(&az, &rb, seeds, adopt)).await?;
+    let (p, _) = observation
+        .run(build::up_applying(&az, &rb, seeds, adopt, Some(kube)))
+        .await?;
     // Resuming a saved plan goes on with the reviewed plan, not a new one — once what this run
     // started in Azure has finished (a saved plan does not adopt a running operation: it compares).
     let apply_hint = match (saved.out, saved.apply) {
@@ -153,7 +158,14 @@ pub(crate) async fn up(
 /// cluster, its pools and each vault are read once; one write per cluster that merges what all of
 /// them need; then each runbook's own steps side by side, each reported apart. A runbook's failure
 /// stops only its own steps; the exit code is the worst.
-async fn fleet(files: &[PathBuf], s: &Settings, dry_run: bool, no_wait: bool, adopt: bool) -> Result<ExitStatus> {
+async fn fleet(
+    files: &[PathBuf],
+    s: &Settings,
+    dry_run: bool,
+    no_wait: bool,
+    adopt: bool,
+    kube: &KubeOptions,
+) -> Result<ExitStatus> {
     let books = runbook::load_fleet(files)?;
     let mut seeds = vec![];
     for rb in &books {
@@ -172,6 +184,7 @@ async fn fleet(files: &[PathBuf], s: &Settings, dry_run: bool, no_wait: bool, ad
             books.iter().zip(seeds).collect(),
             &clusters,
             adopt,
+            Some(kube),
         ))
         .await?;
     let list: Vec<String> = files.iter().map(|f| format!("-f {}", f.display())).collect();
@@ -237,7 +250,14 @@ pub(crate) async fn down(
 ) -> Result<ExitStatus> {
     let rb = runbook::load(file)?;
     let az = Arc::new(s.connect().await?);
-    let p = build::down(&az, &rb, include_secrets, include_adopted).await?;
+    let p = build::down(
+        &az,
+        &rb,
+        include_secrets,
+        include_adopted,
+        Some(&KubeOptions::default()),
+    )
+    .await?;
     // As `terraform destroy`: only the word `yes` approves, and the run speaks of destroying.
     let opts = s.run_options(RunSpec {
         parallel: 1,

@@ -272,8 +272,15 @@ impl SavedPlan {
                 continue;
             }
             if s.observed.is_some() && now.observed != s.observed {
+                // A Kubernetes object's resourceVersion changes on every write (API concepts,
+                // "Resource versions"), as an Azure entity tag does.
+                let (place, what) = if p.resource_type.starts_with("Kubernetes ") {
+                    ("the cluster", "resourceVersion")
+                } else {
+                    ("Azure", "entity tag")
+                };
                 differences.push(format!(
-                    "{}: changed in Azure since the plan (entity tag {} → {})",
+                    "{}: changed in {place} since the plan ({what} {} → {})",
                     p.address,
                     s.observed.as_deref().unwrap_or("-"),
                     now.observed.as_deref().unwrap_or("-")

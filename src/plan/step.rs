@@ -48,6 +48,11 @@ impl Phase {
         rank: 60,
         name: "manifests",
     };
+    /// The objects applied to the cluster (`[manifests] apply`), after the files.
+    pub(crate) const KUBERNETES: Phase = Phase {
+        rank: 65,
+        name: "kubernetes",
+    };
     /// `down`: what kvwire made goes, in the reverse order.
     pub(crate) const REMOVE: Phase = Phase {
         rank: 70,

@@ -26,6 +26,7 @@ use crate::{
         cluster::ClusterUpdate,
         files::ManifestFiles,
         identity::{Binding, FederatedCredential, Identity},
+        kube::{ApplyObject, DeleteObject, KubeCluster, KubeOptions, Render as KubeRender, Slot},
         nodepool::UpgradeNodeImage,
         podidentity::{NewPath, PodIdentityAddonRemoval},
         remove::{Remove, Shared},
@@ -68,9 +69,22 @@ pub(crate) fn read_seeds(rb: &Loaded, allow_missing: bool) -> Result<Option<Seed
 /// the federated credentials once the issuer exists; the secrets from the start. Without `seeds`
 /// (verify's drift check) no secret steps are planned.
 /// `adopt`: what exists and this runbook did not make is adopted without asking (`up --adopt`).
+/// No object is applied to the cluster ([`up_applying`] for that).
 pub(crate) async fn up(az: &Arc<Azure>, rb: &Loaded, seeds: Option<Seeds>, adopt: bool) -> Result<(Plan, Vault)> {
+    up_applying(az, rb, seeds, adopt, None).await
+}
+
+/// [`up`], with the objects of `[manifests]` applied to the cluster when the runbook says
+/// `apply = true` or `kube` asks (`--apply-manifests`); `None`: never.
+pub(crate) async fn up_applying(
+    az: &Arc<Azure>,
+    rb: &Loaded,
+    seeds: Option<Seeds>,
+    adopt: bool,
+    kube: Option<&KubeOptions>,
+) -> Result<(Plan, Vault)> {
     let clusters = merge_clusters(&[rb])?;
-    let (plan, mut vaults) = up_fleet(az, vec![(rb, seeds)], &clusters, adopt).await?;
+    let (plan, mut vaults) = up_fleet(az, vec![(rb, seeds)], &clusters, adopt, kube).await?;
     Ok((plan, vaults.remove(0)))
 }
 
@@ -181,6 +195,7 @@ pub(crate) async fn up_fleet(
     apps: Vec<(&Loaded, Option<Seeds>)>,
     clusters: &[SharedCluster],
     adopt: bool,
+    kube: Option<&KubeOptions>,
 ) -> Result<(Plan, Vec<Vault>)> {
     let books: Vec<&Loaded> = apps.iter().map(|(rb, _)| *rb).collect();
     let fleet = apps.len() > 1;
@@ -242,7 +257,7 @@ pub(crate) async fn up_fleet(
         };
         // In a fleet, a runbook whose plan cannot be built fails alone.
         let built = match vault {
-            Ok(vault) => app_steps(&mut plan, app, az, rb, seeds, adopt, &vault, &update, run).map(|_| vault),
+            Ok(vault) => app_steps(&mut plan, app, az, rb, seeds, adopt, &vault, &update, run, kube).map(|_| vault),
             Err(e) => Err(e),
         };
         match built {
@@ -389,6 +404,7 @@ fn app_steps(
     vault: &Vault,
     update: &[StepId],
     run: InRun,
+    kube: Option<&KubeOptions>,
 ) -> Result<()> {
     let shared_in_run = run.shared;
     let b = &rb.book;
@@ -531,52 +547,118 @@ fn app_steps(
             plan.add_to(app, step, &[]);
         }
     }
-    if let Some(m) = &b.manifests {
-        let first_sa = b.service_accounts.first();
-        let cfg = manifests::Config {
-            namespace: m
-                .namespace
-                .as_ref()
-                .map(|n| n.0.clone())
-                .or(first_sa.map(|s| s.namespace.0.clone()))
-                .unwrap_or_default(),
-            mode: match b.identity.mode {
-                IdentityMode::WorkloadIdentity => PodIdentity::WorkloadIdentity,
-                IdentityMode::IdentityBinding => PodIdentity::IdentityBinding,
-                IdentityMode::Kubelet => PodIdentity::Kubelet,
-                IdentityMode::AddonIdentity => PodIdentity::AddonIdentity,
-            },
-            consumer: m.consumer,
-            secrets: rb.secret_map().into_iter().map(|(_, name)| name).collect(),
-            sync_secret: m.sync_as_k8s_secret.as_ref().map(|s| s.0.clone()),
-            deployment: m
-                .deployment
-                .as_ref()
-                .map(|d| d.0.clone())
-                .zip(m.image.as_ref().map(|i| i.0.clone())),
-            service_account: first_sa.map(|s| s.name.0.clone()).unwrap_or_else(|| "default".into()),
-            name: m.name.as_ref().map(|n| n.0.clone()),
-            bound: b
-                .service_accounts
-                .iter()
-                .map(|sa| (sa.namespace.0.clone(), sa.name.0.clone()))
-                .collect(),
-            owner: Some(rb.stable_name()),
-        };
+    if let (Some(m), Some(cfg)) = (&b.manifests, manifest_config(rb)) {
         // The files carry the identity's client ID: they need only that.
         plan.add_to(
             app,
             Box::new(ManifestFiles {
                 az: az.clone(),
                 vault: vault.clone(),
-                cfg,
+                cfg: cfg.clone(),
                 out_dir: rb.resolve(&m.out_dir),
-                client: principal,
+                client: principal.clone(),
             }),
             &identity_ready,
         );
+        if let Some(k) = kube.filter(|k| k.apply || m.apply) {
+            let render = Arc::new(KubeRender {
+                az: az.clone(),
+                vault: vault.clone(),
+                cfg,
+                client: principal,
+            });
+            add_apply_steps(plan, app, rb, &cluster, render, k, m.create_namespace, &identity_ready)?;
+        }
     }
     Ok(())
+}
+
+/// The objects of `[manifests]`, one step each after what their client ID needs; with
+/// `create_namespace`, each namespace first.
+#[allow(clippy::too_many_arguments)]
+fn add_apply_steps(
+    plan: &mut Plan,
+    app: Option<crate::plan::AppId>,
+    rb: &Loaded,
+    cluster: &ClusterRef,
+    render: Arc<KubeRender>,
+    k: &KubeOptions,
+    create_namespace: bool,
+    identity_ready: &[StepId],
+) -> Result<()> {
+    let kube_cluster = KubeCluster::new(cluster.clone(), k.access.clone());
+    let label = crate::k8s::runbook_label(&rb.stable_name());
+    let docs = render.placeholder()?;
+    let step = |slot: Slot, doc: &serde_json::Value| -> Result<ApplyObject> {
+        let kind = crate::k8s::apply::kind_of(doc)?;
+        Ok(ApplyObject {
+            cluster: kube_cluster.clone(),
+            render: render.clone(),
+            slot,
+            label: crate::k8s::apply::label_of(doc),
+            kind,
+            namespace: doc["metadata"]["namespace"].as_str().map(str::to_owned),
+            create_namespace,
+            runbook_label: label.clone(),
+            force_conflicts: k.force_conflicts,
+        })
+    };
+    let mut needs: Vec<StepId> = identity_ready.to_vec();
+    if create_namespace {
+        let mut namespaces: Vec<&str> = docs
+            .iter()
+            .filter_map(|d| d["metadata"]["namespace"].as_str())
+            .collect();
+        namespaces.dedup();
+        namespaces.sort_unstable();
+        namespaces.dedup();
+        for ns in namespaces {
+            let doc = serde_json::json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": ns}});
+            let s = step(Slot::Namespace(ns.to_string()), &doc)?;
+            needs.push(plan.add_to(app, Box::new(ApplyObject { namespace: None, ..s }), &[]));
+        }
+    }
+    for (i, doc) in docs.iter().enumerate() {
+        plan.add_to(app, Box::new(step(Slot::Emitted(i), doc)?), &needs);
+    }
+    Ok(())
+}
+
+/// What `[manifests]` emits, or `None` without the table.
+fn manifest_config(rb: &Loaded) -> Option<manifests::Config> {
+    let b = &rb.book;
+    let m = b.manifests.as_ref()?;
+    let first_sa = b.service_accounts.first();
+    Some(manifests::Config {
+        namespace: m
+            .namespace
+            .as_ref()
+            .map(|n| n.0.clone())
+            .or(first_sa.map(|s| s.namespace.0.clone()))
+            .unwrap_or_default(),
+        mode: match b.identity.mode {
+            IdentityMode::WorkloadIdentity => PodIdentity::WorkloadIdentity,
+            IdentityMode::IdentityBinding => PodIdentity::IdentityBinding,
+            IdentityMode::Kubelet => PodIdentity::Kubelet,
+            IdentityMode::AddonIdentity => PodIdentity::AddonIdentity,
+        },
+        consumer: m.consumer,
+        secrets: rb.secret_map().into_iter().map(|(_, name)| name).collect(),
+        sync_secret: m.sync_as_k8s_secret.as_ref().map(|s| s.0.clone()),
+        deployment: m
+            .deployment
+            .as_ref()
+            .map(|d| d.0.clone())
+            .zip(m.image.as_ref().map(|i| i.0.clone())),
+        service_account: first_sa.map(|s| s.name.0.clone()).unwrap_or_else(|| "default".into()),
+        name: m.name.as_ref().map(|n| n.0.clone()),
+        bound: b
+            .service_accounts
+            .iter()
+            .map(|sa| (sa.namespace.0.clone(), sa.name.0.clone()))
+            .collect(),
+        owner: Some(rb.stable_name()),
+    })
 }
 
 /// The ID of the role assignment `up` makes for `principal_id` on an RBAC vault (Key Vault Secrets
@@ -593,7 +675,15 @@ pub(crate) fn kvwire_assignment(vault: &Vault, principal_id: &str) -> String {
 /// `down`: only what kvwire created — its federated credentials, its role assignment, the
 /// identity when kvwire tagged it, and (asked for) the secrets it tagged. Never cluster settings.
 /// `include_adopted`: also what the runbook only adopted (`down --include-adopted`).
-pub(crate) async fn down(az: &Arc<Azure>, rb: &Loaded, include_secrets: bool, include_adopted: bool) -> Result<Plan> {
+/// With `[manifests] apply` (or `kube.apply`), first the objects `up` applied and that carry this
+/// runbook's label, the Deployment first; `None`: none of the cluster's objects.
+pub(crate) async fn down(
+    az: &Arc<Azure>,
+    rb: &Loaded,
+    include_secrets: bool,
+    include_adopted: bool,
+    kube: Option<&KubeOptions>,
+) -> Result<Plan> {
     let b = &rb.book;
     let vault = Vault::find(az, &b.vault.name, b.vault.resource_group.as_deref()).await?;
     let mut plan = Plan::new();
@@ -667,6 +757,39 @@ pub(crate) async fn down(az: &Arc<Azure>, rb: &Loaded, include_secrets: bool, in
             cluster: b.cluster.name.0.clone(),
         },
     };
+    if let (Some(m), Some(cfg)) = (&b.manifests, manifest_config(rb))
+        && let Some(k) = kube.filter(|k| k.apply || m.apply)
+    {
+        let render = KubeRender {
+            az: az.clone(),
+            vault: vault.clone(),
+            cfg,
+            client: principal.clone(),
+        };
+        let cluster = ClusterRef::new(az.clone(), &b.cluster.resource_group, &b.cluster.name);
+        let kube_cluster = KubeCluster::new(cluster, k.access.clone());
+        let label = crate::k8s::runbook_label(&rb.stable_name());
+        let mut last: Vec<StepId> = vec![];
+        // The namespace stays (deleting it deletes all it holds); an object whose name carries
+        // the client ID of an identity that is gone cannot be named.
+        for doc in render.docs_or_placeholder().await?.iter().rev() {
+            if doc["metadata"]["name"]
+                .as_str()
+                .is_some_and(|n| n.contains(crate::steps::kube::UNKNOWN_CLIENT_ID))
+            {
+                continue;
+            }
+            last = vec![plan.add(
+                Box::new(DeleteObject {
+                    cluster: kube_cluster.clone(),
+                    doc: doc.clone(),
+                    kind: crate::k8s::apply::kind_of(doc)?,
+                    runbook_label: label.clone(),
+                }),
+                &last,
+            )];
+        }
+    }
     let mut access = vec![];
     if vault.rbac
         && let Some(pid) = principal.object_id(az).await?

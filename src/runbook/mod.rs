@@ -274,6 +274,12 @@ pub(crate) struct ManifestsSection {
     /// How the app reads the secrets: mounted by the CSI driver, with the Azure SDK, or both.
     #[serde(default)]
     pub(crate) consumer: Consumer,
+    /// Also apply the objects to the cluster (server-side apply, field manager `kvwire`).
+    #[serde(default)]
+    pub(crate) apply: bool,
+    /// With `apply`: create the namespace when it does not exist (else a missing one blocks).
+    #[serde(default)]
+    pub(crate) create_namespace: bool,
 }
 
 #[derive(Debug, Deserialize)]

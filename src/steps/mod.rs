@@ -9,6 +9,7 @@ pub(crate) mod claims;
 pub(crate) mod cluster;
 pub(crate) mod files;
 pub(crate) mod identity;
+pub(crate) mod kube;
 pub(crate) mod nodepool;
 pub(crate) mod podidentity;
 pub(crate) mod remove;

@@ -15,6 +15,7 @@ mod access;
 mod acr;
 mod adoption;
 mod api_versions;
+mod apply_manifests;
 mod architecture;
 mod auth_defaults;
 #[cfg(target_os = "linux")]

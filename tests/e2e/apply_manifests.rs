@@ -1,0 +1,357 @@
+//! `[manifests] apply = true`: the emitted objects applied to the fake cluster's API server with
+//! server-side apply (field manager `kvwire`, the runbook's label), planned from its dry run;
+//! a re-run that writes nothing; conflicts with another field manager; `down` removing only what
+//! carries the runbook's label; a saved plan refused when an object changed.
+
+use crate::support::{self, Fake};
+use serde_json::{Value, json};
+use std::path::PathBuf;
+
+/// The onboarding runbook, its objects applied too (`extra`: more `[manifests]` keys).
+fn runbook(fake: &Fake, extra: &str) -> PathBuf {
+    let path = fake.dir.join("onboard.toml");
+    std::fs::write(&path, format!("{}apply = true\n{extra}", support::ONBOARD_RUNBOOK)).unwrap();
+    path
+}
+
+/// A workload-identity-ready cluster rg1/aks1 with namespace `shop` (when `namespace`), the vault.
+fn fresh(namespace: bool) -> (Fake, String) {
+    let fake = Fake::start();
+    let id = fake.seed_wi_cluster("rg1", "aks1");
+    fake.seed_vault("kv-demo", true, true);
+    if namespace {
+        fake.kube_seed(
+            &id,
+            "kubectl",
+            json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "shop"}}),
+        );
+    }
+    (fake, id)
+}
+
+fn run(fake: &Fake, args: &[&str]) -> (Value, String, i32) {
+    support::outcome(support::with_secrets(fake.kvwire()).args(args))
+}
+
+/// The steps of the kubernetes phase: address → (action, held).
+fn kube_steps(doc: &Value) -> Vec<(String, String, Value)> {
+    doc["steps"]
+        .as_array()
+        .unwrap_or(&vec![])
+        .iter()
+        .filter(|s| s["phase"] == "kubernetes")
+        .map(|s| {
+            (
+                s["address"].as_str().unwrap().to_string(),
+                s["action"].as_str().unwrap().to_string(),
+                s["held"].clone(),
+            )
+        })
+        .collect()
+}
+
+/// Applies to the Kubernetes API that were not dry runs, from journal entry `from` on.
+fn kube_writes(fake: &Fake, from: usize) -> Vec<String> {
+    fake.journal()[from..]
+        .iter()
+        .filter(|e| e.host.starts_with("127.0.0.1") && e.method != "GET" && !e.query.contains("dryRun=All"))
+        .map(|e| format!("{} {}?{}", e.method, e.path, e.query))
+        .collect()
+}
+
+/// Writes to Azure (the credential listing, a POST that reads, aside).
+fn azure_writes(fake: &Fake, from: usize) -> Vec<String> {
+    fake.journal()[from..]
+        .iter()
+        .filter(|e| e.is_write() && !e.host.starts_with("127.0.0.1") && !e.path.ends_with("/listClusterUserCredential"))
+        .map(|e| format!("{} {}", e.method, e.path))
+        .collect()
+}
+
+fn manager_of(obj: &Value, manager: &str) -> Option<Value> {
+    obj["metadata"]["managedFields"]
+        .as_array()?
+        .iter()
+        .find(|e| e["manager"] == manager)
+        .cloned()
+}
+
+#[test]
+fn up_applies_the_objects_then_a_rerun_writes_nothing() {
+    let (fake, id) = fresh(true);
+    let rb = runbook(&fake, "");
+    let rbs = rb.to_str().unwrap();
+
+    let (doc, all, code) = run(&fake, &["-o", "json", "plan", "-f", rbs]);
+    assert_eq!(code, 0, "{all}");
+    let planned = kube_steps(&doc);
+    let addresses: Vec<&str> = planned.iter().map(|(a, _, _)| a.as_str()).collect();
+    assert_eq!(
+        addresses,
+        [
+            "kubernetes SecretProviderClass shop/kvwire-kv-demo",
+            "kubernetes ServiceAccount shop/checkout",
+            "kubernetes Deployment shop/checkout"
+        ],
+        "{all}"
+    );
+    assert!(planned.iter().all(|(_, a, _)| a == "create"), "{planned:?}");
+    assert!(kube_writes(&fake, 0).is_empty(), "plan only reads");
+
+    let (doc, all, code) = run(&fake, &["-o", "json", "--yes", "up", "-f", rbs]);
+    assert_eq!(code, 0, "{all}");
+    assert!(
+        doc["steps"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|s| s["outcome"] == "applied" || s["outcome"] == "unchanged"),
+        "{all}"
+    );
+    for (plural, name) in [
+        ("deployments", "checkout"),
+        ("serviceaccounts", "checkout"),
+        ("secretproviderclasses", "kvwire-kv-demo"),
+    ] {
+        let obj = fake
+            .kube_object(&id, plural, "shop", name)
+            .unwrap_or_else(|| panic!("{plural} shop/{name} not applied: {all}"));
+        assert_eq!(obj["metadata"]["labels"]["kvwire.io/runbook"], "onboard", "{obj:#}");
+        let entry = manager_of(&obj, "kvwire").unwrap_or_else(|| panic!("no kvwire manager: {obj:#}"));
+        assert_eq!(entry["operation"], "Apply", "{entry:#}");
+    }
+    let sa = fake.kube_object(&id, "serviceaccounts", "shop", "checkout").unwrap();
+    let client_id = sa["metadata"]["annotations"]["azure.workload.identity/client-id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let identity = support::fake::Fake::identity_id("rg1", "id-shop");
+    assert_eq!(
+        fake.identity_client_id(&identity),
+        client_id,
+        "the ServiceAccount names the identity's client ID"
+    );
+    let rv = fake.kube_object(&id, "deployments", "shop", "checkout").unwrap()["metadata"]["resourceVersion"].clone();
+
+    let mark = fake.journal().len();
+    let (doc, all, code) = run(&fake, &["-o", "json", "--yes", "up", "-f", rbs]);
+    assert_eq!(code, 0, "{all}");
+    assert!(
+        kube_steps(&doc).iter().all(|(_, a, _)| a == "no_op"),
+        "{:?}",
+        kube_steps(&doc)
+    );
+    assert_eq!(
+        kube_writes(&fake, mark),
+        Vec::<String>::new(),
+        "the re-run applies nothing"
+    );
+    assert_eq!(azure_writes(&fake, mark), Vec::<String>::new(), "nor writes to Azure");
+    assert_eq!(
+        fake.kube_object(&id, "deployments", "shop", "checkout").unwrap()["metadata"]["resourceVersion"],
+        rv
+    );
+    support::assert_no_credentials(&fake, &all);
+    assert!(!all.contains("p-not-shown"), "no secret value in the output");
+}
+
+#[test]
+fn a_missing_namespace_blocks_unless_create_namespace() {
+    let (fake, id) = fresh(false);
+    let rb = runbook(&fake, "");
+    let rbs = rb.to_str().unwrap();
+    let (doc, all, code) = run(&fake, &["-o", "json", "plan", "-f", rbs]);
+    assert_eq!(code, 0, "{all}");
+    let held: Vec<String> = kube_steps(&doc)
+        .iter()
+        .map(|(_, _, h)| h.as_str().unwrap_or("").to_string())
+        .collect();
+    assert!(
+        held.iter()
+            .all(|h| h.contains("namespace shop does not exist") && h.contains("create_namespace")),
+        "{held:?}"
+    );
+    let (_, all, code) = run(&fake, &["--yes", "up", "-f", rbs]);
+    assert_eq!(code, 2, "{all}");
+    assert!(all.contains("create_namespace"), "{all}");
+    assert!(
+        azure_writes(&fake, 0).is_empty(),
+        "nothing written: {:?}",
+        azure_writes(&fake, 0)
+    );
+
+    let rb = runbook(&fake, "create_namespace = true\n");
+    let (_, all, code) = run(&fake, &["--yes", "up", "-f", rb.to_str().unwrap()]);
+    assert_eq!(code, 0, "{all}");
+    let ns = fake.kube_object(&id, "namespaces", "", "shop").expect("created");
+    assert_eq!(ns["metadata"]["labels"]["kvwire.io/runbook"], "onboard");
+    assert!(fake.kube_object(&id, "deployments", "shop", "checkout").is_some());
+}
+
+#[test]
+fn a_conflict_with_another_manager_is_shown_and_forced_only_when_asked() {
+    let (fake, id) = fresh(true);
+    let rb = runbook(&fake, "");
+    let rbs = rb.to_str().unwrap();
+    let (_, all, code) = run(&fake, &["--yes", "up", "-f", rbs]);
+    assert_eq!(code, 0, "{all}");
+    // Someone scales the Deployment with an apply of their own: they own .spec.replicas now.
+    fake.kube_seed(
+        &id,
+        "hpa-tuner",
+        json!({"apiVersion": "apps/v1", "kind": "Deployment",
+               "metadata": {"name": "checkout", "namespace": "shop"}, "spec": {"replicas": 3}}),
+    );
+    let (doc, all, code) = run(&fake, &["-o", "json", "plan", "-f", rbs]);
+    assert_eq!(code, 0, "{all}");
+    let steps = kube_steps(&doc);
+    let (_, _, held) = steps
+        .iter()
+        .find(|(a, _, _)| a == "kubernetes Deployment shop/checkout")
+        .unwrap();
+    let held = held.as_str().unwrap_or_default();
+    assert!(held.contains(".spec.replicas") && held.contains("hpa-tuner"), "{held}");
+    assert!(held.contains("--force-conflicts"), "{held}");
+
+    let mark = fake.journal().len();
+    let (_, all, code) = run(&fake, &["--yes", "up", "-f", rbs]);
+    assert_eq!(code, 2, "{all}");
+    assert!(all.contains(".spec.replicas"), "{all}");
+    assert!(kube_writes(&fake, mark).is_empty(), "{:?}", kube_writes(&fake, mark));
+    assert_eq!(
+        fake.kube_object(&id, "deployments", "shop", "checkout").unwrap()["spec"]["replicas"],
+        3
+    );
+
+    let (_, all, code) = run(&fake, &["--yes", "up", "--force-conflicts", "-f", rbs]);
+    assert_eq!(code, 0, "{all}");
+    let d = fake.kube_object(&id, "deployments", "shop", "checkout").unwrap();
+    assert_eq!(d["spec"]["replicas"], 1, "{d:#}");
+    assert!(
+        kube_writes(&fake, mark)
+            .iter()
+            .any(|w| w.contains("deployments/checkout") && w.contains("force=true")),
+        "{:?}",
+        kube_writes(&fake, mark)
+    );
+}
+
+#[test]
+fn down_removes_only_what_carries_the_runbooks_label() {
+    let (fake, id) = fresh(true);
+    let rb = runbook(&fake, "");
+    let rbs = rb.to_str().unwrap();
+    let (_, all, code) = run(&fake, &["--yes", "up", "-f", rbs]);
+    assert_eq!(code, 0, "{all}");
+    let other =
+        json!({"apiVersion": "v1", "kind": "ServiceAccount", "metadata": {"name": "other", "namespace": "shop"}});
+    fake.kube_seed(&id, "kubectl", other);
+
+    let (_, all, code) = run(&fake, &["--yes", "down", "-f", rbs]);
+    assert_eq!(code, 0, "{all}");
+    assert!(
+        fake.kube_object(&id, "deployments", "shop", "checkout").is_none(),
+        "{all}"
+    );
+    assert!(
+        fake.kube_object(&id, "serviceaccounts", "shop", "checkout").is_none(),
+        "{all}"
+    );
+    assert!(
+        fake.kube_object(&id, "secretproviderclasses", "shop", "kvwire-kv-demo")
+            .is_none()
+    );
+    assert!(fake.kube_object(&id, "serviceaccounts", "shop", "other").is_some());
+    assert!(
+        fake.kube_object(&id, "namespaces", "", "shop").is_some(),
+        "the namespace stays"
+    );
+
+    // A Deployment of the same name that this runbook did not apply: left, with a note.
+    fake.kube_seed(
+        &id,
+        "kubectl",
+        json!({"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "checkout", "namespace": "shop"},
+               "spec": {"selector": {"matchLabels": {"app": "checkout"}},
+                        "template": {"metadata": {"labels": {"app": "checkout"}},
+                                     "spec": {"containers": [{"name": "c", "image": "nginx"}]}}}}),
+    );
+    let (_, all, code) = run(&fake, &["--yes", "down", "-f", rbs]);
+    assert_eq!(code, 0, "{all}");
+    assert!(
+        fake.kube_object(&id, "deployments", "shop", "checkout").is_some(),
+        "{all}"
+    );
+    assert!(
+        all.contains("left in place") && all.contains("kvwire.io/runbook=onboard"),
+        "{all}"
+    );
+}
+
+#[test]
+fn a_saved_plan_refuses_when_an_object_changed() {
+    let (fake, id) = fresh(true);
+    let rb = runbook(&fake, "");
+    let rbs = rb.to_str().unwrap();
+    let (_, all, code) = run(&fake, &["--yes", "up", "-f", rbs]);
+    assert_eq!(code, 0, "{all}");
+    // A new image: the saved plan updates the Deployment.
+    let text = std::fs::read_to_string(&rb)
+        .unwrap()
+        .replace("checkout:1.4", "checkout:1.5");
+    std::fs::write(&rb, text).unwrap();
+    let out = fake.dir.join("plan.kvwire");
+    let (_, all, code) = run(&fake, &["plan", "-f", rbs, "--out", out.to_str().unwrap()]);
+    assert_eq!(code, 0, "{all}");
+    let saved: Value = serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
+    let step = saved["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["address"] == "kubernetes Deployment shop/checkout")
+        .unwrap_or_else(|| panic!("{saved:#}"))
+        .clone();
+    assert_eq!(step["action"], "update", "{step:#}");
+    let rv = fake.kube_object(&id, "deployments", "shop", "checkout").unwrap()["metadata"]["resourceVersion"].clone();
+    assert_eq!(step["observed"], rv, "the resourceVersion read");
+    assert!(
+        step["changes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c["path"] == "spec.template.spec.containers[0].image"),
+        "{step:#}"
+    );
+
+    // Someone annotates it: nothing kvwire changes, but not the object the plan was made from.
+    fake.kube_seed_update(
+        &id,
+        "kubectl-annotate",
+        json!({"apiVersion": "apps/v1", "kind": "Deployment",
+               "metadata": {"name": "checkout", "namespace": "shop", "annotations": {"team": "payments"}}}),
+    );
+    let mark = fake.journal().len();
+    let (_, all, code) = run(&fake, &["up", "--plan", out.to_str().unwrap()]);
+    assert_ne!(code, 0, "{all}");
+    assert!(
+        all.contains("kubernetes Deployment shop/checkout: changed in the cluster since the plan (resourceVersion"),
+        "{all}"
+    );
+    assert!(kube_writes(&fake, mark).is_empty(), "{:?}", kube_writes(&fake, mark));
+    assert_eq!(
+        fake.kube_object(&id, "deployments", "shop", "checkout").unwrap()["spec"]["template"]["spec"]["containers"][0]
+            ["image"],
+        "ghcr.io/example/checkout:1.4"
+    );
+}
+
+#[test]
+fn an_unreachable_cluster_fails_before_any_write() {
+    let (fake, id) = fresh(true);
+    fake.kube_unreachable(&id);
+    let rb = runbook(&fake, "");
+    let (_, all, code) = run(&fake, &["--yes", "up", "-f", rb.to_str().unwrap()]);
+    assert_ne!(code, 0, "{all}");
+    assert!(all.contains("cannot reach the API server of cluster rg1/aks1"), "{all}");
+    assert!(azure_writes(&fake, 0).is_empty(), "{:?}", azure_writes(&fake, 0));
+}
