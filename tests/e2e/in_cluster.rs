@@ -301,3 +301,66 @@ fn a_named_context_is_used_as_given() {
         "{doc:#}"
     );
 }
+
+/// The whole loop: `up` applies Azure and the cluster, `up` again writes nothing in
+/// either, and `verify --in-cluster` passes every check down to the mounted pod.
+#[test]
+fn up_applies_then_reruns_clean_then_verify_passes_in_the_cluster() {
+    let fake = Fake::start();
+    fake.seed_sp_cluster("rg1", "aks1", &[("nodepool1", "img-1", "img-2")], json!({}));
+    fake.seed_vault("kv-demo", true, true);
+    let rb = fake.dir.join("onboard.toml");
+    std::fs::write(&rb, format!("{}apply = true\ncreate_namespace = true\n", runbook())).unwrap();
+    let up = || {
+        outcome(
+            with_secrets(fake.kvwire())
+                .args(["-o", "json", "up", "--yes", "-f"])
+                .arg(&rb),
+        )
+    };
+    let (doc, all, code) = up();
+    assert_eq!(code, 0, "{all}");
+    let applied: Vec<&str> = doc["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|s| s["phase"] == "kubernetes")
+        .map(|s| s["outcome"].as_str().unwrap())
+        .collect();
+    assert!(
+        applied.len() >= 4 && applied.iter().all(|o| *o == "applied"),
+        "{applied:?}"
+    );
+    let before = fake.journal().len();
+    let (doc, all, code) = up();
+    assert_eq!(code, 0, "{all}");
+    assert!(
+        doc["steps"].as_array().unwrap().iter().all(|s| s["action"] == "no_op"),
+        "{doc:#}"
+    );
+    let writes: Vec<String> = fake.journal()[before..]
+        .iter()
+        .filter(|e| {
+            e.method != "GET" && !e.query.contains("dryRun=All") && !e.path.ends_with("/listClusterUserCredential")
+        })
+        .filter(|e| !(e.method == "POST" && e.host.starts_with("login.")))
+        .map(|e| format!("{} {}{}", e.method, e.host, e.path))
+        .collect();
+    assert!(writes.is_empty(), "the second up wrote: {writes:#?}");
+    let (doc, all, code) = verify(&fake, &rb, &["--in-cluster"]);
+    assert_eq!(code, 0, "{all}");
+    let checks = inside(&doc);
+    assert!(checks.iter().all(|(_, ok, _)| *ok), "{checks:#?}");
+    assert!(
+        checks
+            .iter()
+            .any(|(c, _, _)| c.ends_with("mounted the secrets of kvwire-kv-demo")),
+        "{checks:#?}"
+    );
+    assert!(
+        checks
+            .iter()
+            .any(|(c, _, _)| c.ends_with("has the workload identity token and client ID")),
+        "{checks:#?}"
+    );
+}
