@@ -538,6 +538,8 @@ yaml\t'The JSON document as YAML'
 tsv\t'Tab-separated values, as az -o tsv writes them (docs/output.md)'
 table\t'Columns, as az -o table writes them (docs/output.md)'"
 complete -c kvwire -n "__fish_kvwire_using_subcommand down" -l query -d 'JMESPath query run on the document before it is written, as az\'s --query (jmespath.org)' -r
+complete -c kvwire -n "__fish_kvwire_using_subcommand down" -l kubeconfig -d 'Kubeconfig whose context reaches the cluster (default: KUBECONFIG, else ~/.kube/config); without one that points at it, kvwire asks Azure for the cluster user credential' -r -F
+complete -c kvwire -n "__fish_kvwire_using_subcommand down" -l context -d 'Kubeconfig context to use (default: the current context, if it points at the cluster)' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand down" -l subscription -d 'Subscription holding the resources, by ID or name (default: the Azure CLI\'s default)' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand down" -l cloud -d 'Azure cloud: AzureCloud, AzureUSGovernment, AzureChinaCloud, or a TOML cloud file (docs/clouds.md)' -r
 complete -c kvwire -n "__fish_kvwire_using_subcommand down" -l auth -d 'How to authenticate' -r -f -a "auto\t'Workload identity, then a client secret, then managed identity, else the Azure CLI login'
@@ -556,6 +558,7 @@ complete -c kvwire -n "__fish_kvwire_using_subcommand down" -l include-adopted -
 complete -c kvwire -n "__fish_kvwire_using_subcommand down" -l dry-run -d 'Observe and print the plan, but write nothing (reads only)'
 complete -c kvwire -n "__fish_kvwire_using_subcommand down" -s y -l yes -d 'Apply without asking. Required to apply when there is no terminal (CI)'
 complete -c kvwire -n "__fish_kvwire_using_subcommand down" -l detailed-exitcode -d 'Exit 4 when changes are pending and were not applied (0 = nothing to do)'
+complete -c kvwire -n "__fish_kvwire_using_subcommand down" -l admin -d 'The cluster admin credential from Azure instead of the user one'
 complete -c kvwire -n "__fish_kvwire_using_subcommand down" -s h -l help -d 'Print help (`kvwire help COMMAND` describes every option in full)'
 complete -c kvwire -n "__fish_kvwire_using_subcommand down" -s v -l verbose -d 'More detail on stderr: -v steps, -vv HTTP requests, -vvv headers and ARM bodies (always redacted)'
 complete -c kvwire -n "__fish_kvwire_using_subcommand down" -s q -l quiet -d 'Only errors on stderr; no progress bars'

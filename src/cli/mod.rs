@@ -944,6 +944,9 @@ pub(crate) struct DownArgs {
     pub(crate) include_adopted: bool,
     #[command(flatten)]
     pub(crate) apply: ApplyArgs,
+    /// How to reach the cluster whose applied objects `down` removes ([manifests] apply).
+    #[command(flatten)]
+    pub(crate) access: ClusterAccessArgs,
 }
 
 #[derive(Debug, Args)]

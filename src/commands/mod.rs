@@ -164,7 +164,13 @@ pub async fn dispatch(cli: Cli) -> Result<ExitStatus> {
             } else {
                 &[Arm][..]
             },
-            |s| runbook::down(&a.runbook.file, a.include_secrets, a.include_adopted, &s)
+            |s| runbook::down(
+                &a.runbook.file,
+                a.include_secrets,
+                a.include_adopted,
+                &kube_options(false, false, &a.access),
+                &s
+            )
         ),
         // Checks the runbook's secrets (the default names when it has no [secrets]).
         Command::Verify(a) => go!(

@@ -246,18 +246,12 @@ pub(crate) async fn down(
     file: &Path,
     include_secrets: bool,
     include_adopted: bool,
+    kube: &KubeOptions,
     s: &Settings,
 ) -> Result<ExitStatus> {
     let rb = runbook::load(file)?;
     let az = Arc::new(s.connect().await?);
-    let p = build::down(
-        &az,
-        &rb,
-        include_secrets,
-        include_adopted,
-        Some(&KubeOptions::default()),
-    )
-    .await?;
+    let p = build::down(&az, &rb, include_secrets, include_adopted, Some(kube)).await?;
     // As `terraform destroy`: only the word `yes` approves, and the run speaks of destroying.
     let opts = s.run_options(RunSpec {
         parallel: 1,

@@ -355,3 +355,40 @@ fn an_unreachable_cluster_fails_before_any_write() {
     assert!(all.contains("cannot reach the API server of cluster rg1/aks1"), "{all}");
     assert!(azure_writes(&fake, 0).is_empty(), "{:?}", azure_writes(&fake, 0));
 }
+
+/// `down` reaches the cluster as `up` does: a named kubeconfig context is used, and one that does
+/// not exist stops it before anything is removed.
+#[test]
+fn down_reaches_the_cluster_through_a_named_context() {
+    let (fake, id) = fresh(true);
+    let rb = runbook(&fake, "");
+    let rbs = rb.to_str().unwrap();
+    let (_, all, code) = run(&fake, &["--yes", "up", "-f", rbs]);
+    assert_eq!(code, 0, "{all}");
+    let kubeconfig = fake.kubeconfig_file(&id);
+    let kc = kubeconfig.to_str().unwrap();
+    let (_, all, code) = run(
+        &fake,
+        &["--yes", "down", "-f", rbs, "--kubeconfig", kc, "--context", "nope"],
+    );
+    assert_ne!(code, 0, "{all}");
+    assert!(all.contains("--context: no context \"nope\""), "{all}");
+    assert!(fake.kube_object(&id, "deployments", "shop", "checkout").is_some());
+    let text = std::fs::read_to_string(&kubeconfig).unwrap();
+    let context = text
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("current-context:"))
+        .unwrap()
+        .trim()
+        .trim_matches('"')
+        .to_string();
+    let (_, all, code) = run(
+        &fake,
+        &["--yes", "down", "-f", rbs, "--kubeconfig", kc, "--context", &context],
+    );
+    assert_eq!(code, 0, "{all}");
+    assert!(
+        fake.kube_object(&id, "deployments", "shop", "checkout").is_none(),
+        "{all}"
+    );
+}
