@@ -69,13 +69,8 @@ pub(crate) fn read_seeds(rb: &Loaded, allow_missing: bool) -> Result<Option<Seed
 /// the federated credentials once the issuer exists; the secrets from the start. Without `seeds`
 /// (verify's drift check) no secret steps are planned.
 /// `adopt`: what exists and this runbook did not make is adopted without asking (`up --adopt`).
-/// No object is applied to the cluster ([`up_applying`] for that).
-pub(crate) async fn up(az: &Arc<Azure>, rb: &Loaded, seeds: Option<Seeds>, adopt: bool) -> Result<(Plan, Vault)> {
-    up_applying(az, rb, seeds, adopt, None).await
-}
-
-/// [`up`], with the objects of `[manifests]` applied to the cluster when the runbook says
-/// `apply = true` or `kube` asks (`--apply-manifests`); `None`: never.
+/// The objects of `[manifests]` are applied to the cluster when the runbook says `apply = true`
+/// or `kube` asks (`--apply-manifests`); `kube` `None`: never.
 pub(crate) async fn up_applying(
     az: &Arc<Azure>,
     rb: &Loaded,
@@ -185,7 +180,7 @@ fn csi_clash(key: &str, first: &Loaded, second: &Loaded) -> crate::error::Error 
     ))
 }
 
-/// [`up`] for many runbooks in one plan (`kvwire up -f a.toml -f b.toml`): one write per cluster
+/// [`up_applying`] for many runbooks in one plan (`kvwire up -f a.toml -f b.toml`): one write per cluster
 /// of `clusters` (what they all need, [`merge_clusters`], decided by the caller before any
 /// request) and its pools' upgrades, shared; then each
 /// runbook's own steps, as an app of the plan (reported apart; its failure stops only it). One

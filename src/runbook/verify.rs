@@ -20,7 +20,7 @@ use crate::{
     },
     model::{csi::InstalledBy, secrets},
     plan::{self, Action, Planned},
-    steps::{addons::AddonGrants, identity},
+    steps::{addons::AddonGrants, identity, kube::KubeOptions},
 };
 use serde::Serialize;
 use serde_json::Value;
@@ -340,8 +340,9 @@ pub(crate) async fn run(az: &Arc<Azure>, rb: &Loaded, file: &Path, inside: &Clus
     }
 
     // Inside the cluster: what kvwire emitted, as the API server holds it, and the pods.
+    let mut reached = false;
     if inside.mode != InCluster::Skip {
-        in_cluster(
+        reached = in_cluster(
             az,
             rb,
             &mc,
@@ -354,8 +355,15 @@ pub(crate) async fn run(az: &Arc<Azure>, rb: &Loaded, file: &Path, inside: &Clus
         .await;
     }
 
-    // Drift: what `up` would still change (secret values are not compared: they need the sources).
-    let (up_plan, _) = super::build::up(az, rb, None, false).await?;
+    // Drift: what `up` would still change (secret values are not compared: they need the
+    // sources), in the cluster too when kvwire applies the manifests and the API answered: the
+    // API server's dry run, as `up` plans it (it stores nothing).
+    let kube = (reached && b.manifests.as_ref().is_some_and(|m| m.apply)).then(|| KubeOptions {
+        apply: false,
+        force_conflicts: false,
+        access: inside.access.clone(),
+    });
+    let (up_plan, _) = super::build::up_applying(az, rb, None, false, kube.as_ref()).await?;
     let drift: Vec<Planned> = plan::observe(&up_plan, plan::OBSERVE_CONCURRENCY)
         .await?
         .into_iter()
@@ -386,7 +394,7 @@ async fn in_cluster(
     inside: &ClusterChecks,
     checks: &mut Vec<Check>,
     warnings: &mut Vec<String>,
-) {
+) -> bool {
     let (rg, cluster) = (&*rb.book.cluster.resource_group, &*rb.book.cluster.name);
     let required = inside.mode == InCluster::Required;
     let mut unavailable = |why: String, fix: String| {
@@ -397,6 +405,7 @@ async fn in_cluster(
                 "in-cluster checks skipped: {why} (--in-cluster makes this a failure)"
             ));
         }
+        false
     };
     let Some(m) = &rb.book.manifests else {
         return unavailable(
@@ -441,7 +450,7 @@ async fn in_cluster(
             dir.display(),
             dir.display()
         ));
-        return;
+        return false;
     }
     check(
         checks,
@@ -463,6 +472,7 @@ async fn in_cluster(
     for f in inspect::check(&reached.client, &want).await {
         check(checks, format!("in the cluster: {}", f.check), f.ok, f.detail, f.fix);
     }
+    true
 }
 
 /// The value of env var `name` in a Deployment's first container.

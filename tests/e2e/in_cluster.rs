@@ -364,3 +364,40 @@ fn up_applies_then_reruns_clean_then_verify_passes_in_the_cluster() {
         "{checks:#?}"
     );
 }
+
+/// With `apply = true`, what the cluster holds is part of verify's drift: an object changed
+/// there is a change `up` would make.
+#[test]
+fn drift_in_the_cluster_is_drift() {
+    let fake = Fake::start();
+    let id = fake.seed_sp_cluster("rg1", "aks1", &[("nodepool1", "img-1", "img-2")], json!({}));
+    fake.seed_vault("kv-demo", true, true);
+    let rb = fake.dir.join("onboard.toml");
+    std::fs::write(&rb, format!("{}apply = true\ncreate_namespace = true\n", runbook())).unwrap();
+    let (_, all, code) = outcome(
+        with_secrets(fake.kvwire())
+            .args(["-o", "json", "up", "--yes", "-f"])
+            .arg(&rb),
+    );
+    assert_eq!(code, 0, "{all}");
+    let mut dep = fake.kube_object(&id, "deployments", "shop", "checkout").unwrap();
+    dep["spec"]["template"]["spec"]["containers"][0]["image"] = json!("ghcr.io/example/checkout:9.9");
+    for k in [
+        "managedFields",
+        "resourceVersion",
+        "uid",
+        "creationTimestamp",
+        "generation",
+    ] {
+        dep["metadata"].as_object_mut().unwrap().remove(k);
+    }
+    dep.as_object_mut().unwrap().remove("status");
+    fake.kube_seed(&id, "kvwire", dep);
+    let (doc, all, code) = verify(&fake, &rb, &["--in-cluster"]);
+    assert_eq!(code, 3, "{all}");
+    let drift = doc["drift"].to_string();
+    assert!(
+        drift.contains("kubernetes") && drift.contains("checkout:1.4"),
+        "{doc:#}"
+    );
+}
