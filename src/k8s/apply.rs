@@ -172,6 +172,29 @@ impl Target {
     }
 }
 
+/// The ClusterRoleBindings that grant ClusterRole `role`, except those carrying `label`: every
+/// runbook on an identity binds the one `use-mi-CLIENT_ID` role with its own binding, so another
+/// runbook's binding means the role is still in use.
+pub(crate) async fn other_bindings_of(client: &Client, role: &str, label: &(String, String)) -> Result<Vec<String>> {
+    let ar = ApiResource::from_gvk_with_plural(
+        &GroupVersionKind::gvk("rbac.authorization.k8s.io", "v1", "ClusterRoleBinding"),
+        "clusterrolebindings",
+    );
+    let api: Api<DynamicObject> = Api::all_with(client.clone(), &ar);
+    let list = api
+        .list(&kube::api::ListParams::default())
+        .await
+        .map_err(|e| api_error("clusterrolebindings", "listing", e))?;
+    Ok(list
+        .items
+        .into_iter()
+        .map(|o| serde_json::to_value(o).expect("an object is JSON"))
+        .filter(|b| b["roleRef"]["kind"] == "ClusterRole" && b["roleRef"]["name"] == role)
+        .filter(|b| b["metadata"]["labels"][&label.0].as_str() != Some(label.1.as_str()))
+        .filter_map(|b| b["metadata"]["name"].as_str().map(str::to_owned))
+        .collect())
+}
+
 /// Whether namespace `ns` exists.
 pub(crate) async fn namespace_exists(client: &Client, ns: &str) -> Result<bool> {
     let t = Target::new(

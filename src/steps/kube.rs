@@ -303,12 +303,27 @@ impl Step for DeleteObject {
             return Ok(planned.reason("not in the cluster"));
         };
         let (key, value) = &self.runbook_label;
-        if live["metadata"]["labels"][key].as_str() != Some(value.as_str()) {
+        // The identity's ClusterRole is one for every runbook on the identity (its label names
+        // the last to apply it): kvwire's, it goes with the last binding that grants it.
+        let shared_role =
+            self.doc["kind"] == "ClusterRole" && live["metadata"]["labels"]["app.kubernetes.io/managed-by"] == "kvwire";
+        if !shared_role && live["metadata"]["labels"][key].as_str() != Some(value.as_str()) {
             let why = format!(
                 "{} is left in place: it does not carry the label {key}={value} (this runbook did not apply it)",
                 apply::label_of(&self.doc)
             );
             return Ok(planned.reason(why.clone()).warnings(vec![why]));
+        }
+        // ... and stays while another runbook's ClusterRoleBinding grants it.
+        if shared_role {
+            let role = self.doc["metadata"]["name"].as_str().unwrap_or_default();
+            let others = apply::other_bindings_of(&client, role, &self.runbook_label).await?;
+            if !others.is_empty() {
+                return Ok(planned.reason(format!(
+                    "kept: still granted by ClusterRoleBinding {} (another runbook's service accounts use the identity)",
+                    others.join(", ")
+                )));
+            }
         }
         Ok(Planned {
             action: Action::Delete,

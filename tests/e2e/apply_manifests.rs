@@ -392,3 +392,51 @@ fn down_reaches_the_cluster_through_a_named_context() {
         "{all}"
     );
 }
+
+/// Identity-binding mode: every runbook on the identity binds the one `use-mi-CLIENT_ID`
+/// ClusterRole with a binding of its own. One runbook's `down` removes its own binding and keeps
+/// the role while another's still grants it; the last one's `down` removes the role too.
+#[test]
+fn a_shared_cluster_role_stays_while_another_runbook_binds_it() {
+    let (fake, id) = fresh(true);
+    let book = |name: &str, sa: &str| {
+        let path = fake.dir.join(format!("{name}.toml"));
+        let text = support::ONBOARD_RUNBOOK
+            .replace("mode = \"workload-identity\"", "mode = \"identity-binding\"")
+            .replace("name = \"checkout\"\n", &format!("name = \"{sa}\"\n"))
+            .replace("out_dir = \"k8s\"", &format!("out_dir = \"k8s-{name}\""))
+            .replace("deployment = \"checkout\"", &format!("deployment = \"{sa}\""))
+            .replace("sync_as_k8s_secret = \"db-creds\"\n", "");
+        std::fs::write(&path, format!("name = \"{name}\"\n{text}apply = true\n")).unwrap();
+        path
+    };
+    let (a, b) = (book("team-a", "checkout"), book("team-b", "billing"));
+    for rb in [&a, &b] {
+        let (_, all, code) = run(&fake, &["--yes", "up", "-f", rb.to_str().unwrap()]);
+        assert_eq!(code, 0, "{all}");
+    }
+    let roles: Vec<String> = fake
+        .kube_objects(&id, "clusterroles", "")
+        .iter()
+        .filter_map(|r| r["metadata"]["name"].as_str().map(str::to_owned))
+        .filter(|n| n.starts_with("use-mi-"))
+        .collect();
+    assert_eq!(roles.len(), 1, "{roles:?}");
+    let bindings = || fake.kube_objects(&id, "clusterrolebindings", "").len();
+    assert_eq!(bindings(), 2);
+
+    // team-b applied the role last (its label is on it): its down keeps it for team-a.
+    let (_, all, code) = run(&fake, &["--yes", "down", "-f", b.to_str().unwrap()]);
+    assert_eq!(code, 0, "{all}");
+    assert!(
+        fake.kube_object(&id, "clusterroles", "", &roles[0]).is_some(),
+        "team-a still uses it:\n{all}"
+    );
+    assert_eq!(bindings(), 1, "{all}");
+
+    // The last runbook's down removes it, whichever runbook's label it carries.
+    let (_, all, code) = run(&fake, &["--yes", "down", "-f", a.to_str().unwrap()]);
+    assert_eq!(code, 0, "{all}");
+    assert!(fake.kube_object(&id, "clusterroles", "", &roles[0]).is_none(), "{all}");
+    assert_eq!(bindings(), 0, "{all}");
+}
