@@ -440,3 +440,86 @@ fn a_shared_cluster_role_stays_while_another_runbook_binds_it() {
     assert!(fake.kube_object(&id, "clusterroles", "", &roles[0]).is_none(), "{all}");
     assert_eq!(bindings(), 0, "{all}");
 }
+
+/// What `up` sends to the API server is what its plan showed: every leaf of each apply body is
+/// among the planned changes of that object's step, with the same value (the plan shows the
+/// API server's dry-run result, which adds defaults; nothing sent is missing from it).
+#[test]
+fn what_up_applies_is_what_the_plan_showed() {
+    let (fake, _id) = fresh(true);
+    // The identity first: objects that name a client ID made in the same run are planned as
+    // "(known after apply)", with no leaves to compare.
+    let first = fake.dir.join("first.toml");
+    std::fs::write(&first, support::ONBOARD_RUNBOOK).unwrap();
+    let (_, all, code) = run(&fake, &["--yes", "up", "-f", first.to_str().unwrap()]);
+    assert_eq!(code, 0, "{all}");
+    let rb = runbook(&fake, "");
+    let (doc, all, code) = run(&fake, &["-o", "json", "--yes", "up", "-f", rb.to_str().unwrap()]);
+    assert_eq!(code, 0, "{all}");
+    let sent: Vec<_> = fake
+        .journal()
+        .into_iter()
+        .filter(|e| e.host.starts_with("127.0.0.1") && e.method == "PATCH" && !e.query.contains("dryRun"))
+        .collect();
+    assert_eq!(sent.len(), 3, "{sent:#?}");
+    for e in &sent {
+        let body = e.body.clone().unwrap_or_else(|| panic!("no body: {e:?}"));
+        let name = body["metadata"]["name"].as_str().unwrap();
+        let kind = body["kind"].as_str().unwrap();
+        let step = doc["steps"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| {
+                s["phase"] == "kubernetes" && s["address"].as_str().unwrap().ends_with(&format!("{kind} shop/{name}"))
+            })
+            .unwrap_or_else(|| panic!("no step for {kind} {name}: {doc:#}"));
+        let mut sent_leaves = vec![];
+        leaves(&body, "", &mut sent_leaves);
+        assert!(sent_leaves.len() > 5, "{sent_leaves:?}");
+        for (path, value) in sent_leaves {
+            // apiVersion and kind address the object; the rest is what it holds.
+            if path == "apiVersion"
+                || path == "kind"
+                || path.starts_with("metadata.name")
+                || path.starts_with("metadata.namespace")
+            {
+                continue;
+            }
+            assert!(
+                step["changes"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .any(|c| c["path"] == path && c["after"] == value),
+                "{kind} {name}: sent {path} = {value}, not planned: {:#}",
+                step["changes"]
+            );
+        }
+    }
+}
+
+/// Leaves as the plan names them: dotted paths, a key with `.` or `/` quoted (`labels["a/b"]`),
+/// list items by index.
+fn leaves(v: &Value, path: &str, out: &mut Vec<(String, Value)>) {
+    match v {
+        Value::Object(m) if !m.is_empty() => {
+            for (k, item) in m {
+                let key = if k.contains(['.', '/']) {
+                    format!("[{}]", Value::String(k.clone()))
+                } else if path.is_empty() {
+                    k.clone()
+                } else {
+                    format!(".{k}")
+                };
+                leaves(item, &format!("{path}{key}"), out);
+            }
+        }
+        Value::Array(a) if !a.is_empty() => {
+            for (i, item) in a.iter().enumerate() {
+                leaves(item, &format!("{path}[{i}]"), out);
+            }
+        }
+        other => out.push((path.to_string(), other.clone())),
+    }
+}
