@@ -28,6 +28,22 @@ pub(crate) struct KubeOptions {
     pub(crate) access: AccessOptions,
 }
 
+/// The objects the runbooks of this run apply, by cluster: a fleet's runbooks plan side by side
+/// before any applies, so an object two of them name is caught here, not by the API server.
+static CLAIMS: std::sync::Mutex<Vec<(String, String, String)>> = std::sync::Mutex::new(Vec::new());
+
+/// Claim `object` in `cluster` for `runbook`; the runbook that claimed it first, if another.
+fn claim(cluster: &str, object: &str, runbook: &str) -> Option<String> {
+    let mut claims = CLAIMS.lock().expect("claims");
+    match claims.iter().find(|(c, o, _)| c == cluster && o == object) {
+        Some((_, _, owner)) => Some(owner.clone()),
+        None => {
+            claims.push((cluster.to_string(), object.to_string(), runbook.to_string()));
+            None
+        }
+    }
+}
+
 /// The cluster's API, reached once for all of a runbook's Kubernetes steps, when the first needs it.
 #[derive(Clone)]
 pub(crate) struct KubeCluster {
@@ -138,6 +154,21 @@ pub(crate) struct ApplyObject {
 }
 
 impl ApplyObject {
+    /// The object as its address names it (kind, namespace, name), known before the identity
+    /// it names is: enough to read it.
+    fn addressed(&self) -> Value {
+        let (_, at) = self.label.split_once(' ').unwrap_or_default();
+        let (ns, name) = match at.rsplit_once('/') {
+            Some((ns, name)) => (Some(ns), name),
+            None => (None, at),
+        };
+        let mut doc = json!({"apiVersion": self.kind.api_version, "kind": self.kind.kind, "metadata": {"name": name}});
+        if let Some(ns) = ns {
+            doc["metadata"]["namespace"] = json!(ns);
+        }
+        doc
+    }
+
     /// The object as applied, labelled; `None` while the identity does not exist yet.
     async fn desired(&self) -> Result<Option<Value>> {
         let labels = [self.runbook_label.clone()];
@@ -172,6 +203,28 @@ fn changes(d: Vec<(String, Option<Value>, Option<Value>)>) -> Vec<FieldChange> {
         .collect()
 }
 
+impl ApplyObject {
+    /// Why this runbook may not apply the object when runbook `owner` does: kvwire is one field
+    /// manager for every runbook, so the API server would let one take over another's object
+    /// without a conflict. Runbooks do not share objects, but for the identity's ClusterRole,
+    /// which `down` keeps while another runbook binds it, and namespaces.
+    fn taken(&self, owner: &str) -> Option<String> {
+        let (key, mine) = &self.runbook_label;
+        (owner != mine && !self.shared()).then(|| {
+            format!(
+                "{} is runbook {owner}'s ({key}={owner}): two runbooks cannot apply one object; give this runbook's [manifests] another name or namespace",
+                self.label
+            )
+        })
+    }
+
+    /// The kinds runbooks share: the identity's ClusterRole, and namespaces (`down` never
+    /// deletes one).
+    fn shared(&self) -> bool {
+        matches!(self.kind.kind, "ClusterRole" | "Namespace")
+    }
+}
+
 #[async_trait::async_trait]
 impl Step for ApplyObject {
     fn address(&self) -> String {
@@ -185,6 +238,20 @@ impl Step for ApplyObject {
     async fn plan(&self) -> Result<Planned> {
         let client = self.cluster.client().await?;
         let planned = Planned::new(self.address(), self.phase(), self.kind.resource_type, Action::Create);
+        // Another runbook's object: applying in this run (a fleet), or in the cluster already.
+        let mut owner = claim(&self.cluster.label(), &self.label, &self.runbook_label.1);
+        // (Shared kinds need no read; a name that holds a client ID not made yet names nothing.)
+        if owner.is_none() && !self.shared() && !self.label.contains(UNKNOWN_CLIENT_ID) {
+            let live = Target::new(&client, &self.addressed())?.get().await?;
+            owner = live.and_then(|l| {
+                l["metadata"]["labels"][&self.runbook_label.0]
+                    .as_str()
+                    .map(str::to_owned)
+            });
+        }
+        if let Some(why) = owner.and_then(|o| self.taken(&o)) {
+            return Ok(planned.blocked(why));
+        }
         if let Some(ns) = &self.namespace
             && !apply::namespace_exists(&client, ns).await?
         {
@@ -212,6 +279,9 @@ impl Step for ApplyObject {
         };
         let target = Target::new(&client, &doc)?;
         let live = target.get().await?;
+        // kvwire is one field manager for every runbook, so the API server would let one runbook
+        // take over another's object without a conflict. Runbooks do not share objects (but the
+        // identity's ClusterRole, which `down` keeps while another binds it).
         let action = if live.is_some() { Action::Update } else { Action::Create };
         let planned = Planned {
             action,

@@ -407,7 +407,12 @@ fn a_shared_cluster_role_stays_while_another_runbook_binds_it() {
             .replace("out_dir = \"k8s\"", &format!("out_dir = \"k8s-{name}\""))
             .replace("deployment = \"checkout\"", &format!("deployment = \"{sa}\""))
             .replace("sync_as_k8s_secret = \"db-creds\"\n", "");
-        std::fs::write(&path, format!("name = \"{name}\"\n{text}apply = true\n")).unwrap();
+        // Each its own SecretProviderClass: runbooks do not share objects.
+        std::fs::write(
+            &path,
+            format!("name = \"{name}\"\n{text}apply = true\nname = \"{sa}-secrets\"\n"),
+        )
+        .unwrap();
         path
     };
     let (a, b) = (book("team-a", "checkout"), book("team-b", "billing"));
@@ -522,4 +527,57 @@ fn leaves(v: &Value, path: &str, out: &mut Vec<(String, Value)>) {
         }
         other => out.push((path.to_string(), other.clone())),
     }
+}
+
+/// Two runbooks as one fleet (`up -f a -f b`): an object both would apply (the default
+/// SecretProviderClass name is the vault's) is refused before any write; with names of their
+/// own, each applies its own objects, labelled with its own name, and the fleet run again writes
+/// nothing to the cluster. Apart, the second runbook is refused the first one's object too.
+#[test]
+fn a_fleet_applies_each_runbooks_objects() {
+    let (fake, id) = fresh(true);
+    let book = |name: &str, app: &str, spc: Option<&str>| {
+        let path = fake.dir.join(format!("{name}.toml"));
+        let text = support::ONBOARD_RUNBOOK
+            .replace("name = \"checkout\"\n", &format!("name = \"{app}\"\n"))
+            .replace("out_dir = \"k8s\"", &format!("out_dir = \"k8s-{name}\""))
+            .replace("deployment = \"checkout\"", &format!("deployment = \"{app}\""))
+            .replace("sync_as_k8s_secret = \"db-creds\"\n", "")
+            .replace("name = \"id-shop\"", &format!("name = \"id-{app}\""));
+        let spc = spc.map(|s| format!("name = \"{s}\"\n")).unwrap_or_default();
+        std::fs::write(&path, format!("name = \"{name}\"\n{text}apply = true\n{spc}")).unwrap();
+        path
+    };
+    let (a, b) = (book("team-a", "checkout", None), book("team-b", "billing", None));
+    let args = ["--yes", "up", "-f", a.to_str().unwrap(), "-f", b.to_str().unwrap()];
+    let (_, all, code) = run(&fake, &args);
+    assert_eq!(code, 2, "{all}");
+    assert!(all.contains("two runbooks cannot apply one object"), "{all}");
+    assert!(kube_writes(&fake, 0).is_empty(), "{:#?}", kube_writes(&fake, 0));
+
+    // Apart: team-a applies, then team-b is refused team-a's SecretProviderClass.
+    let (_, all, code) = run(&fake, &["--yes", "up", "-f", a.to_str().unwrap()]);
+    assert_eq!(code, 0, "{all}");
+    let (_, all, code) = run(&fake, &["--yes", "up", "-f", b.to_str().unwrap()]);
+    assert_eq!(code, 2, "{all}");
+    assert!(all.contains("is runbook team-a's (kvwire.io/runbook=team-a)"), "{all}");
+
+    let b = book("team-b", "billing", Some("billing-secrets"));
+    let args = ["--yes", "up", "-f", a.to_str().unwrap(), "-f", b.to_str().unwrap()];
+    let (_, all, code) = run(&fake, &args);
+    assert_eq!(code, 0, "{all}");
+    for (app, team) in [("checkout", "team-a"), ("billing", "team-b")] {
+        let d = fake
+            .kube_object(&id, "deployments", "shop", app)
+            .unwrap_or_else(|| panic!("{app} not applied: {all}"));
+        assert_eq!(d["metadata"]["labels"]["kvwire.io/runbook"], team, "{d:#}");
+    }
+    let before = fake.journal().len();
+    let (_, all, code) = run(&fake, &args);
+    assert_eq!(code, 0, "{all}");
+    assert!(
+        kube_writes(&fake, before).is_empty(),
+        "{:#?}",
+        kube_writes(&fake, before)
+    );
 }
