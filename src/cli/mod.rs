@@ -831,15 +831,8 @@ pub(crate) struct PlanArgs {
     /// Exit 4 when the plan has changes (0 = nothing to do).
     #[arg(long)]
     pub(crate) detailed_exitcode: bool,
-    /// Also apply the manifests' objects to the cluster, as `[manifests] apply = true` does
-    /// (server-side apply; docs/in-cluster.md).
-    #[arg(long)]
-    pub(crate) apply_manifests: bool,
-    /// Take over the fields of those objects another field manager owns (else a conflict blocks).
-    #[arg(long)]
-    pub(crate) force_conflicts: bool,
     #[command(flatten)]
-    pub(crate) access: ClusterAccessArgs,
+    pub(crate) kube: KubeArgs,
 }
 
 #[derive(Debug, Args)]
@@ -864,6 +857,20 @@ pub(crate) struct VerifyArgs {
     /// Check Azure and the files only, not the objects and pods in the cluster.
     #[arg(long)]
     pub(crate) no_in_cluster: bool,
+    #[command(flatten)]
+    pub(crate) access: ClusterAccessArgs,
+}
+
+/// What `plan` and `up` do in the cluster.
+#[derive(Debug, Clone, Args)]
+pub(crate) struct KubeArgs {
+    /// Also apply the manifests' objects to the cluster, as `[manifests] apply = true` does
+    /// (server-side apply; docs/in-cluster.md).
+    #[arg(long)]
+    pub(crate) apply_manifests: bool,
+    /// Take over the fields of those objects another field manager owns (else a conflict blocks).
+    #[arg(long)]
+    pub(crate) force_conflicts: bool,
     #[command(flatten)]
     pub(crate) access: ClusterAccessArgs,
 }
@@ -907,15 +914,8 @@ pub(crate) struct UpArgs {
     pub(crate) adopt: bool,
     #[command(flatten)]
     pub(crate) apply: ApplyArgs,
-    /// Also apply the manifests' objects to the cluster, as `[manifests] apply = true` does
-    /// (server-side apply; docs/in-cluster.md).
-    #[arg(long)]
-    pub(crate) apply_manifests: bool,
-    /// Take over the fields of those objects another field manager owns (else a conflict blocks).
-    #[arg(long)]
-    pub(crate) force_conflicts: bool,
     #[command(flatten)]
-    pub(crate) access: ClusterAccessArgs,
+    pub(crate) kube: KubeArgs,
 }
 
 #[derive(Debug, Args)]

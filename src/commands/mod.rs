@@ -133,7 +133,7 @@ pub async fn dispatch(cli: Cli) -> Result<ExitStatus> {
                     out: a.out.as_deref(),
                     ..Default::default()
                 };
-                let kube = kube_options(a.apply_manifests, a.force_conflicts, &a.access);
+                let kube = kube_options(a.kube.apply_manifests, a.kube.force_conflicts, &a.kube.access);
                 runbook::up(&a.runbook.files, &s, true, a.no_wait, saved, false, kube)
             }
         ),
@@ -146,7 +146,7 @@ pub async fn dispatch(cli: Cli) -> Result<ExitStatus> {
                     apply: a.plan.as_deref(),
                     ..Default::default()
                 };
-                let kube = kube_options(a.apply_manifests, a.force_conflicts, &a.access);
+                let kube = kube_options(a.kube.apply_manifests, a.kube.force_conflicts, &a.kube.access);
                 runbook::up(&a.files, &s, false, a.no_wait, saved, a.adopt, kube)
             }
         ),

@@ -374,14 +374,7 @@ fn down_reaches_the_cluster_through_a_named_context() {
     assert_ne!(code, 0, "{all}");
     assert!(all.contains("--context: no context \"nope\""), "{all}");
     assert!(fake.kube_object(&id, "deployments", "shop", "checkout").is_some());
-    let text = std::fs::read_to_string(&kubeconfig).unwrap();
-    let context = text
-        .lines()
-        .find_map(|l| l.trim().strip_prefix("current-context:"))
-        .unwrap()
-        .trim()
-        .trim_matches('"')
-        .to_string();
+    let context = support::current_context(&kubeconfig);
     let (_, all, code) = run(
         &fake,
         &["--yes", "down", "-f", rbs, "--kubeconfig", kc, "--context", &context],

@@ -257,14 +257,7 @@ fn an_entra_cluster_is_signed_in_with_kvwires_own_token() {
 fn a_named_context_is_used_as_given() {
     let (fake, id, rb) = deployed();
     let kubeconfig = fake.kubeconfig_file(&id);
-    let text = std::fs::read_to_string(&kubeconfig).unwrap();
-    let context = text
-        .lines()
-        .find_map(|l| l.trim().strip_prefix("current-context:"))
-        .unwrap()
-        .trim()
-        .trim_matches('"')
-        .to_string();
+    let context = support::current_context(&kubeconfig);
     let (doc, all, code) = verify(
         &fake,
         &rb,

@@ -123,6 +123,17 @@ impl Fake {
     }
 }
 
+/// The current context of a kubeconfig file (the fake writes its admin kubeconfig with one).
+pub fn current_context(kubeconfig: &std::path::Path) -> String {
+    let text = std::fs::read_to_string(kubeconfig).unwrap();
+    text.lines()
+        .find_map(|l| l.trim().strip_prefix("current-context:"))
+        .unwrap_or_else(|| panic!("no current-context in {text}"))
+        .trim()
+        .trim_matches('"')
+        .to_string()
+}
+
 /// Run a kvwire command: (its stdout as JSON, or Null; stdout and stderr together; exit code).
 pub fn outcome(cmd: &mut assert_cmd::Command) -> (Value, String, i32) {
     let out = cmd.output().unwrap();
