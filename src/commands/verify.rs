@@ -144,8 +144,14 @@ fn report_text(report: &verify::Report, ui: &crate::ui::output::Ui) -> String {
     let kin = |a: &verify::Check, b: &verify::Check| {
         foldable(b) && b.detail == a.detail && b.family.as_ref().map(|f| &f.0) == a.family.as_ref().map(|f| &f.0)
     };
+    // (A family's line stands where its last member would: after the checks it reads with.)
     let mut folded: Vec<usize> = vec![];
+    let mut lines_at: Vec<(usize, String)> = vec![];
     for (i, c) in report.checks.iter().enumerate() {
+        if let Some((_, line)) = lines_at.iter().find(|(at, _)| *at == i) {
+            out.push_str(line);
+            continue;
+        }
         if folded.contains(&i) {
             continue;
         }
@@ -167,10 +173,14 @@ fn report_text(report: &verify::Report, ui: &crate::ui::output::Ui) -> String {
             } else {
                 format!(" ({})", c.detail)
             };
-            out.push_str(&format!(
-                "{} {}{detail}\n",
-                ui.paint("✔", Style::Add),
-                template.replace("{}", &items.join(", "))
+            let last = *family.last().expect("a family of two or more");
+            lines_at.push((
+                last,
+                format!(
+                    "{} {}{detail}\n",
+                    ui.paint("✔", Style::Add),
+                    template.replace("{}", &items.join(", "))
+                ),
             ));
             folded.extend(family);
             continue;
