@@ -23,7 +23,7 @@ use serde_json::{Map, Value, json};
 /// kvwire's field manager: who owns the fields it applies.
 pub(crate) const FIELD_MANAGER: &str = "kvwire";
 
-/// A kind kvwire applies: its API version, plural (the URL's resource) and scope.
+/// A kind kvwire applies or reads: its API version, plural (the URL's resource) and scope.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Kind {
     pub(crate) kind: &'static str,
@@ -32,16 +32,33 @@ pub(crate) struct Kind {
     pub(crate) namespaced: bool,
     /// The plan's resource type.
     pub(crate) resource_type: &'static str,
+    /// kvwire applies it (else it only reads it: verify's pods, events, mount statuses).
+    pub(crate) applied: bool,
 }
 
-/// Every kind kvwire emits (k8s/manifests.rs), and the Namespace it may create.
-const KINDS: [Kind; 6] = [
+impl Kind {
+    /// The API of this kind, in `namespace` when it is namespaced and one is given, else of the
+    /// whole cluster.
+    pub(crate) fn api(&self, client: &Client, namespace: Option<&str>) -> Api<DynamicObject> {
+        let (group, version) = self.api_version.rsplit_once('/').unwrap_or(("", self.api_version));
+        let ar = ApiResource::from_gvk_with_plural(&GroupVersionKind::gvk(group, version, self.kind), self.plural);
+        match namespace {
+            Some(ns) if self.namespaced => Api::namespaced_with(client.clone(), ns, &ar),
+            _ => Api::all_with(client.clone(), &ar),
+        }
+    }
+}
+
+/// Every kind kvwire emits (k8s/manifests.rs), the Namespace it may create, and what verify
+/// reads of the pods that run from them.
+const KINDS: [Kind; 9] = [
     Kind {
         kind: "Namespace",
         api_version: "v1",
         plural: "namespaces",
         namespaced: false,
         resource_type: "Kubernetes v1 Namespace",
+        applied: true,
     },
     Kind {
         kind: "ServiceAccount",
@@ -49,6 +66,7 @@ const KINDS: [Kind; 6] = [
         plural: "serviceaccounts",
         namespaced: true,
         resource_type: "Kubernetes v1 ServiceAccount",
+        applied: true,
     },
     Kind {
         kind: "SecretProviderClass",
@@ -56,6 +74,7 @@ const KINDS: [Kind; 6] = [
         plural: "secretproviderclasses",
         namespaced: true,
         resource_type: "Kubernetes secrets-store.csi.x-k8s.io/v1 SecretProviderClass",
+        applied: true,
     },
     Kind {
         kind: "ClusterRole",
@@ -63,6 +82,7 @@ const KINDS: [Kind; 6] = [
         plural: "clusterroles",
         namespaced: false,
         resource_type: "Kubernetes rbac.authorization.k8s.io/v1 ClusterRole",
+        applied: true,
     },
     Kind {
         kind: "ClusterRoleBinding",
@@ -70,6 +90,7 @@ const KINDS: [Kind; 6] = [
         plural: "clusterrolebindings",
         namespaced: false,
         resource_type: "Kubernetes rbac.authorization.k8s.io/v1 ClusterRoleBinding",
+        applied: true,
     },
     Kind {
         kind: "Deployment",
@@ -77,17 +98,47 @@ const KINDS: [Kind; 6] = [
         plural: "deployments",
         namespaced: true,
         resource_type: "Kubernetes apps/v1 Deployment",
+        applied: true,
+    },
+    Kind {
+        kind: "Pod",
+        api_version: "v1",
+        plural: "pods",
+        namespaced: true,
+        resource_type: "Kubernetes v1 Pod",
+        applied: false,
+    },
+    Kind {
+        kind: "Event",
+        api_version: "v1",
+        plural: "events",
+        namespaced: true,
+        resource_type: "Kubernetes v1 Event",
+        applied: false,
+    },
+    Kind {
+        kind: "SecretProviderClassPodStatus",
+        api_version: "secrets-store.csi.x-k8s.io/v1",
+        plural: "secretproviderclasspodstatuses",
+        namespaced: true,
+        resource_type: "Kubernetes secrets-store.csi.x-k8s.io/v1 SecretProviderClassPodStatus",
+        applied: false,
     },
 ];
 
-/// The kind of object `doc`.
+/// The kind of object `doc`, one kvwire applies.
 pub(crate) fn kind_of(doc: &Value) -> Result<Kind> {
     let kind = doc["kind"].as_str().unwrap_or_default();
     KINDS
         .iter()
-        .find(|k| k.kind == kind && doc["apiVersion"] == k.api_version)
+        .find(|k| k.applied && k.kind == kind && doc["apiVersion"] == k.api_version)
         .copied()
         .ok_or_else(|| Error::runtime(format!("kvwire does not apply objects of kind {kind:?}")))
+}
+
+/// Kind `kind`, applied or read.
+pub(crate) fn kind_named(kind: &str) -> Option<Kind> {
+    KINDS.iter().find(|k| k.kind == kind).copied()
 }
 
 /// `Kind ns/name` (or `Kind name` for a cluster-scoped object).
@@ -108,14 +159,8 @@ pub(crate) struct Target {
 
 impl Target {
     pub(crate) fn new(client: &Client, doc: &Value) -> Result<Target> {
-        let k = kind_of(doc)?;
-        let (group, version) = k.api_version.rsplit_once('/').unwrap_or(("", k.api_version));
-        let ar = ApiResource::from_gvk_with_plural(&GroupVersionKind::gvk(group, version, k.kind), k.plural);
+        let api = kind_of(doc)?.api(client, doc["metadata"]["namespace"].as_str());
         let name = doc["metadata"]["name"].as_str().unwrap_or_default().to_string();
-        let api = match doc["metadata"]["namespace"].as_str() {
-            Some(ns) if k.namespaced => Api::namespaced_with(client.clone(), ns, &ar),
-            _ => Api::all_with(client.clone(), &ar),
-        };
         Ok(Target { api, name })
     }
 
@@ -176,12 +221,9 @@ impl Target {
 /// runbook on an identity binds the one `use-mi-CLIENT_ID` role with its own binding, so another
 /// runbook's binding means the role is still in use.
 pub(crate) async fn other_bindings_of(client: &Client, role: &str, label: &(String, String)) -> Result<Vec<String>> {
-    let ar = ApiResource::from_gvk_with_plural(
-        &GroupVersionKind::gvk("rbac.authorization.k8s.io", "v1", "ClusterRoleBinding"),
-        "clusterrolebindings",
-    );
-    let api: Api<DynamicObject> = Api::all_with(client.clone(), &ar);
-    let list = api
+    let bindings = kind_named("ClusterRoleBinding").expect("a kind kvwire applies");
+    let list = bindings
+        .api(client, None)
         .list(&kube::api::ListParams::default())
         .await
         .map_err(|e| api_error("clusterrolebindings", "listing", e))?;

@@ -2,11 +2,10 @@
 //! server holds them, the pods running from them, and why a pod could not start or mount.
 //! Read only: every check is a GET or a LIST.
 
-use super::{manifests, spc};
+use super::{apply::kind_named, manifests, spc, yaml::pointer_segment as key};
 use kube::{
     Api,
-    api::{ApiResource, DynamicObject, ListParams},
-    core::GroupVersionKind,
+    api::{DynamicObject, ListParams},
 };
 use serde_json::Value;
 
@@ -43,30 +42,6 @@ pub(crate) struct Expected<'a> {
     pub(crate) issuer: Option<&'a str>,
 }
 
-/// The API resource of a kind kvwire emits or reads.
-fn resource(kind: &str) -> ApiResource {
-    let (group, version, plural) = match kind {
-        "ServiceAccount" => ("", "v1", "serviceaccounts"),
-        "Pod" => ("", "v1", "pods"),
-        "Event" => ("", "v1", "events"),
-        "Deployment" => ("apps", "v1", "deployments"),
-        "ClusterRole" => ("rbac.authorization.k8s.io", "v1", "clusterroles"),
-        "ClusterRoleBinding" => ("rbac.authorization.k8s.io", "v1", "clusterrolebindings"),
-        "SecretProviderClassPodStatus" => ("secrets-store.csi.x-k8s.io", "v1", "secretproviderclasspodstatuses"),
-        // SecretProviderClass, and anything else kvwire might emit later under the CSI group.
-        _ => ("secrets-store.csi.x-k8s.io", "v1", "secretproviderclasses"),
-    };
-    ApiResource::from_gvk_with_plural(&GroupVersionKind::gvk(group, version, kind), plural)
-}
-
-fn api(client: &kube::Client, kind: &str, namespace: Option<&str>) -> Api<DynamicObject> {
-    let ar = resource(kind);
-    match namespace {
-        Some(ns) => Api::namespaced_with(client.clone(), ns, &ar),
-        None => Api::all_with(client.clone(), &ar),
-    }
-}
-
 /// A read that failed, in words: a 403 is the caller's RBAC in the cluster, not the chain.
 fn read_failed(what: &str, e: &kube::Error) -> String {
     match e {
@@ -81,19 +56,26 @@ fn read_failed(what: &str, e: &kube::Error) -> String {
     }
 }
 
+/// The API of `kind` (apply.rs's table of kinds), in namespace `ns`.
+fn api(client: &kube::Client, kind: &str, ns: Option<&str>) -> Result<Api<DynamicObject>, String> {
+    kind_named(kind)
+        .map(|k| k.api(client, ns))
+        .ok_or_else(|| format!("kvwire reads no objects of kind {kind:?}"))
+}
+
 async fn get(client: &kube::Client, kind: &str, ns: Option<&str>, name: &str) -> Result<Option<Value>, String> {
     let what = match ns {
         Some(ns) => format!("{kind} {ns}/{name}"),
         None => format!("{kind} {name}"),
     };
-    match api(client, kind, ns).get_opt(name).await {
+    match api(client, kind, ns)?.get_opt(name).await {
         Ok(found) => Ok(found.map(|o| serde_json::to_value(o).unwrap_or_default())),
         Err(e) => Err(read_failed(&what, &e)),
     }
 }
 
 async fn list(client: &kube::Client, kind: &str, ns: &str, params: &ListParams) -> Result<Vec<Value>, String> {
-    match api(client, kind, Some(ns)).list(params).await {
+    match api(client, kind, Some(ns))?.list(params).await {
         Ok(list) => Ok(list
             .items
             .into_iter()
@@ -105,11 +87,6 @@ async fn list(client: &kube::Client, kind: &str, ns: &str, params: &ListParams) 
 
 fn text<'v>(v: &'v Value, pointer: &str) -> Option<&'v str> {
     v.pointer(pointer).and_then(Value::as_str)
-}
-
-/// A JSON pointer's escape of one key (`azure.workload.identity/use` → `…~1use`).
-fn key(k: &str) -> String {
-    k.replace('~', "~0").replace('/', "~1")
 }
 
 /// How many of `docs` the cluster holds (a read that fails counts as held: the checks report it).
