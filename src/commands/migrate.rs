@@ -13,10 +13,7 @@ use crate::{
     model::names,
     settings::Settings,
     steps::identity::{Binding, MAX_CREDENTIALS, binding_fits, credentials_after},
-    util::{
-        fs as write,
-        input::{self, Source, read_bounded},
-    },
+    util::fs as write,
 };
 use serde_json::Value;
 use std::path::{Path, PathBuf};
@@ -249,8 +246,7 @@ fn read_manifests(from: &[PathBuf]) -> Result<Vec<Doc>> {
     let mut docs = vec![];
     for f in files {
         let origin = f.display().to_string();
-        let text = read_bounded(Source::File(&f), input::YAML, &origin)?;
-        for value in crate::k8s::yaml::parse_documents(&text, &origin)? {
+        for value in crate::k8s::yaml::read_documents(&f)? {
             if !value.is_null() {
                 docs.push(Doc {
                     file: origin.clone(),

@@ -57,6 +57,18 @@ pub(crate) struct YamlError {
     pub(crate) why: String,
 }
 
+/// Every document of YAML file `path`, read within kvwire's bound for YAML input. Errors name
+/// the file, line and column.
+pub(crate) fn read_documents(path: &std::path::Path) -> Result<Vec<Value>> {
+    let origin = path.display().to_string();
+    let text = crate::util::input::read_bounded(
+        crate::util::input::Source::File(path),
+        crate::util::input::YAML,
+        &origin,
+    )?;
+    parse_documents(&text, &origin)
+}
+
 /// Every document of a YAML stream. Errors name the origin, line and column.
 pub fn parse_documents(text: &str, origin: &str) -> Result<Vec<Value>> {
     Ok(parse_located(text, origin)?.into_iter().map(|d| d.value).collect())

@@ -3,7 +3,7 @@
 
 use super::{IdentityMode, Loaded};
 use crate::azure::principal::Principal;
-use crate::util::input::{self, Source, read_bounded};
+use crate::k8s::yaml::read_documents;
 use crate::{
     azure::{
         arm::models::{self, ManagedCluster},
@@ -248,19 +248,16 @@ pub(crate) async fn run(az: &Arc<Azure>, rb: &Loaded, file: &Path, inside: &Clus
     // The emitted SecretProviderClass matches Azure.
     if let Some(m) = b.manifests.as_ref().filter(|m| m.consumer.mounts()) {
         let path = rb.resolve(&m.out_dir).join("secretproviderclass.yaml");
-        let (ok, detail) = match read_bounded(Source::File(&path), input::YAML, &path.display().to_string()) {
+        let (ok, detail) = match read_documents(&path) {
             Err(e) => (false, e.to_string()),
-            Ok(text) => match crate::k8s::yaml::parse_documents(&text, &path.display().to_string()) {
-                Err(e) => (false, e.to_string()),
-                Ok(docs) => spc_mismatch(
-                    docs.first().unwrap_or(&Value::Null),
-                    &vault,
-                    client_id.as_deref(),
-                    &secret_names,
-                    b.identity.mode == IdentityMode::IdentityBinding,
-                )
-                .map_or((true, String::new()), |why| (false, why)),
-            },
+            Ok(docs) => spc_mismatch(
+                docs.first().unwrap_or(&Value::Null),
+                &vault,
+                client_id.as_deref(),
+                &secret_names,
+                b.identity.mode == IdentityMode::IdentityBinding,
+            )
+            .map_or((true, String::new()), |why| (false, why)),
         };
         check(
             &mut checks,
@@ -274,29 +271,26 @@ pub(crate) async fn run(az: &Arc<Azure>, rb: &Loaded, file: &Path, inside: &Clus
     // Binding mode: the emitted RBAC lets every service account of the runbook use the identity.
     if let (Some(m), IdentityMode::IdentityBinding, Some(cid)) = (&b.manifests, b.identity.mode, &client_id) {
         let path = rb.resolve(&m.out_dir).join("clusterrolebinding.yaml");
-        let (ok, detail) = match read_bounded(Source::File(&path), input::YAML, &path.display().to_string()) {
+        let (ok, detail) = match read_documents(&path) {
             Err(e) => (false, e.to_string()),
-            Ok(text) => match crate::k8s::yaml::parse_documents(&text, &path.display().to_string()) {
-                Err(e) => (false, e.to_string()),
-                Ok(docs) => {
-                    let bound: Vec<(String, String)> = docs
-                        .iter()
-                        .filter_map(|d| manifests::bound_subjects(d, cid))
-                        .flatten()
-                        .collect();
-                    let missing: Vec<String> = b
-                        .service_accounts
-                        .iter()
-                        .filter(|sa| !bound.iter().any(|(ns, n)| *ns == sa.namespace.0 && *n == sa.name.0))
-                        .map(|sa| format!("{}/{}", sa.namespace.0, sa.name.0))
-                        .collect();
-                    if missing.is_empty() {
-                        (true, format!("{} service accounts", bound.len()))
-                    } else {
-                        (false, format!("no use-mi-{cid} binding for {}", missing.join(", ")))
-                    }
+            Ok(docs) => {
+                let bound: Vec<(String, String)> = docs
+                    .iter()
+                    .filter_map(|d| manifests::bound_subjects(d, cid))
+                    .flatten()
+                    .collect();
+                let missing: Vec<String> = b
+                    .service_accounts
+                    .iter()
+                    .filter(|sa| !bound.iter().any(|(ns, n)| *ns == sa.namespace.0 && *n == sa.name.0))
+                    .map(|sa| format!("{}/{}", sa.namespace.0, sa.name.0))
+                    .collect();
+                if missing.is_empty() {
+                    (true, format!("{} service accounts", bound.len()))
+                } else {
+                    (false, format!("no use-mi-{cid} binding for {}", missing.join(", ")))
                 }
-            },
+            }
         };
         check(
             &mut checks,
@@ -318,9 +312,8 @@ pub(crate) async fn run(az: &Arc<Azure>, rb: &Loaded, file: &Path, inside: &Clus
     {
         let path = rb.resolve(&m.out_dir).join("deployment.yaml");
         let want = vault.uri.to_string();
-        let found = read_bounded(Source::File(&path), input::YAML, &path.display().to_string())
+        let found = read_documents(&path)
             .ok()
-            .and_then(|t| crate::k8s::yaml::parse_documents(&t, &path.display().to_string()).ok())
             .and_then(|docs| docs.into_iter().next())
             .and_then(|d| container_env(&d, manifests::KEYVAULT_URL_ENV));
         check(
@@ -420,10 +413,7 @@ async fn in_cluster(
         if !path.exists() {
             continue;
         }
-        let origin = path.display().to_string();
-        match read_bounded(Source::File(&path), input::YAML, &origin)
-            .and_then(|text| crate::k8s::yaml::parse_documents(&text, &origin))
-        {
+        match read_documents(&path) {
             Ok(found) => docs.extend(found),
             Err(e) => return unavailable(e.to_string(), up.to_string()),
         }
