@@ -59,8 +59,9 @@ pub(crate) async fn connect(
     opts: &AccessOptions,
 ) -> std::result::Result<Reached, Unreachable> {
     let hosts = mc.api_server_hosts();
+    let local = local_context(opts, &hosts);
     if let Some(named) = &opts.context
-        && local_context(opts, &hosts).is_none()
+        && local.is_none()
     {
         return Err(Unreachable(format!(
             "--context: no context {named:?} in {}",
@@ -71,7 +72,7 @@ pub(crate) async fn connect(
                     .to_string())
         )));
     }
-    let (kubeconfig, context, via) = match local_context(opts, &hosts) {
+    let (kubeconfig, context, via) = match local {
         Some((kc, ctx)) => {
             let via = format!("kubeconfig context {ctx}");
             (kc, Some(ctx), via)
@@ -155,18 +156,15 @@ fn local_context(opts: &AccessOptions, hosts: &[&str]) -> Option<(Kubeconfig, St
         None => Kubeconfig::read().ok()?,
     };
     if let Some(named) = &opts.context {
-        return kc
-            .contexts
-            .iter()
-            .any(|c| c.name == *named)
-            .then(|| (kc.clone(), named.clone()));
+        let found = kc.contexts.iter().any(|c| c.name == *named);
+        return found.then(|| (kc, named.clone()));
     }
     let name = kc.current_context.clone()?;
     let host = server_host(&kc, &name)?;
     hosts
         .iter()
         .any(|h| h.eq_ignore_ascii_case(&host))
-        .then_some((kc.clone(), name))
+        .then_some((kc, name))
 }
 
 /// The host of context `name`'s API server.
