@@ -875,6 +875,16 @@ pub(crate) struct KubeArgs {
     pub(crate) access: ClusterAccessArgs,
 }
 
+impl From<&ClusterAccessArgs> for crate::k8s::access::AccessOptions {
+    fn from(a: &ClusterAccessArgs) -> Self {
+        crate::k8s::access::AccessOptions {
+            kubeconfig: a.kubeconfig.clone(),
+            context: a.context.clone(),
+            admin: a.admin,
+        }
+    }
+}
+
 /// How kvwire reaches a cluster's Kubernetes API (docs/in-cluster.md).
 #[derive(Debug, Clone, Args)]
 pub(crate) struct ClusterAccessArgs {

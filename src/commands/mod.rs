@@ -336,10 +336,7 @@ fn kube_options(apply: bool, force_conflicts: bool, access: &ClusterAccessArgs) 
     crate::steps::kube::KubeOptions {
         apply,
         force_conflicts,
-        access: crate::k8s::access::AccessOptions {
-            kubeconfig: access.kubeconfig.clone(),
-            context: access.context.clone(),
-            admin: access.admin,
-        },
+        access: access.into(),
+        connected: None,
     }
 }

@@ -4,7 +4,6 @@
 use crate::{
     cli::VerifyArgs,
     error::{ExitStatus, Result},
-    k8s::access::AccessOptions,
     plan::{document, render},
     runbook::{
         self,
@@ -29,11 +28,7 @@ pub(crate) async fn run(a: &VerifyArgs, s: &Settings) -> Result<ExitStatus> {
         } else {
             InCluster::IfReachable
         },
-        access: AccessOptions {
-            kubeconfig: a.access.kubeconfig.clone(),
-            context: a.access.context.clone(),
-            admin: a.access.admin,
-        },
+        access: (&a.access).into(),
     };
     if files.len() > 1 || files.iter().any(|f| f.is_dir()) {
         return fleet(files, &inside, s).await;

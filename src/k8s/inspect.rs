@@ -89,24 +89,24 @@ fn text<'v>(v: &'v Value, pointer: &str) -> Option<&'v str> {
     v.pointer(pointer).and_then(Value::as_str)
 }
 
-/// How many of `docs` the cluster holds (a read that fails counts as held: the checks report it).
-pub(crate) async fn present(client: &kube::Client, docs: &[Value]) -> usize {
-    let mut n = 0;
+/// One emitted object as the cluster holds it: `None` when it is not there, `Err` the read's
+/// failure in words.
+pub(crate) type Live = Result<Option<Value>, String>;
+
+/// Each of `docs` as the cluster holds it, read once for [`check`] and for counting what is there.
+pub(crate) async fn read(client: &kube::Client, docs: &[Value]) -> Vec<Live> {
+    let mut lives = Vec::with_capacity(docs.len());
     for doc in docs {
         let kind = doc["kind"].as_str().unwrap_or_default();
         let name = text(doc, "/metadata/name").unwrap_or_default();
-        if !matches!(
-            get(client, kind, text(doc, "/metadata/namespace"), name).await,
-            Ok(None)
-        ) {
-            n += 1;
-        }
+        lives.push(get(client, kind, text(doc, "/metadata/namespace"), name).await);
     }
-    n
+    lives
 }
 
-/// Every check of the chain inside the cluster, in the order a pod needs them.
-pub(crate) async fn check(client: &kube::Client, want: &Expected<'_>) -> Vec<Found> {
+/// Every check of the chain inside the cluster, in the order a pod needs them; `lives`: what
+/// [`read`] found of `want.docs`.
+pub(crate) async fn check(client: &kube::Client, want: &Expected<'_>, lives: Vec<Live>) -> Vec<Found> {
     let mut found = vec![];
     let apply = format!("kubectl apply -f {}", want.dir);
     let push = |found: &mut Vec<Found>, check: String, ok: bool, detail: String, fix: String| {
@@ -117,7 +117,7 @@ pub(crate) async fn check(client: &kube::Client, want: &Expected<'_>) -> Vec<Fou
             fix: if ok { String::new() } else { fix },
         });
     };
-    for doc in want.docs {
+    for (doc, live) in want.docs.iter().zip(lives) {
         let kind = doc["kind"].as_str().unwrap_or_default();
         let ns = text(doc, "/metadata/namespace");
         let name = text(doc, "/metadata/name").unwrap_or_default();
@@ -125,7 +125,7 @@ pub(crate) async fn check(client: &kube::Client, want: &Expected<'_>) -> Vec<Fou
             Some(ns) => format!("{} {ns}/{name}", kind_words(kind)),
             None => format!("{} {name}", kind_words(kind)),
         };
-        let live = match get(client, kind, ns, name).await {
+        let live = match live {
             Ok(Some(live)) => live,
             Ok(None) => {
                 push(
@@ -289,6 +289,13 @@ async fn deployment(
         .await
         .unwrap_or_default();
     let causes = diagnose(&events, name, want);
+    // The mount statuses of the namespace, read once for all its pods.
+    let statuses = match (&spc_name, running.is_empty()) {
+        (Some(_), false) => list(client, "SecretProviderClassPodStatus", ns, &ListParams::default())
+            .await
+            .unwrap_or_default(),
+        _ => vec![],
+    };
     push(
         format!("{label} has running pods"),
         !running.is_empty(),
@@ -331,9 +338,6 @@ async fn deployment(
             );
         }
         if let Some(spc_name) = &spc_name {
-            let statuses = list(client, "SecretProviderClassPodStatus", ns, &ListParams::default())
-                .await
-                .unwrap_or_default();
             let mounted = statuses.iter().any(|s| {
                 text(s, "/status/podName") == Some(pod_name)
                     && text(s, "/status/secretProviderClassName") == Some(spc_name)

@@ -581,7 +581,7 @@ fn add_apply_steps(
     create_namespace: bool,
     identity_ready: &[StepId],
 ) -> Result<()> {
-    let kube_cluster = KubeCluster::new(cluster.clone(), k.access.clone());
+    let kube_cluster = KubeCluster::new(cluster.clone(), k);
     let label = crate::k8s::runbook_label(&rb.stable_name());
     let docs = render.placeholder()?;
     let step = |slot: Slot, doc: &serde_json::Value| -> Result<ApplyObject> {
@@ -762,7 +762,7 @@ pub(crate) async fn down(
             client: principal.clone(),
         };
         let cluster = ClusterRef::new(az.clone(), &b.cluster.resource_group, &b.cluster.name);
-        let kube_cluster = KubeCluster::new(cluster, k.access.clone());
+        let kube_cluster = KubeCluster::new(cluster, k);
         let label = crate::k8s::runbook_label(&rb.stable_name());
         let mut last: Vec<StepId> = vec![];
         // The namespace stays (deleting it deletes all it holds); an object whose name carries

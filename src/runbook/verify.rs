@@ -333,7 +333,7 @@ pub(crate) async fn run(az: &Arc<Azure>, rb: &Loaded, file: &Path, inside: &Clus
     }
 
     // Inside the cluster: what kvwire emitted, as the API server holds it, and the pods.
-    let mut reached = false;
+    let mut reached = None;
     if inside.mode != InCluster::Skip {
         reached = in_cluster(
             az,
@@ -351,11 +351,14 @@ pub(crate) async fn run(az: &Arc<Azure>, rb: &Loaded, file: &Path, inside: &Clus
     // Drift: what `up` would still change (secret values are not compared: they need the
     // sources), in the cluster too when kvwire applies the manifests and the API answered: the
     // API server's dry run, as `up` plans it (it stores nothing).
-    let kube = (reached && b.manifests.as_ref().is_some_and(|m| m.apply)).then(|| KubeOptions {
-        apply: false,
-        force_conflicts: false,
-        access: inside.access.clone(),
-    });
+    let kube = reached
+        .filter(|_| b.manifests.as_ref().is_some_and(|m| m.apply))
+        .map(|client| KubeOptions {
+            apply: false,
+            force_conflicts: false,
+            access: inside.access.clone(),
+            connected: Some(client),
+        });
     let (up_plan, _) = super::build::up_applying(az, rb, None, false, kube.as_ref()).await?;
     let drift: Vec<Planned> = plan::observe(&up_plan, plan::OBSERVE_CONCURRENCY)
         .await?
@@ -376,7 +379,8 @@ pub(crate) async fn run(az: &Arc<Azure>, rb: &Loaded, file: &Path, inside: &Clus
     })
 }
 
-/// The chain inside the cluster (k8s/inspect.rs), when its API can be reached.
+/// The chain inside the cluster (k8s/inspect.rs), when its API can be reached; the client that
+/// reached it, when it was checked.
 #[allow(clippy::too_many_arguments)]
 async fn in_cluster(
     az: &Azure,
@@ -387,7 +391,7 @@ async fn in_cluster(
     inside: &ClusterChecks,
     checks: &mut Vec<Check>,
     warnings: &mut Vec<String>,
-) -> bool {
+) -> Option<kube::Client> {
     let (rg, cluster) = (&*rb.book.cluster.resource_group, &*rb.book.cluster.name);
     let required = inside.mode == InCluster::Required;
     let mut unavailable = |why: String, fix: String| {
@@ -398,7 +402,7 @@ async fn in_cluster(
                 "in-cluster checks skipped: {why} (--in-cluster makes this a failure)"
             ));
         }
-        false
+        None
     };
     let Some(m) = &rb.book.manifests else {
         return unavailable(
@@ -433,14 +437,15 @@ async fn in_cluster(
         }
     };
     // Not applied at all is not deployed yet, not a broken chain: said, unless required.
-    if !required && inspect::present(&reached.client, &docs).await == 0 {
+    let lives = inspect::read(&reached.client, &docs).await;
+    if !required && lives.iter().all(|l| matches!(l, Ok(None))) {
         warnings.push(format!(
             "in-cluster checks skipped: none of the {} objects in {} is in the cluster yet (`kubectl apply -f {}`; --in-cluster makes this a failure)",
             docs.len(),
             dir.display(),
             dir.display()
         ));
-        return false;
+        return None;
     }
     check(
         checks,
@@ -459,10 +464,10 @@ async fn in_cluster(
         enable_csi: &enable_csi,
         issuer: mc.oidc_issuer(),
     };
-    for f in inspect::check(&reached.client, &want).await {
+    for f in inspect::check(&reached.client, &want, lives).await {
         check(checks, format!("in the cluster: {}", f.check), f.ok, f.detail, f.fix);
     }
-    true
+    Some(reached.client)
 }
 
 /// The value of env var `name` in a Deployment's first container.

@@ -18,7 +18,7 @@ use std::sync::Arc;
 use tokio::sync::OnceCell;
 
 /// How `up`/`plan` treat the cluster's objects (flags of the command line).
-#[derive(Debug, Clone, Default)]
+#[derive(Clone, Default)]
 pub(crate) struct KubeOptions {
     /// `--apply-manifests`: apply even when the runbook does not say `apply = true`.
     pub(crate) apply: bool,
@@ -26,6 +26,9 @@ pub(crate) struct KubeOptions {
     pub(crate) force_conflicts: bool,
     /// How to reach the cluster's API (`--kubeconfig`, `--context`, `--admin`).
     pub(crate) access: AccessOptions,
+    /// A client already connected that way (verify's, for its drift plan), used instead of
+    /// connecting again.
+    pub(crate) connected: Option<kube::Client>,
 }
 
 /// The objects the runbooks of this run apply, by cluster: a fleet's runbooks plan side by side
@@ -53,11 +56,11 @@ pub(crate) struct KubeCluster {
 }
 
 impl KubeCluster {
-    pub(crate) fn new(cluster: ClusterRef, access: AccessOptions) -> KubeCluster {
+    pub(crate) fn new(cluster: ClusterRef, k: &KubeOptions) -> KubeCluster {
         KubeCluster {
             cluster,
-            access,
-            client: Arc::new(OnceCell::new()),
+            access: k.access.clone(),
+            client: Arc::new(OnceCell::new_with(k.connected.clone().map(Ok))),
         }
     }
 

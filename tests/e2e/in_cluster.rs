@@ -386,8 +386,15 @@ fn drift_in_the_cluster_is_drift() {
     }
     dep.as_object_mut().unwrap().remove("status");
     fake.kube_seed(&id, "kvwire", dep);
+    let before = fake.journal().len();
     let (doc, all, code) = verify(&fake, &rb, &["--in-cluster"]);
     assert_eq!(code, 3, "{all}");
+    // The checks and the drift plan share one connection: the credential is asked for once.
+    let credentials = fake.journal()[before..]
+        .iter()
+        .filter(|e| e.path.ends_with("/listClusterUserCredential"))
+        .count();
+    assert_eq!(credentials, 1, "{all}");
     let drift = doc["drift"].to_string();
     assert!(
         drift.contains("kubernetes") && drift.contains("checkout:1.4"),
