@@ -591,6 +591,7 @@ fn add_apply_steps(
             render: render.clone(),
             slot,
             label: crate::k8s::apply::label_of(doc),
+            name: doc["metadata"]["name"].as_str().unwrap_or_default().to_string(),
             kind,
             namespace: doc["metadata"]["namespace"].as_str().map(str::to_owned),
             create_namespace,

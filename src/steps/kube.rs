@@ -147,6 +147,8 @@ pub(crate) struct ApplyObject {
     pub(crate) slot: Slot,
     /// `Kind ns/name` as known before anything is read.
     pub(crate) label: String,
+    /// The object's name (before the identity it may name exists: [`UNKNOWN_CLIENT_ID`] in it).
+    pub(crate) name: String,
     pub(crate) kind: Kind,
     /// The namespace the object goes in, checked before any write.
     pub(crate) namespace: Option<String>,
@@ -160,13 +162,9 @@ impl ApplyObject {
     /// The object as its address names it (kind, namespace, name), known before the identity
     /// it names is: enough to read it.
     fn addressed(&self) -> Value {
-        let (_, at) = self.label.split_once(' ').unwrap_or_default();
-        let (ns, name) = match at.rsplit_once('/') {
-            Some((ns, name)) => (Some(ns), name),
-            None => (None, at),
-        };
-        let mut doc = json!({"apiVersion": self.kind.api_version, "kind": self.kind.kind, "metadata": {"name": name}});
-        if let Some(ns) = ns {
+        let mut doc =
+            json!({"apiVersion": self.kind.api_version, "kind": self.kind.kind, "metadata": {"name": self.name}});
+        if let Some(ns) = &self.namespace {
             doc["metadata"]["namespace"] = json!(ns);
         }
         doc
@@ -244,7 +242,7 @@ impl Step for ApplyObject {
         // Another runbook's object: applying in this run (a fleet), or in the cluster already.
         let mut owner = claim(&self.cluster.label(), &self.label, &self.runbook_label.1);
         // (Shared kinds need no read; a name that holds a client ID not made yet names nothing.)
-        if owner.is_none() && !self.shared() && !self.label.contains(UNKNOWN_CLIENT_ID) {
+        if owner.is_none() && !self.shared() && !self.name.contains(UNKNOWN_CLIENT_ID) {
             let live = Target::new(&client, &self.addressed())?.get().await?;
             owner = live.and_then(|l| {
                 l["metadata"]["labels"][&self.runbook_label.0]
