@@ -20,18 +20,32 @@ fn runbook() -> String {
 /// The runbook applied by `up`: a service-principal cluster switched, re-imaged, and given the
 /// OIDC issuer, workload identity and the CSI add-on; nothing in the cluster yet.
 fn set_up() -> (Fake, String, std::path::PathBuf) {
+    let (fake, id, rb, _) = set_up_with("");
+    (fake, id, rb)
+}
+
+/// [`set_up`] with more `[manifests]` keys (`APPLY`: kvwire applies the objects too); also the
+/// document the first `up` printed.
+fn set_up_with(manifests: &str) -> (Fake, String, std::path::PathBuf, Value) {
     let fake = Fake::start();
     let id = fake.seed_sp_cluster("rg1", "aks1", &[("nodepool1", "img-1", "img-2")], json!({}));
     fake.seed_vault("kv-demo", true, true);
     let rb = fake.dir.join("onboard.toml");
-    std::fs::write(&rb, runbook()).unwrap();
-    let (_, all, code) = outcome(
+    std::fs::write(&rb, format!("{}{manifests}", runbook())).unwrap();
+    let (doc, all, code) = up(&fake, &rb);
+    assert_eq!(code, 0, "{all}");
+    (fake, id, rb, doc)
+}
+
+/// The runbook applies its objects to the cluster, creating their namespace.
+const APPLY: &str = "apply = true\ncreate_namespace = true\n";
+
+fn up(fake: &Fake, rb: &std::path::Path) -> (Value, String, i32) {
+    outcome(
         with_secrets(fake.kvwire())
             .args(["-o", "json", "up", "--yes", "-f"])
-            .arg(&rb),
-    );
-    assert_eq!(code, 0, "{all}");
-    (fake, id, rb)
+            .arg(rb),
+    )
 }
 
 /// A workload-identity cluster, the runbook applied by kvwire in Azure and by "kubectl" in the
@@ -258,17 +272,20 @@ fn a_named_context_is_used_as_given() {
     let (fake, id, rb) = deployed();
     let kubeconfig = fake.kubeconfig_file(&id);
     let context = support::current_context(&kubeconfig);
-    let (doc, all, code) = verify(
-        &fake,
-        &rb,
-        &[
-            "--in-cluster",
-            "--kubeconfig",
-            kubeconfig.to_str().unwrap(),
-            "--context",
-            &context,
-        ],
-    );
+    let through = |ctx: &str| {
+        verify(
+            &fake,
+            &rb,
+            &[
+                "--in-cluster",
+                "--kubeconfig",
+                kubeconfig.to_str().unwrap(),
+                "--context",
+                ctx,
+            ],
+        )
+    };
+    let (doc, all, code) = through(&context);
     assert_eq!(code, 0, "{all}");
     let api = doc["checks"]
         .as_array()
@@ -277,17 +294,7 @@ fn a_named_context_is_used_as_given() {
         .find(|c| c["check"] == "the cluster's API can be checked")
         .unwrap();
     assert_eq!(api["detail"], format!("through kubeconfig context {context}"));
-    let (doc, _, code) = verify(
-        &fake,
-        &rb,
-        &[
-            "--in-cluster",
-            "--kubeconfig",
-            kubeconfig.to_str().unwrap(),
-            "--context",
-            "nope",
-        ],
-    );
+    let (doc, _, code) = through("nope");
     assert_eq!(code, 3);
     assert!(
         doc.to_string().contains("--context: no context \\\"nope\\\""),
@@ -299,20 +306,7 @@ fn a_named_context_is_used_as_given() {
 /// either, and `verify --in-cluster` passes every check down to the mounted pod.
 #[test]
 fn up_applies_then_reruns_clean_then_verify_passes_in_the_cluster() {
-    let fake = Fake::start();
-    fake.seed_sp_cluster("rg1", "aks1", &[("nodepool1", "img-1", "img-2")], json!({}));
-    fake.seed_vault("kv-demo", true, true);
-    let rb = fake.dir.join("onboard.toml");
-    std::fs::write(&rb, format!("{}apply = true\ncreate_namespace = true\n", runbook())).unwrap();
-    let up = || {
-        outcome(
-            with_secrets(fake.kvwire())
-                .args(["-o", "json", "up", "--yes", "-f"])
-                .arg(&rb),
-        )
-    };
-    let (doc, all, code) = up();
-    assert_eq!(code, 0, "{all}");
+    let (fake, _, rb, doc) = set_up_with(APPLY);
     let applied: Vec<&str> = doc["steps"]
         .as_array()
         .unwrap()
@@ -325,7 +319,7 @@ fn up_applies_then_reruns_clean_then_verify_passes_in_the_cluster() {
         "{applied:?}"
     );
     let before = fake.journal().len();
-    let (doc, all, code) = up();
+    let (doc, all, code) = up(&fake, &rb);
     assert_eq!(code, 0, "{all}");
     assert!(
         doc["steps"].as_array().unwrap().iter().all(|s| s["action"] == "no_op"),
@@ -362,17 +356,7 @@ fn up_applies_then_reruns_clean_then_verify_passes_in_the_cluster() {
 /// there is a change `up` would make.
 #[test]
 fn drift_in_the_cluster_is_drift() {
-    let fake = Fake::start();
-    let id = fake.seed_sp_cluster("rg1", "aks1", &[("nodepool1", "img-1", "img-2")], json!({}));
-    fake.seed_vault("kv-demo", true, true);
-    let rb = fake.dir.join("onboard.toml");
-    std::fs::write(&rb, format!("{}apply = true\ncreate_namespace = true\n", runbook())).unwrap();
-    let (_, all, code) = outcome(
-        with_secrets(fake.kvwire())
-            .args(["-o", "json", "up", "--yes", "-f"])
-            .arg(&rb),
-    );
-    assert_eq!(code, 0, "{all}");
+    let (fake, id, rb, _) = set_up_with(APPLY);
     let mut dep = fake.kube_object(&id, "deployments", "shop", "checkout").unwrap();
     dep["spec"]["template"]["spec"]["containers"][0]["image"] = json!("ghcr.io/example/checkout:9.9");
     for k in [
