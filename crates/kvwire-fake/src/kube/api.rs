@@ -90,13 +90,13 @@ pub fn request(state: &Shared, key: &str, req: &Req) -> Reply {
     reply
 }
 
+/// The path's segments (`/apis/apps/v1/…` → `["apis", "apps", "v1", …]`).
+fn segments(path: &str) -> Vec<&str> {
+    path.split('/').filter(|x| !x.is_empty()).collect()
+}
+
 fn route(s: &mut FakeState, arm_id: &str, req: &Req, context: &str) -> Reply {
-    let segs: Vec<&str> = req
-        .path
-        .trim_matches('/')
-        .split('/')
-        .filter(|x| !x.is_empty())
-        .collect();
+    let segs = segments(req.path);
     let get = req.method == "GET";
     let reply = match segs.as_slice() {
         ["version"] if get => Reply::json(
@@ -389,12 +389,7 @@ pub fn watch(state: &Shared, key: &str, req: &Req) -> Result<Watch, Box<Reply>> 
     if !super::authenticated(&s, c, req.headers) {
         return Err(Box::new(status(401, "Unauthorized", "Unauthorized", None)));
     }
-    let segs: Vec<&str> = req
-        .path
-        .trim_matches('/')
-        .split('/')
-        .filter(|x| !x.is_empty())
-        .collect();
+    let segs = segments(req.path);
     let (group, version, rest) = match segs.as_slice() {
         ["api", "v1", rest @ ..] => ("", "v1", rest),
         ["apis", g, v, rest @ ..] => (*g, *v, rest),
