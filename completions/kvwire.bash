@@ -308,7 +308,7 @@ _kvwire() {
             return 0
             ;;
         kvwire__subcmd__cluster__subcmd__enable__subcmd__csi__subcmd__driver)
-            opts="-g -n -o -y -h -v -q --resource-group --cluster --name --rotation --no-rotation --rotation-poll-interval --no-wait --output --query --dry-run --yes --detailed-exitcode --help --subscription --verbose --quiet --cloud --auth --ca-bundle --resolve --timeout --retries --lro-timeout --keyvault-rate --no-color"
+            opts="-g -n -o -y -h -v -q --resource-group --cluster --name --rotation --no-rotation --rotation-poll-interval --no-wait --output --query --dry-run --yes --detailed-exitcode --brief --help --subscription --verbose --quiet --cloud --auth --ca-bundle --resolve --timeout --retries --lro-timeout --keyvault-rate --no-color"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -394,7 +394,7 @@ _kvwire() {
             return 0
             ;;
         kvwire__subcmd__cluster__subcmd__enable__subcmd__managed__subcmd__identity)
-            opts="-g -n -o -y -h -v -q --resource-group --cluster --name --assign-identity --acr --no-regrant-acr --no-wait --output --query --dry-run --yes --detailed-exitcode --help --subscription --verbose --quiet --cloud --auth --ca-bundle --resolve --timeout --retries --lro-timeout --keyvault-rate --no-color"
+            opts="-g -n -o -y -h -v -q --resource-group --cluster --name --assign-identity --acr --no-regrant-acr --no-wait --output --query --dry-run --yes --detailed-exitcode --brief --help --subscription --verbose --quiet --cloud --auth --ca-bundle --resolve --timeout --retries --lro-timeout --keyvault-rate --no-color"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -590,7 +590,7 @@ _kvwire() {
             return 0
             ;;
         kvwire__subcmd__down)
-            opts="-f -o -y -h -v -q --file --include-secrets --include-adopted --output --query --dry-run --yes --detailed-exitcode --kubeconfig --context --admin --help --subscription --verbose --quiet --cloud --auth --ca-bundle --resolve --timeout --retries --lro-timeout --keyvault-rate --no-color"
+            opts="-f -o -y -h -v -q --file --include-secrets --include-adopted --output --query --dry-run --yes --detailed-exitcode --brief --kubeconfig --context --admin --help --subscription --verbose --quiet --cloud --auth --ca-bundle --resolve --timeout --retries --lro-timeout --keyvault-rate --no-color"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -668,7 +668,7 @@ _kvwire() {
             return 0
             ;;
         kvwire__subcmd__grant)
-            opts="-g -o -y -h -v -q --vault --resource-group --to --role --scope --principal-type --allow-list --allow-broad --principal-wait --output --query --dry-run --yes --detailed-exitcode --help --subscription --verbose --quiet --cloud --auth --ca-bundle --resolve --timeout --retries --lro-timeout --keyvault-rate --no-color"
+            opts="-g -o -y -h -v -q --vault --resource-group --to --role --scope --principal-type --allow-list --allow-broad --principal-wait --output --query --dry-run --yes --detailed-exitcode --brief --help --subscription --verbose --quiet --cloud --auth --ca-bundle --resolve --timeout --retries --lro-timeout --keyvault-rate --no-color"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1744,7 +1744,7 @@ _kvwire() {
             return 0
             ;;
         kvwire__subcmd__nodepool__subcmd__upgrade__subcmd__image)
-            opts="-g -n -o -y -h -v -q --resource-group --cluster --name --nodepool --all --force --parallel --no-wait --output --query --dry-run --yes --detailed-exitcode --help --subscription --verbose --quiet --cloud --auth --ca-bundle --resolve --timeout --retries --lro-timeout --keyvault-rate --no-color"
+            opts="-g -n -o -y -h -v -q --resource-group --cluster --name --nodepool --all --force --parallel --no-wait --output --query --dry-run --yes --detailed-exitcode --brief --help --subscription --verbose --quiet --cloud --auth --ca-bundle --resolve --timeout --retries --lro-timeout --keyvault-rate --no-color"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1834,7 +1834,7 @@ _kvwire() {
             return 0
             ;;
         kvwire__subcmd__plan)
-            opts="-f -o -h -v -q --file --out --no-wait --output --query --detailed-exitcode --apply-manifests --force-conflicts --kubeconfig --context --admin --help --subscription --verbose --quiet --cloud --auth --ca-bundle --resolve --timeout --retries --lro-timeout --keyvault-rate --no-color"
+            opts="-f -o -h -v -q --file --out --no-wait --output --query --detailed-exitcode --brief --apply-manifests --force-conflicts --kubeconfig --context --admin --help --subscription --verbose --quiet --cloud --auth --ca-bundle --resolve --timeout --retries --lro-timeout --keyvault-rate --no-color"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2008,7 +2008,7 @@ _kvwire() {
             return 0
             ;;
         kvwire__subcmd__secrets__subcmd__seed)
-            opts="-g -o -y -h -v -q --vault --resource-group --from-env --from-file --stdin --map --all --overwrite --recover --content-type --expires --concurrency --output --query --dry-run --yes --detailed-exitcode --help --subscription --verbose --quiet --cloud --auth --ca-bundle --resolve --timeout --retries --lro-timeout --keyvault-rate --no-color"
+            opts="-g -o -y -h -v -q --vault --resource-group --from-env --from-file --stdin --map --all --overwrite --recover --content-type --expires --concurrency --output --query --dry-run --yes --detailed-exitcode --brief --help --subscription --verbose --quiet --cloud --auth --ca-bundle --resolve --timeout --retries --lro-timeout --keyvault-rate --no-color"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2164,7 +2164,7 @@ _kvwire() {
             return 0
             ;;
         kvwire__subcmd__up)
-            opts="-f -o -y -h -v -q --file --plan --no-wait --adopt --output --query --dry-run --yes --detailed-exitcode --apply-manifests --force-conflicts --kubeconfig --context --admin --help --subscription --verbose --quiet --cloud --auth --ca-bundle --resolve --timeout --retries --lro-timeout --keyvault-rate --no-color"
+            opts="-f -o -y -h -v -q --file --plan --no-wait --adopt --output --query --dry-run --yes --detailed-exitcode --brief --apply-manifests --force-conflicts --kubeconfig --context --admin --help --subscription --verbose --quiet --cloud --auth --ca-bundle --resolve --timeout --retries --lro-timeout --keyvault-rate --no-color"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2402,7 +2402,7 @@ _kvwire() {
             return 0
             ;;
         kvwire__subcmd__workload__subcmd__identity)
-            opts="-g -n -o -y -h -v -q --resource-group --cluster --name --identity --identity-resource-group --namespace --service-account --credential-name --overwrite --binding --binding-name --principal-wait --no-wait --output --query --dry-run --yes --detailed-exitcode --help --subscription --verbose --quiet --cloud --auth --ca-bundle --resolve --timeout --retries --lro-timeout --keyvault-rate --no-color"
+            opts="-g -n -o -y -h -v -q --resource-group --cluster --name --identity --identity-resource-group --namespace --service-account --credential-name --overwrite --binding --binding-name --principal-wait --no-wait --output --query --dry-run --yes --detailed-exitcode --brief --help --subscription --verbose --quiet --cloud --auth --ca-bundle --resolve --timeout --retries --lro-timeout --keyvault-rate --no-color"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

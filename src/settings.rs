@@ -30,6 +30,8 @@ pub(crate) struct CommandFlags {
     pub(crate) dry_run: bool,
     pub(crate) yes: bool,
     pub(crate) detailed_exitcode: bool,
+    /// `--brief`: the plan's text a line per step.
+    pub(crate) brief: bool,
 }
 
 /// What every command runs with.
@@ -43,6 +45,7 @@ pub(crate) struct Settings {
     pub(crate) dry_run: bool,
     pub(crate) yes: bool,
     pub(crate) detailed_exitcode: bool,
+    pub(crate) brief: bool,
     pub(crate) verbose: u8,
 }
 
@@ -87,6 +90,7 @@ impl Settings {
             dry_run: f.dry_run,
             yes: f.yes,
             detailed_exitcode: f.detailed_exitcode,
+            brief: f.brief,
             verbose: g.verbose,
         })
     }
@@ -109,7 +113,10 @@ impl Settings {
             dry_run: self.dry_run || spec.dry_run,
             yes: self.yes,
             detailed_exitcode: self.detailed_exitcode,
-            show_unchanged: self.verbose > 0,
+            detail: crate::plan::render::Detail {
+                unchanged: self.verbose > 0,
+                brief: self.brief,
+            },
             parallel,
             operations: spec.operations,
             observe_parallel: spec.observe_parallel.unwrap_or(parallel.max(OBSERVE_CONCURRENCY)),

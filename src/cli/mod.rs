@@ -204,6 +204,9 @@ pub struct GlobalArgs {
     pub(crate) keyvault_rate: u32,
 
     /// No colour in text output (NO_COLOR is honoured too).
+    ///
+    /// CLICOLOR_FORCE=1 colours text even where it is not a terminal; COLUMNS=N fits text there
+    /// to N columns (docs/output.md).
     #[arg(long, global = true)]
     pub no_color: bool,
 }
@@ -287,6 +290,20 @@ pub(crate) struct ApplyArgs {
     /// Exit 4 when changes are pending and were not applied (0 = nothing to do).
     #[arg(long)]
     pub(crate) detailed_exitcode: bool,
+    #[command(flatten)]
+    pub(crate) plan_text: PlanTextArg,
+}
+
+/// How the plan's text shows each step, wherever a plan is shown.
+#[derive(Debug, Clone, Args)]
+pub(crate) struct PlanTextArg {
+    /// Show the plan a line per step, without its reasons and field changes.
+    ///
+    /// As az's --what-if-result-format ResourceIdOnly. Only the text changes: the plan, its
+    /// document and a saved plan are the same with or without it. A held step still says it is
+    /// held, and a terminal too narrow for the resource types shows the steps without them.
+    #[arg(long)]
+    pub(crate) brief: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -619,7 +636,7 @@ pub(crate) struct PrincipalWaitArg {
     /// That is, while the identity is not yet known to Azure RBAC (PrincipalNotFound) or to its
     /// federated credentials (ParentResourceNotFound), while another federated credential write
     /// holds the identity (409), and while a new role assignment does not show in Azure yet.
-    #[arg(long = "principal-wait", default_value_t = PRINCIPAL_WAIT.as_secs(), value_name = "SECONDS", value_parser = clap::value_parser!(u64).range(0..=3600))]
+    #[arg(long = "principal-wait", hide_short_help = true, default_value_t = PRINCIPAL_WAIT.as_secs(), value_name = "SECONDS", value_parser = clap::value_parser!(u64).range(0..=3600))]
     pub(crate) seconds: u64,
 }
 
@@ -679,7 +696,7 @@ pub(crate) struct SeedArgs {
     #[arg(long, value_parser = parse_rfc3339, value_name = "TIME")]
     pub(crate) expires: Option<time::OffsetDateTime>,
     /// Secrets read and written at once.
-    #[arg(long, default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..=64))]
+    #[arg(long, hide_short_help = true, default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..=64))]
     pub(crate) concurrency: u16,
     #[command(flatten)]
     pub(crate) apply: ApplyArgs,
@@ -831,6 +848,8 @@ pub(crate) struct PlanArgs {
     /// Exit 4 when the plan has changes (0 = nothing to do).
     #[arg(long)]
     pub(crate) detailed_exitcode: bool,
+    #[command(flatten)]
+    pub(crate) plan_text: PlanTextArg,
     #[command(flatten)]
     pub(crate) kube: KubeArgs,
 }

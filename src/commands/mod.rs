@@ -125,6 +125,7 @@ pub async fn dispatch(cli: Cli) -> Result<ExitStatus> {
             Takes::new("plan", DOCUMENTS, false, true),
             CommandFlags {
                 detailed_exitcode: a.detailed_exitcode,
+                brief: a.plan_text.brief,
                 ..output(&a.output)
             },
             &[Arm],
@@ -263,6 +264,7 @@ fn applying(a: &ApplyArgs) -> CommandFlags {
         dry_run: a.dry_run,
         yes: a.yes,
         detailed_exitcode: a.detailed_exitcode,
+        brief: a.plan_text.brief,
         ..CommandFlags::default()
     }
 }

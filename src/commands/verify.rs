@@ -202,7 +202,12 @@ fn report_text(report: &verify::Report, ui: &crate::ui::output::Ui) -> String {
     }
     if !report.drift.is_empty() {
         out.push_str("\nDrift (what `up` would change):\n");
-        out.push_str(&render::text(&report.drift, ui, false, crate::ui::width::stdout()));
+        out.push_str(&render::text(
+            &report.drift,
+            ui,
+            Default::default(),
+            crate::ui::width::stdout(),
+        ));
     }
     out
 }

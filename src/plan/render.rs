@@ -34,9 +34,21 @@ fn change_line(c: &FieldChange, indent: &str) -> String {
 /// Where a step's address starts: after `  + create    `.
 const ADDRESS_AT: usize = 14;
 
-/// The plan as text. Unchanged steps are listed only with `show_unchanged` (`-v`). `width`: the
-/// terminal's, where the plan is shown at one; lines are then broken between words to fit it.
-pub(crate) fn text(planned: &[Planned], ui: &Ui, show_unchanged: bool, width: Option<usize>) -> String {
+/// How much of each step the plan's text shows. The plan itself (its document, a saved plan, what
+/// is applied) is the same whatever this says.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Detail {
+    /// Unchanged steps too (`-v`).
+    pub(crate) unchanged: bool,
+    /// A line per step, without its reason and field changes (`--brief`), as az's
+    /// `--what-if-result-format ResourceIdOnly`; at a terminal too narrow for the resource types,
+    /// without them. A held step still says it is held: that is what a yes does not approve.
+    pub(crate) brief: bool,
+}
+
+/// The plan as text, as `detail` asks. `width`: the terminal's, where the plan is shown at one;
+/// lines are then broken between words to fit it.
+pub(crate) fn text(planned: &[Planned], ui: &Ui, detail: Detail, width: Option<usize>) -> String {
     let mut out = String::new();
     // A line as it fits the terminal, continued `hang` columns in.
     let mut push = |line: String, hang: usize| {
@@ -51,7 +63,7 @@ pub(crate) fn text(planned: &[Planned], ui: &Ui, show_unchanged: bool, width: Op
     // within a phase, in plan order.
     let mut shown: Vec<&Planned> = planned
         .iter()
-        .filter(|p| show_unchanged || p.action != Action::NoOp)
+        .filter(|p| detail.unchanged || p.action != Action::NoOp)
         .collect();
     shown.sort_by_key(|p| p.phase);
     // At a terminal too narrow for some step's line with its resource type, every type goes on a
@@ -74,6 +86,8 @@ pub(crate) fn text(planned: &[Planned], ui: &Ui, show_unchanged: bool, width: Op
             ui.paint(&p.address, Style::Bold)
         );
         match width {
+            // A line per step: the type (the document has it) is left out rather than put below.
+            Some(_) if type_below && detail.brief => push(step, ADDRESS_AT),
             Some(w) if type_below => {
                 push(step, ADDRESS_AT);
                 let room = w.saturating_sub(ADDRESS_AT).max(1);
@@ -88,12 +102,15 @@ pub(crate) fn text(planned: &[Planned], ui: &Ui, show_unchanged: bool, width: Op
             }
             _ => push(format!("{step}  {}", ui.paint(p.resource_type, Style::Dim)), ADDRESS_AT),
         }
-        if let Some(r) = &p.reason {
+        if let Some(r) = p.reason.as_ref().filter(|_| !detail.brief) {
             push(format!("      {}", ui.paint(&format!("# {r}"), Style::Dim)), 8);
         }
         if let Some(h) = &p.held {
             // Not applied without its own yes: say so where the change is shown.
             push(format!("      {}", ui.paint(&format!("# held: {h}"), Style::Change)), 8);
+        }
+        if detail.brief {
+            continue;
         }
         for c in &p.changes {
             push(change_line(c, "      "), 8);

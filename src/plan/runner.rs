@@ -97,8 +97,8 @@ pub(crate) struct RunOptions {
     pub(crate) dry_run: bool,
     pub(crate) yes: bool,
     pub(crate) detailed_exitcode: bool,
-    /// List unchanged steps too (`-v`).
-    pub(crate) show_unchanged: bool,
+    /// How much of each step the plan's text shows (`-v`, `--brief`).
+    pub(crate) detail: super::render::Detail,
     /// How many steps may apply at once, not counting those that wait on a long-running
     /// operation (see `operations`).
     pub(crate) parallel: usize,

@@ -77,9 +77,9 @@ impl Reporter for Console {
 
     fn plan(&self, run: &RunView<'_>, asking: bool) {
         let ui = &self.ui;
-        let show_unchanged = run.opts.show_unchanged;
+        let detail = run.opts.detail;
         if self.text() {
-            ui.print(&render::text(run.planned, ui, show_unchanged, width::stdout()));
+            ui.print(&render::text(run.planned, ui, detail, width::stdout()));
             if run.changes() {
                 print(ui, &format!("\n{}", render::summary(run.planned)));
             }
@@ -95,7 +95,7 @@ impl Reporter for Console {
             let ui = ui.for_stderr();
             ui.eprint(&format!(
                 "{}\n{}",
-                render::text(run.planned, &ui, show_unchanged, width::stderr()),
+                render::text(run.planned, &ui, detail, width::stderr()),
                 width::wrap(&render::summary(run.planned), width::stderr())
             ));
         }

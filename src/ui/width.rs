@@ -1,7 +1,7 @@
 //! Lines for people, fitted to the terminal they reach: a plan broken between words instead of
 //! where the terminal cuts, a progress line shortened in its middle so it keeps its last word
 //! (`done`) and its redraws stay on one row. Where a stream is not a terminal (a pipe, a CI log)
-//! nothing is measured and lines stay as they are.
+//! nothing is measured and lines stay as they are, unless `COLUMNS` names a width.
 
 use dialoguer::console::{Term, measure_text_width, truncate_str};
 
@@ -16,10 +16,21 @@ pub(crate) fn stderr() -> Option<usize> {
 }
 
 /// All but the last column: a line that fills it leaves the cursor pending a wrap, which some
-/// terminals take at once (an empty row under each such line).
+/// terminals take at once (an empty row under each such line). A stream that is not a terminal
+/// takes the width `COLUMNS` names, as clap's help (kvwire's own `--help`), Python and GNU `ls`
+/// do: for text shown at a terminal later, through a wrapper such as kvwire-demo. Shells keep
+/// `COLUMNS` unexported, so a pipe or CI log is left alone unless someone asked.
 fn columns(term: &Term) -> Option<usize> {
-    term.size_checked()
-        .map(|(_, cols)| usize::from(cols).saturating_sub(1).max(1))
+    let cols = match term.size_checked() {
+        Some((_, cols)) => usize::from(cols),
+        None => named_columns(std::env::var("COLUMNS").ok().as_deref())?,
+    };
+    Some(cols.saturating_sub(1).max(1))
+}
+
+/// A width from `COLUMNS`: a whole number of columns, else none.
+fn named_columns(value: Option<&str>) -> Option<usize> {
+    value?.trim().parse::<usize>().ok().filter(|c| *c > 0)
 }
 
 /// The columns `text` takes on a terminal (colour codes take none).
@@ -110,6 +121,15 @@ pub(crate) fn end(text: &str, width: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn columns_is_a_whole_number_of_columns_or_nothing() {
+        assert_eq!(named_columns(Some("100")), Some(100));
+        assert_eq!(named_columns(Some(" 80\n")), Some(80));
+        for v in [None, Some(""), Some("0"), Some("-80"), Some("wide"), Some("80.5")] {
+            assert_eq!(named_columns(v), None, "{v:?}");
+        }
+    }
 
     #[test]
     fn lines_break_between_words_under_their_indentation() {

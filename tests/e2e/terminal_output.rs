@@ -163,3 +163,42 @@ fn clicolor_force_colours_piped_text_unless_no_color_says_otherwise() {
     assert!(!plan(&[("CLICOLOR_FORCE", "1"), ("NO_COLOR", "1")], &[]).contains('\x1b'));
     assert!(!plan(&[("CLICOLOR_FORCE", "1")], &["--no-color"]).contains('\x1b'));
 }
+
+/// Piped, the plan is left as it is, unless `COLUMNS` names a width (as kvwire's own --help takes
+/// it): then it fits that width, as at a terminal of it.
+#[test]
+fn piped_text_fits_the_width_columns_names() {
+    let (fake, rb) = fresh();
+    let plan = |columns: Option<&str>| {
+        let mut cmd = fake.kvwire();
+        for (k, v) in DB {
+            cmd.env(k, v);
+        }
+        if let Some(c) = columns {
+            cmd.env("COLUMNS", c);
+        }
+        let out = cmd.args(["plan", "-o", "text", "-f"]).arg(&rb).output().unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let widest = |s: &str| s.lines().map(|l| l.chars().count()).max().unwrap_or(0);
+    let as_is = plan(None);
+    assert!(widest(&as_is) > 100, "{as_is}");
+    assert_eq!(plan(Some("not-a-number")), as_is);
+    let fitted = plan(Some("80"));
+    // A word wider than the room (an ID) is never cut: it is alone on its line.
+    let over: Vec<&str> = fitted
+        .lines()
+        .filter(|l| l.chars().count() > 79 && l.split_whitespace().count() > 1)
+        .collect();
+    assert!(over.is_empty(), "{over:#?}\n{fitted}");
+    // Broken between words: the same words, in the same order (a resource type too long for its
+    // own line is shortened in its middle, as at a terminal).
+    let words = |s: &str| {
+        s.split_whitespace()
+            .filter(|w| !w.starts_with("Microsoft."))
+            .map(str::to_owned)
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(words(&fitted), words(&as_is));
+}

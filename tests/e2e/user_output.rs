@@ -336,3 +336,69 @@ fn regex_escape(s: &str) -> String {
         })
         .collect()
 }
+
+/// `--brief`: the same plan, a line per step. Every step and the counts are there; no reason or
+/// field line is; the document is the same with or without it; a held step still says so.
+#[test]
+fn brief_shows_every_step_on_one_line_and_the_same_plan() {
+    let (fake, rb) = onboard();
+    let (full, stderr, code) = runbook_text(&fake, &["plan"], &rb);
+    assert_eq!(code, 0, "{stderr}");
+    let (brief, stderr, code) = runbook_text(&fake, &["plan", "--brief"], &rb);
+    assert_eq!(code, 0, "{stderr}");
+    let steps = |s: &str| -> Vec<String> {
+        s.lines()
+            .filter(|l| ["  + ", "  ~ ", "  > ", "  - "].iter().any(|p| l.starts_with(p)))
+            .map(str::to_owned)
+            .collect()
+    };
+    assert!(steps(&full).len() >= 5, "{full}");
+    assert_eq!(steps(&brief), steps(&full), "{brief}");
+    let detail = |s: &str| s.lines().filter(|l| l.starts_with("      ")).count();
+    assert!(detail(&full) > 0, "{full}");
+    assert_eq!(detail(&brief), 0, "no reason or field lines:\n{brief}");
+    let tail = |s: &str| s[s.find("\nPlan: ").expect("counts")..].to_owned();
+    assert_eq!(tail(&brief), tail(&full));
+    let shown = brief.replace(&fake.dir.display().to_string(), "[dir]");
+    insta::assert_snapshot!("brief_plan", shown);
+
+    // The plan document is not shaped by --brief.
+    let doc = |extra: &[&str]| {
+        let mut cmd = fake.kvwire();
+        for (k, v) in DB {
+            cmd.env(k, v);
+        }
+        support::outcome(cmd.args(["-o", "json", "plan"]).args(extra).arg("-f").arg(&rb)).0
+    };
+    assert_eq!(doc(&["--brief"]), doc(&[]));
+}
+
+#[test]
+fn brief_still_shows_a_held_step() {
+    let fake = Fake::start();
+    fake.seed_vault("kv-demo", true, true);
+    fake.seed_secret("kv-demo", "db-password", "the-old-value", false);
+    let mut cmd = fake.kvwire();
+    for (k, v) in DB {
+        cmd.env(k, v);
+    }
+    let out = cmd
+        .args([
+            "secrets",
+            "seed",
+            "--vault",
+            "kv-demo",
+            "--from-env",
+            "--map",
+            "DB_PASSWORD",
+        ])
+        .args(["--dry-run", "--brief", "-o", "text"])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{stdout}");
+    let lines: Vec<&str> = stdout.lines().collect();
+    let at = lines.iter().position(|l| l.contains("kv-demo/db-password")).unwrap();
+    assert!(lines[at + 1].starts_with("      # held: "), "{stdout}");
+    assert!(!stdout.contains("value ="), "{stdout}");
+}

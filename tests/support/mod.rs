@@ -108,6 +108,7 @@ impl Fake {
             "KVWIRE_AUTH",
             "AZURE_CONFIG_DIR",
             "CLICOLOR_FORCE",
+            "COLUMNS",
         ] {
             cmd.env_remove(var);
         }

@@ -31,9 +31,15 @@ fn main() {
         None => build_kvwire(&root),
     };
     let mut out = std::io::stdout();
-    // Colour as kvwire itself would at this terminal (no-color.org's NO_COLOR is honoured there).
-    let colour = std::io::IsTerminal::is_terminal(&out);
-    let result = kvwire_fake::demo::run(&kvwire, &runbook, &shown, colour, &mut |s| {
+    // Colour and width as kvwire itself would at this terminal (no-color.org's NO_COLOR is
+    // honoured there); piped, the width COLUMNS names, if any.
+    let terminal = kvwire_fake::demo::Terminal {
+        colour: std::io::IsTerminal::is_terminal(&out),
+        columns: terminal_size::terminal_size_of(&out)
+            .map(|(w, _)| usize::from(w.0))
+            .or_else(|| std::env::var("COLUMNS").ok()?.trim().parse().ok()),
+    };
+    let result = kvwire_fake::demo::run(&kvwire, &runbook, &shown, terminal, &mut |s| {
         let _ = out.write_all(s.as_bytes());
         let _ = out.flush();
     });
