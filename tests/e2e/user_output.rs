@@ -207,8 +207,8 @@ fn an_identity_kvwire_did_not_create_reads_adopted() {
     );
 }
 
-#[test]
-fn a_held_change_is_not_a_green_apply_complete() {
+/// `secrets seed` of DB_PASSWORD, with `args`, over a vault that holds another value: a held step.
+fn seed_over_another_value(args: &[&str]) -> std::process::Output {
     let fake = Fake::start();
     fake.seed_vault("kv-demo", true, true);
     fake.seed_secret("kv-demo", "db-password", "the-old-value", false);
@@ -216,19 +216,24 @@ fn a_held_change_is_not_a_green_apply_complete() {
     for (k, v) in DB {
         cmd.env(k, v);
     }
-    let out = cmd
-        .args([
-            "secrets",
-            "seed",
-            "--vault",
-            "kv-demo",
-            "--from-env",
-            "--map",
-            "DB_PASSWORD",
-        ])
-        .args(["--yes", "--detailed-exitcode", "-o", "text"])
-        .output()
-        .unwrap();
+    cmd.args([
+        "secrets",
+        "seed",
+        "--vault",
+        "kv-demo",
+        "--from-env",
+        "--map",
+        "DB_PASSWORD",
+    ])
+    .args(args)
+    .args(["-o", "text"])
+    .output()
+    .unwrap()
+}
+
+#[test]
+fn a_held_change_is_not_a_green_apply_complete() {
+    let out = seed_over_another_value(&["--yes", "--detailed-exitcode"]);
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert_eq!(out.status.code(), Some(4), "{stdout}");
     // Secret versions are new IDs on every run.
@@ -375,26 +380,7 @@ fn brief_shows_every_step_on_one_line_and_the_same_plan() {
 
 #[test]
 fn brief_still_shows_a_held_step() {
-    let fake = Fake::start();
-    fake.seed_vault("kv-demo", true, true);
-    fake.seed_secret("kv-demo", "db-password", "the-old-value", false);
-    let mut cmd = fake.kvwire();
-    for (k, v) in DB {
-        cmd.env(k, v);
-    }
-    let out = cmd
-        .args([
-            "secrets",
-            "seed",
-            "--vault",
-            "kv-demo",
-            "--from-env",
-            "--map",
-            "DB_PASSWORD",
-        ])
-        .args(["--dry-run", "--brief", "-o", "text"])
-        .output()
-        .unwrap();
+    let out = seed_over_another_value(&["--dry-run", "--brief"]);
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert_eq!(out.status.code(), Some(0), "{stdout}");
     let lines: Vec<&str> = stdout.lines().collect();
