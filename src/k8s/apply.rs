@@ -195,10 +195,14 @@ impl Target {
                         manager: c.message.trim_start_matches("conflict with ").to_string(),
                     })
                     .collect();
-                if conflicts.is_empty() {
-                    Err(Refused::Other(api_error(&self.name, "applying", kube::Error::Api(s))))
-                } else {
+                if !conflicts.is_empty() {
                     Err(Refused::Conflicts(conflicts))
+                } else if s.reason == "Conflict" {
+                    // No field-manager cause: the object's resourceVersion is no longer the one
+                    // the apply carried (apiserver registry `Store.Update`).
+                    Err(Refused::Changed)
+                } else {
+                    Err(Refused::Other(api_error(&self.name, "applying", kube::Error::Api(s))))
                 }
             }
             Err(kube::Error::Api(s)) if s.code == 404 => Err(Refused::NotFound(s.message.clone())),
@@ -207,12 +211,20 @@ impl Target {
     }
 
     /// Delete the object (its dependents in the background, the API server's default for most
-    /// kinds: garbage collection docs, "Cascading deletion"). Gone already is done.
-    pub(crate) async fn delete(&self) -> Result<()> {
-        match self.api.delete(&self.name, &DeleteParams::background()).await {
+    /// kinds: garbage collection docs, "Cascading deletion"), only while its resourceVersion is
+    /// still `version`, the one the decision to delete was made on (DeleteOptions preconditions:
+    /// 409 otherwise, as [`Refused::Changed`]). Gone already is done.
+    pub(crate) async fn delete(&self, version: Option<&str>) -> std::result::Result<(), Refused> {
+        let mut dp = DeleteParams::background();
+        dp.preconditions = version.map(|rv| kube::api::Preconditions {
+            resource_version: Some(rv.to_string()),
+            uid: None,
+        });
+        match self.api.delete(&self.name, &dp).await {
             Ok(_) => Ok(()),
             Err(kube::Error::Api(s)) if s.code == 404 => Ok(()),
-            Err(e) => Err(api_error(&self.name, "deleting", e)),
+            Err(kube::Error::Api(s)) if s.code == 409 => Err(Refused::Changed),
+            Err(e) => Err(Refused::Other(api_error(&self.name, "deleting", e))),
         }
     }
 }
@@ -262,6 +274,9 @@ pub(crate) enum Refused {
     Conflicts(Vec<Conflict>),
     /// 404: the namespace does not exist.
     NotFound(String),
+    /// 409 without field-manager causes: the object is no longer at the resourceVersion the
+    /// request was conditional on.
+    Changed,
     Other(Error),
 }
 
@@ -273,6 +288,9 @@ impl Refused {
                 conflicts_text(&c)
             )),
             Refused::NotFound(m) => Error::runtime(format!("{what}: {m}")),
+            Refused::Changed => Error::stale(format!(
+                "{what}: changed in the cluster since the plan; nothing was written to it: plan again"
+            )),
             Refused::Other(e) => e,
         }
     }

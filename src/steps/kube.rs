@@ -323,12 +323,16 @@ impl Step for ApplyObject {
             .desired()
             .await?
             .ok_or_else(|| Error::runtime("the pods' identity does not exist yet"))?;
+        let mut doc = doc;
         let target = Target::new(&client, &doc)?;
         if planned.exact
             && let Some(rv) = &planned.observed
         {
             // A saved plan applies to the object it was made from: its resourceVersion changes
-            // on every write (API concepts, "Resource versions"). Read right before the write.
+            // on every write (API concepts, "Resource versions"). The apply carries it, so the
+            // API server refuses it if the object moved on since (409); the read first tells a
+            // deleted object, which an apply would create again.
+            doc["metadata"]["resourceVersion"] = Value::String(rv.clone());
             let now = target.get().await?;
             let now_rv = now.as_ref().and_then(apply::resource_version);
             if now_rv.as_deref() != Some(rv.as_str()) {
@@ -408,9 +412,14 @@ impl Step for DeleteObject {
         })
     }
 
-    async fn apply(&self, _planned: &Planned, on: Progress<'_>) -> Result<()> {
+    async fn apply(&self, planned: &Planned, on: Progress<'_>) -> Result<()> {
         let client = self.cluster.client().await?;
         on(&format!("deleting {}", apply::label_of(&self.doc)));
-        Target::new(&client, &self.doc)?.delete().await
+        // Deleted as it was when `down` decided to (its label, no other binding): a runbook that
+        // took it over since has changed its resourceVersion.
+        Target::new(&client, &self.doc)?
+            .delete(planned.observed.as_deref())
+            .await
+            .map_err(|e| e.into_error(&self.address()))
     }
 }

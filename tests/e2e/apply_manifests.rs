@@ -288,12 +288,12 @@ fn down_removes_only_what_carries_the_runbooks_label() {
     );
 }
 
-#[test]
-fn a_saved_plan_refuses_when_an_object_changed() {
-    let (fake, id) = fresh(true);
-    let rb = runbook(&fake, "");
+/// Applied once, then the image changed and the plan saved: the saved plan updates the
+/// Deployment. The saved plan's path.
+fn saved_image_update(fake: &Fake, id: &str) -> PathBuf {
+    let rb = runbook(fake, "");
     let rbs = rb.to_str().unwrap();
-    let (_, all, code) = run(&fake, &["--yes", "up", "-f", rbs]);
+    let (_, all, code) = run(fake, &["--yes", "up", "-f", rbs]);
     assert_eq!(code, 0, "{all}");
     // A new image: the saved plan updates the Deployment.
     let text = std::fs::read_to_string(&rb)
@@ -301,7 +301,7 @@ fn a_saved_plan_refuses_when_an_object_changed() {
         .replace("checkout:1.4", "checkout:1.5");
     std::fs::write(&rb, text).unwrap();
     let out = fake.dir.join("plan.kvwire");
-    let (_, all, code) = run(&fake, &["plan", "-f", rbs, "--out", out.to_str().unwrap()]);
+    let (_, all, code) = run(fake, &["plan", "-f", rbs, "--out", out.to_str().unwrap()]);
     assert_eq!(code, 0, "{all}");
     let saved: Value = serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
     let step = saved["steps"]
@@ -312,7 +312,7 @@ fn a_saved_plan_refuses_when_an_object_changed() {
         .unwrap_or_else(|| panic!("{saved:#}"))
         .clone();
     assert_eq!(step["action"], "update", "{step:#}");
-    let rv = fake.kube_object(&id, "deployments", "shop", "checkout").unwrap()["metadata"]["resourceVersion"].clone();
+    let rv = fake.kube_object(id, "deployments", "shop", "checkout").unwrap()["metadata"]["resourceVersion"].clone();
     assert_eq!(step["observed"], rv, "the resourceVersion read");
     assert!(
         step["changes"]
@@ -322,8 +322,28 @@ fn a_saved_plan_refuses_when_an_object_changed() {
             .any(|c| c["path"] == "spec.template.spec.containers[0].image"),
         "{step:#}"
     );
+    out
+}
 
-    // Someone annotates it: nothing kvwire changes, but not the object the plan was made from.
+/// Someone annotates the Deployment: nothing kvwire changes, but not the object a plan was made
+/// from. As a `FaultKind::Before`, a competing writer (hence a plain function over the state).
+fn annotate_checkout(s: &mut support::fake::state::FakeState) {
+    let id = s.kube.keys().next().expect("one cluster").clone();
+    let obj = json!({"apiVersion": "apps/v1", "kind": "Deployment",
+                     "metadata": {"name": "checkout", "namespace": "shop", "annotations": {"team": "payments"}}});
+    let r = support::fake::kube::api::apply_as(s, &id, "kubectl-annotate", &obj, "Update");
+    assert!(r.status < 300, "{:?}", r.body);
+}
+
+fn checkout_image(fake: &Fake, id: &str) -> Value {
+    fake.kube_object(id, "deployments", "shop", "checkout").unwrap()["spec"]["template"]["spec"]["containers"][0]["image"]
+        .clone()
+}
+
+#[test]
+fn a_saved_plan_refuses_when_an_object_changed() {
+    let (fake, id) = fresh(true);
+    let out = saved_image_update(&fake, &id);
     fake.kube_seed_update(
         &id,
         "kubectl-annotate",
@@ -338,11 +358,58 @@ fn a_saved_plan_refuses_when_an_object_changed() {
         "{all}"
     );
     assert!(kube_writes(&fake, mark).is_empty(), "{:?}", kube_writes(&fake, mark));
-    assert_eq!(
-        fake.kube_object(&id, "deployments", "shop", "checkout").unwrap()["spec"]["template"]["spec"]["containers"][0]
-            ["image"],
-        "ghcr.io/example/checkout:1.4"
+    assert_eq!(checkout_image(&fake, &id), "ghcr.io/example/checkout:1.4");
+}
+
+/// The object moves on between kvwire's last read and its write: the apply carries the planned
+/// resourceVersion, and the API server refuses it (409), so the other writer's change stands
+/// and nothing of the saved plan is written to it.
+#[test]
+fn a_saved_plan_is_refused_by_the_api_server_when_the_object_moves_during_the_apply() {
+    let (fake, id) = fresh(true);
+    let out = saved_image_update(&fake, &id);
+    // The fresh observation's dry run is the first apply to it; the write is the second.
+    fake.fault_after(
+        Some("PATCH"),
+        "/deployments/checkout",
+        1,
+        1,
+        support::fake::state::FaultKind::Before(annotate_checkout),
     );
+    let (_, all, code) = run(&fake, &["up", "--plan", out.to_str().unwrap()]);
+    assert_eq!(code, 1, "{all}");
+    assert!(
+        all.contains("kubernetes Deployment shop/checkout: changed in the cluster since the plan; nothing was written to it: plan again"),
+        "{all}"
+    );
+    assert!(all.contains("The saved plan is stale"), "{all}");
+    let live = fake.kube_object(&id, "deployments", "shop", "checkout").unwrap();
+    assert_eq!(live["metadata"]["annotations"]["team"], "payments");
+    assert_eq!(checkout_image(&fake, &id), "ghcr.io/example/checkout:1.4");
+}
+
+/// `down` deletes an object as it was when it decided to: one changed in the meantime (annotated
+/// here; another runbook taking it over changes it the same way) is left in place.
+#[test]
+fn down_leaves_an_object_that_changed_after_its_plan() {
+    let (fake, id) = fresh(true);
+    let rb = runbook(&fake, "");
+    let rbs = rb.to_str().unwrap();
+    let (_, all, code) = run(&fake, &["--yes", "up", "-f", rbs]);
+    assert_eq!(code, 0, "{all}");
+    fake.fault(
+        Some("DELETE"),
+        "/deployments/checkout",
+        1,
+        support::fake::state::FaultKind::Before(annotate_checkout),
+    );
+    let (_, all, code) = run(&fake, &["--yes", "down", "-f", rbs]);
+    assert_eq!(code, 1, "{all}");
+    assert!(
+        all.contains("kubernetes Deployment shop/checkout: changed in the cluster since the plan; nothing was written to it: plan again"),
+        "{all}"
+    );
+    assert!(fake.kube_object(&id, "deployments", "shop", "checkout").is_some());
 }
 
 #[test]

@@ -409,9 +409,20 @@ impl FakeState {
     }
 
     pub fn take_fault(&mut self, method: &str, path: &str) -> Option<FaultKind> {
+        self.take_fault_where(method, path, |_| true)
+    }
+
+    /// [`Self::take_fault`], among the faults of the kinds `kind` accepts.
+    pub fn take_fault_where(
+        &mut self,
+        method: &str,
+        path: &str,
+        kind: impl Fn(&FaultKind) -> bool,
+    ) -> Option<FaultKind> {
         let path = path.to_ascii_lowercase();
         let f = self.faults.iter_mut().find(|f| {
             f.times > 0
+                && kind(&f.kind)
                 && f.method.as_deref().is_none_or(|m| m.eq_ignore_ascii_case(method))
                 && path.contains(&f.path_contains.to_ascii_lowercase())
         })?;

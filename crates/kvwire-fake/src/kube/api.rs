@@ -27,7 +27,10 @@
 //! * Validation after merging (422 `Invalid`, `Deployment.apps "web" is invalid: …`): the
 //!   definitions' `required` fields, a Deployment's selector matching its template's labels and
 //!   being immutable (apps/v1 validation).
-//! * DELETE: `propagationPolicy` Background, Foreground or Orphan (anything else 422);
+//! * A `metadata.resourceVersion` in an apply to an existing object is a precondition: another
+//!   value is 409 `Conflict`, `the object has been modified; …` (registry `Store.Update`).
+//! * DELETE: `preconditions.uid`/`resourceVersion` that do not hold are 409 `Conflict`
+//!   (`Precondition failed: …`); `propagationPolicy` Background, Foreground or Orphan (anything else 422);
 //!   dependents are deleted unless orphaned (garbage collector, via ownerReferences); a namespace
 //!   takes its objects with it. Pods answer with the object, other kinds with a `Success` Status
 //!   (apiserver registry `finalizeDelete`).
@@ -35,7 +38,7 @@
 //! Not modelled (a request for them is recorded as a violation and refused): PUT, other patch
 //! types (415 as the API server answers), subresources.
 
-use super::{Cluster, Resource, controllers, not_found, schema, status};
+use super::{Cluster, Resource, conflict, controllers, not_found, schema, status};
 use crate::{
     contract::Violation,
     router::Reply,
@@ -1115,6 +1118,20 @@ fn apply(s: &mut FakeState, arm_id: &str, r: &'static Resource, ns: &str, name: 
         };
         return status(409, "Conflict", &message, Some(json!({"causes": causes})));
     }
+    // A resourceVersion in the applied object is a precondition on the object it patches
+    // (apiserver registry `Store.Update`: `newResourceVersion != existingResourceVersion` is
+    // `NewConflict(…, OptimisticLockErrorMsg)`, after the patch and its field-manager conflicts;
+    // kubernetes/kubernetes#15416 and #87951: to make a patch conditional, put the
+    // resourceVersion in it). Not modelled: a resourceVersion in an apply that creates.
+    if let (Some(want), Some(old)) = (
+        applied["metadata"]["resourceVersion"]
+            .as_str()
+            .filter(|v| !v.is_empty()),
+        &existing,
+    ) && old["metadata"]["resourceVersion"].as_str() != Some(want)
+    {
+        return conflict(r, name, OPTIMISTIC_LOCK);
+    }
     for (i, p) in &conflicts {
         owners[*i].1.remove(p);
     }
@@ -1211,6 +1228,10 @@ fn apply(s: &mut FakeState, arm_id: &str, r: &'static Resource, ns: &str, name: 
     Reply::json(if existing.is_some() { 200 } else { 201 }, live)
 }
 
+/// apiserver registry `OptimisticLockErrorMsg`, the 409 every kubectl user has met.
+const OPTIMISTIC_LOCK: &str =
+    "the object has been modified; please apply your changes to the latest version and try again";
+
 fn delete(s: &mut FakeState, arm_id: &str, r: &'static Resource, ns: &str, name: &str, req: &Req) -> Reply {
     let policy = req.param("propagationPolicy").or_else(|| {
         serde_json::from_slice::<Value>(req.body)
@@ -1236,6 +1257,22 @@ fn delete(s: &mut FakeState, arm_id: &str, r: &'static Resource, ns: &str, name:
     let Some(obj) = c.objects.get(&key).cloned() else {
         return not_found(r, name);
     };
+    // DeleteOptions `preconditions` (meta/v1 Preconditions): storage `checkPreconditions` answers
+    // `Precondition failed: UID in precondition: …` (or ResourceVersion), which the registry's
+    // delete turns into 409 Conflict (`interpretDeleteError`: `IsInvalidObj` → `NewConflict`).
+    let options: Value = serde_json::from_slice(req.body).unwrap_or_default();
+    for (field, meta) in [("uid", "UID"), ("resourceVersion", "ResourceVersion")] {
+        if let Some(want) = options["preconditions"][field].as_str()
+            && obj["metadata"][field].as_str() != Some(want)
+        {
+            let now = obj["metadata"][field].as_str().unwrap_or_default();
+            return conflict(
+                r,
+                name,
+                &format!("Precondition failed: {meta} in precondition: {want}, {meta} in object meta: {now}"),
+            );
+        }
+    }
     if !dry {
         c.objects.remove(&key);
         c.rv += 1;

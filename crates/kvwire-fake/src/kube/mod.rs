@@ -347,6 +347,21 @@ pub fn not_found(r: &Resource, name: &str) -> Reply {
     )
 }
 
+/// 409 for a precondition that no longer holds (apimachinery `NewConflict`): `Operation cannot be
+/// fulfilled on deployments.apps "web": {why}`.
+pub fn conflict(r: &Resource, name: &str, why: &str) -> Reply {
+    let mut details = json!({"name": name, "kind": r.plural});
+    if !r.group.is_empty() {
+        details["group"] = json!(r.group);
+    }
+    status(
+        409,
+        "Conflict",
+        &format!("Operation cannot be fulfilled on {} \"{name}\": {why}", r.qualified()),
+        Some(details),
+    )
+}
+
 /// Whether the request's bearer token may use this cluster's API (see the module docs).
 pub fn authenticated(s: &FakeState, c: &Cluster, headers: &axum::http::HeaderMap) -> bool {
     let Some(token) = headers
@@ -530,6 +545,16 @@ async fn handle(State((state, key)): State<(Shared, String)>, req: Request) -> R
             Err(reply) => crate::into_response(*reply),
             Ok(w) => watch_response(state, w),
         };
+    }
+    // A competing writer registered as `FaultKind::Before` runs right before the request, as on
+    // Azure's routes (the one fault kind that means something to the Kubernetes API).
+    {
+        let mut s = state.lock().unwrap();
+        if let Some(crate::state::FaultKind::Before(f)) =
+            s.take_fault_where(&method, &path, |k| matches!(k, crate::state::FaultKind::Before(_)))
+        {
+            f(&mut s);
+        }
     }
     let reply = api::request(
         &state,

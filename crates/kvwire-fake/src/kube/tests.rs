@@ -761,3 +761,61 @@ fn arm_lists_the_cluster_credentials_as_aks_does() {
         )
     );
 }
+
+/// A resourceVersion in an apply is a precondition on the object it patches; a DELETE's
+/// preconditions the same (apiserver registry `Store.Update`, storage `checkPreconditions`).
+#[test]
+fn a_resource_version_or_uid_that_moved_is_a_conflict() {
+    let (f, id) = fake();
+    namespace(&f, &id);
+    let (st, created) = apply(&f, &id, DEPLOY, "fieldManager=kvwire", &deployment(1, false, "default"));
+    assert_eq!(st, 201, "{created}");
+    let (_, now) = call(&f, &id, "GET", DEPLOY, "", "", None);
+    let rv = now["metadata"]["resourceVersion"].as_str().unwrap().to_string();
+    let uid = now["metadata"]["uid"].as_str().unwrap().to_string();
+
+    let mut stale = deployment(2, false, "default");
+    stale["metadata"]["resourceVersion"] = json!("1");
+    let (st, body) = apply(&f, &id, DEPLOY, "fieldManager=kvwire", &stale);
+    assert_eq!(st, 409, "{body}");
+    assert_eq!(body["reason"], "Conflict");
+    assert_eq!(
+        body["message"],
+        "Operation cannot be fulfilled on deployments.apps \"web\": the object has been modified; please apply your changes to the latest version and try again"
+    );
+    assert!(
+        body["details"]["causes"].is_null(),
+        "not a field-manager conflict: {body}"
+    );
+    assert_eq!(body["details"]["kind"], "deployments");
+    let (_, unchanged) = call(&f, &id, "GET", DEPLOY, "", "", None);
+    assert_eq!(unchanged["metadata"]["resourceVersion"].as_str(), Some(rv.as_str()));
+
+    let mut current = deployment(2, false, "default");
+    current["metadata"]["resourceVersion"] = json!(rv);
+    let (st, body) = apply(&f, &id, DEPLOY, "fieldManager=kvwire", &current);
+    assert_eq!(st, 200, "{body}");
+    assert_eq!(body["spec"]["replicas"], 2);
+    // The deployment controller writes its status after each change: read the version now.
+    let (_, now) = call(&f, &id, "GET", DEPLOY, "", "", None);
+    let rv = now["metadata"]["resourceVersion"].as_str().unwrap().to_string();
+
+    for (field, other) in [
+        ("uid", "00000000-0000-0000-0000-000000000000"),
+        ("resourceVersion", "1"),
+    ] {
+        let options = json!({"kind": "DeleteOptions", "apiVersion": "v1", "preconditions": {field: other}});
+        let (st, body) = call(&f, &id, "DELETE", DEPLOY, "", "application/json", Some(&options));
+        assert_eq!(st, 409, "{body}");
+        assert!(
+            body["message"].as_str().unwrap().contains("Precondition failed: "),
+            "{body}"
+        );
+    }
+    let options =
+        json!({"kind": "DeleteOptions", "apiVersion": "v1", "preconditions": {"uid": uid, "resourceVersion": rv}});
+    let (st, body) = call(&f, &id, "DELETE", DEPLOY, "", "application/json", Some(&options));
+    assert_eq!(st, 200, "{body}");
+    let (st, _) = call(&f, &id, "GET", DEPLOY, "", "", None);
+    assert_eq!(st, 404);
+}
