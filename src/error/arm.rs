@@ -73,10 +73,13 @@ impl ErrorCode {
 
 /// An error answer from ARM, or a long-running operation that ended badly.
 #[derive(Debug, Clone, thiserror::Error)]
-#[error("{} failed: {}{} ({}): {}", self.operation, self.code.as_str(), self.subcode.as_deref().map(|s| format!("/{s}")).unwrap_or_default(), self.status, self.message)]
+#[error("{} failed: {}{} ({}): {}", self.operation, self.code.as_str(), self.subcode.as_deref().map(|s| format!("/{s}")).unwrap_or_default(), self.how(), self.message)]
 pub struct ArmError {
     /// HTTP status of the answer that carried the error (for LROs: of the status poll).
     pub(crate) status: u16,
+    /// For a long-running operation that ended badly: the state it ended in (`Failed`,
+    /// `Canceled`); its poll answered 200, which says nothing about the failure.
+    pub(crate) ended: Option<String>,
     pub(crate) code: ErrorCode,
     /// AKS's `subcode` (e.g. `PutManagedClusterAndOperationIsInProgress`), kept for the message.
     pub(crate) subcode: Option<String>,
@@ -86,6 +89,14 @@ pub struct ArmError {
 }
 
 impl ArmError {
+    /// `409`, or `the operation ended Failed`.
+    fn how(&self) -> String {
+        match &self.ended {
+            Some(state) => format!("the operation ended {state}"),
+            None => self.status.to_string(),
+        }
+    }
+
     pub(crate) fn is(&self, code: &ErrorCode) -> bool {
         &self.code == code
     }
@@ -126,6 +137,7 @@ impl ArmError {
         });
         ArmError {
             status,
+            ended: None,
             code: ErrorCode::parse(&code),
             subcode,
             message: message.unwrap_or_else(|| String::from_utf8_lossy(body).chars().take(300).collect()),
