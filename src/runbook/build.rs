@@ -543,6 +543,13 @@ fn app_steps(
         }
     }
     if let (Some(m), Some(cfg)) = (&b.manifests, manifest_config(rb)) {
+        let applying = m.apply || kube.is_some_and(|k| k.apply);
+        let mut warnings = vec![];
+        if m.create_namespace && !applying {
+            warnings.push(
+                "[manifests] create_namespace = true does nothing here: kvwire creates the namespace only when it applies the objects (`apply = true`, or `--apply-manifests`)".to_string(),
+            );
+        }
         // The files carry the identity's client ID: they need only that.
         plan.add_to(
             app,
@@ -552,6 +559,7 @@ fn app_steps(
                 cfg: cfg.clone(),
                 out_dir: rb.resolve(&m.out_dir),
                 client: principal.clone(),
+                warnings,
             }),
             &identity_ready,
         );

@@ -23,6 +23,8 @@ pub(crate) struct ManifestFiles {
     pub(crate) out_dir: PathBuf,
     /// Whose client ID the files carry.
     pub(crate) client: Principal,
+    /// Said with the plan: `[manifests]` settings this run does not act on.
+    pub(crate) warnings: Vec<String>,
 }
 
 impl ManifestFiles {
@@ -39,19 +41,9 @@ impl ManifestFiles {
         };
         Ok(Some(files(&build(&self.cfg, &resolved)?)))
     }
-}
 
-#[async_trait::async_trait]
-impl Step for ManifestFiles {
-    fn address(&self) -> String {
-        format!("manifests {}", self.out_dir.display())
-    }
-
-    fn phase(&self) -> Phase {
-        Phase::MANIFESTS
-    }
-
-    async fn plan(&self) -> Result<Planned> {
+    /// What the files need, as a plan step.
+    async fn files_plan(&self) -> Result<Planned> {
         let kind = "Kubernetes manifests (local files)";
         let planned = Planned::new(self.address(), self.phase(), kind, Action::Create);
         // A link where a manifest goes is refused here, while observing: before any write.
@@ -87,6 +79,21 @@ impl Step for ManifestFiles {
             // ("(known after apply)") matches the names once they are known.
             ..planned.changes(vec![FieldChange::set("files", None, json!(stale))])
         })
+    }
+}
+
+#[async_trait::async_trait]
+impl Step for ManifestFiles {
+    fn address(&self) -> String {
+        format!("manifests {}", self.out_dir.display())
+    }
+
+    fn phase(&self) -> Phase {
+        Phase::MANIFESTS
+    }
+
+    async fn plan(&self) -> Result<Planned> {
+        Ok(self.files_plan().await?.warnings(self.warnings.clone()))
     }
 
     async fn apply(&self, _planned: &Planned, on: Progress<'_>) -> Result<()> {

@@ -641,3 +641,28 @@ fn a_fleet_applies_each_runbooks_objects() {
         kube_writes(&fake, before)
     );
 }
+
+/// `create_namespace` acts only where kvwire applies the objects: without `apply` the plan says
+/// so instead of ignoring it; with `--apply-manifests` it is in force and nothing is said.
+#[test]
+fn create_namespace_without_apply_is_pointed_out() {
+    let (fake, _) = fresh(false);
+    let path = fake.dir.join("onboard.toml");
+    std::fs::write(&path, format!("{}create_namespace = true\n", support::ONBOARD_RUNBOOK)).unwrap();
+    let rb = path.to_str().unwrap();
+    let (_, all, code) = run(&fake, &["plan", "-f", rb]);
+    assert_eq!(code, 0, "{all}");
+    assert!(
+        all.contains("warning: [manifests] create_namespace = true does nothing here: kvwire creates the namespace only when it applies the objects (`apply = true`, or `--apply-manifests`)"),
+        "{all}"
+    );
+    let (doc, all, code) = run(&fake, &["plan", "-f", rb, "--apply-manifests"]);
+    assert_eq!(code, 0, "{all}");
+    assert!(!all.contains("create_namespace = true does nothing"), "{all}");
+    assert!(
+        kube_steps(&doc)
+            .iter()
+            .any(|(a, _, _)| a == "kubernetes Namespace shop"),
+        "{doc:#}"
+    );
+}
