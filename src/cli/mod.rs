@@ -435,6 +435,9 @@ pub(crate) enum Command {
 #[derive(Debug, Subcommand)]
 pub(crate) enum ClusterCommand {
     /// Switch the cluster's control plane from a service principal to a managed identity.
+    ///
+    /// With --no-wait, the AcrPull grants the kubelet's identity needs wait for the next run (the
+    /// identity exists once the switch is done).
     #[command(after_help = examples(&[
         "kvwire cluster enable-managed-identity -g rg-demo -n aks-demo --dry-run",
         "kvwire cluster enable-managed-identity -g rg-demo -n aks-demo      # asks for the word yes",
@@ -476,10 +479,8 @@ pub(crate) struct EnableManagedIdentityArgs {
     /// Microsoft Graph read access); only `--acr` ones are granted.
     #[arg(long)]
     pub(crate) no_regrant_acr: bool,
-    /// Start the long-running operation and return once Azure accepted it; `kvwire wait` (or a
-    /// later run, which adopts it) waits for the end. AcrPull is granted by the next run.
-    #[arg(long)]
-    pub(crate) no_wait: bool,
+    #[command(flatten)]
+    pub(crate) wait: NoWaitArg,
     #[command(flatten)]
     pub(crate) apply: ApplyArgs,
 }
@@ -500,10 +501,8 @@ pub(crate) struct EnableCsiDriverArgs {
     /// it (2m on a new add-on, as in AKS).
     #[arg(long, value_parser = names::rotation_poll_interval, value_name = "DURATION")]
     pub(crate) rotation_poll_interval: Option<String>,
-    /// Start the long-running operation and return once Azure accepted it; `kvwire wait` (or a
-    /// later run, which adopts it) waits for the end.
-    #[arg(long)]
-    pub(crate) no_wait: bool,
+    #[command(flatten)]
+    pub(crate) wait: NoWaitArg,
     #[command(flatten)]
     pub(crate) apply: ApplyArgs,
 }
@@ -535,10 +534,8 @@ pub(crate) struct UpgradeImageArgs {
     /// How many pools to upgrade at once.
     #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u16).range(1..=20))]
     pub(crate) parallel: u16,
-    /// Start the long-running operation and return once Azure accepted it; `kvwire wait` (or a
-    /// later run, which adopts it) waits for the end.
-    #[arg(long)]
-    pub(crate) no_wait: bool,
+    #[command(flatten)]
+    pub(crate) wait: NoWaitArg,
     #[command(flatten)]
     pub(crate) apply: ApplyArgs,
 }
@@ -586,10 +583,8 @@ pub(crate) struct WorkloadIdentityArgs {
     pub(crate) binding_name: Option<String>,
     #[command(flatten)]
     pub(crate) principal_wait: PrincipalWaitArg,
-    /// Start the long-running operation and return once Azure accepted it; `kvwire wait` (or a
-    /// later run, which adopts it) waits for the end.
-    #[arg(long)]
-    pub(crate) no_wait: bool,
+    #[command(flatten)]
+    pub(crate) wait: NoWaitArg,
     #[command(flatten)]
     pub(crate) apply: ApplyArgs,
 }
@@ -626,6 +621,15 @@ pub(crate) struct GrantArgs {
     pub(crate) principal_wait: PrincipalWaitArg,
     #[command(flatten)]
     pub(crate) apply: ApplyArgs,
+}
+
+/// `--no-wait`, on the commands that start long-running operations.
+#[derive(Debug, Args)]
+pub(crate) struct NoWaitArg {
+    /// Start the long-running operation and return once Azure accepted it; `kvwire wait` (or a
+    /// later run, which adopts it) waits for the end.
+    #[arg(long)]
+    pub(crate) no_wait: bool,
 }
 
 /// `--principal-wait`: one bound on every wait for Entra and ARM to catch up with a new identity.
@@ -931,10 +935,8 @@ pub(crate) struct UpArgs {
     /// the runbook or Azure changed since; nothing is asked, the plan was the review.
     #[arg(long, value_name = "FILE")]
     pub(crate) plan: Option<PathBuf>,
-    /// Start the long-running operation and return once Azure accepted it; `kvwire wait` (or a
-    /// later run, which adopts it) waits for the end.
-    #[arg(long)]
-    pub(crate) no_wait: bool,
+    #[command(flatten)]
+    pub(crate) wait: NoWaitArg,
     /// Adopt, without asking, an identity, role assignment or secret that exists and that this
     /// runbook did not make (made outside kvwire, or by `kvwire grant`/`secrets seed`): its claim
     /// is recorded as adopted, which `down` keeps unless --include-adopted. Without it, each

@@ -13,7 +13,7 @@ use crate::{
 use std::sync::Arc;
 
 pub(crate) async fn run(args: &EnableCsiDriverArgs, s: &Settings) -> Result<ExitStatus> {
-    let az = Arc::new(s.connect_waiting(!args.no_wait).await?);
+    let az = Arc::new(s.connect_waiting(!args.wait.no_wait).await?);
     let (rg, name) = (&args.cluster.resource_group, &args.cluster.name);
     let mut p = Plan::new();
     p.add(
@@ -38,7 +38,7 @@ pub(crate) async fn run(args: &EnableCsiDriverArgs, s: &Settings) -> Result<Exit
     let opts = s.run_options(RunSpec {
         parallel: 1,
         apply_hint: format!("kvwire cluster enable-csi-driver -g {rg} -n {name}"),
-        no_wait: args.no_wait,
+        no_wait: args.wait.no_wait,
         wait_hint: Some(format!("kvwire wait -g {rg} -n {name}")),
         ..RunSpec::default()
     })?;

@@ -13,7 +13,7 @@ use crate::{
 use std::sync::Arc;
 
 pub(crate) async fn run(args: &EnableManagedIdentityArgs, s: &Settings) -> Result<ExitStatus> {
-    let az = Arc::new(s.connect_waiting(!args.no_wait).await?);
+    let az = Arc::new(s.connect_waiting(!args.wait.no_wait).await?);
     let (rg, name) = (&args.cluster.resource_group, &args.cluster.name);
     let cluster = ClusterRef::new(az.clone(), rg, name);
     // One observation for building the plan and for its steps: the cluster and Graph are read once.
@@ -35,7 +35,7 @@ pub(crate) async fn run(args: &EnableManagedIdentityArgs, s: &Settings) -> Resul
     } else {
         AddonGrants::default()
     };
-    if args.no_wait && !acr.registries.is_empty() {
+    if args.wait.no_wait && !acr.registries.is_empty() {
         // The kubelet identity exists once the switch is done; a later run grants (it finds the
         // registries again through the tag the switch leaves).
         acr.notes.push(format!(
@@ -44,7 +44,7 @@ pub(crate) async fn run(args: &EnableManagedIdentityArgs, s: &Settings) -> Resul
             if acr.registries.len() == 1 { "y" } else { "ies" }
         ));
     }
-    let grant_now = !args.no_wait;
+    let grant_now = !args.wait.no_wait;
     let mut p = Plan::new();
     let update = p.add(
         Box::new(ClusterUpdate {
@@ -65,7 +65,7 @@ pub(crate) async fn run(args: &EnableManagedIdentityArgs, s: &Settings) -> Resul
     let opts = s.run_options(RunSpec {
         parallel: 1,
         apply_hint: format!("kvwire cluster enable-managed-identity -g {rg} -n {name}"),
-        no_wait: args.no_wait,
+        no_wait: args.wait.no_wait,
         wait_hint: Some(format!("kvwire wait -g {rg} -n {name}")),
         ..RunSpec::default()
     })?;

@@ -148,7 +148,7 @@ pub async fn dispatch(cli: Cli) -> Result<ExitStatus> {
                     ..Default::default()
                 };
                 let kube = kube_options(a.kube.apply_manifests, a.kube.force_conflicts, &a.kube.access);
-                runbook::up(&a.files, &s, false, a.no_wait, saved, a.adopt, kube)
+                runbook::up(&a.files, &s, false, a.wait.no_wait, saved, a.adopt, kube)
             }
         ),
         Command::Show(a) => go!(

@@ -12,7 +12,7 @@ use crate::{
 use std::sync::Arc;
 
 pub(crate) async fn run(args: &UpgradeImageArgs, s: &Settings) -> Result<ExitStatus> {
-    let az = Arc::new(s.connect_waiting(!args.no_wait).await?);
+    let az = Arc::new(s.connect_waiting(!args.wait.no_wait).await?);
     let (rg, name) = (&args.cluster.resource_group, &args.cluster.name);
     let cluster = ClusterRef::new(az, rg, name);
     let pools = match (&args.nodepool, args.all) {
@@ -42,7 +42,7 @@ pub(crate) async fn run(args: &UpgradeImageArgs, s: &Settings) -> Result<ExitSta
         // `--parallel` is the user's bound on pools re-imaging at once (capacity): it holds.
         operations: Some(args.parallel as usize),
         apply_hint: format!("kvwire nodepool upgrade-image -g {rg} --cluster {name} {which}"),
-        no_wait: args.no_wait,
+        no_wait: args.wait.no_wait,
         wait_hint: Some(format!("kvwire wait -g {rg} -n {name}")),
         ..RunSpec::default()
     })?;

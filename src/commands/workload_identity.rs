@@ -20,7 +20,7 @@ use crate::{
 use std::sync::Arc;
 
 pub(crate) async fn run(args: &WorkloadIdentityArgs, s: &Settings) -> Result<ExitStatus> {
-    let az = Arc::new(s.connect_waiting(!args.no_wait).await?);
+    let az = Arc::new(s.connect_waiting(!args.wait.no_wait).await?);
     let (rg, name) = (&args.cluster.resource_group, &args.cluster.name);
     let cluster = ClusterRef::new(az, rg, name);
     let identity = IdentityRef {
@@ -93,7 +93,7 @@ pub(crate) async fn run(args: &WorkloadIdentityArgs, s: &Settings) -> Result<Exi
     let opts = s.run_options(RunSpec {
         parallel: 1,
         apply_hint: "the same command without --dry-run".into(),
-        no_wait: args.no_wait,
+        no_wait: args.wait.no_wait,
         wait_hint: Some(format!("kvwire wait -g {rg} -n {name}")),
         ..RunSpec::default()
     })?;
