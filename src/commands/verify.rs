@@ -101,7 +101,7 @@ async fn fleet(files: &[PathBuf], inside: &ClusterChecks, s: &Settings) -> Resul
     }
     match ui.format {
         f if f.is_document() => ui.print_document(&json!({"apps": docs, "failed": checks_failed, "errors": errors})),
-        _ => ui.print(&text),
+        _ => ui.print(&crate::ui::width::wrap(&text, crate::ui::width::stdout())),
     }
     // The worst: a runbook that could not be checked, then a failed check.
     if errors > 0 {

@@ -55,11 +55,7 @@ fn the_demo_fits_an_80_column_terminal() {
     let o = demo::run(&kvwire(), &rb, "examples/onboard.toml", terminal, &mut |_| {}).unwrap();
     assert!(o.ok, "{}", o.transcript);
     // kvwire leaves the last column free; a word wider than a line (a URL) is never cut.
-    let over: Vec<&str> = o
-        .transcript
-        .lines()
-        .filter(|l| l.chars().count() > 79 && l.split_whitespace().count() > 1)
-        .collect();
+    let over = support::overflowing(&o.transcript, 79);
     assert!(over.is_empty(), "{over:#?}");
     let rows: usize = o
         .transcript

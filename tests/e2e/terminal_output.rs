@@ -187,10 +187,7 @@ fn piped_text_fits_the_width_columns_names() {
     assert_eq!(plan(Some("not-a-number")), as_is);
     let fitted = plan(Some("80"));
     // A word wider than the room (an ID) is never cut: it is alone on its line.
-    let over: Vec<&str> = fitted
-        .lines()
-        .filter(|l| l.chars().count() > 79 && l.split_whitespace().count() > 1)
-        .collect();
+    let over = support::overflowing(&fitted, 79);
     assert!(over.is_empty(), "{over:#?}\n{fitted}");
     // Broken between words: the same words, in the same order (a resource type too long for its
     // own line is shortened in its middle, as at a terminal).

@@ -306,9 +306,8 @@ fn env_output_is_safe_in_eval() {
     assert!(!fake.dir.join("pwned").exists() && !fake.dir.join("pwned2").exists());
 }
 
-#[test]
-fn a_fleet_plan_shows_the_shared_cluster_once_and_each_runbook_apart() {
-    let fake = Fake::start();
+/// Two runbooks, billing and shop, on one service-principal cluster and vault: their directory.
+fn two_app_fleet(fake: &Fake) -> std::path::PathBuf {
     fake.seed_sp_cluster("rg1", "aks1", &[("nodepool1", "img-1", "img-2")], json!({}));
     fake.seed_vault("kv-demo", true, true);
     let dir = fake.dir.join("apps");
@@ -322,6 +321,13 @@ fn a_fleet_plan_shows_the_shared_cluster_once_and_each_runbook_apart() {
         )
         .unwrap();
     }
+    dir
+}
+
+#[test]
+fn a_fleet_plan_shows_the_shared_cluster_once_and_each_runbook_apart() {
+    let fake = Fake::start();
+    let dir = two_app_fleet(&fake);
     let (stdout, stderr, code) = text(&fake, &["plan", "-f", &dir.display().to_string()]);
     assert_eq!(code, 0, "{stderr}");
     let at = regex_escape(&dir.display().to_string());
@@ -387,4 +393,23 @@ fn brief_still_shows_a_held_step() {
     let at = lines.iter().position(|l| l.contains("kv-demo/db-password")).unwrap();
     assert!(lines[at + 1].starts_with("      # held: "), "{stdout}");
     assert!(!stdout.contains("value ="), "{stdout}");
+}
+
+/// A fleet's verify, each runbook's checks indented under it, fits the width as one runbook's does.
+#[test]
+fn a_fleet_verify_fits_the_width() {
+    let fake = Fake::start();
+    let dir = two_app_fleet(&fake);
+    let out = fake
+        .kvwire()
+        .env("COLUMNS", "60")
+        .args(["-o", "text", "verify", "-f"])
+        .arg(&dir)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(3), "nothing is set up yet: {stdout}");
+    assert!(stdout.contains("billing") && stdout.contains("shop"), "{stdout}");
+    let over = support::overflowing(&stdout, 59);
+    assert!(over.is_empty(), "{over:#?}\n{stdout}");
 }

@@ -176,3 +176,11 @@ pub fn assert_no_credentials(fake: &Fake, output: &str) {
         assert!(!output.contains(&t), "access token leaked:\n{output}");
     }
 }
+
+/// Lines of `text` wider than `columns` that could have been broken: more than one word. (A word
+/// wider than the room, an ID or URL, is never cut, so it may stand alone on a longer line.)
+pub fn overflowing(text: &str, columns: usize) -> Vec<&str> {
+    text.lines()
+        .filter(|l| l.chars().count() > columns && l.split_whitespace().count() > 1)
+        .collect()
+}
