@@ -53,9 +53,35 @@ pub(crate) fn wrap(text: &str, width: Option<usize>) -> String {
         .join("\n")
 }
 
+/// The words of `text` between single spaces, a command in backticks (`` `kvwire up -f r.toml` ``)
+/// one word: a hint is copied from the terminal, and a break inside it would run half a command.
+/// A backtick with no closing one later is a character like any other.
+fn words(text: &str) -> Vec<std::borrow::Cow<'_, str>> {
+    let mut out: Vec<std::borrow::Cow<'_, str>> = vec![];
+    let mut open: Option<String> = None;
+    let mut rest = text;
+    for word in text.split(' ') {
+        rest = rest.get(word.len() + 1..).unwrap_or("");
+        match open.as_mut() {
+            Some(span) => {
+                span.push(' ');
+                span.push_str(word);
+                if word.matches('`').count() % 2 == 1 {
+                    out.push(open.take().expect("open").into());
+                }
+            }
+            None if word.matches('`').count() % 2 == 1 && rest.contains('`') => open = Some(word.to_string()),
+            None => out.push(word.into()),
+        }
+    }
+    out.extend(open.map(Into::into));
+    out
+}
+
 /// One line broken between words so that no part is wider than `width`; each continuation starts
 /// with `hang` spaces. A word wider than the room is never cut: IDs and URLs are copied from the
-/// terminal, and a break inside one would corrupt the copy.
+/// terminal, and a break inside one would corrupt the copy; a command in backticks counts as one
+/// word for the same reason.
 pub(crate) fn wrap_line(line: &str, width: usize, hang: usize) -> String {
     if of(line) <= width {
         return line.to_string();
@@ -66,7 +92,8 @@ pub(crate) fn wrap_line(line: &str, width: usize, hang: usize) -> String {
     let mut current = indent.to_string();
     // The line's own content starts after its indentation or a continuation's hang.
     let mut empty = true;
-    for word in line[indent.len()..].split(' ') {
+    for word in words(&line[indent.len()..]) {
+        let word = word.as_ref();
         if empty {
             if word.is_empty() {
                 continue;
@@ -129,6 +156,21 @@ mod tests {
         for v in [None, Some(""), Some("0"), Some("-80"), Some("wide"), Some("80.5")] {
             assert_eq!(named_columns(v), None, "{v:?}");
         }
+    }
+
+    #[test]
+    fn a_command_in_backticks_is_never_broken() {
+        let line = "  tip: run `kvwire nodepool upgrade-image -g rg --cluster aks --all` after it";
+        assert_eq!(
+            wrap_line(line, 40, 4),
+            "  tip: run\n    `kvwire nodepool upgrade-image -g rg --cluster aks --all`\n    after it"
+        );
+        // Two spans, and text between them.
+        assert_eq!(words("a `b c` d `e f`; g"), ["a", "`b c`", "d", "`e f`;", "g"]);
+        // A lone backtick (Azure's text may hold one) glues nothing.
+        assert_eq!(words("it's `odd and long"), ["it's", "`odd", "and", "long"]);
+        // Backticks inside one word stay one word.
+        assert_eq!(words("x `y` z"), ["x", "`y`", "z"]);
     }
 
     #[test]

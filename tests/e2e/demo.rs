@@ -57,6 +57,13 @@ fn the_demo_fits_an_80_column_terminal() {
     // kvwire leaves the last column free; a word wider than a line (a URL) is never cut.
     let over = support::overflowing(&o.transcript, 79);
     assert!(over.is_empty(), "{over:#?}");
+    // A command in backticks (a hint to copy) is whole on its line.
+    let split: Vec<&str> = o
+        .transcript
+        .lines()
+        .filter(|l| l.matches('`').count() % 2 == 1)
+        .collect();
+    assert!(split.is_empty(), "{split:#?}");
     let rows: usize = o
         .transcript
         .lines()
