@@ -71,15 +71,34 @@ impl ErrorCode {
     }
 }
 
+/// How a long-running operation ended badly (ARM RPC, "Asynchronous operations": the terminal
+/// states besides `Succeeded`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Ended {
+    Failed,
+    Canceled,
+}
+
+impl Ended {
+    /// A terminal state other than `Succeeded`, as the operation's status names it.
+    pub(crate) fn of(state: &str) -> Ended {
+        if state.eq_ignore_ascii_case("canceled") || state.eq_ignore_ascii_case("cancelled") {
+            Ended::Canceled
+        } else {
+            Ended::Failed
+        }
+    }
+}
+
 /// An error answer from ARM, or a long-running operation that ended badly.
 #[derive(Debug, Clone, thiserror::Error)]
 #[error("{} failed: {}{} ({}): {}", self.operation, self.code.as_str(), self.subcode.as_deref().map(|s| format!("/{s}")).unwrap_or_default(), self.how(), self.message)]
 pub struct ArmError {
     /// HTTP status of the answer that carried the error (for LROs: of the status poll).
     pub(crate) status: u16,
-    /// For a long-running operation that ended badly: the state it ended in (`Failed`,
-    /// `Canceled`); its poll answered 200, which says nothing about the failure.
-    pub(crate) ended: Option<String>,
+    /// For a long-running operation that ended badly: the state it ended in; its poll answered
+    /// 200, which says nothing about the failure.
+    pub(crate) ended: Option<Ended>,
     pub(crate) code: ErrorCode,
     /// AKS's `subcode` (e.g. `PutManagedClusterAndOperationIsInProgress`), kept for the message.
     pub(crate) subcode: Option<String>,
@@ -92,7 +111,7 @@ impl ArmError {
     /// `409`, or `the operation ended Failed`.
     fn how(&self) -> String {
         match &self.ended {
-            Some(state) => format!("the operation ended {state}"),
+            Some(state) => format!("the operation ended {state:?}"),
             None => self.status.to_string(),
         }
     }

@@ -4,7 +4,7 @@
 
 mod arm;
 
-pub(crate) use arm::{ArmError, ErrorCode};
+pub(crate) use arm::{ArmError, Ended, ErrorCode};
 
 /// How kvwire exits (README.md, man page EXIT STATUS).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

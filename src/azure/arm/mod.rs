@@ -703,7 +703,7 @@ fn lro_failure(doc: &Value, status: &str, method: &Method, url: &Url) -> Error {
         .unwrap_or_else(|| format!("the operation ended in state {status}"));
     Error::Arm(ArmError {
         status: 200,
-        ended: Some(status.to_string()),
+        ended: Some(crate::error::Ended::of(status)),
         code: ErrorCode::parse(code),
         subcode: err
             .and_then(|e| e.get("subcode"))
