@@ -628,10 +628,7 @@ mod tests {
         let step = update(&r);
         let p = r.plan(&step).await.unwrap();
         assert_eq!(p.action, Action::Run);
-        assert_eq!(
-            p.reason.as_deref(),
-            Some("(waits for the cluster's Updating operation)")
-        );
+        assert_eq!(p.reason.as_deref(), Some("(waits for the cluster's update)"));
 
         // Still to be changed: the update is planned, after the running operation.
         let mut doc = sp_cluster();
@@ -643,7 +640,7 @@ mod tests {
         assert!(
             p.reason
                 .as_deref()
-                .is_some_and(|r| r.ends_with("(after the cluster's Updating operation finishes)")),
+                .is_some_and(|r| r.ends_with("(after the cluster's update finishes)")),
             "{:?}",
             p.reason
         );

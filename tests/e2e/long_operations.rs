@@ -269,10 +269,7 @@ fn a_rerun_while_the_clusters_update_runs_waits_for_it() {
     }
     let out = plan.args(["-o", "text", "plan", "-f"]).arg(&rb).output().unwrap();
     let text = String::from_utf8_lossy(&out.stdout);
-    assert!(
-        text.contains("the cluster's Updating operation"),
-        "says what it waits for: {text}"
-    );
+    assert!(text.contains("the cluster's update"), "says what it waits for: {text}");
     let (code, all) = finish(up(&fake, &rb, &[]).spawn().unwrap());
     assert_eq!(code, 0, "{all}");
     let (puts, _) = writes(&fake);

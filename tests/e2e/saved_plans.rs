@@ -400,7 +400,7 @@ fn plan_out_waits_for_a_running_operation_so_the_saved_plan_is_not_stale() {
     someone_elses_operation(&mut fake.state.lock().unwrap());
     let (_, all, code) = kvwire(&fake, &["plan", "-f", "onboard.toml", "--out", "plan.kvwire"]);
     assert_eq!(code, 0, "{all}");
-    assert!(all.contains("waiting for the cluster's Updating operation"), "{all}");
+    assert!(all.contains("waiting for the cluster's update to finish"), "{all}");
     let (_, all, code) = kvwire(&fake, &["-o", "text", "up", "--plan", "plan.kvwire"]);
     assert_eq!(code, 0, "the plan was made after the operation, so it applies:\n{all}");
 }
@@ -415,7 +415,7 @@ fn plan_out_no_wait_refuses_while_an_operation_runs() {
     );
     assert_eq!(code, 1, "{all}");
     assert!(
-        all.contains("the cluster's Updating operation is running") && all.contains("kvwire wait -f onboard.toml"),
+        all.contains("the cluster's update is running") && all.contains("kvwire wait -f onboard.toml"),
         "{all}"
     );
     assert!(!fake.dir.join("plan.kvwire").exists(), "nothing saved");

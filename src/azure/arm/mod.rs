@@ -185,6 +185,25 @@ pub(crate) fn in_words(state: &str) -> String {
     named.to_string()
 }
 
+/// The operation a resource's non-terminal `provisioningState` says runs, as a noun in kvwire's
+/// words: "update" for `Updating`, "node image upgrade" for `UpgradingNodeImageVersion`; a state
+/// not named here reads "{state in words} operation".
+pub(crate) fn operation_in_words(state: &str) -> String {
+    let named = match state.to_ascii_lowercase().as_str() {
+        "creating" => "creation",
+        "updating" => "update",
+        "upgrading" => "upgrade",
+        "upgradingnodeimageversion" => "node image upgrade",
+        "deleting" => "deletion",
+        "scaling" => "scaling",
+        "starting" => "start",
+        "stopping" => "stop",
+        "canceling" | "cancelling" => "cancellation",
+        _ => return format!("{} operation", in_words(state)),
+    };
+    named.to_string()
+}
+
 pub(crate) use crate::util::Progress as OnStatus;
 
 /// One HTTP answer from ARM, body already read.
@@ -789,6 +808,14 @@ mod tests {
             ("UpgradingNodeImageVersion", "upgrading node image version"),
         ] {
             assert_eq!(in_words(arm), words, "{arm}");
+        }
+        for (state, operation) in [
+            ("Updating", "update"),
+            ("UpgradingNodeImageVersion", "node image upgrade"),
+            ("Scaling", "scaling"),
+            ("Migrating", "migrating operation"),
+        ] {
+            assert_eq!(operation_in_words(state), operation, "{state}");
         }
     }
 

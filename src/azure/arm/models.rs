@@ -344,11 +344,15 @@ impl ManagedCluster {
             .as_deref()
             .filter(|s| !super::is_terminal(s))
         {
-            return Some(format!("the cluster's {s} operation"));
+            return Some(format!("the cluster's {}", super::operation_in_words(s)));
         }
         self.properties.agent_pool_profiles.iter().find_map(|p| {
             let s = p.provisioning_state.as_deref().filter(|s| !super::is_terminal(s))?;
-            Some(format!("pool {}'s {s} operation", p.name.as_deref().unwrap_or("?")))
+            Some(format!(
+                "pool {}'s {}",
+                p.name.as_deref().unwrap_or("?"),
+                super::operation_in_words(s)
+            ))
         })
     }
 
