@@ -751,10 +751,7 @@ fn create(s: &mut FakeState, arm_id: &str, r: &'static Resource, ns: &str, req: 
         return e;
     }
     if c.get(r.plural, ns, &name).is_some() {
-        let mut details = json!({"name": name, "kind": r.plural});
-        if !r.group.is_empty() {
-            details["group"] = json!(r.group);
-        }
+        let details = super::details(r, &name);
         return status(
             409,
             "AlreadyExists",
@@ -1281,10 +1278,8 @@ fn delete(s: &mut FakeState, arm_id: &str, r: &'static Resource, ns: &str, name:
     if r.plural == "pods" {
         return Reply::json(200, obj);
     }
-    let mut details = json!({"name": name, "kind": r.plural, "uid": obj["metadata"]["uid"]});
-    if !r.group.is_empty() {
-        details["group"] = json!(r.group);
-    }
+    let mut details = super::details(r, name);
+    details["uid"] = obj["metadata"]["uid"].clone();
     Reply::json(
         200,
         json!({"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Success", "details": details}),

@@ -333,12 +333,19 @@ pub fn status(code: u16, reason: &str, message: &str, details: Option<Value>) ->
     Reply::json(code, body)
 }
 
-/// 404 for an object that does not exist: `deployments.apps "web" not found`.
-pub fn not_found(r: &Resource, name: &str) -> Reply {
+/// A `Status`'s `details` for object `name` of resource `r` (meta/v1 StatusDetails: `kind` is the
+/// resource's plural, `group` only for a named group).
+pub fn details(r: &Resource, name: &str) -> Value {
     let mut details = json!({"name": name, "kind": r.plural});
     if !r.group.is_empty() {
         details["group"] = json!(r.group);
     }
+    details
+}
+
+/// 404 for an object that does not exist: `deployments.apps "web" not found`.
+pub fn not_found(r: &Resource, name: &str) -> Reply {
+    let details = details(r, name);
     status(
         404,
         "NotFound",
@@ -350,10 +357,7 @@ pub fn not_found(r: &Resource, name: &str) -> Reply {
 /// 409 for a precondition that no longer holds (apimachinery `NewConflict`): `Operation cannot be
 /// fulfilled on deployments.apps "web": {why}`.
 pub fn conflict(r: &Resource, name: &str, why: &str) -> Reply {
-    let mut details = json!({"name": name, "kind": r.plural});
-    if !r.group.is_empty() {
-        details["group"] = json!(r.group);
-    }
+    let details = details(r, name);
     status(
         409,
         "Conflict",
