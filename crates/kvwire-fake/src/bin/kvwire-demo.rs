@@ -53,14 +53,18 @@ fn main() {
     }
 }
 
-/// Build the kvwire binary with the same profile as this demo, next to it.
+/// Build the kvwire binary with the same profile as this demo, next to it, and the same packages
+/// selected: no `-p`, so the workspace's default members, as `cargo run --bin kvwire-demo` and
+/// `cargo build --workspace` select them. Cargo unifies dependencies' features across the selected
+/// packages: `-p kvwire` alone would compile serde, tokio, hyper, rustls… a second time with
+/// kvwire's features only, and a workspace build would then replace that kvwire.
 fn build_kvwire(root: &Path) -> PathBuf {
     let me = std::env::current_exe().expect("the demo's own path");
     let dir = me.parent().expect("target/<profile>").to_path_buf();
     let release = dir.file_name().is_some_and(|n| n == "release");
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let mut cmd = Command::new(cargo);
-    cmd.current_dir(root).args(["build", "-p", "kvwire", "--bin", "kvwire"]);
+    cmd.current_dir(root).args(["build", "--bin", "kvwire"]);
     if release {
         cmd.arg("--release");
     }
