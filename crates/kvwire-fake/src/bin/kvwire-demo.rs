@@ -1,70 +1,68 @@
-//! `cargo run --release --bin kvwire-demo`: builds kvwire, starts a local Azure, and runs
-//! `plan`, `up`, `up` again and `verify` of examples/onboard.toml against it.
+//! `cargo run --release --bin kvwire-demo`: builds kvwire and the local Azure, then runs
+//! `plan`, `up`, `up again` and `verify` of examples/onboard.toml against it
+//! (`kvwire-fake --demo`).
 //!
 //! `KVWIRE_BIN` picks an already built kvwire; `--runbook FILE` another runbook.
+//!
+//! This launcher uses nothing but std: the build it is part of links no dependency into it, and
+//! the two big binaries are built by one cargo command below, their link steps side by side, as
+//! in a build of the whole workspace (docs/benchmarks.md).
 
 use std::{
-    io::Write,
     path::{Path, PathBuf},
     process::Command,
 };
 
 fn main() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
-    let mut runbook = root.join("examples/onboard.toml");
-    let mut shown = "examples/onboard.toml".to_string();
+    let mut runbook = None;
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
         match (a.as_str(), args.next()) {
-            ("--runbook", Some(f)) => {
-                runbook = PathBuf::from(&f);
-                shown = f;
-            }
+            ("--runbook", Some(f)) => runbook = Some(f),
             _ => {
                 eprintln!("usage: kvwire-demo [--runbook FILE]");
                 std::process::exit(2);
             }
         }
     }
-    let kvwire = match std::env::var_os("KVWIRE_BIN") {
-        Some(p) => PathBuf::from(p),
-        None => build_kvwire(&root),
-    };
-    let mut out = std::io::stdout();
-    // Colour and width as kvwire itself would at this terminal (no-color.org's NO_COLOR is
-    // honoured there); piped, the width COLUMNS names, if any.
-    let terminal = kvwire_fake::demo::Terminal {
-        colour: std::io::IsTerminal::is_terminal(&out),
-        columns: terminal_size::terminal_size_of(&out)
-            .map(|(w, _)| usize::from(w.0))
-            .or_else(|| std::env::var("COLUMNS").ok()?.trim().parse().ok()),
-    };
-    let result = kvwire_fake::demo::run(&kvwire, &runbook, &shown, terminal, &mut |s| {
-        let _ = out.write_all(s.as_bytes());
-        let _ = out.flush();
-    });
-    match result {
-        Ok(o) if o.ok => {}
-        Ok(_) => std::process::exit(1),
+    let me = std::env::current_exe().expect("the demo's own path");
+    let dir = me.parent().expect("target/<profile>").to_path_buf();
+    let given = std::env::var_os("KVWIRE_BIN").map(PathBuf::from);
+    let mut bins = vec!["kvwire-fake"];
+    if given.is_none() {
+        bins.push("kvwire");
+    }
+    build(&root, &dir, &bins);
+    let exe = |name: &str| dir.join(format!("{name}{}", std::env::consts::EXE_SUFFIX));
+    let kvwire = given.unwrap_or_else(|| exe("kvwire"));
+    let mut demo = Command::new(exe("kvwire-fake"));
+    demo.arg("--demo").arg("--kvwire").arg(&kvwire);
+    if let Some(f) = &runbook {
+        demo.args(["--runbook", f, "--shown", f]);
+    }
+    match demo.status() {
+        Ok(s) => std::process::exit(s.code().unwrap_or(1)),
         Err(e) => {
-            eprintln!("error: {e}");
+            eprintln!("error: cannot run {}: {e}", exe("kvwire-fake").display());
             std::process::exit(1);
         }
     }
 }
 
-/// Build the kvwire binary with the same profile as this demo, next to it, and the same packages
-/// selected: no `-p`, so the workspace's default members, as `cargo run --bin kvwire-demo` and
-/// `cargo build --workspace` select them. Cargo unifies dependencies' features across the selected
-/// packages: `-p kvwire` alone would compile serde, tokio, hyper, rustls… a second time with
-/// kvwire's features only, and a workspace build would then replace that kvwire.
-fn build_kvwire(root: &Path) -> PathBuf {
-    let me = std::env::current_exe().expect("the demo's own path");
-    let dir = me.parent().expect("target/<profile>").to_path_buf();
+/// Build `bins` with the same profile as this launcher, next to it, in one cargo command, and the
+/// same packages selected: no `-p`, so the workspace's default members, as `cargo run --bin
+/// kvwire-demo` and `cargo build --workspace` select them. Cargo unifies dependencies' features
+/// across the selected packages: `-p kvwire` alone would compile serde, tokio, hyper, rustls… a
+/// second time with kvwire's features only, and a workspace build would then replace that kvwire.
+fn build(root: &Path, dir: &Path, bins: &[&str]) {
     let release = dir.file_name().is_some_and(|n| n == "release");
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let mut cmd = Command::new(cargo);
-    cmd.current_dir(root).args(["build", "--bin", "kvwire"]);
+    cmd.current_dir(root).arg("build");
+    for b in bins {
+        cmd.args(["--bin", b]);
+    }
     if release {
         cmd.arg("--release");
     }
@@ -87,11 +85,11 @@ fn build_kvwire(root: &Path) -> PathBuf {
             cmd.env_remove(k.as_ref());
         }
     }
-    eprintln!("building kvwire (cargo's progress follows)…");
+    eprintln!("building {} (cargo's progress follows)…", bins.join(" and "));
     match cmd.status() {
-        Ok(s) if s.success() => dir.join(format!("kvwire{}", std::env::consts::EXE_SUFFIX)),
+        Ok(s) if s.success() => {}
         other => {
-            eprintln!("error: building kvwire failed ({other:?}); set KVWIRE_BIN to a built kvwire");
+            eprintln!("error: building {} failed ({other:?})", bins.join(" and "));
             std::process::exit(1);
         }
     }

@@ -18,6 +18,10 @@ Options:
   --env-file FILE   also write the export lines to FILE
   --kubeconfig FILE write the admin kubeconfig of rg-demo/aks-demo's Kubernetes API (kubectl
                     and kube-rs reach it on 127.0.0.1 with the fake's CA)
+  --demo --kvwire PATH [--runbook FILE --shown NAME]
+                    run the README's demo (plan, up, up again, verify) with the kvwire at PATH
+                    against a local Azure of its own; `cargo run --release --bin kvwire-demo`
+                    builds both binaries and starts this
   -h, --help        this help
 
 Then, in another shell:  eval \"$(cat FILE)\"  and run kvwire as usual.";
@@ -26,6 +30,7 @@ fn main() {
     let mut args = std::env::args().skip(1);
     let (mut port, mut empty, mut op_seconds, mut env_file) = (0u16, false, 0f64, None);
     let mut kubeconfig = None;
+    let (mut demo, mut kvwire, mut runbook, mut shown) = (false, None, None, None);
     while let Some(a) = args.next() {
         let mut value = |name: &str| {
             args.next().unwrap_or_else(|| {
@@ -39,6 +44,10 @@ fn main() {
             "--op-seconds" => op_seconds = parse(&value("--op-seconds"), "--op-seconds"),
             "--env-file" => env_file = Some(value("--env-file")),
             "--kubeconfig" => kubeconfig = Some(value("--kubeconfig")),
+            "--demo" => demo = true,
+            "--kvwire" => kvwire = Some(value("--kvwire")),
+            "--runbook" => runbook = Some(value("--runbook")),
+            "--shown" => shown = Some(value("--shown")),
             "-h" | "--help" => {
                 println!("{HELP}");
                 return;
@@ -48,6 +57,13 @@ fn main() {
                 std::process::exit(2);
             }
         }
+    }
+    if demo {
+        let Some(kvwire) = kvwire else {
+            eprintln!("error: --demo needs --kvwire PATH\n\n{HELP}");
+            std::process::exit(2)
+        };
+        run_demo(kvwire.as_ref(), runbook, shown);
     }
     let mut fake = Fake::start_on(port);
     fake.strict = false;
@@ -111,6 +127,37 @@ fn main() {
         eprintln!("contract violation: {v}");
     }
     std::process::exit(if violations.is_empty() { 0 } else { 1 });
+}
+
+/// The demo, shown at this process's terminal (its stdout is the user's): examples/onboard.toml
+/// unless another runbook is named.
+fn run_demo(kvwire: &std::path::Path, runbook: Option<String>, shown: Option<String>) -> ! {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let (runbook, shown) = match runbook {
+        Some(f) => (std::path::PathBuf::from(&f), shown.unwrap_or(f)),
+        None => (root.join("examples/onboard.toml"), "examples/onboard.toml".to_string()),
+    };
+    let mut out = std::io::stdout();
+    // Colour and width as kvwire itself would at this terminal (no-color.org's NO_COLOR is
+    // honoured there); piped, the width COLUMNS names, if any.
+    let terminal = kvwire_fake::demo::Terminal {
+        colour: std::io::IsTerminal::is_terminal(&out),
+        columns: terminal_size::terminal_size_of(&out)
+            .map(|(w, _)| usize::from(w.0))
+            .or_else(|| std::env::var("COLUMNS").ok()?.trim().parse().ok()),
+    };
+    let result = kvwire_fake::demo::run(kvwire, &runbook, &shown, terminal, &mut |s| {
+        let _ = out.write_all(s.as_bytes());
+        let _ = out.flush();
+    });
+    match result {
+        Ok(o) if o.ok => std::process::exit(0),
+        Ok(_) => std::process::exit(1),
+        Err(e) => {
+            eprintln!("error: {e}");
+            std::process::exit(1);
+        }
+    }
 }
 
 fn parse<T: std::str::FromStr>(v: &str, name: &str) -> T {
