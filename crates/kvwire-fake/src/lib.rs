@@ -6,7 +6,8 @@
 //! It is a model of Azure, not of kvwire: every body is checked against the wire vocabulary made
 //! from the official API definitions (`contract`), and every behaviour cites its source where it
 //! is implemented (see docs/testing.md for the list). kvwire's end-to-end tests, the `kvwire-fake`
-//! program and the `kvwire-demo` all run this same code.
+//! program and the demo (`kvwire-fake --demo`, which the `kvwire-demo` launcher builds and starts) all run this
+//! same code.
 
 pub mod arm;
 pub mod contract;

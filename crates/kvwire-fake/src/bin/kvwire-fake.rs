@@ -9,6 +9,7 @@ use std::{io::Write, time::Duration};
 const HELP: &str = "kvwire-fake: a local Azure (Entra, ARM, Key Vault) for kvwire, on 127.0.0.1
 
 Usage: kvwire-fake [--port N] [--empty] [--op-seconds S] [--env-file FILE] [--kubeconfig FILE]
+       kvwire-fake --demo --kvwire PATH [--runbook FILE --shown NAME]
 
 Options:
   --port N          listen on 127.0.0.1:N (default: any free port)

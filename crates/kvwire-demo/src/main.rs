@@ -4,9 +4,9 @@
 //!
 //! `KVWIRE_BIN` picks an already built kvwire; `--runbook FILE` another runbook.
 //!
-//! This launcher uses nothing but std: the build it is part of links no dependency into it, and
-//! the two big binaries are built by one cargo command below, their link steps side by side, as
-//! in a build of the whole workspace (docs/benchmarks.md).
+//! This launcher is a package of its own with no dependencies: `cargo run` builds it in seconds,
+//! and the two big binaries are built by one cargo command below, as a build of the whole
+//! workspace builds them (docs/benchmarks.md).
 
 use std::{
     path::{Path, PathBuf},
@@ -51,8 +51,8 @@ fn main() {
 }
 
 /// Build `bins` with the same profile as this launcher, next to it, in one cargo command, and the
-/// same packages selected: no `-p`, so the workspace's default members, as `cargo run --bin
-/// kvwire-demo` and `cargo build --workspace` select them. Cargo unifies dependencies' features
+/// same packages selected: no `-p`, so the workspace's default members (all of them), as `cargo
+/// build --workspace` selects them. Cargo unifies dependencies' features
 /// across the selected packages: `-p kvwire` alone would compile serde, tokio, hyper, rustls… a
 /// second time with kvwire's features only, and a workspace build would then replace that kvwire.
 fn build(root: &Path, dir: &Path, bins: &[&str]) {
