@@ -521,30 +521,32 @@ async fn handle(State((state, key)): State<(Shared, String)>, req: Request) -> R
     let method = parts.method.to_string();
     let watching = method == "GET"
         && url::form_urlencoded::parse(query.as_bytes()).any(|(k, v)| k == "watch" && (v == "true" || v == "1"));
+    let req = api::Req {
+        method: &method,
+        path: &path,
+        query: &query,
+        headers: &parts.headers,
+        body: &raw,
+    };
+    // One journal entry per request, a write's body with it.
+    let record = |status: u16, body: Option<Value>| {
+        let mut s = state.lock().unwrap();
+        let at = s.started.elapsed();
+        s.journal.push(crate::Entry {
+            started,
+            at,
+            method: method.clone(),
+            host: host.clone(),
+            path: path.clone(),
+            query: query.clone(),
+            status,
+            body,
+            if_match: None,
+        });
+    };
     if watching {
-        let req = api::Req {
-            method: &method,
-            path: &path,
-            query: &query,
-            headers: &parts.headers,
-            body: &raw,
-        };
         let plan = api::watch(&state, &key, &req);
-        {
-            let mut s = state.lock().unwrap();
-            let at = s.started.elapsed();
-            s.journal.push(crate::Entry {
-                started,
-                at,
-                method: method.clone(),
-                host: host.clone(),
-                path: path.clone(),
-                query: query.clone(),
-                status: plan.as_ref().map(|_| 200).unwrap_or_else(|r| r.status),
-                body: None,
-                if_match: None,
-            });
-        }
+        record(plan.as_ref().map(|_| 200).unwrap_or_else(|r| r.status), None);
         return match plan {
             Err(reply) => crate::into_response(*reply),
             Ok(w) => watch_response(state, w),
@@ -560,36 +562,12 @@ async fn handle(State((state, key)): State<(Shared, String)>, req: Request) -> R
             f(&mut s);
         }
     }
-    let reply = api::request(
-        &state,
-        &key,
-        &api::Req {
-            method: &method,
-            path: &path,
-            query: &query,
-            headers: &parts.headers,
-            body: &raw,
-        },
-    );
-    {
-        let mut s = state.lock().unwrap();
-        let at = s.started.elapsed();
-        let logged = if method == "GET" {
-            None
-        } else {
-            serde_json::from_slice(&raw).ok()
-        };
-        s.journal.push(crate::Entry {
-            started,
-            at,
-            method,
-            host,
-            path,
-            query,
-            status: reply.status,
-            body: logged,
-            if_match: None,
-        });
-    }
+    let reply = api::request(&state, &key, &req);
+    let logged = if method == "GET" {
+        None
+    } else {
+        serde_json::from_slice(&raw).ok()
+    };
+    record(reply.status, logged);
     crate::into_response(reply)
 }
