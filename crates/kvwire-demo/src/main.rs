@@ -39,7 +39,7 @@ fn main() {
     let mut demo = Command::new(exe("kvwire-fake"));
     demo.arg("--demo").arg("--kvwire").arg(&kvwire);
     if let Some(f) = &runbook {
-        demo.args(["--runbook", f, "--shown", f]);
+        demo.args(["--runbook", f]);
     }
     match demo.status() {
         Ok(s) => std::process::exit(s.code().unwrap_or(1)),

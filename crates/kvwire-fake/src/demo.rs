@@ -159,10 +159,12 @@ pub fn run(
         }
         let mut fresh = String::new();
         let mut planned = false;
+        // What was shown so far, as text: the same for every block of this run.
+        let shown_so_far = strip_sgr(&transcript).into_owned();
         for block in blocks {
             let plain: Vec<_> = block.iter().map(|l| strip_sgr(l).into_owned()).collect();
             let plain = plain.join("\n");
-            let seen = strip_sgr(&transcript).contains(&plain);
+            let seen = shown_so_far.contains(&plain);
             let lead = plain.split([' ', '\n']).next().unwrap_or_default();
             // `up` shows the plan again before applying it, and the same outputs and warnings
             // again say nothing new: each is shown once.

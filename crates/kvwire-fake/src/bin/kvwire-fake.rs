@@ -9,7 +9,7 @@ use std::{io::Write, time::Duration};
 const HELP: &str = "kvwire-fake: a local Azure (Entra, ARM, Key Vault) for kvwire, on 127.0.0.1
 
 Usage: kvwire-fake [--port N] [--empty] [--op-seconds S] [--env-file FILE] [--kubeconfig FILE]
-       kvwire-fake --demo --kvwire PATH [--runbook FILE --shown NAME]
+       kvwire-fake --demo --kvwire PATH [--runbook FILE]
 
 Options:
   --port N          listen on 127.0.0.1:N (default: any free port)
@@ -19,7 +19,7 @@ Options:
   --env-file FILE   also write the export lines to FILE
   --kubeconfig FILE write the admin kubeconfig of rg-demo/aks-demo's Kubernetes API (kubectl
                     and kube-rs reach it on 127.0.0.1 with the fake's CA)
-  --demo --kvwire PATH [--runbook FILE --shown NAME]
+  --demo --kvwire PATH [--runbook FILE]
                     run the README's demo (plan, up, up again, verify) with the kvwire at PATH
                     against a local Azure of its own; `cargo run --release --bin kvwire-demo`
                     builds both binaries and starts this
@@ -31,7 +31,7 @@ fn main() {
     let mut args = std::env::args().skip(1);
     let (mut port, mut empty, mut op_seconds, mut env_file) = (0u16, false, 0f64, None);
     let mut kubeconfig = None;
-    let (mut demo, mut kvwire, mut runbook, mut shown) = (false, None, None, None);
+    let (mut demo, mut kvwire, mut runbook) = (false, None, None);
     while let Some(a) = args.next() {
         let mut value = |name: &str| {
             args.next().unwrap_or_else(|| {
@@ -48,7 +48,6 @@ fn main() {
             "--demo" => demo = true,
             "--kvwire" => kvwire = Some(value("--kvwire")),
             "--runbook" => runbook = Some(value("--runbook")),
-            "--shown" => shown = Some(value("--shown")),
             "-h" | "--help" => {
                 println!("{HELP}");
                 return;
@@ -64,7 +63,7 @@ fn main() {
             eprintln!("error: --demo needs --kvwire PATH\n\n{HELP}");
             std::process::exit(2)
         };
-        run_demo(kvwire.as_ref(), runbook, shown);
+        run_demo(kvwire.as_ref(), runbook);
     }
     let mut fake = Fake::start_on(port);
     fake.strict = false;
@@ -132,10 +131,10 @@ fn main() {
 
 /// The demo, shown at this process's terminal (its stdout is the user's): examples/onboard.toml
 /// unless another runbook is named.
-fn run_demo(kvwire: &std::path::Path, runbook: Option<String>, shown: Option<String>) -> ! {
+fn run_demo(kvwire: &std::path::Path, runbook: Option<String>) -> ! {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
     let (runbook, shown) = match runbook {
-        Some(f) => (std::path::PathBuf::from(&f), shown.unwrap_or(f)),
+        Some(f) => (std::path::PathBuf::from(&f), f),
         None => (root.join("examples/onboard.toml"), "examples/onboard.toml".to_string()),
     };
     let mut out = std::io::stdout();
