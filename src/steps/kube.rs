@@ -319,11 +319,10 @@ impl Step for ApplyObject {
 
     async fn apply(&self, planned: &Planned, on: Progress<'_>) -> Result<()> {
         let client = self.cluster.client().await?;
-        let doc = self
+        let mut doc = self
             .desired()
             .await?
             .ok_or_else(|| Error::runtime("the pods' identity does not exist yet"))?;
-        let mut doc = doc;
         let target = Target::new(&client, &doc)?;
         if planned.exact
             && let Some(rv) = &planned.observed
