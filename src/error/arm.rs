@@ -80,6 +80,14 @@ pub(crate) enum Ended {
 }
 
 impl Ended {
+    /// ARM's word for it.
+    pub(crate) fn as_str(self) -> &'static str {
+        match self {
+            Ended::Failed => "Failed",
+            Ended::Canceled => "Canceled",
+        }
+    }
+
     /// A terminal state other than `Succeeded`, as the operation's status names it.
     pub(crate) fn of(state: &str) -> Ended {
         if state.eq_ignore_ascii_case("canceled") || state.eq_ignore_ascii_case("cancelled") {
@@ -111,7 +119,7 @@ impl ArmError {
     /// `409`, or `the operation ended Failed`.
     fn how(&self) -> String {
         match &self.ended {
-            Some(state) => format!("the operation ended {state:?}"),
+            Some(state) => format!("the operation ended {}", state.as_str()),
             None => self.status.to_string(),
         }
     }

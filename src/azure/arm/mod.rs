@@ -719,7 +719,8 @@ fn lro_failure(doc: &Value, status: &str, method: &Method, url: &Url) -> Error {
         .and_then(|e| e.get("message"))
         .and_then(Value::as_str)
         .map(str::to_owned)
-        .unwrap_or_else(|| format!("the operation ended in state {status}"));
+        // How it ended is said beside the code already.
+        .unwrap_or_else(|| "Azure gave no message".to_string());
     Error::Arm(ArmError {
         status: 200,
         ended: Some(crate::error::Ended::of(status)),
